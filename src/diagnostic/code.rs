@@ -1,0 +1,105 @@
+//! The stable diagnostic codes. Each code is declared once here with its severity and its
+//! explanation; `docs/diagnostics.md` is generated from this table.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident = $name:literal, $severity:ident, $doc:literal;)*) => {
+        /// A stable diagnostic code. The `name` is what users see, search for and put in CI
+        /// rules; never rename one.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Code::$variant => concat!("kiln::", $name),)*
+                }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
+
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $doc,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    Io = "io", Error,
+        "A file could not be read: it does not exist, is not readable, or is not UTF-8 text.";
+    Syntax = "syntax", Error,
+        "The file is not valid TOML or KDL. Every syntax error in the file is reported, each at its position.";
+    UnknownKey = "unknown-key", Error,
+        "A key that kiln does not know appears where the manifest or inventory structure is fixed (top level, `define`, a host or group).";
+    UnknownOp = "unknown-op", Error,
+        "The operation named is neither built in nor declared with `define`. `kiln schema` and `docs/ops.md` list the built-in operations.";
+    UnknownArgument = "unknown-argument", Error,
+        "The operation has no argument of that name, and it is not a global argument either.";
+    WrongType = "wrong-type", Error,
+        "The value has the wrong type for the argument, e.g. a string where a boolean is expected.";
+    MissingArgument = "missing-argument", Error,
+        "A required argument of the operation is not given.";
+    ConflictingArguments = "conflicting-arguments", Error,
+        "Two arguments that exclude each other are both given, or one of a required set is missing.";
+    InvalidMode = "invalid-mode", Error,
+        "A file mode is neither octal (`\"0644\"`) nor symbolic (`\"u=rw,g=r,o=\"`). Modes are strings: an integer such as `644` is ambiguous.";
+    InvalidPath = "invalid-path", Error,
+        "A path on the host must be absolute and may not contain a NUL byte.";
+    InvalidDuration = "invalid-duration", Error,
+        "A duration is a whole number of seconds or a string such as `\"30s\"`, `\"5m\"`, `\"1h30m\"`, `\"2d\"`.";
+    InvalidValue = "invalid-value", Error,
+        "The value has the right type but is not allowed: out of range, not one of the accepted words, a malformed URL, digest or regular expression, or an argument that could never converge (such as a `line` containing a newline).";
+    UndefinedVariable = "undefined-variable", Error,
+        "A template or `when` expression uses a variable that is defined nowhere: not in the manifest's `vars`, an include's `vars`, the inventory, nor `-e`. `facts` and `host` are always defined.";
+    TemplateSyntax = "template-syntax", Error,
+        "A string value is not a valid minijinja template. The error points inside the string.";
+    InvalidWhen = "invalid-when", Error,
+        "A `when` condition is not a valid minijinja expression.";
+    UnknownHandler = "unknown-handler", Error,
+        "`notify` names a handler that no `handler` declares.";
+    DuplicateId = "duplicate-id", Error,
+        "Two operations, handlers, hosts, groups or definitions share one id. Both places are shown.";
+    IncludeCycle = "include-cycle", Error,
+        "A manifest includes itself, directly or through other includes. Both the include that closes the cycle and the one that opened it are shown.";
+    IncludeNotFound = "include-not-found", Error,
+        "An `include` names a file or directory that does not exist, or a directory without a `main.toml` or `main.kdl`.";
+    UnknownHost = "unknown-host", Error,
+        "An inventory group, or an op's `hosts` limit, names a host that the inventory does not declare.";
+    UnknownGroup = "unknown-group", Error,
+        "An inventory group's `children`, or an op's `groups` limit, names a group that the inventory does not declare.";
+    GroupCycle = "group-cycle", Error,
+        "Inventory groups contain each other through `children`.";
+    InvalidTarget = "invalid-target", Error,
+        "A target on the command line is not one of `@local`, `ssh://[user@]host[:port]`, `@docker/NAME`, `@podman/NAME`, `@chroot/PATH`, a host name, or an inventory file.";
+    DynamicInventory = "dynamic-inventory", Error,
+        "An inventory program failed, or printed something that is not the JSON inventory shape.";
+    UnguardedCommand = "unguarded-command", Warning,
+        "A command runs on every apply because it has none of the guards that would make it idempotent (`creates`, `removes`, `unless`, `onlyif`). Add one, or mark the intent with `changed = false`-style guards where the command is harmless.";
+    UnusedHandler = "unused-handler", Warning,
+        "A handler is declared but no operation notifies it, so it can never run.";
+}

@@ -1,0 +1,101 @@
+//! Validated operation arguments.
+//!
+//! `check` turns the raw values of a manifest into [`ArgValue`]s that already satisfy the
+//! argument's [`ArgType`](super::def::ArgType); later stages read them through [`OpArgs`]
+//! and never re-validate.
+
+use std::collections::BTreeMap;
+
+use crate::source::Spanned;
+
+use super::def::{Default, OpDef};
+
+/// A value that passed its argument's type check. Strings may still hold templates.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArgValue {
+    Str(String),
+    Bool(bool),
+    Int(i64),
+    List(Vec<Spanned<ArgValue>>),
+    Map(Vec<(Spanned<String>, Spanned<ArgValue>)>),
+}
+
+impl ArgValue {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            ArgValue::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            ArgValue::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            ArgValue::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Spanned<ArgValue>]> {
+        match self {
+            ArgValue::List(items) => Some(items),
+            _ => None,
+        }
+    }
+}
+
+impl From<Default> for ArgValue {
+    fn from(value: Default) -> Self {
+        match value {
+            Default::Bool(b) => ArgValue::Bool(b),
+            Default::Int(i) => ArgValue::Int(i),
+            Default::Str(s) => ArgValue::Str(s.to_owned()),
+        }
+    }
+}
+
+/// The arguments given to one op, by name. Ordered by name so that the same op written in
+/// TOML and in KDL compares equal.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OpArgs {
+    given: BTreeMap<String, Spanned<ArgValue>>,
+}
+
+impl OpArgs {
+    pub fn insert(&mut self, name: String, value: Spanned<ArgValue>) {
+        self.given.insert(name, value);
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Spanned<ArgValue>> {
+        self.given.get(name)
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.given.contains_key(name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Spanned<ArgValue>)> {
+        self.given.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(|v| v.value.as_str())
+    }
+
+    /// A boolean argument, falling back to the op's declared default, then `false`.
+    pub fn flag(&self, def: &OpDef, name: &str) -> bool {
+        match self.get(name) {
+            Some(v) => v.value.as_bool().unwrap_or(false),
+            None => matches!(
+                def.arg(name).and_then(|a| a.default),
+                Some(Default::Bool(true))
+            ),
+        }
+    }
+}

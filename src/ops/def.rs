@@ -1,0 +1,184 @@
+//! The shape of an operation definition.
+//!
+//! An operation type is declared once, as a `const OpDef`, in `src/ops/<module>/<op>.rs`.
+//! Argument validation (`check`), the JSON Schema (`schema`) and the reference docs
+//! (`docs/ops.md`) are all derived from that one value, so they cannot drift apart.
+
+use crate::diagnostic::Diagnostics;
+
+use super::args::OpArgs;
+
+/// What kind of value an argument takes. Strings are minijinja templates unless the type
+/// says otherwise; validation of a templated value is deferred to bind time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgType {
+    /// Any string (a template).
+    Str,
+    /// `true` / `false`.
+    Bool,
+    /// A whole number within the inclusive bounds.
+    Int { min: i64, max: i64 },
+    /// A file mode: octal (`"0644"`, `"755"`) or symbolic (`"u=rw,g=r,o="`). Integers are
+    /// refused because `644` and `0o644` mean different things to different readers.
+    Mode,
+    /// An absolute path on the target host.
+    Path,
+    /// A path on the machine running kiln, relative to the manifest that names it.
+    LocalPath,
+    /// A duration: `"30s"`, `"5m"`, `"1h30m"`, `"2d"`, or a whole number of seconds.
+    Duration,
+    /// One of a fixed set of words.
+    Enum(&'static [&'static str]),
+    /// A list of values of one type; a single value is accepted as a one-element list.
+    List(&'static ArgType),
+    /// A table of string keys to values of one type (environment variables, options).
+    Map(&'static ArgType),
+    /// An `http://`, `https://` or `ftp://` URL.
+    Url,
+    /// A 64-digit hex SHA-256 digest.
+    Sha256,
+    /// A regular expression (POSIX ERE as understood by `grep -E` / `sed -E`).
+    Regex,
+    /// A user or group name (or numeric id).
+    Account,
+}
+
+impl ArgType {
+    /// The name users see in diagnostics and docs.
+    pub fn describe(&self) -> String {
+        match self {
+            ArgType::Str => "string".into(),
+            ArgType::Bool => "boolean".into(),
+            ArgType::Int { .. } => "integer".into(),
+            ArgType::Mode => "file mode".into(),
+            ArgType::Path => "absolute path".into(),
+            ArgType::LocalPath => "local path".into(),
+            ArgType::Duration => "duration".into(),
+            ArgType::Enum(words) => format!("one of {}", quoted_list(words)),
+            ArgType::List(inner) => format!("list of {}", inner.describe()),
+            ArgType::Map(inner) => format!("table of {}", inner.describe()),
+            ArgType::Url => "URL".into(),
+            ArgType::Sha256 => "SHA-256 hex digest".into(),
+            ArgType::Regex => "regular expression".into(),
+            ArgType::Account => "user or group name".into(),
+        }
+    }
+}
+
+/// `"a"`, `"b"` or `"c"`.
+pub fn quoted_list(words: &[&str]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// A default value, shown in docs and the schema and used when the argument is omitted.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Default {
+    Bool(bool),
+    Int(i64),
+    Str(&'static str),
+}
+
+/// One argument of an operation.
+#[derive(Clone, Copy, Debug)]
+pub struct ArgDef {
+    pub name: &'static str,
+    pub ty: ArgType,
+    pub required: bool,
+    pub default: Option<Default>,
+    pub doc: &'static str,
+}
+
+impl ArgDef {
+    /// An optional argument with no default.
+    pub const fn new(name: &'static str, ty: ArgType, doc: &'static str) -> Self {
+        ArgDef {
+            name,
+            ty,
+            required: false,
+            default: None,
+            doc,
+        }
+    }
+
+    pub const fn required(self) -> Self {
+        ArgDef {
+            required: true,
+            ..self
+        }
+    }
+
+    pub const fn default(self, value: Default) -> Self {
+        ArgDef {
+            default: Some(value),
+            ..self
+        }
+    }
+}
+
+/// A constraint between arguments, checked after each argument's own type.
+#[derive(Clone, Copy, Debug)]
+pub enum Rule {
+    /// These two may not both be given.
+    Conflicts(&'static str, &'static str),
+    /// At least one of these must be given.
+    AnyOf(&'static [&'static str]),
+    /// Exactly one of these must be given.
+    OneOf(&'static [&'static str]),
+    /// If the first is given, the second must be too.
+    Requires(&'static str, &'static str),
+    /// A warning (lint `unguarded-command`): the op runs every time unless one of these guards
+    /// is given, so it is not idempotent.
+    GuardedBy(&'static [&'static str]),
+}
+
+/// An operation type.
+#[derive(Debug)]
+pub struct OpDef {
+    /// `module.op`.
+    pub name: &'static str,
+    /// One line, shown in `docs/ops.md` and the schema's description.
+    pub summary: &'static str,
+    /// The argument a KDL node's positional values fill (`apt.packages "nginx" "curl"`).
+    pub main_arg: Option<&'static str>,
+    pub args: &'static [ArgDef],
+    pub rules: &'static [Rule],
+    /// Host facts the op consults (dotted names, e.g. `os.family`), gathered before it runs.
+    pub facts: &'static [&'static str],
+    /// Checks that depend on argument values and not only their types (a `line` that
+    /// contains a newline can never converge). Runs only when every argument type-checked.
+    pub validate: Option<fn(&OpArgs, &mut Diagnostics)>,
+}
+
+impl OpDef {
+    pub fn module(&self) -> &'static str {
+        self.name.split_once('.').map_or(self.name, |(m, _)| m)
+    }
+
+    pub fn arg(&self, name: &str) -> Option<&'static ArgDef> {
+        self.args.iter().find(|a| a.name == name)
+    }
+}
+
+/// Shorthands for the catalog, so an op definition reads like a table.
+pub mod prelude {
+    pub use super::{ArgDef, ArgType, Default, OpDef, Rule};
+    pub use ArgType::*;
+
+    pub const STR_LIST: ArgType = ArgType::List(&ArgType::Str);
+    pub const STR_MAP: ArgType = ArgType::Map(&ArgType::Str);
+    pub const PATH_LIST: ArgType = ArgType::List(&ArgType::Path);
+    pub const PORT: ArgType = ArgType::Int { min: 1, max: 65535 };
+    pub const COUNT: ArgType = ArgType::Int {
+        min: 0,
+        max: i64::MAX,
+    };
+
+    pub const fn arg(name: &'static str, ty: ArgType, doc: &'static str) -> ArgDef {
+        ArgDef::new(name, ty, doc)
+    }
+}

@@ -1,0 +1,65 @@
+//! Arguments every operation (and every `include`) accepts, next to its own.
+
+use super::def::prelude::*;
+
+pub const SERIAL: ArgType = Str;
+
+/// The global arguments. `serial` is a count or a percentage, so it is a string checked by
+/// `check::globals`; everything else is an ordinary typed argument.
+pub const GLOBAL_ARGS: &[ArgDef] = &[
+    arg(
+        "id",
+        Str,
+        "A unique id for the op, used in reports and by `kiln apply --start-at`. Defaults to `<file>:<line>`.",
+    ),
+    arg(
+        "name",
+        Str,
+        "A human description shown in plans and reports.",
+    ),
+    arg("sudo", Bool, "Run the op with sudo.").default(Default::Bool(false)),
+    arg(
+        "sudo_user",
+        Account,
+        "Run the op as this user through sudo (implies `sudo`).",
+    ),
+    arg("su_user", Account, "Run the op as this user through `su`."),
+    arg(
+        "when",
+        Str,
+        "A minijinja expression over variables and facts; the op is skipped unless it is true.",
+    ),
+    arg(
+        "tags",
+        STR_LIST,
+        "Tags to select ops with `--tags` / `--skip-tags`.",
+    ),
+    arg(
+        "notify",
+        STR_LIST,
+        "Handlers to run (once, at the end) if this op changed something.",
+    ),
+    arg(
+        "ignore_errors",
+        Bool,
+        "Carry on with the next op if this one fails.",
+    )
+    .default(Default::Bool(false)),
+    arg("retries", COUNT, "Retry a failing op this many times.").default(Default::Int(0)),
+    arg("retry_delay", Duration, "Wait this long between retries.").default(Default::Str("5s")),
+    arg("hosts", STR_LIST, "Run only on these inventory hosts."),
+    arg(
+        "groups",
+        STR_LIST,
+        "Run only on hosts in these inventory groups.",
+    ),
+    arg(
+        "serial",
+        SERIAL,
+        "Run on this many hosts at a time (a number, or a percentage such as `\"25%\"`), for rolling changes.",
+    ),
+];
+
+pub fn global_arg(name: &str) -> Option<&'static ArgDef> {
+    GLOBAL_ARGS.iter().find(|a| a.name == name)
+}

@@ -1,0 +1,65 @@
+//! The operation catalog.
+//!
+//! Every built-in operation lives in `src/ops/<module>/<op>.rs` as one `const DEF: OpDef`
+//! (and, from the shell lowering on, its lowering next to it). [`CATALOG`] lists them all;
+//! nothing else in kiln enumerates operations, so adding an op is adding one file and one
+//! line here.
+
+pub mod args;
+pub mod def;
+pub mod globals;
+
+mod files;
+mod server;
+
+use def::OpDef;
+
+/// All built-in operations, sorted by name (a test keeps it so).
+pub static CATALOG: &[&OpDef] = &[&files::line::DEF, &server::shell::DEF];
+
+pub fn lookup(name: &str) -> Option<&'static OpDef> {
+    CATALOG
+        .binary_search_by(|def| def.name.cmp(name))
+        .ok()
+        .map(|i| CATALOG[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_is_sorted_and_unique() {
+        for pair in CATALOG.windows(2) {
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} before {}",
+                pair[0].name,
+                pair[1].name
+            );
+        }
+    }
+
+    #[test]
+    fn every_op_is_well_formed() {
+        for def in CATALOG {
+            assert!(def.name.contains('.'), "{} is module.op", def.name);
+            if let Some(main) = def.main_arg {
+                assert!(
+                    def.arg(main).is_some(),
+                    "{}: main_arg {main} is an argument",
+                    def.name
+                );
+            }
+            for arg in def.args {
+                assert!(
+                    globals::global_arg(arg.name).is_none(),
+                    "{}: {} shadows a global argument",
+                    def.name,
+                    arg.name
+                );
+                assert!(!arg.doc.is_empty(), "{}.{} has docs", def.name, arg.name);
+            }
+        }
+    }
+}

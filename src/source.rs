@@ -1,0 +1,126 @@
+//! Source files and spans.
+//!
+//! Every value kiln reads keeps a [`Span`] into the [`SourceMap`], so any stage can point a
+//! diagnostic at the exact bytes that caused it. A span is byte offsets into one file's text;
+//! files are never mutated once added, so spans stay valid for the whole run.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Index of a file in the [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: std::ops::Range<usize>) -> Self {
+        Span {
+            file,
+            start: u32::try_from(range.start).unwrap_or(u32::MAX),
+            end: u32::try_from(range.end).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// A sub-range of this span, given relative to its start, clamped to it.
+    pub fn subspan(self, range: std::ops::Range<usize>) -> Span {
+        let len = (self.end - self.start) as usize;
+        let start = range.start.min(len);
+        let end = range.end.clamp(start, len);
+        Span::new(
+            self.file,
+            self.start as usize + start..self.start as usize + end,
+        )
+    }
+}
+
+/// A value together with where it was written.
+#[derive(Clone, Debug)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// Spans are where a value came from, not what it is: equality ignores them, so the same
+/// manifest in TOML and in KDL compares equal.
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+/// One source file's text and the name diagnostics show for it.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+/// All the files read in one run.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        SourceMap::default()
+    }
+
+    /// Adds a file under `path`; `name` is what diagnostics print (usually the path as given).
+    pub fn add(&mut self, path: &Path, text: String) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).expect("fewer than 4G source files"));
+        self.files.push(SourceFile {
+            path: path.to_path_buf(),
+            name: path.display().to_string(),
+            text: Arc::from(text),
+        });
+        id
+    }
+
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn text(&self, span: Span) -> &str {
+        self.file(span.file)
+            .text
+            .get(span.range())
+            .unwrap_or_default()
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
+        let text = &self.file(file).text;
+        let offset = offset.min(text.len());
+        let before = text.get(..offset).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+
+    /// The span of `inner` inside the literal at `span`, when the literal spells it verbatim
+    /// (no escapes): lets a template error point inside a quoted string.
+    pub fn locate_within(&self, span: Span, inner: &str) -> Option<Span> {
+        let literal = self.text(span);
+        let at = literal.find(inner)?;
+        Some(span.subspan(at..at + inner.len()))
+    }
+}

@@ -1,5 +1,16 @@
 //! kiln: declarative manifests compiled to idempotent POSIX shell.
+//!
+//! The pipeline, one module per stage: [`syntax`] reads TOML or KDL into the [`model`];
+//! [`check`] expands includes and validates every op against its [`ops`] definition,
+//! producing typed ops; [`inventory`] resolves hosts, groups and variables. Problems at any
+//! stage are [`diagnostic`]s, all collected and rendered at the end.
 
+pub mod check;
+pub mod cli;
 pub mod diagnostic;
+pub mod inventory;
+pub mod model;
 pub mod ops;
+pub mod schema;
 pub mod source;
+pub mod syntax;

@@ -2,10 +2,8 @@
 
 use super::def::prelude::*;
 
-pub const SERIAL: ArgType = Str;
-
-/// The global arguments. `serial` is a count or a percentage, so it is a string checked by
-/// `check::globals`; everything else is an ordinary typed argument.
+/// The global arguments. `serial` is a count or a percentage, so it is a string (an integer
+/// is accepted too) checked by `check::globals`; the rest are ordinary typed arguments.
 pub const GLOBAL_ARGS: &[ArgDef] = &[
     arg(
         "id",
@@ -55,7 +53,7 @@ pub const GLOBAL_ARGS: &[ArgDef] = &[
     ),
     arg(
         "serial",
-        SERIAL,
+        Str,
         "Run on this many hosts at a time (a number, or a percentage such as `\"25%\"`), for rolling changes.",
     ),
 ];

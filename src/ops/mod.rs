@@ -9,13 +9,73 @@ pub mod args;
 pub mod def;
 pub mod globals;
 
+mod apk;
+mod apt;
+mod brew;
+mod dnf;
 mod files;
+mod git;
+mod openrc;
+mod package;
+mod pacman;
+mod pip;
 mod server;
+mod service;
+mod systemd;
+mod sysvinit;
+mod yum;
+mod zypper;
 
 use def::OpDef;
 
 /// All built-in operations, sorted by name (a test keeps it so).
-pub static CATALOG: &[&OpDef] = &[&files::line::DEF, &server::shell::DEF];
+pub static CATALOG: &[&OpDef] = &[
+    &apk::packages::DEF,
+    &apt::key::DEF,
+    &apt::packages::DEF,
+    &apt::repo::DEF,
+    &apt::update::DEF,
+    &apt::upgrade::DEF,
+    &brew::packages::DEF,
+    &dnf::packages::DEF,
+    &files::block::DEF,
+    &files::directory::DEF,
+    &files::download::DEF,
+    &files::file::DEF,
+    &files::line::DEF,
+    &files::link::DEF,
+    &files::put::DEF,
+    &files::replace::DEF,
+    &files::sync::DEF,
+    &files::template::DEF,
+    &git::repo::DEF,
+    &openrc::service::DEF,
+    &package::packages::DEF,
+    &pacman::packages::DEF,
+    &pip::packages::DEF,
+    &server::authorized_keys::DEF,
+    &server::command::DEF,
+    &server::crontab::DEF,
+    &server::group::DEF,
+    &server::hostname::DEF,
+    &server::locale::DEF,
+    &server::modprobe::DEF,
+    &server::mount::DEF,
+    &server::reboot::DEF,
+    &server::script::DEF,
+    &server::shell::DEF,
+    &server::sudoers::DEF,
+    &server::sysctl::DEF,
+    &server::timezone::DEF,
+    &server::user::DEF,
+    &server::wait::DEF,
+    &service::service::DEF,
+    &systemd::daemon_reload::DEF,
+    &systemd::service::DEF,
+    &sysvinit::service::DEF,
+    &yum::packages::DEF,
+    &zypper::packages::DEF,
+];
 
 pub fn lookup(name: &str) -> Option<&'static OpDef> {
     CATALOG

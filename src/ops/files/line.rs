@@ -48,17 +48,18 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             .help("use `files.block` to manage several lines"),
         );
     }
-    if args.flag(&DEF, "present") && !args.contains("line") {
-        if let Some(regexp) = args.get("regexp") {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::MissingArgument,
-                    regexp.span,
-                    "`line` is required when `present` is true",
-                )
-                .label("this says which line to replace, not what to write")
-                .help("add `line = \"...\"`, or set `present = false` to remove matching lines"),
-            );
-        }
+    if args.flag(&DEF, "present")
+        && !args.contains("line")
+        && let Some(regexp) = args.get("regexp")
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::MissingArgument,
+                regexp.span,
+                "`line` is required when `present` is true",
+            )
+            .label("this says which line to replace, not what to write")
+            .help("add `line = \"...\"`, or set `present = false` to remove matching lines"),
+        );
     }
 }

@@ -1,1 +1,10 @@
+pub mod block;
+pub mod directory;
+pub mod download;
+pub mod file;
 pub mod line;
+pub mod link;
+pub mod put;
+pub mod replace;
+pub mod sync;
+pub mod template;

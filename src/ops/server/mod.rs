@@ -1,1 +1,16 @@
+pub mod authorized_keys;
+pub mod command;
+pub mod crontab;
+pub mod group;
+pub mod hostname;
+pub mod locale;
+pub mod modprobe;
+pub mod mount;
+pub mod reboot;
+pub mod script;
 pub mod shell;
+pub mod sudoers;
+pub mod sysctl;
+pub mod timezone;
+pub mod user;
+pub mod wait;

@@ -1,0 +1,263 @@
+//! Loading a manifest and everything it includes, in order.
+//!
+//! Includes are expanded in place: the result is the flat list of op calls a reader would
+//! meet reading top to bottom, each tagged with the [`Scope`] (file, variables, include
+//! arguments) it was written in. Each file is read and parsed once, however often it is
+//! included. Cycles are reported with both the include that closes the cycle and the one
+//! that opened it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::{Define, Item, Manifest, OpCall, Table};
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::{self, Format};
+
+/// Index of a [`Scope`] in [`Loaded::scopes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ScopeId(pub usize);
+
+/// One inclusion of one manifest file: the variables and arguments its ops see.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub parent: Option<ScopeId>,
+    pub file: FileId,
+    /// The file's own `vars` (defaults; the lowest precedence).
+    pub defaults: Table,
+    /// The including `include`'s `vars` (above host variables, below `-e`).
+    pub params: Table,
+    /// Global arguments of the including `include`, applied to every op inside.
+    pub include_args: Table,
+}
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub calls: Vec<(OpCall, ScopeId)>,
+    pub handlers: Vec<(OpCall, ScopeId)>,
+    pub defines: Vec<(Define, ScopeId)>,
+    pub scopes: Vec<Scope>,
+}
+
+/// Nesting deeper than this is surely a mistake (and would risk the stack).
+const MAX_INCLUDE_DEPTH: usize = 64;
+
+struct Loader<'a> {
+    sources: &'a mut SourceMap,
+    diagnostics: &'a mut Diagnostics,
+    /// Parsed files by canonical path; `None` for files with syntax errors.
+    parsed: HashMap<PathBuf, Option<Rc<Manifest>>>,
+    /// The chain of files being expanded, with the include that entered each.
+    stack: Vec<(PathBuf, Option<Span>)>,
+    loaded: Loaded,
+}
+
+/// Loads `entry` and its includes. `None` if the entry itself cannot be read.
+pub fn load(
+    sources: &mut SourceMap,
+    entry: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Option<Loaded> {
+    let mut loader = Loader {
+        sources,
+        diagnostics,
+        parsed: HashMap::new(),
+        stack: Vec::new(),
+        loaded: Loaded::default(),
+    };
+    let manifest = loader.parse(entry, None)?;
+    loader.expand(&manifest, entry, None, Vec::new(), Vec::new(), None);
+    Some(loader.loaded)
+}
+
+/// Reads `path` into the source map, reporting I/O errors at `from` (or on their own).
+pub fn read_source(
+    sources: &mut SourceMap,
+    path: &Path,
+    from: Option<Span>,
+    diagnostics: &mut Diagnostics,
+) -> Option<FileId> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(sources.add(path, text)),
+            Err(_) => {
+                let file = sources.add(path, String::new());
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::Io,
+                        from.unwrap_or(Span::new(file, 0..0)),
+                        format!("{} is not UTF-8 text", path.display()),
+                    )
+                    .label("cannot read this file")
+                    .help("manifests and inventories are UTF-8 text"),
+                );
+                None
+            }
+        },
+        Err(error) => {
+            let span = from.unwrap_or_else(|| Span::new(sources.add(path, String::new()), 0..0));
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::Io,
+                    span,
+                    format!("cannot read {}: {error}", path.display()),
+                )
+                .label("could not read"),
+            );
+            None
+        }
+    }
+}
+
+impl Loader<'_> {
+    fn parse(&mut self, path: &Path, from: Option<Span>) -> Option<Rc<Manifest>> {
+        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if let Some(cached) = self.parsed.get(&key) {
+            return cached.clone();
+        }
+        let parsed = read_source(self.sources, path, from, self.diagnostics)
+            .and_then(|file| syntax::manifest(self.sources, file, self.diagnostics))
+            .map(Rc::new);
+        self.parsed.insert(key, parsed.clone());
+        parsed
+    }
+
+    fn expand(
+        &mut self,
+        manifest: &Manifest,
+        path: &Path,
+        parent: Option<ScopeId>,
+        params: Table,
+        include_args: Table,
+        via: Option<Span>,
+    ) {
+        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        self.stack.push((key, via));
+        let scope = ScopeId(self.loaded.scopes.len());
+        self.loaded.scopes.push(Scope {
+            parent,
+            file: manifest.file,
+            defaults: manifest.vars.clone(),
+            params,
+            include_args,
+        });
+        for define in &manifest.defines {
+            self.loaded.defines.push((define.clone(), scope));
+        }
+        for handler in &manifest.handlers {
+            self.loaded.handlers.push((handler.clone(), scope));
+        }
+        for item in &manifest.items {
+            match item {
+                Item::Op(call) => self.loaded.calls.push((call.clone(), scope)),
+                Item::Include(include) => {
+                    let Some(target) = self.resolve(path, &include.path.value, include.path.span)
+                    else {
+                        continue;
+                    };
+                    if self.closes_cycle(&target, include.path.span) {
+                        continue;
+                    }
+                    if self.stack.len() >= MAX_INCLUDE_DEPTH {
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Code::IncludeCycle,
+                                include.path.span,
+                                "includes are nested too deeply",
+                            )
+                            .label(format!("more than {MAX_INCLUDE_DEPTH} levels"))
+                            .help("flatten the role structure"),
+                        );
+                        continue;
+                    }
+                    if let Some(included) = self.parse(&target, Some(include.path.span)) {
+                        self.expand(
+                            &included,
+                            &target,
+                            Some(scope),
+                            include.vars.clone(),
+                            include.args.clone(),
+                            Some(include.path.span),
+                        );
+                    }
+                }
+            }
+        }
+        self.stack.pop();
+    }
+
+    fn closes_cycle(&mut self, target: &Path, at: Span) -> bool {
+        let key = target
+            .canonicalize()
+            .unwrap_or_else(|_| target.to_path_buf());
+        let Some(index) = self.stack.iter().position(|(p, _)| *p == key) else {
+            return false;
+        };
+        let mut diagnostic = Diagnostic::new(
+            Code::IncludeCycle,
+            at,
+            format!("{} includes itself", target.display()),
+        )
+        .label("this include closes the cycle")
+        .help("remove one of the includes; a manifest cannot contain itself");
+        // The include that first entered the repeated file, if it was not the entry file.
+        match self.stack.get(index).and_then(|(_, via)| *via) {
+            Some(first) => {
+                diagnostic = diagnostic.with_label(first, "the cycle starts with this include")
+            }
+            None => {
+                if let Some((_, Some(opened))) = self.stack.get(index + 1) {
+                    diagnostic =
+                        diagnostic.with_label(*opened, "the cycle starts with this include");
+                }
+            }
+        }
+        self.diagnostics.push(diagnostic);
+        true
+    }
+
+    /// The file an include names: relative to the including file; a directory means its
+    /// `main.toml` or `main.kdl` (the including file's spelling first).
+    fn resolve(&mut self, from: &Path, target: &str, span: Span) -> Option<PathBuf> {
+        let base = from.parent().unwrap_or(Path::new("."));
+        let joined = base.join(target);
+        let preferred = Format::of(from).unwrap_or(Format::Toml);
+        let other = if preferred == Format::Toml {
+            Format::Kdl
+        } else {
+            Format::Toml
+        };
+        let candidates: Vec<PathBuf> = if joined.is_dir() {
+            vec![
+                joined.join(format!("main.{}", preferred.extension())),
+                joined.join(format!("main.{}", other.extension())),
+            ]
+        } else if Format::of(&joined).is_some() {
+            vec![joined.clone()]
+        } else {
+            vec![
+                joined.with_extension(preferred.extension()),
+                joined.with_extension(other.extension()),
+            ]
+        };
+        if let Some(found) = candidates.into_iter().find(|c| c.is_file()) {
+            return Some(found);
+        }
+        let help = if joined.is_dir() {
+            format!("{} has no main.toml or main.kdl", joined.display())
+        } else {
+            format!("paths are relative to {}", base.display())
+        };
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::IncludeNotFound,
+                span,
+                format!("cannot find `{target}` to include"),
+            )
+            .label("no such manifest")
+            .help(help),
+        );
+        None
+    }
+}

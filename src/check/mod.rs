@@ -1,0 +1,425 @@
+//! The checker: from an entry manifest to typed ops, with every diagnostic at once.
+//!
+//! Stages, in order: [`load`] expands includes; `define`s become user ops; each op call is
+//! checked against its definition ([`op`]); globals are typed and inherited from includes
+//! ([`globals`]); templates and `when` expressions are checked against the variables in scope
+//! ([`templates`]); handler references and ids are cross-checked last. A failed op is left
+//! out of the result but checking goes on, so one run reports everything.
+
+pub mod globals;
+pub mod load;
+pub mod op;
+pub mod templates;
+pub mod types;
+pub mod user_op;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::inventory::Inventory;
+use crate::model::{Table, Value};
+use crate::ops::args::{ArgValue, OpArgs};
+use crate::source::{SourceMap, Span, Spanned};
+
+pub use globals::{Globals, Serial};
+pub use load::{Scope, ScopeId};
+pub use op::OpKind;
+pub use user_op::UserOp;
+
+use templates::{BUILTIN_VARIABLES, Known, TemplateChecker};
+
+/// One checked operation, ready to bind to a host.
+#[derive(Clone, Debug)]
+pub struct TypedOp {
+    pub kind: OpKind,
+    pub args: OpArgs,
+    pub globals: Globals,
+    pub scope: ScopeId,
+    /// Where the op was written: the whole op, for its `file:line`.
+    pub origin: Span,
+}
+
+/// Where an op came from is not what it is: the same manifest in two spellings has equal ops.
+impl PartialEq for TypedOp {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.args == other.args
+            && self.globals == other.globals
+            && self.scope == other.scope
+    }
+}
+
+/// A checked manifest: ops in order, handlers, and the variable scopes they refer to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compiled {
+    pub ops: Vec<TypedOp>,
+    pub handlers: Vec<TypedOp>,
+    pub scopes: Vec<ScopeVars>,
+}
+
+/// The variables of one scope (see [`Scope`]), without their source positions' files.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScopeVars {
+    pub parent: Option<ScopeId>,
+    pub defaults: Table,
+    pub params: Table,
+}
+
+/// What the checker needs besides the manifest.
+#[derive(Default)]
+pub struct Context<'a> {
+    pub inventory: Option<&'a Inventory>,
+    /// `-e NAME=VALUE` variables.
+    pub extra_vars: &'a [(String, Value)],
+}
+
+/// Checks the manifest at `entry` and everything it includes.
+pub fn compile(
+    sources: &mut SourceMap,
+    entry: &Path,
+    context: &Context<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Compiled> {
+    let loaded = load::load(sources, entry, diagnostics)?;
+    let sources = &*sources;
+    let mut checker = Checker {
+        sources,
+        templates: TemplateChecker::default(),
+        context,
+        scopes: &loaded.scopes,
+        known: HashMap::new(),
+        diagnostics,
+    };
+    let user_ops = checker.user_ops(&loaded);
+    let include_args = checker.include_args();
+
+    let mut ops = Vec::with_capacity(loaded.calls.len());
+    for (call, scope) in &loaded.calls {
+        if let Some(op) = checker.op(call, *scope, &user_ops, &include_args) {
+            ops.push(op);
+        }
+    }
+    let mut handlers = Vec::with_capacity(loaded.handlers.len());
+    for (call, scope) in &loaded.handlers {
+        if let Some(op) = checker.op(call, *scope, &user_ops, &[]) {
+            handlers.push(op);
+        }
+    }
+    checker.variables();
+    checker.cross_references(&ops, &handlers);
+    let scopes = loaded
+        .scopes
+        .into_iter()
+        .map(|s| ScopeVars {
+            parent: s.parent,
+            defaults: s.defaults,
+            params: s.params,
+        })
+        .collect();
+    Some(Compiled {
+        ops,
+        handlers,
+        scopes,
+    })
+}
+
+struct Checker<'a> {
+    sources: &'a SourceMap,
+    templates: TemplateChecker,
+    context: &'a Context<'a>,
+    scopes: &'a [Scope],
+    /// Variable names visible in each scope, built on first use.
+    known: HashMap<ScopeId, Known>,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Checker<'_> {
+    /// Checks every `define` and indexes the user ops by name.
+    fn user_ops(&mut self, loaded: &load::Loaded) -> HashMap<String, Arc<UserOp>> {
+        let mut by_name: HashMap<String, Arc<UserOp>> = HashMap::new();
+        for (define, scope) in &loaded.defines {
+            if let Some(first) = by_name.get(&define.name.value) {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateId,
+                        define.name.span,
+                        format!("`{}` is defined twice", define.name.value),
+                    )
+                    .label("defined again here")
+                    .with_label(first.name.span, "first defined here")
+                    .help("rename one of them"),
+                );
+                continue;
+            }
+            let Some(user_op) = user_op::user_op(self.sources, define, self.diagnostics) else {
+                continue;
+            };
+            let mut known = self.known(*scope).clone();
+            known.extend(user_op.params.iter().map(|p| p.name.value.clone()));
+            for script in user_op.probe.iter().chain([&user_op.apply]) {
+                self.templates.template(
+                    self.sources,
+                    &script.value,
+                    script.span,
+                    &known,
+                    self.diagnostics,
+                );
+            }
+            by_name.insert(define.name.value.clone(), Arc::new(user_op));
+        }
+        by_name
+    }
+
+    /// The typed include arguments of each scope, merged down from the outermost include.
+    fn include_args(&mut self) -> Vec<Globals> {
+        let mut inherited: Vec<Globals> = Vec::with_capacity(self.scopes.len());
+        for (index, scope) in self.scopes.iter().enumerate() {
+            let mut globals = scope
+                .parent
+                .map(|p| inherited[p.0].clone())
+                .unwrap_or_default();
+            let args = op::check_include_args(self.sources, &scope.include_args, self.diagnostics);
+            self.check_strings(&args, ScopeId(index));
+            globals.apply(&args, self.diagnostics);
+            inherited.push(globals);
+        }
+        inherited
+    }
+
+    fn op(
+        &mut self,
+        call: &crate::model::OpCall,
+        scope: ScopeId,
+        user_ops: &HashMap<String, Arc<UserOp>>,
+        include_args: &[Globals],
+    ) -> Option<TypedOp> {
+        let kind = match crate::ops::lookup(&call.kind.value) {
+            Some(def) => OpKind::Builtin(def),
+            None => match user_ops.get(&call.kind.value) {
+                Some(user) => OpKind::User(user.clone()),
+                None => {
+                    self.unknown_op(call, user_ops);
+                    return None;
+                }
+            },
+        };
+        let checked = op::check_args(self.sources, &kind, call, self.diagnostics);
+        self.check_strings(&checked.args, scope);
+        self.check_strings(&checked.globals, scope);
+        if !checked.valid {
+            return None;
+        }
+        let mut globals = include_args.get(scope.0).cloned().unwrap_or_default();
+        globals.apply(&checked.globals, self.diagnostics);
+        Some(TypedOp {
+            kind,
+            args: checked.args,
+            globals,
+            scope,
+            origin: call.span,
+        })
+    }
+
+    fn unknown_op(&mut self, call: &crate::model::OpCall, user_ops: &HashMap<String, Arc<UserOp>>) {
+        let name = &call.kind.value;
+        let candidates = crate::ops::CATALOG
+            .iter()
+            .map(|d| d.name)
+            .chain(user_ops.keys().map(String::as_str));
+        let diagnostic = Diagnostic::new(
+            Code::UnknownOp,
+            call.kind.span,
+            format!("unknown operation `{name}`"),
+        )
+        .label("no such op");
+        let diagnostic = match crate::diagnostic::did_you_mean(name, candidates) {
+            Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+            None if !name.contains('.') => diagnostic
+                .help("operations are named `module.op`, e.g. `files.line`; see docs/ops.md"),
+            None => diagnostic
+                .help("see docs/ops.md for the built-in operations, or declare it with `define`"),
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Template-checks every string argument; `when` is an expression.
+    fn check_strings(&mut self, args: &OpArgs, scope: ScopeId) {
+        let known = self.known(scope).clone();
+        for (name, value) in args.iter() {
+            if name == "when" {
+                if let ArgValue::Str(text) = &value.value {
+                    self.templates.expression(
+                        self.sources,
+                        text,
+                        value.span,
+                        &known,
+                        self.diagnostics,
+                    );
+                }
+            } else {
+                self.check_value(value, &known);
+            }
+        }
+    }
+
+    fn check_value(&mut self, value: &Spanned<ArgValue>, known: &Known) {
+        match &value.value {
+            ArgValue::Str(text) => {
+                self.templates
+                    .template(self.sources, text, value.span, known, self.diagnostics)
+            }
+            ArgValue::List(items) => items.iter().for_each(|item| self.check_value(item, known)),
+            ArgValue::Map(entries) => entries
+                .iter()
+                .for_each(|(_, item)| self.check_value(item, known)),
+            ArgValue::Bool(_) | ArgValue::Int(_) => {}
+        }
+    }
+
+    /// Variable values may be templates too.
+    fn variables(&mut self) {
+        for (index, scope) in self.scopes.iter().enumerate() {
+            let known = self.known(ScopeId(index)).clone();
+            for (_, value) in scope.defaults.iter().chain(&scope.params) {
+                self.check_raw(value, &known);
+            }
+        }
+    }
+
+    fn check_raw(&mut self, value: &Spanned<Value>, known: &Known) {
+        match &value.value {
+            Value::Str(text) => {
+                self.templates
+                    .template(self.sources, text, value.span, known, self.diagnostics)
+            }
+            Value::List(items) => items.iter().for_each(|item| self.check_raw(item, known)),
+            Value::Table(entries) => entries
+                .iter()
+                .for_each(|(_, item)| self.check_raw(item, known)),
+            _ => {}
+        }
+    }
+
+    /// Names visible in `scope`: its chain's variables, the inventory's, `-e`, built-ins.
+    fn known(&mut self, scope: ScopeId) -> &Known {
+        if !self.known.contains_key(&scope) {
+            let mut known: Known = BUILTIN_VARIABLES.iter().map(|s| (*s).to_owned()).collect();
+            known.extend(self.context.extra_vars.iter().map(|(k, _)| k.clone()));
+            if let Some(inventory) = self.context.inventory {
+                known.extend(inventory.variable_names());
+            }
+            let mut next = Some(scope);
+            while let Some(id) = next {
+                let s = &self.scopes[id.0];
+                known.extend(
+                    s.defaults
+                        .iter()
+                        .chain(&s.params)
+                        .map(|(k, _)| k.value.clone()),
+                );
+                next = s.parent;
+            }
+            self.known.insert(scope, known);
+        }
+        &self.known[&scope]
+    }
+
+    /// Ids are unique, `notify` names real handlers, handlers are used, limits name real
+    /// hosts and groups.
+    fn cross_references(&mut self, ops: &[TypedOp], handlers: &[TypedOp]) {
+        let mut ids: HashMap<&str, Span> = HashMap::new();
+        for op in ops.iter().chain(handlers) {
+            if let Some(id) = &op.globals.id {
+                if let Some(first) = ids.get(id.value.as_str()) {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::DuplicateId,
+                            id.span,
+                            format!("id `{}` is used twice", id.value),
+                        )
+                        .label("used again here")
+                        .with_label(*first, "first used here")
+                        .help("ids must be unique across ops and handlers"),
+                    );
+                } else {
+                    ids.insert(&id.value, id.span);
+                }
+            }
+        }
+        let handler_ids: Vec<&str> = handlers
+            .iter()
+            .filter_map(|h| h.globals.id.as_ref())
+            .map(|id| id.value.as_str())
+            .collect();
+        let mut notified: Vec<&str> = Vec::new();
+        for op in ops.iter().chain(handlers) {
+            for name in &op.globals.notify {
+                if handler_ids.contains(&name.value.as_str()) {
+                    notified.push(&name.value);
+                } else {
+                    let diagnostic = Diagnostic::new(
+                        Code::UnknownHandler,
+                        name.span,
+                        format!("no handler `{}`", name.value),
+                    )
+                    .label("notifies nothing");
+                    self.diagnostics.push(match crate::diagnostic::did_you_mean(&name.value, handler_ids.iter().copied()) {
+                        Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+                        None => diagnostic.help("declare it with `[[handler]]` (TOML) or `handler \"...\" { ... }` (KDL)"),
+                    });
+                }
+            }
+            self.limits(op);
+        }
+        for handler in handlers {
+            if let Some(id) = &handler.globals.id
+                && !notified.contains(&id.value.as_str())
+            {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnusedHandler,
+                        id.span,
+                        format!("handler `{}` is never notified", id.value),
+                    )
+                    .label("nothing notifies this")
+                    .help("add it to some op's `notify`, or remove it"),
+                );
+            }
+        }
+    }
+
+    /// `hosts` and `groups` limits must name what the inventory has, when there is one.
+    fn limits(&mut self, op: &TypedOp) {
+        let Some(inventory) = self.context.inventory else {
+            return;
+        };
+        for host in &op.globals.hosts {
+            if inventory.host(&host.value).is_none() {
+                let diagnostic = Diagnostic::new(
+                    Code::UnknownHost,
+                    host.span,
+                    format!("no host `{}` in the inventory", host.value),
+                )
+                .label("unknown host");
+                self.diagnostics.push(
+                    diagnostic
+                        .suggest(&host.value, inventory.hosts.iter().map(|h| h.name.as_str())),
+                );
+            }
+        }
+        for group in &op.globals.groups {
+            if !inventory.has_group(&group.value) {
+                let diagnostic = Diagnostic::new(
+                    Code::UnknownGroup,
+                    group.span,
+                    format!("no group `{}` in the inventory", group.value),
+                )
+                .label("unknown group");
+                self.diagnostics
+                    .push(diagnostic.suggest(&group.value, inventory.group_names()));
+            }
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Checking one op call against its signature: positional values, argument names and types,
+//! required arguments, rules between arguments, and the op's own value checks.
+
+use std::sync::Arc;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::{OpCall, Value};
+use crate::ops::args::OpArgs;
+use crate::ops::def::{ArgType, OpDef, Rule};
+use crate::ops::globals::{GLOBAL_ARGS, global_arg};
+use crate::source::{SourceMap, Span, Spanned};
+
+use super::globals::INHERITABLE;
+use super::types::coerce;
+use super::user_op::UserOp;
+
+/// What an op call refers to.
+#[derive(Clone, Debug)]
+pub enum OpKind {
+    Builtin(&'static OpDef),
+    User(Arc<UserOp>),
+}
+
+impl PartialEq for OpKind {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (OpKind::Builtin(a), OpKind::Builtin(b)) => a.name == b.name,
+            (OpKind::User(a), OpKind::User(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl OpKind {
+    pub fn name(&self) -> &str {
+        match self {
+            OpKind::Builtin(def) => def.name,
+            OpKind::User(op) => &op.name.value,
+        }
+    }
+
+    fn main_arg(&self) -> Option<&str> {
+        match self {
+            OpKind::Builtin(def) => def.main_arg,
+            OpKind::User(op) => op.params.first().map(|p| p.name.value.as_str()),
+        }
+    }
+
+    /// The op's own parameters as (name, type, required).
+    fn params(&self) -> Vec<(&str, ArgType, bool)> {
+        match self {
+            OpKind::Builtin(def) => def
+                .args
+                .iter()
+                .map(|a| (a.name, a.ty, a.required))
+                .collect(),
+            OpKind::User(op) => op
+                .params
+                .iter()
+                .map(|p| (p.name.value.as_str(), p.ty, p.required))
+                .collect(),
+        }
+    }
+}
+
+/// The op's own arguments and its global arguments, typed: those that type-checked, even
+/// when others did not (so their templates can still be checked).
+pub struct CheckedArgs {
+    pub args: OpArgs,
+    pub globals: OpArgs,
+    /// No error was found in this op's arguments.
+    pub valid: bool,
+}
+
+/// Checks `call`'s arguments against `kind`, reporting every problem, not just the first.
+pub fn check_args(
+    sources: &SourceMap,
+    kind: &OpKind,
+    call: &OpCall,
+    diagnostics: &mut Diagnostics,
+) -> CheckedArgs {
+    let before = diagnostics.count(crate::diagnostic::Severity::Error);
+    let params = kind.params();
+    let mut checked = CheckedArgs {
+        args: OpArgs::default(),
+        globals: OpArgs::default(),
+        valid: false,
+    };
+    let mut seen: Vec<&Spanned<String>> = Vec::new();
+
+    let positional_key;
+    let mut named: Vec<(&Spanned<String>, Spanned<Value>)> = Vec::new();
+    if let Some(first) = call.positional.first() {
+        match kind.main_arg() {
+            Some(main) => {
+                let span = first.span.subspan(0..0);
+                let whole = Span::new(
+                    span.file,
+                    first.span.range().start
+                        ..call
+                            .positional
+                            .last()
+                            .map_or(first.span, |l| l.span)
+                            .range()
+                            .end,
+                );
+                positional_key = Spanned::new(main.to_owned(), span);
+                let value = if call.positional.len() == 1 {
+                    first.clone()
+                } else {
+                    Spanned::new(Value::List(call.positional.clone()), whole)
+                };
+                named.push((&positional_key, value));
+            }
+            None => diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownArgument,
+                    first.span,
+                    format!("`{}` takes no positional value", kind.name()),
+                )
+                .label("unnamed value")
+                .help("name the argument: `key=value`"),
+            ),
+        }
+    }
+    named.extend(call.args.iter().map(|(k, v)| (k, v.clone())));
+
+    for (key, value) in named {
+        if let Some(previous) = seen.iter().find(|k| k.value == key.value) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    key.span,
+                    format!("`{}` is given twice", key.value),
+                )
+                .label("given again here")
+                .with_label(previous.span, "first given here")
+                .help("keep one of them"),
+            );
+            continue;
+        }
+        seen.push(key);
+        if let Some(&(name, ty, _)) = params.iter().find(|(name, _, _)| *name == key.value) {
+            if let Some(typed) = coerce(sources, &ty, value, diagnostics) {
+                checked.args.insert(name.to_owned(), typed);
+            }
+        } else if let Some(global) = global_arg(&key.value) {
+            if let Some(typed) = coerce(sources, &global.ty, value, diagnostics) {
+                checked.globals.insert(global.name.to_owned(), typed);
+            }
+        } else {
+            let candidates = params
+                .iter()
+                .map(|(n, _, _)| *n)
+                .chain(GLOBAL_ARGS.iter().map(|a| a.name));
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownArgument,
+                    key.span,
+                    format!("`{}` has no argument `{}`", kind.name(), key.value),
+                )
+                .label("unknown argument")
+                .suggest(&key.value, candidates),
+            );
+        }
+    }
+
+    let given = |name: &str| seen.iter().any(|k| k.value == name);
+    for (name, _, required) in &params {
+        if *required && !given(name) {
+            let positional = kind.main_arg() == Some(*name);
+            let how = if positional {
+                format!("add `{name} = ...` (in KDL, or as the node's first value)")
+            } else {
+                format!("add `{name} = ...`")
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::MissingArgument,
+                    call.kind.span,
+                    format!("`{}` needs `{name}`", kind.name()),
+                )
+                .label(format!("`{name}` is missing"))
+                .help(how),
+            );
+        }
+    }
+    if let OpKind::Builtin(def) = kind {
+        check_rules(def, call, &seen, diagnostics);
+    }
+    let errors = |diagnostics: &Diagnostics| diagnostics.count(crate::diagnostic::Severity::Error);
+    if errors(diagnostics) == before
+        && let OpKind::Builtin(def) = kind
+        && let Some(validate) = def.validate
+    {
+        validate(&checked.args, diagnostics);
+    }
+    checked.valid = errors(diagnostics) == before;
+    checked
+}
+
+fn check_rules(
+    def: &OpDef,
+    call: &OpCall,
+    seen: &[&Spanned<String>],
+    diagnostics: &mut Diagnostics,
+) {
+    let find = |name: &str| seen.iter().find(|k| k.value == name).map(|k| k.span);
+    for rule in def.rules {
+        match *rule {
+            Rule::Conflicts(a, b) => {
+                if let (Some(first), Some(second)) = (find(a), find(b)) {
+                    let (earlier, later, later_name, earlier_name) = if first.start <= second.start
+                    {
+                        (first, second, b, a)
+                    } else {
+                        (second, first, a, b)
+                    };
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::ConflictingArguments,
+                            later,
+                            format!("`{a}` and `{b}` cannot both be given"),
+                        )
+                        .label(format!("`{later_name}` here"))
+                        .with_label(earlier, format!("conflicts with `{earlier_name}` here"))
+                        .help(format!("remove `{a}` or `{b}`")),
+                    );
+                }
+            }
+            Rule::AnyOf(names) | Rule::OneOf(names) => {
+                let present: Vec<Span> = names.iter().filter_map(|n| find(n)).collect();
+                let list = crate::ops::def::quoted_list(names);
+                if present.is_empty() {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::MissingArgument,
+                            call.kind.span,
+                            format!("`{}` needs one of {list}", def.name),
+                        )
+                        .label("none given")
+                        .help(format!("add {list}")),
+                    );
+                } else if matches!(rule, Rule::OneOf(_)) && present.len() > 1 {
+                    let mut diagnostic = Diagnostic::new(
+                        Code::ConflictingArguments,
+                        present[1],
+                        format!("only one of {list} may be given"),
+                    )
+                    .label("second one");
+                    diagnostic = diagnostic
+                        .with_label(present[0], "first one")
+                        .help("keep exactly one");
+                    diagnostics.push(diagnostic);
+                }
+            }
+            Rule::Requires(a, b) => {
+                if let (Some(at), None) = (find(a), find(b)) {
+                    diagnostics.push(
+                        Diagnostic::new(Code::MissingArgument, at, format!("`{a}` needs `{b}`"))
+                            .label(format!("`{a}` given without `{b}`"))
+                            .help(format!("add `{b}` or remove `{a}`")),
+                    );
+                }
+            }
+            Rule::GuardedBy(guards) => {
+                if guards.iter().all(|g| find(g).is_none()) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::UnguardedCommand,
+                            call.kind.span,
+                            "this command runs on every apply",
+                        )
+                        .label("no guard")
+                        .help(format!(
+                            "add {} so a second apply changes nothing",
+                            crate::ops::def::quoted_list(guards)
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Checks the global arguments of an `include`: only the inheritable ones are allowed.
+pub fn check_include_args(
+    sources: &SourceMap,
+    args: &crate::model::Table,
+    diagnostics: &mut Diagnostics,
+) -> OpArgs {
+    let mut typed = OpArgs::default();
+    for (key, value) in args {
+        match global_arg(&key.value).filter(|g| INHERITABLE.contains(&g.name)) {
+            Some(global) => {
+                if let Some(v) = coerce(sources, &global.ty, value.clone(), diagnostics) {
+                    typed.insert(global.name.to_owned(), v);
+                }
+            }
+            None => diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownArgument,
+                    key.span,
+                    format!("an include has no argument `{}`", key.value),
+                )
+                .label("not allowed on an include")
+                .help(format!(
+                    "an include takes `vars` and {}",
+                    crate::ops::def::quoted_list(INHERITABLE)
+                )),
+            ),
+        }
+    }
+    typed
+}

@@ -1,0 +1,332 @@
+//! Checking one raw value against an [`ArgType`], producing a typed [`ArgValue`].
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::Value;
+use crate::ops::args::ArgValue;
+use crate::ops::def::{ArgType, quoted_list};
+use crate::source::{SourceMap, Spanned};
+
+use super::templates::is_template;
+
+/// Checks `value` against `ty`. Reports and returns `None` when it does not fit.
+pub fn coerce(
+    sources: &SourceMap,
+    ty: &ArgType,
+    value: Spanned<Value>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Spanned<ArgValue>> {
+    let span = value.span;
+    let typed = match (ty, value.value) {
+        (ArgType::List(inner), Value::List(items)) => ArgValue::List(
+            items
+                .into_iter()
+                .map(|item| coerce(sources, inner, item, diagnostics))
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        (
+            ArgType::List(inner),
+            scalar @ (Value::Str(_) | Value::Int(_) | Value::Bool(_) | Value::Float(_)),
+        ) => ArgValue::List(vec![coerce(
+            sources,
+            inner,
+            Spanned::new(scalar, span),
+            diagnostics,
+        )?]),
+        (ArgType::Map(inner), Value::Table(entries)) => ArgValue::Map(
+            entries
+                .into_iter()
+                .map(|(key, item)| Some((key, coerce(sources, inner, item, diagnostics)?)))
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        (ArgType::Bool, Value::Bool(b)) => ArgValue::Bool(b),
+        (ArgType::Bool, Value::Str(s)) if ["true", "false", "yes", "no"].contains(&s.as_str()) => {
+            diagnostics.push(
+                Diagnostic::new(Code::WrongType, span, "expected a boolean, found a string")
+                    .label("a quoted word is a string")
+                    .help(format!(
+                        "write `{}` without quotes",
+                        s == "true" || s == "yes"
+                    )),
+            );
+            return None;
+        }
+        (ArgType::Int { min, max }, Value::Int(n)) => {
+            if n < *min || n > *max {
+                let range = if *max == i64::MAX {
+                    format!("at least {min}")
+                } else {
+                    format!("between {min} and {max}")
+                };
+                diagnostics.push(
+                    Diagnostic::new(Code::InvalidValue, span, format!("{n} is out of range"))
+                        .label(format!("must be {range}")),
+                );
+                return None;
+            }
+            ArgValue::Int(n)
+        }
+        (ArgType::Mode, Value::Int(n)) => {
+            let literal = sources.text(span);
+            let suggestion = if literal.starts_with("0o") {
+                format!("0{n:o}")
+            } else {
+                format!("0{n}")
+            };
+            diagnostics.push(
+                Diagnostic::new(Code::InvalidMode, span, "a file mode must be a string")
+                    .label("an integer mode is ambiguous (octal or decimal?)")
+                    .help(format!("write `\"{suggestion}\"`")),
+            );
+            return None;
+        }
+        (ArgType::Duration, Value::Int(n)) if n >= 0 => ArgValue::Int(n),
+        (ArgType::Duration, Value::Str(s)) => match parse_duration(&s) {
+            Some(seconds) => ArgValue::Int(seconds),
+            None => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidDuration,
+                        span,
+                        format!("`{s}` is not a duration"),
+                    )
+                    .label("expected e.g. \"30s\", \"5m\", \"1h30m\"")
+                    .help("units are s, m, h and d; a bare integer is seconds"),
+                );
+                return None;
+            }
+        },
+        (ArgType::Str | ArgType::Account, Value::Int(n)) => ArgValue::Str(n.to_string()),
+        (ty, Value::Str(s)) if scalar_string(ty) => {
+            if !is_template(&s) && !valid_string(ty, &s, span, diagnostics) {
+                return None;
+            }
+            ArgValue::Str(s)
+        }
+        (ty, other) => {
+            let expected = ty.describe();
+            let mut diagnostic = Diagnostic::new(
+                Code::WrongType,
+                span,
+                format!("expected {expected}, found {}", other.kind()),
+            )
+            .label(format!("this should be {expected}"));
+            if scalar_string(ty)
+                && matches!(other, Value::Int(_) | Value::Float(_) | Value::Bool(_))
+            {
+                diagnostic = diagnostic.help("quote the value to make it a string");
+            }
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    Some(Spanned::new(typed, span))
+}
+
+fn scalar_string(ty: &ArgType) -> bool {
+    !matches!(
+        ty,
+        ArgType::Bool
+            | ArgType::Int { .. }
+            | ArgType::List(_)
+            | ArgType::Map(_)
+            | ArgType::Duration
+    )
+}
+
+/// Checks a literal (non-template) string against its type.
+fn valid_string(
+    ty: &ArgType,
+    s: &str,
+    span: crate::source::Span,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let problem: Option<(Code, String, String)> = match ty {
+        ArgType::Mode if !valid_mode(s) => Some((
+            Code::InvalidMode,
+            format!("`{s}` is not a file mode"),
+            "use octal (\"0644\") or symbolic (\"u=rw,g=r,o=\") notation".into(),
+        )),
+        ArgType::Path if s.contains('\0') => Some((Code::InvalidPath, "path contains a NUL byte".into(), "remove it".into())),
+        ArgType::Path if !s.starts_with('/') => Some((
+            Code::InvalidPath,
+            format!("`{s}` is not an absolute path"),
+            "paths on the host start with `/`; relative paths would depend on the working directory".into(),
+        )),
+        ArgType::LocalPath if s.is_empty() => Some((Code::InvalidPath, "empty path".into(), "name a file next to the manifest".into())),
+        ArgType::Enum(words) if !words.contains(&s) => Some((
+            Code::InvalidValue,
+            format!("`{s}` is not allowed here"),
+            match crate::diagnostic::did_you_mean(s, words.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("expected {}", quoted_list(words)),
+            },
+        )),
+        ArgType::Url if !valid_url(s) => Some((
+            Code::InvalidValue,
+            format!("`{s}` is not a URL"),
+            "expected http://, https:// or ftp:// followed by a host".into(),
+        )),
+        ArgType::Sha256 if !(s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())) => Some((
+            Code::InvalidValue,
+            "not a SHA-256 digest".into(),
+            "a SHA-256 digest is 64 hexadecimal digits (`sha256sum FILE` prints it)".into(),
+        )),
+        ArgType::Regex => regex_problem(s).map(|why| (Code::InvalidValue, format!("invalid regular expression: {why}"), "regexes are POSIX extended (as `grep -E`)".into())),
+        ArgType::Account if s.is_empty() || s.contains([':', ' ', '\n', '/']) => Some((
+            Code::InvalidValue,
+            format!("`{s}` is not a user or group name"),
+            "names may not be empty or contain `:`, `/` or spaces".into(),
+        )),
+        _ => None,
+    };
+    match problem {
+        Some((code, message, help)) => {
+            diagnostics.push(
+                Diagnostic::new(code, span, message)
+                    .label("here")
+                    .help(help),
+            );
+            false
+        }
+        None => true,
+    }
+}
+
+pub fn valid_mode(s: &str) -> bool {
+    let octal = (3..=4).contains(&s.len()) && s.bytes().all(|b| (b'0'..=b'7').contains(&b));
+    let symbolic = !s.is_empty()
+        && s.split(',').all(|clause| {
+            let who_end = clause.find(['+', '-', '=']).unwrap_or(clause.len());
+            let (who, rest) = clause.split_at(who_end);
+            who.bytes().all(|b| b"ugoa".contains(&b))
+                && !rest.is_empty()
+                && rest.bytes().all(|b| b"+-=rwxXst".contains(&b))
+                && rest.starts_with(['+', '-', '='])
+        });
+    octal || symbolic
+}
+
+fn valid_url(s: &str) -> bool {
+    ["http://", "https://", "ftp://"].iter().any(|scheme| {
+        s.strip_prefix(scheme)
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+    }) && !s.contains(char::is_whitespace)
+}
+
+/// Why `s` cannot be a regex: empty (matches everything, so never converges), or unbalanced.
+fn regex_problem(s: &str) -> Option<&'static str> {
+    if s.is_empty() {
+        return Some("it is empty and would match every line");
+    }
+    let mut depth = 0i32;
+    let mut chars = s.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.next().is_none() => {
+                return Some("it ends with a lone `\\`");
+            }
+            '[' if !in_class => {
+                in_class = true;
+                // `[]...]` and `[^]...]` take the `]` literally.
+                if chars.peek() == Some(&'^') {
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    chars.next();
+                }
+            }
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => {
+                depth -= 1;
+                if depth < 0 {
+                    return Some("a `)` has no matching `(`");
+                }
+            }
+            _ => {}
+        }
+    }
+    if in_class {
+        Some("a `[` is not closed")
+    } else if depth > 0 {
+        Some("a `(` is not closed")
+    } else {
+        None
+    }
+}
+
+/// Seconds in `"30s"`, `"5m"`, `"1h30m"`, `"2d"`, or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Option<i64> {
+    if let Ok(n) = s.parse::<i64>() {
+        return (n >= 0).then_some(n);
+    }
+    let mut total: i64 = 0;
+    let mut digits = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            _ => return None,
+        };
+        let n: i64 = digits.parse().ok()?;
+        total = total.checked_add(n.checked_mul(unit)?)?;
+        digits.clear();
+    }
+    (digits.is_empty() && !s.is_empty()).then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Some(30));
+        assert_eq!(parse_duration("1h30m"), Some(5400));
+        assert_eq!(parse_duration("2d"), Some(172800));
+        assert_eq!(parse_duration("45"), Some(45));
+        assert_eq!(parse_duration("5 minutes"), None);
+        assert_eq!(parse_duration("10x"), None);
+        assert_eq!(parse_duration("m"), None);
+        assert_eq!(parse_duration(""), None);
+        assert_eq!(parse_duration("-5"), None);
+    }
+
+    #[test]
+    fn modes() {
+        for good in ["644", "0644", "4755", "u=rw,g=r,o=", "a+x", "u+rwX", "go-w"] {
+            assert!(valid_mode(good), "{good}");
+        }
+        for bad in [
+            "",
+            "0648",
+            "64",
+            "12345",
+            "rw-r--r--",
+            "u=rwz",
+            "u",
+            "0x1ff",
+        ] {
+            assert!(!valid_mode(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn regexes() {
+        assert!(regex_problem("^foo(bar|baz)$").is_none());
+        assert!(regex_problem("[]a]").is_none());
+        assert!(regex_problem("a\\(").is_none());
+        assert!(regex_problem("").is_some());
+        assert!(regex_problem("(a").is_some());
+        assert!(regex_problem("a)").is_some());
+        assert!(regex_problem("[a").is_some());
+        assert!(regex_problem("a\\").is_some());
+    }
+}

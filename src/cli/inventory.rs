@@ -1,0 +1,101 @@
+//! `kiln inventory`: the resolved hosts, their groups, and merged variables with where each
+//! value came from.
+
+use clap::Args;
+use serde_json::json;
+
+use crate::diagnostic::Diagnostics;
+use crate::inventory::{self, Inventory};
+use crate::model::Value;
+use crate::source::SourceMap;
+
+use super::{Format, InventoryOptions, output};
+
+#[derive(Args, Debug)]
+pub struct InventoryArgs {
+    #[command(flatten)]
+    inventory: InventoryOptions,
+    /// `human` or `json`.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+pub fn run(args: InventoryArgs) -> u8 {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Diagnostics::default();
+    let extra_vars = args.inventory.extra_vars();
+    let resolved = inventory::load(
+        &mut sources,
+        &args.inventory.inventory,
+        &extra_vars,
+        &mut diagnostics,
+    );
+    let diagnostics = diagnostics.sorted();
+    output::print(
+        &sources,
+        &diagnostics,
+        if args.format == Format::Json {
+            Format::Human
+        } else {
+            args.format
+        },
+    );
+    if output::exit_code(&diagnostics, false) != 0 {
+        return 1;
+    }
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&to_json(&resolved)).expect("JSON serializes")
+        ),
+        _ => print!("{}", human(&resolved)),
+    }
+    0
+}
+
+fn human(inventory: &Inventory) -> String {
+    let mut out = String::new();
+    for host in &inventory.hosts {
+        out.push_str(&format!("{}  {}\n", host.name, host.target));
+        out.push_str(&format!("  groups: {}\n", host.groups.join(", ")));
+        for var in &host.vars {
+            out.push_str(&format!(
+                "  {} = {}  ({})\n",
+                var.name,
+                value_json(&var.value),
+                var.origin
+            ));
+        }
+    }
+    out
+}
+
+fn to_json(inventory: &Inventory) -> serde_json::Value {
+    json!({
+        "groups": inventory.groups,
+        "hosts": inventory.hosts.iter().map(|host| json!({
+            "name": host.name,
+            "target": host.target.to_string(),
+            "connector": host.target.connector(),
+            "groups": host.groups,
+            "vars": host.vars.iter().map(|v| (v.name.clone(), value_json(&v.value))).collect::<serde_json::Map<_, _>>(),
+            "var_origins": host.vars.iter().map(|v| (v.name.clone(), json!(v.origin))).collect::<serde_json::Map<_, _>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A variable's value as JSON, the notation every user can read.
+pub fn value_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Str(s) => json!(s),
+        Value::Int(i) => json!(i),
+        Value::Float(f) => json!(f),
+        Value::Bool(b) => json!(b),
+        Value::List(items) => items.iter().map(|i| value_json(&i.value)).collect(),
+        Value::Table(entries) => entries
+            .iter()
+            .map(|(k, v)| (k.value.clone(), value_json(&v.value)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+    }
+}

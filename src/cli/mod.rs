@@ -1,0 +1,122 @@
+//! The command line: argument parsing and dispatch. Each subcommand lives in its own file
+//! and returns the process exit code.
+//!
+//! Exit codes: 0 success; 1 errors found (or, with `--deny-warnings`, warnings); 2 bad usage.
+
+mod check;
+mod inventory;
+mod output;
+mod schema;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::Value;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kiln",
+    version,
+    about = "Agentless configuration management: declarative manifests, plain shell."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Validate manifests: syntax, op arguments, templates, variables, handlers, includes.
+    Check(check::CheckArgs),
+    /// Show the resolved hosts, their groups and merged variables.
+    Inventory(inventory::InventoryArgs),
+    /// Print the JSON Schema of TOML manifests (or of inventories), for editors.
+    Schema(schema::SchemaArgs),
+}
+
+/// Options shared by commands that read an inventory.
+#[derive(Args, Debug, Default)]
+pub struct InventoryOptions {
+    /// Inventory file (TOML/KDL), inventory program, or target: `@local`,
+    /// `ssh://[user@]host[:port]`, `@docker/NAME`, `@podman/NAME`, `@chroot/PATH`, a host
+    /// name. Repeatable.
+    #[arg(short = 'i', long = "inventory", value_name = "INVENTORY")]
+    pub inventory: Vec<String>,
+    /// Set a variable, overriding every other source: `NAME=VALUE`, or a JSON object.
+    /// Repeatable.
+    #[arg(short = 'e', long = "extra-vars", value_name = "NAME=VALUE", value_parser = parse_extra_var)]
+    pub extra_vars: Vec<Vec<(String, Value)>>,
+}
+
+impl InventoryOptions {
+    pub fn extra_vars(&self) -> Vec<(String, Value)> {
+        self.extra_vars.iter().flatten().cloned().collect()
+    }
+}
+
+/// How diagnostics and reports are printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Graphical, for people (colour on a terminal unless NO_COLOR is set).
+    #[default]
+    Human,
+    /// One JSON document on stdout.
+    Json,
+    /// GitHub Actions workflow annotations on stdout.
+    Github,
+}
+
+fn parse_extra_var(text: &str) -> Result<Vec<(String, Value)>, String> {
+    if text.trim_start().starts_with('{') {
+        let json: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+        let serde_json::Value::Object(map) = json else {
+            return Err("expected a JSON object".into());
+        };
+        let nowhere = crate::source::Span::new(crate::source::FileId(0), 0..0);
+        return map
+            .into_iter()
+            .map(|(k, v)| {
+                let value = crate::model::value::from_json(v, nowhere)
+                    .map_err(|_| format!("`{k}` is null; leave it out instead"))?;
+                Ok((k, value.value))
+            })
+            .collect();
+    }
+    let (name, value) = text.split_once('=').ok_or("expected NAME=VALUE")?;
+    let valid = !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    if !valid {
+        return Err(format!(
+            "`{name}` is not a variable name (letters, digits and `_`)"
+        ));
+    }
+    Ok(vec![(name.to_owned(), Value::Str(value.to_owned()))])
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Inventory(args) => inventory::run(args),
+        Command::Schema(args) => schema::run(args),
+    };
+    ExitCode::from(code)
+}
+
+/// Entry manifests named by a path: a file is itself; a directory is its `main.toml` and
+/// `main.kdl`.
+pub fn entry_manifests(path: &std::path::Path) -> Vec<PathBuf> {
+    if path.is_dir() {
+        ["main.toml", "main.kdl"]
+            .iter()
+            .map(|name| path.join(name))
+            .filter(|p| p.is_file())
+            .collect()
+    } else {
+        vec![path.to_path_buf()]
+    }
+}

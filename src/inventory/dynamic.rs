@@ -1,0 +1,133 @@
+//! Inventory programs: an executable given as `-i` is run with `--list` (as Ansible does) and
+//! must print the inventory as JSON, in the same shape as a TOML inventory:
+//! `{"vars": {...}, "hosts": {"web1": {"address": "...", "vars": {...}}}, "groups": {...}}`.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::InventoryFile;
+use crate::model::value::{NullValue, from_json};
+use crate::source::{SourceMap, Span};
+use crate::syntax::lower;
+
+/// An inventory program that has not answered by then is killed.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+pub fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+}
+
+/// Runs the program and reads its inventory. Its output becomes a source file, so errors in
+/// it are shown like errors in any inventory file.
+pub fn run(
+    sources: &mut SourceMap,
+    program: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Option<InventoryFile> {
+    let name = Path::new(&format!("{} --list", program.display())).to_path_buf();
+    let fail = |sources: &mut SourceMap, diagnostics: &mut Diagnostics, why: String| {
+        let file = sources.add(&name, String::new());
+        diagnostics.push(
+            Diagnostic::new(
+                Code::DynamicInventory,
+                Span::new(file, 0..0),
+                format!("inventory program failed: {why}"),
+            )
+            .help("an inventory program prints the inventory as JSON on stdout and exits 0"),
+        );
+        None
+    };
+    let program_path = if program.is_absolute() || program.components().count() > 1 {
+        program.to_path_buf()
+    } else {
+        Path::new(".").join(program)
+    };
+    let mut child = match Command::new(&program_path)
+        .arg("--list")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(error) => return fail(sources, diagnostics, error.to_string()),
+    };
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let reader = std::thread::spawn(move || {
+        let mut output = Vec::new();
+        stdout.read_to_end(&mut output).map(|_| output)
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return fail(
+                    sources,
+                    diagnostics,
+                    format!("no answer within {}s", TIMEOUT.as_secs()),
+                );
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(error) => return fail(sources, diagnostics, error.to_string()),
+        }
+    };
+    let output = match reader.join() {
+        Ok(Ok(output)) => output,
+        _ => return fail(sources, diagnostics, "could not read its output".into()),
+    };
+    if !status.success() {
+        return fail(sources, diagnostics, format!("it exited with {status}"));
+    }
+    let Ok(text) = String::from_utf8(output) else {
+        return fail(sources, diagnostics, "its output is not UTF-8".into());
+    };
+    let file = sources.add(&name, text);
+    let text = sources.file(file).text.clone();
+    let whole = Span::new(file, 0..text.len());
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(json) => match from_json(json, whole) {
+            Ok(root) => Some(lower::inventory(root, diagnostics)),
+            Err(NullValue) => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::DynamicInventory,
+                        whole,
+                        "inventory program printed `null`",
+                    )
+                    .label("in this output")
+                    .help("leave the key out instead"),
+                );
+                None
+            }
+        },
+        Err(error) => {
+            let offset = line_offset(&text, error.line(), error.column());
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DynamicInventory,
+                    Span::new(file, offset..offset),
+                    format!("inventory program printed invalid JSON: {error}"),
+                )
+                .label("here"),
+            );
+            None
+        }
+    }
+}
+
+fn line_offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}

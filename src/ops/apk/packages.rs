@@ -1,0 +1,21 @@
+//! `apk.packages`: install or remove Alpine packages with `apk`, like pyinfra's
+//! `apk.packages` and Ansible's `apk`.
+
+use crate::ops::def::prelude::*;
+
+pub const DEF: OpDef = OpDef {
+    name: "apk.packages",
+    summary: "Ensure Alpine packages are installed (optionally at their latest version) or removed, with `apk`.",
+    main_arg: Some("packages"),
+    args: &[
+        arg("packages", STR_LIST, "Package names, optionally constrained (`nginx`, `nginx=1.24.0-r0`, `nginx@edge`).").required(),
+        arg("present", Bool, "Whether the packages should be installed.").default(Default::Bool(true)),
+        arg("latest", Bool, "Upgrade the packages to the newest available version, not just install missing ones.").default(Default::Bool(false)),
+        arg("update", Bool, "Run `apk update` first.").default(Default::Bool(false)),
+        arg("no_cache", Bool, "Use `--no-cache`: fetch the index for this run only and keep no package cache (common in containers).").default(Default::Bool(false)),
+        arg("extra_args", STR_LIST, "Extra arguments for `apk add` / `apk del`."),
+    ],
+    rules: &[],
+    facts: &[],
+    validate: None,
+};

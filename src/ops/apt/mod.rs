@@ -1,0 +1,5 @@
+pub mod key;
+pub mod packages;
+pub mod repo;
+pub mod update;
+pub mod upgrade;

@@ -1,0 +1,46 @@
+//! `apt.packages`: install or remove Debian packages with `apt-get`, like pyinfra's
+//! `apt.packages` and Ansible's `apt`.
+
+use crate::ops::def::prelude::*;
+
+pub const DEF: OpDef = OpDef {
+    name: "apt.packages",
+    summary: "Ensure Debian/Ubuntu packages are installed (optionally at their latest version) or removed, with `apt-get`.",
+    main_arg: Some("packages"),
+    args: &[
+        arg(
+            "packages",
+            STR_LIST,
+            "Package names, optionally pinned (`nginx=1.24.0-1`).",
+        )
+        .required(),
+        arg("present", Bool, "Whether the packages should be installed.")
+            .default(Default::Bool(true)),
+        arg(
+            "latest",
+            Bool,
+            "Upgrade the packages to the newest available version, not just install missing ones.",
+        )
+        .default(Default::Bool(false)),
+        arg("update", Bool, "Run `apt-get update` first.").default(Default::Bool(false)),
+        arg(
+            "cache_time",
+            Duration,
+            "Update the package lists only if they are older than this (implies `update`).",
+        ),
+        arg(
+            "no_recommends",
+            Bool,
+            "Do not install recommended packages (`--no-install-recommends`).",
+        )
+        .default(Default::Bool(false)),
+        arg(
+            "extra_args",
+            STR_LIST,
+            "Extra arguments for `apt-get install` / `apt-get remove`.",
+        ),
+    ],
+    rules: &[],
+    facts: &[],
+    validate: None,
+};

@@ -1,0 +1,41 @@
+//! `brew.packages`: install or remove Homebrew formulae (or casks), like pyinfra's
+//! `brew.packages` and Ansible's `homebrew`.
+
+use crate::ops::def::prelude::*;
+
+pub const DEF: OpDef = OpDef {
+    name: "brew.packages",
+    summary: "Ensure Homebrew formulae or casks are installed (optionally at their latest version) or removed.",
+    main_arg: Some("packages"),
+    args: &[
+        arg(
+            "packages",
+            STR_LIST,
+            "Formula (or cask) names, optionally with their tap (`user/tap/name`).",
+        )
+        .required(),
+        arg("present", Bool, "Whether the packages should be installed.")
+            .default(Default::Bool(true)),
+        arg(
+            "latest",
+            Bool,
+            "Upgrade the packages to the newest available version, not just install missing ones.",
+        )
+        .default(Default::Bool(false)),
+        arg("update", Bool, "Run `brew update` first.").default(Default::Bool(false)),
+        arg(
+            "cask",
+            Bool,
+            "The packages are casks (`brew install --cask`).",
+        )
+        .default(Default::Bool(false)),
+        arg(
+            "extra_args",
+            STR_LIST,
+            "Extra arguments for `brew install` / `brew uninstall`.",
+        ),
+    ],
+    rules: &[],
+    facts: &[],
+    validate: None,
+};

@@ -1,0 +1,50 @@
+//! `dnf.packages`: install or remove RPM packages with `dnf`, like pyinfra's `dnf.packages`
+//! and Ansible's `dnf`.
+
+use crate::ops::def::prelude::*;
+
+pub const DEF: OpDef = OpDef {
+    name: "dnf.packages",
+    summary: "Ensure RPM packages are installed (optionally at their latest version) or removed, with `dnf`.",
+    main_arg: Some("packages"),
+    args: &[
+        arg(
+            "packages",
+            STR_LIST,
+            "Package names or specs (`nginx`, `nginx-1.24.0`, `@development-tools`).",
+        )
+        .required(),
+        arg("present", Bool, "Whether the packages should be installed.")
+            .default(Default::Bool(true)),
+        arg(
+            "latest",
+            Bool,
+            "Upgrade the packages to the newest available version, not just install missing ones.",
+        )
+        .default(Default::Bool(false)),
+        arg(
+            "update",
+            Bool,
+            "Refresh the repository metadata first (`dnf makecache`).",
+        )
+        .default(Default::Bool(false)),
+        arg(
+            "enablerepo",
+            STR_LIST,
+            "Repositories to enable for this transaction (`--enablerepo`).",
+        ),
+        arg(
+            "disablerepo",
+            STR_LIST,
+            "Repositories to disable for this transaction (`--disablerepo`).",
+        ),
+        arg(
+            "extra_args",
+            STR_LIST,
+            "Extra arguments for `dnf install` / `dnf remove`.",
+        ),
+    ],
+    rules: &[],
+    facts: &[],
+    validate: None,
+};

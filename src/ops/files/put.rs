@@ -1,0 +1,41 @@
+//! `files.put`: upload a local file, or write given content, to a file on the host, like
+//! pyinfra's `files.put` and Ansible's `copy`.
+
+use crate::ops::def::prelude::*;
+
+pub const DEF: OpDef = OpDef {
+    name: "files.put",
+    summary: "Upload a local file, or write literal content, to a file on the host.",
+    main_arg: Some("dest"),
+    args: &[
+        arg("dest", Path, "The file to write on the host.").required(),
+        arg(
+            "src",
+            LocalPath,
+            "The local file to upload, copied byte for byte.",
+        ),
+        arg(
+            "content",
+            Str,
+            "The content to write (a template, rendered before upload).",
+        ),
+        arg("mode", Mode, "Mode of the file."),
+        arg("owner", Account, "Owner of the file."),
+        arg("group", Account, "Group of the file."),
+        arg(
+            "backup",
+            Bool,
+            "Keep a timestamped copy of the previous file before replacing it.",
+        )
+        .default(Default::Bool(false)),
+        arg(
+            "create_parent_dirs",
+            Bool,
+            "Create missing parent directories of `dest`.",
+        )
+        .default(Default::Bool(false)),
+    ],
+    rules: &[Rule::OneOf(&["src", "content"])],
+    facts: &[],
+    validate: None,
+};

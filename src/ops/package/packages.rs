@@ -1,0 +1,35 @@
+//! `package.packages`: install or remove packages with whichever package manager the host
+//! uses, like Ansible's `package`.
+
+use crate::ops::def::prelude::*;
+
+pub const DEF: OpDef = OpDef {
+    name: "package.packages",
+    summary: "Ensure packages are installed (optionally at their latest version) or removed, with the host's own package manager.",
+    main_arg: Some("packages"),
+    args: &[
+        arg(
+            "packages",
+            STR_LIST,
+            "Package names (as the host's package manager calls them).",
+        )
+        .required(),
+        arg("present", Bool, "Whether the packages should be installed.")
+            .default(Default::Bool(true)),
+        arg(
+            "latest",
+            Bool,
+            "Upgrade the packages to the newest available version, not just install missing ones.",
+        )
+        .default(Default::Bool(false)),
+        arg(
+            "update",
+            Bool,
+            "Refresh the package manager's metadata first.",
+        )
+        .default(Default::Bool(false)),
+    ],
+    rules: &[],
+    facts: &["pkg.manager"],
+    validate: None,
+};

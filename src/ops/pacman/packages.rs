@@ -1,0 +1,20 @@
+//! `pacman.packages`: install or remove Arch Linux packages with `pacman`, like pyinfra's
+//! `pacman.packages` and Ansible's `pacman`.
+
+use crate::ops::def::prelude::*;
+
+pub const DEF: OpDef = OpDef {
+    name: "pacman.packages",
+    summary: "Ensure Arch Linux packages are installed (optionally at their latest version) or removed, with `pacman`.",
+    main_arg: Some("packages"),
+    args: &[
+        arg("packages", STR_LIST, "Package or group names.").required(),
+        arg("present", Bool, "Whether the packages should be installed.").default(Default::Bool(true)),
+        arg("latest", Bool, "Upgrade the packages to the newest available version, not just install missing ones.").default(Default::Bool(false)),
+        arg("update", Bool, "Refresh the package databases first (`pacman -Sy`); Arch does not support partial upgrades, so combine with `latest` or a full upgrade.").default(Default::Bool(false)),
+        arg("extra_args", STR_LIST, "Extra arguments for `pacman -S` / `pacman -R`."),
+    ],
+    rules: &[],
+    facts: &[],
+    validate: None,
+};

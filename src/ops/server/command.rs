@@ -1,0 +1,22 @@
+//! `server.command`: run one program with arguments, without a shell, guarded so it runs
+//! only when needed (Ansible's `command`).
+
+use crate::ops::def::prelude::*;
+
+pub const DEF: OpDef = OpDef {
+    name: "server.command",
+    summary: "Run a program with arguments directly (no shell, so no quoting, globbing or pipes), optionally guarded so it runs only when needed.",
+    main_arg: Some("argv"),
+    args: &[
+        arg("argv", STR_LIST, "The program and its arguments, one per entry; each entry is passed as exactly one argument.").required(),
+        arg("creates", Path, "Skip if this path exists."),
+        arg("removes", Path, "Skip unless this path exists."),
+        arg("unless", Str, "Skip if this shell command succeeds."),
+        arg("onlyif", Str, "Skip unless this shell command succeeds."),
+        arg("chdir", Path, "Directory to run in."),
+        arg("env", STR_MAP, "Environment variables to set."),
+    ],
+    rules: &[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])],
+    facts: &[],
+    validate: None,
+};

@@ -1,0 +1,2 @@
+pub mod daemon_reload;
+pub mod service;

@@ -1,0 +1,40 @@
+//! `zypper.packages`: install or remove openSUSE/SLES packages with `zypper`, like pyinfra's
+//! `zypper.packages` and Ansible's `zypper`.
+
+use crate::ops::def::prelude::*;
+
+pub const DEF: OpDef = OpDef {
+    name: "zypper.packages",
+    summary: "Ensure openSUSE/SLES packages are installed (optionally at their latest version) or removed, with `zypper`.",
+    main_arg: Some("packages"),
+    args: &[
+        arg(
+            "packages",
+            STR_LIST,
+            "Package names, optionally constrained (`nginx`, `nginx>=1.24`).",
+        )
+        .required(),
+        arg("present", Bool, "Whether the packages should be installed.")
+            .default(Default::Bool(true)),
+        arg(
+            "latest",
+            Bool,
+            "Upgrade the packages to the newest available version, not just install missing ones.",
+        )
+        .default(Default::Bool(false)),
+        arg(
+            "update",
+            Bool,
+            "Refresh the repositories first (`zypper refresh`).",
+        )
+        .default(Default::Bool(false)),
+        arg(
+            "extra_args",
+            STR_LIST,
+            "Extra arguments for `zypper install` / `zypper remove`.",
+        ),
+    ],
+    rules: &[],
+    facts: &[],
+    validate: None,
+};

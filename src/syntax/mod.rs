@@ -1,0 +1,75 @@
+//! Reading manifest and inventory files: format detection and the two front ends.
+//!
+//! The format is chosen by extension (`.toml`, `.kdl`); both front ends feed the shared
+//! [`lower`] rules and produce the same model.
+
+pub mod kdl;
+pub mod lower;
+pub mod toml;
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostics;
+use crate::model::{InventoryFile, Manifest};
+use crate::source::{FileId, SourceMap};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Kdl,
+}
+
+impl Format {
+    pub fn of(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()? {
+            "toml" => Some(Format::Toml),
+            "kdl" => Some(Format::Kdl),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Toml => "toml",
+            Format::Kdl => "kdl",
+        }
+    }
+}
+
+/// Parses the manifest in `file`; `None` if it has syntax errors (already reported).
+pub fn manifest(
+    sources: &SourceMap,
+    file: FileId,
+    diagnostics: &mut Diagnostics,
+) -> Option<Manifest> {
+    let source = sources.file(file);
+    match Format::of(&source.path)? {
+        Format::Toml => {
+            let root = toml::parse(file, &source.text, diagnostics)?;
+            Some(lower::manifest(file, root, diagnostics))
+        }
+        Format::Kdl => {
+            let document = kdl::parse(file, &source.text, diagnostics)?;
+            Some(kdl::manifest(file, &source.text, &document, diagnostics))
+        }
+    }
+}
+
+/// Parses the inventory in `file`; `None` if it has syntax errors (already reported).
+pub fn inventory(
+    sources: &SourceMap,
+    file: FileId,
+    diagnostics: &mut Diagnostics,
+) -> Option<InventoryFile> {
+    let source = sources.file(file);
+    match Format::of(&source.path)? {
+        Format::Toml => {
+            let root = toml::parse(file, &source.text, diagnostics)?;
+            Some(lower::inventory(root, diagnostics))
+        }
+        Format::Kdl => {
+            let document = kdl::parse(file, &source.text, diagnostics)?;
+            Some(kdl::inventory(file, &source.text, &document, diagnostics))
+        }
+    }
+}

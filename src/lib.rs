@@ -14,3 +14,4 @@ pub mod ops;
 pub mod schema;
 pub mod source;
 pub mod syntax;
+pub mod docs;

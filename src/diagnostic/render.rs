@@ -134,13 +134,40 @@ struct MietteReport {
     code: Option<&'static str>,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<Arc<str>>,
+    /// `None` when the snippet cannot be drawn (see [`MAX_SNIPPET_LINE`]).
+    source: Option<NamedSource<Arc<str>>>,
     labels: Vec<LabeledSpan>,
     related: Vec<MietteReport>,
 }
 
+/// Lines longer than this (minified or generated input) are not drawn: the report names the
+/// position instead. miette cannot lay out columns past 65535, and nobody can read them.
+const MAX_SNIPPET_LINE: usize = 2000;
+
+fn drawable(sources: &SourceMap, span: Span) -> bool {
+    let text = &sources.file(span.file).text;
+    let start = (span.start as usize).min(text.len());
+    let end = (span.end as usize).min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    line_end - line_start <= MAX_SNIPPET_LINE
+}
+
 impl MietteReport {
     fn new(sources: &SourceMap, diagnostic: &Diagnostic) -> Self {
+        if !diagnostic.labels.iter().all(|l| drawable(sources, l.span)) {
+            let span = diagnostic.primary_span();
+            let (line, column) = sources.line_col(span.file, span.start as usize);
+            return MietteReport {
+                message: format!("{} (at {}:{line}:{column})", diagnostic.message, sources.file(span.file).name),
+                code: Some(diagnostic.code.name()),
+                severity: severity(diagnostic.severity),
+                help: diagnostic.help.clone(),
+                source: None,
+                labels: Vec::new(),
+                related: Vec::new(),
+            };
+        }
         let primary = diagnostic.primary_span().file;
         let mut labels = Vec::new();
         let mut related = Vec::new();
@@ -157,7 +184,7 @@ impl MietteReport {
                     code: None,
                     severity: miette::Severity::Advice,
                     help: None,
-                    source: named_source(sources, label.span),
+                    source: Some(named_source(sources, label.span)),
                     labels: vec![LabeledSpan::new_with_span(None, source_span(label.span))],
                     related: Vec::new(),
                 });
@@ -166,15 +193,19 @@ impl MietteReport {
         MietteReport {
             message: diagnostic.message.clone(),
             code: Some(diagnostic.code.name()),
-            severity: match diagnostic.severity {
-                Severity::Error => miette::Severity::Error,
-                Severity::Warning => miette::Severity::Warning,
-            },
+            severity: severity(diagnostic.severity),
             help: diagnostic.help.clone(),
-            source: named_source(sources, diagnostic.primary_span()),
+            source: Some(named_source(sources, diagnostic.primary_span())),
             labels,
             related,
         }
+    }
+}
+
+fn severity(severity: Severity) -> miette::Severity {
+    match severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
     }
 }
 
@@ -214,7 +245,7 @@ impl miette::Diagnostic for MietteReport {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

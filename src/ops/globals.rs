@@ -8,7 +8,7 @@ pub const GLOBAL_ARGS: &[ArgDef] = &[
     arg(
         "id",
         Str,
-        "A unique id for the op, used in reports and by `kiln apply --start-at`. Defaults to `<file>:<line>`.",
+        "A unique id for the op, shown in plans and reports (default: `<file>:<line>`).",
     ),
     arg(
         "name",

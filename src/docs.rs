@@ -1,0 +1,113 @@
+//! Reference docs generated from the code: `docs/ops.md` from the op catalog and
+//! `docs/diagnostics.md` from the diagnostic codes. A test keeps the committed files equal
+//! to what this module produces.
+
+use std::fmt::Write;
+
+use crate::check::globals::INHERITABLE;
+use crate::diagnostic::Code;
+use crate::ops::CATALOG;
+use crate::ops::def::{ArgDef, Default, OpDef, Rule, quoted_list};
+use crate::ops::globals::GLOBAL_ARGS;
+
+const GENERATED: &str = "<!-- Generated from the source by `KILN_BLESS=1 cargo test --test generated`; do not edit. -->\n\n";
+
+/// `docs/ops.md`.
+pub fn ops() -> String {
+    let mut out = String::from("# Operations\n\n");
+    out.push_str(GENERATED);
+    out.push_str(
+        "Every operation is `module.op`. Arguments are given by name (TOML keys, KDL properties or child nodes); \
+         the *main* argument can also be the KDL node's positional value(s). String values are minijinja templates \
+         over variables, `facts` and `host`.\n\n",
+    );
+    out.push_str("## Global arguments\n\nAccepted by every operation (those marked *inherited* also by `include`, applying to everything included).\n\n");
+    out.push_str("| argument | type | default | description |\n|---|---|---|---|\n");
+    for arg in GLOBAL_ARGS {
+        let inherited = if INHERITABLE.contains(&arg.name) { " *inherited*" } else { "" };
+        let _ = writeln!(out, "| `{}` | {} | {} | {}{inherited} |", arg.name, arg.ty.describe(), default_text(arg), escape(arg.doc));
+    }
+    let mut module = "";
+    out.push_str("\n## Index\n\n");
+    for def in CATALOG {
+        let _ = writeln!(out, "- [`{0}`](#{1}) — {2}", def.name, anchor(def.name), def.summary);
+    }
+    for def in CATALOG {
+        if def.module() != module {
+            module = def.module();
+            let _ = writeln!(out, "\n## `{module}`");
+        }
+        op(&mut out, def);
+    }
+    out
+}
+
+fn op(out: &mut String, def: &OpDef) {
+    let _ = writeln!(out, "\n### `{}`\n\n{}\n", def.name, def.summary);
+    let _ = writeln!(out, "Defined in `src/ops/{}.rs`.\n", def.name.replace('.', "/"));
+    if let Some(main) = def.main_arg {
+        let _ = writeln!(out, "Main argument (KDL positional): `{main}`.\n");
+    }
+    if !def.facts.is_empty() {
+        let facts: Vec<String> = def.facts.iter().map(|f| format!("`{f}`")).collect();
+        let _ = writeln!(out, "Host facts used: {}.\n", facts.join(", "));
+    }
+    out.push_str("| argument | type | required / default | description |\n|---|---|---|---|\n");
+    for arg in def.args {
+        let requirement = if arg.required { "**required**".to_owned() } else { default_text(arg) };
+        let _ = writeln!(out, "| `{}` | {} | {requirement} | {} |", arg.name, escape(&arg.ty.describe()), escape(arg.doc));
+    }
+    if !def.rules.is_empty() {
+        out.push('\n');
+        for rule in def.rules {
+            let _ = writeln!(out, "- {}", rule_text(rule));
+        }
+    }
+}
+
+fn default_text(arg: &ArgDef) -> String {
+    match arg.default {
+        None => String::new(),
+        Some(Default::Bool(b)) => format!("`{b}`"),
+        Some(Default::Int(i)) => format!("`{i}`"),
+        Some(Default::Str(s)) => format!("`\"{}\"`", escape(s)),
+    }
+}
+
+fn rule_text(rule: &Rule) -> String {
+    match rule {
+        Rule::Conflicts(a, b) => format!("`{a}` and `{b}` exclude each other."),
+        Rule::AnyOf(names) => format!("At least one of {} is required.", quoted_list(names)),
+        Rule::OneOf(names) => format!("Exactly one of {} is required.", quoted_list(names)),
+        Rule::Requires(a, b) => format!("`{a}` requires `{b}`."),
+        Rule::GuardedBy(names) => format!(
+            "Without {} it runs on every apply (warning `kiln::unguarded-command`).",
+            quoted_list(names)
+        ),
+    }
+}
+
+fn anchor(name: &str) -> String {
+    name.replace('.', "").to_lowercase()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+/// `docs/diagnostics.md`.
+pub fn diagnostics() -> String {
+    let mut out = String::from("# Diagnostics\n\n");
+    out.push_str(GENERATED);
+    out.push_str(
+        "`kiln check` reports every problem in one run. Each diagnostic has a stable code, a severity, the exact \
+         span, and usually a help line. Output formats: `--format human` (default; colour on a terminal unless \
+         `NO_COLOR` is set), `--format json`, `--format github` (workflow annotations).\n\n\
+         Exit status: `0` no errors (warnings allowed), `1` errors — or warnings under `--deny-warnings`, `2` bad \
+         command-line usage.\n\n| code | severity | meaning |\n|---|---|---|\n",
+    );
+    for code in Code::ALL {
+        let _ = writeln!(out, "| `{}` | {} | {} |", code.name(), code.severity().as_str(), escape(code.explanation()));
+    }
+    out
+}

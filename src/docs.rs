@@ -24,13 +24,30 @@ pub fn ops() -> String {
     out.push_str("## Global arguments\n\nAccepted by every operation (those marked *inherited* also by `include`, applying to everything included).\n\n");
     out.push_str("| argument | type | default | description |\n|---|---|---|---|\n");
     for arg in GLOBAL_ARGS {
-        let inherited = if INHERITABLE.contains(&arg.name) { " *inherited*" } else { "" };
-        let _ = writeln!(out, "| `{}` | {} | {} | {}{inherited} |", arg.name, arg.ty.describe(), default_text(arg), escape(arg.doc));
+        let inherited = if INHERITABLE.contains(&arg.name) {
+            " *inherited*"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {}{inherited} |",
+            arg.name,
+            arg.ty.describe(),
+            default_text(arg),
+            escape(arg.doc)
+        );
     }
     let mut module = "";
     out.push_str("\n## Index\n\n");
     for def in CATALOG {
-        let _ = writeln!(out, "- [`{0}`](#{1}) — {2}", def.name, anchor(def.name), def.summary);
+        let _ = writeln!(
+            out,
+            "- [`{0}`](#{1}) — {2}",
+            def.name,
+            anchor(def.name),
+            def.summary
+        );
     }
     for def in CATALOG {
         if def.module() != module {
@@ -44,7 +61,11 @@ pub fn ops() -> String {
 
 fn op(out: &mut String, def: &OpDef) {
     let _ = writeln!(out, "\n### `{}`\n\n{}\n", def.name, def.summary);
-    let _ = writeln!(out, "Defined in `src/ops/{}.rs`.\n", def.name.replace('.', "/"));
+    let _ = writeln!(
+        out,
+        "Defined in `src/ops/{}.rs`.\n",
+        def.name.replace('.', "/")
+    );
     if let Some(main) = def.main_arg {
         let _ = writeln!(out, "Main argument (KDL positional): `{main}`.\n");
     }
@@ -54,8 +75,18 @@ fn op(out: &mut String, def: &OpDef) {
     }
     out.push_str("| argument | type | required / default | description |\n|---|---|---|---|\n");
     for arg in def.args {
-        let requirement = if arg.required { "**required**".to_owned() } else { default_text(arg) };
-        let _ = writeln!(out, "| `{}` | {} | {requirement} | {} |", arg.name, escape(&arg.ty.describe()), escape(arg.doc));
+        let requirement = if arg.required {
+            "**required**".to_owned()
+        } else {
+            default_text(arg)
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {requirement} | {} |",
+            arg.name,
+            escape(&arg.ty.describe()),
+            escape(arg.doc)
+        );
     }
     if !def.rules.is_empty() {
         out.push('\n');
@@ -107,7 +138,13 @@ pub fn diagnostics() -> String {
          command-line usage.\n\n| code | severity | meaning |\n|---|---|---|\n",
     );
     for code in Code::ALL {
-        let _ = writeln!(out, "| `{}` | {} | {} |", code.name(), code.severity().as_str(), escape(code.explanation()));
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            code.name(),
+            code.severity().as_str(),
+            escape(code.explanation())
+        );
     }
     out
 }

@@ -5,13 +5,18 @@
 //! producing typed ops; [`inventory`] resolves hosts, groups and variables. Problems at any
 //! stage are [`diagnostic`]s, all collected and rendered at the end.
 
+pub mod bind;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod docs;
+pub mod emit;
+pub mod facts;
 pub mod inventory;
+pub mod lower;
 pub mod model;
 pub mod ops;
 pub mod schema;
+pub mod shell;
 pub mod source;
 pub mod syntax;
-pub mod docs;

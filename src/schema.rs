@@ -169,7 +169,9 @@ fn arg_schema(arg: &ArgDef) -> Value {
 
 fn type_schema(ty: &ArgType) -> Value {
     match ty {
-        ArgType::Str | ArgType::Regex | ArgType::LocalPath => json!({ "type": "string" }),
+        ArgType::Str | ArgType::Shell | ArgType::Regex | ArgType::LocalPath => {
+            json!({ "type": "string" })
+        }
         ArgType::Bool => json!({ "type": "boolean" }),
         ArgType::Int { min, max } => {
             let mut schema = json!({ "type": "integer" });

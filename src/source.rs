@@ -89,10 +89,18 @@ impl SourceMap {
         let id = FileId(u32::try_from(self.files.len()).expect("fewer than 4G source files"));
         self.files.push(SourceFile {
             path: path.to_path_buf(),
-            name: path.display().to_string(),
+            name: path.strip_prefix(".").unwrap_or(path).display().to_string(),
             text: Arc::from(text),
         });
         id
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {

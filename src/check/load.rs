@@ -30,6 +30,8 @@ pub struct Scope {
     pub params: Table,
     /// Global arguments of the including `include`, applied to every op inside.
     pub include_args: Table,
+    /// The include's path, where this inclusion was made (`None` for the entry manifest).
+    pub via: Option<Span>,
 }
 
 #[derive(Debug, Default)]
@@ -141,6 +143,7 @@ impl Loader<'_> {
             defaults: manifest.vars.clone(),
             params,
             include_args,
+            via,
         });
         for define in &manifest.defines {
             self.loaded.defines.push((define.clone(), scope));

@@ -97,13 +97,13 @@ pub fn compile(
 
     let mut ops = Vec::with_capacity(loaded.calls.len());
     for (call, scope) in &loaded.calls {
-        if let Some(op) = checker.op(call, *scope, &user_ops, &include_args) {
+        if let Some(op) = checker.op(call, *scope, &user_ops, &include_args, op::Role::Op) {
             ops.push(op);
         }
     }
     let mut handlers = Vec::with_capacity(loaded.handlers.len());
     for (call, scope) in &loaded.handlers {
-        if let Some(op) = checker.op(call, *scope, &user_ops, &[]) {
+        if let Some(op) = checker.op(call, *scope, &user_ops, &[], op::Role::Handler) {
             handlers.push(op);
         }
     }
@@ -141,6 +141,10 @@ impl Checker<'_> {
         let mut by_name: HashMap<String, Arc<UserOp>> = HashMap::new();
         for (define, scope) in &loaded.defines {
             if let Some(first) = by_name.get(&define.name.value) {
+                if first.name.span == define.name.span {
+                    // The same `define`, in a file included more than once.
+                    continue;
+                }
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::DuplicateId,
@@ -158,12 +162,14 @@ impl Checker<'_> {
             };
             let mut known = self.known(*scope).clone();
             known.extend(user_op.params.iter().map(|p| p.name.value.clone()));
+            let included = self.inclusion(*scope);
             for script in user_op.probe.iter().chain([&user_op.apply]) {
                 self.templates.template(
                     self.sources,
                     &script.value,
                     script.span,
                     &known,
+                    included,
                     self.diagnostics,
                 );
             }
@@ -194,6 +200,7 @@ impl Checker<'_> {
         scope: ScopeId,
         user_ops: &HashMap<String, Arc<UserOp>>,
         include_args: &[Globals],
+        role: op::Role,
     ) -> Option<TypedOp> {
         let kind = match crate::ops::lookup(&call.kind.value) {
             Some(def) => OpKind::Builtin(def),
@@ -205,7 +212,7 @@ impl Checker<'_> {
                 }
             },
         };
-        let checked = op::check_args(self.sources, &kind, call, self.diagnostics);
+        let checked = op::check_args(self.sources, &kind, call, role, self.diagnostics);
         self.check_strings(&checked.args, scope);
         self.check_strings(&checked.globals, scope);
         if !checked.valid {
@@ -234,7 +241,16 @@ impl Checker<'_> {
             format!("unknown operation `{name}`"),
         )
         .label("no such op");
-        let diagnostic = match crate::diagnostic::did_you_mean(name, candidates) {
+        // In KDL every unknown node is taken for an op: a misspelt `vars` lands here.
+        let kdl = crate::syntax::Format::of(&self.sources.file(call.kind.span.file).path)
+            == Some(crate::syntax::Format::Kdl);
+        let keyword = kdl
+            .then(|| {
+                crate::diagnostic::did_you_mean(name, ["vars", "include", "handler", "define"])
+            })
+            .flatten();
+        let diagnostic = match keyword.or_else(|| crate::diagnostic::did_you_mean(name, candidates))
+        {
             Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
             None if !name.contains('.') => diagnostic
                 .help("operations are named `module.op`, e.g. `files.line`; see docs/ops.md"),
@@ -247,6 +263,7 @@ impl Checker<'_> {
     /// Template-checks every string argument; `when` is an expression.
     fn check_strings(&mut self, args: &OpArgs, scope: ScopeId) {
         let known = self.known(scope).clone();
+        let included = self.inclusion(scope);
         for (name, value) in args.iter() {
             if name == "when" {
                 if let ArgValue::Str(text) = &value.value {
@@ -255,25 +272,32 @@ impl Checker<'_> {
                         text,
                         value.span,
                         &known,
+                        included,
                         self.diagnostics,
                     );
                 }
             } else {
-                self.check_value(value, &known);
+                self.check_value(value, &known, included);
             }
         }
     }
 
-    fn check_value(&mut self, value: &Spanned<ArgValue>, known: &Known) {
+    fn check_value(&mut self, value: &Spanned<ArgValue>, known: &Known, included: Option<Span>) {
         match &value.value {
-            ArgValue::Str(text) => {
-                self.templates
-                    .template(self.sources, text, value.span, known, self.diagnostics)
-            }
-            ArgValue::List(items) => items.iter().for_each(|item| self.check_value(item, known)),
+            ArgValue::Str(text) => self.templates.template(
+                self.sources,
+                text,
+                value.span,
+                known,
+                included,
+                self.diagnostics,
+            ),
+            ArgValue::List(items) => items
+                .iter()
+                .for_each(|item| self.check_value(item, known, included)),
             ArgValue::Map(entries) => entries
                 .iter()
-                .for_each(|(_, item)| self.check_value(item, known)),
+                .for_each(|(_, item)| self.check_value(item, known, included)),
             ArgValue::Bool(_) | ArgValue::Int(_) => {}
         }
     }
@@ -282,24 +306,39 @@ impl Checker<'_> {
     fn variables(&mut self) {
         for (index, scope) in self.scopes.iter().enumerate() {
             let known = self.known(ScopeId(index)).clone();
+            let included = self.inclusion(ScopeId(index));
             for (_, value) in scope.defaults.iter().chain(&scope.params) {
-                self.check_raw(value, &known);
+                self.check_raw(value, &known, included);
             }
         }
     }
 
-    fn check_raw(&mut self, value: &Spanned<Value>, known: &Known) {
+    fn check_raw(&mut self, value: &Spanned<Value>, known: &Known, included: Option<Span>) {
         match &value.value {
-            Value::Str(text) => {
-                self.templates
-                    .template(self.sources, text, value.span, known, self.diagnostics)
-            }
-            Value::List(items) => items.iter().for_each(|item| self.check_raw(item, known)),
+            Value::Str(text) => self.templates.template(
+                self.sources,
+                text,
+                value.span,
+                known,
+                included,
+                self.diagnostics,
+            ),
+            Value::List(items) => items
+                .iter()
+                .for_each(|item| self.check_raw(item, known, included)),
             Value::Table(entries) => entries
                 .iter()
-                .for_each(|(_, item)| self.check_raw(item, known)),
+                .for_each(|(_, item)| self.check_raw(item, known, included)),
             _ => {}
         }
+    }
+
+    /// The include that made `scope`, when its file is included more than once: what is
+    /// defined there then depends on the inclusion, so diagnostics about variables say which.
+    fn inclusion(&self, scope: ScopeId) -> Option<Span> {
+        let this = &self.scopes[scope.0];
+        let inclusions = self.scopes.iter().filter(|s| s.file == this.file).count();
+        this.via.filter(|_| inclusions > 1)
     }
 
     /// Names visible in `scope`: its chain's variables, the inventory's, `-e`, built-ins.
@@ -329,22 +368,42 @@ impl Checker<'_> {
     /// Ids are unique, `notify` names real handlers, handlers are used, limits name real
     /// hosts and groups.
     fn cross_references(&mut self, ops: &[TypedOp], handlers: &[TypedOp]) {
-        let mut ids: HashMap<&str, Span> = HashMap::new();
+        let mut ids: HashMap<&str, (Span, ScopeId)> = HashMap::new();
         for op in ops.iter().chain(handlers) {
             if let Some(id) = &op.globals.id {
-                if let Some(first) = ids.get(id.value.as_str()) {
-                    self.diagnostics.push(
+                match ids.get(id.value.as_str()) {
+                    Some(&(first, first_scope)) if first == id.span => {
+                        // One op, in a file included more than once.
+                        let mut diagnostic = Diagnostic::new(
+                            Code::DuplicateId,
+                            id.span,
+                            format!("id `{}` is used twice", id.value),
+                        )
+                        .label("the same id in every inclusion of this file");
+                        for (scope, text) in
+                            [(first_scope, "included here"), (op.scope, "and here")]
+                        {
+                            if let Some(via) = self.scopes[scope.0].via {
+                                diagnostic = diagnostic.with_label(via, text);
+                            }
+                        }
+                        self.diagnostics.push(diagnostic.help(
+                            "ids must be unique across ops and handlers: remove this `id`, or include the file once",
+                        ));
+                    }
+                    Some(&(first, _)) => self.diagnostics.push(
                         Diagnostic::new(
                             Code::DuplicateId,
                             id.span,
                             format!("id `{}` is used twice", id.value),
                         )
                         .label("used again here")
-                        .with_label(*first, "first used here")
+                        .with_label(first, "first used here")
                         .help("ids must be unique across ops and handlers"),
-                    );
-                } else {
-                    ids.insert(&id.value, id.span);
+                    ),
+                    None => {
+                        ids.insert(&id.value, (id.span, op.scope));
+                    }
                 }
             }
         }

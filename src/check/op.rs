@@ -63,6 +63,13 @@ impl OpKind {
     }
 }
 
+/// Where an op call stands: in the op list, or as a handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Op,
+    Handler,
+}
+
 /// The op's own arguments and its global arguments, typed: those that type-checked, even
 /// when others did not (so their templates can still be checked).
 pub struct CheckedArgs {
@@ -77,6 +84,7 @@ pub fn check_args(
     sources: &SourceMap,
     kind: &OpKind,
     call: &OpCall,
+    role: Role,
     diagnostics: &mut Diagnostics,
 ) -> CheckedArgs {
     let before = diagnostics.count(crate::diagnostic::Severity::Error);
@@ -153,14 +161,30 @@ pub fn check_args(
                 .iter()
                 .map(|(n, _, _)| *n)
                 .chain(GLOBAL_ARGS.iter().map(|a| a.name));
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::UnknownArgument,
-                    key.span,
-                    format!("`{}` has no argument `{}`", kind.name(), key.value),
+            let diagnostic = Diagnostic::new(
+                Code::UnknownArgument,
+                key.span,
+                format!("`{}` has no argument `{}`", kind.name(), key.value),
+            )
+            .label("unknown argument");
+            // Without a likely typo, say what the op does take.
+            let own: Vec<String> = params.iter().map(|(n, _, _)| format!("`{n}`")).collect();
+            let takes = if own.is_empty() {
+                format!("`{}` takes only the global arguments", kind.name())
+            } else {
+                format!(
+                    "`{}` takes {} and the global arguments",
+                    kind.name(),
+                    own.join(", ")
                 )
-                .label("unknown argument")
-                .suggest(&key.value, candidates),
+            };
+            diagnostics.push(
+                match crate::diagnostic::did_you_mean(&key.value, candidates) {
+                    Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+                    None => diagnostic.help(format!(
+                        "{takes} (`when`, `notify`, `sudo`, ...; see `kiln schema`)"
+                    )),
+                },
             );
         }
     }
@@ -186,7 +210,7 @@ pub fn check_args(
         }
     }
     if let OpKind::Builtin(def) = kind {
-        check_rules(def, call, &seen, diagnostics);
+        check_rules(def, call, role, &seen, diagnostics);
     }
     let errors = |diagnostics: &Diagnostics| diagnostics.count(crate::diagnostic::Severity::Error);
     if errors(diagnostics) == before
@@ -202,6 +226,7 @@ pub fn check_args(
 fn check_rules(
     def: &OpDef,
     call: &OpCall,
+    role: Role,
     seen: &[&Spanned<String>],
     diagnostics: &mut Diagnostics,
 ) {
@@ -263,6 +288,8 @@ fn check_rules(
                     );
                 }
             }
+            // A handler runs only when notified: that is its guard.
+            Rule::GuardedBy(_) if role == Role::Handler => {}
             Rule::GuardedBy(guards) => {
                 if guards.iter().all(|g| find(g).is_none()) {
                     diagnostics.push(

@@ -6,6 +6,7 @@
 //! nothing: most strings in real manifests are.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use minijinja::{Environment, UndefinedBehavior};
 
@@ -38,13 +39,16 @@ impl Default for TemplateChecker {
 }
 
 impl TemplateChecker {
-    /// Checks the template `text` written at `span`.
+    /// Checks the template `text` written at `span`. `included` is the include that brought
+    /// the file in, when the file is included more than once: whether a variable is defined
+    /// then depends on the inclusion, and undefined-variable errors point at it.
     pub fn template(
         &self,
         sources: &SourceMap,
         text: &str,
         span: Span,
         known: &Known,
+        included: Option<Span>,
         diagnostics: &mut Diagnostics,
     ) {
         if !is_template(text) {
@@ -54,9 +58,13 @@ impl TemplateChecker {
             Ok(template) => undefined(
                 sources,
                 template.undeclared_variables(false),
-                text,
-                span,
+                Written {
+                    text,
+                    span,
+                    expression: false,
+                },
                 known,
+                included,
                 diagnostics,
             ),
             Err(error) => diagnostics.push(syntax_error(
@@ -69,22 +77,28 @@ impl TemplateChecker {
         }
     }
 
-    /// Checks the `when` expression `text` written at `span`.
+    /// Checks the `when` expression `text` written at `span` (`included` as for
+    /// [`TemplateChecker::template`]).
     pub fn expression(
         &self,
         sources: &SourceMap,
         text: &str,
         span: Span,
         known: &Known,
+        included: Option<Span>,
         diagnostics: &mut Diagnostics,
     ) {
         match self.env.compile_expression(text) {
             Ok(expression) => undefined(
                 sources,
                 expression.undeclared_variables(false),
-                text,
-                span,
+                Written {
+                    text,
+                    span,
+                    expression: true,
+                },
                 known,
+                included,
                 diagnostics,
             ),
             Err(error) => diagnostics.push(
@@ -102,12 +116,10 @@ fn syntax_error(
     text: &str,
     span: Span,
 ) -> Diagnostic {
-    let inner = sources.locate_within(span, text);
-    let at = match (inner, error.range()) {
-        (Some(inner), Some(range)) => inner.subspan(range),
-        (Some(inner), None) => inner,
-        (None, _) => span,
-    };
+    let at = error
+        .range()
+        .and_then(|range| locate(sources, span, text, range))
+        .unwrap_or(span);
     let detail = error
         .detail()
         .map(str::to_owned)
@@ -120,12 +132,20 @@ fn syntax_error(
     Diagnostic::new(code, at, format!("invalid {what}: {detail}")).label(detail)
 }
 
+/// A string as decoded, and the literal it was written as.
+struct Written<'a> {
+    text: &'a str,
+    span: Span,
+    /// The whole text is one expression (`when`), not a template.
+    expression: bool,
+}
+
 fn undefined(
     sources: &SourceMap,
     used: HashSet<String>,
-    text: &str,
-    span: Span,
+    written: Written<'_>,
     known: &Known,
+    included: Option<Span>,
     diagnostics: &mut Diagnostics,
 ) {
     let mut used: Vec<String> = used
@@ -134,26 +154,235 @@ fn undefined(
         .collect();
     used.sort();
     for name in used {
-        let at = sources
-            .locate_within(span, text)
-            .and_then(|inner| sources.locate_within(inner, &name))
-            .unwrap_or(span);
-
-        let diagnostic = Diagnostic::new(
+        let at = variable_use(written.text, &name, written.expression)
+            .and_then(|range| locate(sources, written.span, written.text, range))
+            .unwrap_or(written.span);
+        let mut diagnostic = Diagnostic::new(
             Code::UndefinedVariable,
             at,
             format!("undefined variable `{name}`"),
         )
         .label("not defined anywhere");
+        if let Some(include) = included {
+            diagnostic = diagnostic.with_label(
+                include,
+                format!("`{name}` is not defined for the file included here"),
+            );
+        }
         let diagnostic = match crate::diagnostic::did_you_mean(
             &name,
             known.iter().map(String::as_str),
         ) {
             Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+            None if included.is_some() => diagnostic.help(format!(
+                "pass it in this include's `vars`, or define it under `vars` in the manifest or the inventory"
+            )),
             None => diagnostic.help(
                 "define it under `vars` in the manifest or the inventory, or pass `-e NAME=VALUE`",
             ),
         };
         diagnostics.push(diagnostic);
+    }
+}
+
+/// Where `name` is used as a variable in `text`: a whole word inside a `{{ }}` or `{% %}`
+/// tag (or anywhere in an expression), outside string literals, and not an attribute
+/// (`host.name`). The plain text around tags may contain the same word.
+fn variable_use(text: &str, name: &str, expression: bool) -> Option<Range<usize>> {
+    let regions: Vec<Range<usize>> = if expression {
+        vec![0..text.len()]
+    } else {
+        tags(text)
+    };
+    regions
+        .into_iter()
+        .find_map(|region| word_in_code(text, region, name))
+}
+
+/// The byte ranges of the insides of `{{ }}` and `{% %}` tags (comments skipped).
+fn tags(text: &str) -> Vec<Range<usize>> {
+    let mut regions = Vec::new();
+    let mut at = 0;
+    while let Some(open) = text[at..].find('{').map(|i| at + i) {
+        let close = match text.get(open + 1..open + 2) {
+            Some("{") => "}}",
+            Some("%") => "%}",
+            Some("#") => "#}",
+            _ => {
+                at = open + 1;
+                continue;
+            }
+        };
+        let start = open + 2;
+        let end = text[start..].find(close).map_or(text.len(), |i| start + i);
+        if close != "#}" {
+            regions.push(start..end);
+        }
+        at = (end + 2).min(text.len());
+    }
+    regions
+}
+
+/// The first use of the identifier `name` in `text[region]`, skipping string literals and
+/// attributes.
+fn word_in_code(text: &str, region: Range<usize>, name: &str) -> Option<Range<usize>> {
+    let code = &text[region.clone()];
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut chars = code.char_indices().peekable();
+    let mut previous: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        if c == '\'' || c == '"' {
+            while let Some((_, d)) = chars.next() {
+                if d == '\\' {
+                    chars.next();
+                } else if d == c {
+                    break;
+                }
+            }
+            previous = Some(c);
+        } else if is_ident(c) {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if !is_ident(d) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                chars.next();
+            }
+            if &code[i..end] == name && previous != Some('.') {
+                return Some(region.start + i..region.start + end);
+            }
+            previous = Some('a');
+        } else if !c.is_whitespace() {
+            previous = Some(c);
+        }
+    }
+    None
+}
+
+/// The span of `range` (bytes of the decoded string `text`) in the literal written at
+/// `span`. The literal may differ from the text by its quotes, escapes (`\"`, `\n`,
+/// `\u{..}`), line continuations and, in KDL multi-line strings, the indentation removed
+/// from every line; `None` if the two cannot be matched up.
+fn locate(sources: &SourceMap, span: Span, text: &str, range: Range<usize>) -> Option<Span> {
+    let literal = sources.text(span);
+    if let Some(at) = literal.find(text) {
+        return Some(span.subspan(at + range.start..at + range.end));
+    }
+    let offsets = align(literal, text)?;
+    let start = *offsets.get(range.start)?;
+    // The end of the last character in the range, so a range ending on an escape covers it.
+    let end = if range.end > range.start {
+        let last = text[..range.end].char_indices().next_back()?.0;
+        let last_start = offsets[last];
+        let last_len = escape(&literal[last_start..]).map_or_else(
+            || {
+                literal[last_start..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8)
+            },
+            |(_, len)| len,
+        );
+        last_start + last_len
+    } else {
+        start
+    };
+    Some(span.subspan(start..end.max(start)))
+}
+
+/// For each byte offset of `text` (and its end), the offset in `literal` where it was
+/// written. Characters of the literal that produce nothing (quotes, indentation, line
+/// continuations) are skipped; an escape matches the character it stands for.
+fn align(literal: &str, text: &str) -> Option<Vec<usize>> {
+    let mut offsets = vec![0; text.len() + 1];
+    let mut j = 0;
+    for (i, c) in text.char_indices() {
+        loop {
+            let rest = literal.get(j..).filter(|r| !r.is_empty())?;
+            if let Some((decoded, len)) = escape(rest) {
+                j += len;
+                if decoded == Some(c) {
+                    offsets[i..i + c.len_utf8()].fill(j - len);
+                    break;
+                }
+                continue;
+            }
+            let l = rest.chars().next()?;
+            j += l.len_utf8();
+            if l == c {
+                offsets[i..i + c.len_utf8()].fill(j - l.len_utf8());
+                break;
+            }
+        }
+    }
+    offsets[text.len()] = j;
+    Some(offsets)
+}
+
+/// The escape at the start of `rest` (TOML or KDL): the character it stands for (`None`
+/// for a line continuation) and its length. `None` if `rest` does not start with one.
+fn escape(rest: &str) -> Option<(Option<char>, usize)> {
+    let mut chars = rest.strip_prefix('\\')?.chars();
+    let next = chars.next()?;
+    let simple = match next {
+        'n' => Some('\n'),
+        't' => Some('\t'),
+        'r' => Some('\r'),
+        'b' => Some('\u{8}'),
+        'f' => Some('\u{c}'),
+        'e' => Some('\u{1b}'),
+        's' => Some(' '),
+        '\\' | '"' | '/' => Some(next),
+        _ => None,
+    };
+    if let Some(c) = simple {
+        return Some((Some(c), 2));
+    }
+    let hex = |digits: &str| {
+        u32::from_str_radix(digits, 16)
+            .ok()
+            .and_then(char::from_u32)
+    };
+    match next {
+        'u' if rest[2..].starts_with('{') => {
+            let close = rest.find('}')?;
+            Some((hex(&rest[3..close]), close + 1))
+        }
+        'u' => Some((hex(rest.get(2..6)?), 6)),
+        'U' => Some((hex(rest.get(2..10)?), 10)),
+        'x' => Some((hex(rest.get(2..4)?), 4)),
+        c if c.is_whitespace() => {
+            let skipped = rest[1..].len() - rest[1..].trim_start().len();
+            Some((None, 1 + skipped))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables_are_found_inside_tags() {
+        let text = "owner {{ owner }} of {{ host.owner }}";
+        assert_eq!(variable_use(text, "owner", false), Some(9..14));
+        assert_eq!(variable_use("{{ 'x' ~ x }}", "x", false), Some(9..10));
+        assert_eq!(variable_use("{{ host.x }}", "x", false), None);
+        assert_eq!(variable_use("a == 'a' or a", "a", true), Some(0..1));
+        assert_eq!(variable_use("'a' or a", "a", true), Some(7..8));
+        assert_eq!(variable_use("{# a #}{% if a %}", "a", false), Some(13..14));
+    }
+
+    #[test]
+    fn escapes_and_indentation_are_aligned() {
+        // KDL `"a\"{{ x }}\""` decodes to `a"{{ x }}"`.
+        let offsets = align(r#""a\"{{ x }}\"""#, "a\"{{ x }}\"").unwrap();
+        assert_eq!(offsets[5], 7);
+        // A dedented multi-line string.
+        let literal = "\"\"\"\n    one\n      {{ x }}\n    \"\"\"";
+        let offsets = align(literal, "one\n  {{ x }}").unwrap();
+        assert_eq!(&literal[offsets[9]..offsets[9] + 1], "x");
     }
 }

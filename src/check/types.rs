@@ -80,6 +80,18 @@ pub fn coerce(
             return None;
         }
         (ArgType::Duration, Value::Int(n)) if n >= 0 => ArgValue::Int(n),
+        (ArgType::Duration, Value::Int(n)) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidDuration,
+                    span,
+                    format!("{n} is not a duration"),
+                )
+                .label("a duration cannot be negative")
+                .help("write a whole number of seconds, or e.g. \"30s\", \"5m\", \"1h30m\""),
+            );
+            return None;
+        }
         (ArgType::Duration, Value::Str(s)) => match parse_duration(&s) {
             Some(seconds) => ArgValue::Int(seconds),
             None => {
@@ -95,7 +107,9 @@ pub fn coerce(
                 return None;
             }
         },
-        (ArgType::Str | ArgType::Account, Value::Int(n)) => ArgValue::Str(n.to_string()),
+        (ArgType::Str | ArgType::Shell | ArgType::Account, Value::Int(n)) => {
+            ArgValue::Str(n.to_string())
+        }
         (ty, Value::Str(s)) if scalar_string(ty) => {
             if !is_template(&s) && !valid_string(ty, &s, span, diagnostics) {
                 return None;
@@ -134,28 +148,40 @@ fn scalar_string(ty: &ArgType) -> bool {
 }
 
 /// Checks a literal (non-template) string against its type.
-fn valid_string(
+pub fn valid_string(
     ty: &ArgType,
     s: &str,
     span: crate::source::Span,
     diagnostics: &mut Diagnostics,
 ) -> bool {
-    let problem: Option<(Code, String, String)> = match ty {
-        ArgType::Mode if !valid_mode(s) => Some((
-            Code::InvalidMode,
-            format!("`{s}` is not a file mode"),
-            "use octal (\"0644\") or symbolic (\"u=rw,g=r,o=\") notation".into(),
-        )),
-        ArgType::Path if s.contains('\0') => Some((Code::InvalidPath, "path contains a NUL byte".into(), "remove it".into())),
+    // (code, message, label, help)
+    let problem: Option<(Code, String, String, String)> = match ty {
+        ArgType::Mode if !valid_mode(s) => Some(match ls_mode(s) {
+            Some(octal) => (
+                Code::InvalidMode,
+                format!("`{s}` is not a file mode"),
+                "`ls -l` notation".into(),
+                format!("write `\"{octal}\"`"),
+            ),
+            None => (
+                Code::InvalidMode,
+                format!("`{s}` is not a file mode"),
+                "neither octal nor symbolic".into(),
+                "use octal (\"0644\") or symbolic (\"u=rw,g=r,o=\") notation".into(),
+            ),
+        }),
+        ArgType::Path if s.contains('\0') => Some((Code::InvalidPath, "path contains a NUL byte".into(), "NUL byte in this path".into(), "remove it".into())),
         ArgType::Path if !s.starts_with('/') => Some((
             Code::InvalidPath,
             format!("`{s}` is not an absolute path"),
+            "relative path".into(),
             "paths on the host start with `/`; relative paths would depend on the working directory".into(),
         )),
-        ArgType::LocalPath if s.is_empty() => Some((Code::InvalidPath, "empty path".into(), "name a file next to the manifest".into())),
+        ArgType::LocalPath if s.is_empty() => Some((Code::InvalidPath, "empty path".into(), "empty".into(), "name a file next to the manifest".into())),
         ArgType::Enum(words) if !words.contains(&s) => Some((
             Code::InvalidValue,
             format!("`{s}` is not allowed here"),
+            "not one of the accepted values".into(),
             match crate::diagnostic::did_you_mean(s, words.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("expected {}", quoted_list(words)),
@@ -164,32 +190,48 @@ fn valid_string(
         ArgType::Url if !valid_url(s) => Some((
             Code::InvalidValue,
             format!("`{s}` is not a URL"),
+            "not a URL kiln can download".into(),
             "expected http://, https:// or ftp:// followed by a host".into(),
         )),
         ArgType::Sha256 if !(s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())) => Some((
             Code::InvalidValue,
             "not a SHA-256 digest".into(),
+            format!("{} characters; a SHA-256 digest has 64 hex digits", s.chars().count()),
             "a SHA-256 digest is 64 hexadecimal digits (`sha256sum FILE` prints it)".into(),
         )),
-        ArgType::Regex => regex_problem(s).map(|why| (Code::InvalidValue, format!("invalid regular expression: {why}"), "regexes are POSIX extended (as `grep -E`)".into())),
+        ArgType::Regex => regex_problem(s).map(|why| (Code::InvalidValue, format!("invalid regular expression: {why}"), "invalid regex".into(), "regexes are POSIX extended (as `grep -E`)".into())),
         ArgType::Account if s.is_empty() || s.contains([':', ' ', '\n', '/']) => Some((
             Code::InvalidValue,
             format!("`{s}` is not a user or group name"),
+            "not a valid name".into(),
             "names may not be empty or contain `:`, `/` or spaces".into(),
         )),
         _ => None,
     };
     match problem {
-        Some((code, message, help)) => {
-            diagnostics.push(
-                Diagnostic::new(code, span, message)
-                    .label("here")
-                    .help(help),
-            );
+        Some((code, message, label, help)) => {
+            diagnostics.push(Diagnostic::new(code, span, message).label(label).help(help));
             false
         }
         None => true,
     }
+}
+
+/// The octal spelling of an `ls -l` mode such as `rwxr-xr-x`.
+fn ls_mode(s: &str) -> Option<String> {
+    let bits = s.as_bytes();
+    if bits.len() != 9 {
+        return None;
+    }
+    let mut mode = 0;
+    for (i, (&b, want)) in bits.iter().zip(b"rwxrwxrwx").enumerate() {
+        match b {
+            b'-' => {}
+            b if b == *want => mode |= 1 << (8 - i),
+            _ => return None,
+        }
+    }
+    Some(format!("{mode:04o}"))
 }
 
 pub fn valid_mode(s: &str) -> bool {
@@ -316,6 +358,14 @@ mod tests {
         ] {
             assert!(!valid_mode(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn ls_modes() {
+        assert_eq!(ls_mode("rwxr-xr-x").as_deref(), Some("0755"));
+        assert_eq!(ls_mode("rw-r-----").as_deref(), Some("0640"));
+        assert_eq!(ls_mode("---------").as_deref(), Some("0000"));
+        assert_eq!(ls_mode("rwsr-xr-x"), None);
     }
 
     #[test]

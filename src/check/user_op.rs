@@ -101,14 +101,17 @@ pub fn user_op(
                         Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
                         None => diagnostic.help(format!("types are {help}")),
                     });
-                    continue;
+                    // Keep the parameter, as a string, so calls of the op are not reported
+                    // for using it.
+                    ArgType::Str
                 }
             },
         };
-        let default = match &param.default {
-            Some(value) => Some(coerce(sources, &ty, value.clone(), diagnostics)?),
-            None => None,
-        };
+        // A default of the wrong type is reported and dropped; the op itself stays usable.
+        let default = param
+            .default
+            .as_ref()
+            .and_then(|value| coerce(sources, &ty, value.clone(), diagnostics));
         if param.required && default.is_some() {
             diagnostics.push(
                 Diagnostic::new(

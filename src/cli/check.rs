@@ -1,6 +1,6 @@
 //! `kiln check`: validate manifests and report every problem at once.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -58,7 +58,7 @@ pub fn run(args: CheckArgs) -> u8 {
         }
         let local_inventory = match given_inventory {
             Some(_) => None,
-            None => project_inventory(path).map(|p| {
+            None => super::project_inventory(path).map(|p| {
                 inventory::load(
                     &mut sources,
                     &[p.display().to_string()],
@@ -90,15 +90,4 @@ pub fn run(args: CheckArgs) -> u8 {
         );
     }
     output::exit_code(&diagnostics, args.deny_warnings)
-}
-
-/// `inventory.toml` or `inventory.kdl` in a project directory.
-fn project_inventory(path: &Path) -> Option<PathBuf> {
-    if !path.is_dir() {
-        return None;
-    }
-    ["inventory.toml", "inventory.kdl"]
-        .iter()
-        .map(|name| path.join(name))
-        .find(|p| p.is_file())
 }

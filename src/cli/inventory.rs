@@ -6,7 +6,6 @@ use serde_json::json;
 
 use crate::diagnostic::Diagnostics;
 use crate::inventory::{self, Inventory};
-use crate::model::Value;
 use crate::source::SourceMap;
 
 use super::{Format, InventoryOptions, output};
@@ -62,7 +61,7 @@ fn human(inventory: &Inventory) -> String {
             out.push_str(&format!(
                 "  {} = {}  ({})\n",
                 var.name,
-                value_json(&var.value),
+                crate::model::value::to_json(&var.value),
                 var.origin
             ));
         }
@@ -78,24 +77,8 @@ fn to_json(inventory: &Inventory) -> serde_json::Value {
             "target": host.target.to_string(),
             "connector": host.target.connector(),
             "groups": host.groups,
-            "vars": host.vars.iter().map(|v| (v.name.clone(), value_json(&v.value))).collect::<serde_json::Map<_, _>>(),
+            "vars": host.vars.iter().map(|v| (v.name.clone(), crate::model::value::to_json(&v.value))).collect::<serde_json::Map<_, _>>(),
             "var_origins": host.vars.iter().map(|v| (v.name.clone(), json!(v.origin))).collect::<serde_json::Map<_, _>>(),
         })).collect::<Vec<_>>(),
     })
-}
-
-/// A variable's value as JSON, the notation every user can read.
-pub fn value_json(value: &Value) -> serde_json::Value {
-    match value {
-        Value::Str(s) => json!(s),
-        Value::Int(i) => json!(i),
-        Value::Float(f) => json!(f),
-        Value::Bool(b) => json!(b),
-        Value::List(items) => items.iter().map(|i| value_json(&i.value)).collect(),
-        Value::Table(entries) => entries
-            .iter()
-            .map(|(k, v)| (k.value.clone(), value_json(&v.value)))
-            .collect::<serde_json::Map<_, _>>()
-            .into(),
-    }
 }

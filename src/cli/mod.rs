@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 errors found (or, with `--deny-warnings`, warnings); 2 bad usage.
 
 mod check;
+mod emit;
 mod inventory;
 mod output;
 mod schema;
@@ -30,6 +31,8 @@ pub struct Cli {
 enum Command {
     /// Validate manifests: syntax, op arguments, templates, variables, handlers, includes.
     Check(check::CheckArgs),
+    /// Write one standalone, idempotent POSIX shell script per host.
+    Emit(emit::EmitArgs),
     /// Show the resolved hosts, their groups and merged variables.
     Inventory(inventory::InventoryArgs),
     /// Print the JSON Schema of TOML manifests (or of inventories), for editors.
@@ -101,6 +104,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Emit(args) => emit::run(args),
         Command::Inventory(args) => inventory::run(args),
         Command::Schema(args) => schema::run(args),
     };
@@ -119,4 +123,15 @@ pub fn entry_manifests(path: &std::path::Path) -> Vec<PathBuf> {
     } else {
         vec![path.to_path_buf()]
     }
+}
+
+/// `inventory.toml` or `inventory.kdl` in a project directory.
+pub fn project_inventory(path: &std::path::Path) -> Option<PathBuf> {
+    if !path.is_dir() {
+        return None;
+    }
+    ["inventory.toml", "inventory.kdl"]
+        .iter()
+        .map(|name| path.join(name))
+        .find(|p| p.is_file())
 }

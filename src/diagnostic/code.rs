@@ -98,6 +98,8 @@ codes! {
         "A target on the command line is not one of `@local`, `ssh://[user@]host[:port]`, `@docker/NAME`, `@podman/NAME`, `@chroot/PATH`, a host name, or an inventory file.";
     DynamicInventory = "dynamic-inventory", Error,
         "An inventory program failed, or printed something that is not the JSON inventory shape.";
+    Unsupported = "unsupported", Error,
+        "The operation is checked by `kiln check`, but kiln cannot run it yet: its shell lowering is not implemented.";
     UnguardedCommand = "unguarded-command", Warning,
         "A command runs on every apply because it has none of the guards that would make it idempotent (`creates`, `removes`, `unless`, `onlyif`). Add one, or mark the intent with `changed = false`-style guards where the command is harmless.";
     UnusedHandler = "unused-handler", Warning,

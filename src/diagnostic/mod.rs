@@ -73,6 +73,20 @@ impl Diagnostic {
     pub fn primary_span(&self) -> Span {
         self.labels[0].span
     }
+
+    /// Says the same thing at the same places.
+    fn same_as(&self, other: &Diagnostic) -> bool {
+        self.code == other.code
+            && self.severity == other.severity
+            && self.message == other.message
+            && self.help == other.help
+            && self.labels.len() == other.labels.len()
+            && self
+                .labels
+                .iter()
+                .zip(&other.labels)
+                .all(|(a, b)| a.span == b.span && a.text == b.text)
+    }
 }
 
 /// The closest candidate to `wrong`, if any is close enough to be a likely typo.
@@ -120,11 +134,25 @@ impl Diagnostics {
     }
 
     /// Sorted by file and position, so output is stable whatever order stages ran in.
+    /// Exact repeats (the same problem met again, e.g. in a file included twice) are shown
+    /// once.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by_key(|d| {
             let s = d.primary_span();
             (s.file, s.start, s.end)
         });
-        self.items
+        let mut unique: Vec<Diagnostic> = Vec::with_capacity(self.items.len());
+        for diagnostic in self.items {
+            // Repeats have the same primary span, so they are next to each other by now.
+            let repeat = unique
+                .iter()
+                .rev()
+                .take_while(|seen| seen.primary_span() == diagnostic.primary_span())
+                .any(|seen| seen.same_as(&diagnostic));
+            if !repeat {
+                unique.push(diagnostic);
+            }
+        }
+        unique
     }
 }

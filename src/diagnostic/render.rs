@@ -159,7 +159,11 @@ impl MietteReport {
             let span = diagnostic.primary_span();
             let (line, column) = sources.line_col(span.file, span.start as usize);
             return MietteReport {
-                message: format!("{} (at {}:{line}:{column})", diagnostic.message, sources.file(span.file).name),
+                message: format!(
+                    "{} (at {}:{line}:{column})",
+                    diagnostic.message,
+                    sources.file(span.file).name
+                ),
                 code: Some(diagnostic.code.name()),
                 severity: severity(diagnostic.severity),
                 help: diagnostic.help.clone(),

@@ -59,3 +59,19 @@ pub fn from_json(json: serde_json::Value, span: Span) -> Result<Spanned<Value>, 
 /// JSON `null` where a value was expected.
 #[derive(Debug)]
 pub struct NullValue;
+
+/// A value as JSON, for reports and for the template engine.
+pub fn to_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Str(s) => serde_json::Value::from(s.as_str()),
+        Value::Int(i) => serde_json::Value::from(*i),
+        Value::Float(f) => serde_json::Value::from(*f),
+        Value::Bool(b) => serde_json::Value::from(*b),
+        Value::List(items) => items.iter().map(|i| to_json(&i.value)).collect(),
+        Value::Table(entries) => entries
+            .iter()
+            .map(|(k, v)| (k.value.clone(), to_json(&v.value)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+    }
+}

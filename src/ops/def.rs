@@ -14,6 +14,9 @@ use super::args::OpArgs;
 pub enum ArgType {
     /// Any string (a template).
     Str,
+    /// Shell code the user writes as shell (a command, a guard). A template whose values
+    /// are inserted shell-quoted; `{{ x | safe }}` inserts a value as code.
+    Shell,
     /// `true` / `false`.
     Bool,
     /// A whole number within the inclusive bounds.
@@ -48,6 +51,7 @@ impl ArgType {
     pub fn describe(&self) -> String {
         match self {
             ArgType::Str => "string".into(),
+            ArgType::Shell => "shell command".into(),
             ArgType::Bool => "boolean".into(),
             ArgType::Int { .. } => "integer".into(),
             ArgType::Mode => "file mode".into(),
@@ -152,6 +156,8 @@ pub struct OpDef {
     /// Checks that depend on argument values and not only their types (a `line` that
     /// contains a newline can never converge). Runs only when every argument type-checked.
     pub validate: Option<fn(&OpArgs, &mut Diagnostics)>,
+    /// The shell lowering (`None`: checked, but cannot run yet).
+    pub lower: Option<crate::lower::LowerFn>,
 }
 
 impl OpDef {

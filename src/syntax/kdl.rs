@@ -35,26 +35,53 @@ pub fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<
     match KdlDocument::parse(text) {
         Ok(document) => Some(document),
         Err(error) => {
-            for d in error.diagnostics {
+            let mut errors = error.diagnostics;
+            errors.sort_by_key(|d| d.span.offset());
+            // After an error the parser often reports the rest of its line again, piece by
+            // piece: only the first error of each line is shown.
+            let mut last_line = None;
+            for d in errors {
                 let span = Span::new(file, d.span.offset()..d.span.offset() + d.span.len());
-                let message = d.message.unwrap_or_else(|| "unexpected input".into());
-                let mut diagnostic =
-                    Diagnostic::new(Code::Syntax, span, format!("invalid KDL: {message}"))
-                        .label(d.label.unwrap_or_else(|| "here".into()));
-                let found = text.get(span.range()).unwrap_or_default();
-                if let Some(help) = d.help {
-                    diagnostic = diagnostic.help(help);
-                } else if ["true", "false", "null"]
-                    .iter()
-                    .any(|w| found.starts_with(w))
-                {
-                    diagnostic = diagnostic
-                        .help("KDL 2 writes keywords with a `#`: `#true`, `#false`, `#null`");
+                let line = text
+                    .get(..d.span.offset())
+                    .map_or(0, |before| before.matches('\n').count());
+                if last_line == Some(line) {
+                    continue;
                 }
-                diagnostics.push(diagnostic);
+                last_line = Some(line);
+                diagnostics.push(syntax_error(text, span, d));
             }
             None
         }
+    }
+}
+
+/// One error of the KDL parser as a diagnostic, with kiln's advice for the common mistakes.
+fn syntax_error(text: &str, span: Span, d: kdl::KdlDiagnostic) -> Diagnostic {
+    let found = text.get(span.range()).unwrap_or_default();
+    if ["true", "false", "null"].contains(&found) {
+        // KDL 1 spelling: the parser only says it expected an identifier.
+        return Diagnostic::new(
+            Code::Syntax,
+            span,
+            format!("invalid KDL: `{found}` is not a value in KDL 2"),
+        )
+        .label(format!("write `#{found}`"))
+        .help("KDL 2 writes keywords with a `#`: `#true`, `#false`, `#null`");
+    }
+    let message = d.message.unwrap_or_else(|| "unexpected input".into());
+    let diagnostic = Diagnostic::new(Code::Syntax, span, format!("invalid KDL: {message}"))
+        .label(d.label.unwrap_or_else(|| "here".into()));
+    if let Some(help) = d.help {
+        diagnostic.help(help)
+    } else if found.starts_with('"') && found.contains('\\') {
+        // A backslash that starts no valid escape, as in a regex: `"^\d+$"`.
+        diagnostic.help(format!(
+            "`\\` starts an escape in a KDL string (`\\n`, `\\t`, `\\\"`, `\\\\`, `\\u{{...}}`); \
+             write `\\\\` for a backslash, or use a raw string: `#{found}#`"
+        ))
+    } else {
+        diagnostic
     }
 }
 

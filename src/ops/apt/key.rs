@@ -19,4 +19,5 @@ pub const DEF: OpDef = OpDef {
     ],
     facts: &[],
     validate: None,
+    lower: None,
 };

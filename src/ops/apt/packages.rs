@@ -43,4 +43,5 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
+    lower: None,
 };

@@ -16,4 +16,5 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
+    lower: None,
 };

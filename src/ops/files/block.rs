@@ -27,6 +27,7 @@ pub const DEF: OpDef = OpDef {
     rules: &[Rule::Conflicts("insert_after", "insert_before")],
     facts: &[],
     validate: Some(validate),
+    lower: None,
 };
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {

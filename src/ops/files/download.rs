@@ -34,4 +34,5 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
+    lower: None,
 };

@@ -2,6 +2,8 @@
 //! pyinfra's `files.file` and Ansible's `file` with `state: file` / `touch`.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::lower::attrs::Attrs;
+use crate::lower::{LowerInput, Step};
 use crate::ops::args::OpArgs;
 use crate::ops::def::prelude::*;
 
@@ -21,6 +23,7 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: Some(validate),
+    lower: Some(lower),
 };
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
@@ -38,4 +41,99 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             .help("remove `touch`, or set `present = true`"),
         );
     }
+}
+
+/// Present: create the file if missing (or `touch` it), then mode and ownership; something
+/// else in the way is an error unless `force`. Absent: remove it (a directory only with
+/// `force`).
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let path = input.str("path");
+    super::directory::refuse_root(input, path)?;
+    let attrs = Attrs::of(input);
+    let force = input.flag("force");
+    let mut step = Step {
+        verify: true,
+        ..Step::default()
+    };
+    if !input.flag("present") {
+        step.probe
+            .code("[ ! -e ")
+            .arg(path)
+            .code(" ] && [ ! -L ")
+            .arg(path)
+            .code(" ]");
+        step.act
+            .code("if [ -d ")
+            .arg(path)
+            .code(" ] && [ ! -L ")
+            .arg(path)
+            .code(" ]; then\n");
+        if force {
+            step.act.code("  rm -rf -- ").arg(path).code("\n");
+        } else {
+            step.act
+                .code("  k_err ")
+                .arg(&format!(
+                    "{path} is a directory (use force = true to remove it)"
+                ))
+                .code("; false\n");
+        }
+        step.act.code("else\n  rm -f -- ").arg(path).code("\nfi");
+        step.diff.code("printf 'remove %s\\n' ").arg(path);
+        return Ok(step);
+    }
+    if input.flag("touch") {
+        // Touching always changes the timestamps: never "ok", and nothing to verify.
+        step.probe.code("false");
+        step.verify = false;
+    } else {
+        step.probe.code("[ -f ").arg(path).code(" ]");
+        if !attrs.is_empty() {
+            step.probe.code(" && ");
+            attrs.probe(&mut step.probe, path);
+        }
+    }
+    step.act
+        .code("if { [ -e ")
+        .arg(path)
+        .code(" ] || [ -L ")
+        .arg(path)
+        .code(" ]; } && [ ! -f ")
+        .arg(path)
+        .code(" ]; then\n");
+    if force {
+        step.act.code("  rm -rf -- ").arg(path).code("\n");
+    } else {
+        step.act
+            .code("  k_err ")
+            .arg(&format!(
+                "{path} exists and is not a regular file (use force = true to replace it)"
+            ))
+            .code("; false\n");
+    }
+    step.act.code("fi &&\n");
+    if input.flag("touch") {
+        step.act.code("touch -- ").arg(path);
+    } else {
+        step.act
+            .code("{ [ -f ")
+            .arg(path)
+            .code(" ] || : > ")
+            .arg(path)
+            .code("; }");
+    }
+    if !attrs.is_empty() {
+        step.act.code(" &&\n");
+        attrs.apply(&mut step.act, path);
+    }
+    step.diff
+        .code("if [ -f ")
+        .arg(path)
+        .code(" ]; then printf 'update %s\\n' ")
+        .arg(path);
+    step.diff
+        .code("; else printf 'create %s\\n' ")
+        .arg(path)
+        .code("; fi");
+    Ok(step)
 }

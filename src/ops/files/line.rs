@@ -31,6 +31,7 @@ pub const DEF: OpDef = OpDef {
     ],
     facts: &[],
     validate: Some(validate),
+    lower: None,
 };
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {

@@ -1,6 +1,10 @@
 //! `files.put`: upload a local file, or write given content, to a file on the host, like
 //! pyinfra's `files.put` and Ansible's `copy`.
 
+use crate::diagnostic::{Code, Diagnostic};
+use crate::lower::attrs::Attrs;
+use crate::lower::content::{WriteFile, write_file};
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -38,4 +42,31 @@ pub const DEF: OpDef = OpDef {
     rules: &[Rule::OneOf(&["src", "content"])],
     facts: &[],
     validate: None,
+    lower: Some(lower),
 };
+
+/// The content (inline, or the local `src` file's bytes) is carried in the script.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let content = match input.args.str("src") {
+        Some(src) => {
+            let path = input.base_dir.join(src);
+            std::fs::read(&path).map_err(|error| {
+                Diagnostic::new(
+                    Code::InvalidPath,
+                    input.span("src"),
+                    format!("cannot read {}: {error}", path.display()),
+                )
+                .label("this file")
+                .help("`src` is relative to the manifest that names it")
+            })?
+        }
+        None => input.str("content").as_bytes().to_vec(),
+    };
+    Ok(write_file(&WriteFile {
+        dest: input.str("dest"),
+        content: &content,
+        attrs: Attrs::of(input),
+        backup: input.flag("backup"),
+        create_parent_dirs: input.flag("create_parent_dirs"),
+    }))
+}

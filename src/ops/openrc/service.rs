@@ -18,4 +18,5 @@ pub const DEF: OpDef = OpDef {
     rules: &[Rule::Conflicts("restarted", "reloaded")],
     facts: &[],
     validate: None,
+    lower: None,
 };

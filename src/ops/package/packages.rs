@@ -32,4 +32,5 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &["pkg.manager"],
     validate: None,
+    lower: None,
 };

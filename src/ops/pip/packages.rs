@@ -22,4 +22,5 @@ pub const DEF: OpDef = OpDef {
     ],
     facts: &[],
     validate: None,
+    lower: None,
 };

@@ -1,7 +1,10 @@
 //! `server.command`: run one program with arguments, without a shell, guarded so it runs
 //! only when needed (Ansible's `command`).
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::{LowerInput, Step, command};
 use crate::ops::def::prelude::*;
+use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
     name: "server.command",
@@ -11,12 +14,25 @@ pub const DEF: OpDef = OpDef {
         arg("argv", STR_LIST, "The program and its arguments, one per entry; each entry is passed as exactly one argument.").required(),
         arg("creates", Path, "Skip if this path exists."),
         arg("removes", Path, "Skip unless this path exists."),
-        arg("unless", Str, "Skip if this shell command succeeds."),
-        arg("onlyif", Str, "Skip unless this shell command succeeds."),
+        arg("unless", Shell, "Skip if this shell command succeeds."),
+        arg("onlyif", Shell, "Skip unless this shell command succeeds."),
         arg("chdir", Path, "Directory to run in."),
         arg("env", STR_MAP, "Environment variables to set."),
     ],
     rules: &[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])],
     facts: &[],
     validate: None,
+    lower: Some(lower),
 };
+
+/// The program and its arguments as quoted words: no shell interprets them.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let mut argv = Sh::new();
+    for (i, word) in input.strings("argv").into_iter().enumerate() {
+        if i > 0 {
+            argv.code(" ");
+        }
+        argv.arg(word);
+    }
+    command::run(input, &[argv])
+}

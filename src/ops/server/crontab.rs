@@ -57,4 +57,5 @@ pub const DEF: OpDef = OpDef {
     ],
     facts: &[],
     validate: None,
+    lower: None,
 };

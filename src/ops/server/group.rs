@@ -16,4 +16,5 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &["os.family"],
     validate: None,
+    lower: None,
 };

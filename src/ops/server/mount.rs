@@ -22,6 +22,7 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: Some(validate),
+    lower: None,
 };
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {

@@ -30,4 +30,5 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
+    lower: None,
 };

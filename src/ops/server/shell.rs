@@ -1,6 +1,9 @@
 //! `server.shell`: run commands through `sh -c`, guarded so they run only when needed.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::{LowerInput, Step, command};
 use crate::ops::def::prelude::*;
+use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
     name: "server.shell",
@@ -9,18 +12,33 @@ pub const DEF: OpDef = OpDef {
     args: &[
         arg(
             "commands",
-            STR_LIST,
+            List(&Shell),
             "Shell commands, run in order; the op fails at the first that fails.",
         )
         .required(),
         arg("creates", Path, "Skip if this path exists."),
         arg("removes", Path, "Skip unless this path exists."),
-        arg("unless", Str, "Skip if this shell command succeeds."),
-        arg("onlyif", Str, "Skip unless this shell command succeeds."),
+        arg("unless", Shell, "Skip if this shell command succeeds."),
+        arg("onlyif", Shell, "Skip unless this shell command succeeds."),
         arg("chdir", Path, "Directory to run in."),
         arg("env", STR_MAP, "Environment variables to set."),
     ],
     rules: &[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])],
     facts: &[],
     validate: None,
+    lower: Some(lower),
 };
+
+/// Each command runs in its own `sh -c`; see `lower::command` for guards.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let commands: Vec<Sh> = input
+        .strings("commands")
+        .into_iter()
+        .map(|command| {
+            let mut sh = Sh::of("sh -c ");
+            sh.arg(command);
+            sh
+        })
+        .collect();
+    command::run(input, &commands)
+}

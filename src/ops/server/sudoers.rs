@@ -19,6 +19,7 @@ pub const DEF: OpDef = OpDef {
     rules: &[Rule::Conflicts("content", "rules")],
     facts: &[],
     validate: Some(validate),
+    lower: None,
 };
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {

@@ -15,4 +15,5 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &["os.family"],
     validate: None,
+    lower: None,
 };

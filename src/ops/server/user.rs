@@ -24,4 +24,5 @@ pub const DEF: OpDef = OpDef {
     rules: &[Rule::Requires("append", "supplementary_groups")],
     facts: &["os.family"],
     validate: None,
+    lower: None,
 };

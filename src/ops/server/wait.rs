@@ -10,7 +10,7 @@ pub const DEF: OpDef = OpDef {
     args: &[
         arg("port", PORT, "Wait for this TCP port on `host` to accept connections."),
         arg("path", Path, "Wait for this path to exist."),
-        arg("command", Str, "Wait for this shell command to succeed."),
+        arg("command", Shell, "Wait for this shell command to succeed."),
         arg("host", Str, "The host (name or address, as seen from the target) whose `port` is checked.").default(Default::Str("127.0.0.1")),
         arg("present", Bool, "Wait for the port to be open, the path to exist or the command to succeed; false waits for the opposite.").default(Default::Bool(true)),
         arg("timeout", Duration, "Fail if the condition does not hold within this long.").default(Default::Str("5m")),
@@ -23,4 +23,5 @@ pub const DEF: OpDef = OpDef {
     ],
     facts: &[],
     validate: None,
+    lower: None,
 };

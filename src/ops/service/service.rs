@@ -17,4 +17,5 @@ pub const DEF: OpDef = OpDef {
     rules: &[Rule::Conflicts("restarted", "reloaded")],
     facts: &["init.system"],
     validate: None,
+    lower: None,
 };

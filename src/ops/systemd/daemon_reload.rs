@@ -15,4 +15,5 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
+    lower: None,
 };

@@ -19,4 +19,5 @@ pub const DEF: OpDef = OpDef {
     rules: &[Rule::Conflicts("restarted", "reloaded")],
     facts: &[],
     validate: None,
+    lower: None,
 };

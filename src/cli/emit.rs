@@ -1,0 +1,178 @@
+//! `kiln emit`: one standalone POSIX script per host.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::check::{self, Context};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::facts::Facts;
+use crate::inventory::{self, Target};
+use crate::source::{SourceMap, Span};
+
+use super::{Format, InventoryOptions, entry_manifests, output};
+
+#[derive(Args, Debug)]
+pub struct EmitArgs {
+    /// The manifest file, or a project directory (its `main.toml`, else `main.kdl`; its
+    /// `inventory.toml` / `inventory.kdl` unless `-i` is given).
+    #[arg(value_name = "PATH", default_value = ".")]
+    path: PathBuf,
+    #[command(flatten)]
+    inventory: InventoryOptions,
+    /// Write `DIR/<host>.sh` for every host (default: the script on stdout, for one host).
+    #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Host facts as JSON (`kiln facts HOST --json`), for `when` conditions and templates
+    /// that use `facts`: a file used for every host, or a directory of `<host>.json`.
+    /// Facts of `@local` are gathered from this machine when not given.
+    #[arg(long, value_name = "FILE|DIR")]
+    facts: Option<PathBuf>,
+    /// Output format for diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+pub fn run(args: EmitArgs) -> u8 {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Diagnostics::default();
+    let scripts = emit(&args, &mut sources, &mut diagnostics);
+    let diagnostics = diagnostics.sorted();
+    output::print(&sources, &diagnostics, args.format);
+    let Some(scripts) = scripts else { return 1 };
+    if output::exit_code(&diagnostics, false) != 0 {
+        return 1;
+    }
+    match &args.out_dir {
+        Some(dir) => {
+            for (host, script) in &scripts {
+                let path = dir.join(format!("{host}.sh"));
+                if let Err(error) = write_atomically(&path, script.as_bytes()) {
+                    eprintln!("kiln: cannot write {}: {error}", path.display());
+                    return 1;
+                }
+                eprintln!("wrote {}", path.display());
+            }
+        }
+        None => {
+            let [(_, script)] = scripts.as_slice() else {
+                eprintln!(
+                    "kiln: {} hosts: give `-o DIR` to write one script per host",
+                    scripts.len()
+                );
+                return 2;
+            };
+            if std::io::stdout().write_all(script.as_bytes()).is_err() {
+                return 1;
+            }
+        }
+    }
+    0
+}
+
+/// Compiles, binds and emits for every host; `None` on errors (reported).
+fn emit(
+    args: &EmitArgs,
+    sources: &mut SourceMap,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<(String, String)>> {
+    let entry = entry_manifests(&args.path).into_iter().next();
+    let Some(entry) = entry else {
+        let file = sources.add(&args.path, String::new());
+        diagnostics.push(
+            Diagnostic::new(
+                Code::IncludeNotFound,
+                Span::new(file, 0..0),
+                format!("{} has no main.toml or main.kdl", args.path.display()),
+            )
+            .help("name a manifest file, or a directory holding main.toml or main.kdl"),
+        );
+        return None;
+    };
+    let extra_vars = args.inventory.extra_vars();
+    let mut specs = args.inventory.inventory.clone();
+    if specs.is_empty()
+        && let Some(project) = super::project_inventory(&args.path)
+    {
+        specs.push(project.display().to_string());
+    }
+    let inventory = inventory::load(sources, &specs, &extra_vars, diagnostics);
+    let context = Context {
+        inventory: Some(&inventory),
+        extra_vars: &extra_vars,
+    };
+    let compiled = check::compile(sources, &entry, &context, diagnostics)?;
+    if diagnostics.has_errors() {
+        return None;
+    }
+    let files: Vec<String> = (0..)
+        .map(crate::source::FileId)
+        .take_while(|id| (id.0 as usize) < sources.len())
+        .map(|id| sources.file(id).name.clone())
+        .filter(|name| crate::syntax::Format::of(Path::new(name)).is_some())
+        .collect();
+    let mut scripts = Vec::new();
+    for host in &inventory.hosts {
+        let facts = match host_facts(args.facts.as_deref(), &host.name, &host.target) {
+            Ok(facts) => facts,
+            Err(why) => {
+                eprintln!("kiln: facts for {}: {why}", host.name);
+                return None;
+            }
+        };
+        let Some(plan) = crate::bind::bind(sources, &compiled, host, facts.as_ref(), diagnostics)
+        else {
+            continue;
+        };
+        if let Some(script) = crate::emit::script(sources, &plan, &files, diagnostics) {
+            scripts.push((host.name.clone(), script));
+        }
+    }
+    (!diagnostics.has_errors()).then_some(scripts)
+}
+
+/// Facts for one host: from `--facts`, else gathered for `@local`, else unknown.
+fn host_facts(given: Option<&Path>, host: &str, target: &Target) -> Result<Option<Facts>, String> {
+    let read = |path: &Path| -> Result<Option<Facts>, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let json = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Some(Facts(json)))
+    };
+    match given {
+        Some(dir) if dir.is_dir() => read(&dir.join(format!("{host}.json"))),
+        Some(file) => read(file),
+        None if *target == Target::Local => {
+            crate::facts::local().map(Some).map_err(|e| e.to_string())
+        }
+        None => Ok(None),
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename,
+/// so a reader never sees half a script.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.kiln-tmp",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("script")
+    ));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o755))?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

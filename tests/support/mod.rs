@@ -1,0 +1,124 @@
+//! Running emitted scripts for real: the shells every script must work under, and trees of
+//! files to set up and compare.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The shells of the matrix, as commands. Every one must be installed (`.ci/run` does):
+/// a missing shell fails the test rather than silently testing less.
+pub const SHELLS: &[&[&str]] = &[&["dash"], &["bash", "--posix"], &["busybox", "sh"], &["mksh"], &["yash"]];
+
+pub fn shell_name(shell: &[&str]) -> String {
+    shell.join(" ")
+}
+
+/// Runs `script` under `shell` with `args`, in `dir`.
+pub fn run_script(shell: &[&str], script: &Path, args: &[&str], dir: &Path) -> Output {
+    Command::new(shell[0])
+        .args(&shell[1..])
+        .arg(script)
+        .args(args)
+        .current_dir(dir)
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e} (is it installed? .ci/run installs it)", shell_name(shell)))
+}
+
+/// One entry of a file tree.
+#[derive(Debug, PartialEq, Eq, Clone)]
+pub enum Entry {
+    Dir,
+    File(Vec<u8>),
+    Link(String),
+}
+
+/// Every entry under `root`, by relative path. Symlinks are not followed.
+pub fn read_tree(root: &Path) -> BTreeMap<String, Entry> {
+    let mut tree = BTreeMap::new();
+    if root.exists() {
+        walk(root, root, &mut tree);
+    }
+    tree
+}
+
+fn walk(root: &Path, dir: &Path, tree: &mut BTreeMap<String, Entry>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        if meta.file_type().is_symlink() {
+            let target = std::fs::read_link(&path).unwrap();
+            tree.insert(rel, Entry::Link(target.to_string_lossy().into_owned()));
+        } else if meta.is_dir() {
+            tree.insert(rel, Entry::Dir);
+            walk(root, &path, tree);
+        } else {
+            tree.insert(rel, Entry::File(std::fs::read(&path).unwrap()));
+        }
+    }
+}
+
+/// Copies the tree at `from` into `to` (symlinks copied as links).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for (rel, entry) in read_tree(from) {
+        let dest = to.join(&rel);
+        match entry {
+            Entry::Dir => std::fs::create_dir_all(&dest).unwrap(),
+            Entry::File(bytes) => {
+                std::fs::write(&dest, bytes).unwrap();
+                let mode = std::fs::metadata(from.join(&rel)).unwrap().permissions().mode();
+                std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(mode)).unwrap();
+            }
+            Entry::Link(target) => symlink(target, &dest).unwrap(),
+        }
+    }
+}
+
+/// The permission bits of `path` as 4-digit octal.
+pub fn mode(path: &Path) -> String {
+    format!("{:04o}", std::fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777)
+}
+
+/// Shows how two trees differ, for assertion messages.
+pub fn tree_diff(expected: &BTreeMap<String, Entry>, actual: &BTreeMap<String, Entry>) -> String {
+    let mut out = String::new();
+    for (path, entry) in expected {
+        match actual.get(path) {
+            None => out.push_str(&format!("  missing: {path}\n")),
+            Some(a) if a != entry => out.push_str(&format!("  differs: {path}\n    expected {}\n    actual   {}\n", show(entry), show(a))),
+            _ => {}
+        }
+    }
+    for path in actual.keys().filter(|p| !expected.contains_key(*p)) {
+        out.push_str(&format!("  unexpected: {path}\n"));
+    }
+    out
+}
+
+fn show(entry: &Entry) -> String {
+    match entry {
+        Entry::Dir => "directory".into(),
+        Entry::File(bytes) => format!("file {:?}", String::from_utf8_lossy(bytes)),
+        Entry::Link(target) => format!("link -> {target}"),
+    }
+}
+
+/// The counts in a script's summary line: (ok, changed, failed, skipped).
+pub fn summary(stdout: &str) -> (u32, u32, u32, u32) {
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("kiln: "))
+        .unwrap_or_else(|| panic!("no summary line in:\n{stdout}"));
+    let numbers: Vec<u32> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (numbers[0], numbers[1], numbers[2], numbers[3])
+}

@@ -195,13 +195,13 @@ fn function(out: &mut String, name: &str, body: &Sh, become_: &Become, feed: Opt
     out.push_str("}\n");
 }
 
+/// Writes `body` as the inside of a function. Its first line is indented; the rest is
+/// written as is, because a line break may be inside a quoted value, where spaces added in
+/// front of the next line would change the value.
 fn indent(out: &mut String, body: &Sh, prefix: &str) {
-    for line in body.text().lines() {
-        let _ = writeln!(out, "{prefix}{line}");
-    }
-    if body.is_empty() {
-        let _ = writeln!(out, "{prefix}:");
-    }
+    out.push_str(prefix);
+    out.push_str(if body.is_empty() { ":" } else { body.text() });
+    out.push('\n');
 }
 
 /// A value for a comment: JSON notation (so a newline cannot end the comment), shortened.

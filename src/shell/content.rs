@@ -2,8 +2,10 @@
 //!
 //! Contents are written as `printf` format strings: POSIX `printf` turns `\ddd` octal escapes
 //! into bytes in every shell kiln supports, so any bytes (NUL, invalid UTF-8, no trailing
-//! newline, CRLF) survive. Text stays readable: one `printf` per line, printable ASCII and
-//! UTF-8 as themselves, so a person auditing the script sees the file.
+//! newline, CRLF) survive. Text stays readable: one `printf` per line, printable ASCII as
+//! itself, so a person auditing the script sees the file. Every byte outside printable
+//! ASCII is escaped, so the content part of a script is ASCII and reads the same in any
+//! locale (yash, in the C locale, refuses to read non-ASCII script text).
 
 use super::builder::Sh;
 
@@ -19,12 +21,7 @@ pub fn printf_lines(bytes: &[u8]) -> Vec<Sh> {
             .iter()
             .position(|b| *b == b'\n')
             .map_or(rest.len(), |i| i + 1);
-        let mut take = line_end.min(CHUNK);
-        // Never split a UTF-8 sequence across two printfs: it would still be byte-exact,
-        // but a reader would see two halves of a character escaped.
-        while take < line_end && take > CHUNK - 4 && (0x80..=0xbf).contains(&rest[take]) {
-            take -= 1;
-        }
+        let take = line_end.min(CHUNK);
         let mut printf = Sh::of("printf ");
         printf.arg(&format_string(&rest[..take]));
         commands.push(printf);
@@ -36,9 +33,7 @@ pub fn printf_lines(bytes: &[u8]) -> Vec<Sh> {
 /// A `printf` format string that prints exactly `bytes`.
 fn format_string(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() + 8);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
+    for (i, &b) in bytes.iter().enumerate() {
         match b {
             b'%' => out.push_str("%%"),
             // A leading `-` would be taken for an option by some printf builtins.
@@ -48,35 +43,10 @@ fn format_string(bytes: &[u8]) -> String {
             b'\t' => out.push_str("\\t"),
             b'\'' => out.push_str("\\047"),
             0x20..=0x7e => out.push(b as char),
-            0x80..=0xff => {
-                // Valid UTF-8 stays readable; any other byte is escaped.
-                let len = utf8_len(b);
-                match bytes
-                    .get(i..i + len)
-                    .and_then(|s| std::str::from_utf8(s).ok())
-                {
-                    Some(ch) if len > 1 => {
-                        out.push_str(ch);
-                        i += len;
-                        continue;
-                    }
-                    _ => out.push_str(&format!("\\{b:03o}")),
-                }
-            }
             _ => out.push_str(&format!("\\{b:03o}")),
         }
-        i += 1;
     }
     out
-}
-
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0xc2..=0xdf => 2,
-        0xe0..=0xef => 3,
-        0xf0..=0xf4 => 4,
-        _ => 1,
-    }
 }
 
 #[cfg(test)]
@@ -96,7 +66,7 @@ mod tests {
             texts(b"hello %s\nit's\n"),
             vec!["printf 'hello %%s\\n'", "printf 'it\\047s\\n'"]
         );
-        assert_eq!(texts("é\\".as_bytes()), vec!["printf 'é\\\\'"]);
+        assert_eq!(texts("é\\".as_bytes()), vec!["printf '\\303\\251\\\\'"]);
         assert_eq!(texts(b"-x"), vec!["printf '\\055x'"]);
     }
 

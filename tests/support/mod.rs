@@ -15,14 +15,20 @@ pub fn shell_name(shell: &[&str]) -> String {
     shell.join(" ")
 }
 
-/// Runs `script` under `shell` with `args`, in `dir`.
+/// Runs `script` under `shell` with `args`, in `dir`, in a UTF-8 locale (what hosts
+/// normally have; see `run_script_in` for others).
 pub fn run_script(shell: &[&str], script: &Path, args: &[&str], dir: &Path) -> Output {
+    run_script_in("C.UTF-8", shell, script, args, dir)
+}
+
+/// Runs `script` under `shell` with `LC_ALL=locale`.
+pub fn run_script_in(locale: &str, shell: &[&str], script: &Path, args: &[&str], dir: &Path) -> Output {
     Command::new(shell[0])
         .args(&shell[1..])
         .arg(script)
         .args(args)
         .current_dir(dir)
-        .env("LC_ALL", "C")
+        .env("LC_ALL", locale)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e} (is it installed? .ci/run installs it)", shell_name(shell)))
 }

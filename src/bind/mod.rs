@@ -5,6 +5,7 @@
 //! `hosts`/`groups` limits are applied. Nothing here knows about shell; that is `lower`'s job.
 
 pub mod vars;
+mod when;
 
 use std::collections::HashMap;
 
@@ -16,7 +17,7 @@ use crate::facts::Facts;
 use crate::inventory::Host;
 use crate::ops::args::{ArgValue, OpArgs};
 use crate::ops::def::ArgType;
-use crate::shell::{UserShell, quote};
+use crate::shell::{Sh, UserShell, quote};
 use crate::source::{SourceMap, Span, Spanned};
 
 /// Who an op runs as.
@@ -47,6 +48,11 @@ pub struct BoundOp<'c> {
     pub notify: Vec<usize>,
     /// A user-defined op's probe and apply, rendered with its arguments.
     pub user_scripts: Option<UserScripts>,
+    /// The template context the arguments were rendered with (an `Arc` clone), for ops
+    /// that render a template file at lowering.
+    pub context: minijinja::Value,
+    /// A condition over facts only the host knows, as a shell test run there.
+    pub runtime_when: Option<Sh>,
 }
 
 /// The rendered shell of a user-defined op.
@@ -183,12 +189,15 @@ impl<'c> Binder<'_> {
             become_,
             notify,
             user_scripts: None,
+            context: minijinja::Value::UNDEFINED,
+            runtime_when: None,
         };
         let Some(context) = self.context(op.scope) else {
             return bound;
         };
+        bound.context = context.clone();
         if bound.skip.is_none() {
-            bound.skip = self.when(op, &context);
+            bound.skip = self.when(op, &context, &mut bound.runtime_when);
         }
         for (name, value) in op.args.iter() {
             let ty = arg_type(&op.kind, name);
@@ -250,15 +259,30 @@ impl<'c> Binder<'_> {
         (!listed && !in_group).then(|| "not for this host".to_owned())
     }
 
-    fn when(&mut self, op: &TypedOp, context: &minijinja::Value) -> Option<String> {
+    /// Decides `when` now, or (for facts only the host knows) adds its shell test to
+    /// `runtime`. Returns why the op is skipped, if it is.
+    fn when(&mut self, op: &TypedOp, context: &minijinja::Value, runtime: &mut Option<Sh>) -> Option<String> {
         for condition in &op.globals.when {
             if self.facts.is_none() && condition.value.contains("facts") {
-                self.diagnostics.push(
-                    Diagnostic::new(Code::InvalidWhen, condition.span, "this condition needs the host's facts")
-                        .label("uses `facts`")
-                        .help("facts are known only on the host: pass `--facts FILE` (from `kiln facts HOST --json`), or run live"),
-                );
-                return None;
+                let var = |name: &str| {
+                    let value = self.plain.compile_expression(name).ok()?.eval(context).ok()?;
+                    serde_json::to_value(&value).ok()
+                };
+                match when::to_shell(&condition.value, &var) {
+                    Ok(test) => {
+                        let combined = runtime.get_or_insert_with(Sh::new);
+                        if !combined.is_empty() {
+                            combined.code(" && ");
+                        }
+                        combined.push(&test);
+                    }
+                    Err(why) => self.diagnostics.push(
+                        Diagnostic::new(Code::InvalidWhen, condition.span, format!("this condition cannot be decided on the host: {why}"))
+                            .label("uses facts only the host knows")
+                            .help("pass the host's facts with `--facts FILE` (from `kiln facts HOST --json`) to decide it at emit time"),
+                    ),
+                }
+                continue;
             }
             let result = self
                 .plain

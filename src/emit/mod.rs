@@ -41,6 +41,10 @@ pub fn script(
         let _ = writeln!(out, "KILN_LIB={}", quote(LIB));
     }
     out.push_str("k_begin \"$@\"\n");
+    if plan.ops.iter().chain(&plan.handlers).any(|op| op.runtime_when.is_some()) {
+        // Some conditions need facts only the host knows: gather them once, up front.
+        let _ = writeln!(out, "k_gather() {{\n{}}}\nk_facts=$(k_gather)", crate::facts::GATHER);
+    }
     let mut ok = true;
     for (index, op) in plan.ops.iter().enumerate() {
         ok &= step(
@@ -151,7 +155,11 @@ fn step(
     };
     let notify: Vec<String> = op.notify.iter().map(usize::to_string).collect();
     let globals = &op.op.globals;
-    let _ = writeln!(
+    if let Some(condition) = &op.runtime_when {
+        function(out, &format!("k_when_{index}"), condition, &Become::Current, None);
+        let _ = write!(out, "if k_when_{index}; then ");
+    }
+    let _ = write!(
         out,
         "k_step {index} {} {} {} {} {} {} {} k_probe_{index} k_act_{index} {} {on_failure}",
         quote(&op.label),
@@ -163,6 +171,10 @@ fn step(
         globals.retry_delay,
         quote(&diff_name),
     );
+    if op.runtime_when.is_some() {
+        let _ = write!(out, "\nelse k_skip {index} {} {}; fi", quote(&op.label), quote(&op.origin));
+    }
+    out.push('\n');
     true
 }
 

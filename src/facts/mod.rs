@@ -2,7 +2,9 @@
 //! manager, users, ...), gathered by one read-only POSIX probe, [`GATHER`].
 //!
 //! The probe prints `key=value` lines; [`parse`] turns them into the JSON tree templates and
-//! `when` conditions see as `facts` (`facts.os.family`, `facts.pkg.manager`, ...).
+//! `when` conditions see as `facts` (`facts.os.family`, `facts.pkg.manager`, ...). Every
+//! derived fact (such as the OS family) is computed by the probe itself, so an emitted
+//! script that gathers facts on the host sees exactly what kiln sees.
 
 use serde_json::{Map, Value, json};
 
@@ -34,21 +36,6 @@ pub fn parse(output: &str) -> Facts {
         };
         insert(&mut root, key, value);
     }
-    let family = family(
-        root.get("os")
-            .and_then(|os| os.get("id"))
-            .and_then(Value::as_str)
-            .unwrap_or(""),
-        root.get("os")
-            .and_then(|os| os.get("id_like"))
-            .and_then(Value::as_str)
-            .unwrap_or(""),
-        root.get("os")
-            .and_then(|os| os.get("system"))
-            .and_then(Value::as_str)
-            .unwrap_or(""),
-    );
-    insert(&mut root, "os.family", json!(family));
     Facts(Value::Object(root))
 }
 
@@ -68,52 +55,6 @@ fn insert(root: &mut Map<String, Value>, dotted: &str, value: Value) {
     }
 }
 
-/// The OS family, as Ansible's `os_family` (lower case): `debian`, `redhat`, `alpine`,
-/// `arch`, `suse`, `darwin`, `freebsd`, or the distribution id itself.
-fn family(id: &str, id_like: &str, system: &str) -> String {
-    const FAMILIES: &[(&str, &[&str])] = &[
-        (
-            "debian",
-            &["debian", "ubuntu", "raspbian", "linuxmint", "pop", "kali"],
-        ),
-        (
-            "redhat",
-            &[
-                "rhel",
-                "centos",
-                "fedora",
-                "rocky",
-                "almalinux",
-                "amzn",
-                "ol",
-            ],
-        ),
-        ("alpine", &["alpine"]),
-        ("arch", &["arch", "manjaro", "endeavouros"]),
-        (
-            "suse",
-            &[
-                "opensuse",
-                "opensuse-leap",
-                "opensuse-tumbleweed",
-                "sles",
-                "suse",
-            ],
-        ),
-    ];
-    for word in std::iter::once(id).chain(id_like.split_whitespace()) {
-        if let Some((family, _)) = FAMILIES.iter().find(|(_, ids)| ids.contains(&word)) {
-            return (*family).to_owned();
-        }
-    }
-    match system {
-        "Darwin" => "darwin".into(),
-        "FreeBSD" => "freebsd".into(),
-        _ if !id.is_empty() => id.to_owned(),
-        _ => system.to_lowercase(),
-    }
-}
-
 /// Gathers this machine's facts by running the probe with `sh`.
 pub fn local() -> std::io::Result<Facts> {
     let output = std::process::Command::new("sh")
@@ -130,7 +71,7 @@ mod tests {
     #[test]
     fn parses_probe_output() {
         let facts = parse(
-            "os.id=ubuntu\nos.id_like=debian\nos.version=24.04\narch=x86_64\nuser.uid=0\nusers=root,daemon,\n",
+            "os.id=ubuntu\nos.family=debian\nos.version=24.04\narch=x86_64\nuser.uid=0\nusers=root,daemon,\n",
         );
         assert_eq!(facts.0["os"]["family"], "debian");
         assert_eq!(facts.0["os"]["version"], "24.04");
@@ -138,12 +79,24 @@ mod tests {
         assert_eq!(facts.0["users"], json!(["root", "daemon"]));
     }
 
+    /// The probe's family detection, run for real on sample os-release files.
     #[test]
     fn families() {
-        assert_eq!(family("rocky", "rhel centos fedora", "Linux"), "redhat");
-        assert_eq!(family("alpine", "", "Linux"), "alpine");
-        assert_eq!(family("", "", "Darwin"), "darwin");
-        assert_eq!(family("nixos", "", "Linux"), "nixos");
+        for (os_release, family) in [
+            ("ID=rocky\nID_LIKE=\"rhel centos fedora\"\n", "redhat"),
+            ("ID=ubuntu\nID_LIKE=debian\n", "debian"),
+            ("ID=alpine\n", "alpine"),
+            ("ID=nixos\n", "nixos"),
+        ] {
+            let dir = std::env::temp_dir().join(format!("kiln-facts-{}-{family}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("os-release"), os_release).unwrap();
+            let script = GATHER.replace("/etc/os-release", &dir.join("os-release").display().to_string());
+            let output = std::process::Command::new("sh").arg("-c").arg(script).output().unwrap();
+            std::fs::remove_dir_all(&dir).unwrap();
+            let facts = parse(&String::from_utf8_lossy(&output.stdout));
+            assert_eq!(facts.0["os"]["family"], family, "{os_release}");
+        }
     }
 
     #[test]

@@ -1,0 +1,150 @@
+//! End-to-end behaviour of emitted scripts beyond single ops: a dependent sequence in one
+//! run, conditions decided on the host, handlers, failure handling, determinism and
+//! shellcheck.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use support::{SHELLS, run_script, shell_name, summary};
+
+/// Emits `manifest` for `target`, with `root` set; returns the script.
+fn emit(dir: &Path, manifest: &str, target: &str, root: &Path) -> String {
+    std::fs::write(dir.join("main.toml"), manifest).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(["emit", "main.toml", "-i", target, "-e"])
+        .arg(format!("root={}", root.display()))
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "emit failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn shellcheck(script: &Path) {
+    let output = Command::new("shellcheck")
+        .args(["-s", "sh"])
+        .arg(script)
+        .output()
+        .expect("shellcheck is installed (.ci/run installs it)");
+    assert!(output.status.success(), "shellcheck findings:\n{}", String::from_utf8_lossy(&output.stdout));
+}
+
+/// Runs the script under every shell from an empty root; `check` inspects each run.
+fn each_shell(script: &str, root: &Path, check: impl Fn(&str, &std::process::Output, &std::process::Output)) {
+    let temp = tempfile::tempdir().unwrap();
+    let path = temp.path().join("script.sh");
+    std::fs::write(&path, script).unwrap();
+    shellcheck(&path);
+    for shell in SHELLS {
+        if root.exists() {
+            std::fs::remove_dir_all(root).unwrap();
+        }
+        std::fs::create_dir_all(root).unwrap();
+        let first = run_script(shell, &path, &[], root);
+        let second = run_script(shell, &path, &[], root);
+        check(&shell_name(shell), &first, &second);
+    }
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A `when` over facts, emitted for a host whose facts are unknown at emit time, is
+/// decided by the script on the host.
+#[test]
+fn conditions_on_facts_are_decided_on_the_host() {
+    let family = kiln::facts::local().unwrap().0["os"]["family"].as_str().unwrap().to_owned();
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    let manifest = format!(
+        "[vars]\nfamilies = [\"{family}\", \"plan9\"]\n\n\
+         [[op]]\nop = \"files.file\"\npath = \"{{{{ root }}}}/matches\"\nwhen = \"facts.os.family == '{family}'\"\n\n\
+         [[op]]\nop = \"files.file\"\npath = \"{{{{ root }}}}/never\"\nwhen = \"facts.os.family == 'plan9'\"\n\n\
+         [[op]]\nop = \"files.file\"\npath = \"{{{{ root }}}}/listed\"\nwhen = \"facts.os.family in families and not facts.arch == 'pdp11'\"\n"
+    );
+    let script = emit(temp.path(), &manifest, "ssh://nobody@192.0.2.1", &root);
+    assert!(script.contains("k_gather()"), "the script gathers facts on the host");
+    each_shell(&script, &root, |shell, first, second| {
+        assert!(first.status.success(), "{shell}: {}", stdout(first));
+        assert!(root.join("matches").exists() && root.join("listed").exists(), "{shell}: {}", stdout(first));
+        assert!(!root.join("never").exists(), "{shell}");
+        assert_eq!(summary(&stdout(first)), (0, 2, 0, 1), "{shell}: {}", stdout(first));
+        assert_eq!(summary(&stdout(second)), (2, 0, 0, 1), "{shell}: {}", stdout(second));
+    });
+}
+
+/// An op that fails stops the run (later ops do not run, handlers do not run) and the exit
+/// status says so; `ignore_errors` carries on.
+#[test]
+fn failures_stop_the_run_unless_ignored() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    let manifest = "\
+[[op]]\nop = \"server.shell\"\ncommands = \"exit 3\"\nignore_errors = true\nonlyif = \"true\"\n\n\
+[[op]]\nop = \"files.file\"\npath = \"{{ root }}/before\"\nnotify = [\"h\"]\n\n\
+[[op]]\nop = \"server.command\"\nargv = [\"false\"]\ncreates = \"{{ root }}/never-there\"\n\n\
+[[op]]\nop = \"files.file\"\npath = \"{{ root }}/after\"\n\n\
+[[handler]]\nid = \"h\"\nop = \"files.file\"\npath = \"{{ root }}/handler-ran\"\n";
+    let script = emit(temp.path(), manifest, "@local", &root);
+    each_shell(&script, &root, |shell, first, _| {
+        assert_eq!(first.status.code(), Some(1), "{shell}: {}", stdout(first));
+        assert!(root.join("before").exists(), "{shell}");
+        assert!(!root.join("after").exists(), "{shell}: ops after a failure do not run");
+        assert!(!root.join("handler-ran").exists(), "{shell}: handlers do not run after a failure");
+        assert!(stdout(first).contains("failed-ignored"), "{shell}: {}", stdout(first));
+    });
+}
+
+/// Handlers run once, at the end, only when notified by an op that changed.
+#[test]
+fn handlers_run_once_when_notified() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    let manifest = "\
+[[op]]\nop = \"files.put\"\ndest = \"{{ root }}/a\"\ncontent = \"a\"\nnotify = [\"count\"]\n\n\
+[[op]]\nop = \"files.put\"\ndest = \"{{ root }}/b\"\ncontent = \"b\"\nnotify = [\"count\"]\n\n\
+[[handler]]\nid = \"count\"\nop = \"server.shell\"\ncommands = \"echo x >> {{ root }}/count\"\n";
+    let script = emit(temp.path(), manifest, "@local", &root);
+    each_shell(&script, &root, |shell, first, second| {
+        assert!(first.status.success() && second.status.success(), "{shell}");
+        assert_eq!(std::fs::read_to_string(root.join("count")).unwrap(), "x\n", "{shell}: ran once, then not again");
+        assert_eq!(summary(&stdout(second)), (2, 0, 0, 0), "{shell}: {}", stdout(second));
+    });
+}
+
+/// `--detailed-exitcodes` tells "changed" apart; bad options are usage errors.
+#[test]
+fn exit_codes() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    let script = emit(temp.path(), "[[op]]\nop = \"files.file\"\npath = \"{{ root }}/f\"\n", "@local", &root);
+    let path = temp.path().join("script.sh");
+    std::fs::write(&path, &script).unwrap();
+    for shell in SHELLS {
+        if root.exists() {
+            std::fs::remove_dir_all(&root).unwrap();
+        }
+        std::fs::create_dir_all(&root).unwrap();
+        let sh = shell_name(shell);
+        assert_eq!(run_script(shell, &path, &["--check", "--detailed-exitcodes"], &root).status.code(), Some(2), "{sh}");
+        assert!(!root.join("f").exists(), "{sh}: check mode changed nothing");
+        assert_eq!(run_script(shell, &path, &["--detailed-exitcodes"], &root).status.code(), Some(2), "{sh}");
+        assert_eq!(run_script(shell, &path, &["--detailed-exitcodes"], &root).status.code(), Some(0), "{sh}");
+        assert_eq!(run_script(shell, &path, &["--bogus"], &root).status.code(), Some(64), "{sh}");
+    }
+}
+
+/// The same inputs give the same bytes.
+#[test]
+fn output_is_deterministic() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    let manifest = "[vars]\nb = 2\na = 1\n\n[[op]]\nop = \"files.put\"\ndest = \"{{ root }}/x\"\ncontent = \"{{ a }} {{ b }}\"\nmode = \"0600\"\nowner = \"root\"\n";
+    let first = emit(temp.path(), manifest, "ssh://h", &root);
+    for _ in 0..5 {
+        assert_eq!(emit(temp.path(), manifest, "ssh://h", &root), first);
+    }
+}

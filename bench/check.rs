@@ -18,11 +18,26 @@ fn toml_manifest() -> String {
     let mut out = String::from("[vars]\nsite = \"example.org\"\nadmin = \"ops\"\n\n");
     for i in 0..OPS {
         let _ = match i % 5 {
-            0 => write!(out, "[[op]]\nop = \"files.line\"\npath = \"/etc/app/{i}.conf\"\nline = \"server_name {{{{ site }}}}; # {i}\"\nregexp = \"^server_name \"\nnotify = [\"reload\"]\n\n"),
-            1 => write!(out, "[[op]]\nop = \"files.directory\"\npath = \"/srv/{i}\"\nmode = \"0755\"\nowner = \"{{{{ admin }}}}\"\nwhen = \"facts.os.family == 'debian'\"\n\n"),
-            2 => write!(out, "[[op]]\nop = \"apt.packages\"\npackages = [\"pkg{i}\", \"lib{i}\"]\nsudo = true\ntags = [\"packages\"]\n\n"),
-            3 => write!(out, "[[op]]\nop = \"server.shell\"\ncommands = [\"echo {i} > /tmp/{i}\"]\ncreates = \"/tmp/{i}\"\n\n"),
-            _ => write!(out, "[[op]]\nop = \"files.put\"\ndest = \"/etc/motd.{i}\"\ncontent = \"hello {i}\\n\"\nmode = \"0644\"\n\n"),
+            0 => write!(
+                out,
+                "[[op]]\nop = \"files.line\"\npath = \"/etc/app/{i}.conf\"\nline = \"server_name {{{{ site }}}}; # {i}\"\nregexp = \"^server_name \"\nnotify = [\"reload\"]\n\n"
+            ),
+            1 => write!(
+                out,
+                "[[op]]\nop = \"files.directory\"\npath = \"/srv/{i}\"\nmode = \"0755\"\nowner = \"{{{{ admin }}}}\"\nwhen = \"facts.os.family == 'debian'\"\n\n"
+            ),
+            2 => write!(
+                out,
+                "[[op]]\nop = \"apt.packages\"\npackages = [\"pkg{i}\", \"lib{i}\"]\nsudo = true\ntags = [\"packages\"]\n\n"
+            ),
+            3 => write!(
+                out,
+                "[[op]]\nop = \"server.shell\"\ncommands = [\"echo {i} > /tmp/{i}\"]\ncreates = \"/tmp/{i}\"\n\n"
+            ),
+            _ => write!(
+                out,
+                "[[op]]\nop = \"files.put\"\ndest = \"/etc/motd.{i}\"\ncontent = \"hello {i}\\n\"\nmode = \"0644\"\n\n"
+            ),
         };
     }
     out.push_str("[[handler]]\nid = \"reload\"\nop = \"systemd.service\"\nservice = \"nginx\"\nreloaded = true\n");
@@ -33,11 +48,26 @@ fn kdl_manifest() -> String {
     let mut out = String::from("vars { site \"example.org\"; admin \"ops\"; }\n");
     for i in 0..OPS {
         let _ = match i % 5 {
-            0 => writeln!(out, "files.line \"/etc/app/{i}.conf\" line=\"server_name {{{{ site }}}}; # {i}\" regexp=\"^server_name \" notify=\"reload\""),
-            1 => writeln!(out, "files.directory \"/srv/{i}\" mode=\"0755\" owner=\"{{{{ admin }}}}\" when=\"facts.os.family == 'debian'\""),
-            2 => writeln!(out, "apt.packages \"pkg{i}\" \"lib{i}\" sudo=#true tags=\"packages\""),
-            3 => writeln!(out, "server.shell \"echo {i} > /tmp/{i}\" creates=\"/tmp/{i}\""),
-            _ => writeln!(out, "files.put \"/etc/motd.{i}\" content=\"hello {i}\\n\" mode=\"0644\""),
+            0 => writeln!(
+                out,
+                "files.line \"/etc/app/{i}.conf\" line=\"server_name {{{{ site }}}}; # {i}\" regexp=\"^server_name \" notify=\"reload\""
+            ),
+            1 => writeln!(
+                out,
+                "files.directory \"/srv/{i}\" mode=\"0755\" owner=\"{{{{ admin }}}}\" when=\"facts.os.family == 'debian'\""
+            ),
+            2 => writeln!(
+                out,
+                "apt.packages \"pkg{i}\" \"lib{i}\" sudo=#true tags=\"packages\""
+            ),
+            3 => writeln!(
+                out,
+                "server.shell \"echo {i} > /tmp/{i}\" creates=\"/tmp/{i}\""
+            ),
+            _ => writeln!(
+                out,
+                "files.put \"/etc/motd.{i}\" content=\"hello {i}\\n\" mode=\"0644\""
+            ),
         };
     }
     out.push_str("handler \"reload\" { systemd.service \"nginx\" reloaded=#true; }\n");

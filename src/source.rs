@@ -71,6 +71,19 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub name: String,
     pub text: Arc<str>,
+    /// Byte offsets where lines start, computed on first use: every op's `file:line` is
+    /// looked up per host, so this must not rescan the file.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
 }
 
 /// All the files read in one run.
@@ -91,6 +104,7 @@ impl SourceMap {
             path: path.to_path_buf(),
             name: path.strip_prefix(".").unwrap_or(path).display().to_string(),
             text: Arc::from(text),
+            line_starts: std::sync::OnceLock::new(),
         });
         id
     }
@@ -116,12 +130,16 @@ impl SourceMap {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
-        let text = &self.file(file).text;
-        let offset = offset.min(text.len());
-        let before = text.get(..offset).unwrap_or_default();
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        (line, before[line_start..].chars().count() + 1)
+        let source = self.file(file);
+        let text = &source.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = source.line_starts();
+        let line = starts.partition_point(|start| *start <= offset);
+        let line_start = starts[line - 1];
+        (line, text[line_start..offset].chars().count() + 1)
     }
 
     /// The span of `inner` inside the literal at `span`, when the literal spells it verbatim
@@ -130,5 +148,31 @@ impl SourceMap {
         let literal = self.text(span);
         let at = literal.find(inner)?;
         Some(span.subspan(at..at + inner.len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column() {
+        let mut sources = SourceMap::new();
+        let file = sources.add(Path::new("m.toml"), "ab\néx\n\nz".into());
+        assert_eq!(sources.line_col(file, 0), (1, 1));
+        assert_eq!(sources.line_col(file, 2), (1, 3));
+        assert_eq!(sources.line_col(file, 3), (2, 1));
+        assert_eq!(
+            sources.line_col(file, 5),
+            (2, 2),
+            "columns count characters"
+        );
+        assert_eq!(
+            sources.line_col(file, 4),
+            (2, 1),
+            "inside a character: its start"
+        );
+        assert_eq!(sources.line_col(file, 8), (4, 1));
+        assert_eq!(sources.line_col(file, 100), (4, 2), "past the end: the end");
     }
 }

@@ -18,7 +18,11 @@ fn emit(dir: &Path, manifest: &str, target: &str, root: &Path) -> String {
         .current_dir(dir)
         .output()
         .unwrap();
-    assert!(output.status.success(), "emit failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "emit failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).unwrap()
 }
 
@@ -28,11 +32,19 @@ fn shellcheck(script: &Path) {
         .arg(script)
         .output()
         .expect("shellcheck is installed (.ci/run installs it)");
-    assert!(output.status.success(), "shellcheck findings:\n{}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.status.success(),
+        "shellcheck findings:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
 }
 
 /// Runs the script under every shell from an empty root; `check` inspects each run.
-fn each_shell(script: &str, root: &Path, check: impl Fn(&str, &std::process::Output, &std::process::Output)) {
+fn each_shell(
+    script: &str,
+    root: &Path,
+    check: impl Fn(&str, &std::process::Output, &std::process::Output),
+) {
     let temp = tempfile::tempdir().unwrap();
     let path = temp.path().join("script.sh");
     std::fs::write(&path, script).unwrap();
@@ -56,7 +68,10 @@ fn stdout(output: &std::process::Output) -> String {
 /// decided by the script on the host.
 #[test]
 fn conditions_on_facts_are_decided_on_the_host() {
-    let family = kiln::facts::local().unwrap().0["os"]["family"].as_str().unwrap().to_owned();
+    let family = kiln::facts::local().unwrap().0["os"]["family"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path().join("root");
     let manifest = format!(
@@ -66,13 +81,30 @@ fn conditions_on_facts_are_decided_on_the_host() {
          [[op]]\nop = \"files.file\"\npath = \"{{{{ root }}}}/listed\"\nwhen = \"facts.os.family in families and not facts.arch == 'pdp11'\"\n"
     );
     let script = emit(temp.path(), &manifest, "ssh://nobody@192.0.2.1", &root);
-    assert!(script.contains("k_gather()"), "the script gathers facts on the host");
+    assert!(
+        script.contains("k_gather()"),
+        "the script gathers facts on the host"
+    );
     each_shell(&script, &root, |shell, first, second| {
         assert!(first.status.success(), "{shell}: {}", stdout(first));
-        assert!(root.join("matches").exists() && root.join("listed").exists(), "{shell}: {}", stdout(first));
+        assert!(
+            root.join("matches").exists() && root.join("listed").exists(),
+            "{shell}: {}",
+            stdout(first)
+        );
         assert!(!root.join("never").exists(), "{shell}");
-        assert_eq!(summary(&stdout(first)), (0, 2, 0, 1), "{shell}: {}", stdout(first));
-        assert_eq!(summary(&stdout(second)), (2, 0, 0, 1), "{shell}: {}", stdout(second));
+        assert_eq!(
+            summary(&stdout(first)),
+            (0, 2, 0, 1),
+            "{shell}: {}",
+            stdout(first)
+        );
+        assert_eq!(
+            summary(&stdout(second)),
+            (2, 0, 0, 1),
+            "{shell}: {}",
+            stdout(second)
+        );
     });
 }
 
@@ -92,9 +124,19 @@ fn failures_stop_the_run_unless_ignored() {
     each_shell(&script, &root, |shell, first, _| {
         assert_eq!(first.status.code(), Some(1), "{shell}: {}", stdout(first));
         assert!(root.join("before").exists(), "{shell}");
-        assert!(!root.join("after").exists(), "{shell}: ops after a failure do not run");
-        assert!(!root.join("handler-ran").exists(), "{shell}: handlers do not run after a failure");
-        assert!(stdout(first).contains("failed-ignored"), "{shell}: {}", stdout(first));
+        assert!(
+            !root.join("after").exists(),
+            "{shell}: ops after a failure do not run"
+        );
+        assert!(
+            !root.join("handler-ran").exists(),
+            "{shell}: handlers do not run after a failure"
+        );
+        assert!(
+            stdout(first).contains("failed-ignored"),
+            "{shell}: {}",
+            stdout(first)
+        );
     });
 }
 
@@ -110,8 +152,17 @@ fn handlers_run_once_when_notified() {
     let script = emit(temp.path(), manifest, "@local", &root);
     each_shell(&script, &root, |shell, first, second| {
         assert!(first.status.success() && second.status.success(), "{shell}");
-        assert_eq!(std::fs::read_to_string(root.join("count")).unwrap(), "x\n", "{shell}: ran once, then not again");
-        assert_eq!(summary(&stdout(second)), (2, 0, 0, 0), "{shell}: {}", stdout(second));
+        assert_eq!(
+            std::fs::read_to_string(root.join("count")).unwrap(),
+            "x\n",
+            "{shell}: ran once, then not again"
+        );
+        assert_eq!(
+            summary(&stdout(second)),
+            (2, 0, 0, 0),
+            "{shell}: {}",
+            stdout(second)
+        );
     });
 }
 
@@ -120,7 +171,12 @@ fn handlers_run_once_when_notified() {
 fn exit_codes() {
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path().join("root");
-    let script = emit(temp.path(), "[[op]]\nop = \"files.file\"\npath = \"{{ root }}/f\"\n", "@local", &root);
+    let script = emit(
+        temp.path(),
+        "[[op]]\nop = \"files.file\"\npath = \"{{ root }}/f\"\n",
+        "@local",
+        &root,
+    );
     let path = temp.path().join("script.sh");
     std::fs::write(&path, &script).unwrap();
     for shell in SHELLS {
@@ -129,11 +185,33 @@ fn exit_codes() {
         }
         std::fs::create_dir_all(&root).unwrap();
         let sh = shell_name(shell);
-        assert_eq!(run_script(shell, &path, &["--check", "--detailed-exitcodes"], &root).status.code(), Some(2), "{sh}");
+        assert_eq!(
+            run_script(shell, &path, &["--check", "--detailed-exitcodes"], &root)
+                .status
+                .code(),
+            Some(2),
+            "{sh}"
+        );
         assert!(!root.join("f").exists(), "{sh}: check mode changed nothing");
-        assert_eq!(run_script(shell, &path, &["--detailed-exitcodes"], &root).status.code(), Some(2), "{sh}");
-        assert_eq!(run_script(shell, &path, &["--detailed-exitcodes"], &root).status.code(), Some(0), "{sh}");
-        assert_eq!(run_script(shell, &path, &["--bogus"], &root).status.code(), Some(64), "{sh}");
+        assert_eq!(
+            run_script(shell, &path, &["--detailed-exitcodes"], &root)
+                .status
+                .code(),
+            Some(2),
+            "{sh}"
+        );
+        assert_eq!(
+            run_script(shell, &path, &["--detailed-exitcodes"], &root)
+                .status
+                .code(),
+            Some(0),
+            "{sh}"
+        );
+        assert_eq!(
+            run_script(shell, &path, &["--bogus"], &root).status.code(),
+            Some(64),
+            "{sh}"
+        );
     }
 }
 

@@ -24,12 +24,18 @@ fn json(value: serde_json::Value) -> String {
 
 #[test]
 fn manifest_schema_is_fresh() {
-    check_fresh("schemas/manifest.schema.json", json(kiln::schema::manifest()));
+    check_fresh(
+        "schemas/manifest.schema.json",
+        json(kiln::schema::manifest()),
+    );
 }
 
 #[test]
 fn inventory_schema_is_fresh() {
-    check_fresh("schemas/inventory.schema.json", json(kiln::schema::inventory()));
+    check_fresh(
+        "schemas/inventory.schema.json",
+        json(kiln::schema::inventory()),
+    );
 }
 
 #[test]
@@ -50,5 +56,8 @@ fn schema_command_prints_the_schema() {
         .output()
         .unwrap();
     assert!(output.status.success());
-    assert_eq!(String::from_utf8(output.stdout).unwrap(), json(kiln::schema::manifest()));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        json(kiln::schema::manifest())
+    );
 }

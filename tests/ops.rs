@@ -67,7 +67,8 @@ fn emit(case: &Path, sandbox: &Path) -> String {
 
 /// The script from its first step on, with the sandbox path made stable.
 fn lowered(script: &str, sandbox: &Path) -> String {
-    let start = script.find("k_begin \"$@\"\n").expect("script has k_begin") + "k_begin \"$@\"\n".len();
+    let start =
+        script.find("k_begin \"$@\"\n").expect("script has k_begin") + "k_begin \"$@\"\n".len();
     script[start..].replace(&sandbox.display().to_string(), "/ROOT")
 }
 
@@ -108,7 +109,12 @@ fn op_fixtures() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn run_case(
@@ -120,33 +126,55 @@ fn run_case(
     expect: &Expect,
 ) -> Result<(), String> {
     let text = |o: &std::process::Output| {
-        format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
     };
     reset(sandbox, case);
     let before = read_tree(sandbox);
     let check = run_script(shell, script, &["--check"], sandbox);
     if read_tree(sandbox) != before {
-        return Err(format!("--check changed the sandbox:\n{}", tree_diff(&before, &read_tree(sandbox))));
+        return Err(format!(
+            "--check changed the sandbox:\n{}",
+            tree_diff(&before, &read_tree(sandbox))
+        ));
     }
     let first = run_script(shell, script, &[], sandbox);
     let tree = read_tree(sandbox);
     if tree != *after {
-        return Err(format!("after apply, the sandbox differs:\n{}\noutput:\n{}", tree_diff(after, &tree), text(&first)));
+        return Err(format!(
+            "after apply, the sandbox differs:\n{}\noutput:\n{}",
+            tree_diff(after, &tree),
+            text(&first)
+        ));
     }
     if expect.fails {
         return if first.status.code() == Some(1) {
             Ok(())
         } else {
-            Err(format!("expected the apply to fail, it exited {:?}:\n{}", first.status.code(), text(&first)))
+            Err(format!(
+                "expected the apply to fail, it exited {:?}:\n{}",
+                first.status.code(),
+                text(&first)
+            ))
         };
     }
     if !first.status.success() {
-        return Err(format!("apply exited {:?}:\n{}", first.status.code(), text(&first)));
+        return Err(format!(
+            "apply exited {:?}:\n{}",
+            first.status.code(),
+            text(&first)
+        ));
     }
     let (_, would_change, _, _) = summary(&String::from_utf8_lossy(&check.stdout));
     let (_, changed, _, _) = summary(&String::from_utf8_lossy(&first.stdout));
     if would_change != changed {
-        return Err(format!("--check said {would_change} would change, apply changed {changed}:\n{}", text(&check)));
+        return Err(format!(
+            "--check said {would_change} would change, apply changed {changed}:\n{}",
+            text(&check)
+        ));
     }
     for (path, mode) in &expect.modes {
         let actual = support::mode(&sandbox.join(path));
@@ -157,7 +185,10 @@ fn run_case(
     let second = run_script(shell, script, &[], sandbox);
     let (_, changed_again, failed, _) = summary(&String::from_utf8_lossy(&second.stdout));
     if changed_again != 0 || failed != 0 || !second.status.success() {
-        return Err(format!("the second apply was not a no-op:\n{}", text(&second)));
+        return Err(format!(
+            "the second apply was not a no-op:\n{}",
+            text(&second)
+        ));
     }
     if read_tree(sandbox) != *after {
         return Err("the second apply changed the sandbox".into());

@@ -41,7 +41,12 @@ fn toml_str(value: &str) -> String {
 
 /// Writes `manifest` (plus `files`), emits for `@local` with `root`, runs the script under
 /// every shell from an empty root, and returns the root for inspection after each run.
-fn run_everywhere(locale: &str, manifest: &str, files: &[(&str, &[u8])], check: impl Fn(&std::path::Path, &str)) {
+fn run_everywhere(
+    locale: &str,
+    manifest: &str,
+    files: &[(&str, &[u8])],
+    check: impl Fn(&std::path::Path, &str),
+) {
     let temp = tempfile::tempdir().unwrap();
     let project = temp.path().join("project");
     std::fs::create_dir_all(&project).unwrap();
@@ -56,7 +61,11 @@ fn run_everywhere(locale: &str, manifest: &str, files: &[(&str, &[u8])], check: 
         .current_dir(&project)
         .output()
         .unwrap();
-    assert!(output.status.success(), "emit failed:\n{}\n{manifest}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "emit failed:\n{}\n{manifest}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let script = temp.path().join("script.sh");
     std::fs::write(&script, &output.stdout).unwrap();
     for shell in SHELLS {
@@ -65,9 +74,21 @@ fn run_everywhere(locale: &str, manifest: &str, files: &[(&str, &[u8])], check: 
         }
         std::fs::create_dir_all(&root).unwrap();
         let run = run_script_in(locale, shell, &script, &[], &root);
-        let out = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
-        assert!(run.status.success(), "{} failed:\n{out}\n{manifest}", shell_name(shell));
-        assert!(!root.join("pwned").exists(), "{}: a value was executed:\n{manifest}", shell_name(shell));
+        let out = format!(
+            "{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(
+            run.status.success(),
+            "{} failed:\n{out}\n{manifest}",
+            shell_name(shell)
+        );
+        assert!(
+            !root.join("pwned").exists(),
+            "{}: a value was executed:\n{manifest}",
+            shell_name(shell)
+        );
         check(&root, &shell_name(shell));
     }
 }

@@ -53,12 +53,20 @@ fn check_bytes(name: &str, bytes: &[u8]) {
     let _ = kiln::diagnostic::render::human(
         &sources,
         &sorted,
-        kiln::diagnostic::render::HumanStyle { color: false, width: 80 },
+        kiln::diagnostic::render::HumanStyle {
+            color: false,
+            width: 80,
+        },
     );
     let _ = kiln::diagnostic::render::json(&sources, &sorted);
     let _ = kiln::diagnostic::render::github(&sources, &sorted);
     let mut diagnostics = Diagnostics::default();
-    let _ = kiln::inventory::load(&mut sources, &[path.display().to_string()], &[], &mut diagnostics);
+    let _ = kiln::inventory::load(
+        &mut sources,
+        &[path.display().to_string()],
+        &[],
+        &mut diagnostics,
+    );
 }
 
 fn both(bytes: &[u8]) {
@@ -100,13 +108,22 @@ proptest! {
 fn deeply_nested_input() {
     let depth = 100_000;
     check_bytes("main.toml", format!("x = {}", "[".repeat(depth)).as_bytes());
-    check_bytes("main.toml", format!("x = {}", "{ a = ".repeat(depth)).as_bytes());
+    check_bytes(
+        "main.toml",
+        format!("x = {}", "{ a = ".repeat(depth)).as_bytes(),
+    );
     check_bytes("main.kdl", "a {".repeat(depth).as_bytes());
-    check_bytes("main.kdl", format!("{}{}", "a {".repeat(depth), "}".repeat(depth)).as_bytes());
+    check_bytes(
+        "main.kdl",
+        format!("{}{}", "a {".repeat(depth), "}".repeat(depth)).as_bytes(),
+    );
     let template = format!("{}1{}", "(".repeat(depth), ")".repeat(depth));
     check_bytes(
         "main.toml",
-        format!("[[op]]\nop = \"server.shell\"\ncommands = \"{{{{ {template} }}}}\"\ncreates = \"/x\"\n").as_bytes(),
+        format!(
+            "[[op]]\nop = \"server.shell\"\ncommands = \"{{{{ {template} }}}}\"\ncreates = \"/x\"\n"
+        )
+        .as_bytes(),
     );
     check_bytes(
         "main.toml",
@@ -118,7 +135,10 @@ fn deeply_nested_input() {
 fn huge_input() {
     let mut toml = String::new();
     for i in 0..20_000 {
-        toml.push_str(&format!("[[op]]\nop = \"files.line\"\npath = \"/etc/f{i}\"\nline = \"{}\"\n", "x".repeat(200)));
+        toml.push_str(&format!(
+            "[[op]]\nop = \"files.line\"\npath = \"/etc/f{i}\"\nline = \"{}\"\n",
+            "x".repeat(200)
+        ));
     }
     check_bytes("main.toml", toml.as_bytes());
     check_bytes("main.kdl", &vec![b'a'; 8 << 20]);
@@ -128,9 +148,25 @@ fn huge_input() {
 fn missing_and_special_files() {
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::default();
-    assert!(compile(&mut sources, Path::new("/nonexistent/main.toml"), &Context::default(), &mut diagnostics).is_none());
+    assert!(
+        compile(
+            &mut sources,
+            Path::new("/nonexistent/main.toml"),
+            &Context::default(),
+            &mut diagnostics
+        )
+        .is_none()
+    );
     assert!(diagnostics.has_errors());
     let mut diagnostics = Diagnostics::default();
-    assert!(compile(&mut sources, Path::new("/"), &Context::default(), &mut diagnostics).is_none());
+    assert!(
+        compile(
+            &mut sources,
+            Path::new("/"),
+            &Context::default(),
+            &mut diagnostics
+        )
+        .is_none()
+    );
     assert!(diagnostics.has_errors());
 }

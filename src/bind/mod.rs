@@ -261,11 +261,21 @@ impl<'c> Binder<'_> {
 
     /// Decides `when` now, or (for facts only the host knows) adds its shell test to
     /// `runtime`. Returns why the op is skipped, if it is.
-    fn when(&mut self, op: &TypedOp, context: &minijinja::Value, runtime: &mut Option<Sh>) -> Option<String> {
+    fn when(
+        &mut self,
+        op: &TypedOp,
+        context: &minijinja::Value,
+        runtime: &mut Option<Sh>,
+    ) -> Option<String> {
         for condition in &op.globals.when {
             if self.facts.is_none() && condition.value.contains("facts") {
                 let var = |name: &str| {
-                    let value = self.plain.compile_expression(name).ok()?.eval(context).ok()?;
+                    let value = self
+                        .plain
+                        .compile_expression(name)
+                        .ok()?
+                        .eval(context)
+                        .ok()?;
                     serde_json::to_value(&value).ok()
                 };
                 match when::to_shell(&condition.value, &var) {

@@ -25,8 +25,16 @@ enum Expr {
     Lit(String),
     Bool(bool),
     List(Vec<Expr>),
-    Compare { left: Box<Expr>, right: Box<Expr>, equal: bool },
-    In { needle: Box<Expr>, haystack: Box<Expr>, negate: bool },
+    Compare {
+        left: Box<Expr>,
+        right: Box<Expr>,
+        equal: bool,
+    },
+    In {
+        needle: Box<Expr>,
+        haystack: Box<Expr>,
+        negate: bool,
+    },
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
@@ -34,7 +42,10 @@ enum Expr {
 
 /// Translates `condition` into a shell test, resolving variables with `var`. `Err` says
 /// what could not be translated.
-pub fn to_shell(condition: &str, var: &dyn Fn(&str) -> Option<serde_json::Value>) -> Result<Sh, String> {
+pub fn to_shell(
+    condition: &str,
+    var: &dyn Fn(&str) -> Option<serde_json::Value>,
+) -> Result<Sh, String> {
     let tokens = tokenize(condition)?;
     let mut parser = Parser { tokens, at: 0 };
     let expr = parser.or()?;
@@ -72,7 +83,9 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
             tokens.push(Token::Str(value));
         } else if c.is_alphanumeric() || c == '_' {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.') {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            {
                 i += 1;
             }
             tokens.push(Token::Name(chars[start..i].iter().collect()));
@@ -85,8 +98,12 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                     i += 2;
                 }
                 None => {
-                    let op = ["(", ")", "[", "]", ","].into_iter().find(|o| o.starts_with(c));
-                    tokens.push(Token::Op(op.ok_or_else(|| format!("`{c}` is not supported"))?));
+                    let op = ["(", ")", "[", "]", ","]
+                        .into_iter()
+                        .find(|o| o.starts_with(c));
+                    tokens.push(Token::Op(
+                        op.ok_or_else(|| format!("`{c}` is not supported"))?,
+                    ));
                     i += 1;
                 }
             }
@@ -160,7 +177,11 @@ impl Parser {
         if self.op("==") || self.op("!=") {
             let equal = self.tokens[self.at - 1] == Token::Op("==");
             let right = self.atom()?;
-            return Ok(Expr::Compare { left: Box::new(left), right: Box::new(right), equal });
+            return Ok(Expr::Compare {
+                left: Box::new(left),
+                right: Box::new(right),
+                equal,
+            });
         }
         let negate = matches!((self.peek(), self.tokens.get(self.at + 1)), (Some(Token::Name(a)), Some(Token::Name(b))) if a == "not" && b == "in");
         if negate {
@@ -168,7 +189,11 @@ impl Parser {
         }
         if self.keyword("in") {
             let haystack = self.atom()?;
-            return Ok(Expr::In { needle: Box::new(left), haystack: Box::new(haystack), negate });
+            return Ok(Expr::In {
+                needle: Box::new(left),
+                haystack: Box::new(haystack),
+                negate,
+            });
         }
         Ok(left)
     }
@@ -213,11 +238,29 @@ fn resolve(expr: Expr, var: &dyn Fn(&str) -> Option<serde_json::Value>) -> Resul
     Ok(match expr {
         Expr::Var(name) => {
             let value = var(&name).ok_or_else(|| format!("`{name}` is not defined"))?;
-            literal(&value).ok_or_else(|| format!("`{name}` is not a string, number, boolean or list"))?
+            literal(&value)
+                .ok_or_else(|| format!("`{name}` is not a string, number, boolean or list"))?
         }
-        Expr::List(items) => Expr::List(items.into_iter().map(|i| resolve(i, var)).collect::<Result<_, _>>()?),
-        Expr::Compare { left, right, equal } => Expr::Compare { left: again(left)?, right: again(right)?, equal },
-        Expr::In { needle, haystack, negate } => Expr::In { needle: again(needle)?, haystack: again(haystack)?, negate },
+        Expr::List(items) => Expr::List(
+            items
+                .into_iter()
+                .map(|i| resolve(i, var))
+                .collect::<Result<_, _>>()?,
+        ),
+        Expr::Compare { left, right, equal } => Expr::Compare {
+            left: again(left)?,
+            right: again(right)?,
+            equal,
+        },
+        Expr::In {
+            needle,
+            haystack,
+            negate,
+        } => Expr::In {
+            needle: again(needle)?,
+            haystack: again(haystack)?,
+            negate,
+        },
         Expr::And(a, b) => Expr::And(again(a)?, again(b)?),
         Expr::Or(a, b) => Expr::Or(again(a)?, again(b)?),
         Expr::Not(a) => Expr::Not(again(a)?),
@@ -230,7 +273,9 @@ fn literal(value: &serde_json::Value) -> Option<Expr> {
         serde_json::Value::String(s) => Expr::Lit(s.clone()),
         serde_json::Value::Number(n) => Expr::Lit(n.to_string()),
         serde_json::Value::Bool(b) => Expr::Bool(*b),
-        serde_json::Value::Array(items) => Expr::List(items.iter().map(literal).collect::<Option<_>>()?),
+        serde_json::Value::Array(items) => {
+            Expr::List(items.iter().map(literal).collect::<Option<_>>()?)
+        }
         _ => return None,
     })
 }
@@ -275,7 +320,11 @@ fn test(expr: &Expr, sh: &mut Sh) -> Result<(), String> {
             word(right, sh)?;
             sh.code(" ]");
         }
-        Expr::In { needle, haystack, negate } => {
+        Expr::In {
+            needle,
+            haystack,
+            negate,
+        } => {
             if *negate {
                 sh.code("! ");
             }
@@ -301,7 +350,11 @@ fn test(expr: &Expr, sh: &mut Sh) -> Result<(), String> {
         Expr::And(a, b) | Expr::Or(a, b) => {
             sh.code("{ ");
             test(a, sh)?;
-            sh.code(if matches!(expr, Expr::And(..)) { " && " } else { " || " });
+            sh.code(if matches!(expr, Expr::And(..)) {
+                " && "
+            } else {
+                " || "
+            });
             test(b, sh)?;
             sh.code("; }");
         }
@@ -330,13 +383,22 @@ mod tests {
 
     #[test]
     fn translates() {
-        assert_eq!(shell("facts.os.family == 'debian'").unwrap(), "[ \"$(k_fact 'os.family')\" = 'debian' ]");
-        assert_eq!(shell("facts.os.family != wanted").unwrap(), "[ \"$(k_fact 'os.family')\" != 'debian' ]");
+        assert_eq!(
+            shell("facts.os.family == 'debian'").unwrap(),
+            "[ \"$(k_fact 'os.family')\" = 'debian' ]"
+        );
+        assert_eq!(
+            shell("facts.os.family != wanted").unwrap(),
+            "[ \"$(k_fact 'os.family')\" != 'debian' ]"
+        );
         assert_eq!(
             shell("facts.os.family in families and not facts.arch == 'arm64'").unwrap(),
             "{ k_in \"$(k_fact 'os.family')\" 'debian' 'redhat' && ! { [ \"$(k_fact 'arch')\" = 'arm64' ]; }; }"
         );
-        assert_eq!(shell("'www' not in facts.users").unwrap(), "! k_in_list 'www' \"$(k_fact 'users')\"");
+        assert_eq!(
+            shell("'www' not in facts.users").unwrap(),
+            "! k_in_list 'www' \"$(k_fact 'users')\""
+        );
     }
 
     #[test]

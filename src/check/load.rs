@@ -50,8 +50,9 @@ struct Loader<'a> {
     diagnostics: &'a mut Diagnostics,
     /// Parsed files by canonical path; `None` for files with syntax errors.
     parsed: HashMap<PathBuf, Option<Rc<Manifest>>>,
-    /// The chain of files being expanded, with the include that entered each.
-    stack: Vec<(PathBuf, Option<Span>)>,
+    /// The chain of files being expanded: canonical path, the include that entered it, and
+    /// its name as diagnostics show it.
+    stack: Vec<(PathBuf, Option<Span>, String)>,
     loaded: Loaded,
 }
 
@@ -73,6 +74,11 @@ pub fn load(
     Some(loader.loaded)
 }
 
+/// `path` as diagnostics show file names: without a leading `./`.
+fn shown(path: &Path) -> String {
+    path.strip_prefix(".").unwrap_or(path).display().to_string()
+}
+
 /// Reads `path` into the source map, reporting I/O errors at `from` (or on their own).
 pub fn read_source(
     sources: &mut SourceMap,
@@ -89,7 +95,7 @@ pub fn read_source(
                     Diagnostic::new(
                         Code::Io,
                         from.unwrap_or(Span::new(file, 0..0)),
-                        format!("{} is not UTF-8 text", path.display()),
+                        format!("{} is not UTF-8 text", shown(path)),
                     )
                     .label("cannot read this file")
                     .help("manifests and inventories are UTF-8 text"),
@@ -103,7 +109,7 @@ pub fn read_source(
                 Diagnostic::new(
                     Code::Io,
                     span,
-                    format!("cannot read {}: {error}", path.display()),
+                    format!("cannot read {}: {error}", shown(path)),
                 )
                 .label("could not read"),
             );
@@ -135,7 +141,7 @@ impl Loader<'_> {
         via: Option<Span>,
     ) {
         let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        self.stack.push((key, via));
+        self.stack.push((key, via, shown(path)));
         let scope = ScopeId(self.loaded.scopes.len());
         self.loaded.scopes.push(Scope {
             parent,
@@ -194,27 +200,31 @@ impl Loader<'_> {
         let key = target
             .canonicalize()
             .unwrap_or_else(|_| target.to_path_buf());
-        let Some(index) = self.stack.iter().position(|(p, _)| *p == key) else {
+        let Some(index) = self.stack.iter().position(|(p, _, _)| *p == key) else {
             return false;
         };
-        let mut diagnostic = Diagnostic::new(
-            Code::IncludeCycle,
-            at,
-            format!("{} includes itself", target.display()),
-        )
-        .label("this include closes the cycle")
-        .help("remove one of the includes; a manifest cannot contain itself");
-        // The include that first entered the repeated file, if it was not the entry file.
-        match self.stack.get(index).and_then(|(_, via)| *via) {
-            Some(first) => {
-                diagnostic = diagnostic.with_label(first, "the cycle starts with this include")
-            }
-            None => {
-                if let Some((_, Some(opened))) = self.stack.get(index + 1) {
-                    diagnostic =
-                        diagnostic.with_label(*opened, "the cycle starts with this include");
-                }
-            }
+        // The files and includes that go round the cycle, from the repeated file on.
+        let around = &self.stack[index + 1..];
+        let through: Vec<String> = around.iter().map(|(_, _, name)| name.clone()).collect();
+        let message = if through.is_empty() {
+            format!("{} includes itself", shown(target))
+        } else {
+            format!(
+                "{} includes itself through {}",
+                shown(target),
+                through.join(", ")
+            )
+        };
+        let mut diagnostic = Diagnostic::new(Code::IncludeCycle, at, message)
+            .label("this include closes the cycle")
+            .help("remove one of the includes; a manifest cannot contain itself");
+        for (n, via) in around.iter().filter_map(|(_, via, _)| *via).enumerate() {
+            let text = if n == 0 {
+                "the cycle starts with this include"
+            } else {
+                "then this one"
+            };
+            diagnostic = diagnostic.with_label(via, text);
         }
         self.diagnostics.push(diagnostic);
         true
@@ -244,13 +254,26 @@ impl Loader<'_> {
                 joined.with_extension(other.extension()),
             ]
         };
-        if let Some(found) = candidates.into_iter().find(|c| c.is_file()) {
-            return Some(found);
+        if let Some(found) = candidates.iter().find(|c| c.is_file()) {
+            return Some(found.clone());
         }
         let help = if joined.is_dir() {
-            format!("{} has no main.toml or main.kdl", joined.display())
+            format!("{} has no main.toml or main.kdl", shown(&joined))
         } else {
-            format!("paths are relative to {}", base.display())
+            let mut tried: Vec<String> = candidates.iter().map(|c| shown(c)).collect();
+            if Format::of(&joined).is_none() {
+                tried.push(format!("a directory {}", shown(&joined)));
+            }
+            let last = tried.pop().unwrap_or_default();
+            let tried = if tried.is_empty() {
+                last
+            } else {
+                format!("{} or {last}", tried.join(", "))
+            };
+            format!(
+                "there is no {tried}; include paths are relative to the directory of {}",
+                shown(from)
+            )
         };
         self.diagnostics.push(
             Diagnostic::new(

@@ -90,6 +90,8 @@ pub fn compile(
         context,
         scopes: &loaded.scopes,
         known: HashMap::new(),
+        handler_ids: Vec::new(),
+        failed_notifies: Vec::new(),
         diagnostics,
     };
     let user_ops = checker.user_ops(&loaded);
@@ -132,6 +134,11 @@ struct Checker<'a> {
     scopes: &'a [Scope],
     /// Variable names visible in each scope, built on first use.
     known: HashMap<ScopeId, Known>,
+    /// The id of every handler as written, including handlers that failed to check.
+    handler_ids: Vec<String>,
+    /// The `notify` entries of ops that failed to check: still cross-referenced, so one run
+    /// reports every unknown handler and no handler is called unused because of them.
+    failed_notifies: Vec<Spanned<String>>,
     diagnostics: &'a mut Diagnostics,
 }
 
@@ -202,6 +209,25 @@ impl Checker<'_> {
         include_args: &[Globals],
         role: op::Role,
     ) -> Option<TypedOp> {
+        if role == op::Role::Handler {
+            self.handler_ids
+                .extend(raw_strings(call, "id").into_iter().map(|id| id.value));
+        }
+        let typed = self.typed_op(call, scope, user_ops, include_args, role);
+        if typed.is_none() {
+            self.failed_notifies.extend(raw_strings(call, "notify"));
+        }
+        typed
+    }
+
+    fn typed_op(
+        &mut self,
+        call: &crate::model::OpCall,
+        scope: ScopeId,
+        user_ops: &HashMap<String, Arc<UserOp>>,
+        include_args: &[Globals],
+        role: op::Role,
+    ) -> Option<TypedOp> {
         let kind = match crate::ops::lookup(&call.kind.value) {
             Some(def) => OpKind::Builtin(def),
             None => match user_ops.get(&call.kind.value) {
@@ -241,16 +267,27 @@ impl Checker<'_> {
             format!("unknown operation `{name}`"),
         )
         .label("no such op");
-        // In KDL every unknown node is taken for an op: a misspelt `vars` lands here.
-        let kdl = crate::syntax::Format::of(&self.sources.file(call.kind.span.file).path)
-            == Some(crate::syntax::Format::Kdl);
-        let keyword = kdl
-            .then(|| {
-                crate::diagnostic::did_you_mean(name, ["vars", "include", "handler", "define"])
-            })
-            .flatten();
-        let diagnostic = match keyword.or_else(|| crate::diagnostic::did_you_mean(name, candidates))
-        {
+        // A name without its module (`reboot`): the ops it could be.
+        let modules: Vec<String> = if name.contains('.') {
+            Vec::new()
+        } else {
+            crate::ops::CATALOG
+                .iter()
+                .map(|d| d.name)
+                .chain(user_ops.keys().map(String::as_str))
+                .filter(|op| op.split_once('.').is_some_and(|(_, op)| op == name))
+                .map(|op| format!("`{op}`"))
+                .collect()
+        };
+        let diagnostic = match crate::diagnostic::did_you_mean(name, candidates) {
+            _ if modules.len() == 1 => diagnostic.help(format!(
+                "operations are named `module.op`: did you mean {}?",
+                modules[0]
+            )),
+            _ if !modules.is_empty() => diagnostic.help(format!(
+                "operations are named `module.op`: did you mean one of {}?",
+                modules.join(", ")
+            )),
             Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
             None if !name.contains('.') => diagnostic
                 .help("operations are named `module.op`, e.g. `files.line`; see docs/ops.md"),
@@ -407,29 +444,31 @@ impl Checker<'_> {
                 }
             }
         }
-        let handler_ids: Vec<&str> = handlers
-            .iter()
-            .filter_map(|h| h.globals.id.as_ref())
-            .map(|id| id.value.as_str())
-            .collect();
+        let handler_ids: Vec<&str> = self.handler_ids.iter().map(String::as_str).collect();
+        let failed_notifies = std::mem::take(&mut self.failed_notifies);
         let mut notified: Vec<&str> = Vec::new();
-        for op in ops.iter().chain(handlers) {
-            for name in &op.globals.notify {
-                if handler_ids.contains(&name.value.as_str()) {
-                    notified.push(&name.value);
-                } else {
-                    let diagnostic = Diagnostic::new(
-                        Code::UnknownHandler,
-                        name.span,
-                        format!("no handler `{}`", name.value),
-                    )
-                    .label("notifies nothing");
-                    self.diagnostics.push(match crate::diagnostic::did_you_mean(&name.value, handler_ids.iter().copied()) {
-                        Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
-                        None => diagnostic.help("declare it with `[[handler]]` (TOML) or `handler \"...\" { ... }` (KDL)"),
-                    });
-                }
+        let notifies = ops
+            .iter()
+            .chain(handlers)
+            .flat_map(|op| &op.globals.notify)
+            .chain(&failed_notifies);
+        for name in notifies {
+            if handler_ids.contains(&name.value.as_str()) {
+                notified.push(&name.value);
+            } else {
+                let diagnostic = Diagnostic::new(
+                    Code::UnknownHandler,
+                    name.span,
+                    format!("no handler `{}`", name.value),
+                )
+                .label("notifies nothing");
+                self.diagnostics.push(match crate::diagnostic::did_you_mean(&name.value, handler_ids.iter().copied()) {
+                    Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+                    None => diagnostic.help("declare it with `[[handler]]` (TOML) or `handler \"...\" { ... }` (KDL)"),
+                });
             }
+        }
+        for op in ops.iter().chain(handlers) {
             self.limits(op);
         }
         for handler in handlers {
@@ -462,10 +501,9 @@ impl Checker<'_> {
                     format!("no host `{}` in the inventory", host.value),
                 )
                 .label("unknown host");
-                self.diagnostics.push(
-                    diagnostic
-                        .suggest(&host.value, inventory.hosts.iter().map(|h| h.name.as_str())),
-                );
+                let names: Vec<&str> = inventory.hosts.iter().map(|h| h.name.as_str()).collect();
+                self.diagnostics
+                    .push(suggest_or_list(diagnostic, &host.value, &names, "hosts"));
             }
         }
         for group in &op.globals.groups {
@@ -476,9 +514,44 @@ impl Checker<'_> {
                     format!("no group `{}` in the inventory", group.value),
                 )
                 .label("unknown group");
+                let names: Vec<&str> = inventory.group_names().collect();
                 self.diagnostics
-                    .push(diagnostic.suggest(&group.value, inventory.group_names()));
+                    .push(suggest_or_list(diagnostic, &group.value, &names, "groups"));
             }
         }
     }
+}
+
+/// A did-you-mean help, or else the names there are (the first few).
+fn suggest_or_list(diagnostic: Diagnostic, wrong: &str, names: &[&str], what: &str) -> Diagnostic {
+    if let Some(best) = crate::diagnostic::did_you_mean(wrong, names.iter().copied()) {
+        return diagnostic.help(format!("did you mean `{best}`?"));
+    }
+    const SHOWN: usize = 8;
+    let mut listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    if listed.is_empty() {
+        return diagnostic.help(format!("the inventory has no {what}"));
+    }
+    if listed.len() > SHOWN {
+        listed.truncate(SHOWN);
+        listed.push("...".into());
+    }
+    diagnostic.help(format!("the inventory's {what} are {}", listed.join(", ")))
+}
+
+/// The strings written for `key` in a call, as a string or a list of strings, before any
+/// checking: what a call that failed to check still says.
+fn raw_strings(call: &crate::model::OpCall, key: &str) -> Vec<Spanned<String>> {
+    let string = |value: &Spanned<Value>| match &value.value {
+        Value::Str(s) => Some(Spanned::new(s.clone(), value.span)),
+        _ => None,
+    };
+    call.args
+        .iter()
+        .filter(|(k, _)| k.value == key)
+        .flat_map(|(_, value)| match &value.value {
+            Value::List(items) => items.iter().filter_map(string).collect(),
+            _ => string(value).into_iter().collect::<Vec<_>>(),
+        })
+        .collect()
 }

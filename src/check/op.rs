@@ -95,6 +95,8 @@ pub fn check_args(
         valid: false,
     };
     let mut seen: Vec<&Spanned<String>> = Vec::new();
+    // Arguments an unknown argument is probably a typo of: not reported missing as well.
+    let mut misspelt: Vec<&str> = Vec::new();
 
     let positional_key;
     let mut named: Vec<(&Spanned<String>, Spanned<Value>)> = Vec::new();
@@ -112,7 +114,8 @@ pub fn check_args(
                             .range()
                             .end,
                 );
-                positional_key = Spanned::new(main.to_owned(), span);
+                // The values themselves stand for the key, e.g. in "given twice".
+                positional_key = Spanned::new(main.to_owned(), whole);
                 let value = if call.positional.len() == 1 {
                     first.clone()
                 } else {
@@ -178,25 +181,30 @@ pub fn check_args(
                     own.join(", ")
                 )
             };
-            diagnostics.push(
-                match crate::diagnostic::did_you_mean(&key.value, candidates) {
-                    Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
-                    None => diagnostic.help(format!(
-                        "{takes} (`when`, `notify`, `sudo`, ...; see `kiln schema`)"
-                    )),
-                },
-            );
+            let suggestion = crate::diagnostic::did_you_mean(&key.value, candidates);
+            misspelt.extend(suggestion);
+            diagnostics.push(match suggestion {
+                Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+                None => diagnostic.help(format!(
+                    "{takes} (`when`, `notify`, `sudo`, ...; see `kiln schema`)"
+                )),
+            });
         }
     }
 
     let given = |name: &str| seen.iter().any(|k| k.value == name);
+    let kdl = crate::syntax::Format::of(&sources.file(call.kind.span.file).path)
+        == Some(crate::syntax::Format::Kdl);
     for (name, _, required) in &params {
-        if *required && !given(name) {
+        if *required && !given(name) && !misspelt.contains(name) {
             let positional = kind.main_arg() == Some(*name);
-            let how = if positional {
-                format!("add `{name} = ...` (in KDL, or as the node's first value)")
-            } else {
-                format!("add `{name} = ...`")
+            let how = match (kdl, positional) {
+                (true, true) => format!(
+                    "give it as the first value, `{} \"...\"`, or as `{name}=\"...\"`",
+                    kind.name()
+                ),
+                (true, false) => format!("add `{name}=...`"),
+                (false, _) => format!("add `{name} = ...`"),
             };
             diagnostics.push(
                 Diagnostic::new(
@@ -247,8 +255,8 @@ fn check_rules(
                             later,
                             format!("`{a}` and `{b}` cannot both be given"),
                         )
-                        .label(format!("`{later_name}` here"))
-                        .with_label(earlier, format!("conflicts with `{earlier_name}` here"))
+                        .label(format!("`{later_name}` conflicts with `{earlier_name}`"))
+                        .with_label(earlier, format!("`{earlier_name}` given here"))
                         .help(format!("remove `{a}` or `{b}`")),
                     );
                 }

@@ -67,13 +67,12 @@ impl TemplateChecker {
                 included,
                 diagnostics,
             ),
-            Err(error) => diagnostics.push(syntax_error(
-                sources,
-                Code::TemplateSyntax,
-                &error,
-                text,
-                span,
-            )),
+            Err(error) => diagnostics.push(
+                syntax_error(sources, Code::TemplateSyntax, &error, text, span).help(
+                    "strings are minijinja templates: `{{ expr }}`, `{% if cond %}...{% endif %}`; \
+                     write `{{ '{{' }}` for a literal `{{`",
+                ),
+            ),
         }
     }
 
@@ -101,10 +100,18 @@ impl TemplateChecker {
                 included,
                 diagnostics,
             ),
-            Err(error) => diagnostics.push(
-                syntax_error(sources, Code::InvalidWhen, &error, text, span)
-                    .help("`when` is a minijinja expression, e.g. `facts.os.family == 'debian'`"),
-            ),
+            Err(error) => {
+                let at = error.range().and_then(|r| text.get(r)).unwrap_or_default();
+                let help = if text.trim_start().starts_with("{{") {
+                    "`when` is an expression already: leave out the `{{ }}`"
+                } else if at == "=" {
+                    "to compare, write `==`"
+                } else {
+                    "`when` is a minijinja expression, e.g. `facts.os.family == 'debian'`"
+                };
+                diagnostics
+                    .push(syntax_error(sources, Code::InvalidWhen, &error, text, span).help(help));
+            }
         }
     }
 }
@@ -174,9 +181,9 @@ fn undefined(
             known.iter().map(String::as_str),
         ) {
             Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
-            None if included.is_some() => diagnostic.help(format!(
-                "pass it in this include's `vars`, or define it under `vars` in the manifest or the inventory"
-            )),
+            None if included.is_some() => diagnostic.help(
+                "pass it in this include's `vars`, or define it under `vars` in the manifest or the inventory",
+            ),
             None => diagnostic.help(
                 "define it under `vars` in the manifest or the inventory, or pass `-e NAME=VALUE`",
             ),
@@ -190,7 +197,7 @@ fn undefined(
 /// (`host.name`). The plain text around tags may contain the same word.
 fn variable_use(text: &str, name: &str, expression: bool) -> Option<Range<usize>> {
     let regions: Vec<Range<usize>> = if expression {
-        vec![0..text.len()]
+        std::iter::once(0..text.len()).collect()
     } else {
         tags(text)
     };
@@ -273,7 +280,7 @@ fn locate(sources: &SourceMap, span: Span, text: &str, range: Range<usize>) -> O
     let start = *offsets.get(range.start)?;
     // The end of the last character in the range, so a range ending on an escape covers it.
     let end = if range.end > range.start {
-        let last = text[..range.end].char_indices().next_back()?.0;
+        let last = text.get(..range.end)?.char_indices().next_back()?.0;
         let last_start = offsets[last];
         let last_len = escape(&literal[last_start..]).map_or_else(
             || {

@@ -102,7 +102,10 @@ pub fn coerce(
                         format!("`{s}` is not a duration"),
                     )
                     .label("expected e.g. \"30s\", \"5m\", \"1h30m\"")
-                    .help("units are s, m, h and d; a bare integer is seconds"),
+                    .help(match spelled_out_duration(&s) {
+                        Some(short) => format!("write `\"{short}\"`"),
+                        None => "units are s, m, h and d; a bare integer is seconds".into(),
+                    }),
                 );
                 return None;
             }
@@ -128,6 +131,12 @@ pub fn coerce(
                 && matches!(other, Value::Int(_) | Value::Float(_) | Value::Bool(_))
             {
                 diagnostic = diagnostic.help("quote the value to make it a string");
+            } else if matches!(other, Value::List(_)) && !matches!(ty, ArgType::Map(_)) {
+                diagnostic = diagnostic.help("give a single value, not a list");
+            } else if matches!(other, Value::Table(_)) && matches!(ty, ArgType::List(_)) {
+                diagnostic = diagnostic.help(
+                    "a list is `[\"a\", \"b\"]` in TOML, and in KDL the values after the name: `name \"a\" \"b\"`",
+                );
             }
             diagnostics.push(diagnostic);
             return None;
@@ -196,7 +205,11 @@ pub fn valid_string(
         ArgType::Sha256 if !(s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())) => Some((
             Code::InvalidValue,
             "not a SHA-256 digest".into(),
-            format!("{} characters; a SHA-256 digest has 64 hex digits", s.chars().count()),
+            match s.chars().count() {
+                32 if s.bytes().all(|b| b.is_ascii_hexdigit()) => "32 hex digits: an MD5 digest?".into(),
+                40 if s.bytes().all(|b| b.is_ascii_hexdigit()) => "40 hex digits: a SHA-1 digest?".into(),
+                n => format!("{n} characters"),
+            },
             "a SHA-256 digest is 64 hexadecimal digits (`sha256sum FILE` prints it)".into(),
         )),
         ArgType::Regex => regex_problem(s).map(|why| (Code::InvalidValue, format!("invalid regular expression: {why}"), "invalid regex".into(), "regexes are POSIX extended (as `grep -E`)".into())),
@@ -298,6 +311,21 @@ fn regex_problem(s: &str) -> Option<&'static str> {
     }
 }
 
+/// `"10min"` or `"1 hour"` in kiln's notation (`"10m"`, `"1h"`).
+fn spelled_out_duration(s: &str) -> Option<String> {
+    let s = s.trim();
+    let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let (number, word) = s.split_at(digits);
+    let unit = match word.trim().to_ascii_lowercase().as_str() {
+        "sec" | "secs" | "second" | "seconds" => 's',
+        "min" | "mins" | "minute" | "minutes" => 'm',
+        "hr" | "hrs" | "hour" | "hours" => 'h',
+        "day" | "days" => 'd',
+        _ => return None,
+    };
+    (!number.is_empty()).then(|| format!("{number}{unit}"))
+}
+
 /// Seconds in `"30s"`, `"5m"`, `"1h30m"`, `"2d"`, or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Option<i64> {
     if let Ok(n) = s.parse::<i64>() {
@@ -339,6 +367,9 @@ mod tests {
         assert_eq!(parse_duration("m"), None);
         assert_eq!(parse_duration(""), None);
         assert_eq!(parse_duration("-5"), None);
+        assert_eq!(spelled_out_duration("10min").as_deref(), Some("10m"));
+        assert_eq!(spelled_out_duration("1 hour").as_deref(), Some("1h"));
+        assert_eq!(spelled_out_duration("forever"), None);
     }
 
     #[test]

@@ -126,7 +126,8 @@ pub fn user_op(
         params.push(UserParam {
             name: param.name.clone(),
             ty,
-            required: param.required,
+            // A parameter with a default is never missing (the conflict is reported above).
+            required: param.required && default.is_none(),
             default,
         });
     }

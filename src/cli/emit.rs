@@ -106,29 +106,17 @@ fn emit(
     if diagnostics.has_errors() {
         return None;
     }
-    let files: Vec<String> = (0..)
-        .map(crate::source::FileId)
-        .take_while(|id| (id.0 as usize) < sources.len())
-        .map(|id| sources.file(id).name.clone())
-        .filter(|name| crate::syntax::Format::of(Path::new(name)).is_some())
-        .collect();
-    let mut scripts = Vec::new();
+    let mut facts = Vec::with_capacity(inventory.hosts.len());
     for host in &inventory.hosts {
-        let facts = match host_facts(args.facts.as_deref(), &host.name, &host.target) {
-            Ok(facts) => facts,
+        match host_facts(args.facts.as_deref(), &host.name, &host.target) {
+            Ok(host_facts) => facts.push(host_facts),
             Err(why) => {
                 eprintln!("kiln: facts for {}: {why}", host.name);
                 return None;
             }
-        };
-        let Some(plan) = crate::bind::bind(sources, &compiled, host, facts.as_ref(), diagnostics)
-        else {
-            continue;
-        };
-        if let Some(script) = crate::emit::script(sources, &plan, &files, diagnostics) {
-            scripts.push((host.name.clone(), script));
         }
     }
+    let scripts = crate::emit::all_hosts(sources, &compiled, &inventory, &facts, diagnostics);
     (!diagnostics.has_errors()).then_some(scripts)
 }
 

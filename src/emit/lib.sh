@@ -139,6 +139,10 @@ k_link_is() {
   k_lt=$(readlink -- "$1" && echo .) || return 1
   [ "${k_lt%?.}" = "$2" ]
 }
+# Whether PATH is not a symbolic link and is the same file as TARGET (a hard link to it).
+# `test -ef` is POSIX since 2024 and in every shell kiln supports; shellcheck predates it.
+# shellcheck disable=SC3013
+k_same_file() { [ ! -L "$1" ] && [ "$1" -ef "$2" ]; }
 # Makes PATH a link to TARGET: k_link PATH TARGET SYMBOLIC FORCE (1 or 0). A link already
 # at PATH is replaced; a file, or an empty directory, only with FORCE.
 k_link() {
@@ -233,6 +237,7 @@ k_download() {
 # --- directory trees (files.sync) ---
 # Whether FILE is a regular file (not a link) with the POSIX `cksum` (CRC and size) SUM.
 k_cksum_is() {
+  command -v cksum >/dev/null 2>&1 || { k_err "cksum is not installed"; return 1; }
   [ -f "$1" ] && [ ! -L "$1" ] && [ "$(cksum < "$1" | awk '{ print $1 " " $2 }')" = "$2" ]
 }
 # Clears PATH for an entry of another kind: k_clear PATH KIND REPLACE. KIND is d (a
@@ -251,28 +256,601 @@ k_clear() {
   if [ "$3" != 1 ]; then k_err "$1 is in the way (delete = true replaces it)"; return 1; fi
   rm -rf -- "$1"
 }
-# Lists (`list`) or removes (`remove`) what is under DIR and not kept:
-# k_extras list|remove DIR KEEP [PREFIX]. `KEEP REL NAME` returns 0 to leave an entry
-# alone, 2 for a wanted directory to look into, anything else for an extra. Links are never
-# followed; an extra directory is emptied of extras, then removed if nothing is left in it.
-k_extras() (
+# Lists (`list`) or removes (`remove`) what is under DIR and not kept: k_extras list|remove
+# DIR KEEP. `KEEP REL NAME` (REL is the path under DIR) returns 0 to leave an entry alone, 2
+# for a wanted directory to look into, anything else for an extra. Links are never
+# followed; an extra directory goes only when everything in it goes.
+k_extras() { k_extras_in "$1" "$2" "$3" ''; [ "$?" != 1 ]; }
+# k_extras_in MODE DIR KEEP PREFIX: exits 1 on failure, 3 when something under DIR is kept.
+k_extras_in() (
+  k_kept=0
   for k_e in "$2"/* "$2"/.[!.]* "$2"/..?*; do
     [ -e "$k_e" ] || [ -L "$k_e" ] || continue
     k_n=${k_e##*/}
     "$3" "$4$k_n" "$k_n"
     k_k=$?
-    [ "$k_k" = 0 ] && continue
-    if [ "$k_k" = 2 ]; then
-      if [ -d "$k_e" ] && [ ! -L "$k_e" ]; then k_extras "$1" "$k_e" "$3" "$4$k_n/" || exit 1; fi
-      continue
-    fi
-    if [ "$1" = list ]; then
-      printf '%s\n' "$4$k_n"
+    if [ "$k_k" = 0 ] || [ "$k_k" = 2 ]; then
+      k_kept=3
+      if [ "$k_k" = 2 ] && [ -d "$k_e" ] && [ ! -L "$k_e" ]; then
+        k_extras_in "$1" "$k_e" "$3" "$4$k_n/"
+        [ "$?" = 1 ] && exit 1
+      fi
     elif [ -d "$k_e" ] && [ ! -L "$k_e" ]; then
-      k_extras remove "$k_e" "$3" "$4$k_n/" || exit 1
-      rmdir -- "$k_e" 2>/dev/null || :
+      k_extras_in "$1" "$k_e" "$3" "$4$k_n/"
+      k_k=$?
+      if [ "$k_k" = 1 ]; then exit 1; fi
+      if [ "$k_k" = 3 ]; then k_kept=3
+      elif [ "$1" = list ]; then printf '%s/\n' "$4$k_n"
+      else rmdir -- "$k_e" || exit 1
+      fi
+    elif [ "$1" = list ]; then
+      printf '%s\n' "$4$k_n"
     else
       rm -f -- "$k_e" || exit 1
     fi
   done
+  exit "$k_kept"
 )
+# === system ops: packages, services, accounts, waiting (kiln lowering) ===
+# --- packages (apt.packages, dnf.packages, ..., package.packages) ---
+# Runs CMD with the packages that are not as wanted, if any: k_pkgs WANT TEST CMD... --
+# PKG... WANT is 1 when `TEST PKG` must succeed (installed, newest), 0 when it must fail.
+k_pkgs() {
+  k_pw=$1 k_pt=$2
+  shift 2
+  k_pn=$# k_pc=1 k_pa=0
+  for k_pv in "$@"; do
+    if [ "$k_pc" = 1 ]; then
+      if [ "$k_pv" = -- ]; then k_pc=0; else set -- "$@" "$k_pv"; fi
+    elif "$k_pt" "$k_pv"; then
+      [ "$k_pw" = 1 ] || { set -- "$@" "$k_pv"; k_pa=1; }
+    else
+      [ "$k_pw" = 0 ] || { set -- "$@" "$k_pv"; k_pa=1; }
+    fi
+  done
+  shift "$k_pn"
+  [ "$k_pa" = 0 ] || "$@"
+}
+# Whether every package is as wanted: k_pkgs_ok WANT TEST PKG...
+k_pkgs_ok() { k_po=$1 k_pf=$2; shift 2; k_pkgs "$k_po" "$k_pf" false -- "$@"; }
+# Prints what k_pkgs would do to PKG...: install (or with LATEST, upgrade) them when WANT is
+# 1, remove them when 0. k_pkgs_show WANT HAS LATEST|'' PKG...
+k_pkgs_show() {
+  k_sw=$1 k_sh=$2 k_sl=$3
+  shift 3
+  for k_sp in "$@"; do
+    if [ "$k_sw" = 0 ]; then
+      if "$k_sh" "$k_sp"; then printf 'remove %s\n' "$k_sp"; fi
+    elif ! "$k_sh" "$k_sp"; then
+      printf 'install %s\n' "$k_sp"
+    elif [ -n "$k_sl" ] && ! "$k_sl" "$k_sp"; then
+      printf 'upgrade %s\n' "$k_sp"
+    fi
+  done
+}
+# The host's package manager, by the first command found (as the fact `pkg.manager`).
+k_pkg_manager() {
+  for k_m in apt-get dnf yum apk pacman zypper brew; do
+    if command -v "$k_m" >/dev/null 2>&1; then printf '%s\n' "${k_m%-get}"; return 0; fi
+  done
+  return 1
+}
+# Per manager, whether one package is installed (`_has`) and at the newest version known
+# (`_latest`). A pinned version (`name=1.2-1`, pip's `name==1.2`) must match exactly.
+k_apt_has() {
+  k_an=${1%%=*}
+  k_an=${k_an%%/*}
+  k_ast=$(dpkg-query -W -f='${Status} ${Version}' "$k_an" 2>/dev/null) || return 1
+  case $k_ast in *' ok installed '*) ;; *) return 1 ;; esac
+  case $1 in *=*) [ "${k_ast##* }" = "${1#*=}" ] ;; esac
+}
+k_apt_latest() {
+  k_apt_has "$1" || return 1
+  LC_ALL=C apt-cache policy "$k_an" 2>/dev/null | awk '
+    $1 == "Installed:" { i = $2 } $1 == "Candidate:" { c = $2 }
+    END { exit !(i != "" && i == c) }'
+}
+# Whether apt's package lists were refreshed less than SECONDS ago. After each update kiln
+# touches the lists directory, which apt itself changes only when a list changed.
+k_apt_fresh() {
+  [ "$1" -gt 0 ] || return 1
+  k_at=$(date -r /var/lib/apt/lists +%s 2>/dev/null) || return 1
+  [ $(($(date +%s) - k_at)) -lt "$1" ]
+}
+k_apt_update() {
+  k_apt_fresh "$1" && return 0
+  apt-get update -q && touch /var/lib/apt/lists
+}
+k_rpm_has() { rpm -q --quiet "${1%%[<>=]*}" >/dev/null 2>&1; }
+# dnf/yum check-update exits 100 when an update is available.
+k_rpm_latest() { k_rpm_has "$2" && { "$1" -q check-update "$2" >/dev/null 2>&1 || [ $? != 100 ]; }; }
+k_dnf_latest() { k_rpm_latest dnf "$1"; }
+k_yum_latest() { k_rpm_latest yum "$1"; }
+k_zypper_latest() {
+  k_rpm_has "$1" || return 1
+  zypper -n -q list-updates 2>/dev/null | K_P=${1%%[<>=]*} awk -F'|' '
+    { gsub(/[ \t]/, "", $3) } $3 == ENVIRON["K_P"] { f = 1 } END { exit f }'
+}
+k_apk_has() { apk info -e "${1%%[=<>~@]*}" >/dev/null 2>&1; }
+k_apk_latest() {
+  k_apk_has "$1" && [ -z "$(apk version -l '<' "${1%%[=<>~@]*}" 2>/dev/null | sed 1d)" ]
+}
+k_pacman_has() { pacman -Q "$1" >/dev/null 2>&1; }
+k_pacman_latest() { k_pacman_has "$1" && ! pacman -Qu "$1" >/dev/null 2>&1; }
+k_brew_has() { brew list --formula --versions "$1" >/dev/null 2>&1; }
+k_brew_latest() { k_brew_has "$1" && [ -z "$(brew outdated --formula --quiet "$1" 2>/dev/null)" ]; }
+k_brewcask_has() { brew list --cask --versions "$1" >/dev/null 2>&1; }
+k_brewcask_latest() { k_brewcask_has "$1" && [ -z "$(brew outdated --cask --quiet "$1" 2>/dev/null)" ]; }
+# pip: `k_pip` holds the pip command. A name is compared as pip does (case, `-_.`).
+k_pip_has() {
+  k_ppn=$(printf '%s\n' "$1" | sed 's/[][ ;<>=!~@].*//')
+  k_ppv=$("${k_pip-pip3}" show "$k_ppn" 2>/dev/null | sed -n 's/^Version: //p')
+  [ -n "$k_ppv" ] || return 1
+  case $1 in *==*) [ "$k_ppv" = "${1#*==}" ] ;; esac
+}
+k_pip_latest() {
+  k_pip_has "$1" || return 1
+  ! "${k_pip-pip3}" list --outdated --format=freeze 2>/dev/null | K_P=$k_ppn awk -F'==' '
+    function norm(s) { s = tolower(s); gsub(/[-_.]+/, "-", s); return s }
+    norm($1) == norm(ENVIRON["K_P"]) { f = 1 } END { exit !f }'
+}
+# --- services (systemd.service, openrc.service, sysvinit.service, service.service) ---
+# The host's init system (as the fact `init.system`).
+k_init_system() {
+  if [ -d /run/systemd/system ]; then echo systemd
+  elif [ -d /run/openrc ] || command -v openrc >/dev/null 2>&1; then echo openrc
+  elif [ -d /etc/init.d ]; then echo sysvinit
+  else echo unknown
+  fi
+}
+# Whether the SysV service NAME starts at boot: chkconfig, else an S link in rc2-5.d.
+k_sysv_enabled() {
+  if command -v chkconfig >/dev/null 2>&1; then chkconfig "$1" 2>/dev/null; return; fi
+  for k_sf in /etc/rc[2345].d/S*; do
+    [ "${k_sf##*/S[0-9][0-9]}" = "$1" ] && return 0
+  done
+  return 1
+}
+# k_sysv_enable NAME 1|0: starts the SysV service NAME at boot, or stops doing so.
+k_sysv_enable() {
+  if command -v update-rc.d >/dev/null 2>&1; then
+    if [ "$2" = 1 ]; then update-rc.d "$1" defaults >/dev/null && update-rc.d "$1" enable
+    else update-rc.d "$1" disable; fi
+  elif command -v chkconfig >/dev/null 2>&1; then
+    if [ "$2" = 1 ]; then chkconfig --add "$1" && chkconfig "$1" on; else chkconfig "$1" off; fi
+  else
+    k_err "cannot change the boot links of $1: neither update-rc.d nor chkconfig is installed"
+    return 1
+  fi
+}
+# --- edited files and accounts (server.*) ---
+# Whether standard input is FILE's content (a missing FILE counts as empty).
+k_same() { if [ -e "$1" ]; then cmp -s - "$1"; else cmp -s - /dev/null; fi; }
+# As k_write, but CHECK... (the new file's path appended) must accept the new content
+# before it replaces DEST: k_write_valid DEST MODE OWNER GROUP CHECK...
+k_write_valid() {
+  k_vd=$1
+  k_vt=$(dirname -- "$1")/.kiln-new.$$.$(basename -- "$1")
+  rm -f -- "$k_vt" && k_write "$k_vt" "$2" "$3" "$4" || return 1
+  shift 4
+  if ! "$@" "$k_vt"; then rm -f -- "$k_vt"; k_err "$k_vd: the new content is invalid, not installed"; return 1; fi
+  mv -f -- "$k_vt" "$k_vd" || { rm -f -- "$k_vt"; return 1; }
+}
+# The lines kiln owns in files it does not own whole: each filter below reads a file's
+# current content on standard input and prints its desired content. User values reach
+# awk in its environment, never in its program nor through -v (which reads backslashes).
+# k_filter_file ok|act|diff FILE MODE OWNER GROUP FILTER...: whether FILE (a missing one
+# counts as empty) is what FILTER makes of it; writing it (k_write) if not; the diff.
+k_filter_file() {
+  k_fo=$1 k_ff=$2 k_fm=$3 k_fw=$4 k_fg=$5
+  shift 5
+  case $k_fo in
+  ok) { [ ! -f "$k_ff" ] || cat -- "$k_ff"; } | "$@" | k_same "$k_ff" ;;
+  act)
+    { [ ! -f "$k_ff" ] || cat -- "$k_ff"; } | "$@" | k_same "$k_ff" && return 0
+    { [ ! -f "$k_ff" ] || cat -- "$k_ff"; } | "$@" | k_write "$k_ff" "$k_fm" "$k_fw" "$k_fg" ;;
+  diff) { [ ! -f "$k_ff" ] || cat -- "$k_ff"; } | "$@" | k_diffu "$k_ff" ;;
+  esac
+}
+# Lines owned by key: the first line (not a comment) whose key is KEY becomes LINE (or is
+# removed when PRESENT is 0), later ones are removed, LINE is appended if none had the key.
+# A line's key, by FORMAT: `fstab` its mount point, `sysctl` the name before `=` (`/` read
+# as `.`), `words` the whole line with blanks squeezed. k_keyed FORMAT KEY LINE PRESENT
+k_keyed() {
+  K_F=$1 K_KEY=$2 K_LINE=$3 K_PRESENT=$4 LC_ALL=C awk '
+    function key(line,   f) {
+      if (ENVIRON["K_F"] == "fstab") { split(line, f, /[ \t]+/); return f[1] == "" ? f[3] : f[2] }
+      if (ENVIRON["K_F"] == "sysctl") {
+        if (line !~ /=/) return ""
+        sub(/^[ \t]*-?/, "", line); sub(/[ \t]*=.*/, "", line); gsub(/\//, ".", line)
+        return line
+      }
+      gsub(/[ \t]+/, " ", line); sub(/^ /, "", line); sub(/ $/, "", line)
+      return line
+    }
+    BEGIN { want = ENVIRON["K_PRESENT"] == "1"; line = ENVIRON["K_LINE"]; k = ENVIRON["K_KEY"] }
+    $0 !~ /^[ \t]*#/ && key($0) == k { if (want && !done) print line; done = 1; next }
+    { print }
+    END { if (want && !done) print line }'
+}
+# /etc/locale.gen: the line LINE enabled where it is (commented out or not), else appended;
+# or, with PRESENT 0, commented out. k_locale_gen LINE PRESENT
+k_locale_gen() {
+  K_LINE=$1 K_PRESENT=$2 LC_ALL=C awk '
+    function key(line) { sub(/^[ \t]*#[ \t]*/, "", line); sub(/[ \t]+$/, "", line); return line }
+    BEGIN { line = ENVIRON["K_LINE"]; want = ENVIRON["K_PRESENT"] == "1" }
+    key($0) == line {
+      if (!want) { print ($0 ~ /^[ \t]*#/ ? $0 : "# " line); next }
+      if (!done) print line
+      done = 1; next
+    }
+    { print }
+    END { if (want && !done) print line }'
+}
+# authorized_keys: KEYS (one per line) present (PRESENT 1) or absent. A key is known by its
+# base64 blob, so a wanted key in the file with other options or comment is replaced, not
+# added twice. Comments and blank lines stay; other keys too, unless EXCLUSIVE is 1.
+# k_auth_keys KEYS PRESENT EXCLUSIVE
+k_auth_keys() {
+  K_KEYS=$1 K_PRESENT=$2 K_EXCLUSIVE=$3 LC_ALL=C awk '
+    function blob(line,   n, i, f) {
+      n = split(line, f, /[ \t]+/)
+      for (i = 1; i < n; i++) if (f[i] ~ /^(ssh-|ecdsa-|sk-)/) return f[i + 1]
+      return line
+    }
+    BEGIN {
+      n = split(ENVIRON["K_KEYS"], keys, "\n")
+      for (i = 1; i <= n; i++) { wanted[keys[i]] = 1; blobs[blob(keys[i])] = 1 }
+      want = ENVIRON["K_PRESENT"] == "1"; only = want && ENVIRON["K_EXCLUSIVE"] == "1"
+    }
+    /^[ \t]*(#|$)/ { print; next }
+    want && ($0 in wanted) && !($0 in done) { print; done[$0] = 1; next }
+    blob($0) in blobs { next }
+    only { next }
+    { print }
+    END { if (want) for (i = 1; i <= n; i++) if (!(keys[i] in done)) { print keys[i]; done[keys[i]] = 1 } }'
+}
+# A crontab entry: with a NAME, the line after the marker `# kiln: NAME` (edited in place,
+# the marker kept); without, the line whose job (what follows the schedule) is JOB. It
+# becomes LINE, or is removed with PRESENT 0; a missing entry is appended.
+# k_cron_entry NAME LINE JOB PRESENT
+k_cron_entry() {
+  K_NAME=$1 K_LINE=$2 K_JOB=$3 K_PRESENT=$4 LC_ALL=C awk '
+    function job(line) {
+      if (line ~ /^[ \t]*#/ || line ~ /^[ \t]*$/ || line ~ /^[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*=/) return ""
+      if (line ~ /^[ \t]*@/) { sub(/^[ \t]*@[^ \t]+[ \t]+/, "", line); return line }
+      if (sub(/^[ \t]*[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", line)) return line
+      return ""
+    }
+    BEGIN {
+      name = ENVIRON["K_NAME"]; marker = "# kiln: " name; entry = ENVIRON["K_LINE"]
+      cmd = ENVIRON["K_JOB"]; want = ENVIRON["K_PRESENT"] == "1"
+    }
+    after_marker { after_marker = 0; if (job($0) != "") next }
+    name != "" && $0 == marker {
+      if (want && !done) { print marker; print entry }
+      done = 1; after_marker = 1; next
+    }
+    name == "" && job($0) == cmd { if (want && !done) print entry; done = 1; next }
+    { print }
+    END { if (want && !done) { if (name != "") print marker; print entry } }'
+}
+# k_crontab_entry ok|act|diff USER FILTER...: as k_filter_file, for USER's crontab (read
+# with `crontab -l`, installed with `crontab -`).
+k_crontab_entry() {
+  k_co=$1 k_cw=$2
+  shift 2
+  k_cc=$(k_crontab "$k_cw" -l 2>/dev/null)
+  case $k_co in
+  ok) [ "$(k_crontab_now | "$@")" = "$k_cc" ] ;;
+  act)
+    [ "$(k_crontab_now | "$@")" = "$k_cc" ] && return 0
+    k_crontab_now | "$@" | k_crontab "$k_cw" - ;;
+  diff)
+    k_ct=${TMPDIR:-/tmp}/.kiln-crontab.$$
+    k_crontab_now | "$@" > "$k_ct"
+    k_crontab_now | diff -u - "$k_ct" | sed '1,2d'
+    rm -f -- "$k_ct" ;;
+  esac
+}
+k_crontab_now() { [ -z "$k_cc" ] || printf '%s\n' "$k_cc"; }
+# An entry of the passwd, group or shadow database: getent, else the file.
+k_getent() {
+  if command -v getent >/dev/null 2>&1; then getent "$1" "$2"; return; fi
+  K_K=$2 awk -F: '$1 == ENVIRON["K_K"] { print; f = 1; exit } END { exit !f }' "/etc/$1"
+}
+# Field N of a colon-separated database entry: k_field ENTRY N.
+k_field() { printf '%s\n' "$1" | cut -d: -f"$2"; }
+# A group's name, given its name or number.
+k_group_name() {
+  if k_gl=$(k_getent group "$1") && [ -n "$k_gl" ]; then k_field "$k_gl" 1; else printf '%s\n' "$1"; fi
+}
+# Whether USER's supplementary groups are exactly GROUP... (with APPEND=1: include them):
+# k_groups_ok USER APPEND GROUP...
+k_groups_ok() {
+  k_gu=$1 k_ga=$2
+  shift 2
+  k_gp=$(id -gn "$k_gu") || return 1
+  k_gh=$(id -Gn "$k_gu" | tr ' ' '\n' | grep -vxF -e "$k_gp" | sort -u)
+  k_gw=$(for k_g in "$@"; do k_group_name "$k_g"; done | grep -vxF -e "$k_gp" | sort -u)
+  if [ "$k_ga" = 1 ]; then
+    [ -z "$(printf '%s\n' "$k_gh" "$k_gh" "$k_gw" | sort | uniq -u)" ]
+  else
+    [ "$k_gh" = "$k_gw" ]
+  fi
+}
+# Runs CMD... as USER (empty: as is), through sudo when installed, else su.
+k_run_as() {
+  k_ru=$1
+  shift
+  if [ -z "$k_ru" ] || [ "$(id -un)" = "$k_ru" ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo -n -H -u "$k_ru" -- "$@"
+  else su -s /bin/sh -- "$k_ru" -c 'exec "$0" "$@"' "$@"
+  fi
+}
+# crontab for USER (empty: whoever runs this): k_crontab USER ARG...
+k_crontab() {
+  k_cu=$1
+  shift
+  if [ -z "$k_cu" ] || [ "$(id -un)" = "$k_cu" ]; then crontab "$@"; else crontab -u "$k_cu" "$@"; fi
+}
+# Whether the mount point (as /proc/mounts writes it, spaces as \040) is mounted.
+k_mounted() { K_P=$1 awk '$2 == ENVIRON["K_P"] { f = 1 } END { exit !f }' /proc/mounts 2>/dev/null; }
+# Whether the kernel module NAME (with `_`, as the kernel names it) is loaded or built in.
+k_module_loaded() {
+  [ -d "/sys/module/$1" ] && return 0
+  K_M=$1 awk '{ n = $0; sub(/.*\//, "", n); sub(/\.ko.*$/, "", n); gsub(/-/, "_", n) }
+    n == ENVIRON["K_M"] { f = 1 } END { exit !f }' "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null
+}
+# --- waiting (server.wait) ---
+# Runs CMD... (its output discarded) every INTERVAL seconds until it succeeds, for at most
+# TIMEOUT seconds: k_wait TIMEOUT INTERVAL CMD...
+k_wait() {
+  k_wt=$1 k_wi=$2 k_ws=0
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if [ "$k_ws" -ge "$k_wt" ]; then k_err "still waiting after ${k_wt}s: giving up"; return 1; fi
+    sleep "$k_wi"
+    k_ws=$((k_ws + k_wi))
+  done
+}
+k_not() { ! "$@"; }
+# Whether a TCP port accepts connections: with nc, else (for this host) from the kernel's
+# table of listening sockets. k_port_open HOST PORT
+k_port_open() {
+  if command -v nc >/dev/null 2>&1; then nc -z -w 2 "$1" "$2" >/dev/null 2>&1; return; fi
+  k_pp=$(printf '%04X' "$2")
+  cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | K_P=$k_pp awk '
+    $4 == "0A" && substr($2, length($2) - 3) == ENVIRON["K_P"] { f = 1 } END { exit !f }'
+}
+# Whether k_port_open can check HOST here.
+k_port_checkable() {
+  command -v nc >/dev/null 2>&1 && return 0
+  case $1 in
+  127.0.0.1 | localhost | ::1 | 0.0.0.0) [ -r /proc/net/tcp ] && return 0 ;;
+  esac
+  k_err "cannot check ports of $1: nc is not installed"
+  return 1
+}
+# === end of system ops ===
+# --- line edits (files.line, files.block, files.replace) ---
+# k_edit VERB PATH MISSING MODE OWNER GROUP BACKUP FN [ARG]...
+# `FN ARG...` (k_line, k_block, k_replace) prints PATH's desired content, computed from the
+# file $k_src. VERB `ok` succeeds when PATH already has it (and MODE, OWNER, GROUP); `act`
+# writes it atomically with k_write (after a timestamped copy when BACKUP is 1); `diff`
+# prints a unified diff to it. A symbolic link is followed: its target is edited. A missing
+# PATH is MISSING: `empty` (an empty file, created only if the edit adds something), `fail`,
+# or `fail-create` (fail, pointing at `create = true`).
+k_edit() {
+  k_ev=$1 k_ep=$2 k_em=$4 k_eo=$5 k_eg=$6 k_eb=$7
+  k_en=0
+  while [ -L "$k_ep" ]; do
+    k_en=$((k_en + 1))
+    if [ "$k_en" -gt 40 ]; then k_edit_err "$2: too many levels of symbolic links"; return 1; fi
+    k_et=$(readlink -- "$k_ep" && echo .) || return 1
+    k_et=${k_et%?.}
+    case $k_et in
+    /*) k_ep=$k_et ;;
+    *) k_ep=$(dirname -- "$k_ep")/$k_et ;;
+    esac
+  done
+  k_src=$k_ep
+  if [ -d "$k_ep" ]; then
+    k_edit_err "$2 is a directory, not a file"; return 1
+  elif [ -e "$k_ep" ]; then
+    if [ ! -f "$k_ep" ]; then k_edit_err "$2 is not a regular file"; return 1; fi
+  else
+    case $3 in
+    empty) k_src=/dev/null ;;
+    fail-create) k_edit_err "$2 does not exist (create = true creates it)"; return 1 ;;
+    *) k_edit_err "$2 does not exist"; return 1 ;;
+    esac
+  fi
+  # Whether the last line lacks its newline (awk cannot tell).
+  k_noeol=0
+  case $(tail -c 1 "$k_src" | wc -l) in *0*) [ -s "$k_src" ] && k_noeol=1 ;; esac
+  shift 7
+  case $k_ev in
+  ok)
+    k_eop=check
+    "$@" 2>/dev/null || return 1
+    [ "$k_src" = /dev/null ] || k_attrs_ok "$k_ep" "$k_em" "$k_eo" "$k_eg" ;;
+  diff)
+    # An edit that fails says why, rather than showing a diff to nothing.
+    k_eop=check
+    "$@"
+    [ "$?" -lt 2 ] || return 1
+    k_eop=want
+    "$@" | k_diffu "$k_ep" ;;
+  act)
+    k_eop=want
+    k_ed=$(dirname -- "$k_ep")
+    if [ "$k_src" = /dev/null ]; then mkdir -p -- "$k_ed" || return 1; fi
+    # The new content goes to a private file first: a failed edit never reaches PATH.
+    k_et=$k_ed/.kiln-edit.$$.$(basename -- "$k_ep")
+    rm -f -- "$k_et" || return 1
+    if ! (umask 077; set -C; "$@" > "$k_et"); then rm -f -- "$k_et"; return 1; fi
+    if [ "$k_eb" = 1 ] && [ -f "$k_ep" ] && ! cp -p -- "$k_ep" "$k_ep.$(date +%Y%m%d%H%M%S)~"; then
+      rm -f -- "$k_et"; return 1
+    fi
+    k_write "$k_ep" "$k_em" "$k_eo" "$k_eg" < "$k_et"
+    k_er=$?
+    rm -f -- "$k_et"
+    return "$k_er" ;;
+  esac
+}
+k_edit_err() { [ "$k_ev" = ok ] || k_err "$1"; }
+# Runs the awk PROGRAM over $k_src: k_edit_awk PROGRAM [SED]. With SED, a `sed -E` script,
+# the program reads what SED makes of each line (its `\r` removed) on standard input and
+# the file itself with getline. Values reach awk in the environment, never as program text.
+k_edit_awk() {
+  if [ -n "${2-}" ]; then
+    LC_ALL=C awk '{ sub(/\r$/, ""); print }' "$k_src" | LC_ALL=C sed -E "$2" |
+      K_SED=1 K_SRC=$k_src K_NOEOL=$k_noeol K_OP=$k_eop K_PATH=$k_ep LC_ALL=C awk "$1"
+  else
+    K_SED=0 K_SRC=$k_src K_NOEOL=$k_noeol K_OP=$k_eop K_PATH=$k_ep LC_ALL=C awk "$1" "$k_src"
+  fi
+}
+# The frame every edit shares. Per line: body[i] (without its `\r`), term[i] (`\r\n`, `\n`,
+# or for a last line without newline `\r` or nothing), x[i] (SED's output). The op's
+# edit() calls put(TEXT, TERMINATOR) for each line of the result; a line written after an
+# unterminated last line first ends it, and o[] collects the result. Check mode exits 0
+# when nothing changes, else 1; want mode prints the result; an error exits 2.
+k_awk_edit='
+function put(s, t) {
+  if (open) o[no] = o[no] (lastt == "\r" ? "\n" : eol)
+  o[++no] = s t; lastt = t; open = (t !~ /\n$/)
+}
+function fix(t) { return t ~ /\n$/ ? t : (t == "\r" ? "\r\n" : eol) }
+function keep(  i) { for (i = 1; i <= n; i++) put(body[i], term[i]); return 1 }
+function fail(m) { print "kiln: " ENVIRON["K_PATH"] ": " m | "cat 1>&2"; close("cat 1>&2"); return 0 }
+function where(at, after, first,  i, hit) {
+  for (i = 1; i <= n; i++) if (body[i] ~ at) { hit = i; if (first) break }
+  if (!hit) return n
+  return after ? hit : hit - 1
+}
+BEGIN { sedm = ENVIRON["K_SED"] == "1"; src = ENVIRON["K_SRC"]; n = 0 }
+{
+  if (sedm) { x[NR] = $0; if ((getline raw < src) <= 0) { bad = 1; exit } } else raw = $0
+  cr = ""; if (sub(/\r$/, "", raw)) cr = "\r"
+  body[NR] = raw; term[NR] = cr "\n"; n = NR
+}
+END {
+  if (!bad && sedm && (getline raw < src) > 0) bad = 1
+  if (bad) { fail("sed could not apply the regular expression"); exit 2 }
+  if (n && ENVIRON["K_NOEOL"] == "1") term[n] = cr
+  eol = (n && term[1] ~ /^\r/) ? "\r\n" : "\n"
+  no = 0
+  if (!edit()) exit 2
+  # Both sides split after each newline, so equal lines mean equal bytes.
+  if (ENVIRON["K_OP"] == "check") {
+    if (no != n) exit 1
+    for (i = 1; i <= n; i++) if (o[i] != body[i] term[i]) exit 1
+    exit 0
+  }
+  for (i = 1; i <= no; i++) printf "%s", o[i]
+}
+'
+# files.line: k_line LINE REGEXP PRESENT FIRST WHERE ANCHOR [SED]. WHERE is bof, eof, after
+# or before (the last line, or FIRST, matching ANCHOR; eof when none does). SED (for
+# back-references) prints Y and the expanded line for a line REGEXP matches, else N.
+k_line() (
+  K_LINE=$1 K_RE=$2 K_PRESENT=$3 K_FIRST=$4 K_WHERE=$5 K_AT=$6
+  export K_LINE K_RE K_PRESENT K_FIRST K_WHERE K_AT
+  k_edit_awk "$k_awk_edit$k_awk_line" "${7-}"
+)
+k_awk_line='
+function edit(  line, re, i, e, rep, done, pos, from, step, w) {
+  line = ENVIRON["K_LINE"]; re = ENVIRON["K_RE"]
+  if (ENVIRON["K_PRESENT"] != "1") {
+    for (i = 1; i <= n; i++) if (re != "" ? body[i] !~ re : body[i] != line) put(body[i], term[i])
+    return 1
+  }
+  # Replace the last (first) match; when the new line no longer matches, the next one too:
+  # where repeated runs would end, reached in one.
+  if (re != "") {
+    if (ENVIRON["K_FIRST"] == "1") { from = 1; step = 1 } else { from = n; step = -1 }
+    for (i = from; i >= 1 && i <= n; i += step) {
+      if (sedm) { if (substr(x[i], 1, 1) != "Y") continue; e = substr(x[i], 2) }
+      else if (body[i] ~ re) e = line
+      else continue
+      rep[i] = e; done = 1
+      if (e ~ re) break
+    }
+  }
+  pos = -1
+  if (!done) {
+    if (sedm) return keep()
+    for (i = 1; i <= n; i++) if (body[i] == line) return keep()
+    w = ENVIRON["K_WHERE"]
+    if (w == "bof") pos = 0
+    else if (w == "after" || w == "before") pos = where(ENVIRON["K_AT"], w == "after", ENVIRON["K_FIRST"] == "1")
+    else pos = n
+  }
+  if (pos == 0) put(line, eol)
+  for (i = 1; i <= n; i++) {
+    if (i in rep) put(rep[i], fix(term[i])); else put(body[i], term[i])
+    if (i == pos) put(line, eol)
+  }
+  return 1
+}
+'
+# files.block: k_block BEGIN END PRESENT COUNT LINES WHERE ANCHOR. LINES: the block's COUNT
+# lines, joined by newlines. WHERE as for k_line (the last line matching ANCHOR).
+k_block() (
+  K_BEGIN=$1 K_END=$2 K_PRESENT=$3 K_NB=$4 K_BLOCK=$5 K_WHERE=$6 K_AT=$7
+  export K_BEGIN K_END K_PRESENT K_NB K_BLOCK K_WHERE K_AT
+  k_edit_awk "$k_awk_edit$k_awk_block"
+)
+k_awk_block='
+function block(  i) {
+  put(ENVIRON["K_BEGIN"], eol)
+  for (i = 1; i <= nb; i++) put(bl[i], eol)
+  put(ENVIRON["K_END"], eol)
+}
+function edit(  begin, end, i, j, k, at, np, pb, pe, pos, w) {
+  begin = ENVIRON["K_BEGIN"]; end = ENVIRON["K_END"]; nb = ENVIRON["K_NB"] + 0
+  split(ENVIRON["K_BLOCK"], bl, "\n")
+  for (i = 1; i <= n; i++) {
+    if (body[i] == begin) {
+      if (at) return fail("line " i ": a second opening marker, before the closing marker of line " at " (fix the file by hand)")
+      at = i
+    } else if (body[i] == end) {
+      if (!at) return fail("line " i ": a closing marker without an opening marker (fix the file by hand)")
+      np++; pb[np] = at; pe[np] = i; at = 0
+    }
+  }
+  if (at) return fail("line " at ": an opening marker without a closing marker (fix the file by hand)")
+  if (!np) {
+    if (ENVIRON["K_PRESENT"] != "1") return keep()
+    w = ENVIRON["K_WHERE"]
+    if (w == "bof") pos = 0
+    else if (w == "after" || w == "before") pos = where(ENVIRON["K_AT"], w == "after", 0)
+    else pos = n
+    if (pos == 0) block()
+    for (i = 1; i <= n; i++) { put(body[i], term[i]); if (i == pos) block() }
+    return 1
+  }
+  # The first block is rewritten in place (its marker lines kept as they are); any later
+  # copy is removed.
+  k = 1
+  for (i = 1; i <= n; i++) {
+    if (k <= np && i == pb[k]) {
+      if (k == 1 && ENVIRON["K_PRESENT"] == "1") {
+        put(body[i], term[i])
+        for (j = 1; j <= nb; j++) put(bl[j], eol)
+        put(body[pe[k]], term[pe[k]])
+      }
+      i = pe[k]; k++
+      continue
+    }
+    put(body[i], term[i])
+  }
+  return 1
+}
+'
+# files.replace: k_replace SED. SED (`s/REGEXP/REPLACEMENT/g`) rewrites each line.
+k_replace() { k_edit_awk "$k_awk_edit$k_awk_replace" "$1"; }
+k_awk_replace='
+function edit(  i) { for (i = 1; i <= n; i++) put(x[i], term[i]); return 1 }
+'

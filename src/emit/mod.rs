@@ -8,8 +8,13 @@
 
 use std::fmt::Write;
 
+use rayon::prelude::*;
+
 use crate::bind::{Become, BoundOp, HostPlan};
+use crate::check::Compiled;
 use crate::diagnostic::Diagnostics;
+use crate::facts::Facts;
+use crate::inventory::Inventory;
 use crate::lower::{self, Step};
 use crate::ops::args::ArgValue;
 use crate::shell::{Sh, quote};
@@ -19,6 +24,42 @@ const LIB: &str = include_str!("lib.sh");
 
 /// Comment lines show argument values up to this many characters.
 const COMMENT_VALUE_MAX: usize = 72;
+
+/// Binds and emits the script of every host, in parallel (hosts are independent), in the
+/// inventory's order. `facts[i]` are the facts of `inventory.hosts[i]`, when known. Hosts
+/// whose script cannot be made are left out, with their diagnostics reported.
+pub fn all_hosts(
+    sources: &SourceMap,
+    compiled: &Compiled,
+    inventory: &Inventory,
+    facts: &[Option<Facts>],
+    diagnostics: &mut Diagnostics,
+) -> Vec<(String, String)> {
+    let files: Vec<String> = (0..sources.len())
+        .map(|i| sources.file(crate::source::FileId(i as u32)).name.clone())
+        .filter(|name| crate::syntax::Format::of(std::path::Path::new(name)).is_some())
+        .collect();
+    let results: Vec<(Option<(String, String)>, Diagnostics)> = inventory
+        .hosts
+        .par_iter()
+        .enumerate()
+        .map(|(i, host)| {
+            let mut host_diagnostics = Diagnostics::default();
+            let host_facts = facts.get(i).and_then(Option::as_ref);
+            let script =
+                crate::bind::bind(sources, compiled, host, host_facts, &mut host_diagnostics)
+                    .and_then(|plan| script(sources, &plan, &files, &mut host_diagnostics))
+                    .map(|script| (host.name.clone(), script));
+            (script, host_diagnostics)
+        })
+        .collect();
+    let mut scripts = Vec::with_capacity(results.len());
+    for (script, host_diagnostics) in results {
+        diagnostics.extend(host_diagnostics);
+        scripts.extend(script);
+    }
+    scripts
+}
 
 /// The script for `plan`, or `None` if an op cannot be lowered (reported).
 pub fn script(
@@ -41,9 +82,18 @@ pub fn script(
         let _ = writeln!(out, "KILN_LIB={}", quote(LIB));
     }
     out.push_str("k_begin \"$@\"\n");
-    if plan.ops.iter().chain(&plan.handlers).any(|op| op.runtime_when.is_some()) {
+    if plan
+        .ops
+        .iter()
+        .chain(&plan.handlers)
+        .any(|op| op.runtime_when.is_some())
+    {
         // Some conditions need facts only the host knows: gather them once, up front.
-        let _ = writeln!(out, "k_gather() {{\n{}}}\nk_facts=$(k_gather)", crate::facts::GATHER);
+        let _ = writeln!(
+            out,
+            "k_gather() {{\n{}}}\nk_facts=$(k_gather)",
+            crate::facts::GATHER
+        );
     }
     let mut ok = true;
     for (index, op) in plan.ops.iter().enumerate() {
@@ -112,7 +162,12 @@ fn step(
         op.origin
     );
     for (name, value) in op.args.iter() {
-        let _ = writeln!(out, "#     {name} = {}", comment_value(&value.value));
+        let shown = if is_secret(op, name) {
+            "***".to_owned()
+        } else {
+            comment_value(&value.value)
+        };
+        let _ = writeln!(out, "#     {name} = {shown}");
     }
     if let Some(reason) = &op.skip {
         let _ = writeln!(out, "# skipped: {}", comment_text(reason));
@@ -156,7 +211,13 @@ fn step(
     let notify: Vec<String> = op.notify.iter().map(usize::to_string).collect();
     let globals = &op.op.globals;
     if let Some(condition) = &op.runtime_when {
-        function(out, &format!("k_when_{index}"), condition, &Become::Current, None);
+        function(
+            out,
+            &format!("k_when_{index}"),
+            condition,
+            &Become::Current,
+            None,
+        );
         let _ = write!(out, "if k_when_{index}; then ");
     }
     let _ = write!(
@@ -172,7 +233,12 @@ fn step(
         quote(&diff_name),
     );
     if op.runtime_when.is_some() {
-        let _ = write!(out, "\nelse k_skip {index} {} {}; fi", quote(&op.label), quote(&op.origin));
+        let _ = write!(
+            out,
+            "\nelse k_skip {index} {} {}; fi",
+            quote(&op.label),
+            quote(&op.origin)
+        );
     }
     out.push('\n');
     true
@@ -214,6 +280,13 @@ fn indent(out: &mut String, body: &Sh, prefix: &str) {
     out.push_str(prefix);
     out.push_str(if body.is_empty() { ":" } else { body.text() });
     out.push('\n');
+}
+
+fn is_secret(op: &BoundOp, name: &str) -> bool {
+    match &op.op.kind {
+        crate::check::OpKind::Builtin(def) => def.arg(name).is_some_and(|a| a.secret),
+        crate::check::OpKind::User(_) => false,
+    }
 }
 
 /// A value for a comment: JSON notation (so a newline cannot end the comment), shortened.

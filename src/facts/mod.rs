@@ -88,11 +88,19 @@ mod tests {
             ("ID=alpine\n", "alpine"),
             ("ID=nixos\n", "nixos"),
         ] {
-            let dir = std::env::temp_dir().join(format!("kiln-facts-{}-{family}", std::process::id()));
+            let dir =
+                std::env::temp_dir().join(format!("kiln-facts-{}-{family}", std::process::id()));
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(dir.join("os-release"), os_release).unwrap();
-            let script = GATHER.replace("/etc/os-release", &dir.join("os-release").display().to_string());
-            let output = std::process::Command::new("sh").arg("-c").arg(script).output().unwrap();
+            let script = GATHER.replace(
+                "/etc/os-release",
+                &dir.join("os-release").display().to_string(),
+            );
+            let output = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(script)
+                .output()
+                .unwrap();
             std::fs::remove_dir_all(&dir).unwrap();
             let facts = parse(&String::from_utf8_lossy(&output.stdout));
             assert_eq!(facts.0["os"]["family"], family, "{os_release}");

@@ -3,6 +3,9 @@
 //! The content travels byte-exact in the script (see `shell::content`) and reaches probe,
 //! act and diff on standard input. Probe: same bytes (`cmp`) and attributes. Act: an atomic
 //! write (`k_write`). Diff: `diff -u` against the current file.
+//!
+//! A symbolic link at `dest` is replaced by the file, never written through (Ansible's
+//! `copy` with its default `follow: no`); a directory at `dest` is an error.
 
 use crate::shell::content::printf_lines;
 
@@ -31,6 +34,8 @@ pub fn write_file(file: &WriteFile) -> Step {
     }
     step.probe
         .code("[ -f ")
+        .arg(dest)
+        .code(" ] && [ ! -L ")
         .arg(dest)
         .code(" ] && cmp -s - ")
         .arg(dest);

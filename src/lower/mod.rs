@@ -7,6 +7,11 @@
 pub mod attrs;
 pub mod command;
 pub mod content;
+pub mod edit;
+pub mod filter;
+pub mod packages;
+pub mod services;
+pub mod values;
 
 use std::path::Path;
 
@@ -46,6 +51,9 @@ pub struct LowerInput<'a> {
     pub base_dir: &'a Path,
     /// The op as written, for diagnostics about it as a whole.
     pub origin: Span,
+    /// The template context the op's arguments were rendered with on this host (variables,
+    /// `facts`, `host`), for ops that render a template file (`files.template`).
+    pub context: &'a minijinja::Value,
 }
 
 impl LowerInput<'_> {
@@ -97,6 +105,7 @@ pub fn lower(sources: &SourceMap, op: &BoundOp) -> Result<Step, Diagnostic> {
                 args: &op.args,
                 base_dir: &base_dir,
                 origin: op.op.origin,
+                context: &op.context,
             }),
             None => Err(Diagnostic::new(
                 Code::Unsupported,

@@ -95,6 +95,9 @@ pub struct ArgDef {
     pub required: bool,
     pub default: Option<Default>,
     pub doc: &'static str,
+    /// The value is sensitive (a password hash, an auth header): shown as `***` in scripts'
+    /// comments, plans and reports.
+    pub secret: bool,
 }
 
 impl ArgDef {
@@ -106,12 +109,20 @@ impl ArgDef {
             required: false,
             default: None,
             doc,
+            secret: false,
         }
     }
 
     pub const fn required(self) -> Self {
         ArgDef {
             required: true,
+            ..self
+        }
+    }
+
+    pub const fn secret(self) -> Self {
+        ArgDef {
+            secret: true,
             ..self
         }
     }

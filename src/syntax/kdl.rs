@@ -14,6 +14,9 @@ use crate::source::{FileId, Span, Spanned};
 
 use super::lower;
 
+/// The top-level nodes of a manifest that are not ops.
+const KEYWORDS: [&str; 4] = ["vars", "include", "handler", "define"];
+
 /// Deeper nesting than this is refused before parsing: the KDL parser recurses per level
 /// and would overflow the stack on pathological input long before any real manifest.
 const MAX_DEPTH: usize = 64;
@@ -69,20 +72,61 @@ fn syntax_error(text: &str, span: Span, d: kdl::KdlDiagnostic) -> Diagnostic {
         .label(format!("write `#{found}`"))
         .help("KDL 2 writes keywords with a `#`: `#true`, `#false`, `#null`");
     }
+    if found == "}" && d.message.as_deref() == Some("Expected end of document") {
+        return Diagnostic::new(Code::Syntax, span, "invalid KDL: unmatched `}`")
+            .label("no `{` to close")
+            .help("remove it, or add the `{` it was meant to close");
+    }
+    if found.starts_with('"')
+        && let Some((literal, escape)) = text.get(span.start as usize..).and_then(invalid_escape)
+    {
+        // A backslash that starts no escape, as in a regex: `"^\d+$"`. The parser only
+        // says it expected a string.
+        let at = span.start as usize + escape.start;
+        let written = &text[at..at + escape.len()];
+        return Diagnostic::new(
+            Code::Syntax,
+            Span::new(span.file, at..at + escape.len()),
+            format!("invalid KDL: `{written}` is not an escape"),
+        )
+        .label("not a KDL escape")
+        .help(format!(
+            "`\\` starts an escape in a KDL string (`\\n`, `\\t`, `\\\"`, `\\\\`, `\\u{{...}}`); \
+             write `\\\\` for a backslash, or use a raw string: `#{literal}#`"
+        ));
+    }
     let message = d.message.unwrap_or_else(|| "unexpected input".into());
     let diagnostic = Diagnostic::new(Code::Syntax, span, format!("invalid KDL: {message}"))
         .label(d.label.unwrap_or_else(|| "here".into()));
-    if let Some(help) = d.help {
-        diagnostic.help(help)
-    } else if found.starts_with('"') && found.contains('\\') {
-        // A backslash that starts no valid escape, as in a regex: `"^\d+$"`.
-        diagnostic.help(format!(
-            "`\\` starts an escape in a KDL string (`\\n`, `\\t`, `\\\"`, `\\\\`, `\\u{{...}}`); \
-             write `\\\\` for a backslash, or use a raw string: `#{found}#`"
-        ))
-    } else {
-        diagnostic
+    match d.help {
+        Some(help) => diagnostic.help(help),
+        None if found == "{" => diagnostic.help("add the `}` that ends this block"),
+        None => diagnostic,
     }
+}
+
+/// For a quoted string at the start of `text` that contains an invalid escape: the whole
+/// string literal, and the range of the first invalid escape in it.
+fn invalid_escape(text: &str) -> Option<(&str, std::ops::Range<usize>)> {
+    let mut chars = text.char_indices().skip(1);
+    let mut invalid = None;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return invalid.map(|range| (&text[..=i], range)),
+            '\n' => return None,
+            '\\' => {
+                let (j, next) = chars.next()?;
+                let valid = matches!(next, 'n' | 'r' | 't' | '\\' | '"' | 'b' | 'f' | 's')
+                    || next.is_whitespace()
+                    || (next == 'u' && text[j + 1..].starts_with('{'));
+                if !valid && invalid.is_none() {
+                    invalid = Some(i..j + next.len_utf8());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The offset where `{` nesting first exceeds [`MAX_DEPTH`], skipping strings and comments.
@@ -196,7 +240,26 @@ impl Reader<'_> {
                         .defines
                         .push(lower::define(name, table, node_span, self.diagnostics));
                 }
-                _ => manifest.items.push(Item::Op(self.op_call(node))),
+                name => {
+                    // Every other node is an op, so a misspelt keyword (`handlers`) would be
+                    // an unknown op whose contents make no sense as arguments: say what it is
+                    // likely meant to be, and skip it.
+                    if !name.contains('.')
+                        && let Some(keyword) = crate::diagnostic::did_you_mean(name, KEYWORDS)
+                    {
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Code::UnknownOp,
+                                self.span(node.name().span()),
+                                format!("unknown operation `{name}`"),
+                            )
+                            .label("neither an op nor a keyword")
+                            .help(format!("did you mean `{keyword}`?")),
+                        );
+                        continue;
+                    }
+                    manifest.items.push(Item::Op(self.op_call(node)));
+                }
             }
         }
         manifest
@@ -233,17 +296,34 @@ impl Reader<'_> {
             .children()
             .map(|c| c.nodes().iter().collect())
             .unwrap_or_default();
-        let [op] = ops.as_slice() else {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::MissingArgument,
-                    node_span,
-                    "a handler holds exactly one op",
-                )
-                .label(format!("{} ops in this handler", ops.len()))
-                .help("write `handler \"id\" { module.op ... }`"),
-            );
-            return None;
+        let op = match ops.as_slice() {
+            [] => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::MissingArgument,
+                        node_span,
+                        "a handler holds exactly one op",
+                    )
+                    .label("no op in this handler")
+                    .help("write `handler \"id\" { module.op ... }`"),
+                );
+                return None;
+            }
+            [op] => op,
+            [op, second, ..] => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::MissingArgument,
+                        self.span(second.span()),
+                        "a handler holds exactly one op",
+                    )
+                    .label(format!("a second op ({} in all)", ops.len()))
+                    .with_label(self.span(node.name().span()), "this handler")
+                    .help("declare a handler for each op, and notify each of them"),
+                );
+                // Checked as the handler all the same, so `notify` still finds it.
+                op
+            }
         };
         let mut call = self.op_call(op);
         let id_span = id.span;

@@ -87,6 +87,18 @@ fn syntax_error(
         diagnostic = diagnostic.help(
             "`\\` starts an escape in a \"basic\" string: write `\\\\` for a backslash, or use a 'literal string' in single quotes, where `\\` is plain",
         );
+    } else if message.starts_with("invalid basic string")
+        || message.starts_with("invalid literal string")
+    {
+        diagnostic = diagnostic
+            .label("the string is not closed on its line")
+            .help("close it with its quote; a string over several lines is written between `\"\"\"` (or `'''`)");
+    } else if message.starts_with("unclosed table") || message.starts_with("unclosed array table") {
+        diagnostic = diagnostic.help(
+            "a table header is `[name]`, or `[[name]]` for an entry of a list such as `[[op]]`",
+        );
+    } else if message.starts_with("unexpected key or value") {
+        diagnostic = diagnostic.help("each `key = value` goes on a line of its own");
     } else if message == "duplicate key" {
         diagnostic = diagnostic.label("defined again here");
         if let Some(first) = first_definition(text, range) {
@@ -109,10 +121,10 @@ fn open_brackets(text: &str, end: usize) -> Vec<usize> {
         let b = bytes[i];
         match b {
             b'"' | b'\'' => {
-                let triple = text[i..].starts_with(if b == b'"' { "\"\"\"" } else { "'''" });
-                let quote = &text[i..i + if triple { 3 } else { 1 }];
+                let triple = bytes[i..].starts_with(&[b; 3]);
+                let quote = &bytes[i..i + if triple { 3 } else { 1 }];
                 i += quote.len();
-                while i < end && !text[i..].starts_with(quote) {
+                while i < end && !bytes[i..].starts_with(quote) {
                     if !triple && bytes[i] == b'\n' {
                         break;
                     }
@@ -159,8 +171,11 @@ fn first_definition(
     duplicate: std::ops::Range<usize>,
 ) -> Option<std::ops::Range<usize>> {
     let key = text.get(duplicate.clone())?;
-    let line_start = text[..duplicate.start].rfind('\n').map_or(0, |i| i + 1);
-    let before = text[line_start..duplicate.start].trim();
+    let line_start = text
+        .get(..duplicate.start)?
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let before = text.get(line_start..duplicate.start)?.trim();
     let header = before == "[" || before == "[[";
     if !header && !before.is_empty() {
         return None;

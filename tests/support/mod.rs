@@ -9,7 +9,13 @@ use std::process::{Command, Output};
 
 /// The shells of the matrix, as commands. Every one must be installed (`.ci/run` does):
 /// a missing shell fails the test rather than silently testing less.
-pub const SHELLS: &[&[&str]] = &[&["dash"], &["bash", "--posix"], &["busybox", "sh"], &["mksh"], &["yash"]];
+pub const SHELLS: &[&[&str]] = &[
+    &["dash"],
+    &["bash", "--posix"],
+    &["busybox", "sh"],
+    &["mksh"],
+    &["yash"],
+];
 
 pub fn shell_name(shell: &[&str]) -> String {
     shell.join(" ")
@@ -22,7 +28,13 @@ pub fn run_script(shell: &[&str], script: &Path, args: &[&str], dir: &Path) -> O
 }
 
 /// Runs `script` under `shell` with `LC_ALL=locale`.
-pub fn run_script_in(locale: &str, shell: &[&str], script: &Path, args: &[&str], dir: &Path) -> Output {
+pub fn run_script_in(
+    locale: &str,
+    shell: &[&str],
+    script: &Path,
+    args: &[&str],
+    dir: &Path,
+) -> Output {
     Command::new(shell[0])
         .args(&shell[1..])
         .arg(script)
@@ -30,7 +42,12 @@ pub fn run_script_in(locale: &str, shell: &[&str], script: &Path, args: &[&str],
         .current_dir(dir)
         .env("LC_ALL", locale)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e} (is it installed? .ci/run installs it)", shell_name(shell)))
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run {}: {e} (is it installed? .ci/run installs it)",
+                shell_name(shell)
+            )
+        })
 }
 
 /// One entry of a file tree.
@@ -41,7 +58,8 @@ pub enum Entry {
     Link(String),
 }
 
-/// Every entry under `root`, by relative path. Symlinks are not followed.
+/// Every entry under `root`, by relative path. Symlinks are not followed. Files named
+/// `.gitkeep` are not entries: they only keep empty fixture directories in git.
 pub fn read_tree(root: &Path) -> BTreeMap<String, Entry> {
     let mut tree = BTreeMap::new();
     if root.exists() {
@@ -51,10 +69,20 @@ pub fn read_tree(root: &Path) -> BTreeMap<String, Entry> {
 }
 
 fn walk(root: &Path, dir: &Path, tree: &mut BTreeMap<String, Entry>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for path in entries {
-        let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+        if path.file_name().is_some_and(|n| n == ".gitkeep") {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let meta = std::fs::symlink_metadata(&path).unwrap();
         if meta.file_type().is_symlink() {
             let target = std::fs::read_link(&path).unwrap();
@@ -77,7 +105,10 @@ pub fn copy_tree(from: &Path, to: &Path) {
             Entry::Dir => std::fs::create_dir_all(&dest).unwrap(),
             Entry::File(bytes) => {
                 std::fs::write(&dest, bytes).unwrap();
-                let mode = std::fs::metadata(from.join(&rel)).unwrap().permissions().mode();
+                let mode = std::fs::metadata(from.join(&rel))
+                    .unwrap()
+                    .permissions()
+                    .mode();
                 std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(mode)).unwrap();
             }
             Entry::Link(target) => symlink(target, &dest).unwrap(),
@@ -87,7 +118,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
 
 /// The permission bits of `path` as 4-digit octal.
 pub fn mode(path: &Path) -> String {
-    format!("{:04o}", std::fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777)
+    format!(
+        "{:04o}",
+        std::fs::symlink_metadata(path)
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o7777
+    )
 }
 
 /// Shows how two trees differ, for assertion messages.
@@ -96,7 +134,11 @@ pub fn tree_diff(expected: &BTreeMap<String, Entry>, actual: &BTreeMap<String, E
     for (path, entry) in expected {
         match actual.get(path) {
             None => out.push_str(&format!("  missing: {path}\n")),
-            Some(a) if a != entry => out.push_str(&format!("  differs: {path}\n    expected {}\n    actual   {}\n", show(entry), show(a))),
+            Some(a) if a != entry => out.push_str(&format!(
+                "  differs: {path}\n    expected {}\n    actual   {}\n",
+                show(entry),
+                show(a)
+            )),
             _ => {}
         }
     }

@@ -1,6 +1,9 @@
 //! `apk.packages`: install or remove Alpine packages with `apk`, like pyinfra's
 //! `apk.packages` and Ansible's `apk`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::packages::{self, Manager, Options, Want};
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -18,5 +21,21 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Probe with `apk info -e` (and `apk version` for `latest`). See `lower::packages`.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let options = Options {
+        extra_args: input.strings("extra_args"),
+        no_cache: input.flag("no_cache"),
+        ..Options::default()
+    };
+    let want = Want {
+        packages: input.strings("packages"),
+        present: input.flag("present"),
+        latest: input.flag("latest"),
+        update: input.flag("update"),
+    };
+    Ok(packages::step(&Manager::named("apk", &options), &want))
+}

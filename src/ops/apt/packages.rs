@@ -1,6 +1,10 @@
 //! `apt.packages`: install or remove Debian packages with `apt-get`, like pyinfra's
 //! `apt.packages` and Ansible's `apt`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::packages::{self, Manager, Options, Want};
+use crate::lower::values::seconds;
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -43,5 +47,24 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Probe with `dpkg-query` (and `apt-cache policy` for `latest`); install, upgrade or
+/// remove only the packages that are not as wanted. See `lower::packages`.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let cache_time = seconds(input, "cache_time");
+    let options = Options {
+        extra_args: input.strings("extra_args"),
+        no_recommends: input.flag("no_recommends"),
+        cache_time,
+        ..Options::default()
+    };
+    let want = Want {
+        packages: input.strings("packages"),
+        present: input.flag("present"),
+        latest: input.flag("latest"),
+        update: input.flag("update") || cache_time > 0,
+    };
+    Ok(packages::step(&Manager::named("apt", &options), &want))
+}

@@ -1,6 +1,9 @@
 //! `apt.repo`: manage an apt source line, like pyinfra's `apt.repo` and Ansible's
 //! `apt_repository`.
 
+use crate::diagnostic::{Code, Diagnostic};
+use crate::lower::filter::{Filter, Filtered, attr_words, path_word};
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -16,5 +19,47 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// The line in `/etc/apt/sources.list.d/FILENAME.list` (else `/etc/apt/sources.list`),
+/// then `apt-get update` when it changed (with `update`).
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let src = input.str("src").trim();
+    if src.is_empty() || src.contains(['\n', '\r']) {
+        return Err(
+            Diagnostic::new(Code::InvalidValue, input.span("src"), "not a source line")
+                .label("empty, or more than one line")
+                .help("one `deb ...` line; add several with several ops"),
+        );
+    }
+    let file = match input.args.str("filename") {
+        Some(name) if !name.is_empty() && !name.contains('/') => {
+            format!("/etc/apt/sources.list.d/{name}.list")
+        }
+        Some(_) => {
+            return Err(Diagnostic::new(
+                Code::InvalidValue,
+                input.span("filename"),
+                "not a file name",
+            )
+            .label("empty, or with a `/`")
+            .help("a name such as `docker`: the file is /etc/apt/sources.list.d/docker.list"));
+        }
+        None => "/etc/apt/sources.list".to_owned(),
+    };
+    let path = path_word(&file);
+    let key = src.split_whitespace().collect::<Vec<_>>().join(" ");
+    let filter = Filter::keyed("words", &key, src, input.flag("present"));
+    let attrs = attr_words("", "", "");
+    let lines = Filtered {
+        path: &path,
+        filter: &filter,
+        attrs: &attrs,
+    };
+    let mut step = lines.step();
+    if input.flag("update") {
+        step.act.code(" &&\nk_apt_update 0");
+    }
+    Ok(step)
+}

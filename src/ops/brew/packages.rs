@@ -1,6 +1,9 @@
 //! `brew.packages`: install or remove Homebrew formulae (or casks), like pyinfra's
 //! `brew.packages` and Ansible's `homebrew`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::packages::{self, Manager, Options, Want};
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -38,5 +41,22 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Probe with `brew list --versions` (and `brew outdated` for `latest`). See
+/// `lower::packages`.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let options = Options {
+        extra_args: input.strings("extra_args"),
+        cask: input.flag("cask"),
+        ..Options::default()
+    };
+    let want = Want {
+        packages: input.strings("packages"),
+        present: input.flag("present"),
+        latest: input.flag("latest"),
+        update: input.flag("update"),
+    };
+    Ok(packages::step(&Manager::named("brew", &options), &want))
+}

@@ -2,8 +2,12 @@
 //! from) a file, like Ansible's `blockinfile` and pyinfra's `files.block`.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::lower::attrs::Attrs;
+use crate::lower::edit::{self, Edit, Missing, Values};
+use crate::lower::{LowerInput, Step};
 use crate::ops::args::OpArgs;
 use crate::ops::def::prelude::*;
+use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
     name: "files.block",
@@ -27,7 +31,7 @@ pub const DEF: OpDef = OpDef {
     rules: &[Rule::Conflicts("insert_after", "insert_before")],
     facts: &[],
     validate: Some(validate),
-    lower: None,
+    lower: Some(lower),
 };
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
@@ -86,4 +90,141 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             .help("add `block = \"...\"`, or set `present = false` to remove the block"),
         );
     }
+    check(
+        &Values {
+            args,
+            rendered: false,
+        },
+        diagnostics,
+    );
+}
+
+/// What must also hold once templates are rendered.
+fn check(values: &Values, diagnostics: &mut Diagnostics) {
+    for name in ["insert_after", "insert_before"] {
+        edit::single_line(
+            values,
+            name,
+            "it is matched against one line at a time",
+            diagnostics,
+        );
+    }
+    for name in ["marker_begin", "marker_end"] {
+        edit::single_line(values, name, "a marker must be a single line", diagnostics);
+    }
+    if let Some((block, span)) = values.get("block") {
+        edit::no_nul("block", block, span, diagnostics);
+    }
+    // Only literal values from here on: the markers and the block as they will be written.
+    let text = |name: &str| match values.args.get(name) {
+        None => match DEF.arg(name).and_then(|a| a.default) {
+            Some(Default::Str(default)) => Some(default),
+            _ => None,
+        },
+        Some(_) => values.get(name).map(|(text, _)| text),
+    };
+    let (Some(marker), Some(begin), Some(end)) =
+        (text("marker"), text("marker_begin"), text("marker_end"))
+    else {
+        return;
+    };
+    let (first, last) = markers(marker, begin, end);
+    if values.rendered && first == last {
+        if let Some(given) = ["marker", "marker_end", "marker_begin"]
+            .iter()
+            .find_map(|name| values.args.get(name))
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    given.span,
+                    "the opening and closing markers are the same line",
+                )
+                .label(format!("both are `{first}`"))
+                .help(
+                    "put `{mark}` in `marker`, and give `marker_begin` and `marker_end` different values",
+                ),
+            );
+        }
+        return;
+    }
+    if let Some((block, span)) = values.get("block")
+        && let Some(line) = block_lines(block)
+            .into_iter()
+            .find(|l| *l == first || *l == last)
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                span,
+                "`block` contains one of its own marker lines",
+            )
+            .label(format!(
+                "`{line}` would end or start the block when read back"
+            ))
+            .help("change `marker`, or that line of the block"),
+        );
+    }
+}
+
+/// The opening and closing marker lines.
+fn markers(marker: &str, begin: &str, end: &str) -> (String, String) {
+    (
+        marker.replace("{mark}", begin),
+        marker.replace("{mark}", end),
+    )
+}
+
+/// The lines of `block`: one final newline ends the last line rather than starting an
+/// empty one, and a `\r` before a newline belongs to the line ending (kiln writes the
+/// file's own). An empty block has no lines.
+fn block_lines(block: &str) -> Vec<&str> {
+    if block.is_empty() {
+        return Vec::new();
+    }
+    let block = block.strip_suffix('\n').unwrap_or(block);
+    block
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect()
+}
+
+/// Lowered to `k_block` (see `lower::edit`). The block is the lines between the first
+/// opening marker and the closing marker after it; it is rewritten in place, and any later
+/// copy of it removed, so the file ends with exactly one. Without one, the block is
+/// inserted (after or before the last line matching `insert_after` / `insert_before`, else
+/// at the end). An opening marker without a closing one, or the reverse, is an error to
+/// fix by hand: guessing where the block ends could delete the user's lines. Absent: every
+/// copy of the block is removed with its markers.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    edit::recheck(input.args, check)?;
+    let present = input.flag("present");
+    let (begin, end) = markers(
+        input.str("marker"),
+        input.str("marker_begin"),
+        input.str("marker_end"),
+    );
+    let lines = block_lines(input.str("block"));
+    let (place, anchor) = edit::insert_at(input.str("insert_after"), input.str("insert_before"));
+    let mut call = Sh::of("k_block ");
+    call.arg(&begin).code(" ").arg(&end).code(" ");
+    edit::flag(&mut call, present).code(" ");
+    call.int(lines.len() as i64)
+        .code(" ")
+        .arg(&lines.join("\n"))
+        .code(" ")
+        .code(place)
+        .code(" ")
+        .arg(anchor);
+    let missing = match (present, input.flag("create")) {
+        (false, _) | (true, true) => Missing::Empty,
+        (true, false) => Missing::FailCreate,
+    };
+    Ok(edit::edit_step(&Edit {
+        path: input.str("path"),
+        missing,
+        attrs: Attrs::of(input),
+        backup: input.flag("backup"),
+        call,
+    }))
 }

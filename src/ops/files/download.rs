@@ -1,7 +1,12 @@
 //! `files.download`: download a URL to a file on the host, like pyinfra's `files.download`
 //! and Ansible's `get_url`.
 
+use crate::diagnostic::{Code, Diagnostic};
+use crate::lower::attrs::Attrs;
+use crate::lower::{LowerInput, Step};
+use crate::ops::args::ArgValue;
 use crate::ops::def::prelude::*;
+use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
     name: "files.download",
@@ -29,10 +34,118 @@ pub const DEF: OpDef = OpDef {
             Duration,
             "Give up on the download after this long.",
         ),
-        arg("headers", STR_MAP, "Extra HTTP request headers."),
+        arg(
+            "headers",
+            STR_MAP,
+            "Extra HTTP request headers (secret: masked in scripts and reports).",
+        )
+        .secret(),
     ],
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Probe: `dest` is a regular file (not a link) and, with `sha256`, has that digest; with
+/// `force` never. Act: a file that is already right only gets its attributes; otherwise
+/// `k_download` fetches with curl, else wget (detected on the host at run time), into a
+/// temporary file next to `dest`, checks the digest (sha256sum, shasum or openssl, whichever
+/// exists), and renames it into place: a failed or mismatching download leaves `dest` as it
+/// was.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let url = input.str("url");
+    let raw = input.str("dest");
+    let dest = raw.trim_end_matches('/');
+    super::directory::refuse_root(input, raw)?;
+    let sha256 = input.str("sha256").to_ascii_lowercase();
+    let force = input.flag("force");
+    let attrs = Attrs::of(input);
+    let mut headers = Vec::new();
+    if let Some(given) = input.args.get("headers")
+        && let ArgValue::Map(entries) = &given.value
+    {
+        for (name, value) in entries {
+            let value_text = value.value.as_str().unwrap_or_default();
+            if name.value.is_empty() || !name.value.bytes().all(is_token_byte) {
+                return Err(Diagnostic::new(
+                    Code::InvalidValue,
+                    name.span,
+                    format!("`{}` is not an HTTP header name", name.value),
+                )
+                .label("not a header name")
+                .help("header names are letters, digits and `-` (e.g. `Authorization`)"));
+            }
+            if value_text.contains(['\r', '\n']) {
+                return Err(Diagnostic::new(
+                    Code::InvalidValue,
+                    value.span,
+                    "an HTTP header value cannot contain a line break",
+                )
+                .label("line break in this value")
+                .help("remove it: a line break would start another header"));
+            }
+            headers.push(format!("{}: {value_text}", name.value));
+        }
+    }
+    let mut content_ok = Sh::new();
+    content_ok
+        .code("[ -f ")
+        .arg(dest)
+        .code(" ] && [ ! -L ")
+        .arg(dest)
+        .code(" ]");
+    if !sha256.is_empty() {
+        content_ok = Sh::of("k_sha256_is ");
+        content_ok.arg(dest).code(" ").arg(&sha256);
+    }
+    let mut step = Step {
+        verify: !force,
+        ..Step::default()
+    };
+    if force {
+        step.probe.code("false");
+    } else {
+        step.probe.push(&content_ok);
+        if !attrs.is_empty() {
+            step.probe.code(" && ");
+            attrs.probe(&mut step.probe, dest);
+        }
+    }
+    if !force && !attrs.is_empty() {
+        step.act.code("if ").push(&content_ok).code("; then\n  ");
+        attrs.apply(&mut step.act, dest);
+        step.act.code("\nelse\n  ");
+    }
+    step.act
+        .code("k_download ")
+        .arg(url)
+        .code(" ")
+        .arg(dest)
+        .code(" ")
+        .arg(&sha256)
+        .code(" ");
+    attrs.args(&mut step.act);
+    step.act.code(" ");
+    match input.args.get("timeout").and_then(|t| t.value.as_int()) {
+        Some(seconds) => step.act.int(seconds),
+        None => step.act.code("''"),
+    };
+    for header in &headers {
+        step.act.code(" ").secret(header);
+    }
+    if !force && !attrs.is_empty() {
+        step.act.code("\nfi");
+    }
+    step.diff
+        .code("printf 'download %s to %s\\n' ")
+        .arg(url)
+        .code(" ")
+        .arg(dest);
+    Ok(step)
+}
+
+/// A byte of an HTTP header name (RFC 9110 `token`).
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}

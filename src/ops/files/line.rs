@@ -2,8 +2,12 @@
 //! `lineinfile` and pyinfra's `files.line`.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::lower::attrs::Attrs;
+use crate::lower::edit::{self, Edit, Missing, Values};
+use crate::lower::{LowerInput, Step};
 use crate::ops::args::OpArgs;
 use crate::ops::def::prelude::*;
+use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
     name: "files.line",
@@ -31,7 +35,7 @@ pub const DEF: OpDef = OpDef {
     ],
     facts: &[],
     validate: Some(validate),
-    lower: None,
+    lower: Some(lower),
 };
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
@@ -63,4 +67,82 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             .help("add `line = \"...\"`, or set `present = false` to remove matching lines"),
         );
     }
+    check(
+        &Values {
+            args,
+            rendered: false,
+        },
+        diagnostics,
+    );
+}
+
+/// What must also hold once templates are rendered.
+fn check(values: &Values, diagnostics: &mut Diagnostics) {
+    for name in ["regexp", "insert_after", "insert_before"] {
+        edit::single_line(
+            values,
+            name,
+            "it is matched against one line at a time",
+            diagnostics,
+        );
+    }
+    // `validate` checks `line` for line breaks as written; a rendered one is checked here.
+    if values.rendered {
+        edit::single_line(
+            values,
+            "line",
+            "a single line cannot contain a newline",
+            diagnostics,
+        );
+    } else if let Some((line, span)) = values.get("line") {
+        edit::no_nul("line", line, span, diagnostics);
+    }
+    if values.args.flag(&DEF, "backrefs") {
+        edit::references(values, "line", "regexp", diagnostics);
+    }
+}
+
+/// Lowered to `k_line` (see `lower::edit`). With `regexp`, the last matching line (the
+/// first with `first_match`) is replaced by `line`; if `line` itself does not match
+/// `regexp`, the next match is replaced too, and so on: the state repeated runs of
+/// Ansible's `lineinfile` would end in, reached in one. Without a match, `line` is inserted
+/// unless an identical line exists (with `backrefs`: the file is left alone). Absent: every
+/// line matching `regexp` (or equal to `line`) is removed; a missing file is already fine.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    edit::recheck(input.args, check)?;
+    let path = input.str("path");
+    let line = input.str("line");
+    let regexp = input.str("regexp");
+    let present = input.flag("present");
+    let backrefs = present && input.flag("backrefs") && !regexp.is_empty();
+    let (place, anchor) = edit::insert_at(input.str("insert_after"), input.str("insert_before"));
+    let mut call = Sh::of("k_line ");
+    call.arg(line).code(" ").arg(regexp).code(" ");
+    edit::flag(&mut call, present).code(" ");
+    edit::flag(&mut call, input.flag("first_match")).code(" ");
+    call.code(place).code(" ").arg(anchor);
+    if backrefs {
+        let script = edit::sed_expand(regexp, line).ok_or_else(|| no_delimiter(input))?;
+        call.code(" ").arg(&script);
+    }
+    let missing = match (present, input.flag("create")) {
+        (false, _) | (true, true) => Missing::Empty,
+        (true, false) => Missing::FailCreate,
+    };
+    Ok(edit::edit_step(&Edit {
+        path,
+        missing,
+        attrs: Attrs::of(input),
+        backup: input.flag("backup"),
+        call,
+    }))
+}
+
+fn no_delimiter(input: &LowerInput) -> Diagnostic {
+    Diagnostic::new(
+        Code::Unsupported,
+        input.span("regexp"),
+        "`regexp` and `line` use every character kiln could delimit a `sed` command with",
+    )
+    .label("back-references are expanded by `sed`")
 }

@@ -2,8 +2,11 @@
 //! and Ansible's `file` with `state: link` / `hard`.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::lower::attrs::Attrs;
+use crate::lower::{LowerInput, Step};
 use crate::ops::args::OpArgs;
 use crate::ops::def::prelude::*;
+use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
     name: "files.link",
@@ -43,7 +46,7 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: Some(validate),
-    lower: None,
+    lower: Some(lower),
 };
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
@@ -61,4 +64,104 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             .help("add `target = \"...\"`, or set `present = false` to remove the link"),
         );
     }
+}
+
+/// Present: the probe compares a symbolic link's stored target with `readlink` (exact, and
+/// dangling links work: the target need not exist), a hard link's identity with
+/// `[ PATH -ef TARGET ]` (`k_same_file`; POSIX since 2024, and in dash, bash, busybox, mksh
+/// and yash). A
+/// link that points elsewhere is replaced; a file or an empty directory only with `force`
+/// (`k_link`). Owner and group are the link's own (`chown -h`); a hard link shares them with
+/// its target. Absent: a symbolic link is removed; anything else only with `force`
+/// (`k_unlink`); for hard links, the file at `path` is removed.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    // `[ -L /x/ ]` would follow the link: the path is the link itself.
+    let raw = input.str("path");
+    let path = raw.trim_end_matches('/');
+    super::directory::refuse_root(input, raw)?;
+    let symbolic = input.flag("symbolic");
+    let force = input.flag("force");
+    let flag = |on: bool| if on { "1" } else { "0" };
+    let mut step = Step {
+        verify: true,
+        ..Step::default()
+    };
+    if !input.flag("present") {
+        step.probe
+            .code("[ ! -L ")
+            .arg(path)
+            .code(" ] && [ ! -e ")
+            .arg(path)
+            .code(" ]");
+        step.act
+            .code("k_unlink ")
+            .arg(path)
+            .code(" ")
+            .code(flag(symbolic))
+            .code(" ")
+            .code(flag(force));
+        step.diff.code("printf 'remove %s\\n' ").arg(path);
+        return Ok(step);
+    }
+    let target = input.str("target");
+    if target.is_empty() || target.contains('\0') {
+        return Err(Diagnostic::new(
+            Code::InvalidValue,
+            input.span("target"),
+            "a link target cannot be empty or contain a NUL byte",
+        )
+        .label("this target")
+        .help("name the file the link points at"));
+    }
+    if !symbolic && !target.starts_with('/') {
+        return Err(Diagnostic::new(
+            Code::InvalidPath,
+            input.span("target"),
+            format!("`{target}` is not an absolute path"),
+        )
+        .label("a hard link's target must be absolute")
+        .help("a relative target would depend on the script's working directory; only symbolic links resolve it from the link's directory"));
+    }
+    let attrs = Attrs {
+        mode: String::new(),
+        ..Attrs::of(input)
+    };
+    let mut linked = Sh::new();
+    if symbolic {
+        linked.code("k_link_is ").arg(path).code(" ").arg(target);
+    } else {
+        linked.code("k_same_file ").arg(path).code(" ").arg(target);
+    }
+    step.probe.push(&linked);
+    if !attrs.is_empty() {
+        step.probe.code(" && ");
+        attrs.probe(&mut step.probe, path);
+    }
+    step.act
+        .code("if ! { ")
+        .push(&linked)
+        .code("; }; then\n  k_link ")
+        .arg(path)
+        .code(" ")
+        .arg(target)
+        .code(" ")
+        .code(flag(symbolic))
+        .code(" ")
+        .code(flag(force))
+        .code("\nfi");
+    if !attrs.is_empty() {
+        step.act.code(" &&\n");
+        attrs.apply(&mut step.act, path);
+    }
+    step.diff
+        .code("if { ")
+        .push(&linked)
+        .code("; }; then printf 'set owner/group of %s\\n' ")
+        .arg(path)
+        .code("; else printf 'link %s -> %s\\n' ")
+        .arg(path)
+        .code(" ")
+        .arg(target)
+        .code("; fi");
+    Ok(step)
 }

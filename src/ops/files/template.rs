@@ -1,6 +1,15 @@
 //! `files.template`: render a local minijinja template and write the result to the host, like
 //! pyinfra's `files.template` and Ansible's `template`.
 
+use std::path::Path;
+
+use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::lower::attrs::Attrs;
+use crate::lower::content::{WriteFile, write_file};
+use crate::lower::{LowerInput, Step};
+use crate::ops::args::ArgValue;
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -28,5 +37,159 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// The template is rendered here, per host, with the context its op's arguments were
+/// rendered with (variables, `facts`, `host`) and `vars` on top; the result is written like
+/// `files.put` content. Errors point at `src`, naming the template's `file:line:col`.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let src = input.str("src");
+    let path = input.base_dir.join(src);
+    let source = std::fs::read_to_string(&path).map_err(|error| {
+        Diagnostic::new(
+            Code::Io,
+            input.span("src"),
+            format!("cannot read template {}: {error}", path.display()),
+        )
+        .label("this template")
+        .help("`src` is relative to the manifest that names it, and must be UTF-8 text")
+    })?;
+    let content = render(input, &path, &source)?;
+    Ok(write_file(&WriteFile {
+        dest: input.str("dest"),
+        content: content.as_bytes(),
+        attrs: Attrs::of(input),
+        backup: input.flag("backup"),
+        create_parent_dirs: false,
+    }))
+}
+
+fn render(input: &LowerInput, path: &Path, source: &str) -> Result<String, Diagnostic> {
+    let extra: serde_json::Map<String, serde_json::Value> = match input.args.get("vars") {
+        Some(vars) => match &vars.value {
+            ArgValue::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| {
+                    let value = v.value.as_str().unwrap_or_default();
+                    (k.value.clone(), serde_json::Value::from(value))
+                })
+                .collect(),
+            _ => serde_json::Map::new(),
+        },
+        None => serde_json::Map::new(),
+    };
+    let extra = minijinja::Value::from(minijinja::value::Serde(&extra));
+    // Earlier maps win: `vars` over the manifest's variables.
+    let context = minijinja::context! { ..extra, ..input.context.clone() };
+    let name = path.display().to_string();
+    environment()
+        .render_named_str(&name, source, context)
+        .map_err(|error| template_error(input, &name, source, &error))
+}
+
+/// A template environment with the same settings as the one arguments are rendered with
+/// (`bind`): strict undefined, the last newline kept, bounded fuel.
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+            .expect("the default delimiters are valid"),
+    );
+    env.set_fuel(Some(50_000_000));
+    env
+}
+
+/// The `SourceMap` is fixed by now, so the diagnostic points at `src` and names the place
+/// inside the template as `file:line:col`, with the line itself.
+fn template_error(
+    input: &LowerInput,
+    name: &str,
+    source: &str,
+    error: &minijinja::Error,
+) -> Diagnostic {
+    let detail = error
+        .detail()
+        .map_or_else(|| error.kind().to_string(), str::to_owned);
+    let (line, col) = match (error.range(), error.line()) {
+        (Some(range), _) => {
+            let before = &source[..range.start.min(source.len())];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            (
+                before.matches('\n').count() + 1,
+                before[line_start..].chars().count() + 1,
+            )
+        }
+        (None, Some(line)) => (line, 1),
+        (None, None) => (1, 1),
+    };
+    let text = source.lines().nth(line - 1).unwrap_or_default().trim_end();
+    let code = match error.kind() {
+        ErrorKind::SyntaxError => Code::TemplateSyntax,
+        ErrorKind::UndefinedError => Code::UndefinedVariable,
+        _ => Code::InvalidValue,
+    };
+    let help = match error.kind() {
+        ErrorKind::UndefinedError => {
+            "every variable must be defined for this host: check the inventory, `-e` and this op's `vars`"
+        }
+        ErrorKind::SyntaxError => "templates use minijinja (Jinja2) syntax",
+        _ => "the template is rendered with this host's variables, `facts` and `host`",
+    };
+    Diagnostic::new(
+        code,
+        input.span("src"),
+        format!("cannot render template {name}:{line}:{col}: {detail}"),
+    )
+    .label(format!("{name}:{line}:{col}"))
+    .help(format!("{line} | {text}\n{help}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::args::OpArgs;
+    use crate::source::{FileId, Span, Spanned};
+
+    fn lower_template(text: &str, context: &minijinja::Value) -> Result<Step, Diagnostic> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("t.j2"), text).unwrap();
+        let span = Span::new(FileId(0), 10..16);
+        let mut args = OpArgs::default();
+        for (name, value) in [("src", "t.j2"), ("dest", "/etc/t")] {
+            args.insert(name.into(), Spanned::new(ArgValue::Str(value.into()), span));
+        }
+        lower(&LowerInput {
+            def: &DEF,
+            args: &args,
+            base_dir: dir.path(),
+            origin: span,
+            context,
+        })
+    }
+
+    #[test]
+    fn renders_with_the_context() {
+        let context = minijinja::context! { name => "web1" };
+        let step = lower_template("host {{ name }}\n", &context).unwrap();
+        assert!(step.data.text().contains("printf 'host web1\\n'"));
+    }
+
+    #[test]
+    fn errors_point_into_the_template() {
+        let context = minijinja::context! { name => "web1" };
+        let error = lower_template("ok\n  {{ name }} {{ missing }}\n", &context).unwrap_err();
+        assert_eq!(error.code, Code::UndefinedVariable);
+        assert!(
+            error.message.ends_with("t.j2:2:17: `missing` is undefined"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.primary_span(), Span::new(FileId(0), 10..16));
+        let error = lower_template("{% for x in %}", &context).unwrap_err();
+        assert_eq!(error.code, Code::TemplateSyntax);
+    }
+}

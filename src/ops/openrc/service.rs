@@ -1,6 +1,10 @@
 //! `openrc.service`: manage an OpenRC service's run state and runlevel, like pyinfra's
 //! `openrc.service` and Ansible's `openrc`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::services::{self, Init, Want};
+use crate::lower::values::opt_flag;
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -17,6 +21,21 @@ pub const DEF: OpDef = OpDef {
     ],
     rules: &[Rule::Conflicts("restarted", "reloaded")],
     facts: &[],
-    validate: None,
-    lower: None,
+    validate: Some(services::validate),
+    lower: Some(lower),
 };
+
+/// `rc-service status` and the runlevel's link probe; see `lower::services`.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let init = Init::Openrc {
+        runlevel: input.str("runlevel"),
+    };
+    let want = Want {
+        running: input.flag("running"),
+        enabled: opt_flag(input, "enabled"),
+        restarted: input.flag("restarted"),
+        reloaded: input.flag("reloaded"),
+        daemon_reload: false,
+    };
+    Ok(services::step(&init, input.str("service"), &want))
+}

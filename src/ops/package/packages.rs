@@ -1,6 +1,9 @@
 //! `package.packages`: install or remove packages with whichever package manager the host
 //! uses, like Ansible's `package`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::packages::{self, Want};
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -32,5 +35,18 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &["pkg.manager"],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Dispatches on the host, at run time, to the first package manager found (the same
+/// detection as the fact `pkg.manager`), with that manager's own probe and commands. See
+/// `lower::packages`.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let want = Want {
+        packages: input.strings("packages"),
+        present: input.flag("present"),
+        latest: input.flag("latest"),
+        update: input.flag("update"),
+    };
+    Ok(packages::dispatch(&want))
+}

@@ -1,6 +1,9 @@
 //! `pacman.packages`: install or remove Arch Linux packages with `pacman`, like pyinfra's
 //! `pacman.packages` and Ansible's `pacman`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::packages::{self, Manager, Options, Want};
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -17,5 +20,20 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Probe with `pacman -Q` (and `pacman -Qu` for `latest`). See `lower::packages`.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let options = Options {
+        extra_args: input.strings("extra_args"),
+        ..Options::default()
+    };
+    let want = Want {
+        packages: input.strings("packages"),
+        present: input.flag("present"),
+        latest: input.flag("latest"),
+        update: input.flag("update"),
+    };
+    Ok(packages::step(&Manager::named("pacman", &options), &want))
+}

@@ -1,7 +1,13 @@
 //! `server.crontab`: manage a crontab entry, like pyinfra's `server.crontab` and Ansible's
 //! `cron`.
 
+use crate::diagnostic::{Code, Diagnostic};
+use crate::lower::filter::Filter;
+use crate::lower::values::{is_identifier, one_line};
+use crate::lower::{LowerInput, Step};
+use crate::ops::args::ArgValue;
 use crate::ops::def::prelude::*;
+use crate::shell::{Sh, quote};
 
 pub const DEF: OpDef = OpDef {
     name: "server.crontab",
@@ -57,5 +63,85 @@ pub const DEF: OpDef = OpDef {
     ],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// The crontab is read with `crontab -l` and installed with `crontab -` (as root for
+/// another `user`: `crontab -u USER`), through `k_cron_entry`: with a name, the entry is
+/// the line after the marker `# kiln: NAME` (edited in place); without one, the line
+/// running the same job (its environment assignments and command). Environment variables
+/// go on the entry's line (`NAME='value' command`, quoted for the `sh` cron runs).
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let command = input.str("command");
+    one_line(input, "command", command)?;
+    let name = input.str("cron_name");
+    one_line(input, "cron_name", name)?;
+    let mut job = String::new();
+    if let Some(env) = input.args.get("env")
+        && let ArgValue::Map(entries) = &env.value
+    {
+        for (var, value) in entries {
+            let value = value.value.as_str().unwrap_or_default();
+            if !is_identifier(&var.value) || value.contains(['\n', '\r']) {
+                return Err(Diagnostic::new(
+                    Code::InvalidValue,
+                    var.span,
+                    format!("`{}` cannot be set on a crontab line", var.value),
+                )
+                .label("not a shell identifier, or a value with a line break")
+                .help("names are letters, digits and `_`, not starting with a digit"));
+            }
+            job.push_str(&format!("{}={} ", var.value, quote(value)));
+        }
+    }
+    job.push_str(command);
+    let schedule = match input.args.str("special_time") {
+        Some(special) => format!("@{special}"),
+        None => {
+            let fields: Vec<&str> = ["minute", "hour", "day_of_month", "month", "day_of_week"]
+                .iter()
+                .map(|f| input.str(f))
+                .collect();
+            for (field, value) in ["minute", "hour", "day_of_month", "month", "day_of_week"]
+                .iter()
+                .zip(&fields)
+            {
+                if value.is_empty() || value.contains(char::is_whitespace) {
+                    return Err(Diagnostic::new(
+                        Code::InvalidValue,
+                        input.span(field),
+                        format!("`{field}` must be one word"),
+                    )
+                    .label("empty, or with a space")
+                    .help("e.g. `*`, `*/5`, `0,30` or `1-5`"));
+                }
+            }
+            fields.join(" ")
+        }
+    };
+    let line = format!("{schedule} {job}");
+    let present = input.flag("present");
+    let filter = Filter::new("k_cron_entry")
+        .arg(name)
+        .arg(&line)
+        .arg(&job)
+        .arg(if present { "1" } else { "0" });
+    let user = input.str("user");
+    let call = |what: &'static str| {
+        let mut sh = Sh::of("k_crontab_entry ");
+        sh.code(what)
+            .code(" ")
+            .arg(user)
+            .code(" ")
+            .push(filter.command());
+        sh
+    };
+    let step = Step {
+        probe: call("ok"),
+        act: call("act"),
+        diff: call("diff"),
+        verify: true,
+        data: Sh::new(),
+    };
+    Ok(step)
+}

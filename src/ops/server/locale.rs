@@ -1,7 +1,11 @@
 //! `server.locale`: generate (or remove) a locale, like pyinfra's `server.locale` and
 //! Ansible's `locale_gen`.
 
+use crate::diagnostic::{Code, Diagnostic};
+use crate::lower::filter::{Filter, Filtered, attr_words, path_word};
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
+use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
     name: "server.locale",
@@ -15,5 +19,100 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &["os.family"],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Probe: `locale -a` lists the locale (names compared as glibc normalizes them:
+/// `en_US.UTF-8` is `en_US.utf8`) and, on Debian (where `/etc/locale.gen` and `locale-gen`
+/// exist), its line in `/etc/locale.gen` is enabled (or commented out). Act: Debian's
+/// `locale-gen` after editing that file, elsewhere `localedef` (`--delete-from-archive` to
+/// remove).
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let locale = input.str("locale");
+    if locale.is_empty() || locale.contains(|c: char| c.is_whitespace() || c == '/') {
+        return Err(Diagnostic::new(
+            Code::InvalidValue,
+            input.span("locale"),
+            "not a locale name",
+        )
+        .label("a locale name has no spaces or `/`")
+        .help("e.g. `en_US.UTF-8`"));
+    }
+    let (lang, charset) = match locale.split_once('.') {
+        Some((lang, rest)) => (lang, rest.split('@').next().unwrap_or(rest)),
+        None => (locale, "ISO-8859-1"),
+    };
+    let normalized = match locale.split_once('.') {
+        Some((lang, rest)) => {
+            let (codeset, modifier) = match rest.split_once('@') {
+                Some((c, m)) => (c, format!("@{m}")),
+                None => (rest, String::new()),
+            };
+            let codeset: String = codeset
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            format!("{lang}.{codeset}{modifier}")
+        }
+        None => locale.to_owned(),
+    };
+    let present = input.flag("present");
+    let gen_line = format!("{locale} {charset}");
+    let file = path_word("/etc/locale.gen");
+    let filter = Filter::new("k_locale_gen")
+        .arg(&gen_line)
+        .arg(if present { "1" } else { "0" });
+    let attrs = attr_words("", "", "");
+    let edit = Filtered {
+        path: &file,
+        filter: &filter,
+        attrs: &attrs,
+    };
+    let mut available = Sh::of("locale -a 2>/dev/null | grep -qxF ");
+    available.arg(&normalized);
+    let debian = Sh::of("[ -f /etc/locale.gen ] && command -v locale-gen >/dev/null 2>&1");
+    let mut step = Step {
+        verify: true,
+        ..Step::default()
+    };
+    if !present {
+        step.probe.code("! ");
+    }
+    step.probe
+        .push(&available)
+        .code(" &&\n{ ! { ")
+        .push(&debian)
+        .code("; } || ")
+        .push(&edit.same())
+        .code("; }");
+    step.act.code("if ").push(&debian).code("; then\n  ");
+    step.act
+        .push(&edit.update())
+        .code(" && locale-gen\nelse\n  ");
+    if present {
+        step.act
+            .code("localedef -i ")
+            .arg(lang)
+            .code(" -f ")
+            .arg(charset)
+            .code(" ")
+            .arg(locale);
+    } else {
+        step.act
+            .code("localedef --delete-from-archive ")
+            .arg(&normalized);
+    }
+    step.act.code("\nfi");
+    step.diff
+        .code("printf '%s locale %s\\n' ")
+        .arg(if present { "generate" } else { "remove" })
+        .code(" ")
+        .arg(locale)
+        .code("\n{ ! { ")
+        .push(&debian)
+        .code("; } || ")
+        .push(&edit.diff())
+        .code("; }");
+    Ok(step)
+}

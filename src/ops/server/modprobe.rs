@@ -1,7 +1,11 @@
 //! `server.modprobe`: load (or unload) a kernel module, optionally at every boot, like
 //! Ansible's `modprobe`.
 
+use crate::diagnostic::{Code, Diagnostic};
+use crate::lower::{LowerInput, Step};
+use crate::ops::args::ArgValue;
 use crate::ops::def::prelude::*;
+use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
     name: "server.modprobe",
@@ -16,5 +20,121 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Probe: `/sys/module/NAME` exists (or `modules.builtin` lists it), and with `persist`,
+/// `/etc/modules-load.d/NAME.conf` names it and `/etc/modprobe.d/NAME.conf` has its
+/// `options` line (when `params` are given). Act: `modprobe` (`modprobe -r`), then the
+/// files, written atomically. The parameters of a module that is already loaded are not
+/// changed: that needs it unloaded, which kiln does not do behind your back.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let module = input.str("module");
+    if module.is_empty() || module.contains(|c: char| c.is_whitespace() || c == '/') {
+        return Err(Diagnostic::new(
+            Code::InvalidValue,
+            input.span("module"),
+            "not a kernel module name",
+        )
+        .label("a module name has no spaces or `/`")
+        .help("e.g. `br_netfilter`"));
+    }
+    // The kernel lists modules with `_` where their file names may have `-`.
+    let kernel_name = module.replace('-', "_");
+    let mut params: Vec<String> = Vec::new();
+    if let Some(given) = input.args.get("params")
+        && let ArgValue::Map(entries) = &given.value
+    {
+        for (name, value) in entries {
+            let value = value.value.as_str().unwrap_or_default();
+            if name.value.contains(|c: char| c.is_whitespace() || c == '=')
+                || value.contains(['\n', '\r'])
+            {
+                return Err(Diagnostic::new(
+                    Code::InvalidValue,
+                    name.span,
+                    "not a module parameter",
+                )
+                .label("a parameter name has no spaces or `=`, its value no line break"));
+            }
+            params.push(format!("{}={value}", name.value));
+        }
+    }
+    let load_file = format!("/etc/modules-load.d/{module}.conf");
+    let options_file = format!("/etc/modprobe.d/{module}.conf");
+    let persist = input.flag("persist");
+    let mut loaded = Sh::of("k_module_loaded ");
+    loaded.arg(&kernel_name);
+    let mut step = Step {
+        verify: true,
+        ..Step::default()
+    };
+    if !input.flag("present") {
+        step.probe.code("! ").push(&loaded);
+        step.act
+            .code("{ ! ")
+            .push(&loaded)
+            .code(" || modprobe -r ")
+            .arg(module)
+            .code("; }");
+        step.diff
+            .push(&loaded)
+            .code(" && printf 'unload %s\\n' ")
+            .arg(module);
+        if persist {
+            step.probe.code(" && [ ! -e ").arg(&load_file).code(" ]");
+            step.act.code(" &&\nrm -f -- ").arg(&load_file);
+            step.diff
+                .code("\n[ ! -e ")
+                .arg(&load_file)
+                .code(" ] || printf 'remove %s\\n' ")
+                .arg(&load_file);
+        }
+        step.diff.code("\n:");
+        return Ok(step);
+    }
+    step.probe.push(&loaded);
+    step.act
+        .code("{ ")
+        .push(&loaded)
+        .code(" || modprobe ")
+        .arg(module);
+    for param in &params {
+        step.act.code(" ").arg(param);
+    }
+    step.act.code("; }");
+    step.diff
+        .push(&loaded)
+        .code(" || printf 'load %s\\n' ")
+        .arg(module);
+    if persist {
+        let mut files = vec![(load_file, format!("{module}\n"))];
+        if !params.is_empty() {
+            files.push((
+                options_file,
+                format!("options {module} {}\n", params.join(" ")),
+            ));
+        }
+        for (file, content) in &files {
+            let mut same = Sh::of("printf '%s' ");
+            same.arg(content).code(" | k_same ").arg(file);
+            step.probe.code(" &&\n").push(&same);
+            step.act
+                .code(" &&\n{ ")
+                .push(&same)
+                .code(" || { mkdir -p -- \"$(dirname -- ")
+                .arg(file)
+                .code(")\" && printf '%s' ")
+                .arg(content)
+                .code(" | k_write ")
+                .arg(file)
+                .code(" '' '' ''; }; }");
+            step.diff
+                .code("\nprintf '%s' ")
+                .arg(content)
+                .code(" | k_diffu ")
+                .arg(file);
+        }
+    }
+    Ok(step)
+}

@@ -2,8 +2,12 @@
 //! `mount` (`ansible.posix.mount`).
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::lower::filter::{Filter, Filtered, attr_words, path_word};
+use crate::lower::values::int;
+use crate::lower::{LowerInput, Step};
 use crate::ops::args::OpArgs;
 use crate::ops::def::prelude::*;
+use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
     name: "server.mount",
@@ -22,7 +26,7 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: Some(validate),
-    lower: None,
+    lower: Some(lower),
 };
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
@@ -47,4 +51,128 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// A field of fstab (and /proc/mounts): space, tab, newline and backslash as octal escapes.
+fn fstab_field(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            ' ' => out.push_str("\\040"),
+            '\t' => out.push_str("\\011"),
+            '\n' => out.push_str("\\012"),
+            '\\' => out.push_str("\\134"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The fstab entry is the line whose mount point is `path` (edited in place, else
+/// appended; removed when `present` is false). Mounted is "listed in /proc/mounts". Act:
+/// the fstab entry, then `mount -t FSTYPE -o OPTS SRC PATH` (creating the mount point),
+/// `umount`, or `mount -o remount` when the entry of a mounted filesystem changed.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let path = input.str("path");
+    let src = input.str("src");
+    let fstype = input.str("fstype");
+    let opts = input.strings("opts");
+    for (name, value) in [("src", src), ("fstype", fstype)]
+        .into_iter()
+        .chain(opts.iter().map(|o| ("opts", *o)))
+    {
+        if value.contains(['\n', '\r']) || (name != "src" && value.contains([' ', '\t', ','])) {
+            return Err(Diagnostic::new(
+                Code::InvalidValue,
+                input.span(name),
+                format!("`{name}` cannot be written in fstab"),
+            )
+            .label("a line break, or a space or comma in a type or option")
+            .help("give each mount option as its own entry"));
+        }
+    }
+    let opts = if opts.is_empty() {
+        "defaults".to_owned()
+    } else {
+        opts.join(",")
+    };
+    let present = input.flag("present");
+    let mounted = input.flag("mounted");
+    let trimmed = path.trim_end_matches('/');
+    let point = fstab_field(if trimmed.is_empty() { "/" } else { trimmed });
+    let line = if !present {
+        String::new()
+    } else {
+        format!(
+            "{} {point} {} {opts} {} {}",
+            fstab_field(src),
+            fstab_field(fstype),
+            int(input, "dump").unwrap_or(0),
+            int(input, "passno").unwrap_or(0)
+        )
+    };
+    let fstab = path_word("/etc/fstab");
+    let filter = Filter::keyed("fstab", &point, &line, present);
+    let attrs = attr_words("", "", "");
+    let edit = Filtered {
+        path: &fstab,
+        filter: &filter,
+        attrs: &attrs,
+    };
+    let mut is_mounted = Sh::of("k_mounted ");
+    is_mounted.arg(&point);
+    let mut step = Step {
+        verify: true,
+        ..Step::default()
+    };
+    step.probe.push(&edit.same()).code(" &&\n");
+    // Whether the entry changed decides a remount.
+    step.act
+        .code("k_fc=0\n")
+        .push(&edit.same())
+        .code(" || k_fc=1\n")
+        .push(&edit.update())
+        .code(" &&\n");
+    step.diff.push(&edit.diff()).code("\n");
+    if mounted {
+        step.probe.push(&is_mounted);
+        step.act
+            .code("if ")
+            .push(&is_mounted)
+            .code("; then\n  [ \"$k_fc\" = 0 ] || mount -o ")
+            .arg(&format!("remount,{opts}"))
+            .code(" ")
+            .arg(path)
+            .code("\nelse\n  mkdir -p -- ")
+            .arg(path)
+            .code(" && mount -t ")
+            .arg(fstype)
+            .code(" -o ")
+            .arg(&opts)
+            .code(" ")
+            .arg(src)
+            .code(" ")
+            .arg(path)
+            .code("\nfi");
+        step.diff
+            .push(&is_mounted)
+            .code(" || printf 'mount %s on %s\\n' ")
+            .arg(src)
+            .code(" ")
+            .arg(path);
+    } else {
+        step.probe.code("! ").push(&is_mounted);
+        step.act
+            .code("{ ! ")
+            .push(&is_mounted)
+            .code(" || umount ")
+            .arg(path)
+            .code("; }");
+        step.diff
+            .push(&is_mounted)
+            .code(" && printf 'unmount %s\\n' ")
+            .arg(path);
+        step.diff.code("\n:");
+    }
+    Ok(step)
 }

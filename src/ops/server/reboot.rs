@@ -1,6 +1,9 @@
 //! `server.reboot`: reboot the host and wait for it to come back, like pyinfra's
 //! `server.reboot` and Ansible's `reboot`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::values::seconds;
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -30,5 +33,26 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Always acts (the probe fails). In a script, the act broadcasts `message`, asks for the
+/// reboot (`shutdown -r now`, else `reboot`) and then waits to be stopped by it: the rest
+/// of the script must not run on a host that is going down. If the host is still up after
+/// `reboot_timeout`, the op fails. (`delay` is for live runs, which reconnect.)
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let timeout = seconds(input, "reboot_timeout");
+    let message = input.str("message");
+    let mut step = Step::default();
+    step.probe.code("false");
+    step.act
+        .code("if command -v shutdown >/dev/null 2>&1; then\n  shutdown -r now ")
+        .arg(message)
+        .code("\nelse\n  { command -v wall >/dev/null 2>&1 && printf '%s\\n' ")
+        .arg(message)
+        .code(" | wall; } || :\n  reboot\nfi &&\nsleep ")
+        .int(timeout)
+        .code(" &&\nk_err 'the host did not go down for the reboot' &&\nfalse");
+    step.diff.code("printf 'reboot the host\\n'");
+    Ok(step)
+}

@@ -2,6 +2,9 @@
 //! it is installed.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::lower::attrs::Attrs;
+use crate::lower::content::{WriteFile, write_file};
+use crate::lower::{LowerInput, Step};
 use crate::ops::args::OpArgs;
 use crate::ops::def::prelude::*;
 
@@ -19,7 +22,7 @@ pub const DEF: OpDef = OpDef {
     rules: &[Rule::Conflicts("content", "rules")],
     facts: &[],
     validate: Some(validate),
-    lower: None,
+    lower: Some(lower),
 };
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
@@ -56,4 +59,52 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             .help("add `rules = [\"...\"]`, or set `present = false` to remove the file"),
         );
     }
+}
+
+/// `/etc/sudoers.d/NAME`, mode 0440, owned by root, written atomically. With `validate`,
+/// the new content goes to a temporary file in the same directory (its name has a `.`, so
+/// sudo never reads it), `visudo -cf` must accept it, and only then is it renamed over the
+/// file: a broken rule never locks anyone out of sudo.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let dest = format!("/etc/sudoers.d/{}", input.str("filename"));
+    if !input.flag("present") {
+        let mut step = Step {
+            verify: true,
+            ..Step::default()
+        };
+        step.probe.code("[ ! -e ").arg(&dest).code(" ]");
+        step.act.code("rm -f -- ").arg(&dest);
+        step.diff.code("printf 'remove %s\\n' ").arg(&dest);
+        return Ok(step);
+    }
+    let content = match input.args.str("content") {
+        Some(content) if content.is_empty() || content.ends_with('\n') => content.to_owned(),
+        // sudo wants the last line ended.
+        Some(content) => format!("{content}\n"),
+        None => input
+            .strings("rules")
+            .iter()
+            .map(|rule| format!("{rule}\n"))
+            .collect(),
+    };
+    let attrs = Attrs {
+        mode: "0440".into(),
+        owner: "root".into(),
+        group: String::new(),
+    };
+    let mut step = write_file(&WriteFile {
+        dest: &dest,
+        content: content.as_bytes(),
+        attrs,
+        backup: false,
+        create_parent_dirs: false,
+    });
+    if input.flag("validate") {
+        step.act = crate::shell::Sh::new();
+        step.act
+            .code("k_write_valid ")
+            .arg(&dest)
+            .code(" '0440' 'root' '' visudo -c -q -f");
+    }
+    Ok(step)
 }

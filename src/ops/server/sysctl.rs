@@ -1,7 +1,12 @@
 //! `server.sysctl`: set a kernel parameter, now and optionally across reboots, like pyinfra's
 //! `server.sysctl` and Ansible's `sysctl`.
 
+use crate::diagnostic::{Code, Diagnostic};
+use crate::lower::filter::{Filter, Filtered, attr_words, path_word};
+use crate::lower::values::one_line;
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
+use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
     name: "server.sysctl",
@@ -16,5 +21,67 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Probe: `sysctl -n` prints the value (whitespace normalized, so `"4096 87380 6291456"`
+/// matches the tabs the kernel prints) and, with `persist`, the file has `key = value`
+/// (replacing the key's line where it is, else appended). Act: `sysctl -w` if the running
+/// value differs, then the file.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let key = input.str("key");
+    let value = input.str("value");
+    if key.is_empty() || key.contains(|c: char| c.is_whitespace() || c == '=') {
+        return Err(
+            Diagnostic::new(Code::InvalidValue, input.span("key"), "not a sysctl key")
+                .label("a key has no spaces or `=`")
+                .help("e.g. `net.ipv4.ip_forward`"),
+        );
+    }
+    one_line(input, "value", value)?;
+    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    let key = key.replace('/', ".");
+    let mut step = Step {
+        verify: true,
+        ..Step::default()
+    };
+    let mut current = Sh::of("\"$(sysctl -n ");
+    current
+        .arg(&key)
+        .code(" 2>/dev/null | awk '{ $1 = $1; print }')\"");
+    let mut running = Sh::of("[ ");
+    running.push(&current).code(" = ").arg(&value).code(" ]");
+    step.probe.push(&running);
+    step.act
+        .code("{ ")
+        .push(&running)
+        .code(" || sysctl -w ")
+        .arg(&format!("{key}={value}"))
+        .code(" >/dev/null; }");
+    step.diff
+        .push(&running)
+        .code(" || printf '%s: %s -> %s\\n' ")
+        .arg(&key)
+        .code(" ")
+        .push(&current)
+        .code(" ")
+        .arg(&value);
+    if input.flag("persist") {
+        let path = path_word(input.str("file"));
+        let filter = Filter::keyed("sysctl", &key, &format!("{key} = {value}"), true);
+        let attrs = attr_words("", "", "");
+        let edit = Filtered {
+            path: &path,
+            filter: &filter,
+            attrs: &attrs,
+        };
+        step.probe.code(" &&\n").push(&edit.same());
+        step.act
+            .code(" &&\nmkdir -p -- \"$(dirname -- ")
+            .push(&path)
+            .code(")\" &&\n")
+            .push(&edit.update());
+        step.diff.code("\n").push(&edit.diff());
+    }
+    Ok(step)
+}

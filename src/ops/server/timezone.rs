@@ -1,5 +1,7 @@
 //! `server.timezone`: set the system time zone, like Ansible's `timezone`.
 
+use crate::diagnostic::{Code, Diagnostic};
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -15,5 +17,52 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &["os.family"],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Probe: `/etc/localtime` links to the zone's file under `zoneinfo`, and `/etc/timezone`
+/// (Debian's copy, where it exists) names it. Act: `timedatectl set-timezone` under systemd,
+/// else the link, then `/etc/timezone`. An unknown zone fails before anything changes.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let zone = input.str("timezone");
+    if zone.is_empty()
+        || zone.starts_with('/')
+        || zone.split('/').any(|p| p == "..")
+        || zone.contains(['\n', '\r'])
+    {
+        return Err(Diagnostic::new(
+            Code::InvalidValue,
+            input.span("timezone"),
+            "not a time zone name",
+        )
+        .label("a name relative to /usr/share/zoneinfo")
+        .help("e.g. `Europe/Paris` or `UTC`"));
+    }
+    let file = format!("/usr/share/zoneinfo/{zone}");
+    let mut step = Step {
+        verify: true,
+        ..Step::default()
+    };
+    step.probe
+        .code("case $(readlink /etc/localtime) in */zoneinfo/")
+        .arg(zone)
+        .code(") ;; *) false ;; esac &&\n{ [ ! -f /etc/timezone ] || [ \"$(cat /etc/timezone)\" = ")
+        .arg(zone)
+        .code(" ]; }");
+    step.act
+        .code("if [ ! -f ")
+        .arg(&file)
+        .code(" ]; then\n  k_err ")
+        .arg(&format!("unknown time zone {zone}: no {file}"))
+        .code("; false\nelif [ -d /run/systemd/system ] && command -v timedatectl >/dev/null 2>&1; then\n  timedatectl set-timezone ")
+        .arg(zone)
+        .code("\nelse\n  ln -sf ")
+        .arg(&file)
+        .code(" /etc/localtime\nfi &&\n{ [ ! -f /etc/timezone ] || printf '%s\\n' ")
+        .arg(zone)
+        .code(" | k_write /etc/timezone '' '' ''; }");
+    step.diff
+        .code("printf 'time zone: %s -> %s\\n' \"$(readlink /etc/localtime)\" ")
+        .arg(zone);
+    Ok(step)
+}

@@ -1,7 +1,11 @@
 //! `server.wait`: wait for a port, a path or a command to reach a state, like Ansible's
 //! `wait_for`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::values::{int, seconds};
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
+use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
     name: "server.wait",
@@ -23,5 +27,61 @@ pub const DEF: OpDef = OpDef {
     ],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Probe: after `delay`, the condition already holds (ok: nothing to wait for). Act:
+/// `k_wait` checks it every `interval` until it holds, failing after `timeout`. A port is
+/// checked with `nc -z`, or, without nc and for this host, in the kernel's table of
+/// listening sockets (`/proc/net/tcp`); no `/dev/tcp`, which POSIX sh does not have.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let present = input.flag("present");
+    let mut condition = Sh::new();
+    if !present {
+        condition.code("k_not ");
+    }
+    let mut what = String::new();
+    let mut guard = Sh::new();
+    if let Some(port) = int(input, "port") {
+        let host = input.str("host");
+        condition.code("k_port_open ").arg(host).code(" ").int(port);
+        guard.code("k_port_checkable ").arg(host).code(" &&\n");
+        what = format!(
+            "port {port} on {host} to {}",
+            if present { "open" } else { "close" }
+        );
+    } else if let Some(path) = input.args.str("path") {
+        condition.code("test -e ").arg(path);
+        what = format!("{path} to {}", if present { "exist" } else { "disappear" });
+    } else if let Some(command) = input.args.str("command") {
+        condition.code("sh -c ").arg(command);
+        what = format!(
+            "`{command}` to {}",
+            if present { "succeed" } else { "fail" }
+        );
+    }
+    let delay = seconds(input, "delay");
+    let timeout = seconds(input, "timeout");
+    let interval = seconds(input, "interval").max(1);
+    let mut step = Step::default();
+    if delay > 0 {
+        step.probe.code("sleep ").int(delay).code("\n");
+    }
+    // Commands and port checks say nothing; a failing `test` says nothing anyway.
+    let quiet = if input.args.contains("path") {
+        ""
+    } else {
+        " >/dev/null 2>&1"
+    };
+    step.probe.push(&guard).push(&condition).code(quiet);
+    step.act
+        .push(&guard)
+        .code("k_wait ")
+        .int(timeout)
+        .code(" ")
+        .int(interval)
+        .code(" ")
+        .push(&condition);
+    step.diff.code("printf 'wait for %s\\n' ").arg(&what);
+    Ok(step)
+}

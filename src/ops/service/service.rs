@@ -1,6 +1,10 @@
 //! `service.service`: manage a service with whichever init system the host uses, like
 //! Ansible's `service`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::services::{self, Want};
+use crate::lower::values::opt_flag;
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -16,6 +20,19 @@ pub const DEF: OpDef = OpDef {
     ],
     rules: &[Rule::Conflicts("restarted", "reloaded")],
     facts: &["init.system"],
-    validate: None,
-    lower: None,
+    validate: Some(services::validate),
+    lower: Some(lower),
 };
+
+/// Dispatches on the host, at run time, on its init system (the same detection as the
+/// fact `init.system`); see `lower::services`.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let want = Want {
+        running: input.flag("running"),
+        enabled: opt_flag(input, "enabled"),
+        restarted: input.flag("restarted"),
+        reloaded: input.flag("reloaded"),
+        daemon_reload: false,
+    };
+    Ok(services::dispatch(input.str("service"), &want))
+}

@@ -1,5 +1,7 @@
 //! `systemd.daemon_reload`: make systemd re-read its unit files (`systemctl daemon-reload`).
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -15,5 +17,24 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Always acts (as pyinfra's does): systemd cannot cheaply tell whether any unit file
+/// changed. Use it as a handler, notified by the ops that write unit files.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let mut step = Step::default();
+    step.probe.code("false");
+    if input.flag("user_mode") {
+        step.act.code(
+            "XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/run/user/$(id -u)}; export XDG_RUNTIME_DIR\nsystemctl --user daemon-reload",
+        );
+        step.diff
+            .code("printf 'would run: systemctl --user daemon-reload\\n'");
+    } else {
+        step.act.code("systemctl daemon-reload");
+        step.diff
+            .code("printf 'would run: systemctl daemon-reload\\n'");
+    }
+    Ok(step)
+}

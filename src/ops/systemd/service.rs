@@ -1,6 +1,10 @@
 //! `systemd.service`: manage a systemd unit's run state and enablement, like pyinfra's
 //! `systemd.service` and Ansible's `systemd_service`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::services::{self, Init, Want};
+use crate::lower::values::opt_flag;
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -18,6 +22,21 @@ pub const DEF: OpDef = OpDef {
     ],
     rules: &[Rule::Conflicts("restarted", "reloaded")],
     facts: &[],
-    validate: None,
-    lower: None,
+    validate: Some(services::validate),
+    lower: Some(lower),
 };
+
+/// `systemctl is-active` / `is-enabled` probe; see `lower::services`.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let init = Init::Systemd {
+        user: input.flag("user_mode"),
+    };
+    let want = Want {
+        running: input.flag("running"),
+        enabled: opt_flag(input, "enabled"),
+        restarted: input.flag("restarted"),
+        reloaded: input.flag("reloaded"),
+        daemon_reload: input.flag("daemon_reload"),
+    };
+    Ok(services::step(&init, input.str("service"), &want))
+}

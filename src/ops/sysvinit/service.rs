@@ -1,6 +1,10 @@
 //! `sysvinit.service`: manage a SysV init script's run state and boot links, like pyinfra's
 //! `sysvinit.service`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::services::{self, Init, Want};
+use crate::lower::values::opt_flag;
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -16,6 +20,18 @@ pub const DEF: OpDef = OpDef {
     ],
     rules: &[Rule::Conflicts("restarted", "reloaded")],
     facts: &["os.family"],
-    validate: None,
-    lower: None,
+    validate: Some(services::validate),
+    lower: Some(lower),
 };
+
+/// `/etc/init.d/NAME status` and the rc?.d links probe; see `lower::services`.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let want = Want {
+        running: input.flag("running"),
+        enabled: opt_flag(input, "enabled"),
+        restarted: input.flag("restarted"),
+        reloaded: input.flag("reloaded"),
+        daemon_reload: false,
+    };
+    Ok(services::step(&Init::Sysvinit, input.str("service"), &want))
+}

@@ -1,6 +1,9 @@
 //! `yum.packages`: install or remove RPM packages with `yum`, like pyinfra's `yum.packages`
 //! and Ansible's `yum`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::packages::{self, Manager, Options, Want};
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -47,5 +50,22 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Probe with `rpm -q` (and `yum check-update` for `latest`). See `lower::packages`.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let options = Options {
+        extra_args: input.strings("extra_args"),
+        enablerepo: input.strings("enablerepo"),
+        disablerepo: input.strings("disablerepo"),
+        ..Options::default()
+    };
+    let want = Want {
+        packages: input.strings("packages"),
+        present: input.flag("present"),
+        latest: input.flag("latest"),
+        update: input.flag("update"),
+    };
+    Ok(packages::step(&Manager::named("yum", &options), &want))
+}

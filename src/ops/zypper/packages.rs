@@ -1,6 +1,9 @@
 //! `zypper.packages`: install or remove openSUSE/SLES packages with `zypper`, like pyinfra's
 //! `zypper.packages` and Ansible's `zypper`.
 
+use crate::diagnostic::Diagnostic;
+use crate::lower::packages::{self, Manager, Options, Want};
+use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -37,5 +40,20 @@ pub const DEF: OpDef = OpDef {
     rules: &[],
     facts: &[],
     validate: None,
-    lower: None,
+    lower: Some(lower),
 };
+
+/// Probe with `rpm -q` (and `zypper list-updates` for `latest`). See `lower::packages`.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let options = Options {
+        extra_args: input.strings("extra_args"),
+        ..Options::default()
+    };
+    let want = Want {
+        packages: input.strings("packages"),
+        present: input.flag("present"),
+        latest: input.flag("latest"),
+        update: input.flag("update"),
+    };
+    Ok(packages::step(&Manager::named("zypper", &options), &want))
+}

@@ -15,7 +15,12 @@
 //! SysV init scripts (`fixtures/chroot/init.d-service`) managed with the real `update-rc.d`.
 //! Ops that would touch the machine itself through the kernel (sysctl, mount, modprobe,
 //! hostname, reboot, a port wait) are lowering snapshots (`fixtures/chroot/lowering/`,
-//! `tests/snapshots/chroot/`), emitted and shellchecked like the rest.
+//! `tests/snapshots/chroot/`), emitted and shellchecked like the rest, as are the package
+//! managers and init systems other than Debian's.
+//!
+//! The scenarios run under dash only (the root's `/bin/sh`); the library functions they
+//! add (filters, package helpers) also run under every shell of the matrix, outside the
+//! root, in `library_helpers_under_every_shell`.
 
 #[path = "support/debian.rs"]
 mod debian;

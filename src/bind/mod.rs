@@ -318,6 +318,10 @@ impl<'c> Binder<'_> {
         context: &minijinja::Value,
     ) -> Option<Spanned<ArgValue>> {
         let rendered = match (&value.value, ty) {
+            (ArgValue::Str(text), ArgType::Bool | ArgType::Int { .. } | ArgType::Duration) => {
+                let rendered = self.render_str(text, value.span, false, context)?;
+                self.typed_scalar(&rendered, ty, value.span)?
+            }
             (ArgValue::Str(text), _) => {
                 let shell = *ty == ArgType::Shell;
                 let text = self.render_str(text, value.span, shell, context)?;
@@ -341,6 +345,39 @@ impl<'c> Binder<'_> {
             (other, _) => other.clone(),
         };
         Some(Spanned::new(rendered, value.span))
+    }
+
+    /// A rendered template where a boolean, integer or duration is expected.
+    fn typed_scalar(&mut self, text: &str, ty: &ArgType, span: Span) -> Option<ArgValue> {
+        let trimmed = text.trim();
+        let parsed = match ty {
+            ArgType::Bool => match trimmed {
+                "true" | "True" => Some(ArgValue::Bool(true)),
+                "false" | "False" => Some(ArgValue::Bool(false)),
+                _ => None,
+            },
+            ArgType::Int { min, max } => trimmed
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (min..=max).contains(&n))
+                .map(ArgValue::Int),
+            _ => crate::check::types::parse_duration(trimmed).map(ArgValue::Int),
+        };
+        if parsed.is_none() {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::WrongType,
+                    span,
+                    format!(
+                        "this renders to `{text}`, which is not {}",
+                        article(&ty.describe())
+                    ),
+                )
+                .label("rendered for this host")
+                .help("check the variable's value for this host (`kiln inventory` shows it)"),
+            );
+        }
+        parsed
     }
 
     fn render_str(
@@ -389,6 +426,11 @@ impl<'c> Binder<'_> {
         self.contexts.insert(scope, context.clone());
         context
     }
+}
+
+fn article(noun: &str) -> String {
+    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if vowel { "an" } else { "a" })
 }
 
 fn render_error(span: Span, error: &minijinja::Error, what: &str) -> Diagnostic {

@@ -105,7 +105,7 @@ pub fn compile(
     }
     let mut handlers = Vec::with_capacity(loaded.handlers.len());
     for (call, scope) in &loaded.handlers {
-        if let Some(op) = checker.op(call, *scope, &user_ops, &[], op::Role::Handler) {
+        if let Some(op) = checker.op(call, *scope, &user_ops, &include_args, op::Role::Handler) {
             handlers.push(op);
         }
     }

@@ -116,10 +116,26 @@ pub fn check_args(
                 );
                 // The values themselves stand for the key, e.g. in "given twice".
                 positional_key = Spanned::new(main.to_owned(), whole);
+                let takes_list = kind
+                    .params()
+                    .iter()
+                    .any(|(name, ty, _)| *name == main && matches!(ty, ArgType::List(_)));
                 let value = if call.positional.len() == 1 {
                     first.clone()
-                } else {
+                } else if takes_list {
                     Spanned::new(Value::List(call.positional.clone()), whole)
+                } else {
+                    let extra = &call.positional[1];
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::UnknownArgument,
+                            extra.span,
+                            format!("`{}` takes one positional value, its `{main}`", kind.name()),
+                        )
+                        .label("one value too many")
+                        .help("name the other arguments: `key=value`"),
+                    );
+                    first.clone()
                 };
                 named.push((&positional_key, value));
             }
@@ -156,7 +172,7 @@ pub fn check_args(
                 checked.args.insert(name.to_owned(), typed);
             }
         } else if let Some(global) = global_arg(&key.value) {
-            if let Some(typed) = coerce(sources, &global.ty, value, diagnostics) {
+            if let Some(typed) = coerce_global(sources, global, value, diagnostics) {
                 checked.globals.insert(global.name.to_owned(), typed);
             }
         } else {
@@ -328,7 +344,7 @@ pub fn check_include_args(
     for (key, value) in args {
         match global_arg(&key.value).filter(|g| INHERITABLE.contains(&g.name)) {
             Some(global) => {
-                if let Some(v) = coerce(sources, &global.ty, value.clone(), diagnostics) {
+                if let Some(v) = coerce_global(sources, global, value.clone(), diagnostics) {
                     typed.insert(global.name.to_owned(), v);
                 }
             }
@@ -347,4 +363,33 @@ pub fn check_include_args(
         }
     }
     typed
+}
+
+/// Global arguments decide how the script runs an op, so they are known at compile time:
+/// a template is allowed only where the global is itself a string (`name`, `when`, ...).
+fn coerce_global(
+    sources: &SourceMap,
+    global: &crate::ops::def::ArgDef,
+    value: Spanned<Value>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Spanned<crate::ops::args::ArgValue>> {
+    let typed = coerce(sources, &global.ty, value, diagnostics)?;
+    let templated = matches!(typed.value, crate::ops::args::ArgValue::Str(_))
+        && !matches!(
+            global.ty,
+            ArgType::Str | ArgType::Account | ArgType::List(_)
+        );
+    if templated {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::WrongType,
+                typed.span,
+                format!("`{}` cannot be a template", global.name),
+            )
+            .label(format!("expected {}", global.ty.describe()))
+            .help("global arguments are fixed when the manifest is compiled; use `when` to vary per host"),
+        );
+        return None;
+    }
+    Some(typed)
 }

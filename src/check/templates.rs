@@ -147,6 +147,54 @@ struct Written<'a> {
     expression: bool,
 }
 
+/// Whether `text` is written for `name` to be undefined: it tests `name is defined` (or
+/// `is not defined`, `is undefined`) somewhere, or every use goes through
+/// `| default(...)` (or `| d(...)`), possibly after attribute access (`name.x | default`).
+/// Such a template renders with the variable left out, so leaving it out is no error.
+fn guarded(text: &str, name: &str) -> bool {
+    let mut uses = 0;
+    let mut defaulted = 0;
+    let mut tested = false;
+    let mut from = 0;
+    while let Some(found) = text[from..].find(name) {
+        let start = from + found;
+        let end = start + name.len();
+        from = end;
+        let before = text[..start].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+            continue;
+        }
+        let rest = &text[end..];
+        if rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        uses += 1;
+        // Skip attribute and item access, then look at what follows.
+        let rest = rest.trim_start_matches(|c: char| c.is_alphanumeric() || "_.[]'\"".contains(c));
+        let rest = rest.trim_start();
+        let filter = rest.strip_prefix('|').map(str::trim_start);
+        let is_default = filter.is_some_and(|f| {
+            f.strip_prefix("default")
+                .or_else(|| f.strip_prefix("d"))
+                .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+        });
+        let test = rest.strip_prefix("is ").map(str::trim_start);
+        let is_test = test.is_some_and(|t| {
+            let t = t.strip_prefix("not ").map_or(t, str::trim_start);
+            t.starts_with("defined") || t.starts_with("undefined")
+        });
+        tested |= is_test;
+        if is_default {
+            defaulted += 1;
+        }
+    }
+    tested || (uses > 0 && defaulted == uses)
+}
+
 fn undefined(
     sources: &SourceMap,
     used: HashSet<String>,
@@ -157,7 +205,7 @@ fn undefined(
 ) {
     let mut used: Vec<String> = used
         .into_iter()
-        .filter(|name| !known.contains(name))
+        .filter(|name| !known.contains(name) && !guarded(written.text, name))
         .collect();
     used.sort();
     for name in used {
@@ -370,6 +418,29 @@ fn escape(rest: &str) -> Option<(Option<char>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guarded_uses() {
+        assert!(guarded("{{ tz | default('UTC') }}", "tz"));
+        assert!(guarded("{{ tz|d('UTC') }}", "tz"));
+        assert!(guarded(
+            "{% if tz is defined %}{{ tz | default('') }}{% endif %}",
+            "tz"
+        ));
+        assert!(guarded("{{ cfg.port | default(80) }}", "cfg"));
+        assert!(guarded("tz is not defined or tz is undefined", "tz"));
+        assert!(
+            guarded("{% if tz is defined %}{{ tz }}{% endif %}", "tz"),
+            "the idiom of optional variables"
+        );
+        assert!(
+            !guarded("{{ tz | default('x') }} {{ tz }}", "tz"),
+            "one use is unguarded"
+        );
+        assert!(!guarded("{{ tz | upper }}", "tz"));
+        assert!(!guarded("{{ tz | dict }}", "tz"));
+        assert!(!guarded("{{ other }}", "tz"));
+    }
 
     #[test]
     fn variables_are_found_inside_tags() {

@@ -17,6 +17,13 @@ pub fn coerce(
 ) -> Option<Spanned<ArgValue>> {
     let span = value.span;
     let typed = match (ty, value.value) {
+        // A template where a number or boolean is expected (`uid = "{{ app_uid }}"`) is
+        // checked once rendered, at bind time, against the same type.
+        (ArgType::Bool | ArgType::Int { .. } | ArgType::Duration, Value::Str(s))
+            if is_template(&s) =>
+        {
+            ArgValue::Str(s)
+        }
         (ArgType::List(inner), Value::List(items)) => ArgValue::List(
             items
                 .into_iter()
@@ -32,6 +39,8 @@ pub fn coerce(
             Spanned::new(scalar, span),
             diagnostics,
         )?]),
+        // An empty KDL block (`env { }`) reads as an empty list.
+        (ArgType::Map(_), Value::List(items)) if items.is_empty() => ArgValue::Map(Vec::new()),
         (ArgType::Map(inner), Value::Table(entries)) => ArgValue::Map(
             entries
                 .into_iter()

@@ -12,6 +12,11 @@
 //!
 //! A later level replaces a whole value; tables are not merged key by key (as in Ansible's
 //! default).
+//!
+//! For an op in an included file, two more levels come in: the included file's own `vars`
+//! are defaults too (above the includer's, below the inventory), and the include's `vars`
+//! sit above the host's own variables, below `-e`. With nested includes, the inner one wins
+//! at each of these levels (the chain is applied outermost first; see `bind::vars`).
 
 mod dynamic;
 mod resolve;
@@ -36,7 +41,7 @@ pub struct Host {
     pub vars: Vec<HostVar>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct HostVar {
     pub name: String,
     pub value: Value,
@@ -44,6 +49,14 @@ pub struct HostVar {
     pub span: Option<Span>,
     /// Which level it came from: `inventory`, `group NAME`, `host`, `-e`.
     pub origin: String,
+}
+
+/// Where a value was written is not what it is: the same inventory in two spellings
+/// resolves to equal hosts.
+impl PartialEq for HostVar {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.value == other.value && self.origin == other.origin
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

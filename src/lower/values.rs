@@ -76,3 +76,14 @@ pub fn one_line(input: &LowerInput, name: &str, value: &str) -> Result<(), Diagn
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_identifier;
+
+    #[test]
+    fn identifiers() {
+        assert!(is_identifier("MAILTO") && is_identifier("_x1"));
+        assert!(!is_identifier("1x") && !is_identifier("A-B") && !is_identifier(""));
+    }
+}

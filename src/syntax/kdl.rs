@@ -213,7 +213,13 @@ impl Reader<'_> {
         for node in document.nodes() {
             let node_span = self.span(node.span());
             match node.name().value() {
-                "vars" => manifest.vars.extend(self.node_table(node)),
+                "vars" => {
+                    self.refuse_values(
+                        node,
+                        "`vars` takes named values: `vars { name \"value\"; }`",
+                    );
+                    manifest.vars.extend(self.node_table(node));
+                }
                 "include" => {
                     let Some(path) = self.single_string_arg(node, "the path to include") else {
                         continue;
@@ -277,7 +283,9 @@ impl Reader<'_> {
         }
         if let Some(children) = node.children() {
             for child in children.nodes() {
-                args.push((self.name(child), self.node_value(child)));
+                if let Some(value) = self.node_value(child) {
+                    args.push((self.name(child), value));
+                }
             }
         }
         OpCall {
@@ -291,6 +299,15 @@ impl Reader<'_> {
     /// `handler "reload nginx" { systemd.service "nginx" reloaded=#true }`.
     fn handler(&mut self, node: &KdlNode) -> Option<OpCall> {
         let node_span = self.span(node.span());
+        for entry in node.entries() {
+            if let Some(key) = entry.name() {
+                self.diagnostics.push(
+                    Diagnostic::new(Code::UnknownKey, self.span(key.span()), format!("`{}` on a handler node is not used", key.value()))
+                        .label("the handler node only takes its id")
+                        .help("put arguments on the op inside: `handler \"id\" { module.op ... sudo=#true }`"),
+                );
+            }
+        }
         let id = self.single_string_arg(node, "the handler's id")?;
         let ops: Vec<&KdlNode> = node
             .children()
@@ -337,7 +354,12 @@ impl Reader<'_> {
     /// `define "site.swap" { summary "..."; param "size" type="string" required=#true; probe "..."; apply "..." }`
     /// as the table shape `lower::define` reads.
     fn define_table(&mut self, node: &KdlNode) -> Table {
-        let mut table = Vec::new();
+        // Properties (`define "x" apply="..."`) are entries like child nodes.
+        let mut table: Table = node
+            .entries()
+            .iter()
+            .filter_map(|entry| Some((self.entry_key(entry)?, self.entry_value(entry))))
+            .collect();
         let mut params = Vec::new();
         let mut params_span = None;
         for child in node.children().map(|c| c.nodes()).unwrap_or_default() {
@@ -349,7 +371,9 @@ impl Reader<'_> {
                     params.push((param_name, Spanned::new(Value::Table(spec), child_span)));
                 }
             } else {
-                table.push((self.name(child), self.node_value(child)));
+                if let Some(value) = self.node_value(child) {
+                    table.push((self.name(child), value));
+                }
             }
         }
         if let Some(params_span) = params_span {
@@ -382,7 +406,11 @@ impl Reader<'_> {
                     }
                     .push((entry_name, table));
                 }
-                _ => root.push((self.name(node), self.node_value(node))),
+                _ => {
+                    if let Some(value) = self.node_value(node) {
+                        root.push((self.name(node), value));
+                    }
+                }
             }
         }
         let whole = Span::new(self.file, 0..0);
@@ -406,14 +434,32 @@ impl Reader<'_> {
             .collect();
         if let Some(children) = node.children() {
             for child in children.nodes() {
-                table.push((self.name(child), self.node_value(child)));
+                if let Some(value) = self.node_value(child) {
+                    table.push((self.name(child), value));
+                }
             }
         }
         table
     }
 
     /// The value a child node stands for (see the module docs).
-    fn node_value(&mut self, node: &KdlNode) -> Spanned<Value> {
+    /// Reports positional values on a node that takes only named ones.
+    fn refuse_values(&mut self, node: &KdlNode, help: &'static str) {
+        for entry in node.entries().iter().filter(|e| e.name().is_none()) {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownKey,
+                    self.span(entry.span()),
+                    format!("`{}` takes no positional value", node.name().value()),
+                )
+                .label("not used")
+                .help(help),
+            );
+        }
+    }
+
+    /// `None` when the node has no value at all (reported).
+    fn node_value(&mut self, node: &KdlNode) -> Option<Spanned<Value>> {
         let node_span = self.span(node.span());
         let args: Vec<&KdlEntry> = node
             .entries()
@@ -423,8 +469,12 @@ impl Reader<'_> {
         let has_props = node.entries().iter().any(|e| e.name().is_some());
         let children = node.children().map(|c| c.nodes()).unwrap_or_default();
         if !children.is_empty() && children.iter().all(|c| c.name().value() == "-") {
-            let items = children.iter().map(|c| self.node_value(c)).collect();
-            return Spanned::new(Value::List(items), node_span);
+            let items = children.iter().filter_map(|c| self.node_value(c)).collect();
+            return Some(Spanned::new(Value::List(items), node_span));
+        }
+        // `keys { }`: an empty block is an empty list (or table), as `keys = []` in TOML.
+        if node.children().is_some() && children.is_empty() && args.is_empty() && !has_props {
+            return Some(Spanned::new(Value::List(Vec::new()), node_span));
         }
         if has_props || !children.is_empty() {
             if let Some(first) = args.first() {
@@ -434,9 +484,9 @@ impl Reader<'_> {
                         .help("a node is either values (`name \"a\" \"b\"`) or a table (`name key=\"v\"` / `name { key \"v\"; }`)"),
                 );
             }
-            return Spanned::new(Value::Table(self.node_table(node)), node_span);
+            return Some(Spanned::new(Value::Table(self.node_table(node)), node_span));
         }
-        match args.as_slice() {
+        Some(match args.as_slice() {
             [] => {
                 self.diagnostics.push(
                     Diagnostic::new(
@@ -445,16 +495,16 @@ impl Reader<'_> {
                         format!("`{}` has no value", node.name().value()),
                     )
                     .label("nothing after the name")
-                    .help("give it a value, e.g. `sudo #true`"),
+                    .help("give it a value, e.g. `sudo #true`, or `{ }` for an empty list"),
                 );
-                Spanned::new(Value::Bool(true), node_span)
+                return None;
             }
             [single] => self.entry_value(single),
             many => Spanned::new(
                 Value::List(many.iter().map(|e| self.entry_value(e)).collect()),
                 node_span,
             ),
-        }
+        })
     }
 
     fn name(&self, node: &KdlNode) -> Spanned<String> {

@@ -21,8 +21,10 @@ use std::sync::Mutex;
 
 pub const SUITE: &str = "bookworm";
 
-/// Installed in the cached root on top of minbase: `sudo` (visudo, for `server.sudoers`),
-/// `cron` (the real `crontab`, for `server.crontab`), `git` (for `git.repo`), `tzdata` (for
+/// Installed in the cached root on top of minbase: `sudo` (visudo, for `server.sudoers`,
+/// and `sudo -u` for ops run as another user), `cron` (for `server.crontab`: the real
+/// `crontab` a Debian host has, setgid, with its own spool and the header it hides from
+/// `crontab -l`, rather than busybox's stand-in), `git` (for `git.repo`), `tzdata` (for
 /// `server.timezone`), `init-system-helpers` (`update-rc.d`, for `sysvinit.service`).
 pub const PACKAGES: &[&str] = &["sudo", "cron", "git", "tzdata", "init-system-helpers"];
 

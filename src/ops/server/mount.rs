@@ -176,3 +176,15 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     }
     Ok(step)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::fstab_field;
+
+    #[test]
+    fn fstab_fields_escape_blanks_and_backslashes() {
+        assert_eq!(fstab_field("/srv/my data"), "/srv/my\\040data");
+        assert_eq!(fstab_field("a\tb\\c\nd"), "a\\011b\\134c\\012d");
+        assert_eq!(fstab_field("UUID=0a1b"), "UUID=0a1b");
+    }
+}

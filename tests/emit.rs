@@ -226,3 +226,92 @@ fn output_is_deterministic() {
         assert_eq!(emit(temp.path(), manifest, "ssh://h", &root), first);
     }
 }
+
+/// Every example emits, for every host of its inventory (or `@local`), scripts that pass
+/// `shellcheck -s sh` with no findings. Facts are those of a Debian host.
+#[test]
+fn every_example_emits_shellcheck_clean_scripts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let facts = root.join("fixtures/chroot/facts-debian.json");
+    let mut examples: Vec<_> = std::fs::read_dir(root.join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 5);
+    for example in examples {
+        for manifest in ["main.toml", "main.kdl"] {
+            let out = tempfile::tempdir().unwrap();
+            let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
+                .arg("emit")
+                .arg(example.join(manifest))
+                .args(["-e", "root=/tmp/kiln-example", "--facts"])
+                .arg(&facts)
+                .arg("-o")
+                .arg(out.path())
+                .current_dir(&example)
+                .output()
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "{}/{manifest}: emit failed:\n{}",
+                example.display(),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let scripts: Vec<_> = std::fs::read_dir(out.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            assert!(!scripts.is_empty(), "{}: no scripts", example.display());
+            for script in scripts {
+                shellcheck(&script);
+            }
+        }
+    }
+}
+
+/// The README's quick start: the quickstart example converges under every shell, and a
+/// second run changes nothing.
+#[test]
+fn quickstart_converges_under_every_shell() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart");
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("demo dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(["emit", "."])
+        .arg("-e")
+        .arg(format!("root={}", root.display()))
+        .current_dir(&example)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let script = String::from_utf8(output.stdout).unwrap();
+    each_shell(&script, &root, |shell, first, second| {
+        assert!(first.status.success(), "{shell}: {}", stdout(first));
+        let (_, changed, failed, _) = summary(&stdout(first));
+        assert!(changed > 5 && failed == 0, "{shell}: {}", stdout(first));
+        assert_eq!(
+            summary(&stdout(second)).1,
+            0,
+            "{shell}: second run changed something:\n{}",
+            stdout(second)
+        );
+        let motd = std::fs::read_to_string(root.join("etc/motd")).unwrap();
+        assert!(
+            motd.starts_with("Hello from kiln on @local!"),
+            "{shell}: {motd}"
+        );
+        let hello = Command::new(root.join("usr/local/bin/hello"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&hello.stdout),
+            "Hello from kiln\n",
+            "{shell}"
+        );
+    });
+}

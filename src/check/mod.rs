@@ -21,6 +21,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::inventory::Inventory;
 use crate::model::{Table, Value};
 use crate::ops::args::{ArgValue, OpArgs};
+use crate::ops::def::ArgType;
 use crate::source::{SourceMap, Span, Spanned};
 
 pub use globals::{Globals, Serial};
@@ -171,6 +172,7 @@ impl Checker<'_> {
             known.extend(user_op.params.iter().map(|p| p.name.value.clone()));
             let included = self.inclusion(*scope);
             for script in user_op.probe.iter().chain([&user_op.apply]) {
+                templates::lint_quoted(self.sources, &script.value, script.span, self.diagnostics);
                 self.templates.template(
                     self.sources,
                     &script.value,
@@ -240,6 +242,7 @@ impl Checker<'_> {
         };
         let checked = op::check_args(self.sources, &kind, call, role, self.diagnostics);
         self.check_strings(&checked.args, scope);
+        self.lint_shell(&kind, &checked.args);
         self.check_strings(&checked.globals, scope);
         if !checked.valid {
             return None;
@@ -253,6 +256,26 @@ impl Checker<'_> {
             scope,
             origin: call.span,
         })
+    }
+
+    /// Shell-command arguments: values must not be quoted by hand (they are by kiln).
+    fn lint_shell(&mut self, kind: &OpKind, args: &OpArgs) {
+        let OpKind::Builtin(def) = kind else { return };
+        for arg in def.args {
+            let is_shell = matches!(arg.ty, ArgType::Shell | ArgType::List(ArgType::Shell));
+            let Some(value) = args.get(arg.name).filter(|_| is_shell) else {
+                continue;
+            };
+            let items = match &value.value {
+                ArgValue::List(items) => items.iter().collect(),
+                _ => vec![value],
+            };
+            for item in items {
+                if let ArgValue::Str(text) = &item.value {
+                    templates::lint_quoted(self.sources, text, item.span, self.diagnostics);
+                }
+            }
+        }
     }
 
     fn unknown_op(&mut self, call: &crate::model::OpCall, user_ops: &HashMap<String, Arc<UserOp>>) {

@@ -147,6 +147,46 @@ struct Written<'a> {
     expression: bool,
 }
 
+/// Warns about each `{{ }}` inside quotes in the shell command `text` written at `span`.
+pub fn lint_quoted(sources: &SourceMap, text: &str, span: Span, diagnostics: &mut Diagnostics) {
+    for range in quoted_templates(text) {
+        let at = locate(sources, span, text, range).unwrap_or(span);
+        diagnostics.push(
+            Diagnostic::new(Code::QuotedTemplate, at, "this value is quoted twice")
+                .label("kiln quotes inserted values already")
+                .help("remove the quotes around `{{ }}`: the value is inserted as one quoted word"),
+        );
+    }
+}
+
+/// Byte ranges of `{{ ... }}` in the shell command `text` that stand inside single or double
+/// quotes (see `Code::QuotedTemplate`). `{{ x | safe }}` is left alone: it is code.
+pub fn quoted_templates(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"{{") {
+            let end = text[i..].find("}}").map_or(text.len(), |e| i + e + 2);
+            if quote.is_some() && !text[i..end].contains("safe") {
+                found.push(i..end);
+            }
+            i = end;
+            continue;
+        }
+        match (quote, bytes[i]) {
+            (None, b'\\') => i += 1,
+            (None, q @ (b'\'' | b'"')) => quote = Some(q),
+            (Some(b'"'), b'\\') => i += 1,
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
 /// Whether `text` is written for `name` to be undefined: it tests `name is defined` (or
 /// `is not defined`, `is undefined`) somewhere, or every use goes through
 /// `| default(...)` (or `| d(...)`), possibly after attribute access (`name.x | default`).
@@ -418,6 +458,18 @@ fn escape(rest: &str) -> Option<(Option<char>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_templates_in_commands() {
+        assert_eq!(quoted_templates("rm -- '{{ path }}'"), vec![7..17]);
+        assert_eq!(quoted_templates("echo \"{{ a }}\" {{ b }}"), vec![6..13]);
+        assert!(quoted_templates("rm -- {{ path }} 'it''s'").is_empty());
+        assert!(
+            quoted_templates("echo \\'{{ a }}").is_empty(),
+            "an escaped quote opens nothing"
+        );
+        assert!(quoted_templates("echo '{{ a | safe }}'").is_empty());
+    }
 
     #[test]
     fn guarded_uses() {

@@ -125,13 +125,12 @@ pub fn entry_manifests(path: &std::path::Path) -> Vec<PathBuf> {
     }
 }
 
-/// `inventory.toml` or `inventory.kdl` in a project directory.
+/// `inventory.toml` or `inventory.kdl` of a project: in the directory given, or beside the
+/// manifest file given.
 pub fn project_inventory(path: &std::path::Path) -> Option<PathBuf> {
-    if !path.is_dir() {
-        return None;
-    }
+    let dir = if path.is_dir() { path } else { path.parent()? };
     ["inventory.toml", "inventory.kdl"]
         .iter()
-        .map(|name| path.join(name))
+        .map(|name| dir.join(name))
         .find(|p| p.is_file())
 }

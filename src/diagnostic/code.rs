@@ -102,6 +102,8 @@ codes! {
         "The operation is checked by `kiln check`, but kiln cannot run it yet: its shell lowering is not implemented.";
     UnguardedCommand = "unguarded-command", Warning,
         "A command runs on every apply because it has none of the guards that would make it idempotent (`creates`, `removes`, `unless`, `onlyif`). Add one, or mark the intent with `changed = false`-style guards where the command is harmless.";
+    QuotedTemplate = "quoted-template", Warning,
+        "A `{{ }}` stands inside quotes in a shell command. Values inserted into commands are quoted by kiln already, so quotes around them become part of the command: `'{{ path }}'` turns into `''/a b''`, leaving the value unquoted. Remove the quotes, or use `{{ x | safe }}` to insert a value as code.";
     UnusedHandler = "unused-handler", Warning,
         "A handler is declared but no operation notifies it, so it can never run.";
 }

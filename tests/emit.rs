@@ -315,3 +315,63 @@ fn quickstart_converges_under_every_shell() {
         );
     });
 }
+
+/// Each op probes right before it acts, so a sequence where each op depends on the one
+/// before (a directory, a file in it, a line in that file, a link to it) works in one run; check mode reports every step without failing or changing
+/// anything.
+#[test]
+fn dependent_sequence_in_one_run() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    let manifest = "\
+[[op]]\nop = \"files.directory\"\npath = \"{{ root }}/etc/app\"\n\n\
+[[op]]\nop = \"files.file\"\npath = \"{{ root }}/etc/app/app.conf\"\nmode = \"0640\"\n\n\
+[[op]]\nop = \"files.line\"\npath = \"{{ root }}/etc/app/app.conf\"\nline = \"debug = true\"\nregexp = \"^debug =\"\n\n\
+[[op]]\nop = \"files.link\"\npath = \"{{ root }}/etc/app.conf\"\ntarget = \"{{ root }}/etc/app/app.conf\"\n";
+    let script = emit(temp.path(), manifest, "@local", &root);
+    let path = temp.path().join("script.sh");
+    std::fs::write(&path, &script).unwrap();
+    for shell in SHELLS {
+        let sh = shell_name(shell);
+        if root.exists() {
+            std::fs::remove_dir_all(&root).unwrap();
+        }
+        std::fs::create_dir_all(&root).unwrap();
+        let check = run_script(shell, &path, &["--check"], &root);
+        assert!(
+            check.status.success(),
+            "{sh}: check mode failed:\n{}",
+            stdout(&check)
+        );
+        assert_eq!(
+            summary(&stdout(&check)),
+            (0, 4, 0, 0),
+            "{sh}:\n{}",
+            stdout(&check)
+        );
+        assert_eq!(
+            std::fs::read_dir(&root).unwrap().count(),
+            0,
+            "{sh}: check mode changed nothing"
+        );
+        let apply = run_script(shell, &path, &[], &root);
+        assert_eq!(
+            summary(&stdout(&apply)),
+            (0, 4, 0, 0),
+            "{sh}:\n{}",
+            stdout(&apply)
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("etc/app.conf")).unwrap(),
+            "debug = true\n",
+            "{sh}"
+        );
+        let again = run_script(shell, &path, &[], &root);
+        assert_eq!(
+            summary(&stdout(&again)),
+            (4, 0, 0, 0),
+            "{sh}:\n{}",
+            stdout(&again)
+        );
+    }
+}

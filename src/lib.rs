@@ -20,3 +20,4 @@ pub mod schema;
 pub mod shell;
 pub mod source;
 pub mod syntax;
+pub mod connect;

@@ -1,0 +1,108 @@
+//! Connectors: how kiln reaches a host to run a script on it.
+//!
+//! A [`Connector`] runs a POSIX `sh` script on its host (the script travels on standard
+//! input to `sh -s`, so nothing is written to the host's disk to run it), streaming the
+//! output back as it comes. One file per connector; the connector of a host comes from the
+//! inventory or the target syntax (`inventory::Target`).
+//!
+//! Every `run` is one round trip (one SSH channel, one process); live runs use a constant
+//! number of them per host, whatever the number of ops, and [`Connector::round_trips`]
+//! counts them for the report.
+
+pub mod local;
+pub mod process;
+
+use std::fmt;
+
+/// Which output stream a chunk came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Why a connector could not do what it was asked: the host was not reached, or the
+/// connection broke. A script that ran and failed is not an error: its exit status is.
+#[derive(Debug)]
+pub struct ConnectError {
+    pub message: String,
+    /// Whether the failure happened before anything ran on the host.
+    pub before_run: bool,
+}
+
+impl ConnectError {
+    pub fn new(message: impl Into<String>, before_run: bool) -> Self {
+        ConnectError {
+            message: message.into(),
+            before_run,
+        }
+    }
+}
+
+impl fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+/// A connection to one host.
+pub trait Connector: Send {
+    /// Runs `script` with `sh -s -- ARGS...`, calling `output` with every chunk of its
+    /// standard output and error as it arrives. Returns the exit status.
+    fn run(
+        &mut self,
+        script: &str,
+        args: &[&str],
+        output: &mut dyn FnMut(Stream, &[u8]),
+    ) -> Result<i32, ConnectError>;
+
+    /// How many round trips (`run` calls, SSH channels) this connection has made.
+    fn round_trips(&self) -> usize;
+}
+
+/// How strictly an SSH server's host key is checked against `known_hosts`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HostKeyPolicy {
+    /// Unknown and changed keys are refused (OpenSSH's `StrictHostKeyChecking yes`).
+    #[default]
+    Strict,
+    /// Unknown keys are added to `known_hosts`; changed keys are refused (`accept-new`).
+    AcceptNew,
+    /// No check at all (`--ssh-insecure`).
+    Off,
+}
+
+/// SSH settings from the command line; `~/.ssh/config` and the inventory fill the rest.
+#[derive(Clone, Debug)]
+pub struct SshOptions {
+    pub host_keys: HostKeyPolicy,
+    /// `known_hosts` file (default `~/.ssh/known_hosts`).
+    pub known_hosts: Option<std::path::PathBuf>,
+    /// `ssh_config` file (default `~/.ssh/config`; none when it does not exist).
+    pub config: Option<std::path::PathBuf>,
+    /// Extra private key files to try (`-i`), before the config's and the defaults.
+    pub identities: Vec<std::path::PathBuf>,
+    /// Password for password authentication (asked once on a terminal, never logged).
+    pub password: Option<String>,
+    pub connect_timeout: std::time::Duration,
+    /// Longest time one script may run (none: no limit).
+    pub command_timeout: Option<std::time::Duration>,
+    pub keepalive: std::time::Duration,
+}
+
+impl Default for SshOptions {
+    fn default() -> Self {
+        SshOptions {
+            host_keys: HostKeyPolicy::Strict,
+            known_hosts: None,
+            config: None,
+            identities: Vec::new(),
+            password: None,
+            connect_timeout: std::time::Duration::from_secs(10),
+            command_timeout: None,
+            keepalive: std::time::Duration::from_secs(30),
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Live runs through the real binary with the process connectors (this machine, chroots):
+//! plan, apply, facts, exec, per-host failure isolation, and constant round trips.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kiln(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// A manifest of `n` file ops under `{{ root }}`.
+fn manifest(n: usize) -> String {
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!("[[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/f{i}\"\ncontent = \"{i}\\n\"\n\n"));
+    }
+    text
+}
+
+#[test]
+fn plan_then_apply_on_this_machine() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(temp.path().join("main.toml"), manifest(3)).unwrap();
+    let root_var = format!("root={}", root.display());
+
+    let plan = kiln(temp.path(), &["plan", ".", "-i", "@local", "-e", &root_var, "--format", "json"]);
+    assert!(plan.status.success(), "{}", String::from_utf8_lossy(&plan.stderr));
+    let report = json(&plan);
+    assert_eq!(report["hosts"][0]["changed"], 3);
+    assert_eq!(report["hosts"][0]["ops"][0]["status"], "would-change");
+    assert!(report["hosts"][0]["ops"][0]["detail"].as_str().unwrap().contains("+0"), "the plan has a diff");
+    assert_eq!(std::fs::read_dir(&root).unwrap().count(), 0, "a plan changes nothing");
+
+    let refused = kiln(temp.path(), &["apply", ".", "-i", "@local", "-e", &root_var]);
+    assert_eq!(refused.status.code(), Some(1), "without a terminal, apply needs -y");
+    assert_eq!(std::fs::read_dir(&root).unwrap().count(), 0);
+
+    let apply = kiln(temp.path(), &["apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json"]);
+    assert!(apply.status.success(), "{}", String::from_utf8_lossy(&apply.stderr));
+    assert_eq!(json(&apply)["hosts"][0]["changed"], 3);
+    assert_eq!(std::fs::read_to_string(root.join("f2")).unwrap(), "2\n");
+
+    let again = kiln(temp.path(), &["apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json"]);
+    let again = json(&again);
+    assert_eq!(again["hosts"][0]["changed"], 0);
+    assert_eq!(again["hosts"][0]["ok"], 3);
+}
+
+/// The number of commands run on a host does not grow with the number of ops.
+#[test]
+fn round_trips_are_constant() {
+    let mut counts = Vec::new();
+    for ops in [10, 1000] {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("root");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(temp.path().join("main.toml"), manifest(ops)).unwrap();
+        let root_var = format!("root={}", root.display());
+        let apply = kiln(temp.path(), &["apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json"]);
+        let report = json(&apply);
+        assert_eq!(report["hosts"][0]["changed"], ops);
+        counts.push(report["hosts"][0]["round_trips"].as_u64().unwrap());
+    }
+    assert_eq!(counts[0], counts[1], "round trips for 10 and 1000 ops: {counts:?}");
+    assert!(counts[0] <= 3, "{counts:?}");
+}
+
+/// One host failing (here, an unreachable chroot) does not stop the others; the exit
+/// status says something failed.
+#[test]
+fn a_failing_host_does_not_stop_the_others() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(temp.path().join("main.toml"), manifest(2)).unwrap();
+    let root_var = format!("root={}", root.display());
+    let output = kiln(
+        temp.path(),
+        &["apply", ".", "-i", "@local", "-i", "@chroot/nonexistent/kiln-root", "-e", &root_var, "-y", "--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    let hosts = report["hosts"].as_array().unwrap();
+    let local = hosts.iter().find(|h| h["host"] == "@local").unwrap();
+    let chroot = hosts.iter().find(|h| h["host"] != "@local").unwrap();
+    assert_eq!(local["changed"], 2, "{local}");
+    assert_eq!(chroot["status"], "failed", "{chroot}");
+    assert!(root.join("f1").exists());
+}
+
+#[test]
+fn facts_and_exec() {
+    let temp = tempfile::tempdir().unwrap();
+    let facts = kiln(temp.path(), &["facts", "@local", "--json"]);
+    assert!(facts.status.success());
+    let facts = json(&facts);
+    assert!(facts["os"]["family"].as_str().is_some_and(|f| !f.is_empty()), "{facts}");
+    assert!(facts["arch"].is_string());
+
+    let exec = kiln(temp.path(), &["exec", "@local", "--", "echo", "hello from", "$(id -un)"]);
+    assert!(exec.status.success());
+    let text = String::from_utf8_lossy(&exec.stdout);
+    assert!(text.contains("@local: exit 0") && text.contains("hello from"), "{text}");
+
+    let failing = kiln(temp.path(), &["exec", "@local", "--", "exit 3"]);
+    assert_eq!(failing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failing.stdout).contains("exit 3"));
+}

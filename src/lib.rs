@@ -8,11 +8,13 @@
 pub mod bind;
 pub mod check;
 pub mod cli;
+pub mod connect;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;
 pub mod facts;
 pub mod inventory;
+pub mod live;
 pub mod lower;
 pub mod model;
 pub mod ops;
@@ -20,4 +22,3 @@ pub mod schema;
 pub mod shell;
 pub mod source;
 pub mod syntax;
-pub mod connect;

@@ -27,7 +27,9 @@ fn json(output: &Output) -> serde_json::Value {
 fn manifest(n: usize) -> String {
     let mut text = String::new();
     for i in 0..n {
-        text.push_str(&format!("[[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/f{i}\"\ncontent = \"{i}\\n\"\n\n"));
+        text.push_str(&format!(
+            "[[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/f{i}\"\ncontent = \"{i}\\n\"\n\n"
+        ));
     }
     text
 }
@@ -40,24 +42,64 @@ fn plan_then_apply_on_this_machine() {
     std::fs::write(temp.path().join("main.toml"), manifest(3)).unwrap();
     let root_var = format!("root={}", root.display());
 
-    let plan = kiln(temp.path(), &["plan", ".", "-i", "@local", "-e", &root_var, "--format", "json"]);
-    assert!(plan.status.success(), "{}", String::from_utf8_lossy(&plan.stderr));
+    let plan = kiln(
+        temp.path(),
+        &[
+            "plan", ".", "-i", "@local", "-e", &root_var, "--format", "json",
+        ],
+    );
+    assert!(
+        plan.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
     let report = json(&plan);
     assert_eq!(report["hosts"][0]["changed"], 3);
     assert_eq!(report["hosts"][0]["ops"][0]["status"], "would-change");
-    assert!(report["hosts"][0]["ops"][0]["detail"].as_str().unwrap().contains("+0"), "the plan has a diff");
-    assert_eq!(std::fs::read_dir(&root).unwrap().count(), 0, "a plan changes nothing");
+    assert!(
+        report["hosts"][0]["ops"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("+0"),
+        "the plan has a diff"
+    );
+    assert_eq!(
+        std::fs::read_dir(&root).unwrap().count(),
+        0,
+        "a plan changes nothing"
+    );
 
-    let refused = kiln(temp.path(), &["apply", ".", "-i", "@local", "-e", &root_var]);
-    assert_eq!(refused.status.code(), Some(1), "without a terminal, apply needs -y");
+    let refused = kiln(
+        temp.path(),
+        &["apply", ".", "-i", "@local", "-e", &root_var],
+    );
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "without a terminal, apply needs -y"
+    );
     assert_eq!(std::fs::read_dir(&root).unwrap().count(), 0);
 
-    let apply = kiln(temp.path(), &["apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json"]);
-    assert!(apply.status.success(), "{}", String::from_utf8_lossy(&apply.stderr));
+    let apply = kiln(
+        temp.path(),
+        &[
+            "apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json",
+        ],
+    );
+    assert!(
+        apply.status.success(),
+        "{}",
+        String::from_utf8_lossy(&apply.stderr)
+    );
     assert_eq!(json(&apply)["hosts"][0]["changed"], 3);
     assert_eq!(std::fs::read_to_string(root.join("f2")).unwrap(), "2\n");
 
-    let again = kiln(temp.path(), &["apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json"]);
+    let again = kiln(
+        temp.path(),
+        &[
+            "apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json",
+        ],
+    );
     let again = json(&again);
     assert_eq!(again["hosts"][0]["changed"], 0);
     assert_eq!(again["hosts"][0]["ok"], 3);
@@ -73,12 +115,20 @@ fn round_trips_are_constant() {
         std::fs::create_dir_all(&root).unwrap();
         std::fs::write(temp.path().join("main.toml"), manifest(ops)).unwrap();
         let root_var = format!("root={}", root.display());
-        let apply = kiln(temp.path(), &["apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json"]);
+        let apply = kiln(
+            temp.path(),
+            &[
+                "apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json",
+            ],
+        );
         let report = json(&apply);
         assert_eq!(report["hosts"][0]["changed"], ops);
         counts.push(report["hosts"][0]["round_trips"].as_u64().unwrap());
     }
-    assert_eq!(counts[0], counts[1], "round trips for 10 and 1000 ops: {counts:?}");
+    assert_eq!(
+        counts[0], counts[1],
+        "round trips for 10 and 1000 ops: {counts:?}"
+    );
     assert!(counts[0] <= 3, "{counts:?}");
 }
 
@@ -93,7 +143,19 @@ fn a_failing_host_does_not_stop_the_others() {
     let root_var = format!("root={}", root.display());
     let output = kiln(
         temp.path(),
-        &["apply", ".", "-i", "@local", "-i", "@chroot/nonexistent/kiln-root", "-e", &root_var, "-y", "--format", "json"],
+        &[
+            "apply",
+            ".",
+            "-i",
+            "@local",
+            "-i",
+            "@chroot/nonexistent/kiln-root",
+            "-e",
+            &root_var,
+            "-y",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(output.status.code(), Some(1));
     let report = json(&output);
@@ -111,13 +173,24 @@ fn facts_and_exec() {
     let facts = kiln(temp.path(), &["facts", "@local", "--json"]);
     assert!(facts.status.success());
     let facts = json(&facts);
-    assert!(facts["os"]["family"].as_str().is_some_and(|f| !f.is_empty()), "{facts}");
+    assert!(
+        facts["os"]["family"]
+            .as_str()
+            .is_some_and(|f| !f.is_empty()),
+        "{facts}"
+    );
     assert!(facts["arch"].is_string());
 
-    let exec = kiln(temp.path(), &["exec", "@local", "--", "echo", "hello from", "$(id -un)"]);
+    let exec = kiln(
+        temp.path(),
+        &["exec", "@local", "--", "echo", "hello from", "$(id -un)"],
+    );
     assert!(exec.status.success());
     let text = String::from_utf8_lossy(&exec.stdout);
-    assert!(text.contains("@local: exit 0") && text.contains("hello from"), "{text}");
+    assert!(
+        text.contains("@local: exit 0") && text.contains("hello from"),
+        "{text}"
+    );
 
     let failing = kiln(temp.path(), &["exec", "@local", "--", "exit 3"]);
     assert_eq!(failing.status.code(), Some(1));

@@ -1,6 +1,7 @@
 //! `kiln inventory`: the resolved hosts, their groups, and merged variables with where each
 //! value came from.
 
+use super::{out, outln};
 use clap::Args;
 use serde_json::json;
 
@@ -43,11 +44,11 @@ pub fn run(args: InventoryArgs) -> u8 {
         return 1;
     }
     match args.format {
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&to_json(&resolved)).expect("JSON serializes")
         ),
-        _ => print!("{}", human(&resolved)),
+        _ => out!("{}", human(&resolved)),
     }
     0
 }

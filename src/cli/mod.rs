@@ -6,6 +6,7 @@
 mod check;
 mod emit;
 mod inventory;
+mod live;
 mod output;
 mod schema;
 
@@ -33,6 +34,14 @@ enum Command {
     Check(check::CheckArgs),
     /// Write one standalone, idempotent POSIX shell script per host.
     Emit(emit::EmitArgs),
+    /// Probe every host and show what would change, with diffs.
+    Plan(live::PlanArgs),
+    /// Show the plan, ask, then apply it on every host.
+    Apply(live::ApplyArgs),
+    /// Show hosts' facts (OS, architecture, init system, package manager, users...).
+    Facts(live::FactsArgs),
+    /// Run an ad-hoc shell command on hosts: `kiln exec TARGETS... -- COMMAND`.
+    Exec(live::ExecArgs),
     /// Show the resolved hosts, their groups and merged variables.
     Inventory(inventory::InventoryArgs),
     /// Print the JSON Schema of TOML manifests (or of inventories), for editors.
@@ -100,11 +109,42 @@ fn parse_extra_var(text: &str) -> Result<Vec<(String, Value)>, String> {
     Ok(vec![(name.to_owned(), Value::Str(value.to_owned()))])
 }
 
+/// Writes to standard output like `print!`. When the reader has gone away
+/// (`kiln ... | head`), ends the process quietly instead of panicking, like any Unix filter
+/// (SIGPIPE stays ignored: kiln writes to its children's pipes too, and must survive a
+/// child that exits early).
+pub fn write_out(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_fmt(args).and_then(|()| stdout.flush())
+        && error.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(141);
+    }
+}
+
+/// `println!` through [`write_out`].
+macro_rules! outln {
+    () => { $crate::cli::write_out(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `print!` through [`write_out`].
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_out(format_args!($($arg)*)) };
+}
+
+pub(crate) use {out, outln};
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Emit(args) => emit::run(args),
+        Command::Plan(args) => live::plan(args),
+        Command::Apply(args) => live::apply(args),
+        Command::Facts(args) => live::facts(args),
+        Command::Exec(args) => live::exec(args),
         Command::Inventory(args) => inventory::run(args),
         Command::Schema(args) => schema::run(args),
     };

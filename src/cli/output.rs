@@ -1,5 +1,6 @@
 //! Printing diagnostics in the chosen format, and the exit code they imply.
 
+use super::{out, outln};
 use std::io::IsTerminal;
 
 use crate::diagnostic::render::{self, HumanStyle};
@@ -24,8 +25,8 @@ pub fn print(sources: &SourceMap, diagnostics: &[Diagnostic], format: Format) {
                 render::human(sources, diagnostics, HumanStyle { color, width })
             );
         }
-        Format::Json => println!("{}", render::json(sources, diagnostics)),
-        Format::Github => print!("{}", render::github(sources, diagnostics)),
+        Format::Json => outln!("{}", render::json(sources, diagnostics)),
+        Format::Github => out!("{}", render::github(sources, diagnostics)),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `kiln schema`: print a JSON Schema for editors.
 
+use super::outln;
 use clap::{Args, ValueEnum};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -22,7 +23,7 @@ pub fn run(args: SchemaArgs) -> u8 {
         Kind::Manifest => crate::schema::manifest(),
         Kind::Inventory => crate::schema::inventory(),
     };
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&schema).expect("JSON serializes")
     );

@@ -21,12 +21,20 @@ pub struct ProcessConnector {
 
 impl ProcessConnector {
     pub fn new(place: Place) -> Self {
-        ProcessConnector { place, round_trips: 0 }
+        ProcessConnector {
+            place,
+            round_trips: 0,
+        }
     }
 }
 
 impl Connector for ProcessConnector {
-    fn run(&mut self, script: &str, args: &[&str], output: &mut dyn FnMut(Stream, &[u8])) -> Result<i32, ConnectError> {
+    fn run(
+        &mut self,
+        script: &str,
+        args: &[&str],
+        output: &mut dyn FnMut(Stream, &[u8]),
+    ) -> Result<i32, ConnectError> {
         self.round_trips += 1;
         match &self.place {
             Place::Local => process::run("env", &[], script, args, output),
@@ -34,8 +42,12 @@ impl Connector for ProcessConnector {
                 let path = path.to_string_lossy();
                 process::run("chroot", &[&path], script, args, output)
             }
-            Place::Docker(name) => process::run("docker", &["exec", "-i", name], script, args, output),
-            Place::Podman(name) => process::run("podman", &["exec", "-i", name], script, args, output),
+            Place::Docker(name) => {
+                process::run("docker", &["exec", "-i", name], script, args, output)
+            }
+            Place::Podman(name) => {
+                process::run("podman", &["exec", "-i", name], script, args, output)
+            }
         }
     }
 

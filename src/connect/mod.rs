@@ -11,6 +11,7 @@
 
 pub mod local;
 pub mod process;
+pub mod ssh;
 
 use std::fmt;
 

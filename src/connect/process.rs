@@ -29,8 +29,20 @@ pub fn run(
     let (sender, receiver) = mpsc::channel::<(Stream, Vec<u8>)>();
     let mut readers = Vec::new();
     for (stream, pipe) in [
-        (Stream::Stdout, child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
-        (Stream::Stderr, child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
+        (
+            Stream::Stdout,
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        ),
+        (
+            Stream::Stderr,
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        ),
     ] {
         let Some(mut pipe) = pipe else { continue };
         let sender = sender.clone();
@@ -62,7 +74,10 @@ pub fn run(
     if let Err(error) = written
         && status.success()
     {
-        return Err(ConnectError::new(format!("could not send the script to {program}: {error}"), true));
+        return Err(ConnectError::new(
+            format!("could not send the script to {program}: {error}"),
+            true,
+        ));
     }
     Ok(status.code().unwrap_or(128 + 9))
 }

@@ -1,0 +1,415 @@
+//! `kiln plan`, `kiln apply`, `kiln facts` and `kiln exec`: live runs against the inventory.
+
+use super::outln;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use serde_json::json;
+
+use crate::check::{self, Context};
+use crate::connect::{HostKeyPolicy, SshOptions, Stream};
+use crate::diagnostic::Diagnostics;
+use crate::inventory::{self, Inventory};
+use crate::live::{self, HostReport};
+use crate::source::SourceMap;
+
+use super::{Format, InventoryOptions, entry_manifests, output};
+
+/// How to connect and how many hosts at once.
+#[derive(Args, Debug)]
+pub struct ConnectArgs {
+    /// Hosts worked on at once (the work waits on the network, not the CPU).
+    #[arg(long, default_value_t = 32, value_name = "N")]
+    parallel: usize,
+    /// Add unknown SSH host keys to known_hosts (changed keys are still refused).
+    #[arg(long)]
+    ssh_accept_new: bool,
+    /// Do not check SSH host keys at all.
+    #[arg(long, conflicts_with = "ssh_accept_new")]
+    ssh_insecure: bool,
+    /// known_hosts file (default: ~/.ssh/known_hosts, or the ssh config's).
+    #[arg(long, value_name = "FILE")]
+    known_hosts: Option<PathBuf>,
+    /// ssh_config file (default: ~/.ssh/config).
+    #[arg(long, value_name = "FILE")]
+    ssh_config: Option<PathBuf>,
+    /// Private key to try first (repeatable).
+    #[arg(long = "ssh-key", value_name = "FILE")]
+    ssh_keys: Vec<PathBuf>,
+    /// Seconds to wait for a host to answer.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    connect_timeout: u64,
+    /// Longest a host's run may take, in seconds (default: no limit).
+    #[arg(long, value_name = "SECONDS")]
+    command_timeout: Option<u64>,
+}
+
+impl ConnectArgs {
+    fn ssh(&self) -> SshOptions {
+        SshOptions {
+            host_keys: if self.ssh_insecure {
+                HostKeyPolicy::Off
+            } else if self.ssh_accept_new {
+                HostKeyPolicy::AcceptNew
+            } else {
+                HostKeyPolicy::Strict
+            },
+            known_hosts: self.known_hosts.clone(),
+            config: self.ssh_config.clone(),
+            identities: self.ssh_keys.clone(),
+            connect_timeout: Duration::from_secs(self.connect_timeout),
+            command_timeout: self.command_timeout.map(Duration::from_secs),
+            ..SshOptions::default()
+        }
+    }
+
+    fn pool(&self) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.parallel.max(1))
+            .build()
+            .expect("a thread pool can be built")
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// The manifest file, or a project directory.
+    #[arg(value_name = "PATH", default_value = ".")]
+    path: PathBuf,
+    #[command(flatten)]
+    inventory: InventoryOptions,
+    #[command(flatten)]
+    connect: ConnectArgs,
+    /// `human`, or `json` for a machine-readable report.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    plan: PlanArgs,
+    /// Apply without showing the plan and asking first.
+    #[arg(short = 'y', long = "yes")]
+    yes: bool,
+}
+
+pub fn plan(args: PlanArgs) -> u8 {
+    live_run(&args, false, false)
+}
+
+pub fn apply(args: ApplyArgs) -> u8 {
+    live_run(&args.plan, true, args.yes)
+}
+
+fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Diagnostics::default();
+    let Some(entry) = entry_manifests(&args.path).into_iter().next() else {
+        eprintln!("kiln: {} has no main.toml or main.kdl", args.path.display());
+        return 1;
+    };
+    let extra_vars = args.inventory.extra_vars();
+    let mut specs = args.inventory.inventory.clone();
+    if specs.is_empty()
+        && let Some(project) = super::project_inventory(&args.path)
+    {
+        specs.push(project.display().to_string());
+    }
+    let inventory = inventory::load(&mut sources, &specs, &extra_vars, &mut diagnostics);
+    let context = Context {
+        inventory: Some(&inventory),
+        extra_vars: &extra_vars,
+    };
+    let compiled = check::compile(&mut sources, &entry, &context, &mut diagnostics);
+    let sorted = diagnostics.sorted();
+    output::print(
+        &sources,
+        &sorted,
+        if args.format == Format::Json {
+            Format::Human
+        } else {
+            args.format
+        },
+    );
+    let Some(compiled) = compiled.filter(|_| output::exit_code(&sorted, false) == 0) else {
+        return 1;
+    };
+    let pool = args.connect.pool();
+    let ssh = args.connect.ssh();
+    let mut sessions = live::prepare(&pool, &sources, &compiled, &inventory, &ssh);
+    let human = args.format == Format::Human;
+    let quiet = |_: &HostReport| {};
+    let plan_needed = !(apply && yes);
+    if plan_needed {
+        live::run(&pool, &mut sessions, true, &quiet);
+        if human {
+            print_plan(&sessions);
+        }
+    }
+    if apply {
+        let changes = sessions.iter().any(|s| s.report.changed > 0);
+        if plan_needed && !changes {
+            if human {
+                outln!("Nothing to change.");
+            }
+        } else if yes || confirm() {
+            let progress = |report: &HostReport| {
+                if human {
+                    eprintln!("{}: {}", report.host, one_line(report));
+                }
+            };
+            live::run(&pool, &mut sessions, false, &progress);
+            if human {
+                print_outcomes(&sessions);
+            }
+        } else {
+            eprintln!("kiln: not applied");
+            return 1;
+        }
+    }
+    let reports: Vec<&HostReport> = sessions.iter().map(|s| &s.report).collect();
+    if args.format == Format::Json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "hosts": reports })).expect("reports serialize")
+        );
+    } else {
+        print_summary(&reports);
+    }
+    u8::from(reports.iter().any(|r| r.failed()))
+}
+
+/// Asks on the terminal; anything but yes is no. Without a terminal, refuses (use `-y`).
+fn confirm() -> bool {
+    if !std::io::stdin().is_terminal() {
+        eprintln!("kiln: not a terminal, so not asking: pass -y to apply");
+        return false;
+    }
+    eprint!("Apply these changes? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
+}
+
+fn one_line(report: &HostReport) -> String {
+    match &report.error {
+        Some(error) if report.failed() && report.ops.is_empty() => {
+            format!("{}: {}", report.status, first_line(error))
+        }
+        _ => format!(
+            "{} ({} ok, {} changed, {} failed, {} skipped)",
+            report.status, report.ok, report.changed, report.failed, report.skipped
+        ),
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().find(|l| !l.trim().is_empty()).unwrap_or(text)
+}
+
+fn print_plan(sessions: &[live::Session<'_>]) {
+    for session in sessions {
+        let report = &session.report;
+        outln!("\n{} ({})", report.host, report.target);
+        if let Some(error) = &report.error {
+            outln!("  {}: {error}", report.status);
+            continue;
+        }
+        for op in report.ops.iter().filter(|o| o.status != "ok") {
+            outln!("  {:<13} {}  [{}]", op.status, op.label, op.origin);
+            for line in op.detail.lines() {
+                outln!("      {line}");
+            }
+        }
+        outln!(
+            "  {} ok, {} to change, {} skipped",
+            report.ok,
+            report.changed,
+            report.skipped
+        );
+    }
+}
+
+fn print_outcomes(sessions: &[live::Session<'_>]) {
+    for session in sessions {
+        let report = &session.report;
+        for op in report.ops.iter().filter(|o| o.status.starts_with("failed")) {
+            outln!(
+                "\n{}: {} {}  [{}]",
+                report.host,
+                op.status,
+                op.label,
+                op.origin
+            );
+            for line in op.detail.lines().chain(report.stderr.lines()) {
+                outln!("    {line}");
+            }
+        }
+    }
+}
+
+fn print_summary(reports: &[&HostReport]) {
+    outln!();
+    for report in reports {
+        outln!("{:<24} {}", report.host, one_line(report));
+    }
+    let failed = reports.iter().filter(|r| r.failed()).count();
+    outln!("{} hosts, {failed} failed", reports.len());
+}
+
+#[derive(Args, Debug)]
+pub struct FactsArgs {
+    /// Targets or inventory files (default `@local`).
+    #[arg(value_name = "TARGET")]
+    targets: Vec<String>,
+    #[command(flatten)]
+    connect: ConnectArgs,
+    /// Print JSON (one object per host, by name; with one host, just its facts).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn facts(args: FactsArgs) -> u8 {
+    let Some(inventory) = load_targets(&args.targets) else {
+        return 1;
+    };
+    let ssh = args.connect.ssh();
+    let pool = args.connect.pool();
+    let results = on_every_host(&pool, &inventory, &ssh, |connection| {
+        live::gather(connection)
+    });
+    let mut failed = false;
+    if args.json {
+        let mut all = serde_json::Map::new();
+        for (host, facts) in &results {
+            match facts {
+                Ok(facts) => {
+                    all.insert(host.clone(), facts.0.clone());
+                }
+                Err(error) => {
+                    failed = true;
+                    eprintln!("kiln: {host}: {error}");
+                }
+            }
+        }
+        let value = if results.len() == 1 {
+            all.into_iter().next().map_or(json!({}), |(_, v)| v)
+        } else {
+            serde_json::Value::Object(all)
+        };
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&value).expect("facts serialize")
+        );
+    } else {
+        for (host, facts) in &results {
+            match facts {
+                Ok(facts) => {
+                    outln!("{host}");
+                    print_facts(&facts.0, "  ");
+                }
+                Err(error) => {
+                    failed = true;
+                    outln!("{host}: unreachable: {error}");
+                }
+            }
+        }
+    }
+    u8::from(failed)
+}
+
+fn print_facts(value: &serde_json::Value, prefix: &str) {
+    let Some(map) = value.as_object() else { return };
+    for (key, value) in map {
+        match value {
+            serde_json::Value::Object(_) => {
+                outln!("{prefix}{key}:");
+                print_facts(value, &format!("{prefix}  "));
+            }
+            serde_json::Value::String(s) => outln!("{prefix}{key}: {s}"),
+            other => outln!("{prefix}{key}: {other}"),
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ExecArgs {
+    /// Targets or inventory files, then `--` and the command.
+    #[arg(value_name = "TARGET", required = true)]
+    targets: Vec<String>,
+    /// The shell command to run on every host.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    command: Vec<String>,
+    #[command(flatten)]
+    connect: ConnectArgs,
+}
+
+pub fn exec(args: ExecArgs) -> u8 {
+    let Some(inventory) = load_targets(&args.targets) else {
+        return 1;
+    };
+    let ssh = args.connect.ssh();
+    let pool = args.connect.pool();
+    let command = args.command.join(" ");
+    let results = on_every_host(&pool, &inventory, &ssh, |connection| {
+        let mut output = Vec::new();
+        let status = connection.run(&command, &[], &mut |_: Stream, chunk: &[u8]| {
+            output.extend_from_slice(chunk)
+        })?;
+        Ok((status, String::from_utf8_lossy(&output).into_owned()))
+    });
+    let mut failed = false;
+    for (host, result) in results {
+        match result {
+            Ok((status, output)) => {
+                failed |= status != 0;
+                outln!("{host}: exit {status}");
+                for line in output.lines() {
+                    outln!("  {line}");
+                }
+            }
+            Err(error) => {
+                failed = true;
+                outln!("{host}: unreachable: {error}");
+            }
+        }
+    }
+    u8::from(failed)
+}
+
+/// Each host's name and what `work` made of its connection (or why it failed).
+type PerHost<T> = Vec<(String, Result<T, String>)>;
+
+/// Connects to every host in parallel and runs `work` on each connection.
+fn on_every_host<T: Send>(
+    pool: &rayon::ThreadPool,
+    inventory: &Inventory,
+    ssh: &SshOptions,
+    work: impl Fn(&mut dyn crate::connect::Connector) -> Result<T, crate::connect::ConnectError> + Sync,
+) -> PerHost<T> {
+    use rayon::prelude::*;
+    pool.install(|| {
+        inventory
+            .hosts
+            .par_iter()
+            .map(|host| {
+                let result = live::open(&host.target, ssh)
+                    .and_then(|mut connection| work(connection.as_mut()));
+                (host.name.clone(), result.map_err(|e| e.message))
+            })
+            .collect()
+    })
+}
+
+fn load_targets(targets: &[String]) -> Option<Inventory> {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Diagnostics::default();
+    let inventory = inventory::load(&mut sources, targets, &[], &mut diagnostics);
+    let sorted = diagnostics.sorted();
+    output::print(&sources, &sorted, Format::Human);
+    (output::exit_code(&sorted, false) == 0).then_some(inventory)
+}

@@ -1,0 +1,703 @@
+//! The SSH connector: one `ssh2::Session` (libssh2) per host, set up the way OpenSSH would
+//! set it up, and one channel per [`Connector::run`].
+//!
+//! Connecting: `~/.ssh/config` (see [`config`]) fills what the target and the command line
+//! left unset (values given on the command line or in the inventory win over the config,
+//! the config over the defaults: the local user, port 22); TCP connect with the connect
+//! timeout (the config's `ConnectTimeout` applies when `--connect-timeout` was left at its
+//! default); handshake; host key checked against `known_hosts` ([`host_key`]); login
+//! ([`auth`]); keepalives every `options.keepalive`.
+//!
+//! Jump hosts (`ProxyJump`): the jump host is connected first (with its own config, and its
+//! own `ProxyJump` when it is the first hop, exactly like `ssh -J`), a `direct-tcpip`
+//! channel is opened through it to the target, and the target's session runs over that
+//! channel. libssh2 needs a socket for a session, so the channel is bridged to one end of a
+//! `UnixStream::pair()` by a thread that owns the jump session and copies both ways; the
+//! target session gets the other end. A socketpair rather than a loopback `TcpListener`:
+//! nothing else on the machine can connect to it, no port is allocated, nothing to accept.
+//! The thread ends when either side closes (the target session dropped, or the jump
+//! connection lost, which the target session then sees as a lost connection).
+//!
+//! Running: `exec("sh -s -- ARGS")` with every argument quoted, then ONE thread drives the
+//! channel with the session non-blocking: it writes the next piece of the script, reads
+//! whatever stdout and stderr have (calling the output callback per chunk), and, when
+//! nothing moved, waits with `poll(2)` on the session's socket for the directions libssh2
+//! says it is blocked on. Writing and reading interleave, so a multi-megabyte script and a
+//! remote that talks a lot while it is still being fed cannot deadlock on the channel
+//! windows. Timeouts: `options.command_timeout` (the connection is then closed and the
+//! connector unusable), and a host that answers nothing — not even the keepalives sent
+//! every `options.keepalive` — for three keepalive intervals is a lost connection (OpenSSH's
+//! `ServerAliveCountMax` 3).
+
+mod auth;
+pub mod config;
+mod digest;
+mod host_key;
+mod known_hosts;
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::net::UnixStream;
+use std::time::{Duration, Instant};
+
+use ssh2::{BlockDirections, Channel, ErrorCode, Session};
+
+use self::config::{HostConfig, Jump, SshConfig, local_user, parse_jumps};
+use self::host_key::KnownHosts;
+use super::{ConnectError, Connector, HostKeyPolicy, SshOptions, Stream};
+
+const ERROR_EAGAIN: i32 = -37;
+const ERROR_TIMEOUT: i32 = -9;
+/// Jump hosts chained through `ProxyJump` in configs, at most (a loop guard).
+const MAX_JUMPS: usize = 8;
+/// The most bytes handed to libssh2 per write (its own packet limit is ~32 KB).
+const CHUNK: usize = 32 * 1024;
+
+/// A connection to one host over SSH.
+pub struct SshConnector {
+    /// `None` once the connection was closed after a timeout or a failure.
+    session: Option<Session>,
+    /// The session's socket (a TCP socket, or the socketpair end of a jump bridge).
+    fd: RawFd,
+    /// `user@host:port`, for messages.
+    label: String,
+    round_trips: usize,
+    keepalive: Duration,
+    command_timeout: Option<Duration>,
+    /// Why the session was closed, for later `run`s.
+    closed: Option<String>,
+}
+
+/// An established, authenticated session.
+struct Open {
+    session: Session,
+    fd: RawFd,
+    label: String,
+}
+
+impl SshConnector {
+    /// Connects to `address` (a host name, an address or a `Host` alias of the ssh config)
+    /// as `user` on `port`, authenticates, and returns the connection. `user` and `port` win
+    /// over the config.
+    pub fn connect(
+        user: Option<&str>,
+        address: &str,
+        port: Option<u16>,
+        options: &SshOptions,
+    ) -> Result<SshConnector, ConnectError> {
+        let config = SshConfig::load(options.config.as_deref())
+            .map_err(|e| ConnectError::new(format!("ssh: {e}"), true))?;
+        let open = open(user, address, port, options, &config, None, 0)?;
+        Ok(SshConnector {
+            session: Some(open.session),
+            fd: open.fd,
+            label: open.label,
+            round_trips: 0,
+            keepalive: options.keepalive,
+            command_timeout: options.command_timeout,
+            closed: None,
+        })
+    }
+
+    /// Closes the session (after a timeout or a failure): later runs fail at once.
+    fn close(&mut self, why: &str) {
+        if let Some(session) = self.session.take() {
+            disconnect(&session, why);
+        }
+        self.closed = Some(why.to_owned());
+    }
+}
+
+impl Drop for SshConnector {
+    fn drop(&mut self) {
+        if let Some(session) = self.session.take() {
+            disconnect(&session, "done");
+        }
+    }
+}
+
+/// Says goodbye to the server (briefly: a dead server must not hold us up).
+fn disconnect(session: &Session, why: &str) {
+    session.set_blocking(true);
+    session.set_timeout(1000);
+    let _ = session.disconnect(None, why, None);
+}
+
+fn label(user: &str, host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("{user}@[{host}]:{port}")
+    } else {
+        format!("{user}@{host}:{port}")
+    }
+}
+
+/// Connects to `alias` (through `jumps` if given, else through its config's `ProxyJump`).
+fn open(
+    user: Option<&str>,
+    alias: &str,
+    port: Option<u16>,
+    options: &SshOptions,
+    config: &SshConfig,
+    jumps: Option<&[Jump]>,
+    depth: usize,
+) -> Result<Open, ConnectError> {
+    let fail = |message: String| ConnectError::new(message, true);
+    let host_config: HostConfig = config.resolve(alias, user);
+    let host = host_config
+        .host_name
+        .clone()
+        .unwrap_or_else(|| alias.to_owned());
+    let user = match user
+        .map(str::to_owned)
+        .or_else(|| host_config.user.clone())
+        .or_else(local_user)
+    {
+        Some(user) => user,
+        None => {
+            return Err(fail(format!(
+                "ssh: {alias}: cannot tell which user to log in as (no user in the target, the ssh config or $USER)"
+            )));
+        }
+    };
+    let port = port.or(host_config.port).unwrap_or(22);
+    let mut label = label(&user, &host, port);
+    if alias != host {
+        label = format!("{alias} ({label})");
+    }
+    let timeout = match host_config.connect_timeout {
+        Some(seconds)
+            if seconds > 0 && options.connect_timeout == SshOptions::default().connect_timeout =>
+        {
+            Duration::from_secs(seconds)
+        }
+        _ => options.connect_timeout,
+    };
+    let policy = match (
+        options.host_keys,
+        host_config.strict_host_key_checking.as_deref(),
+    ) {
+        (HostKeyPolicy::Strict, Some("accept-new")) => HostKeyPolicy::AcceptNew,
+        (HostKeyPolicy::Strict, Some("no" | "off")) => HostKeyPolicy::Off,
+        (policy, _) => policy,
+    };
+    if jumps.is_none()
+        && host_config.proxy_jump.is_none()
+        && let Some(command) = &host_config.proxy_command
+        && !command.eq_ignore_ascii_case("none")
+    {
+        return Err(fail(format!(
+            "ssh: {label}: the ssh config gives a ProxyCommand (`{command}`), which kiln does not run; \
+             use ProxyJump for jump hosts"
+        )));
+    }
+    let jumps: Vec<Jump> = match jumps {
+        Some(jumps) => jumps.to_vec(),
+        None => match &host_config.proxy_jump {
+            Some(value) => parse_jumps(value).map_err(|e| fail(format!("ssh: {label}: {e}")))?,
+            None => Vec::new(),
+        },
+    };
+
+    let mut session = Session::new().map_err(|e| fail(format!("ssh: {label}: {}", e.message())))?;
+    let fd = if let Some((last, before)) = jumps.split_last() {
+        if depth >= MAX_JUMPS {
+            return Err(fail(format!(
+                "ssh: {label}: more than {MAX_JUMPS} jump hosts (a ProxyJump loop?)"
+            )));
+        }
+        let through = if before.is_empty() {
+            None
+        } else {
+            Some(before)
+        };
+        let jump = open(
+            last.user.as_deref(),
+            &last.host,
+            last.port,
+            options,
+            config,
+            through,
+            depth + 1,
+        )
+        .map_err(|e| {
+            fail(format!(
+                "{} (the jump host on the way to {label})",
+                e.message
+            ))
+        })?;
+        label = format!("{label} via {}", jump.label);
+        let stream =
+            bridge(jump, &host, port, timeout).map_err(|e| fail(format!("ssh: {label}: {e}")))?;
+        let fd = stream.as_raw_fd();
+        session.set_tcp_stream(stream);
+        fd
+    } else {
+        let stream =
+            tcp_connect(&host, port, timeout).map_err(|e| fail(format!("ssh: {label}: {e}")))?;
+        let fd = stream.as_raw_fd();
+        session.set_tcp_stream(stream);
+        fd
+    };
+
+    let known_hosts = KnownHosts::load(options.known_hosts.as_deref(), &host_config, &host, port);
+    if policy != HostKeyPolicy::Off {
+        known_hosts.prefer_known_types(&session);
+    }
+    session.set_blocking(true);
+    session.set_timeout(timeout.as_millis().clamp(1, u128::from(u32::MAX)) as u32);
+    if let Err(e) = session.handshake() {
+        return Err(fail(if e.code() == ErrorCode::Session(ERROR_TIMEOUT) {
+            format!(
+                "ssh: {label}: timed out after {}s waiting for the SSH handshake (is an SSH server listening there?)",
+                timeout.as_secs_f64()
+            )
+        } else {
+            format!("ssh: {label}: SSH handshake failed: {}", e.message())
+        }));
+    }
+    known_hosts.verify(&session, policy, &label)?;
+    auth::authenticate(
+        &session,
+        &auth::Credentials {
+            user: &user,
+            label: &label,
+            identities: &options.identities,
+            config: &host_config,
+            host: &host,
+            port,
+            original_host: alias,
+            password: options.password.as_deref(),
+        },
+    )?;
+    session.set_timeout(0);
+    session.set_keepalive(
+        true,
+        options.keepalive.as_secs().min(u64::from(u32::MAX)) as u32,
+    );
+    Ok(Open { session, fd, label })
+}
+
+/// A TCP connection to the first address of `host` that answers within `timeout`.
+fn tcp_connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, String> {
+    let addresses: Vec<_> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve {host}: {e}"))?
+        .collect();
+    let mut last = format!("{host} has no address");
+    for address in addresses {
+        match TcpStream::connect_timeout(&address, timeout) {
+            Ok(stream) => {
+                let _ = stream.set_nodelay(true);
+                return Ok(stream);
+            }
+            Err(e) if e.kind() == ErrorKind::TimedOut => {
+                last = format!(
+                    "timed out after {}s connecting to {address}",
+                    timeout.as_secs_f64()
+                )
+            }
+            Err(e) => last = format!("cannot connect to {address}: {e}"),
+        }
+    }
+    Err(last)
+}
+
+/// Opens a `direct-tcpip` channel from the jump session to `host:port` and bridges it to a
+/// socketpair from a thread (see the module documentation); returns our end.
+fn bridge(jump: Open, host: &str, port: u16, timeout: Duration) -> Result<UnixStream, String> {
+    jump.session.set_blocking(true);
+    jump.session
+        .set_timeout(timeout.as_millis().clamp(1, u128::from(u32::MAX)) as u32);
+    let channel = jump
+        .session
+        .channel_direct_tcpip(host, port, None)
+        .map_err(|e| {
+            format!(
+                "the jump host {} cannot open a connection to {host}:{port}: {}",
+                jump.label,
+                e.message()
+            )
+        })?;
+    jump.session.set_timeout(0);
+    let (ours, theirs) =
+        UnixStream::pair().map_err(|e| format!("cannot create a socket pair: {e}"))?;
+    ours.set_nonblocking(true)
+        .map_err(|e| format!("cannot create a socket pair: {e}"))?;
+    std::thread::Builder::new()
+        .name(format!("kiln-ssh-jump {}", jump.label))
+        .spawn(move || pump(jump, channel, ours))
+        .map_err(|e| format!("cannot start the jump host thread: {e}"))?;
+    Ok(theirs)
+}
+
+/// Copies between the socketpair end and the jump channel until either side closes.
+fn pump(jump: Open, mut channel: Channel, mut local: UnixStream) {
+    let session = &jump.session;
+    session.set_blocking(false);
+    let mut up: Vec<u8> = Vec::new(); // from the target session, to the channel
+    let mut down: Vec<u8> = Vec::new(); // from the channel, to the target session
+    let mut buffer = vec![0u8; CHUNK];
+    let (mut local_eof, mut remote_eof, mut shut) = (false, false, false);
+    loop {
+        let mut moved = false;
+        if !local_eof && up.len() < 4 * CHUNK {
+            match local.read(&mut buffer) {
+                Ok(0) => (local_eof, moved) = (true, true),
+                Ok(n) => {
+                    up.extend_from_slice(&buffer[..n]);
+                    moved = true;
+                }
+                Err(e)
+                    if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        let mut blocked_window = None;
+        if !up.is_empty() {
+            // After a WouldBlock libssh2 wants the same bytes again: `up` only grows at
+            // its end, so its start is what was offered.
+            match channel.write(&up[..up.len().min(CHUNK)]) {
+                Ok(0) => blocked_window = Some(channel.write_window().remaining),
+                Ok(n) => {
+                    up.drain(..n);
+                    moved = true;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    blocked_window = Some(channel.write_window().remaining)
+                }
+                Err(_) => break,
+            }
+        }
+        if local_eof && up.is_empty() {
+            // The target session is gone: let its last words (its disconnect message)
+            // reach the target before the jump session goes.
+            drain_and_close(session, jump.fd, &mut channel);
+            break;
+        }
+        if !remote_eof && down.len() < 4 * CHUNK {
+            match channel.read(&mut buffer) {
+                Ok(0) => (remote_eof, moved) = (true, true),
+                Ok(n) => {
+                    down.extend_from_slice(&buffer[..n]);
+                    moved = true;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                Err(_) => break,
+            }
+        }
+        if !down.is_empty() {
+            match local.write(&down) {
+                Ok(n) => {
+                    down.drain(..n);
+                    moved |= n > 0;
+                }
+                Err(e)
+                    if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        if remote_eof && down.is_empty() && !shut {
+            // The target went away: the target session sees the end of its stream.
+            let _ = local.shutdown(std::net::Shutdown::Write);
+            shut = true;
+        }
+        if moved
+            || channel.read_window().available > 0
+            || blocked_window.is_some_and(|w| channel.write_window().remaining > w)
+        {
+            continue;
+        }
+        let _ = session.keepalive_send();
+        let outbound = matches!(
+            session.block_directions(),
+            BlockDirections::Outbound | BlockDirections::Both
+        );
+        let mut fds = [
+            libc::pollfd {
+                fd: local.as_raw_fd(),
+                events: if local_eof { 0 } else { libc::POLLIN }
+                    | if down.is_empty() { 0 } else { libc::POLLOUT },
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: jump.fd,
+                events: libc::POLLIN | if outbound { libc::POLLOUT } else { 0 },
+                revents: 0,
+            },
+        ];
+        // SAFETY: `fds` is a valid array of two pollfd for the duration of the call.
+        unsafe { libc::poll(fds.as_mut_ptr(), 2, 1000) };
+    }
+    drop(channel);
+    disconnect(session, "done");
+}
+
+/// Sends EOF on the jump channel and waits (2 s at most) for the far end to close it: the
+/// jump host then has delivered everything sent through it.
+fn drain_and_close(session: &Session, fd: RawFd, channel: &mut Channel) {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let mut buffer = [0u8; 4096];
+    let mut eof_sent = false;
+    while Instant::now() < deadline {
+        if !eof_sent {
+            match channel.send_eof() {
+                Ok(()) => eof_sent = true,
+                Err(e) if e.code() == ErrorCode::Session(ERROR_EAGAIN) => {}
+                Err(_) => return,
+            }
+        }
+        match channel.read(&mut buffer) {
+            Ok(0) if eof_sent => break,
+            Ok(_) => continue,
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+            Err(_) => return,
+        }
+        wait_socket(session, fd, Duration::from_millis(100));
+    }
+    let _ = channel.close();
+}
+
+/// Waits until the session's socket can move data in a direction libssh2 is blocked on,
+/// or `timeout` passes. Returns whether anything arrived.
+fn wait_socket(session: &Session, fd: RawFd, timeout: Duration) -> bool {
+    let outbound = matches!(
+        session.block_directions(),
+        BlockDirections::Outbound | BlockDirections::Both
+    );
+    let mut fds = [libc::pollfd {
+        fd,
+        events: libc::POLLIN | if outbound { libc::POLLOUT } else { 0 },
+        revents: 0,
+    }];
+    let millis = timeout.as_millis().clamp(1, 1000) as libc::c_int;
+    // SAFETY: `fds` is a valid array of one pollfd for the duration of the call.
+    let ready = unsafe { libc::poll(fds.as_mut_ptr(), 1, millis) };
+    ready > 0 && fds[0].revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0
+}
+
+/// Why a run stopped early.
+enum Failure {
+    /// Before the script started (no channel, exec refused).
+    Start(String),
+    /// The connection broke, or the script overran the command timeout.
+    Lost(String),
+}
+
+impl Connector for SshConnector {
+    fn run(
+        &mut self,
+        script: &str,
+        args: &[&str],
+        output: &mut dyn FnMut(Stream, &[u8]),
+    ) -> Result<i32, ConnectError> {
+        let Some(session) = self.session.as_ref() else {
+            return Err(ConnectError::new(
+                format!(
+                    "ssh: {}: the connection was closed earlier ({})",
+                    self.label,
+                    self.closed.as_deref().unwrap_or("closed")
+                ),
+                true,
+            ));
+        };
+        self.round_trips += 1;
+        let mut command = String::from("sh -s --");
+        for arg in args {
+            command.push(' ');
+            command.push_str(&crate::shell::quote(arg));
+        }
+        let mut run = Run {
+            session,
+            fd: self.fd,
+            deadline: self.command_timeout.map(|t| Instant::now() + t),
+            keepalive: self.keepalive,
+            last_heard: Instant::now(),
+        };
+        match run.run(&command, script.as_bytes(), output) {
+            Ok(code) => Ok(code),
+            Err(failure) => {
+                let (message, before_run) = match failure {
+                    Failure::Start(message) => (message, true),
+                    Failure::Lost(message) => (message, false),
+                };
+                let message = format!("ssh: {}: {message}", self.label);
+                self.close(&message);
+                Err(ConnectError::new(message, before_run))
+            }
+        }
+    }
+
+    fn round_trips(&self) -> usize {
+        self.round_trips
+    }
+}
+
+/// One script run on one channel.
+struct Run<'a> {
+    session: &'a Session,
+    fd: RawFd,
+    deadline: Option<Instant>,
+    keepalive: Duration,
+    /// When the server was last heard from (any data on the socket).
+    last_heard: Instant,
+}
+
+impl Run<'_> {
+    fn run(
+        &mut self,
+        command: &str,
+        script: &[u8],
+        output: &mut dyn FnMut(Stream, &[u8]),
+    ) -> Result<i32, Failure> {
+        let session = self.session;
+        session.set_blocking(false);
+        let mut channel = self
+            .retry(|| session.channel_session())
+            .map_err(|e| Failure::Start(format!("cannot open a channel: {e}")))?;
+        self.retry(|| channel.exec(command))
+            .map_err(|e| Failure::Start(format!("cannot start `sh -s`: {e}")))?;
+        let lost = |what: &str, e: &dyn std::fmt::Display| {
+            Failure::Lost(format!("connection lost while {what}: {e}"))
+        };
+        let mut stderr = channel.stderr();
+        let mut buffer = vec![0u8; CHUNK];
+        let mut written = 0;
+        let mut eof_sent = false;
+        let (mut stdout_done, mut stderr_done) = (false, false);
+        while !(stdout_done && stderr_done) {
+            let mut moved = false;
+            // The send window when a write could not proceed: if reading the output
+            // brings a window adjustment, writing can go on without waiting.
+            let mut blocked_window = None;
+            if written < script.len() {
+                // After a WouldBlock libssh2 wants the same bytes again: they are.
+                match channel.write(&script[written..script.len().min(written + CHUNK)]) {
+                    Ok(0) => blocked_window = Some(channel.write_window().remaining),
+                    Ok(n) => {
+                        written += n;
+                        moved = true;
+                    }
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                        blocked_window = Some(channel.write_window().remaining)
+                    }
+                    // The channel no longer takes data: the script ended before reading
+                    // all of itself, or the connection broke, which reading the output
+                    // finds out (and reports) next.
+                    Err(_) => (written, eof_sent, moved) = (script.len(), true, true),
+                }
+            } else if !eof_sent {
+                match channel.send_eof() {
+                    Ok(()) => (eof_sent, moved) = (true, true),
+                    Err(e) if e.code() == ErrorCode::Session(ERROR_EAGAIN) => {}
+                    Err(_) => (eof_sent, moved) = (true, true),
+                }
+            }
+            for (stream, done) in [
+                (Stream::Stdout, &mut stdout_done),
+                (Stream::Stderr, &mut stderr_done),
+            ] {
+                while !*done {
+                    let read = match stream {
+                        Stream::Stdout => channel.read(&mut buffer),
+                        Stream::Stderr => stderr.read(&mut buffer),
+                    };
+                    match read {
+                        // (A stream's end may show up while reading the other one.)
+                        Ok(0) => (*done, moved) = (true, true),
+                        Ok(n) => {
+                            moved = true;
+                            self.last_heard = Instant::now();
+                            output(stream, &buffer[..n]);
+                        }
+                        Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                        Err(e) => return Err(lost("reading the output", &e)),
+                    }
+                }
+            }
+            if moved
+                || channel.read_window().available > 0
+                || blocked_window.is_some_and(|w| channel.write_window().remaining > w)
+            {
+                continue;
+            }
+            self.idle()?;
+        }
+        self.retry(|| channel.wait_close())
+            .map_err(|e| lost("waiting for the script to end", &e))?;
+        let status = channel.exit_status().unwrap_or(0);
+        let signal = channel.exit_signal().ok().and_then(|s| s.exit_signal);
+        let _ = self.retry(|| channel.close());
+        Ok(match signal {
+            Some(signal) => 128 + signal_number(&signal),
+            None => status,
+        })
+    }
+
+    /// Nothing moved: keepalive, deadlines, then wait for the socket.
+    fn idle(&mut self) -> Result<(), Failure> {
+        let now = Instant::now();
+        if let Some(deadline) = self.deadline
+            && now >= deadline
+        {
+            return Err(Failure::Lost(
+                "the script did not finish within the command timeout; the connection was closed"
+                    .into(),
+            ));
+        }
+        if !self.keepalive.is_zero() {
+            let _ = self.session.keepalive_send();
+            let silent = now.duration_since(self.last_heard);
+            if silent > self.keepalive * 3 + Duration::from_secs(1) {
+                return Err(Failure::Lost(format!(
+                    "connection lost: no answer from the host for {}s, not even to keepalives",
+                    silent.as_secs()
+                )));
+            }
+        }
+        let until = self
+            .deadline
+            .map_or(Duration::from_secs(1), |d| d.saturating_duration_since(now));
+        if wait_socket(self.session, self.fd, until) {
+            self.last_heard = Instant::now();
+        }
+        Ok(())
+    }
+
+    /// Calls a libssh2 operation until it stops saying "would block".
+    fn retry<T>(
+        &mut self,
+        mut operation: impl FnMut() -> Result<T, ssh2::Error>,
+    ) -> Result<T, String> {
+        loop {
+            match operation() {
+                Err(e) if e.code() == ErrorCode::Session(ERROR_EAGAIN) => {
+                    self.idle().map_err(|f| match f {
+                        Failure::Start(m) | Failure::Lost(m) => m,
+                    })?
+                }
+                other => return other.map_err(|e| e.message().to_owned()),
+            }
+        }
+    }
+}
+
+/// The number of a signal named as SSH names them (`TERM`, `KILL`...).
+fn signal_number(name: &str) -> i32 {
+    match name.trim_start_matches("SIG") {
+        "HUP" => 1,
+        "INT" => 2,
+        "QUIT" => 3,
+        "ILL" => 4,
+        "ABRT" => 6,
+        "FPE" => 8,
+        "KILL" => 9,
+        "USR1" => 10,
+        "SEGV" => 11,
+        "USR2" => 12,
+        "PIPE" => 13,
+        "ALRM" => 14,
+        "TERM" => 15,
+        _ => 9,
+    }
+}

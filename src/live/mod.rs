@@ -1,0 +1,252 @@
+//! Live runs: the compiled manifest, run on every host of the inventory through its
+//! connector, many hosts at once.
+//!
+//! Per host, in a constant number of round trips whatever the number of ops: connect; run
+//! the fact probe (only when the manifest uses `facts`); bind and emit the host's script;
+//! run it with `--check` (the plan); then, once confirmed, run it for real (the apply). The
+//! script re-probes every op right before acting, so what changed between plan and apply
+//! is still handled correctly. Hosts are independent: one failing, timing out or losing its
+//! connection never stops or corrupts another.
+
+pub mod report;
+
+use rayon::prelude::*;
+
+use crate::check::Compiled;
+use crate::connect::local::{Place, ProcessConnector};
+use crate::connect::{ConnectError, Connector, SshOptions, Stream};
+use crate::diagnostic::Diagnostics;
+use crate::diagnostic::render::{HumanStyle, human};
+use crate::facts::Facts;
+use crate::inventory::{Host, Inventory, Target};
+use crate::shell::quote;
+use crate::source::SourceMap;
+
+pub use report::{HostReport, OpOutcome};
+
+/// Opens a connection to `target`.
+pub fn open(target: &Target, ssh: &SshOptions) -> Result<Box<dyn Connector>, ConnectError> {
+    Ok(match target {
+        Target::Local => Box::new(ProcessConnector::new(Place::Local)),
+        Target::Chroot { path } => Box::new(ProcessConnector::new(Place::Chroot(path.clone()))),
+        Target::Docker { container } => {
+            Box::new(ProcessConnector::new(Place::Docker(container.clone())))
+        }
+        Target::Podman { container } => {
+            Box::new(ProcessConnector::new(Place::Podman(container.clone())))
+        }
+        Target::Ssh {
+            user,
+            address,
+            port,
+        } => Box::new(crate::connect::ssh::SshConnector::connect(
+            user.as_deref(),
+            address,
+            *port,
+            ssh,
+        )?),
+    })
+}
+
+/// One host between plan and apply: its open connection and its script.
+pub struct Session<'a> {
+    pub host: &'a Host,
+    connection: Option<Box<dyn Connector>>,
+    script: Option<String>,
+    pub report: HostReport,
+}
+
+/// A marker no command output will contain by accident: status lines start with it.
+fn marker() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("\u{1e}kiln-{:x}-{:x}\u{1e}", std::process::id(), nanos)
+}
+
+/// Whether the run may need the hosts' facts: any manifest mentions `facts`, or renders a
+/// template file (which may). Otherwise the probe's round trip is saved.
+fn uses_facts(sources: &SourceMap, compiled: &Compiled) -> bool {
+    let mentioned = (0..sources.len()).any(|i| {
+        sources
+            .file(crate::source::FileId(i as u32))
+            .text
+            .contains("facts")
+    });
+    let templates = compiled
+        .ops
+        .iter()
+        .chain(&compiled.handlers)
+        .any(|op| op.kind.name() == "files.template");
+    mentioned || templates
+}
+
+/// Connects to every host, gathers facts where needed and makes each host's script, in
+/// parallel on `pool`.
+pub fn prepare<'a>(
+    pool: &rayon::ThreadPool,
+    sources: &SourceMap,
+    compiled: &Compiled,
+    inventory: &'a Inventory,
+    ssh: &SshOptions,
+) -> Vec<Session<'a>> {
+    let needs_facts = uses_facts(sources, compiled);
+    pool.install(|| {
+        inventory
+            .hosts
+            .par_iter()
+            .map(|host| prepare_host(sources, compiled, host, ssh, needs_facts))
+            .collect()
+    })
+}
+
+fn prepare_host<'a>(
+    sources: &SourceMap,
+    compiled: &Compiled,
+    host: &'a Host,
+    ssh: &SshOptions,
+    needs_facts: bool,
+) -> Session<'a> {
+    let mut session = Session {
+        host,
+        connection: None,
+        script: None,
+        report: HostReport {
+            host: host.name.clone(),
+            target: host.target.to_string(),
+            status: "ok".into(),
+            ..HostReport::default()
+        },
+    };
+    let mut connection = match open(&host.target, ssh) {
+        Ok(connection) => connection,
+        Err(error) => {
+            session.report.status = "unreachable".into();
+            session.report.error = Some(error.message);
+            return session;
+        }
+    };
+    let facts = if needs_facts {
+        match gather(connection.as_mut()) {
+            Ok(facts) => Some(facts),
+            Err(error) => {
+                session.report.status = "unreachable".into();
+                session.report.error = Some(format!("gathering facts: {error}"));
+                session.report.round_trips = connection.round_trips();
+                return session;
+            }
+        }
+    } else {
+        None
+    };
+    session.report.round_trips = connection.round_trips();
+    let mut diagnostics = Diagnostics::default();
+    let files: Vec<String> = (0..sources.len())
+        .map(|i| sources.file(crate::source::FileId(i as u32)).name.clone())
+        .filter(|name| crate::syntax::Format::of(std::path::Path::new(name)).is_some())
+        .collect();
+    let script = crate::bind::bind(sources, compiled, host, facts.as_ref(), &mut diagnostics)
+        .and_then(|plan| crate::emit::script(sources, &plan, &files, &mut diagnostics));
+    match script {
+        Some(script) => session.script = Some(script),
+        None => {
+            session.report.status = "failed".into();
+            let rendered = human(
+                sources,
+                &diagnostics.sorted(),
+                HumanStyle {
+                    color: false,
+                    width: 100,
+                },
+            );
+            session.report.error =
+                Some(format!("cannot make the script for this host:\n{rendered}"));
+        }
+    }
+    session.connection = Some(connection);
+    session
+}
+
+/// Runs the fact probe on the host.
+pub fn gather(connection: &mut dyn Connector) -> Result<Facts, ConnectError> {
+    let mut stdout = Vec::new();
+    let status = connection.run(crate::facts::GATHER, &[], &mut |stream, chunk| {
+        if stream == Stream::Stdout {
+            stdout.extend_from_slice(chunk);
+        }
+    })?;
+    if status != 0 {
+        return Err(ConnectError::new(
+            format!("the fact probe exited {status}"),
+            false,
+        ));
+    }
+    Ok(crate::facts::parse(&String::from_utf8_lossy(&stdout)))
+}
+
+/// Runs every prepared host's script, in check mode (`check`) or for real, in parallel.
+/// `progress` is told each host's report as it finishes.
+pub fn run(
+    pool: &rayon::ThreadPool,
+    sessions: &mut [Session<'_>],
+    check: bool,
+    progress: &(dyn Fn(&HostReport) + Sync),
+) {
+    pool.install(|| {
+        sessions.par_iter_mut().for_each(|session| {
+            run_host(session, check);
+            progress(&session.report);
+        });
+    });
+}
+
+fn run_host(session: &mut Session<'_>, check: bool) {
+    let (Some(connection), Some(script)) = (session.connection.as_mut(), session.script.as_ref())
+    else {
+        return;
+    };
+    let mark = marker();
+    let marked = format!("KILN_MARK={}\n{script}", quote(&mark));
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let args: &[&str] = if check { &["--check"] } else { &[] };
+    let result = connection.run(&marked, args, &mut |stream, chunk| match stream {
+        Stream::Stdout => stdout.extend_from_slice(chunk),
+        Stream::Stderr => stderr.extend_from_slice(chunk),
+    });
+    let report = &mut session.report;
+    report.round_trips = connection.round_trips();
+    report.stderr.push_str(&String::from_utf8_lossy(&stderr));
+    let stdout = String::from_utf8_lossy(&stdout);
+    report.ops = report::parse(&stdout, &mark, check);
+    let count = |statuses: &[&str]| {
+        report
+            .ops
+            .iter()
+            .filter(|o| statuses.contains(&o.status.as_str()))
+            .count()
+    };
+    report.ok = count(&["ok"]);
+    report.changed = count(&["changed", "would-change"]);
+    report.failed = count(&["failed"]);
+    report.skipped = count(&["skipped"]);
+    report.status = match result {
+        Err(error) => {
+            report.error = Some(format!("connection lost: {error}"));
+            session.connection = None;
+            "failed"
+        }
+        Ok(0) if report.changed > 0 => "changed",
+        Ok(0) => "ok",
+        Ok(code) => {
+            if report.failed == 0 {
+                report.error = Some(format!(
+                    "the script exited {code}: {}",
+                    report.stderr.trim()
+                ));
+            }
+            "failed"
+        }
+    }
+    .into();
+}

@@ -1,0 +1,219 @@
+//! Live runs over real SSH: a private OpenSSH server on loopback serves ten logical hosts
+//! (each with its own root directory), which `kiln apply` works on in parallel.
+
+#[path = "support/sshd.rs"]
+mod sshd;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use sshd::Sshd;
+
+fn kiln(dir: &Path, sshd: &Sshd, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(args)
+        .arg("--known-hosts")
+        .arg(&sshd.known_hosts)
+        .arg("--ssh-config")
+        .arg(&sshd.ssh_config)
+        .arg("--ssh-key")
+        .arg(&sshd.client_key)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn report(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// An inventory of `count` hosts on the test server, host N writing under `base/hostN`,
+/// plus the hosts in `extra`.
+fn inventory(sshd: &Sshd, base: &Path, count: usize, extra: &str) -> String {
+    let mut text = String::new();
+    for n in 0..count {
+        text.push_str(&format!(
+            "[hosts.web{n}]\naddress = \"127.0.0.1\"\nport = {}\nuser = \"root\"\nvars = {{ root = \"{}\" }}\n\n",
+            sshd.port,
+            base.join(format!("host{n}")).display()
+        ));
+    }
+    text + extra
+}
+
+#[test]
+fn quickstart_on_ten_hosts_in_parallel() {
+    let sshd = Sshd::start();
+    let temp = tempfile::tempdir().unwrap();
+    let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart");
+    let inventory_path = temp.path().join("inventory.toml");
+    std::fs::write(&inventory_path, inventory(&sshd, temp.path(), 10, "")).unwrap();
+    let inv = inventory_path.display().to_string();
+    let main = project.join("main.toml").display().to_string();
+
+    let apply = kiln(
+        temp.path(),
+        &sshd,
+        &["apply", &main, "-i", &inv, "-y", "--format", "json"],
+    );
+    assert!(
+        apply.status.success(),
+        "{}",
+        String::from_utf8_lossy(&apply.stderr)
+    );
+    let first = report(&apply);
+    let hosts = first["hosts"].as_array().unwrap();
+    assert_eq!(hosts.len(), 10);
+    for (n, host) in hosts.iter().enumerate() {
+        assert_eq!(host["status"], "changed", "{host}");
+        assert_eq!(host["failed"], 0, "{host}");
+        let root = temp.path().join(format!("host{n}"));
+        let motd = std::fs::read_to_string(root.join("etc/motd")).unwrap();
+        assert_eq!(
+            motd,
+            format!("Hello from kiln on web{n}!\n"),
+            "the end state is on disk"
+        );
+        assert!(root.join("usr/local/bin/hello").exists());
+    }
+
+    let again = report(&kiln(
+        temp.path(),
+        &sshd,
+        &["apply", &main, "-i", &inv, "-y", "--format", "json"],
+    ));
+    for host in again["hosts"].as_array().unwrap() {
+        assert_eq!(host["changed"], 0, "a second apply changes nothing: {host}");
+        assert_eq!(host["status"], "ok");
+    }
+}
+
+/// The SSH channels a host costs do not grow with the number of ops.
+#[test]
+fn channels_per_host_are_constant() {
+    let sshd = Sshd::start();
+    let mut channels = Vec::new();
+    for ops in [10, 1000] {
+        let temp = tempfile::tempdir().unwrap();
+        let mut manifest = String::new();
+        for i in 0..ops {
+            manifest.push_str(&format!("[[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/f{i}\"\ncontent = \"{i}\\n\"\n\n"));
+        }
+        std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
+        std::fs::write(
+            temp.path().join("inventory.toml"),
+            inventory(&sshd, temp.path(), 2, ""),
+        )
+        .unwrap();
+        for n in 0..2 {
+            std::fs::create_dir_all(temp.path().join(format!("host{n}"))).unwrap();
+        }
+        let plan = report(&kiln(
+            temp.path(),
+            &sshd,
+            &["plan", ".", "--format", "json"],
+        ));
+        let apply = report(&kiln(
+            temp.path(),
+            &sshd,
+            &["apply", ".", "-y", "--format", "json"],
+        ));
+        for host in apply["hosts"].as_array().unwrap() {
+            assert_eq!(host["changed"], ops, "{host}");
+        }
+        channels.push((
+            plan["hosts"][0]["round_trips"].as_u64().unwrap(),
+            apply["hosts"][0]["round_trips"].as_u64().unwrap(),
+        ));
+    }
+    assert_eq!(
+        channels[0], channels[1],
+        "channels for 10 and 1000 ops: {channels:?}"
+    );
+    assert!(channels[0].0 <= 3 && channels[0].1 <= 3, "{channels:?}");
+}
+
+/// An unreachable host fails alone: the others are applied, the exit status says failure.
+#[test]
+fn an_unreachable_host_fails_alone() {
+    let sshd = Sshd::start();
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        temp.path().join("main.toml"),
+        "[[op]]\nop = \"files.file\"\npath = \"{{ root }}/done\"\n",
+    )
+    .unwrap();
+    let closed = sshd::free_port();
+    let extra = format!(
+        "[hosts.down]\naddress = \"127.0.0.1\"\nport = {closed}\nvars = {{ root = \"/nonexistent\" }}\n"
+    );
+    std::fs::write(
+        temp.path().join("inventory.toml"),
+        inventory(&sshd, temp.path(), 3, &extra),
+    )
+    .unwrap();
+    std::fs::create_dir_all(temp.path().join("host0")).unwrap();
+    std::fs::create_dir_all(temp.path().join("host1")).unwrap();
+    std::fs::create_dir_all(temp.path().join("host2")).unwrap();
+    let output = kiln(
+        temp.path(),
+        &sshd,
+        &["apply", ".", "-y", "--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let report = report(&output);
+    for host in report["hosts"].as_array().unwrap() {
+        if host["host"] == "down" {
+            assert_eq!(host["status"], "unreachable", "{host}");
+            assert!(
+                host["error"].as_str().unwrap().contains("127.0.0.1"),
+                "{host}"
+            );
+        } else {
+            assert_eq!(host["status"], "changed", "{host}");
+        }
+    }
+    assert!(temp.path().join("host2/done").exists());
+}
+
+/// A command failing on one host fails that host only.
+#[test]
+fn a_failing_command_fails_its_host_only() {
+    let sshd = Sshd::start();
+    let temp = tempfile::tempdir().unwrap();
+    let manifest = "[[op]]\nop = \"server.shell\"\ncommands = \"test {{ host.name }} != web1\"\nonlyif = \"true\"\n\n\
+                    [[op]]\nop = \"files.file\"\npath = \"{{ root }}/after\"\n";
+    std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
+    std::fs::write(
+        temp.path().join("inventory.toml"),
+        inventory(&sshd, temp.path(), 3, ""),
+    )
+    .unwrap();
+    for n in 0..3 {
+        std::fs::create_dir_all(temp.path().join(format!("host{n}"))).unwrap();
+    }
+    let output = kiln(
+        temp.path(),
+        &sshd,
+        &["apply", ".", "-y", "--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let report = report(&output);
+    for host in report["hosts"].as_array().unwrap() {
+        let failed = host["host"] == "web1";
+        assert_eq!(
+            host["status"],
+            if failed { "failed" } else { "changed" },
+            "{host}"
+        );
+    }
+    assert!(!temp.path().join("host1/after").exists());
+    assert!(temp.path().join("host0/after").exists() && temp.path().join("host2/after").exists());
+}

@@ -266,14 +266,10 @@ impl Checker<'_> {
             let Some(value) = args.get(arg.name).filter(|_| is_shell) else {
                 continue;
             };
-            let items = match &value.value {
-                ArgValue::List(items) => items.iter().collect(),
-                _ => vec![value],
-            };
-            for item in items {
-                if let ArgValue::Str(text) = &item.value {
-                    templates::lint_quoted(self.sources, text, item.span, self.diagnostics);
-                }
+            let mut texts = Vec::new();
+            value.value.strings(value.span, &mut texts);
+            for (text, span) in texts {
+                templates::lint_quoted(self.sources, text, span, self.diagnostics);
             }
         }
     }
@@ -343,22 +339,15 @@ impl Checker<'_> {
     }
 
     fn check_value(&mut self, value: &Spanned<ArgValue>, known: &Known, included: Option<Span>) {
-        match &value.value {
-            ArgValue::Str(text) => self.templates.template(
-                self.sources,
-                text,
-                value.span,
-                known,
-                included,
-                self.diagnostics,
-            ),
-            ArgValue::List(items) => items
-                .iter()
-                .for_each(|item| self.check_value(item, known, included)),
-            ArgValue::Map(entries) => entries
-                .iter()
-                .for_each(|(_, item)| self.check_value(item, known, included)),
-            ArgValue::Bool(_) | ArgValue::Int(_) => {}
+        let mut texts = Vec::new();
+        value.value.strings(value.span, &mut texts);
+        self.check_texts(&texts, known, included);
+    }
+
+    fn check_texts(&mut self, texts: &[(&str, Span)], known: &Known, included: Option<Span>) {
+        for (text, span) in texts {
+            self.templates
+                .template(self.sources, text, *span, known, included, self.diagnostics);
         }
     }
 
@@ -374,23 +363,9 @@ impl Checker<'_> {
     }
 
     fn check_raw(&mut self, value: &Spanned<Value>, known: &Known, included: Option<Span>) {
-        match &value.value {
-            Value::Str(text) => self.templates.template(
-                self.sources,
-                text,
-                value.span,
-                known,
-                included,
-                self.diagnostics,
-            ),
-            Value::List(items) => items
-                .iter()
-                .for_each(|item| self.check_raw(item, known, included)),
-            Value::Table(entries) => entries
-                .iter()
-                .for_each(|(_, item)| self.check_raw(item, known, included)),
-            _ => {}
-        }
+        let mut texts = Vec::new();
+        value.value.strings(value.span, &mut texts);
+        self.check_texts(&texts, known, included);
     }
 
     /// The include that made `scope`, when its file is included more than once: what is

@@ -14,6 +14,7 @@
 //! cannot say what "newest" is), so `update` makes the probe require lists younger than
 //! `cache_time` (apt), or act on every run when there is no `cache_time`.
 
+use super::LowerInput;
 use crate::shell::Sh;
 
 use super::Step;
@@ -64,6 +65,19 @@ pub struct Want<'a> {
     pub present: bool,
     pub latest: bool,
     pub update: bool,
+}
+
+impl<'a> Want<'a> {
+    /// The common arguments every package op has: `packages`, `present`, `latest`,
+    /// `update` (an op without `update` reads it as false).
+    pub fn of(input: &'a LowerInput) -> Want<'a> {
+        Want {
+            packages: input.strings("packages"),
+            present: input.flag("present"),
+            latest: input.flag("latest"),
+            update: input.flag("update"),
+        }
+    }
 }
 
 impl Manager {

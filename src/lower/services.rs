@@ -34,6 +34,20 @@ pub struct Want {
     pub daemon_reload: bool,
 }
 
+impl Want {
+    /// The arguments every service op has: `running`, `enabled`, `restarted`, `reloaded`
+    /// (and `daemon_reload` where the op has it; else false).
+    pub fn of(input: &super::LowerInput) -> Want {
+        Want {
+            running: input.flag("running"),
+            enabled: super::values::opt_flag(input, "enabled"),
+            restarted: input.flag("restarted"),
+            reloaded: input.flag("reloaded"),
+            daemon_reload: input.flag("daemon_reload"),
+        }
+    }
+}
+
 impl Init<'_> {
     fn systemctl(&self) -> Sh {
         match self {

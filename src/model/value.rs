@@ -13,6 +13,18 @@ pub enum Value {
 }
 
 impl Value {
+    /// Every string inside the value, with where it was written.
+    pub fn strings<'a>(&'a self, span: Span, out: &mut Vec<(&'a str, Span)>) {
+        match self {
+            Value::Str(s) => out.push((s, span)),
+            Value::List(items) => items.iter().for_each(|i| i.value.strings(i.span, out)),
+            Value::Table(entries) => entries
+                .iter()
+                .for_each(|(_, v)| v.value.strings(v.span, out)),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => {}
+        }
+    }
+
     /// What the value is, for "expected X, found Y" messages.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::source::Spanned;
+use crate::source::{Span, Spanned};
 
 use super::def::{Default, OpDef};
 
@@ -21,6 +21,18 @@ pub enum ArgValue {
 }
 
 impl ArgValue {
+    /// Every string inside the value, with where it was written.
+    pub fn strings<'a>(&'a self, span: Span, out: &mut Vec<(&'a str, Span)>) {
+        match self {
+            ArgValue::Str(s) => out.push((s, span)),
+            ArgValue::List(items) => items.iter().for_each(|i| i.value.strings(i.span, out)),
+            ArgValue::Map(entries) => entries
+                .iter()
+                .for_each(|(_, v)| v.value.strings(v.span, out)),
+            ArgValue::Bool(_) | ArgValue::Int(_) => {}
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             ArgValue::Str(s) => Some(s),

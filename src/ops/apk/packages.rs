@@ -31,11 +31,6 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         no_cache: input.flag("no_cache"),
         ..Options::default()
     };
-    let want = Want {
-        packages: input.strings("packages"),
-        present: input.flag("present"),
-        latest: input.flag("latest"),
-        update: input.flag("update"),
-    };
+    let want = Want::of(input);
     Ok(packages::step(&Manager::named("apk", &options), &want))
 }

@@ -52,11 +52,6 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         cask: input.flag("cask"),
         ..Options::default()
     };
-    let want = Want {
-        packages: input.strings("packages"),
-        present: input.flag("present"),
-        latest: input.flag("latest"),
-        update: input.flag("update"),
-    };
+    let want = Want::of(input);
     Ok(packages::step(&Manager::named("brew", &options), &want))
 }

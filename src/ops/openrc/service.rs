@@ -3,7 +3,6 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::lower::services::{self, Init, Want};
-use crate::lower::values::opt_flag;
 use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
@@ -30,12 +29,6 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let init = Init::Openrc {
         runlevel: input.str("runlevel"),
     };
-    let want = Want {
-        running: input.flag("running"),
-        enabled: opt_flag(input, "enabled"),
-        restarted: input.flag("restarted"),
-        reloaded: input.flag("reloaded"),
-        daemon_reload: false,
-    };
+    let want = Want::of(input);
     Ok(services::step(&init, input.str("service"), &want))
 }

@@ -42,11 +42,6 @@ pub const DEF: OpDef = OpDef {
 /// detection as the fact `pkg.manager`), with that manager's own probe and commands. See
 /// `lower::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let want = Want {
-        packages: input.strings("packages"),
-        present: input.flag("present"),
-        latest: input.flag("latest"),
-        update: input.flag("update"),
-    };
+    let want = Want::of(input);
     Ok(packages::dispatch(&want))
 }

@@ -29,11 +29,6 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         extra_args: input.strings("extra_args"),
         ..Options::default()
     };
-    let want = Want {
-        packages: input.strings("packages"),
-        present: input.flag("present"),
-        latest: input.flag("latest"),
-        update: input.flag("update"),
-    };
+    let want = Want::of(input);
     Ok(packages::step(&Manager::named("pacman", &options), &want))
 }

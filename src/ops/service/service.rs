@@ -3,7 +3,6 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::lower::services::{self, Want};
-use crate::lower::values::opt_flag;
 use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
@@ -27,12 +26,6 @@ pub const DEF: OpDef = OpDef {
 /// Dispatches on the host, at run time, on its init system (the same detection as the
 /// fact `init.system`); see `lower::services`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let want = Want {
-        running: input.flag("running"),
-        enabled: opt_flag(input, "enabled"),
-        restarted: input.flag("restarted"),
-        reloaded: input.flag("reloaded"),
-        daemon_reload: false,
-    };
+    let want = Want::of(input);
     Ok(services::dispatch(input.str("service"), &want))
 }

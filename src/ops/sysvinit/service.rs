@@ -3,7 +3,6 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::lower::services::{self, Init, Want};
-use crate::lower::values::opt_flag;
 use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 
@@ -26,12 +25,6 @@ pub const DEF: OpDef = OpDef {
 
 /// `/etc/init.d/NAME status` and the rc?.d links probe; see `lower::services`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let want = Want {
-        running: input.flag("running"),
-        enabled: opt_flag(input, "enabled"),
-        restarted: input.flag("restarted"),
-        reloaded: input.flag("reloaded"),
-        daemon_reload: false,
-    };
+    let want = Want::of(input);
     Ok(services::step(&Init::Sysvinit, input.str("service"), &want))
 }

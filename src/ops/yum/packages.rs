@@ -61,11 +61,6 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         disablerepo: input.strings("disablerepo"),
         ..Options::default()
     };
-    let want = Want {
-        packages: input.strings("packages"),
-        present: input.flag("present"),
-        latest: input.flag("latest"),
-        update: input.flag("update"),
-    };
+    let want = Want::of(input);
     Ok(packages::step(&Manager::named("yum", &options), &want))
 }

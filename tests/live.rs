@@ -196,3 +196,48 @@ fn facts_and_exec() {
     assert_eq!(failing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&failing.stdout).contains("exit 3"));
 }
+
+/// `--fail-percent`: once too many hosts have failed, hosts not yet started are left alone.
+#[test]
+fn fail_percent_stops_starting_hosts() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(temp.path().join("main.toml"), manifest(1)).unwrap();
+    let root_var = format!("root={}", root.display());
+    let output = kiln(
+        temp.path(),
+        &[
+            "apply",
+            ".",
+            "-i",
+            "@chroot/nonexistent/a",
+            "-i",
+            "@chroot/nonexistent/b",
+            "-i",
+            "@local",
+            "-e",
+            &root_var,
+            "-y",
+            "--parallel",
+            "1",
+            "--fail-percent",
+            "0",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    let statuses: Vec<&str> = report["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["failed", "skipped", "skipped"], "{report}");
+    assert!(
+        !root.join("f0").exists(),
+        "the host after the limit was not started"
+    );
+}

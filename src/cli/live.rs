@@ -44,6 +44,9 @@ pub struct ConnectArgs {
     /// Longest a host's run may take, in seconds (default: no limit).
     #[arg(long, value_name = "SECONDS")]
     command_timeout: Option<u64>,
+    /// Stop starting new hosts once more than this percentage of hosts has failed.
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
+    fail_percent: Option<u8>,
 }
 
 impl ConnectArgs {
@@ -63,6 +66,12 @@ impl ConnectArgs {
             command_timeout: self.command_timeout.map(Duration::from_secs),
             ..SshOptions::default()
         }
+    }
+
+    /// How many failed hosts stop the run, out of `hosts`.
+    fn max_failures(&self, hosts: usize) -> Option<usize> {
+        self.fail_percent
+            .map(|percent| hosts * usize::from(percent) / 100 + 1)
     }
 
     fn pool(&self) -> rayon::ThreadPool {
@@ -144,7 +153,7 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
     let quiet = |_: &HostReport| {};
     let plan_needed = !(apply && yes);
     if plan_needed {
-        live::run(&pool, &mut sessions, true, &quiet);
+        live::run(&pool, &mut sessions, true, None, &quiet);
         if human {
             print_plan(&sessions);
         }
@@ -161,7 +170,8 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
                     eprintln!("{}: {}", report.host, one_line(report));
                 }
             };
-            live::run(&pool, &mut sessions, false, &progress);
+            let max_failures = args.connect.max_failures(sessions.len());
+            live::run(&pool, &mut sessions, false, max_failures, &progress);
             if human {
                 print_outcomes(&sessions);
             }

@@ -217,3 +217,79 @@ fn a_failing_command_fails_its_host_only() {
     assert!(!temp.path().join("host1/after").exists());
     assert!(temp.path().join("host0/after").exists() && temp.path().join("host2/after").exists());
 }
+
+/// The connection drops in the middle of an apply (the host's sshd session is killed from
+/// inside an op): the host is reported failed, no file is left half-written, and a rerun
+/// converges.
+#[test]
+fn a_dropped_connection_leaves_no_partial_file() {
+    let sshd = Sshd::start();
+    let temp = tempfile::tempdir().unwrap();
+    let big: String = (0..20_000).map(|i| format!("line {i}\n")).collect();
+    let manifest = format!(
+        "[[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/big\"\ncontent = \"\"\"{big}\"\"\"\n\n\
+         [[op]]\nop = \"server.shell\"\ncreates = \"{{{{ root }}}}/dropped\"\n\
+         commands = \"touch {{{{ root }}}}/dropped && kill -9 $(ps -o ppid= -p $(ps -o ppid= -p $PPID))\"\n\n\
+         [[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/after\"\ncontent = \"\"\"{big}\"\"\"\n"
+    );
+    std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
+    std::fs::write(
+        temp.path().join("inventory.toml"),
+        inventory(&sshd, temp.path(), 1, ""),
+    )
+    .unwrap();
+    let root = temp.path().join("host0");
+    std::fs::create_dir_all(&root).unwrap();
+
+    let first = kiln(
+        temp.path(),
+        &sshd,
+        &["apply", ".", "-y", "--format", "json"],
+    );
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&first.stdout)
+    );
+    let report = report(&first);
+    assert_eq!(report["hosts"][0]["status"], "failed", "{report}");
+    let error = report["hosts"][0]["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("connection") || error.contains("exited"),
+        "{report}"
+    );
+    assert!(root.join("dropped").exists(), "the drop happened");
+    assert_eq!(
+        std::fs::read_to_string(root.join("big")).unwrap(),
+        big,
+        "written whole, before the drop"
+    );
+    assert!(!root.join("after").exists(), "nothing ran after the drop");
+
+    let second = report_of(&kiln(
+        temp.path(),
+        &sshd,
+        &["apply", ".", "-y", "--format", "json"],
+    ));
+    assert_eq!(second["hosts"][0]["status"], "changed", "{second}");
+    assert_eq!(std::fs::read_to_string(root.join("after")).unwrap(), big);
+    let names: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".kiln")),
+        "no temporary file left: {names:?}"
+    );
+    let third = report_of(&kiln(
+        temp.path(),
+        &sshd,
+        &["apply", ".", "-y", "--format", "json"],
+    ));
+    assert_eq!(third["hosts"][0]["changed"], 0, "{third}");
+}
+
+fn report_of(output: &Output) -> serde_json::Value {
+    report(output)
+}

@@ -6,6 +6,7 @@
 //! line here.
 
 pub mod args;
+mod common;
 pub mod def;
 pub mod globals;
 

@@ -4,6 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::lower::packages::{self, Manager, Options, Want};
 use crate::lower::{LowerInput, Step};
+use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -12,8 +13,8 @@ pub const DEF: OpDef = OpDef {
     main_arg: Some("packages"),
     args: &[
         arg("packages", STR_LIST, "Package names, optionally constrained (`nginx`, `nginx=1.24.0-r0`, `nginx@edge`).").required(),
-        arg("present", Bool, "Whether the packages should be installed.").default(Default::Bool(true)),
-        arg("latest", Bool, "Upgrade the packages to the newest available version, not just install missing ones.").default(Default::Bool(false)),
+        PACKAGES_PRESENT,
+        PACKAGES_LATEST,
         arg("update", Bool, "Run `apk update` first.").default(Default::Bool(false)),
         arg("no_cache", Bool, "Use `--no-cache`: fetch the index for this run only and keep no package cache (common in containers).").default(Default::Bool(false)),
         arg("extra_args", STR_LIST, "Extra arguments for `apk add` / `apk del`."),

@@ -5,6 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::lower::packages::{self, Manager, Options, Want};
 use crate::lower::values::seconds;
 use crate::lower::{LowerInput, Step};
+use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -18,14 +19,8 @@ pub const DEF: OpDef = OpDef {
             "Package names, optionally pinned (`nginx=1.24.0-1`).",
         )
         .required(),
-        arg("present", Bool, "Whether the packages should be installed.")
-            .default(Default::Bool(true)),
-        arg(
-            "latest",
-            Bool,
-            "Upgrade the packages to the newest available version, not just install missing ones.",
-        )
-        .default(Default::Bool(false)),
+        PACKAGES_PRESENT,
+        PACKAGES_LATEST,
         arg("update", Bool, "Run `apt-get update` first.").default(Default::Bool(false)),
         arg(
             "cache_time",

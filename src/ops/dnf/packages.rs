@@ -4,6 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::lower::packages::{self, Manager, Options, Want};
 use crate::lower::{LowerInput, Step};
+use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -17,14 +18,8 @@ pub const DEF: OpDef = OpDef {
             "Package names or specs (`nginx`, `nginx-1.24.0`, `@development-tools`).",
         )
         .required(),
-        arg("present", Bool, "Whether the packages should be installed.")
-            .default(Default::Bool(true)),
-        arg(
-            "latest",
-            Bool,
-            "Upgrade the packages to the newest available version, not just install missing ones.",
-        )
-        .default(Default::Bool(false)),
+        PACKAGES_PRESENT,
+        PACKAGES_LATEST,
         arg(
             "update",
             Bool,

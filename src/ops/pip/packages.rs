@@ -5,6 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::lower::packages::{self, Manager, Want};
 use crate::lower::values::words;
 use crate::lower::{LowerInput, Step};
+use crate::ops::common::PACKAGES_PRESENT;
 use crate::ops::def::prelude::*;
 use crate::shell::Sh;
 
@@ -14,7 +15,7 @@ pub const DEF: OpDef = OpDef {
     main_arg: Some("packages"),
     args: &[
         arg("packages", STR_LIST, "Requirement specifiers (`requests`, `django==5.0`, `flask>=3`)."),
-        arg("present", Bool, "Whether the packages should be installed.").default(Default::Bool(true)),
+        PACKAGES_PRESENT,
         arg("latest", Bool, "Upgrade the packages to the newest available version (`--upgrade`), not just install missing ones.").default(Default::Bool(false)),
         arg("virtualenv", Path, "A virtualenv to install into, created (with `python3 -m venv`) if missing; its own `pip` is used."),
         arg("pip", Str, "The pip command to use when no `virtualenv` is given.").default(Default::Str("pip3")),

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lower::{LowerInput, Step, command};
+use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
 use crate::ops::def::prelude::*;
 use crate::shell::Sh;
 use crate::shell::content::printf_lines;
@@ -23,12 +24,12 @@ pub const DEF: OpDef = OpDef {
             STR_LIST,
             "Arguments passed to the script, one per entry.",
         ),
-        arg("creates", Path, "Skip if this path exists."),
-        arg("removes", Path, "Skip unless this path exists."),
-        arg("unless", Shell, "Skip if this shell command succeeds."),
-        arg("onlyif", Shell, "Skip unless this shell command succeeds."),
-        arg("chdir", Path, "Directory to run in."),
-        arg("env", STR_MAP, "Environment variables to set."),
+        CREATES,
+        REMOVES,
+        UNLESS,
+        ONLYIF,
+        CHDIR,
+        ENV,
     ],
     rules: &[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])],
     facts: &[],

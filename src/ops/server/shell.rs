@@ -2,6 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::lower::{LowerInput, Step, command};
+use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
 use crate::ops::def::prelude::*;
 use crate::shell::Sh;
 
@@ -16,12 +17,12 @@ pub const DEF: OpDef = OpDef {
             "Shell commands, run in order; the op fails at the first that fails.",
         )
         .required(),
-        arg("creates", Path, "Skip if this path exists."),
-        arg("removes", Path, "Skip unless this path exists."),
-        arg("unless", Shell, "Skip if this shell command succeeds."),
-        arg("onlyif", Shell, "Skip unless this shell command succeeds."),
-        arg("chdir", Path, "Directory to run in."),
-        arg("env", STR_MAP, "Environment variables to set."),
+        CREATES,
+        REMOVES,
+        UNLESS,
+        ONLYIF,
+        CHDIR,
+        ENV,
     ],
     rules: &[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])],
     facts: &[],

@@ -1,0 +1,23 @@
+//! Argument definitions several ops share word for word, so their docs cannot drift.
+
+use super::def::prelude::*;
+
+/// `present` of every package op.
+pub const PACKAGES_PRESENT: ArgDef =
+    arg("present", Bool, "Whether the packages should be installed.").default(Default::Bool(true));
+
+/// `latest` of every package op.
+pub const PACKAGES_LATEST: ArgDef = arg(
+    "latest",
+    Bool,
+    "Upgrade the packages to the newest available version, not just install missing ones.",
+)
+.default(Default::Bool(false));
+
+/// The guards, directory and environment of the command ops (see `lower::command`).
+pub const CREATES: ArgDef = arg("creates", Path, "Skip if this path exists.");
+pub const REMOVES: ArgDef = arg("removes", Path, "Skip unless this path exists.");
+pub const UNLESS: ArgDef = arg("unless", Shell, "Skip if this shell command succeeds.");
+pub const ONLYIF: ArgDef = arg("onlyif", Shell, "Skip unless this shell command succeeds.");
+pub const CHDIR: ArgDef = arg("chdir", Path, "Directory to run in.");
+pub const ENV: ArgDef = arg("env", STR_MAP, "Environment variables to set.");

@@ -241,3 +241,28 @@ fn fail_percent_stops_starting_hosts() {
         "the host after the limit was not started"
     );
 }
+
+/// `--serial 1`: a rolling change, one host after the other (each host's op logs its start
+/// and end in a shared file; batches never overlap).
+#[test]
+fn serial_runs_hosts_in_batches() {
+    let temp = tempfile::tempdir().unwrap();
+    let log = temp.path().join("log");
+    let mut inventory = String::new();
+    for name in ["a", "b", "c"] {
+        inventory.push_str(&format!("[hosts.{name}]\nconnector = \"local\"\n\n"));
+    }
+    std::fs::write(temp.path().join("inventory.toml"), inventory).unwrap();
+    let manifest = format!(
+        "[[op]]\nop = \"server.shell\"\nonlyif = \"true\"\n\
+         commands = \"echo start {{{{ host.name }}}} >> {log}; sleep 0.3; echo end {{{{ host.name }}}} >> {log}\"\n",
+        log = log.display()
+    );
+    std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
+    let output = kiln(temp.path(), &["apply", ".", "-y", "--serial", "1", "--format", "json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let lines: Vec<String> = std::fs::read_to_string(&log).unwrap().lines().map(str::to_owned).collect();
+    assert_eq!(lines, ["start a", "end a", "start b", "end b", "start c", "end c"]);
+    let bad = kiln(temp.path(), &["apply", ".", "-y", "--serial", "lots"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

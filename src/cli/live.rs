@@ -44,6 +44,10 @@ pub struct ConnectArgs {
     /// Longest a host's run may take, in seconds (default: no limit).
     #[arg(long, value_name = "SECONDS")]
     command_timeout: Option<u64>,
+    /// Rolling changes: apply to this many hosts at a time (a count, or a percentage such as
+    /// `25%`), batch after batch.
+    #[arg(long, value_name = "N|PERCENT%")]
+    serial: Option<String>,
     /// Stop starting new hosts once more than this percentage of hosts has failed.
     #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
     fail_percent: Option<u8>,
@@ -66,6 +70,25 @@ impl ConnectArgs {
             command_timeout: self.command_timeout.map(Duration::from_secs),
             ..SshOptions::default()
         }
+    }
+
+    /// The batch size for `hosts` hosts (all of them without `--serial`).
+    fn batch(&self, hosts: usize) -> Result<usize, String> {
+        let Some(serial) = &self.serial else {
+            return Ok(hosts.max(1));
+        };
+        let size = match serial.strip_suffix('%') {
+            Some(percent) => {
+                let percent: usize = percent
+                    .parse()
+                    .map_err(|_| format!("`{serial}` is not a percentage"))?;
+                (hosts * percent).div_ceil(100)
+            }
+            None => serial
+                .parse()
+                .map_err(|_| format!("`{serial}` is not a number of hosts"))?,
+        };
+        Ok(size.max(1))
     }
 
     /// How many failed hosts stop the run, out of `hosts`.
@@ -153,7 +176,7 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
     let quiet = |_: &HostReport| {};
     let plan_needed = !(apply && yes);
     if plan_needed {
-        live::run(&pool, &mut sessions, true, None, &quiet);
+        live::run(&pool, &mut sessions, true, None, usize::MAX, &quiet);
         if human {
             print_plan(&sessions);
         }
@@ -171,7 +194,14 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
                 }
             };
             let max_failures = args.connect.max_failures(sessions.len());
-            live::run(&pool, &mut sessions, false, max_failures, &progress);
+            let batch = match args.connect.batch(sessions.len()) {
+                Ok(batch) => batch,
+                Err(why) => {
+                    eprintln!("kiln: --serial: {why}");
+                    return 2;
+                }
+            };
+            live::run(&pool, &mut sessions, false, max_failures, batch, &progress);
             if human {
                 print_outcomes(&sessions);
             }

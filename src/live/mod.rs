@@ -184,7 +184,8 @@ pub fn gather(connection: &mut dyn Connector) -> Result<Facts, ConnectError> {
     Ok(crate::facts::parse(&String::from_utf8_lossy(&stdout)))
 }
 
-/// Runs every prepared host's script, in check mode (`check`) or for real, in parallel.
+/// Runs every prepared host's script, in check mode (`check`) or for real, in parallel,
+/// `batch` hosts at a time (rolling changes: a batch starts when the previous one is done).
 /// Once `max_failures` hosts have failed, hosts not yet started are not started (they are
 /// reported `skipped`). `progress` is told each host's report as it finishes.
 pub fn run(
@@ -192,29 +193,32 @@ pub fn run(
     sessions: &mut [Session<'_>],
     check: bool,
     max_failures: Option<usize>,
+    batch: usize,
     progress: &(dyn Fn(&HostReport) + Sync),
 ) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let failures = AtomicUsize::new(sessions.iter().filter(|s| s.report.failed()).count());
-    pool.install(|| {
-        sessions.par_iter_mut().for_each(|session| {
-            if session.report.failed() {
-                return;
-            }
-            if max_failures.is_some_and(|max| failures.load(Ordering::SeqCst) >= max) {
-                session.report.status = "skipped".into();
-                session.report.error =
-                    Some("not started: too many hosts failed (--fail-percent)".into());
+    for batch in sessions.chunks_mut(batch.max(1)) {
+        pool.install(|| {
+            batch.par_iter_mut().for_each(|session| {
+                if session.report.failed() {
+                    return;
+                }
+                if max_failures.is_some_and(|max| failures.load(Ordering::SeqCst) >= max) {
+                    session.report.status = "skipped".into();
+                    session.report.error =
+                        Some("not started: too many hosts failed (--fail-percent)".into());
+                    progress(&session.report);
+                    return;
+                }
+                run_host(session, check);
+                if session.report.failed() {
+                    failures.fetch_add(1, Ordering::SeqCst);
+                }
                 progress(&session.report);
-                return;
-            }
-            run_host(session, check);
-            if session.report.failed() {
-                failures.fetch_add(1, Ordering::SeqCst);
-            }
-            progress(&session.report);
+            });
         });
-    });
+    }
 }
 
 fn run_host(session: &mut Session<'_>, check: bool) {

@@ -259,10 +259,44 @@ fn serial_runs_hosts_in_batches() {
         log = log.display()
     );
     std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
-    let output = kiln(temp.path(), &["apply", ".", "-y", "--serial", "1", "--format", "json"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let lines: Vec<String> = std::fs::read_to_string(&log).unwrap().lines().map(str::to_owned).collect();
-    assert_eq!(lines, ["start a", "end a", "start b", "end b", "start c", "end c"]);
+    let output = kiln(
+        temp.path(),
+        &["apply", ".", "-y", "--serial", "1", "--format", "json"],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        lines,
+        ["start a", "end a", "start b", "end b", "start c", "end c"]
+    );
     let bad = kiln(temp.path(), &["apply", ".", "-y", "--serial", "lots"]);
     assert_eq!(bad.status.code(), Some(2));
+
+    // The same from the manifest: an op asking for `serial = 1`.
+    std::fs::remove_file(&log).unwrap();
+    let manifest = std::fs::read_to_string(temp.path().join("main.toml")).unwrap() + "serial = 1\n";
+    std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
+    let output = kiln(temp.path(), &["apply", ".", "-y", "--format", "json"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        lines,
+        ["start a", "end a", "start b", "end b", "start c", "end c"]
+    );
 }

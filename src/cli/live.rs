@@ -73,9 +73,20 @@ impl ConnectArgs {
     }
 
     /// The batch size for `hosts` hosts (all of them without `--serial`).
-    fn batch(&self, hosts: usize) -> Result<usize, String> {
+    /// The batch size: `--serial`, else the smallest `serial` an op of the manifest asks
+    /// for, else every host at once.
+    fn batch(&self, hosts: usize, compiled: &crate::check::Compiled) -> Result<usize, String> {
         let Some(serial) = &self.serial else {
-            return Ok(hosts.max(1));
+            let from_ops = compiled
+                .ops
+                .iter()
+                .filter_map(|op| op.globals.serial)
+                .map(|serial| match serial {
+                    crate::check::Serial::Count(n) => n as usize,
+                    crate::check::Serial::Percent(p) => (hosts * usize::from(p)).div_ceil(100),
+                })
+                .min();
+            return Ok(from_ops.unwrap_or(hosts).max(1));
         };
         let size = match serial.strip_suffix('%') {
             Some(percent) => {
@@ -194,7 +205,7 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
                 }
             };
             let max_failures = args.connect.max_failures(sessions.len());
-            let batch = match args.connect.batch(sessions.len()) {
+            let batch = match args.connect.batch(sessions.len(), &compiled) {
                 Ok(batch) => batch,
                 Err(why) => {
                     eprintln!("kiln: --serial: {why}");

@@ -54,7 +54,7 @@ pub const GLOBAL_ARGS: &[ArgDef] = &[
     arg(
         "serial",
         Str,
-        "Run on this many hosts at a time (a number, or a percentage such as `\"25%\"`), for rolling changes.",
+        "Apply to this many hosts at a time (a number, or a percentage such as `\"25%\"`), for rolling changes: a live run goes batch by batch with the smallest `serial` of its ops (`--serial` overrides).",
     ),
 ];
 

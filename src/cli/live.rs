@@ -128,6 +128,9 @@ pub struct PlanArgs {
     /// `human`, or `json` for a machine-readable report.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Show more: `-v` every op and what it printed, `-vv` also the hosts' standard error.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    verbose: u8,
 }
 
 #[derive(Args, Debug)]
@@ -214,7 +217,7 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
             };
             live::run(&pool, &mut sessions, false, max_failures, batch, &progress);
             if human {
-                print_outcomes(&sessions);
+                print_outcomes(&sessions, args.verbose);
             }
         } else {
             eprintln!("kiln: not applied");
@@ -285,19 +288,30 @@ fn print_plan(sessions: &[live::Session<'_>]) {
     }
 }
 
-fn print_outcomes(sessions: &[live::Session<'_>]) {
+/// After an apply: failed ops with what they printed and the host's errors; with `-v`
+/// every op, with `-vv` also standard error.
+fn print_outcomes(sessions: &[live::Session<'_>], verbose: u8) {
     for session in sessions {
         let report = &session.report;
-        for op in report.ops.iter().filter(|o| o.status.starts_with("failed")) {
-            outln!(
-                "\n{}: {} {}  [{}]",
-                report.host,
-                op.status,
-                op.label,
-                op.origin
-            );
-            for line in op.detail.lines().chain(report.stderr.lines()) {
-                outln!("    {line}");
+        let shown: Vec<&live::OpOutcome> = report
+            .ops
+            .iter()
+            .filter(|o| verbose > 0 || o.status.starts_with("failed"))
+            .collect();
+        if !shown.is_empty() {
+            outln!("\n{} ({})", report.host, report.target);
+        }
+        for op in &shown {
+            outln!("  {:<13} {}  [{}]", op.status, op.label, op.origin);
+            for line in op.detail.lines() {
+                outln!("      {line}");
+            }
+        }
+        let failed = report.ops.iter().any(|o| o.status.starts_with("failed"));
+        if (failed || verbose > 1) && !report.stderr.trim().is_empty() {
+            outln!("  standard error:");
+            for line in report.stderr.lines() {
+                outln!("      {line}");
             }
         }
     }

@@ -300,3 +300,68 @@ fn serial_runs_hosts_in_batches() {
         ["start a", "end a", "start b", "end b", "start c", "end c"]
     );
 }
+
+/// A sudo password given once (here through KILN_BECOME_PASSWORD; `-K` asks on a terminal)
+/// reaches sudo on standard input, ahead of a step's data when it has some, and appears in
+/// no output. The `sudo` is a stand-in that insists on the password (`fixtures/become/sudo`).
+#[test]
+fn sudo_with_a_password() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    let manifest = "\
+[[op]]\nop = \"files.put\"\ndest = \"{{ root }}/fed\"\ncontent = \"data\\n\"\nsudo_user = \"kiln-tester\"\n\n\
+[[op]]\nop = \"server.shell\"\ncommands = \"touch {{ root }}/unfed\"\ncreates = \"{{ root }}/unfed\"\nsudo_user = \"kiln-tester\"\n";
+    std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
+    let fake = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/become");
+    let path = format!("{}:{}", fake.display(), std::env::var("PATH").unwrap());
+    let log = temp.path().join("sudo.log");
+    let root_var = format!("root={}", root.display());
+    let run = |password: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
+        command
+            .args([
+                "apply", ".", "-i", "@local", "-e", &root_var, "-y", "-vv", "--format", "json",
+            ])
+            .current_dir(temp.path())
+            .env("PATH", &path)
+            .env("FAKE_SUDO_PASSWORD", "s3cr3t 'pass'")
+            .env("FAKE_SUDO_LOG", &log)
+            .env_remove("KILN_BECOME_PASSWORD");
+        if let Some(password) = password {
+            command.env("KILN_BECOME_PASSWORD", password);
+        }
+        command.output().unwrap()
+    };
+
+    let without = run(None);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&without.stdout).contains("a password is required"));
+
+    let wrong = run(Some("nope"));
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(!root.join("fed").exists());
+
+    let right = run(Some("s3cr3t 'pass'"));
+    assert!(
+        right.status.success(),
+        "{}",
+        String::from_utf8_lossy(&right.stdout)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("fed")).unwrap(),
+        "data\n",
+        "data follows the password"
+    );
+    assert!(root.join("unfed").exists());
+    let everything = format!(
+        "{}{}",
+        String::from_utf8_lossy(&right.stdout),
+        String::from_utf8_lossy(&right.stderr)
+    );
+    assert!(
+        !everything.contains("s3cr3t"),
+        "the password is never shown:\n{everything}"
+    );
+    assert!(std::fs::read_to_string(&log).unwrap().lines().count() >= 2);
+}

@@ -48,6 +48,10 @@ pub struct ConnectArgs {
     /// `25%`), batch after batch.
     #[arg(long, value_name = "N|PERCENT%")]
     serial: Option<String>,
+    /// Ask once for the sudo password (for ops with `sudo`/`sudo_user`); without a
+    /// terminal, the password is read from the KILN_BECOME_PASSWORD environment variable.
+    #[arg(short = 'K', long)]
+    ask_become_pass: bool,
     /// Stop starting new hosts once more than this percentage of hosts has failed.
     #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
     fail_percent: Option<u8>,
@@ -73,6 +77,19 @@ impl ConnectArgs {
     }
 
     /// The batch size for `hosts` hosts (all of them without `--serial`).
+    /// The sudo password: asked on the terminal with `-K`, or from KILN_BECOME_PASSWORD.
+    fn become_password(&self) -> Result<Option<String>, String> {
+        if let Ok(password) = std::env::var("KILN_BECOME_PASSWORD") {
+            return Ok(Some(password));
+        }
+        if !self.ask_become_pass {
+            return Ok(None);
+        }
+        rpassword::prompt_password("sudo password: ")
+            .map(Some)
+            .map_err(|e| format!("cannot read the password: {e} (set KILN_BECOME_PASSWORD when there is no terminal)"))
+    }
+
     /// The batch size: `--serial`, else the smallest `serial` an op of the manifest asks
     /// for, else every host at once.
     fn batch(&self, hosts: usize, compiled: &crate::check::Compiled) -> Result<usize, String> {
@@ -183,6 +200,13 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
     let Some(compiled) = compiled.filter(|_| output::exit_code(&sorted, false) == 0) else {
         return 1;
     };
+    let become_password = match args.connect.become_password() {
+        Ok(password) => password,
+        Err(why) => {
+            eprintln!("kiln: {why}");
+            return 1;
+        }
+    };
     let pool = args.connect.pool();
     let ssh = args.connect.ssh();
     let mut sessions = live::prepare(&pool, &sources, &compiled, &inventory, &ssh);
@@ -190,7 +214,13 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
     let quiet = |_: &HostReport| {};
     let plan_needed = !(apply && yes);
     if plan_needed {
-        live::run(&pool, &mut sessions, true, None, usize::MAX, &quiet);
+        let options = live::RunOptions {
+            check: true,
+            max_failures: None,
+            batch: usize::MAX,
+            become_password: become_password.as_deref(),
+        };
+        live::run(&pool, &mut sessions, &options, &quiet);
         if human {
             print_plan(&sessions);
         }
@@ -215,7 +245,13 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
                     return 2;
                 }
             };
-            live::run(&pool, &mut sessions, false, max_failures, batch, &progress);
+            let options = live::RunOptions {
+                check: false,
+                max_failures,
+                batch,
+                become_password: become_password.as_deref(),
+            };
+            live::run(&pool, &mut sessions, &options, &progress);
             if human {
                 print_outcomes(&sessions, args.verbose);
             }

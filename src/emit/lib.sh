@@ -59,14 +59,26 @@ k_write() {
   if [ -L "$1" ] && ! rm -f -- "$1"; then rm -f -- "$k_tmp"; return 1; fi
   mv -f -- "$k_tmp" "$1" || { rm -f -- "$k_tmp"; return 1; }
 }
-# Runs shell code as another user: k_as sudo|su USER CODE. The code gets this library.
+# Runs shell code as another user: k_as sudo|su USER FED CODE, FED = 1 when CODE reads
+# data on standard input. The code gets this library. With a become password (live runs:
+# KILN_BECOME_PASS, a variable of this script, never exported, never written anywhere)
+# sudo gets it on standard input ahead of the data, and only when it asks for one.
 k_as() {
-  if [ "$(id -un)" = "$2" ]; then (eval "$3"); return; fi
+  if [ "$(id -un)" = "$2" ]; then (eval "$4"); return; fi
   case $1 in
-  sudo) sudo -n -H -u "$2" -- sh -c "$KILN_LIB
-$3" ;;
+  sudo)
+    if [ -z "${KILN_BECOME_PASS-}" ] || sudo -n -u "$2" true 2>/dev/null; then
+      sudo -n -H -u "$2" -- sh -c "$KILN_LIB
+$4"
+    elif [ "$3" = 1 ]; then
+      { printf '%s\n' "$KILN_BECOME_PASS"; cat; } | sudo -S -p '' -H -u "$2" -- sh -c "$KILN_LIB
+$4"
+    else
+      printf '%s\n' "$KILN_BECOME_PASS" | sudo -S -p '' -H -u "$2" -- sh -c "$KILN_LIB
+$4"
+    fi ;;
   su) su -s /bin/sh "$2" -c "$KILN_LIB
-$3" ;;
+$4" ;;
   esac
 }
 # k_step INDEX LABEL ORIGIN NOTIFY VERIFY IGNORE RETRIES DELAY PROBE ACT DIFF

@@ -262,15 +262,22 @@ fn function(out: &mut String, name: &str, body: &Sh, become_: &Become, feed: Opt
             } else {
                 "su"
             };
+            let fed = u8::from(feed.is_some());
             let _ = writeln!(
                 out,
-                "  {pipe}k_as {how} {} {}",
+                "  {pipe}k_as {how} {} {fed} {}",
                 quote(user),
                 quote(body.text())
             );
         }
     }
-    out.push_str("}\n");
+    // A step reads nothing it is not fed: in a live run the script itself arrives on
+    // standard input, and a command must not eat it.
+    out.push_str(if feed.is_some() {
+        "}\n"
+    } else {
+        "} </dev/null\n"
+    });
 }
 
 /// Writes `body` as the inside of a function. Its first line is indented; the rest is

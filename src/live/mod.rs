@@ -184,6 +184,19 @@ pub fn gather(connection: &mut dyn Connector) -> Result<Facts, ConnectError> {
     Ok(crate::facts::parse(&String::from_utf8_lossy(&stdout)))
 }
 
+/// How to run the prepared scripts.
+#[derive(Clone, Copy, Debug)]
+pub struct RunOptions<'a> {
+    /// Report what would change, change nothing (`--check`).
+    pub check: bool,
+    /// Hosts not yet started are skipped once this many have failed.
+    pub max_failures: Option<usize>,
+    /// Hosts run at once, batch after batch.
+    pub batch: usize,
+    /// The sudo password, handed to the script in memory (see `k_as` in `lib.sh`).
+    pub become_password: Option<&'a str>,
+}
+
 /// Runs every prepared host's script, in check mode (`check`) or for real, in parallel,
 /// `batch` hosts at a time (rolling changes: a batch starts when the previous one is done).
 /// Once `max_failures` hosts have failed, hosts not yet started are not started (they are
@@ -191,11 +204,15 @@ pub fn gather(connection: &mut dyn Connector) -> Result<Facts, ConnectError> {
 pub fn run(
     pool: &rayon::ThreadPool,
     sessions: &mut [Session<'_>],
-    check: bool,
-    max_failures: Option<usize>,
-    batch: usize,
+    options: &RunOptions<'_>,
     progress: &(dyn Fn(&HostReport) + Sync),
 ) {
+    let RunOptions {
+        check,
+        max_failures,
+        batch,
+        ..
+    } = *options;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let failures = AtomicUsize::new(sessions.iter().filter(|s| s.report.failed()).count());
     for batch in sessions.chunks_mut(batch.max(1)) {
@@ -211,7 +228,7 @@ pub fn run(
                     progress(&session.report);
                     return;
                 }
-                run_host(session, check);
+                run_host(session, check, options.become_password);
                 if session.report.failed() {
                     failures.fetch_add(1, Ordering::SeqCst);
                 }
@@ -221,13 +238,17 @@ pub fn run(
     }
 }
 
-fn run_host(session: &mut Session<'_>, check: bool) {
+fn run_host(session: &mut Session<'_>, check: bool, become_password: Option<&str>) {
     let (Some(connection), Some(script)) = (session.connection.as_mut(), session.script.as_ref())
     else {
         return;
     };
     let mark = marker();
-    let marked = format!("KILN_MARK={}\n{script}", quote(&mark));
+    // Set in the script's own text, which only ever lives in memory on the host: never an
+    // argument (visible in `ps`), never exported, never written to a file.
+    let password =
+        become_password.map_or_else(String::new, |p| format!("KILN_BECOME_PASS={}\n", quote(p)));
+    let marked = format!("KILN_MARK={}\n{password}{script}", quote(&mark));
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
     let args: &[&str] = if check { &["--check"] } else { &[] };

@@ -50,6 +50,13 @@ impl Attrs {
     }
 }
 
+/// A test that nothing is at `path`, not even a dangling symlink (`-e` follows links).
+pub fn absent(path: &str) -> Sh {
+    let mut test = Sh::of("[ ! -e ");
+    test.arg(path).code(" ] && [ ! -L ").arg(path).code(" ]");
+    test
+}
+
 /// `"644"` → `"0644"`; symbolic modes unchanged.
 pub fn normalize_mode(mode: &str) -> String {
     if !mode.is_empty() && mode.len() < 4 && mode.bytes().all(|b| (b'0'..=b'7').contains(&b)) {

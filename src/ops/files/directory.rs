@@ -2,7 +2,7 @@
 //! pyinfra's `files.directory` and Ansible's `file` with `state: directory`.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::attrs::Attrs;
+use crate::lower::attrs::{Attrs, absent};
 use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 use crate::shell::Sh;
@@ -46,12 +46,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         ..Step::default()
     };
     if !input.flag("present") {
-        step.probe
-            .code("[ ! -e ")
-            .arg(path)
-            .code(" ] && [ ! -L ")
-            .arg(path)
-            .code(" ]");
+        step.probe = absent(path);
         step.act.code("rm -rf -- ").arg(path);
         step.diff.code("printf 'remove directory %s\\n' ").arg(path);
         return Ok(step);

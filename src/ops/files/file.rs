@@ -2,7 +2,7 @@
 //! pyinfra's `files.file` and Ansible's `file` with `state: file` / `touch`.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::lower::attrs::Attrs;
+use crate::lower::attrs::{Attrs, absent};
 use crate::lower::{LowerInput, Step};
 use crate::ops::args::OpArgs;
 use crate::ops::def::prelude::*;
@@ -56,12 +56,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         ..Step::default()
     };
     if !input.flag("present") {
-        step.probe
-            .code("[ ! -e ")
-            .arg(path)
-            .code(" ] && [ ! -L ")
-            .arg(path)
-            .code(" ]");
+        step.probe = absent(path);
         step.act
             .code("if [ -d ")
             .arg(path)

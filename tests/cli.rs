@@ -557,7 +557,9 @@ fn failing_dynamic_inventory_is_a_clear_error() {
     output
         .assert_status(1)
         .assert_stderr_contains("kiln::dynamic-inventory")
-        .assert_stderr_contains("inventory program failed: it exited with exit status: 1")
+        .assert_stderr_contains(
+            "inventory program `inventory.sh --list` failed: it exited with status 1",
+        )
         .assert_stderr_contains("inventory.sh --list")
         // The program's own stderr is passed through.
         .assert_stderr_contains("cannot reach the CMDB");

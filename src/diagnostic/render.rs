@@ -146,6 +146,9 @@ const MAX_SNIPPET_LINE: usize = 2000;
 
 fn drawable(sources: &SourceMap, span: Span) -> bool {
     let text = &sources.file(span.file).text;
+    if text.is_empty() {
+        return false;
+    }
     let start = (span.start as usize).min(text.len());
     let end = (span.end as usize).min(text.len());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -158,12 +161,15 @@ impl MietteReport {
         if !diagnostic.labels.iter().all(|l| drawable(sources, l.span)) {
             let span = diagnostic.primary_span();
             let (line, column) = sources.line_col(span.file, span.start as usize);
+            let file = sources.file(span.file);
+            // A problem with a whole file (missing, unreadable) has nothing to point into.
+            let message = if file.text.is_empty() {
+                diagnostic.message.clone()
+            } else {
+                format!("{} (at {}:{line}:{column})", diagnostic.message, file.name)
+            };
             return MietteReport {
-                message: format!(
-                    "{} (at {}:{line}:{column})",
-                    diagnostic.message,
-                    sources.file(span.file).name
-                ),
+                message,
                 code: Some(diagnostic.code.name()),
                 severity: severity(diagnostic.severity),
                 help: diagnostic.help.clone(),

@@ -36,7 +36,7 @@ pub fn run(
             Diagnostic::new(
                 Code::DynamicInventory,
                 Span::new(file, 0..0),
-                format!("inventory program failed: {why}"),
+                format!("inventory program `{}` failed: {why}", name.display()),
             )
             .help("an inventory program prints the inventory as JSON on stdout and exits 0"),
         );
@@ -84,7 +84,14 @@ pub fn run(
         _ => return fail(sources, diagnostics, "could not read its output".into()),
     };
     if !status.success() {
-        return fail(sources, diagnostics, format!("it exited with {status}"));
+        return fail(
+            sources,
+            diagnostics,
+            match status.code() {
+                Some(code) => format!("it exited with status {code}"),
+                None => format!("it was killed ({status})"),
+            },
+        );
     }
     let Ok(text) = String::from_utf8(output) else {
         return fail(sources, diagnostics, "its output is not UTF-8".into());

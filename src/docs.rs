@@ -111,6 +111,9 @@ fn rule_text(rule: &Rule) -> String {
         Rule::AnyOf(names) => format!("At least one of {} is required.", quoted_list(names)),
         Rule::OneOf(names) => format!("Exactly one of {} is required.", quoted_list(names)),
         Rule::Requires(a, b) => format!("`{a}` requires `{b}`."),
+        Rule::RequiredIf(flag, names) => {
+            format!("When `{flag}` is true, {} is required.", quoted_list(names))
+        }
         Rule::GuardedBy(names) => format!(
             "Without {} it runs on every apply (warning `kiln::unguarded-command`).",
             quoted_list(names)

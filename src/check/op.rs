@@ -234,7 +234,7 @@ pub fn check_args(
         }
     }
     if let OpKind::Builtin(def) = kind {
-        check_rules(def, call, role, &seen, diagnostics);
+        check_rules(def, call, role, &seen, &checked.args, diagnostics);
     }
     let errors = |diagnostics: &Diagnostics| diagnostics.count(crate::diagnostic::Severity::Error);
     if errors(diagnostics) == before
@@ -252,9 +252,11 @@ fn check_rules(
     call: &OpCall,
     role: Role,
     seen: &[&Spanned<String>],
+    args: &OpArgs,
     diagnostics: &mut Diagnostics,
 ) {
     let find = |name: &str| seen.iter().find(|k| k.value == name).map(|k| k.span);
+    let errors_before = diagnostics.count(crate::diagnostic::Severity::Error);
     for rule in def.rules {
         match *rule {
             Rule::Conflicts(a, b) => {
@@ -309,6 +311,27 @@ fn check_rules(
                         Diagnostic::new(Code::MissingArgument, at, format!("`{a}` needs `{b}`"))
                             .label(format!("`{a}` given without `{b}`"))
                             .help(format!("add `{b}` or remove `{a}`")),
+                    );
+                }
+            }
+            // Only when the rules before it found nothing: a missing `line` is already the
+            // missing half of `AnyOf(["line", "regexp"])`.
+            Rule::RequiredIf(flag, names) => {
+                let earlier = diagnostics.count(crate::diagnostic::Severity::Error) > errors_before;
+                if !earlier && args.flag(def, flag) && names.iter().all(|n| find(n).is_none()) {
+                    let list = crate::ops::def::quoted_list(names);
+                    let why = match find(flag) {
+                        Some(_) => format!("`{flag}` is true here"),
+                        None => format!("`{flag}` is true by default"),
+                    };
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::MissingArgument,
+                            call.kind.span,
+                            format!("`{}` needs {list} when `{flag}` is true", def.name),
+                        )
+                        .label(why)
+                        .help(format!("add {list}, or set `{flag} = false`")),
                     );
                 }
             }

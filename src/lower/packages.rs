@@ -80,6 +80,17 @@ impl<'a> Want<'a> {
     }
 }
 
+/// The step of `dnf.packages` / `yum.packages`: the same arguments, one manager each.
+pub fn rpm_repo_step(input: &LowerInput, manager: &str) -> Step {
+    let options = Options {
+        extra_args: input.strings("extra_args"),
+        enablerepo: input.strings("enablerepo"),
+        disablerepo: input.strings("disablerepo"),
+        ..Options::default()
+    };
+    step(&Manager::named(manager, &options), &Want::of(input))
+}
+
 impl Manager {
     /// The manager `name` (one of [`MANAGERS`]).
     pub fn named(name: &str, options: &Options) -> Manager {

@@ -146,6 +146,10 @@ pub enum Rule {
     OneOf(&'static [&'static str]),
     /// If the first is given, the second must be too.
     Requires(&'static str, &'static str),
+    /// When the boolean `flag` is true (given, or by default), one of `args` must be given:
+    /// `RequiredIf("present", &["line", "regexp"])`. Checked only if the rules listed
+    /// before it found nothing.
+    RequiredIf(&'static str, &'static [&'static str]),
     /// A warning (lint `unguarded-command`): the op runs every time unless one of these guards
     /// is given, so it is not idempotent.
     GuardedBy(&'static [&'static str]),

@@ -2,7 +2,7 @@
 //! and Ansible's `dnf`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::packages::{self, Manager, Options, Want};
+use crate::lower::packages;
 use crate::lower::{LowerInput, Step};
 use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
 use crate::ops::def::prelude::*;
@@ -50,12 +50,5 @@ pub const DEF: OpDef = OpDef {
 
 /// Probe with `rpm -q` (and `dnf check-update` for `latest`). See `lower::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let options = Options {
-        extra_args: input.strings("extra_args"),
-        enablerepo: input.strings("enablerepo"),
-        disablerepo: input.strings("disablerepo"),
-        ..Options::default()
-    };
-    let want = Want::of(input);
-    Ok(packages::step(&Manager::named("dnf", &options), &want))
+    Ok(packages::rpm_repo_step(input, "dnf"))
 }

@@ -28,7 +28,10 @@ pub const DEF: OpDef = OpDef {
         arg("owner", Account, "Owner of the file after editing."),
         arg("group", Account, "Group of the file after editing."),
     ],
-    rules: &[Rule::Conflicts("insert_after", "insert_before")],
+    rules: &[
+        Rule::Conflicts("insert_after", "insert_before"),
+        Rule::RequiredIf("present", &["block"]),
+    ],
     facts: &[],
     validate: Some(validate),
     lower: Some(lower),
@@ -74,20 +77,6 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
                 "`marker_begin` and `marker_end` are the same",
             )
             .label("the block's start and end could not be told apart"),
-        );
-    }
-    if args.flag(&DEF, "present")
-        && !args.contains("block")
-        && let Some(path) = args.get("path")
-    {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::MissingArgument,
-                path.span,
-                "`block` is required when `present` is true",
-            )
-            .label("nothing says what goes between the markers")
-            .help("add `block = \"...\"`, or set `present = false` to remove the block"),
         );
     }
     check(

@@ -63,16 +63,12 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             .code(" ] && [ ! -L ")
             .arg(path)
             .code(" ]; then\n");
-        if force {
-            step.act.code("  rm -rf -- ").arg(path).code("\n");
-        } else {
-            step.act
-                .code("  k_err ")
-                .arg(&format!(
-                    "{path} is a directory (use force = true to remove it)"
-                ))
-                .code("; false\n");
-        }
+        in_the_way(
+            &mut step.act,
+            path,
+            force,
+            "is a directory (use force = true to remove it)",
+        );
         step.act.code("else\n  rm -f -- ").arg(path).code("\nfi");
         step.diff.code("printf 'remove %s\\n' ").arg(path);
         return Ok(step);
@@ -96,16 +92,12 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .code(" ]; } && [ ! -f ")
         .arg(path)
         .code(" ]; then\n");
-    if force {
-        step.act.code("  rm -rf -- ").arg(path).code("\n");
-    } else {
-        step.act
-            .code("  k_err ")
-            .arg(&format!(
-                "{path} exists and is not a regular file (use force = true to replace it)"
-            ))
-            .code("; false\n");
-    }
+    in_the_way(
+        &mut step.act,
+        path,
+        force,
+        "exists and is not a regular file (use force = true to replace it)",
+    );
     step.act.code("fi &&\n");
     if input.flag("touch") {
         step.act.code("touch -- ").arg(path);
@@ -131,4 +123,16 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .arg(path)
         .code("; fi");
     Ok(step)
+}
+
+/// Inside the `then` of a test that something is in the way at `path`: remove it with
+/// `force`, else fail saying `path` and `problem`.
+fn in_the_way(act: &mut crate::shell::Sh, path: &str, force: bool, problem: &str) {
+    if force {
+        act.code("  rm -rf -- ").arg(path).code("\n");
+    } else {
+        act.code("  k_err ")
+            .arg(&format!("{path} {problem}"))
+            .code("; false\n");
+    }
 }

@@ -32,6 +32,7 @@ pub const DEF: OpDef = OpDef {
         Rule::Conflicts("insert_after", "insert_before"),
         Rule::Requires("backrefs", "regexp"),
         Rule::AnyOf(&["line", "regexp"]),
+        Rule::RequiredIf("present", &["line"]),
     ],
     facts: &[],
     validate: Some(validate),
@@ -51,20 +52,6 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             )
             .label("a single line cannot contain a newline")
             .help("use `files.block` to manage several lines"),
-        );
-    }
-    if args.flag(&DEF, "present")
-        && !args.contains("line")
-        && let Some(regexp) = args.get("regexp")
-    {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::MissingArgument,
-                regexp.span,
-                "`line` is required when `present` is true",
-            )
-            .label("this says which line to replace, not what to write")
-            .help("add `line = \"...\"`, or set `present = false` to remove matching lines"),
         );
     }
     check(

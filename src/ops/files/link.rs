@@ -1,10 +1,9 @@
 //! `files.link`: ensure a symbolic or hard link exists (or not), like pyinfra's `files.link`
 //! and Ansible's `file` with `state: link` / `hard`.
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::lower::attrs::Attrs;
 use crate::lower::{LowerInput, Step};
-use crate::ops::args::OpArgs;
 use crate::ops::def::prelude::*;
 use crate::shell::Sh;
 
@@ -43,28 +42,11 @@ pub const DEF: OpDef = OpDef {
             "Group of the link itself (not of its target).",
         ),
     ],
-    rules: &[],
+    rules: &[Rule::RequiredIf("present", &["target"])],
     facts: &[],
-    validate: Some(validate),
+    validate: None,
     lower: Some(lower),
 };
-
-fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
-    if args.flag(&DEF, "present")
-        && !args.contains("target")
-        && let Some(path) = args.get("path")
-    {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::MissingArgument,
-                path.span,
-                "`target` is required when `present` is true",
-            )
-            .label("this link needs something to point at")
-            .help("add `target = \"...\"`, or set `present = false` to remove the link"),
-        );
-    }
-}
 
 /// Present: the probe compares a symbolic link's stored target with `readlink` (exact, and
 /// dangling links work: the target need not exist), a hard link's identity with

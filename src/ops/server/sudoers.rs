@@ -19,7 +19,10 @@ pub const DEF: OpDef = OpDef {
         arg("present", Bool, "Whether the file should exist.").default(Default::Bool(true)),
         arg("validate", Bool, "Check the new file with `visudo -cf` and refuse to install it if it is invalid.").default(Default::Bool(true)),
     ],
-    rules: &[Rule::Conflicts("content", "rules")],
+    rules: &[
+        Rule::Conflicts("content", "rules"),
+        Rule::RequiredIf("present", &["content", "rules"]),
+    ],
     facts: &[],
     validate: Some(validate),
     lower: Some(lower),
@@ -42,21 +45,6 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
                 "a sudoers.d file name must be non-empty, with no `.` or `/`, and not end in `~`",
             )
             .help("use a plain name such as `\"deploy\"` or `\"90-deploy\"`"),
-        );
-    }
-    if args.flag(&DEF, "present")
-        && !args.contains("content")
-        && !args.contains("rules")
-        && let Some(filename) = args.get("filename")
-    {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::MissingArgument,
-                filename.span,
-                "`content` or `rules` is required when `present` is true",
-            )
-            .label("nothing says what goes in this file")
-            .help("add `rules = [\"...\"]`, or set `present = false` to remove the file"),
         );
     }
 }

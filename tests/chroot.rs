@@ -882,3 +882,134 @@ k_pkgs_show 0 has '' 'a b' 'x y'
         assert_eq!(support::mode(&work.join("keys")), "0600", "under {sh}");
     }
 }
+
+/// A live run as an unprivileged user of the root (the chroot connector with an inventory
+/// `user`, so `chroot --userspec`), becoming root through the root's real `sudo` (a
+/// password and a sudoers rule) and real `su` (root's password), each password given once
+/// through KILN_BECOME_PASSWORD. Wrong and missing passwords fail the host and change
+/// nothing; the password shows in no output and is left in no file of the root.
+#[test]
+fn live_sudo_and_su_with_passwords() {
+    require_root();
+    let root = Root::new();
+    let sudo_password = "dep 'pw' $HOME";
+    let su_password = "r00t \"pw\"";
+    root.sh_ok(&format!(
+        "useradd -m -s /bin/sh deploy && printf '%s\\n' {} {} | chpasswd \
+         && echo 'deploy ALL=(ALL) ALL' > /etc/sudoers.d/deploy && chmod 440 /etc/sudoers.d/deploy",
+        shell_word(&format!("deploy:{sudo_password}")),
+        shell_word(&format!("root:{su_password}")),
+    ));
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("inventory.toml"),
+        format!(
+            "[hosts.box]\nconnector = \"chroot\"\naddress = \"{}\"\nuser = \"deploy\"\n",
+            root.path().display()
+        ),
+    )
+    .unwrap();
+    let apply = |manifest: &str, password: Option<&str>| {
+        std::fs::write(project.path().join("main.toml"), manifest).unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
+        command
+            .args(["apply", ".", "-y", "-vv", "--format", "json"])
+            .current_dir(project.path())
+            .env("NO_COLOR", "1")
+            .env_remove("KILN_BECOME_PASSWORD");
+        if let Some(password) = password {
+            command.env("KILN_BECOME_PASSWORD", password);
+        }
+        let output = command.output().unwrap();
+        let everything = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        for secret in [sudo_password, su_password] {
+            assert!(
+                !everything.contains(secret),
+                "a password shows:\n{everything}"
+            );
+        }
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{everything}"));
+        (output.status.code(), report["hosts"][0].clone(), everything)
+    };
+    let who = "id -un > /etc/kiln-who-{how}";
+    let manifest = |how: &str, become_: &str| {
+        format!(
+            "[[op]]\nop = \"files.put\"\ndest = \"/etc/kiln-{how}\"\ncontent = \"through {how}\\n\"\n{become_}\n\n\
+             [[op]]\nop = \"server.shell\"\ncommands = \"{}\"\ncreates = \"/etc/kiln-who-{how}\"\n{become_}\n",
+            who.replace("{how}", how)
+        )
+    };
+
+    // Without becoming anyone, the connection's user cannot write /etc.
+    let (code, host, _) = apply(&manifest("plain", ""), None);
+    assert_eq!(code, Some(1));
+    assert_eq!(host["status"], "failed");
+    assert!(!root.at("/etc/kiln-plain").exists());
+
+    for (how, become_, password) in [
+        ("sudo", "sudo = true", sudo_password),
+        ("su", "su_user = \"root\"", su_password),
+    ] {
+        let manifest = manifest(how, become_);
+        let (code, host, everything) = apply(&manifest, None);
+        assert_eq!(code, Some(1), "{how} without a password:\n{everything}");
+        assert!(!root.at(&format!("/etc/kiln-{how}")).exists());
+        assert_eq!(host["status"], "failed");
+        // A wrong password is tried once, up front, and stops the run before any step.
+        let (code, host, everything) = apply(&manifest, Some("wrong password"));
+        assert_eq!(code, Some(1), "{how} with a wrong password:\n{everything}");
+        assert!(!root.at(&format!("/etc/kiln-{how}")).exists());
+        assert_eq!(
+            host["ops"].as_array().map(Vec::len),
+            Some(0),
+            "{everything}"
+        );
+        assert!(
+            host["error"]
+                .as_str()
+                .is_some_and(|e| e.contains(&format!("{how} refused the become password"))),
+            "{everything}"
+        );
+
+        let (code, host, everything) = apply(&manifest, Some(password));
+        assert_eq!(code, Some(0), "{how} with its password:\n{everything}");
+        assert_eq!(host["changed"], 2, "{everything}");
+        assert_eq!(
+            root.read(&format!("/etc/kiln-{how}")),
+            format!("through {how}\n"),
+            "the file's data follows the password"
+        );
+        assert_eq!(
+            root.sh_ok(&format!("stat -c %U /etc/kiln-{how}")).trim(),
+            "root"
+        );
+        assert_eq!(root.read(&format!("/etc/kiln-who-{how}")), "root\n");
+        let (code, host, everything) = apply(&manifest, Some(password));
+        assert_eq!(code, Some(0), "{everything}");
+        assert_eq!(host["changed"], 0, "the second apply changes nothing");
+    }
+
+    // Nothing on the host holds a password: not a file, not a temporary left behind.
+    for secret in [sudo_password, su_password] {
+        let found = Command::new("grep")
+            .args(["-rlF", "--exclude-dir=proc", secret])
+            .arg(root.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&found.stdout),
+            "",
+            "files holding a password"
+        );
+    }
+}
+
+/// `text` as one single-quoted shell word (for test setup commands only).
+fn shell_word(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}

@@ -48,8 +48,9 @@ pub struct ConnectArgs {
     /// `25%`), batch after batch.
     #[arg(long, value_name = "N|PERCENT%")]
     serial: Option<String>,
-    /// Ask once for the sudo password (for ops with `sudo`/`sudo_user`); without a
-    /// terminal, the password is read from the KILN_BECOME_PASSWORD environment variable.
+    /// Ask once for the become password: sudo's (the connecting user's), for ops with
+    /// `sudo`/`sudo_user`, or su's (the target user's), for ops with `su_user`. Without a
+    /// terminal it is read from the KILN_BECOME_PASSWORD environment variable.
     #[arg(short = 'K', long)]
     ask_become_pass: bool,
     /// Stop starting new hosts once more than this percentage of hosts has failed.
@@ -76,8 +77,7 @@ impl ConnectArgs {
         }
     }
 
-    /// The batch size for `hosts` hosts (all of them without `--serial`).
-    /// The sudo password: asked on the terminal with `-K`, or from KILN_BECOME_PASSWORD.
+    /// The become password: asked on the terminal with `-K`, or from KILN_BECOME_PASSWORD.
     fn become_password(&self) -> Result<Option<String>, String> {
         if let Ok(password) = std::env::var("KILN_BECOME_PASSWORD") {
             return Ok(Some(password));
@@ -85,7 +85,7 @@ impl ConnectArgs {
         if !self.ask_become_pass {
             return Ok(None);
         }
-        rpassword::prompt_password("sudo password: ")
+        rpassword::prompt_password("become password (sudo/su): ")
             .map(Some)
             .map_err(|e| format!("cannot read the password: {e} (set KILN_BECOME_PASSWORD when there is no terminal)"))
     }

@@ -16,15 +16,48 @@ pub enum Place {
 
 pub struct ProcessConnector {
     place: Place,
+    /// Who runs the script in a chroot or container (none: root, or the image's user).
+    user: Option<String>,
     round_trips: usize,
 }
 
 impl ProcessConnector {
-    pub fn new(place: Place) -> Self {
+    pub fn new(place: Place, user: Option<String>) -> Self {
         ProcessConnector {
             place,
+            user,
             round_trips: 0,
         }
+    }
+
+    /// The program and its arguments that start `sh` in the place.
+    fn command(&self) -> (&'static str, Vec<String>) {
+        let mut args = Vec::new();
+        let program = match &self.place {
+            Place::Local => "env",
+            Place::Chroot(path) => {
+                if let Some(user) = &self.user {
+                    args.push(format!("--userspec={user}"));
+                }
+                args.push(path.to_string_lossy().into_owned());
+                "chroot"
+            }
+            Place::Docker(name) | Place::Podman(name) => {
+                args.push("exec".into());
+                args.push("-i".into());
+                if let Some(user) = &self.user {
+                    args.push("-u".into());
+                    args.push(user.clone());
+                }
+                args.push(name.clone());
+                if matches!(self.place, Place::Docker(_)) {
+                    "docker"
+                } else {
+                    "podman"
+                }
+            }
+        };
+        (program, args)
     }
 }
 
@@ -36,19 +69,8 @@ impl Connector for ProcessConnector {
         output: &mut dyn FnMut(Stream, &[u8]),
     ) -> Result<i32, ConnectError> {
         self.round_trips += 1;
-        match &self.place {
-            Place::Local => process::run("env", &[], script, args, output),
-            Place::Chroot(path) => {
-                let path = path.to_string_lossy();
-                process::run("chroot", &[&path], script, args, output)
-            }
-            Place::Docker(name) => {
-                process::run("docker", &["exec", "-i", name], script, args, output)
-            }
-            Place::Podman(name) => {
-                process::run("podman", &["exec", "-i", name], script, args, output)
-            }
-        }
+        let (program, program_args) = self.command();
+        process::run(program, &program_args, script, args, output)
     }
 
     fn round_trips(&self) -> usize {

@@ -12,7 +12,7 @@ use super::{ConnectError, Stream};
 /// Runs `program args... sh -s -- script_args...` with `script` on standard input.
 pub fn run(
     program: &str,
-    program_args: &[&str],
+    program_args: &[String],
     script: &str,
     script_args: &[&str],
     output: &mut dyn FnMut(Stream, &[u8]),

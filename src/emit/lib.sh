@@ -62,7 +62,9 @@ k_write() {
 # Runs shell code as another user: k_as sudo|su USER FED CODE, FED = 1 when CODE reads
 # data on standard input. The code gets this library. With a become password (live runs:
 # KILN_BECOME_PASS, a variable of this script, never exported, never written anywhere)
-# sudo gets it on standard input ahead of the data, and only when it asks for one.
+# sudo gets it on standard input ahead of the data, and only when it asks for one; su
+# (util-linux's reads a password from a pipe) gets it on standard input too, so the data
+# goes round su on descriptor 3: su reads its input in blocks and would eat it.
 k_as() {
   if [ "$(id -un)" = "$2" ]; then (eval "$4"); return; fi
   case $1 in
@@ -77,9 +79,31 @@ $4"
       printf '%s\n' "$KILN_BECOME_PASS" | sudo -S -p '' -H -u "$2" -- sh -c "$KILN_LIB
 $4"
     fi ;;
-  su) su -s /bin/sh "$2" -c "$KILN_LIB
-$4" ;;
+  su)
+    if [ -z "${KILN_BECOME_PASS-}" ]; then
+      su -s /bin/sh "$2" -c "$KILN_LIB
+$4"
+    else
+      { printf '%s\n' "$KILN_BECOME_PASS" | su -s /bin/sh "$2" -c "exec <&3 3<&-
+$KILN_LIB
+$4" 3<&4 4<&-; } 4<&0
+    fi ;;
   esac
+}
+# k_become_check sudo|su USER: with a become password, checks it once before any step and
+# ends the run if it is refused. sudo asks again after a wrong password, and su fails
+# every call: without this, each step would count failed logins (and lock the account
+# under pam_faillock), and a step's data would be read as further tries.
+k_become_check() {
+  if [ -z "${KILN_BECOME_PASS-}" ] || [ "$(id -un)" = "$2" ]; then return 0; fi
+  case $1 in
+  sudo)
+    sudo -n -u "$2" true 2>/dev/null && return 0
+    printf '%s\n' "$KILN_BECOME_PASS" | sudo -S -p '' -u "$2" true 2>/dev/null && return 0 ;;
+  su) printf '%s\n' "$KILN_BECOME_PASS" | su -s /bin/sh "$2" -c true 2>/dev/null && return 0 ;;
+  esac
+  k_err "$1 refused the become password (to run as $2 from $(id -un)): nothing was done"
+  k_failed=$((k_failed + 1)); k_end
 }
 # k_step INDEX LABEL ORIGIN NOTIFY VERIFY IGNORE RETRIES DELAY PROBE ACT DIFF
 k_step() {

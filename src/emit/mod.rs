@@ -72,16 +72,25 @@ pub fn script(
     header(&mut out, plan, files);
     out.push_str("set -u\n");
     out.push_str(LIB);
-    let changes_user = plan
+    let becomes: std::collections::BTreeSet<(&str, &str)> = plan
         .ops
         .iter()
         .chain(&plan.handlers)
-        .any(|op| op.become_ != Become::Current);
-    if changes_user {
+        .filter_map(|op| match &op.become_ {
+            Become::Current => None,
+            Become::Sudo(user) => Some(("sudo", user.as_str())),
+            Become::Su(user) => Some(("su", user.as_str())),
+        })
+        .collect();
+    if !becomes.is_empty() {
         // Steps that run as another user get the library through `sh -c`.
         let _ = writeln!(out, "KILN_LIB={}", quote(LIB));
     }
     out.push_str("k_begin \"$@\"\n");
+    // Whom the script becomes: a become password is checked once, up front.
+    for (how, user) in becomes {
+        let _ = writeln!(out, "k_become_check {how} {}", quote(user));
+    }
     if plan
         .ops
         .iter()

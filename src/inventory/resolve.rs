@@ -104,12 +104,33 @@ fn host_target(decl: &HostDecl, diagnostics: &mut Diagnostics) -> Target {
         .map_or(&decl.name.value, |a| &a.value)
         .clone();
     let connector = decl.connector.as_ref().map_or("ssh", |c| c.value.as_str());
+    let user = decl.user.as_ref().map(|u| u.value.clone());
     match connector {
-        "local" => Target::Local,
-        "docker" => Target::Docker { container: address },
-        "podman" => Target::Podman { container: address },
+        "local" => {
+            if let Some(user) = &decl.user {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        user.span,
+                        "the local connector runs as the user running kiln",
+                    )
+                    .label("a user cannot be chosen here")
+                    .help("to run ops as another user, give them `sudo_user` (or `su_user`)"),
+                );
+            }
+            Target::Local
+        }
+        "docker" => Target::Docker {
+            container: address,
+            user,
+        },
+        "podman" => Target::Podman {
+            container: address,
+            user,
+        },
         "chroot" => Target::Chroot {
             path: address.into(),
+            user,
         },
         other => {
             if other != "ssh"
@@ -130,7 +151,7 @@ fn host_target(decl: &HostDecl, diagnostics: &mut Diagnostics) -> Target {
                 diagnostics.push(diagnostic);
             }
             Target::Ssh {
-                user: decl.user.as_ref().map(|u| u.value.clone()),
+                user,
                 address,
                 port: decl.port.as_ref().and_then(|p| u16::try_from(p.value).ok()),
             }

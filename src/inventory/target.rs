@@ -13,15 +13,18 @@ pub enum Target {
         address: String,
         port: Option<u16>,
     },
+    /// A running container; commands run as `user` (`docker exec -u`) when given.
     Docker {
         container: String,
+        user: Option<String>,
     },
     Podman {
         container: String,
+        user: Option<String>,
     },
-    Chroot {
-        path: PathBuf,
-    },
+    /// A directory with a root file system; commands run as `user` (`chroot --userspec`,
+    /// the name looked up inside the root) when given.
+    Chroot { path: PathBuf, user: Option<String> },
 }
 
 impl Target {
@@ -56,12 +59,14 @@ impl Target {
     fn docker(name: &str) -> Target {
         Target::Docker {
             container: name.to_owned(),
+            user: None,
         }
     }
 
     fn podman(name: &str) -> Target {
         Target::Podman {
             container: name.to_owned(),
+            user: None,
         }
     }
 
@@ -69,6 +74,7 @@ impl Target {
     fn chroot(path: &str) -> Target {
         Target::Chroot {
             path: PathBuf::from(format!("/{}", path.trim_start_matches('/'))),
+            user: None,
         }
     }
 
@@ -146,10 +152,28 @@ impl fmt::Display for Target {
                 }
                 Ok(())
             }
-            Target::Docker { container } => write!(f, "@docker/{container}"),
-            Target::Podman { container } => write!(f, "@podman/{container}"),
-            Target::Chroot { path } => write!(f, "@chroot{}", path.display()),
+            Target::Docker { container, user } => {
+                write!(f, "@docker/{container}")?;
+                write_user(f, user.as_deref())
+            }
+            Target::Podman { container, user } => {
+                write!(f, "@podman/{container}")?;
+                write_user(f, user.as_deref())
+            }
+            Target::Chroot { path, user } => {
+                write!(f, "@chroot{}", path.display())?;
+                write_user(f, user.as_deref())
+            }
         }
+    }
+}
+
+/// The target syntax has no user for containers and chroots (the inventory gives one), so
+/// it is shown after the target.
+fn write_user(f: &mut fmt::Formatter<'_>, user: Option<&str>) -> fmt::Result {
+    match user {
+        Some(user) => write!(f, " as {user}"),
+        None => Ok(()),
     }
 }
 
@@ -179,13 +203,15 @@ mod tests {
         assert_eq!(
             Target::parse("@chroot/srv/root"),
             Some(Ok(Target::Chroot {
-                path: "/srv/root".into()
+                path: "/srv/root".into(),
+                user: None,
             }))
         );
         assert_eq!(
             Target::parse("@docker/web"),
             Some(Ok(Target::Docker {
-                container: "web".into()
+                container: "web".into(),
+                user: None,
             }))
         );
         assert!(matches!(Target::parse("ssh://web:99999"), Some(Err(_))));

@@ -27,14 +27,19 @@ pub use report::{HostReport, OpOutcome};
 /// Opens a connection to `target`.
 pub fn open(target: &Target, ssh: &SshOptions) -> Result<Box<dyn Connector>, ConnectError> {
     Ok(match target {
-        Target::Local => Box::new(ProcessConnector::new(Place::Local)),
-        Target::Chroot { path } => Box::new(ProcessConnector::new(Place::Chroot(path.clone()))),
-        Target::Docker { container } => {
-            Box::new(ProcessConnector::new(Place::Docker(container.clone())))
-        }
-        Target::Podman { container } => {
-            Box::new(ProcessConnector::new(Place::Podman(container.clone())))
-        }
+        Target::Local => Box::new(ProcessConnector::new(Place::Local, None)),
+        Target::Chroot { path, user } => Box::new(ProcessConnector::new(
+            Place::Chroot(path.clone()),
+            user.clone(),
+        )),
+        Target::Docker { container, user } => Box::new(ProcessConnector::new(
+            Place::Docker(container.clone()),
+            user.clone(),
+        )),
+        Target::Podman { container, user } => Box::new(ProcessConnector::new(
+            Place::Podman(container.clone()),
+            user.clone(),
+        )),
         Target::Ssh {
             user,
             address,

@@ -365,3 +365,85 @@ fn sudo_with_a_password() {
     );
     assert!(std::fs::read_to_string(&log).unwrap().lines().count() >= 2);
 }
+
+/// On a terminal the run shows a live view (hosts done, and the op each host is on); in a
+/// pipe, plain lines, one per host, without a single escape sequence. Each op's time is in
+/// the JSON report.
+#[test]
+fn live_view_on_a_terminal_plain_lines_elsewhere_and_op_timings() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        temp.path().join("main.toml"),
+        "[[op]]\nop = \"server.shell\"\ncommands = \"sleep 0.6\"\ncreates = \"{{ root }}/{{ host.name }}-slept\"\n\n\
+         [[op]]\nop = \"files.put\"\ndest = \"{{ root }}/{{ host.name }}-slept\"\ncontent = \"\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        temp.path().join("inventory.toml"),
+        "[hosts.alpha]\nconnector = \"local\"\n\n[hosts.beta]\nconnector = \"local\"\n",
+    )
+    .unwrap();
+    let root_var = format!("root={}", root.display());
+
+    // `script` (util-linux) runs kiln on a pseudo-terminal.
+    let command = format!(
+        "{} apply . -y -e '{}'",
+        env!("CARGO_BIN_EXE_kiln"),
+        root_var.replace('\'', r"'\''")
+    );
+    let terminal = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(temp.path())
+        .env("TERM", "xterm")
+        .env_remove("CI")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&terminal.stdout);
+    assert!(terminal.status.success(), "{screen}");
+    for shown in [
+        "connecting",
+        "applying",
+        "/2 hosts",
+        "[1/2] server.shell sleep 0.6",
+        "alpha: changed (0 ok, 2 changed",
+        "beta: changed (0 ok, 2 changed",
+        "2 hosts, 0 failed",
+    ] {
+        assert!(
+            screen.contains(shown),
+            "`{shown}` not on the terminal:\n{screen}"
+        );
+    }
+    assert!(screen.contains("\u{1b}["), "the live view redraws lines");
+
+    std::fs::remove_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&root).unwrap();
+    let plain = kiln(temp.path(), &["apply", ".", "-y", "-e", &root_var]);
+    assert!(plain.status.success());
+    let stderr = String::from_utf8_lossy(&plain.stderr);
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "escape sequences in a pipe:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("alpha: changed (0 ok, 2 changed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("[1/2]"), "{stderr}");
+
+    std::fs::remove_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&root).unwrap();
+    let report = json(&kiln(
+        temp.path(),
+        &["apply", ".", "-y", "-e", &root_var, "--format", "json"],
+    ));
+    let host = &report["hosts"][0];
+    let sleep = host["ops"][0]["seconds"].as_f64().unwrap();
+    let put = host["ops"][1]["seconds"].as_f64().unwrap();
+    assert!((0.6..5.0).contains(&sleep), "the sleep took {sleep} s");
+    assert!(put < 0.6, "the put took {put} s");
+    assert!(host["seconds"].as_f64().unwrap() >= sleep);
+}

@@ -15,6 +15,7 @@ use crate::inventory::{self, Inventory};
 use crate::live::{self, HostReport};
 use crate::source::SourceMap;
 
+use super::progress::{self, Reporter, one_line};
 use super::{Format, InventoryOptions, entry_manifests, output};
 
 /// How to connect and how many hosts at once.
@@ -209,9 +210,12 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
     };
     let pool = args.connect.pool();
     let ssh = args.connect.ssh();
-    let mut sessions = live::prepare(&pool, &sources, &compiled, &inventory, &ssh);
     let human = args.format == Format::Human;
-    let quiet = |_: &HostReport| {};
+    let live_view = human && progress::live_view_possible();
+    let hosts = inventory.hosts.len();
+    let connecting = Reporter::new(live_view, "connecting", hosts, false);
+    let mut sessions = live::prepare(&pool, &sources, &compiled, &inventory, &ssh, &connecting);
+    connecting.finish();
     let plan_needed = !(apply && yes);
     if plan_needed {
         let options = live::RunOptions {
@@ -220,7 +224,9 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
             batch: usize::MAX,
             become_password: become_password.as_deref(),
         };
-        live::run(&pool, &mut sessions, &options, &quiet);
+        let planning = Reporter::new(live_view, "planning", hosts, false);
+        live::run(&pool, &mut sessions, &options, &planning);
+        planning.finish();
         if human {
             print_plan(&sessions);
         }
@@ -232,11 +238,6 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
                 outln!("Nothing to change.");
             }
         } else if yes || confirm() {
-            let progress = |report: &HostReport| {
-                if human {
-                    eprintln!("{}: {}", report.host, one_line(report));
-                }
-            };
             let max_failures = args.connect.max_failures(sessions.len());
             let batch = match args.connect.batch(sessions.len(), &compiled) {
                 Ok(batch) => batch,
@@ -251,7 +252,9 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
                 batch,
                 become_password: become_password.as_deref(),
             };
-            live::run(&pool, &mut sessions, &options, &progress);
+            let applying = Reporter::new(live_view, "applying", hosts, human);
+            live::run(&pool, &mut sessions, &options, &applying);
+            applying.finish();
             if human {
                 print_outcomes(&sessions, args.verbose);
             }
@@ -283,22 +286,6 @@ fn confirm() -> bool {
     let mut answer = String::new();
     let _ = std::io::stdin().lock().read_line(&mut answer);
     matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
-}
-
-fn one_line(report: &HostReport) -> String {
-    match &report.error {
-        Some(error) if report.failed() && report.ops.is_empty() => {
-            format!("{}: {}", report.status, first_line(error))
-        }
-        _ => format!(
-            "{} ({} ok, {} changed, {} failed, {} skipped)",
-            report.status, report.ok, report.changed, report.failed, report.skipped
-        ),
-    }
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().find(|l| !l.trim().is_empty()).unwrap_or(text)
 }
 
 fn print_plan(sessions: &[live::Session<'_>]) {

@@ -8,6 +8,7 @@ mod emit;
 mod inventory;
 mod live;
 mod output;
+mod progress;
 mod schema;
 
 use std::path::PathBuf;

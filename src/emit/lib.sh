@@ -108,6 +108,8 @@ k_become_check() {
 # k_step INDEX LABEL ORIGIN NOTIFY VERIFY IGNORE RETRIES DELAY PROBE ACT DIFF
 k_step() {
   k_i=$1 k_label=$2 k_origin=$3
+  # A live run (KILN_MARK set) times each step and shows the one running.
+  [ -z "${KILN_MARK-}" ] || printf '%sbegin %s %s\n' "$KILN_MARK" "$k_i" "$k_label"
   if "$9"; then k_ok=$((k_ok + 1)); k_say ok "$k_i" "$k_label" "$k_origin"; return 0; fi
   if [ "$k_mode" = check ]; then
     k_changed=$((k_changed + 1)); k_say would-change "$k_i" "$k_label" "$k_origin"

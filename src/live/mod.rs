@@ -24,6 +24,22 @@ use crate::source::SourceMap;
 
 pub use report::{HostReport, OpOutcome};
 
+/// Told what every host is doing, from the pool's threads, as it happens: the live view
+/// on a terminal, plain lines otherwise.
+pub trait Progress: Sync {
+    /// A host started a phase: `connecting`, `planning`, `applying`.
+    fn host_started(&self, _host: &str, _phase: &str) {}
+    /// An op started on a host: its index (`3`, `h1`) of `total` ops, and its label.
+    fn op_started(&self, _host: &str, _index: &str, _total: usize, _label: &str) {}
+    /// A host is done with the phase (its report says how it went).
+    fn host_finished(&self, _report: &HostReport) {}
+}
+
+/// Progress nobody watches.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
 /// Opens a connection to `target`.
 pub fn open(target: &Target, ssh: &SshOptions) -> Result<Box<dyn Connector>, ConnectError> {
     Ok(match target {
@@ -58,6 +74,8 @@ pub struct Session<'a> {
     pub host: &'a Host,
     connection: Option<Box<dyn Connector>>,
     script: Option<String>,
+    /// Ops in the script, handlers not counted.
+    ops_total: usize,
     pub report: HostReport,
 }
 
@@ -94,13 +112,19 @@ pub fn prepare<'a>(
     compiled: &Compiled,
     inventory: &'a Inventory,
     ssh: &SshOptions,
+    progress: &dyn Progress,
 ) -> Vec<Session<'a>> {
     let needs_facts = uses_facts(sources, compiled);
     pool.install(|| {
         inventory
             .hosts
             .par_iter()
-            .map(|host| prepare_host(sources, compiled, host, ssh, needs_facts))
+            .map(|host| {
+                progress.host_started(&host.name, "connecting");
+                let session = prepare_host(sources, compiled, host, ssh, needs_facts);
+                progress.host_finished(&session.report);
+                session
+            })
             .collect()
     })
 }
@@ -116,6 +140,7 @@ fn prepare_host<'a>(
         host,
         connection: None,
         script: None,
+        ops_total: 0,
         report: HostReport {
             host: host.name.clone(),
             target: host.target.to_string(),
@@ -151,7 +176,10 @@ fn prepare_host<'a>(
         .filter(|name| crate::syntax::Format::of(std::path::Path::new(name)).is_some())
         .collect();
     let script = crate::bind::bind(sources, compiled, host, facts.as_ref(), &mut diagnostics)
-        .and_then(|plan| crate::emit::script(sources, &plan, &files, &mut diagnostics));
+        .and_then(|plan| {
+            session.ops_total = plan.ops.len();
+            crate::emit::script(sources, &plan, &files, &mut diagnostics)
+        });
     match script {
         Some(script) => session.script = Some(script),
         None => {
@@ -205,12 +233,12 @@ pub struct RunOptions<'a> {
 /// Runs every prepared host's script, in check mode (`check`) or for real, in parallel,
 /// `batch` hosts at a time (rolling changes: a batch starts when the previous one is done).
 /// Once `max_failures` hosts have failed, hosts not yet started are not started (they are
-/// reported `skipped`). `progress` is told each host's report as it finishes.
+/// reported `skipped`). `progress` is told what every host is doing.
 pub fn run(
     pool: &rayon::ThreadPool,
     sessions: &mut [Session<'_>],
     options: &RunOptions<'_>,
-    progress: &(dyn Fn(&HostReport) + Sync),
+    progress: &dyn Progress,
 ) {
     let RunOptions {
         check,
@@ -230,20 +258,27 @@ pub fn run(
                     session.report.status = "skipped".into();
                     session.report.error =
                         Some("not started: too many hosts failed (--fail-percent)".into());
-                    progress(&session.report);
+                    progress.host_finished(&session.report);
                     return;
                 }
-                run_host(session, check, options.become_password);
+                let phase = if check { "planning" } else { "applying" };
+                progress.host_started(&session.host.name, phase);
+                run_host(session, check, options.become_password, progress);
                 if session.report.failed() {
                     failures.fetch_add(1, Ordering::SeqCst);
                 }
-                progress(&session.report);
+                progress.host_finished(&session.report);
             });
         });
     }
 }
 
-fn run_host(session: &mut Session<'_>, check: bool, become_password: Option<&str>) {
+fn run_host(
+    session: &mut Session<'_>,
+    check: bool,
+    become_password: Option<&str>,
+    progress: &dyn Progress,
+) {
     let (Some(connection), Some(script)) = (session.connection.as_mut(), session.script.as_ref())
     else {
         return;
@@ -254,18 +289,24 @@ fn run_host(session: &mut Session<'_>, check: bool, become_password: Option<&str
     let password =
         become_password.map_or_else(String::new, |p| format!("KILN_BECOME_PASS={}\n", quote(p)));
     let marked = format!("KILN_MARK={}\n{password}{script}", quote(&mark));
-    let mut stdout = Vec::new();
+    let mut reader = report::OutputReader::new(&mark, check);
     let mut stderr = Vec::new();
     let args: &[&str] = if check { &["--check"] } else { &[] };
+    let (name, total) = (&session.host.name, session.ops_total);
+    let started = std::time::Instant::now();
     let result = connection.run(&marked, args, &mut |stream, chunk| match stream {
-        Stream::Stdout => stdout.extend_from_slice(chunk),
+        Stream::Stdout => reader.feed(chunk, &mut |event| {
+            if let report::Event::Begin(index, label) = event {
+                progress.op_started(name, index, total, label);
+            }
+        }),
         Stream::Stderr => stderr.extend_from_slice(chunk),
     });
     let report = &mut session.report;
+    report.seconds = report::seconds(started.elapsed());
     report.round_trips = connection.round_trips();
     report.stderr.push_str(&String::from_utf8_lossy(&stderr));
-    let stdout = String::from_utf8_lossy(&stdout);
-    report.ops = report::parse(&stdout, &mark, check);
+    report.ops = reader.finish();
     let count = |statuses: &[&str]| {
         report
             .ops

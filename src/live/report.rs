@@ -13,6 +13,9 @@ pub struct OpOutcome {
     pub origin: String,
     /// What the op printed: the diff in a plan, command output in an apply.
     pub detail: String,
+    /// How long the op took, as seen from kiln (its probe, and its act and verify when it
+    /// changed something): from the host announcing the op to the host reporting it.
+    pub seconds: f64,
 }
 
 /// One host's result.
@@ -29,6 +32,8 @@ pub struct HostReport {
     pub skipped: usize,
     /// Commands run on the host (SSH channels): constant per host, whatever the op count.
     pub round_trips: usize,
+    /// Wall time of the host's last run (the plan's or the apply's script), in seconds.
+    pub seconds: f64,
     /// Why the host failed as a whole (unreachable, a script that could not be made).
     pub error: Option<String>,
     /// Standard error of the runs (what failing commands said).
@@ -41,31 +46,95 @@ impl HostReport {
     }
 }
 
-/// Splits a run's standard output into op outcomes. Lines starting with `marker` are status
-/// lines (`STATUS INDEX LABEL [ORIGIN]`); other lines are detail: in check mode they follow
-/// the status line they belong to (the diff), in apply mode they come before it (the act's
-/// output).
-pub fn parse(stdout: &str, marker: &str, check_mode: bool) -> Vec<OpOutcome> {
-    let mut outcomes: Vec<OpOutcome> = Vec::new();
-    let mut pending = String::new();
-    for line in stdout.lines() {
-        let Some(status_line) = line.strip_prefix(marker) else {
-            if check_mode && let Some(last) = outcomes.last_mut() {
+/// Seconds, to the millisecond (what a report needs, and stable to read).
+pub fn seconds(duration: std::time::Duration) -> f64 {
+    (duration.as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+/// Reads a run's standard output as it arrives and makes op outcomes of it. Lines starting
+/// with the run's marker are status lines: `begin INDEX LABEL` when an op starts, then
+/// `STATUS INDEX LABEL  [ORIGIN]` when it is done. Other lines are detail: in check mode
+/// they follow the status line they belong to (the diff), in apply mode they come before it
+/// (the act's output).
+pub struct OutputReader<'a> {
+    marker: &'a str,
+    check_mode: bool,
+    /// Bytes of an unfinished line.
+    partial: Vec<u8>,
+    pending: String,
+    started: Option<std::time::Instant>,
+    pub outcomes: Vec<OpOutcome>,
+}
+
+/// What a line of output said.
+pub enum Event<'a> {
+    /// An op started: its index and label.
+    Begin(&'a str, &'a str),
+    /// An op finished (the last of `outcomes`).
+    Done,
+    Other,
+}
+
+impl<'a> OutputReader<'a> {
+    pub fn new(marker: &'a str, check_mode: bool) -> Self {
+        OutputReader {
+            marker,
+            check_mode,
+            partial: Vec::new(),
+            pending: String::new(),
+            started: None,
+            outcomes: Vec::new(),
+        }
+    }
+
+    /// Takes a chunk of output; calls `event` for every complete line in it.
+    pub fn feed(&mut self, chunk: &[u8], event: &mut dyn FnMut(Event<'_>)) {
+        self.partial.extend_from_slice(chunk);
+        let Some(last_newline) = self.partial.iter().rposition(|&b| b == b'\n') else {
+            return;
+        };
+        let rest = self.partial.split_off(last_newline + 1);
+        let complete = std::mem::replace(&mut self.partial, rest);
+        for line in String::from_utf8_lossy(&complete).lines() {
+            self.line(line, event);
+        }
+    }
+
+    /// The outcomes, once the output has ended (an unfinished last line is read too).
+    pub fn finish(mut self) -> Vec<OpOutcome> {
+        let rest = std::mem::take(&mut self.partial);
+        for line in String::from_utf8_lossy(&rest).lines() {
+            self.line(line, &mut |_| {});
+        }
+        self.outcomes
+    }
+
+    fn line(&mut self, line: &str, event: &mut dyn FnMut(Event<'_>)) {
+        let Some(status_line) = line.strip_prefix(self.marker) else {
+            if self.check_mode
+                && let Some(last) = self.outcomes.last_mut()
+            {
                 last.detail
                     .push_str(line.strip_prefix("    ").unwrap_or(line));
                 last.detail.push('\n');
             } else {
-                pending.push_str(line);
-                pending.push('\n');
+                self.pending.push_str(line);
+                self.pending.push('\n');
             }
-            continue;
+            return;
         };
         if status_line.starts_with("kiln: ") {
-            continue;
+            return;
+        }
+        if let Some(begin) = status_line.strip_prefix("begin ") {
+            self.started = Some(std::time::Instant::now());
+            let (index, label) = begin.split_once(' ').unwrap_or((begin, ""));
+            event(Event::Begin(index, label));
+            return;
         }
         let mut words = status_line.split_whitespace();
         let (Some(status), Some(index)) = (words.next(), words.next()) else {
-            continue;
+            return;
         };
         let rest = status_line
             .splitn(3, char::is_whitespace)
@@ -81,19 +150,28 @@ pub fn parse(stdout: &str, marker: &str, check_mode: bool) -> Vec<OpOutcome> {
             ),
             _ => (rest.to_owned(), String::new()),
         };
-        outcomes.push(OpOutcome {
+        self.outcomes.push(OpOutcome {
             index: index.to_owned(),
             status: status.to_owned(),
             label,
             origin,
-            detail: if check_mode {
+            detail: if self.check_mode {
                 String::new()
             } else {
-                std::mem::take(&mut pending)
+                std::mem::take(&mut self.pending)
             },
+            seconds: self.started.take().map_or(0.0, |t| seconds(t.elapsed())),
         });
+        event(Event::Done);
     }
-    outcomes
+}
+
+/// The outcomes of a whole run's standard output.
+#[cfg(test)]
+fn parse(stdout: &str, marker: &str, check_mode: bool) -> Vec<OpOutcome> {
+    let mut reader = OutputReader::new(marker, check_mode);
+    reader.feed(stdout.as_bytes(), &mut |_| {});
+    reader.finish()
 }
 
 #[cfg(test)]
@@ -123,5 +201,32 @@ mod tests {
         let outcomes = parse(&apply, mark, false);
         assert_eq!(outcomes[0].detail, "hello from the command\n");
         assert_eq!(outcomes[0].index, "3");
+    }
+
+    #[test]
+    fn reads_lines_split_across_chunks_and_times_ops() {
+        let mark = "\u{1e}k7\u{1e}";
+        let output = format!(
+            "{mark}begin 1 server.shell sleep\nslept\n{mark}changed 1 server.shell sleep  [m.toml:1]\n{mark}skipped 2 files.put /x  [m.toml:4]"
+        );
+        let mut reader = OutputReader::new(mark, false);
+        let mut begun = Vec::new();
+        for (i, chunk) in output.as_bytes().chunks(5).enumerate() {
+            if i == 8 {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            reader.feed(chunk, &mut |event| {
+                if let Event::Begin(index, label) = event {
+                    begun.push(format!("{index} {label}"));
+                }
+            });
+        }
+        let outcomes = reader.finish();
+        assert_eq!(begun, ["1 server.shell sleep"]);
+        assert_eq!(outcomes.len(), 2, "the unfinished last line is read too");
+        assert_eq!(outcomes[0].detail, "slept\n");
+        assert!(outcomes[0].seconds >= 0.02, "{}", outcomes[0].seconds);
+        assert_eq!(outcomes[1].status, "skipped");
+        assert_eq!(outcomes[1].seconds, 0.0, "a skipped op never began");
     }
 }

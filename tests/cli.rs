@@ -388,6 +388,75 @@ fn extra_vars_win_over_every_inventory_level() {
     }
 }
 
+/// `--limit` keeps hosts by name or group, with wildcards and `!` exclusions, the same in
+/// `inventory`, `emit`, `plan` and `apply`; a pattern that matches nothing is an error.
+#[test]
+fn limit_selects_hosts_by_name_group_and_pattern() {
+    let hosts = |limit: &str| -> Vec<String> {
+        let output = Test::new()
+            .file("inv.toml", INVENTORY)
+            .args([
+                "inventory",
+                "-i",
+                "inv.toml",
+                "--format",
+                "json",
+                "--limit",
+                limit,
+            ])
+            .run();
+        output.assert_status(0);
+        output.json()["hosts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(hosts("db1"), ["db1"]);
+    assert_eq!(hosts("edge"), ["web2"]);
+    assert_eq!(
+        hosts("web,!web1"),
+        ["web2", "web3"],
+        "a child group's hosts are in `web`"
+    );
+    assert_eq!(hosts("web?,!edge"), ["web1", "web3"]);
+
+    Test::new()
+        .file("inv.toml", INVENTORY)
+        .args(["inventory", "-i", "inv.toml", "-l", "wbe1"])
+        .run()
+        .assert_status(1)
+        .assert_stderr_contains(
+            "`wbe1` matches no host and no group of the inventory (did you mean `web1`?)",
+        );
+
+    let emitted = Test::new()
+        .file("inv.toml", INVENTORY)
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"files.directory\"\npath = \"/srv/app\"\n",
+        )
+        .args([
+            "emit",
+            "main.toml",
+            "-i",
+            "inv.toml",
+            "-l",
+            "edge,db*",
+            "-o",
+            "out",
+        ])
+        .run();
+    emitted.assert_status(0);
+    let mut scripts: Vec<String> = std::fs::read_dir(emitted.tempdir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    scripts.sort();
+    assert_eq!(scripts, ["db1.sh", "web2.sh"]);
+}
+
 #[test]
 fn inventory_human_output_shows_hosts_and_merged_vars() {
     let output = Test::new()

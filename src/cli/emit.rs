@@ -11,7 +11,7 @@ use crate::facts::Facts;
 use crate::inventory::{self, Target};
 use crate::source::{SourceMap, Span};
 
-use super::{Format, InventoryOptions, entry_manifests, output};
+use super::{Format, InventoryOptions, LimitOption, entry_manifests, output};
 
 #[derive(Args, Debug)]
 pub struct EmitArgs {
@@ -21,6 +21,8 @@ pub struct EmitArgs {
     path: PathBuf,
     #[command(flatten)]
     inventory: InventoryOptions,
+    #[command(flatten)]
+    limit: LimitOption,
     /// Write `DIR/<host>.sh` for every host (default: the script on stdout, for one host).
     #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
     out_dir: Option<PathBuf>,
@@ -97,13 +99,14 @@ fn emit(
     {
         specs.push(project.display().to_string());
     }
-    let inventory = inventory::load(sources, &specs, &extra_vars, diagnostics);
+    let mut inventory = inventory::load(sources, &specs, &extra_vars, diagnostics);
     let context = Context {
         inventory: Some(&inventory),
         extra_vars: &extra_vars,
     };
     let compiled = check::compile(sources, &entry, &context, diagnostics)?;
-    if diagnostics.has_errors() {
+    // Ops name hosts and groups of the whole inventory; the limit applies after checking.
+    if diagnostics.has_errors() || !args.limit.narrow(&mut inventory) {
         return None;
     }
     let mut facts = Vec::with_capacity(inventory.hosts.len());

@@ -9,12 +9,14 @@ use crate::diagnostic::Diagnostics;
 use crate::inventory::{self, Inventory};
 use crate::source::SourceMap;
 
-use super::{Format, InventoryOptions, output};
+use super::{Format, InventoryOptions, LimitOption, output};
 
 #[derive(Args, Debug)]
 pub struct InventoryArgs {
     #[command(flatten)]
     inventory: InventoryOptions,
+    #[command(flatten)]
+    limit: LimitOption,
     /// `human` or `json`.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -24,7 +26,7 @@ pub fn run(args: InventoryArgs) -> u8 {
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::default();
     let extra_vars = args.inventory.extra_vars();
-    let resolved = inventory::load(
+    let mut resolved = inventory::load(
         &mut sources,
         &args.inventory.inventory,
         &extra_vars,
@@ -40,7 +42,7 @@ pub fn run(args: InventoryArgs) -> u8 {
             args.format
         },
     );
-    if output::exit_code(&diagnostics, false) != 0 {
+    if output::exit_code(&diagnostics, false) != 0 || !args.limit.narrow(&mut resolved) {
         return 1;
     }
     match args.format {

@@ -16,7 +16,7 @@ use crate::live::{self, HostReport};
 use crate::source::SourceMap;
 
 use super::progress::{self, Reporter, one_line};
-use super::{Format, InventoryOptions, entry_manifests, output};
+use super::{Format, InventoryOptions, LimitOption, entry_manifests, output};
 
 /// How to connect and how many hosts at once.
 #[derive(Args, Debug)]
@@ -142,6 +142,8 @@ pub struct PlanArgs {
     #[command(flatten)]
     inventory: InventoryOptions,
     #[command(flatten)]
+    limit: LimitOption,
+    #[command(flatten)]
     connect: ConnectArgs,
     /// `human`, or `json` for a machine-readable report.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -182,7 +184,7 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
     {
         specs.push(project.display().to_string());
     }
-    let inventory = inventory::load(&mut sources, &specs, &extra_vars, &mut diagnostics);
+    let mut inventory = inventory::load(&mut sources, &specs, &extra_vars, &mut diagnostics);
     let context = Context {
         inventory: Some(&inventory),
         extra_vars: &extra_vars,
@@ -201,6 +203,10 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
     let Some(compiled) = compiled.filter(|_| output::exit_code(&sorted, false) == 0) else {
         return 1;
     };
+    // Ops name hosts and groups of the whole inventory; the limit applies after checking.
+    if !args.limit.narrow(&mut inventory) {
+        return 1;
+    }
     let become_password = match args.connect.become_password() {
         Ok(password) => password,
         Err(why) => {

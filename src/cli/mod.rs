@@ -69,6 +69,31 @@ impl InventoryOptions {
     }
 }
 
+/// `--limit`: the hosts of the inventory a command works on.
+#[derive(Args, Debug, Default)]
+pub struct LimitOption {
+    /// Only these hosts: comma-separated host or group names, with `*`/`?` wildcards;
+    /// `!PATTERN` leaves hosts out (`web*,!web3`).
+    #[arg(short = 'l', long, value_name = "PATTERNS")]
+    pub limit: Option<String>,
+}
+
+impl LimitOption {
+    /// Narrows `inventory`; false (reported) when a pattern matches nothing.
+    pub fn narrow(&self, inventory: &mut crate::inventory::Inventory) -> bool {
+        let Some(patterns) = &self.limit else {
+            return true;
+        };
+        match inventory.limit(patterns) {
+            Ok(()) => true,
+            Err(why) => {
+                eprintln!("kiln: --limit: {why}");
+                false
+            }
+        }
+    }
+}
+
 /// How diagnostics and reports are printed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {

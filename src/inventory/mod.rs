@@ -19,6 +19,7 @@
 //! at each of these levels (the chain is applied outermost first; see `bind::vars`).
 
 mod dynamic;
+mod limit;
 mod resolve;
 pub mod target;
 

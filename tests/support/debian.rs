@@ -42,7 +42,7 @@ fn target_dir() -> PathBuf {
         .to_path_buf()
 }
 
-fn testbeds_dir() -> PathBuf {
+pub fn testbeds_dir() -> PathBuf {
     target_dir().join("kiln-testbeds")
 }
 
@@ -189,7 +189,7 @@ pub fn is_root() -> bool {
 }
 
 /// Unmounts everything mounted at or under `root`, innermost first.
-fn unmount_under(root: &Path) {
+pub fn unmount_under(root: &Path) {
     let Ok(mounts) = std::fs::read_to_string("/proc/mounts") else {
         return;
     };

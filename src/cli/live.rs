@@ -220,7 +220,8 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
     let live_view = human && progress::live_view_possible();
     let hosts = inventory.hosts.len();
     let connecting = Reporter::new(live_view, "connecting", hosts, false);
-    let mut sessions = live::prepare(&pool, &sources, &compiled, &inventory, &ssh, &connecting);
+    let mut sessions = live::prepare(&pool, &inventory, &ssh, &connecting);
+    let scripts = live::Scripts::new(&sources, &compiled);
     connecting.finish();
     let plan_needed = !(apply && yes);
     if plan_needed {
@@ -231,7 +232,7 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
             become_password: become_password.as_deref(),
         };
         let planning = Reporter::new(live_view, "planning", hosts, false);
-        live::run(&pool, &mut sessions, &options, &planning);
+        live::run(&pool, &mut sessions, &scripts, &options, &planning);
         planning.finish();
         if human {
             print_plan(&sessions);
@@ -259,7 +260,7 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
                 become_password: become_password.as_deref(),
             };
             let applying = Reporter::new(live_view, "applying", hosts, human);
-            live::run(&pool, &mut sessions, &options, &applying);
+            live::run(&pool, &mut sessions, &scripts, &options, &applying);
             applying.finish();
             if human {
                 print_outcomes(&sessions, args.verbose);

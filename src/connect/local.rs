@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{ConnectError, Connector, Stream, process};
+use super::{ConnectError, Connector, Conversation, process};
 
 /// Where a process-based connector runs `sh`.
 #[derive(Clone, Debug)]
@@ -62,15 +62,14 @@ impl ProcessConnector {
 }
 
 impl Connector for ProcessConnector {
-    fn run(
+    fn converse(
         &mut self,
-        script: &str,
         args: &[&str],
-        output: &mut dyn FnMut(Stream, &[u8]),
+        conversation: &mut dyn Conversation,
     ) -> Result<i32, ConnectError> {
         self.round_trips += 1;
         let (program, program_args) = self.command();
-        process::run(program, &program_args, script, args, output)
+        process::run(program, &program_args, args, conversation)
     }
 
     fn round_trips(&self) -> usize {

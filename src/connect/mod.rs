@@ -5,7 +5,7 @@
 //! output back as it comes. One file per connector; the connector of a host comes from the
 //! inventory or the target syntax (`inventory::Target`).
 //!
-//! Every `run` is one round trip (one SSH channel, one process); live runs use a constant
+//! Every run is one round trip (one SSH channel, one process); live runs use a constant
 //! number of them per host, whatever the number of ops, and [`Connector::round_trips`]
 //! counts them for the report.
 
@@ -48,8 +48,54 @@ impl fmt::Display for ConnectError {
 
 impl std::error::Error for ConnectError {}
 
+/// What to send a running script next.
+pub enum Input {
+    /// More of the script.
+    Send(Vec<u8>),
+    /// Nothing yet: ask again when more output has arrived.
+    Wait,
+    /// The script is complete: close its standard input.
+    Close,
+}
+
+/// One run of `sh -s` whose script may arrive in parts, each part made from what the
+/// earlier ones printed: a live run sends the fact probe, reads the facts, and sends the
+/// script made with them, all in one round trip. The connector asks for input before the
+/// run starts and after every chunk of output, until told to close.
+pub trait Conversation {
+    fn input(&mut self) -> Input;
+    fn output(&mut self, stream: Stream, chunk: &[u8]);
+}
+
+/// A whole script sent at once, its output handed to a function.
+struct WholeScript<'a> {
+    script: Option<&'a str>,
+    output: &'a mut dyn FnMut(Stream, &[u8]),
+}
+
+impl Conversation for WholeScript<'_> {
+    fn input(&mut self) -> Input {
+        match self.script.take() {
+            Some(script) => Input::Send(script.as_bytes().to_vec()),
+            None => Input::Close,
+        }
+    }
+
+    fn output(&mut self, stream: Stream, chunk: &[u8]) {
+        (self.output)(stream, chunk);
+    }
+}
+
 /// A connection to one host.
 pub trait Connector: Send {
+    /// Runs `sh -s -- ARGS...` with its script from `conversation`, handing it every chunk
+    /// of standard output and error as it arrives. Returns the exit status.
+    fn converse(
+        &mut self,
+        args: &[&str],
+        conversation: &mut dyn Conversation,
+    ) -> Result<i32, ConnectError>;
+
     /// Runs `script` with `sh -s -- ARGS...`, calling `output` with every chunk of its
     /// standard output and error as it arrives. Returns the exit status.
     fn run(
@@ -57,9 +103,17 @@ pub trait Connector: Send {
         script: &str,
         args: &[&str],
         output: &mut dyn FnMut(Stream, &[u8]),
-    ) -> Result<i32, ConnectError>;
+    ) -> Result<i32, ConnectError> {
+        self.converse(
+            args,
+            &mut WholeScript {
+                script: Some(script),
+                output,
+            },
+        )
+    }
 
-    /// How many round trips (`run` calls, SSH channels) this connection has made.
+    /// How many round trips (runs, SSH channels) this connection has made.
     fn round_trips(&self) -> usize;
 }
 

@@ -7,15 +7,15 @@ use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 
-use super::{ConnectError, Stream};
+use super::{ConnectError, Conversation, Input, Stream};
 
-/// Runs `program args... sh -s -- script_args...` with `script` on standard input.
+/// Runs `program args... sh -s -- script_args...`, its script from `conversation` on
+/// standard input.
 pub fn run(
     program: &str,
     program_args: &[String],
-    script: &str,
     script_args: &[&str],
-    output: &mut dyn FnMut(Stream, &[u8]),
+    conversation: &mut dyn Conversation,
 ) -> Result<i32, ConnectError> {
     let mut child = Command::new(program)
         .args(program_args)
@@ -57,13 +57,35 @@ pub fn run(
     }
     drop(sender);
     // The script is written from its own thread: a script larger than the pipe buffer
-    // would otherwise block while the child blocks on a full output pipe.
+    // would otherwise block while the child blocks on a full output pipe. Standard input
+    // closes when the writer's channel does.
     let mut stdin = child.stdin.take().expect("stdin is piped");
-    let script = script.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(script.as_bytes()));
+    let (to_writer, parts) = mpsc::channel::<Vec<u8>>();
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        for part in parts {
+            stdin.write_all(&part)?;
+        }
+        Ok(())
+    });
+    let mut to_writer = Some(to_writer);
+    let mut feed = |conversation: &mut dyn Conversation| {
+        while let Some(sender) = &to_writer {
+            match conversation.input() {
+                Input::Send(part) => {
+                    // A writer that stopped (the script exited) is reported below.
+                    let _ = sender.send(part);
+                }
+                Input::Wait => break,
+                Input::Close => to_writer = None,
+            }
+        }
+    };
+    feed(conversation);
     for (stream, chunk) in receiver {
-        output(stream, &chunk);
+        conversation.output(stream, &chunk);
+        feed(conversation);
     }
+    drop(to_writer);
     for reader in readers {
         let _ = reader.join();
     }

@@ -45,7 +45,7 @@ use ssh2::{BlockDirections, Channel, ErrorCode, Session};
 
 use self::config::{HostConfig, Jump, SshConfig, local_user, parse_jumps};
 use self::host_key::KnownHosts;
-use super::{ConnectError, Connector, HostKeyPolicy, SshOptions, Stream};
+use super::{ConnectError, Connector, Conversation, HostKeyPolicy, Input, SshOptions, Stream};
 
 const ERROR_EAGAIN: i32 = -37;
 const ERROR_TIMEOUT: i32 = -9;
@@ -485,11 +485,10 @@ enum Failure {
 }
 
 impl Connector for SshConnector {
-    fn run(
+    fn converse(
         &mut self,
-        script: &str,
         args: &[&str],
-        output: &mut dyn FnMut(Stream, &[u8]),
+        conversation: &mut dyn Conversation,
     ) -> Result<i32, ConnectError> {
         let Some(session) = self.session.as_ref() else {
             return Err(ConnectError::new(
@@ -514,7 +513,7 @@ impl Connector for SshConnector {
             keepalive: self.keepalive,
             last_heard: Instant::now(),
         };
-        match run.run(&command, script.as_bytes(), output) {
+        match run.run(&command, conversation) {
             Ok(code) => Ok(code),
             Err(failure) => {
                 let (message, before_run) = match failure {
@@ -544,12 +543,7 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    fn run(
-        &mut self,
-        command: &str,
-        script: &[u8],
-        output: &mut dyn FnMut(Stream, &[u8]),
-    ) -> Result<i32, Failure> {
+    fn run(&mut self, command: &str, conversation: &mut dyn Conversation) -> Result<i32, Failure> {
         let session = self.session;
         session.set_blocking(false);
         let mut channel = self
@@ -562,11 +556,25 @@ impl Run<'_> {
         };
         let mut stderr = channel.stderr();
         let mut buffer = vec![0u8; CHUNK];
+        // What is to be sent, and how much of it has been.
+        let mut script: Vec<u8> = Vec::new();
         let mut written = 0;
+        let mut complete = false;
         let mut eof_sent = false;
         let (mut stdout_done, mut stderr_done) = (false, false);
         while !(stdout_done && stderr_done) {
             let mut moved = false;
+            while written == script.len() && !complete {
+                match conversation.input() {
+                    Input::Send(part) => {
+                        script.drain(..written);
+                        written = 0;
+                        script.extend_from_slice(&part);
+                    }
+                    Input::Wait => break,
+                    Input::Close => complete = true,
+                }
+            }
             // The send window when a write could not proceed: if reading the output
             // brings a window adjustment, writing can go on without waiting.
             let mut blocked_window = None;
@@ -584,9 +592,11 @@ impl Run<'_> {
                     // The channel no longer takes data: the script ended before reading
                     // all of itself, or the connection broke, which reading the output
                     // finds out (and reports) next.
-                    Err(_) => (written, eof_sent, moved) = (script.len(), true, true),
+                    Err(_) => {
+                        (written, complete, eof_sent, moved) = (script.len(), true, true, true)
+                    }
                 }
-            } else if !eof_sent {
+            } else if complete && !eof_sent {
                 match channel.send_eof() {
                     Ok(()) => (eof_sent, moved) = (true, true),
                     Err(e) if e.code() == ErrorCode::Session(ERROR_EAGAIN) => {}
@@ -608,7 +618,7 @@ impl Run<'_> {
                         Ok(n) => {
                             moved = true;
                             self.last_heard = Instant::now();
-                            output(stream, &buffer[..n]);
+                            conversation.output(stream, &buffer[..n]);
                         }
                         Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                         Err(e) => return Err(lost("reading the output", &e)),

@@ -1,13 +1,16 @@
 //! Live runs: the compiled manifest, run on every host of the inventory through its
 //! connector, many hosts at once.
 //!
-//! Per host, in a constant number of round trips whatever the number of ops: connect; run
-//! the fact probe (only when the manifest uses `facts`); bind and emit the host's script;
-//! run it with `--check` (the plan); then, once confirmed, run it for real (the apply). The
-//! script re-probes every op right before acting, so what changed between plan and apply
-//! is still handled correctly. Hosts are independent: one failing, timing out or losing its
-//! connection never stops or corrupts another.
+//! Per host, in a constant number of round trips whatever the number of ops: connect; then
+//! one run that gathers the facts (only when the manifest uses them), makes the host's
+//! script with them and runs it with `--check` (the plan), all on one channel (see
+//! `host_run`); then, once confirmed, one more run for real (the apply). `apply -y` makes
+//! and applies the script in its first run. The script re-probes every op right before
+//! acting, so what changed between plan and apply is still handled correctly. Hosts are
+//! independent: one failing, timing out or losing its connection never stops or corrupts
+//! another.
 
+mod host_run;
 pub mod report;
 
 use rayon::prelude::*;
@@ -19,7 +22,6 @@ use crate::diagnostic::Diagnostics;
 use crate::diagnostic::render::{HumanStyle, human};
 use crate::facts::Facts;
 use crate::inventory::{Host, Inventory, Target};
-use crate::shell::quote;
 use crate::source::SourceMap;
 
 pub use report::{HostReport, OpOutcome};
@@ -104,24 +106,66 @@ fn uses_facts(sources: &SourceMap, compiled: &Compiled) -> bool {
     mentioned || templates
 }
 
-/// Connects to every host, gathers facts where needed and makes each host's script, in
-/// parallel on `pool`.
+/// What every host's script is made from: the checked manifest, bound per host.
+pub struct Scripts<'a> {
+    sources: &'a SourceMap,
+    compiled: &'a Compiled,
+    /// The manifest files, named in the scripts' headers.
+    files: Vec<String>,
+    needs_facts: bool,
+}
+
+impl<'a> Scripts<'a> {
+    pub fn new(sources: &'a SourceMap, compiled: &'a Compiled) -> Self {
+        let files = (0..sources.len())
+            .map(|i| sources.file(crate::source::FileId(i as u32)).name.clone())
+            .filter(|name| crate::syntax::Format::of(std::path::Path::new(name)).is_some())
+            .collect();
+        Scripts {
+            sources,
+            compiled,
+            files,
+            needs_facts: uses_facts(sources, compiled),
+        }
+    }
+
+    /// The host's script and its number of ops, or why it cannot be made.
+    fn make(&self, host: &Host, facts: Option<&Facts>) -> host_run::Made {
+        let mut diagnostics = Diagnostics::default();
+        let mut ops = 0;
+        let script = crate::bind::bind(self.sources, self.compiled, host, facts, &mut diagnostics)
+            .and_then(|plan| {
+                ops = plan.ops.len();
+                crate::emit::script(self.sources, &plan, &self.files, &mut diagnostics)
+            });
+        script.map(|script| (script, ops)).ok_or_else(|| {
+            let rendered = human(
+                self.sources,
+                &diagnostics.sorted(),
+                HumanStyle {
+                    color: false,
+                    width: 100,
+                },
+            );
+            format!("cannot make the script for this host:\n{rendered}")
+        })
+    }
+}
+
+/// Connects to every host, in parallel on `pool`.
 pub fn prepare<'a>(
     pool: &rayon::ThreadPool,
-    sources: &SourceMap,
-    compiled: &Compiled,
     inventory: &'a Inventory,
     ssh: &SshOptions,
     progress: &dyn Progress,
 ) -> Vec<Session<'a>> {
-    let needs_facts = uses_facts(sources, compiled);
     pool.install(|| {
         inventory
             .hosts
             .par_iter()
             .map(|host| {
                 progress.host_started(&host.name, "connecting");
-                let session = prepare_host(sources, compiled, host, ssh, needs_facts);
+                let session = connect(host, ssh);
                 progress.host_finished(&session.report);
                 session
             })
@@ -129,13 +173,7 @@ pub fn prepare<'a>(
     })
 }
 
-fn prepare_host<'a>(
-    sources: &SourceMap,
-    compiled: &Compiled,
-    host: &'a Host,
-    ssh: &SshOptions,
-    needs_facts: bool,
-) -> Session<'a> {
+fn connect<'a>(host: &'a Host, ssh: &SshOptions) -> Session<'a> {
     let mut session = Session {
         host,
         connection: None,
@@ -148,55 +186,13 @@ fn prepare_host<'a>(
             ..HostReport::default()
         },
     };
-    let mut connection = match open(&host.target, ssh) {
-        Ok(connection) => connection,
+    match open(&host.target, ssh) {
+        Ok(connection) => session.connection = Some(connection),
         Err(error) => {
             session.report.status = "unreachable".into();
             session.report.error = Some(error.message);
-            return session;
-        }
-    };
-    let facts = if needs_facts {
-        match gather(connection.as_mut()) {
-            Ok(facts) => Some(facts),
-            Err(error) => {
-                session.report.status = "unreachable".into();
-                session.report.error = Some(format!("gathering facts: {error}"));
-                session.report.round_trips = connection.round_trips();
-                return session;
-            }
-        }
-    } else {
-        None
-    };
-    session.report.round_trips = connection.round_trips();
-    let mut diagnostics = Diagnostics::default();
-    let files: Vec<String> = (0..sources.len())
-        .map(|i| sources.file(crate::source::FileId(i as u32)).name.clone())
-        .filter(|name| crate::syntax::Format::of(std::path::Path::new(name)).is_some())
-        .collect();
-    let script = crate::bind::bind(sources, compiled, host, facts.as_ref(), &mut diagnostics)
-        .and_then(|plan| {
-            session.ops_total = plan.ops.len();
-            crate::emit::script(sources, &plan, &files, &mut diagnostics)
-        });
-    match script {
-        Some(script) => session.script = Some(script),
-        None => {
-            session.report.status = "failed".into();
-            let rendered = human(
-                sources,
-                &diagnostics.sorted(),
-                HumanStyle {
-                    color: false,
-                    width: 100,
-                },
-            );
-            session.report.error =
-                Some(format!("cannot make the script for this host:\n{rendered}"));
         }
     }
-    session.connection = Some(connection);
     session
 }
 
@@ -237,6 +233,7 @@ pub struct RunOptions<'a> {
 pub fn run(
     pool: &rayon::ThreadPool,
     sessions: &mut [Session<'_>],
+    scripts: &Scripts<'_>,
     options: &RunOptions<'_>,
     progress: &dyn Progress,
 ) {
@@ -263,7 +260,7 @@ pub fn run(
                 }
                 let phase = if check { "planning" } else { "applying" };
                 progress.host_started(&session.host.name, phase);
-                run_host(session, check, options.become_password, progress);
+                run_host(session, scripts, check, options.become_password, progress);
                 if session.report.failed() {
                     failures.fetch_add(1, Ordering::SeqCst);
                 }
@@ -275,38 +272,44 @@ pub fn run(
 
 fn run_host(
     session: &mut Session<'_>,
+    scripts: &Scripts<'_>,
     check: bool,
     become_password: Option<&str>,
     progress: &dyn Progress,
 ) {
-    let (Some(connection), Some(script)) = (session.connection.as_mut(), session.script.as_ref())
-    else {
+    let Some(connection) = session.connection.as_mut() else {
         return;
     };
     let mark = marker();
-    // Set in the script's own text, which only ever lives in memory on the host: never an
-    // argument (visible in `ps`), never exported, never written to a file.
-    let password =
-        become_password.map_or_else(String::new, |p| format!("KILN_BECOME_PASS={}\n", quote(p)));
-    let marked = format!("KILN_MARK={}\n{password}{script}", quote(&mark));
-    let mut reader = report::OutputReader::new(&mark, check);
-    let mut stderr = Vec::new();
+    let host = session.host;
+    let make = |facts: Option<&Facts>| scripts.make(host, facts);
+    let op_started =
+        |index: &str, total, label: &str| progress.op_started(&host.name, index, total, label);
+    let mut conversation = host_run::HostRun::new(
+        &mark,
+        check,
+        become_password,
+        session.script.as_deref(),
+        session.ops_total,
+        host_run::Maker {
+            make: &make,
+            needs_facts: scripts.needs_facts,
+        },
+        &op_started,
+    );
     let args: &[&str] = if check { &["--check"] } else { &[] };
-    let (name, total) = (&session.host.name, session.ops_total);
     let started = std::time::Instant::now();
-    let result = connection.run(&marked, args, &mut |stream, chunk| match stream {
-        Stream::Stdout => reader.feed(chunk, &mut |event| {
-            if let report::Event::Begin(index, label) = event {
-                progress.op_started(name, index, total, label);
-            }
-        }),
-        Stream::Stderr => stderr.extend_from_slice(chunk),
-    });
+    let result = connection.converse(args, &mut conversation);
     let report = &mut session.report;
     report.seconds = report::seconds(started.elapsed());
     report.round_trips = connection.round_trips();
-    report.stderr.push_str(&String::from_utf8_lossy(&stderr));
-    report.ops = reader.finish();
+    let outcome = conversation.finish();
+    if let Some((script, ops)) = outcome.made {
+        session.script = Some(script);
+        session.ops_total = ops;
+    }
+    report.stderr.push_str(&outcome.stderr);
+    report.ops = outcome.ops;
     let count = |statuses: &[&str]| {
         report
             .ops
@@ -318,15 +321,19 @@ fn run_host(
     report.changed = count(&["changed", "would-change"]);
     report.failed = count(&["failed"]);
     report.skipped = count(&["skipped"]);
-    report.status = match result {
-        Err(error) => {
+    report.status = match (result, outcome.error) {
+        (Err(error), _) => {
             report.error = Some(format!("connection lost: {error}"));
             session.connection = None;
             "failed"
         }
-        Ok(0) if report.changed > 0 => "changed",
-        Ok(0) => "ok",
-        Ok(code) => {
+        (Ok(_), Some(error)) => {
+            report.error = Some(error);
+            "failed"
+        }
+        (Ok(0), None) if report.changed > 0 => "changed",
+        (Ok(0), None) => "ok",
+        (Ok(code), None) => {
             if report.failed == 0 {
                 report.error = Some(format!(
                     "the script exited {code}: {}",

@@ -24,6 +24,8 @@
 
 #[path = "support/debian.rs"]
 mod debian;
+#[path = "support/sshd.rs"]
+mod sshd;
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -1012,4 +1014,104 @@ fn live_sudo_and_su_with_passwords() {
 /// `text` as one single-quoted shell word (for test setup commands only).
 fn shell_word(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// Over SSH with a password, as a user that exists only in the root: the root's own
+/// OpenSSH server runs chrooted into it on a loopback port (no keys: password only), and
+/// the ops become root through the root's real sudo with the user's password. A missing
+/// or wrong SSH password leaves the host unreachable and nothing changed; neither password
+/// shows in any output.
+#[test]
+fn ssh_password_login_then_sudo_with_a_password() {
+    require_root();
+    let root = Root::new();
+    let password = "ssh 'n' sudo $pw";
+    root.sh_ok(&format!(
+        "useradd -m -s /bin/sh deploy && printf '%s\\n' {} | chpasswd \
+         && echo 'deploy ALL=(ALL) ALL' > /etc/sudoers.d/deploy && chmod 440 /etc/sudoers.d/deploy",
+        shell_word(&format!("deploy:{password}")),
+    ));
+    let server = sshd::Sshd::start_in_root(root.path());
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("inventory.toml"),
+        format!(
+            "[hosts.box]\naddress = \"127.0.0.1\"\nport = {}\nuser = \"deploy\"\n",
+            server.port
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        project.path().join("main.toml"),
+        "[[op]]\nop = \"files.put\"\ndest = \"/etc/kiln-over-ssh\"\ncontent = \"{{ host.name }}\\n\"\nsudo = true\n\n\
+         [[op]]\nop = \"files.put\"\ndest = \"/home/deploy/mine\"\ncontent = \"mine\\n\"\n",
+    )
+    .unwrap();
+    let apply = |ssh_password: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
+        command
+            .args(["apply", ".", "-y", "--format", "json", "--known-hosts"])
+            .arg(&server.known_hosts)
+            .arg("--ssh-config")
+            .arg(&server.ssh_config)
+            .current_dir(project.path())
+            // No key and no agent of this machine's may log in: a password only.
+            .env("HOME", project.path())
+            .env_remove("SSH_AUTH_SOCK")
+            .env("KILN_BECOME_PASSWORD", password)
+            .env("NO_COLOR", "1");
+        match ssh_password {
+            Some(p) => command.env("KILN_SSH_PASSWORD", p),
+            None => command.env_remove("KILN_SSH_PASSWORD"),
+        };
+        let output = command.output().unwrap();
+        let everything = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !everything.contains(password),
+            "the password shows:\n{everything}"
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{everything}"));
+        (output.status.code(), report["hosts"][0].clone())
+    };
+
+    let (code, host) = apply(None);
+    assert_eq!(code, Some(1));
+    assert_eq!(host["status"], "unreachable", "{host}");
+    assert!(
+        host["error"]
+            .as_str()
+            .unwrap()
+            .contains("password: none given"),
+        "{host}"
+    );
+    let (code, host) = apply(Some("not it"));
+    assert_eq!(code, Some(1));
+    assert_eq!(host["status"], "unreachable", "{host}");
+    assert!(!root.at("/etc/kiln-over-ssh").exists());
+
+    let (code, host) = apply(Some(password));
+    assert_eq!(code, Some(0), "{host}");
+    assert_eq!(host["changed"], 2, "{host}");
+    assert_eq!(host["round_trips"], 1, "{host}");
+    assert_eq!(root.read("/etc/kiln-over-ssh"), "box\n");
+    assert_eq!(
+        root.sh_ok("stat -c %U:%G /etc/kiln-over-ssh /home/deploy/mine"),
+        "root:root\ndeploy:deploy\n"
+    );
+    assert!(
+        server.log_text().contains("Accepted password for deploy"),
+        "{}",
+        server.log_text()
+    );
+    let (code, host) = apply(Some(password));
+    assert_eq!(code, Some(0), "{host}");
+    assert_eq!(
+        host["changed"], 0,
+        "the second apply changes nothing: {host}"
+    );
 }

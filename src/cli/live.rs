@@ -49,6 +49,10 @@ pub struct ConnectArgs {
     /// `25%`), batch after batch.
     #[arg(long, value_name = "N|PERCENT%")]
     serial: Option<String>,
+    /// Ask once for the SSH login password (for servers that take passwords); without a
+    /// terminal it is read from the KILN_SSH_PASSWORD environment variable.
+    #[arg(short = 'k', long)]
+    ask_pass: bool,
     /// Ask once for the become password: sudo's (the connecting user's), for ops with
     /// `sudo`/`sudo_user`, or su's (the target user's), for ops with `su_user`. Without a
     /// terminal it is read from the KILN_BECOME_PASSWORD environment variable.
@@ -60,8 +64,9 @@ pub struct ConnectArgs {
 }
 
 impl ConnectArgs {
-    fn ssh(&self) -> SshOptions {
-        SshOptions {
+    /// The SSH options; asks for the login password here with `-k`.
+    fn ssh(&self) -> Result<SshOptions, String> {
+        Ok(SshOptions {
             host_keys: if self.ssh_insecure {
                 HostKeyPolicy::Off
             } else if self.ssh_accept_new {
@@ -72,23 +77,25 @@ impl ConnectArgs {
             known_hosts: self.known_hosts.clone(),
             config: self.ssh_config.clone(),
             identities: self.ssh_keys.clone(),
+            password: self.ssh_password()?,
             connect_timeout: Duration::from_secs(self.connect_timeout),
             command_timeout: self.command_timeout.map(Duration::from_secs),
             ..SshOptions::default()
-        }
+        })
     }
 
-    /// The become password: asked on the terminal with `-K`, or from KILN_BECOME_PASSWORD.
+    /// The SSH password: from KILN_SSH_PASSWORD, or asked on the terminal with `-k`.
+    fn ssh_password(&self) -> Result<Option<String>, String> {
+        secret(self.ask_pass, "KILN_SSH_PASSWORD", "SSH password: ")
+    }
+
+    /// The become password: from KILN_BECOME_PASSWORD, or asked on the terminal with `-K`.
     fn become_password(&self) -> Result<Option<String>, String> {
-        if let Ok(password) = std::env::var("KILN_BECOME_PASSWORD") {
-            return Ok(Some(password));
-        }
-        if !self.ask_become_pass {
-            return Ok(None);
-        }
-        rpassword::prompt_password("become password (sudo/su): ")
-            .map(Some)
-            .map_err(|e| format!("cannot read the password: {e} (set KILN_BECOME_PASSWORD when there is no terminal)"))
+        secret(
+            self.ask_become_pass,
+            "KILN_BECOME_PASSWORD",
+            "become password (sudo/su): ",
+        )
     }
 
     /// The batch size: `--serial`, else the smallest `serial` an op of the manifest asks
@@ -215,7 +222,13 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
         }
     };
     let pool = args.connect.pool();
-    let ssh = args.connect.ssh();
+    let ssh = match args.connect.ssh() {
+        Ok(ssh) => ssh,
+        Err(why) => {
+            eprintln!("kiln: {why}");
+            return 1;
+        }
+    };
     let human = args.format == Format::Human;
     let live_view = human && progress::live_view_possible();
     let hosts = inventory.hosts.len();
@@ -280,6 +293,20 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
         print_summary(&reports);
     }
     u8::from(reports.iter().any(|r| r.failed()))
+}
+
+/// A password from the environment variable `variable`, else asked once on the terminal
+/// when `ask`, never echoed.
+fn secret(ask: bool, variable: &str, prompt: &str) -> Result<Option<String>, String> {
+    if let Ok(password) = std::env::var(variable) {
+        return Ok(Some(password));
+    }
+    if !ask {
+        return Ok(None);
+    }
+    rpassword::prompt_password(prompt).map(Some).map_err(|e| {
+        format!("cannot read the password: {e} (set {variable} when there is no terminal)")
+    })
 }
 
 /// Asks on the terminal; anything but yes is no. Without a terminal, refuses (use `-y`).
@@ -372,7 +399,13 @@ pub fn facts(args: FactsArgs) -> u8 {
     let Some(inventory) = load_targets(&args.targets) else {
         return 1;
     };
-    let ssh = args.connect.ssh();
+    let ssh = match args.connect.ssh() {
+        Ok(ssh) => ssh,
+        Err(why) => {
+            eprintln!("kiln: {why}");
+            return 1;
+        }
+    };
     let pool = args.connect.pool();
     let results = on_every_host(&pool, &inventory, &ssh, |connection| {
         live::gather(connection)
@@ -447,7 +480,13 @@ pub fn exec(args: ExecArgs) -> u8 {
     let Some(inventory) = load_targets(&args.targets) else {
         return 1;
     };
-    let ssh = args.connect.ssh();
+    let ssh = match args.connect.ssh() {
+        Ok(ssh) => ssh,
+        Err(why) => {
+            eprintln!("kiln: {why}");
+            return 1;
+        }
+    };
     let pool = args.connect.pool();
     let command = args.command.join(" ");
     let results = on_every_host(&pool, &inventory, &ssh, |connection| {

@@ -25,8 +25,16 @@ pub const SUITE: &str = "bookworm";
 /// and `sudo -u` for ops run as another user), `cron` (for `server.crontab`: the real
 /// `crontab` a Debian host has, setgid, with its own spool and the header it hides from
 /// `crontab -l`, rather than busybox's stand-in), `git` (for `git.repo`), `tzdata` (for
-/// `server.timezone`), `init-system-helpers` (`update-rc.d`, for `sysvinit.service`).
-pub const PACKAGES: &[&str] = &["sudo", "cron", "git", "tzdata", "init-system-helpers"];
+/// `server.timezone`), `init-system-helpers` (`update-rc.d`, for `sysvinit.service`),
+/// `openssh-server` (a server whose users are the root's, for password logins).
+pub const PACKAGES: &[&str] = &[
+    "sudo",
+    "cron",
+    "git",
+    "tzdata",
+    "init-system-helpers",
+    "openssh-server",
+];
 
 /// `PATH` inside the root (`/usr/local/bin` first, where tests put fake tools).
 pub const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

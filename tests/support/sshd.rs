@@ -8,6 +8,10 @@
 //! Nothing outside the temp dir is touched, except that `/run/sshd` (sshd's compiled-in
 //! privilege separation directory, which the openssh-server package normally creates at
 //! boot) is created if it is missing. Dropping the value stops the server by its PID.
+//!
+//! [`Sshd::start_in_root`] runs the server of a Debian root instead, chrooted into it, with
+//! its temp dir inside the root: its users, passwords and sudo are the root's own, so a
+//! test can log in with a password as a user that exists nowhere else.
 #![allow(dead_code)]
 
 use std::net::{TcpListener, TcpStream};
@@ -30,6 +34,8 @@ pub struct Sshd {
     child: Option<Child>,
     /// sshd_config lines that go first (sshd keeps the first value of a keyword).
     extra: String,
+    /// The root sshd runs chrooted into, if any.
+    chroot: Option<PathBuf>,
 }
 
 const SSHD: &str = "/usr/sbin/sshd";
@@ -45,16 +51,33 @@ impl Sshd {
             Path::new(SSHD).exists(),
             "{SSHD} is missing: install openssh-server (.ci/run does)"
         );
-        let dir = tempfile::tempdir().expect("temp dir");
+        if !Path::new("/run/sshd").exists() {
+            std::fs::create_dir_all("/run/sshd")
+                .expect("cannot create /run/sshd (sshd needs it; run as root)");
+        }
+        Sshd::start_at(tempfile::tempdir().expect("temp dir"), extra, None)
+    }
+
+    /// Starts the server installed in the Debian root at `root`, chrooted into it.
+    pub fn start_in_root(root: &Path) -> Sshd {
+        assert!(
+            root.join(SSHD.trim_start_matches('/')).exists(),
+            "the root has no {SSHD} (openssh-server is in its package list)"
+        );
+        std::fs::create_dir_all(root.join("run/sshd")).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("sshd-")
+            .tempdir_in(root.join("tmp"))
+            .expect("temp dir in the root");
+        Sshd::start_at(dir, "", Some(root.to_path_buf()))
+    }
+
+    fn start_at(dir: tempfile::TempDir, extra: &str, chroot: Option<PathBuf>) -> Sshd {
         let d = dir.path();
         keygen(&d.join("client_ed25519"), "ed25519", "");
         std::fs::copy(d.join("client_ed25519.pub"), d.join("authorized_keys")).unwrap();
         std::fs::create_dir(d.join("home")).unwrap();
         std::fs::write(d.join("ssh_config"), "").unwrap();
-        if !Path::new("/run/sshd").exists() {
-            std::fs::create_dir_all("/run/sshd")
-                .expect("cannot create /run/sshd (sshd needs it; run as root)");
-        }
         let mut sshd = Sshd {
             port: 0,
             client_key: d.join("client_ed25519"),
@@ -63,6 +86,7 @@ impl Sshd {
             log: d.join("sshd.log"),
             child: None,
             extra: extra.to_owned(),
+            chroot,
             dir,
         };
         sshd.new_host_keys();
@@ -74,6 +98,19 @@ impl Sshd {
             }
         }
         panic!("sshd did not start; its log:\n{}", sshd.log_text());
+    }
+
+    /// A path of the temp dir as the server sees it (inside its root, if chrooted).
+    fn seen(&self, path: &Path) -> String {
+        match &self.chroot {
+            Some(root) => format!(
+                "/{}",
+                path.strip_prefix(root)
+                    .expect("the temp dir is in the root")
+                    .display()
+            ),
+            None => path.display().to_string(),
+        }
     }
 
     /// Stops the server, gives it new host keys, and starts it again on the same port.
@@ -162,7 +199,13 @@ impl Sshd {
 
     /// Starts sshd on `self.port`; `false` if it exited (the port was taken).
     fn launch(&mut self) -> bool {
-        let d = self.dir.path().display().to_string();
+        let d = self.seen(self.dir.path());
+        // Chrooted, users have their own homes; otherwise HOME is kept in the temp dir.
+        let home = if self.chroot.is_some() {
+            String::new()
+        } else {
+            format!("SetEnv HOME={d}/home\n")
+        };
         let config = format!(
             "{extra}\n\
              ListenAddress 127.0.0.1\n\
@@ -185,18 +228,26 @@ impl Sshd {
              LogLevel VERBOSE\n\
              PrintMotd no\n\
              PrintLastLog no\n\
-             SetEnv HOME={d}/home\n",
+             {home}",
             extra = self.extra,
             port = self.port,
         );
         let config_path = self.path("sshd_config");
         std::fs::write(&config_path, config).unwrap();
-        let child = Command::new(SSHD)
+        let mut command = match &self.chroot {
+            Some(root) => {
+                let mut command = Command::new("chroot");
+                command.arg(root).arg(SSHD);
+                command
+            }
+            None => Command::new(SSHD),
+        };
+        let child = command
             .arg("-D")
             .arg("-f")
-            .arg(&config_path)
+            .arg(self.seen(&config_path))
             .arg("-E")
-            .arg(&self.log)
+            .arg(self.seen(&self.log))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -13,10 +13,13 @@
 
 #[path = "support/debian.rs"]
 mod debian;
+mod support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use support::json_output;
 
 const IMAGE: &str = "localhost/kiln-test-debian";
 
@@ -143,16 +146,6 @@ fn kiln(podman: &Podman, dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
 /// The quickstart example applied to a podman and a docker container at once: the end
 /// state read back from inside each container, a second apply that changes nothing, the
 /// facts of a container, and `exec` as the inventory's user (`exec -u`).
@@ -201,7 +194,7 @@ fn docker_and_podman_connectors_apply_the_quickstart() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let report = json(&output);
+    let report = json_output(&output);
     let hosts = report["hosts"].as_array().unwrap();
     assert_eq!(hosts.len(), 2, "{report}");
     for host in hosts {
@@ -215,7 +208,7 @@ fn docker_and_podman_connectors_apply_the_quickstart() {
         );
     }
 
-    let again = json(&apply("box-podman,box-docker"));
+    let again = json_output(&apply("box-podman,box-docker"));
     for host in again["hosts"].as_array().unwrap() {
         assert_eq!(
             host["status"], "ok",
@@ -234,7 +227,7 @@ fn docker_and_podman_connectors_apply_the_quickstart() {
         "{}",
         String::from_utf8_lossy(&facts.stderr)
     );
-    let facts = json(&facts);
+    let facts = json_output(&facts);
     assert_eq!(facts["os"]["id"], "debian", "{facts}");
     assert_eq!(facts["pkg"]["manager"], "apt", "{facts}");
 

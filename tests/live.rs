@@ -1,8 +1,12 @@
 //! Live runs through the real binary with the process connectors (this machine, chroots):
 //! plan, apply, facts, exec, per-host failure isolation, and constant round trips.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
+
+use support::json_output;
 
 fn kiln(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kiln"))
@@ -11,16 +15,6 @@ fn kiln(dir: &Path, args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .unwrap()
-}
-
-fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
 }
 
 /// A manifest of `n` file ops under `{{ root }}`.
@@ -53,7 +47,7 @@ fn plan_then_apply_on_this_machine() {
         "{}",
         String::from_utf8_lossy(&plan.stderr)
     );
-    let report = json(&plan);
+    let report = json_output(&plan);
     assert_eq!(report["hosts"][0]["changed"], 3);
     assert_eq!(report["hosts"][0]["ops"][0]["status"], "would-change");
     assert!(
@@ -91,7 +85,7 @@ fn plan_then_apply_on_this_machine() {
         "{}",
         String::from_utf8_lossy(&apply.stderr)
     );
-    assert_eq!(json(&apply)["hosts"][0]["changed"], 3);
+    assert_eq!(json_output(&apply)["hosts"][0]["changed"], 3);
     assert_eq!(std::fs::read_to_string(root.join("f2")).unwrap(), "2\n");
 
     let again = kiln(
@@ -100,7 +94,7 @@ fn plan_then_apply_on_this_machine() {
             "apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json",
         ],
     );
-    let again = json(&again);
+    let again = json_output(&again);
     assert_eq!(again["hosts"][0]["changed"], 0);
     assert_eq!(again["hosts"][0]["ok"], 3);
 }
@@ -121,7 +115,7 @@ fn round_trips_are_constant() {
                 "apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json",
             ],
         );
-        let report = json(&apply);
+        let report = json_output(&apply);
         assert_eq!(report["hosts"][0]["changed"], ops);
         counts.push(report["hosts"][0]["round_trips"].as_u64().unwrap());
     }
@@ -158,7 +152,7 @@ fn a_failing_host_does_not_stop_the_others() {
         ],
     );
     assert_eq!(output.status.code(), Some(1));
-    let report = json(&output);
+    let report = json_output(&output);
     let hosts = report["hosts"].as_array().unwrap();
     let local = hosts.iter().find(|h| h["host"] == "@local").unwrap();
     let chroot = hosts.iter().find(|h| h["host"] != "@local").unwrap();
@@ -172,7 +166,7 @@ fn facts_and_exec() {
     let temp = tempfile::tempdir().unwrap();
     let facts = kiln(temp.path(), &["facts", "@local", "--json"]);
     assert!(facts.status.success());
-    let facts = json(&facts);
+    let facts = json_output(&facts);
     assert!(
         facts["os"]["family"]
             .as_str()
@@ -228,7 +222,7 @@ fn fail_percent_stops_starting_hosts() {
         ],
     );
     assert_eq!(output.status.code(), Some(1));
-    let report = json(&output);
+    let report = json_output(&output);
     let statuses: Vec<&str> = report["hosts"]
         .as_array()
         .unwrap()
@@ -436,7 +430,7 @@ fn live_view_on_a_terminal_plain_lines_elsewhere_and_op_timings() {
 
     std::fs::remove_dir_all(&root).unwrap();
     std::fs::create_dir_all(&root).unwrap();
-    let report = json(&kiln(
+    let report = json_output(&kiln(
         temp.path(),
         &["apply", ".", "-y", "-e", &root_var, "--format", "json"],
     ));

@@ -3,9 +3,12 @@
 
 #[path = "support/sshd.rs"]
 mod sshd;
+mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
+
+use support::json_output;
 
 use sshd::Sshd;
 
@@ -22,16 +25,6 @@ fn kiln(dir: &Path, sshd: &Sshd, args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .unwrap()
-}
-
-fn report(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
 }
 
 /// An inventory of `count` hosts on the test server, host N writing under `base/hostN`,
@@ -68,7 +61,7 @@ fn quickstart_on_ten_hosts_in_parallel() {
         "{}",
         String::from_utf8_lossy(&apply.stderr)
     );
-    let first = report(&apply);
+    let first = json_output(&apply);
     let hosts = first["hosts"].as_array().unwrap();
     assert_eq!(hosts.len(), 10);
     for (n, host) in hosts.iter().enumerate() {
@@ -84,7 +77,7 @@ fn quickstart_on_ten_hosts_in_parallel() {
         assert!(root.join("usr/local/bin/hello").exists());
     }
 
-    let again = report(&kiln(
+    let again = json_output(&kiln(
         temp.path(),
         &sshd,
         &["apply", &main, "-i", &inv, "-y", "--format", "json"],
@@ -120,12 +113,12 @@ fn channels_per_host_are_constant() {
         for n in 0..2 {
             std::fs::create_dir_all(temp.path().join(format!("host{n}"))).unwrap();
         }
-        let plan = report(&kiln(
+        let plan = json_output(&kiln(
             temp.path(),
             &sshd,
             &["plan", ".", "--format", "json"],
         ));
-        let apply = report(&kiln(
+        let apply = json_output(&kiln(
             temp.path(),
             &sshd,
             &["apply", ".", "-y", "--format", "json"],
@@ -178,7 +171,7 @@ fn an_unreachable_host_fails_alone() {
         &["apply", ".", "-y", "--format", "json"],
     );
     assert_eq!(output.status.code(), Some(1));
-    let report = report(&output);
+    let report = json_output(&output);
     for host in report["hosts"].as_array().unwrap() {
         if host["host"] == "down" {
             assert_eq!(host["status"], "unreachable", "{host}");
@@ -215,7 +208,7 @@ fn a_failing_command_fails_its_host_only() {
         &["apply", ".", "-y", "--format", "json"],
     );
     assert_eq!(output.status.code(), Some(1));
-    let report = report(&output);
+    let report = json_output(&output);
     for host in report["hosts"].as_array().unwrap() {
         let failed = host["host"] == "web1";
         assert_eq!(
@@ -262,7 +255,7 @@ fn a_dropped_connection_leaves_no_partial_file() {
         "{}",
         String::from_utf8_lossy(&first.stdout)
     );
-    let report = report(&first);
+    let report = json_output(&first);
     assert_eq!(report["hosts"][0]["status"], "failed", "{report}");
     let error = report["hosts"][0]["error"].as_str().unwrap_or_default();
     assert!(
@@ -277,7 +270,7 @@ fn a_dropped_connection_leaves_no_partial_file() {
     );
     assert!(!root.join("after").exists(), "nothing ran after the drop");
 
-    let second = report_of(&kiln(
+    let second = json_output(&kiln(
         temp.path(),
         &sshd,
         &["apply", ".", "-y", "--format", "json"],
@@ -292,16 +285,12 @@ fn a_dropped_connection_leaves_no_partial_file() {
         names.iter().all(|n| !n.starts_with(".kiln")),
         "no temporary file left: {names:?}"
     );
-    let third = report_of(&kiln(
+    let third = json_output(&kiln(
         temp.path(),
         &sshd,
         &["apply", ".", "-y", "--format", "json"],
     ));
     assert_eq!(third["hosts"][0]["changed"], 0, "{third}");
-}
-
-fn report_of(output: &Output) -> serde_json::Value {
-    report(output)
 }
 
 /// This machine's OS family, as `kiln facts` finds it (the SSH hosts are this machine).

@@ -170,3 +170,15 @@ pub fn summary(stdout: &str) -> (u32, u32, u32, u32) {
         .collect();
     (numbers[0], numbers[1], numbers[2], numbers[3])
 }
+
+/// A command's standard output as JSON (a `--format json` report); if it is not JSON, the
+/// test fails showing both output streams.
+pub fn json_output(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}

@@ -441,3 +441,90 @@ fn live_view_on_a_terminal_plain_lines_elsewhere_and_op_timings() {
     assert!(put < 0.6, "the put took {put} s");
     assert!(host["seconds"].as_f64().unwrap() >= sleep);
 }
+
+/// `kiln put` writes any bytes exactly, with the mode asked for, atomically (no temporary
+/// file left); `kiln fetch` brings a file back to DIR/HOST/PATH; a missing file fails its
+/// host with the host's own message.
+#[test]
+fn put_and_fetch_files() {
+    let temp = tempfile::tempdir().unwrap();
+    let bytes: Vec<u8> = (0..=255u8).rev().chain(*b"\n'$(x)`\r\nlast").collect();
+    std::fs::write(temp.path().join("local.bin"), &bytes).unwrap();
+    let dest = temp.path().join("remote dir/copy.bin");
+    std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+    let dest_text = dest.to_str().unwrap();
+
+    let put = kiln(
+        temp.path(),
+        &[
+            "put",
+            "@local",
+            "--src",
+            "local.bin",
+            "--dest",
+            dest_text,
+            "--mode",
+            "0640",
+        ],
+    );
+    let said = String::from_utf8_lossy(&put.stdout);
+    assert!(put.status.success(), "{said}");
+    assert!(
+        said.contains(&format!(
+            "@local: wrote {dest_text} ({} bytes)",
+            bytes.len()
+        )),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(&dest).unwrap(), bytes);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&dest).unwrap().permissions().mode() & 0o7777,
+        0o640
+    );
+    assert_eq!(
+        std::fs::read_dir(dest.parent().unwrap()).unwrap().count(),
+        1,
+        "no temporary left"
+    );
+
+    let fetch = kiln(
+        temp.path(),
+        &["fetch", "@local", "--src", dest_text, "--dest", "fetched"],
+    );
+    assert!(
+        fetch.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fetch.stdout)
+    );
+    let copy = temp
+        .path()
+        .join("fetched/@local")
+        .join(dest.strip_prefix("/").unwrap());
+    assert_eq!(std::fs::read(copy).unwrap(), bytes);
+
+    let missing = kiln(
+        temp.path(),
+        &[
+            "fetch",
+            "@local",
+            "--src",
+            "/nonexistent/kiln-file",
+            "--dest",
+            "fetched",
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&missing.stdout);
+    assert!(
+        said.contains("@local: failed: ") && said.contains("No such file"),
+        "{said}"
+    );
+
+    let relative = kiln(
+        temp.path(),
+        &["put", "@local", "--src", "local.bin", "--dest", "x"],
+    );
+    assert_eq!(relative.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&relative.stderr).contains("not an absolute path"));
+}

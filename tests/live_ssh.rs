@@ -302,3 +302,49 @@ fn local_os_family() -> String {
     let facts: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     facts["os"]["family"].as_str().unwrap().to_owned()
 }
+
+/// `kiln put` and `kiln fetch` over SSH, to and from three hosts at once, one channel each.
+#[test]
+fn put_and_fetch_over_ssh() {
+    let sshd = Sshd::start();
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        temp.path().join("inventory.toml"),
+        inventory(&sshd, temp.path(), 3, ""),
+    )
+    .unwrap();
+    let content: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    std::fs::write(temp.path().join("payload"), &content).unwrap();
+    let dest = temp.path().join("shared-dest");
+    let dest = dest.to_str().unwrap();
+    let logins = sshd.logins();
+    let put = kiln(
+        temp.path(),
+        &sshd,
+        &["put", "inventory.toml", "--src", "payload", "--dest", dest],
+    );
+    let said = String::from_utf8_lossy(&put.stdout);
+    assert!(put.status.success(), "{said}");
+    assert_eq!(said.matches(": wrote ").count(), 3, "{said}");
+    assert_eq!(std::fs::read(dest).unwrap(), content);
+
+    let fetch = kiln(
+        temp.path(),
+        &sshd,
+        &["fetch", "inventory.toml", "--src", dest, "--dest", "back"],
+    );
+    assert!(
+        fetch.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fetch.stdout)
+    );
+    for host in ["web0", "web1", "web2"] {
+        let copy = temp
+            .path()
+            .join("back")
+            .join(host)
+            .join(dest.trim_start_matches('/'));
+        assert_eq!(std::fs::read(&copy).unwrap(), content, "{host}");
+    }
+    assert_eq!(sshd.logins() - logins, 6, "one login per host and command");
+}

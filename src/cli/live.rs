@@ -396,20 +396,10 @@ pub struct FactsArgs {
 }
 
 pub fn facts(args: FactsArgs) -> u8 {
-    let Some(inventory) = load_targets(&args.targets) else {
+    let Some(adhoc) = AdHoc::new(&args.targets, &args.connect) else {
         return 1;
     };
-    let ssh = match args.connect.ssh() {
-        Ok(ssh) => ssh,
-        Err(why) => {
-            eprintln!("kiln: {why}");
-            return 1;
-        }
-    };
-    let pool = args.connect.pool();
-    let results = on_every_host(&pool, &inventory, &ssh, |connection| {
-        live::gather(connection)
-    });
+    let results = adhoc.on_every_host(|connection| live::gather(connection));
     let mut failed = false;
     if args.json {
         let mut all = serde_json::Map::new();
@@ -477,19 +467,11 @@ pub struct ExecArgs {
 }
 
 pub fn exec(args: ExecArgs) -> u8 {
-    let Some(inventory) = load_targets(&args.targets) else {
+    let Some(adhoc) = AdHoc::new(&args.targets, &args.connect) else {
         return 1;
     };
-    let ssh = match args.connect.ssh() {
-        Ok(ssh) => ssh,
-        Err(why) => {
-            eprintln!("kiln: {why}");
-            return 1;
-        }
-    };
-    let pool = args.connect.pool();
     let command = args.command.join(" ");
-    let results = on_every_host(&pool, &inventory, &ssh, |connection| {
+    let results = adhoc.on_every_host(|connection| {
         let mut output = Vec::new();
         let status = connection.run(&command, &[], &mut |_: Stream, chunk: &[u8]| {
             output.extend_from_slice(chunk)
@@ -515,35 +497,57 @@ pub fn exec(args: ExecArgs) -> u8 {
     u8::from(failed)
 }
 
-/// Each host's name and what `work` made of its connection (or why it failed).
-type PerHost<T> = Vec<(String, Result<T, String>)>;
-
-/// Connects to every host in parallel and runs `work` on each connection.
-fn on_every_host<T: Send>(
-    pool: &rayon::ThreadPool,
-    inventory: &Inventory,
-    ssh: &SshOptions,
-    work: impl Fn(&mut dyn crate::connect::Connector) -> Result<T, crate::connect::ConnectError> + Sync,
-) -> PerHost<T> {
-    use rayon::prelude::*;
-    pool.install(|| {
-        inventory
-            .hosts
-            .par_iter()
-            .map(|host| {
-                let result = live::open(&host.target, ssh)
-                    .and_then(|mut connection| work(connection.as_mut()));
-                (host.name.clone(), result.map_err(|e| e.message))
-            })
-            .collect()
-    })
+/// What an ad-hoc command (`facts`, `exec`, `put`, `fetch`) works with: the hosts named
+/// on its command line, and how to reach them.
+pub(super) struct AdHoc {
+    pub inventory: Inventory,
+    pub ssh: SshOptions,
+    pub pool: rayon::ThreadPool,
 }
 
-fn load_targets(targets: &[String]) -> Option<Inventory> {
-    let mut sources = SourceMap::new();
-    let mut diagnostics = Diagnostics::default();
-    let inventory = inventory::load(&mut sources, targets, &[], &mut diagnostics);
-    let sorted = diagnostics.sorted();
-    output::print(&sources, &sorted, Format::Human);
-    (output::exit_code(&sorted, false) == 0).then_some(inventory)
+impl AdHoc {
+    /// `None` (reported) when a target is invalid or a password cannot be read.
+    pub fn new(targets: &[String], connect: &ConnectArgs) -> Option<AdHoc> {
+        let mut sources = SourceMap::new();
+        let mut diagnostics = Diagnostics::default();
+        let inventory = inventory::load(&mut sources, targets, &[], &mut diagnostics);
+        let sorted = diagnostics.sorted();
+        output::print(&sources, &sorted, Format::Human);
+        if output::exit_code(&sorted, false) != 0 {
+            return None;
+        }
+        let ssh = match connect.ssh() {
+            Ok(ssh) => ssh,
+            Err(why) => {
+                eprintln!("kiln: {why}");
+                return None;
+            }
+        };
+        Some(AdHoc {
+            inventory,
+            ssh,
+            pool: connect.pool(),
+        })
+    }
+
+    /// Connects to every host in parallel and runs `work` on each connection: each host's
+    /// name and what `work` made of it (or why the host could not be reached).
+    pub fn on_every_host<T: Send>(
+        &self,
+        work: impl Fn(&mut dyn crate::connect::Connector) -> Result<T, crate::connect::ConnectError>
+        + Sync,
+    ) -> Vec<(String, Result<T, String>)> {
+        use rayon::prelude::*;
+        self.pool.install(|| {
+            self.inventory
+                .hosts
+                .par_iter()
+                .map(|host| {
+                    let result = live::open(&host.target, &self.ssh)
+                        .and_then(|mut connection| work(connection.as_mut()));
+                    (host.name.clone(), result.map_err(|e| e.message))
+                })
+                .collect()
+        })
+    }
 }

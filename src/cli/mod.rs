@@ -10,6 +10,7 @@ mod live;
 mod output;
 mod progress;
 mod schema;
+mod transfer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,10 @@ enum Command {
     Facts(live::FactsArgs),
     /// Run an ad-hoc shell command on hosts: `kiln exec TARGETS... -- COMMAND`.
     Exec(live::ExecArgs),
+    /// Copy a local file to hosts, atomically: `kiln put TARGETS... --src FILE --dest PATH`.
+    Put(transfer::PutArgs),
+    /// Copy a file from hosts to DEST/HOST/PATH: `kiln fetch TARGETS... --src PATH --dest DIR`.
+    Fetch(transfer::FetchArgs),
     /// Show the resolved hosts, their groups and merged variables.
     Inventory(inventory::InventoryArgs),
     /// Print the JSON Schema of TOML manifests (or of inventories), for editors.
@@ -171,6 +176,8 @@ pub fn main() -> ExitCode {
         Command::Apply(args) => live::apply(args),
         Command::Facts(args) => live::facts(args),
         Command::Exec(args) => live::exec(args),
+        Command::Put(args) => transfer::put(args),
+        Command::Fetch(args) => transfer::fetch(args),
         Command::Inventory(args) => inventory::run(args),
         Command::Schema(args) => schema::run(args),
     };

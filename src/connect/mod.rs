@@ -12,6 +12,7 @@
 pub mod local;
 pub mod process;
 pub mod ssh;
+mod transfer;
 
 use std::fmt;
 
@@ -111,6 +112,17 @@ pub trait Connector: Send {
                 output,
             },
         )
+    }
+
+    /// Writes `data` to the file at `path` on the host, atomically, with `mode` (octal;
+    /// none: an existing file's mode, else the umask's). One round trip.
+    fn put_file(&mut self, path: &str, data: &[u8], mode: Option<&str>) -> Result<(), String> {
+        transfer::put(self, path, data, mode)
+    }
+
+    /// The content of the file at `path` on the host. One round trip.
+    fn get_file(&mut self, path: &str) -> Result<Vec<u8>, String> {
+        transfer::get(self, path)
     }
 
     /// How many round trips (runs, SSH channels) this connection has made.

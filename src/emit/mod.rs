@@ -20,7 +20,8 @@ use crate::ops::args::ArgValue;
 use crate::shell::{Sh, quote};
 use crate::source::SourceMap;
 
-const LIB: &str = include_str!("lib.sh");
+/// The runtime library every script starts with (`k_write`, `k_step`, ...).
+pub const LIB: &str = include_str!("lib.sh");
 
 /// Comment lines show argument values up to this many characters.
 const COMMENT_VALUE_MAX: usize = 72;

@@ -1,0 +1,181 @@
+//! `kiln put` and `kiln fetch`: ad-hoc file copies to and from hosts, in parallel, through
+//! the connectors' `put_file` / `get_file` (one round trip per host each).
+
+use std::path::{Component, Path, PathBuf};
+
+use clap::Args;
+
+use super::live::{AdHoc, ConnectArgs};
+use super::outln;
+
+#[derive(Args, Debug)]
+pub struct PutArgs {
+    /// Targets or inventory files.
+    #[arg(value_name = "TARGET", required = true)]
+    targets: Vec<String>,
+    /// The local file to copy.
+    #[arg(long, value_name = "FILE")]
+    src: PathBuf,
+    /// Where the file goes on every host (an absolute path).
+    #[arg(long, value_name = "PATH")]
+    dest: String,
+    /// The file's mode on the hosts, in octal (default: an existing file's, else the
+    /// umask's).
+    #[arg(long, value_name = "OCTAL", value_parser = parse_mode)]
+    mode: Option<String>,
+    #[command(flatten)]
+    connect: ConnectArgs,
+}
+
+fn parse_mode(text: &str) -> Result<String, String> {
+    let valid = (3..=4).contains(&text.len()) && text.bytes().all(|b| (b'0'..=b'7').contains(&b));
+    if valid {
+        Ok(text.to_owned())
+    } else {
+        Err("a mode is 3 or 4 octal digits, such as 0644".into())
+    }
+}
+
+fn absolute(path: &str) -> Result<(), String> {
+    if path.starts_with('/') {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{path}` is not an absolute path: a host has no current directory to resolve it in"
+        ))
+    }
+}
+
+pub fn put(args: PutArgs) -> u8 {
+    if let Err(why) = absolute(&args.dest) {
+        eprintln!("kiln: --dest: {why}");
+        return 2;
+    }
+    let data = match std::fs::read(&args.src) {
+        Ok(data) => data,
+        Err(e) => {
+            eprintln!("kiln: --src: {}: {e}", args.src.display());
+            return 1;
+        }
+    };
+    let Some(adhoc) = AdHoc::new(&args.targets, &args.connect) else {
+        return 1;
+    };
+    let results = adhoc.on_every_host(|connection| {
+        Ok(connection.put_file(&args.dest, &data, args.mode.as_deref()))
+    });
+    let mut failed = false;
+    for (host, result) in results {
+        match result {
+            Ok(Ok(())) => outln!("{host}: wrote {} ({} bytes)", args.dest, data.len()),
+            Ok(Err(error)) => {
+                failed = true;
+                outln!("{host}: failed: {error}");
+            }
+            Err(error) => {
+                failed = true;
+                outln!("{host}: unreachable: {error}");
+            }
+        }
+    }
+    u8::from(failed)
+}
+
+#[derive(Args, Debug)]
+pub struct FetchArgs {
+    /// Targets or inventory files.
+    #[arg(value_name = "TARGET", required = true)]
+    targets: Vec<String>,
+    /// The file to fetch from every host (an absolute path).
+    #[arg(long, value_name = "PATH")]
+    src: String,
+    /// Local directory: each host's copy goes to DEST/HOST/SRC, as Ansible's `fetch` does.
+    #[arg(long, value_name = "DIR")]
+    dest: PathBuf,
+    #[command(flatten)]
+    connect: ConnectArgs,
+}
+
+pub fn fetch(args: FetchArgs) -> u8 {
+    if let Err(why) = absolute(&args.src) {
+        eprintln!("kiln: --src: {why}");
+        return 2;
+    }
+    let Some(adhoc) = AdHoc::new(&args.targets, &args.connect) else {
+        return 1;
+    };
+    let results = adhoc.on_every_host(|connection| Ok(connection.get_file(&args.src)));
+    let mut failed = false;
+    for (host, result) in results {
+        let saved = match result {
+            Ok(Ok(content)) => save(&args.dest, &host, &args.src, &content),
+            Ok(Err(error)) => Err(error),
+            Err(error) => {
+                failed = true;
+                outln!("{host}: unreachable: {error}");
+                continue;
+            }
+        };
+        match saved {
+            Ok((path, bytes)) => {
+                outln!("{host}: {} -> {} ({bytes} bytes)", args.src, path.display())
+            }
+            Err(error) => {
+                failed = true;
+                outln!("{host}: failed: {error}");
+            }
+        }
+    }
+    u8::from(failed)
+}
+
+/// Writes a host's copy under `dir/HOST/SRC`. Host names and paths are kept inside `dir`:
+/// only their normal components are used (no `..`, no root).
+fn save(dir: &Path, host: &str, src: &str, content: &[u8]) -> Result<(PathBuf, usize), String> {
+    let mut path = dir.join(safe_component(host));
+    for component in Path::new(src).components() {
+        if let Component::Normal(part) = component {
+            path.push(part);
+        }
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(&path, content).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((path, content.len()))
+}
+
+/// A host name as one directory name (`@chroot/srv/x` has slashes).
+fn safe_component(host: &str) -> String {
+    let name: String = host
+        .chars()
+        .map(|c| if c == '/' || c == '\0' { '_' } else { c })
+        .collect();
+    match name.as_str() {
+        "" | "." | ".." => format!("_{name}"),
+        _ => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_stay_inside_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, _) = save(dir.path(), "@chroot/srv/x", "/etc/../../passwd", b"x").unwrap();
+        assert!(path.starts_with(dir.path()), "{}", path.display());
+        assert_eq!(path, dir.path().join("@chroot_srv_x/etc/passwd"));
+        let (path, _) = save(dir.path(), "..", "/a", b"x").unwrap();
+        assert_eq!(path, dir.path().join("_../a"));
+    }
+
+    #[test]
+    fn modes_are_octal() {
+        assert!(parse_mode("0644").is_ok());
+        assert!(parse_mode("755").is_ok());
+        assert!(parse_mode("0855").is_err());
+        assert!(parse_mode("u+x").is_err());
+    }
+}

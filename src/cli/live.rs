@@ -389,6 +389,8 @@ pub struct FactsArgs {
     #[arg(value_name = "TARGET")]
     targets: Vec<String>,
     #[command(flatten)]
+    limit: LimitOption,
+    #[command(flatten)]
     connect: ConnectArgs,
     /// Print JSON (one object per host, by name; with one host, just its facts).
     #[arg(long)]
@@ -396,7 +398,7 @@ pub struct FactsArgs {
 }
 
 pub fn facts(args: FactsArgs) -> u8 {
-    let Some(adhoc) = AdHoc::new(&args.targets, &args.connect) else {
+    let Some(adhoc) = AdHoc::new(&args.targets, &args.limit, &args.connect) else {
         return 1;
     };
     let results = adhoc.on_every_host(|connection| live::gather(connection));
@@ -463,11 +465,13 @@ pub struct ExecArgs {
     #[arg(last = true, required = true, value_name = "COMMAND")]
     command: Vec<String>,
     #[command(flatten)]
+    limit: LimitOption,
+    #[command(flatten)]
     connect: ConnectArgs,
 }
 
 pub fn exec(args: ExecArgs) -> u8 {
-    let Some(adhoc) = AdHoc::new(&args.targets, &args.connect) else {
+    let Some(adhoc) = AdHoc::new(&args.targets, &args.limit, &args.connect) else {
         return 1;
     };
     let command = args.command.join(" ");
@@ -507,13 +511,13 @@ pub(super) struct AdHoc {
 
 impl AdHoc {
     /// `None` (reported) when a target is invalid or a password cannot be read.
-    pub fn new(targets: &[String], connect: &ConnectArgs) -> Option<AdHoc> {
+    pub fn new(targets: &[String], limit: &LimitOption, connect: &ConnectArgs) -> Option<AdHoc> {
         let mut sources = SourceMap::new();
         let mut diagnostics = Diagnostics::default();
-        let inventory = inventory::load(&mut sources, targets, &[], &mut diagnostics);
+        let mut inventory = inventory::load(&mut sources, targets, &[], &mut diagnostics);
         let sorted = diagnostics.sorted();
         output::print(&sources, &sorted, Format::Human);
-        if output::exit_code(&sorted, false) != 0 {
+        if output::exit_code(&sorted, false) != 0 || !limit.narrow(&mut inventory) {
             return None;
         }
         let ssh = match connect.ssh() {

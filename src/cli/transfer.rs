@@ -5,6 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
 
+use super::LimitOption;
 use super::live::{AdHoc, ConnectArgs};
 use super::outln;
 
@@ -23,6 +24,8 @@ pub struct PutArgs {
     /// umask's).
     #[arg(long, value_name = "OCTAL", value_parser = parse_mode)]
     mode: Option<String>,
+    #[command(flatten)]
+    limit: LimitOption,
     #[command(flatten)]
     connect: ConnectArgs,
 }
@@ -58,7 +61,7 @@ pub fn put(args: PutArgs) -> u8 {
             return 1;
         }
     };
-    let Some(adhoc) = AdHoc::new(&args.targets, &args.connect) else {
+    let Some(adhoc) = AdHoc::new(&args.targets, &args.limit, &args.connect) else {
         return 1;
     };
     let results = adhoc.on_every_host(|connection| {
@@ -93,6 +96,8 @@ pub struct FetchArgs {
     #[arg(long, value_name = "DIR")]
     dest: PathBuf,
     #[command(flatten)]
+    limit: LimitOption,
+    #[command(flatten)]
     connect: ConnectArgs,
 }
 
@@ -101,7 +106,7 @@ pub fn fetch(args: FetchArgs) -> u8 {
         eprintln!("kiln: --src: {why}");
         return 2;
     }
-    let Some(adhoc) = AdHoc::new(&args.targets, &args.connect) else {
+    let Some(adhoc) = AdHoc::new(&args.targets, &args.limit, &args.connect) else {
         return 1;
     };
     let results = adhoc.on_every_host(|connection| Ok(connection.get_file(&args.src)));

@@ -71,7 +71,8 @@ pub fn open(target: &Target, ssh: &SshOptions) -> Result<Box<dyn Connector>, Con
     })
 }
 
-/// One host between plan and apply: its open connection and its script.
+/// One host between plan and apply: its open connection, and its script once the first
+/// run has made it.
 pub struct Session<'a> {
     pub host: &'a Host,
     connection: Option<Box<dyn Connector>>,
@@ -90,7 +91,7 @@ fn marker() -> String {
 }
 
 /// Whether the run may need the hosts' facts: any manifest mentions `facts`, or renders a
-/// template file (which may). Otherwise the probe's round trip is saved.
+/// template file (which may). Otherwise the fact probe is not sent at all.
 fn uses_facts(sources: &SourceMap, compiled: &Compiled) -> bool {
     let mentioned = (0..sources.len()).any(|i| {
         sources

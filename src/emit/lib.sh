@@ -38,14 +38,27 @@ k_attrs() {
   if [ -n "$4" ]; then chgrp -h -- "$4" "$1" || return 1; fi
   if [ -n "$2" ]; then chmod -- "$2" "$1" || return 1; fi
 }
+# k_split PATH: k_pd and k_pb are PATH's directory and last name, as `dirname` and
+# `basename` print them, without a process each (a file op would spend two on them).
+k_split() {
+  k_pp=$1
+  while [ "$k_pp" != / ] && [ "${k_pp%/}" != "$k_pp" ]; do k_pp=${k_pp%/}; done
+  k_pb=${k_pp##*/}
+  case $k_pp in
+  */*) k_pd=${k_pp%/*}; [ -n "$k_pd" ] || k_pd=/ ;;
+  *) k_pd=. ;;
+  esac
+}
+# Removes PATH if anything (a dangling link too) is there; no process when nothing is.
+k_clear() { if [ -e "$1" ] || [ -L "$1" ]; then rm -f -- "$1"; fi; }
 # Writes standard input to DEST atomically: a temporary file in the same directory gets
 # the content, mode and owner, then is renamed over DEST. A failure leaves DEST as it was.
 k_write() {
   # `mv` onto a directory (or a link to one) would move the file into it.
   if [ -d "$1" ] && [ ! -L "$1" ]; then k_err "$1 is a directory"; return 1; fi
-  k_dir=$(dirname -- "$1")
-  k_tmp=$k_dir/.kiln.$$.$(basename -- "$1")
-  rm -f -- "$k_tmp" || return 1
+  k_split "$1"
+  k_tmp=$k_pd/.kiln.$$.$k_pb
+  k_clear "$k_tmp" || return 1
   if ! (set -C; cat > "$k_tmp"); then rm -f -- "$k_tmp"; return 1; fi
   # Unless told otherwise, the new file keeps the old one's mode and (as root) owner.
   if [ -e "$1" ] && [ ! -L "$1" ]; then
@@ -251,8 +264,9 @@ k_download() {
   k_du=$1 k_dd=$2 k_ds=$3 k_dm=$4 k_do=$5 k_dg=$6 k_dt=$7
   shift 7
   if [ -d "$k_dd" ] && [ ! -L "$k_dd" ]; then k_err "$k_dd is a directory"; return 1; fi
-  k_dtmp=$(dirname -- "$k_dd")/.kiln-download.$$.$(basename -- "$k_dd")
-  rm -f -- "$k_dtmp" || return 1
+  k_split "$k_dd"
+  k_dtmp=$k_pd/.kiln-download.$$.$k_pb
+  k_clear "$k_dtmp" || return 1
   if ! k_fetch "$k_du" "$k_dtmp" "$k_dt" "$@"; then
     rm -f -- "$k_dtmp"; k_err "cannot download $k_du"; return 1
   fi
@@ -468,8 +482,9 @@ k_same() { if [ -e "$1" ]; then cmp -s - "$1"; else cmp -s - /dev/null; fi; }
 # before it replaces DEST: k_write_valid DEST MODE OWNER GROUP CHECK...
 k_write_valid() {
   k_vd=$1
-  k_vt=$(dirname -- "$1")/.kiln-new.$$.$(basename -- "$1")
-  rm -f -- "$k_vt" && k_write "$k_vt" "$2" "$3" "$4" || return 1
+  k_split "$1"
+  k_vt=$k_pd/.kiln-new.$$.$k_pb
+  k_clear "$k_vt" && k_write "$k_vt" "$2" "$3" "$4" || return 1
   shift 4
   if ! "$@" "$k_vt"; then rm -f -- "$k_vt"; k_err "$k_vd: the new content is invalid, not installed"; return 1; fi
   mv -f -- "$k_vt" "$k_vd" || { rm -f -- "$k_vt"; return 1; }
@@ -689,7 +704,7 @@ k_edit() {
     k_et=${k_et%?.}
     case $k_et in
     /*) k_ep=$k_et ;;
-    *) k_ep=$(dirname -- "$k_ep")/$k_et ;;
+    *) k_split "$k_ep"; k_ep=$k_pd/$k_et ;;
     esac
   done
   k_src=$k_ep
@@ -704,9 +719,14 @@ k_edit() {
     *) k_edit_err "$2 does not exist"; return 1 ;;
     esac
   fi
-  # Whether the last line lacks its newline (awk cannot tell).
+  # Whether the last line lacks its newline (awk cannot tell). The `.` keeps a last
+  # newline from being stripped by the command substitution.
   k_noeol=0
-  case $(tail -c 1 "$k_src" | wc -l) in *0*) [ -s "$k_src" ] && k_noeol=1 ;; esac
+  if [ -s "$k_src" ]; then
+    k_last=$(tail -c 1 -- "$k_src"; echo .)
+    [ "$k_last" = "
+." ] || k_noeol=1
+  fi
   shift 7
   case $k_ev in
   ok)
@@ -722,11 +742,12 @@ k_edit() {
     "$@" | k_diffu "$k_ep" ;;
   act)
     k_eop=want
-    k_ed=$(dirname -- "$k_ep")
+    k_split "$k_ep"
+    k_ed=$k_pd
     if [ "$k_src" = /dev/null ]; then mkdir -p -- "$k_ed" || return 1; fi
     # The new content goes to a private file first: a failed edit never reaches PATH.
-    k_et=$k_ed/.kiln-edit.$$.$(basename -- "$k_ep")
-    rm -f -- "$k_et" || return 1
+    k_et=$k_ed/.kiln-edit.$$.$k_pb
+    k_clear "$k_et" || return 1
     if ! (umask 077; set -C; "$@" > "$k_et"); then rm -f -- "$k_et"; return 1; fi
     if [ "$k_eb" = 1 ] && [ -f "$k_ep" ] && ! cp -p -- "$k_ep" "$k_ep.$(date +%Y%m%d%H%M%S)~"; then
       rm -f -- "$k_et"; return 1

@@ -756,7 +756,7 @@ fn connect_timeout_and_refused_port() {
     let options = SshOptions {
         host_keys: HostKeyPolicy::Off,
         config: Some(Path::new("/dev/null").to_owned()),
-        connect_timeout: Duration::from_secs(1),
+        connect_timeout: Some(Duration::from_secs(1)),
         ..SshOptions::default()
     };
     let started = Instant::now();

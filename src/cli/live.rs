@@ -39,9 +39,10 @@ pub struct ConnectArgs {
     /// Private key to try first (repeatable).
     #[arg(long = "ssh-key", value_name = "FILE")]
     ssh_keys: Vec<PathBuf>,
-    /// Seconds to wait for a host to answer.
-    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
-    connect_timeout: u64,
+    /// Seconds to wait for a host to answer (default: the ssh config's ConnectTimeout,
+    /// else 10).
+    #[arg(long, value_name = "SECONDS")]
+    connect_timeout: Option<u64>,
     /// Longest a host's run may take, in seconds (default: no limit).
     #[arg(long, value_name = "SECONDS")]
     command_timeout: Option<u64>,
@@ -78,7 +79,7 @@ impl ConnectArgs {
             config: self.ssh_config.clone(),
             identities: self.ssh_keys.clone(),
             password: self.ssh_password()?,
-            connect_timeout: Duration::from_secs(self.connect_timeout),
+            connect_timeout: self.connect_timeout.map(Duration::from_secs),
             command_timeout: self.command_timeout.map(Duration::from_secs),
             ..SshOptions::default()
         })

@@ -141,6 +141,10 @@ pub enum HostKeyPolicy {
     Off,
 }
 
+/// How long to wait for a host to answer when neither the command line nor the ssh config
+/// says.
+pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// SSH settings from the command line; `~/.ssh/config` and the inventory fill the rest.
 #[derive(Clone, Debug)]
 pub struct SshOptions {
@@ -153,7 +157,9 @@ pub struct SshOptions {
     pub identities: Vec<std::path::PathBuf>,
     /// Password for password authentication (asked once on a terminal, never logged).
     pub password: Option<String>,
-    pub connect_timeout: std::time::Duration,
+    /// How long to wait for a host to answer (none: the ssh config's `ConnectTimeout`,
+    /// else [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub connect_timeout: Option<std::time::Duration>,
     /// Longest time one script may run (none: no limit).
     pub command_timeout: Option<std::time::Duration>,
     pub keepalive: std::time::Duration,
@@ -167,7 +173,7 @@ impl Default for SshOptions {
             config: None,
             identities: Vec::new(),
             password: None,
-            connect_timeout: std::time::Duration::from_secs(10),
+            connect_timeout: None,
             command_timeout: None,
             keepalive: std::time::Duration::from_secs(30),
         }

@@ -165,14 +165,14 @@ fn open(
     if alias != host {
         label = format!("{alias} ({label})");
     }
-    let timeout = match host_config.connect_timeout {
-        Some(seconds)
-            if seconds > 0 && options.connect_timeout == SshOptions::default().connect_timeout =>
-        {
-            Duration::from_secs(seconds)
-        }
-        _ => options.connect_timeout,
-    };
+    // The command line first, then the ssh config (where 0 means "none given").
+    let timeout = options
+        .connect_timeout
+        .or(host_config
+            .connect_timeout
+            .filter(|seconds| *seconds > 0)
+            .map(Duration::from_secs))
+        .unwrap_or(super::DEFAULT_CONNECT_TIMEOUT);
     let policy = match (
         options.host_keys,
         host_config.strict_host_key_checking.as_deref(),

@@ -138,7 +138,7 @@ impl Sshd {
             known_hosts: Some(self.known_hosts.clone()),
             config: Some(self.ssh_config.clone()),
             identities: vec![self.client_key.clone()],
-            connect_timeout: Duration::from_secs(10),
+            connect_timeout: Some(Duration::from_secs(10)),
             ..SshOptions::default()
         }
     }

@@ -380,13 +380,6 @@ k_pkgs_show() {
     fi
   done
 }
-# The host's package manager, by the first command found (as the fact `pkg.manager`).
-k_pkg_manager() {
-  for k_m in apt-get dnf yum apk pacman zypper brew; do
-    if command -v "$k_m" >/dev/null 2>&1; then printf '%s\n' "${k_m%-get}"; return 0; fi
-  done
-  return 1
-}
 # Per manager, whether one package is installed (`_has`) and at the newest version known
 # (`_latest`). A pinned version (`name=1.2-1`, pip's `name==1.2`) must match exactly.
 k_apt_has() {
@@ -447,14 +440,6 @@ k_pip_latest() {
     norm($1) == norm(ENVIRON["K_P"]) { f = 1 } END { exit !f }'
 }
 # --- services (systemd.service, openrc.service, sysvinit.service, service.service) ---
-# The host's init system (as the fact `init.system`).
-k_init_system() {
-  if [ -d /run/systemd/system ]; then echo systemd
-  elif [ -d /run/openrc ] || command -v openrc >/dev/null 2>&1; then echo openrc
-  elif [ -d /etc/init.d ]; then echo sysvinit
-  else echo unknown
-  fi
-}
 # Whether the SysV service NAME starts at boot: chkconfig, else an S link in rc2-5.d.
 k_sysv_enabled() {
   if command -v chkconfig >/dev/null 2>&1; then chkconfig "$1" 2>/dev/null; return; fi

@@ -20,8 +20,9 @@ use crate::ops::args::ArgValue;
 use crate::shell::{Sh, quote};
 use crate::source::SourceMap;
 
-/// The runtime library every script starts with (`k_write`, `k_step`, ...).
-pub const LIB: &str = include_str!("lib.sh");
+/// The runtime library every script starts with (`k_write`, `k_step`, ...), with the
+/// host detection it shares with the fact probe.
+pub const LIB: &str = concat!(include_str!("lib.sh"), include_str!("../facts/detect.sh"));
 
 /// Comment lines show argument values up to this many characters.
 const COMMENT_VALUE_MAX: usize = 72;

@@ -1,4 +1,5 @@
-# kiln fact probe: prints one `key=value` line per fact. POSIX sh, read-only.
+# kiln fact probe: prints one `key=value` line per fact. POSIX sh, read-only. It follows
+# detect.sh (k_init_system, k_pkg_manager).
 kf() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\n' ' ')"; }
 kf_id='' kf_like=''
 if [ -r /etc/os-release ]; then
@@ -41,13 +42,7 @@ kf kernel "$(uname -r)"
 kf hostname "$(uname -n)"
 kf user.name "$(id -un)"
 kf user.uid "$(id -u)"
-if [ -d /run/systemd/system ]; then kf init.system systemd
-elif [ -d /run/openrc ] || command -v openrc >/dev/null 2>&1; then kf init.system openrc
-elif [ -d /etc/init.d ]; then kf init.system sysvinit
-else kf init.system unknown
-fi
-for m in apt-get dnf yum apk pacman zypper brew; do
-  if command -v "$m" >/dev/null 2>&1; then kf pkg.manager "${m%-get}"; break; fi
-done
+kf init.system "$(k_init_system)"
+if kf_manager=$(k_pkg_manager); then kf pkg.manager "$kf_manager"; fi
 [ -r /etc/passwd ] && kf users "$(cut -d: -f1 /etc/passwd | tr '\n' ',')"
 [ -r /etc/group ] && kf groups "$(cut -d: -f1 /etc/group | tr '\n' ',')"

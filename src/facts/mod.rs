@@ -8,8 +8,9 @@
 
 use serde_json::{Map, Value, json};
 
-/// The fact probe, a POSIX shell script.
-pub const GATHER: &str = include_str!("gather.sh");
+/// The fact probe, a POSIX shell script: `detect.sh` (shared with the scripts' runtime
+/// library), then `gather.sh`.
+pub const GATHER: &str = concat!(include_str!("detect.sh"), include_str!("gather.sh"));
 
 /// Facts as a JSON object.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -17,6 +17,29 @@ fn kiln(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// A project in a temporary directory: `main.toml` holds `manifest`, and the ops write
+/// under `root` (passed with `-e root_var`).
+struct Project {
+    temp: tempfile::TempDir,
+    root: std::path::PathBuf,
+    root_var: String,
+}
+
+impl Project {
+    fn new(manifest: &str) -> Project {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("root");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
+        let root_var = format!("root={}", root.display());
+        Project {
+            temp,
+            root,
+            root_var,
+        }
+    }
+}
+
 /// A manifest of `n` file ops under `{{ root }}`.
 fn manifest(n: usize) -> String {
     let mut text = String::new();
@@ -30,11 +53,11 @@ fn manifest(n: usize) -> String {
 
 #[test]
 fn plan_then_apply_on_this_machine() {
-    let temp = tempfile::tempdir().unwrap();
-    let root = temp.path().join("root");
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::write(temp.path().join("main.toml"), manifest(3)).unwrap();
-    let root_var = format!("root={}", root.display());
+    let Project {
+        temp,
+        root,
+        root_var,
+    } = Project::new(&manifest(3));
 
     let plan = kiln(
         temp.path(),
@@ -104,11 +127,7 @@ fn plan_then_apply_on_this_machine() {
 fn round_trips_are_constant() {
     let mut counts = Vec::new();
     for ops in [10, 1000] {
-        let temp = tempfile::tempdir().unwrap();
-        let root = temp.path().join("root");
-        std::fs::create_dir_all(&root).unwrap();
-        std::fs::write(temp.path().join("main.toml"), manifest(ops)).unwrap();
-        let root_var = format!("root={}", root.display());
+        let Project { temp, root_var, .. } = Project::new(&manifest(ops));
         let apply = kiln(
             temp.path(),
             &[
@@ -130,11 +149,11 @@ fn round_trips_are_constant() {
 /// status says something failed.
 #[test]
 fn a_failing_host_does_not_stop_the_others() {
-    let temp = tempfile::tempdir().unwrap();
-    let root = temp.path().join("root");
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::write(temp.path().join("main.toml"), manifest(2)).unwrap();
-    let root_var = format!("root={}", root.display());
+    let Project {
+        temp,
+        root,
+        root_var,
+    } = Project::new(&manifest(2));
     let output = kiln(
         temp.path(),
         &[
@@ -194,11 +213,11 @@ fn facts_and_exec() {
 /// `--fail-percent`: once too many hosts have failed, hosts not yet started are left alone.
 #[test]
 fn fail_percent_stops_starting_hosts() {
-    let temp = tempfile::tempdir().unwrap();
-    let root = temp.path().join("root");
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::write(temp.path().join("main.toml"), manifest(1)).unwrap();
-    let root_var = format!("root={}", root.display());
+    let Project {
+        temp,
+        root,
+        root_var,
+    } = Project::new(&manifest(1));
     let output = kiln(
         temp.path(),
         &[
@@ -300,17 +319,17 @@ fn serial_runs_hosts_in_batches() {
 /// no output. The `sudo` is a stand-in that insists on the password (`fixtures/become/sudo`).
 #[test]
 fn sudo_with_a_password() {
-    let temp = tempfile::tempdir().unwrap();
-    let root = temp.path().join("root");
-    std::fs::create_dir_all(&root).unwrap();
-    let manifest = "\
-[[op]]\nop = \"files.put\"\ndest = \"{{ root }}/fed\"\ncontent = \"data\\n\"\nsudo_user = \"kiln-tester\"\n\n\
-[[op]]\nop = \"server.shell\"\ncommands = \"touch {{ root }}/unfed\"\ncreates = \"{{ root }}/unfed\"\nsudo_user = \"kiln-tester\"\n";
-    std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
+    let Project {
+        temp,
+        root,
+        root_var,
+    } = Project::new(
+        "[[op]]\nop = \"files.put\"\ndest = \"{{ root }}/fed\"\ncontent = \"data\\n\"\nsudo_user = \"kiln-tester\"\n\n\
+         [[op]]\nop = \"server.shell\"\ncommands = \"touch {{ root }}/unfed\"\ncreates = \"{{ root }}/unfed\"\nsudo_user = \"kiln-tester\"\n",
+    );
     let fake = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/become");
     let path = format!("{}:{}", fake.display(), std::env::var("PATH").unwrap());
     let log = temp.path().join("sudo.log");
-    let root_var = format!("root={}", root.display());
     let run = |password: Option<&str>| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
         command
@@ -365,21 +384,19 @@ fn sudo_with_a_password() {
 /// the JSON report.
 #[test]
 fn live_view_on_a_terminal_plain_lines_elsewhere_and_op_timings() {
-    let temp = tempfile::tempdir().unwrap();
-    let root = temp.path().join("root");
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::write(
-        temp.path().join("main.toml"),
+    let Project {
+        temp,
+        root,
+        root_var,
+    } = Project::new(
         "[[op]]\nop = \"server.shell\"\ncommands = \"sleep 0.6\"\ncreates = \"{{ root }}/{{ host.name }}-slept\"\n\n\
          [[op]]\nop = \"files.put\"\ndest = \"{{ root }}/{{ host.name }}-slept\"\ncontent = \"\"\n",
-    )
-    .unwrap();
+    );
     std::fs::write(
         temp.path().join("inventory.toml"),
         "[hosts.alpha]\nconnector = \"local\"\n\n[hosts.beta]\nconnector = \"local\"\n",
     )
     .unwrap();
-    let root_var = format!("root={}", root.display());
 
     // `script` (util-linux) runs kiln on a pseudo-terminal.
     let command = format!(

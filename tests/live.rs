@@ -545,3 +545,26 @@ fn put_and_fetch_files() {
     assert_eq!(relative.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&relative.stderr).contains("not an absolute path"));
 }
+
+/// A host whose script cannot be made (a fact it lacks) fails alone, and the human output
+/// shows the whole diagnostic, pointing at the template.
+#[test]
+fn a_host_without_a_script_says_why_in_full() {
+    let Project { temp, root_var, .. } = Project::new(
+        "[[op]]\nop = \"files.put\"\ndest = \"{{ root }}/x\"\ncontent = \"{{ facts.nope.deeper }}\"\n",
+    );
+    let output = kiln(
+        temp.path(),
+        &["apply", ".", "-i", "@local", "-e", &root_var, "-y"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    for shown in [
+        "cannot make the script for this host\n",
+        "`facts.nope` is undefined",
+        "main.toml:4:",
+        "@local                   failed: cannot make the script for this host\n",
+    ] {
+        assert!(text.contains(shown), "`{shown}` missing:\n{text}");
+    }
+}

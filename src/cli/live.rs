@@ -356,8 +356,16 @@ fn print_outcomes(sessions: &[live::Session<'_>], verbose: u8) {
             .iter()
             .filter(|o| verbose > 0 || o.status.starts_with("failed"))
             .collect();
-        if !shown.is_empty() {
+        // Why a host failed as a whole (unreachable, no script, a lost connection), in full:
+        // the summary line has room for its first line only.
+        let error = report.error.as_ref().filter(|_| report.failed());
+        if !shown.is_empty() || error.is_some() {
             outln!("\n{} ({})", report.host, report.target);
+        }
+        if let Some(error) = error {
+            for line in error.lines() {
+                outln!("  {line}");
+            }
         }
         for op in &shown {
             outln!("  {:<13} {}  [{}]", op.status, op.label, op.origin);

@@ -148,7 +148,7 @@ impl<'a> Scripts<'a> {
                     width: 100,
                 },
             );
-            format!("cannot make the script for this host:\n{rendered}")
+            format!("cannot make the script for this host\n{rendered}")
         })
     }
 }

@@ -15,7 +15,7 @@ use crate::connect::{Conversation, Input, Stream};
 use crate::facts::Facts;
 use crate::shell::quote;
 
-use super::report::{Event, OpOutcome, OutputReader};
+use super::report::{OpOutcome, OutputReader};
 
 /// The host's script and its number of ops, or why it cannot be made.
 pub type Made = Result<(String, usize), String>;
@@ -120,11 +120,8 @@ impl<'a> HostRun<'a> {
 
     fn script_output(&mut self, chunk: &[u8]) {
         let (total, op_started) = (self.ops_total, self.op_started);
-        self.reader.feed(chunk, &mut |event| {
-            if let Event::Begin(index, label) = event {
-                op_started(index, total, label);
-            }
-        });
+        self.reader
+            .feed(chunk, &mut |index, label| op_started(index, total, label));
     }
 
     pub fn finish(self) -> Outcome {

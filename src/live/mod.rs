@@ -37,11 +37,6 @@ pub trait Progress: Sync {
     fn host_finished(&self, _report: &HostReport) {}
 }
 
-/// Progress nobody watches.
-pub struct Quiet;
-
-impl Progress for Quiet {}
-
 /// Opens a connection to `target`.
 pub fn open(target: &Target, ssh: &SshOptions) -> Result<Box<dyn Connector>, ConnectError> {
     Ok(match target {

@@ -66,15 +66,6 @@ pub struct OutputReader<'a> {
     pub outcomes: Vec<OpOutcome>,
 }
 
-/// What a line of output said.
-pub enum Event<'a> {
-    /// An op started: its index and label.
-    Begin(&'a str, &'a str),
-    /// An op finished (the last of `outcomes`).
-    Done,
-    Other,
-}
-
 impl<'a> OutputReader<'a> {
     pub fn new(marker: &'a str, check_mode: bool) -> Self {
         OutputReader {
@@ -87,8 +78,9 @@ impl<'a> OutputReader<'a> {
         }
     }
 
-    /// Takes a chunk of output; calls `event` for every complete line in it.
-    pub fn feed(&mut self, chunk: &[u8], event: &mut dyn FnMut(Event<'_>)) {
+    /// Takes a chunk of output; calls `begun` with the index and label of every op that
+    /// starts in it.
+    pub fn feed(&mut self, chunk: &[u8], begun: &mut dyn FnMut(&str, &str)) {
         self.partial.extend_from_slice(chunk);
         let Some(last_newline) = self.partial.iter().rposition(|&b| b == b'\n') else {
             return;
@@ -96,7 +88,7 @@ impl<'a> OutputReader<'a> {
         let rest = self.partial.split_off(last_newline + 1);
         let complete = std::mem::replace(&mut self.partial, rest);
         for line in String::from_utf8_lossy(&complete).lines() {
-            self.line(line, event);
+            self.line(line, begun);
         }
     }
 
@@ -104,12 +96,12 @@ impl<'a> OutputReader<'a> {
     pub fn finish(mut self) -> Vec<OpOutcome> {
         let rest = std::mem::take(&mut self.partial);
         for line in String::from_utf8_lossy(&rest).lines() {
-            self.line(line, &mut |_| {});
+            self.line(line, &mut |_, _| {});
         }
         self.outcomes
     }
 
-    fn line(&mut self, line: &str, event: &mut dyn FnMut(Event<'_>)) {
+    fn line(&mut self, line: &str, begun: &mut dyn FnMut(&str, &str)) {
         let Some(status_line) = line.strip_prefix(self.marker) else {
             if self.check_mode
                 && let Some(last) = self.outcomes.last_mut()
@@ -129,7 +121,7 @@ impl<'a> OutputReader<'a> {
         if let Some(begin) = status_line.strip_prefix("begin ") {
             self.started = Some(std::time::Instant::now());
             let (index, label) = begin.split_once(' ').unwrap_or((begin, ""));
-            event(Event::Begin(index, label));
+            begun(index, label);
             return;
         }
         let mut words = status_line.split_whitespace();
@@ -162,7 +154,6 @@ impl<'a> OutputReader<'a> {
             },
             seconds: self.started.take().map_or(0.0, |t| seconds(t.elapsed())),
         });
-        event(Event::Done);
     }
 }
 
@@ -170,7 +161,7 @@ impl<'a> OutputReader<'a> {
 #[cfg(test)]
 fn parse(stdout: &str, marker: &str, check_mode: bool) -> Vec<OpOutcome> {
     let mut reader = OutputReader::new(marker, check_mode);
-    reader.feed(stdout.as_bytes(), &mut |_| {});
+    reader.feed(stdout.as_bytes(), &mut |_, _| {});
     reader.finish()
 }
 
@@ -215,10 +206,8 @@ mod tests {
             if i == 8 {
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
-            reader.feed(chunk, &mut |event| {
-                if let Event::Begin(index, label) = event {
-                    begun.push(format!("{index} {label}"));
-                }
+            reader.feed(chunk, &mut |index, label| {
+                begun.push(format!("{index} {label}"))
             });
         }
         let outcomes = reader.finish();

@@ -420,3 +420,64 @@ fn path_split_matches_dirname_and_basename() {
         }
     }
 }
+
+/// A file replaced without `mode`/`owner`/`group` keeps its mode (setuid bits included)
+/// and, when the script runs as root, its owner and group; given ones win. Under every
+/// shell.
+#[test]
+fn replaced_files_keep_mode_and_owner_unless_told() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, chown};
+    let as_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n");
+    for shell in SHELLS {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        for name in ["kept", "given"] {
+            let path = root.join(name);
+            std::fs::write(&path, "old\n").unwrap();
+            // chown first: it clears the setuid bit.
+            if as_root {
+                chown(&path, Some(1234), Some(5678)).unwrap();
+            }
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o4750)).unwrap();
+        }
+        let script = emit(
+            dir.path(),
+            "[[op]]\nop = \"files.put\"\ndest = \"{{ root }}/kept\"\ncontent = \"new\\n\"\n\n\
+             [[op]]\nop = \"files.put\"\ndest = \"{{ root }}/given\"\ncontent = \"new\\n\"\nmode = \"0600\"\n",
+            "@local",
+            &root,
+        );
+        let path = dir.path().join("script.sh");
+        std::fs::write(&path, script).unwrap();
+        let output = run_script(shell, &path, &[], dir.path());
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            shell_name(shell),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let kept = std::fs::metadata(root.join("kept")).unwrap();
+        let given = std::fs::metadata(root.join("given")).unwrap();
+        assert_eq!(std::fs::read_to_string(root.join("kept")).unwrap(), "new\n");
+        assert_eq!(kept.mode() & 0o7777, 0o4750, "{}", shell_name(shell));
+        assert_eq!(given.mode() & 0o7777, 0o600, "{}", shell_name(shell));
+        if as_root {
+            assert_eq!(
+                (kept.uid(), kept.gid()),
+                (1234, 5678),
+                "{}",
+                shell_name(shell)
+            );
+            assert_eq!(
+                (given.uid(), given.gid()),
+                (1234, 5678),
+                "{}",
+                shell_name(shell)
+            );
+        }
+    }
+}

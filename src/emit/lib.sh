@@ -2,17 +2,22 @@
 # Status line: <marker><status> <index> <label> [<origin>]
 k_say() { printf '%s%-13s %3s  %s  [%s]\n' "${KILN_MARK-}" "$1" "$2" "$3" "$4"; }
 k_err() { printf 'kiln: %s\n' "$*" >&2; }
-# Octal permission bits of a path, from the POSIX `ls -ld` mode string.
-k_mode_of() {
-  ls -ld -- "$1" 2>/dev/null | awk '{
+# k_stat PATH: k_sm, PATH's permission bits in octal (read from the POSIX `ls -l` mode
+# string), and k_so, its numeric owner and group (`UID:GID`): one `ls`, one `awk`.
+k_stat() {
+  k_st=$(ls -lnd -- "$1" 2>/dev/null | awk '{
     m = substr($1, 2, 9); v = 0
     for (i = 1; i <= 9; i++) { c = substr(m, i, 1); b = (i - 1) % 3
       if (c == "r" || c == "w" || c == "x" || c == "s" || c == "t") v += (b == 0 ? 4 : b == 1 ? 2 : 1) * (i <= 3 ? 64 : i <= 6 ? 8 : 1)
       if (i == 3 && (c == "s" || c == "S")) v += 2048
       if (i == 6 && (c == "s" || c == "S")) v += 1024
       if (i == 9 && (c == "t" || c == "T")) v += 512 }
-    printf "%04o\n", v }'
+    printf "%04o %s:%s\n", v, $3, $4 }')
+  [ -n "$k_st" ] || return 1
+  k_sm=${k_st%% *} k_so=${k_st#* }
 }
+# Octal permission bits of a path.
+k_mode_of() { k_stat "$1" && printf '%s\n' "$k_sm"; }
 # The octal mode `path` would have after `chmod MODE`: MODE is 4-digit octal (normalized by
 # kiln) or symbolic, which is applied to a scratch copy of the current mode.
 k_mode_want() {
@@ -51,6 +56,17 @@ k_split() {
 }
 # Removes PATH if anything (a dangling link too) is there; no process when nothing is.
 k_clear() { if [ -e "$1" ] || [ -L "$1" ]; then rm -f -- "$1"; fi; }
+# k_keep_attrs OLD NEW MODE OWNER GROUP: NEW, about to replace the file OLD, keeps OLD's
+# mode unless MODE is given, and (as root) its owner and group unless OWNER or GROUP is.
+# (The mode is always set: a default ACL, not only the umask, may decide NEW's.)
+k_keep_attrs() {
+  if [ ! -e "$1" ] || [ -L "$1" ] || { [ -n "$3" ] && [ -n "$4$5" ]; }; then return 0; fi
+  k_stat "$1" || return 1
+  [ -n "${k_uid-}" ] || k_uid=$(id -u)
+  # chown first: it clears setuid and setgid bits that chmod sets.
+  if [ -z "$4$5" ] && [ "$k_uid" = 0 ]; then chown "$k_so" "$2" || return 1; fi
+  if [ -z "$3" ]; then chmod "$k_sm" "$2" || return 1; fi
+}
 # Writes standard input to DEST atomically: a temporary file in the same directory gets
 # the content, mode and owner, then is renamed over DEST. A failure leaves DEST as it was.
 k_write() {
@@ -60,14 +76,9 @@ k_write() {
   k_tmp=$k_pd/.kiln.$$.$k_pb
   k_clear "$k_tmp" || return 1
   if ! (set -C; cat > "$k_tmp"); then rm -f -- "$k_tmp"; return 1; fi
-  # Unless told otherwise, the new file keeps the old one's mode and (as root) owner.
-  if [ -e "$1" ] && [ ! -L "$1" ]; then
-    [ -z "$2" ] && chmod "$(k_mode_of "$1")" "$k_tmp"
-    if [ -z "$3$4" ] && [ "$(id -u)" = 0 ]; then
-      chown "$(ls -lnd -- "$1" | awk '{ print $3 ":" $4 }')" "$k_tmp"
-    fi
+  if ! k_keep_attrs "$1" "$k_tmp" "$2" "$3" "$4" || ! k_attrs "$k_tmp" "$2" "$3" "$4"; then
+    rm -f -- "$k_tmp"; return 1
   fi
-  if ! k_attrs "$k_tmp" "$2" "$3" "$4"; then rm -f -- "$k_tmp"; return 1; fi
   # A symbolic link at DEST is replaced by the file, not followed.
   if [ -L "$1" ] && ! rm -f -- "$1"; then rm -f -- "$k_tmp"; return 1; fi
   mv -f -- "$k_tmp" "$1" || { rm -f -- "$k_tmp"; return 1; }
@@ -147,6 +158,8 @@ k_notify() { for k_h in $1; do eval "k_notified_$k_h=1"; done; }
 k_notified() { eval "[ \"\${k_notified_$1:-0}\" = 1 ]"; }
 k_begin() {
   k_mode=apply k_detailed=0 k_ok=0 k_changed=0 k_failed=0 k_skipped=0 k_ignored=0
+  # Asked once here, not by every write (steps run in subshells, which cannot keep it).
+  k_uid=$(id -u)
   for k_arg in "$@"; do
     case $k_arg in
     --check) k_mode=check ;;
@@ -276,13 +289,10 @@ k_download() {
       rm -f -- "$k_dtmp"; k_err "$k_du has SHA-256 $k_dgot, expected $k_ds"; return 1
     fi
   fi
-  if [ -e "$k_dd" ] && [ ! -L "$k_dd" ]; then
-    [ -z "$k_dm" ] && chmod "$(k_mode_of "$k_dd")" "$k_dtmp"
-    if [ -z "$k_do$k_dg" ] && [ "$(id -u)" = 0 ]; then
-      chown "$(ls -lnd -- "$k_dd" | awk '{ print $3 ":" $4 }')" "$k_dtmp"
-    fi
+  if ! k_keep_attrs "$k_dd" "$k_dtmp" "$k_dm" "$k_do" "$k_dg" ||
+    ! k_attrs "$k_dtmp" "$k_dm" "$k_do" "$k_dg"; then
+    rm -f -- "$k_dtmp"; return 1
   fi
-  if ! k_attrs "$k_dtmp" "$k_dm" "$k_do" "$k_dg"; then rm -f -- "$k_dtmp"; return 1; fi
   if [ -L "$k_dd" ] && ! rm -f -- "$k_dd"; then rm -f -- "$k_dtmp"; return 1; fi
   mv -f -- "$k_dtmp" "$k_dd" || { rm -f -- "$k_dtmp"; return 1; }
 }

@@ -46,22 +46,10 @@ pub struct ConnectArgs {
     /// Longest a host's run may take, in seconds (default: no limit).
     #[arg(long, value_name = "SECONDS")]
     command_timeout: Option<u64>,
-    /// Rolling changes: apply to this many hosts at a time (a count, or a percentage such as
-    /// `25%`), batch after batch.
-    #[arg(long, value_name = "N|PERCENT%")]
-    serial: Option<String>,
     /// Ask once for the SSH login password (for servers that take passwords); without a
     /// terminal it is read from the KILN_SSH_PASSWORD environment variable.
     #[arg(short = 'k', long)]
     ask_pass: bool,
-    /// Ask once for the become password: sudo's (the connecting user's), for ops with
-    /// `sudo`/`sudo_user`, or su's (the target user's), for ops with `su_user`. Without a
-    /// terminal it is read from the KILN_BECOME_PASSWORD environment variable.
-    #[arg(short = 'K', long)]
-    ask_become_pass: bool,
-    /// Stop starting new hosts once more than this percentage of hosts has failed.
-    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
-    fail_percent: Option<u8>,
 }
 
 impl ConnectArgs {
@@ -90,6 +78,33 @@ impl ConnectArgs {
         secret(self.ask_pass, "KILN_SSH_PASSWORD", "SSH password: ")
     }
 
+    fn pool(&self) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.parallel.max(1))
+            .build()
+            .expect("a thread pool can be built")
+    }
+}
+
+/// How a plan or apply runs its ops: as whom (the become password), and how hosts are
+/// rolled (batches, a failure limit). Only `plan` and `apply` take these.
+#[derive(Args, Debug)]
+pub struct RolloutArgs {
+    /// Rolling changes: apply to this many hosts at a time (a count, or a percentage such as
+    /// `25%`), batch after batch.
+    #[arg(long, value_name = "N|PERCENT%")]
+    serial: Option<String>,
+    /// Stop starting new hosts once more than this percentage of hosts has failed.
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
+    fail_percent: Option<u8>,
+    /// Ask once for the become password: sudo's (the connecting user's), for ops with
+    /// `sudo`/`sudo_user`, or su's (the target user's), for ops with `su_user`. Without a
+    /// terminal it is read from the KILN_BECOME_PASSWORD environment variable.
+    #[arg(short = 'K', long)]
+    ask_become_pass: bool,
+}
+
+impl RolloutArgs {
     /// The become password: from KILN_BECOME_PASSWORD, or asked on the terminal with `-K`.
     fn become_password(&self) -> Result<Option<String>, String> {
         secret(
@@ -133,13 +148,6 @@ impl ConnectArgs {
         self.fail_percent
             .map(|percent| hosts * usize::from(percent) / 100 + 1)
     }
-
-    fn pool(&self) -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(self.parallel.max(1))
-            .build()
-            .expect("a thread pool can be built")
-    }
 }
 
 #[derive(Args, Debug)]
@@ -153,6 +161,8 @@ pub struct PlanArgs {
     limit: LimitOption,
     #[command(flatten)]
     connect: ConnectArgs,
+    #[command(flatten)]
+    rollout: RolloutArgs,
     /// `human`, or `json` for a machine-readable report.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -215,7 +225,7 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
     if !args.limit.narrow(&mut inventory) {
         return 1;
     }
-    let become_password = match args.connect.become_password() {
+    let become_password = match args.rollout.become_password() {
         Ok(password) => password,
         Err(why) => {
             eprintln!("kiln: {why}");
@@ -259,8 +269,8 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
                 outln!("Nothing to change.");
             }
         } else if yes || confirm() {
-            let max_failures = args.connect.max_failures(sessions.len());
-            let batch = match args.connect.batch(sessions.len(), &compiled) {
+            let max_failures = args.rollout.max_failures(sessions.len());
+            let batch = match args.rollout.batch(sessions.len(), &compiled) {
                 Ok(batch) => batch,
                 Err(why) => {
                     eprintln!("kiln: --serial: {why}");

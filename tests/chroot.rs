@@ -898,7 +898,8 @@ fn live_sudo_and_su_with_passwords() {
     let su_password = "r00t \"pw\"";
     root.sh_ok(&format!(
         "useradd -m -s /bin/sh deploy && printf '%s\\n' {} {} | chpasswd \
-         && echo 'deploy ALL=(ALL) ALL' > /etc/sudoers.d/deploy && chmod 440 /etc/sudoers.d/deploy",
+         && echo 'deploy ALL=(ALL) ALL' > /etc/sudoers.d/deploy && chmod 440 /etc/sudoers.d/deploy \
+         && echo \"127.0.1.1 $(uname -n)\" >> /etc/hosts",
         shell_word(&format!("deploy:{sudo_password}")),
         shell_word(&format!("root:{su_password}")),
     ));
@@ -995,6 +996,47 @@ fn live_sudo_and_su_with_passwords() {
         assert_eq!(code, Some(0), "{everything}");
         assert_eq!(host["changed"], 0, "the second apply changes nothing");
     }
+
+    // `kiln exec --become`, through the same sudo and su.
+    let exec = |extra: &[&str], password: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
+        command
+            .args(["exec", "inventory.toml"])
+            .args(extra)
+            .args(["--", "id -un"])
+            .current_dir(project.path())
+            .env_remove("KILN_BECOME_PASSWORD");
+        if let Some(password) = password {
+            command.env("KILN_BECOME_PASSWORD", password);
+        }
+        let output = command.output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        for secret in [sudo_password, su_password] {
+            assert!(!text.contains(secret), "a password shows:\n{text}");
+        }
+        (output.status.code(), text)
+    };
+    assert_eq!(exec(&[], None), (Some(0), "box: exit 0\n  deploy\n".into()));
+    assert_eq!(
+        exec(&["-b"], Some(sudo_password)),
+        (Some(0), "box: exit 0\n  root\n".into())
+    );
+    assert_eq!(
+        exec(&["--become-method", "su"], Some(su_password)).1,
+        "box: exit 0\n  deploy\n",
+        "a method alone does not become anyone"
+    );
+    assert_eq!(
+        exec(&["-b", "--become-method", "su"], Some(su_password)),
+        (Some(0), "box: exit 0\n  root\n".into())
+    );
+    let (code, text) = exec(&["--become-user", "root"], Some("wrong"));
+    assert_eq!(code, Some(1));
+    assert!(text.contains("sudo refused the become password"), "{text}");
 
     // Nothing on the host holds a password: not a file, not a temporary left behind.
     for secret in [sudo_password, su_password] {

@@ -97,6 +97,13 @@ pub struct RolloutArgs {
     /// Stop starting new hosts once more than this percentage of hosts has failed.
     #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
     fail_percent: Option<u8>,
+    #[command(flatten)]
+    become_password: BecomePasswordArg,
+}
+
+/// `-K`: the password sudo or su asks for.
+#[derive(Args, Debug)]
+pub struct BecomePasswordArg {
     /// Ask once for the become password: sudo's (the connecting user's), for ops with
     /// `sudo`/`sudo_user`, or su's (the target user's), for ops with `su_user`. Without a
     /// terminal it is read from the KILN_BECOME_PASSWORD environment variable.
@@ -104,16 +111,18 @@ pub struct RolloutArgs {
     ask_become_pass: bool,
 }
 
-impl RolloutArgs {
+impl BecomePasswordArg {
     /// The become password: from KILN_BECOME_PASSWORD, or asked on the terminal with `-K`.
-    fn become_password(&self) -> Result<Option<String>, String> {
+    fn get(&self) -> Result<Option<String>, String> {
         secret(
             self.ask_become_pass,
             "KILN_BECOME_PASSWORD",
             "become password (sudo/su): ",
         )
     }
+}
 
+impl RolloutArgs {
     /// The batch size: `--serial`, else the smallest `serial` an op of the manifest asks
     /// for, else every host at once.
     fn batch(&self, hosts: usize, compiled: &crate::check::Compiled) -> Result<usize, String> {
@@ -225,7 +234,7 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
     if !args.limit.narrow(&mut inventory) {
         return 1;
     }
-    let become_password = match args.rollout.become_password() {
+    let become_password = match args.rollout.become_password.get() {
         Ok(password) => password,
         Err(why) => {
             eprintln!("kiln: {why}");
@@ -487,6 +496,17 @@ pub struct ExecArgs {
     limit: LimitOption,
     #[command(flatten)]
     connect: ConnectArgs,
+    /// Run the command as another user (`--become-user`, default root), as Ansible's `-b`.
+    #[arg(short = 'b', long = "become")]
+    become_: bool,
+    /// The user to become (implies `--become`).
+    #[arg(long, value_name = "USER")]
+    become_user: Option<String>,
+    /// How to become that user.
+    #[arg(long, value_enum, default_value_t = live::BecomeMethod::Sudo)]
+    become_method: live::BecomeMethod,
+    #[command(flatten)]
+    become_password: BecomePasswordArg,
 }
 
 pub fn exec(args: ExecArgs) -> u8 {
@@ -494,9 +514,22 @@ pub fn exec(args: ExecArgs) -> u8 {
         return 1;
     };
     let command = args.command.join(" ");
+    let script = if args.become_ || args.become_user.is_some() {
+        let password = match args.become_password.get() {
+            Ok(password) => password,
+            Err(why) => {
+                eprintln!("kiln: {why}");
+                return 1;
+            }
+        };
+        let user = args.become_user.as_deref().unwrap_or("root");
+        live::become_script(args.become_method, user, &command, password.as_deref())
+    } else {
+        command
+    };
     let results = adhoc.on_every_host(|connection| {
         let mut output = Vec::new();
-        let status = connection.run(&command, &[], &mut |_: Stream, chunk: &[u8]| {
+        let status = connection.run(&script, &[], &mut |_: Stream, chunk: &[u8]| {
             output.extend_from_slice(chunk)
         })?;
         Ok((status, String::from_utf8_lossy(&output).into_owned()))

@@ -88,7 +88,9 @@ k_write() {
 # KILN_BECOME_PASS, a variable of this script, never exported, never written anywhere)
 # sudo gets it on standard input ahead of the data, and only when it asks for one; su
 # (util-linux's reads a password from a pipe) gets it on standard input too, so the data
-# goes round su on descriptor 3: su reads its input in blocks and would eat it.
+# goes round su on descriptor 3 (su reads its input in blocks and would eat it), and the
+# code's standard error on descriptor 4 (su's own goes to /dev/null, which silences its
+# prompt; k_become_check has already said whether su accepts the password).
 k_as() {
   if [ "$(id -un)" = "$2" ]; then (eval "$4"); return; fi
   case $1 in
@@ -108,16 +110,17 @@ $4"
       su -s /bin/sh "$2" -c "$KILN_LIB
 $4"
     else
-      { printf '%s\n' "$KILN_BECOME_PASS" | su -s /bin/sh "$2" -c "exec <&3 3<&-
+      # su's prompt goes to /dev/null; the code gets the real standard error back on fd 4.
+      { printf '%s\n' "$KILN_BECOME_PASS" | su -s /bin/sh "$2" -c "exec <&3 3<&- 2>&4 4>&-
 $KILN_LIB
-$4" 3<&4 4<&-; } 4<&0
+$4" 3<&5 4>&2 5<&- 2>/dev/null; } 5<&0
     fi ;;
   esac
 }
-# k_become_check sudo|su USER: with a become password, checks it once before any step and
-# ends the run if it is refused. sudo asks again after a wrong password, and su fails
-# every call: without this, each step would count failed logins (and lock the account
-# under pam_faillock), and a step's data would be read as further tries.
+# k_become_check sudo|su USER: with a become password, checks it once before any step
+# (scripts end the run when it fails). sudo asks again after a wrong password, and su
+# fails every call: without this, each step would count failed logins (and lock the
+# account under pam_faillock), and a step's data would be read as further tries.
 k_become_check() {
   if [ -z "${KILN_BECOME_PASS-}" ] || [ "$(id -un)" = "$2" ]; then return 0; fi
   case $1 in
@@ -126,9 +129,11 @@ k_become_check() {
     printf '%s\n' "$KILN_BECOME_PASS" | sudo -S -p '' -u "$2" true 2>/dev/null && return 0 ;;
   su) printf '%s\n' "$KILN_BECOME_PASS" | su -s /bin/sh "$2" -c true 2>/dev/null && return 0 ;;
   esac
-  k_err "$1 refused the become password (to run as $2 from $(id -un)): nothing was done"
-  k_failed=$((k_failed + 1)); k_end
+  k_err "$1 refused the become password, or cannot run as $2 (from $(id -un)): nothing was done"
+  return 1
 }
+# Ends the run as failed before any step ran.
+k_fail_run() { k_failed=$((k_failed + 1)); k_end; }
 # k_step INDEX LABEL ORIGIN NOTIFY VERIFY IGNORE RETRIES DELAY PROBE ACT DIFF
 k_step() {
   k_i=$1 k_label=$2 k_origin=$3

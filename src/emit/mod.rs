@@ -91,7 +91,7 @@ pub fn script(
     out.push_str("k_begin \"$@\"\n");
     // Whom the script becomes: a become password is checked once, up front.
     for (how, user) in becomes {
-        let _ = writeln!(out, "k_become_check {how} {}", quote(user));
+        let _ = writeln!(out, "k_become_check {how} {} || k_fail_run", quote(user));
     }
     if plan
         .ops

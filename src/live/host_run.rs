@@ -20,6 +20,11 @@ use super::report::{OpOutcome, OutputReader};
 /// The host's script and its number of ops, or why it cannot be made.
 pub type Made = Result<(String, usize), String>;
 
+/// The line that gives a script the become password, if there is one (see `k_as`).
+pub fn become_head(password: Option<&str>) -> String {
+    password.map_or_else(String::new, |p| format!("KILN_BECOME_PASS={}\n", quote(p)))
+}
+
 /// Makes the host's script from its facts, if it has any.
 pub struct Maker<'a> {
     pub make: &'a dyn Fn(Option<&Facts>) -> Made,
@@ -79,8 +84,7 @@ impl<'a> HostRun<'a> {
         maker: Maker<'a>,
         op_started: &'a dyn Fn(&str, usize, &str),
     ) -> Self {
-        let password = become_password
-            .map_or_else(String::new, |p| format!("KILN_BECOME_PASS={}\n", quote(p)));
+        let password = become_head(become_password);
         HostRun {
             stage: Stage::Start,
             facts_end: format!("{mark}facts-end"),

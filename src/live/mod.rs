@@ -341,3 +341,45 @@ fn run_host(
     }
     .into();
 }
+
+/// How an ad-hoc command becomes another user (`kiln exec --become`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BecomeMethod {
+    Sudo,
+    Su,
+}
+
+/// The script that runs `command` as `user` through `method`, with the runtime library's
+/// `k_as` (the password, when given, checked once first and handed over in memory only).
+pub fn become_script(
+    method: BecomeMethod,
+    user: &str,
+    command: &str,
+    password: Option<&str>,
+) -> String {
+    let how = match method {
+        BecomeMethod::Sudo => "sudo",
+        BecomeMethod::Su => "su",
+    };
+    let mut run = crate::shell::Sh::of("k_become_check ");
+    run.code(how).code(" ").arg(user).code(
+        " || exit 1
+k_as ",
+    );
+    run.code(how)
+        .code(" ")
+        .arg(user)
+        .code(" 0 ")
+        .arg(command)
+        .code(
+            " </dev/null
+",
+        );
+    format!(
+        "{}{}KILN_LIB={}\n{}",
+        host_run::become_head(password),
+        crate::emit::LIB,
+        crate::shell::quote(crate::emit::LIB),
+        run.text()
+    )
+}

@@ -271,25 +271,29 @@ fn serial_runs_hosts_in_batches() {
          commands = \"echo start {{{{ host.name }}}} >> {log}; sleep 0.3; echo end {{{{ host.name }}}} >> {log}\"\n",
         log = log.display()
     );
+    // Each host's start and end next to each other: one host at a time.
+    let one_at_a_time = |output: &Output| {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let lines: Vec<String> = std::fs::read_to_string(&log)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            lines,
+            ["start a", "end a", "start b", "end b", "start c", "end c"]
+        );
+    };
     std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
     let output = kiln(
         temp.path(),
         &["apply", ".", "-y", "--serial", "1", "--format", "json"],
     );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let lines: Vec<String> = std::fs::read_to_string(&log)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect();
-    assert_eq!(
-        lines,
-        ["start a", "end a", "start b", "end b", "start c", "end c"]
-    );
+    one_at_a_time(&output);
     let bad = kiln(temp.path(), &["apply", ".", "-y", "--serial", "lots"]);
     assert_eq!(bad.status.code(), Some(2));
 
@@ -298,20 +302,7 @@ fn serial_runs_hosts_in_batches() {
     let manifest = std::fs::read_to_string(temp.path().join("main.toml")).unwrap() + "serial = 1\n";
     std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
     let output = kiln(temp.path(), &["apply", ".", "-y", "--format", "json"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let lines: Vec<String> = std::fs::read_to_string(&log)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect();
-    assert_eq!(
-        lines,
-        ["start a", "end a", "start b", "end b", "start c", "end c"]
-    );
+    one_at_a_time(&output);
 }
 
 /// A sudo password given once (here through KILN_BECOME_PASSWORD; `-K` asks on a terminal)

@@ -1,6 +1,6 @@
-//! Command-line behaviour of `kiln check` and `kiln inventory`: output formats, exit codes,
-//! inventories from files, targets and programs. Each test runs the real binary in a
-//! temporary directory (see `common::Test`).
+//! Command-line behaviour of `kiln check`, `kiln inventory`, `kiln init` and `kiln
+//! completions`: output formats, exit codes, inventories from files, targets and programs.
+//! Each test runs the real binary in a temporary directory (see `common::Test`).
 
 mod common;
 
@@ -695,4 +695,82 @@ fn output_names_files_relative_to_the_working_directory() {
 fn bad_usage_exits_2() {
     let output = Test::new().args(["check", "--format", "xml", "."]).run();
     output.assert_status(2);
+}
+
+// --- kiln init, kiln completions ------------------------------------------------------------
+
+/// `kiln init` writes a project in either spelling that checks clean and applies (here to
+/// a scratch `root`); it never overwrites anything.
+#[test]
+fn init_makes_a_project_that_checks_and_applies() {
+    for (flag, manifest) in [(None, "main.toml"), (Some("--kdl"), "main.kdl")] {
+        let mut test = Test::new().args(["init", "proj"]);
+        if let Some(flag) = flag {
+            test = test.arg(flag);
+        }
+        let output = test.run();
+        output.assert_status(0);
+        let dir = output.tempdir.path().join("proj");
+        assert!(dir.join(manifest).is_file(), "{manifest}");
+        assert!(dir.join("templates/motd.j2").is_file());
+
+        let kiln = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_kiln"))
+                .args(args)
+                .current_dir(output.tempdir.path())
+                .output()
+                .unwrap()
+        };
+        let check = kiln(&["check", "proj", "--deny-warnings"]);
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let root = output.tempdir.path().join("root");
+        let apply = kiln(&[
+            "apply",
+            "proj",
+            "-y",
+            "-e",
+            &format!("root={}", root.display()),
+        ]);
+        assert!(
+            apply.status.success(),
+            "{}",
+            String::from_utf8_lossy(&apply.stdout)
+        );
+        let motd = std::fs::read_to_string(root.join("etc/motd")).unwrap();
+        assert!(motd.starts_with("Hello from localhost ("), "{motd}");
+
+        let before = std::fs::read_to_string(dir.join(manifest)).unwrap();
+        let again = kiln(&["init", "proj"]);
+        assert_eq!(again.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+        assert_eq!(std::fs::read_to_string(dir.join(manifest)).unwrap(), before);
+        assert!(
+            !dir.join(if flag.is_some() {
+                "main.toml"
+            } else {
+                "main.kdl"
+            })
+            .exists()
+        );
+    }
+}
+
+#[test]
+fn completions_for_bash_zsh_and_fish() {
+    for (shell, marker) in [
+        ("bash", "_kiln()"),
+        ("zsh", "#compdef kiln"),
+        ("fish", "complete -c kiln"),
+    ] {
+        Test::new()
+            .args(["completions", shell])
+            .run()
+            .assert_status(0)
+            .assert_stdout_contains(marker)
+            .assert_stdout_contains("apply");
+    }
 }

@@ -72,6 +72,7 @@ fn plan_then_apply_on_this_machine() {
     );
     let report = json_output(&plan);
     assert_eq!(report["hosts"][0]["changed"], 3);
+    assert_eq!(report["hosts"][0]["status"], "would-change");
     assert_eq!(report["hosts"][0]["ops"][0]["status"], "would-change");
     assert!(
         report["hosts"][0]["ops"][0]["detail"]

@@ -5,6 +5,7 @@
 
 mod check;
 mod emit;
+mod init;
 mod inventory;
 mod live;
 mod output;
@@ -15,7 +16,7 @@ mod transfer;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::model::Value;
 
@@ -52,6 +53,13 @@ enum Command {
     Inventory(inventory::InventoryArgs),
     /// Print the JSON Schema of TOML manifests (or of inventories), for editors.
     Schema(schema::SchemaArgs),
+    /// Start a project: a manifest, an inventory and a template (never overwrites).
+    Init(init::InitArgs),
+    /// Print a shell completion script: `kiln completions bash > /etc/bash_completion.d/kiln`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Options shared by commands that read an inventory.
@@ -180,6 +188,13 @@ pub fn main() -> ExitCode {
         Command::Fetch(args) => transfer::fetch(args),
         Command::Inventory(args) => inventory::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "kiln", &mut script);
+            out!("{}", String::from_utf8_lossy(&script));
+            0
+        }
     };
     ExitCode::from(code)
 }

@@ -31,8 +31,17 @@ pub fn one_line(report: &HostReport) -> String {
             format!("{}: {}", report.status, first_line(error))
         }
         _ => format!(
-            "{} ({} ok, {} changed, {} failed, {} skipped)",
-            report.status, report.ok, report.changed, report.failed, report.skipped
+            "{} ({} ok, {} {}, {} failed, {} skipped)",
+            report.status,
+            report.ok,
+            report.changed,
+            if report.status == "would-change" {
+                "to change"
+            } else {
+                "changed"
+            },
+            report.failed,
+            report.skipped
         ),
     }
 }

@@ -327,6 +327,7 @@ fn run_host(
             report.error = Some(error);
             "failed"
         }
+        (Ok(0), None) if report.changed > 0 && check => "would-change",
         (Ok(0), None) if report.changed > 0 => "changed",
         (Ok(0), None) => "ok",
         (Ok(code), None) => {

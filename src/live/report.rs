@@ -23,7 +23,8 @@ pub struct OpOutcome {
 pub struct HostReport {
     pub host: String,
     pub target: String,
-    /// `ok`, `changed`, `failed` or `unreachable`.
+    /// `ok`, `changed` (`would-change` in a plan), `failed`, `unreachable`, or `skipped`
+    /// (not started: too many hosts failed).
     pub status: String,
     pub ops: Vec<OpOutcome>,
     pub ok: usize,

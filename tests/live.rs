@@ -560,3 +560,41 @@ fn a_host_without_a_script_says_why_in_full() {
         assert!(text.contains(shown), "`{shown}` missing:\n{text}");
     }
 }
+
+/// `--command-timeout` holds for the process connectors too: the script and the commands
+/// it started are killed when the time is up, and the host is reported failed.
+#[test]
+fn command_timeout_kills_a_local_script_and_its_commands() {
+    let temp = tempfile::tempdir().unwrap();
+    // A sleep nobody else runs, so its process can be looked for afterwards.
+    let marker = format!("30.{}", std::process::id());
+    let started = std::time::Instant::now();
+    let output = kiln(
+        temp.path(),
+        &[
+            "exec",
+            "@local",
+            "--command-timeout",
+            "1",
+            "--",
+            &format!("sleep {marker}; echo never"),
+        ],
+    );
+    let elapsed = started.elapsed();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("did not finish within the command timeout (1 s)"),
+        "{text}"
+    );
+    assert!(!text.contains("never"));
+    assert!(elapsed < std::time::Duration::from_secs(10), "{elapsed:?}");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let left: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| std::fs::read(e.ok()?.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .filter(|c| c.contains(&format!("sleep {marker}")))
+        .collect();
+    assert!(left.is_empty(), "still running: {left:?}");
+}

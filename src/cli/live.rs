@@ -43,7 +43,7 @@ pub struct ConnectArgs {
     /// else 10).
     #[arg(long, value_name = "SECONDS")]
     connect_timeout: Option<u64>,
-    /// Longest a host's run may take, in seconds (default: no limit).
+    /// Longest a host's run may take, in seconds, on any connector (default: no limit).
     #[arg(long, value_name = "SECONDS")]
     command_timeout: Option<u64>,
     /// Ask once for the SSH login password (for servers that take passwords); without a

@@ -2,6 +2,7 @@
 //! (`@chroot/PATH`) and a running container (`@docker/NAME`, `@podman/NAME`).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::{ConnectError, Connector, Conversation, process};
 
@@ -18,14 +19,17 @@ pub struct ProcessConnector {
     place: Place,
     /// Who runs the script in a chroot or container (none: root, or the image's user).
     user: Option<String>,
+    /// Longest one script may run (none: no limit).
+    timeout: Option<Duration>,
     round_trips: usize,
 }
 
 impl ProcessConnector {
-    pub fn new(place: Place, user: Option<String>) -> Self {
+    pub fn new(place: Place, user: Option<String>, timeout: Option<Duration>) -> Self {
         ProcessConnector {
             place,
             user,
+            timeout,
             round_trips: 0,
         }
     }
@@ -69,7 +73,7 @@ impl Connector for ProcessConnector {
     ) -> Result<i32, ConnectError> {
         self.round_trips += 1;
         let (program, program_args) = self.command();
-        process::run(program, &program_args, args, conversation)
+        process::run(program, &program_args, args, self.timeout, conversation)
     }
 
     fn round_trips(&self) -> usize {

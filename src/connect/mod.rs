@@ -160,7 +160,7 @@ pub struct SshOptions {
     /// How long to wait for a host to answer (none: the ssh config's `ConnectTimeout`,
     /// else [`DEFAULT_CONNECT_TIMEOUT`]).
     pub connect_timeout: Option<std::time::Duration>,
-    /// Longest time one script may run (none: no limit).
+    /// Longest time one script may run, on every connector, not only SSH (none: no limit).
     pub command_timeout: Option<std::time::Duration>,
     pub keepalive: std::time::Duration,
 }

@@ -4,26 +4,40 @@
 //! threads) so a chatty command can never deadlock the run.
 
 use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
 use super::{ConnectError, Conversation, Input, Stream};
 
 /// Runs `program args... sh -s -- script_args...`, its script from `conversation` on
 /// standard input.
+///
+/// With a `timeout`, the process gets a process group of its own, and when the time is up
+/// the whole group is killed (the script and every command it started). For `docker
+/// exec` and `podman exec` that is the client only: what runs inside the container is the
+/// container runtime's to end.
 pub fn run(
     program: &str,
     program_args: &[String],
     script_args: &[&str],
+    timeout: Option<Duration>,
     conversation: &mut dyn Conversation,
 ) -> Result<i32, ConnectError> {
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(program_args)
         .args(["sh", "-s", "--"])
         .args(script_args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    if timeout.is_some() {
+        // Without a timeout the script stays in kiln's group, so Ctrl-C reaches it too.
+        command.process_group(0);
+    }
+    let mut child = command
         .spawn()
         .map_err(|e| ConnectError::new(format!("cannot run {program}: {e}"), true))?;
     let (sender, receiver) = mpsc::channel::<(Stream, Vec<u8>)>();
@@ -81,7 +95,34 @@ pub fn run(
         }
     };
     feed(conversation);
-    for (stream, chunk) in receiver {
+    let deadline = timeout.map(|t| Instant::now() + t);
+    loop {
+        let (stream, chunk) = match deadline {
+            None => match receiver.recv() {
+                Ok(next) => next,
+                Err(_) => break,
+            },
+            Some(deadline) => {
+                match receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                    Ok(next) => next,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                    Err(RecvTimeoutError::Timeout) => {
+                        let group = child.id() as libc::pid_t;
+                        // SAFETY: kill(2) has no memory effects; the group is the one this
+                        // function made for the child (`process_group(0)` above).
+                        unsafe { libc::kill(-group, libc::SIGKILL) };
+                        let _ = child.wait();
+                        return Err(ConnectError::new(
+                            format!(
+                                "{program}: the script did not finish within the command timeout ({} s) and was killed",
+                                timeout.unwrap_or_default().as_secs()
+                            ),
+                            false,
+                        ));
+                    }
+                }
+            }
+        };
         conversation.output(stream, &chunk);
         feed(conversation);
     }

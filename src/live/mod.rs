@@ -40,18 +40,25 @@ pub trait Progress: Sync {
 /// Opens a connection to `target`.
 pub fn open(target: &Target, ssh: &SshOptions) -> Result<Box<dyn Connector>, ConnectError> {
     Ok(match target {
-        Target::Local => Box::new(ProcessConnector::new(Place::Local, None)),
+        Target::Local => Box::new(ProcessConnector::new(
+            Place::Local,
+            None,
+            ssh.command_timeout,
+        )),
         Target::Chroot { path, user } => Box::new(ProcessConnector::new(
             Place::Chroot(path.clone()),
             user.clone(),
+            ssh.command_timeout,
         )),
         Target::Docker { container, user } => Box::new(ProcessConnector::new(
             Place::Docker(container.clone()),
             user.clone(),
+            ssh.command_timeout,
         )),
         Target::Podman { container, user } => Box::new(ProcessConnector::new(
             Place::Podman(container.clone()),
             user.clone(),
+            ssh.command_timeout,
         )),
         Target::Ssh {
             user,

@@ -5,7 +5,7 @@
 mod sshd;
 mod support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use support::json_output;
@@ -27,18 +27,22 @@ fn kiln(dir: &Path, sshd: &Sshd, args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// An inventory of `count` hosts on the test server, host N writing under `base/hostN`,
-/// plus the hosts in `extra`.
-fn inventory(sshd: &Sshd, base: &Path, count: usize, extra: &str) -> String {
+/// Writes `base/inventory.toml`: `count` hosts on the test server, host N writing under
+/// `base/hostN` (created here), plus the hosts in `extra`. Returns the inventory's path.
+fn write_inventory(sshd: &Sshd, base: &Path, count: usize, extra: &str) -> PathBuf {
     let mut text = String::new();
     for n in 0..count {
+        let root = base.join(format!("host{n}"));
+        std::fs::create_dir_all(&root).unwrap();
         text.push_str(&format!(
             "[hosts.web{n}]\naddress = \"127.0.0.1\"\nport = {}\nuser = \"root\"\nvars = {{ root = \"{}\" }}\n\n",
             sshd.port,
-            base.join(format!("host{n}")).display()
+            root.display()
         ));
     }
-    text + extra
+    let path = base.join("inventory.toml");
+    std::fs::write(&path, text + extra).unwrap();
+    path
 }
 
 #[test]
@@ -46,8 +50,7 @@ fn quickstart_on_ten_hosts_in_parallel() {
     let sshd = Sshd::start();
     let temp = tempfile::tempdir().unwrap();
     let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart");
-    let inventory_path = temp.path().join("inventory.toml");
-    std::fs::write(&inventory_path, inventory(&sshd, temp.path(), 10, "")).unwrap();
+    let inventory_path = write_inventory(&sshd, temp.path(), 10, "");
     let inv = inventory_path.display().to_string();
     let main = project.join("main.toml").display().to_string();
 
@@ -105,14 +108,7 @@ fn channels_per_host_are_constant() {
             manifest.push_str(&format!("[[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/f{i}\"\ncontent = \"{i}\\n\"\n\n"));
         }
         std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
-        std::fs::write(
-            temp.path().join("inventory.toml"),
-            inventory(&sshd, temp.path(), 2, ""),
-        )
-        .unwrap();
-        for n in 0..2 {
-            std::fs::create_dir_all(temp.path().join(format!("host{n}"))).unwrap();
-        }
+        write_inventory(&sshd, temp.path(), 2, "");
         let plan = json_output(&kiln(
             temp.path(),
             &sshd,
@@ -157,14 +153,7 @@ fn an_unreachable_host_fails_alone() {
     let extra = format!(
         "[hosts.down]\naddress = \"127.0.0.1\"\nport = {closed}\nvars = {{ root = \"/nonexistent\" }}\n"
     );
-    std::fs::write(
-        temp.path().join("inventory.toml"),
-        inventory(&sshd, temp.path(), 3, &extra),
-    )
-    .unwrap();
-    std::fs::create_dir_all(temp.path().join("host0")).unwrap();
-    std::fs::create_dir_all(temp.path().join("host1")).unwrap();
-    std::fs::create_dir_all(temp.path().join("host2")).unwrap();
+    write_inventory(&sshd, temp.path(), 3, &extra);
     let output = kiln(
         temp.path(),
         &sshd,
@@ -194,14 +183,7 @@ fn a_failing_command_fails_its_host_only() {
     let manifest = "[[op]]\nop = \"server.shell\"\ncommands = \"test {{ host.name }} != web1\"\nonlyif = \"true\"\n\n\
                     [[op]]\nop = \"files.file\"\npath = \"{{ root }}/after\"\n";
     std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
-    std::fs::write(
-        temp.path().join("inventory.toml"),
-        inventory(&sshd, temp.path(), 3, ""),
-    )
-    .unwrap();
-    for n in 0..3 {
-        std::fs::create_dir_all(temp.path().join(format!("host{n}"))).unwrap();
-    }
+    write_inventory(&sshd, temp.path(), 3, "");
     let output = kiln(
         temp.path(),
         &sshd,
@@ -236,13 +218,8 @@ fn a_dropped_connection_leaves_no_partial_file() {
          [[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/after\"\ncontent = \"\"\"{big}\"\"\"\n"
     );
     std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
-    std::fs::write(
-        temp.path().join("inventory.toml"),
-        inventory(&sshd, temp.path(), 1, ""),
-    )
-    .unwrap();
+    write_inventory(&sshd, temp.path(), 1, "");
     let root = temp.path().join("host0");
-    std::fs::create_dir_all(&root).unwrap();
 
     let first = kiln(
         temp.path(),
@@ -308,11 +285,7 @@ fn local_os_family() -> String {
 fn put_and_fetch_over_ssh() {
     let sshd = Sshd::start();
     let temp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        temp.path().join("inventory.toml"),
-        inventory(&sshd, temp.path(), 3, ""),
-    )
-    .unwrap();
+    write_inventory(&sshd, temp.path(), 3, "");
     let content: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 256) as u8).collect();
     std::fs::write(temp.path().join("payload"), &content).unwrap();
     let dest = temp.path().join("shared-dest");

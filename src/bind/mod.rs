@@ -29,6 +29,18 @@ pub enum Become {
     Su(String),
 }
 
+impl Become {
+    /// The runtime library's name for the way (`sudo` or `su`, as `k_as` and
+    /// `k_become_check` take it) and the user; none for the current user.
+    pub fn how(&self) -> Option<(&'static str, &str)> {
+        match self {
+            Become::Current => None,
+            Become::Sudo(user) => Some(("sudo", user)),
+            Become::Su(user) => Some(("su", user)),
+        }
+    }
+}
+
 /// One op, bound to one host.
 #[derive(Clone, Debug)]
 pub struct BoundOp<'c> {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::Args;
 use serde_json::json;
 
+use crate::bind::Become;
 use crate::check::{self, Context};
 use crate::connect::{HostKeyPolicy, SshOptions, Stream};
 use crate::diagnostic::Diagnostics;
@@ -503,10 +504,17 @@ pub struct ExecArgs {
     #[arg(long, value_name = "USER")]
     become_user: Option<String>,
     /// How to become that user.
-    #[arg(long, value_enum, default_value_t = live::BecomeMethod::Sudo)]
-    become_method: live::BecomeMethod,
+    #[arg(long, value_enum, default_value_t = BecomeMethod::Sudo)]
+    become_method: BecomeMethod,
     #[command(flatten)]
     become_password: BecomePasswordArg,
+}
+
+/// `--become-method`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum BecomeMethod {
+    Sudo,
+    Su,
 }
 
 pub fn exec(args: ExecArgs) -> u8 {
@@ -522,8 +530,12 @@ pub fn exec(args: ExecArgs) -> u8 {
                 return 1;
             }
         };
-        let user = args.become_user.as_deref().unwrap_or("root");
-        live::become_script(args.become_method, user, &command, password.as_deref())
+        let user = args.become_user.clone().unwrap_or_else(|| "root".into());
+        let become_ = match args.become_method {
+            BecomeMethod::Sudo => Become::Sudo(user),
+            BecomeMethod::Su => Become::Su(user),
+        };
+        live::become_script(&become_, &command, password.as_deref())
     } else {
         command
     };
@@ -534,16 +546,26 @@ pub fn exec(args: ExecArgs) -> u8 {
         })?;
         Ok((status, String::from_utf8_lossy(&output).into_owned()))
     });
+    print_results(results, |host, (status, output)| {
+        outln!("{host}: exit {status}");
+        for line in output.lines() {
+            outln!("  {line}");
+        }
+        status == 0
+    })
+}
+
+/// Prints each host's line: `reached` prints a reached host's and says whether it
+/// succeeded; an unreachable host is `HOST: unreachable: WHY`. The exit status: 1 when any
+/// host failed.
+pub(super) fn print_results<T>(
+    results: Vec<(String, Result<T, String>)>,
+    mut reached: impl FnMut(&str, T) -> bool,
+) -> u8 {
     let mut failed = false;
     for (host, result) in results {
         match result {
-            Ok((status, output)) => {
-                failed |= status != 0;
-                outln!("{host}: exit {status}");
-                for line in output.lines() {
-                    outln!("  {line}");
-                }
-            }
+            Ok(value) => failed |= !reached(&host, value),
             Err(error) => {
                 failed = true;
                 outln!("{host}: unreachable: {error}");

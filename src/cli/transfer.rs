@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 use clap::Args;
 
 use super::LimitOption;
-use super::live::{AdHoc, ConnectArgs};
+use super::live::{AdHoc, ConnectArgs, print_results};
 use super::outln;
 
 #[derive(Args, Debug)]
@@ -67,21 +67,12 @@ pub fn put(args: PutArgs) -> u8 {
     let results = adhoc.on_every_host(|connection| {
         Ok(connection.put_file(&args.dest, &data, args.mode.as_deref()))
     });
-    let mut failed = false;
-    for (host, result) in results {
-        match result {
-            Ok(Ok(())) => outln!("{host}: wrote {} ({} bytes)", args.dest, data.len()),
-            Ok(Err(error)) => {
-                failed = true;
-                outln!("{host}: failed: {error}");
-            }
-            Err(error) => {
-                failed = true;
-                outln!("{host}: unreachable: {error}");
-            }
-        }
-    }
-    u8::from(failed)
+    print_results(results, |host, written| {
+        report(
+            host,
+            written.map(|()| format!("wrote {} ({} bytes)", args.dest, data.len())),
+        )
+    })
 }
 
 #[derive(Args, Debug)]
@@ -110,28 +101,28 @@ pub fn fetch(args: FetchArgs) -> u8 {
         return 1;
     };
     let results = adhoc.on_every_host(|connection| Ok(connection.get_file(&args.src)));
-    let mut failed = false;
-    for (host, result) in results {
-        let saved = match result {
-            Ok(Ok(content)) => save(&args.dest, &host, &args.src, &content),
-            Ok(Err(error)) => Err(error),
-            Err(error) => {
-                failed = true;
-                outln!("{host}: unreachable: {error}");
-                continue;
-            }
-        };
-        match saved {
-            Ok((path, bytes)) => {
-                outln!("{host}: {} -> {} ({bytes} bytes)", args.src, path.display())
-            }
-            Err(error) => {
-                failed = true;
-                outln!("{host}: failed: {error}");
-            }
+    print_results(results, |host, fetched| {
+        let saved = fetched.and_then(|content| save(&args.dest, host, &args.src, &content));
+        report(
+            host,
+            saved
+                .map(|(path, bytes)| format!("{} -> {} ({bytes} bytes)", args.src, path.display())),
+        )
+    })
+}
+
+/// `HOST: WHAT WAS DONE` or `HOST: failed: WHY`; whether it was done.
+fn report(host: &str, done: Result<String, String>) -> bool {
+    match done {
+        Ok(done) => {
+            outln!("{host}: {done}");
+            true
+        }
+        Err(error) => {
+            outln!("{host}: failed: {error}");
+            false
         }
     }
-    u8::from(failed)
 }
 
 /// Writes a host's copy under `dir/HOST/SRC`. Host names and paths are kept inside `dir`:

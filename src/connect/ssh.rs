@@ -566,11 +566,9 @@ impl Run<'_> {
             let mut moved = false;
             while written == script.len() && !complete {
                 match conversation.input() {
-                    Input::Send(part) => {
-                        script.drain(..written);
-                        written = 0;
-                        script.extend_from_slice(&part);
-                    }
+                    // Everything before was sent (the loop only asks then): the part
+                    // becomes the buffer, without copying it.
+                    Input::Send(part) => (script, written) = (part, 0),
                     Input::Wait => break,
                     Input::Close => complete = true,
                 }

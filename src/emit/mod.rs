@@ -78,11 +78,7 @@ pub fn script(
         .ops
         .iter()
         .chain(&plan.handlers)
-        .filter_map(|op| match &op.become_ {
-            Become::Current => None,
-            Become::Sudo(user) => Some(("sudo", user.as_str())),
-            Become::Su(user) => Some(("su", user.as_str())),
-        })
+        .filter_map(|op| op.become_.how())
         .collect();
     if !becomes.is_empty() {
         // Steps that run as another user get the library through `sh -c`.
@@ -260,19 +256,14 @@ fn step(
 fn function(out: &mut String, name: &str, body: &Sh, become_: &Become, feed: Option<&str>) {
     let _ = writeln!(out, "{name}() {{");
     let pipe = feed.map(|f| format!("{f} | ")).unwrap_or_default();
-    match become_ {
-        Become::Current if feed.is_some() => {
+    match become_.how() {
+        None if feed.is_some() => {
             let _ = writeln!(out, "  {pipe}{{");
             indent(out, body, "    ");
             out.push_str("  }\n");
         }
-        Become::Current => indent(out, body, "  "),
-        Become::Sudo(user) | Become::Su(user) => {
-            let how = if matches!(become_, Become::Sudo(_)) {
-                "sudo"
-            } else {
-                "su"
-            };
+        None => indent(out, body, "  "),
+        Some((how, user)) => {
             let fed = u8::from(feed.is_some());
             let _ = writeln!(
                 out,

@@ -15,6 +15,7 @@ pub mod report;
 
 use rayon::prelude::*;
 
+use crate::bind::Become;
 use crate::check::Compiled;
 use crate::connect::local::{Place, ProcessConnector};
 use crate::connect::{ConnectError, Connector, SshOptions, Stream};
@@ -350,39 +351,21 @@ fn run_host(
     .into();
 }
 
-/// How an ad-hoc command becomes another user (`kiln exec --become`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum BecomeMethod {
-    Sudo,
-    Su,
-}
-
-/// The script that runs `command` as `user` through `method`, with the runtime library's
-/// `k_as` (the password, when given, checked once first and handed over in memory only).
-pub fn become_script(
-    method: BecomeMethod,
-    user: &str,
-    command: &str,
-    password: Option<&str>,
-) -> String {
-    let how = match method {
-        BecomeMethod::Sudo => "sudo",
-        BecomeMethod::Su => "su",
+/// The script that runs `command` as `become_`'s user (the current user: the command
+/// alone), through the runtime library's `k_as`; the password, when given, is checked once
+/// first and handed over in memory only.
+pub fn become_script(become_: &Become, command: &str, password: Option<&str>) -> String {
+    let Some((how, user)) = become_.how() else {
+        return command.to_owned();
     };
     let mut run = crate::shell::Sh::of("k_become_check ");
-    run.code(how).code(" ").arg(user).code(
-        " || exit 1
-k_as ",
-    );
+    run.code(how).code(" ").arg(user).code(" || exit 1\nk_as ");
     run.code(how)
         .code(" ")
         .arg(user)
         .code(" 0 ")
         .arg(command)
-        .code(
-            " </dev/null
-",
-        );
+        .code(" </dev/null\n");
     format!(
         "{}{}KILN_LIB={}\n{}",
         host_run::become_head(password),

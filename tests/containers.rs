@@ -4,7 +4,7 @@
 //! chroot tests (`support/debian.rs`) imported into podman, and the containers run with
 //! the options that work on this kind of machine (`TESTBEDS.md`): runc, cgroupfs, the host
 //! network. Podman keeps everything of this test (images, containers, runtime state) in the
-//! test's own temporary directory (`--root`, `--runroot`, the `vfs` driver, no events
+//! test's own temporary directory under `/tmp` (`--root`, `--runroot`, the `vfs` driver, no events
 //! log), through `podman` and `docker` stand-ins put first on `PATH` that call the real
 //! podman with those options. The connectors run exactly what they run anywhere
 //! (`podman exec -i NAME sh -s`, `docker exec -i ...`); the `docker` CLI is not available
@@ -41,9 +41,11 @@ impl Podman {
             "podman is not installed: `.ci/run` installs it (apt-get install -y podman runc)"
         );
         let tar = debian::tarball();
+        // In /tmp, not under the target directory: podman refuses a runroot path longer
+        // than 50 characters, and a checkout's path can be any length.
         let dir = tempfile::Builder::new()
-            .prefix("podman-")
-            .tempdir_in(debian::testbeds_dir())
+            .prefix("kiln-podman-")
+            .tempdir_in("/tmp")
             .unwrap();
         let podman = Podman {
             dir,

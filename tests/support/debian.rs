@@ -50,7 +50,7 @@ fn target_dir() -> PathBuf {
         .to_path_buf()
 }
 
-pub fn testbeds_dir() -> PathBuf {
+fn testbeds_dir() -> PathBuf {
     target_dir().join("kiln-testbeds")
 }
 

@@ -9,7 +9,7 @@
 
 use super::{Connector, Stream};
 use crate::shell::Sh;
-use crate::shell::content::printf_lines;
+use crate::shell::content::byte_lines;
 
 /// Writes `data` to `path` on the host, atomically, with `mode` (octal, e.g. `0644`; none:
 /// an existing file's mode, else the umask's).
@@ -20,7 +20,7 @@ pub fn put<C: Connector + ?Sized>(
     mode: Option<&str>,
 ) -> Result<(), String> {
     let mut script = Sh::of("{\n");
-    for line in printf_lines(data) {
+    for line in byte_lines(data) {
         script.push(&line).code("\n");
     }
     script

@@ -19,15 +19,16 @@ k_stat() {
 # Octal permission bits of a path.
 k_mode_of() { k_stat "$1" && printf '%s\n' "$k_sm"; }
 # The octal mode `path` would have after `chmod MODE`: MODE is 4-digit octal (normalized by
-# kiln) or symbolic, which is applied to a scratch copy of the current mode.
+# kiln) or symbolic, which is applied to a scratch copy of the current mode in this run's
+# private directory (never under a name another user could plant).
 k_mode_want() {
   case $2 in
   *[!0-7]*)
-    k_s=${TMPDIR:-/tmp}/.kiln-mode.$$
+    k_private || return 1
+    k_s=$k_tmpd/mode
     rm -rf -- "$k_s"
     if [ -d "$1" ]; then mkdir -- "$k_s"; else : > "$k_s"; fi
-    chmod "$(k_mode_of "$1")" "$k_s" && chmod "$2" "$k_s" && k_mode_of "$k_s"
-    rm -rf -- "$k_s" ;;
+    chmod "$(k_mode_of "$1")" "$k_s" && chmod "$2" "$k_s" && k_mode_of "$k_s" ;;
   *) printf '%s\n' "$2" ;;
   esac
 }
@@ -43,79 +44,200 @@ k_attrs() {
   if [ -n "$4" ]; then chgrp -h -- "$4" "$1" || return 1; fi
   if [ -n "$2" ]; then chmod -- "$2" "$1" || return 1; fi
 }
-# k_split PATH: k_pd and k_pb are PATH's directory and last name, as `dirname` and
-# `basename` print them, without a process each (a file op would spend two on them).
+# k_split PATH: k_pd is PATH's directory, as `dirname` prints it, without a process (a
+# file op would spend one on it).
 k_split() {
   k_pp=$1
   while [ "$k_pp" != / ] && [ "${k_pp%/}" != "$k_pp" ]; do k_pp=${k_pp%/}; done
-  k_pb=${k_pp##*/}
   case $k_pp in
   */*) k_pd=${k_pp%/*}; [ -n "$k_pd" ] || k_pd=/ ;;
   *) k_pd=. ;;
   esac
 }
-# Removes PATH if anything (a dangling link too) is there; no process when nothing is.
-k_clear() { if [ -e "$1" ] || [ -L "$1" ]; then rm -f -- "$1"; fi; }
 # k_keep_attrs OLD NEW MODE OWNER GROUP: NEW, about to replace the file OLD, keeps OLD's
 # mode unless MODE is given, and (as root) its owner and group unless OWNER or GROUP is.
-# (The mode is always set: a default ACL, not only the umask, may decide NEW's.)
+# A NEW file with no OLD to follow gets the mode the umask gives (mktemp made it 0600).
 k_keep_attrs() {
-  if [ ! -e "$1" ] || [ -L "$1" ] || { [ -n "$3" ] && [ -n "$4$5" ]; }; then return 0; fi
+  if [ ! -e "$1" ] || [ -L "$1" ]; then
+    [ -n "$3" ] || chmod "$(k_umask_mode)" "$2"
+    return
+  fi
+  if [ -n "$3" ] && [ -n "$4$5" ]; then return 0; fi
   k_stat "$1" || return 1
   [ -n "${k_uid-}" ] || k_uid=$(id -u)
   # chown first: it clears setuid and setgid bits that chmod sets.
   if [ -z "$4$5" ] && [ "$k_uid" = 0 ]; then chown "$k_so" "$2" || return 1; fi
   if [ -z "$3" ]; then chmod "$k_sm" "$2" || return 1; fi
 }
-# Writes standard input to DEST atomically: a temporary file in the same directory gets
-# the content, mode and owner, then is renamed over DEST. A failure leaves DEST as it was.
+# The mode a new file gets from the umask (0666 without the umask's bits), asked once.
+k_umask_mode() {
+  if [ -z "${k_um-}" ]; then
+    k_uu=$(umask)
+    k_uu=${k_uu#"${k_uu%???}"} k_um=0
+    while [ -n "$k_uu" ]; do
+      k_um=$k_um$((6 & ~${k_uu%"${k_uu#?}"})) k_uu=${k_uu#?}
+    done
+  fi
+  printf '%s\n' "$k_um"
+}
+# --- private files -------------------------------------------------------------------------
+# Nothing kiln writes for itself has a name that another user could plant first: scratch
+# files live in k_tmpd, this shell's private directory, and a temporary file beside a
+# destination (for the atomic rename) has a name no one can predict and is made exclusively.
+#
+# k_private: makes k_tmpd (mode 0700, a name no one can predict) on first use, under
+# $TMPDIR when that is safe, else /tmp; it is removed when the shell that made it exits or
+# is ended by HUP, INT or TERM. A subshell that makes its own removes it as it ends.
+k_private() {
+  [ -z "${k_tmpd-}" ] || return 0
+  k_tb=/tmp
+  if [ -n "${TMPDIR-}" ] && [ "$TMPDIR" != /tmp ]; then
+    if k_safe_dir "$TMPDIR"; then
+      k_tb=$TMPDIR
+    else
+      k_err "TMPDIR ($TMPDIR) is writable by other users or owned by one: using /tmp"
+    fi
+  fi
+  if ! k_tmpd=$(umask 077; mktemp -d "$k_tb/kiln.XXXXXXXXXX" 2>/dev/null); then
+    # Without mktemp: mkdir is exclusive (it refuses a name that exists, a link too), so a
+    # name another user took first is passed over, never used.
+    k_tn=0
+    until k_tmpd=$k_tb/kiln.$$.$k_tn; mkdir -m 700 -- "$k_tmpd" 2>/dev/null; do
+      k_tn=$((k_tn + 1))
+      if [ "$k_tn" -ge 100 ]; then k_tmpd=; k_err "cannot make a private directory in $k_tb"; return 1; fi
+    done
+  fi
+  trap 'rm -rf -- "$k_tmpd"' EXIT
+  trap 'exit 129' HUP
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+# Whether DIR is safe for private directories: owned by root or by whoever runs this, and
+# not writable by others unless sticky (as /tmp is).
+k_safe_dir() {
+  [ -d "$1" ] && k_stat "$1/." || return 1
+  [ -n "${k_uid-}" ] || k_uid=$(id -u)
+  case ${k_so%%:*} in 0 | "$k_uid") ;; *) return 1 ;; esac
+  case $k_sm in [1357]??? | ?[0-7][0145][0145]) return 0 ;; esac
+  return 1
+}
+# k_tmp_beside DIR: k_tmp, a new empty file in DIR with a name no one can predict (and
+# short, whatever the length of the name it will replace), made exclusively, mode 0600.
+k_tmp_beside() {
+  case $1 in /*) k_td=$1 ;; *) k_td=./$1 ;; esac
+  k_tmp=$(mktemp "$k_td/.kiln.XXXXXXXXXX" 2>/dev/null) && return 0
+  # Without mktemp: a name is taken only if nothing is there (noclobber opens an absent
+  # name exclusively), and only when what was made is a plain file.
+  k_tn=0
+  while :; do
+    k_tmp=$k_td/.kiln.$$.$k_tn
+    if [ ! -e "$k_tmp" ] && [ ! -L "$k_tmp" ] && (umask 077; set -C; : > "$k_tmp") 2>/dev/null &&
+      [ -f "$k_tmp" ] && [ ! -L "$k_tmp" ]; then
+      return 0
+    fi
+    k_tn=$((k_tn + 1))
+    if [ "$k_tn" -ge 100 ]; then k_err "cannot make a temporary file in $1"; return 1; fi
+  done
+}
+# k_fill TMP DEST MODE OWNER GROUP CMD...: TMP (made by k_tmp_beside) gets its final mode
+# and owner (DEST's, unless given), then what CMD prints. The file is open before its mode
+# is set, so a mode without write permission does not stop the write, and no content is
+# ever in a file with looser permissions than the final ones. (Only names are read, not
+# the file: SC2094 does not apply.)
+# shellcheck disable=SC2094
+k_fill() {
+  k_nt=$1 k_nd=$2 k_nm=$3 k_nw=$4 k_ng=$5
+  shift 5
+  { k_keep_attrs "$k_nd" "$k_nt" "$k_nm" "$k_nw" "$k_ng" && k_attrs "$k_nt" "$k_nm" "$k_nw" "$k_ng" &&
+    "$@" >&3; } 3> "$k_nt"
+}
+# k_rename TMP DEST: renames TMP over DEST (a link at DEST is replaced, not followed);
+# TMP is removed when that fails.
+k_rename() {
+  if [ -L "$2" ] && ! rm -f -- "$2"; then rm -f -- "$1"; return 1; fi
+  mv -f -- "$1" "$2" || { rm -f -- "$1"; return 1; }
+}
+# Writes standard input to DEST atomically: a new private file beside DEST gets its mode
+# and owner, then the content, then is renamed over DEST. A failure leaves DEST as it was.
+# k_write DEST MODE OWNER GROUP
 k_write() {
   # `mv` onto a directory (or a link to one) would move the file into it.
   if [ -d "$1" ] && [ ! -L "$1" ]; then k_err "$1 is a directory"; return 1; fi
   k_split "$1"
-  k_tmp=$k_pd/.kiln.$$.$k_pb
-  k_clear "$k_tmp" || return 1
-  if ! (set -C; cat > "$k_tmp"); then rm -f -- "$k_tmp"; return 1; fi
-  if ! k_keep_attrs "$1" "$k_tmp" "$2" "$3" "$4" || ! k_attrs "$k_tmp" "$2" "$3" "$4"; then
-    rm -f -- "$k_tmp"; return 1
-  fi
-  # A symbolic link at DEST is replaced by the file, not followed.
-  if [ -L "$1" ] && ! rm -f -- "$1"; then rm -f -- "$k_tmp"; return 1; fi
-  mv -f -- "$k_tmp" "$1" || { rm -f -- "$k_tmp"; return 1; }
+  k_tmp_beside "$k_pd" || return 1
+  k_wt=$k_tmp
+  if ! k_fill "$k_wt" "$1" "$2" "$3" "$4" cat; then rm -f -- "$k_wt"; return 1; fi
+  k_rename "$k_wt" "$1"
 }
-# Runs shell code as another user: k_as sudo|su USER FED CODE, FED = 1 when CODE reads
-# data on standard input. The code gets this library. With a become password (live runs:
-# KILN_BECOME_PASS, a variable of this script, never exported, never written anywhere)
-# sudo gets it on standard input ahead of the data, and only when it asks for one; su
-# (util-linux's reads a password from a pipe) gets it on standard input too, so the data
-# goes round su on descriptor 3 (su reads its input in blocks and would eat it), and the
-# code's standard error on descriptor 4 (su's own goes to /dev/null, which silences its
-# prompt; k_become_check has already said whether su accepts the password).
+# k_print VALUE: VALUE and a newline on standard output, always from a builtin: secrets go
+# out this way, and an external printf (mksh's) would show them in its arguments to `ps`.
+k_print() {
+  if k_use_print; then print -r -- "$1"; else printf '%s\n' "$1"; fi
+}
+# k_bytes FORMAT: the bytes of one line of a file's content (see kiln's shell::content:
+# `\ddd` octal escapes, `%%`, `\n`, `\t`; a backslash is always `\134`), from a builtin.
+# mksh's print wants `\0ddd` for an octal byte.
+k_bytes() {
+  if k_use_print; then
+    k_bf=$1
+    eval 'k_bf=${k_bf//%%/%}
+      for k_bd in 0 1 2 3 4 5 6 7; do k_bf=${k_bf//\\$k_bd/\\0$k_bd}; done'
+    print -n -- "$k_bf"
+  else
+    # shellcheck disable=SC2059
+    printf "$1"
+  fi
+}
+# Whether printf is not a builtin here but print is (mksh, lksh).
+k_use_print() {
+  if [ -z "${k_up-}" ]; then
+    k_up=0
+    case ${KSH_VERSION-} in *KSH*) command -v print >/dev/null 2>&1 && k_up=1 ;; esac
+  fi
+  [ "$k_up" = 1 ]
+}
+# Runs shell code as another user: k_as sudo|su USER CODE... The other user's shell reads
+# this library and each CODE (joined by newlines) on its standard input, never as an
+# argument (which `ps` shows, and the kernel limits to about 128 KB); the last CODE runs with
+# /dev/null for input, or data from a function that an earlier CODE defines. With a become
+# password (live runs: KILN_BECOME_PASS, a variable of this script, never exported, never
+# written anywhere) sudo gets it on standard input ahead of the code, and only when it asks
+# for one (sudo reads it byte by byte, up to the newline). util-linux su reads its password
+# in blocks, so it gets the password alone on standard input and the code comes round it on
+# descriptor 3, and the code's standard error on descriptor 4 (su's own goes to /dev/null,
+# which silences its prompt; k_become_check has already said whether su accepts it).
 k_as() {
-  if [ "$(id -un)" = "$2" ]; then (eval "$4"); return; fi
-  case $1 in
+  k_ah=$1 k_au=$2
+  shift 2
+  if [ "$(id -un)" = "$k_au" ]; then
+    (for k_ac in "$@"; do eval "$k_ac" || exit; done) </dev/null
+    return
+  fi
+  case $k_ah in
   sudo)
-    if [ -z "${KILN_BECOME_PASS-}" ] || sudo -n -u "$2" true 2>/dev/null; then
-      sudo -n -H -u "$2" -- sh -c "$KILN_LIB
-$4"
-    elif [ "$3" = 1 ]; then
-      { printf '%s\n' "$KILN_BECOME_PASS"; cat; } | sudo -S -p '' -H -u "$2" -- sh -c "$KILN_LIB
-$4"
+    if [ -z "${KILN_BECOME_PASS-}" ] || sudo -n -u "$k_au" true 2>/dev/null; then
+      k_as_code "$@" | sudo -n -H -u "$k_au" -- sh -s
     else
-      printf '%s\n' "$KILN_BECOME_PASS" | sudo -S -p '' -H -u "$2" -- sh -c "$KILN_LIB
-$4"
+      { k_print "$KILN_BECOME_PASS"; k_as_code "$@"; } | sudo -S -p '' -H -u "$k_au" -- sh -s
     fi ;;
   su)
     if [ -z "${KILN_BECOME_PASS-}" ]; then
-      su -s /bin/sh "$2" -c "$KILN_LIB
-$4"
+      k_as_code "$@" | su -s /bin/sh "$k_au" -c 'exec sh -s'
     else
-      # su's prompt goes to /dev/null; the code gets the real standard error back on fd 4.
-      { printf '%s\n' "$KILN_BECOME_PASS" | su -s /bin/sh "$2" -c "exec <&3 3<&- 2>&4 4>&-
-$KILN_LIB
-$4" 3<&5 4>&2 5<&- 2>/dev/null; } 5<&0
+      { k_as_code "$@" | { k_print "$KILN_BECOME_PASS" | su -s /bin/sh "$k_au" -c 'exec 2>&4 4>&- <&3 3<&-
+exec sh -s' 3<&5 4>&2 5<&- 2>/dev/null; } 5<&0; }
     fi ;;
   esac
+}
+# The program k_as hands to the other user's shell: this library, then each CODE, the last
+# one with its standard input from /dev/null unless it pipes data in itself.
+k_as_code() {
+  k_print "set -u"
+  k_print "$KILN_LIB"
+  while [ "$#" -gt 1 ]; do k_print "$1"; shift; done
+  k_print "{
+$1
+} </dev/null"
 }
 # k_become_check sudo|su USER: with a become password, checks it once before any step
 # (scripts end the run when it fails). sudo asks again after a wrong password, and su
@@ -126,8 +248,8 @@ k_become_check() {
   case $1 in
   sudo)
     sudo -n -u "$2" true 2>/dev/null && return 0
-    printf '%s\n' "$KILN_BECOME_PASS" | sudo -S -p '' -u "$2" true 2>/dev/null && return 0 ;;
-  su) printf '%s\n' "$KILN_BECOME_PASS" | su -s /bin/sh "$2" -c true 2>/dev/null && return 0 ;;
+    k_print "$KILN_BECOME_PASS" | sudo -S -p '' -u "$2" true 2>/dev/null && return 0 ;;
+  su) k_print "$KILN_BECOME_PASS" | su -s /bin/sh "$2" -c true 2>/dev/null && return 0 ;;
   esac
   k_err "$1 refused the become password, or cannot run as $2 (from $(id -un)): nothing was done"
   return 1
@@ -258,33 +380,46 @@ k_sha256_is() {
   [ -f "$1" ] && [ ! -L "$1" ] && k_hs=$(k_sha256 "$1") && [ "$k_hs" = "$2" ]
 }
 # Fetches URL into FILE with curl, else wget: k_fetch URL FILE TIMEOUT [HEADER]...
-# (TIMEOUT in seconds, empty for none; each HEADER is "Name: value").
+# (TIMEOUT in seconds, empty for none; each HEADER is "Name: value"). Headers carry tokens,
+# so they never reach an argument: curl reads them on standard input (`-H @-`); wget reads
+# settings only from a regular file (`--config`), one in the run's private directory that
+# is removed once wget is done.
 k_fetch() {
   k_fu=$1 k_fo=$2 k_ft=$3
   shift 3
   if command -v curl >/dev/null 2>&1; then
-    for k_fh in "$@"; do set -- "$@" -H "$k_fh"; shift; done
-    if [ -n "$k_ft" ]; then set -- "$@" --max-time "$k_ft"; fi
-    curl -fsSL "$@" -o "$k_fo" "$k_fu"
+    if [ "$#" -gt 0 ]; then
+      for k_fh in "$@"; do k_print "$k_fh"; done |
+        curl -fsSL -H @- ${k_ft:+--max-time "$k_ft"} -o "$k_fo" "$k_fu"
+    else
+      curl -fsSL ${k_ft:+--max-time "$k_ft"} -o "$k_fo" "$k_fu" </dev/null
+    fi
   elif command -v wget >/dev/null 2>&1; then
-    for k_fh in "$@"; do set -- "$@" "--header=$k_fh"; shift; done
-    if [ -n "$k_ft" ]; then set -- "$@" -T "$k_ft"; fi
-    wget -q "$@" -O "$k_fo" "$k_fu"
+    if [ "$#" -gt 0 ]; then
+      k_private || return 1
+      for k_fh in "$@"; do k_print "header = $k_fh"; done > "$k_tmpd/wgetrc"
+      wget -q --config="$k_tmpd/wgetrc" ${k_ft:+-T "$k_ft"} -O "$k_fo" "$k_fu" </dev/null
+      k_fr=$?
+      rm -f -- "$k_tmpd/wgetrc"
+      return "$k_fr"
+    fi
+    wget -q ${k_ft:+-T "$k_ft"} -O "$k_fo" "$k_fu" </dev/null
   else
     k_err "cannot download: neither curl nor wget is installed"; return 1
   fi
 }
 # Downloads URL to DEST: k_download URL DEST SHA256 MODE OWNER GROUP TIMEOUT [HEADER]...
-# The download goes to a temporary file next to DEST and must match SHA256 (unless empty);
-# then it gets its mode and owner (by default the old file's, as k_write) and is renamed
-# over DEST. A failure leaves DEST as it was.
+# The download goes to a new private file next to DEST (with its final mode and owner:
+# by default the old file's, as k_write) and must match SHA256 (unless empty); then it is
+# renamed over DEST. A failure leaves DEST as it was.
 k_download() {
   k_du=$1 k_dd=$2 k_ds=$3 k_dm=$4 k_do=$5 k_dg=$6 k_dt=$7
   shift 7
   if [ -d "$k_dd" ] && [ ! -L "$k_dd" ]; then k_err "$k_dd is a directory"; return 1; fi
   k_split "$k_dd"
-  k_dtmp=$k_pd/.kiln-download.$$.$k_pb
-  k_clear "$k_dtmp" || return 1
+  k_tmp_beside "$k_pd" || return 1
+  k_dtmp=$k_tmp
+  if ! k_fill "$k_dtmp" "$k_dd" "$k_dm" "$k_do" "$k_dg" :; then rm -f -- "$k_dtmp"; return 1; fi
   if ! k_fetch "$k_du" "$k_dtmp" "$k_dt" "$@"; then
     rm -f -- "$k_dtmp"; k_err "cannot download $k_du"; return 1
   fi
@@ -294,12 +429,7 @@ k_download() {
       rm -f -- "$k_dtmp"; k_err "$k_du has SHA-256 $k_dgot, expected $k_ds"; return 1
     fi
   fi
-  if ! k_keep_attrs "$k_dd" "$k_dtmp" "$k_dm" "$k_do" "$k_dg" ||
-    ! k_attrs "$k_dtmp" "$k_dm" "$k_do" "$k_dg"; then
-    rm -f -- "$k_dtmp"; return 1
-  fi
-  if [ -L "$k_dd" ] && ! rm -f -- "$k_dd"; then rm -f -- "$k_dtmp"; return 1; fi
-  mv -f -- "$k_dtmp" "$k_dd" || { rm -f -- "$k_dtmp"; return 1; }
+  k_rename "$k_dtmp" "$k_dd"
 }
 # --- directory trees (files.sync) ---
 # Whether FILE is a regular file (not a link) with the POSIX `cksum` (CRC and size) SUM.
@@ -482,12 +612,14 @@ k_same() { if [ -e "$1" ]; then cmp -s - "$1"; else cmp -s - /dev/null; fi; }
 # before it replaces DEST: k_write_valid DEST MODE OWNER GROUP CHECK...
 k_write_valid() {
   k_vd=$1
+  if [ -d "$1" ] && [ ! -L "$1" ]; then k_err "$1 is a directory"; return 1; fi
   k_split "$1"
-  k_vt=$k_pd/.kiln-new.$$.$k_pb
-  k_clear "$k_vt" && k_write "$k_vt" "$2" "$3" "$4" || return 1
+  k_tmp_beside "$k_pd" || return 1
+  k_vt=$k_tmp
+  if ! k_fill "$k_vt" "$1" "$2" "$3" "$4" cat; then rm -f -- "$k_vt"; return 1; fi
   shift 4
   if ! "$@" "$k_vt"; then rm -f -- "$k_vt"; k_err "$k_vd: the new content is invalid, not installed"; return 1; fi
-  mv -f -- "$k_vt" "$k_vd" || { rm -f -- "$k_vt"; return 1; }
+  k_rename "$k_vt" "$k_vd"
 }
 # The lines kiln owns in files it does not own whole: each filter below reads a file's
 # current content on standard input and prints its desired content. User values reach
@@ -600,10 +732,9 @@ k_crontab_entry() {
     [ "$(k_crontab_now | "$@")" = "$k_cc" ] && return 0
     k_crontab_now | "$@" | k_crontab "$k_cw" - ;;
   diff)
-    k_ct=${TMPDIR:-/tmp}/.kiln-crontab.$$
-    k_crontab_now | "$@" > "$k_ct"
-    k_crontab_now | diff -u - "$k_ct" | sed '1,2d'
-    rm -f -- "$k_ct" ;;
+    k_private || return 1
+    k_crontab_now | "$@" > "$k_tmpd/crontab"
+    k_crontab_now | diff -u - "$k_tmpd/crontab" | sed '1,2d' ;;
   esac
 }
 k_crontab_now() { [ -z "$k_cc" ] || printf '%s\n' "$k_cc"; }
@@ -612,8 +743,16 @@ k_getent() {
   if command -v getent >/dev/null 2>&1; then getent "$1" "$2"; return; fi
   K_K=$2 awk -F: '$1 == ENVIRON["K_K"] { print; f = 1; exit } END { exit !f }' "/etc/$1"
 }
-# Field N of a colon-separated database entry: k_field ENTRY N.
-k_field() { printf '%s\n' "$1" | cut -d: -f"$2"; }
+# Field N of a colon-separated database entry: k_field ENTRY N (a shadow entry's hash
+# too: no process sees it).
+k_field() {
+  k_fe=$1 k_fn=$2
+  while [ "$k_fn" -gt 1 ]; do
+    case $k_fe in *:*) k_fe=${k_fe#*:} ;; *) k_fe= ;; esac
+    k_fn=$((k_fn - 1))
+  done
+  k_print "${k_fe%%:*}"
+}
 # A group's name, given its name or number.
 k_group_name() {
   if k_gl=$(k_getent group "$1") && [ -n "$k_gl" ]; then k_field "$k_gl" 1; else printf '%s\n' "$1"; fi
@@ -745,18 +884,22 @@ k_edit() {
     k_split "$k_ep"
     k_ed=$k_pd
     if [ "$k_src" = /dev/null ]; then mkdir -p -- "$k_ed" || return 1; fi
-    # The new content goes to a private file first: a failed edit never reaches PATH.
-    k_et=$k_ed/.kiln-edit.$$.$k_pb
-    k_clear "$k_et" || return 1
-    if ! (umask 077; set -C; "$@" > "$k_et"); then rm -f -- "$k_et"; return 1; fi
-    if [ "$k_eb" = 1 ] && [ -f "$k_ep" ] && ! cp -p -- "$k_ep" "$k_ep.$(date +%Y%m%d%H%M%S)~"; then
-      rm -f -- "$k_et"; return 1
-    fi
-    k_write "$k_ep" "$k_em" "$k_eo" "$k_eg" < "$k_et"
-    k_er=$?
-    rm -f -- "$k_et"
-    return "$k_er" ;;
+    # The edit writes straight into a new private file beside PATH, renamed over it only
+    # when the edit succeeded: a failed edit never reaches PATH.
+    k_tmp_beside "$k_ed" || return 1
+    k_et=$k_tmp
+    if ! k_fill "$k_et" "$k_ep" "$k_em" "$k_eo" "$k_eg" "$@"; then rm -f -- "$k_et"; return 1; fi
+    if [ "$k_eb" = 1 ] && [ -f "$k_ep" ] && ! k_backup "$k_ep"; then rm -f -- "$k_et"; return 1; fi
+    k_rename "$k_et" "$k_ep" ;;
   esac
+}
+# A copy of FILE as it is now, beside it, named FILE.TIMESTAMP~ (Ansible's backup
+# naming): a hard link to the file that is about to be replaced by a rename, so the backup
+# keeps its content, mode and owner without a copy; a new name, never written through.
+k_backup() {
+  k_bn=$1.$(date +%Y%m%d%H%M%S)~
+  if [ -e "$k_bn" ] || [ -L "$k_bn" ]; then k_err "$k_bn is in the way of the backup"; return 1; fi
+  ln -- "$1" "$k_bn" 2>/dev/null || { k_tmp_beside "${1%/*}" && cp -p -- "$1" "$k_tmp" && mv -f -- "$k_tmp" "$k_bn"; }
 }
 k_edit_err() { [ "$k_ev" = ok ] || k_err "$1"; }
 # Runs the awk PROGRAM over $k_src: k_edit_awk PROGRAM [SED]. With SED, a `sed -E` script,

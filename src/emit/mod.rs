@@ -203,6 +203,13 @@ fn step(
     let data_name = format!("k_data_{index}");
     let feed = if data.is_empty() {
         None
+    } else if op.become_.how().is_some() {
+        // The data function runs where the step runs: its definition goes to the other
+        // user's shell with the step's code (see `k_as`).
+        let mut definition = String::new();
+        function(&mut definition, &data_name, &data, &Become::Current, None);
+        let _ = writeln!(out, "{data_name}_def={}", quote(&definition));
+        Some(data_name.as_str())
     } else {
         function(out, &data_name, &data, &Become::Current, None);
         Some(data_name.as_str())
@@ -252,24 +259,28 @@ fn step(
 }
 
 /// A shell function running `body`, as another user when the op says so, with the output
-/// of the function `feed` on its standard input.
+/// of the function `feed` on its standard input. As another user, `body` and the
+/// definition of `feed` (in the variable `FEED_def`) reach that user's shell through
+/// `k_as`, on its standard input.
 fn function(out: &mut String, name: &str, body: &Sh, become_: &Become, feed: Option<&str>) {
     let _ = writeln!(out, "{name}() {{");
-    let pipe = feed.map(|f| format!("{f} | ")).unwrap_or_default();
-    match become_.how() {
-        None if feed.is_some() => {
-            let _ = writeln!(out, "  {pipe}{{");
+    match (become_.how(), feed) {
+        (None, Some(feed)) => {
+            let _ = writeln!(out, "  {feed} | {{");
             indent(out, body, "    ");
             out.push_str("  }\n");
         }
-        None => indent(out, body, "  "),
-        Some((how, user)) => {
-            let fed = u8::from(feed.is_some());
+        (None, None) => indent(out, body, "  "),
+        (Some((how, user)), None) => {
+            let _ = writeln!(out, "  k_as {how} {} {}", quote(user), quote(body.text()));
+        }
+        (Some((how, user)), Some(feed)) => {
+            let code = format!("{feed} | {{\n{}\n}}", body.text());
             let _ = writeln!(
                 out,
-                "  {pipe}k_as {how} {} {fed} {}",
+                "  k_as {how} {} \"${feed}_def\" {}",
                 quote(user),
-                quote(body.text())
+                quote(&code)
             );
         }
     }

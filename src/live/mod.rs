@@ -363,9 +363,9 @@ pub fn become_script(become_: &Become, command: &str, password: Option<&str>) ->
     run.code(how)
         .code(" ")
         .arg(user)
-        .code(" 0 ")
+        .code(" ")
         .arg(command)
-        .code(" </dev/null\n");
+        .code("\n");
     format!(
         "{}{}KILN_LIB={}\n{}",
         host_run::become_head(password),

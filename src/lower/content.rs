@@ -7,7 +7,7 @@
 //! A symbolic link at `dest` is replaced by the file, never written through (Ansible's
 //! `copy` with its default `follow: no`); a directory at `dest` is an error.
 
-use crate::shell::content::printf_lines;
+use crate::shell::content::byte_lines;
 
 use super::Step;
 use super::attrs::Attrs;
@@ -26,7 +26,7 @@ pub fn write_file(file: &WriteFile) -> Step {
         verify: true,
         ..Step::default()
     };
-    for line in printf_lines(file.content) {
+    for line in byte_lines(file.content) {
         step.data.push(&line).code("\n");
     }
     if file.content.is_empty() {

@@ -60,10 +60,11 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         body.push(&setup);
     }
     step.probe.code("k_key_ok ").arg(dest);
-    // Whatever the download's form, importing it into a private GnuPG home (a temporary
-    // directory) and exporting it again gives the form the keyring's name asks for.
-    step.act
-        .code("if ! k_gh=$(mktemp -d); then false; else\n(\n");
+    // Whatever the download's form, importing it into a private GnuPG home (in the run's
+    // private directory) and exporting it again gives the form the keyring's name asks for.
+    step.act.code(
+        "if ! { k_private && k_gh=$k_tmpd/gnupg && rm -rf -- \"$k_gh\" && mkdir -m 700 -- \"$k_gh\"; }; then false; else\n(\n",
+    );
     match input.args.str("url") {
         Some(url) => {
             step.act

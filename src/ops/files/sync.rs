@@ -8,7 +8,7 @@ use crate::lower::attrs::{Attrs, normalize_mode};
 use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 use crate::shell::Sh;
-use crate::shell::content::printf_lines;
+use crate::shell::content::byte_lines;
 use crate::source::Span;
 
 pub const DEF: OpDef = OpDef {
@@ -199,7 +199,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
                     .code(" f ")
                     .code(replace)
                     .code(" && {\n");
-                for line in printf_lines(bytes) {
+                for line in byte_lines(bytes) {
                     act.push(&line).code("\n");
                 }
                 if bytes.is_empty() {

@@ -6,7 +6,7 @@ use crate::lower::{LowerInput, Step, command};
 use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
 use crate::ops::def::prelude::*;
 use crate::shell::Sh;
-use crate::shell::content::printf_lines;
+use crate::shell::content::byte_lines;
 
 pub const DEF: OpDef = OpDef {
     name: "server.script",
@@ -37,11 +37,12 @@ pub const DEF: OpDef = OpDef {
     lower: Some(lower),
 };
 
-/// The script travels byte-exact in the emitted script (the step's data), is written to a
-/// private temporary file (`umask 077`, `set -C`), and runs under the guards, `chdir` and
-/// `env` of `lower::command`. Its interpreter is the one its `#!` line names, called
-/// explicitly (so a `noexec` temporary directory does not matter), else `sh`. The temporary
-/// file is removed whether the script succeeds or not.
+/// The script travels byte-exact in the emitted script (the step's data), is written into
+/// the run's private directory (`k_private`: mode 0700, a name no one can predict, removed
+/// when the run ends), and runs under the guards, `chdir` and `env` of `lower::command`. Its
+/// interpreter is the one its `#!` line names, called explicitly (so a `noexec` temporary
+/// directory does not matter), else `sh`. The copy is removed whether the script succeeds
+/// or not.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let src = input.str("src");
     let path = input.base_dir.join(src);
@@ -73,16 +74,13 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     }
     let mut step = command::run(input, &[run])?;
 
-    for line in printf_lines(&bytes) {
+    for line in byte_lines(&bytes) {
         step.data.push(&line).code("\n");
     }
     if bytes.is_empty() {
         step.data.code(":");
     }
-    let mut act = Sh::of(
-        "k_script=${TMPDIR:-/tmp}/.kiln-script.$$\n\
-         if rm -f -- \"$k_script\" && (umask 077; set -C; cat > \"$k_script\"); then\n",
-    );
+    let mut act = Sh::of("if k_private && k_script=$k_tmpd/script && cat > \"$k_script\"; then\n");
     act.push(&step.act).code(
         "\nk_rc=$?\n\
          else k_rc=1; fi\n\

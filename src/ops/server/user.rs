@@ -171,14 +171,14 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     if let Some(hash) = password {
         let mut test = Sh::of("[ \"$(k_field \"$(k_getent shadow ");
         test.arg(user).code(")\" 2)\" = ").secret(hash).code(" ]");
-        let mut option = Sh::of(" -p ");
-        option.secret(hash);
+        // Set after the account exists, through chpasswd's standard input: `useradd -p`
+        // would show the hash to every user's `ps`.
         props.push(Property {
             name: "password",
             test,
             current: Sh::of("'(hidden)'"),
             wanted: Sh::of("'(hidden)'"),
-            option,
+            option: Sh::new(),
             busybox: None,
         });
     }
@@ -191,7 +191,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
 
     // Act: modify, or create.
     step.act.code("if ").push(&exists).code("; then\n  ");
-    if props.is_empty() {
+    if props.iter().all(|p| p.option.is_empty()) {
         step.act.code(":");
     } else {
         step.act.code("usermod");
@@ -257,15 +257,13 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             .code(" ")
             .arg(group);
     }
+    step.act.code("\nfi");
     if let Some(hash) = password {
         step.act
-            .code(" &&\n  printf '%s:%s\\n' ")
-            .arg(user)
-            .code(" ")
-            .secret(hash)
+            .code(" &&\nk_print ")
+            .secret(&format!("{user}:{hash}"))
             .code(" | chpasswd -e");
     }
-    step.act.code("\nfi");
 
     // Diff.
     step.diff

@@ -476,3 +476,164 @@ fn replaced_files_keep_mode_and_owner_unless_told() {
         }
     }
 }
+
+/// A destination name at the length limit (255 bytes) still writes, edits and converges:
+/// temporary names beside it are short, whatever its length. A new file without `mode`
+/// gets the mode the umask gives (kiln's temporaries are made 0600). Under every shell.
+#[test]
+fn names_at_the_length_limit_still_write() {
+    use std::os::unix::fs::PermissionsExt;
+    let put_name = "p".repeat(255);
+    let line_name = "l".repeat(255);
+    for shell in SHELLS {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        let script = emit(
+            dir.path(),
+            &format!(
+                "[[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/{put_name}\"\ncontent = \"one\\n\"\n\n\
+                 [[op]]\nop = \"files.line\"\npath = \"{{{{ root }}}}/{line_name}\"\nline = \"two\"\ncreate = true\n"
+            ),
+            "@local",
+            &root,
+        );
+        let path = dir.path().join("script.sh");
+        // The umask a host's shell may have: a new file must follow it, not mktemp's 0600.
+        std::fs::write(&path, format!("umask 027\n{script}")).unwrap();
+        let name = shell_name(shell);
+        let first = run_script(shell, &path, &[], dir.path());
+        assert_eq!(
+            summary(&stdout(&first)),
+            (0, 2, 0, 0),
+            "{name}: {}",
+            stdout(&first)
+        );
+        let second = run_script(shell, &path, &[], dir.path());
+        assert_eq!(
+            summary(&stdout(&second)),
+            (2, 0, 0, 0),
+            "{name}: {}",
+            stdout(&second)
+        );
+        assert_eq!(
+            std::fs::read(root.join(&put_name)).unwrap(),
+            b"one\n",
+            "{name}"
+        );
+        assert_eq!(
+            std::fs::read(root.join(&line_name)).unwrap(),
+            b"two\n",
+            "{name}"
+        );
+        for file in [&put_name, &line_name] {
+            let mode = std::fs::metadata(root.join(file))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o7777, 0o640, "{name}");
+        }
+        let names: Vec<String> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names.len(),
+            2,
+            "{name}: nothing else is left beside them: {names:?}"
+        );
+    }
+}
+
+/// A script's private directory is made under `TMPDIR` only when that directory is safe
+/// (here: mode 0700), else under `/tmp` with a warning (here: `TMPDIR` writable by anyone
+/// and not sticky); it is gone when the script ends, and when the script is ended by a
+/// signal. The script of a `server.script` op is copied there, so its `$0` shows where.
+#[test]
+fn private_directory_is_made_safely_and_removed() {
+    use std::io::{BufRead, Read};
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("where.sh"),
+        "echo \"ran from $0\"\n[ -z \"${WAIT-}\" ] || sleep 2\n",
+    )
+    .unwrap();
+    let script = emit(
+        dir.path(),
+        "[[op]]\nop = \"server.script\"\nsrc = \"where.sh\"\nunless = \"false\"\n\n\
+         [[op]]\nop = \"files.directory\"\npath = \"{{ root }}/d\"\nmode = \"u=rwx,go=rx\"\n",
+        "@local",
+        &dir.path().join("root"),
+    );
+    let path = dir.path().join("script.sh");
+    std::fs::write(&path, script).unwrap();
+    for shell in SHELLS {
+        let name = shell_name(shell);
+        let safe = tempfile::tempdir().unwrap();
+        let unsafe_dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(unsafe_dir.path(), std::fs::Permissions::from_mode(0o777))
+            .unwrap();
+        for (tmpdir, signal, expect_under) in [
+            (safe.path(), false, safe.path().to_str().unwrap()),
+            (unsafe_dir.path(), false, "/tmp"),
+            (safe.path(), true, safe.path().to_str().unwrap()),
+        ] {
+            let mut child = Command::new(shell[0])
+                .args(&shell[1..])
+                .arg(&path)
+                .current_dir(dir.path())
+                .env("TMPDIR", tmpdir)
+                .env("WAIT", if signal { "1" } else { "" })
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+            let mut first = String::new();
+            while !first.contains("ran from") && out.read_line(&mut first).unwrap() > 0 {}
+            if signal {
+                // The script's own shell, waiting for the op's `sleep`.
+                let killed = Command::new("kill")
+                    .args(["-TERM", &child.id().to_string()])
+                    .status()
+                    .unwrap();
+                assert!(killed.success());
+            }
+            let mut rest = String::new();
+            out.read_to_string(&mut rest).unwrap();
+            let output = child.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&output.stderr);
+            let ran_from = first
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("ran from "))
+                .unwrap_or_else(|| panic!("{name}: {first}{rest}{err}"))
+                .to_owned();
+            assert!(
+                ran_from.starts_with(&format!("{expect_under}/kiln.")),
+                "{name}: the script ran from {ran_from}, not under {expect_under}"
+            );
+            let private = Path::new(&ran_from).parent().unwrap();
+            assert!(
+                !private.exists(),
+                "{name}: {} is left behind",
+                private.display()
+            );
+            if expect_under == "/tmp" {
+                assert!(err.contains("TMPDIR"), "{name}: no warning: {err}");
+            }
+            if signal {
+                // Ended by the signal, or by the private directory's trap for it.
+                use std::os::unix::process::ExitStatusExt;
+                let status = output.status;
+                assert!(
+                    status.signal() == Some(15) || status.code() == Some(143),
+                    "{name}: {status:?} {rest}{err}"
+                );
+            } else {
+                assert!(output.status.success(), "{name}: {rest}{err}");
+            }
+            std::fs::remove_dir_all(dir.path().join("root")).ok();
+        }
+    }
+}

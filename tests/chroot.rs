@@ -645,6 +645,99 @@ rules = ["deploy ALL=(root NOPASSWD /usr/bin/true"]
     );
 }
 
+/// A crontab entry's command is shell that cron runs with `sh`: a value a template inserts
+/// is one quoted word there, as in `server.shell` (the value below once landed in root's
+/// crontab as code), and an environment value is one word too. A `%` reaches the command
+/// (cron would have cut the command there): the line has `\%`, and a second run finds it.
+/// No cron daemon runs here: each entry's command is taken from the line the way cron
+/// reads it ([`cron_command`]) and run with `sh -c` in the root, as cron would.
+#[test]
+fn crontab_values_stay_data_and_percent_signs_reach_the_command() {
+    require_root();
+    let root = Root::new();
+    let script = emit(
+        r#"
+[vars]
+dir = "/srv; touch /tmp/PWNED #"
+
+[[op]]
+op = "server.crontab"
+command = "echo {{ dir }} > /tmp/args"
+cron_name = "args"
+
+[[op]]
+op = "server.crontab"
+command = "date +%F > /tmp/date"
+cron_name = "date"
+hour = "3"
+
+[[op]]
+op = "server.crontab"
+command = "printenv LABEL > /tmp/label"
+env = { LABEL = "100% {{ dir }}" }
+special_time = "daily"
+"#,
+    );
+    converge(&root, &script, || {
+        assert_eq!(root.sh_ok("crontab -l 2>/dev/null || true"), "")
+    });
+    let crontab = root.sh_ok("crontab -l");
+    for line in crontab.lines().filter(|l| !l.starts_with('#')) {
+        let field = if line.starts_with('@') {
+            line.split_once(' ').unwrap().1
+        } else {
+            line.splitn(6, ' ').nth(5).unwrap()
+        };
+        let Some(command) = cron_command(field) else {
+            panic!("cron would cut `{line}` short at a `%`:\n{crontab}");
+        };
+        root.sh_ok(&command);
+        assert!(
+            !root.at("/tmp/PWNED").exists(),
+            "a value ran as code: `{line}`"
+        );
+    }
+    assert_eq!(
+        crontab,
+        "# kiln: args\n\
+         * * * * * echo '/srv; touch /tmp/PWNED #' > /tmp/args\n\
+         # kiln: date\n\
+         * 3 * * * date +\\%F > /tmp/date\n\
+         @daily LABEL='100\\% /srv; touch /tmp/PWNED #' printenv LABEL > /tmp/label\n"
+    );
+    assert_eq!(root.read("/tmp/args"), "/srv; touch /tmp/PWNED #\n");
+    let date = root.read("/tmp/date");
+    assert!(
+        date.len() == 11 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-',
+        "`date +%F` printed {date:?}"
+    );
+    assert_eq!(root.read("/tmp/label"), "100% /srv; touch /tmp/PWNED #\n");
+}
+
+/// The command cron runs for a crontab entry's command field, or `None` when cron would
+/// cut it short. vixie cron and cronie (`do_command.c`, `child_process`) end the command at
+/// the first `%` no `\` escapes (the rest, each `%` made a newline, becomes its standard
+/// input); `\%` stands for `%`, and any other `\` is kept along with the character after it.
+fn cron_command(field: &str) -> Option<String> {
+    let mut command = String::new();
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '%' => return None,
+            '\\' => match chars.next() {
+                Some('%') => command.push('%'),
+                Some(next) => {
+                    command.push('\\');
+                    command.push(next);
+                }
+                None => command.push('\\'),
+            },
+            _ => command.push(c),
+        }
+    }
+    Some(command)
+}
+
 #[test]
 fn git_repo_clones_and_follows() {
     require_root();

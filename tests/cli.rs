@@ -697,6 +697,41 @@ fn bad_usage_exits_2() {
     output.assert_status(2);
 }
 
+// --- kiln emit: values refused -------------------------------------------------------------
+
+/// Values that a program on the host would run as code are refused when the script is made,
+/// each pointing at its argument: a `\%` cron would read as an escaped `%`, and values that
+/// git (`--upload-pack=CMD`) or nc (`-e CMD`) would take for an option.
+#[test]
+fn values_that_would_run_as_code_are_refused_at_emit() {
+    let manifest = r#"[[op]]
+op = "server.crontab"
+command = "date +\\%F > /tmp/date"
+
+[[op]]
+op = "git.repo"
+repo = "https://example.org/app.git"
+dest = "/srv/app"
+rev = "--upload-pack=touch /tmp/pwned"
+
+[[op]]
+op = "server.wait"
+port = 80
+host = "-e/bin/sh"
+"#;
+    Test::new()
+        .file("main.toml", manifest)
+        .args(["emit", "main.toml"])
+        .run()
+        .assert_status(1)
+        .assert_stderr_contains("a `\\` right before a `%` cannot be written in a crontab line")
+        .assert_stderr_contains("[main.toml:3:11]")
+        .assert_stderr_contains("`rev` must not start with `-`")
+        .assert_stderr_contains("[main.toml:9:7]")
+        .assert_stderr_contains("`host` must not start with `-`")
+        .assert_stderr_contains("[main.toml:14:8]");
+}
+
 // --- kiln init, kiln completions ------------------------------------------------------------
 
 /// `kiln init` writes a project in either spelling that checks clean and applies (here to

@@ -5,7 +5,8 @@
 //! - `before/`: the sandbox's starting files (optional; empty when absent);
 //! - `after/`: what the sandbox must hold after one apply;
 //! - `expect.toml` (optional): `fails = true` when the first apply must fail (and leave
-//!   `after/`), `modes = { "path" = "0644" }` to check permission bits.
+//!   `after/`), `modes = { "path" = "0644" }` to check permission bits after the first
+//!   apply (a failing one too: what it must not have changed).
 //!
 //! For each case: the lowered script (ops only, sandbox path shown as `/ROOT`) is a
 //! snapshot; then under every shell of the matrix, from `before/`: `--check` reports changes
@@ -152,7 +153,7 @@ fn run_case(
     }
     if expect.fails {
         return if first.status.code() == Some(1) {
-            Ok(())
+            modes_match(sandbox, expect)
         } else {
             Err(format!(
                 "expected the apply to fail, it exited {:?}:\n{}",
@@ -176,12 +177,7 @@ fn run_case(
             text(&check)
         ));
     }
-    for (path, mode) in &expect.modes {
-        let actual = support::mode(&sandbox.join(path));
-        if actual != *mode {
-            return Err(format!("{path}: mode {actual}, expected {mode}"));
-        }
-    }
+    modes_match(sandbox, expect)?;
     let second = run_script(shell, script, &[], sandbox);
     let (_, changed_again, failed, _) = summary(&String::from_utf8_lossy(&second.stdout));
     if changed_again != 0 || failed != 0 || !second.status.success() {
@@ -192,6 +188,17 @@ fn run_case(
     }
     if read_tree(sandbox) != *after {
         return Err("the second apply changed the sandbox".into());
+    }
+    Ok(())
+}
+
+/// The permission bits `expect.toml` asks for.
+fn modes_match(sandbox: &Path, expect: &Expect) -> Result<(), String> {
+    for (path, mode) in &expect.modes {
+        let actual = support::mode(&sandbox.join(path));
+        if actual != *mode {
+            return Err(format!("{path}: mode {actual}, expected {mode}"));
+        }
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::ops::args::ArgValue;
 use crate::shell::Sh;
 
+use super::values::is_identifier;
 use super::{LowerInput, Step};
 
 /// The step for running `commands` (each a complete shell invocation) under the op's
@@ -81,12 +82,4 @@ pub fn run(input: &LowerInput, commands: &[Sh]) -> Result<Step, Diagnostic> {
         step.diff.code(" ").arg(command.display());
     }
     Ok(step)
-}
-
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

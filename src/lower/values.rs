@@ -77,6 +77,22 @@ pub fn one_line(input: &LowerInput, name: &str, value: &str) -> Result<(), Diagn
     Ok(())
 }
 
+/// Refuses a value starting with `-` where it is an operand of a program that would read it
+/// as an option instead: some options run commands (`git fetch --upload-pack=CMD`,
+/// `nc -e CMD`), so a value must never be able to become one.
+pub fn not_an_option(input: &LowerInput, name: &str, value: &str) -> Result<(), Diagnostic> {
+    if value.starts_with('-') {
+        return Err(Diagnostic::new(
+            Code::InvalidValue,
+            input.span(name),
+            format!("`{name}` must not start with `-`"),
+        )
+        .label("would be read as an option")
+        .help("a name or address never starts with `-`; for a relative path, write `./-name`"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_identifier;

@@ -12,7 +12,12 @@ pub const DEF: OpDef = OpDef {
     summary: "Ensure a directory exists (with its parents) or is absent, with the given mode and ownership.",
     main_arg: Some("path"),
     args: &[
-        arg("path", Path, "The directory to manage.").required(),
+        arg(
+            "path",
+            Path,
+            "The directory to manage. A symbolic link to a directory will do when no `mode`, `owner` or `group` is given; with one, a link here fails the op, which never sets them through a link.",
+        )
+        .required(),
         arg(
             "present",
             Bool,
@@ -22,7 +27,7 @@ pub const DEF: OpDef = OpDef {
         arg(
             "recursive",
             Bool,
-            "Apply `mode`, `owner` and `group` to everything inside the directory as well.",
+            "Apply `mode`, `owner` and `group` to everything inside the directory as well. Symbolic links inside are not followed (their targets keep their mode and owner).",
         )
         .default(Default::Bool(false)),
         arg("mode", Mode, "Mode of the directory."),
@@ -37,6 +42,15 @@ pub const DEF: OpDef = OpDef {
 
 /// Present: `mkdir -p`, then mode and ownership (recursively with `recursive`). A file in
 /// the way is an error, not something to delete. Absent: `rm -rf`.
+///
+/// A symbolic link at `path` is never followed to set mode or ownership: the directory it
+/// points to may be anyone's, anywhere (a user who can write `path`'s parent could point it
+/// at `/etc`), and `chown -h` would change the link while `chmod` changes its target, so
+/// the two could never agree. Without `mode`, `owner` and `group` a link to a directory
+/// will do (as for `mkdir -p`); with any of them the op fails and touches nothing, as
+/// Ansible's `file` does with `follow: false`. Inside the tree, links are not followed
+/// either: the probe skips them, `chown -R -P` changes the links themselves and `chmod -R`
+/// passes them by (a link has no mode of its own on Linux).
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let path = input.str("path");
     refuse_root(input, path)?;
@@ -51,15 +65,24 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         step.diff.code("printf 'remove directory %s\\n' ").arg(path);
         return Ok(step);
     }
+    let mut is_link = Sh::of("[ -L ");
+    is_link.arg(path).code(" ]");
     step.probe.code("[ -d ").arg(path).code(" ]");
     if !attrs.is_empty() {
-        step.probe.code(" && ");
+        step.probe.code(" && ! ").push(&is_link).code(" && ");
         attrs.probe(&mut step.probe, path);
+        step.act.code("if ").push(&is_link).code("; then\n");
+        step.act
+            .code("  k_err ")
+            .arg(&format!("{path} {LINK_REFUSED}"))
+            .code("; false\nel");
     }
     step.act
-        .code("if [ -e ")
+        .code("if { [ -e ")
         .arg(path)
-        .code(" ] && [ ! -d ")
+        .code(" ] || ")
+        .push(&is_link)
+        .code("; } && [ ! -d ")
         .arg(path)
         .code(" ]; then\n");
     step.act
@@ -71,7 +94,6 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         step.act.code(" && ");
         attrs.apply(&mut step.act, path);
     }
-    step.act.code("\nfi");
     if input.flag("recursive") && !attrs.is_empty() {
         // Everything inside must match too: any entry that does not is a reason to act.
         step.probe
@@ -81,14 +103,25 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         recursive_mismatch(&mut step.probe, &attrs);
         step.probe.code(" -print | head -n 1)\" ]");
         for (value, command) in [
-            (&attrs.owner, " && chown -R -- "),
-            (&attrs.group, " && chgrp -R -- "),
+            (&attrs.owner, " && chown -R -P -- "),
+            (&attrs.group, " && chgrp -R -P -- "),
             (&attrs.mode, " && chmod -R -- "),
         ] {
             if !value.is_empty() {
                 step.act.code(command).arg(value).code(" ").arg(path);
             }
         }
+    }
+    step.act.code("\nfi");
+    if !attrs.is_empty() {
+        step.diff
+            .code("if ")
+            .push(&is_link)
+            .code("; then printf '%s %s\\n' ")
+            .arg(path)
+            .code(" ")
+            .arg(LINK_REFUSED)
+            .code("\nel");
     }
     step.diff
         .code("if [ -d ")
@@ -101,6 +134,10 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .code("; fi");
     Ok(step)
 }
+
+/// Why a link at `path` fails the op when attributes are given.
+const LINK_REFUSED: &str =
+    "is a symbolic link: mode and ownership are set on a real directory only, never through a link";
 
 /// `find` tests matching an entry whose mode, owner or group differs from `attrs`.
 fn recursive_mismatch(sh: &mut Sh, attrs: &Attrs) {

@@ -2,7 +2,7 @@
 //! `git.repo` and Ansible's `git`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::values::int;
+use crate::lower::values::{int, not_an_option};
 use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 use crate::shell::{Sh, quote};
@@ -51,6 +51,11 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let dest = input.str("dest");
     let branch = input.args.str("branch");
     let rev = input.args.str("rev");
+    // Each is an operand of some git command (`ls-remote REPO`, `fetch origin REV`), where
+    // `--upload-pack=CMD` would run a command.
+    for (name, value) in [("repo", Some(repo)), ("branch", branch), ("rev", rev)] {
+        not_an_option(input, name, value.unwrap_or_default())?;
+    }
     let depth = int(input, "depth");
     let submodules = input.flag("update_submodules");
 

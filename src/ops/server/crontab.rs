@@ -8,13 +8,19 @@ use crate::lower::{LowerInput, Step};
 use crate::ops::args::ArgValue;
 use crate::ops::def::prelude::*;
 use crate::shell::{Sh, quote};
+use crate::source::Span;
 
 pub const DEF: OpDef = OpDef {
     name: "server.crontab",
     summary: "Ensure a command is scheduled in a user's crontab, or is not.",
     main_arg: Some("command"),
     args: &[
-        arg("command", Str, "The command cron runs (through `sh`).").required(),
+        arg(
+            "command",
+            Shell,
+            "The command cron runs (through `sh`). Each `%` is written `\\%` on the line, so cron passes it on instead of ending the command there (cron turns an unescaped `%` into a newline and feeds the rest to the command's standard input); a `\\` right before a `%` cannot be written for cron and is refused.",
+        )
+        .required(),
         arg(
             "cron_name",
             Str,
@@ -51,7 +57,7 @@ pub const DEF: OpDef = OpDef {
         arg(
             "env",
             STR_MAP,
-            "Environment variables for the command, set on the entry's line (`NAME=value command`).",
+            "Environment variables for the command, set on the entry's line (`NAME='value' command`): each value is one quoted word, with `%` escaped as in `command`.",
         ),
     ],
     rules: &[
@@ -70,7 +76,9 @@ pub const DEF: OpDef = OpDef {
 /// another `user`: `crontab -u USER`), through `k_cron_entry`: with a name, the entry is
 /// the line after the marker `# kiln: NAME` (edited in place); without one, the line
 /// running the same job (its environment assignments and command). Environment variables
-/// go on the entry's line (`NAME='value' command`, quoted for the `sh` cron runs).
+/// go on the entry's line (`NAME='value' command`, quoted for the `sh` cron runs). The job
+/// is written as cron must read it (see [`for_cron`]), and the probe compares that text, so
+/// a second run finds the entry it wrote.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let command = input.str("command");
     one_line(input, "command", command)?;
@@ -91,10 +99,11 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
                 .label("not a shell identifier, or a value with a line break")
                 .help("names are letters, digits and `_`, not starting with a digit"));
             }
-            job.push_str(&format!("{}={} ", var.value, quote(value)));
+            let assignment = format!("{}={} ", var.value, quote(value));
+            job.push_str(&for_cron(&assignment, var.span)?);
         }
     }
-    job.push_str(command);
+    job.push_str(&for_cron(command, input.span("command"))?);
     let schedule = match input.args.str("special_time") {
         Some(special) => format!("@{special}"),
         None => {
@@ -144,4 +153,58 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         data: Sh::new(),
     };
     Ok(step)
+}
+
+/// `text` as it must stand in a crontab line's command field for cron to run exactly
+/// `text`. vixie cron and cronie (`do_command.c`, `child_process`) end the command at the
+/// first `%` that no `\` escapes and hand what follows, each later `%` made a newline, to
+/// the command's standard input; `\%` becomes `%`, and any other `\` is kept together
+/// with the character after it (which it thereby shields from being an escape itself).
+/// So every `%` is written `\%`. A `%` after an odd run of backslashes cannot be written:
+/// the run's last `\` would be taken as the escape of the `%` and vanish.
+fn for_cron(text: &str, span: Span) -> Result<String, Diagnostic> {
+    let mut out = String::with_capacity(text.len() + 2);
+    let mut backslashes = 0;
+    for c in text.chars() {
+        if c == '%' {
+            if backslashes % 2 == 1 {
+                return Err(Diagnostic::new(
+                    Code::InvalidValue,
+                    span,
+                    "a `\\` right before a `%` cannot be written in a crontab line",
+                )
+                .label("cron would take this `\\` as the escape of the `%` and drop it")
+                .help("write a plain `%` (kiln escapes it for cron); a command that needs `\\%` belongs in a script that cron runs"));
+            }
+            out.push('\\');
+        }
+        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+        out.push(c);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_cron;
+    use crate::source::{FileId, Span};
+
+    fn escaped(text: &str) -> Option<String> {
+        for_cron(text, Span::new(FileId(0), 0..0)).ok()
+    }
+
+    #[test]
+    fn percent_signs_are_escaped_for_cron() {
+        assert_eq!(escaped("date +%F").as_deref(), Some("date +\\%F"));
+        assert_eq!(escaped("'50%' %%").as_deref(), Some("'50\\%' \\%\\%"));
+        // An even run of backslashes stays: cron keeps `\\` as it is, then reads `\%`.
+        assert_eq!(escaped("a\\\\%").as_deref(), Some("a\\\\\\%"));
+        assert_eq!(escaped("no percent \\n").as_deref(), Some("no percent \\n"));
+    }
+
+    #[test]
+    fn a_backslash_escaping_a_percent_is_refused() {
+        assert_eq!(escaped("date +\\%F"), None);
+        assert_eq!(escaped("a\\\\\\%"), None);
+    }
 }

@@ -15,7 +15,7 @@ pub const DEF: OpDef = OpDef {
     args: &[
         arg("filename", Str, "The file's name in `/etc/sudoers.d`; sudo ignores names that contain `.` or end in `~`.").required(),
         arg("content", Str, "The whole file. Either this or `rules` is required when `present` is true."),
-        arg("rules", STR_LIST, "sudoers lines, one per entry (e.g. `deploy ALL=(root) NOPASSWD: /usr/bin/systemctl restart app`)."),
+        arg("rules", STR_LIST, "sudoers lines, one per entry (e.g. `deploy ALL=(root) NOPASSWD: /usr/bin/systemctl restart app`). sudo runs a rule's commands without a shell; values a template inserts are sudoers text as written (a `,` in one adds a command), so insert only values you trust."),
         arg("present", Bool, "Whether the file should exist.").default(Default::Bool(true)),
         arg("validate", Bool, "Check the new file with `visudo -cf` and refuse to install it if it is invalid.").default(Default::Bool(true)),
     ],

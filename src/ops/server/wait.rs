@@ -2,7 +2,7 @@
 //! `wait_for`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::values::{int, seconds};
+use crate::lower::values::{int, not_an_option, seconds};
 use crate::lower::{LowerInput, Step};
 use crate::ops::def::prelude::*;
 use crate::shell::Sh;
@@ -44,6 +44,8 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let mut guard = Sh::new();
     if let Some(port) = int(input, "port") {
         let host = input.str("host");
+        // `nc -z -w 2 HOST PORT`: a host like `-e/bin/sh` would be an option of nc.
+        not_an_option(input, "host", host)?;
         condition.code("k_port_open ").arg(host).code(" ").int(port);
         guard.code("k_port_checkable ").arg(host).code(" &&\n");
         what = format!(

@@ -1,10 +1,14 @@
 //! Live runs through the real binary with the process connectors (this machine, chroots):
-//! plan, apply, facts, exec, per-host failure isolation, and constant round trips.
+//! plan, apply, facts, exec, put and fetch, per-host failure isolation, constant round
+//! trips; and on a hostile host: commands left in the background.
 
+#[path = "support/background.rs"]
+mod background;
 mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 use support::json_output;
 
@@ -597,4 +601,61 @@ fn command_timeout_kills_a_local_script_and_its_commands() {
         .filter(|c| c.contains(&format!("sleep {marker}")))
         .collect();
     assert!(left.is_empty(), "still running: {left:?}");
+}
+
+/// An op that leaves commands running in the background (`support/background.rs`), which
+/// hold the script's output open: the run ends with the script all the same, in well under
+/// the 30 s they run, the host is reported as the script left it (changed; failed when a
+/// later op fails), and the commands keep running. The same for `kiln exec`.
+#[test]
+fn a_run_ends_when_its_script_does_despite_background_commands() {
+    let temp = tempfile::tempdir().unwrap();
+    let pids = format!("pids={}", temp.path().display());
+    for (then_fail, status) in [(false, "changed"), (true, "failed")] {
+        std::fs::write(
+            temp.path().join("main.toml"),
+            background::manifest(then_fail),
+        )
+        .unwrap();
+        let started = Instant::now();
+        let output = kiln(
+            temp.path(),
+            &[
+                "apply", ".", "-i", "@local", "-e", &pids, "-y", "--format", "json",
+            ],
+        );
+        let took = started.elapsed();
+        let running = background::end(temp.path());
+        assert!(took < Duration::from_secs(5), "the run took {took:?}");
+        assert_eq!(running, [true, true], "the commands keep running");
+        let report = json_output(&output);
+        assert_eq!(report["hosts"][0]["status"], status, "{report}");
+        assert_eq!(report["hosts"][0]["changed"], 1, "{report}");
+        assert_eq!(output.status.code(), Some(i32::from(then_fail)));
+    }
+
+    let pid_file = temp.path().join("exec.pid");
+    let started = Instant::now();
+    let exec = kiln(
+        temp.path(),
+        &[
+            "exec",
+            "@local",
+            "--",
+            &format!(
+                "setsid sh -c 'echo $$ > {}; exec sleep 30' & echo started",
+                pid_file.display()
+            ),
+        ],
+    );
+    let took = started.elapsed();
+    let pid = background::read_when_written(&pid_file);
+    let running = background::sleeping(&pid);
+    background::kill(&[pid]);
+    assert!(took < Duration::from_secs(5), "exec took {took:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&exec.stdout),
+        "@local: exit 0\n  started\n"
+    );
+    assert!(running, "the daemon keeps running");
 }

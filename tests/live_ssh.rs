@@ -1,12 +1,16 @@
 //! Live runs over real SSH: a private OpenSSH server on loopback serves ten logical hosts
-//! (each with its own root directory), which `kiln apply` works on in parallel.
+//! (each with its own root directory), which `kiln apply` works on in parallel; commands
+//! left in the background.
 
+#[path = "support/background.rs"]
+mod background;
 #[path = "support/sshd.rs"]
 mod sshd;
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 use support::json_output;
 
@@ -320,4 +324,39 @@ fn put_and_fetch_over_ssh() {
         assert_eq!(std::fs::read(&copy).unwrap(), content, "{host}");
     }
     assert_eq!(sshd.logins() - logins, 6, "one login per host and command");
+}
+
+/// An op that leaves commands running in the background (`support/background.rs`) keeps
+/// the SSH channel open (OpenSSH closes it when the output streams close): the run ends
+/// all the same once the script's summary line and its exit status are in, in well under
+/// the 30 s they run; the host is reported as the script left it (changed; failed when a
+/// later op fails), and the commands keep running.
+#[test]
+fn a_run_ends_when_its_script_does_despite_background_commands() {
+    let sshd = Sshd::start();
+    let temp = tempfile::tempdir().unwrap();
+    write_inventory(&sshd, temp.path(), 1, "");
+    let pids = format!("pids={}", temp.path().display());
+    for (then_fail, status) in [(false, "changed"), (true, "failed")] {
+        std::fs::write(
+            temp.path().join("main.toml"),
+            background::manifest(then_fail),
+        )
+        .unwrap();
+        let started = Instant::now();
+        let output = kiln(
+            temp.path(),
+            &sshd,
+            &["apply", ".", "-e", &pids, "-y", "--format", "json"],
+        );
+        let took = started.elapsed();
+        let running = background::end(temp.path());
+        assert!(took < Duration::from_secs(5), "the run took {took:?}");
+        assert_eq!(running, [true, true], "the commands keep running");
+        let report = json_output(&output);
+        assert_eq!(report["hosts"][0]["status"], status, "{report}");
+        assert_eq!(report["hosts"][0]["changed"], 1, "{report}");
+        assert_eq!(report["hosts"][0]["round_trips"], 1, "{report}");
+        assert_eq!(output.status.code(), Some(i32::from(then_fail)));
+    }
 }

@@ -1,11 +1,13 @@
 //! Live runs through the real binary with the process connectors (this machine, chroots):
 //! plan, apply, facts, exec, put and fetch, per-host failure isolation, constant round
-//! trips; and on a hostile host: commands left in the background.
+//! trips; and on a hostile host: commands left in the background, passwords in kiln's
+//! environment.
 
 #[path = "support/background.rs"]
 mod background;
 mod support;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -658,4 +660,72 @@ fn a_run_ends_when_its_script_does_despite_background_commands() {
         "@local: exit 0\n  started\n"
     );
     assert!(running, "the daemon keeps running");
+}
+
+/// The passwords kiln reads from its environment reach no process it starts: not an
+/// inventory program, not the script's shell, not an op's command (its environment, and
+/// the script shell's as `/proc` shows it). Neither the names nor the values appear.
+#[test]
+fn passwords_in_the_environment_reach_no_command() {
+    let temp = tempfile::tempdir().unwrap();
+    let seen = temp.path().join("seen");
+    std::fs::create_dir(&seen).unwrap();
+    let program = temp.path().join("inventory.sh");
+    std::fs::write(
+        &program,
+        format!(
+            "#!/bin/sh\nenv > {}/inventory-env\n\
+             echo '{{\"hosts\": {{\"box\": {{\"connector\": \"local\"}}}}}}'\n",
+            seen.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(
+        temp.path().join("main.toml"),
+        "[[op]]\nop = \"server.shell\"\nonlyif = \"true\"\ncommands = [\n\
+         \"env > {{ seen }}/op-env\",\n\
+         \"cat /proc/self/environ > {{ seen }}/op-environ\",\n\
+         \"cat /proc/$PPID/environ > {{ seen }}/script-environ\",\n]\n",
+    )
+    .unwrap();
+    let (ssh, become_) = ("ssh-pw-4f1c9a", "become-pw-7d2e0b");
+    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args([
+            "apply",
+            ".",
+            "-i",
+            "./inventory.sh",
+            "-y",
+            "--format",
+            "json",
+            "-e",
+        ])
+        .arg(format!("seen={}", seen.display()))
+        .current_dir(temp.path())
+        .env("KILN_SSH_PASSWORD", ssh)
+        .env("KILN_BECOME_PASSWORD", become_)
+        .output()
+        .unwrap();
+    let report = json_output(&output);
+    assert_eq!(report["hosts"][0]["status"], "changed", "{report}");
+    let mut files: Vec<String> = std::fs::read_dir(&seen)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        ["inventory-env", "op-env", "op-environ", "script-environ"]
+    );
+    for file in files {
+        let text = String::from_utf8_lossy(&std::fs::read(seen.join(&file)).unwrap()).into_owned();
+        assert!(
+            text.contains("PATH="),
+            "{file} holds an environment:\n{text}"
+        );
+        for secret in ["KILN_SSH_PASSWORD", "KILN_BECOME_PASSWORD", ssh, become_] {
+            assert!(!text.contains(secret), "{secret} in {file}:\n{text}");
+        }
+    }
 }

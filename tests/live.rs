@@ -1,10 +1,12 @@
 //! Live runs through the real binary with the process connectors (this machine, chroots):
 //! plan, apply, facts, exec, put and fetch, per-host failure isolation, constant round
 //! trips; and on a hostile host: commands left in the background, passwords in kiln's
-//! environment.
+//! environment, another user watching fetched copies.
 
 #[path = "support/background.rs"]
 mod background;
+#[path = "support/snoop.rs"]
+mod snoop;
 mod support;
 
 use std::os::unix::fs::PermissionsExt;
@@ -728,4 +730,82 @@ fn passwords_in_the_environment_reach_no_command() {
             assert!(!text.contains(secret), "{secret} in {file}:\n{text}");
         }
     }
+}
+
+/// `kiln fetch` keeps the remote file's permission bits (a 0640 file stays 0640, a 0600
+/// key 0600), and the copy is never readable by another user of this machine, not even
+/// for a moment: an unprivileged snoop reading every file under the destination while
+/// the files are fetched (again and again) never reads a byte of them. No temporary file
+/// is left, and a fetch that fails after the host started answering (a directory: its
+/// mode comes, `cat` fails) leaves nothing.
+#[test]
+fn fetch_keeps_the_mode_and_no_one_else_reads_the_copy() {
+    let temp = tempfile::tempdir().unwrap();
+    // The snoop may search the directories (but not read the sources).
+    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let fetched = temp.path().join("fetched");
+    std::fs::create_dir(&fetched).unwrap();
+    std::fs::write(fetched.join("canary"), "canary for others\n").unwrap();
+    std::fs::set_permissions(
+        fetched.join("canary"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let snoop = snoop::Snoop::start(&fetched);
+    snoop.wait_for("canary for others");
+    for (name, mode) in [("group-readable", 0o640), ("key", 0o600)] {
+        let src = temp.path().join(name);
+        let content = format!("secret content of {name}\n").repeat(1000);
+        std::fs::write(&src, &content).unwrap();
+        std::fs::set_permissions(&src, std::fs::Permissions::from_mode(mode)).unwrap();
+        let src = src.to_str().unwrap();
+        for _ in 0..5 {
+            let fetch = kiln(
+                temp.path(),
+                &["fetch", "@local", "--src", src, "--dest", "fetched"],
+            );
+            assert!(
+                fetch.status.success(),
+                "{}",
+                String::from_utf8_lossy(&fetch.stdout)
+            );
+        }
+        let read = String::from_utf8_lossy(&snoop.read()).into_owned();
+        assert!(
+            !read.contains("secret content"),
+            "another user read the copy of {name}"
+        );
+        let copy = fetched.join("@local").join(src.trim_start_matches('/'));
+        assert_eq!(std::fs::read_to_string(&copy).unwrap(), content);
+        assert_eq!(support::mode(&copy), format!("{mode:04o}"), "{name}");
+    }
+    let directory = temp.path().join("a directory");
+    std::fs::create_dir(&directory).unwrap();
+    let failed = kiln(
+        temp.path(),
+        &[
+            "fetch",
+            "@local",
+            "--src",
+            directory.to_str().unwrap(),
+            "--dest",
+            "fetched",
+        ],
+    );
+    let said = String::from_utf8_lossy(&failed.stdout);
+    assert_eq!(failed.status.code(), Some(1), "{said}");
+    assert!(said.contains("Is a directory"), "{said}");
+    let copies = fetched
+        .join("@local")
+        .join(temp.path().strip_prefix("/").unwrap());
+    let mut names: Vec<String> = std::fs::read_dir(copies)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["group-readable", "key"],
+        "nothing else, no temporary"
+    );
 }

@@ -1,13 +1,16 @@
 //! Live runs over real SSH: a private OpenSSH server on loopback serves ten logical hosts
 //! (each with its own root directory), which `kiln apply` works on in parallel; commands
-//! left in the background.
+//! left in the background, and another user watching fetched copies.
 
 #[path = "support/background.rs"]
 mod background;
+#[path = "support/snoop.rs"]
+mod snoop;
 #[path = "support/sshd.rs"]
 mod sshd;
 mod support;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -358,5 +361,51 @@ fn a_run_ends_when_its_script_does_despite_background_commands() {
         assert_eq!(report["hosts"][0]["changed"], 1, "{report}");
         assert_eq!(report["hosts"][0]["round_trips"], 1, "{report}");
         assert_eq!(output.status.code(), Some(i32::from(then_fail)));
+    }
+}
+
+/// `kiln fetch` over SSH keeps the remote file's permission bits, and an unprivileged
+/// snoop reading every file under the destination while the files are fetched never
+/// reads a byte of them.
+#[test]
+fn fetch_over_ssh_keeps_the_mode_and_no_one_else_reads_the_copy() {
+    let sshd = Sshd::start();
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    write_inventory(&sshd, temp.path(), 2, "");
+    let back = temp.path().join("back");
+    std::fs::create_dir(&back).unwrap();
+    std::fs::write(back.join("canary"), "canary for others\n").unwrap();
+    std::fs::set_permissions(back.join("canary"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let snoop = snoop::Snoop::start(&back);
+    snoop.wait_for("canary for others");
+    for (name, mode) in [("group-readable", 0o640), ("key", 0o600)] {
+        let src = temp.path().join(name);
+        let content = format!("secret content of {name}\n").repeat(1000);
+        std::fs::write(&src, &content).unwrap();
+        std::fs::set_permissions(&src, std::fs::Permissions::from_mode(mode)).unwrap();
+        let src = src.to_str().unwrap();
+        for _ in 0..3 {
+            let fetch = kiln(
+                temp.path(),
+                &sshd,
+                &["fetch", "inventory.toml", "--src", src, "--dest", "back"],
+            );
+            assert!(
+                fetch.status.success(),
+                "{}",
+                String::from_utf8_lossy(&fetch.stdout)
+            );
+        }
+        let read = String::from_utf8_lossy(&snoop.read()).into_owned();
+        assert!(
+            !read.contains("secret content"),
+            "another user read the copy of {name}"
+        );
+        for host in ["web0", "web1"] {
+            let copy = back.join(host).join(src.trim_start_matches('/'));
+            assert_eq!(std::fs::read_to_string(&copy).unwrap(), content);
+            assert_eq!(support::mode(&copy), format!("{mode:04o}"), "{name}");
+        }
     }
 }

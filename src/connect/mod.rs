@@ -22,6 +22,8 @@ mod transfer;
 
 use std::fmt;
 
+pub use transfer::RemoteFile;
+
 /// Which output stream a chunk came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stream {
@@ -138,8 +140,8 @@ pub trait Connector: Send {
         transfer::put(self, path, data, mode)
     }
 
-    /// The content of the file at `path` on the host. One round trip.
-    fn get_file(&mut self, path: &str) -> Result<Vec<u8>, String> {
+    /// The file at `path` on the host: its content and permission bits. One round trip.
+    fn get_file(&mut self, path: &str) -> Result<RemoteFile, String> {
         transfer::get(self, path)
     }
 

@@ -169,6 +169,7 @@ fn a_script_that_exits_before_reading_all_of_itself() {
 struct EndsAtMark {
     script: Option<String>,
     stdout: Vec<u8>,
+    stderr: Vec<u8>,
 }
 
 impl Conversation for EndsAtMark {
@@ -179,8 +180,9 @@ impl Conversation for EndsAtMark {
     }
 
     fn output(&mut self, stream: Stream, chunk: &[u8]) {
-        if stream == Stream::Stdout {
-            self.stdout.extend_from_slice(chunk);
+        match stream {
+            Stream::Stdout => self.stdout.extend_from_slice(chunk),
+            Stream::Stderr => self.stderr.extend_from_slice(chunk),
         }
     }
 
@@ -191,8 +193,9 @@ impl Conversation for EndsAtMark {
 
 /// A command the script leaves in the background holds the channel open (OpenSSH closes
 /// it when the output streams close): once the script's end has shown, the run ends with
-/// the exit status all the same, at once for a failure, within the grace for a success;
-/// the command keeps running, and the connection serves the next run.
+/// the exit status all the same, at once for a failure, within the grace for a success,
+/// with what the script wrote after its end mark; the command keeps running, and the
+/// connection serves the next run.
 #[test]
 fn a_run_ends_with_its_script_while_a_background_command_holds_the_channel() {
     let sshd = Sshd::start();
@@ -202,10 +205,12 @@ fn a_run_ends_with_its_script_while_a_background_command_holds_the_channel() {
         let _ = std::fs::remove_file(&pid_file);
         let mut conversation = EndsAtMark {
             script: Some(format!(
-                "setsid sh -c 'echo $$ > \"$0\"; exec sleep 30' {} &\necho END\nexit {exit}\n",
+                "setsid sh -c 'echo $$ > \"$0\"; exec sleep 30' {} &\n\
+                 echo END\necho last words >&2\nexit {exit}\n",
                 kiln::shell::quote(pid_file.to_str().unwrap())
             )),
             stdout: Vec::new(),
+            stderr: Vec::new(),
         };
         let started = Instant::now();
         let status = ssh.converse(&[], &mut conversation);
@@ -215,6 +220,7 @@ fn a_run_ends_with_its_script_while_a_background_command_holds_the_channel() {
         background::kill(&[pid]);
         assert!(took < Duration::from_secs(3), "the run took {took:?}");
         assert_eq!(status.unwrap(), exit);
+        assert_eq!(conversation.stderr, b"last words\n");
         assert!(running, "the command keeps running");
     }
     assert_eq!(run(&mut ssh, "echo again", &[]).unwrap().stdout, b"again\n");

@@ -25,14 +25,14 @@
 //! says it is blocked on. Writing and reading interleave, so a multi-megabyte script and a
 //! remote that talks a lot while it is still being fed cannot deadlock on the channel
 //! windows. The run ends when both output streams end, or, once the script's end has shown
-//! in its output ([`Conversation::ended`]: a live run's summary line), when the host
-//! reports a failure or [`END_GRACE`] has passed: OpenSSH sends the exit status when the
-//! shell exits but closes the channel only when its output streams close, which a command
-//! left in the background can hold back for ever. The channel is then closed from this side.
-//! Timeouts: `options.command_timeout` (the connection is then closed and the
-//! connector unusable), and a host that answers nothing — not even the keepalives sent
-//! every `options.keepalive` — for three keepalive intervals is a lost connection (OpenSSH's
-//! `ServerAliveCountMax` 3).
+//! in its output ([`Conversation::ended`]: a live run's summary line), when the host has
+//! reported a failure (and sent nothing more for a moment) or [`END_GRACE`] has passed:
+//! OpenSSH sends the exit status when the shell exits but closes the channel only when its
+//! output streams close, which a command left in the background can hold back for ever.
+//! The channel is then closed from this side. Timeouts: `options.command_timeout` (the
+//! connection is then closed and the connector unusable), and a host that answers nothing
+//! — not even the keepalives sent every `options.keepalive` — for three keepalive
+//! intervals is a lost connection (OpenSSH's `ServerAliveCountMax` 3).
 
 mod auth;
 pub mod config;
@@ -60,6 +60,9 @@ const ERROR_TIMEOUT: i32 = -9;
 const MAX_JUMPS: usize = 8;
 /// The most bytes handed to libssh2 per write (its own packet limit is ~32 KB).
 const CHUNK: usize = 32 * 1024;
+/// How long the channel must have been quiet before a run that ended with a failure
+/// status is over: the host may send the status before the last of the output.
+const QUIET: Duration = Duration::from_millis(100);
 
 /// A connection to one host over SSH.
 pub struct SshConnector {
@@ -576,7 +579,8 @@ impl Run<'_> {
                 ended = Some(Instant::now());
             }
             if let Some(at) = ended
-                && (at.elapsed() >= END_GRACE || failed(&channel))
+                && (at.elapsed() >= END_GRACE
+                    || (failed(&channel) && self.last_heard.elapsed() >= QUIET))
             {
                 // A command started in the background holds the output streams (so the
                 // channel) open: the run is over all the same.
@@ -648,7 +652,7 @@ impl Run<'_> {
             {
                 continue;
             }
-            self.idle(ended.map(|at| at + END_GRACE))?;
+            self.idle(ended.map(|at| (at + END_GRACE).min(Instant::now() + QUIET)))?;
         }
         self.retry(|| channel.wait_close())
             .map_err(|e| lost("waiting for the script to end", &e))?;

@@ -22,6 +22,8 @@
 //! add (filters, package helpers) also run under every shell of the matrix, outside the
 //! root, in `library_helpers_under_every_shell`.
 
+#[path = "support/background.rs"]
+mod background;
 #[path = "support/debian.rs"]
 mod debian;
 #[path = "support/sshd.rs"]
@@ -1249,4 +1251,43 @@ fn ssh_password_login_then_sudo_with_a_password() {
         host["changed"], 0,
         "the second apply changes nothing: {host}"
     );
+}
+
+/// A live run on a chroot host whose op leaves commands running in the background
+/// (`support/background.rs`, with the root's own `setsid` and `sleep`) ends with its
+/// script, in well under the 30 s they run; the host is changed, the commands keep running.
+#[test]
+fn a_live_run_ends_when_its_script_does_despite_background_commands() {
+    require_root();
+    let root = Root::new();
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("inventory.toml"),
+        format!(
+            "[hosts.box]\nconnector = \"chroot\"\naddress = \"{}\"\n",
+            root.path().display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        project.path().join("main.toml"),
+        background::manifest(false),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(["apply", ".", "-y", "--format", "json", "-e", "pids=/tmp"])
+        .current_dir(project.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let running = background::end(&root.at("/tmp"));
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "the run took {took:?}"
+    );
+    assert_eq!(running, [true, true], "the commands keep running");
+    let report = support::json_output(&output);
+    assert_eq!(report["hosts"][0]["status"], "changed", "{report}");
 }

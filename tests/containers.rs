@@ -11,6 +11,8 @@
 //! here, and podman speaks its command line. Containers are removed by the names this test
 //! made up; the directory goes with the test.
 
+#[path = "support/background.rs"]
+mod background;
 #[path = "support/debian.rs"]
 mod debian;
 mod support;
@@ -138,6 +140,23 @@ impl Drop for Podman {
     }
 }
 
+/// Ends the commands an op left running in `container` (`support/background.rs`) by the
+/// PIDs they wrote there, and says whether each was still running.
+fn end_background(podman: &Podman, container: &str) -> Vec<bool> {
+    let wait_then_read =
+        "i=0; while [ ! -s \"$1\" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done; cat \"$1\"";
+    background::PID_FILES
+        .iter()
+        .map(|file| {
+            let path = format!("/tmp/{file}");
+            let read = ["exec", container, "sh", "-c", wait_then_read, "sh", &path];
+            let pid = podman.ok(&read).trim().to_owned();
+            let kill = podman.podman(&["exec", container, "kill", "-KILL", &pid]);
+            kill.status.success()
+        })
+        .collect()
+}
+
 fn kiln(podman: &Podman, dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kiln"))
         .args(args)
@@ -150,7 +169,10 @@ fn kiln(podman: &Podman, dir: &Path, args: &[&str]) -> Output {
 
 /// The quickstart example applied to a podman and a docker container at once: the end
 /// state read back from inside each container, a second apply that changes nothing, the
-/// facts of a container, and `exec` as the inventory's user (`exec -u`).
+/// facts of a container, and `exec` as the inventory's user (`exec -u`). Then an op that
+/// leaves commands running in the background: the run ends with the container's shell
+/// (podman itself ends an exec session then, and kiln ends the run when `podman exec`
+/// exits, whatever still holds the streams), and the commands keep running.
 #[test]
 fn docker_and_podman_connectors_apply_the_quickstart() {
     let mut podman = Podman::new();
@@ -250,4 +272,37 @@ fn docker_and_podman_connectors_apply_the_quickstart() {
             "{host} runs as {user}:\n{text}"
         );
     }
+
+    std::fs::write(
+        project.path().join("main.toml"),
+        background::manifest(false),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let output = kiln(
+        &podman,
+        project.path(),
+        &[
+            "apply",
+            ".",
+            "-i",
+            inventory,
+            "--limit",
+            "box-podman",
+            "-e",
+            "pids=/tmp",
+            "-y",
+            "--format",
+            "json",
+        ],
+    );
+    let took = started.elapsed();
+    let running = end_background(&podman, &first);
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "the run took {took:?}"
+    );
+    assert_eq!(running, [true, true], "the commands keep running");
+    let report = json_output(&output);
+    assert_eq!(report["hosts"][0]["status"], "changed", "{report}");
 }

@@ -1,10 +1,18 @@
 //! Live runs through the real binary with the process connectors (this machine, chroots):
-//! plan, apply, facts, exec, per-host failure isolation, and constant round trips.
+//! plan, apply, facts, exec, put and fetch, per-host failure isolation, constant round
+//! trips; and on a hostile host: commands left in the background, passwords in kiln's
+//! environment, another user watching fetched copies.
 
+#[path = "support/background.rs"]
+mod background;
+#[path = "support/snoop.rs"]
+mod snoop;
 mod support;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 use support::json_output;
 
@@ -597,4 +605,207 @@ fn command_timeout_kills_a_local_script_and_its_commands() {
         .filter(|c| c.contains(&format!("sleep {marker}")))
         .collect();
     assert!(left.is_empty(), "still running: {left:?}");
+}
+
+/// An op that leaves commands running in the background (`support/background.rs`), which
+/// hold the script's output open: the run ends with the script all the same, in well under
+/// the 30 s they run, the host is reported as the script left it (changed; failed when a
+/// later op fails), and the commands keep running. The same for `kiln exec`.
+#[test]
+fn a_run_ends_when_its_script_does_despite_background_commands() {
+    let temp = tempfile::tempdir().unwrap();
+    let pids = format!("pids={}", temp.path().display());
+    for (then_fail, status) in [(false, "changed"), (true, "failed")] {
+        std::fs::write(
+            temp.path().join("main.toml"),
+            background::manifest(then_fail),
+        )
+        .unwrap();
+        let started = Instant::now();
+        let output = kiln(
+            temp.path(),
+            &[
+                "apply", ".", "-i", "@local", "-e", &pids, "-y", "--format", "json",
+            ],
+        );
+        let took = started.elapsed();
+        let running = background::end(temp.path());
+        assert!(took < Duration::from_secs(5), "the run took {took:?}");
+        assert_eq!(running, [true, true], "the commands keep running");
+        let report = json_output(&output);
+        assert_eq!(report["hosts"][0]["status"], status, "{report}");
+        assert_eq!(report["hosts"][0]["changed"], 1, "{report}");
+        assert_eq!(output.status.code(), Some(i32::from(then_fail)));
+    }
+
+    let pid_file = temp.path().join("exec.pid");
+    let started = Instant::now();
+    let exec = kiln(
+        temp.path(),
+        &[
+            "exec",
+            "@local",
+            "--",
+            &format!(
+                "setsid sh -c 'echo $$ > {}; exec sleep 30' & echo started",
+                pid_file.display()
+            ),
+        ],
+    );
+    let took = started.elapsed();
+    let pid = background::read_when_written(&pid_file);
+    let running = background::sleeping(&pid);
+    background::kill(&[pid]);
+    assert!(took < Duration::from_secs(5), "exec took {took:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&exec.stdout),
+        "@local: exit 0\n  started\n"
+    );
+    assert!(running, "the daemon keeps running");
+}
+
+/// The passwords kiln reads from its environment reach no process it starts: not an
+/// inventory program, not the script's shell, not an op's command (its environment, and
+/// the script shell's as `/proc` shows it). Neither the names nor the values appear.
+#[test]
+fn passwords_in_the_environment_reach_no_command() {
+    let temp = tempfile::tempdir().unwrap();
+    let seen = temp.path().join("seen");
+    std::fs::create_dir(&seen).unwrap();
+    let program = temp.path().join("inventory.sh");
+    std::fs::write(
+        &program,
+        format!(
+            "#!/bin/sh\nenv > {}/inventory-env\n\
+             echo '{{\"hosts\": {{\"box\": {{\"connector\": \"local\"}}}}}}'\n",
+            seen.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(
+        temp.path().join("main.toml"),
+        "[[op]]\nop = \"server.shell\"\nonlyif = \"true\"\ncommands = [\n\
+         \"env > {{ seen }}/op-env\",\n\
+         \"cat /proc/self/environ > {{ seen }}/op-environ\",\n\
+         \"cat /proc/$PPID/environ > {{ seen }}/script-environ\",\n]\n",
+    )
+    .unwrap();
+    let (ssh, become_) = ("ssh-pw-4f1c9a", "become-pw-7d2e0b");
+    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args([
+            "apply",
+            ".",
+            "-i",
+            "./inventory.sh",
+            "-y",
+            "--format",
+            "json",
+            "-e",
+        ])
+        .arg(format!("seen={}", seen.display()))
+        .current_dir(temp.path())
+        .env("KILN_SSH_PASSWORD", ssh)
+        .env("KILN_BECOME_PASSWORD", become_)
+        .output()
+        .unwrap();
+    let report = json_output(&output);
+    assert_eq!(report["hosts"][0]["status"], "changed", "{report}");
+    let mut files: Vec<String> = std::fs::read_dir(&seen)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        ["inventory-env", "op-env", "op-environ", "script-environ"]
+    );
+    for file in files {
+        let text = String::from_utf8_lossy(&std::fs::read(seen.join(&file)).unwrap()).into_owned();
+        assert!(
+            text.contains("PATH="),
+            "{file} holds an environment:\n{text}"
+        );
+        for secret in ["KILN_SSH_PASSWORD", "KILN_BECOME_PASSWORD", ssh, become_] {
+            assert!(!text.contains(secret), "{secret} in {file}:\n{text}");
+        }
+    }
+}
+
+/// `kiln fetch` keeps the remote file's permission bits (a 0640 file stays 0640, a 0600
+/// key 0600), and the copy is never readable by another user of this machine, not even
+/// for a moment: an unprivileged snoop reading every file under the destination while
+/// the files are fetched (again and again) never reads a byte of them. No temporary file
+/// is left, and a fetch that fails after the host started answering (a directory: its
+/// mode comes, `cat` fails) leaves nothing.
+#[test]
+fn fetch_keeps_the_mode_and_no_one_else_reads_the_copy() {
+    let temp = tempfile::tempdir().unwrap();
+    // The snoop may search the directories (but not read the sources).
+    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let fetched = temp.path().join("fetched");
+    std::fs::create_dir(&fetched).unwrap();
+    std::fs::write(fetched.join("canary"), "canary for others\n").unwrap();
+    std::fs::set_permissions(
+        fetched.join("canary"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let snoop = snoop::Snoop::start(&fetched);
+    snoop.wait_for("canary for others");
+    for (name, mode) in [("group-readable", 0o640), ("key", 0o600)] {
+        let src = temp.path().join(name);
+        let content = format!("secret content of {name}\n").repeat(1000);
+        std::fs::write(&src, &content).unwrap();
+        std::fs::set_permissions(&src, std::fs::Permissions::from_mode(mode)).unwrap();
+        let src = src.to_str().unwrap();
+        for _ in 0..5 {
+            let fetch = kiln(
+                temp.path(),
+                &["fetch", "@local", "--src", src, "--dest", "fetched"],
+            );
+            assert!(
+                fetch.status.success(),
+                "{}",
+                String::from_utf8_lossy(&fetch.stdout)
+            );
+        }
+        let read = String::from_utf8_lossy(&snoop.read()).into_owned();
+        assert!(
+            !read.contains("secret content"),
+            "another user read the copy of {name}"
+        );
+        let copy = fetched.join("@local").join(src.trim_start_matches('/'));
+        assert_eq!(std::fs::read_to_string(&copy).unwrap(), content);
+        assert_eq!(support::mode(&copy), format!("{mode:04o}"), "{name}");
+    }
+    let directory = temp.path().join("a directory");
+    std::fs::create_dir(&directory).unwrap();
+    let failed = kiln(
+        temp.path(),
+        &[
+            "fetch",
+            "@local",
+            "--src",
+            directory.to_str().unwrap(),
+            "--dest",
+            "fetched",
+        ],
+    );
+    let said = String::from_utf8_lossy(&failed.stdout);
+    assert_eq!(failed.status.code(), Some(1), "{said}");
+    assert!(said.contains("Is a directory"), "{said}");
+    let copies = fetched
+        .join("@local")
+        .join(temp.path().strip_prefix("/").unwrap());
+    let mut names: Vec<String> = std::fs::read_dir(copies)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["group-readable", "key"],
+        "nothing else, no temporary"
+    );
 }

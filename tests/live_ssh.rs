@@ -1,12 +1,19 @@
 //! Live runs over real SSH: a private OpenSSH server on loopback serves ten logical hosts
-//! (each with its own root directory), which `kiln apply` works on in parallel.
+//! (each with its own root directory), which `kiln apply` works on in parallel; commands
+//! left in the background, and another user watching fetched copies.
 
+#[path = "support/background.rs"]
+mod background;
+#[path = "support/snoop.rs"]
+mod snoop;
 #[path = "support/sshd.rs"]
 mod sshd;
 mod support;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 use support::json_output;
 
@@ -320,4 +327,85 @@ fn put_and_fetch_over_ssh() {
         assert_eq!(std::fs::read(&copy).unwrap(), content, "{host}");
     }
     assert_eq!(sshd.logins() - logins, 6, "one login per host and command");
+}
+
+/// An op that leaves commands running in the background (`support/background.rs`) keeps
+/// the SSH channel open (OpenSSH closes it when the output streams close): the run ends
+/// all the same once the script's summary line and its exit status are in, in well under
+/// the 30 s they run; the host is reported as the script left it (changed; failed when a
+/// later op fails), and the commands keep running.
+#[test]
+fn a_run_ends_when_its_script_does_despite_background_commands() {
+    let sshd = Sshd::start();
+    let temp = tempfile::tempdir().unwrap();
+    write_inventory(&sshd, temp.path(), 1, "");
+    let pids = format!("pids={}", temp.path().display());
+    for (then_fail, status) in [(false, "changed"), (true, "failed")] {
+        std::fs::write(
+            temp.path().join("main.toml"),
+            background::manifest(then_fail),
+        )
+        .unwrap();
+        let started = Instant::now();
+        let output = kiln(
+            temp.path(),
+            &sshd,
+            &["apply", ".", "-e", &pids, "-y", "--format", "json"],
+        );
+        let took = started.elapsed();
+        let running = background::end(temp.path());
+        assert!(took < Duration::from_secs(5), "the run took {took:?}");
+        assert_eq!(running, [true, true], "the commands keep running");
+        let report = json_output(&output);
+        assert_eq!(report["hosts"][0]["status"], status, "{report}");
+        assert_eq!(report["hosts"][0]["changed"], 1, "{report}");
+        assert_eq!(report["hosts"][0]["round_trips"], 1, "{report}");
+        assert_eq!(output.status.code(), Some(i32::from(then_fail)));
+    }
+}
+
+/// `kiln fetch` over SSH keeps the remote file's permission bits, and an unprivileged
+/// snoop reading every file under the destination while the files are fetched never
+/// reads a byte of them.
+#[test]
+fn fetch_over_ssh_keeps_the_mode_and_no_one_else_reads_the_copy() {
+    let sshd = Sshd::start();
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    write_inventory(&sshd, temp.path(), 2, "");
+    let back = temp.path().join("back");
+    std::fs::create_dir(&back).unwrap();
+    std::fs::write(back.join("canary"), "canary for others\n").unwrap();
+    std::fs::set_permissions(back.join("canary"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let snoop = snoop::Snoop::start(&back);
+    snoop.wait_for("canary for others");
+    for (name, mode) in [("group-readable", 0o640), ("key", 0o600)] {
+        let src = temp.path().join(name);
+        let content = format!("secret content of {name}\n").repeat(1000);
+        std::fs::write(&src, &content).unwrap();
+        std::fs::set_permissions(&src, std::fs::Permissions::from_mode(mode)).unwrap();
+        let src = src.to_str().unwrap();
+        for _ in 0..3 {
+            let fetch = kiln(
+                temp.path(),
+                &sshd,
+                &["fetch", "inventory.toml", "--src", src, "--dest", "back"],
+            );
+            assert!(
+                fetch.status.success(),
+                "{}",
+                String::from_utf8_lossy(&fetch.stdout)
+            );
+        }
+        let read = String::from_utf8_lossy(&snoop.read()).into_owned();
+        assert!(
+            !read.contains("secret content"),
+            "another user read the copy of {name}"
+        );
+        for host in ["web0", "web1"] {
+            let copy = back.join(host).join(src.trim_start_matches('/'));
+            assert_eq!(std::fs::read_to_string(&copy).unwrap(), content);
+            assert_eq!(support::mode(&copy), format!("{mode:04o}"), "{name}");
+        }
+    }
 }

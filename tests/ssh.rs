@@ -10,6 +10,8 @@
 //! a terminal (skipped, and the error says so) and with one (a pseudo-terminal from
 //! `script(1)` answering the prompt).
 
+#[path = "support/background.rs"]
+mod background;
 #[path = "support/sshd.rs"]
 mod sshd;
 
@@ -19,7 +21,9 @@ use std::time::{Duration, Instant};
 
 use kiln::connect::ssh::SshConnector;
 use kiln::connect::ssh::config::{Jump, SshConfig, parse_jumps};
-use kiln::connect::{ConnectError, Connector, HostKeyPolicy, SshOptions, Stream};
+use kiln::connect::{
+    ConnectError, Connector, Conversation, HostKeyPolicy, Input, SshOptions, Stream,
+};
 use sshd::Sshd;
 
 /// What a run printed and returned.
@@ -158,6 +162,69 @@ fn a_script_that_exits_before_reading_all_of_itself() {
     assert_eq!((ran.stdout.as_slice(), ran.status), (&b"early\n"[..], 3));
     // The connection is still usable.
     assert_eq!(run(&mut ssh, "echo again", &[]).unwrap().stdout, b"again\n");
+}
+
+/// A script sent whole, which has ended once its output shows `END` (as a live run's
+/// summary line ends it).
+struct EndsAtMark {
+    script: Option<String>,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+impl Conversation for EndsAtMark {
+    fn input(&mut self) -> Input {
+        self.script
+            .take()
+            .map_or(Input::Close, |script| Input::Send(script.into_bytes()))
+    }
+
+    fn output(&mut self, stream: Stream, chunk: &[u8]) {
+        match stream {
+            Stream::Stdout => self.stdout.extend_from_slice(chunk),
+            Stream::Stderr => self.stderr.extend_from_slice(chunk),
+        }
+    }
+
+    fn ended(&self) -> bool {
+        self.stdout.ends_with(b"END\n")
+    }
+}
+
+/// A command the script leaves in the background holds the channel open (OpenSSH closes
+/// it when the output streams close): once the script's end has shown, the run ends with
+/// the exit status all the same, at once for a failure, within the grace for a success,
+/// with what the script wrote after its end mark; the command keeps running, and the
+/// connection serves the next run.
+#[test]
+fn a_run_ends_with_its_script_while_a_background_command_holds_the_channel() {
+    let sshd = Sshd::start();
+    let mut ssh = connect(&sshd, &sshd.options()).unwrap();
+    let pid_file = sshd.path("daemon.pid");
+    for exit in [0, 3] {
+        let _ = std::fs::remove_file(&pid_file);
+        let mut conversation = EndsAtMark {
+            script: Some(format!(
+                "setsid sh -c 'echo $$ > \"$0\"; exec sleep 30' {} &\n\
+                 echo END\necho last words >&2\nexit {exit}\n",
+                kiln::shell::quote(pid_file.to_str().unwrap())
+            )),
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+        };
+        let started = Instant::now();
+        let status = ssh.converse(&[], &mut conversation);
+        let took = started.elapsed();
+        let pid = background::read_when_written(&pid_file);
+        let running = background::sleeping(&pid);
+        background::kill(&[pid]);
+        assert!(took < Duration::from_secs(3), "the run took {took:?}");
+        assert_eq!(status.unwrap(), exit);
+        assert_eq!(conversation.stderr, b"last words\n");
+        assert!(running, "the command keeps running");
+    }
+    assert_eq!(run(&mut ssh, "echo again", &[]).unwrap().stdout, b"again\n");
+    assert_eq!(ssh.round_trips(), 3);
 }
 
 #[test]

@@ -17,7 +17,7 @@ use crate::live::{self, HostReport};
 use crate::source::SourceMap;
 
 use super::progress::{self, Reporter, one_line};
-use super::{Format, InventoryOptions, LimitOption, entry_manifests, output};
+use super::{Format, InventoryOptions, LimitOption, entry_manifests, output, passwords};
 
 /// How to connect and how many hosts at once.
 #[derive(Args, Debug)]
@@ -76,7 +76,7 @@ impl ConnectArgs {
 
     /// The SSH password: from KILN_SSH_PASSWORD, or asked on the terminal with `-k`.
     fn ssh_password(&self) -> Result<Option<String>, String> {
-        secret(self.ask_pass, "KILN_SSH_PASSWORD", "SSH password: ")
+        secret(self.ask_pass, passwords::SSH, "SSH password: ")
     }
 
     fn pool(&self) -> rayon::ThreadPool {
@@ -117,7 +117,7 @@ impl BecomePasswordArg {
     fn get(&self) -> Result<Option<String>, String> {
         secret(
             self.ask_become_pass,
-            "KILN_BECOME_PASSWORD",
+            passwords::BECOME,
             "become password (sudo/su): ",
         )
     }
@@ -319,7 +319,7 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
 /// A password from the environment variable `variable`, else asked once on the terminal
 /// when `ask`, never echoed.
 fn secret(ask: bool, variable: &str, prompt: &str) -> Result<Option<String>, String> {
-    if let Ok(password) = std::env::var(variable) {
+    if let Some(password) = passwords::from_environment(variable) {
         return Ok(Some(password));
     }
     if !ask {

@@ -9,6 +9,7 @@ mod init;
 mod inventory;
 mod live;
 mod output;
+mod passwords;
 mod progress;
 mod schema;
 mod transfer;
@@ -176,6 +177,7 @@ macro_rules! out {
 pub(crate) use {out, outln};
 
 pub fn main() -> ExitCode {
+    passwords::take_from_environment();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check::run(args),

@@ -1,9 +1,13 @@
 //! `kiln put` and `kiln fetch`: ad-hoc file copies to and from hosts, in parallel, through
 //! the connectors' `put_file` / `get_file` (one round trip per host each).
 
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
+
+use crate::connect::RemoteFile;
 
 use super::LimitOption;
 use super::live::{AdHoc, ConnectArgs, print_results};
@@ -102,7 +106,7 @@ pub fn fetch(args: FetchArgs) -> u8 {
     };
     let results = adhoc.on_every_host(|connection| Ok(connection.get_file(&args.src)));
     print_results(results, |host, fetched| {
-        let saved = fetched.and_then(|content| save(&args.dest, host, &args.src, &content));
+        let saved = fetched.and_then(|file| save(&args.dest, host, &args.src, &file));
         report(
             host,
             saved
@@ -125,20 +129,35 @@ fn report(host: &str, done: Result<String, String>) -> bool {
     }
 }
 
-/// Writes a host's copy under `dir/HOST/SRC`. Host names and paths are kept inside `dir`:
-/// only their normal components are used (no `..`, no root).
-fn save(dir: &Path, host: &str, src: &str, content: &[u8]) -> Result<(PathBuf, usize), String> {
+/// Writes a host's copy under `dir/HOST/SRC`, with the remote file's permission bits (a
+/// `0640` file stays `0640`, a `0600` key `0600`), atomically: the content goes to a new
+/// file beside the copy, created exclusively with mode `0600` (so no one else can read it,
+/// not even for a moment, whatever its final mode), which gets its mode and is then
+/// renamed over the copy. A failure leaves the old copy (or none) and no temporary file.
+/// Host names and paths are kept inside `dir`: only their normal components are used (no
+/// `..`, no root).
+fn save(dir: &Path, host: &str, src: &str, file: &RemoteFile) -> Result<(PathBuf, usize), String> {
     let mut path = dir.join(safe_component(host));
     for component in Path::new(src).components() {
         if let Component::Normal(part) = component {
             path.push(part);
         }
     }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    }
-    std::fs::write(&path, content).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok((path, content.len()))
+    let parent = path.parent().unwrap_or(dir);
+    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let fail = |e: std::io::Error| format!("{}: {e}", path.display());
+    // tempfile creates it with O_EXCL and mode 0600, and removes it unless persisted.
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".kiln-fetch.")
+        .tempfile_in(parent)
+        .map_err(fail)?;
+    temporary.write_all(&file.content).map_err(fail)?;
+    let copy = temporary.as_file();
+    copy.set_permissions(std::fs::Permissions::from_mode(file.mode))
+        .map_err(fail)?;
+    copy.sync_all().map_err(fail)?;
+    temporary.persist(&path).map_err(|e| fail(e.error))?;
+    Ok((path, file.content.len()))
 }
 
 /// A host name as one directory name (`@chroot/srv/x` has slashes).
@@ -160,11 +179,43 @@ mod tests {
     #[test]
     fn copies_stay_inside_the_directory() {
         let dir = tempfile::tempdir().unwrap();
-        let (path, _) = save(dir.path(), "@chroot/srv/x", "/etc/../../passwd", b"x").unwrap();
+        let file = RemoteFile {
+            content: b"x".to_vec(),
+            mode: 0o644,
+        };
+        let (path, _) = save(dir.path(), "@chroot/srv/x", "/etc/../../passwd", &file).unwrap();
         assert!(path.starts_with(dir.path()), "{}", path.display());
         assert_eq!(path, dir.path().join("@chroot_srv_x/etc/passwd"));
-        let (path, _) = save(dir.path(), "..", "/a", b"x").unwrap();
+        let (path, _) = save(dir.path(), "..", "/a", &file).unwrap();
         assert_eq!(path, dir.path().join("_../a"));
+    }
+
+    #[test]
+    fn a_copy_replaces_the_last_one_with_the_remote_mode_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let saved = |content: &[u8], mode| {
+            let file = RemoteFile {
+                content: content.to_vec(),
+                mode,
+            };
+            save(dir.path(), "h", "/k", &file).unwrap().0
+        };
+        let path = saved(b"old", 0o644);
+        // A link planted where the copy goes is replaced, not followed.
+        std::fs::remove_file(&path).unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::write(&elsewhere, "untouched").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        saved(b"new", 0o600);
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(std::fs::read(&elsewhere).unwrap(), b"untouched");
+        let mode = std::fs::symlink_metadata(&path)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o7777, 0o600);
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("h")).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary left: {names:?}");
     }
 
     #[test]

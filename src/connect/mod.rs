@@ -8,6 +8,12 @@
 //! Every run is one round trip (one SSH channel, one process); live runs use a constant
 //! number of them per host, whatever the number of ops, and [`Connector::round_trips`]
 //! counts them for the report.
+//!
+//! A run ends when the host's shell does, even when a command it started in the background
+//! (`cmd &`, a daemon) still holds the output streams open: process connectors watch the
+//! process exit, SSH watches for the script's end in its output ([`Conversation::ended`])
+//! and its exit status. What the background command writes after that is dropped; the
+//! command itself is left running.
 
 pub mod local;
 pub mod process;
@@ -15,6 +21,8 @@ pub mod ssh;
 mod transfer;
 
 use std::fmt;
+
+pub use transfer::RemoteFile;
 
 /// Which output stream a chunk came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,7 +74,19 @@ pub enum Input {
 pub trait Conversation {
     fn input(&mut self) -> Input;
     fn output(&mut self, stream: Stream, chunk: &[u8]);
+    /// Whether the script's end has shown in its output (a live run's summary line). A
+    /// connector that cannot see the host's shell exit (SSH, where the channel stays open
+    /// as long as a background command holds the output streams) then waits for the
+    /// streams' end no longer than [`END_GRACE`].
+    fn ended(&self) -> bool {
+        false
+    }
 }
+
+/// How long the end of a run still waits on output streams that a command left running
+/// in the background may hold open: for what the shell wrote before it exited (process
+/// connectors), or for the channel's end or the exit status after the script's end (SSH).
+pub const END_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A whole script sent at once, its output handed to a function.
 struct WholeScript<'a> {
@@ -120,8 +140,8 @@ pub trait Connector: Send {
         transfer::put(self, path, data, mode)
     }
 
-    /// The content of the file at `path` on the host. One round trip.
-    fn get_file(&mut self, path: &str) -> Result<Vec<u8>, String> {
+    /// The file at `path` on the host: its content and permission bits. One round trip.
+    fn get_file(&mut self, path: &str) -> Result<RemoteFile, String> {
         transfer::get(self, path)
     }
 

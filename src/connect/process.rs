@@ -1,15 +1,28 @@
 //! Running a script through a local process that forwards it somewhere: `sh` itself,
 //! `chroot PATH sh`, `docker exec -i NAME sh`, `podman exec -i NAME sh`. The script goes to
-//! the process's standard input; both output streams are drained concurrently (by two
-//! threads) so a chatty command can never deadlock the run.
+//! the process's standard input from a thread of its own; both output streams are read as
+//! they come, with `poll(2)`, so a chatty command can never deadlock the run.
+//!
+//! The run ends when the process exits, not when its output pipes close: a command the
+//! script starts in the background (`cmd &`, a daemon) inherits the pipes and may hold them
+//! open long after the script is done. A thread waits for the exit with `waitid(WNOWAIT)`,
+//! which leaves the process unreaped (so its PID, and the process group a timeout kills,
+//! cannot be reused meanwhile), and says so by closing its end of a socket pair the loop
+//! polls along with the pipes. Then what the pipes already hold is read: everything the
+//! process wrote before it exited. What comes later is a background command's, and is
+//! dropped: a thread reads the pipes to their end, so a command still writing to them does
+//! not die of `SIGPIPE` while kiln runs. The background command itself is left running.
 
-use std::io::{Read, Write};
+use std::fs::File;
+use std::io::{ErrorKind, Read, Write};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use super::{ConnectError, Conversation, Input, Stream};
+use super::{ConnectError, Conversation, END_GRACE, Input, Stream};
 
 /// Runs `program args... sh -s -- script_args...`, its script from `conversation` on
 /// standard input.
@@ -37,49 +50,34 @@ pub fn run(
         // Without a timeout the script stays in kiln's group, so Ctrl-C reaches it too.
         command.process_group(0);
     }
+    let (exited, exit_notice) = UnixStream::pair()
+        .map_err(|e| ConnectError::new(format!("cannot run {program}: {e}"), true))?;
     let mut child = command
         .spawn()
         .map_err(|e| ConnectError::new(format!("cannot run {program}: {e}"), true))?;
-    let (sender, receiver) = mpsc::channel::<(Stream, Vec<u8>)>();
-    let mut readers = Vec::new();
-    for (stream, pipe) in [
-        (
-            Stream::Stdout,
-            child
-                .stdout
-                .take()
-                .map(|p| Box::new(p) as Box<dyn Read + Send>),
-        ),
-        (
-            Stream::Stderr,
-            child
-                .stderr
-                .take()
-                .map(|p| Box::new(p) as Box<dyn Read + Send>),
-        ),
-    ] {
-        let Some(mut pipe) = pipe else { continue };
-        let sender = sender.clone();
-        readers.push(std::thread::spawn(move || {
-            let mut buffer = [0u8; 8192];
-            while let Ok(n) = pipe.read(&mut buffer) {
-                if n == 0 || sender.send((stream, buffer[..n].to_vec())).is_err() {
-                    break;
-                }
-            }
-        }));
-    }
-    drop(sender);
+    let pid = child.id();
+    std::thread::spawn(move || {
+        wait_for_exit(pid);
+        drop(exit_notice);
+    });
+    let mut pipes = [
+        child
+            .stdout
+            .take()
+            .map(|p| (Stream::Stdout, File::from(OwnedFd::from(p)))),
+        child
+            .stderr
+            .take()
+            .map(|p| (Stream::Stderr, File::from(OwnedFd::from(p)))),
+    ];
     // The script is written from its own thread: a script larger than the pipe buffer
     // would otherwise block while the child blocks on a full output pipe. Standard input
-    // closes when the writer's channel does.
+    // closes when the writer's channel does; the writer's result comes back on `written`.
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let (to_writer, parts) = mpsc::channel::<Vec<u8>>();
-    let writer = std::thread::spawn(move || -> std::io::Result<()> {
-        for part in parts {
-            stdin.write_all(&part)?;
-        }
-        Ok(())
+    let (wrote, written) = mpsc::sync_channel::<std::io::Result<()>>(1);
+    std::thread::spawn(move || {
+        let _ = wrote.send(parts.iter().try_for_each(|part| stdin.write_all(&part)));
     });
     let mut to_writer = Some(to_writer);
     let mut feed = |conversation: &mut dyn Conversation| {
@@ -97,40 +95,40 @@ pub fn run(
     feed(conversation);
     let deadline = timeout.map(|t| Instant::now() + t);
     loop {
-        let (stream, chunk) = match deadline {
-            None => match receiver.recv() {
-                Ok(next) => next,
-                Err(_) => break,
-            },
-            Some(deadline) => {
-                match receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                    Ok(next) => next,
-                    Err(RecvTimeoutError::Disconnected) => break,
-                    Err(RecvTimeoutError::Timeout) => {
-                        let group = child.id() as libc::pid_t;
-                        // SAFETY: kill(2) has no memory effects; the group is the one this
-                        // function made for the child (`process_group(0)` above).
-                        unsafe { libc::kill(-group, libc::SIGKILL) };
-                        let _ = child.wait();
-                        return Err(ConnectError::new(
-                            format!(
-                                "{program}: the script did not finish within the command timeout ({} s) and was killed",
-                                timeout.unwrap_or_default().as_secs()
-                            ),
-                            false,
-                        ));
-                    }
-                }
-            }
-        };
-        conversation.output(stream, &chunk);
-        feed(conversation);
+        let wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        if wait.is_some_and(|w| w.is_zero()) {
+            return Err(kill_group(&mut child, program, timeout.unwrap_or_default()));
+        }
+        let ready = poll(&pipes, Some(&exited), wait);
+        if ready.exited {
+            break;
+        }
+        if read_ready(&mut pipes, &ready.pipes, conversation) {
+            feed(conversation);
+        }
+    }
+    // The process has exited: what it wrote is in the pipes, read until they are empty
+    // (briefly: a background command may keep writing), and the rest dropped.
+    let until = Instant::now() + END_GRACE;
+    while Instant::now() < until {
+        let ready = poll(&pipes, None, Some(Duration::ZERO));
+        if !ready.pipes.contains(&true) {
+            break;
+        }
+        read_ready(&mut pipes, &ready.pipes, conversation);
+    }
+    for (_, pipe) in pipes.into_iter().flatten() {
+        std::thread::spawn(move || drop_output(pipe));
     }
     drop(to_writer);
-    for reader in readers {
-        let _ = reader.join();
-    }
-    let written = writer.join().unwrap_or(Ok(()));
+    let written = match written.recv_timeout(END_GRACE) {
+        Ok(result) => result,
+        Err(RecvTimeoutError::Timeout) => Err(std::io::Error::new(
+            ErrorKind::TimedOut,
+            "its standard input is held open and no longer read",
+        )),
+        Err(RecvTimeoutError::Disconnected) => Ok(()),
+    };
     let status = child
         .wait()
         .map_err(|e| ConnectError::new(format!("{program}: {e}"), false))?;
@@ -143,4 +141,111 @@ pub fn run(
         ));
     }
     Ok(status.code().unwrap_or(128 + 9))
+}
+
+/// Which of the pipes have something to read (or their end), and whether the process
+/// has exited.
+struct Ready {
+    pipes: [bool; 2],
+    exited: bool,
+}
+
+/// Waits up to `wait` (none: for ever) until a pipe has something to read or `exited`
+/// (the socket the exit watcher closes) is readable.
+fn poll(
+    pipes: &[Option<(Stream, File)>; 2],
+    exited: Option<&UnixStream>,
+    wait: Option<Duration>,
+) -> Ready {
+    // poll(2) skips entries with a negative descriptor: closed pipes, no exit socket.
+    let fd = |pipe: &Option<(Stream, File)>| pipe.as_ref().map_or(-1, |(_, p)| p.as_raw_fd());
+    let mut fds = [
+        fd(&pipes[0]),
+        fd(&pipes[1]),
+        exited.map_or(-1, |s| s.as_raw_fd()),
+    ]
+    .map(|fd| libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    });
+    let millis = wait.map_or(-1, |w| w.as_millis().min(60_000) as libc::c_int);
+    // SAFETY: `fds` is a valid array of three pollfd for the duration of the call.
+    let count = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, millis) };
+    // An interrupted poll reports nothing ready; the caller polls again.
+    let ready = |i: usize| count > 0 && fds[i].revents != 0;
+    Ready {
+        pipes: [ready(0), ready(1)],
+        exited: ready(2),
+    }
+}
+
+/// Reads once from each ready pipe (which cannot block: poll said it is ready), handing
+/// the chunk to `conversation`; a pipe at its end is closed. Returns whether any output
+/// came.
+fn read_ready(
+    pipes: &mut [Option<(Stream, File)>; 2],
+    ready: &[bool; 2],
+    conversation: &mut dyn Conversation,
+) -> bool {
+    let mut buffer = [0u8; 64 * 1024];
+    let mut output = false;
+    for (slot, ready) in pipes.iter_mut().zip(ready) {
+        let Some((stream, pipe)) = slot.as_mut().filter(|_| *ready) else {
+            continue;
+        };
+        match pipe.read(&mut buffer) {
+            Ok(0) => *slot = None,
+            Ok(n) => {
+                conversation.output(*stream, &buffer[..n]);
+                output = true;
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(_) => *slot = None,
+        }
+    }
+    output
+}
+
+/// Returns once the process `pid` has exited, leaving it for `Child::wait` to reap.
+fn wait_for_exit(pid: u32) {
+    loop {
+        // SAFETY: all-zero bytes are a valid siginfo_t (plain data).
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: waitid writes only into `info`, which lives across the call.
+        let result = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                pid as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOWAIT,
+            )
+        };
+        if result == 0 || std::io::Error::last_os_error().kind() != ErrorKind::Interrupted {
+            return;
+        }
+    }
+}
+
+/// Reads what a background command still writes to a pipe the run is done with, until
+/// the pipe's end.
+fn drop_output(mut pipe: File) {
+    let mut buffer = [0u8; 8192];
+    while let Ok(1..) = pipe.read(&mut buffer) {}
+}
+
+/// Kills the script's process group once the command timeout is up.
+fn kill_group(child: &mut Child, program: &str, timeout: Duration) -> ConnectError {
+    let group = child.id() as libc::pid_t;
+    // SAFETY: kill(2) has no memory effects; the group is the one `run` made for the child
+    // (`process_group(0)`), and the child is not reaped yet, so the number is still its.
+    unsafe { libc::kill(-group, libc::SIGKILL) };
+    let _ = child.wait();
+    ConnectError::new(
+        format!(
+            "{program}: the script did not finish within the command timeout ({} s) and was killed",
+            timeout.as_secs()
+        ),
+        false,
+    )
 }

@@ -24,10 +24,15 @@
 //! nothing moved, waits with `poll(2)` on the session's socket for the directions libssh2
 //! says it is blocked on. Writing and reading interleave, so a multi-megabyte script and a
 //! remote that talks a lot while it is still being fed cannot deadlock on the channel
-//! windows. Timeouts: `options.command_timeout` (the connection is then closed and the
-//! connector unusable), and a host that answers nothing — not even the keepalives sent
-//! every `options.keepalive` — for three keepalive intervals is a lost connection (OpenSSH's
-//! `ServerAliveCountMax` 3).
+//! windows. The run ends when both output streams end, or, once the script's end has shown
+//! in its output ([`Conversation::ended`]: a live run's summary line), when the host has
+//! reported a failure (and sent nothing more for a moment) or [`END_GRACE`] has passed:
+//! OpenSSH sends the exit status when the shell exits but closes the channel only when its
+//! output streams close, which a command left in the background can hold back for ever.
+//! The channel is then closed from this side. Timeouts: `options.command_timeout` (the
+//! connection is then closed and the connector unusable), and a host that answers nothing
+//! — not even the keepalives sent every `options.keepalive` — for three keepalive
+//! intervals is a lost connection (OpenSSH's `ServerAliveCountMax` 3).
 
 mod auth;
 pub mod config;
@@ -45,7 +50,9 @@ use ssh2::{BlockDirections, Channel, ErrorCode, Session};
 
 use self::config::{HostConfig, Jump, SshConfig, local_user, parse_jumps};
 use self::host_key::KnownHosts;
-use super::{ConnectError, Connector, Conversation, HostKeyPolicy, Input, SshOptions, Stream};
+use super::{
+    ConnectError, Connector, Conversation, END_GRACE, HostKeyPolicy, Input, SshOptions, Stream,
+};
 
 const ERROR_EAGAIN: i32 = -37;
 const ERROR_TIMEOUT: i32 = -9;
@@ -53,6 +60,9 @@ const ERROR_TIMEOUT: i32 = -9;
 const MAX_JUMPS: usize = 8;
 /// The most bytes handed to libssh2 per write (its own packet limit is ~32 KB).
 const CHUNK: usize = 32 * 1024;
+/// How long the channel must have been quiet before a run that ended with a failure
+/// status is over: the host may send the status before the last of the output.
+const QUIET: Duration = Duration::from_millis(100);
 
 /// A connection to one host over SSH.
 pub struct SshConnector {
@@ -562,7 +572,20 @@ impl Run<'_> {
         let mut complete = false;
         let mut eof_sent = false;
         let (mut stdout_done, mut stderr_done) = (false, false);
+        // When the script's end showed in its output.
+        let mut ended: Option<Instant> = None;
         while !(stdout_done && stderr_done) {
+            if ended.is_none() && conversation.ended() {
+                ended = Some(Instant::now());
+            }
+            if let Some(at) = ended
+                && (at.elapsed() >= END_GRACE
+                    || (failed(&channel) && self.last_heard.elapsed() >= QUIET))
+            {
+                // A command started in the background holds the output streams (so the
+                // channel) open: the run is over all the same.
+                return Ok(self.abandon(channel));
+            }
             let mut moved = false;
             while written == script.len() && !complete {
                 match conversation.input() {
@@ -629,21 +652,36 @@ impl Run<'_> {
             {
                 continue;
             }
-            self.idle()?;
+            self.idle(ended.map(|at| (at + END_GRACE).min(Instant::now() + QUIET)))?;
         }
         self.retry(|| channel.wait_close())
             .map_err(|e| lost("waiting for the script to end", &e))?;
-        let status = channel.exit_status().unwrap_or(0);
-        let signal = channel.exit_signal().ok().and_then(|s| s.exit_signal);
+        let status = exit_status(&channel);
         let _ = self.retry(|| channel.close());
-        Ok(match signal {
-            Some(signal) => 128 + signal_number(&signal),
-            None => status,
-        })
+        Ok(status)
     }
 
-    /// Nothing moved: keepalive, deadlines, then wait for the socket.
-    fn idle(&mut self) -> Result<(), Failure> {
+    /// Closes a channel whose streams a background command holds open, after the script
+    /// ended, and returns the script's exit status: from the host if it arrived (a 0 that
+    /// did not arrive cannot be told from one that did: libssh2 does not say), else 0. The
+    /// host closes its side when it sees ours; the background command keeps running (its
+    /// later output is dropped, and writing more gets it `SIGPIPE`, as with `ssh`).
+    fn abandon(&mut self, mut channel: Channel) -> i32 {
+        let status = exit_status(&channel);
+        let until = Instant::now() + END_GRACE;
+        while let Err(e) = channel.close() {
+            let now = Instant::now();
+            if e.code() != ErrorCode::Session(ERROR_EAGAIN) || now >= until {
+                break;
+            }
+            wait_socket(self.session, self.fd, until - now);
+        }
+        status
+    }
+
+    /// Nothing moved: keepalive, deadlines, then wait for the socket (until `wake` at the
+    /// latest).
+    fn idle(&mut self, wake: Option<Instant>) -> Result<(), Failure> {
         let now = Instant::now();
         if let Some(deadline) = self.deadline
             && now >= deadline
@@ -665,6 +703,9 @@ impl Run<'_> {
         }
         let until = self
             .deadline
+            .into_iter()
+            .chain(wake)
+            .min()
             .map_or(Duration::from_secs(1), |d| d.saturating_duration_since(now));
         if wait_socket(self.session, self.fd, until) {
             self.last_heard = Instant::now();
@@ -680,7 +721,7 @@ impl Run<'_> {
         loop {
             match operation() {
                 Err(e) if e.code() == ErrorCode::Session(ERROR_EAGAIN) => {
-                    self.idle().map_err(|f| match f {
+                    self.idle(None).map_err(|f| match f {
                         Failure::Start(m) | Failure::Lost(m) => m,
                     })?
                 }
@@ -688,6 +729,19 @@ impl Run<'_> {
             }
         }
     }
+}
+
+/// The exit status the host sent for the channel (`128 + N` for a signal), 0 if none.
+fn exit_status(channel: &Channel) -> i32 {
+    match channel.exit_signal().ok().and_then(|s| s.exit_signal) {
+        Some(signal) => 128 + signal_number(&signal),
+        None => channel.exit_status().unwrap_or(0),
+    }
+}
+
+/// Whether the host reported the script failed: a non-zero exit status, or a signal.
+fn failed(channel: &Channel) -> bool {
+    exit_status(channel) != 0
 }
 
 /// The number of a signal named as SSH names them (`TERM`, `KILL`...).

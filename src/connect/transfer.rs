@@ -4,8 +4,10 @@
 //! A put is a script carrying the bytes as `printf` lines (byte-exact, see
 //! `shell::content`) into the runtime library's `k_write`: a temporary file beside the
 //! destination gets the content and mode and is renamed over it, so a connection lost
-//! half-way leaves the old file (or none), never half a file. A get is `cat` of the file,
-//! its standard output collected as it streams.
+//! half-way leaves the old file (or none), never half a file. A get opens the file, prints
+//! its permission bits (`ls -lL`'s, of the file a link leads to) on a line of their own,
+//! then `cat`s it: the mode comes back in the same round trip as the content, so the copy
+//! made of it can have it from the start.
 
 use super::{Connector, Stream};
 use crate::shell::Sh;
@@ -45,22 +47,66 @@ pub fn put<C: Connector + ?Sized>(
     }
 }
 
-/// The content of the file at `path` on the host.
-pub fn get<C: Connector + ?Sized>(connection: &mut C, path: &str) -> Result<Vec<u8>, String> {
-    let mut script = Sh::of("exec cat -- ");
-    script.arg(path).code("\n");
-    let (mut content, mut stderr) = (Vec::new(), Vec::new());
+/// A file read from a host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteFile {
+    pub content: Vec<u8>,
+    /// Its permission bits (`0o640`), without setuid, setgid and sticky.
+    pub mode: u32,
+}
+
+/// The file at `path` on the host.
+pub fn get<C: Connector + ?Sized>(connection: &mut C, path: &str) -> Result<RemoteFile, String> {
+    // Opened first, so a file that cannot be read fails with the shell's reason before
+    // anything is printed.
+    let mut script = Sh::of("exec 3< ");
+    script
+        .arg(path)
+        .code("\nls -lnLd -- ")
+        .arg(path)
+        .code(" | awk 'NR == 1 { print substr($1, 2, 9) }'\nexec cat <&3\n");
+    let (mut output, mut stderr) = (Vec::new(), Vec::new());
     let status = connection
         .run(script.text(), &[], &mut |stream, chunk| match stream {
-            Stream::Stdout => content.extend_from_slice(chunk),
+            Stream::Stdout => output.extend_from_slice(chunk),
             Stream::Stderr => stderr.extend_from_slice(chunk),
         })
         .map_err(|e| e.message)?;
-    if status == 0 {
-        Ok(content)
-    } else {
-        Err(failure(path, status, &stderr))
+    if status != 0 {
+        return Err(failure(path, status, &stderr));
     }
+    let mode = output
+        .iter()
+        .position(|&b| b == b'\n')
+        .and_then(|end| Some((permission_bits(&output[..end])?, end)));
+    let Some((mode, end)) = mode else {
+        let said = String::from_utf8_lossy(&stderr);
+        return Err(format!(
+            "{path}: the host did not send the file's mode ({})",
+            said.trim()
+        ));
+    };
+    output.drain(..=end);
+    Ok(RemoteFile {
+        content: output,
+        mode,
+    })
+}
+
+/// The permission bits of an `ls -l` mode string without its type (`rw-r-----`): a
+/// letter is a bit set (`s` and `t` include execute; `S` and `T` do not).
+fn permission_bits(text: &[u8]) -> Option<u32> {
+    if text.len() != 9 {
+        return None;
+    }
+    text.iter().enumerate().try_fold(0, |bits, (i, &c)| {
+        let set = match (i % 3, c) {
+            (_, b'-') | (2, b'S' | b'T') => false,
+            (0, b'r') | (1, b'w') | (2, b'x' | b's' | b't') => true,
+            _ => return None,
+        };
+        Some(bits | u32::from(set) << (8 - i))
+    })
 }
 
 fn failure(path: &str, status: i32, stderr: &[u8]) -> String {
@@ -70,5 +116,21 @@ fn failure(path: &str, status: i32, stderr: &[u8]) -> String {
         format!("{path}: failed (exit {status})")
     } else {
         format!("{path}: {said}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permission_bits;
+
+    #[test]
+    fn permission_bits_of_mode_strings() {
+        assert_eq!(permission_bits(b"rw-r-----"), Some(0o640));
+        assert_eq!(permission_bits(b"rw-------"), Some(0o600));
+        assert_eq!(permission_bits(b"rwsr-Sr-t"), Some(0o745));
+        assert_eq!(permission_bits(b"rwxrwxrwT"), Some(0o776));
+        assert_eq!(permission_bits(b"rw-r--r--x"), None);
+        assert_eq!(permission_bits(b"wr-------"), None);
+        assert_eq!(permission_bits(b"content"), None);
     }
 }

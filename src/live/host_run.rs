@@ -10,6 +10,10 @@
 //! command output) and, when there is one, the become password: both are variables set in
 //! the script's own text, which only ever lives in the shell's memory on the host: never an
 //! argument (visible in `ps`), never exported, never written to a file.
+//!
+//! The script's summary line ends the run for the connector (`Conversation::ended`): a
+//! command the script left running in the background may hold the output open, and what
+//! it writes later is not the script's.
 
 use crate::connect::{Conversation, Input, Stream};
 use crate::facts::Facts;
@@ -179,6 +183,10 @@ impl Conversation for HostRun<'_> {
                 Input::Close
             }
         }
+    }
+
+    fn ended(&self) -> bool {
+        self.reader.ended()
     }
 
     fn output(&mut self, stream: Stream, chunk: &[u8]) {

@@ -56,7 +56,8 @@ pub fn seconds(duration: std::time::Duration) -> f64 {
 /// with the run's marker are status lines: `begin INDEX LABEL` when an op starts, then
 /// `STATUS INDEX LABEL  [ORIGIN]` when it is done. Other lines are detail: in check mode
 /// they follow the status line they belong to (the diff), in apply mode they come before it
-/// (the act's output).
+/// (the act's output). The summary line (`kiln: ...`) ends the script: what follows is a
+/// background command's, and is dropped.
 pub struct OutputReader<'a> {
     marker: &'a str,
     check_mode: bool,
@@ -65,6 +66,8 @@ pub struct OutputReader<'a> {
     pending: String,
     started: Option<std::time::Instant>,
     pub outcomes: Vec<OpOutcome>,
+    /// Whether the summary line was read.
+    ended: bool,
 }
 
 impl<'a> OutputReader<'a> {
@@ -76,7 +79,13 @@ impl<'a> OutputReader<'a> {
             pending: String::new(),
             started: None,
             outcomes: Vec::new(),
+            ended: false,
         }
+    }
+
+    /// Whether the script's summary line, its last, was read.
+    pub fn ended(&self) -> bool {
+        self.ended
     }
 
     /// Takes a chunk of output; calls `begun` with the index and label of every op that
@@ -103,6 +112,9 @@ impl<'a> OutputReader<'a> {
     }
 
     fn line(&mut self, line: &str, begun: &mut dyn FnMut(&str, &str)) {
+        if self.ended {
+            return;
+        }
         let Some(status_line) = line.strip_prefix(self.marker) else {
             if self.check_mode
                 && let Some(last) = self.outcomes.last_mut()
@@ -117,6 +129,7 @@ impl<'a> OutputReader<'a> {
             return;
         };
         if status_line.starts_with("kiln: ") {
+            self.ended = true;
             return;
         }
         if let Some(begin) = status_line.strip_prefix("begin ") {
@@ -218,5 +231,27 @@ mod tests {
         assert!(outcomes[0].seconds >= 0.02, "{}", outcomes[0].seconds);
         assert_eq!(outcomes[1].status, "skipped");
         assert_eq!(outcomes[1].seconds, 0.0, "a skipped op never began");
+    }
+
+    #[test]
+    fn the_summary_line_ends_the_output() {
+        let mark = "\u{1e}k7\u{1e}";
+        let mut reader = OutputReader::new(mark, true);
+        reader.feed(
+            format!("{mark}would-change 1 files.put /x  [m.toml:1]\n    +x\n").as_bytes(),
+            &mut |_, _| {},
+        );
+        assert!(!reader.ended());
+        reader.feed(
+            format!("{mark}kiln: 0 ok, 1 would change, 0 failed, 0 skipped\nlater, from the background\n")
+                .as_bytes(),
+            &mut |_, _| {},
+        );
+        assert!(reader.ended());
+        let outcomes = reader.finish();
+        assert_eq!(
+            outcomes[0].detail, "+x\n",
+            "later output is not the op's diff"
+        );
     }
 }

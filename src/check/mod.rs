@@ -66,14 +66,16 @@ pub struct ScopeVars {
     pub parent: Option<ScopeId>,
     pub defaults: Table,
     pub params: Table,
+    /// The names in `defaults` and `params` given under `secrets`.
+    pub secrets: Vec<String>,
 }
 
 /// What the checker needs besides the manifest.
 #[derive(Default)]
 pub struct Context<'a> {
     pub inventory: Option<&'a Inventory>,
-    /// `-e NAME=VALUE` variables.
-    pub extra_vars: &'a [(String, Value)],
+    /// `-e NAME=VALUE` and `--secrets-file` variables.
+    pub extra_vars: &'a [crate::inventory::ExtraVar],
 }
 
 /// Checks the manifest at `entry` and everything it includes.
@@ -119,6 +121,7 @@ pub fn compile(
             parent: s.parent,
             defaults: s.defaults,
             params: s.params,
+            secrets: s.secrets,
         })
         .collect();
     Some(Compiled {
@@ -380,7 +383,7 @@ impl Checker<'_> {
     fn known(&mut self, scope: ScopeId) -> &Known {
         if !self.known.contains_key(&scope) {
             let mut known: Known = BUILTIN_VARIABLES.iter().map(|s| (*s).to_owned()).collect();
-            known.extend(self.context.extra_vars.iter().map(|(k, _)| k.clone()));
+            known.extend(self.context.extra_vars.iter().map(|v| v.name.clone()));
             if let Some(inventory) = self.context.inventory {
                 known.extend(inventory.variable_names());
             }

@@ -92,7 +92,7 @@ fn emit(
         );
         return None;
     };
-    let extra_vars = args.inventory.extra_vars();
+    let extra_vars = args.inventory.extra_vars(sources, diagnostics);
     let mut specs = args.inventory.inventory.clone();
     if specs.is_empty()
         && let Some(project) = super::project_inventory(&args.path)

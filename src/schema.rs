@@ -209,5 +209,9 @@ fn type_schema(ty: &ArgType) -> Value {
         ArgType::Url => json!({ "type": "string", "pattern": "^(https?|ftp)://|\\{\\{" }),
         ArgType::Sha256 => json!({ "type": "string", "pattern": "^[0-9a-fA-F]{64}$|\\{\\{" }),
         ArgType::Account => json!({ "type": ["string", "integer"] }),
+        ArgType::PasswordHash => json!({
+            "type": "string",
+            "pattern": "^!{0,2}(\\*|\\$(1|2[aby]|5|6|7|y|gy)\\$.+)?$|\\{\\{",
+        }),
     }
 }

@@ -9,6 +9,7 @@
 pub mod globals;
 pub mod load;
 pub mod op;
+pub mod password_hash;
 pub mod templates;
 pub mod types;
 pub mod user_op;

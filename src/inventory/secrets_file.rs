@@ -42,17 +42,33 @@ pub fn read(sources: &mut SourceMap, spec: &str, diagnostics: &mut Diagnostics) 
         || (Format::of(path).is_none() && text.trim_start().starts_with('{'));
     let format = Format::of(path).unwrap_or(Format::Toml);
     let file = sources.add(path, text);
+    let mut found = Diagnostics::default();
     let table = if json {
         super::dynamic::json(
             sources,
             file,
             (Code::Syntax, "the secrets file holds"),
-            diagnostics,
+            &mut found,
         )
-        .map(|root| crate::syntax::lower::into_table(root, diagnostics))
+        .map(|root| crate::syntax::lower::into_table(root, &mut found))
     } else {
-        syntax::vars(sources, file, format, diagnostics)
+        syntax::vars(sources, file, format, &mut found)
     };
+    // Shown without the file's lines, which hold secrets: at the argument, with where.
+    let argument = sources.add(Path::new("<command line>"), spec.to_owned());
+    for problem in found.sorted() {
+        let at = problem.primary_span();
+        let (line, column) = sources.line_col(at.file, at.start as usize);
+        diagnostics.push(
+            Diagnostic::new(
+                problem.code,
+                Span::new(argument, 0..spec.len()),
+                format!("{name}:{line}:{column}: {}", problem.message),
+            )
+            .label("--secrets-file")
+            .help("the file's lines are not shown, as they hold secrets"),
+        );
+    }
     table
         .unwrap_or_default()
         .into_iter()

@@ -302,13 +302,16 @@ fn indent(out: &mut String, body: &Sh, prefix: &str) {
     out.push('\n');
 }
 
-/// `body` with its standard output and error discarded.
+/// `body` with its standard output and error discarded, by a subshell that redirects
+/// itself: a redirection on the compound command instead is not honoured by dash, busybox
+/// sh and yash inside a function that has a redirection of its own (`k_act_1() { ... }
+/// </dev/null`).
 fn silenced(body: &Sh) -> Sh {
     if body.is_empty() {
         return Sh::new();
     }
-    let mut quiet = Sh::of("{ ");
-    quiet.push(body).code("\n} >/dev/null 2>&1");
+    let mut quiet = Sh::of("( exec >/dev/null 2>&1\n");
+    quiet.push(body).code("\n)");
     quiet
 }
 

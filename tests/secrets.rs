@@ -548,3 +548,90 @@ fn emitted_scripts_are_their_owners_only() {
         .mode();
     assert_eq!(mode & 0o777, 0o700);
 }
+
+/// `sensitive` on an include passes on to the ops inside: their text arguments are masked,
+/// their paths and modes shown.
+#[test]
+fn sensitive_passes_through_includes() {
+    let output = Test::new()
+        .file(
+            "main.toml",
+            "[[op]]\ninclude = \"keys\"\nsensitive = true\n",
+        )
+        .file(
+            "keys/main.toml",
+            "[[op]]\nop = \"files.put\"\ndest = \"/etc/k\"\ncontent = \"KEY-1\\n\"\nmode = \"0600\"\n",
+        )
+        .args(["emit", "."])
+        .run();
+    output.assert_status(0);
+    for line in [
+        "#     content = ***",
+        "#     dest = \"/etc/k\"",
+        "#     mode = \"0600\"",
+    ] {
+        output.assert_stdout_contains(line);
+    }
+    output.assert_stdout_contains("printf '%s\\n' 'content differs, hidden'");
+}
+
+/// A variable is secret on a host when any level gives it a secret value for that host:
+/// a plain value above a secret one does not make it shown.
+#[test]
+fn once_secret_always_secret() {
+    let output = Test::new()
+        .file(
+            "inventory.toml",
+            "[hosts.web1]\nconnector = \"local\"\nvars = { token = \"host-plain-1\" }\n\n\
+             [hosts.web2]\nconnector = \"local\"\n\n\
+             [groups.web]\nhosts = [\"web1\"]\nsecrets = { token = \"group-secret-2\" }\n\n\
+             [secrets]\nshared = \"everyone-3\"\n",
+        )
+        .args([
+            "inventory",
+            "-i",
+            "inventory.toml",
+            "-e",
+            "shared=plain-cli-4",
+        ])
+        .run();
+    output.assert_status(0);
+    for value in [
+        "host-plain-1",
+        "group-secret-2",
+        "everyone-3",
+        "plain-cli-4",
+    ] {
+        assert!(
+            !output.stdout.contains(value),
+            "{value}:\n{}",
+            output.stdout
+        );
+    }
+    output
+        .assert_stdout_contains("token = \"***\"  (host, secret)")
+        .assert_stdout_contains("shared = \"***\"  (-e, secret)");
+}
+
+/// A broken secrets file is reported at its argument, with line and column, and none of
+/// its lines.
+#[test]
+fn a_broken_secrets_file_shows_none_of_its_lines() {
+    let output = Test::new()
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"files.directory\"\npath = \"/srv\"\n",
+        )
+        .file("secrets.toml", "token = \"unclosed-secret-5\nother = 1\n")
+        .args(["check", ".", "--secrets-file", "secrets.toml"])
+        .run();
+    output
+        .assert_status(1)
+        .assert_stderr_contains("secrets.toml:1:")
+        .assert_stderr_contains("the file's lines are not shown");
+    assert!(
+        !output.stderr.contains("unclosed-secret-5"),
+        "{}",
+        output.stderr
+    );
+}

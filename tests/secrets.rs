@@ -635,3 +635,18 @@ fn a_broken_secrets_file_shows_none_of_its_lines() {
         output.stderr
     );
 }
+
+/// The become password is masked in what hosts print too.
+#[test]
+fn the_become_password_is_masked_in_what_hosts_print() {
+    let output = Test::new()
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"server.shell\"\ncommands = \"echo become-pw-12\"\ncreates = \"/nonexistent/kiln\"\n",
+        )
+        .env("KILN_BECOME_PASSWORD", "become-pw-12")
+        .args(["apply", ".", "-y", "-v", "-i", "@local"])
+        .run();
+    output.assert_status(0).assert_stdout_contains("      ***");
+    assert!(!output.stdout.contains("become-pw-12"), "{}", output.stdout);
+}

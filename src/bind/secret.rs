@@ -90,7 +90,7 @@ impl Secrets {
 
     /// Adds `secret`, and each line of a multi-line one (a key file's lines may be shown
     /// one by one).
-    fn add(&mut self, secret: &str) {
+    pub fn add(&mut self, secret: &str) {
         let lines = secret.lines().map(str::trim).filter(|l| l.len() >= 4);
         let parts = std::iter::once(secret).chain(lines.filter(|l| *l != secret));
         for part in parts.filter(|p| !p.is_empty()) {

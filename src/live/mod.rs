@@ -326,6 +326,10 @@ fn run_host(
     }
     if let Some(secrets) = made_secrets.into_inner() {
         session.secrets = secrets;
+        // A host has no business printing the become password; if one does, it is masked.
+        if let Some(password) = become_password {
+            session.secrets.add(password);
+        }
     }
     report.stderr.push_str(&outcome.stderr);
     report.ops = outcome.ops;

@@ -421,7 +421,7 @@ impl<'a> Checker<'a> {
                 .collect();
             // Each variable with the names its value uses.
             let mut values: Vec<(&str, HashSet<String>)> = Vec::new();
-            let mut uses = |name: &'a str, value: &crate::model::Value, span: Span| {
+            let mut uses = |name: &'a str, value: &'a Value, span: Span| {
                 let mut texts = Vec::new();
                 value.strings(span, &mut texts);
                 let names = texts
@@ -435,10 +435,10 @@ impl<'a> Checker<'a> {
                 if var.secret {
                     secret.insert(var.name.clone());
                 }
-                let span = var
-                    .span
-                    .unwrap_or(Span::new(crate::source::FileId(0), 0..0));
-                uses(&var.name, &var.value, span);
+                // A value given on the command line is no template (nor is it spanned).
+                if let Some(span) = var.span {
+                    uses(&var.name, &var.value, span);
+                }
             }
             let mut next = Some(scope);
             while let Some(id) = next {

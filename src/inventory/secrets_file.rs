@@ -55,19 +55,22 @@ pub fn read(sources: &mut SourceMap, spec: &str, diagnostics: &mut Diagnostics) 
         syntax::vars(sources, file, format, &mut found)
     };
     // Shown without the file's lines, which hold secrets: at the argument, with where.
-    let argument = sources.add(Path::new("<command line>"), spec.to_owned());
-    for problem in found.sorted() {
-        let at = problem.primary_span();
-        let (line, column) = sources.line_col(at.file, at.start as usize);
-        diagnostics.push(
-            Diagnostic::new(
-                problem.code,
-                Span::new(argument, 0..spec.len()),
-                format!("{name}:{line}:{column}: {}", problem.message),
-            )
-            .label("--secrets-file")
-            .help("the file's lines are not shown, as they hold secrets"),
-        );
+    let problems = found.sorted();
+    if !problems.is_empty() {
+        let argument = sources.add(Path::new("<command line>"), spec.to_owned());
+        for problem in problems {
+            let at = problem.primary_span();
+            let (line, column) = sources.line_col(at.file, at.start as usize);
+            diagnostics.push(
+                Diagnostic::new(
+                    problem.code,
+                    Span::new(argument, 0..spec.len()),
+                    format!("{name}:{line}:{column}: {}", problem.message),
+                )
+                .label("--secrets-file")
+                .help("the file's lines are not shown, as they hold secrets"),
+            );
+        }
     }
     table
         .unwrap_or_default()

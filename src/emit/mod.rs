@@ -303,9 +303,8 @@ fn indent(out: &mut String, body: &Sh, prefix: &str) {
 }
 
 /// `body` with its standard output and error discarded, by a subshell that redirects
-/// itself: a redirection on the compound command instead is not honoured by dash, busybox
-/// sh and yash inside a function that has a redirection of its own (`k_act_1() { ... }
-/// </dev/null`).
+/// itself: dash and busybox sh ignore a redirection on a subshell (or on a group holding
+/// one) inside a function that has a redirection of its own (`k_act_1() { ... } </dev/null`).
 fn silenced(body: &Sh) -> Sh {
     if body.is_empty() {
         return Sh::new();

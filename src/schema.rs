@@ -34,6 +34,10 @@ pub fn manifest() -> Value {
         "vars".into(),
         json!({ "type": "object", "description": "Variables for the included ops." }),
     );
+    include_props.insert(
+        "secrets".into(),
+        json!({ "type": "object", "description": "Secret variables for the included ops: never shown." }),
+    );
     for arg in GLOBAL_ARGS.iter().filter(|a| INHERITABLE.contains(&a.name)) {
         include_props.insert(arg.name.into(), arg_schema(arg));
     }
@@ -57,6 +61,7 @@ pub fn manifest() -> Value {
         "additionalProperties": false,
         "properties": {
             "vars": { "type": "object", "description": "Variable defaults, overridden by the inventory and -e." },
+            "secrets": { "type": "object", "description": "Secret variable defaults, as `vars`: their values, and values made from them, are never shown." },
             "op": { "type": "array", "description": "Operations and includes, run in the order written.", "items": { "anyOf": entries } },
             "handler": {
                 "type": "array",
@@ -103,6 +108,7 @@ pub fn inventory() -> Value {
         "additionalProperties": false,
         "properties": {
             "vars": { "type": "object", "description": "Variables for every host." },
+            "secrets": { "type": "object", "description": "Secret variables for every host: never shown." },
             "hosts": { "type": "object", "additionalProperties": {
                 "type": "object",
                 "additionalProperties": false,
@@ -112,6 +118,7 @@ pub fn inventory() -> Value {
                     "user": { "type": "string" },
                     "connector": { "enum": ["ssh", "local", "docker", "podman", "chroot"], "default": "ssh" },
                     "vars": { "type": "object" },
+                    "secrets": { "type": "object" },
                 },
             } },
             "groups": { "type": "object", "additionalProperties": {
@@ -121,6 +128,7 @@ pub fn inventory() -> Value {
                     "hosts": { "type": "array", "items": { "type": "string" } },
                     "children": { "type": "array", "items": { "type": "string" }, "description": "Nested groups: their hosts are members, their vars win." },
                     "vars": { "type": "object" },
+                    "secrets": { "type": "object" },
                 },
             } },
         },
@@ -201,5 +209,9 @@ fn type_schema(ty: &ArgType) -> Value {
         ArgType::Url => json!({ "type": "string", "pattern": "^(https?|ftp)://|\\{\\{" }),
         ArgType::Sha256 => json!({ "type": "string", "pattern": "^[0-9a-fA-F]{64}$|\\{\\{" }),
         ArgType::Account => json!({ "type": ["string", "integer"] }),
+        ArgType::PasswordHash => json!({
+            "type": "string",
+            "pattern": "^!{0,2}(\\*|\\$(1|2[aby]|5|6|7|y|gy)\\$.+)?$|\\{\\{",
+        }),
     }
 }

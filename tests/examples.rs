@@ -133,8 +133,9 @@ struct HostView {
     name: String,
     target: Target,
     groups: Vec<String>,
-    /// Name, value (spans ignored by `Value`'s equality) and the level it came from.
-    vars: Vec<(String, Value, String)>,
+    /// Name, value (spans ignored by `Value`'s equality), the level it came from, and
+    /// whether it is secret.
+    vars: Vec<(String, Value, String, bool)>,
 }
 
 fn view(inventory: &Inventory) -> (Vec<String>, Vec<HostView>) {
@@ -148,7 +149,7 @@ fn view(inventory: &Inventory) -> (Vec<String>, Vec<HostView>) {
             vars: host
                 .vars
                 .iter()
-                .map(|v| (v.name.clone(), v.value.clone(), v.origin.clone()))
+                .map(|v| (v.name.clone(), v.value.clone(), v.origin.clone(), v.secret))
                 .collect(),
         })
         .collect();

@@ -3,11 +3,16 @@
 //! Per host, variables are merged by precedence, every templated argument is rendered (and
 //! re-validated: a path must still be absolute once rendered), `when` is decided, and
 //! `hosts`/`groups` limits are applied. Nothing here knows about shell; that is `lower`'s job.
+//!
+//! Binding also decides what is secret ([`secret`]): each rendered argument made from a
+//! secret, and the host's secret strings, which every diagnostic made here is masked with.
 
+pub mod secret;
 pub mod vars;
 mod when;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use minijinja::{Environment, UndefinedBehavior};
 
@@ -19,6 +24,8 @@ use crate::ops::args::{ArgValue, OpArgs};
 use crate::ops::def::ArgType;
 use crate::shell::{Sh, UserShell, quote};
 use crate::source::{SourceMap, Span, Spanned};
+
+pub use secret::Secrets;
 
 /// Who an op runs as.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +72,32 @@ pub struct BoundOp<'c> {
     pub context: minijinja::Value,
     /// A condition over facts only the host knows, as a shell test run there.
     pub runtime_when: Option<Sh>,
+    /// The arguments whose rendering used a secret value.
+    pub secret_args: BTreeSet<String>,
+    /// What the op runs or writes beyond its arguments (a user op's probe and apply, a
+    /// template file) is made from a secret.
+    pub secret_content: bool,
+}
+
+impl BoundOp<'_> {
+    /// Whether the value of argument `name` is never shown: declared secret by its op
+    /// (`ArgDef::secret`), made from a secret, or text (content, commands, patterns, URLs)
+    /// of a `sensitive` op, whose paths, modes, owners and flags stay shown.
+    pub fn is_secret(&self, name: &str) -> bool {
+        declared_secret(&self.op.kind, name)
+            || self.secret_args.contains(name)
+            || (self.op.globals.sensitive && is_text(&arg_type(&self.op.kind, name)))
+    }
+
+    /// Whether the op's diff could show a secret: it says `content differs, hidden` instead.
+    pub fn hides_diff(&self) -> bool {
+        self.op.globals.sensitive || self.secret_content || !self.secret_args.is_empty()
+    }
+
+    /// Whether what the op prints is hidden (a `sensitive` op).
+    pub fn hides_output(&self) -> bool {
+        self.op.globals.sensitive
+    }
 }
 
 /// The rendered shell of a user-defined op.
@@ -80,10 +113,13 @@ pub struct HostPlan<'c> {
     pub host: &'c Host,
     pub ops: Vec<BoundOp<'c>>,
     pub handlers: Vec<BoundOp<'c>>,
+    /// The host's secret strings, to mask in whatever is shown of its run.
+    pub secrets: Secrets,
 }
 
 /// Binds `compiled` to `host`. `facts` are the host's facts when known (from `--facts`,
-/// or gathered); a `when` that needs them fails to bind without them.
+/// or gathered); a `when` that needs them fails to bind without them. Diagnostics are
+/// reported with the host's secrets masked.
 pub fn bind<'c>(
     sources: &SourceMap,
     compiled: &'c Compiled,
@@ -91,6 +127,7 @@ pub fn bind<'c>(
     facts: Option<&Facts>,
     diagnostics: &mut Diagnostics,
 ) -> Option<HostPlan<'c>> {
+    let mut found = Diagnostics::default();
     let mut binder = Binder {
         sources,
         host,
@@ -99,7 +136,8 @@ pub fn bind<'c>(
         plain: environment(false),
         shell: environment(true),
         contexts: HashMap::new(),
-        diagnostics,
+        secrets: Secrets::default(),
+        diagnostics: &mut found,
     };
     let handler_ids: Vec<Option<&str>> = compiled
         .handlers
@@ -116,17 +154,24 @@ pub fn bind<'c>(
         .iter()
         .map(|op| binder.op(op, &handler_ids))
         .collect();
-    (!binder.diagnostics.has_errors()).then_some(HostPlan {
+    let secrets = binder.secrets;
+    let failed = found.has_errors();
+    for diagnostic in found.sorted() {
+        diagnostics.push(secrets.mask_diagnostic(diagnostic));
+    }
+    (!failed).then_some(HostPlan {
         host,
         ops,
         handlers,
+        secrets,
     })
 }
 
 /// A template environment. The shell one quotes every value it inserts, so variables in
-/// commands are always single words; `| safe` opts out.
-fn environment(shell: bool) -> Environment<'static> {
+/// commands are always single words; `| safe` opts out. Both know the `secret` filter.
+pub fn environment(shell: bool) -> Environment<'static> {
     let mut env = Environment::new();
+    secret::add_filter(&mut env);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     // File contents are templates too: their last newline is content.
     env.set_syntax(
@@ -158,8 +203,17 @@ struct Binder<'a> {
     plain: Environment<'static>,
     shell: Environment<'static>,
     /// The template context of each scope on this host.
-    contexts: HashMap<ScopeId, Option<minijinja::Value>>,
+    contexts: HashMap<ScopeId, Option<ScopeContext>>,
+    /// The secret strings met so far.
+    secrets: Secrets,
     diagnostics: &'a mut Diagnostics,
+}
+
+/// The template context of one scope on one host, and which of its names are secret.
+#[derive(Clone)]
+struct ScopeContext {
+    value: minijinja::Value,
+    secret: Rc<BTreeSet<String>>,
 }
 
 impl<'c> Binder<'_> {
@@ -203,58 +257,107 @@ impl<'c> Binder<'_> {
             user_scripts: None,
             context: minijinja::Value::UNDEFINED,
             runtime_when: None,
+            secret_args: BTreeSet::new(),
+            secret_content: false,
         };
-        let Some(context) = self.context(op.scope) else {
+        let Some(scope) = self.context(op.scope) else {
             return bound;
         };
-        bound.context = context.clone();
+        bound.context = scope.value.clone();
         if bound.skip.is_none() {
-            bound.skip = self.when(op, &context, &mut bound.runtime_when);
+            bound.skip = self.when(op, &scope.value, &mut bound.runtime_when);
         }
         for (name, value) in op.args.iter() {
             let ty = arg_type(&op.kind, name);
-            if let Some(rendered) = self.render(value, &ty, &context) {
+            if let Some((rendered, secret)) = self.render(value, &ty, &scope) {
+                if secret {
+                    bound.secret_args.insert(name.to_owned());
+                }
                 bound.args.insert(name.to_owned(), rendered);
             }
         }
         if let OpKind::User(user) = &op.kind {
-            bound.user_scripts = self.user_scripts(user, &bound.args, &context);
+            if let Some((scripts, secret)) = self.user_scripts(user, &bound, &scope) {
+                bound.user_scripts = Some(scripts);
+                bound.secret_content = secret;
+            }
+        } else if TEMPLATE_OPS.contains(&op.kind.name()) {
+            bound.secret_content = self.template_file_is_secret(&bound, &scope);
         }
+        for (name, value) in bound.args.iter() {
+            if bound.secret_args.contains(name) || declared_secret(&op.kind, name) {
+                self.secrets.add_arg(&value.value);
+            }
+        }
+        // A name made from a secret is not shown (`kiln check` refuses the plain case):
+        // the op and its main argument are, as without a name.
         bound.label = match &op.globals.name {
-            Some(name) => self
-                .render_str(&name.value, name.span, false, &context)
-                .unwrap_or_default(),
-            None => label(op, &bound.args),
+            Some(name) => match self.render_str(&name.value, name.span, false, &scope) {
+                Some((text, false)) => text,
+                Some((_, true)) => label(&bound),
+                None => String::new(),
+            },
+            None => label(&bound),
         };
         bound
     }
 
     /// Renders a user op's probe and apply with its parameters (given, else defaults) on
-    /// top of the scope's variables.
+    /// top of the scope's variables; secret when they use a secret variable or parameter.
     fn user_scripts(
         &mut self,
         user: &UserOp,
-        args: &OpArgs,
-        context: &minijinja::Value,
-    ) -> Option<UserScripts> {
+        bound: &BoundOp,
+        scope: &ScopeContext,
+    ) -> Option<(UserScripts, bool)> {
         let mut params = serde_json::Map::new();
         for param in &user.params {
-            let value = args.get(&param.name.value).or(param.default.as_ref());
+            let value = bound.args.get(&param.name.value).or(param.default.as_ref());
             if let Some(value) = value {
                 params.insert(param.name.value.clone(), arg_json(&value.value));
             }
         }
         let params = minijinja::Value::from(minijinja::value::Serde(&params));
-        let context = minijinja::context! { ..params, ..context.clone() };
+        let mut secret_names = (*scope.secret).clone();
+        secret_names.extend(bound.secret_args.iter().cloned());
+        let scope = ScopeContext {
+            value: minijinja::context! { ..params, ..scope.value.clone() },
+            secret: Rc::new(secret_names),
+        };
+        let mut secret = false;
         let probe = match &user.probe {
-            Some(p) => Some(UserShell(
-                self.render_str(&p.value, p.span, true, &context)?,
-            )),
+            Some(p) => {
+                let (text, tainted) = self.render_str(&p.value, p.span, true, &scope)?;
+                secret |= tainted;
+                Some(UserShell(text))
+            }
             None => None,
         };
-        let apply =
-            UserShell(self.render_str(&user.apply.value, user.apply.span, true, &context)?);
-        Some(UserScripts { probe, apply })
+        let apply = &user.apply;
+        let (text, tainted) = self.render_str(&apply.value, apply.span, true, &scope)?;
+        secret |= tainted;
+        let apply = UserShell(text);
+        Some((UserScripts { probe, apply }, secret))
+    }
+
+    /// Whether the template file a `files.template` renders at lowering uses a secret:
+    /// names a secret variable or its own secret `vars`, or uses the `secret` filter. A
+    /// file that cannot be read or rendered is reported by the lowering.
+    fn template_file_is_secret(&self, bound: &BoundOp, scope: &ScopeContext) -> bool {
+        if bound.secret_args.contains("vars") {
+            return true;
+        }
+        let (Some(src), Some(dir)) = (
+            bound.args.str("src"),
+            self.sources.file(bound.op.origin.file).path.parent(),
+        ) else {
+            return false;
+        };
+        let Ok(text) = std::fs::read_to_string(dir.join(src)) else {
+            return false;
+        };
+        let context = template_file_context(&bound.args, &scope.value);
+        secret::render(&self.plain, &text, &context, &scope.secret).is_ok_and(|(_, secret)| secret)
     }
 
     /// A `hosts` / `groups` limit that excludes this host.
@@ -323,20 +426,24 @@ impl<'c> Binder<'_> {
         None
     }
 
+    /// Renders an argument for this host: its value, and whether a secret went into it.
     fn render(
         &mut self,
         value: &Spanned<ArgValue>,
         ty: &ArgType,
-        context: &minijinja::Value,
-    ) -> Option<Spanned<ArgValue>> {
+        scope: &ScopeContext,
+    ) -> Option<(Spanned<ArgValue>, bool)> {
+        let mut secret = false;
         let rendered = match (&value.value, ty) {
             (ArgValue::Str(text), ArgType::Bool | ArgType::Int { .. } | ArgType::Duration) => {
-                let rendered = self.render_str(text, value.span, false, context)?;
+                let (rendered, tainted) = self.render_str(text, value.span, false, scope)?;
+                secret = tainted;
                 self.typed_scalar(&rendered, ty, value.span)?
             }
             (ArgValue::Str(text), _) => {
                 let shell = *ty == ArgType::Shell;
-                let text = self.render_str(text, value.span, shell, context)?;
+                let (text, tainted) = self.render_str(text, value.span, shell, scope)?;
+                secret = tainted;
                 if !crate::check::types::valid_string(ty, &text, value.span, self.diagnostics) {
                     return None;
                 }
@@ -345,18 +452,26 @@ impl<'c> Binder<'_> {
             (ArgValue::List(items), ArgType::List(inner)) => ArgValue::List(
                 items
                     .iter()
-                    .map(|i| self.render(i, inner, context))
+                    .map(|i| {
+                        let (item, tainted) = self.render(i, inner, scope)?;
+                        secret |= tainted;
+                        Some(item)
+                    })
                     .collect::<Option<_>>()?,
             ),
             (ArgValue::Map(entries), ArgType::Map(inner)) => ArgValue::Map(
                 entries
                     .iter()
-                    .map(|(k, v)| Some((k.clone(), self.render(v, inner, context)?)))
+                    .map(|(k, v)| {
+                        let (item, tainted) = self.render(v, inner, scope)?;
+                        secret |= tainted;
+                        Some((k.clone(), item))
+                    })
                     .collect::<Option<_>>()?,
             ),
             (other, _) => other.clone(),
         };
-        Some(Spanned::new(rendered, value.span))
+        Some((Spanned::new(rendered, value.span), secret))
     }
 
     /// A rendered template where a boolean, integer or duration is expected.
@@ -392,18 +507,19 @@ impl<'c> Binder<'_> {
         parsed
     }
 
+    /// Renders the template `text` written at `span`: the text, and whether it is secret.
     fn render_str(
         &mut self,
         text: &str,
         span: Span,
         shell: bool,
-        context: &minijinja::Value,
-    ) -> Option<String> {
+        scope: &ScopeContext,
+    ) -> Option<(String, bool)> {
         if !crate::check::templates::is_template(text) {
-            return Some(text.to_owned());
+            return Some((text.to_owned(), false));
         }
         let env = if shell { &self.shell } else { &self.plain };
-        match env.render_str(text, context) {
+        match secret::render(env, text, &scope.value, &scope.secret) {
             Ok(rendered) => Some(rendered),
             Err(error) => {
                 let at = self
@@ -419,8 +535,9 @@ impl<'c> Binder<'_> {
         }
     }
 
-    /// The template context of `scope` on this host, built once.
-    fn context(&mut self, scope: ScopeId) -> Option<minijinja::Value> {
+    /// The template context of `scope` on this host, built once; its secret variables'
+    /// values join the host's secrets.
+    fn context(&mut self, scope: ScopeId) -> Option<ScopeContext> {
         if let Some(context) = self.contexts.get(&scope) {
             return context.clone();
         }
@@ -433,11 +550,41 @@ impl<'c> Binder<'_> {
                 "groups": self.host.groups,
             },
         });
-        let context = vars::resolve(&self.plain, &mut scope_vars, &extra, self.diagnostics)
-            .then(|| vars::context(&scope_vars, &extra));
+        let resolved = vars::resolve(&self.plain, &mut scope_vars, &extra, self.diagnostics);
+        for var in scope_vars.values().filter(|var| var.secret) {
+            self.secrets.add_json(&var.value);
+        }
+        let context = resolved.then(|| ScopeContext {
+            value: vars::context(&scope_vars, &extra),
+            secret: Rc::new(vars::secret_names(&scope_vars)),
+        });
         self.contexts.insert(scope, context.clone());
         context
     }
+}
+
+/// Ops that render a template file with the op's context when lowered.
+const TEMPLATE_OPS: &[&str] = &["files.template"];
+
+/// The context a template file is rendered with: the op's `vars` on top of the context its
+/// arguments were rendered with.
+pub fn template_file_context(args: &OpArgs, context: &minijinja::Value) -> minijinja::Value {
+    let extra: serde_json::Map<String, serde_json::Value> = match args.get("vars") {
+        Some(vars) => match &vars.value {
+            ArgValue::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| {
+                    let value = v.value.as_str().unwrap_or_default();
+                    (k.value.clone(), serde_json::Value::from(value))
+                })
+                .collect(),
+            _ => serde_json::Map::new(),
+        },
+        None => serde_json::Map::new(),
+    };
+    let extra = minijinja::Value::from(minijinja::value::Serde(&extra));
+    // Earlier maps win: `vars` over the manifest's variables.
+    minijinja::context! { ..extra, ..context.clone() }
 }
 
 fn article(noun: &str) -> String {
@@ -472,6 +619,23 @@ fn arg_json(value: &ArgValue) -> serde_json::Value {
     }
 }
 
+/// Whether values of type `ty` are free text, which a `sensitive` op does not show.
+fn is_text(ty: &ArgType) -> bool {
+    match ty {
+        ArgType::Str | ArgType::Shell | ArgType::Regex | ArgType::Url => true,
+        ArgType::List(inner) | ArgType::Map(inner) => is_text(inner),
+        _ => false,
+    }
+}
+
+/// Whether the op's definition declares argument `name` secret (a password hash).
+fn declared_secret(kind: &OpKind, name: &str) -> bool {
+    match kind {
+        OpKind::Builtin(def) => def.arg(name).is_some_and(|a| a.secret),
+        OpKind::User(_) => false,
+    }
+}
+
 fn arg_type(kind: &OpKind, name: &str) -> ArgType {
     match kind {
         OpKind::Builtin(def) => def.arg(name).map_or(ArgType::Str, |a| a.ty),
@@ -483,22 +647,27 @@ fn arg_type(kind: &OpKind, name: &str) -> ArgType {
     }
 }
 
-/// `files.line /etc/hosts`: the op and its main argument, for reports.
-fn label(op: &TypedOp, args: &OpArgs) -> String {
-    let main = match &op.kind {
-        OpKind::Builtin(def) => def.main_arg,
-        OpKind::User(user) => user.params.first().map(|p| p.name.value.as_str()),
-    };
-    let value = main
-        .and_then(|m| args.get(m))
-        .map(|v| match arg_json(&v.value) {
-            serde_json::Value::String(s) => s,
-            serde_json::Value::Array(items) => items
-                .iter()
-                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
-                .collect::<Vec<_>>()
-                .join(" "),
-            other => other.to_string(),
+/// `files.line /etc/hosts`: the op and its main argument, for reports (`***` for a
+/// secret one).
+fn label(bound: &BoundOp) -> String {
+    let op = bound.op;
+    let value = op
+        .kind
+        .main_arg()
+        .and_then(|m| Some((m, bound.args.get(m)?)))
+        .map(|(m, v)| {
+            if bound.is_secret(m) {
+                return secret::MASK.to_owned();
+            }
+            match arg_json(&v.value) {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                other => other.to_string(),
+            }
         });
     match value {
         Some(v) if !v.is_empty() => format!("{} {v}", op.kind.name()),

@@ -12,6 +12,7 @@ pub const INHERITABLE: &[&str] = &[
     "sudo_user",
     "su_user",
     "ignore_errors",
+    "sensitive",
     "hosts",
     "groups",
 ];
@@ -36,6 +37,8 @@ pub struct Globals {
     pub tags: Vec<String>,
     pub notify: Vec<Spanned<String>>,
     pub ignore_errors: bool,
+    /// Never show the op's content, diff or output.
+    pub sensitive: bool,
     pub retries: i64,
     /// Seconds.
     pub retry_delay: i64,
@@ -69,6 +72,7 @@ impl Globals {
                 }
                 "notify" => self.notify = strings(),
                 "ignore_errors" => self.ignore_errors = value.value.as_bool().unwrap_or(false),
+                "sensitive" => self.sensitive = value.value.as_bool().unwrap_or(false),
                 "retries" => self.retries = value.value.as_int().unwrap_or(0),
                 "retry_delay" => self.retry_delay = value.value.as_int().unwrap_or(0),
                 "hosts" => self.hosts = strings(),

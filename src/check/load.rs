@@ -24,10 +24,12 @@ pub struct ScopeId(pub usize);
 pub struct Scope {
     pub parent: Option<ScopeId>,
     pub file: FileId,
-    /// The file's own `vars` (defaults; the lowest precedence).
+    /// The file's own `vars` and `secrets` (defaults; the lowest precedence).
     pub defaults: Table,
-    /// The including `include`'s `vars` (above host variables, below `-e`).
+    /// The including `include`'s `vars` and `secrets` (above host variables, below `-e`).
     pub params: Table,
+    /// The names given under `secrets`, in `defaults` or `params`: their values are secret.
+    pub secrets: Vec<String>,
     /// Global arguments of the including `include`, applied to every op inside.
     pub include_args: Table,
     /// The include's path, where this inclusion was made (`None` for the entry manifest).
@@ -40,6 +42,15 @@ pub struct Loaded {
     pub handlers: Vec<(OpCall, ScopeId)>,
     pub defines: Vec<(Define, ScopeId)>,
     pub scopes: Vec<Scope>,
+}
+
+/// What an `include` passes to the file it expands (nothing, for the entry manifest).
+struct Inclusion {
+    parent: Option<ScopeId>,
+    vars: Table,
+    secrets: Table,
+    args: Table,
+    via: Option<Span>,
 }
 
 /// Nesting deeper than this is surely a mistake (and would risk the stack).
@@ -70,7 +81,14 @@ pub fn load(
         loaded: Loaded::default(),
     };
     let manifest = loader.parse(entry, None)?;
-    loader.expand(&manifest, entry, None, Vec::new(), Vec::new(), None);
+    let top = Inclusion {
+        parent: None,
+        vars: Vec::new(),
+        secrets: Vec::new(),
+        args: Vec::new(),
+        via: None,
+    };
+    loader.expand(&manifest, entry, top);
     Some(loader.loaded)
 }
 
@@ -131,24 +149,24 @@ impl Loader<'_> {
         parsed
     }
 
-    fn expand(
-        &mut self,
-        manifest: &Manifest,
-        path: &Path,
-        parent: Option<ScopeId>,
-        params: Table,
-        include_args: Table,
-        via: Option<Span>,
-    ) {
+    fn expand(&mut self, manifest: &Manifest, path: &Path, inclusion: Inclusion) {
         let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let via = inclusion.via;
         self.stack.push((key, via, shown(path)));
         let scope = ScopeId(self.loaded.scopes.len());
+        let secrets = manifest
+            .secrets
+            .iter()
+            .chain(&inclusion.secrets)
+            .map(|(name, _)| name.value.clone())
+            .collect();
         self.loaded.scopes.push(Scope {
-            parent,
+            parent: inclusion.parent,
             file: manifest.file,
-            defaults: manifest.vars.clone(),
-            params,
-            include_args,
+            defaults: [manifest.vars.as_slice(), &manifest.secrets].concat(),
+            params: [inclusion.vars, inclusion.secrets].concat(),
+            secrets,
+            include_args: inclusion.args,
             via,
         });
         for define in &manifest.defines {
@@ -181,14 +199,14 @@ impl Loader<'_> {
                         continue;
                     }
                     if let Some(included) = self.parse(&target, Some(include.path.span)) {
-                        self.expand(
-                            &included,
-                            &target,
-                            Some(scope),
-                            include.vars.clone(),
-                            include.args.clone(),
-                            Some(include.path.span),
-                        );
+                        let inclusion = Inclusion {
+                            parent: Some(scope),
+                            vars: include.vars.clone(),
+                            secrets: include.secrets.clone(),
+                            args: include.args.clone(),
+                            via: Some(include.path.span),
+                        };
+                        self.expand(&included, &target, inclusion);
                     }
                 }
             }

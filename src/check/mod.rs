@@ -9,11 +9,12 @@
 pub mod globals;
 pub mod load;
 pub mod op;
+pub mod password_hash;
 pub mod templates;
 pub mod types;
 pub mod user_op;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -66,14 +67,16 @@ pub struct ScopeVars {
     pub parent: Option<ScopeId>,
     pub defaults: Table,
     pub params: Table,
+    /// The names in `defaults` and `params` given under `secrets`.
+    pub secrets: Vec<String>,
 }
 
 /// What the checker needs besides the manifest.
 #[derive(Default)]
 pub struct Context<'a> {
     pub inventory: Option<&'a Inventory>,
-    /// `-e NAME=VALUE` variables.
-    pub extra_vars: &'a [(String, Value)],
+    /// `-e NAME=VALUE` and `--secrets-file` variables.
+    pub extra_vars: &'a [crate::inventory::ExtraVar],
 }
 
 /// Checks the manifest at `entry` and everything it includes.
@@ -91,6 +94,7 @@ pub fn compile(
         context,
         scopes: &loaded.scopes,
         known: HashMap::new(),
+        secret: HashMap::new(),
         handler_ids: Vec::new(),
         failed_notifies: Vec::new(),
         diagnostics,
@@ -119,6 +123,7 @@ pub fn compile(
             parent: s.parent,
             defaults: s.defaults,
             params: s.params,
+            secrets: s.secrets,
         })
         .collect();
     Some(Compiled {
@@ -135,6 +140,8 @@ struct Checker<'a> {
     scopes: &'a [Scope],
     /// Variable names visible in each scope, built on first use.
     known: HashMap<ScopeId, Known>,
+    /// The secret ones among them, built on first use.
+    secret: HashMap<ScopeId, HashSet<String>>,
     /// The id of every handler as written, including handlers that failed to check.
     handler_ids: Vec<String>,
     /// The `notify` entries of ops that failed to check: still cross-referenced, so one run
@@ -143,7 +150,7 @@ struct Checker<'a> {
     diagnostics: &'a mut Diagnostics,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     /// Checks every `define` and indexes the user ops by name.
     fn user_ops(&mut self, loaded: &load::Loaded) -> HashMap<String, Arc<UserOp>> {
         let mut by_name: HashMap<String, Arc<UserOp>> = HashMap::new();
@@ -244,6 +251,7 @@ impl Checker<'_> {
         self.check_strings(&checked.args, scope);
         self.lint_shell(&kind, &checked.args);
         self.check_strings(&checked.globals, scope);
+        self.secret_in_name(&checked.globals, scope);
         if !checked.valid {
             return None;
         }
@@ -380,7 +388,7 @@ impl Checker<'_> {
     fn known(&mut self, scope: ScopeId) -> &Known {
         if !self.known.contains_key(&scope) {
             let mut known: Known = BUILTIN_VARIABLES.iter().map(|s| (*s).to_owned()).collect();
-            known.extend(self.context.extra_vars.iter().map(|(k, _)| k.clone()));
+            known.extend(self.context.extra_vars.iter().map(|v| v.name.clone()));
             if let Some(inventory) = self.context.inventory {
                 known.extend(inventory.variable_names());
             }
@@ -398,6 +406,92 @@ impl Checker<'_> {
             self.known.insert(scope, known);
         }
         &self.known[&scope]
+    }
+
+    /// Names visible in `scope` whose values are secret: marked so (`secrets`, the
+    /// inventory's, `--secrets-file`), or whose value is a template naming a secret one.
+    fn secret_names(&mut self, scope: ScopeId) -> &HashSet<String> {
+        if !self.secret.contains_key(&scope) {
+            let (context, scopes) = (self.context, self.scopes);
+            let mut secret: HashSet<String> = context
+                .extra_vars
+                .iter()
+                .filter(|v| v.secret)
+                .map(|v| v.name.clone())
+                .collect();
+            // Each variable with the names its value uses.
+            let mut values: Vec<(&str, HashSet<String>)> = Vec::new();
+            let mut uses = |name: &'a str, value: &'a Value, span: Span| {
+                let mut texts = Vec::new();
+                value.strings(span, &mut texts);
+                let names = texts
+                    .iter()
+                    .flat_map(|(text, _)| self.templates.names(text))
+                    .collect();
+                values.push((name, names));
+            };
+            let host_vars = context.inventory.iter().flat_map(|i| &i.hosts);
+            for var in host_vars.flat_map(|host| &host.vars) {
+                if var.secret {
+                    secret.insert(var.name.clone());
+                }
+                // A value given on the command line is no template (nor is it spanned).
+                if let Some(span) = var.span {
+                    uses(&var.name, &var.value, span);
+                }
+            }
+            let mut next = Some(scope);
+            while let Some(id) = next {
+                let s = &scopes[id.0];
+                secret.extend(s.secrets.iter().cloned());
+                for (name, value) in s.defaults.iter().chain(&s.params) {
+                    uses(&name.value, &value.value, value.span);
+                }
+                next = s.parent;
+            }
+            while let Some(name) = values
+                .iter()
+                .find(|(name, used)| {
+                    !secret.contains(*name) && used.iter().any(|u| secret.contains(u))
+                })
+                .map(|(name, _)| (*name).to_owned())
+            {
+                secret.insert(name);
+            }
+            self.secret.insert(scope, secret);
+        }
+        &self.secret[&scope]
+    }
+
+    /// An op's `name` is shown in every script, plan and report: no secret may go into it.
+    fn secret_in_name(&mut self, globals: &OpArgs, scope: ScopeId) {
+        let Some(name) = globals.get("name") else {
+            return;
+        };
+        let ArgValue::Str(text) = &name.value else {
+            return;
+        };
+        let used = self.templates.names(text);
+        if used.is_empty() {
+            return;
+        }
+        let secret = self.secret_names(scope);
+        let mut shown: Vec<String> = used.into_iter().filter(|u| secret.contains(u)).collect();
+        shown.sort();
+        for var in shown {
+            let at = templates::variable_span(self.sources, text, name.span, &var);
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::SecretShown,
+                    at,
+                    format!("`{var}` holds a secret, which this op's name would show"),
+                )
+                .label("a secret")
+                .help(format!(
+                    "names are printed in scripts, plans and reports: leave `{var}` out of `name` (arguments may use it; they are masked)"
+                )),
+            );
+        }
     }
 
     /// Ids are unique, `notify` names real handlers, handlers are used, limits name real

@@ -39,7 +39,8 @@ impl OpKind {
         }
     }
 
-    fn main_arg(&self) -> Option<&str> {
+    /// The argument a KDL node's positional values fill, and labels show.
+    pub fn main_arg(&self) -> Option<&str> {
         match self {
             OpKind::Builtin(def) => def.main_arg,
             OpKind::User(op) => op.params.first().map(|p| p.name.value.as_str()),
@@ -379,7 +380,7 @@ pub fn check_include_args(
                 )
                 .label("not allowed on an include")
                 .help(format!(
-                    "an include takes `vars` and {}",
+                    "an include takes `vars`, `secrets` and {}",
                     crate::ops::def::quoted_list(INHERITABLE)
                 )),
             ),

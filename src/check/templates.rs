@@ -76,6 +76,18 @@ impl TemplateChecker {
         }
     }
 
+    /// The variables the template `text` names (none when it does not compile: that is
+    /// reported by [`TemplateChecker::template`]).
+    pub fn names(&self, text: &str) -> HashSet<String> {
+        if !is_template(text) {
+            return HashSet::new();
+        }
+        self.env
+            .template_from_str(text)
+            .map(|template| template.undeclared_variables(false))
+            .unwrap_or_default()
+    }
+
     /// Checks the `when` expression `text` written at `span` (`included` as for
     /// [`TemplateChecker::template`]).
     pub fn expression(
@@ -278,6 +290,14 @@ fn undefined(
         };
         diagnostics.push(diagnostic);
     }
+}
+
+/// Where the variable `name` is used in the template `text` written at `span` (the whole
+/// string when it cannot be found).
+pub fn variable_span(sources: &SourceMap, text: &str, span: Span, name: &str) -> Span {
+    variable_use(text, name, false)
+        .and_then(|range| locate(sources, span, text, range))
+        .unwrap_or(span)
 }
 
 /// Where `name` is used as a variable in `text`: a whole word inside a `{{ }}` or `{% %}`

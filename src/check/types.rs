@@ -222,6 +222,12 @@ pub fn valid_string(
             "a SHA-256 digest is 64 hexadecimal digits (`sha256sum FILE` prints it)".into(),
         )),
         ArgType::Regex => regex_problem(s).map(|why| (Code::InvalidValue, format!("invalid regular expression: {why}"), "invalid regex".into(), "regexes are POSIX extended (as `grep -E`)".into())),
+        ArgType::PasswordHash => super::password_hash::problem(s).map(|why| (
+            Code::InvalidValue,
+            "a password must be given hashed, never in plain text".into(),
+            why,
+            "hash it first: `openssl passwd -6` or `mkpasswd -m sha-512` print a `$6$...` hash to give here; `!` locks the account".into(),
+        )),
         ArgType::Account if s.is_empty() || s.contains([':', ' ', '\n', '/']) => Some((
             Code::InvalidValue,
             format!("`{s}` is not a user or group name"),

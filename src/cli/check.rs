@@ -30,7 +30,7 @@ pub struct CheckArgs {
 pub fn run(args: CheckArgs) -> u8 {
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::default();
-    let extra_vars = args.inventory.extra_vars();
+    let extra_vars = args.inventory.extra_vars(&mut sources, &mut diagnostics);
     let given_inventory = (!args.inventory.inventory.is_empty()).then(|| {
         inventory::load(
             &mut sources,

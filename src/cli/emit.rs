@@ -92,7 +92,7 @@ fn emit(
         );
         return None;
     };
-    let extra_vars = args.inventory.extra_vars();
+    let extra_vars = args.inventory.extra_vars(sources, diagnostics);
     let mut specs = args.inventory.inventory.clone();
     if specs.is_empty()
         && let Some(project) = super::project_inventory(&args.path)
@@ -141,9 +141,11 @@ fn host_facts(given: Option<&Path>, host: &str, target: &Target) -> Result<Optio
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename,
-/// so a reader never sees half a script.
+/// so a reader never sees half a script. Scripts carry the secret values they write, so
+/// the file is its owner's only (0700) from its creation on; the temporary file is created
+/// anew (never through a link or a file planted at its name).
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::fs::OpenOptionsExt;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -156,9 +158,16 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             .unwrap_or("script")
     ));
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
+        match std::fs::remove_file(&tmp) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+            _ => {}
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o700)
+            .open(&tmp)?;
         file.write_all(bytes)?;
-        file.set_permissions(std::fs::Permissions::from_mode(0o755))?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)
     })();

@@ -1,5 +1,5 @@
 //! `kiln inventory`: the resolved hosts, their groups, and merged variables with where each
-//! value came from.
+//! value came from. Secret values are shown as `***`.
 
 use super::{out, outln};
 use clap::Args;
@@ -25,7 +25,7 @@ pub struct InventoryArgs {
 pub fn run(args: InventoryArgs) -> u8 {
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::default();
-    let extra_vars = args.inventory.extra_vars();
+    let extra_vars = args.inventory.extra_vars(&mut sources, &mut diagnostics);
     let mut resolved = inventory::load(
         &mut sources,
         &args.inventory.inventory,
@@ -61,10 +61,11 @@ fn human(inventory: &Inventory) -> String {
         out.push_str(&format!("{}  {}\n", host.name, host.target));
         out.push_str(&format!("  groups: {}\n", host.groups.join(", ")));
         for var in &host.vars {
+            let secret = if var.secret { ", secret" } else { "" };
             out.push_str(&format!(
-                "  {} = {}  ({})\n",
+                "  {} = {}  ({}{secret})\n",
                 var.name,
-                crate::model::value::to_json(&var.value),
+                shown(var),
                 var.origin
             ));
         }
@@ -80,8 +81,18 @@ fn to_json(inventory: &Inventory) -> serde_json::Value {
             "target": host.target.to_string(),
             "connector": host.target.connector(),
             "groups": host.groups,
-            "vars": host.vars.iter().map(|v| (v.name.clone(), crate::model::value::to_json(&v.value))).collect::<serde_json::Map<_, _>>(),
+            "vars": host.vars.iter().map(|v| (v.name.clone(), shown(v))).collect::<serde_json::Map<_, _>>(),
             "var_origins": host.vars.iter().map(|v| (v.name.clone(), json!(v.origin))).collect::<serde_json::Map<_, _>>(),
+            "secrets": host.vars.iter().filter(|v| v.secret).map(|v| v.name.as_str()).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// A variable's value as shown: `***` for a secret.
+fn shown(var: &inventory::HostVar) -> serde_json::Value {
+    if var.secret {
+        json!(crate::bind::secret::MASK)
+    } else {
+        crate::model::value::to_json(&var.value)
+    }
 }

@@ -205,7 +205,7 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
         eprintln!("kiln: {} has no main.toml or main.kdl", args.path.display());
         return 1;
     };
-    let extra_vars = args.inventory.extra_vars();
+    let extra_vars = args.inventory.extra_vars(&mut sources, &mut diagnostics);
     let mut specs = args.inventory.inventory.clone();
     if specs.is_empty()
         && let Some(project) = super::project_inventory(&args.path)

@@ -19,6 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::inventory::ExtraVar;
 use crate::model::Value;
 
 #[derive(Parser, Debug)]
@@ -75,11 +76,38 @@ pub struct InventoryOptions {
     /// Repeatable.
     #[arg(short = 'e', long = "extra-vars", value_name = "NAME=VALUE", value_parser = parse_extra_var)]
     pub extra_vars: Vec<Vec<(String, Value)>>,
+    /// Secret variables, at the level of `-e`, from a TOML, KDL or JSON file (`-`: standard
+    /// input); their values are never shown. Repeatable.
+    #[arg(long = "secrets-file", value_name = "FILE")]
+    pub secrets_files: Vec<String>,
 }
 
 impl InventoryOptions {
-    pub fn extra_vars(&self) -> Vec<(String, Value)> {
-        self.extra_vars.iter().flatten().cloned().collect()
+    /// The command line's variables: `-e`, then the secrets files (reported when they
+    /// cannot be read).
+    pub fn extra_vars(
+        &self,
+        sources: &mut crate::source::SourceMap,
+        diagnostics: &mut crate::diagnostic::Diagnostics,
+    ) -> Vec<ExtraVar> {
+        let mut vars: Vec<ExtraVar> = self
+            .extra_vars
+            .iter()
+            .flatten()
+            .map(|(name, value)| ExtraVar {
+                name: name.clone(),
+                value: value.clone(),
+                secret: false,
+            })
+            .collect();
+        for file in &self.secrets_files {
+            vars.extend(crate::inventory::secrets_file::read(
+                sources,
+                file,
+                diagnostics,
+            ));
+        }
+        vars
     }
 }
 

@@ -100,6 +100,8 @@ codes! {
         "An inventory program failed, or printed something that is not the JSON inventory shape.";
     Unsupported = "unsupported", Error,
         "The operation is checked by `kiln check`, but kiln cannot run it yet: its shell lowering is not implemented.";
+    SecretShown = "secret-shown", Error,
+        "A secret (a variable under `secrets` or from `--secrets-file`, or a variable made from one) is used where kiln shows it to people: an op's `name`, which scripts, plans and reports print. Leave the secret out of the name; the op's arguments may use it (they are masked).";
     UnguardedCommand = "unguarded-command", Warning,
         "A command runs on every apply because it has none of the guards that would make it idempotent (`creates`, `removes`, `unless`, `onlyif`). Add one, or mark the intent with `changed = false`-style guards where the command is harmless.";
     QuotedTemplate = "quoted-template", Warning,

@@ -169,8 +169,8 @@ fn step(
         op.origin
     );
     for (name, value) in op.args.iter() {
-        let shown = if is_secret(op, name) {
-            "***".to_owned()
+        let shown = if op.is_secret(name) {
+            crate::bind::secret::MASK.to_owned()
         } else {
             comment_value(&value.value)
         };
@@ -200,6 +200,17 @@ fn step(
         verify,
         data,
     } = lowered;
+    let diff = if op.hides_diff() && !diff.is_empty() {
+        Sh::of("printf '%s\\n' 'content differs, hidden'")
+    } else {
+        diff
+    };
+    // A sensitive op's commands print nothing (they may print what they write).
+    let (probe, act) = if op.hides_output() {
+        (silenced(&probe), silenced(&act))
+    } else {
+        (probe, act)
+    };
     let data_name = format!("k_data_{index}");
     let feed = if data.is_empty() {
         None
@@ -302,11 +313,16 @@ fn indent(out: &mut String, body: &Sh, prefix: &str) {
     out.push('\n');
 }
 
-fn is_secret(op: &BoundOp, name: &str) -> bool {
-    match &op.op.kind {
-        crate::check::OpKind::Builtin(def) => def.arg(name).is_some_and(|a| a.secret),
-        crate::check::OpKind::User(_) => false,
+/// `body` with its standard output and error discarded, by a subshell that redirects
+/// itself: dash and busybox sh ignore a redirection on a subshell (or on a group holding
+/// one) inside a function that has a redirection of its own (`k_act_1() { ... } </dev/null`).
+fn silenced(body: &Sh) -> Sh {
+    if body.is_empty() {
+        return Sh::new();
     }
+    let mut quiet = Sh::of("( exec >/dev/null 2>&1\n");
+    quiet.push(body).code("\n)");
+    quiet
 }
 
 /// A value for a comment: JSON notation (so a newline cannot end the comment), shortened.

@@ -8,9 +8,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::InventoryFile;
 use crate::model::value::{NullValue, from_json};
-use crate::source::{SourceMap, Span};
+use crate::model::{InventoryFile, Value};
+use crate::source::{FileId, SourceMap, Span, Spanned};
 use crate::syntax::lower;
 
 /// An inventory program that has not answered by then is killed.
@@ -97,31 +97,44 @@ pub fn run(
         return fail(sources, diagnostics, "its output is not UTF-8".into());
     };
     let file = sources.add(&name, text);
-    let text = sources.file(file).text.clone();
+    let root = json(
+        sources,
+        file,
+        (Code::DynamicInventory, "inventory program printed"),
+        diagnostics,
+    )?;
+    Some(lower::inventory(root, diagnostics))
+}
+
+/// The JSON document in `file` as a [`Value`] spanning the whole file, or `None` (reported
+/// with `code`, as what `printed` says: "inventory program printed invalid JSON").
+pub(super) fn json(
+    sources: &SourceMap,
+    file: FileId,
+    (code, printed): (Code, &str),
+    diagnostics: &mut Diagnostics,
+) -> Option<Spanned<Value>> {
+    let text = &sources.file(file).text;
     let whole = Span::new(file, 0..text.len());
-    match serde_json::from_str::<serde_json::Value>(&text) {
+    match serde_json::from_str::<serde_json::Value>(text) {
         Ok(json) => match from_json(json, whole) {
-            Ok(root) => Some(lower::inventory(root, diagnostics)),
+            Ok(root) => Some(root),
             Err(NullValue) => {
                 diagnostics.push(
-                    Diagnostic::new(
-                        Code::DynamicInventory,
-                        whole,
-                        "inventory program printed `null`",
-                    )
-                    .label("in this output")
-                    .help("leave the key out instead"),
+                    Diagnostic::new(code, whole, format!("{printed} `null`"))
+                        .label("in this output")
+                        .help("leave the key out instead"),
                 );
                 None
             }
         },
         Err(error) => {
-            let offset = line_offset(&text, error.line(), error.column());
+            let offset = line_offset(text, error.line(), error.column());
             diagnostics.push(
                 Diagnostic::new(
-                    Code::DynamicInventory,
+                    code,
                     Span::new(file, offset..offset),
-                    format!("inventory program printed invalid JSON: {error}"),
+                    format!("{printed} invalid JSON: {error}"),
                 )
                 .label("here"),
             );

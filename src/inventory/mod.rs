@@ -8,10 +8,12 @@
 //! 2. the inventory's top-level `vars` (every host),
 //! 3. group `vars`, parent groups before their `children`, then by group name,
 //! 4. the host's own `vars`,
-//! 5. `-e NAME=VALUE` from the command line.
+//! 5. `-e NAME=VALUE` and `--secrets-file` from the command line.
 //!
 //! A later level replaces a whole value; tables are not merged key by key (as in Ansible's
-//! default).
+//! default). Each level may mark variables secret (`secrets` beside `vars`); a variable is
+//! secret on a host when any level that gives it a value for that host marks it so, so
+//! overriding a secret with a plain value never makes it shown.
 //!
 //! For an op in an included file, two more levels come in: the included file's own `vars`
 //! are defaults too (above the includer's, below the inventory), and the include's `vars`
@@ -21,6 +23,7 @@
 mod dynamic;
 mod limit;
 mod resolve;
+pub mod secrets_file;
 pub mod target;
 
 use std::path::Path;
@@ -46,18 +49,42 @@ pub struct Host {
 pub struct HostVar {
     pub name: String,
     pub value: Value,
-    /// Where the winning value was written (none for `-e`).
+    /// Where the winning value was written (none for the command line).
     pub span: Option<Span>,
-    /// Which level it came from: `inventory`, `group NAME`, `host`, `-e`.
+    /// Which level it came from: `inventory`, `group NAME`, `host`, `-e`, `--secrets-file`.
     pub origin: String,
+    /// Its value is never shown (see the module docs).
+    pub secret: bool,
+}
+
+impl HostVar {
+    /// Whether it was given on the command line, the level above include parameters.
+    pub fn from_command_line(&self) -> bool {
+        self.origin == "-e" || self.origin == SECRETS_FILE
+    }
 }
 
 /// Where a value was written is not what it is: the same inventory in two spellings
 /// resolves to equal hosts.
 impl PartialEq for HostVar {
     fn eq(&self, other: &Self) -> bool {
-        self.name == other.name && self.value == other.value && self.origin == other.origin
+        self.name == other.name
+            && self.value == other.value
+            && self.origin == other.origin
+            && self.secret == other.secret
     }
+}
+
+/// The origin of variables read from `--secrets-file`.
+pub const SECRETS_FILE: &str = "--secrets-file";
+
+/// A variable given on the command line: `-e NAME=VALUE`, or a secret from
+/// `--secrets-file`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExtraVar {
+    pub name: String,
+    pub value: Value,
+    pub secret: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -93,7 +120,7 @@ impl Inventory {
 pub fn load(
     sources: &mut SourceMap,
     specs: &[String],
-    extra_vars: &[(String, Value)],
+    extra_vars: &[ExtraVar],
     diagnostics: &mut Diagnostics,
 ) -> Inventory {
     let mut files: Vec<InventoryFile> = Vec::new();

@@ -3,22 +3,24 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::{GroupDecl, HostDecl, InventoryFile, Table, Value};
+use crate::model::{GroupDecl, HostDecl, InventoryFile, Table};
 use crate::source::Spanned;
 
-use super::{Host, HostVar, Inventory, Target};
+use super::{ExtraVar, Host, HostVar, Inventory, SECRETS_FILE, Target};
 
 pub fn resolve(
     files: Vec<InventoryFile>,
     targets: Vec<(String, Target)>,
-    extra_vars: &[(String, Value)],
+    extra_vars: &[ExtraVar],
     diagnostics: &mut Diagnostics,
 ) -> Inventory {
     let mut all_vars: Table = Vec::new();
+    let mut all_secrets: Table = Vec::new();
     let mut hosts: Vec<HostDecl> = Vec::new();
     let mut groups: Vec<GroupDecl> = Vec::new();
     for file in files {
         all_vars.extend(file.vars);
+        all_secrets.extend(file.secrets);
         for host in file.hosts {
             match hosts.iter().find(|h| h.name.value == host.name.value) {
                 Some(first) => diagnostics.push(duplicate("host", &host.name, first.name.span)),
@@ -40,7 +42,7 @@ pub fn resolve(
         .iter()
         .map(|decl| {
             let mut vars: Vec<HostVar> = Vec::new();
-            merge(&mut vars, &all_vars, "inventory");
+            merge(&mut vars, &all_vars, &all_secrets, "inventory");
             let mut host_groups = vec!["all".to_owned()];
             for &g in &order {
                 let group = &groups[g];
@@ -48,12 +50,13 @@ pub fn resolve(
                     merge(
                         &mut vars,
                         &group.vars,
+                        &group.secrets,
                         &format!("group {}", group.name.value),
                     );
                     host_groups.push(group.name.value.clone());
                 }
             }
-            merge(&mut vars, &decl.vars, "host");
+            merge(&mut vars, &decl.vars, &decl.secrets, "host");
             merge_extra(&mut vars, extra_vars);
             Host {
                 name: decl.name.value.clone(),
@@ -69,7 +72,7 @@ pub fn resolve(
             continue;
         }
         let mut vars = Vec::new();
-        merge(&mut vars, &all_vars, "inventory");
+        merge(&mut vars, &all_vars, &all_secrets, "inventory");
         merge_extra(&mut vars, extra_vars);
         resolved.push(Host {
             name,
@@ -268,37 +271,46 @@ fn memberships<'a>(
         .collect()
 }
 
-fn merge(vars: &mut Vec<HostVar>, table: &Table, origin: &str) {
-    for (key, value) in table {
-        set(
-            vars,
-            HostVar {
-                name: key.value.clone(),
-                value: value.value.clone(),
-                span: Some(value.span),
-                origin: origin.to_owned(),
-            },
-        );
+/// One level's `vars` and `secrets` on top of the levels below.
+fn merge(vars: &mut Vec<HostVar>, plain: &Table, secrets: &Table, origin: &str) {
+    for (table, secret) in [(plain, false), (secrets, true)] {
+        for (key, value) in table {
+            set(
+                vars,
+                HostVar {
+                    name: key.value.clone(),
+                    value: value.value.clone(),
+                    span: Some(value.span),
+                    origin: origin.to_owned(),
+                    secret,
+                },
+            );
+        }
     }
 }
 
-fn merge_extra(vars: &mut Vec<HostVar>, extra: &[(String, Value)]) {
-    for (name, value) in extra {
+fn merge_extra(vars: &mut Vec<HostVar>, extra: &[ExtraVar]) {
+    for var in extra {
         set(
             vars,
             HostVar {
-                name: name.clone(),
-                value: value.clone(),
+                name: var.name.clone(),
+                value: var.value.clone(),
                 span: None,
-                origin: "-e".into(),
+                origin: if var.secret { SECRETS_FILE } else { "-e" }.into(),
+                secret: var.secret,
             },
         );
     }
 }
 
-fn set(vars: &mut Vec<HostVar>, var: HostVar) {
+/// A higher level's value replaces a lower one's; once secret, a variable stays secret.
+fn set(vars: &mut Vec<HostVar>, mut var: HostVar) {
     match vars.iter_mut().find(|v| v.name == var.name) {
-        Some(existing) => *existing = var,
+        Some(existing) => {
+            var.secret |= existing.secret;
+            *existing = var;
+        }
         None => vars.push(var),
     }
 }

@@ -15,7 +15,7 @@ pub mod report;
 
 use rayon::prelude::*;
 
-use crate::bind::Become;
+use crate::bind::{Become, Secrets};
 use crate::check::Compiled;
 use crate::connect::local::{Place, ProcessConnector};
 use crate::connect::{ConnectError, Connector, SshOptions, Stream};
@@ -82,6 +82,8 @@ pub struct Session<'a> {
     script: Option<String>,
     /// Ops in the script, handlers not counted.
     ops_total: usize,
+    /// The host's secrets, masked in its report.
+    secrets: Secrets,
     pub report: HostReport,
 }
 
@@ -133,16 +135,19 @@ impl<'a> Scripts<'a> {
         }
     }
 
-    /// The host's script and its number of ops, or why it cannot be made.
-    fn make(&self, host: &Host, facts: Option<&Facts>) -> host_run::Made {
+    /// The host's script and its number of ops, or why it cannot be made; and the host's
+    /// secrets.
+    fn make(&self, host: &Host, facts: Option<&Facts>) -> (host_run::Made, Secrets) {
         let mut diagnostics = Diagnostics::default();
         let mut ops = 0;
+        let mut secrets = Secrets::default();
         let script = crate::bind::bind(self.sources, self.compiled, host, facts, &mut diagnostics)
             .and_then(|plan| {
                 ops = plan.ops.len();
+                secrets = plan.secrets.clone();
                 crate::emit::script(self.sources, &plan, &self.files, &mut diagnostics)
             });
-        script.map(|script| (script, ops)).ok_or_else(|| {
+        let made = script.map(|script| (script, ops)).ok_or_else(|| {
             let rendered = human(
                 self.sources,
                 &diagnostics.sorted(),
@@ -152,7 +157,8 @@ impl<'a> Scripts<'a> {
                 },
             );
             format!("cannot make the script for this host\n{rendered}")
-        })
+        });
+        (made, secrets)
     }
 }
 
@@ -183,6 +189,7 @@ fn connect<'a>(host: &'a Host, ssh: &SshOptions) -> Session<'a> {
         connection: None,
         script: None,
         ops_total: 0,
+        secrets: Secrets::default(),
         report: HostReport {
             host: host.name.clone(),
             target: host.target.to_string(),
@@ -286,7 +293,12 @@ fn run_host(
     };
     let mark = marker();
     let host = session.host;
-    let make = |facts: Option<&Facts>| scripts.make(host, facts);
+    let made_secrets = std::cell::RefCell::new(None);
+    let make = |facts: Option<&Facts>| {
+        let (made, secrets) = scripts.make(host, facts);
+        *made_secrets.borrow_mut() = Some(secrets);
+        made
+    };
     let op_started =
         |index: &str, total, label: &str| progress.op_started(&host.name, index, total, label);
     let mut conversation = host_run::HostRun::new(
@@ -311,6 +323,13 @@ fn run_host(
     if let Some((script, ops)) = outcome.made {
         session.script = Some(script);
         session.ops_total = ops;
+    }
+    if let Some(secrets) = made_secrets.into_inner() {
+        session.secrets = secrets;
+        // A host has no business printing the become password; if one does, it is masked.
+        if let Some(password) = become_password {
+            session.secrets.add(password);
+        }
     }
     report.stderr.push_str(&outcome.stderr);
     report.ops = outcome.ops;
@@ -349,6 +368,8 @@ fn run_host(
         }
     }
     .into();
+    // The last line of defence: a secret the host printed is not shown.
+    report.mask(&session.secrets);
 }
 
 /// The script that runs `command` as `become_`'s user (the current user: the command

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::bind::Secrets;
+
 /// One op's outcome on one host.
 #[derive(Clone, Debug, Serialize)]
 pub struct OpOutcome {
@@ -44,6 +46,20 @@ pub struct HostReport {
 impl HostReport {
     pub fn failed(&self) -> bool {
         self.status == "failed" || self.status == "unreachable"
+    }
+
+    /// Replaces every secret in what the host printed (ops' labels and output, standard
+    /// error, the error) with `***`.
+    pub fn mask(&mut self, secrets: &Secrets) {
+        if secrets.is_empty() {
+            return;
+        }
+        for op in &mut self.ops {
+            op.label = secrets.mask(&op.label);
+            op.detail = secrets.mask(&op.detail);
+        }
+        self.stderr = secrets.mask(&self.stderr);
+        self.error = self.error.as_deref().map(|error| secrets.mask(error));
     }
 }
 

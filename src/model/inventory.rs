@@ -8,6 +8,8 @@ use super::value::Table;
 pub struct InventoryFile {
     /// Variables for every host.
     pub vars: Table,
+    /// Secret variables for every host: like `vars`, never shown.
+    pub secrets: Table,
     pub hosts: Vec<HostDecl>,
     pub groups: Vec<GroupDecl>,
 }
@@ -21,6 +23,7 @@ pub struct HostDecl {
     /// `ssh` (default for hosts with an address), `local`, `docker`, `podman`, `chroot`.
     pub connector: Option<Spanned<String>>,
     pub vars: Table,
+    pub secrets: Table,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -30,4 +33,5 @@ pub struct GroupDecl {
     /// Groups nested in this one: their hosts are members too, and their vars win.
     pub children: Vec<Spanned<String>>,
     pub vars: Table,
+    pub secrets: Table,
 }

@@ -12,6 +12,8 @@ pub struct Manifest {
     pub file: FileId,
     /// `[vars]`: defaults, overridden by the inventory and `-e`.
     pub vars: Table,
+    /// `[secrets]`: defaults like `vars`, whose values are never shown.
+    pub secrets: Table,
     /// Ops and includes, in the order written.
     pub items: Vec<Item>,
     pub handlers: Vec<OpCall>,
@@ -41,6 +43,8 @@ pub struct OpCall {
 pub struct Include {
     pub path: Spanned<String>,
     pub vars: Table,
+    /// Parameters like `vars`, whose values are never shown.
+    pub secrets: Table,
     /// Global arguments that apply to every included op (`when`, `tags`, `sudo`, ...).
     pub args: Table,
     pub span: Span,

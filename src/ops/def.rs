@@ -44,6 +44,9 @@ pub enum ArgType {
     Regex,
     /// A user or group name (or numeric id).
     Account,
+    /// A password hashed by crypt(3) (`$6$...`), or an account marker (`!`, `*`); never a
+    /// plain-text password (see `check::password_hash`).
+    PasswordHash,
 }
 
 impl ArgType {
@@ -65,6 +68,7 @@ impl ArgType {
             ArgType::Sha256 => "SHA-256 hex digest".into(),
             ArgType::Regex => "regular expression".into(),
             ArgType::Account => "user or group name".into(),
+            ArgType::PasswordHash => "crypt(3) password hash".into(),
         }
     }
 }

@@ -43,6 +43,12 @@ pub const GLOBAL_ARGS: &[ArgDef] = &[
         "Carry on with the next op if this one fails.",
     )
     .default(Default::Bool(false)),
+    arg(
+        "sensitive",
+        Bool,
+        "Never show what the op writes or prints (Ansible's `no_log`): its text arguments (contents, commands, patterns, URLs) are masked in scripts and reports, where paths, modes and owners stay shown; its diff only says `content differs, hidden`; its output is hidden.",
+    )
+    .default(Default::Bool(false)),
     arg("retries", COUNT, "Retry a failing op this many times.").default(Default::Int(0)),
     arg("retry_delay", Duration, "Wait this long between retries.").default(Default::Str("5s")),
     arg("hosts", STR_LIST, "Run only on these inventory hosts."),

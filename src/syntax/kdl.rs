@@ -1,10 +1,10 @@
 //! KDL front end: nodes to the model.
 //!
-//! A KDL manifest is a list of nodes: `vars`, `include`, `handler`, `define`, and otherwise an
-//! op named by its node (`files.line "/etc/hosts" line="..."`). Positional values fill the
-//! op's main argument; properties and child nodes are named arguments. A child node's value
-//! is its single argument, a list of its arguments, or (with children or properties) a table;
-//! children named `-` make a list (`packages { - "a"; - "b"; }`).
+//! A KDL manifest is a list of nodes: `vars`, `secrets`, `include`, `handler`, `define`, and
+//! otherwise an op named by its node (`files.line "/etc/hosts" line="..."`). Positional
+//! values fill the op's main argument; properties and child nodes are named arguments. A
+//! child node's value is its single argument, a list of its arguments, or (with children or
+//! properties) a table; children named `-` make a list (`packages { - "a"; - "b"; }`).
 
 use kdl::{KdlDocument, KdlEntry, KdlNode, KdlValue};
 
@@ -15,7 +15,7 @@ use crate::source::{FileId, Span, Spanned};
 use super::lower;
 
 /// The top-level nodes of a manifest that are not ops.
-const KEYWORDS: [&str; 4] = ["vars", "include", "handler", "define"];
+const KEYWORDS: [&str; 5] = ["vars", "secrets", "include", "handler", "define"];
 
 /// Deeper nesting than this is refused before parsing: the KDL parser recurses per level
 /// and would overflow the stack on pathological input long before any real manifest.
@@ -196,6 +196,25 @@ pub fn inventory(
     .inventory(document)
 }
 
+/// A file of variables: each top-level node is one, as inside `vars { ... }`.
+pub fn vars(
+    file: FileId,
+    text: &str,
+    document: &KdlDocument,
+    diagnostics: &mut Diagnostics,
+) -> Table {
+    let mut reader = Reader {
+        file,
+        text,
+        diagnostics,
+    };
+    document
+        .nodes()
+        .iter()
+        .filter_map(|node| Some((reader.name(node), reader.node_value(node)?)))
+        .collect()
+}
+
 impl Reader<'_> {
     fn span(&self, s: miette::SourceSpan) -> Span {
         Span::new(self.file, s.offset()..s.offset() + s.len())
@@ -206,6 +225,7 @@ impl Reader<'_> {
         let mut manifest = Manifest {
             file,
             vars: Vec::new(),
+            secrets: Vec::new(),
             items: Vec::new(),
             handlers: Vec::new(),
             defines: Vec::new(),
@@ -213,12 +233,20 @@ impl Reader<'_> {
         for node in document.nodes() {
             let node_span = self.span(node.span());
             match node.name().value() {
-                "vars" => {
-                    self.refuse_values(
-                        node,
-                        "`vars` takes named values: `vars { name \"value\"; }`",
-                    );
-                    manifest.vars.extend(self.node_table(node));
+                keyword @ ("vars" | "secrets") => {
+                    let (help, table) = if keyword == "vars" {
+                        (
+                            "`vars` takes named values: `vars { name \"value\"; }`",
+                            &mut manifest.vars,
+                        )
+                    } else {
+                        (
+                            "`secrets` takes named values: `secrets { name \"value\"; }`",
+                            &mut manifest.secrets,
+                        )
+                    };
+                    self.refuse_values(node, help);
+                    table.extend(self.node_table(node));
                 }
                 "include" => {
                     let Some(path) = self.single_string_arg(node, "the path to include") else {
@@ -268,6 +296,7 @@ impl Reader<'_> {
                 }
             }
         }
+        lower::secret_twins(&manifest.vars, &manifest.secrets, self.diagnostics);
         manifest
     }
 

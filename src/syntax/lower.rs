@@ -1,9 +1,9 @@
 //! From a spanned value tree to the model: the structure shared by both spellings.
 //!
 //! TOML yields one root table directly. KDL yields nodes, and the KDL front end turns each
-//! top-level construct (`vars`, `include`, `define`, inventory `host`/`group`) into the same
-//! tables before calling the functions here, so the rules for what those constructs may
-//! contain are written once.
+//! top-level construct (`vars`, `secrets`, `include`, `define`, inventory `host`/`group`)
+//! into the same tables before calling the functions here, so the rules for what those
+//! constructs may contain are written once.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{
@@ -12,10 +12,10 @@ use crate::model::{
 };
 use crate::source::{FileId, Span, Spanned};
 
-const MANIFEST_KEYS: &[&str] = &["vars", "op", "handler", "define"];
-const INVENTORY_KEYS: &[&str] = &["vars", "hosts", "groups"];
-const HOST_KEYS: &[&str] = &["address", "port", "user", "connector", "vars"];
-const GROUP_KEYS: &[&str] = &["hosts", "children", "vars"];
+const MANIFEST_KEYS: &[&str] = &["vars", "secrets", "op", "handler", "define"];
+const INVENTORY_KEYS: &[&str] = &["vars", "secrets", "hosts", "groups"];
+const HOST_KEYS: &[&str] = &["address", "port", "user", "connector", "vars", "secrets"];
+const GROUP_KEYS: &[&str] = &["hosts", "children", "vars", "secrets"];
 const DEFINE_KEYS: &[&str] = &["op", "summary", "params", "probe", "apply"];
 const PARAM_KEYS: &[&str] = &["type", "required", "default", "doc"];
 
@@ -24,6 +24,7 @@ pub fn manifest(file: FileId, root: Spanned<Value>, diagnostics: &mut Diagnostic
     let mut manifest = Manifest {
         file,
         vars: Vec::new(),
+        secrets: Vec::new(),
         items: Vec::new(),
         handlers: Vec::new(),
         defines: Vec::new(),
@@ -31,6 +32,7 @@ pub fn manifest(file: FileId, root: Spanned<Value>, diagnostics: &mut Diagnostic
     for (key, value) in into_table(root, diagnostics) {
         match key.value.as_str() {
             "vars" => manifest.vars = into_table(value, diagnostics),
+            "secrets" => manifest.secrets = into_table(value, diagnostics),
             "op" => {
                 for entry in into_list(value, diagnostics) {
                     let span = entry.span;
@@ -64,6 +66,7 @@ pub fn manifest(file: FileId, root: Spanned<Value>, diagnostics: &mut Diagnostic
             _ => unknown_key(&key, MANIFEST_KEYS, "manifest", diagnostics),
         }
     }
+    secret_twins(&manifest.vars, &manifest.secrets, diagnostics);
     manifest
 }
 
@@ -109,19 +112,21 @@ pub fn item(mut table: Table, span: Span, diagnostics: &mut Diagnostics) -> Opti
     }
 }
 
-/// An include's path, its `vars`, and the global arguments that apply to everything in it.
+/// An include's path, its `vars` and `secrets`, and the global arguments that apply to
+/// everything in it.
 pub fn include_call(
     path: Spanned<String>,
     mut args: Table,
     span: Span,
     diagnostics: &mut Diagnostics,
 ) -> Include {
-    let vars = position(&args, "vars")
-        .map(|i| into_table(args.remove(i).1, diagnostics))
-        .unwrap_or_default();
+    let vars = take_table(&mut args, "vars", diagnostics);
+    let secrets = take_table(&mut args, "secrets", diagnostics);
+    secret_twins(&vars, &secrets, diagnostics);
     Include {
         path,
         vars,
+        secrets,
         args,
         span,
     }
@@ -221,6 +226,7 @@ pub fn inventory(root: Spanned<Value>, diagnostics: &mut Diagnostics) -> Invento
     for (key, value) in into_table(root, diagnostics) {
         match key.value.as_str() {
             "vars" => inventory.vars = into_table(value, diagnostics),
+            "secrets" => inventory.secrets = into_table(value, diagnostics),
             "hosts" => {
                 for (name, host) in into_table(value, diagnostics) {
                     inventory.hosts.push(host_decl(name, host, diagnostics));
@@ -234,6 +240,7 @@ pub fn inventory(root: Spanned<Value>, diagnostics: &mut Diagnostics) -> Invento
             _ => unknown_key(&key, INVENTORY_KEYS, "inventory", diagnostics),
         }
     }
+    secret_twins(&inventory.vars, &inventory.secrets, diagnostics);
     inventory
 }
 
@@ -250,6 +257,7 @@ fn host_decl(
         user: None,
         connector: None,
         vars: Vec::new(),
+        secrets: Vec::new(),
     };
     let mut table = into_table(value, diagnostics);
     host.address = take_str(&mut table, "address", span, diagnostics, false);
@@ -273,9 +281,9 @@ fn host_decl(
             other => wrong_type(port.span, "an integer", &other, diagnostics),
         }
     }
-    if let Some(i) = position(&table, "vars") {
-        host.vars = into_table(table.remove(i).1, diagnostics);
-    }
+    host.vars = take_table(&mut table, "vars", diagnostics);
+    host.secrets = take_table(&mut table, "secrets", diagnostics);
+    secret_twins(&host.vars, &host.secrets, diagnostics);
     for (key, _) in &table {
         unknown_key(key, HOST_KEYS, "a host", diagnostics);
     }
@@ -292,16 +300,45 @@ fn group_decl(
         hosts: Vec::new(),
         children: Vec::new(),
         vars: Vec::new(),
+        secrets: Vec::new(),
     };
     for (key, value) in into_table(value, diagnostics) {
         match key.value.as_str() {
             "hosts" => group.hosts = string_list(value, diagnostics),
             "children" => group.children = string_list(value, diagnostics),
             "vars" => group.vars = into_table(value, diagnostics),
+            "secrets" => group.secrets = into_table(value, diagnostics),
             _ => unknown_key(&key, GROUP_KEYS, "a group", diagnostics),
         }
     }
+    secret_twins(&group.vars, &group.secrets, diagnostics);
     group
+}
+
+/// A name given both under `vars` and under `secrets` at one place is a mistake: which
+/// value is meant, and is it secret?
+pub fn secret_twins(vars: &Table, secrets: &Table, diagnostics: &mut Diagnostics) {
+    for (name, _) in secrets {
+        if let Some((plain, _)) = vars.iter().find(|(key, _)| key.value == name.value) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    name.span,
+                    format!("`{}` is both a variable and a secret", name.value),
+                )
+                .label("a secret here")
+                .with_label(plain.span, "and a plain variable here")
+                .help("keep it under `secrets` only"),
+            );
+        }
+    }
+}
+
+/// Removes `key` from `table` as a table (none: empty).
+fn take_table(table: &mut Table, key: &str, diagnostics: &mut Diagnostics) -> Table {
+    position(table, key)
+        .map(|i| into_table(table.remove(i).1, diagnostics))
+        .unwrap_or_default()
 }
 
 fn position(table: &Table, key: &str) -> Option<usize> {

@@ -10,7 +10,7 @@ pub mod toml;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostics;
-use crate::model::{InventoryFile, Manifest};
+use crate::model::{InventoryFile, Manifest, Table};
 use crate::source::{FileId, SourceMap};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +51,27 @@ pub fn manifest(
         Format::Kdl => {
             let document = kdl::parse(file, &source.text, diagnostics)?;
             Some(kdl::manifest(file, &source.text, &document, diagnostics))
+        }
+    }
+}
+
+/// Parses the file of variables in `file` (a table in TOML, top-level nodes in KDL);
+/// `None` if it has syntax errors (already reported).
+pub fn vars(
+    sources: &SourceMap,
+    file: FileId,
+    format: Format,
+    diagnostics: &mut Diagnostics,
+) -> Option<Table> {
+    let text = &sources.file(file).text;
+    match format {
+        Format::Toml => {
+            let root = toml::parse(file, text, diagnostics)?;
+            Some(lower::into_table(root, diagnostics))
+        }
+        Format::Kdl => {
+            let document = kdl::parse(file, text, diagnostics)?;
+            Some(kdl::vars(file, text, &document, diagnostics))
         }
     }
 }

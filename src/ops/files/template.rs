@@ -3,13 +3,12 @@
 
 use std::path::Path;
 
-use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+use minijinja::ErrorKind;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lower::attrs::Attrs;
 use crate::lower::content::{WriteFile, write_file};
 use crate::lower::{LowerInput, Step};
-use crate::ops::args::ArgValue;
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -66,41 +65,11 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
 }
 
 fn render(input: &LowerInput, path: &Path, source: &str) -> Result<String, Diagnostic> {
-    let extra: serde_json::Map<String, serde_json::Value> = match input.args.get("vars") {
-        Some(vars) => match &vars.value {
-            ArgValue::Map(entries) => entries
-                .iter()
-                .map(|(k, v)| {
-                    let value = v.value.as_str().unwrap_or_default();
-                    (k.value.clone(), serde_json::Value::from(value))
-                })
-                .collect(),
-            _ => serde_json::Map::new(),
-        },
-        None => serde_json::Map::new(),
-    };
-    let extra = minijinja::Value::from(minijinja::value::Serde(&extra));
-    // Earlier maps win: `vars` over the manifest's variables.
-    let context = minijinja::context! { ..extra, ..input.context.clone() };
+    let context = crate::bind::template_file_context(input.args, input.context);
     let name = path.display().to_string();
-    environment()
+    crate::bind::environment(false)
         .render_named_str(&name, source, context)
         .map_err(|error| template_error(input, &name, source, &error))
-}
-
-/// A template environment with the same settings as the one arguments are rendered with
-/// (`bind`): strict undefined, the last newline kept, bounded fuel.
-fn environment() -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_syntax(
-        minijinja::syntax::SyntaxConfig::builder()
-            .keep_trailing_newline(true)
-            .build()
-            .expect("the default delimiters are valid"),
-    );
-    env.set_fuel(Some(50_000_000));
-    env
 }
 
 /// The `SourceMap` is fixed by now, so the diagnostic points at `src` and names the place
@@ -151,7 +120,7 @@ fn template_error(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::args::OpArgs;
+    use crate::ops::args::{ArgValue, OpArgs};
     use crate::source::{FileId, Span, Spanned};
 
     fn lower_template(text: &str, context: &minijinja::Value) -> Result<Step, Diagnostic> {

@@ -22,7 +22,7 @@ pub const DEF: OpDef = OpDef {
         arg("shell", Path, "The login shell."),
         arg("system", Bool, "Create a system account (a uid in the system range); only used when the user is created.").default(Default::Bool(false)),
         arg("create_home", Bool, "Create the home directory when the user is created.").default(Default::Bool(true)),
-        arg("password", Str, "The password, already hashed in crypt(3) form (`$6$...`); never a plain-text password. Masked in scripts and reports.").secret(),
+        arg("password", PasswordHash, "The password, already hashed in crypt(3) form (`$6$...`, from `openssl passwd -6` or `mkpasswd -m sha-512`), or `!` (locked) / `*` (no password); a plain-text password is refused. Masked in scripts and reports.").secret(),
         arg("comment", Str, "The GECOS comment (usually the full name)."),
     ],
     rules: &[Rule::Requires("append", "supplementary_groups")],

@@ -8,14 +8,20 @@
 //!   write nothing outside its own private space.
 //! - `readers`: another user watches the directory a private file (mode 0600) is written
 //!   into, opening everything that appears there; it must never read a byte of it.
+//! - `argv`: scripts run under `strace`; a become password, a download's headers, a user's
+//!   password hash and a secret file's content must never be in a command's arguments
+//!   (which `ps` shows every user) nor in a file left behind.
 //!
 //! The attacks run in a private mount namespace (`host`), as `nobody` through `setpriv`,
-//! so they need root and util-linux (`unshare`, `nsenter`, `setpriv`); CI has them. Without them a test fails when `CI` is set, and is skipped (saying
+//! so they need root, util-linux (`unshare`, `nsenter`, `setpriv`) and `strace`; CI has
+//! them (`.ci/run`). Without them a test fails when `CI` is set, and is skipped (saying
 //! why) otherwise. Each attack test prints the kernel's link and FIFO protections: with
 //! `fs.protected_symlinks = 1` the kernel itself refuses to let root follow another user's
 //! link in a sticky directory, so those attacks are skipped, loudly, rather than passing
 //! thanks to the kernel instead of kiln.
 
+#[path = "security/argv.rs"]
+mod argv;
 #[path = "security/attacker.rs"]
 mod attacker;
 mod common;

@@ -11,6 +11,9 @@
 //! - `argv`: scripts run under `strace`; a become password, a download's headers, a user's
 //!   password hash and a secret file's content must never be in a command's arguments
 //!   (which `ps` shows every user) nor in a file left behind.
+//! - `regressions`: the whole class cannot come back: no script mentions a fixed name in
+//!   `/tmp` or a `$$`-based one, every function of the runtime library is defined once, and
+//!   a leftover `.kiln*` file never stops a run.
 //!
 //! The attacks run in a private mount namespace (`host`), as `nobody` through `setpriv`,
 //! so they need root, util-linux (`unshare`, `nsenter`, `setpriv`) and `strace`; CI has
@@ -33,6 +36,8 @@ mod http;
 mod races;
 #[path = "security/readers.rs"]
 mod readers;
+#[path = "security/regressions.rs"]
+mod regressions;
 mod support;
 
 /// The attacker's program (see `attacker`): this binary, run again by a test as `nobody`.

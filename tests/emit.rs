@@ -637,3 +637,58 @@ fn private_directory_is_made_safely_and_removed() {
         }
     }
 }
+
+/// Where `mktemp` fails (or is missing), the private directory and the temporaries beside a
+/// destination get random names all the same (from /dev/urandom), made exclusively; the
+/// run converges and leaves nothing behind. Under every shell.
+#[test]
+fn private_names_without_mktemp() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::write(bin.join("mktemp"), "#!/bin/sh\nexit 127\n").unwrap();
+    std::fs::set_permissions(bin.join("mktemp"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(dir.path().join("where.sh"), "echo \"ran from $0\"\n").unwrap();
+    let root = dir.path().join("root");
+    let script = emit(
+        dir.path(),
+        "[[op]]\nop = \"server.script\"\nsrc = \"where.sh\"\nunless = \"false\"\n\n\
+         [[op]]\nop = \"files.put\"\ndest = \"{{ root }}/f\"\ncontent = \"x\\n\"\nmode = \"0600\"\n",
+        "@local",
+        &root,
+    );
+    let path = dir.path().join("script.sh");
+    std::fs::write(&path, script).unwrap();
+    for shell in SHELLS {
+        let name = shell_name(shell);
+        std::fs::create_dir_all(&root).unwrap();
+        let output = Command::new(shell[0])
+            .args(&shell[1..])
+            .arg(&path)
+            .current_dir(dir.path())
+            .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+            .env_remove("TMPDIR")
+            .output()
+            .unwrap();
+        let out = stdout(&output);
+        assert_eq!(summary(&out), (0, 2, 0, 0), "{name}: {out}");
+        let ran_from = out
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("ran from /tmp/kiln."))
+            .unwrap_or_else(|| panic!("{name}: {out}"));
+        let random = ran_from.strip_suffix("/script").unwrap();
+        assert!(
+            random.len() == 16 && random.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{name}: {ran_from}"
+        );
+        assert!(
+            !Path::new(&format!("/tmp/kiln.{random}")).exists(),
+            "{name}"
+        );
+        assert_eq!(std::fs::read(root.join("f")).unwrap(), b"x\n", "{name}");
+        let left: Vec<_> = std::fs::read_dir(&root).unwrap().collect();
+        assert_eq!(left.len(), 1, "{name}: {left:?}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}

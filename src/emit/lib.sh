@@ -99,12 +99,12 @@ k_private() {
     fi
   fi
   if ! k_tmpd=$(umask 077; mktemp -d "$k_tb/kiln.XXXXXXXXXX" 2>/dev/null); then
-    # Without mktemp: mkdir is exclusive (it refuses a name that exists, a link too), so a
-    # name another user took first is passed over, never used.
+    # Without mktemp: a random name, and mkdir is exclusive (it refuses a name that
+    # exists, a link too), so a name another user took first is passed over, never used.
     k_tn=0
-    until k_tmpd=$k_tb/kiln.$$.$k_tn; mkdir -m 700 -- "$k_tmpd" 2>/dev/null; do
+    until k_tmpd=$k_tb/kiln.$(k_random) && mkdir -m 700 -- "$k_tmpd" 2>/dev/null; do
       k_tn=$((k_tn + 1))
-      if [ "$k_tn" -ge 100 ]; then k_tmpd=; k_err "cannot make a private directory in $k_tb"; return 1; fi
+      if [ "$k_tn" -ge 10 ]; then k_tmpd=; k_err "cannot make a private directory in $k_tb"; return 1; fi
     done
   fi
   trap 'rm -rf -- "$k_tmpd"' EXIT
@@ -126,18 +126,23 @@ k_safe_dir() {
 k_tmp_beside() {
   case $1 in /*) k_td=$1 ;; *) k_td=./$1 ;; esac
   k_tmp=$(mktemp "$k_td/.kiln.XXXXXXXXXX" 2>/dev/null) && return 0
-  # Without mktemp: a name is taken only if nothing is there (noclobber opens an absent
-  # name exclusively), and only when what was made is a plain file.
+  # Without mktemp: a random name, taken only if nothing is there (noclobber opens an
+  # absent name exclusively), and only when what was made is a plain file.
   k_tn=0
   while :; do
-    k_tmp=$k_td/.kiln.$$.$k_tn
+    k_tmp=$k_td/.kiln.$(k_random) || return 1
     if [ ! -e "$k_tmp" ] && [ ! -L "$k_tmp" ] && (umask 077; set -C; : > "$k_tmp") 2>/dev/null &&
       [ -f "$k_tmp" ] && [ ! -L "$k_tmp" ]; then
       return 0
     fi
     k_tn=$((k_tn + 1))
-    if [ "$k_tn" -ge 100 ]; then k_err "cannot make a temporary file in $1"; return 1; fi
+    if [ "$k_tn" -ge 10 ]; then k_err "cannot make a temporary file in $1"; return 1; fi
   done
+}
+# Sixteen random hex digits (for names where mktemp is missing).
+k_random() {
+  od -An -N8 -tx1 /dev/urandom 2>/dev/null | tr -d ' \n' | grep . ||
+    { k_err "cannot make a random name: no mktemp, and /dev/urandom cannot be read"; return 1; }
 }
 # k_fill TMP DEST MODE OWNER GROUP CMD...: TMP (made by k_tmp_beside) gets its final mode
 # and owner (DEST's, unless given), then what CMD prints. The file is open before its mode

@@ -510,6 +510,17 @@ k_pkgs() {
 }
 # Whether every package is as wanted: k_pkgs_ok WANT TEST PKG...
 k_pkgs_ok() { k_po=$1 k_pf=$2; shift 2; k_pkgs "$k_po" "$k_pf" false -- "$@"; }
+# The CMD of a k_pkgs that ends an act: names the packages still not as wanted, and fails.
+k_pkgs_left() { k_err "$*"; return 1; }
+# Refreshes the package lists with CMD..., once per step: the probe of an op with `update`
+# and `latest` refreshes them to learn what "newest" is, and its act and re-check reuse
+# that. Under --check nothing is refreshed: the lists are read as they are.
+k_pkgs_refresh() {
+  [ "${k_mode-apply}" != check ] || return 0
+  if [ -n "${k_i-}" ] && [ "${k_pkgs_fresh-}" = "$k_i" ]; then return 0; fi
+  "$@" || return 1
+  k_pkgs_fresh=${k_i-}
+}
 # Prints what k_pkgs would do to PKG...: install (or with LATEST, upgrade) them when WANT is
 # 1, remove them when 0. k_pkgs_show WANT HAS LATEST|'' PKG...
 k_pkgs_show() {
@@ -580,9 +591,10 @@ k_pip_has() {
 }
 k_pip_latest() {
   k_pip_has "$1" || return 1
-  ! "${k_pip-pip3}" list --outdated --format=freeze 2>/dev/null | K_P=$k_ppn awk -F'==' '
+  # Columns, after a two-line header (pip 22.3 and later refuse `freeze` with --outdated).
+  ! "${k_pip-pip3}" list --outdated --format=columns 2>/dev/null | K_P=$k_ppn awk '
     function norm(s) { s = tolower(s); gsub(/[-_.]+/, "-", s); return s }
-    norm($1) == norm(ENVIRON["K_P"]) { f = 1 } END { exit !f }'
+    NR > 2 && norm($1) == norm(ENVIRON["K_P"]) { f = 1 } END { exit !f }'
 }
 # --- services (systemd.service, openrc.service, sysvinit.service, service.service) ---
 # Whether the SysV service NAME starts at boot: chkconfig, else an S link in rc2-5.d.

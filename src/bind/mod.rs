@@ -5,7 +5,7 @@
 //! `hosts`/`groups` limits are applied. Nothing here knows about shell; that is `lower`'s job.
 
 pub mod vars;
-mod when;
+pub mod when;
 
 use std::collections::HashMap;
 

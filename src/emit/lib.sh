@@ -312,14 +312,37 @@ k_diffu() {
     NR == 2 { print "+++ " ENVIRON["K_D"] " (desired)"; next }
     { print }'
 }
-# Facts gathered on the host (k_facts holds the probe's key=value lines).
+# Facts gathered on the host (k_facts holds the probe's key=value lines). A value loses
+# the white space around it, as `facts::parse` does.
 k_fact() {
   printf '%s\n' "${k_facts-}" | K_K=$1 awk '{
     i = index($0, "=")
-    if (substr($0, 1, i - 1) == ENVIRON["K_K"]) { print substr($0, i + 1); exit } }'
+    if (substr($0, 1, i - 1) == ENVIRON["K_K"]) {
+      v = substr($0, i + 1); sub(/^[ \t\n\f\r]+/, "", v); sub(/[ \t\n\f\r]+$/, "", v)
+      print v; exit
+    } }'
 }
-k_in() { k_v=$1; shift; for k_x in "$@"; do [ "$k_v" = "$k_x" ] && return 0; done; return 1; }
-k_in_list() { case ",$2," in *,"$1",*) return 0 ;; esac; return 1; }
+# Whether the host has the fact KEY; if not, says so (a `when` that uses it cannot be
+# decided: minijinja's strict undefined is an error, and so is this).
+k_fact_need() {
+  case "
+${k_facts-}" in *"
+$1="*) return 0 ;; esac
+  k_err "this host has no fact $1, which a when condition uses"
+  return 1
+}
+# Whether ITEM is in LIST, a list fact (comma-separated; its empty items do not count).
+k_in_list() { [ -n "$1" ] && case ",$2," in *,"$1",*) return 0 ;; esac; return 1; }
+# Whether a list fact has an item.
+k_list_any() { case $1 in *[!,]*) return 0 ;; esac; return 1; }
+# The `else` of a step's `when` decided on the host, given the condition's status: 1
+# skips the step, 2 (the condition could not be decided) fails it.
+k_when_else() {
+  if [ "$1" = 2 ]; then
+    k_failed=$((k_failed + 1)); k_say failed "$2" "$3" "$4"; return 1
+  fi
+  k_skip "$2" "$3" "$4"
+}
 # --- links (files.link, files.sync) ---
 # Whether PATH is a symbolic link whose target is exactly TARGET: k_link_is PATH TARGET.
 # `readlink` (POSIX since 2024; in coreutils, busybox and the BSDs) reads the target as

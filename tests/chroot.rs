@@ -274,6 +274,100 @@ update = false
     assert_eq!(root.read("/etc/apt/sources.list.d/kiln-test.list"), "");
 }
 
+/// `update` with `latest` (the probe refreshes the lists, then finds the packages newest:
+/// the second run changes nothing), on `apt.packages` and `package.packages`.
+#[test]
+fn update_with_latest_converges() {
+    require_root();
+    let root = Root::new();
+    let script = emit(
+        r#"
+[[op]]
+op = "apt.packages"
+packages = ["tree"]
+update = true
+latest = true
+no_recommends = true
+
+[[op]]
+op = "package.packages"
+packages = ["less"]
+update = true
+latest = true
+"#,
+    );
+    let (_, first) = converge(&root, &script, || {
+        assert!(!dpkg_installed(&root, "tree") && !dpkg_installed(&root, "less"));
+    });
+    assert_eq!(statuses(&first), ["changed", "changed"], "{}", text(&first));
+    assert!(dpkg_installed(&root, "tree") && dpkg_installed(&root, "less"));
+}
+
+/// A package that stays wrong after the act: the failure names it.
+#[test]
+fn a_failed_package_act_names_the_package() {
+    require_root();
+    let root = Root::new();
+    // An `apt-get` that succeeds without installing anything.
+    root.write("/usr/local/bin/apt-get", b"#!/bin/sh\nexit 0\n", 0o755);
+    let script = emit("[[op]]\nop = \"apt.packages\"\npackages = [\"tree\"]\n");
+    let run = root.run_script(&script, &[]);
+    assert_eq!(counts(&run).2, 1, "{}", text(&run));
+    assert!(
+        String::from_utf8_lossy(&run.stderr)
+            .contains("kiln: not installed, or not at the pinned version, after the install: tree"),
+        "{}",
+        text(&run)
+    );
+}
+
+/// `pip.packages` with `extra_args = ["--break-system-packages"]` (which Debian 12's pip
+/// requires outside a virtualenv) converges: the dry run that checks a requirements file
+/// gets the same arguments as the install. Debian's own python3-pip is installed into the
+/// root; the packages come from wheels made there (`fixtures/chroot/mkwheel.py`), the only
+/// index pip is given (`/etc/pip.conf`), so nothing talks to PyPI.
+#[test]
+fn pip_with_extra_args_converges() {
+    require_root();
+    let root = Root::new();
+    root.sh_ok(
+        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip >/dev/null",
+    );
+    let mkwheel = std::fs::read(fixtures().join("mkwheel.py")).unwrap();
+    root.write("/srv/mkwheel.py", &mkwheel, 0o644);
+    root.write(
+        "/etc/pip.conf",
+        b"[global]\nno-index = true\nfind-links = /srv/wheels\n",
+        0o644,
+    );
+    root.write("/srv/requirements.txt", b"kilnreq\n", 0o644);
+    root.sh_ok(
+        "mkdir /srv/wheels && for w in kilndemo kilnreq; do python3 /srv/mkwheel.py /srv/wheels $w 1.0; done",
+    );
+    let manifest = r#"
+[[op]]
+op = "pip.packages"
+packages = ["kilndemo"]
+requirements = "/srv/requirements.txt"
+latest = true
+extra_args = ["--break-system-packages"]
+"#;
+    let script = emit(manifest);
+    let pip_show =
+        |name: &str| root.sh(&format!("pip3 show {name} 2>/dev/null | grep '^Version: '"));
+    let (_, first) = converge(&root, &script, || {
+        assert!(!pip_show("kilndemo").status.success());
+    });
+    assert_eq!(statuses(&first), ["changed"], "{}", text(&first));
+    assert!(String::from_utf8_lossy(&pip_show("kilnreq").stdout).contains("1.0"));
+
+    // A newer version in the index: `latest` upgrades it, then is settled again.
+    root.sh_ok("python3 /srv/mkwheel.py /srv/wheels kilndemo 1.1");
+    let (_, upgrade) = converge(&root, &script, || {});
+    assert_eq!(statuses(&upgrade), ["changed"], "{}", text(&upgrade));
+    assert!(String::from_utf8_lossy(&pip_show("kilndemo").stdout).contains("1.1"));
+}
+
 /// Writes the fake `systemctl` and a fake SysV service into the root.
 fn fake_services(root: &Root) {
     let systemctl = std::fs::read(fixtures().join("systemctl")).unwrap();

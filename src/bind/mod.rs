@@ -9,7 +9,7 @@
 
 pub mod secret;
 pub mod vars;
-mod when;
+pub mod when;
 
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;

@@ -1,29 +1,41 @@
-//! `when` conditions that need facts only the host knows, turned into shell tests.
+//! `when` conditions that need facts only the host knows, turned into shell tests that
+//! decide exactly as minijinja does.
 //!
 //! When a host's facts are known at emit time (`--facts`, or `@local`), `when` is simply
-//! evaluated. When they are not, a condition over facts is translated into a shell test that
-//! runs on the host against the facts the script gathers there (the same probe as
-//! `kiln facts`). The translatable language is the part of minijinja's expressions that
-//! conditions use: `==`, `!=`, `in` / `not in` (a list literal, or a list fact), `and`, `or`,
-//! `not`, parentheses, string/number/boolean literals, `facts.a.b` paths, and variables
-//! (their values are known at emit time). Anything else is reported, with the way out:
-//! pass `--facts`.
+//! evaluated by minijinja, with strict undefined. When they are not, a condition over facts
+//! is translated into a shell test that runs on the host against the facts the script
+//! gathers there (the same probe as `kiln facts`). One semantics, minijinja's: the
+//! translation knows each fact's type ([`crate::facts::FACTS`]) and reproduces what
+//! minijinja would decide with the parsed facts (a string fact never equals a number, `in`
+//! on a string is a substring test, on a list fact membership), and refuses, saying what,
+//! whatever it cannot reproduce exactly. Literals are read by minijinja itself (escapes
+//! included), and operations on values known at emit time are decided by it.
+//!
+//! The translatable language: `==`, `!=`, `in` / `not in`, `and`, `or`, `not`,
+//! parentheses, string/number/boolean/none literals, list literals of those, `facts.a.b`
+//! paths of known facts, and variables (their values are known at emit time). A fact the
+//! host may lack (`os.version`, `users`, ...) is checked where minijinja would use it: the
+//! test then ends with status 2 (minijinja's strict undefined is an error) and the step
+//! fails, saying which fact is missing.
 
+use minijinja::Value;
+
+use crate::facts::{FactType, fact_type};
 use crate::shell::Sh;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Token {
     Name(String),
-    Str(String),
+    /// A string or number literal, as written.
+    Literal(String),
     Op(&'static str),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 enum Expr {
-    Fact(String),
+    Fact(String, FactType),
     Var(String),
-    Lit(String),
-    Bool(bool),
+    Value(Value),
     List(Vec<Expr>),
     Compare {
         left: Box<Expr>,
@@ -40,8 +52,9 @@ enum Expr {
     Not(Box<Expr>),
 }
 
-/// Translates `condition` into a shell test, resolving variables with `var`. `Err` says
-/// what could not be translated.
+/// Translates `condition` into a shell test, resolving variables with `var`. The test
+/// succeeds, fails (status 1), or returns 2 from the function it is in when a fact it
+/// needs is missing. `Err` says what could not be translated.
 pub fn to_shell(
     condition: &str,
     var: &dyn Fn(&str) -> Option<serde_json::Value>,
@@ -54,7 +67,10 @@ pub fn to_shell(
     }
     let expr = resolve(expr, var)?;
     let mut sh = Sh::new();
-    test(&expr, &mut sh)?;
+    match test(&expr)? {
+        Test::Const(b) => sh.code(if b { "true" } else { "false" }),
+        Test::Shell(t) => sh.push(&t),
+    };
     Ok(sh)
 }
 
@@ -67,21 +83,28 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
         if c.is_whitespace() {
             i += 1;
         } else if c == '\'' || c == '"' {
-            let mut value = String::new();
+            let start = i;
             i += 1;
             while i < chars.len() && chars[i] != c {
-                if chars[i] == '\\' && i + 1 < chars.len() {
+                if chars[i] == '\\' {
                     i += 1;
                 }
-                value.push(chars[i]);
                 i += 1;
             }
-            if i == chars.len() {
+            if i >= chars.len() {
                 return Err("unclosed string".into());
             }
             i += 1;
-            tokens.push(Token::Str(value));
-        } else if c.is_alphanumeric() || c == '_' {
+            tokens.push(Token::Literal(chars[start..i].iter().collect()));
+        } else if c.is_ascii_digit() {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric() || chars[i] == '.' || chars[i] == '_')
+            {
+                i += 1;
+            }
+            tokens.push(Token::Literal(chars[start..i].iter().collect()));
+        } else if c.is_alphabetic() || c == '_' {
             let start = i;
             while i < chars.len()
                 && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.')
@@ -112,6 +135,14 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
     Ok(tokens)
 }
 
+/// A literal's value, read by minijinja itself (its escapes, its number syntax).
+fn literal(text: &str) -> Result<Value, String> {
+    minijinja::Environment::new()
+        .compile_expression(text)
+        .and_then(|e| e.eval(()))
+        .map_err(|e| format!("`{text}` is not a literal: {e}"))
+}
+
 struct Parser {
     tokens: Vec<Token>,
     at: usize,
@@ -125,7 +156,7 @@ impl Parser {
     fn describe(&self) -> String {
         match self.peek() {
             Some(Token::Name(n)) => n.clone(),
-            Some(Token::Str(s)) => format!("'{s}'"),
+            Some(Token::Literal(s)) => s.clone(),
             Some(Token::Op(o)) => (*o).to_owned(),
             None => "end of condition".into(),
         }
@@ -177,6 +208,9 @@ impl Parser {
         if self.op("==") || self.op("!=") {
             let equal = self.tokens[self.at - 1] == Token::Op("==");
             let right = self.atom()?;
+            if matches!(self.peek(), Some(Token::Op("==" | "!="))) {
+                return Err("chained comparisons are not supported".into());
+            }
             return Ok(Expr::Compare {
                 left: Box::new(left),
                 right: Box::new(right),
@@ -202,7 +236,7 @@ impl Parser {
         let token = self.peek().cloned().ok_or("the condition ends too early")?;
         self.at += 1;
         match token {
-            Token::Str(s) => Ok(Expr::Lit(s)),
+            Token::Literal(s) => Ok(Expr::Value(literal(&s)?)),
             Token::Op("(") => {
                 let inner = self.or()?;
                 if !self.op(")") {
@@ -220,33 +254,49 @@ impl Parser {
                 }
                 Ok(Expr::List(items))
             }
-            Token::Name(name) => Ok(match name.as_str() {
-                "true" | "True" => Expr::Bool(true),
-                "false" | "False" => Expr::Bool(false),
-                _ if name.starts_with("facts.") => Expr::Fact(name["facts.".len()..].to_owned()),
-                _ if name.chars().all(|c| c.is_ascii_digit() || c == '.') => Expr::Lit(name),
-                _ => Expr::Var(name),
-            }),
+            Token::Name(name) => match name.as_str() {
+                "true" | "True" | "false" | "False" | "none" | "None" => {
+                    Ok(Expr::Value(literal(&name)?))
+                }
+                "in" | "not" | "and" | "or" => Err(format!("unexpected `{name}`")),
+                _ => match name.strip_prefix("facts.") {
+                    Some(path) => match fact_type(path) {
+                        Some((ty, _)) => Ok(Expr::Fact(path.to_owned(), ty)),
+                        None => Err(format!(
+                            "`{name}` is not a fact kiln gathers (`kiln facts` lists them)"
+                        )),
+                    },
+                    None if name == "facts" || name.starts_with("facts") && name.contains('.') => {
+                        Err(format!(
+                            "`{name}` is not a fact kiln gathers (`kiln facts` lists them)"
+                        ))
+                    }
+                    None => Ok(Expr::Var(name)),
+                },
+            },
             Token::Op(op) => Err(format!("unexpected `{op}`")),
         }
     }
 }
 
-/// Replaces variables by their (emit-time) values.
+/// Replaces variables by their (emit-time) values, and folds list literals of values.
 fn resolve(expr: Expr, var: &dyn Fn(&str) -> Option<serde_json::Value>) -> Result<Expr, String> {
     let again = |e: Box<Expr>| resolve(*e, var).map(Box::new);
     Ok(match expr {
         Expr::Var(name) => {
             let value = var(&name).ok_or_else(|| format!("`{name}` is not defined"))?;
-            literal(&value)
-                .ok_or_else(|| format!("`{name}` is not a string, number, boolean or list"))?
+            Expr::Value(Value::from(minijinja::value::Serde(&value)))
         }
-        Expr::List(items) => Expr::List(
-            items
+        Expr::List(items) => {
+            let items = items
                 .into_iter()
-                .map(|i| resolve(i, var))
-                .collect::<Result<_, _>>()?,
-        ),
+                .map(|i| match resolve(i, var)? {
+                    Expr::Value(v) => Ok(v),
+                    _ => Err("a list literal can hold only literals and variables".to_owned()),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Expr::Value(Value::from(items))
+        }
         Expr::Compare { left, right, equal } => Expr::Compare {
             left: again(left)?,
             right: again(right)?,
@@ -268,104 +318,300 @@ fn resolve(expr: Expr, var: &dyn Fn(&str) -> Option<serde_json::Value>) -> Resul
     })
 }
 
-fn literal(value: &serde_json::Value) -> Option<Expr> {
-    Some(match value {
-        serde_json::Value::String(s) => Expr::Lit(s.clone()),
-        serde_json::Value::Number(n) => Expr::Lit(n.to_string()),
-        serde_json::Value::Bool(b) => Expr::Bool(*b),
-        serde_json::Value::Array(items) => {
-            Expr::List(items.iter().map(literal).collect::<Option<_>>()?)
-        }
-        _ => return None,
-    })
+/// A condition decided at emit time, or a shell test.
+enum Test {
+    Const(bool),
+    Shell(Sh),
 }
 
-/// A shell word for a value: a quoted literal or a fact looked up on the host.
-fn word(expr: &Expr, sh: &mut Sh) -> Result<(), String> {
-    match expr {
-        Expr::Lit(s) => {
-            sh.arg(s);
+impl Test {
+    fn not(self) -> Test {
+        match self {
+            Test::Const(b) => Test::Const(!b),
+            Test::Shell(t) => {
+                let mut sh = Sh::of("! { ");
+                sh.push(&t).code("; }");
+                Test::Shell(sh)
+            }
         }
-        Expr::Bool(b) => {
-            sh.arg(if *b { "true" } else { "false" });
-        }
-        Expr::Fact(path) => {
-            sh.code("\"$(k_fact ").arg(path).code(")\"");
-        }
-        _ => return Err("only facts, variables and literals can be compared".into()),
     }
-    Ok(())
 }
 
-fn test(expr: &Expr, sh: &mut Sh) -> Result<(), String> {
-    match expr {
-        Expr::Bool(true) => {
-            sh.code("true");
+/// `x and y` (`and`) or `x or y`. minijinja does not look at the right side when the
+/// left decides; a left side run on the host still runs (it may find a fact missing).
+fn join(x: Test, y: Test, and: bool) -> Test {
+    let op = if and { " && " } else { " || " };
+    match (x, y) {
+        (Test::Const(x), y) => {
+            if x == and {
+                y
+            } else {
+                Test::Const(x)
+            }
         }
-        Expr::Bool(false) => {
-            sh.code("false");
+        (Test::Shell(x), Test::Shell(y)) => {
+            let mut sh = Sh::of("{ ");
+            sh.push(&x).code(op).push(&y).code("; }");
+            Test::Shell(sh)
         }
-        Expr::Fact(_) => {
-            sh.code("[ -n ");
-            word(expr, sh)?;
-            sh.code(" ]");
+        (Test::Shell(x), Test::Const(y)) => {
+            let mut sh = Sh::of("{ ");
+            sh.push(&x)
+                .code(op)
+                .code(if y { "true" } else { "false" })
+                .code("; }");
+            Test::Shell(sh)
         }
-        Expr::Lit(s) => {
-            sh.code(if s.is_empty() { "false" } else { "true" });
+    }
+}
+
+/// `{ k_fact_need PATH || return 2; ...; }` for each fact the host may lack, then `test`:
+/// minijinja fails on an undefined fact wherever it uses one, even where the result
+/// would not depend on its value.
+fn needing(facts: &[&str], test: Test) -> Test {
+    let maybe: Vec<&&str> = facts
+        .iter()
+        .filter(|f| fact_type(f).is_some_and(|(_, always)| !always))
+        .collect();
+    if maybe.is_empty() {
+        return test;
+    }
+    let mut sh = Sh::of("{ ");
+    for fact in maybe {
+        sh.code("k_fact_need ").arg(fact).code(" || return 2; ");
+    }
+    match test {
+        Test::Const(b) => sh.code(if b { "true" } else { "false" }),
+        Test::Shell(t) => sh.push(&t),
+    };
+    sh.code("; }");
+    Test::Shell(sh)
+}
+
+/// `"$(k_fact 'PATH')"`.
+fn fact_word(path: &str, sh: &mut Sh) {
+    sh.code("\"$(k_fact ").arg(path).code(")\"");
+}
+
+fn test(expr: &Expr) -> Result<Test, String> {
+    Ok(match expr {
+        Expr::Value(v) => Test::Const(v.is_true()),
+        Expr::Fact(path, ty) => {
+            // minijinja's strict undefined is not an error everywhere a missing fact's
+            // truth is taken (`x or facts.users` is false): not reproduced, so refused.
+            if fact_type(path).is_some_and(|(_, always)| !always) {
+                return Err(format!(
+                    "the truth of `facts.{path}`, which a host may lack, is not supported: compare it"
+                ));
+            }
+            let mut sh = Sh::new();
+            match ty {
+                FactType::Str => {
+                    sh.code("[ -n ");
+                    fact_word(path, &mut sh);
+                    sh.code(" ]");
+                }
+                FactType::Int => {
+                    sh.code("[ ");
+                    fact_word(path, &mut sh);
+                    sh.code(" != 0 ]");
+                }
+                FactType::List => {
+                    sh.code("k_list_any ");
+                    fact_word(path, &mut sh);
+                }
+            }
+            Test::Shell(sh)
         }
         Expr::Compare { left, right, equal } => {
-            sh.code("[ ");
-            word(left, sh)?;
-            sh.code(if *equal { " = " } else { " != " });
-            word(right, sh)?;
-            sh.code(" ]");
+            let test = equals(left, right)?;
+            if *equal { test } else { test.not() }
         }
         Expr::In {
             needle,
             haystack,
             negate,
         } => {
-            if *negate {
-                sh.code("! ");
-            }
-            match haystack.as_ref() {
-                Expr::List(items) => {
-                    sh.code("k_in ");
-                    word(needle, sh)?;
-                    for item in items {
-                        sh.code(" ");
-                        word(item, sh)?;
-                    }
-                }
-                Expr::Fact(_) => {
-                    // List facts (users, groups) are comma-separated.
-                    sh.code("k_in_list ");
-                    word(needle, sh)?;
-                    sh.code(" ");
-                    word(haystack, sh)?;
-                }
-                _ => return Err("`in` needs a list or a list fact on its right".into()),
-            }
+            let test = contains(needle, haystack)?;
+            if *negate { test.not() } else { test }
         }
-        Expr::And(a, b) | Expr::Or(a, b) => {
-            sh.code("{ ");
-            test(a, sh)?;
-            sh.code(if matches!(expr, Expr::And(..)) {
-                " && "
-            } else {
-                " || "
-            });
-            test(b, sh)?;
-            sh.code("; }");
-        }
-        Expr::Not(a) => {
-            sh.code("! { ");
-            test(a, sh)?;
-            sh.code("; }");
-        }
-        Expr::Var(_) | Expr::List(_) => return Err("a list is not a condition".into()),
+        Expr::And(a, b) => join(test(a)?, test(b)?, true),
+        Expr::Or(a, b) => join(test(a)?, test(b)?, false),
+        Expr::Not(a) => test(a)?.not(),
+        Expr::Var(_) | Expr::List(_) => unreachable!("resolved"),
+    })
+}
+
+/// A value's integer, as minijinja compares numbers with an integer fact (booleans are 0
+/// and 1); `Err` for floats, whose comparison is not reproduced; `None` for values that
+/// never equal a number.
+fn as_integer(value: &Value) -> Result<Option<i128>, String> {
+    if value.is_integer() || value.kind() == minijinja::value::ValueKind::Bool {
+        return Ok(i128::try_from(value.clone()).ok());
     }
-    Ok(())
+    if value.kind() == minijinja::value::ValueKind::Number {
+        return Err(format!(
+            "comparing an integer fact with `{value}` is not supported"
+        ));
+    }
+    Ok(None)
+}
+
+/// `left == right`, as minijinja decides it.
+fn equals(left: &Expr, right: &Expr) -> Result<Test, String> {
+    let facts: Vec<&str> = [left, right]
+        .into_iter()
+        .filter_map(|e| match e {
+            Expr::Fact(path, _) => Some(path.as_str()),
+            _ => None,
+        })
+        .collect();
+    Ok(needing(&facts, equals_bare(left, right)?))
+}
+
+/// `left == right`, without checking that the facts exist.
+fn equals_bare(left: &Expr, right: &Expr) -> Result<Test, String> {
+    match (left, right) {
+        (Expr::Value(a), Expr::Value(b)) => Ok(Test::Const(a == b)),
+        (Expr::Fact(path, ty), Expr::Value(v)) | (Expr::Value(v), Expr::Fact(path, ty)) => {
+            let text = match ty {
+                FactType::Str => v.as_str().map(str::to_owned),
+                FactType::Int => as_integer(v)?.map(|n| n.to_string()),
+                FactType::List => {
+                    return Err(format!(
+                        "comparing the list fact `facts.{path}` is not supported"
+                    ));
+                }
+            };
+            let test = match text {
+                Some(text) => {
+                    let mut sh = Sh::of("[ ");
+                    fact_word(path, &mut sh);
+                    sh.code(" = ").arg(&text).code(" ]");
+                    Test::Shell(sh)
+                }
+                None => Test::Const(false),
+            };
+            Ok(test)
+        }
+        (Expr::Fact(a, ta), Expr::Fact(b, tb)) => {
+            if *ta == FactType::List || *tb == FactType::List {
+                return Err("comparing a list fact is not supported".into());
+            }
+            let test = if ta == tb {
+                let mut sh = Sh::of("[ ");
+                fact_word(a, &mut sh);
+                sh.code(" = ");
+                fact_word(b, &mut sh);
+                sh.code(" ]");
+                Test::Shell(sh)
+            } else {
+                Test::Const(false)
+            };
+            Ok(test)
+        }
+        _ => Err("only facts, variables and literals can be compared".into()),
+    }
+}
+
+/// `case HAYSTACK in *NEEDLE*)`: a substring test, the needle taken literally.
+fn substring(haystack: impl FnOnce(&mut Sh), needle: impl FnOnce(&mut Sh)) -> Test {
+    let mut sh = Sh::of("case ");
+    haystack(&mut sh);
+    sh.code(" in *");
+    needle(&mut sh);
+    sh.code("*) true ;; *) false ;; esac");
+    Test::Shell(sh)
+}
+
+/// `needle in haystack`, as minijinja decides it.
+fn contains(needle: &Expr, haystack: &Expr) -> Result<Test, String> {
+    match (needle, haystack) {
+        (Expr::Value(n), Expr::Value(h)) => {
+            let env = minijinja::Environment::new();
+            let result = env
+                .compile_expression("n in h")
+                .and_then(|e| e.eval(minijinja::context! { n => n, h => h }))
+                .map_err(|e| format!("`in` fails here: {e}"))?;
+            Ok(Test::Const(result.is_true()))
+        }
+        (Expr::Fact(path, ty), Expr::Value(h)) => {
+            if *ty == FactType::List {
+                return Err(format!(
+                    "a list fact (`facts.{path}`) in a list is not supported"
+                ));
+            }
+            if let Some(text) = h.as_str() {
+                let test = substring(
+                    |sh| {
+                        sh.arg(text);
+                    },
+                    |sh| fact_word(path, sh),
+                );
+                return Ok(needing(&[path], test));
+            }
+            if h.kind() != minijinja::value::ValueKind::Seq {
+                return Err(format!(
+                    "`in` needs a list or a string on its right, not `{h}`"
+                ));
+            }
+            let mut any = Test::Const(false);
+            for item in h.try_iter().map_err(|e| e.to_string())? {
+                any = join(any, equals_bare(needle, &Expr::Value(item))?, false);
+            }
+            Ok(needing(&[path], any))
+        }
+        (_, Expr::Fact(path, ty)) => {
+            let test = match (ty, needle) {
+                (FactType::Int, _) => {
+                    return Err(format!(
+                        "`in` on the integer fact `facts.{path}` is an error"
+                    ));
+                }
+                (_, Expr::Fact(_, FactType::List)) => {
+                    return Err("a list fact on the left of `in` is not supported".into());
+                }
+                (FactType::Str, Expr::Value(n)) => {
+                    let text = n.as_str().map_or_else(|| n.to_string(), str::to_owned);
+                    substring(
+                        |sh| fact_word(path, sh),
+                        |sh| {
+                            sh.arg(&text);
+                        },
+                    )
+                }
+                (FactType::Str, Expr::Fact(n, _)) => {
+                    substring(|sh| fact_word(path, sh), |sh| fact_word(n, sh))
+                }
+                (FactType::List, Expr::Value(n)) => match n.as_str() {
+                    Some(item) if !item.is_empty() => {
+                        let mut sh = Sh::of("k_in_list ");
+                        sh.arg(item).code(" ");
+                        fact_word(path, &mut sh);
+                        Test::Shell(sh)
+                    }
+                    _ => Test::Const(false),
+                },
+                (FactType::List, Expr::Fact(n, FactType::Str)) => {
+                    let mut sh = Sh::of("k_in_list ");
+                    fact_word(n, &mut sh);
+                    sh.code(" ");
+                    fact_word(path, &mut sh);
+                    Test::Shell(sh)
+                }
+                (FactType::List, Expr::Fact(_, _)) => Test::Const(false),
+                _ => {
+                    return Err("only facts, variables and literals can be tested with `in`".into());
+                }
+            };
+            let mut facts = vec![path.as_str()];
+            if let Expr::Fact(n, _) = needle {
+                facts.insert(0, n);
+            }
+            Ok(needing(&facts, test))
+        }
+        _ => Err("only facts, variables and literals can be tested with `in`".into()),
+    }
 }
 
 #[cfg(test)]
@@ -389,15 +635,31 @@ mod tests {
         );
         assert_eq!(
             shell("facts.os.family != wanted").unwrap(),
-            "[ \"$(k_fact 'os.family')\" != 'debian' ]"
+            "! { [ \"$(k_fact 'os.family')\" = 'debian' ]; }"
         );
+        // A string fact never equals a number; an integer fact equals its decimal form.
         assert_eq!(
-            shell("facts.os.family in families and not facts.arch == 'arm64'").unwrap(),
-            "{ k_in \"$(k_fact 'os.family')\" 'debian' 'redhat' && ! { [ \"$(k_fact 'arch')\" = 'arm64' ]; }; }"
+            shell("facts.os.version == 12").unwrap(),
+            "{ k_fact_need 'os.version' || return 2; false; }"
+        );
+        assert_eq!(shell("facts.user.uid == '0'").unwrap(), "false");
+        assert_eq!(
+            shell("facts.user.uid == 0").unwrap(),
+            "[ \"$(k_fact 'user.uid')\" = '0' ]"
+        );
+        // `in` on a string fact is a substring test; on a list fact, membership.
+        assert_eq!(
+            shell("'deb' in facts.os.family").unwrap(),
+            "case \"$(k_fact 'os.family')\" in *'deb'*) true ;; *) false ;; esac"
         );
         assert_eq!(
             shell("'www' not in facts.users").unwrap(),
-            "! k_in_list 'www' \"$(k_fact 'users')\""
+            "! { { k_fact_need 'users' || return 2; k_in_list 'www' \"$(k_fact 'users')\"; }; }"
+        );
+        // Escapes are minijinja's.
+        assert_eq!(
+            shell(r"facts.arch == 'a\tb'").unwrap(),
+            "[ \"$(k_fact 'arch')\" = 'a	b' ]"
         );
     }
 
@@ -406,5 +668,8 @@ mod tests {
         assert!(shell("facts.os.version | int > 11").is_err());
         assert!(shell("facts.os.family == undefined_thing").is_err());
         assert!(shell("(facts.arch == 'x'").is_err());
+        assert!(shell("facts.nonexistent == 'x'").is_err());
+        assert!(shell("'0' in facts.user.uid").is_err());
+        assert!(shell("facts.user.uid == 0.0").is_err());
     }
 }

@@ -317,14 +317,37 @@ k_diffu() {
     NR == 2 { print "+++ " ENVIRON["K_D"] " (desired)"; next }
     { print }'
 }
-# Facts gathered on the host (k_facts holds the probe's key=value lines).
+# Facts gathered on the host (k_facts holds the probe's key=value lines). A value loses
+# the white space around it, as `facts::parse` does.
 k_fact() {
   printf '%s\n' "${k_facts-}" | K_K=$1 awk '{
     i = index($0, "=")
-    if (substr($0, 1, i - 1) == ENVIRON["K_K"]) { print substr($0, i + 1); exit } }'
+    if (substr($0, 1, i - 1) == ENVIRON["K_K"]) {
+      v = substr($0, i + 1); sub(/^[ \t\n\f\r]+/, "", v); sub(/[ \t\n\f\r]+$/, "", v)
+      print v; exit
+    } }'
 }
-k_in() { k_v=$1; shift; for k_x in "$@"; do [ "$k_v" = "$k_x" ] && return 0; done; return 1; }
-k_in_list() { case ",$2," in *,"$1",*) return 0 ;; esac; return 1; }
+# Whether the host has the fact KEY; if not, says so (a `when` that uses it cannot be
+# decided: minijinja's strict undefined is an error, and so is this).
+k_fact_need() {
+  case "
+${k_facts-}" in *"
+$1="*) return 0 ;; esac
+  k_err "this host has no fact $1, which a when condition uses"
+  return 1
+}
+# Whether ITEM is in LIST, a list fact (comma-separated; its empty items do not count).
+k_in_list() { [ -n "$1" ] && case ",$2," in *,"$1",*) return 0 ;; esac; return 1; }
+# Whether a list fact has an item.
+k_list_any() { case $1 in *[!,]*) return 0 ;; esac; return 1; }
+# The `else` of a step's `when` decided on the host, given the condition's status: 1
+# skips the step, 2 (the condition could not be decided) fails it.
+k_when_else() {
+  if [ "$1" = 2 ]; then
+    k_failed=$((k_failed + 1)); k_say failed "$2" "$3" "$4"; return 1
+  fi
+  k_skip "$2" "$3" "$4"
+}
 # --- links (files.link, files.sync) ---
 # Whether PATH is a symbolic link whose target is exactly TARGET: k_link_is PATH TARGET.
 # `readlink` (POSIX since 2024; in coreutils, busybox and the BSDs) reads the target as
@@ -515,6 +538,17 @@ k_pkgs() {
 }
 # Whether every package is as wanted: k_pkgs_ok WANT TEST PKG...
 k_pkgs_ok() { k_po=$1 k_pf=$2; shift 2; k_pkgs "$k_po" "$k_pf" false -- "$@"; }
+# The CMD of a k_pkgs that ends an act: names the packages still not as wanted, and fails.
+k_pkgs_left() { k_err "$*"; return 1; }
+# Refreshes the package lists with CMD..., once per step: the probe of an op with `update`
+# and `latest` refreshes them to learn what "newest" is, and its act and re-check reuse
+# that. Under --check nothing is refreshed: the lists are read as they are.
+k_pkgs_refresh() {
+  [ "${k_mode-apply}" != check ] || return 0
+  if [ -n "${k_i-}" ] && [ "${k_pkgs_fresh-}" = "$k_i" ]; then return 0; fi
+  "$@" || return 1
+  k_pkgs_fresh=${k_i-}
+}
 # Prints what k_pkgs would do to PKG...: install (or with LATEST, upgrade) them when WANT is
 # 1, remove them when 0. k_pkgs_show WANT HAS LATEST|'' PKG...
 k_pkgs_show() {
@@ -585,9 +619,10 @@ k_pip_has() {
 }
 k_pip_latest() {
   k_pip_has "$1" || return 1
-  ! "${k_pip-pip3}" list --outdated --format=freeze 2>/dev/null | K_P=$k_ppn awk -F'==' '
+  # Columns, after a two-line header (pip 22.3 and later refuse `freeze` with --outdated).
+  ! "${k_pip-pip3}" list --outdated --format=columns 2>/dev/null | K_P=$k_ppn awk '
     function norm(s) { s = tolower(s); gsub(/[-_.]+/, "-", s); return s }
-    norm($1) == norm(ENVIRON["K_P"]) { f = 1 } END { exit !f }'
+    NR > 2 && norm($1) == norm(ENVIRON["K_P"]) { f = 1 } END { exit !f }'
 }
 # --- services (systemd.service, openrc.service, sysvinit.service, service.service) ---
 # Whether the SysV service NAME starts at boot: chkconfig, else an S link in rc2-5.d.

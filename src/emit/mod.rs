@@ -258,9 +258,10 @@ fn step(
         quote(&diff_name),
     );
     if op.runtime_when.is_some() {
+        // `$?` is the condition's status: false skips, undecidable (2) fails the step.
         let _ = write!(
             out,
-            "\nelse k_skip {index} {} {}; fi",
+            "\nelse k_when_else $? {index} {} {} {on_failure}; fi",
             quote(&op.label),
             quote(&op.origin)
         );

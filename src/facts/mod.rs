@@ -5,6 +5,9 @@
 //! `when` conditions see as `facts` (`facts.os.family`, `facts.pkg.manager`, ...). Every
 //! derived fact (such as the OS family) is computed by the probe itself, so an emitted
 //! script that gathers facts on the host sees exactly what kiln sees.
+//!
+//! Every fact has a type ([`FACTS`]): the `when` translation (`bind::when`) needs it to
+//! decide on the host as minijinja decides with the parsed facts (`'12' == 12` is false).
 
 use serde_json::{Map, Value, json};
 
@@ -12,28 +15,71 @@ use serde_json::{Map, Value, json};
 /// library), then `gather.sh`.
 pub const GATHER: &str = concat!(include_str!("detect.sh"), include_str!("gather.sh"));
 
+/// The type of a fact's value once parsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FactType {
+    Str,
+    /// An integer (the probe prints it in decimal, without sign or leading zeros).
+    Int,
+    /// Comma-separated by the probe, a list of strings once parsed.
+    List,
+}
+
+/// Every fact the probe prints: its dotted path, its type, and whether every host has it
+/// (the others are printed only when the host says: `os.*` from `/etc/os-release`, a
+/// package manager, readable account files).
+pub const FACTS: &[(&str, FactType, bool)] = &[
+    ("os.id", FactType::Str, false),
+    ("os.id_like", FactType::Str, false),
+    ("os.version", FactType::Str, false),
+    ("os.name", FactType::Str, false),
+    ("os.codename", FactType::Str, false),
+    ("os.system", FactType::Str, true),
+    ("os.family", FactType::Str, true),
+    ("arch", FactType::Str, true),
+    ("kernel", FactType::Str, true),
+    ("hostname", FactType::Str, true),
+    ("user.name", FactType::Str, true),
+    ("user.uid", FactType::Int, true),
+    ("init.system", FactType::Str, true),
+    ("pkg.manager", FactType::Str, false),
+    ("users", FactType::List, false),
+    ("groups", FactType::List, false),
+];
+
+/// The type of the fact at `path`, and whether every host has it.
+pub fn fact_type(path: &str) -> Option<(FactType, bool)> {
+    FACTS
+        .iter()
+        .find(|(p, _, _)| *p == path)
+        .map(|(_, ty, always)| (*ty, *always))
+}
+
 /// Facts as a JSON object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Facts(pub Value);
 
-/// Parses the probe's output. Unknown keys are kept; lists (`users`, `groups`) are split.
+/// Parses the probe's output. Unknown keys are kept (as strings); values lose the ASCII
+/// white space around them (as `k_fact` does on the host); lists are split, integers
+/// parsed (kept as strings when they are not integers).
 pub fn parse(output: &str) -> Facts {
     let mut root = Map::new();
     for line in output.lines() {
         let Some((key, value)) = line.split_once('=') else {
             continue;
         };
-        let value = match key {
-            "users" | "groups" => json!(
+        let value = value.trim_matches(|c: char| c.is_ascii_whitespace());
+        let value = match fact_type(key).map(|(ty, _)| ty) {
+            Some(FactType::List) => json!(
                 value
                     .split(',')
                     .filter(|s| !s.is_empty())
                     .collect::<Vec<_>>()
             ),
-            "user.uid" => value
+            Some(FactType::Int) => value
                 .parse::<i64>()
                 .map_or_else(|_| json!(value), |n| json!(n)),
-            _ => json!(value.trim()),
+            _ => json!(value),
         };
         insert(&mut root, key, value);
     }

@@ -10,9 +10,12 @@
 //! removed.
 //!
 //! Refreshing the package lists (`update`) is part of the act: it runs only when something
-//! must be installed. With `latest`, fresh lists are part of the desired state (stale lists
-//! cannot say what "newest" is), so `update` makes the probe require lists younger than
-//! `cache_time` (apt), or act on every run when there is no `cache_time`.
+//! must be installed. With `latest`, stale lists cannot say what "newest" is, so the probe
+//! refreshes them first (`k_pkgs_refresh`: apt's `cache_time` still applies; under
+//! `--check` the lists are read as they are): a refresh is how the probe learns the
+//! desired state, not a change, so an op converges and its second run changes nothing.
+//! The act and the re-check after it reuse that refresh. The act ends by naming the
+//! packages still not as wanted (`k_pkgs_left`), so a failed apply says why.
 
 use super::LowerInput;
 use crate::shell::Sh;
@@ -281,41 +284,49 @@ pub fn step(manager: &Manager, want: &Want) -> Step {
     let mut list = Sh::new();
     words(&mut list, &want.packages);
 
-    // Probe.
+    // Probe. With `update` and `latest`, "newest" is measured against refreshed lists:
+    // the probe refreshes them first (not a change: Ansible's `update_cache` with
+    // `state: latest` does the same), so a second run finds nothing to do.
     if !want.present {
         step.probe
             .code("k_pkgs_ok 0 ")
             .code(manager.has)
             .push(&list);
-    } else if want.latest {
-        if want.update {
-            match &manager.fresh {
-                Some(fresh) => step.probe.push(fresh).code(" && "),
-                None => step.probe.code("false && "),
-            };
+    } else {
+        if want.update && want.latest {
+            step.probe
+                .code("k_pkgs_refresh ")
+                .push(&manager.update)
+                .code(" &&\n");
         }
         step.probe
             .code("k_pkgs_ok 1 ")
-            .code(manager.latest)
-            .push(&list);
-    } else {
-        step.probe
-            .code("k_pkgs_ok 1 ")
-            .code(manager.has)
+            .code(if want.latest {
+                manager.latest
+            } else {
+                manager.has
+            })
             .push(&list);
     }
 
-    // Act.
+    // Act, ending with the check that says which package is still not as wanted.
     if !want.present {
         step.act
             .code("k_pkgs 0 ")
             .code(manager.has)
             .code(" ")
             .push(&manager.remove)
+            .push(&packages)
+            .code(" &&\nk_pkgs 0 ")
+            .code(manager.has)
+            .code(" k_pkgs_left 'still installed after the removal:'")
             .push(&packages);
     } else {
         if want.update {
-            step.act.push(&manager.update).code(" &&\n");
+            step.act
+                .code("k_pkgs_refresh ")
+                .push(&manager.update)
+                .code(" &&\n");
         }
         step.act
             .code("k_pkgs 1 ")
@@ -323,14 +334,28 @@ pub fn step(manager: &Manager, want: &Want) -> Step {
             .code(" ")
             .push(&manager.install)
             .push(&packages);
-        if want.latest {
+        let (test, left) = if want.latest {
             step.act
                 .code(" &&\nk_pkgs 1 ")
                 .code(manager.latest)
                 .code(" ")
                 .push(&manager.upgrade)
                 .push(&packages);
-        }
+            (
+                manager.latest,
+                " k_pkgs_left 'not at the newest version after the upgrade:'",
+            )
+        } else {
+            (
+                manager.has,
+                " k_pkgs_left 'not installed, or not at the pinned version, after the install:'",
+            )
+        };
+        step.act
+            .code(" &&\nk_pkgs 1 ")
+            .code(test)
+            .code(left)
+            .push(&packages);
     }
 
     // Diff: what would be refreshed, installed, upgraded or removed.

@@ -10,7 +10,7 @@ pub const PACKAGES_PRESENT: ArgDef =
 pub const PACKAGES_LATEST: ArgDef = arg(
     "latest",
     Bool,
-    "Upgrade the packages to the newest available version, not just install missing ones.",
+    "Upgrade the packages to the newest available version, not just install missing ones. With `update`, the package lists are refreshed before deciding (not under `--check`); a refresh alone is not a change.",
 )
 .default(Default::Bool(false));
 

@@ -76,18 +76,24 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         packages::step(&manager, &want)
     };
     if let Some(requirements) = input.args.str("requirements") {
-        // A pip that cannot `--dry-run` fails here: then the requirements are installed.
+        // The dry run is the install itself, with the same `extra_args` (an install that
+        // needs `--break-system-packages` refuses a dry run without it, and then never
+        // converges). A pip that cannot `--dry-run` fails here: then the requirements are
+        // installed.
+        let mut dry_run = Sh::of("\"$k_pip\" install --dry-run -r ");
+        dry_run.arg(requirements);
+        words(&mut dry_run, &extra);
         step.probe
-            .code(" &&\nk_out=$(\"$k_pip\" install --dry-run -r ")
-            .arg(requirements)
+            .code(" &&\nk_out=$(")
+            .push(&dry_run)
             .code(" 2>/dev/null) &&\n! printf '%s\\n' \"$k_out\" | grep -q '^Would install'");
         step.act
             .code(" &&\n\"$k_pip\" install -q -r ")
             .arg(requirements);
         words(&mut step.act, &extra);
         step.diff
-            .code("\n\"$k_pip\" install --dry-run -r ")
-            .arg(requirements)
+            .code("\n")
+            .push(&dry_run)
             .code(" 2>/dev/null | grep '^Would install'\n:");
     }
 

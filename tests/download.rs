@@ -7,114 +7,43 @@
 //! tool detection: wget when curl is missing, shasum / openssl when sha256sum is missing,
 //! and a clear failure when no tool is there (tools are hidden with a `PATH` of symlinks).
 
+#[path = "support/http.rs"]
+mod http;
 mod support;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 
 use support::{Entry, SHELLS, read_tree, shell_name, summary};
 
 const BODY: &[u8] = b"downloaded \x00\xff bytes\nsecond line\n";
 
 /// Serves `/file.txt` (BODY), `/echo-header` (the `X-Kiln-Test` request header) and 404
-/// for anything else; counts the requests it answers.
-struct Server {
-    port: u16,
-    requests: Arc<AtomicUsize>,
-    /// The `User-Agent` of the last request: which tool downloaded.
-    agent: Arc<Mutex<String>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Server {
-    fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let requests = Arc::new(AtomicUsize::new(0));
-        let agent = Arc::new(Mutex::new(String::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (requests, agent, stop) = (requests.clone(), agent.clone(), stop.clone());
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    if let Ok(stream) = stream {
-                        requests.fetch_add(1, Ordering::SeqCst);
-                        let _ = answer(stream, &agent);
-                    }
-                }
-            })
-        };
-        Server {
-            port,
-            requests,
-            agent,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn requests(&self) -> usize {
-        self.requests.load(Ordering::SeqCst)
-    }
-
-    fn agent(&self) -> String {
-        self.agent.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wakes the accept loop so it sees `stop`.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn answer(stream: TcpStream, agent: &Mutex<String>) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let path = request_line.split(' ').nth(1).unwrap_or("").to_owned();
-    let mut header = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("x-kiln-test") {
-                header = Some(value.trim().to_owned());
-            } else if name.eq_ignore_ascii_case("user-agent") {
-                *agent.lock().unwrap() = value.trim().to_owned();
-            }
-        }
-    }
-    let (status, body): (&str, Vec<u8>) = match path.as_str() {
+/// for anything else, recording the requests it answers.
+fn start_server() -> http::Server {
+    http::Server::start(|request| match request.path.as_str() {
         "/file.txt" => ("200 OK", BODY.to_vec()),
-        "/echo-header" => ("200 OK", header.unwrap_or_default().into_bytes()),
+        "/echo-header" => (
+            "200 OK",
+            request
+                .header("x-kiln-test")
+                .unwrap_or_default()
+                .as_bytes()
+                .to_vec(),
+        ),
         _ => ("404 Not Found", b"not found\n".to_vec()),
-    };
-    let mut stream = stream;
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(&body)?;
-    stream.flush()
+    })
+}
+
+/// The `User-Agent` of the last request: which tool downloaded.
+fn agent(server: &http::Server) -> String {
+    server
+        .requests()
+        .last()
+        .and_then(|r| r.header("user-agent"))
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -133,7 +62,7 @@ struct Case {
 }
 
 impl Case {
-    fn new(server: &Server, manifest: &str) -> Case {
+    fn new(server: &http::Server, manifest: &str) -> Case {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = dir.path().join("root");
         std::fs::write(dir.path().join("main.toml"), manifest).unwrap();
@@ -237,7 +166,7 @@ fn manifest(extra: &str) -> String {
 
 /// Every shell: `--check` changes nothing, apply downloads, a second apply is a no-op and
 /// makes no request.
-fn converges(server: &Server, case: &Case, path: Option<&Path>, want: &[u8]) {
+fn converges(server: &http::Server, case: &Case, path: Option<&Path>, want: &[u8]) {
     for shell in SHELLS {
         let sh = shell_name(shell);
         case.reset(&[]);
@@ -248,7 +177,7 @@ fn converges(server: &Server, case: &Case, path: Option<&Path>, want: &[u8]) {
         assert_eq!(counts(&first), (0, 1, 0), "{sh} apply: {}", text(&first));
         let expected = BTreeMap::from([("file.txt".to_owned(), file(want))]);
         assert_eq!(case.tree(), expected, "{sh}: {}", text(&first));
-        let before = server.requests();
+        let before = server.requests().len();
         let second = case.run(shell, &[], path);
         assert_eq!(
             counts(&second),
@@ -257,7 +186,7 @@ fn converges(server: &Server, case: &Case, path: Option<&Path>, want: &[u8]) {
             text(&second)
         );
         assert_eq!(
-            server.requests(),
+            server.requests().len(),
             before,
             "{sh}: the second apply downloaded"
         );
@@ -266,7 +195,7 @@ fn converges(server: &Server, case: &Case, path: Option<&Path>, want: &[u8]) {
 
 #[test]
 fn sha256_match_downloads_once() {
-    let server = Server::start();
+    let server = start_server();
     let case = Case::new(
         &server,
         &manifest(&format!(
@@ -281,7 +210,7 @@ fn sha256_match_downloads_once() {
 
 #[test]
 fn sha256_mismatch_fails_and_leaves_dest() {
-    let server = Server::start();
+    let server = start_server();
     let case = Case::new(
         &server,
         &manifest(&format!("sha256 = \"{}\"", sha256_hex(b"something else"))),
@@ -308,7 +237,7 @@ fn sha256_mismatch_fails_and_leaves_dest() {
 
 #[test]
 fn http_error_fails_and_leaves_nothing() {
-    let server = Server::start();
+    let server = start_server();
     let case = Case::new(
         &server,
         "[[op]]\nop = \"files.download\"\nurl = \"http://127.0.0.1:{{ port }}/missing\"\ndest = \"{{ root }}/file.txt\"\n",
@@ -324,14 +253,14 @@ fn http_error_fails_and_leaves_nothing() {
 
 #[test]
 fn existing_file_without_sha256_is_kept() {
-    let server = Server::start();
+    let server = start_server();
     let case = Case::new(&server, &manifest(""));
     for shell in SHELLS {
         let sh = shell_name(shell);
         case.reset(&[("file.txt", b"local\n")]);
         let run = case.run(shell, &[], None);
         assert_eq!(counts(&run), (1, 0, 0), "{sh}: {}", text(&run));
-        assert_eq!(server.requests(), 0, "{sh}: downloaded");
+        assert_eq!(server.requests().len(), 0, "{sh}: downloaded");
         let expected = BTreeMap::from([("file.txt".to_owned(), file(b"local\n"))]);
         assert_eq!(case.tree(), expected);
     }
@@ -339,16 +268,16 @@ fn existing_file_without_sha256_is_kept() {
 
 #[test]
 fn force_downloads_every_time() {
-    let server = Server::start();
+    let server = start_server();
     let case = Case::new(&server, &manifest("force = true"));
     for shell in SHELLS {
         let sh = shell_name(shell);
         case.reset(&[("file.txt", b"local\n")]);
         for _ in 0..2 {
-            let before = server.requests();
+            let before = server.requests().len();
             let run = case.run(shell, &[], None);
             assert_eq!(counts(&run), (0, 1, 0), "{sh}: {}", text(&run));
-            assert_eq!(server.requests(), before + 1, "{sh}");
+            assert_eq!(server.requests().len(), before + 1, "{sh}");
             let expected = BTreeMap::from([("file.txt".to_owned(), file(BODY))]);
             assert_eq!(case.tree(), expected);
         }
@@ -357,7 +286,7 @@ fn force_downloads_every_time() {
 
 #[test]
 fn headers_are_sent_with_curl_and_wget() {
-    let server = Server::start();
+    let server = start_server();
     let value = "it's \"$(x)\" `y`";
     let case = Case::new(
         &server,
@@ -367,15 +296,15 @@ fn headers_are_sent_with_curl_and_wget() {
         ),
     );
     converges(&server, &case, None, value.as_bytes());
-    assert!(server.agent().starts_with("curl"), "{}", server.agent());
+    assert!(agent(&server).starts_with("curl"), "{}", agent(&server));
     let no_curl = path_without(&["curl"]);
     converges(&server, &case, Some(no_curl.path()), value.as_bytes());
-    assert!(server.agent().starts_with("Wget"), "{}", server.agent());
+    assert!(agent(&server).starts_with("Wget"), "{}", agent(&server));
 }
 
 #[test]
 fn tools_are_detected_at_run_time() {
-    let server = Server::start();
+    let server = start_server();
     let case = Case::new(
         &server,
         &manifest(&format!("sha256 = \"{}\"", sha256_hex(BODY))),
@@ -393,7 +322,7 @@ fn tools_are_detected_at_run_time() {
 
 #[test]
 fn missing_tools_fail_clearly() {
-    let server = Server::start();
+    let server = start_server();
     let case = Case::new(
         &server,
         &manifest(&format!("sha256 = \"{}\"", sha256_hex(BODY))),

@@ -243,6 +243,18 @@ fn check_case(pattern: &Pattern, lines: &[String]) -> Result<(), String> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
+    /// Any text: a translation or a refusal inside the pattern, never a panic.
+    #[test]
+    fn any_text_is_translated_or_refused(pattern in r"[\\()\[\]{}?*+|^$.,0-9a-zé<>=:!PgbBdswDSW-]{0,16}") {
+        match kiln::regex::Regex::parse(&pattern, false) {
+            Ok(regex) => {
+                let _ = regex.program();
+                let _ = kiln::regex::Replacement::parse(&pattern, &regex);
+            }
+            Err(refusal) => prop_assert!(refusal.at.end <= pattern.len(), "{refusal:?}"),
+        }
+    }
+
     #[test]
     fn translation_agrees_with_rust_regex(
         pattern in full_pattern(),

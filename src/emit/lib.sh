@@ -944,29 +944,26 @@ function rx_load(  r, f, i) {
   rxpre = f[1]; rxanch = f[2]; rxn = f[3]; rxany = rx_bytes(r[2])
   for (i = 1; i <= rxn; i++) {
     rxk[i] = r[4 * i - 1]; rxw[i] = rx_bytes(r[4 * i]); rxf[i] = rx_bytes(r[4 * i + 1]); rxt[i] = rx_bytes(r[4 * i + 2])
-    rxp[i] = substr(rxw[i], 1, length(rxw[i]) - 1)
   }
-  rxstart = substr(rxt[1], 2)
   rxrn = split(ENVIRON["K_REPL"], rxr, "\n")
 }
 function rx_find(from,  p) {
+  # Each start is tried anchored: mawk 1.3.4 can report a later start than the leftmost
+  # when alternatives overlap, so match() is not asked where a match begins.
   for (p = from; p <= rxlen + 1; p++) {
     if (rxanch && p > 1) return 0
-    # The leftmost start is the same for POSIX and Python: skip to it.
-    if (!match(substr(rxs, p), rxstart)) return 0
-    p += RSTART - 1
     if (rxpre == "n" && p > 1 && substr(rxs, p - 1, 1) ~ /[0-9A-Z_a-z]/) continue
     if (rxpre == "w" && (p == 1 || substr(rxs, p - 1, 1) !~ /[0-9A-Z_a-z]/)) continue
-    split("", rxgs); split("", rxge); rxm = p; rxq = rx_at(1, p); return p
+    if (substr(rxs, p) ~ rxt[1]) { split("", rxgs); split("", rxge); rxm = p; rxq = rx_at(1, p); return p }
   }
   return 0
 }
 function rx_at(i, p,  f, c, l, q) {
   split(rxk[i], f, " ")
   if (f[1] == "l") {
-    # From the longest text the leaf matches down: the first that leaves the rest a match.
-    match(substr(rxs, p), rxp[i])
-    for (l = RLENGTH; l > 0; l--) if (substr(rxs, p, l) ~ rxw[i] && substr(rxs, p + l) ~ rxf[i]) break
+    # From the longest text down: the first the leaf matches whole that leaves the rest a
+    # match (every length is asked: the RLENGTH of match() is not trusted, as above).
+    for (l = rxlen - p + 1; l > 0; l--) if (substr(rxs, p, l) ~ rxw[i] && substr(rxs, p + l) ~ rxf[i]) break
     return l > 0 ? p + l : p
   }
   if (f[1] == "g") { q = rx_at(f[4], p); rxgs[f[2]] = p; rxge[f[2]] = q; return q }

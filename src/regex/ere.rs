@@ -126,6 +126,17 @@ pub fn ere(node: &Node) -> Result<Ere, Refusal> {
             if base.prec == Prec::Empty {
                 return Ok(base);
             }
+            let too_large = || {
+                Refusal::new(
+                    at.clone(),
+                    "this repetition is too large once translated",
+                    "awk has no `{m,n}`: kiln writes the repeated part out, and this would take more than 4000 characters",
+                    "use `*` or `+`, or a smaller count",
+                )
+            };
+            if base.text.len().saturating_mul(*min as usize) > LIMIT {
+                return Err(too_large());
+            }
             let mut text = base.text.repeat(*min as usize);
             match max {
                 None => text.push_str(&format!("{}*", base.text)),
@@ -143,12 +154,7 @@ pub fn ere(node: &Node) -> Result<Ere, Refusal> {
                 }
             }
             if text.len() > LIMIT {
-                return Err(Refusal::new(
-                    at.clone(),
-                    "this repetition is too large once translated",
-                    "awk has no `{m,n}`: kiln writes the repeated part out, and this would take more than 4000 characters",
-                    "use `*` or `+`, or a smaller count",
-                ));
+                return Err(too_large());
             }
             match (min, max) {
                 (1, Some(1)) => base,

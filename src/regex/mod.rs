@@ -309,6 +309,9 @@ mod tests {
             assert_eq!(refusal.at, at, "{pattern}: {refusal:?}");
         }
         assert!(Regex::parse("é", true).is_err());
+        // Refused before anything is written out.
+        assert!(Regex::parse("a{1000000000}", false).is_err());
+        assert!(Regex::parse("(?:a{70}){70}", false).is_err());
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod live;
 pub mod lower;
 pub mod model;
 pub mod ops;
+pub mod regex;
 pub mod schema;
 pub mod shell;
 pub mod source;

@@ -379,7 +379,12 @@ fn word_in_code(text: &str, region: Range<usize>, name: &str) -> Option<Range<us
 /// `span`. The literal may differ from the text by its quotes, escapes (`\"`, `\n`,
 /// `\u{..}`), line continuations and, in KDL multi-line strings, the indentation removed
 /// from every line; `None` if the two cannot be matched up.
-fn locate(sources: &SourceMap, span: Span, text: &str, range: Range<usize>) -> Option<Span> {
+pub(crate) fn locate(
+    sources: &SourceMap,
+    span: Span,
+    text: &str,
+    range: Range<usize>,
+) -> Option<Span> {
     let literal = sources.text(span);
     if let Some(at) = literal.find(text) {
         return Some(span.subspan(at + range.start..at + range.end));

@@ -4,7 +4,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::Value;
 use crate::ops::args::ArgValue;
 use crate::ops::def::{ArgType, quoted_list};
-use crate::source::{SourceMap, Spanned};
+use crate::source::{SourceMap, Span, Spanned};
 
 use super::templates::is_template;
 
@@ -123,7 +123,12 @@ pub fn coerce(
             ArgValue::Str(n.to_string())
         }
         (ty, Value::Str(s)) if scalar_string(ty) => {
-            if !is_template(&s) && !valid_string(ty, &s, span, diagnostics) {
+            let valid = is_template(&s)
+                || match ty {
+                    ArgType::Regex => valid_regex(Some(sources), &s, span, diagnostics),
+                    _ => valid_string(ty, &s, span, diagnostics),
+                };
+            if !valid {
                 return None;
             }
             ArgValue::Str(s)
@@ -172,6 +177,9 @@ pub fn valid_string(
     span: crate::source::Span,
     diagnostics: &mut Diagnostics,
 ) -> bool {
+    if matches!(ty, ArgType::Regex) {
+        return valid_regex(None, s, span, diagnostics);
+    }
     // (code, message, label, help)
     let problem: Option<(Code, String, String, String)> = match ty {
         ArgType::Mode if !valid_mode(s) => Some(match ls_mode(s) {
@@ -221,7 +229,6 @@ pub fn valid_string(
             },
             "a SHA-256 digest is 64 hexadecimal digits (`sha256sum FILE` prints it)".into(),
         )),
-        ArgType::Regex => regex_problem(s).map(|why| (Code::InvalidValue, format!("invalid regular expression: {why}"), "invalid regex".into(), "regexes are POSIX extended (as `grep -E`)".into())),
         ArgType::PasswordHash => super::password_hash::problem(s).map(|why| (
             Code::InvalidValue,
             "a password must be given hashed, never in plain text".into(),
@@ -283,47 +290,27 @@ fn valid_url(s: &str) -> bool {
     }) && !s.contains(char::is_whitespace)
 }
 
-/// Why `s` cannot be a regex: empty (matches everything, so never converges), or unbalanced.
-fn regex_problem(s: &str) -> Option<&'static str> {
-    if s.is_empty() {
-        return Some("it is empty and would match every line");
-    }
-    let mut depth = 0i32;
-    let mut chars = s.chars().peekable();
-    let mut in_class = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if chars.next().is_none() => {
-                return Some("it ends with a lone `\\`");
-            }
-            '[' if !in_class => {
-                in_class = true;
-                // `[]...]` and `[^]...]` take the `]` literally.
-                if chars.peek() == Some(&'^') {
-                    chars.next();
-                }
-                if chars.peek() == Some(&']') {
-                    chars.next();
-                }
-            }
-            ']' if in_class => in_class = false,
-            '(' if !in_class => depth += 1,
-            ')' if !in_class => {
-                depth -= 1;
-                if depth < 0 {
-                    return Some("a `)` has no matching `(`");
-                }
-            }
-            _ => {}
-        }
-    }
-    if in_class {
-        Some("a `[` is not closed")
-    } else if depth > 0 {
-        Some("a `(` is not closed")
-    } else {
-        None
-    }
+/// Whether `s` is a regex of kiln's dialect (see `crate::regex`); if not, the refusal is
+/// reported at the construct when `sources` can locate it in the literal, else at `span`.
+fn valid_regex(
+    sources: Option<&SourceMap>,
+    s: &str,
+    span: Span,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let Err(refusal) = crate::regex::Regex::parse(s, false) else {
+        return true;
+    };
+    let at = sources
+        .filter(|_| !refusal.at.is_empty())
+        .and_then(|sources| super::templates::locate(sources, span, s, refusal.at.clone()))
+        .unwrap_or(span);
+    diagnostics.push(
+        Diagnostic::new(Code::InvalidRegex, at, refusal.message)
+            .label(refusal.label)
+            .help(refusal.help),
+    );
+    false
 }
 
 /// `"10min"` or `"1 hour"` in kiln's notation (`"10m"`, `"1h"`).
@@ -412,17 +399,5 @@ mod tests {
         assert_eq!(ls_mode("rw-r-----").as_deref(), Some("0640"));
         assert_eq!(ls_mode("---------").as_deref(), Some("0000"));
         assert_eq!(ls_mode("rwsr-xr-x"), None);
-    }
-
-    #[test]
-    fn regexes() {
-        assert!(regex_problem("^foo(bar|baz)$").is_none());
-        assert!(regex_problem("[]a]").is_none());
-        assert!(regex_problem("a\\(").is_none());
-        assert!(regex_problem("").is_some());
-        assert!(regex_problem("(a").is_some());
-        assert!(regex_problem("a)").is_some());
-        assert!(regex_problem("[a").is_some());
-        assert!(regex_problem("a\\").is_some());
     }
 }

@@ -73,7 +73,9 @@ codes! {
     InvalidDuration = "invalid-duration", Error,
         "A duration is a whole number of seconds or a string such as `\"30s\"`, `\"5m\"`, `\"1h30m\"`, `\"2d\"`.";
     InvalidValue = "invalid-value", Error,
-        "The value has the right type but is not allowed: out of range, not one of the accepted words, a malformed URL, digest or regular expression, or an argument that could never converge (such as a `line` containing a newline).";
+        "The value has the right type but is not allowed: out of range, not one of the accepted words, a malformed URL or digest, or an argument that could never converge (such as a `line` containing a newline).";
+    InvalidRegex = "invalid-regex", Error,
+        "A regular expression is malformed, or uses a construct that kiln cannot translate exactly for every host's awk: lookaround, lazy or possessive quantifiers, back-references inside the pattern, atomic groups, Unicode classes, a `\\b` whose sides depend on the text, a non-ASCII letter under `(?i)`, a repetition too large once written out. The dialect is Python's `re`, as Ansible's users write it; the error points at the construct and says what to write instead.";
     UndefinedVariable = "undefined-variable", Error,
         "A template or `when` expression uses a variable that is defined nowhere: not in the manifest's `vars`, an include's `vars`, the inventory, nor `-e`. `facts` and `host` are always defined.";
     TemplateSyntax = "template-syntax", Error,

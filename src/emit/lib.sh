@@ -942,22 +942,22 @@ k_backup() {
   ln -- "$1" "$k_bn" 2>/dev/null || { k_tmp_beside "${1%/*}" && cp -p -- "$1" "$k_tmp" && mv -f -- "$k_tmp" "$k_bn"; }
 }
 k_edit_err() { [ "$k_ev" = ok ] || k_err "$1"; }
-# Runs the awk PROGRAM over $k_src: k_edit_awk PROGRAM [SED]. With SED, a `sed -E` script,
-# the program reads what SED makes of each line (its `\r` removed) on standard input and
-# the file itself with getline. Values reach awk in the environment, never as program text.
+# Runs the awk PROGRAM over $k_src. Values reach awk in the environment, never as
+# program text.
 k_edit_awk() {
-  if [ -n "${2-}" ]; then
-    LC_ALL=C awk '{ sub(/\r$/, ""); print }' "$k_src" | LC_ALL=C sed -E "$2" |
-      K_SED=1 K_SRC=$k_src K_NOEOL=$k_noeol K_OP=$k_eop K_PATH=$k_ep LC_ALL=C awk "$1"
-  else
-    K_SED=0 K_SRC=$k_src K_NOEOL=$k_noeol K_OP=$k_eop K_PATH=$k_ep LC_ALL=C awk "$1" "$k_src"
-  fi
+  K_SRC=$k_src K_NOEOL=$k_noeol K_OP=$k_eop K_PATH=$k_ep LC_ALL=C awk "$1" "$k_src"
 }
 # The frame every edit shares. Per line: body[i] (without its `\r`), term[i] (`\r\n`, `\n`,
-# or for a last line without newline `\r` or nothing), x[i] (SED's output). The op's
-# edit() calls put(TEXT, TERMINATOR) for each line of the result; a line written after an
-# unterminated last line first ends it, and o[] collects the result. Check mode exits 0
-# when nothing changes, else 1; want mode prints the result; an error exits 2.
+# or for a last line without newline `\r` or nothing). The op's edit() calls put(TEXT,
+# TERMINATOR) for each line of the result; a line written after an unterminated last line
+# first ends it, and o[] collects the result. Check mode exits 0 when nothing changes,
+# else 1; want mode prints the result; an error exits 2.
+#
+# Regular expressions are kiln's translation of the manifest's (src/regex): POSIX EREs
+# whose UTF-8 byte classes are markers that rx_bytes() turns into bytes. rx_load() reads
+# a matcher program (src/regex/program.rs) from K_RX and a replacement from K_REPL;
+# rx_find() finds Python's leftmost-first match with it, rx_sub() replaces every match
+# (re.sub), rx_expand() expands the replacement for the last match found.
 k_awk_edit='
 function put(s, t) {
   if (open) o[no] = o[no] (lastt == "\r" ? "\n" : eol)
@@ -967,19 +967,77 @@ function fix(t) { return t ~ /\n$/ ? t : (t == "\r" ? "\r\n" : eol) }
 function keep(  i) { for (i = 1; i <= n; i++) put(body[i], term[i]); return 1 }
 function fail(m) { print "kiln: " ENVIRON["K_PATH"] ": " m | "cat 1>&2"; close("cat 1>&2"); return 0 }
 function where(at, after, first,  i, hit) {
+  at = rx_bytes(at)
   for (i = 1; i <= n; i++) if (body[i] ~ at) { hit = i; if (first) break }
   if (!hit) return n
   return after ? hit : hit - 1
 }
-BEGIN { sedm = ENVIRON["K_SED"] == "1"; src = ENVIRON["K_SRC"]; n = 0 }
+function rx_range(a, b) { return sprintf("%c", a) "-" sprintf("%c", b) }
+function rx_bytes(s) {
+  gsub(/\001L2/, "[" rx_range(192, 223) "]", s); gsub(/\001L3/, "[" rx_range(224, 239) "]", s)
+  gsub(/\001L4/, "[" rx_range(240, 247) "]", s); gsub(/\001C/, "[" rx_range(128, 191) "]", s)
+  gsub(/\001H/, rx_range(128, 255), s)
+  return s
+}
+function rx_load(  r, f, i) {
+  split(ENVIRON["K_RX"], r, "\n"); split(r[1], f, " ")
+  rxpre = f[1]; rxanch = f[2]; rxn = f[3]; rxany = rx_bytes(r[2])
+  for (i = 1; i <= rxn; i++) {
+    rxk[i] = r[4 * i - 1]; rxw[i] = rx_bytes(r[4 * i]); rxf[i] = rx_bytes(r[4 * i + 1]); rxt[i] = rx_bytes(r[4 * i + 2])
+  }
+  rxrn = split(ENVIRON["K_REPL"], rxr, "\n")
+}
+function rx_find(from,  p) {
+  # Each start is tried anchored: mawk 1.3.4 can report a later start than the leftmost
+  # when alternatives overlap, so match() is not asked where a match begins.
+  for (p = from; p <= rxlen + 1; p++) {
+    if (rxanch && p > 1) return 0
+    if (rxpre == "n" && p > 1 && substr(rxs, p - 1, 1) ~ /[0-9A-Z_a-z]/) continue
+    if (rxpre == "w" && (p == 1 || substr(rxs, p - 1, 1) !~ /[0-9A-Z_a-z]/)) continue
+    if (substr(rxs, p) ~ rxt[1]) { split("", rxgs); split("", rxge); rxm = p; rxq = rx_at(1, p); return p }
+  }
+  return 0
+}
+function rx_at(i, p,  f, c, l, q) {
+  split(rxk[i], f, " ")
+  if (f[1] == "l") {
+    # From the longest text down: the first the leaf matches whole that leaves the rest a
+    # match (every length is asked: the RLENGTH of match() is not trusted, as above).
+    for (l = rxlen - p + 1; l > 0; l--) if (substr(rxs, p, l) ~ rxw[i] && substr(rxs, p + l) ~ rxf[i]) break
+    return l > 0 ? p + l : p
+  }
+  if (f[1] == "g") { q = rx_at(f[4], p); rxgs[f[2]] = p; rxge[f[2]] = q; return q }
+  if (f[1] == "a") {
+    for (c = 4; c < 4 + f[3]; c++) if (substr(rxs, p) ~ rxt[f[c]]) return rx_at(f[c], p)
+    return p
+  }
+  q = p
+  for (c = 4; c < 4 + f[3]; c++) q = rx_at(f[c], q)
+  return q
+}
+function rx_expand(  i, g, out) {
+  out = ""
+  for (i = 1; i <= rxrn; i++) {
+    if (substr(rxr[i], 1, 1) == "T") { out = out substr(rxr[i], 2); continue }
+    g = substr(rxr[i], 2) + 0
+    if (g == 0) out = out substr(rxs, rxm, rxq - rxm)
+    else if (g in rxgs) out = out substr(rxs, rxgs[g], rxge[g] - rxgs[g])
+  }
+  return out
+}
+function rx_search(s) { rxs = s; rxlen = length(s); return s ~ rxany && rx_find(1) }
+function rx_sub(s,  out, p) {
+  if (s !~ rxany) return s
+  rxs = s; rxlen = length(s); out = ""; p = 1
+  while (p <= rxlen && rx_find(p)) { out = out substr(s, p, rxm - p) rx_expand(); p = rxq }
+  return out substr(s, p)
+}
+BEGIN { n = 0; if (ENVIRON["K_RX"] != "") rx_load() }
 {
-  if (sedm) { x[NR] = $0; if ((getline raw < src) <= 0) { bad = 1; exit } } else raw = $0
-  cr = ""; if (sub(/\r$/, "", raw)) cr = "\r"
-  body[NR] = raw; term[NR] = cr "\n"; n = NR
+  cr = ""; if (sub(/\r$/, "")) cr = "\r"
+  body[NR] = $0; term[NR] = cr "\n"; n = NR
 }
 END {
-  if (!bad && sedm && (getline raw < src) > 0) bad = 1
-  if (bad) { fail("sed could not apply the regular expression"); exit 2 }
   if (n && ENVIRON["K_NOEOL"] == "1") term[n] = cr
   eol = (n && term[1] ~ /^\r/) ? "\r\n" : "\n"
   no = 0
@@ -993,17 +1051,19 @@ END {
   for (i = 1; i <= no; i++) printf "%s", o[i]
 }
 '
-# files.line: k_line LINE REGEXP PRESENT FIRST WHERE ANCHOR [SED]. WHERE is bof, eof, after
-# or before (the last line, or FIRST, matching ANCHOR; eof when none does). SED (for
-# back-references) prints Y and the expanded line for a line REGEXP matches, else N.
+# files.line: k_line LINE REGEXP PRESENT FIRST WHERE ANCHOR [PROGRAM REPLACEMENT]. REGEXP
+# and ANCHOR are EREs; WHERE is bof, eof, after or before (the last line, or FIRST,
+# matching ANCHOR; eof when none does). With PROGRAM (for back-references: REGEXP's
+# matcher program, and LINE as a replacement), a matching line becomes the REPLACEMENT
+# expanded from its first match.
 k_line() (
-  K_LINE=$1 K_RE=$2 K_PRESENT=$3 K_FIRST=$4 K_WHERE=$5 K_AT=$6
-  export K_LINE K_RE K_PRESENT K_FIRST K_WHERE K_AT
-  k_edit_awk "$k_awk_edit$k_awk_line" "${7-}"
+  K_LINE=$1 K_RE=$2 K_PRESENT=$3 K_FIRST=$4 K_WHERE=$5 K_AT=$6 K_RX=${7-} K_REPL=${8-}
+  export K_LINE K_RE K_PRESENT K_FIRST K_WHERE K_AT K_RX K_REPL
+  k_edit_awk "$k_awk_edit$k_awk_line"
 )
 k_awk_line='
-function edit(  line, re, i, e, rep, done, pos, from, step, w) {
-  line = ENVIRON["K_LINE"]; re = ENVIRON["K_RE"]
+function edit(  line, re, i, e, rep, done, pos, from, step, w, backrefs) {
+  line = ENVIRON["K_LINE"]; re = rx_bytes(ENVIRON["K_RE"]); backrefs = ENVIRON["K_RX"] != ""
   if (ENVIRON["K_PRESENT"] != "1") {
     for (i = 1; i <= n; i++) if (re != "" ? body[i] !~ re : body[i] != line) put(body[i], term[i])
     return 1
@@ -1013,7 +1073,7 @@ function edit(  line, re, i, e, rep, done, pos, from, step, w) {
   if (re != "") {
     if (ENVIRON["K_FIRST"] == "1") { from = 1; step = 1 } else { from = n; step = -1 }
     for (i = from; i >= 1 && i <= n; i += step) {
-      if (sedm) { if (substr(x[i], 1, 1) != "Y") continue; e = substr(x[i], 2) }
+      if (backrefs) { if (!rx_search(body[i])) continue; e = rx_expand() }
       else if (body[i] ~ re) e = line
       else continue
       rep[i] = e; done = 1
@@ -1022,7 +1082,7 @@ function edit(  line, re, i, e, rep, done, pos, from, step, w) {
   }
   pos = -1
   if (!done) {
-    if (sedm) return keep()
+    if (backrefs) return keep()
     for (i = 1; i <= n; i++) if (body[i] == line) return keep()
     w = ENVIRON["K_WHERE"]
     if (w == "bof") pos = 0
@@ -1091,8 +1151,22 @@ function edit(  begin, end, i, j, k, at, np, pb, pe, pos, w) {
   return 1
 }
 '
-# files.replace: k_replace SED. SED (`s/REGEXP/REPLACEMENT/g`) rewrites each line.
-k_replace() { k_edit_awk "$k_awk_edit$k_awk_replace" "$1"; }
+# files.replace: k_replace PROGRAM REPLACEMENT. Every match of PROGRAM (a matcher program)
+# in each line is replaced. A result that would change again on the next run fails the
+# edit before anything is written.
+k_replace() (
+  K_RX=$1 K_REPL=$2
+  export K_RX K_REPL
+  k_edit_awk "$k_awk_edit$k_awk_replace"
+)
 k_awk_replace='
-function edit(  i) { for (i = 1; i <= n; i++) put(x[i], term[i]); return 1 }
+function edit(  i, t, again) {
+  for (i = 1; i <= n; i++) {
+    t = rx_sub(body[i])
+    if (t != body[i] && (again = rx_sub(t)) != t)
+      return fail("line " i ": the replacement does not settle: the result still matches, and the next run would make \"" again "\" of it; nothing was written")
+    put(t, term[i])
+  }
+  return 1
+}
 '

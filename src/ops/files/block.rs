@@ -7,6 +7,7 @@ use crate::lower::edit::{self, Edit, Missing, Values};
 use crate::lower::{LowerInput, Step};
 use crate::ops::args::OpArgs;
 use crate::ops::def::prelude::*;
+use crate::regex::Regex;
 use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
@@ -194,7 +195,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         input.str("marker_end"),
     );
     let lines = block_lines(input.str("block"));
-    let (place, anchor) = edit::insert_at(input.str("insert_after"), input.str("insert_before"));
+    let (place, anchor) = edit::insertion(input)?;
     let mut call = Sh::of("k_block ");
     call.arg(&begin).code(" ").arg(&end).code(" ");
     edit::flag(&mut call, present).code(" ");
@@ -204,7 +205,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .code(" ")
         .code(place)
         .code(" ")
-        .arg(anchor);
+        .arg(anchor.as_ref().map_or("", Regex::ere));
     let missing = match (present, input.flag("create")) {
         (false, _) | (true, true) => Missing::Empty,
         (true, false) => Missing::FailCreate,

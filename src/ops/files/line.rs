@@ -7,6 +7,7 @@ use crate::lower::edit::{self, Edit, Missing, Values};
 use crate::lower::{LowerInput, Step};
 use crate::ops::args::OpArgs;
 use crate::ops::def::prelude::*;
+use crate::regex::{Regex, Replacement};
 use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
@@ -85,7 +86,7 @@ fn check(values: &Values, diagnostics: &mut Diagnostics) {
         edit::no_nul("line", line, span, diagnostics);
     }
     if values.args.flag(&DEF, "backrefs") {
-        edit::references(values, "line", "regexp", diagnostics);
+        edit::references(values, "line", "regexp", false, diagnostics);
     }
 }
 
@@ -99,18 +100,30 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     edit::recheck(input.args, check)?;
     let path = input.str("path");
     let line = input.str("line");
-    let regexp = input.str("regexp");
+    let regexp = edit::compile(input, "regexp", false)?;
     let present = input.flag("present");
-    let backrefs = present && input.flag("backrefs") && !regexp.is_empty();
-    let (place, anchor) = edit::insert_at(input.str("insert_after"), input.str("insert_before"));
+    let (place, anchor) = edit::insertion(input)?;
     let mut call = Sh::of("k_line ");
-    call.arg(line).code(" ").arg(regexp).code(" ");
+    call.arg(line)
+        .code(" ")
+        .arg(regexp.as_ref().map_or("", Regex::ere))
+        .code(" ");
     edit::flag(&mut call, present).code(" ");
     edit::flag(&mut call, input.flag("first_match")).code(" ");
-    call.code(place).code(" ").arg(anchor);
-    if backrefs {
-        let script = edit::sed_expand(regexp, line).ok_or_else(|| no_delimiter(input))?;
-        call.code(" ").arg(&script);
+    call.code(place)
+        .code(" ")
+        .arg(anchor.as_ref().map_or("", Regex::ere));
+    if let Some(regexp) = regexp.filter(|_| present && input.flag("backrefs")) {
+        let span = input.span("regexp");
+        let program = regexp
+            .program()
+            .map_err(|r| edit::regex_diagnostic("regexp", &r, span))?;
+        let replacement = Replacement::parse(line, &regexp)
+            .map_err(|r| edit::regex_diagnostic("line", &r, input.span("line")))?;
+        call.code(" ")
+            .arg(&program)
+            .code(" ")
+            .arg(&replacement.encode());
     }
     let missing = match (present, input.flag("create")) {
         (false, _) | (true, true) => Missing::Empty,
@@ -123,13 +136,4 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         backup: input.flag("backup"),
         call,
     }))
-}
-
-fn no_delimiter(input: &LowerInput) -> Diagnostic {
-    Diagnostic::new(
-        Code::Unsupported,
-        input.span("regexp"),
-        "`regexp` and `line` use every character kiln could delimit a `sed` command with",
-    )
-    .label("back-references are expanded by `sed`")
 }

@@ -7,6 +7,7 @@ use crate::lower::edit::{self, Edit, Missing, Values};
 use crate::lower::{LowerInput, Step};
 use crate::ops::args::OpArgs;
 use crate::ops::def::prelude::*;
+use crate::regex::{Regex, Replacement};
 use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {
@@ -16,7 +17,7 @@ pub const DEF: OpDef = OpDef {
     args: &[
         arg("path", Path, "The file to edit.").required(),
         arg("regexp", Regex, "The regex to search for; it is matched within each line.").required(),
-        arg("replace", Str, "The replacement text; `\\1` to `\\9` insert the regex's groups and `\\0` the whole match. Empty deletes the matches.").required(),
+        arg("replace", Str, "The replacement text; `\\1` to `\\9`, `\\g<N>` and `\\g<name>` insert the regex's groups and `\\0` the whole match. Empty deletes the matches. A replacement the regex would match again fails before anything is written.").required(),
         arg("ignore_case", Bool, "Match `regexp` without regard to case.").default(Default::Bool(false)),
         arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
     ],
@@ -55,34 +56,46 @@ fn check(values: &Values, diagnostics: &mut Diagnostics) {
     } else if let Some((text, span)) = values.get("replace") {
         edit::no_nul("replace", text, span, diagnostics);
     }
-    edit::references(values, "replace", "regexp", diagnostics);
+    let ignore_case = values.args.flag(&DEF, "ignore_case");
+    edit::references(values, "replace", "regexp", ignore_case, diagnostics);
+    if let Some((text, span)) = values.get("regexp")
+        && let Ok(regex) = Regex::parse(text, ignore_case)
+        && regex.matches_empty()
+    {
+        diagnostics.push(
+            Diagnostic::new(Code::InvalidRegex, span, "`regexp` can match empty text")
+                .label("an empty match would insert `replace` between characters on every run")
+                .help("make the pattern match at least one character, e.g. `x+` instead of `x*`"),
+        );
+    }
+    if ignore_case
+        && let Some((text, span)) = values.get("regexp")
+        && Regex::parse(text, false).is_ok()
+        && let Err(refusal) = Regex::parse(text, true)
+    {
+        diagnostics.push(edit::regex_diagnostic("regexp", &refusal, span));
+    }
 }
 
-/// Lowered to `k_replace` (see `lower::edit`): each line, without its line ending, goes
-/// through `sed -E 's/REGEXP/REPLACE/g'`, so groups work as in `sed` and `^` only matches
-/// at the start of a line. In `replace`, `\0`..`\9` (and `\g<N>`) insert groups and `\\`
-/// a backslash; every other character, `&` included, is itself. A missing file is an
-/// error. A replacement that the regex matches again (`a` → `aa`) never settles: the
-/// step's verification catches that, and it fails instead of reporting a change on every
-/// run.
+/// Lowered to `k_replace` (see `lower::edit`): every match in each line, without its line
+/// ending, is replaced as Python's `re.sub` does (leftmost-first matches, not overlapping),
+/// so `^` only matches at the start of a line. In `replace`, `\0`..`\9`, `\g<N>` and
+/// `\g<name>` insert groups and `\\` a backslash; every other character, `&` included,
+/// is itself. A missing file is an error. A replacement that the regex matches again
+/// (`1\.0` → `1.0.0`) never settles: the edit finds out before writing, and fails.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     edit::recheck(input.args, check)?;
-    let regexp = input.str("regexp");
-    let regexp = if input.flag("ignore_case") {
-        edit::fold_case(regexp)
-    } else {
-        regexp.to_owned()
-    };
-    let script = edit::sed_substitute(&regexp, input.str("replace")).ok_or_else(|| {
-        Diagnostic::new(
-            Code::Unsupported,
-            input.span("regexp"),
-            "`regexp` and `replace` use every character kiln could delimit a `sed` command with",
-        )
-        .label("the replacement is made by `sed`")
-    })?;
+    let ignore_case = input.flag("ignore_case");
+    let span = input.span("regexp");
+    let regex = edit::compile(input, "regexp", ignore_case)?
+        .ok_or_else(|| Diagnostic::new(Code::InvalidRegex, span, "`regexp` is empty"))?;
+    let program = regex
+        .program()
+        .map_err(|r| edit::regex_diagnostic("regexp", &r, span))?;
+    let replacement = Replacement::parse(input.str("replace"), &regex)
+        .map_err(|r| edit::regex_diagnostic("replace", &r, input.span("replace")))?;
     let mut call = Sh::of("k_replace ");
-    call.arg(&script);
+    call.arg(&program).code(" ").arg(&replacement.encode());
     Ok(edit::edit_step(&Edit {
         path: input.str("path"),
         missing: Missing::Fail,

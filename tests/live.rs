@@ -968,4 +968,44 @@ fn a_plan_tells_dependent_changes_from_ops_that_would_fail() {
             ""
         ]
     );
+    let (_, json) = plan(&alone, "json");
+    let host = &serde_json::from_str::<serde_json::Value>(&json).unwrap()["hosts"][0];
+    assert_eq!(
+        [&host["status"], &host["ops"][0]["status"]],
+        ["failed", "would-fail"],
+        "{host}"
+    );
+    assert_eq!(host["failed"], 1, "would-fail counts as failed: {host}");
+
+    // Confirmed on a terminal (`script` runs kiln on a pseudo-terminal), the apply leaves
+    // out the host whose plan would fail, though it has another change to make.
+    std::fs::write(
+        alone.temp.path().join("main.toml"),
+        format!(
+            "{line}
+[[op]]
+op = \"files.file\"\npath = \"{{{{ root }}}}/other\"\n"
+        ),
+    )
+    .unwrap();
+    let command = format!(
+        "{} apply . -i @local -e '{}'",
+        env!("CARGO_BIN_EXE_kiln"),
+        alone.root_var.replace('\'', r"'\''")
+    );
+    let mut terminal = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(alone.temp.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    terminal.stdin.take().unwrap().write_all(b"y\n").unwrap();
+    let confirmed = terminal.wait_with_output().unwrap();
+    let screen = String::from_utf8_lossy(&confirmed.stdout);
+    assert!(screen.contains("Apply these changes?"), "{screen}");
+    assert_eq!(confirmed.status.code(), Some(1), "{screen}");
+    assert!(!alone.root.join("other").exists(), "{screen}");
 }

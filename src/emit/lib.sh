@@ -3,8 +3,8 @@
 k_say() { printf '%s%-13s %3s  %s  [%s]\n' "${KILN_MARK-}" "$1" "$2" "$3" "$4"; }
 # A note on the op just reported (why it failed, what its planned change waits for): under
 # its status line, indented as a diff is; marked in a live run, so kiln tells it from what
-# commands print.
-k_note() { printf '%s    %s\n' "${KILN_MARK-}" "$1"; }
+# commands print. From a builtin: it may quote what a diff shows.
+k_note() { k_print "${KILN_MARK-}    $1"; }
 k_err() { printf 'kiln: %s\n' "$*" >&2; }
 # k_stat PATH: k_sm, PATH's permission bits in octal (read from the POSIX `ls -l` mode
 # string), and k_so, its numeric owner and group (`UID:GID`): one `ls`, one `awk`.
@@ -253,7 +253,8 @@ $1
 # fails every call: without this, each step would count failed logins (and lock the
 # account under pam_faillock), and a step's data would be read as further tries.
 k_become_check() {
-  if [ -z "${KILN_BECOME_PASS-}" ] || [ "$(id -un)" = "$2" ]; then return 0; fi
+  # Once one check has failed the run, no other password try is made (nor counted).
+  if [ "${k_halt-0}" = 1 ] || [ -z "${KILN_BECOME_PASS-}" ] || [ "$(id -un)" = "$2" ]; then return 0; fi
   case $1 in
   sudo)
     sudo -n -u "$2" true 2>/dev/null && return 0
@@ -333,7 +334,7 @@ k_plan_change() {
     return 0
   fi
   k_changed=$((k_changed + 1)); k_say would-change "$k_i" "$k_label" "$k_origin"
-  if [ -n "$k_dd" ]; then printf '%s\n' "$k_dd" | sed 's/^/    /'; fi
+  if [ -n "$k_dd" ]; then k_print "$k_dd" | sed 's/^/    /'; fi
   k_notify "$1"
 }
 k_skip() {

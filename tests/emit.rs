@@ -137,6 +137,21 @@ fn failures_stop_the_run_unless_ignored() {
             "{shell}: {}",
             stdout(first)
         );
+        let end: Vec<String> = stdout(first)
+            .replace(&root.display().to_string(), "/ROOT")
+            .lines()
+            .skip(3)
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            end,
+            [
+                "not-run         4  files.file /ROOT/after  [main.toml:17]",
+                "not-run        h1  files.file /ROOT/handler-ran  [main.toml:21]",
+                "kiln: 0 ok, 1 changed, 2 failed, 0 skipped, 2 not run",
+            ],
+            "{shell}: the op left and the notified handler are listed"
+        );
     });
 }
 

@@ -137,6 +137,21 @@ fn failures_stop_the_run_unless_ignored() {
             "{shell}: {}",
             stdout(first)
         );
+        let end: Vec<String> = stdout(first)
+            .replace(&root.display().to_string(), "/ROOT")
+            .lines()
+            .skip(3)
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            end,
+            [
+                "not-run         4  files.file /ROOT/after  [main.toml:17]",
+                "not-run        h1  files.file /ROOT/handler-ran  [main.toml:21]",
+                "kiln: 0 ok, 1 changed, 2 failed, 0 skipped, 2 not run",
+            ],
+            "{shell}: the op left and the notified handler are listed"
+        );
     });
 }
 
@@ -690,5 +705,92 @@ fn private_names_without_mktemp() {
         let left: Vec<_> = std::fs::read_dir(&root).unwrap().collect();
         assert_eq!(left.len(), 1, "{name}: {left:?}");
         std::fs::remove_dir_all(&root).unwrap();
+    }
+}
+
+/// A manifest whose first op applies without error and still fails its check: a define
+/// whose apply makes the wrong file, then an op it keeps from running.
+const NOT_SETTLING: &str = "\
+[[define]]\nop = \"site.flag\"\nprobe = \"test -e {{ path }}\"\napply = \"touch {{ path }}.elsewhere\"\n\n\
+[define.params]\npath = { type = \"path\", required = true }\n\n\
+[[op]]\nop = \"site.flag\"\npath = \"{{ root }}/flag\"\n\n\
+[[op]]\nop = \"files.file\"\npath = \"{{ root }}/after\"\n\n\
+[[op]]\nop = \"files.file\"\npath = \"{{ root }}/skipped\"\nwhen = \"false\"\n";
+
+/// An op that applied but whose check still fails says so, with what it checks and what
+/// still differs; the ops after a failure are listed not-run and counted apart from
+/// skipped ones.
+#[test]
+fn a_failed_check_after_applying_says_what_it_checks_and_ops_left_are_not_run() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    let script = emit(temp.path(), NOT_SETTLING, "@local", &root);
+    let shown = |output: &std::process::Output| {
+        stdout(output).replace(&root.display().to_string(), "/ROOT")
+    };
+    each_shell(&script, &root, |shell, first, _| {
+        assert_eq!(first.status.code(), Some(1), "{shell}");
+        assert_eq!(
+            shown(first),
+            "failed          1  site.flag /ROOT/flag  [main.toml:9]\n    \
+             applied, but the check after it still fails: its probe succeeds: test -e '/ROOT/flag'\n    \
+             touch '/ROOT/flag'.elsewhere\n\
+             not-run         2  files.file /ROOT/after  [main.toml:13]\n\
+             not-run         3  files.file /ROOT/skipped  [main.toml:17]\n\
+             kiln: 0 ok, 0 changed, 1 failed, 0 skipped, 2 not run\n",
+            "{shell}"
+        );
+        assert!(
+            !root.join("after").exists(),
+            "{shell}: a not-run op did nothing"
+        );
+    });
+}
+
+/// In check mode, an op whose change cannot be shown because it needs an earlier op's
+/// change (a line in a file an earlier op creates) would change, saying what it depends
+/// on; with no earlier change, the same op would fail, and the run says so (exit 1).
+#[test]
+fn check_mode_tells_ops_depending_on_earlier_changes_from_ops_that_would_fail() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    let line =
+        "[[op]]\nop = \"files.line\"\npath = \"{{ root }}/conf\"\nline = \"b\"\ncreate = false\n";
+    let dependent = format!(
+        "[[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/conf\"\ncontent = \"a\\n\"\n\n{line}"
+    );
+    for (manifest, status, expected) in [
+        (
+            dependent.as_str(),
+            0,
+            "would-change    1  files.put /ROOT/conf  [main.toml:1]\n    \
+             --- /ROOT/conf\n    +++ /ROOT/conf (desired)\n    @@ -0,0 +1 @@\n    +a\n\
+             would-change    2  files.line /ROOT/conf  [main.toml:6]\n    \
+             depends on an earlier change: /ROOT/conf does not exist (create = true creates it)\n\
+             kiln: 0 ok, 2 would change, 0 failed, 0 skipped\n",
+        ),
+        (
+            line,
+            1,
+            "would-fail      1  files.line /ROOT/conf  [main.toml:1]\n    \
+             /ROOT/conf does not exist (create = true creates it)\n\
+             kiln: 0 ok, 0 would change, 1 failed, 0 skipped\n",
+        ),
+    ] {
+        let script = emit(temp.path(), manifest, "@local", &root);
+        let path = temp.path().join("script.sh");
+        std::fs::write(&path, &script).unwrap();
+        shellcheck(&path);
+        for shell in SHELLS {
+            let sh = shell_name(shell);
+            std::fs::create_dir_all(&root).unwrap();
+            let output = run_script(shell, &path, &["--check"], &root);
+            assert_eq!(output.status.code(), Some(status), "{sh}");
+            assert_eq!(
+                stdout(&output).replace(&root.display().to_string(), "/ROOT"),
+                expected,
+                "{sh}"
+            );
+        }
     }
 }

@@ -809,3 +809,203 @@ fn fetch_keeps_the_mode_and_no_one_else_reads_the_copy() {
         "nothing else, no temporary"
     );
 }
+
+/// `kiln apply`'s report with the project's root shown as `/ROOT`, and its exit status.
+fn applied(project: &Project, args: &[&str]) -> (Option<i32>, String) {
+    let mut all = vec!["apply", ".", "-i", "@local", "-e", &project.root_var, "-y"];
+    all.extend_from_slice(args);
+    let output = kiln(project.temp.path(), &all);
+    let text = String::from_utf8_lossy(&output.stdout)
+        .replace(&project.root.display().to_string(), "/ROOT");
+    (output.status.code(), text)
+}
+
+/// A failed op's report shows its own output only (not an earlier op's), on both
+/// streams; an op that applied and still fails its check says so; ops after the failure
+/// are listed not-run and counted; the JSON report has each op's output and note.
+#[test]
+fn a_failed_op_reports_its_own_output_and_the_ops_it_kept_from_running() {
+    let project = Project::new(
+        "[[op]]\nop = \"server.shell\"\ncommands = \"echo noise-out; echo noise-err >&2; touch {{ root }}/noise\"\ncreates = \"{{ root }}/noise\"\n\n\
+         [[op]]\nop = \"server.shell\"\ncommands = \"echo own-out; echo own-err >&2; exit 3\"\nonlyif = \"true\"\n\n\
+         [[op]]\nop = \"files.file\"\npath = \"{{ root }}/after\"\n",
+    );
+    let (status, text) = applied(&project, &[]);
+    assert_eq!(status, Some(1), "{text}");
+    assert_eq!(
+        text,
+        "\n@local (@local)\n\
+         \x20 failed        server.shell echo own-out; echo own-err >&2; exit 3  [main.toml:6]\n\
+         \x20     own-out\n\
+         \x20     standard error:\n\
+         \x20       own-err\n\
+         \x20 not-run       files.file /ROOT/after  [main.toml:11]\n\
+         \n@local                   failed (0 ok, 1 changed, 1 failed, 0 skipped, 1 not run)\n\
+         1 hosts, 1 failed\n"
+    );
+    std::fs::remove_file(project.root.join("noise")).unwrap();
+    let (_, json) = applied(&project, &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let host = &report["hosts"][0];
+    let ops: Vec<[&str; 5]> = host["ops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|op| ["index", "status", "detail", "stderr", "note"].map(|k| op[k].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            ["1", "changed", "noise-out\n", "noise-err\n", ""],
+            ["2", "failed", "own-out\n", "own-err\n", ""],
+            ["3", "not-run", "", "", ""],
+        ],
+        "{host}"
+    );
+    assert_eq!(
+        [&host["failed"], &host["skipped"], &host["not_run"]],
+        [1, 0, 1],
+        "{host}"
+    );
+    assert_eq!(host["stderr"], "", "no output outside the ops");
+}
+
+/// An op that applied without error and whose check still fails says what it checks,
+/// live as in the script.
+#[test]
+fn an_op_failing_its_check_after_applying_says_what_it_checks() {
+    let project = Project::new(
+        "[[define]]\nop = \"site.flag\"\nprobe = \"test -e {{ path }}\"\napply = \"touch {{ path }}.elsewhere\"\n\n\
+         [define.params]\npath = { type = \"path\", required = true }\n\n\
+         [[op]]\nop = \"site.flag\"\npath = \"{{ root }}/flag\"\n",
+    );
+    let (status, text) = applied(&project, &[]);
+    assert_eq!(status, Some(1), "{text}");
+    assert_eq!(
+        text,
+        "\n@local (@local)\n\
+         \x20 failed        site.flag /ROOT/flag  [main.toml:9]\n\
+         \x20     applied, but the check after it still fails: its probe succeeds: test -e '/ROOT/flag'\n\
+         \x20     touch '/ROOT/flag'.elsewhere\n\
+         \n@local                   failed (0 ok, 0 changed, 1 failed, 0 skipped)\n\
+         1 hosts, 1 failed\n"
+    );
+    let (_, json) = applied(&project, &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        report["hosts"][0]["ops"][0]["note"],
+        "applied, but the check after it still fails: its probe succeeds: test -e '/ROOT/flag'"
+    );
+}
+
+/// A plan shows an op that needs an earlier op's change as a change depending on it, not
+/// as the error it meets on the host as it is; the same op with no earlier change would
+/// fail, and the plan says so (the host is not applied).
+#[test]
+fn a_plan_tells_dependent_changes_from_ops_that_would_fail() {
+    let line =
+        "[[op]]\nop = \"files.line\"\npath = \"{{ root }}/conf\"\nline = \"b\"\ncreate = false\n";
+    let dependent = Project::new(&format!(
+        "[[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/conf\"\ncontent = \"a\\n\"\n\n{line}"
+    ));
+    let alone = Project::new(line);
+    let plan = |project: &Project, format: &str| {
+        let output = kiln(
+            project.temp.path(),
+            &[
+                "plan",
+                ".",
+                "-i",
+                "@local",
+                "-e",
+                &project.root_var,
+                "--format",
+                format,
+            ],
+        );
+        let text = String::from_utf8_lossy(&output.stdout)
+            .replace(&project.root.display().to_string(), "/ROOT");
+        (output.status.code(), text)
+    };
+    assert_eq!(
+        plan(&dependent, "human"),
+        (
+            Some(0),
+            "\n@local (@local)\n\
+             \x20 would-change  files.put /ROOT/conf  [main.toml:1]\n\
+             \x20     --- /ROOT/conf\n\
+             \x20     +++ /ROOT/conf (desired)\n\
+             \x20     @@ -0,0 +1 @@\n\
+             \x20     +a\n\
+             \x20 would-change  files.line /ROOT/conf  [main.toml:6]\n\
+             \x20     depends on an earlier change: /ROOT/conf does not exist (create = true creates it)\n\
+             \x20 0 ok, 2 to change, 0 skipped\n\
+             \n@local                   would-change (0 ok, 2 to change, 0 failed, 0 skipped)\n\
+             1 hosts, 0 failed\n"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        plan(&alone, "human"),
+        (
+            Some(1),
+            "\n@local (@local)\n\
+             \x20 would-fail    files.line /ROOT/conf  [main.toml:1]\n\
+             \x20     /ROOT/conf does not exist (create = true creates it)\n\
+             \x20 0 ok, 0 to change, 1 would fail, 0 skipped\n\
+             \n@local                   failed (0 ok, 0 changed, 1 failed, 0 skipped)\n\
+             1 hosts, 1 failed\n"
+                .to_owned()
+        )
+    );
+    let (_, json) = plan(&dependent, "json");
+    let op = &serde_json::from_str::<serde_json::Value>(&json).unwrap()["hosts"][0]["ops"][1];
+    assert_eq!(
+        [&op["status"], &op["note"], &op["detail"]],
+        [
+            "would-change",
+            "depends on an earlier change: /ROOT/conf does not exist (create = true creates it)",
+            ""
+        ]
+    );
+    let (_, json) = plan(&alone, "json");
+    let host = &serde_json::from_str::<serde_json::Value>(&json).unwrap()["hosts"][0];
+    assert_eq!(
+        [&host["status"], &host["ops"][0]["status"]],
+        ["failed", "would-fail"],
+        "{host}"
+    );
+    assert_eq!(host["failed"], 1, "would-fail counts as failed: {host}");
+
+    // Confirmed on a terminal (`script` runs kiln on a pseudo-terminal), the apply leaves
+    // out the host whose plan would fail, though it has another change to make.
+    std::fs::write(
+        alone.temp.path().join("main.toml"),
+        format!(
+            "{line}
+[[op]]
+op = \"files.file\"\npath = \"{{{{ root }}}}/other\"\n"
+        ),
+    )
+    .unwrap();
+    let command = format!(
+        "{} apply . -i @local -e '{}'",
+        env!("CARGO_BIN_EXE_kiln"),
+        alone.root_var.replace('\'', r"'\''")
+    );
+    let mut terminal = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(alone.temp.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    terminal.stdin.take().unwrap().write_all(b"y\n").unwrap();
+    let confirmed = terminal.wait_with_output().unwrap();
+    let screen = String::from_utf8_lossy(&confirmed.stdout);
+    assert!(screen.contains("Apply these changes?"), "{screen}");
+    assert_eq!(confirmed.status.code(), Some(1), "{screen}");
+    assert!(!alone.root.join("other").exists(), "{screen}");
+}

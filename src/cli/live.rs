@@ -352,13 +352,15 @@ fn print_plan(sessions: &[live::Session<'_>]) {
             continue;
         }
         for op in report.ops.iter().filter(|o| o.status != "ok") {
-            outln!("  {:<13} {}  [{}]", op.status, op.label, op.origin);
-            for line in op.detail.lines() {
-                outln!("      {line}");
-            }
+            print_op(op);
         }
+        let would_fail = if report.failed > 0 {
+            format!(", {} would fail", report.failed)
+        } else {
+            String::new()
+        };
         outln!(
-            "  {} ok, {} to change, {} skipped",
+            "  {} ok, {} to change{would_fail}, {} skipped",
             report.ok,
             report.changed,
             report.skipped
@@ -366,15 +368,16 @@ fn print_plan(sessions: &[live::Session<'_>]) {
     }
 }
 
-/// After an apply: failed ops with what they printed and the host's errors; with `-v`
-/// every op, with `-vv` also standard error.
+/// After an apply: failed ops, each with what it printed, and ops not run after them,
+/// and the host's errors; with `-v` every op, with `-vv` also the host's standard error
+/// printed outside any op.
 fn print_outcomes(sessions: &[live::Session<'_>], verbose: u8) {
     for session in sessions {
         let report = &session.report;
         let shown: Vec<&live::OpOutcome> = report
             .ops
             .iter()
-            .filter(|o| verbose > 0 || o.status.starts_with("failed"))
+            .filter(|o| verbose > 0 || o.status.starts_with("failed") || o.status == "not-run")
             .collect();
         // Why a host failed as a whole (unreachable, no script, a lost connection), in full:
         // the summary line has room for its first line only.
@@ -387,11 +390,8 @@ fn print_outcomes(sessions: &[live::Session<'_>], verbose: u8) {
                 outln!("  {line}");
             }
         }
-        for op in &shown {
-            outln!("  {:<13} {}  [{}]", op.status, op.label, op.origin);
-            for line in op.detail.lines() {
-                outln!("      {line}");
-            }
+        for op in shown {
+            print_op(op);
         }
         let failed = report.ops.iter().any(|o| o.status.starts_with("failed"));
         if (failed || verbose > 1) && !report.stderr.trim().is_empty() {
@@ -399,6 +399,21 @@ fn print_outcomes(sessions: &[live::Session<'_>], verbose: u8) {
             for line in report.stderr.lines() {
                 outln!("      {line}");
             }
+        }
+    }
+}
+
+/// An op's status line, then what the script said of it, what it printed, and its
+/// standard error.
+fn print_op(op: &live::OpOutcome) {
+    outln!("  {:<13} {}  [{}]", op.status, op.label, op.origin);
+    for line in op.note.lines().chain(op.detail.lines()) {
+        outln!("      {line}");
+    }
+    if !op.stderr.trim().is_empty() {
+        outln!("      standard error:");
+        for line in op.stderr.lines() {
+            outln!("        {line}");
         }
     }
 }

@@ -23,15 +23,15 @@ pub fn live_view_possible() -> bool {
         && std::env::var("TERM").map_or(true, |term| term != "dumb")
 }
 
-/// A host's result in one line: `changed (3 ok, 2 changed, 0 failed, 0 skipped)`, or why
-/// it failed as a whole.
+/// A host's result in one line: `changed (3 ok, 2 changed, 0 failed, 0 skipped)`, with
+/// `, 4 not run` when a failure left ops not run, or why it failed as a whole.
 pub fn one_line(report: &HostReport) -> String {
     match &report.error {
         Some(error) if report.failed() && report.ops.is_empty() => {
             format!("{}: {}", report.status, first_line(error))
         }
         _ => format!(
-            "{} ({} ok, {} {}, {} failed, {} skipped)",
+            "{} ({} ok, {} {}, {} failed, {} skipped{})",
             report.status,
             report.ok,
             report.changed,
@@ -41,7 +41,12 @@ pub fn one_line(report: &HostReport) -> String {
                 "changed"
             },
             report.failed,
-            report.skipped
+            report.skipped,
+            if report.not_run > 0 {
+                format!(", {} not run", report.not_run)
+            } else {
+                String::new()
+            }
         ),
     }
 }

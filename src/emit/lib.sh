@@ -1,6 +1,10 @@
 # --- kiln runtime library (POSIX sh) ---------------------------------------------------
 # Status line: <marker><status> <index> <label> [<origin>]
 k_say() { printf '%s%-13s %3s  %s  [%s]\n' "${KILN_MARK-}" "$1" "$2" "$3" "$4"; }
+# A note on the op just reported (why it failed, what its planned change waits for): under
+# its status line, indented as a diff is; marked in a live run, so kiln tells it from what
+# commands print. From a builtin: it may quote what a diff shows.
+k_note() { k_print "${KILN_MARK-}    $1"; }
 k_err() { printf 'kiln: %s\n' "$*" >&2; }
 # k_stat PATH: k_sm, PATH's permission bits in octal (read from the POSIX `ls -l` mode
 # string), and k_so, its numeric owner and group (`UID:GID`): one `ls`, one `awk`.
@@ -249,7 +253,8 @@ $1
 # fails every call: without this, each step would count failed logins (and lock the
 # account under pam_faillock), and a step's data would be read as further tries.
 k_become_check() {
-  if [ -z "${KILN_BECOME_PASS-}" ] || [ "$(id -un)" = "$2" ]; then return 0; fi
+  # Once one check has failed the run, no other password try is made (nor counted).
+  if [ "${k_halt-0}" = 1 ] || [ -z "${KILN_BECOME_PASS-}" ] || [ "$(id -un)" = "$2" ]; then return 0; fi
   case $1 in
   sudo)
     sudo -n -u "$2" true 2>/dev/null && return 0
@@ -259,37 +264,89 @@ k_become_check() {
   k_err "$1 refused the become password, or cannot run as $2 (from $(id -un)): nothing was done"
   return 1
 }
-# Ends the run as failed before any step ran.
-k_fail_run() { k_failed=$((k_failed + 1)); k_end; }
-# k_step INDEX LABEL ORIGIN NOTIFY VERIFY IGNORE RETRIES DELAY PROBE ACT DIFF
+# Fails the run before any step ran: every step is reported not-run.
+k_fail_run() { k_failed=$((k_failed + 1)) k_halt=1; }
+# k_step INDEX LABEL ORIGIN NOTIFY CHECKS IGNORE RETRIES DELAY PROBE ACT DIFF
+# CHECKS says what PROBE checks; the probe runs again after ACT, and must hold then, unless
+# CHECKS is empty. After a failure (k_halt) no step runs: each is reported not-run. In a
+# live run (KILN_MARK set) the step is announced and timed, and its standard error is kept
+# in the run's private directory and passed on after it, marked as the step's own, on
+# standard output: one stream, so kiln reads it with the step it belongs to.
 k_step() {
   k_i=$1 k_label=$2 k_origin=$3
-  # A live run (KILN_MARK set) times each step and shows the one running.
-  [ -z "${KILN_MARK-}" ] || printf '%sbegin %s %s\n' "$KILN_MARK" "$k_i" "$k_label"
+  if [ "$k_halt" = 1 ]; then k_not_run "$1" "$2" "$3"; return 0; fi
+  if [ -z "${KILN_MARK-}" ]; then k_step_run "$@"; return; fi
+  printf '%sbegin %s %s\n' "$KILN_MARK" "$k_i" "$k_label"
+  if ! k_private 2>/dev/null; then k_step_run "$@"; return; fi
+  # A name per step: a command left running in the background writes into its own.
+  k_se=$k_tmpd/stderr.$k_i
+  k_step_run "$@" 2> "$k_se"
+  k_sr=$?
+  K_M=$KILN_MARK awk '{ print ENVIRON["K_M"] "stderr " $0 }' "$k_se"
+  rm -f -- "$k_se"
+  return "$k_sr"
+}
+k_step_run() {
   if "$9"; then k_ok=$((k_ok + 1)); k_say ok "$k_i" "$k_label" "$k_origin"; return 0; fi
-  if [ "$k_mode" = check ]; then
-    k_changed=$((k_changed + 1)); k_say would-change "$k_i" "$k_label" "$k_origin"
-    if [ -n "${11}" ]; then "${11}" 2>&1 | sed 's/^/    /'; fi
-    k_notify "$4"; return 0
-  fi
+  if [ "$k_mode" = check ]; then k_plan_change "$4" "${11}"; return; fi
   k_try=0
   while :; do
-    if "${10}" && { [ "$5" = 0 ] || "$9"; }; then
-      k_changed=$((k_changed + 1)); k_say changed "$k_i" "$k_label" "$k_origin"; k_notify "$4"; return 0
+    k_rechecked=0
+    if "${10}"; then
+      if [ -z "$5" ] || "$9"; then
+        k_changed=$((k_changed + 1)); k_say changed "$k_i" "$k_label" "$k_origin"; k_notify "$4"; return 0
+      fi
+      k_rechecked=1
     fi
     [ "$k_try" -ge "$7" ] && break
     k_try=$((k_try + 1)); sleep "$8"
   done
   if [ "$6" = 1 ]; then
-    k_ignored=$((k_ignored + 1)); k_say failed-ignored "$k_i" "$k_label" "$k_origin"; return 0
+    k_ignored=$((k_ignored + 1)); k_say failed-ignored "$k_i" "$k_label" "$k_origin"
+  else
+    k_failed=$((k_failed + 1)) k_halt=1; k_say failed "$k_i" "$k_label" "$k_origin"
   fi
-  k_failed=$((k_failed + 1)); k_say failed "$k_i" "$k_label" "$k_origin"; return 1
+  # The act succeeded and yet the state is not there: say what is checked, and what
+  # still differs.
+  if [ "$k_rechecked" = 1 ]; then
+    k_note "applied, but the check after it still fails: $5"
+    if [ -n "${11}" ]; then "${11}" 2>&1 | sed 's/^/    /'; fi
+  fi
+  [ "$6" = 1 ]
 }
-k_skip() { k_skipped=$((k_skipped + 1)); k_say skipped "$1" "$2" "$3"; }
+# k_plan_change NOTIFY DIFF: in check mode, the probe says a change is needed. DIFF shows
+# it; a DIFF that fails cannot tell what the change would be: after an earlier change
+# (which check mode did not make) the op depends on it, as an edit of a file an earlier op
+# creates does, and would change (Terraform's "known after apply"); with none before it,
+# the op would fail as the host is (would-fail, counted as failed).
+k_plan_change() {
+  k_dd=
+  if [ -n "$2" ] && ! k_dd=$("$2" 2>&1); then
+    k_dd=${k_dd#kiln: }
+    if [ "$k_changed" -gt 0 ]; then
+      k_changed=$((k_changed + 1)); k_say would-change "$k_i" "$k_label" "$k_origin"
+      k_note "depends on an earlier change${k_dd:+: $k_dd}"
+      k_notify "$1"
+    else
+      k_failed=$((k_failed + 1)); k_say would-fail "$k_i" "$k_label" "$k_origin"
+      k_note "${k_dd:-cannot tell what would change}"
+    fi
+    return 0
+  fi
+  k_changed=$((k_changed + 1)); k_say would-change "$k_i" "$k_label" "$k_origin"
+  if [ -n "$k_dd" ]; then k_print "$k_dd" | sed 's/^/    /'; fi
+  k_notify "$1"
+}
+k_skip() {
+  if [ "$k_halt" = 1 ]; then k_not_run "$1" "$2" "$3"; return 0; fi
+  k_skipped=$((k_skipped + 1)); k_say skipped "$1" "$2" "$3"
+}
+k_not_run() { k_notrun=$((k_notrun + 1)); k_say not-run "$1" "$2" "$3"; }
 k_notify() { for k_h in $1; do eval "k_notified_$k_h=1"; done; }
 k_notified() { eval "[ \"\${k_notified_$1:-0}\" = 1 ]"; }
 k_begin() {
-  k_mode=apply k_detailed=0 k_ok=0 k_changed=0 k_failed=0 k_skipped=0 k_ignored=0
+  k_mode=apply k_detailed=0 k_ok=0 k_changed=0 k_failed=0 k_skipped=0 k_ignored=0 k_notrun=0
+  k_halt=0
   # Asked once here, not by every write (steps run in subshells, which cannot keep it).
   k_uid=$(id -u)
   for k_arg in "$@"; do
@@ -303,7 +360,8 @@ k_begin() {
 }
 k_end() {
   k_what=changed; [ "$k_mode" = check ] && k_what='would change'
-  printf '%skiln: %s ok, %s %s, %s failed, %s skipped\n' "${KILN_MARK-}" "$k_ok" "$k_changed" "$k_what" "$((k_failed + k_ignored))" "$k_skipped"
+  k_nr=; [ "$k_notrun" = 0 ] || k_nr=", $k_notrun not run"
+  printf '%skiln: %s ok, %s %s, %s failed, %s skipped%s\n' "${KILN_MARK-}" "$k_ok" "$k_changed" "$k_what" "$((k_failed + k_ignored))" "$k_skipped" "$k_nr"
   [ "$k_failed" -gt 0 ] && exit 1
   [ "$k_detailed" = 1 ] && [ "$k_changed" -gt 0 ] && exit 2
   exit 0
@@ -341,10 +399,11 @@ k_in_list() { [ -n "$1" ] && case ",$2," in *,"$1",*) return 0 ;; esac; return 1
 # Whether a list fact has an item.
 k_list_any() { case $1 in *[!,]*) return 0 ;; esac; return 1; }
 # The `else` of a step's `when` decided on the host, given the condition's status: 1
-# skips the step, 2 (the condition could not be decided) fails it.
+# skips the step, 2 (the condition could not be decided) fails it; after a failure, the
+# step is not-run either way.
 k_when_else() {
-  if [ "$1" = 2 ]; then
-    k_failed=$((k_failed + 1)); k_say failed "$2" "$3" "$4"; return 1
+  if [ "$1" = 2 ] && [ "$k_halt" = 0 ]; then
+    k_failed=$((k_failed + 1)) k_halt=1; k_say failed "$2" "$3" "$4"; return 1
   fi
   k_skip "$2" "$3" "$4"
 }

@@ -10,6 +10,8 @@ use std::fmt::Write;
 
 use rayon::prelude::*;
 
+mod checks;
+
 use crate::bind::{Become, BoundOp, HostPlan};
 use crate::check::Compiled;
 use crate::diagnostic::Diagnostics;
@@ -110,7 +112,6 @@ pub fn script(
             &format!("{}", index + 1),
             op,
             diagnostics,
-            "|| k_end",
         );
     }
     for (index, handler) in plan.handlers.iter().enumerate() {
@@ -121,7 +122,6 @@ pub fn script(
             &format!("h{}", index + 1),
             handler,
             diagnostics,
-            "|| k_end",
         );
         out.push_str("fi\n");
     }
@@ -148,8 +148,8 @@ fn header(out: &mut String, plan: &HostPlan, files: &[String]) {
          #   --check                report what would change, change nothing\n\
          #   --detailed-exitcodes   exit 2 when something changed (or would change)\n\
          # Exit status: 0 success, 1 an operation failed, 2 see above, 64 bad usage.\n\
-         # Prints one status line per operation: ok, changed, would-change, failed,\n\
-         # failed-ignored or skipped, then a summary.\n\n",
+         # Prints one status line per operation: ok, changed, would-change, would-fail,\n\
+         # failed, failed-ignored, skipped or not-run (after a failure), then a summary.\n\n",
     );
 }
 
@@ -160,7 +160,6 @@ fn step(
     index: &str,
     op: &BoundOp,
     diagnostics: &mut Diagnostics,
-    on_failure: &str,
 ) -> bool {
     let _ = writeln!(
         out,
@@ -245,13 +244,20 @@ fn step(
         );
         let _ = write!(out, "if k_when_{index}; then ");
     }
+    // What the probe checks, when it must hold again after the act (else nothing).
+    let checks = if verify {
+        checks::describe(op)
+    } else {
+        String::new()
+    };
+    // A failure does not end the script: each later `k_step` reports its op not-run.
     let _ = write!(
         out,
-        "k_step {index} {} {} {} {} {} {} {} k_probe_{index} k_act_{index} {} {on_failure}",
+        "k_step {index} {} {} {} {} {} {} {} k_probe_{index} k_act_{index} {}",
         quote(&op.label),
         quote(&op.origin),
         quote(&notify.join(" ")),
-        u8::from(verify),
+        quote(&checks),
         u8::from(globals.ignore_errors),
         globals.retries,
         globals.retry_delay,
@@ -261,7 +267,7 @@ fn step(
         // `$?` is the condition's status: false skips, undecidable (2) fails the step.
         let _ = write!(
             out,
-            "\nelse k_when_else $? {index} {} {} {on_failure}; fi",
+            "\nelse k_when_else $? {index} {} {}; fi",
             quote(&op.label),
             quote(&op.origin)
         );

@@ -76,12 +76,11 @@ pub struct Outcome {
 }
 
 impl<'a> HostRun<'a> {
-    /// A run marked `mark`, in check mode or not, of `script` if it is made already (with
-    /// `ops_total` ops), else of the one `maker` makes. `op_started` hears of every op as
-    /// it starts: its index, the number of ops, its label.
+    /// A run marked `mark` of `script` if it is made already (with `ops_total` ops), else
+    /// of the one `maker` makes. `op_started` hears of every op as it starts: its index,
+    /// the number of ops, its label.
     pub fn new(
         mark: &'a str,
-        check: bool,
         become_password: Option<&str>,
         script: Option<&'a str>,
         ops_total: usize,
@@ -97,7 +96,7 @@ impl<'a> HostRun<'a> {
             maker,
             made: None,
             ops_total,
-            reader: OutputReader::new(mark, check),
+            reader: OutputReader::new(mark),
             stderr: Vec::new(),
             error: None,
             op_started,

@@ -303,7 +303,6 @@ fn run_host(
         |index: &str, total, label: &str| progress.op_started(&host.name, index, total, label);
     let mut conversation = host_run::HostRun::new(
         &mark,
-        check,
         become_password,
         session.script.as_deref(),
         session.ops_total,
@@ -342,8 +341,9 @@ fn run_host(
     };
     report.ok = count(&["ok"]);
     report.changed = count(&["changed", "would-change"]);
-    report.failed = count(&["failed"]);
+    report.failed = count(&["failed", "would-fail"]);
     report.skipped = count(&["skipped"]);
+    report.not_run = count(&["not-run"]);
     report.status = match (result, outcome.error) {
         (Err(error), _) => {
             report.error = Some(format!("connection lost: {error}"));

@@ -9,12 +9,21 @@ use crate::bind::Secrets;
 pub struct OpOutcome {
     /// `1`, `2`, ... for ops; `h1`, ... for handlers.
     pub index: String,
-    /// `ok`, `changed`, `would-change`, `failed`, `failed-ignored`, `skipped`.
+    /// `ok`, `changed`, `would-change`, `would-fail` (a plan: the op would fail as the host
+    /// is), `failed`, `failed-ignored`, `skipped` (its `when` was false) or `not-run` (an
+    /// earlier op failed).
     pub status: String,
     pub label: String,
     pub origin: String,
-    /// What the op printed: the diff in a plan, command output in an apply.
+    /// What the op printed on standard output: the diff in a plan, command output in an
+    /// apply (and, after a failed check, what still differs).
     pub detail: String,
+    /// What the op printed on standard error, and nothing printed before or after it.
+    pub stderr: String,
+    /// What the script said of the outcome: why an op that applied failed ("applied, but
+    /// the check after it still fails: ..."), what a planned change depends on, why it
+    /// would fail. Empty when there is nothing to say.
+    pub note: String,
     /// How long the op took, as seen from kiln (its probe, and its act and verify when it
     /// changed something): from the host announcing the op to the host reporting it.
     pub seconds: f64,
@@ -32,14 +41,18 @@ pub struct HostReport {
     pub ok: usize,
     pub changed: usize,
     pub failed: usize,
+    /// Ops whose `when` was false.
     pub skipped: usize,
+    /// Ops not run because an earlier one failed.
+    pub not_run: usize,
     /// Commands run on the host (SSH channels): constant per host, whatever the op count.
     pub round_trips: usize,
     /// Wall time of the host's last run (the plan's or the apply's script), in seconds.
     pub seconds: f64,
     /// Why the host failed as a whole (unreachable, a script that could not be made).
     pub error: Option<String>,
-    /// Standard error of the runs (what failing commands said).
+    /// Standard error of the runs printed outside any op (each op's own is in its
+    /// outcome).
     pub stderr: String,
 }
 
@@ -57,6 +70,8 @@ impl HostReport {
         for op in &mut self.ops {
             op.label = secrets.mask(&op.label);
             op.detail = secrets.mask(&op.detail);
+            op.stderr = secrets.mask(&op.stderr);
+            op.note = secrets.mask(&op.note);
         }
         self.stderr = secrets.mask(&self.stderr);
         self.error = self.error.as_deref().map(|error| secrets.mask(error));
@@ -69,17 +84,22 @@ pub fn seconds(duration: std::time::Duration) -> f64 {
 }
 
 /// Reads a run's standard output as it arrives and makes op outcomes of it. Lines starting
-/// with the run's marker are status lines: `begin INDEX LABEL` when an op starts, then
-/// `STATUS INDEX LABEL  [ORIGIN]` when it is done. Other lines are detail: in check mode
-/// they follow the status line they belong to (the diff), in apply mode they come before it
-/// (the act's output). The summary line (`kiln: ...`) ends the script: what follows is a
-/// background command's, and is dropped.
+/// with the run's marker are the script's own: `begin INDEX LABEL` when an op starts, then
+/// `STATUS INDEX LABEL  [ORIGIN]` when it is done, `stderr TEXT` for a line the op printed
+/// on standard error, an indented line for a note on the op just reported. Other lines
+/// are what commands printed. Everything between an op's `begin` and the next one is that
+/// op's: command output before its status line, its diff (check mode) or what still
+/// differs (a failed check) after it, then its standard error. The summary line
+/// (`kiln: ...`) ends the script: what follows is a background command's, and is dropped.
 pub struct OutputReader<'a> {
     marker: &'a str,
-    check_mode: bool,
     /// Bytes of an unfinished line.
     partial: Vec<u8>,
+    /// Output of the op running (begun, not yet reported): standard output and error.
     pending: String,
+    pending_stderr: String,
+    /// Whether an op has begun and not yet reported its status.
+    running: bool,
     started: Option<std::time::Instant>,
     pub outcomes: Vec<OpOutcome>,
     /// Whether the summary line was read.
@@ -87,12 +107,13 @@ pub struct OutputReader<'a> {
 }
 
 impl<'a> OutputReader<'a> {
-    pub fn new(marker: &'a str, check_mode: bool) -> Self {
+    pub fn new(marker: &'a str) -> Self {
         OutputReader {
             marker,
-            check_mode,
             partial: Vec::new(),
             pending: String::new(),
+            pending_stderr: String::new(),
+            running: false,
             started: None,
             outcomes: Vec::new(),
             ended: false,
@@ -127,38 +148,59 @@ impl<'a> OutputReader<'a> {
         self.outcomes
     }
 
+    /// The op reported last, while no other has begun: what comes now is still its own.
+    fn reported(&mut self) -> Option<&mut OpOutcome> {
+        if self.running {
+            return None;
+        }
+        self.outcomes.last_mut()
+    }
+
     fn line(&mut self, line: &str, begun: &mut dyn FnMut(&str, &str)) {
         if self.ended {
             return;
         }
-        let Some(status_line) = line.strip_prefix(self.marker) else {
-            if self.check_mode
-                && let Some(last) = self.outcomes.last_mut()
-            {
-                last.detail
-                    .push_str(line.strip_prefix("    ").unwrap_or(line));
-                last.detail.push('\n');
-            } else {
-                self.pending.push_str(line);
-                self.pending.push('\n');
+        let Some(own) = line.strip_prefix(self.marker) else {
+            match self.reported() {
+                Some(last) => {
+                    push_line(&mut last.detail, line.strip_prefix("    ").unwrap_or(line))
+                }
+                None => push_line(&mut self.pending, line),
             }
             return;
         };
-        if status_line.starts_with("kiln: ") {
+        if own.starts_with("kiln: ") {
             self.ended = true;
             return;
         }
-        if let Some(begin) = status_line.strip_prefix("begin ") {
+        if let Some(text) = own.strip_prefix("stderr ") {
+            match self.reported() {
+                Some(last) => push_line(&mut last.stderr, text),
+                None => push_line(&mut self.pending_stderr, text),
+            }
+            return;
+        }
+        if let Some(note) = own.strip_prefix("    ") {
+            if let Some(last) = self.reported() {
+                if !last.note.is_empty() {
+                    last.note.push('\n');
+                }
+                last.note.push_str(note);
+            }
+            return;
+        }
+        if let Some(begin) = own.strip_prefix("begin ") {
+            self.running = true;
             self.started = Some(std::time::Instant::now());
             let (index, label) = begin.split_once(' ').unwrap_or((begin, ""));
             begun(index, label);
             return;
         }
-        let mut words = status_line.split_whitespace();
+        let mut words = own.split_whitespace();
         let (Some(status), Some(index)) = (words.next(), words.next()) else {
             return;
         };
-        let rest = status_line
+        let rest = own
             .splitn(3, char::is_whitespace)
             .nth(2)
             .unwrap_or_default()
@@ -172,25 +214,30 @@ impl<'a> OutputReader<'a> {
             ),
             _ => (rest.to_owned(), String::new()),
         };
+        self.running = false;
         self.outcomes.push(OpOutcome {
             index: index.to_owned(),
             status: status.to_owned(),
             label,
             origin,
-            detail: if self.check_mode {
-                String::new()
-            } else {
-                std::mem::take(&mut self.pending)
-            },
+            detail: std::mem::take(&mut self.pending),
+            stderr: std::mem::take(&mut self.pending_stderr),
+            note: String::new(),
             seconds: self.started.take().map_or(0.0, |t| seconds(t.elapsed())),
         });
     }
 }
 
+/// Appends `line` and its newline to `text`.
+fn push_line(text: &mut String, line: &str) {
+    text.push_str(line);
+    text.push('\n');
+}
+
 /// The outcomes of a whole run's standard output.
 #[cfg(test)]
-fn parse(stdout: &str, marker: &str, check_mode: bool) -> Vec<OpOutcome> {
-    let mut reader = OutputReader::new(marker, check_mode);
+fn parse(stdout: &str, marker: &str) -> Vec<OpOutcome> {
+    let mut reader = OutputReader::new(marker);
     reader.feed(stdout.as_bytes(), &mut |_, _| {});
     reader.finish()
 }
@@ -207,7 +254,7 @@ mod tests {
              {mark}would-change    2  files.put /etc/motd  [main.toml:5]\n    --- /etc/motd\n    +++ /etc/motd (desired)\n\
              {mark}kiln: 1 ok, 1 would change, 0 failed, 0 skipped\n"
         );
-        let outcomes = parse(&check, mark, true);
+        let outcomes = parse(&check, mark);
         assert_eq!(outcomes.len(), 2);
         assert_eq!(outcomes[1].status, "would-change");
         assert_eq!(outcomes[1].label, "files.put /etc/motd");
@@ -219,7 +266,7 @@ mod tests {
         let apply = format!(
             "hello from the command\n{mark}changed         3  server.shell echo  [m.toml:9]\n"
         );
-        let outcomes = parse(&apply, mark, false);
+        let outcomes = parse(&apply, mark);
         assert_eq!(outcomes[0].detail, "hello from the command\n");
         assert_eq!(outcomes[0].index, "3");
     }
@@ -230,7 +277,7 @@ mod tests {
         let output = format!(
             "{mark}begin 1 server.shell sleep\nslept\n{mark}changed 1 server.shell sleep  [m.toml:1]\n{mark}skipped 2 files.put /x  [m.toml:4]"
         );
-        let mut reader = OutputReader::new(mark, false);
+        let mut reader = OutputReader::new(mark);
         let mut begun = Vec::new();
         for (i, chunk) in output.as_bytes().chunks(5).enumerate() {
             if i == 8 {
@@ -252,7 +299,7 @@ mod tests {
     #[test]
     fn the_summary_line_ends_the_output() {
         let mark = "\u{1e}k7\u{1e}";
-        let mut reader = OutputReader::new(mark, true);
+        let mut reader = OutputReader::new(mark);
         reader.feed(
             format!("{mark}would-change 1 files.put /x  [m.toml:1]\n    +x\n").as_bytes(),
             &mut |_, _| {},
@@ -268,6 +315,47 @@ mod tests {
         assert_eq!(
             outcomes[0].detail, "+x\n",
             "later output is not the op's diff"
+        );
+    }
+
+    /// Each op gets what was printed while it ran, and nothing of the ops before it: its
+    /// output, its marked standard error, its note; ops not run are outcomes too.
+    #[test]
+    fn each_op_gets_its_own_output_only() {
+        let mark = "\u{1e}k7\u{1e}";
+        let output = format!(
+            "{mark}begin 1 apt.packages curl\nReading package lists...\n{mark}changed 1 apt.packages curl  [m.toml:1]\n\
+             {mark}stderr debconf: delaying package configuration\n\
+             {mark}begin 2 site.thing x\nacting\n{mark}failed 2 site.thing x  [m.toml:5]\n\
+             {mark}    applied, but the check after it still fails: its probe succeeds: test -e /x\n\
+             {mark}stderr no such file\n\
+             {mark}not-run 3 files.put /y  [m.toml:9]\n\
+             {mark}kiln: 0 ok, 1 changed, 1 failed, 0 skipped, 1 not run\n"
+        );
+        let outcomes = parse(&output, mark);
+        let seen: Vec<[&str; 5]> = outcomes
+            .iter()
+            .map(|o| [&o.index, &o.status, &o.detail, &o.stderr, &o.note].map(String::as_str))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                [
+                    "1",
+                    "changed",
+                    "Reading package lists...\n",
+                    "debconf: delaying package configuration\n",
+                    ""
+                ],
+                [
+                    "2",
+                    "failed",
+                    "acting\n",
+                    "no such file\n",
+                    "applied, but the check after it still fails: its probe succeeds: test -e /x"
+                ],
+                ["3", "not-run", "", "", ""],
+            ]
         );
     }
 }

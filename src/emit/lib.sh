@@ -282,8 +282,9 @@ k_step() {
   k_se=$k_tmpd/stderr.$k_i
   k_step_run "$@" 2> "$k_se"
   k_sr=$?
-  K_M=$KILN_MARK awk '{ print ENVIRON["K_M"] "stderr " $0 }' "$k_se"
-  rm -f -- "$k_se"
+  # Most steps print nothing on standard error: no process for them. The file goes with
+  # the private directory at the end of the run.
+  if [ -s "$k_se" ]; then K_M=$KILN_MARK awk '{ print ENVIRON["K_M"] "stderr " $0 }' "$k_se"; fi
   return "$k_sr"
 }
 k_step_run() {

@@ -28,7 +28,7 @@ pub const DEF: OpDef = OpDef {
         arg(
             "force",
             Bool,
-            "Replace a file, or an empty directory, that is in the way at `path`.",
+            "Replace a file, or an empty directory, that is in the way at `path`; and make a symbolic link whose target does not exist (without `force` that fails the op, as in Ansible).",
         )
         .default(Default::Bool(false)),
         arg(
@@ -54,8 +54,10 @@ pub const DEF: OpDef = OpDef {
 /// and yash). A
 /// link that points elsewhere is replaced; a file or an empty directory only with `force`
 /// (`k_link`). Owner and group are the link's own (`chown -h`); a hard link shares them with
-/// its target. Absent: a symbolic link is removed; anything else only with `force`
-/// (`k_unlink`); for hard links, the file at `path` is removed.
+/// its target. Without `force`, a symbolic link's target must exist (`k_link_target`,
+/// resolved from the link's directory), even for a link that is already right: a dangling
+/// link is made only on purpose. Absent: a symbolic link is removed; anything else only
+/// with `force` (`k_unlink`); for hard links, the file at `path` is removed.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     // `[ -L /x/ ]` would follow the link: the path is the link itself.
     let raw = input.str("path");
@@ -114,6 +116,30 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     } else {
         linked.code("k_same_file ").arg(path).code(" ").arg(target);
     }
+    let mut target_exists = Sh::new();
+    if symbolic && !force {
+        target_exists
+            .code("k_link_target ")
+            .arg(path)
+            .code(" ")
+            .arg(target);
+        step.probe.push(&target_exists).code(" && ");
+        step.act.code("if ! ").push(&target_exists).code("; then\n");
+        step.act
+            .code("  k_err ")
+            .arg(&format!("{path}: {target} {DANGLING}"))
+            .code("; false\nel");
+        step.diff
+            .code("if ! ")
+            .push(&target_exists)
+            .code("; then printf '%s: %s %s\\n' ")
+            .arg(path)
+            .code(" ")
+            .arg(target)
+            .code(" ")
+            .arg(DANGLING)
+            .code("\nel");
+    }
     step.probe.push(&linked);
     if !attrs.is_empty() {
         step.probe.code(" && ");
@@ -147,3 +173,6 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .code("; fi");
     Ok(step)
 }
+
+/// Why a symbolic link to a missing target fails the op without `force`.
+const DANGLING: &str = "does not exist (force = true makes a link to it anyway)";

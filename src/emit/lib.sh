@@ -7,7 +7,7 @@ k_err() { printf 'kiln: %s\n' "$*" >&2; }
 # symbolic link is read as itself, or with -L as the file it points to.
 k_stat() {
   k_sl=; if [ "$1" = -L ]; then k_sl=L; shift; fi
-  k_st=$(ls -lnd$k_sl -- "$1" 2>/dev/null | awk "$k_awk_perm"'{ printf "%04o %s:%s\n", k_perm($1), $3, $4 }')
+  k_st=$(ls "-lnd$k_sl" -- "$1" 2>/dev/null | awk "$k_awk_perm"'{ printf "%04o %s:%s\n", k_perm($1), $3, $4 }')
   [ -n "$k_st" ] || return 1
   k_sm=${k_st%% *} k_so=${k_st#* }
 }

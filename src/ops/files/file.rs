@@ -21,7 +21,7 @@ pub const DEF: OpDef = OpDef {
         arg("group", Account, "Group of the file."),
         arg("force", Bool, "Remove a directory or link that is in the way at `path` so the file can be created.").default(Default::Bool(false)),
         arg("create", Bool, "Create the file (empty) when it is missing; false fails the op instead and creates nothing (Ansible's `state: file`, where `touch` creates).").default(Default::Bool(true)),
-        arg("follow", Bool, "A symbolic link at `path` to a regular file is that file: `mode`, `owner` and `group` are set on the file it points to (Ansible's `follow: true`). False makes a link at `path` something in the way, like a directory.").default(Default::Bool(true)),
+        arg("follow", Bool, "A symbolic link at `path` to a regular file is that file: `mode`, `owner` and `group` are set on the file it points to (Ansible's `follow: true`). False makes a link at `path` something in the way, like a directory; use it for a path in a directory other users can write (`/tmp`), where a link they plant would take the mode and owner to any file.").default(Default::Bool(true)),
     ],
     rules: &[],
     facts: &[],

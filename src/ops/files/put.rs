@@ -64,7 +64,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
                 "`backup` cannot be used with `force = false`",
             )
             .label("no file is ever replaced with `force = false`, so there is nothing to back up")
-            .help("remove `backup`, or `force = false`"),
+            .help("remove `backup` or `force = false`"),
         );
     }
 }

@@ -419,7 +419,19 @@ k_link() {
     if [ "$4" != 1 ]; then k_err "$1 exists and is not a link (force = true replaces it)"; return 1; fi
     rm -f -- "$1" || return 1
   fi
-  if [ "$3" = 1 ]; then ln -s -- "$2" "$1"; else ln -- "$2" "$1"; fi
+  if [ "$3" = 1 ]; then ln -s -- "$2" "$1"; else k_hard_target "$2" && ln -- "$k_ht" "$1"; fi
+}
+# k_hard_target TARGET: k_ht, what a hard link to TARGET links: TARGET, or when it is a
+# symbolic link the file it resolves to (Ansible's `follow: true`). `ln` would otherwise
+# make a second name for the link itself (GNU ln's default, busybox's only way), which
+# `k_same_file` rightly never takes for the file. `realpath` is POSIX since 2024; older
+# systems have `readlink -f`. The `.` keeps a name's own trailing newlines.
+k_hard_target() {
+  k_ht=$1
+  [ -L "$1" ] || return 0
+  k_ht=$(realpath -- "$1" 2>/dev/null && echo .) || k_ht=$(readlink -f -- "$1" && echo .) ||
+    { k_err "cannot resolve the symbolic link $1"; return 1; }
+  k_ht=${k_ht%?.}
 }
 # Removes the link at PATH: k_unlink PATH SYMBOLIC FORCE. A hard link is a file like any
 # other; anything else that is not a symbolic link is removed only with FORCE (a directory

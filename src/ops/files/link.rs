@@ -16,7 +16,7 @@ pub const DEF: OpDef = OpDef {
         arg(
             "target",
             Str,
-            "What the link points to; a symbolic link's target may be relative to the link's directory. Required when `present` is true.",
+            "What the link points to; a symbolic link's target may be relative to the link's directory. A hard link to a symbolic link links the file that link points to. Required when `present` is true.",
         ),
         arg("present", Bool, "Whether the link should exist.").default(Default::Bool(true)),
         arg(
@@ -51,7 +51,8 @@ pub const DEF: OpDef = OpDef {
 /// Present: the probe compares a symbolic link's stored target with `readlink` (exact, and
 /// dangling links work: the target need not exist), a hard link's identity with
 /// `[ PATH -ef TARGET ]` (`k_same_file`; POSIX since 2024, and in dash, bash, busybox, mksh
-/// and yash). A
+/// and yash), so a hard link to a symbolic link is made to the file it resolves to
+/// (`k_hard_target`), never to the link itself. A
 /// link that points elsewhere is replaced; a file or an empty directory only with `force`
 /// (`k_link`). Owner and group are the link's own (`chown -h`); a hard link shares them with
 /// its target. Without `force`, a symbolic link's target must exist (`k_link_target`,

@@ -163,6 +163,14 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         },
     );
     step.act.code("fi &&\n");
+    if !attrs.is_empty() {
+        // A file this op creates and then cannot give its attributes is removed again: a
+        // failed op leaves no file behind (as Ansible's `file` does).
+        step.act
+            .code("{ k_fnew=0; [ -e ")
+            .arg(path)
+            .code(" ] || k_fnew=1; } &&\n");
+    }
     if input.flag("touch") {
         step.act.code("touch -- ").arg(path);
     } else {
@@ -174,8 +182,12 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             .code("; }");
     }
     if !attrs.is_empty() {
-        step.act.code(" &&\n");
+        step.act.code(" &&\n{ ");
         attrs.apply_target(&mut step.act, path);
+        step.act
+            .code(" || { [ \"$k_fnew\" = 0 ] || rm -f -- ")
+            .arg(path)
+            .code("; false; }; }");
     }
     step.diff
         .code("if ")

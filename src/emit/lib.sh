@@ -6,47 +6,84 @@ k_say() { printf '%s%-13s %3s  %s  [%s]\n' "${KILN_MARK-}" "$1" "$2" "$3" "$4"; 
 # commands print. From a builtin: it may quote what a diff shows.
 k_note() { k_print "${KILN_MARK-}    $1"; }
 k_err() { printf 'kiln: %s\n' "$*" >&2; }
-# k_stat PATH: k_sm, PATH's permission bits in octal (read from the POSIX `ls -l` mode
-# string), and k_so, its numeric owner and group (`UID:GID`): one `ls`, one `awk`.
+# k_stat [-L] PATH: k_sm, PATH's permission bits in octal (read from the POSIX `ls -l` mode
+# string), and k_so, its numeric owner and group (`UID:GID`): one `ls`, one `awk`. A
+# symbolic link is read as itself, or with -L as the file it points to.
 k_stat() {
-  k_st=$(ls -lnd -- "$1" 2>/dev/null | awk '{
-    m = substr($1, 2, 9); v = 0
+  k_sl=; if [ "$1" = -L ]; then k_sl=L; shift; fi
+  k_st=$(ls "-lnd$k_sl" -- "$1" 2>/dev/null | awk "$k_awk_perm"'{ printf "%04o %s:%s\n", k_perm($1), $3, $4 }')
+  [ -n "$k_st" ] || return 1
+  k_sm=${k_st%% *} k_so=${k_st#* }
+}
+# An awk function: the permission bits of an `ls -l` mode string, as a number.
+k_awk_perm='function k_perm(s,  m, v, i, c, b) {
+    m = substr(s, 2, 9); v = 0
     for (i = 1; i <= 9; i++) { c = substr(m, i, 1); b = (i - 1) % 3
       if (c == "r" || c == "w" || c == "x" || c == "s" || c == "t") v += (b == 0 ? 4 : b == 1 ? 2 : 1) * (i <= 3 ? 64 : i <= 6 ? 8 : 1)
       if (i == 3 && (c == "s" || c == "S")) v += 2048
       if (i == 6 && (c == "s" || c == "S")) v += 1024
       if (i == 9 && (c == "t" || c == "T")) v += 512 }
-    printf "%04o %s:%s\n", v, $3, $4 }')
-  [ -n "$k_st" ] || return 1
-  k_sm=${k_st%% *} k_so=${k_st#* }
+    return v }
+'
+# Octal permission bits of a path: k_mode_of [-L] PATH.
+k_mode_of() {
+  if [ "$1" = -L ]; then k_stat -L "$2"; else k_stat "$1"; fi && printf '%s\n' "$k_sm"
 }
-# Octal permission bits of a path.
-k_mode_of() { k_stat "$1" && printf '%s\n' "$k_sm"; }
-# The octal mode `path` would have after `chmod MODE`: MODE is 4-digit octal (normalized by
-# kiln) or symbolic, which is applied to a scratch copy of the current mode in this run's
-# private directory (never under a name another user could plant).
+# k_mode_want [-L] PATH MODE: the octal mode PATH would have after `chmod MODE`. MODE is
+# 4-digit octal (normalized by kiln) or symbolic, which is applied to a scratch copy of the
+# current mode in this run's private directory (never under a name another user could
+# plant).
+# shellcheck disable=SC2086
 k_mode_want() {
+  k_wl=; if [ "$1" = -L ]; then k_wl=-L; shift; fi
   case $2 in
   *[!0-7]*)
     k_private || return 1
     k_s=$k_tmpd/mode
     rm -rf -- "$k_s"
     if [ -d "$1" ]; then mkdir -- "$k_s"; else : > "$k_s"; fi
-    chmod "$(k_mode_of "$1")" "$k_s" && chmod "$2" "$k_s" && k_mode_of "$k_s" ;;
+    chmod "$(k_mode_of $k_wl "$1")" "$k_s" && chmod "$2" "$k_s" && k_mode_of "$k_s" ;;
   *) printf '%s\n' "$2" ;;
   esac
 }
-# Whether `path` has MODE, OWNER and GROUP (an empty one is not checked).
+# k_attrs_ok [-L] PATH MODE OWNER GROUP: whether PATH has MODE, OWNER and GROUP (an empty
+# one is not checked). A symbolic link at PATH is checked as itself, or with -L as the
+# file it points to: the same file `k_attrs` with the same option changes.
+# shellcheck disable=SC2086
 k_attrs_ok() {
-  if [ -n "$2" ] && [ "$(k_mode_of "$1")" != "$(k_mode_want "$1" "$2")" ]; then return 1; fi
-  if [ -n "$3" ] && [ -z "$(find "$1" -prune -user "$3" 2>/dev/null)" ]; then return 1; fi
-  if [ -n "$4" ] && [ -z "$(find "$1" -prune -group "$4" 2>/dev/null)" ]; then return 1; fi
+  k_al=; if [ "$1" = -L ]; then k_al=-L; shift; fi
+  if [ -n "$2" ] && [ "$(k_mode_of $k_al "$1")" != "$(k_mode_want $k_al "$1" "$2")" ]; then return 1; fi
+  [ -z "$k_al" ] || k_al=-H
+  if [ -n "$3" ] && [ -z "$(find $k_al "$1" -prune -user "$3" 2>/dev/null)" ]; then return 1; fi
+  if [ -n "$4" ] && [ -z "$(find $k_al "$1" -prune -group "$4" 2>/dev/null)" ]; then return 1; fi
   return 0
 }
+# k_attrs [-L] PATH MODE OWNER GROUP: sets them. Owner and group go on a symbolic link at
+# PATH itself (`-h`), or with -L on the file it points to; chmod always follows a link (a
+# link has no mode of its own), so a MODE for a path that may be a link wants -L.
+# shellcheck disable=SC2086
 k_attrs() {
-  if [ -n "$3" ]; then chown -h -- "$3" "$1" || return 1; fi
-  if [ -n "$4" ]; then chgrp -h -- "$4" "$1" || return 1; fi
+  k_ah=-h; if [ "$1" = -L ]; then k_ah=; shift; fi
+  if [ -n "$3" ]; then chown $k_ah -- "$3" "$1" || return 1; fi
+  if [ -n "$4" ]; then chgrp $k_ah -- "$4" "$1" || return 1; fi
   if [ -n "$2" ]; then chmod -- "$2" "$1" || return 1; fi
+}
+# k_tree_modes_ok DIR MODE: whether `chmod -R MODE DIR` would change nothing under DIR
+# (links are passed by, as chmod -R does). For a symbolic MODE the mode wanted depends on
+# each entry's type (`X`) and current mode (`+`, `-`), so each distinct (type, mode) pair
+# in the tree is worked out once, with `k_mode_want` on a scratch entry of that type. A
+# name containing a newline can only add lines to the listing: at worst the tree is
+# reported as differing, never as matching when it does not.
+k_tree_modes_ok() {
+  k_tm=$(find "$1" ! -type l -exec ls -lnd -- {} + 2>/dev/null |
+    awk "$k_awk_perm"'$1 ~ /^[-dbcps]/ { printf "%s:%04o\n", substr($1, 1, 1) == "d" ? "d" : "f", k_perm($1) }' |
+    sort -u) && [ -n "$k_tm" ] && k_private || return 1
+  k_tx=$k_tmpd/tree
+  for k_te in $k_tm; do
+    rm -rf -- "$k_tx"
+    if [ "${k_te%:*}" = d ]; then mkdir -- "$k_tx"; else : > "$k_tx"; fi
+    chmod "${k_te#*:}" "$k_tx" && [ "$(k_mode_want "$k_tx" "$2")" = "${k_te#*:}" ] || return 1
+  done
 }
 # k_split PATH: k_pd is PATH's directory, as `dirname` prints it, without a process (a
 # file op would spend one on it).
@@ -422,6 +459,14 @@ k_link_is() {
 # `test -ef` is POSIX since 2024 and in every shell kiln supports; shellcheck predates it.
 # shellcheck disable=SC3013
 k_same_file() { [ ! -L "$1" ] && [ "$1" -ef "$2" ]; }
+# Whether TARGET exists as a symbolic link at PATH would resolve it (a relative TARGET
+# from PATH's directory): k_link_target PATH TARGET.
+k_link_target() {
+  case $2 in
+  /*) [ -e "$2" ] ;;
+  *) k_split "$1"; [ -e "$k_pd/$2" ] ;;
+  esac
+}
 # Makes PATH a link to TARGET: k_link PATH TARGET SYMBOLIC FORCE (1 or 0). A link already
 # at PATH is replaced; a file, or an empty directory, only with FORCE.
 k_link() {
@@ -434,7 +479,19 @@ k_link() {
     if [ "$4" != 1 ]; then k_err "$1 exists and is not a link (force = true replaces it)"; return 1; fi
     rm -f -- "$1" || return 1
   fi
-  if [ "$3" = 1 ]; then ln -s -- "$2" "$1"; else ln -- "$2" "$1"; fi
+  if [ "$3" = 1 ]; then ln -s -- "$2" "$1"; else k_hard_target "$2" && ln -- "$k_ht" "$1"; fi
+}
+# k_hard_target TARGET: k_ht, what a hard link to TARGET links: TARGET, or when it is a
+# symbolic link the file it resolves to (Ansible's `follow: true`). `ln` would otherwise
+# make a second name for the link itself (GNU ln's default, busybox's only way), which
+# `k_same_file` rightly never takes for the file. `realpath` is POSIX since 2024; older
+# systems have `readlink -f`. The `.` keeps a name's own trailing newlines.
+k_hard_target() {
+  k_ht=$1
+  [ -L "$1" ] || return 0
+  k_ht=$(realpath -- "$1" 2>/dev/null && echo .) || k_ht=$(readlink -f -- "$1" && echo .) ||
+    { k_err "cannot resolve the symbolic link $1"; return 1; }
+  k_ht=${k_ht%?.}
 }
 # Removes the link at PATH: k_unlink PATH SYMBOLIC FORCE. A hard link is a file like any
 # other; anything else that is not a symbolic link is removed only with FORCE (a directory

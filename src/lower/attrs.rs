@@ -1,4 +1,10 @@
 //! Mode, owner and group of a path: the probe and the act every file op shares.
+//!
+//! A symbolic link at the path is either managed as itself (`probe`, `apply`: owner and
+//! group go on the link, `chown -h`) or followed (`probe_target`, `apply_target`: all three
+//! go on the file it points to). An op that sets a mode where a link may be must follow it
+//! or refuse the link: `chmod` always follows one, so the link's own mode (which Linux
+//! ignores) would be read and never change.
 
 use crate::shell::Sh;
 
@@ -33,6 +39,22 @@ impl Attrs {
     /// `k_attrs PATH MODE OWNER GROUP`: sets them.
     pub fn apply(&self, sh: &mut Sh, path: &str) {
         self.call(sh, "k_attrs ", path);
+    }
+
+    /// As `probe`, of the file a symbolic link at `path` points to.
+    pub fn probe_target(&self, sh: &mut Sh, path: &str) {
+        self.call(sh, "k_attrs_ok -L ", path);
+    }
+
+    /// As `apply`, to the file a symbolic link at `path` points to.
+    pub fn apply_target(&self, sh: &mut Sh, path: &str) {
+        self.call(sh, "k_attrs -L ", path);
+    }
+
+    /// Whether the mode is symbolic (`u+rwX`): what it asks for depends on each file's
+    /// type and current mode.
+    pub fn mode_is_symbolic(&self) -> bool {
+        self.mode.bytes().any(|b| !b.is_ascii_digit())
     }
 
     /// The arguments `MODE OWNER GROUP` for library functions that take them.

@@ -6,7 +6,12 @@
 //!
 //! A symbolic link at `dest` is replaced by the file, never written through (Ansible's
 //! `copy` with its default `follow: no`); a directory at `dest` is an error.
+//!
+//! `create_only` turns such a write into one that never replaces anything (Ansible's
+//! `force: no`): a regular file or a link already at `dest` is kept whatever its content;
+//! mode, owner and group are still set on a regular file, and refused on a link.
 
+use crate::shell::Sh;
 use crate::shell::content::byte_lines;
 
 use super::Step;
@@ -64,3 +69,42 @@ pub fn write_file(file: &WriteFile) -> Step {
     step.diff.code("k_diffu ").arg(dest);
     step
 }
+
+/// `write` (from `write_file` for `dest`, with `attrs`) done only when nothing is at
+/// `dest`; what is there is kept (see the module doc).
+pub fn create_only(write: Step, dest: &str, attrs: &Attrs) -> Step {
+    let mut exists = Sh::of("[ -L ");
+    exists.arg(dest).code(" ] || [ -f ").arg(dest).code(" ]");
+    let mut is_link = Sh::of("[ -L ");
+    is_link.arg(dest).code(" ]");
+    let mut step = Step {
+        data: write.data,
+        verify: true,
+        ..Step::default()
+    };
+    step.probe.code("{ ").push(&exists).code("; }");
+    step.act.code("if ").push(&exists).code("; then\n  ");
+    step.diff.code("if ").push(&exists).code("; then ");
+    if attrs.is_empty() {
+        step.act.code(":");
+        step.diff.code(":");
+    } else {
+        step.probe.code(" && ! ").push(&is_link).code(" && ");
+        attrs.probe(&mut step.probe, dest);
+        step.act.code("if ").push(&is_link).code("; then k_err ");
+        step.act
+            .arg(&format!("{dest} {KEPT_LINK}"))
+            .code("; false; else ");
+        attrs.apply(&mut step.act, dest);
+        step.act.code("; fi");
+        step.diff
+            .code("printf 'set mode/owner of %s\\n' ")
+            .arg(dest);
+    }
+    step.act.code("\nelse\n").push(&write.act).code("\nfi");
+    step.diff.code("\nelse\n").push(&write.diff).code("\nfi");
+    step
+}
+
+/// Why attributes are refused on a link kept by `create_only`.
+const KEPT_LINK: &str = "is a symbolic link, kept as it is (force = false): its mode and ownership are never set through it";

@@ -96,12 +96,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     }
     if input.flag("recursive") && !attrs.is_empty() {
         // Everything inside must match too: any entry that does not is a reason to act.
-        step.probe
-            .code(" && [ -z \"$(find ")
-            .arg(path)
-            .code(" ! -type l");
-        recursive_mismatch(&mut step.probe, &attrs);
-        step.probe.code(" -print | head -n 1)\" ]");
+        recursive_probe(&mut step.probe, path, &attrs);
         for (value, command) in [
             (&attrs.owner, " && chown -R -P -- "),
             (&attrs.group, " && chgrp -R -P -- "),
@@ -139,8 +134,11 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
 const LINK_REFUSED: &str =
     "is a symbolic link: mode and ownership are set on a real directory only, never through a link";
 
-/// `find` tests matching an entry whose mode, owner or group differs from `attrs`.
-fn recursive_mismatch(sh: &mut Sh, attrs: &Attrs) {
+/// ` && ` tests that everything under `path` (links passed by) has `attrs`: `find` looks
+/// for an entry whose owner, group or octal mode differs; a symbolic mode (whose `X`, `+`
+/// and `-` ask each entry for something different) is checked by `k_tree_modes_ok`, as
+/// `chmod -R` would apply it.
+fn recursive_probe(sh: &mut Sh, path: &str, attrs: &Attrs) {
     let mut tests: Vec<Sh> = Vec::new();
     if !attrs.owner.is_empty() {
         let mut t = Sh::of("! -user ");
@@ -152,16 +150,26 @@ fn recursive_mismatch(sh: &mut Sh, attrs: &Attrs) {
         t.arg(&attrs.group);
         tests.push(t);
     }
-    if !attrs.mode.is_empty() {
+    if !attrs.mode.is_empty() && !attrs.mode_is_symbolic() {
         let mut t = Sh::of("! -perm ");
         t.arg(&attrs.mode);
         tests.push(t);
     }
-    sh.code(" \\(");
-    for (i, test) in tests.iter().enumerate() {
-        sh.code(if i == 0 { " " } else { " -o " }).push(test);
+    if !tests.is_empty() {
+        sh.code(" && [ -z \"$(find ")
+            .arg(path)
+            .code(" ! -type l \\(");
+        for (i, test) in tests.iter().enumerate() {
+            sh.code(if i == 0 { " " } else { " -o " }).push(test);
+        }
+        sh.code(" \\) -print | head -n 1)\" ]");
     }
-    sh.code(" \\)");
+    if attrs.mode_is_symbolic() {
+        sh.code(" && k_tree_modes_ok ")
+            .arg(path)
+            .code(" ")
+            .arg(&attrs.mode);
+    }
 }
 
 /// Removing or re-owning `/` is never what anyone meant.

@@ -16,7 +16,7 @@ pub const DEF: OpDef = OpDef {
         arg(
             "target",
             Str,
-            "What the link points to; a symbolic link's target may be relative to the link's directory. Required when `present` is true.",
+            "What the link points to; a symbolic link's target may be relative to the link's directory. A hard link to a symbolic link links the file that link points to. Required when `present` is true.",
         ),
         arg("present", Bool, "Whether the link should exist.").default(Default::Bool(true)),
         arg(
@@ -28,7 +28,7 @@ pub const DEF: OpDef = OpDef {
         arg(
             "force",
             Bool,
-            "Replace a file, or an empty directory, that is in the way at `path`.",
+            "Replace a file, or an empty directory, that is in the way at `path`; and make a symbolic link whose target does not exist (without `force` that fails the op, as in Ansible).",
         )
         .default(Default::Bool(false)),
         arg(
@@ -51,11 +51,14 @@ pub const DEF: OpDef = OpDef {
 /// Present: the probe compares a symbolic link's stored target with `readlink` (exact, and
 /// dangling links work: the target need not exist), a hard link's identity with
 /// `[ PATH -ef TARGET ]` (`k_same_file`; POSIX since 2024, and in dash, bash, busybox, mksh
-/// and yash). A
+/// and yash), so a hard link to a symbolic link is made to the file it resolves to
+/// (`k_hard_target`), never to the link itself. A
 /// link that points elsewhere is replaced; a file or an empty directory only with `force`
 /// (`k_link`). Owner and group are the link's own (`chown -h`); a hard link shares them with
-/// its target. Absent: a symbolic link is removed; anything else only with `force`
-/// (`k_unlink`); for hard links, the file at `path` is removed.
+/// its target. Without `force`, a symbolic link's target must exist (`k_link_target`,
+/// resolved from the link's directory), even for a link that is already right: a dangling
+/// link is made only on purpose. Absent: a symbolic link is removed; anything else only
+/// with `force` (`k_unlink`); for hard links, the file at `path` is removed.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     // `[ -L /x/ ]` would follow the link: the path is the link itself.
     let raw = input.str("path");
@@ -114,6 +117,28 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     } else {
         linked.code("k_same_file ").arg(path).code(" ").arg(target);
     }
+    let mut target_exists = Sh::new();
+    if symbolic && !force {
+        target_exists
+            .code("k_link_target ")
+            .arg(path)
+            .code(" ")
+            .arg(target);
+        step.probe.push(&target_exists).code(" && ");
+        step.act.code("if ! ").push(&target_exists).code("; then\n");
+        step.act
+            .code("  k_err ")
+            .arg(&format!("{path}: {target} {DANGLING}"))
+            .code("; false\nel");
+        // Check mode runs no earlier op, which may make the target: a note, not a failure.
+        step.diff
+            .push(&target_exists)
+            .code(" || printf 'note: %s %s\\n' ")
+            .arg(target)
+            .code(" ")
+            .arg(DANGLING_NOW)
+            .code("\n");
+    }
     step.probe.push(&linked);
     if !attrs.is_empty() {
         step.probe.code(" && ");
@@ -147,3 +172,9 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .code("; fi");
     Ok(step)
 }
+
+/// Why a symbolic link to a missing target fails the op without `force`.
+const DANGLING: &str = "does not exist (force = true makes a link to it anyway)";
+
+/// The same, said by check mode and plans, before the ops that come first have run.
+const DANGLING_NOW: &str = "does not exist yet: unless it does when this op runs, the op fails (force = true makes a link to it anyway)";

@@ -1,10 +1,11 @@
 //! `files.put`: upload a local file, or write given content, to a file on the host, like
 //! pyinfra's `files.put` and Ansible's `copy`.
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::lower::attrs::Attrs;
-use crate::lower::content::{WriteFile, write_file};
+use crate::lower::content::{WriteFile, create_only, write_file};
 use crate::lower::{LowerInput, Step};
+use crate::ops::args::OpArgs;
 use crate::ops::def::prelude::*;
 
 pub const DEF: OpDef = OpDef {
@@ -33,6 +34,12 @@ pub const DEF: OpDef = OpDef {
         )
         .default(Default::Bool(false)),
         arg(
+            "force",
+            Bool,
+            "Replace `dest` when its content differs; false writes only when nothing is at `dest`, and keeps a file (or link) already there whatever its content (Ansible's `force: no`). Mode, owner and group are still set on a kept file.",
+        )
+        .default(Default::Bool(true)),
+        arg(
             "create_parent_dirs",
             Bool,
             "Create missing parent directories of `dest`.",
@@ -41,9 +48,26 @@ pub const DEF: OpDef = OpDef {
     ],
     rules: &[Rule::OneOf(&["src", "content"])],
     facts: &[],
-    validate: None,
+    validate: Some(validate),
     lower: Some(lower),
 };
+
+fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
+    if let Some(backup) = args.get("backup")
+        && backup.value.as_bool() == Some(true)
+        && !args.flag(&DEF, "force")
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ConflictingArguments,
+                backup.span,
+                "`backup` cannot be used with `force = false`",
+            )
+            .label("no file is ever replaced with `force = false`, so there is nothing to back up")
+            .help("remove `backup` or `force = false`"),
+        );
+    }
+}
 
 /// The content (inline, or the local `src` file's bytes) is carried in the script.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
@@ -62,11 +86,17 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         }
         None => input.str("content").as_bytes().to_vec(),
     };
-    Ok(write_file(&WriteFile {
-        dest: input.str("dest"),
+    let dest = input.str("dest");
+    let write = write_file(&WriteFile {
+        dest,
         content: &content,
         attrs: Attrs::of(input),
         backup: input.flag("backup"),
         create_parent_dirs: input.flag("create_parent_dirs"),
-    }))
+    });
+    if input.flag("force") {
+        Ok(write)
+    } else {
+        Ok(create_only(write, dest, &Attrs::of(input)))
+    }
 }

@@ -526,7 +526,7 @@ impl<'c> Binder<'_> {
                     .sources
                     .locate_within(span, text)
                     .map_or(span, |inner| match error.range() {
-                        Some(range) => inner.subspan(range),
+                        Some(range) => self.sources.snap(inner.subspan(range)),
                         None => inner,
                     });
                 self.diagnostics.push(render_error(at, &error, "template"));

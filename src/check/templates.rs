@@ -382,8 +382,10 @@ fn word_in_code(text: &str, region: Range<usize>, name: &str) -> Option<Range<us
 fn locate(sources: &SourceMap, span: Span, text: &str, range: Range<usize>) -> Option<Span> {
     let literal = sources.text(span);
     if let Some(at) = literal.find(text) {
-        return Some(span.subspan(at + range.start..at + range.end));
+        return Some(sources.snap(span.subspan(at + range.start..at + range.end)));
     }
+    // The engine's error positions may fall inside a character it does not accept.
+    let range = crate::source::whole_chars(text, range);
     let offsets = align(literal, text)?;
     let start = *offsets.get(range.start)?;
     // The end of the last character in the range, so a range ending on an escape covers it.
@@ -403,7 +405,7 @@ fn locate(sources: &SourceMap, span: Span, text: &str, range: Range<usize>) -> O
     } else {
         start
     };
-    Some(span.subspan(start..end.max(start)))
+    Some(sources.snap(span.subspan(start..end.max(start))))
 }
 
 /// For each byte offset of `text` (and its end), the offset in `literal` where it was

@@ -172,11 +172,15 @@ pub fn lint_quoted(sources: &SourceMap, text: &str, span: Span, diagnostics: &mu
 }
 
 /// Byte ranges of `{{ ... }}` in the shell command `text` that stand inside single or double
-/// quotes (see `Code::QuotedTemplate`). `{{ x | safe }}` is left alone: it is code.
+/// quotes (see `Code::QuotedTemplate`). `{{ x | safe }}` is left alone: it is code. A command
+/// substitution `$( )` starts afresh, even inside double quotes: `"$(stat {{ f }})"` inserts
+/// the value as a word of the inner command, unquoted by the outer quotes.
 pub fn quoted_templates(text: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut quote: Option<u8> = None;
+    // The quoting around each command substitution we are inside of.
+    let mut outer: Vec<Option<u8>> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i..].starts_with(b"{{") {
@@ -188,6 +192,12 @@ pub fn quoted_templates(text: &str) -> Vec<std::ops::Range<usize>> {
             continue;
         }
         match (quote, bytes[i]) {
+            (None | Some(b'"'), b'$') if bytes.get(i + 1) == Some(&b'(') => {
+                outer.push(quote);
+                quote = None;
+                i += 1;
+            }
+            (None, b')') if !outer.is_empty() => quote = outer.pop().flatten(),
             (None, b'\\') => i += 1,
             (None, q @ (b'\'' | b'"')) => quote = Some(q),
             (Some(b'"'), b'\\') => i += 1,
@@ -491,6 +501,16 @@ mod tests {
             "an escaped quote opens nothing"
         );
         assert!(quoted_templates("echo '{{ a | safe }}'").is_empty());
+        assert!(
+            quoted_templates("echo \"$(stat -c %a {{ f }})\"").is_empty(),
+            "a command substitution inside double quotes starts unquoted"
+        );
+        assert_eq!(
+            quoted_templates("echo \"$(cat '{{ f }}')\" \"{{ g }}\""),
+            vec![13..20, 25..32],
+            "quotes inside the substitution count, and the outer ones resume after it"
+        );
+        assert!(quoted_templates("a=\"$(echo \"$(id {{ u }})\")\"").is_empty());
     }
 
     #[test]

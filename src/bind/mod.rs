@@ -596,13 +596,19 @@ fn render_error(span: Span, error: &minijinja::Error, what: &str) -> Diagnostic 
     let detail = error
         .detail()
         .map_or_else(|| error.kind().to_string(), str::to_owned);
-    Diagnostic::new(
-        Code::UndefinedVariable,
-        span,
-        format!("cannot render this {what}: {detail}"),
-    )
-    .label(detail)
-    .help("every variable must be defined for this host: check the inventory and `-e`")
+    let (code, help) = match error.kind() {
+        minijinja::ErrorKind::UnknownFilter | minijinja::ErrorKind::UnknownTest => (
+            Code::UnknownFilter,
+            "the filters and tests are minijinja's built-in ones and `secret`",
+        ),
+        _ => (
+            Code::UndefinedVariable,
+            "every variable must be defined for this host: check the inventory and `-e`",
+        ),
+    };
+    Diagnostic::new(code, span, format!("cannot render this {what}: {detail}"))
+        .label(detail)
+        .help(help)
 }
 
 fn arg_json(value: &ArgValue) -> serde_json::Value {

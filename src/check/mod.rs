@@ -6,6 +6,7 @@
 //! ([`templates`]); handler references and ids are cross-checked last. A failed op is left
 //! out of the result but checking goes on, so one run reports everything.
 
+pub mod filters;
 pub mod globals;
 pub mod load;
 pub mod op;

@@ -8,8 +8,9 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::Environment;
 
+use super::filters;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceMap, Span};
 
@@ -31,10 +32,11 @@ pub struct TemplateChecker {
 }
 
 impl Default for TemplateChecker {
+    /// Checks against the environment binding renders with: the same filters and tests.
     fn default() -> Self {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        TemplateChecker { env }
+        TemplateChecker {
+            env: crate::bind::environment(false),
+        }
     }
 }
 
@@ -54,19 +56,23 @@ impl TemplateChecker {
         if !is_template(text) {
             return;
         }
+        let written = Written {
+            text,
+            span,
+            expression: false,
+        };
         match self.env.template_from_str(text) {
-            Ok(template) => undefined(
-                sources,
-                template.undeclared_variables(false),
-                Written {
-                    text,
-                    span,
-                    expression: false,
-                },
-                known,
-                included,
-                diagnostics,
-            ),
+            Ok(template) => {
+                self.unknown_callees(sources, &written, diagnostics);
+                undefined(
+                    sources,
+                    template.undeclared_variables(false),
+                    written,
+                    known,
+                    included,
+                    diagnostics,
+                );
+            }
             Err(error) => diagnostics.push(
                 syntax_error(sources, Code::TemplateSyntax, &error, text, span).help(
                     "strings are minijinja templates: `{{ expr }}`, `{% if cond %}...{% endif %}`; \
@@ -99,19 +105,23 @@ impl TemplateChecker {
         included: Option<Span>,
         diagnostics: &mut Diagnostics,
     ) {
+        let written = Written {
+            text,
+            span,
+            expression: true,
+        };
         match self.env.compile_expression(text) {
-            Ok(expression) => undefined(
-                sources,
-                expression.undeclared_variables(false),
-                Written {
-                    text,
-                    span,
-                    expression: true,
-                },
-                known,
-                included,
-                diagnostics,
-            ),
+            Ok(expression) => {
+                self.unknown_callees(sources, &written, diagnostics);
+                undefined(
+                    sources,
+                    expression.undeclared_variables(false),
+                    written,
+                    known,
+                    included,
+                    diagnostics,
+                );
+            }
             Err(error) => {
                 let at = error.range().and_then(|r| text.get(r)).unwrap_or_default();
                 let help = if text.trim_start().starts_with("{{") {
@@ -123,6 +133,47 @@ impl TemplateChecker {
                 };
                 diagnostics
                     .push(syntax_error(sources, Code::InvalidWhen, &error, text, span).help(help));
+            }
+        }
+    }
+}
+
+impl TemplateChecker {
+    /// Reports each filter and test in `written` that the binding environment lacks.
+    fn unknown_callees(
+        &self,
+        sources: &SourceMap,
+        written: &Written<'_>,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let text = written.text;
+        for region in code_regions(text, written.expression) {
+            for (callee, range) in filters::callees(text, region) {
+                let name = &text[range.clone()];
+                if callee.exists(&self.env, name) {
+                    continue;
+                }
+                let noun = callee.noun();
+                let at = locate(sources, written.span, text, range).unwrap_or(written.span);
+                let diagnostic =
+                    Diagnostic::new(Code::UnknownFilter, at, format!("unknown {noun} `{name}`"))
+                        .label(format!("no such {noun}"));
+                diagnostics.push(
+                    match crate::diagnostic::did_you_mean(
+                        name,
+                        callee.suggestions().iter().copied(),
+                    ) {
+                        Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+                        None => diagnostic.help(format!(
+                            "the {noun}s are minijinja's built-in ones{}; see docs/manifest.md",
+                            if callee == filters::Callee::Filter {
+                                " and `secret`"
+                            } else {
+                                ""
+                            }
+                        )),
+                    },
+                );
             }
         }
     }
@@ -314,14 +365,18 @@ pub fn variable_span(sources: &SourceMap, text: &str, span: Span, name: &str) ->
 /// tag (or anywhere in an expression), outside string literals, and not an attribute
 /// (`host.name`). The plain text around tags may contain the same word.
 fn variable_use(text: &str, name: &str, expression: bool) -> Option<Range<usize>> {
-    let regions: Vec<Range<usize>> = if expression {
+    code_regions(text, expression)
+        .into_iter()
+        .find_map(|region| word_in_code(text, region, name))
+}
+
+/// The byte ranges of `text` that are code: all of an expression, a template's tags.
+fn code_regions(text: &str, expression: bool) -> Vec<Range<usize>> {
+    if expression {
         std::iter::once(0..text.len()).collect()
     } else {
         tags(text)
-    };
-    regions
-        .into_iter()
-        .find_map(|region| word_in_code(text, region, name))
+    }
 }
 
 /// The byte ranges of the insides of `{{ }}` and `{% %}` tags (comments skipped).

@@ -78,6 +78,8 @@ codes! {
         "A template or `when` expression uses a variable that is defined nowhere: not in the manifest's `vars`, an include's `vars`, the inventory, nor `-e`. `facts` and `host` are always defined.";
     TemplateSyntax = "template-syntax", Error,
         "A string value is not a valid minijinja template. The error points inside the string.";
+    UnknownFilter = "unknown-filter", Error,
+        "A template or `when` uses a filter (`{{ x | name }}`) or a test (`x is name`) that does not exist. The filters and tests are minijinja's built-in ones, plus kiln's `secret` filter; the error points at the name and suggests a close one.";
     InvalidWhen = "invalid-when", Error,
         "A `when` condition is not a valid minijinja expression.";
     UnknownHandler = "unknown-handler", Error,

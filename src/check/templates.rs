@@ -19,6 +19,16 @@ pub fn is_template(s: &str) -> bool {
     s.contains("{{") || s.contains("{%") || s.contains("{#")
 }
 
+/// Whether `s` is one whole `{{ expression }}`, with only white space around it: such a
+/// value keeps the expression's type (a list stays a list) instead of becoming text.
+pub fn is_whole_expression(s: &str) -> bool {
+    let trimmed = s.trim();
+    trimmed
+        .strip_prefix("{{")
+        .and_then(|rest| rest.strip_suffix("}}"))
+        .is_some_and(|inner| !inner.contains("}}") && !is_template(inner))
+}
+
 /// The names a template may use at one place: everything defined anywhere a value could
 /// come from, plus [`BUILTIN_VARIABLES`].
 pub type Known = HashSet<String>;
@@ -66,7 +76,7 @@ impl TemplateChecker {
                 self.unknown_callees(sources, &written, diagnostics);
                 undefined(
                     sources,
-                    template.undeclared_variables(false),
+                    self.variables(template.undeclared_variables(false)),
                     written,
                     known,
                     included,
@@ -115,7 +125,7 @@ impl TemplateChecker {
                 self.unknown_callees(sources, &written, diagnostics);
                 undefined(
                     sources,
-                    expression.undeclared_variables(false),
+                    self.variables(expression.undeclared_variables(false)),
                     written,
                     known,
                     included,
@@ -139,6 +149,15 @@ impl TemplateChecker {
 }
 
 impl TemplateChecker {
+    /// The names among `used` that are variables: not the environment's global functions
+    /// (`range`, `dict`, `namespace`), which minijinja lists with them.
+    fn variables(&self, mut used: HashSet<String>) -> HashSet<String> {
+        for (global, _) in self.env.globals() {
+            used.remove(global);
+        }
+        used
+    }
+
     /// Reports each filter and test in `written` that the binding environment lacks.
     fn unknown_callees(
         &self,
@@ -403,9 +422,24 @@ fn tags(text: &str) -> Vec<Range<usize>> {
     regions
 }
 
+/// How many times the template `text` uses the variable `name`.
+pub fn variable_uses(text: &str, name: &str) -> usize {
+    code_regions(text, false)
+        .into_iter()
+        .map(|region| words_in_code(text, region, name).len())
+        .sum()
+}
+
 /// The first use of the identifier `name` in `text[region]`, skipping string literals and
 /// attributes.
 fn word_in_code(text: &str, region: Range<usize>, name: &str) -> Option<Range<usize>> {
+    words_in_code(text, region, name).into_iter().next()
+}
+
+/// Each use of the identifier `name` in `text[region]`, skipping string literals and
+/// attributes.
+fn words_in_code(text: &str, region: Range<usize>, name: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
     let code = &text[region.clone()];
     let is_ident = |c: char| c.is_alphanumeric() || c == '_';
     let mut chars = code.char_indices().peekable();
@@ -430,14 +464,14 @@ fn word_in_code(text: &str, region: Range<usize>, name: &str) -> Option<Range<us
                 chars.next();
             }
             if &code[i..end] == name && previous != Some('.') {
-                return Some(region.start + i..region.start + end);
+                found.push(region.start + i..region.start + end);
             }
             previous = Some('a');
         } else if !c.is_whitespace() {
             previous = Some(c);
         }
     }
-    None
+    found
 }
 
 /// The span of `range` (bytes of the decoded string `text`) in the literal written at
@@ -566,6 +600,17 @@ mod tests {
             "quotes inside the substitution count, and the outer ones resume after it"
         );
         assert!(quoted_templates("a=\"$(echo \"$(id {{ u }})\")\"").is_empty());
+    }
+
+    #[test]
+    fn whole_expressions() {
+        assert!(is_whole_expression("{{ packages }}"));
+        assert!(is_whole_expression("  {{- a if b else c -}}\n"));
+        assert!(!is_whole_expression("{{ a }}{{ b }}"));
+        assert!(!is_whole_expression("{{ a }} and {{ b }}"));
+        assert!(!is_whole_expression("x {{ a }}"));
+        assert!(!is_whole_expression("{% if a %}{{ a }}{% endif %}"));
+        assert!(!is_whole_expression("{{}"));
     }
 
     #[test]

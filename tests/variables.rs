@@ -279,3 +279,18 @@ keys = "{{ all_keys }}"
     assert!(comments.contains("keys = ***"), "{comments}");
     assert!(!comments.contains("SecretDeployKey"), "{comments}");
 }
+
+#[test]
+fn variables_from_the_command_line_in_a_cycle_bind_nothing() {
+    // Nothing in a file to point at: the op says its variables cannot be rendered, and no
+    // script is written.
+    let output = kiln(
+        "[[op]]\nop = \"files.line\"\npath = \"/etc/motd\"\nline = \"{{ a }}\"\n",
+        &["emit", ".", "-e", "a={{ b }}", "-e", "b={{ a }}"],
+    );
+    output
+        .assert_status(1)
+        .assert_stderr_contains("kiln::variable-cycle")
+        .assert_stderr_contains("the variables this op sees cannot be rendered");
+    assert!(!output.stdout.contains("k_step"), "{}", output.stdout);
+}

@@ -361,6 +361,20 @@ impl<'c> Binder<'_> {
             secret_content: false,
         };
         let Some(scope) = self.context(op.scope) else {
+            // The op's arguments stay unrendered templates: the host must not bind. Resolving
+            // reports why at the variables; values given with `-e` have no place to point
+            // at, so the op says it.
+            if !self.diagnostics.has_errors() {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::VariableCycle,
+                        op.origin,
+                        "the variables this op sees cannot be rendered",
+                    )
+                    .label("for this host")
+                    .help("variables given with `-e` are defined from each other: give one of them without the others"),
+                );
+            }
             return bound;
         };
         bound.context = scope.value.clone();

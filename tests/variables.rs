@@ -294,3 +294,30 @@ fn variables_from_the_command_line_in_a_cycle_bind_nothing() {
         .assert_stderr_contains("the variables this op sees cannot be rendered");
     assert!(!output.stdout.contains("k_step"), "{}", output.stdout);
 }
+
+#[test]
+fn runaway_templates_carry_their_own_code() {
+    for (line, detail) in [
+        (
+            "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+            "recursion limit exceeded",
+        ),
+        (
+            "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}",
+            "ran out of fuel",
+        ),
+    ] {
+        let manifest =
+            format!("[[op]]\nop = \"files.line\"\npath = \"/etc/motd\"\nline = \"{line}\"\n");
+        let output = kiln(&manifest, &["emit", "."]);
+        output
+            .assert_status(1)
+            .assert_stderr_contains("kiln::template-limit")
+            .assert_stderr_contains(detail);
+        assert!(
+            !output.stderr.contains("undefined-variable"),
+            "{}",
+            output.stderr
+        );
+    }
+}

@@ -119,7 +119,7 @@ vars = { one = "curl", many = ["curl", "vim"] }
     list_for_string
         .assert_status(1)
         .assert_stderr_contains("kiln::wrong-type")
-        .assert_stderr_contains("this renders to a list, where one value is expected");
+        .assert_stderr_contains("this renders to a list, not a string");
     assert!(!list_for_string.stdout.contains("['curl'"));
 }
 
@@ -320,4 +320,25 @@ fn runaway_templates_carry_their_own_code() {
             output.stderr
         );
     }
+}
+
+#[test]
+fn a_whole_expression_in_a_command_is_still_one_quoted_word_unless_safe() {
+    let script = script(
+        r#"
+[vars]
+cmd = "touch /tmp/a b"
+
+[[op]]
+op = "server.shell"
+commands = ["{{ cmd | safe }}", "{{ cmd }}"]
+creates = "/x"
+"#,
+        &[],
+    );
+    assert!(script.contains("sh -c 'touch /tmp/a b' ||"), "{script}");
+    assert!(
+        script.contains(r#"sh -c ''\''touch /tmp/a b'\''' ||"#),
+        "{script}"
+    );
 }

@@ -552,18 +552,25 @@ impl<'c> Binder<'_> {
     ) -> Option<(Spanned<ArgValue>, bool)> {
         let mut secret = false;
         let rendered = match (&value.value, ty) {
-            (ArgValue::Str(text), ArgType::List(_) | ArgType::Map(_))
-                if crate::check::templates::is_whole_expression(text) =>
-            {
+            (ArgValue::Str(text), _) if crate::check::templates::is_whole_expression(text) => {
                 let (native, tainted) = self.render_native(text, value.span, scope)?;
                 secret = tainted;
-                self.typed(&native, ty, value.span)?
-            }
-            (ArgValue::Str(text), _)
-                if crate::check::templates::is_whole_expression(text)
-                    && !self.is_scalar(text, value.span, scope)? =>
-            {
-                return None;
+                let one_value = !matches!(
+                    native,
+                    serde_json::Value::Array(_)
+                        | serde_json::Value::Object(_)
+                        | serde_json::Value::Null
+                );
+                if *ty == ArgType::Shell && one_value {
+                    // Inserted as into any command: one quoted word, unless `| safe`.
+                    let (text, _) = self.render_str(text, value.span, true, scope)?;
+                    if !crate::check::types::valid_string(ty, &text, value.span, self.diagnostics) {
+                        return None;
+                    }
+                    ArgValue::Str(text)
+                } else {
+                    self.typed(&native, ty, value.span)?
+                }
             }
             (ArgValue::Str(text), ArgType::Bool | ArgType::Int { .. } | ArgType::Duration) => {
                 let (rendered, tainted) = self.render_str(text, value.span, false, scope)?;
@@ -621,31 +628,10 @@ impl<'c> Binder<'_> {
         }
     }
 
-    /// Whether the whole `{{ expression }}` `text`, where one value is expected, renders to
-    /// one (a string, number or boolean): a list or map is an error, never its Python
-    /// spelling. The text itself is rendered by the caller, as any template.
-    fn is_scalar(&mut self, text: &str, span: Span, scope: &ScopeContext) -> Option<bool> {
-        let (native, _) = self.render_native(text, span, scope)?;
-        let found = match &native {
-            serde_json::Value::Array(_) => "a list",
-            serde_json::Value::Object(_) => "a map",
-            serde_json::Value::Null => "none",
-            _ => return Some(true),
-        };
-        self.diagnostics.push(
-            Diagnostic::new(
-                Code::WrongType,
-                span,
-                format!("this renders to {found}, where one value is expected"),
-            )
-            .label(format!("{found} for this host"))
-            .help("pick one value (`{{ x[0] }}`), join a list (`{{ x | join(' ') }}`), or pass it to an argument that takes a list"),
-        );
-        Some(false)
-    }
-
-    /// A whole `{{ expression }}`'s value where `ty`, a list or map (or their items), is
-    /// expected: the value must have that shape; a string is not a one-item list.
+    /// A whole `{{ expression }}`'s value where `ty` is expected: the value must have that
+    /// shape (a string is not a list of one, a list is not a string: never its Python
+    /// spelling); a number or boolean may stand for a string, and a string for a number or
+    /// boolean (`-e port=8080`). In a shell command, each value is one quoted word.
     fn typed(&mut self, value: &serde_json::Value, ty: &ArgType, span: Span) -> Option<ArgValue> {
         let typed = match (ty, value) {
             (ArgType::List(inner), serde_json::Value::Array(items)) => ArgValue::List(
@@ -677,9 +663,12 @@ impl<'c> Binder<'_> {
                     serde_json::Value::Null => "none",
                     _ => "a single value",
                 };
-                let help = match ty {
-                    ArgType::List(_) => {
+                let help = match (ty, value) {
+                    (ArgType::List(_), _) => {
                         "a list argument takes a list: give the variable a list value, or write `[\"{{ x }}\"]` for a list of one"
+                    }
+                    (_, serde_json::Value::Array(_)) => {
+                        "pick one item (`{{ x[0] }}`), join them (`{{ x | join(' ') }}`), or pass the list to an argument that takes one"
                     }
                     _ => "check the variable's value for this host (`kiln inventory` shows it)",
                 };

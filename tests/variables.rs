@@ -251,6 +251,15 @@ line = "{{ family }}"
         .assert_stderr_contains("variable `family` uses the host's facts")
         .assert_stderr_contains("--facts");
     assert!(!output.stderr.contains("cycle"), "{}", output.stderr);
+
+    let in_an_argument = kiln(
+        "[[op]]\nop = \"files.line\"\npath = \"/etc/motd\"\nline = \"{{ facts.os.family }}\"\n",
+        &["emit", ".", "-i", "ssh://root@127.0.0.1:1"],
+    );
+    in_an_argument
+        .assert_status(1)
+        .assert_stderr_contains("kiln::missing-facts")
+        .assert_stderr_contains("this value uses the host's facts");
 }
 
 #[test]

@@ -351,3 +351,50 @@ creates = "/x"
         "{script}"
     );
 }
+
+#[test]
+fn a_cycle_through_the_command_line_points_at_the_manifest() {
+    let output = kiln(
+        "[vars]\nb = \"{{ a }}-B\"\n\n[[op]]\nop = \"files.line\"\npath = \"/etc/motd\"\nline = \"{{ b }}\"\n",
+        &["emit", ".", "-e", "a={{ b }}-A"],
+    );
+    output
+        .assert_status(1)
+        .assert_stderr_contains("kiln::variable-cycle")
+        .assert_stderr_contains("variables `b` and `a` are defined from each other")
+        .assert_stderr_contains("uses `a`");
+}
+
+#[test]
+fn white_space_around_one_value_is_part_of_it() {
+    let project = Test::new().file(
+        "main.toml",
+        r#"
+[vars]
+name = "kiln"
+# One value with a newline after it: text, newline included.
+greeting = "{{ name }}\n"
+port = "{{ 8000 + 80 }}"
+
+[[op]]
+op = "files.put"
+dest = "{{ root }}/greeting"
+content = "{{ greeting }}"
+
+[[op]]
+op = "files.put"
+dest = "{{ root }}/port"
+content = "{{ port + 1 }}\n"
+"#,
+    );
+    let root = project.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    Test::new()
+        .args(["apply", project.path().to_str().unwrap(), "-y", "-e"])
+        .arg(format!("root={}", root.display()))
+        .run()
+        .assert_status(0);
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).unwrap();
+    assert_eq!(read("greeting"), "kiln\n");
+    assert_eq!(read("port"), "8081\n", "`port` is a number");
+}

@@ -223,24 +223,32 @@ impl Default for Environments {
 }
 
 impl Environments {
-    /// Renders the template `text`: one whole `{{ expression }}` as its value, anything else
-    /// as text; and whether it is secret (see [`secret::render`]).
+    /// Renders the template `text`: one whole `{{ expression }}` as its value (but one value
+    /// with white space around it as text), anything else as text; and whether it is secret
+    /// (see [`secret::render`]).
     pub fn render(
         &self,
         text: &str,
         context: &minijinja::Value,
         secret_names: &BTreeSet<String>,
     ) -> Result<(serde_json::Value, bool), minijinja::Error> {
-        if !crate::check::templates::is_whole_expression(text) {
+        let as_text = |text| {
             let (text, secret) =
                 secret::render(&self.plain, text, context, secret_names, MAX_VALUE_BYTES)?;
-            return Ok((serde_json::Value::String(text), secret));
+            Ok((serde_json::Value::String(text), secret))
+        };
+        if !crate::check::templates::is_whole_expression(text) {
+            return as_text(text);
         }
         let (json, secret) =
             secret::render(&self.native, text, context, secret_names, MAX_VALUE_BYTES)?;
         let value = serde_json::from_str(json.trim()).map_err(|error| {
             minijinja::Error::new(minijinja::ErrorKind::BadSerialization, error.to_string())
         })?;
+        // White space around one value is part of it (`"{{ x }}\n"`): that is text.
+        if is_one_value(&value) && text.trim() != text {
+            return as_text(text);
+        }
         Ok((value, secret))
     }
 }
@@ -550,28 +558,20 @@ impl<'c> Binder<'_> {
         ty: &ArgType,
         scope: &ScopeContext,
     ) -> Option<(Spanned<ArgValue>, bool)> {
+        if let ArgValue::Str(text) = &value.value
+            && crate::check::templates::is_whole_expression(text)
+        {
+            // A list or map is taken as it is, and must be what `ty` is; one value is
+            // rendered as text below, white space around it included (`"{{ x }}\n"`), and
+            // into a command as one quoted word.
+            let (native, tainted) = self.render_native(text, value.span, scope)?;
+            if matches!(ty, ArgType::List(_) | ArgType::Map(_)) || !is_one_value(&native) {
+                let typed = self.typed(&native, ty, value.span)?;
+                return Some((Spanned::new(typed, value.span), tainted));
+            }
+        }
         let mut secret = false;
         let rendered = match (&value.value, ty) {
-            (ArgValue::Str(text), _) if crate::check::templates::is_whole_expression(text) => {
-                let (native, tainted) = self.render_native(text, value.span, scope)?;
-                secret = tainted;
-                let one_value = !matches!(
-                    native,
-                    serde_json::Value::Array(_)
-                        | serde_json::Value::Object(_)
-                        | serde_json::Value::Null
-                );
-                if *ty == ArgType::Shell && one_value {
-                    // Inserted as into any command: one quoted word, unless `| safe`.
-                    let (text, _) = self.render_str(text, value.span, true, scope)?;
-                    if !crate::check::types::valid_string(ty, &text, value.span, self.diagnostics) {
-                        return None;
-                    }
-                    ArgValue::Str(text)
-                } else {
-                    self.typed(&native, ty, value.span)?
-                }
-            }
             (ArgValue::Str(text), ArgType::Bool | ArgType::Int { .. } | ArgType::Duration) => {
                 let (rendered, tainted) = self.render_str(text, value.span, false, scope)?;
                 secret = tainted;
@@ -844,6 +844,14 @@ fn render_error(span: Span, error: &minijinja::Error, what: &str) -> Diagnostic 
     Diagnostic::new(code, span, format!("cannot render this {what}: {detail}"))
         .label(detail)
         .help(help)
+}
+
+/// Whether `value` is one value (a string, number or boolean), not a list, map or none.
+fn is_one_value(value: &serde_json::Value) -> bool {
+    !matches!(
+        value,
+        serde_json::Value::Array(_) | serde_json::Value::Object(_) | serde_json::Value::Null
+    )
 }
 
 /// A scalar value as a template would print it.

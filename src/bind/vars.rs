@@ -127,15 +127,21 @@ pub fn resolve(
     let mut ok = true;
     for cycle in &resolution.cycles {
         ok = false;
-        if let Some(first) = span(cycle[0]) {
-            let diagnostic = cycle_diagnostic(
-                cycle,
-                &graph.uses,
-                |i| names[i].as_str(),
-                |i| span(i).unwrap_or(first),
-            );
-            diagnostics.push(diagnostic);
-        }
+        // Values given with `-e` have no place to point at: the cycle is shown from the
+        // first of its variables that has one (if none has, the ops say it).
+        let Some(start) = cycle.iter().position(|&i| span(i).is_some()) else {
+            continue;
+        };
+        let mut cycle = cycle.clone();
+        cycle.rotate_left(start);
+        let first = span(cycle[0]).expect("found with a span");
+        diagnostics.push(cycle_diagnostic(
+            &cycle,
+            &graph.uses,
+            |i| names[i].as_str(),
+            first,
+            span,
+        ));
     }
     let uses: Vec<(String, BTreeSet<String>)> = names.iter().cloned().zip(used).collect();
     taint(vars, &uses);
@@ -143,6 +149,10 @@ pub fn resolve(
     let facts_known = extra.get("facts").is_some_and(|f| !f.is_null());
     let mut rendered = vec![false; names.len()];
     for &i in &resolution.order {
+        if !graph.uses[i].iter().all(|&used| rendered[used]) {
+            // Made from a value that failed, reported there.
+            continue;
+        }
         let name = &names[i];
         // Only what the value uses: the variables it names (rendered already) and `extra`.
         let context = context(

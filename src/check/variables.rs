@@ -118,13 +118,15 @@ impl Tarjan<'_> {
     }
 }
 
-/// The error for one cycle: at its first variable, with a label at each other one saying
-/// which variable of the cycle it uses. `name(i)` and `span(i)` describe variable `i`.
+/// The error for one cycle: at its first variable (written at `first`), with a label at
+/// each other one that has a place (`-e` values have none) saying which variable of the
+/// cycle it uses. `name(i)` and `span(i)` describe variable `i`.
 pub fn cycle_diagnostic<'a>(
     cycle: &[usize],
     uses: &[Vec<usize>],
     name: impl Fn(usize) -> &'a str,
-    span: impl Fn(usize) -> Span,
+    first: Span,
+    span: impl Fn(usize) -> Option<Span>,
 ) -> Diagnostic {
     let uses_label = |member: usize| {
         let used = uses[member]
@@ -143,9 +145,11 @@ pub fn cycle_diagnostic<'a>(
         [] => unreachable!("a cycle has a variable"),
     };
     let mut diagnostic =
-        Diagnostic::new(Code::VariableCycle, span(cycle[0]), message).label(uses_label(cycle[0]));
+        Diagnostic::new(Code::VariableCycle, first, message).label(uses_label(cycle[0]));
     for &member in &cycle[1..] {
-        diagnostic = diagnostic.with_label(span(member), uses_label(member));
+        if let Some(at) = span(member) {
+            diagnostic = diagnostic.with_label(at, uses_label(member));
+        }
     }
     diagnostic.help("none of them has a value: define one of them without the others")
 }
@@ -202,7 +206,8 @@ pub fn check(
             cycle,
             &graph.uses,
             |i| written[i].name,
-            |i| written[i].value.span,
+            written[cycle[0]].value.span,
+            |i| Some(written[i].value.span),
         ));
     }
     // An estimate of each value's size: its text, plus each use of a variable times that

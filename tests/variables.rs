@@ -84,14 +84,18 @@ creates = "{{ root }}/{{ target }}"
             .run()
     };
     let first = apply();
-    first.assert_status(0);
+    first
+        .assert_status(0)
+        .assert_stdout_contains("(0 ok, 1 changed,");
     assert!(
         root.join("made by kiln").is_file(),
         "the list was the command, its last item one argument:\n{}",
         first.stdout
     );
     let second = apply();
-    second.assert_status(0).assert_stdout_contains("0 changed");
+    second
+        .assert_status(0)
+        .assert_stdout_contains("(1 ok, 0 changed,");
 }
 
 #[test]

@@ -149,6 +149,27 @@ impl SourceMap {
         let at = literal.find(inner)?;
         Some(span.subspan(at..at + inner.len()))
     }
+
+    /// `span` widened to whole characters of its file. Offsets computed inside a string
+    /// (a template engine's error position, say) may fall inside a multi-byte character;
+    /// every span a diagnostic points at goes through this, so no renderer slices one.
+    pub fn snap(&self, span: Span) -> Span {
+        let text = &self.file(span.file).text;
+        Span::new(span.file, whole_chars(text, span.range()))
+    }
+}
+
+/// `range` widened to whole characters of `text` (and clamped to it).
+pub fn whole_chars(text: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let mut start = range.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = range.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
 }
 
 #[cfg(test)]
@@ -174,5 +195,19 @@ mod tests {
         );
         assert_eq!(sources.line_col(file, 8), (4, 1));
         assert_eq!(sources.line_col(file, 100), (4, 2), "past the end: the end");
+    }
+
+    #[test]
+    fn spans_snap_to_whole_characters() {
+        let mut sources = SourceMap::new();
+        let file = sources.add(Path::new("m.toml"), "a\u{a0}é".into());
+        let inside = Span::new(file, 2..2);
+        assert_eq!(
+            sources.snap(inside).range(),
+            1..3,
+            "inside the NBSP: all of it"
+        );
+        assert_eq!(sources.snap(Span::new(file, 4..100)).range(), 3..5);
+        assert_eq!(sources.snap(Span::new(file, 0..1)).range(), 0..1);
     }
 }

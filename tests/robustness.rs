@@ -1,5 +1,7 @@
 //! No input makes kiln panic or hang: truncated, mutated, binary, huge and deeply nested
-//! manifests and inventories, in both spellings, through the whole checker.
+//! manifests and inventories, in both spellings, through the whole checker; and arbitrary
+//! Unicode inside templates, `when` and keys, through checking and binding, with every
+//! diagnostic rendered in every format.
 
 use std::path::Path;
 
@@ -69,6 +71,108 @@ fn check_bytes(name: &str, bytes: &[u8]) {
     );
 }
 
+/// Checks the manifest `text` named `name`, binds it to `@local` (without facts) when it
+/// checks, and renders every diagnostic of both stages in every format.
+fn check_and_bind(name: &str, bytes: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Diagnostics::default();
+    if let Some(compiled) = compile(&mut sources, &path, &Context::default(), &mut diagnostics) {
+        let inventory =
+            kiln::inventory::load(&mut sources, &["@local".to_owned()], &[], &mut diagnostics);
+        for host in &inventory.hosts {
+            let _ = kiln::bind::bind(&sources, &compiled, host, None, &mut diagnostics);
+        }
+    }
+    let sorted = diagnostics.sorted();
+    let _ = kiln::diagnostic::render::human(
+        &sources,
+        &sorted,
+        kiln::diagnostic::render::HumanStyle {
+            color: false,
+            width: 80,
+        },
+    );
+    let _ = kiln::diagnostic::render::json(&sources, &sorted);
+    let _ = kiln::diagnostic::render::github(&sources, &sorted);
+}
+
+/// Characters that have broken span arithmetic: multi-byte ones, combining marks, spaces
+/// that are not ASCII, right-to-left text and controls, emoji and their joiners.
+const TRICKY: &[char] = &[
+    '\u{a0}',
+    '\u{301}',
+    '\u{200b}',
+    '\u{200d}',
+    '\u{202e}',
+    '\u{5d0}',
+    '\u{feff}',
+    'é',
+    '😀',
+    '👩',
+    '\u{1f3fd}',
+    '\u{10ffff}',
+    '\u{3000}',
+    'ß',
+    '\u{0}',
+    '\t',
+    '\u{7f}',
+];
+
+/// One inserted piece of text: tricky characters and arbitrary ones, each written as it
+/// is or as an escape (which the string's decoding turns back into the character).
+fn unicode_piece() -> impl Strategy<Value = Vec<(char, bool)>> {
+    let tricky = proptest::sample::select(TRICKY);
+    let character = prop_oneof![3 => tricky, 1 => any::<char>(), 1 => "[{}|%#'\" a-z]".prop_map(|s| s.chars().next().unwrap())];
+    proptest::collection::vec((character, any::<bool>()), 1..6)
+}
+
+/// `piece` as the inside of a TOML or KDL string: quotes and backslashes escaped, and the
+/// characters marked so written as `\u` escapes (TOML `\uXXXX`/`\UXXXXXXXX`, KDL `\u{X}`).
+fn spelled(piece: &[(char, bool)], kdl: bool) -> String {
+    piece
+        .iter()
+        .map(|&(c, escaped)| match c {
+            '"' => "\\\"".to_owned(),
+            '\\' => "\\\\".to_owned(),
+            c if escaped || c.is_control() => {
+                if kdl {
+                    format!("\\u{{{:x}}}", c as u32)
+                } else if (c as u32) < 0x10000 {
+                    format!("\\u{:04x}", c as u32)
+                } else {
+                    format!("\\U{:08x}", c as u32)
+                }
+            }
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// A manifest with `piece` inside a template, a `when`, a variable's name and an argument's
+/// name, in TOML or KDL.
+fn manifest_with(piece: &[(char, bool)], kdl: bool) -> String {
+    let text = spelled(piece, kdl);
+    // Quoted: a key with any character in it.
+    let key = format!("\"k{text}\"");
+    if kdl {
+        format!(
+            "vars {{ site \"example.org\"; {key} \"{{{{ site{text} }}}}\"; }}\n\
+             files.line \"/etc/{{{{ site }}}}\" line=\"a {{{{ site {text}}}}} {text}\" {key}=\"x\" {{\n\
+             \x20   when \"site == '{text}' or site{text}\"\n}}\n"
+        )
+    } else {
+        format!(
+            "[vars]\nsite = \"example.org\"\n{key} = \"{{{{ site{text} }}}}\"\n\n\
+             [[op]]\nop = \"files.line\"\npath = \"/etc/{{{{ site }}}}\"\n\
+             line = \"a {{{{ site {text}}}}} {text}\"\n{key} = \"x\"\n\
+             when = \"site == '{text}' or site{text}\"\n"
+        )
+    }
+}
+
 fn both(bytes: &[u8]) {
     check_bytes("main.toml", bytes);
     check_bytes("main.kdl", bytes);
@@ -91,6 +195,21 @@ proptest! {
     fn truncated_seeds(cut in 0usize..TOML_SEED.len().max(KDL_SEED.len())) {
         check_bytes("main.toml", &TOML_SEED.as_bytes()[..cut.min(TOML_SEED.len())]);
         check_bytes("main.kdl", &KDL_SEED.as_bytes()[..cut.min(KDL_SEED.len())]);
+    }
+
+    #[test]
+    fn unicode_in_templates_when_and_keys(piece in unicode_piece(), invalid in any::<bool>()) {
+        for (name, kdl) in [("main.toml", false), ("main.kdl", true)] {
+            let text = manifest_with(&piece, kdl);
+            check_and_bind(name, text.as_bytes());
+            if invalid {
+                // The same with a byte that is no UTF-8 inside the template.
+                let mut bytes = text.into_bytes();
+                let at = bytes.iter().position(|b| *b == b'}').unwrap_or(0);
+                bytes.insert(at, 0xC3);
+                check_and_bind(name, &bytes);
+            }
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::rc::Rc;
 
 use minijinja::{Environment, UndefinedBehavior};
 
+use crate::check::variables::MAX_VALUE_BYTES;
 use crate::check::{Compiled, OpKind, ScopeId, TypedOp, UserOp};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::facts::Facts;
@@ -133,8 +134,7 @@ pub fn bind<'c>(
         host,
         facts,
         compiled,
-        plain: environment(false),
-        shell: environment(true),
+        envs: Environments::default(),
         contexts: HashMap::new(),
         secrets: Secrets::default(),
         diagnostics: &mut found,
@@ -195,13 +195,121 @@ pub fn environment(shell: bool) -> Environment<'static> {
     env
 }
 
+/// The environments binding renders with: text, shell commands, and native values.
+pub struct Environments {
+    pub plain: Environment<'static>,
+    pub shell: Environment<'static>,
+    /// Writes each `{{ }}` as JSON: a template that is one whole `{{ expression }}` renders
+    /// to the expression's value, type and all (`["curl", "vim"]`, not `['curl', 'vim']`).
+    native: Environment<'static>,
+}
+
+impl Default for Environments {
+    fn default() -> Self {
+        let mut native = environment(false);
+        native.set_formatter(|out, _, value| {
+            let json = serde_json::to_string(value).map_err(|error| {
+                minijinja::Error::new(minijinja::ErrorKind::BadSerialization, error.to_string())
+            })?;
+            out.write_str(&json)?;
+            Ok(())
+        });
+        Environments {
+            plain: environment(false),
+            shell: environment(true),
+            native,
+        }
+    }
+}
+
+impl Environments {
+    /// Renders the template `text`: one whole `{{ expression }}` as its value (but one value
+    /// with white space around it as text), anything else as text; and whether it is secret
+    /// (see [`secret::render`]).
+    pub fn render(
+        &self,
+        text: &str,
+        context: &minijinja::Value,
+        secret_names: &BTreeSet<String>,
+    ) -> Result<(serde_json::Value, bool), minijinja::Error> {
+        let as_text = |text| {
+            let (text, secret) =
+                secret::render(&self.plain, text, context, secret_names, MAX_VALUE_BYTES)?;
+            Ok((serde_json::Value::String(text), secret))
+        };
+        if !crate::check::templates::is_whole_expression(text) {
+            return as_text(text);
+        }
+        let (json, secret) =
+            secret::render(&self.native, text, context, secret_names, MAX_VALUE_BYTES)?;
+        let value = serde_json::from_str(json.trim()).map_err(|error| {
+            minijinja::Error::new(minijinja::ErrorKind::BadSerialization, error.to_string())
+        })?;
+        // White space around one value is part of it (`"{{ x }}\n"`): that is text.
+        if is_one_value(&value) && text.trim() != text {
+            return as_text(text);
+        }
+        Ok((value, secret))
+    }
+}
+
+/// The code and help for a template that failed to render: an undefined variable, an
+/// unknown filter, or a template past kiln's bounds (too large, too many steps, too deep).
+pub fn template_error(error: &minijinja::Error) -> (Code, &'static str) {
+    let too_deep = error
+        .detail()
+        .is_some_and(|detail| detail.contains("recursion"));
+    match error.kind() {
+        minijinja::ErrorKind::UnknownFilter | minijinja::ErrorKind::UnknownTest => (
+            Code::UnknownFilter,
+            "the filters and tests are minijinja's built-in ones and `secret`",
+        ),
+        minijinja::ErrorKind::WriteFailure => (
+            Code::TemplateLimit,
+            "a value may be at most 1 MiB: look for variables that repeat each other",
+        ),
+        minijinja::ErrorKind::OutOfFuel => (
+            Code::TemplateLimit,
+            "the template takes too many steps to render: look for a runaway loop",
+        ),
+        _ if too_deep => (
+            Code::TemplateLimit,
+            "the template recurses too deeply: look for a macro or loop that calls itself",
+        ),
+        _ => (
+            Code::UndefinedVariable,
+            "every variable must be defined for this host: check the inventory and `-e`",
+        ),
+    }
+}
+
+/// What went wrong in a template, in words.
+pub fn error_detail(error: &minijinja::Error) -> String {
+    match error.kind() {
+        minijinja::ErrorKind::WriteFailure => "it renders to more than 1 MiB".to_owned(),
+        _ => error
+            .detail()
+            .map_or_else(|| error.kind().to_string(), str::to_owned),
+    }
+}
+
+/// `what`, written at `span`, uses facts, and none are known.
+pub fn missing_facts(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::MissingFacts,
+        span,
+        format!("{what} uses the host's facts, which are not known here"),
+    )
+    .label("uses `facts`")
+    .help("pass the host's facts with `--facts FILE` (from `kiln facts HOST --json`), or decide on facts in `when`, which the host can decide itself")
+}
+
 struct Binder<'a> {
     sources: &'a SourceMap,
     host: &'a Host,
     facts: Option<&'a Facts>,
     compiled: &'a Compiled,
-    plain: Environment<'static>,
-    shell: Environment<'static>,
+    envs: Environments,
     /// The template context of each scope on this host.
     contexts: HashMap<ScopeId, Option<ScopeContext>>,
     /// The secret strings met so far.
@@ -261,6 +369,20 @@ impl<'c> Binder<'_> {
             secret_content: false,
         };
         let Some(scope) = self.context(op.scope) else {
+            // The op's arguments stay unrendered templates: the host must not bind. Resolving
+            // reports why at the variables; values given with `-e` have no place to point
+            // at, so the op says it.
+            if !self.diagnostics.has_errors() {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::VariableCycle,
+                        op.origin,
+                        "the variables this op sees cannot be rendered",
+                    )
+                    .label("for this host")
+                    .help("variables given with `-e` are defined from each other: give one of them without the others"),
+                );
+            }
             return bound;
         };
         bound.context = scope.value.clone();
@@ -357,7 +479,8 @@ impl<'c> Binder<'_> {
             return false;
         };
         let context = template_file_context(&bound.args, &scope.value);
-        secret::render(&self.plain, &text, &context, &scope.secret).is_ok_and(|(_, secret)| secret)
+        secret::render(&self.envs.plain, &text, &context, &scope.secret, usize::MAX)
+            .is_ok_and(|(_, secret)| secret)
     }
 
     /// A `hosts` / `groups` limit that excludes this host.
@@ -386,6 +509,7 @@ impl<'c> Binder<'_> {
             if self.facts.is_none() && condition.value.contains("facts") {
                 let var = |name: &str| {
                     let value = self
+                        .envs
                         .plain
                         .compile_expression(name)
                         .ok()?
@@ -410,6 +534,7 @@ impl<'c> Binder<'_> {
                 continue;
             }
             let result = self
+                .envs
                 .plain
                 .compile_expression(&condition.value)
                 .and_then(|expression| expression.eval(context));
@@ -433,6 +558,18 @@ impl<'c> Binder<'_> {
         ty: &ArgType,
         scope: &ScopeContext,
     ) -> Option<(Spanned<ArgValue>, bool)> {
+        if let ArgValue::Str(text) = &value.value
+            && crate::check::templates::is_whole_expression(text)
+        {
+            // A list or map is taken as it is, and must be what `ty` is; one value is
+            // rendered as text below, white space around it included (`"{{ x }}\n"`), and
+            // into a command as one quoted word.
+            let (native, tainted) = self.render_native(text, value.span, scope)?;
+            if matches!(ty, ArgType::List(_) | ArgType::Map(_)) || !is_one_value(&native) {
+                let typed = self.typed(&native, ty, value.span)?;
+                return Some((Spanned::new(typed, value.span), tainted));
+            }
+        }
         let mut secret = false;
         let rendered = match (&value.value, ty) {
             (ArgValue::Str(text), ArgType::Bool | ArgType::Int { .. } | ArgType::Duration) => {
@@ -472,6 +609,97 @@ impl<'c> Binder<'_> {
             (other, _) => other.clone(),
         };
         Some((Spanned::new(rendered, value.span), secret))
+    }
+
+    /// Renders the whole `{{ expression }}` `text` written at `span` to its value, and
+    /// whether it is secret.
+    fn render_native(
+        &mut self,
+        text: &str,
+        span: Span,
+        scope: &ScopeContext,
+    ) -> Option<(serde_json::Value, bool)> {
+        match self.envs.render(text, &scope.value, &scope.secret) {
+            Ok(rendered) => Some(rendered),
+            Err(error) => {
+                self.report_render_error(text, span, &error);
+                None
+            }
+        }
+    }
+
+    /// A whole `{{ expression }}`'s value where `ty` is expected: the value must have that
+    /// shape (a string is not a list of one, a list is not a string: never its Python
+    /// spelling); a number or boolean may stand for a string, and a string for a number or
+    /// boolean (`-e port=8080`). In a shell command, each value is one quoted word.
+    fn typed(&mut self, value: &serde_json::Value, ty: &ArgType, span: Span) -> Option<ArgValue> {
+        let typed = match (ty, value) {
+            (ArgType::List(inner), serde_json::Value::Array(items)) => ArgValue::List(
+                items
+                    .iter()
+                    .map(|item| Some(Spanned::new(self.typed(item, inner, span)?, span)))
+                    .collect::<Option<_>>()?,
+            ),
+            (ArgType::Map(inner), serde_json::Value::Object(entries)) => ArgValue::Map(
+                entries
+                    .iter()
+                    .map(|(key, item)| {
+                        let item = self.typed(item, inner, span)?;
+                        Some((Spanned::new(key.clone(), span), Spanned::new(item, span)))
+                    })
+                    .collect::<Option<_>>()?,
+            ),
+            (ArgType::List(_) | ArgType::Map(_), _)
+            | (
+                _,
+                serde_json::Value::Array(_)
+                | serde_json::Value::Object(_)
+                | serde_json::Value::Null,
+            ) => {
+                let found = match value {
+                    serde_json::Value::Array(_) => "a list",
+                    serde_json::Value::Object(_) => "a map",
+                    serde_json::Value::String(_) => "a string",
+                    serde_json::Value::Null => "none",
+                    _ => "a single value",
+                };
+                let help = match (ty, value) {
+                    (ArgType::List(_), _) => {
+                        "a list argument takes a list: give the variable a list value, or write `[\"{{ x }}\"]` for a list of one"
+                    }
+                    (_, serde_json::Value::Array(_)) => {
+                        "pick one item (`{{ x[0] }}`), join them (`{{ x | join(' ') }}`), or pass the list to an argument that takes one"
+                    }
+                    _ => "check the variable's value for this host (`kiln inventory` shows it)",
+                };
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::WrongType,
+                        span,
+                        format!("this renders to {found}, not {}", article(&ty.describe())),
+                    )
+                    .label("rendered for this host")
+                    .help(help),
+                );
+                return None;
+            }
+            (ArgType::Bool | ArgType::Int { .. } | ArgType::Duration, scalar) => {
+                self.typed_scalar(&scalar_text(scalar), ty, span)?
+            }
+            (ty, scalar) => {
+                let text = scalar_text(scalar);
+                let text = if *ty == ArgType::Shell {
+                    quote(&text)
+                } else {
+                    text
+                };
+                if !crate::check::types::valid_string(ty, &text, span, self.diagnostics) {
+                    return None;
+                }
+                ArgValue::Str(text)
+            }
+        };
+        Some(typed)
     }
 
     /// A rendered template where a boolean, integer or duration is expected.
@@ -518,21 +746,39 @@ impl<'c> Binder<'_> {
         if !crate::check::templates::is_template(text) {
             return Some((text.to_owned(), false));
         }
-        let env = if shell { &self.shell } else { &self.plain };
-        match secret::render(env, text, &scope.value, &scope.secret) {
+        let env = if shell {
+            &self.envs.shell
+        } else {
+            &self.envs.plain
+        };
+        match secret::render(env, text, &scope.value, &scope.secret, MAX_VALUE_BYTES) {
             Ok(rendered) => Some(rendered),
             Err(error) => {
-                let at = self
-                    .sources
-                    .locate_within(span, text)
-                    .map_or(span, |inner| match error.range() {
-                        Some(range) => inner.subspan(range),
-                        None => inner,
-                    });
-                self.diagnostics.push(render_error(at, &error, "template"));
+                self.report_render_error(text, span, &error);
                 None
             }
         }
+    }
+
+    /// Reports why the template `text` written at `span` could not be rendered, pointing
+    /// inside it where the error says.
+    fn report_render_error(&mut self, text: &str, span: Span, error: &minijinja::Error) {
+        let text_value = serde_json::Value::String(text.to_owned());
+        if self.facts.is_none()
+            && error.kind() == minijinja::ErrorKind::UndefinedError
+            && vars::template_names(&self.envs.plain, &text_value).contains("facts")
+        {
+            self.diagnostics.push(missing_facts(span, "this value"));
+            return;
+        }
+        let at = self
+            .sources
+            .locate_within(span, text)
+            .map_or(span, |inner| match error.range() {
+                Some(range) => self.sources.snap(inner.subspan(range)),
+                None => inner,
+            });
+        self.diagnostics.push(render_error(at, error, "template"));
     }
 
     /// The template context of `scope` on this host, built once; its secret variables'
@@ -550,7 +796,7 @@ impl<'c> Binder<'_> {
                 "groups": self.host.groups,
             },
         });
-        let resolved = vars::resolve(&self.plain, &mut scope_vars, &extra, self.diagnostics);
+        let resolved = vars::resolve(&self.envs, &mut scope_vars, &extra, self.diagnostics);
         for var in scope_vars.values().filter(|var| var.secret) {
             self.secrets.add_json(&var.value);
         }
@@ -587,22 +833,33 @@ pub fn template_file_context(args: &OpArgs, context: &minijinja::Value) -> minij
     minijinja::context! { ..extra, ..context.clone() }
 }
 
-fn article(noun: &str) -> String {
+pub(crate) fn article(noun: &str) -> String {
     let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
     format!("{} {noun}", if vowel { "an" } else { "a" })
 }
 
 fn render_error(span: Span, error: &minijinja::Error, what: &str) -> Diagnostic {
-    let detail = error
-        .detail()
-        .map_or_else(|| error.kind().to_string(), str::to_owned);
-    Diagnostic::new(
-        Code::UndefinedVariable,
-        span,
-        format!("cannot render this {what}: {detail}"),
+    let detail = error_detail(error);
+    let (code, help) = template_error(error);
+    Diagnostic::new(code, span, format!("cannot render this {what}: {detail}"))
+        .label(detail)
+        .help(help)
+}
+
+/// Whether `value` is one value (a string, number or boolean), not a list, map or none.
+fn is_one_value(value: &serde_json::Value) -> bool {
+    !matches!(
+        value,
+        serde_json::Value::Array(_) | serde_json::Value::Object(_) | serde_json::Value::Null
     )
-    .label(detail)
-    .help("every variable must be defined for this host: check the inventory and `-e`")
+}
+
+/// A scalar value as a template would print it.
+fn scalar_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn arg_json(value: &ArgValue) -> serde_json::Value {

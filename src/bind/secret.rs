@@ -34,18 +34,46 @@ pub fn add_filter(env: &mut Environment<'_>) {
 }
 
 /// Renders `text` with `context`: the result, and whether it is secret (the template names
-/// one of `secret_names`, or uses the `secret` filter).
+/// one of `secret_names`, or uses the `secret` filter). Output past `limit` bytes stops the
+/// rendering with an error of kind `WriteFailure` (see [`super::template_error`]).
 pub fn render(
     env: &Environment<'_>,
     text: &str,
     context: &Value,
     secret_names: &BTreeSet<String>,
+    limit: usize,
 ) -> Result<(String, bool), minijinja::Error> {
     let template = env.template_from_str(text)?;
-    let captured = template.render_captured(context)?;
+    let mut out = Bounded {
+        bytes: Vec::new(),
+        limit,
+    };
+    let captured = template.render_captured_to(context, &mut out)?;
     let filtered = captured.state().get_temp(FILTERED).is_some();
     let secret = filtered || names_any(&template, secret_names);
-    Ok((captured.into_output(), secret))
+    // minijinja writes whole UTF-8 strings; the limit refuses a write rather than cut one.
+    let text = String::from_utf8(out.bytes).expect("minijinja writes UTF-8");
+    Ok((text, secret))
+}
+
+/// A buffer that refuses to grow past `limit` bytes.
+struct Bounded {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len().saturating_add(buf.len()) > self.limit {
+            return Err(std::io::Error::other("the rendered value is too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Whether `template` names one of `names`.
@@ -147,7 +175,7 @@ mod tests {
         let env = environment();
         let context = minijinja::context! { token => "s3cr3t", site => "example.org" };
         let names: BTreeSet<String> = ["token".to_owned()].into();
-        let render = |text: &str| render(&env, text, &context, &names).unwrap();
+        let render = |text: &str| render(&env, text, &context, &names, usize::MAX).unwrap();
         assert_eq!(render("{{ site }}"), ("example.org".into(), false));
         assert_eq!(
             render("Bearer {{ token | upper }}"),
@@ -165,6 +193,16 @@ mod tests {
             ("x".into(), true),
             "the filter marks the whole result, however it is used"
         );
+    }
+
+    #[test]
+    fn output_past_the_limit_is_an_error() {
+        let env = environment();
+        let context = minijinja::context! { x => "0123456789" };
+        let none = BTreeSet::new();
+        assert!(render(&env, "{{ x }}{{ x }}", &context, &none, 20).is_ok());
+        let error = render(&env, "{{ x }}{{ x }}{{ x }}", &context, &none, 20).unwrap_err();
+        assert_eq!(error.kind(), minijinja::ErrorKind::WriteFailure);
     }
 
     #[test]

@@ -5,8 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use minijinja::Environment;
 
+use super::Environments;
+use crate::check::variables::{Graph, cycle_diagnostic};
 use crate::check::{Compiled, ScopeId};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::inventory::Host;
 use crate::model::Table;
 use crate::model::value::to_json;
@@ -88,57 +90,120 @@ pub fn secret_names(vars: &Vars) -> BTreeSet<String> {
 }
 
 /// Variables whose values are templates (`url = "https://{{ site }}"`) are rendered against
-/// the others, repeatedly, so they may refer to each other in any order. A reference cycle
-/// or an undefined name is reported at the variable. A variable made from a secret one,
+/// the others, each once, after the ones it uses (see `check::variables`), so they may refer
+/// to each other in any order. A value that is one whole `{{ expression }}` keeps the
+/// expression's type (a list stays a list); other templates are text. A cycle, an undefined
+/// name or a runaway value is reported at the variable. A variable made from a secret one,
 /// or with the `secret` filter, is secret.
 pub fn resolve(
-    env: &Environment<'_>,
+    envs: &Environments,
     vars: &mut Vars,
     extra: &serde_json::Value,
     diagnostics: &mut Diagnostics,
 ) -> bool {
-    // The names each value uses, as written (rendering replaces the templates).
-    let uses: Vec<(String, BTreeSet<String>)> = vars
+    let names: Vec<String> = vars.keys().cloned().collect();
+    let index: BTreeMap<&str, usize> = names
         .iter()
-        .map(|(name, var)| (name.clone(), template_names(env, &var.value)))
+        .enumerate()
+        .map(|(i, name)| (name.as_str(), i))
         .collect();
-    const PASSES: usize = 8;
-    for _ in 0..PASSES {
-        let context = context(vars, extra);
-        let mut changed = false;
-        for var in vars.values_mut() {
-            if let Ok((rendered, filtered)) = render_json(env, &var.value, &context) {
+    // The names each value uses, as written.
+    let used: Vec<BTreeSet<String>> = vars
+        .values()
+        .map(|var| template_names(&envs.plain, &var.value))
+        .collect();
+    let graph = Graph {
+        uses: used
+            .iter()
+            .map(|u| {
+                u.iter()
+                    .filter_map(|n| index.get(n.as_str()).copied())
+                    .collect()
+            })
+            .collect(),
+    };
+    let resolution = graph.resolution();
+    let span = |i: usize| vars[&names[i]].span;
+    let mut ok = true;
+    for cycle in &resolution.cycles {
+        ok = false;
+        // Values given with `-e` have no place to point at: the cycle is shown from the
+        // first of its variables that has one (if none has, the ops say it).
+        let Some(start) = cycle.iter().position(|&i| span(i).is_some()) else {
+            continue;
+        };
+        let mut cycle = cycle.clone();
+        cycle.rotate_left(start);
+        let first = span(cycle[0]).expect("found with a span");
+        diagnostics.push(cycle_diagnostic(
+            &cycle,
+            &graph.uses,
+            |i| names[i].as_str(),
+            first,
+            span,
+        ));
+    }
+    let uses: Vec<(String, BTreeSet<String>)> = names.iter().cloned().zip(used).collect();
+    taint(vars, &uses);
+    let secret = secret_names(vars);
+    let facts_known = extra.get("facts").is_some_and(|f| !f.is_null());
+    let mut rendered = vec![false; names.len()];
+    for &i in &resolution.order {
+        if !graph.uses[i].iter().all(|&used| rendered[used]) {
+            // Made from a value that failed, reported there.
+            continue;
+        }
+        let name = &names[i];
+        // Only what the value uses: the variables it names (rendered already) and `extra`.
+        let context = context(
+            &graph.uses[i]
+                .iter()
+                .map(|&u| (names[u].clone(), vars[&names[u]].clone()))
+                .collect(),
+            extra,
+        );
+        let var = &vars[name];
+        match render_json(envs, &var.value, &context, &secret) {
+            Ok((value, filtered)) => {
+                rendered[i] = true;
+                let var = vars.get_mut(name).expect("a variable of the graph");
+                var.value = value;
                 var.secret |= filtered;
-                if rendered != var.value {
-                    var.value = rendered;
-                    changed = true;
+            }
+            Err(error) => {
+                ok = false;
+                if let Some(span) = var.span {
+                    let needs_facts = !facts_known
+                        && error.kind() == minijinja::ErrorKind::UndefinedError
+                        && uses[i].1.contains("facts");
+                    diagnostics.push(variable_error(name, span, &error, needs_facts));
                 }
             }
         }
-        if !changed {
-            break;
-        }
     }
-    taint(vars, &uses);
-    let context = context(vars, extra);
-    let mut ok = true;
-    for (name, var) in vars.iter() {
-        if let Err(error) = render_json(env, &var.value, &context) {
-            ok = false;
-            let message = format!(
-                "cannot render variable `{name}`: {}",
-                error.detail().unwrap_or("template error")
-            );
-            if let Some(span) = var.span {
-                diagnostics.push(
-                    Diagnostic::new(Code::UndefinedVariable, span, message)
-                        .label("this value")
-                        .help("variables may refer to each other, but not in a cycle"),
-                );
-            }
-        }
+    // Values in a cycle, or made from one, were never rendered: none may be used.
+    ok && rendered.iter().all(|r| *r)
+}
+
+/// Why variable `name`, written at `span`, could not be rendered.
+fn variable_error(
+    name: &str,
+    span: Span,
+    error: &minijinja::Error,
+    needs_facts: bool,
+) -> Diagnostic {
+    let detail = super::error_detail(error);
+    if needs_facts {
+        return super::missing_facts(span, &format!("variable `{name}`"));
     }
-    ok
+    let (code, help) = super::template_error(error);
+    Diagnostic::new(
+        code,
+        span,
+        format!("cannot render variable `{name}`: {detail}"),
+    )
+    .label("this value")
+    .help(help)
 }
 
 /// The template context: variables plus `facts` and `host` (in `extra`).
@@ -174,7 +239,7 @@ fn taint(vars: &mut Vars, uses: &[(String, BTreeSet<String>)]) {
 }
 
 /// The variables the templates in `value` name.
-fn template_names(env: &Environment<'_>, value: &serde_json::Value) -> BTreeSet<String> {
+pub fn template_names(env: &Environment<'_>, value: &serde_json::Value) -> BTreeSet<String> {
     match value {
         serde_json::Value::String(s) if crate::check::templates::is_template(s) => env
             .template_from_str(s)
@@ -190,23 +255,25 @@ fn template_names(env: &Environment<'_>, value: &serde_json::Value) -> BTreeSet<
     }
 }
 
-/// `value` with its templates rendered, and whether one of them used the `secret` filter.
+/// `value` with its templates rendered, and whether one of them used the `secret` filter:
+/// a whole `{{ expression }}` as the expression's value, other templates as text.
 fn render_json(
-    env: &Environment<'_>,
+    envs: &Environments,
     value: &serde_json::Value,
     context: &minijinja::Value,
+    secret: &BTreeSet<String>,
 ) -> Result<(serde_json::Value, bool), minijinja::Error> {
     let mut filtered = false;
     let mut render = |v: &serde_json::Value| {
-        let (rendered, secret) = render_json(env, v, context)?;
-        filtered |= secret;
+        let (rendered, tainted) = render_json(envs, v, context, secret)?;
+        filtered |= tainted;
         Ok::<_, minijinja::Error>(rendered)
     };
     let rendered = match value {
         serde_json::Value::String(s) if crate::check::templates::is_template(s) => {
-            let (text, secret) = super::secret::render(env, s, context, &BTreeSet::new())?;
-            filtered = secret;
-            serde_json::Value::String(text)
+            let (value, tainted) = envs.render(s, context, secret)?;
+            filtered = tainted;
+            value
         }
         serde_json::Value::Array(items) => items
             .iter()

@@ -6,6 +6,7 @@
 //! ([`templates`]); handler references and ids are cross-checked last. A failed op is left
 //! out of the result but checking goes on, so one run reports everything.
 
+pub mod filters;
 pub mod globals;
 pub mod load;
 pub mod op;
@@ -13,6 +14,7 @@ pub mod password_hash;
 pub mod templates;
 pub mod types;
 pub mod user_op;
+pub mod variables;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -249,6 +251,7 @@ impl<'a> Checker<'a> {
         };
         let checked = op::check_args(self.sources, &kind, call, role, self.diagnostics);
         self.check_strings(&checked.args, scope);
+        self.check_shapes(&kind, &checked.args, scope);
         self.lint_shell(&kind, &checked.args);
         self.check_strings(&checked.globals, scope);
         self.secret_in_name(&checked.globals, scope);
@@ -264,6 +267,29 @@ impl<'a> Checker<'a> {
             scope,
             origin: call.span,
         })
+    }
+
+    /// Arguments that are one whole `{{ name }}` of a variable the manifest writes as it is
+    /// must fit the argument's type (see [`variables::check_shape`]).
+    fn check_shapes(&mut self, kind: &OpKind, args: &OpArgs, scope: ScopeId) {
+        let written = self.visible_variables(scope);
+        let overridden: HashSet<String> = self
+            .context
+            .inventory
+            .map(|inventory| inventory.variable_names().collect())
+            .unwrap_or_default();
+        let literal = |name: &str| {
+            let var = written.iter().rev().find(|var| var.name == name)?;
+            let mut texts = Vec::new();
+            var.value.value.strings(var.value.span, &mut texts);
+            let templated = texts.iter().any(|(text, _)| templates::is_template(text));
+            (!overridden.contains(name) && !templated).then_some(var.value)
+        };
+        for (name, ty, _) in kind.params() {
+            if let Some(value) = args.get(name) {
+                variables::check_shape(self.sources, value, &ty, &literal, self.diagnostics);
+            }
+        }
     }
 
     /// Shell-command arguments: values must not be quoted by hand (they are by kiln).
@@ -359,7 +385,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Variable values may be templates too.
+    /// Variable values may be templates too, over each other: without cycles, and not
+    /// growing past what a value may be.
     fn variables(&mut self) {
         for (index, scope) in self.scopes.iter().enumerate() {
             let known = self.known(ScopeId(index)).clone();
@@ -367,7 +394,38 @@ impl<'a> Checker<'a> {
             for (_, value) in scope.defaults.iter().chain(&scope.params) {
                 self.check_raw(value, &known, included);
             }
+            let written = self.visible_variables(ScopeId(index));
+            let templates = &self.templates;
+            variables::check(
+                self.sources,
+                &written,
+                |text| templates.names(text),
+                self.diagnostics,
+            );
         }
+    }
+
+    /// The manifest's variables visible in `scope`, in the order binding sets them (see
+    /// `bind::vars::scope_vars`): the chain's defaults, then its include parameters, outer
+    /// first. Names given with `-e` are left out: those values are not templates.
+    fn visible_variables(&self, scope: ScopeId) -> Vec<variables::Written<'a>> {
+        let mut chain = Vec::new();
+        let mut next = Some(scope);
+        while let Some(id) = next {
+            chain.push(&self.scopes[id.0]);
+            next = self.scopes[id.0].parent;
+        }
+        chain.reverse();
+        let defaults = chain.iter().flat_map(|s| &s.defaults);
+        let params = chain.iter().flat_map(|s| &s.params);
+        defaults
+            .chain(params)
+            .filter(|(name, _)| !self.context.extra_vars.iter().any(|v| v.name == name.value))
+            .map(|(name, value)| variables::Written {
+                name: &name.value,
+                value,
+            })
+            .collect()
     }
 
     fn check_raw(&mut self, value: &Spanned<Value>, known: &Known, included: Option<Span>) {

@@ -48,7 +48,7 @@ impl OpKind {
     }
 
     /// The op's own parameters as (name, type, required).
-    fn params(&self) -> Vec<(&str, ArgType, bool)> {
+    pub fn params(&self) -> Vec<(&str, ArgType, bool)> {
         match self {
             OpKind::Builtin(def) => def
                 .args
@@ -399,10 +399,7 @@ fn coerce_global(
 ) -> Option<Spanned<crate::ops::args::ArgValue>> {
     let typed = coerce(sources, &global.ty, value, diagnostics)?;
     let templated = matches!(typed.value, crate::ops::args::ArgValue::Str(_))
-        && !matches!(
-            global.ty,
-            ArgType::Str | ArgType::Account | ArgType::List(_)
-        );
+        && !matches!(global.ty, ArgType::Str | ArgType::Account);
     if templated {
         diagnostics.push(
             Diagnostic::new(

@@ -8,14 +8,25 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::Environment;
 
+use super::filters;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceMap, Span};
 
 /// Whether `s` contains template syntax at all.
 pub fn is_template(s: &str) -> bool {
     s.contains("{{") || s.contains("{%") || s.contains("{#")
+}
+
+/// Whether `s` is one whole `{{ expression }}`, with only white space around it: such a
+/// value keeps the expression's type (a list stays a list) instead of becoming text.
+pub fn is_whole_expression(s: &str) -> bool {
+    let trimmed = s.trim();
+    trimmed
+        .strip_prefix("{{")
+        .and_then(|rest| rest.strip_suffix("}}"))
+        .is_some_and(|inner| !inner.contains("}}") && !is_template(inner))
 }
 
 /// The names a template may use at one place: everything defined anywhere a value could
@@ -31,10 +42,11 @@ pub struct TemplateChecker {
 }
 
 impl Default for TemplateChecker {
+    /// Checks against the environment binding renders with: the same filters and tests.
     fn default() -> Self {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        TemplateChecker { env }
+        TemplateChecker {
+            env: crate::bind::environment(false),
+        }
     }
 }
 
@@ -54,19 +66,23 @@ impl TemplateChecker {
         if !is_template(text) {
             return;
         }
+        let written = Written {
+            text,
+            span,
+            expression: false,
+        };
         match self.env.template_from_str(text) {
-            Ok(template) => undefined(
-                sources,
-                template.undeclared_variables(false),
-                Written {
-                    text,
-                    span,
-                    expression: false,
-                },
-                known,
-                included,
-                diagnostics,
-            ),
+            Ok(template) => {
+                self.unknown_callees(sources, &written, diagnostics);
+                undefined(
+                    sources,
+                    self.variables(template.undeclared_variables(false)),
+                    written,
+                    known,
+                    included,
+                    diagnostics,
+                );
+            }
             Err(error) => diagnostics.push(
                 syntax_error(sources, Code::TemplateSyntax, &error, text, span).help(
                     "strings are minijinja templates: `{{ expr }}`, `{% if cond %}...{% endif %}`; \
@@ -99,19 +115,23 @@ impl TemplateChecker {
         included: Option<Span>,
         diagnostics: &mut Diagnostics,
     ) {
+        let written = Written {
+            text,
+            span,
+            expression: true,
+        };
         match self.env.compile_expression(text) {
-            Ok(expression) => undefined(
-                sources,
-                expression.undeclared_variables(false),
-                Written {
-                    text,
-                    span,
-                    expression: true,
-                },
-                known,
-                included,
-                diagnostics,
-            ),
+            Ok(expression) => {
+                self.unknown_callees(sources, &written, diagnostics);
+                undefined(
+                    sources,
+                    self.variables(expression.undeclared_variables(false)),
+                    written,
+                    known,
+                    included,
+                    diagnostics,
+                );
+            }
             Err(error) => {
                 let at = error.range().and_then(|r| text.get(r)).unwrap_or_default();
                 let help = if text.trim_start().starts_with("{{") {
@@ -123,6 +143,56 @@ impl TemplateChecker {
                 };
                 diagnostics
                     .push(syntax_error(sources, Code::InvalidWhen, &error, text, span).help(help));
+            }
+        }
+    }
+}
+
+impl TemplateChecker {
+    /// The names among `used` that are variables: not the environment's global functions
+    /// (`range`, `dict`, `namespace`), which minijinja lists with them.
+    fn variables(&self, mut used: HashSet<String>) -> HashSet<String> {
+        for (global, _) in self.env.globals() {
+            used.remove(global);
+        }
+        used
+    }
+
+    /// Reports each filter and test in `written` that the binding environment lacks.
+    fn unknown_callees(
+        &self,
+        sources: &SourceMap,
+        written: &Written<'_>,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let text = written.text;
+        for region in code_regions(text, written.expression) {
+            for (callee, range) in filters::callees(text, region) {
+                let name = &text[range.clone()];
+                if callee.exists(&self.env, name) {
+                    continue;
+                }
+                let noun = callee.noun();
+                let at = locate(sources, written.span, text, range).unwrap_or(written.span);
+                let diagnostic =
+                    Diagnostic::new(Code::UnknownFilter, at, format!("unknown {noun} `{name}`"))
+                        .label(format!("no such {noun}"));
+                diagnostics.push(
+                    match crate::diagnostic::did_you_mean(
+                        name,
+                        callee.suggestions().iter().copied(),
+                    ) {
+                        Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+                        None => diagnostic.help(format!(
+                            "the {noun}s are minijinja's built-in ones{}; see docs/manifest.md",
+                            if callee == filters::Callee::Filter {
+                                " and `secret`"
+                            } else {
+                                ""
+                            }
+                        )),
+                    },
+                );
             }
         }
     }
@@ -172,11 +242,15 @@ pub fn lint_quoted(sources: &SourceMap, text: &str, span: Span, diagnostics: &mu
 }
 
 /// Byte ranges of `{{ ... }}` in the shell command `text` that stand inside single or double
-/// quotes (see `Code::QuotedTemplate`). `{{ x | safe }}` is left alone: it is code.
+/// quotes (see `Code::QuotedTemplate`). `{{ x | safe }}` is left alone: it is code. A command
+/// substitution `$( )` starts afresh, even inside double quotes: `"$(stat {{ f }})"` inserts
+/// the value as a word of the inner command, unquoted by the outer quotes.
 pub fn quoted_templates(text: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut quote: Option<u8> = None;
+    // The quoting around each command substitution we are inside of.
+    let mut outer: Vec<Option<u8>> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i..].starts_with(b"{{") {
@@ -188,6 +262,12 @@ pub fn quoted_templates(text: &str) -> Vec<std::ops::Range<usize>> {
             continue;
         }
         match (quote, bytes[i]) {
+            (None | Some(b'"'), b'$') if bytes.get(i + 1) == Some(&b'(') => {
+                outer.push(quote);
+                quote = None;
+                i += 1;
+            }
+            (None, b')') if !outer.is_empty() => quote = outer.pop().flatten(),
             (None, b'\\') => i += 1,
             (None, q @ (b'\'' | b'"')) => quote = Some(q),
             (Some(b'"'), b'\\') => i += 1,
@@ -304,14 +384,18 @@ pub fn variable_span(sources: &SourceMap, text: &str, span: Span, name: &str) ->
 /// tag (or anywhere in an expression), outside string literals, and not an attribute
 /// (`host.name`). The plain text around tags may contain the same word.
 fn variable_use(text: &str, name: &str, expression: bool) -> Option<Range<usize>> {
-    let regions: Vec<Range<usize>> = if expression {
+    code_regions(text, expression)
+        .into_iter()
+        .find_map(|region| word_in_code(text, region, name))
+}
+
+/// The byte ranges of `text` that are code: all of an expression, a template's tags.
+fn code_regions(text: &str, expression: bool) -> Vec<Range<usize>> {
+    if expression {
         std::iter::once(0..text.len()).collect()
     } else {
         tags(text)
-    };
-    regions
-        .into_iter()
-        .find_map(|region| word_in_code(text, region, name))
+    }
 }
 
 /// The byte ranges of the insides of `{{ }}` and `{% %}` tags (comments skipped).
@@ -338,9 +422,24 @@ fn tags(text: &str) -> Vec<Range<usize>> {
     regions
 }
 
+/// How many times the template `text` uses the variable `name`.
+pub fn variable_uses(text: &str, name: &str) -> usize {
+    code_regions(text, false)
+        .into_iter()
+        .map(|region| words_in_code(text, region, name).len())
+        .sum()
+}
+
 /// The first use of the identifier `name` in `text[region]`, skipping string literals and
 /// attributes.
 fn word_in_code(text: &str, region: Range<usize>, name: &str) -> Option<Range<usize>> {
+    words_in_code(text, region, name).into_iter().next()
+}
+
+/// Each use of the identifier `name` in `text[region]`, skipping string literals and
+/// attributes.
+fn words_in_code(text: &str, region: Range<usize>, name: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
     let code = &text[region.clone()];
     let is_ident = |c: char| c.is_alphanumeric() || c == '_';
     let mut chars = code.char_indices().peekable();
@@ -365,14 +464,14 @@ fn word_in_code(text: &str, region: Range<usize>, name: &str) -> Option<Range<us
                 chars.next();
             }
             if &code[i..end] == name && previous != Some('.') {
-                return Some(region.start + i..region.start + end);
+                found.push(region.start + i..region.start + end);
             }
             previous = Some('a');
         } else if !c.is_whitespace() {
             previous = Some(c);
         }
     }
-    None
+    found
 }
 
 /// The span of `range` (bytes of the decoded string `text`) in the literal written at
@@ -387,8 +486,10 @@ pub(crate) fn locate(
 ) -> Option<Span> {
     let literal = sources.text(span);
     if let Some(at) = literal.find(text) {
-        return Some(span.subspan(at + range.start..at + range.end));
+        return Some(sources.snap(span.subspan(at + range.start..at + range.end)));
     }
+    // The engine's error positions may fall inside a character it does not accept.
+    let range = crate::source::whole_chars(text, range);
     let offsets = align(literal, text)?;
     let start = *offsets.get(range.start)?;
     // The end of the last character in the range, so a range ending on an escape covers it.
@@ -408,7 +509,7 @@ pub(crate) fn locate(
     } else {
         start
     };
-    Some(span.subspan(start..end.max(start)))
+    Some(sources.snap(span.subspan(start..end.max(start))))
 }
 
 /// For each byte offset of `text` (and its end), the offset in `literal` where it was
@@ -494,6 +595,27 @@ mod tests {
             "an escaped quote opens nothing"
         );
         assert!(quoted_templates("echo '{{ a | safe }}'").is_empty());
+        assert!(
+            quoted_templates("echo \"$(stat -c %a {{ f }})\"").is_empty(),
+            "a command substitution inside double quotes starts unquoted"
+        );
+        assert_eq!(
+            quoted_templates("echo \"$(cat '{{ f }}')\" \"{{ g }}\""),
+            vec![13..20, 25..32],
+            "quotes inside the substitution count, and the outer ones resume after it"
+        );
+        assert!(quoted_templates("a=\"$(echo \"$(id {{ u }})\")\"").is_empty());
+    }
+
+    #[test]
+    fn whole_expressions() {
+        assert!(is_whole_expression("{{ packages }}"));
+        assert!(is_whole_expression("  {{- a if b else c -}}\n"));
+        assert!(!is_whole_expression("{{ a }}{{ b }}"));
+        assert!(!is_whole_expression("{{ a }} and {{ b }}"));
+        assert!(!is_whole_expression("x {{ a }}"));
+        assert!(!is_whole_expression("{% if a %}{{ a }}{% endif %}"));
+        assert!(!is_whole_expression("{{}"));
     }
 
     #[test]

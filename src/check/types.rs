@@ -6,7 +6,7 @@ use crate::ops::args::ArgValue;
 use crate::ops::def::{ArgType, quoted_list};
 use crate::source::{SourceMap, Span, Spanned};
 
-use super::templates::is_template;
+use super::templates::{is_template, is_whole_expression};
 
 /// Checks `value` against `ty`. Reports and returns `None` when it does not fit.
 pub fn coerce(
@@ -22,6 +22,11 @@ pub fn coerce(
         (ArgType::Bool | ArgType::Int { .. } | ArgType::Duration, Value::Str(s))
             if is_template(&s) =>
         {
+            ArgValue::Str(s)
+        }
+        // One whole `{{ expression }}` where a list or map is expected (`packages =
+        // "{{ sys_packages }}"`) keeps its value's type: checked once rendered, at bind time.
+        (ArgType::List(_) | ArgType::Map(_), Value::Str(s)) if is_whole_expression(&s) => {
             ArgValue::Str(s)
         }
         (ArgType::List(inner), Value::List(items)) => ArgValue::List(

@@ -80,6 +80,14 @@ codes! {
         "A template or `when` expression uses a variable that is defined nowhere: not in the manifest's `vars`, an include's `vars`, the inventory, nor `-e`. `facts` and `host` are always defined.";
     TemplateSyntax = "template-syntax", Error,
         "A string value is not a valid minijinja template. The error points inside the string.";
+    UnknownFilter = "unknown-filter", Error,
+        "A template or `when` uses a filter (`{{ x | name }}`) or a test (`x is name`) that does not exist. The filters and tests are minijinja's built-in ones, plus kiln's `secret` filter; the error points at the name and suggests a close one.";
+    VariableCycle = "variable-cycle", Error,
+        "Variables are defined from each other in a cycle (`a = \"{{ b }}\"`, `b = \"{{ a }}\"`), so none of them has a value. Every variable of the cycle is shown.";
+    TemplateLimit = "template-limit", Error,
+        "A template or variable grows past kiln's bounds: its value would be larger than 1 MiB (variables that double each other), or rendering it takes too many steps or recursion levels (a runaway loop or macro). kiln refuses rather than emit a huge script or hang.";
+    MissingFacts = "missing-facts", Error,
+        "A value needs the host's facts (`facts.…`), which are not known: `kiln emit` without `--facts FILE` knows no facts, and only a `when` condition can be decided on the host. Pass the facts (`kiln facts HOST --json > FILE`), or move the decision into `when`.";
     InvalidWhen = "invalid-when", Error,
         "A `when` condition is not a valid minijinja expression.";
     UnknownHandler = "unknown-handler", Error,

@@ -149,8 +149,8 @@ fn drawable(sources: &SourceMap, span: Span) -> bool {
     if text.is_empty() {
         return false;
     }
-    let start = (span.start as usize).min(text.len());
-    let end = (span.end as usize).min(text.len());
+    let span = sources.snap(span);
+    let (start, end) = (span.start as usize, span.end as usize);
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
     line_end - line_start <= MAX_SNIPPET_LINE
@@ -182,9 +182,10 @@ impl MietteReport {
         let mut labels = Vec::new();
         let mut related = Vec::new();
         for label in &diagnostic.labels {
+            let span = sources.snap(label.span);
             let labeled = LabeledSpan::new_with_span(
                 (!label.text.is_empty()).then(|| label.text.clone()),
-                source_span(label.span),
+                source_span(span),
             );
             if label.span.file == primary {
                 labels.push(labeled);
@@ -195,7 +196,7 @@ impl MietteReport {
                     severity: miette::Severity::Advice,
                     help: None,
                     source: Some(named_source(sources, label.span)),
-                    labels: vec![LabeledSpan::new_with_span(None, source_span(label.span))],
+                    labels: vec![LabeledSpan::new_with_span(None, source_span(span))],
                     related: Vec::new(),
                 });
             }

@@ -56,8 +56,16 @@ pub fn ops() -> String {
         }
         op(&mut out, def);
     }
+    out.push_str("\n## Differences from Ansible\n\nWhere an op's meaning differs from the Ansible module an Ansible user would reach for, and why.\n");
+    for section in ANSIBLE_DIFFERENCES {
+        out.push('\n');
+        out.push_str(section);
+    }
     out
 }
+
+/// The sections of "Differences from Ansible", one file each, in `src/docs/`.
+const ANSIBLE_DIFFERENCES: &[&str] = &[include_str!("docs/ansible_edits.md")];
 
 fn op(out: &mut String, def: &OpDef) {
     let _ = writeln!(out, "\n### `{}`\n\n{}\n", def.name, def.summary);

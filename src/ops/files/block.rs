@@ -102,6 +102,21 @@ fn check(values: &Values, diagnostics: &mut Diagnostics) {
             diagnostics,
         );
     }
+    for name in ["insert_after", "insert_before"] {
+        if let Some((text, span)) = values.get(name)
+            && multiline_flag(text)
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidRegex,
+                    span,
+                    format!("`{name}` starts with `(?m)`"),
+                )
+                .label("with it, Ansible's blockinfile searches the whole file and takes the first match, where `\\s` and `[^...]` also match line breaks")
+                .help("kiln matches line by line: drop `(?m)`, and set `first_match = true` for the first matching line"),
+            );
+        }
+    }
     for name in ["marker_begin", "marker_end"] {
         edit::single_line(values, name, "a marker must be a single line", diagnostics);
     }
@@ -158,6 +173,15 @@ fn check(values: &Values, diagnostics: &mut Diagnostics) {
             .help("change `marker`, or that line of the block"),
         );
     }
+}
+
+/// Whether `pattern` starts with global flags that include `m` (`(?m)`, `(?im)`): what
+/// makes blockinfile search the whole file rather than each line.
+fn multiline_flag(pattern: &str) -> bool {
+    pattern
+        .strip_prefix("(?")
+        .and_then(|rest| rest.find(')').map(|end| &rest[..end]))
+        .is_some_and(|flags| flags.chars().all(|c| c.is_ascii_alphabetic()) && flags.contains('m'))
 }
 
 /// The opening and closing marker lines.
@@ -226,4 +250,18 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         backup: input.flag("backup"),
         call,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multiline_flags() {
+        assert!(multiline_flag("(?m)^server"));
+        assert!(multiline_flag("(?im)x"));
+        assert!(!multiline_flag("(?i)x"));
+        assert!(!multiline_flag("(?m:x)y"));
+        assert!(!multiline_flag("m)"));
+    }
 }

@@ -35,6 +35,7 @@ pub const DEF: OpDef = OpDef {
     rules: &[
         Rule::Conflicts("insert_after", "insert_before"),
         Rule::RequiredIf("present", &["block"]),
+        Rule::RequiredIf("first_match", &["insert_after", "insert_before"]),
     ],
     facts: &[],
     validate: Some(validate),

@@ -65,7 +65,10 @@ pub fn ops() -> String {
 }
 
 /// The sections of "Differences from Ansible", one file each, in `src/docs/`.
-const ANSIBLE_DIFFERENCES: &[&str] = &[include_str!("docs/ansible_files.md")];
+const ANSIBLE_DIFFERENCES: &[&str] = &[
+    include_str!("docs/ansible_files.md"),
+    include_str!("docs/ansible_edits.md"),
+];
 
 fn op(out: &mut String, def: &OpDef) {
     let _ = writeln!(out, "\n### `{}`\n\n{}\n", def.name, def.summary);

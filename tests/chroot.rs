@@ -1,4 +1,4 @@
-//! Package, service, account and git ops, run for real in a Debian root (`chroot`, so
+//! Package, service, account, git and file-edit ops, run for real in a Debian root (`chroot`, so
 //! these tests need root; CI runs as root). See `support/debian.rs` for the root: built
 //! once per machine with debootstrap and cached under `target/kiln-testbeds/`, extracted
 //! fresh for every test and removed after it.
@@ -30,6 +30,7 @@ mod debian;
 mod sshd;
 mod support;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -366,6 +367,102 @@ extra_args = ["--break-system-packages"]
     let (_, upgrade) = converge(&root, &script, || {});
     assert_eq!(statuses(&upgrade), ["changed"], "{}", text(&upgrade));
     assert!(String::from_utf8_lossy(&pip_show("kilndemo").stdout).contains("1.1"));
+}
+
+/// sshd_config hardening as Ansible's users write it, applied to the root's real
+/// `/etc/ssh/sshd_config` (openssh-server's): `\s` and `\b` in `files.line` (which must not
+/// touch the comments that merely mention the keywords), a `files.replace` of the port, a
+/// `files.block` of ciphers after the `Include` line with an empty line kept before it. The
+/// file is exactly the expected one, `sshd -t` in the root accepts it, `sshd -T` reads the
+/// new values, and the second apply changes nothing.
+#[test]
+fn sshd_config_hardening_with_python_regexes() {
+    require_root();
+    let root = Root::new();
+    let original = root.read("/etc/ssh/sshd_config");
+    let script = emit(
+        r##"
+[[op]]
+op = "files.line"
+path = "/etc/ssh/sshd_config"
+regexp = '^#?\s*PermitRootLogin\b'
+line = "PermitRootLogin no"
+
+[[op]]
+op = "files.line"
+path = "/etc/ssh/sshd_config"
+regexp = '^#?\s*PasswordAuthentication\s'
+line = "PasswordAuthentication no"
+
+[[op]]
+op = "files.replace"
+path = "/etc/ssh/sshd_config"
+regexp = '^#?Port\s+\d+$'
+replace = 'Port 2222'
+mode = "0600"
+
+[[op]]
+op = "files.block"
+path = "/etc/ssh/sshd_config"
+marker = "# {mark} kiln ciphers"
+insert_after = '^Include\s'
+first_match = true
+prepend_newline = true
+append_newline = true
+block = """
+Ciphers aes256-gcm@openssh.com,chacha20-poly1305@openssh.com
+MACs hmac-sha2-512-etm@openssh.com
+KexAlgorithms curve25519-sha256
+"""
+"##,
+    );
+    let (_, first) = converge(&root, &script, || {
+        assert_eq!(root.read("/etc/ssh/sshd_config"), original);
+    });
+    assert_eq!(statuses(&first), ["changed"; 4], "{}", text(&first));
+    let include = "Include /etc/ssh/sshd_config.d/*.conf\n";
+    let mut expected = original.clone();
+    for (from, to) in [
+        (
+            "\n#PermitRootLogin prohibit-password\n",
+            "\nPermitRootLogin no\n",
+        ),
+        (
+            "\n#PasswordAuthentication yes\n",
+            "\nPasswordAuthentication no\n",
+        ),
+        ("\n#Port 22\n", "\nPort 2222\n"),
+        // The line after `Include` is empty already: only one is put before the block.
+        (
+            include,
+            &format!(
+                "{include}\n# BEGIN kiln ciphers\nCiphers aes256-gcm@openssh.com,chacha20-poly1305@openssh.com\nMACs hmac-sha2-512-etm@openssh.com\nKexAlgorithms curve25519-sha256\n# END kiln ciphers\n"
+            ),
+        ),
+    ] {
+        assert_eq!(expected.matches(from).count(), 1, "{from:?} in sshd_config");
+        expected = expected.replace(from, to);
+    }
+    assert_eq!(root.read("/etc/ssh/sshd_config"), expected);
+    let mode = std::fs::metadata(root.at("/etc/ssh/sshd_config"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o7777, 0o600, "the mode `files.replace` sets");
+    root.sh_ok("mkdir -p /run/sshd && /usr/sbin/sshd -t -f /etc/ssh/sshd_config");
+    let effective = root.sh_ok("/usr/sbin/sshd -T -f /etc/ssh/sshd_config");
+    for setting in [
+        "port 2222",
+        "permitrootlogin no",
+        "passwordauthentication no",
+        "ciphers aes256-gcm@openssh.com,chacha20-poly1305@openssh.com",
+        "kexalgorithms curve25519-sha256",
+    ] {
+        assert!(
+            effective.lines().any(|l| l == setting),
+            "sshd -T lacks `{setting}`:\n{effective}"
+        );
+    }
 }
 
 /// Writes the fake `systemctl` and a fake SysV service into the root.

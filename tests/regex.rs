@@ -3,7 +3,8 @@
 //! the runtime library's awk frame under mawk, gawk and busybox awk, must agree with
 //! Rust's `regex` crate (Python's `re` semantics for these constructs): on which lines
 //! match (`files.line`'s and `files.block`'s matching) and on what `files.replace` makes
-//! of each line (leftmost-first matches, groups, `\g<name>`).
+//! of each line (leftmost-first matches, groups, `\g<name>`); and, with `after` / `before`,
+//! on what `files.replace` edits, against Ansible's `replace` algorithm.
 //!
 //! The awks are called by name through a private `PATH` directory, so this machine's
 //! `awk` is never changed. All three must be installed (`.ci/run` installs them).
@@ -41,6 +42,18 @@ fn awks(dir: &Path) -> Vec<(String, PathBuf)> {
 
 /// Runs a library call on `file` with `awk_dir` first in `PATH`: what it prints.
 fn library(awk_dir: &Path, dir: &Path, file: &Path, call: &str, args: &[&str]) -> String {
+    try_library(awk_dir, dir, file, call, args)
+        .unwrap_or_else(|stderr| panic!("{call} failed: {stderr}"))
+}
+
+/// [`library`], for a call that may fail: its standard error then.
+fn try_library(
+    awk_dir: &Path,
+    dir: &Path,
+    file: &Path,
+    call: &str,
+    args: &[&str],
+) -> Result<String, String> {
     let lib = dir.join("lib.sh");
     if !lib.exists() {
         std::fs::write(&lib, kiln::emit::LIB).unwrap();
@@ -57,12 +70,10 @@ fn library(awk_dir: &Path, dir: &Path, file: &Path, call: &str, args: &[&str]) -
         .env("PATH", path)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{call} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(String::from_utf8(out.stdout).unwrap())
 }
 
 /// `rx_sub` on every line: `SUBSTITUTE PROGRAM REPLACEMENT`.
@@ -240,6 +251,124 @@ fn check_case(pattern: &Pattern, lines: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `after` / `before` of `files.replace`: patterns of a fixed length that match within a
+/// line (what kiln accepts there, and finds where Ansible finds it; see
+/// `src/ops/files/replace.rs`).
+fn bound() -> impl Strategy<Value = Option<Pattern>> {
+    prop::option::of(prop::sample::select(vec![
+        pat("a", "a"),
+        pat("b=", "b="),
+        pat("#", "#"),
+        pat("c-", "c-"),
+        pat("[ab]1", "[ab]1"),
+        pat(r"\d\d", "[0-9][0-9]"),
+        pat(r"\bab\b", r"(?-u:\b)ab(?-u:\b)"),
+        pat("(?:a|b)c", "(?:a|b)c"),
+        pat("é", "é"),
+    ]))
+}
+
+/// What Ansible's `replace` makes of `text` (from `lib/ansible/modules/replace.py`: the
+/// section after the first match of `after` and before `before`, found with `re.DOTALL`
+/// in the whole file), with kiln's one documented difference: `regexp` is matched within
+/// each line of the section, never across a line break.
+fn ansible_replace(
+    text: &str,
+    after: Option<&Pattern>,
+    before: Option<&Pattern>,
+    regexp: &regex::Regex,
+    template: &str,
+) -> String {
+    let section = match (after, before) {
+        (Some(a), Some(b)) => Some(format!("(?s){}(?P<sub>.*?){}", a.rust, b.rust)),
+        (Some(a), None) => Some(format!("(?s){}(?P<sub>.*)", a.rust)),
+        (None, Some(b)) => Some(format!("(?s)(?P<sub>.*){}", b.rust)),
+        (None, None) => None,
+    };
+    let (start, end) = match section {
+        None => (0, text.len()),
+        Some(section) => match regex::Regex::new(&section).unwrap().captures(text) {
+            Some(found) => {
+                let sub = found.name("sub").unwrap();
+                (sub.start(), sub.end())
+            }
+            None => return text.to_owned(),
+        },
+    };
+    let edited: Vec<String> = text[start..end]
+        .split('\n')
+        .map(|l| regexp.replace_all(l, template).into_owned())
+        .collect();
+    format!("{}{}{}", &text[..start], edited.join("\n"), &text[end..])
+}
+
+/// `k_replace` with `after` / `before` under every awk against [`ansible_replace`]: the same
+/// file, or, where a second run would change it again, a failure.
+fn check_section(
+    pattern: &Pattern,
+    after: Option<&Pattern>,
+    before: Option<&Pattern>,
+    lines: &[String],
+) -> Result<(), String> {
+    let Ok(ours) = kiln::regex::Regex::parse(&pattern.kiln, false) else {
+        return Ok(());
+    };
+    let Ok(program) = ours.program() else {
+        return Ok(());
+    };
+    if ours.matches_empty() {
+        return Ok(());
+    }
+    let bound_program = |b: Option<&Pattern>| {
+        b.map_or(String::new(), |b| {
+            kiln::regex::Regex::parse(&b.kiln, false)
+                .and_then(|r| r.program())
+                .unwrap()
+        })
+    };
+    let (after_program, before_program) = (bound_program(after), bound_program(before));
+    let replacement = kiln::regex::Replacement::parse(r"<\0>", &ours).unwrap();
+    let oracle = regex::Regex::new(&format!("(?m){}", pattern.rust))
+        .map_err(|e| format!("oracle rejects {}: {e}", pattern.rust))?;
+    let temp = tempfile::tempdir().unwrap();
+    let file = temp.path().join("text");
+    let mut text = lines.join("\n");
+    text.push('\n');
+    std::fs::write(&file, &text).unwrap();
+    let want = ansible_replace(&text, after, before, &oracle, "<${0}>");
+    let settles = ansible_replace(&want, after, before, &oracle, "<${0}>") == want;
+    for (name, dir) in awks(temp.path()) {
+        let got = try_library(
+            &dir,
+            temp.path(),
+            &file,
+            "k_replace",
+            &[
+                &program,
+                &replacement.encode(),
+                &after_program,
+                &before_program,
+            ],
+        );
+        match (&got, settles) {
+            (Ok(got), true) if *got == want => {}
+            (Err(_), false) => {}
+            _ => {
+                return Err(format!(
+                    "{name}: replacing {:?} after {after:?} before {before:?}: got {got:?}, expected {want:?}{}",
+                    pattern.kiln,
+                    if settles {
+                        ""
+                    } else {
+                        " to fail (not settling)"
+                    }
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
@@ -263,6 +392,19 @@ proptest! {
         // Refused patterns have their own tests (fixtures/diagnostics); they must stay few.
         prop_assume!(kiln::regex::Regex::parse(&pattern.kiln, false).is_ok());
         if let Err(problem) = check_case(&pattern, &lines) {
+            prop_assert!(false, "{}", problem);
+        }
+    }
+
+    /// `files.replace` with `after` / `before` edits where Ansible's `replace` does.
+    #[test]
+    fn replace_between_after_and_before_agrees_with_ansible(
+        pattern in full_pattern(),
+        after in bound(),
+        before in bound(),
+        lines in prop::collection::vec(line(), 1..12),
+    ) {
+        if let Err(problem) = check_section(&pattern, after.as_ref(), before.as_ref(), &lines) {
             prop_assert!(false, "{}", problem);
         }
     }

@@ -1072,7 +1072,8 @@ k_edit_awk() {
 #
 # Regular expressions are kiln's translation of the manifest's (src/regex): POSIX EREs
 # whose UTF-8 byte classes are markers that rx_bytes() turns into bytes. rx_load() reads
-# a matcher program (src/regex/program.rs) from K_RX and a replacement from K_REPL;
+# a matcher program (src/regex/program.rs), at the start the one in K_RX, and a
+# replacement from K_REPL;
 # rx_find() finds Python's leftmost-first match with it, rx_sub() replaces every match
 # (re.sub), rx_expand() expands the replacement for the last match found.
 k_awk_edit='
@@ -1096,13 +1097,12 @@ function rx_bytes(s) {
   gsub(/\001H/, rx_range(128, 255), s)
   return s
 }
-function rx_load(  r, f, i) {
-  split(ENVIRON["K_RX"], r, "\n"); split(r[1], f, " ")
+function rx_load(program,  r, f, i) {
+  split(program, r, "\n"); split(r[1], f, " ")
   rxpre = f[1]; rxanch = f[2]; rxn = f[3]; rxany = rx_bytes(r[2])
   for (i = 1; i <= rxn; i++) {
     rxk[i] = r[4 * i - 1]; rxw[i] = rx_bytes(r[4 * i]); rxf[i] = rx_bytes(r[4 * i + 1]); rxt[i] = rx_bytes(r[4 * i + 2])
   }
-  rxrn = split(ENVIRON["K_REPL"], rxr, "\n")
 }
 function rx_find(from,  p) {
   # Each start is tried anchored: mawk 1.3.4 can report a later start than the leftmost
@@ -1149,7 +1149,7 @@ function rx_sub(s,  out, p) {
   while (p <= rxlen && rx_find(p)) { out = out substr(s, p, rxm - p) rx_expand(); p = rxq }
   return out substr(s, p)
 }
-BEGIN { n = 0; if (ENVIRON["K_RX"] != "") rx_load() }
+BEGIN { n = 0; if (ENVIRON["K_RX"] != "") rx_load(ENVIRON["K_RX"]); rxrn = split(ENVIRON["K_REPL"], rxr, "\n") }
 {
   cr = ""; if (sub(/\r$/, "")) cr = "\r"
   body[NR] = $0; term[NR] = cr "\n"; n = NR
@@ -1214,20 +1214,26 @@ function edit(  line, re, i, e, rep, done, pos, from, step, w, backrefs) {
   return 1
 }
 '
-# files.block: k_block BEGIN END PRESENT COUNT LINES WHERE ANCHOR. LINES: the block's COUNT
-# lines, joined by newlines. WHERE as for k_line (the last line matching ANCHOR).
+# files.block: k_block BEGIN END FIRST PREPEND APPEND PRESENT COUNT LINES WHERE ANCHOR.
+# LINES: the block's COUNT lines, joined by newlines. WHERE as for k_line (the last line
+# matching ANCHOR, or FIRST). PREPEND / APPEND: keep an empty line before / after the block
+# where the neighbouring line is not empty and is not the file's start / end.
 k_block() (
-  K_BEGIN=$1 K_END=$2 K_PRESENT=$3 K_NB=$4 K_BLOCK=$5 K_WHERE=$6 K_AT=$7
-  export K_BEGIN K_END K_PRESENT K_NB K_BLOCK K_WHERE K_AT
+  K_BEGIN=$1 K_END=$2 K_FIRST=$3 K_PREPEND=$4 K_APPEND=$5 K_PRESENT=$6 K_NB=$7 K_BLOCK=$8 K_WHERE=$9 K_AT=${10}
+  export K_BEGIN K_END K_FIRST K_PREPEND K_APPEND K_PRESENT K_NB K_BLOCK K_WHERE K_AT
   k_edit_awk "$k_awk_edit$k_awk_block"
 )
 k_awk_block='
-function block(  i) {
-  put(ENVIRON["K_BEGIN"], eol)
+# The block between lines above and below of the file (0 and n + 1: its start and end);
+# first and last: the marker lines as they are (with their endings), or new ones.
+function block(above, below, first, last,  i) {
+  if (ENVIRON["K_PREPEND"] == "1" && above >= 1 && body[above] != "") put("", eol)
+  if (first == "") put(ENVIRON["K_BEGIN"], eol); else put(body[first], term[first])
   for (i = 1; i <= nb; i++) put(bl[i], eol)
-  put(ENVIRON["K_END"], eol)
+  if (last == "") put(ENVIRON["K_END"], eol); else put(body[last], term[last])
+  if (ENVIRON["K_APPEND"] == "1" && below <= n && body[below] != "") put("", eol)
 }
-function edit(  begin, end, i, j, k, at, np, pb, pe, pos, w) {
+function edit(  begin, end, i, k, at, np, pb, pe, pos, w) {
   begin = ENVIRON["K_BEGIN"]; end = ENVIRON["K_END"]; nb = ENVIRON["K_NB"] + 0
   split(ENVIRON["K_BLOCK"], bl, "\n")
   for (i = 1; i <= n; i++) {
@@ -1244,10 +1250,10 @@ function edit(  begin, end, i, j, k, at, np, pb, pe, pos, w) {
     if (ENVIRON["K_PRESENT"] != "1") return keep()
     w = ENVIRON["K_WHERE"]
     if (w == "bof") pos = 0
-    else if (w == "after" || w == "before") pos = where(ENVIRON["K_AT"], w == "after", 0)
+    else if (w == "after" || w == "before") pos = where(ENVIRON["K_AT"], w == "after", ENVIRON["K_FIRST"] == "1")
     else pos = n
-    if (pos == 0) block()
-    for (i = 1; i <= n; i++) { put(body[i], term[i]); if (i == pos) block() }
+    if (pos == 0) block(0, 1, "", "")
+    for (i = 1; i <= n; i++) { put(body[i], term[i]); if (i == pos) block(i, i + 1, "", "") }
     return 1
   }
   # The first block is rewritten in place (its marker lines kept as they are); any later
@@ -1255,11 +1261,7 @@ function edit(  begin, end, i, j, k, at, np, pb, pe, pos, w) {
   k = 1
   for (i = 1; i <= n; i++) {
     if (k <= np && i == pb[k]) {
-      if (k == 1 && ENVIRON["K_PRESENT"] == "1") {
-        put(body[i], term[i])
-        for (j = 1; j <= nb; j++) put(bl[j], eol)
-        put(body[pe[k]], term[pe[k]])
-      }
+      if (k == 1 && ENVIRON["K_PRESENT"] == "1") block(i - 1, pe[k] + 1, i, pe[k])
       i = pe[k]; k++
       continue
     }
@@ -1268,22 +1270,63 @@ function edit(  begin, end, i, j, k, at, np, pb, pe, pos, w) {
   return 1
 }
 '
-# files.replace: k_replace PROGRAM REPLACEMENT. Every match of PROGRAM (a matcher program)
-# in each line is replaced. A result that would change again on the next run fails the
-# edit before anything is written.
+# files.replace: k_replace PROGRAM REPLACEMENT AFTER BEFORE. Every match of PROGRAM (a
+# matcher program) in each line is replaced; with AFTER and BEFORE (matcher programs, of
+# patterns that match within a line), only in the text after the first match of AFTER and
+# before the first match of BEFORE after it (without AFTER: the last match of BEFORE), as
+# Ansible's replace; if either is not found, nothing. A result that would change again on
+# the next run fails the edit before anything is written.
 k_replace() (
-  K_RX=$1 K_REPL=$2
-  export K_RX K_REPL
+  K_RX=$1 K_REPL=$2 K_AFTER=$3 K_BEFORE=$4
+  export K_RX K_REPL K_AFTER K_BEFORE
   k_edit_awk "$k_awk_edit$k_awk_replace"
 )
 k_awk_replace='
-function edit(  i, t, again) {
-  for (i = 1; i <= n; i++) {
-    t = rx_sub(body[i])
-    if (t != body[i] && (again = rx_sub(t)) != t)
-      return fail("line " i ": the replacement does not settle: the result still matches, and the next run would make \"" again "\" of it; nothing was written")
-    put(t, term[i])
+# The text to edit in lines src[1..n]: from column sc of line sl to column ec of line el
+# (ec excluded; 0 for the line end). 0 when AFTER or BEFORE is not found.
+function section(src,  i, p, q) {
+  sl = 1; sc = 1; el = n; ec = 0
+  if (ENVIRON["K_AFTER"] != "") {
+    rx_load(ENVIRON["K_AFTER"])
+    for (i = 1; i <= n && !rx_search(src[i]); i++) continue
+    if (i > n) return 0
+    sl = i; sc = rxq
   }
+  if (ENVIRON["K_BEFORE"] != "") {
+    rx_load(ENVIRON["K_BEFORE"])
+    if (ENVIRON["K_AFTER"] != "") {
+      for (i = sl; i <= n; i++) { rxs = src[i]; rxlen = length(rxs); if (p = rx_find(i == sl ? sc : 1)) break }
+    } else {
+      for (i = n; i >= 1; i--) {
+        rxs = src[i]; rxlen = length(rxs); p = 0
+        for (q = rx_find(1); q; q = rx_find(q + 1)) p = q
+        if (p) break
+      }
+    }
+    if (i < 1 || i > n) return 0
+    el = i; ec = p
+  }
+  rx_load(ENVIRON["K_RX"])
+  return 1
+}
+# src[] with every match replaced in the section, into dst[]; whether anything changed.
+function replaced(src, dst,  i, a, b, s, changed) {
+  if (!section(src)) { for (i = 1; i <= n; i++) dst[i] = src[i]; return 0 }
+  for (i = 1; i <= n; i++) {
+    s = src[i]
+    if (i >= sl && i <= el) {
+      a = i == sl ? sc : 1; b = i == el && ec ? ec : length(s) + 1
+      s = substr(s, 1, a - 1) rx_sub(substr(s, a, b - a)) substr(s, b)
+    }
+    dst[i] = s; if (s != src[i]) changed = 1
+  }
+  return changed
+}
+function edit(  i, r, again) {
+  if (replaced(body, r) && replaced(r, again))
+    for (i = 1; i <= n; i++) if (again[i] != r[i])
+      return fail("line " i ": the replacement does not settle: the result still matches, and the next run would make \"" again[i] "\" of it; nothing was written")
+  for (i = 1; i <= n; i++) put(r[i], term[i])
   return 1
 }
 '

@@ -249,6 +249,29 @@ impl Regex {
     pub fn matches_empty(&self) -> bool {
         nullable(&self.node)
     }
+
+    /// What could make the pattern match otherwise when it is searched in a whole file
+    /// with `re.DOTALL` (as Ansible's `replace` searches `after` and `before`) than within
+    /// one line: there `^`/`$` are the file's ends, and `.`, `\s` and negated classes
+    /// also match a line break. `None` when every match lies within one line, so searching
+    /// line by line finds the same first (and last) match.
+    pub fn whole_file_difference(&self) -> Option<&'static str> {
+        crosses_lines(&self.node)
+    }
+}
+
+/// The first construct of `node` that reads differently in a whole file (see
+/// [`Regex::whole_file_difference`]).
+fn crosses_lines(node: &Node) -> Option<&'static str> {
+    match node {
+        Node::Start | Node::End => Some("`^`, `$`, `\\A` and `\\Z` are the ends of the whole file"),
+        Node::Char(class) if class.ascii & 1 << b'\n' != 0 => {
+            Some("`.`, `\\s`, `\\W`, `\\D` and negated classes also match a line break")
+        }
+        Node::Empty | Node::Char(_) | Node::Boundary { .. } => None,
+        Node::Seq(items) | Node::Alt(items) => items.iter().find_map(crosses_lines),
+        Node::Repeat { node, .. } | Node::Group { node, .. } => crosses_lines(node),
+    }
 }
 
 /// Whether `node` can match the empty text.
@@ -322,6 +345,25 @@ mod tests {
         let replacement = Replacement::parse(r"\g<k>:\2 \\ \g<0>&", &regex).unwrap();
         assert_eq!(replacement.encode(), "G1\nT:\nG2\nT \\ \nG0\nT&");
         assert!(Replacement::parse(r"\3", &regex).is_err());
+        // Python's escapes: a tab; a line break and unknown letters refused.
+        assert_eq!(
+            Replacement::parse(r"a\tb\.", &regex).unwrap().encode(),
+            "Ta\tb\\."
+        );
+        for refused in [r"\n", r"\D", r"\g"] {
+            assert!(Replacement::parse(refused, &regex).is_err(), "{refused}");
+        }
         assert!(Replacement::parse(r"\1", &Regex::parse("(a)+", false).unwrap()).is_err());
+    }
+
+    #[test]
+    fn whole_file_differences() {
+        let differs = |p: &str| Regex::parse(p, false).unwrap().whole_file_difference();
+        for pattern in ["^a", "a$", ".", r"a\s", "[^a]", r"(x|\W)", r"\D+"] {
+            assert!(differs(pattern).is_some(), "{pattern}");
+        }
+        for pattern in ["<VirtualHost", r"\bport\b", r"[a-z\d]+", "a(b|c)?"] {
+            assert_eq!(differs(pattern), None, "{pattern}");
+        }
     }
 }

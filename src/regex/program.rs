@@ -232,7 +232,8 @@ pub struct Replacement {
 
 impl Replacement {
     /// Parses `text`: `\0`..`\9`, `\g<N>` and `\g<name>` insert groups, `\\` is one
-    /// backslash, any other backslash is itself. Refuses a group `regex` does not have, or
+    /// backslash, `\t`, `\a`, `\b`, `\f`, `\v` are control characters as in Python (other
+    /// letters are refused, as Python does), any other backslash is itself. Refuses a group `regex` does not have, or
     /// one inside a repetition.
     pub fn parse(text: &str, regex: &Regex) -> Result<Replacement, Refusal> {
         let mut pieces: Vec<Piece> = Vec::new();
@@ -250,6 +251,13 @@ impl Replacement {
             }
             if rest.starts_with(r"\\") {
                 literal.push('\\');
+                rest = &rest[2..];
+                continue;
+            }
+            if let Some(letter) = rest.strip_prefix('\\').and_then(|r| r.chars().next())
+                && letter.is_ascii_alphabetic()
+            {
+                literal.push(escape(letter, start)?);
                 rest = &rest[2..];
                 continue;
             }
@@ -273,6 +281,31 @@ impl Replacement {
             })
             .collect::<Vec<_>>()
             .join("\n")
+    }
+}
+
+/// The character Python's `re` puts for the escape `\letter` in a replacement (`\t` a tab,
+/// ...); a line break cannot be written within a line, and Python refuses other letters.
+fn escape(letter: char, start: usize) -> Result<char, Refusal> {
+    let at = start..start + 2;
+    match letter {
+        'a' => Ok('\u{7}'),
+        'b' => Ok('\u{8}'),
+        'f' => Ok('\u{c}'),
+        't' => Ok('\t'),
+        'v' => Ok('\u{b}'),
+        'n' | 'r' => Err(Refusal::new(
+            at,
+            "a line break in the replacement",
+            "a match within one line is replaced by text within that line",
+            "use `files.block` or `files.line` to add lines",
+        )),
+        _ => Err(Refusal::new(
+            at,
+            &format!("`\\{letter}` is not an escape of a replacement"),
+            "Python's `re` (and Ansible) fail on it",
+            "write `\\\\` for a backslash; `\\1` or `\\g<name>` insert a group",
+        )),
     }
 }
 

@@ -22,6 +22,9 @@ pub const DEF: OpDef = OpDef {
         arg("marker_end", Str, "What `{mark}` becomes in the closing marker.").default(Default::Str("END")),
         arg("insert_after", Regex, "Insert a new block after the last line matching this regex (`EOF` for the end) when the markers are not found."),
         arg("insert_before", Regex, "Insert a new block before the last line matching this regex (`BOF` for the start) when the markers are not found."),
+        arg("first_match", Bool, "Use the first line matching `insert_after`/`insert_before` instead of the last.").default(Default::Bool(false)),
+        arg("prepend_newline", Bool, "Keep an empty line before the block, unless it starts the file.").default(Default::Bool(false)),
+        arg("append_newline", Bool, "Keep an empty line after the block, unless it ends the file.").default(Default::Bool(false)),
         arg("present", Bool, "Whether the block should be in the file; when false the markers and everything between them are removed.").default(Default::Bool(true)),
         arg("create", Bool, "Create the file if it does not exist.").default(Default::Bool(false)),
         arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
@@ -32,6 +35,7 @@ pub const DEF: OpDef = OpDef {
     rules: &[
         Rule::Conflicts("insert_after", "insert_before"),
         Rule::RequiredIf("present", &["block"]),
+        Rule::RequiredIf("first_match", &["insert_after", "insert_before"]),
     ],
     facts: &[],
     validate: Some(validate),
@@ -99,6 +103,21 @@ fn check(values: &Values, diagnostics: &mut Diagnostics) {
             diagnostics,
         );
     }
+    for name in ["insert_after", "insert_before"] {
+        if let Some((text, span)) = values.get(name)
+            && multiline_flag(text)
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidRegex,
+                    span,
+                    format!("`{name}` starts with `(?m)`"),
+                )
+                .label("with it, Ansible's blockinfile searches the whole file and takes the first match, where `\\s` and `[^...]` also match line breaks")
+                .help("kiln matches line by line: drop `(?m)`, and set `first_match = true` for the first matching line"),
+            );
+        }
+    }
     for name in ["marker_begin", "marker_end"] {
         edit::single_line(values, name, "a marker must be a single line", diagnostics);
     }
@@ -157,6 +176,15 @@ fn check(values: &Values, diagnostics: &mut Diagnostics) {
     }
 }
 
+/// Whether `pattern` starts with global flags that include `m` (`(?m)`, `(?im)`): what
+/// makes blockinfile search the whole file rather than each line.
+fn multiline_flag(pattern: &str) -> bool {
+    pattern
+        .strip_prefix("(?")
+        .and_then(|rest| rest.find(')').map(|end| &rest[..end]))
+        .is_some_and(|flags| flags.chars().all(|c| c.is_ascii_alphabetic()) && flags.contains('m'))
+}
+
 /// The opening and closing marker lines.
 fn markers(marker: &str, begin: &str, end: &str) -> (String, String) {
     (
@@ -182,8 +210,11 @@ fn block_lines(block: &str) -> Vec<&str> {
 /// Lowered to `k_block` (see `lower::edit`). The block is the lines between the first
 /// opening marker and the closing marker after it; it is rewritten in place, and any later
 /// copy of it removed, so the file ends with exactly one. Without one, the block is
-/// inserted (after or before the last line matching `insert_after` / `insert_before`, else
-/// at the end). An opening marker without a closing one, or the reverse, is an error to
+/// inserted (after or before the last line matching `insert_after` / `insert_before`, the
+/// first with `first_match`, else at the end). With `prepend_newline` / `append_newline`,
+/// an empty line is put before / after the block where the line next to it is not empty,
+/// and not at the start / end of the file (Ansible's blockinfile, 2.16), wherever the block
+/// is: one run settles it. An opening marker without a closing one, or the reverse, is an error to
 /// fix by hand: guessing where the block ends could delete the user's lines. Absent: every
 /// copy of the block is removed with its markers.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
@@ -198,6 +229,9 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let (place, anchor) = edit::insertion(input)?;
     let mut call = Sh::of("k_block ");
     call.arg(&begin).code(" ").arg(&end).code(" ");
+    for name in ["first_match", "prepend_newline", "append_newline"] {
+        edit::flag(&mut call, input.flag(name)).code(" ");
+    }
     edit::flag(&mut call, present).code(" ");
     call.int(lines.len() as i64)
         .code(" ")
@@ -217,4 +251,18 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         backup: input.flag("backup"),
         call,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multiline_flags() {
+        assert!(multiline_flag("(?m)^server"));
+        assert!(multiline_flag("(?im)x"));
+        assert!(!multiline_flag("(?i)x"));
+        assert!(!multiline_flag("(?m:x)y"));
+        assert!(!multiline_flag("m)"));
+    }
 }

@@ -17,9 +17,14 @@ pub const DEF: OpDef = OpDef {
     args: &[
         arg("path", Path, "The file to edit.").required(),
         arg("regexp", Regex, "The regex to search for; it is matched within each line.").required(),
-        arg("replace", Str, "The replacement text; `\\1` to `\\9`, `\\g<N>` and `\\g<name>` insert the regex's groups and `\\0` the whole match. Empty deletes the matches. A replacement the regex would match again fails before anything is written.").required(),
+        arg("replace", Str, "The replacement text; `\\1` to `\\9`, `\\g<N>` and `\\g<name>` insert the regex's groups, `\\0` the whole match and `\\t` a tab, as in Python. Empty deletes the matches. A replacement the regex would match again fails before anything is written.").required(),
+        arg("after", Regex, "Replace only in the text after the first match of this regex; if it does not match, nothing is replaced. It must match within one line, without `^`/`$`."),
+        arg("before", Regex, "Replace only in the text before the last match of this regex (with `after`: the first match after it); if it does not match, nothing is replaced. It must match within one line, without `^`/`$`."),
         arg("ignore_case", Bool, "Match `regexp` without regard to case.").default(Default::Bool(false)),
         arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
+        arg("mode", Mode, "Mode of the file after editing."),
+        arg("owner", Account, "Owner of the file after editing."),
+        arg("group", Account, "Group of the file after editing."),
     ],
     rules: &[],
     facts: &[],
@@ -68,6 +73,9 @@ fn check(values: &Values, diagnostics: &mut Diagnostics) {
                 .help("make the pattern match at least one character, e.g. `x+` instead of `x*`"),
         );
     }
+    for name in ["after", "before"] {
+        bound(values, name, diagnostics);
+    }
     if ignore_case
         && let Some((text, span)) = values.get("regexp")
         && Regex::parse(text, false).is_ok()
@@ -77,12 +85,60 @@ fn check(values: &Values, diagnostics: &mut Diagnostics) {
     }
 }
 
+/// `after` / `before`: Ansible searches them in the whole file (`re.DOTALL`, without
+/// `re.MULTILINE`); kiln searches line by line, which finds the same match only for a
+/// pattern that cannot reach past a line nor match nothing. Others are refused.
+fn bound(values: &Values, name: &str, diagnostics: &mut Diagnostics) {
+    edit::single_line(
+        values,
+        name,
+        "it is matched within one line at a time",
+        diagnostics,
+    );
+    let Some((text, span)) = values.get(name) else {
+        return;
+    };
+    let Ok(regex) = Regex::parse(text, false) else {
+        return;
+    };
+    let problem = if regex.matches_empty() {
+        Some("it can match empty text, which is found at the start of the file")
+    } else {
+        regex.whole_file_difference()
+    };
+    if let Some(problem) = problem {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidRegex,
+                span,
+                format!("`{name}` would not find what Ansible's replace finds"),
+            )
+            .label(format!("`{name}` is searched in the whole file: {problem}"))
+            .help("write a pattern for text within one line, e.g. `<VirtualHost \\*:80>` or `\\[server\\]`, with `[ \\t]` for a blank"),
+        );
+    }
+}
+
+/// The matcher program of the regex `name`, or the empty word when it is not given.
+fn program_of(input: &LowerInput, name: &str, ignore_case: bool) -> Result<String, Diagnostic> {
+    let span = input.span(name);
+    match edit::compile(input, name, ignore_case)? {
+        None => Ok(String::new()),
+        Some(regex) => regex
+            .program()
+            .map_err(|r| edit::regex_diagnostic(name, &r, span)),
+    }
+}
+
 /// Lowered to `k_replace` (see `lower::edit`): every match in each line, without its line
 /// ending, is replaced as Python's `re.sub` does (leftmost-first matches, not overlapping),
 /// so `^` only matches at the start of a line. In `replace`, `\0`..`\9`, `\g<N>` and
 /// `\g<name>` insert groups and `\\` a backslash; every other character, `&` included,
 /// is itself. A missing file is an error. A replacement that the regex matches again
 /// (`1\.0` → `1.0.0`) never settles: the edit finds out before writing, and fails.
+/// With `after` / `before`, only the text between the end of the first match of `after`
+/// and the start of the first match of `before` after it is edited, as a text of its own
+/// (`^` matches where it starts, as in Ansible, which edits it as a separate string).
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     edit::recheck(input.args, check)?;
     let ignore_case = input.flag("ignore_case");
@@ -96,6 +152,9 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .map_err(|r| edit::regex_diagnostic("replace", &r, input.span("replace")))?;
     let mut call = Sh::of("k_replace ");
     call.arg(&program).code(" ").arg(&replacement.encode());
+    for name in ["after", "before"] {
+        call.code(" ").arg(&program_of(input, name, false)?);
+    }
     Ok(edit::edit_step(&Edit {
         path: input.str("path"),
         missing: Missing::Fail,

@@ -794,3 +794,89 @@ fn check_mode_tells_ops_depending_on_earlier_changes_from_ops_that_would_fail() 
         }
     }
 }
+
+/// `files.file` follows a symbolic link at `path` (Ansible's `follow: true`) only when root
+/// or the user the op runs as owns the link: one another user planted (here owned by
+/// `nobody`) fails the op and its target keeps its mode; a root-owned link is followed.
+/// Under every shell, as root (the only user that can own a link as another user).
+#[test]
+fn file_follows_only_links_it_can_trust() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let as_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n");
+    if !as_root {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs the tests as root"
+        );
+        eprintln!("skipped: needs root to own a link as another user");
+        return;
+    }
+    for shell in SHELLS {
+        let name = shell_name(shell);
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        let victim = root.join("victim");
+        std::fs::write(&victim, "private\n").unwrap();
+        std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o600)).unwrap();
+        symlink(&victim, root.join("planted")).unwrap();
+        let chown = Command::new("chown")
+            .args(["-h", "65534:65534"])
+            .arg(root.join("planted"))
+            .status()
+            .unwrap();
+        assert!(chown.success());
+        let script = emit(
+            dir.path(),
+            "[[op]]\nop = \"files.file\"\npath = \"{{ root }}/planted\"\nmode = \"0644\"\n",
+            "@local",
+            &root,
+        );
+        let path = dir.path().join("script.sh");
+        std::fs::write(&path, script).unwrap();
+        let output = run_script(shell, &path, &[], dir.path());
+        assert_eq!(
+            summary(&stdout(&output)).2,
+            1,
+            "{name}: {}",
+            stdout(&output)
+        );
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("owned by user 65534"),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mode = std::fs::metadata(&victim).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o7777,
+            0o600,
+            "{name}: the planted link was followed"
+        );
+        // The same link, root's: followed, and the second run changes nothing.
+        let chown = Command::new("chown")
+            .args(["-h", "0:0"])
+            .arg(root.join("planted"))
+            .status()
+            .unwrap();
+        assert!(chown.success());
+        let first = run_script(shell, &path, &[], dir.path());
+        assert_eq!(
+            summary(&stdout(&first)),
+            (0, 1, 0, 0),
+            "{name}: {}",
+            stdout(&first)
+        );
+        let second = run_script(shell, &path, &[], dir.path());
+        assert_eq!(
+            summary(&stdout(&second)),
+            (1, 0, 0, 0),
+            "{name}: {}",
+            stdout(&second)
+        );
+        let mode = std::fs::metadata(&victim).unwrap().permissions().mode();
+        assert_eq!(mode & 0o7777, 0o644, "{name}");
+    }
+}

@@ -25,6 +25,17 @@ k_awk_perm='function k_perm(s,  m, v, i, c, b) {
       if (i == 9 && (c == "t" || c == "T")) v += 512 }
     return v }
 '
+# Whether PATH may be followed: it is not a symbolic link, or the link is root's or this
+# user's (Linux's protected_symlinks rule, kept on every kernel): a link that another user
+# planted, in /tmp say, would take kiln's mode, owner or new file to any file. k_follows PATH
+k_follows() {
+  [ -L "$1" ] || return 0
+  k_stat "$1" || return 1
+  [ -n "${k_uid-}" ] || k_uid=$(id -u)
+  case ${k_so%%:*} in 0 | "$k_uid") return 0 ;; esac
+  k_err "$1 is a symbolic link owned by user ${k_so%%:*}: not following it (follow = false, force = true replaces it)"
+  return 1
+}
 # Octal permission bits of a path: k_mode_of [-L] PATH.
 k_mode_of() {
   if [ "$1" = -L ]; then k_stat -L "$2"; else k_stat "$1"; fi && printf '%s\n' "$k_sm"

@@ -21,7 +21,7 @@ pub const DEF: OpDef = OpDef {
         arg("group", Account, "Group of the file."),
         arg("force", Bool, "Remove a directory or link that is in the way at `path` so the file can be created.").default(Default::Bool(false)),
         arg("create", Bool, "Create the file (empty) when it is missing; false fails the op instead and creates nothing (Ansible's `state: file`, where `touch` creates).").default(Default::Bool(true)),
-        arg("follow", Bool, "A symbolic link at `path` to a regular file is that file: `mode`, `owner` and `group` are set on the file it points to (Ansible's `follow: true`). False makes a link at `path` something in the way, like a directory; use it for a path in a directory other users can write (`/tmp`), where a link they plant would take the mode and owner to any file.").default(Default::Bool(true)),
+        arg("follow", Bool, "A symbolic link at `path` to a regular file is that file: `mode`, `owner` and `group` are set on the file it points to (Ansible's `follow: true`). Only a link owned by root or by the user the op runs as is followed (Linux's `protected_symlinks` rule, on every host): one another user planted, in `/tmp` say, fails the op and is left alone. False makes a link at `path` something in the way, like a directory.").default(Default::Bool(true)),
     ],
     rules: &[],
     facts: &[],
@@ -125,6 +125,12 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         step.probe.code("false");
         step.verify = false;
     } else {
+        if follow {
+            step.probe
+                .code("k_follows ")
+                .arg(path)
+                .code(" 2>/dev/null && ");
+        }
         step.probe.push(&is_file);
         if !attrs.is_empty() {
             step.probe.code(" && ");
@@ -138,6 +144,13 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         not_there.code("[ ! -e ").arg(path).code(" ]");
     } else {
         not_there.code("! ").push(&exists);
+    }
+    if follow {
+        // A link another user owns is never followed (see `k_follows`).
+        step.act
+            .code("if ! k_follows ")
+            .arg(path)
+            .code("; then\n  false\nel");
     }
     if !input.flag("create") {
         step.act.code("if ").push(&not_there).code("; then\n");

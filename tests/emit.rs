@@ -795,9 +795,10 @@ fn check_mode_tells_ops_depending_on_earlier_changes_from_ops_that_would_fail() 
     }
 }
 
-/// `files.file` follows a symbolic link at `path` (Ansible's `follow: true`) only when root
-/// or the user the op runs as owns the link: one another user planted (here owned by
-/// `nobody`) fails the op and its target keeps its mode; a root-owned link is followed.
+/// `files.file` and line edits follow a symbolic link at `path` (Ansible's `follow: true`)
+/// only when root or the user the op runs as owns the link: one another user planted (here
+/// owned by `nobody`) fails the op and its target keeps its mode and content; a root-owned
+/// link is followed.
 /// Under every shell, as root (the only user that can own a link as another user).
 #[test]
 fn file_follows_only_links_it_can_trust() {
@@ -829,6 +830,23 @@ fn file_follows_only_links_it_can_trust() {
             .status()
             .unwrap();
         assert!(chown.success());
+        // A line edit follows links too: the same rule.
+        let edit = emit(
+            dir.path(),
+            "[[op]]\nop = \"files.line\"\npath = \"{{ root }}/planted\"\nline = \"added\"\n",
+            "@local",
+            &root,
+        );
+        let edit_path = dir.path().join("edit.sh");
+        std::fs::write(&edit_path, edit).unwrap();
+        let output = run_script(shell, &edit_path, &[], dir.path());
+        assert_eq!(
+            summary(&stdout(&output)).2,
+            1,
+            "{name}: {}",
+            stdout(&output)
+        );
+        assert_eq!(std::fs::read(&victim).unwrap(), b"private\n", "{name}");
         let script = emit(
             dir.path(),
             "[[op]]\nop = \"files.file\"\npath = \"{{ root }}/planted\"\nmode = \"0644\"\n",

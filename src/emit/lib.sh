@@ -1007,6 +1007,10 @@ k_edit() {
   while [ -L "$k_ep" ]; do
     k_en=$((k_en + 1))
     if [ "$k_en" -gt 40 ]; then k_edit_err "$2: too many levels of symbolic links"; return 1; fi
+    # A link another user owns is never followed (see k_follows).
+    if ! k_follows "$k_ep" 2>/dev/null; then
+      k_edit_err "$2: $k_ep is a symbolic link owned by user ${k_so%%:*}: not following it"; return 1
+    fi
     k_et=$(readlink -- "$k_ep" && echo .) || return 1
     k_et=${k_et%?.}
     case $k_et in

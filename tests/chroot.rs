@@ -304,6 +304,34 @@ latest = true
     assert!(dpkg_installed(&root, "tree") && dpkg_installed(&root, "less"));
 }
 
+/// A list computed by a template stays a list (issue 11): two package lists chosen and
+/// joined by one `{{ expression }}` install as two packages, not as the text of a list
+/// (which apt read as a glob), and the second apply changes nothing.
+#[test]
+fn list_variables_stay_lists_in_package_lists() {
+    require_root();
+    let root = Root::new();
+    let script = emit(
+        r#"
+[vars]
+base = ["tree"]
+extra = ["less"]
+web = false
+packages = "{{ base + extra if not web else base }}"
+
+[[op]]
+op = "apt.packages"
+packages = "{{ packages }}"
+no_recommends = true
+"#,
+    );
+    let (_, first) = converge(&root, &script, || {
+        assert!(!dpkg_installed(&root, "tree") && !dpkg_installed(&root, "less"));
+    });
+    assert_eq!(statuses(&first), ["changed"], "{}", text(&first));
+    assert!(dpkg_installed(&root, "tree") && dpkg_installed(&root, "less"));
+}
+
 /// A package that stays wrong after the act: the failure names it.
 #[test]
 fn a_failed_package_act_names_the_package() {

@@ -11,6 +11,8 @@ use std::ops::Range;
 
 use minijinja::{Environment, ErrorKind};
 
+use super::tokens::{Token, tokens};
+
 /// What a name after `|` or `is` calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Callee {
@@ -147,45 +149,23 @@ const TESTS: &[&str] = &[
 /// after `|`, and after `is` (or `is not`). String literals are skipped.
 pub fn callees(text: &str, region: Range<usize>) -> Vec<(Callee, Range<usize>)> {
     let code = &text[region.clone()];
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
     let mut found = Vec::new();
     // What the next identifier names, after `|` or `is`.
     let mut expecting: Option<Callee> = None;
-    let mut chars = code.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == '\'' || c == '"' {
-            while let Some((_, d)) = chars.next() {
-                if d == '\\' {
-                    chars.next();
-                } else if d == c {
-                    break;
-                }
-            }
-            expecting = None;
-        } else if is_ident(c) {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
-                if !is_ident(d) {
-                    break;
-                }
-                end = j + d.len_utf8();
-                chars.next();
-            }
-            let word = &code[i..end];
-            expecting = match (expecting, word) {
+    for token in tokens(code) {
+        expecting = match token {
+            Token::Word(word) => match (expecting, &code[word.clone()]) {
                 (Some(Callee::Test), "not") => Some(Callee::Test),
                 (Some(callee), _) => {
-                    found.push((callee, region.start + i..region.start + end));
+                    found.push((callee, region.start + word.start..region.start + word.end));
                     None
                 }
                 (None, "is") => Some(Callee::Test),
                 (None, _) => None,
-            };
-        } else if c == '|' {
-            expecting = Some(Callee::Filter);
-        } else if !c.is_whitespace() {
-            expecting = None;
-        }
+            },
+            Token::Punct('|') => Some(Callee::Filter),
+            Token::Str | Token::Punct(_) => None,
+        };
     }
     found
 }

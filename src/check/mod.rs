@@ -12,6 +12,7 @@ pub mod load;
 pub mod op;
 pub mod password_hash;
 pub mod templates;
+pub mod tokens;
 pub mod types;
 pub mod user_op;
 pub mod variables;

@@ -11,6 +11,7 @@ use std::ops::Range;
 use minijinja::Environment;
 
 use super::filters;
+use super::tokens::{Token, tokens};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceMap, Span};
 
@@ -439,37 +440,18 @@ fn word_in_code(text: &str, region: Range<usize>, name: &str) -> Option<Range<us
 /// Each use of the identifier `name` in `text[region]`, skipping string literals and
 /// attributes.
 fn words_in_code(text: &str, region: Range<usize>, name: &str) -> Vec<Range<usize>> {
-    let mut found = Vec::new();
     let code = &text[region.clone()];
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
-    let mut chars = code.char_indices().peekable();
-    let mut previous: Option<char> = None;
-    while let Some((i, c)) = chars.next() {
-        if c == '\'' || c == '"' {
-            while let Some((_, d)) = chars.next() {
-                if d == '\\' {
-                    chars.next();
-                } else if d == c {
-                    break;
-                }
-            }
-            previous = Some(c);
-        } else if is_ident(c) {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
-                if !is_ident(d) {
-                    break;
-                }
-                end = j + d.len_utf8();
-                chars.next();
-            }
-            if &code[i..end] == name && previous != Some('.') {
-                found.push(region.start + i..region.start + end);
-            }
-            previous = Some('a');
-        } else if !c.is_whitespace() {
-            previous = Some(c);
+    let mut found = Vec::new();
+    // An identifier after `.` is an attribute, not a variable.
+    let mut after_dot = false;
+    for token in tokens(code) {
+        if let Token::Word(word) = &token
+            && &code[word.clone()] == name
+            && !after_dot
+        {
+            found.push(region.start + word.start..region.start + word.end);
         }
+        after_dot = token == Token::Punct('.');
     }
     found
 }

@@ -741,44 +741,19 @@ fn passwords_in_the_environment_reach_no_command() {
 #[test]
 fn fetch_keeps_the_mode_and_no_one_else_reads_the_copy() {
     let temp = tempfile::tempdir().unwrap();
-    // The snoop may search the directories (but not read the sources).
-    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let fetched = temp.path().join("fetched");
-    std::fs::create_dir(&fetched).unwrap();
-    std::fs::write(fetched.join("canary"), "canary for others\n").unwrap();
-    std::fs::set_permissions(
-        fetched.join("canary"),
-        std::fs::Permissions::from_mode(0o644),
-    )
-    .unwrap();
-    let snoop = snoop::Snoop::start(&fetched);
-    snoop.wait_for("canary for others");
-    for (name, mode) in [("group-readable", 0o640), ("key", 0o600)] {
-        let src = temp.path().join(name);
-        let content = format!("secret content of {name}\n").repeat(1000);
-        std::fs::write(&src, &content).unwrap();
-        std::fs::set_permissions(&src, std::fs::Permissions::from_mode(mode)).unwrap();
-        let src = src.to_str().unwrap();
-        for _ in 0..5 {
-            let fetch = kiln(
+    snoop::fetch_unseen(
+        temp.path(),
+        &fetched,
+        5,
+        |src| {
+            kiln(
                 temp.path(),
                 &["fetch", "@local", "--src", src, "--dest", "fetched"],
-            );
-            assert!(
-                fetch.status.success(),
-                "{}",
-                String::from_utf8_lossy(&fetch.stdout)
-            );
-        }
-        let read = String::from_utf8_lossy(&snoop.read()).into_owned();
-        assert!(
-            !read.contains("secret content"),
-            "another user read the copy of {name}"
-        );
-        let copy = fetched.join("@local").join(src.trim_start_matches('/'));
-        assert_eq!(std::fs::read_to_string(&copy).unwrap(), content);
-        assert_eq!(support::mode(&copy), format!("{mode:04o}"), "{name}");
-    }
+            )
+        },
+        |src| vec![fetched.join("@local").join(src.trim_start_matches('/'))],
+    );
     let directory = temp.path().join("a directory");
     std::fs::create_dir(&directory).unwrap();
     let failed = kiln(

@@ -10,7 +10,6 @@ mod snoop;
 mod sshd;
 mod support;
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -371,41 +370,24 @@ fn a_run_ends_when_its_script_does_despite_background_commands() {
 fn fetch_over_ssh_keeps_the_mode_and_no_one_else_reads_the_copy() {
     let sshd = Sshd::start();
     let temp = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     write_inventory(&sshd, temp.path(), 2, "");
     let back = temp.path().join("back");
-    std::fs::create_dir(&back).unwrap();
-    std::fs::write(back.join("canary"), "canary for others\n").unwrap();
-    std::fs::set_permissions(back.join("canary"), std::fs::Permissions::from_mode(0o644)).unwrap();
-    let snoop = snoop::Snoop::start(&back);
-    snoop.wait_for("canary for others");
-    for (name, mode) in [("group-readable", 0o640), ("key", 0o600)] {
-        let src = temp.path().join(name);
-        let content = format!("secret content of {name}\n").repeat(1000);
-        std::fs::write(&src, &content).unwrap();
-        std::fs::set_permissions(&src, std::fs::Permissions::from_mode(mode)).unwrap();
-        let src = src.to_str().unwrap();
-        for _ in 0..3 {
-            let fetch = kiln(
+    snoop::fetch_unseen(
+        temp.path(),
+        &back,
+        3,
+        |src| {
+            kiln(
                 temp.path(),
                 &sshd,
                 &["fetch", "inventory.toml", "--src", src, "--dest", "back"],
-            );
-            assert!(
-                fetch.status.success(),
-                "{}",
-                String::from_utf8_lossy(&fetch.stdout)
-            );
-        }
-        let read = String::from_utf8_lossy(&snoop.read()).into_owned();
-        assert!(
-            !read.contains("secret content"),
-            "another user read the copy of {name}"
-        );
-        for host in ["web0", "web1"] {
-            let copy = back.join(host).join(src.trim_start_matches('/'));
-            assert_eq!(std::fs::read_to_string(&copy).unwrap(), content);
-            assert_eq!(support::mode(&copy), format!("{mode:04o}"), "{name}");
-        }
-    }
+            )
+        },
+        |src| {
+            ["web0", "web1"]
+                .iter()
+                .map(|host| back.join(host).join(src.trim_start_matches('/')))
+                .collect()
+        },
+    );
 }

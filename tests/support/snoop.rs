@@ -3,8 +3,9 @@
 //! comes back for the test to look for secrets in.
 #![allow(dead_code)]
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
 
 pub struct Snoop {
     child: Child,
@@ -60,5 +61,50 @@ impl Drop for Snoop {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// `kiln fetch` as another user sees it: a 0640 and a 0600 file of secret content, next to
+/// `dest` under `temp`, are fetched `runs` times each by `fetch(SRC)` into `dest` while a
+/// snoop reads every file there (a canary first shows that it can). It never reads a byte
+/// of them; each copy `copies(SRC)` names has the source's content and mode.
+pub fn fetch_unseen(
+    temp: &Path,
+    dest: &Path,
+    runs: usize,
+    fetch: impl Fn(&str) -> Output,
+    copies: impl Fn(&str) -> Vec<PathBuf>,
+) {
+    // The snoop may search the directories (but not read the sources).
+    std::fs::set_permissions(temp, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(dest).unwrap();
+    std::fs::write(dest.join("canary"), "canary for others\n").unwrap();
+    std::fs::set_permissions(dest.join("canary"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let snoop = Snoop::start(dest);
+    snoop.wait_for("canary for others");
+    for (name, mode) in [("group-readable", 0o640), ("key", 0o600)] {
+        let src = temp.join(name);
+        let content = format!("secret content of {name}\n").repeat(1000);
+        std::fs::write(&src, &content).unwrap();
+        std::fs::set_permissions(&src, std::fs::Permissions::from_mode(mode)).unwrap();
+        let src = src.to_str().unwrap();
+        for _ in 0..runs {
+            let fetched = fetch(src);
+            assert!(
+                fetched.status.success(),
+                "{}",
+                String::from_utf8_lossy(&fetched.stdout)
+            );
+        }
+        let read = String::from_utf8_lossy(&snoop.read()).into_owned();
+        assert!(
+            !read.contains("secret content"),
+            "another user read the copy of {name}"
+        );
+        for copy in copies(src) {
+            assert_eq!(std::fs::read_to_string(&copy).unwrap(), content);
+            let got = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o7777;
+            assert_eq!(got, mode, "{name}");
+        }
     }
 }

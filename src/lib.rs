@@ -19,6 +19,7 @@ pub mod lower;
 pub mod model;
 pub mod ops;
 pub mod regex;
+pub mod runtime;
 pub mod schema;
 pub mod shell;
 pub mod source;

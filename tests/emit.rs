@@ -391,46 +391,6 @@ fn dependent_sequence_in_one_run() {
     }
 }
 
-/// The library's `k_split` gives what `dirname` prints, under every shell.
-#[test]
-fn path_split_matches_dirname() {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = [
-        "/a/b", "/a/b/", "/a//b", "/x", "/", "rel", "rel/x", "/a b/c'd", "/a/-b",
-    ];
-    let mut script = format!("set -u\n{}", kiln::emit::LIB);
-    for path in paths {
-        let quoted = kiln::shell::quote(path);
-        script.push_str(&format!(
-            "k_split {quoted}; printf '%s\\n' \"$k_pd\"\n\
-             printf '%s\\n' \"$(dirname -- {quoted})\"\n"
-        ));
-    }
-    let path = dir.path().join("split.sh");
-    std::fs::write(&path, script).unwrap();
-    for shell in SHELLS {
-        let output = run_script(shell, &path, &[], dir.path());
-        let text = String::from_utf8_lossy(&output.stdout);
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(
-            lines.len(),
-            2 * paths.len(),
-            "{}: {text}",
-            shell_name(shell)
-        );
-        for (i, pair) in lines.chunks(2).enumerate() {
-            let ours = pair[0];
-            let theirs = pair[1];
-            // `/a//b`: dirname folds the double slash, which names the same directory.
-            if paths[i] == "/a//b" {
-                assert_eq!(ours, "/a/", "{}", shell_name(shell));
-                continue;
-            }
-            assert_eq!(ours, theirs, "{} for {:?}", shell_name(shell), paths[i]);
-        }
-    }
-}
-
 /// A file replaced without `mode`/`owner`/`group` keeps its mode (setuid bits included)
 /// and, when the script runs as root, its owner and group; given ones win. Under every
 /// shell.

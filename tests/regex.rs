@@ -56,10 +56,10 @@ fn try_library(
 ) -> Result<String, String> {
     let lib = dir.join("lib.sh");
     if !lib.exists() {
-        std::fs::write(&lib, kiln::emit::LIB).unwrap();
+        std::fs::write(&lib, kiln::runtime::runtime().all()).unwrap();
     }
     let script = format!(
-        ". {lib}\nk_src=$1 k_noeol=0 k_eop=want k_ep=$1\nshift\n{call} \"$@\"\n",
+        ". {lib}\nk_edit_src=$1 k_edit_noeol=0 k_edit_op=want k_edit_path=$1\nshift\n{call} \"$@\"\n",
         lib = lib.display()
     );
     let path = format!("{}:{}", awk_dir.display(), std::env::var("PATH").unwrap());

@@ -29,7 +29,7 @@ fn minijinja_decides(condition: &str, probe: &str) -> Option<bool> {
 fn shell_decides(shell: &str, test: &str, probe: &str) -> Option<bool> {
     let script = format!(
         "{}\nk_facts={}\nk_w() {{\n{test}\n}}\nk_w\n",
-        kiln::emit::LIB,
+        kiln::runtime::for_code(test),
         kiln::shell::quote(probe)
     );
     let output = Command::new(shell).arg("-c").arg(&script).output().unwrap();

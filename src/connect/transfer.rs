@@ -2,7 +2,7 @@
 //! scp, no sftp subsystem, no base64): one round trip each.
 //!
 //! A put is a script carrying the bytes as `printf` lines (byte-exact, see
-//! `shell::content`) into the runtime library's `k_write`: a temporary file beside the
+//! `shell::content`) into the runtime's `k_write`: a temporary file beside the
 //! destination gets the content and mode and is renamed over it, so a connection lost
 //! half-way leaves the old file (or none), never half a file. A get opens the file, prints
 //! its permission bits (`ls -lL`'s, of the file a link leads to) on a line of their own,
@@ -31,7 +31,11 @@ pub fn put<C: Connector + ?Sized>(
         .code(" ")
         .arg(mode.unwrap_or(""))
         .code(" '' ''\n");
-    let script = format!("{}set -u\n{}", crate::emit::LIB, script.text());
+    let script = format!(
+        "{}set -u\n{}",
+        crate::runtime::for_code(script.text()),
+        script.text()
+    );
     let mut stderr = Vec::new();
     let status = connection
         .run(&script, &[], &mut |stream, chunk| {

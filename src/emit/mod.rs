@@ -1,10 +1,11 @@
 //! The emitter: one host's plan as a standalone POSIX shell script.
 //!
-//! Layout: a header (generator, host, sources, usage), the runtime library (`lib.sh`,
-//! kept in a variable so steps that change user can hand it to `sudo sh -c`), then per op
-//! a comment (op, arguments, `file:line`), its probe/act/diff functions and one `k_step`
-//! call, then the handlers, then the summary. Output is deterministic: the same inputs give
-//! the same bytes.
+//! Layout: a header (generator, host, sources, usage), the runtime functions the script
+//! uses (`crate::runtime`; when steps run as another user, also the runtime their code
+//! uses, in `KILN_LIB`, which `k_as` hands to that user's shell), then per op a comment
+//! (op, arguments, `file:line`), its probe/act/diff functions and one `k_step` call, then
+//! the handlers, then the summary. Output is deterministic: the same inputs give the same
+//! bytes.
 
 use std::fmt::Write;
 
@@ -19,12 +20,9 @@ use crate::facts::Facts;
 use crate::inventory::Inventory;
 use crate::lower::{self, Step};
 use crate::ops::args::ArgValue;
+use crate::runtime::{self, status};
 use crate::shell::{Sh, quote};
 use crate::source::SourceMap;
-
-/// The runtime library every script starts with (`k_write`, `k_step`, ...), with the
-/// host detection it shares with the fact probe.
-pub const LIB: &str = concat!(include_str!("lib.sh"), include_str!("../facts/detect.sh"));
 
 /// Comment lines show argument values up to this many characters.
 const COMMENT_VALUE_MAX: usize = 72;
@@ -73,22 +71,17 @@ pub fn script(
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
     let mut out = String::with_capacity(16 * 1024);
-    header(&mut out, plan, files);
-    out.push_str("set -u\n");
-    out.push_str(LIB);
+    // The code that runs as another user, through `k_as`: what its runtime is made of.
+    let mut elsewhere = String::new();
     let becomes: std::collections::BTreeSet<(&str, &str)> = plan
         .ops
         .iter()
         .chain(&plan.handlers)
         .filter_map(|op| op.become_.how())
         .collect();
-    if !becomes.is_empty() {
-        // Steps that run as another user get the library through `sh -c`.
-        let _ = writeln!(out, "KILN_LIB={}", quote(LIB));
-    }
     out.push_str("k_begin \"$@\"\n");
     // Whom the script becomes: a become password is checked once, up front.
-    for (how, user) in becomes {
+    for &(how, user) in &becomes {
         let _ = writeln!(out, "k_become_check {how} {} || k_fail_run", quote(user));
     }
     if plan
@@ -101,13 +94,14 @@ pub fn script(
         let _ = writeln!(
             out,
             "k_gather() {{\n{}}}\nk_facts=$(k_gather)",
-            crate::facts::GATHER
+            crate::facts::PROBE
         );
     }
     let mut ok = true;
     for (index, op) in plan.ops.iter().enumerate() {
         ok &= step(
             &mut out,
+            &mut elsewhere,
             sources,
             &format!("{}", index + 1),
             op,
@@ -118,6 +112,7 @@ pub fn script(
         let _ = writeln!(out, "\nif k_notified {index}; then");
         ok &= step(
             &mut out,
+            &mut elsewhere,
             sources,
             &format!("h{}", index + 1),
             handler,
@@ -126,7 +121,18 @@ pub fn script(
         out.push_str("fi\n");
     }
     out.push_str("\nk_end\n");
-    ok.then_some(out)
+    if !ok {
+        return None;
+    }
+    let mut script = String::with_capacity(out.len() + 32 * 1024);
+    header(&mut script, plan, files);
+    script.push_str("set -u\n");
+    script.push_str(&runtime::for_code(&out));
+    if !becomes.is_empty() {
+        let _ = writeln!(script, "KILN_LIB={}", quote(&runtime::for_code(&elsewhere)));
+    }
+    script.push_str(&out);
+    Some(script)
 }
 
 fn header(out: &mut String, plan: &HostPlan, files: &[String]) {
@@ -153,9 +159,11 @@ fn header(out: &mut String, plan: &HostPlan, files: &[String]) {
     );
 }
 
-/// Writes one op's comment, functions and `k_step` call; false if it cannot be lowered.
+/// Writes one op's comment, functions and `k_step` call, and to `elsewhere` the code that
+/// runs as another user; false if it cannot be lowered.
 fn step(
     out: &mut String,
+    elsewhere: &mut String,
     sources: &SourceMap,
     index: &str,
     op: &BoundOp,
@@ -180,8 +188,8 @@ fn step(
         let _ = writeln!(
             out,
             "k_skip {index} {} {}",
-            quote(&op.label),
-            quote(&op.origin)
+            quote(&status::escape(&op.label)),
+            quote(&status::escape(&op.origin))
         );
         return true;
     }
@@ -219,11 +227,18 @@ fn step(
         let mut definition = String::new();
         function(&mut definition, &data_name, &data, &Become::Current, None);
         let _ = writeln!(out, "{data_name}_def={}", quote(&definition));
+        elsewhere.push_str(&definition);
         Some(data_name.as_str())
     } else {
         function(out, &data_name, &data, &Become::Current, None);
         Some(data_name.as_str())
     };
+    if op.become_.how().is_some() {
+        for code in [&probe, &act, &diff] {
+            elsewhere.push_str(code.text());
+            elsewhere.push('\n');
+        }
+    }
     function(out, &format!("k_probe_{index}"), &probe, &op.become_, feed);
     function(out, &format!("k_act_{index}"), &act, &op.become_, feed);
     let diff_name = if diff.is_empty() {
@@ -254,8 +269,8 @@ fn step(
     let _ = write!(
         out,
         "k_step {index} {} {} {} {} {} {} {} k_probe_{index} k_act_{index} {}",
-        quote(&op.label),
-        quote(&op.origin),
+        quote(&status::escape(&op.label)),
+        quote(&status::escape(&op.origin)),
         quote(&notify.join(" ")),
         quote(&checks),
         u8::from(globals.ignore_errors),
@@ -268,8 +283,8 @@ fn step(
         let _ = write!(
             out,
             "\nelse k_when_else $? {index} {} {}; fi",
-            quote(&op.label),
-            quote(&op.origin)
+            quote(&status::escape(&op.label)),
+            quote(&status::escape(&op.origin))
         );
     }
     out.push('\n');

@@ -1,5 +1,6 @@
-# kiln fact probe: prints one `key=value` line per fact. POSIX sh, read-only. It follows
-# detect.sh (k_init_system, k_pkg_manager).
+# kiln fact probe: prints one `key=value` line per fact. POSIX sh, read-only. It calls the
+# runtime's host detection (src/runtime/detect.sh: k_init_system, k_pkg_manager), which
+# comes before it.
 kf() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\n' ' ')"; }
 kf_id='' kf_like=''
 if [ -r /etc/os-release ]; then

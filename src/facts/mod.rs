@@ -11,9 +11,17 @@
 
 use serde_json::{Map, Value, json};
 
-/// The fact probe, a POSIX shell script: `detect.sh` (shared with the scripts' runtime
-/// library), then `gather.sh`.
-pub const GATHER: &str = concat!(include_str!("detect.sh"), include_str!("gather.sh"));
+/// The fact probe, a POSIX shell script: the host detection of the scripts' runtime
+/// (`src/runtime/detect.sh`), then [`PROBE`].
+pub const GATHER: &str = concat!(
+    include_str!("../runtime/detect.sh"),
+    "\n",
+    include_str!("gather.sh")
+);
+
+/// The probe's own part, `gather.sh`: what a script that gathers facts runs, with the
+/// runtime's host detection among the runtime it carries.
+pub const PROBE: &str = include_str!("gather.sh");
 
 /// The type of a fact's value once parsed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -233,7 +233,7 @@ pub struct RunOptions<'a> {
     pub max_failures: Option<usize>,
     /// Hosts run at once, batch after batch.
     pub batch: usize,
-    /// The sudo password, handed to the script in memory (see `k_as` in `lib.sh`).
+    /// The sudo password, handed to the script in memory (see `k_as` in `src/runtime/become.sh`).
     pub become_password: Option<&'a str>,
 }
 
@@ -390,8 +390,8 @@ pub fn become_script(become_: &Become, command: &str, password: Option<&str>) ->
     format!(
         "{}{}KILN_LIB={}\n{}",
         host_run::become_head(password),
-        crate::emit::LIB,
-        crate::shell::quote(crate::emit::LIB),
+        crate::runtime::for_code(run.text()),
+        crate::shell::quote(&crate::runtime::for_code(command)),
         run.text()
     )
 }

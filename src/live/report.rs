@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::bind::Secrets;
+use crate::runtime::status::STATUS_LINE;
 
 /// One op's outcome on one host.
 #[derive(Clone, Debug, Serialize)]
@@ -85,7 +86,8 @@ pub fn seconds(duration: std::time::Duration) -> f64 {
 
 /// Reads a run's standard output as it arrives and makes op outcomes of it. Lines starting
 /// with the run's marker are the script's own: `begin INDEX LABEL` when an op starts, then
-/// `STATUS INDEX LABEL  [ORIGIN]` when it is done, `stderr TEXT` for a line the op printed
+/// its status line when it is done (`runtime::status`, parsed with the definition the
+/// script printed it with), `stderr TEXT` for a line the op printed
 /// on standard error, an indented line for a note on the op just reported. Other lines
 /// are what commands printed. Everything between an op's `begin` and the next one is that
 /// op's: command output before its status line, its diff (check mode) or what still
@@ -196,30 +198,15 @@ impl<'a> OutputReader<'a> {
             begun(index, label);
             return;
         }
-        let mut words = own.split_whitespace();
-        let (Some(status), Some(index)) = (words.next(), words.next()) else {
+        let Some(status) = STATUS_LINE.parse(own) else {
             return;
-        };
-        let rest = own
-            .splitn(3, char::is_whitespace)
-            .nth(2)
-            .unwrap_or_default()
-            .trim_start()
-            .trim_start_matches(index)
-            .trim();
-        let (label, origin) = match rest.rfind("  [") {
-            Some(at) if rest.ends_with(']') => (
-                rest[..at].trim().to_owned(),
-                rest[at + 3..rest.len() - 1].to_owned(),
-            ),
-            _ => (rest.to_owned(), String::new()),
         };
         self.running = false;
         self.outcomes.push(OpOutcome {
-            index: index.to_owned(),
-            status: status.to_owned(),
-            label,
-            origin,
+            index: status.index,
+            status: status.status,
+            label: status.label,
+            origin: status.origin,
             detail: std::mem::take(&mut self.pending),
             stderr: std::mem::take(&mut self.pending_stderr),
             note: String::new(),
@@ -275,7 +262,7 @@ mod tests {
     fn reads_lines_split_across_chunks_and_times_ops() {
         let mark = "\u{1e}k7\u{1e}";
         let output = format!(
-            "{mark}begin 1 server.shell sleep\nslept\n{mark}changed 1 server.shell sleep  [m.toml:1]\n{mark}skipped 2 files.put /x  [m.toml:4]"
+            "{mark}begin 1 server.shell sleep\nslept\n{mark}changed         1  server.shell sleep  [m.toml:1]\n{mark}skipped         2  files.put /x  [m.toml:4]"
         );
         let mut reader = OutputReader::new(mark);
         let mut begun = Vec::new();
@@ -301,7 +288,7 @@ mod tests {
         let mark = "\u{1e}k7\u{1e}";
         let mut reader = OutputReader::new(mark);
         reader.feed(
-            format!("{mark}would-change 1 files.put /x  [m.toml:1]\n    +x\n").as_bytes(),
+            format!("{mark}would-change    1  files.put /x  [m.toml:1]\n    +x\n").as_bytes(),
             &mut |_, _| {},
         );
         assert!(!reader.ended());
@@ -324,12 +311,12 @@ mod tests {
     fn each_op_gets_its_own_output_only() {
         let mark = "\u{1e}k7\u{1e}";
         let output = format!(
-            "{mark}begin 1 apt.packages curl\nReading package lists...\n{mark}changed 1 apt.packages curl  [m.toml:1]\n\
+            "{mark}begin 1 apt.packages curl\nReading package lists...\n{mark}changed         1  apt.packages curl  [m.toml:1]\n\
              {mark}stderr debconf: delaying package configuration\n\
-             {mark}begin 2 site.thing x\nacting\n{mark}failed 2 site.thing x  [m.toml:5]\n\
+             {mark}begin 2 site.thing x\nacting\n{mark}failed          2  site.thing x  [m.toml:5]\n\
              {mark}    applied, but the check after it still fails: its probe succeeds: test -e /x\n\
              {mark}stderr no such file\n\
-             {mark}not-run 3 files.put /y  [m.toml:9]\n\
+             {mark}not-run         3  files.put /y  [m.toml:9]\n\
              {mark}kiln: 0 ok, 1 changed, 1 failed, 0 skipped, 1 not run\n"
         );
         let outcomes = parse(&output, mark);

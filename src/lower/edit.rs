@@ -1,8 +1,8 @@
 //! Editing a text file in place, line by line: shared by `files.line`, `files.block` and
 //! `files.replace`.
 //!
-//! On the host, the runtime library's `k_edit` reads the file and computes its desired
-//! content with a fixed awk program (`k_line`, `k_block`, `k_replace` in `emit/lib.sh`;
+//! On the host, the runtime's `k_edit` reads the file and computes its desired
+//! content with a fixed awk program (`k_line`, `k_block`, `k_replace` in `src/runtime/`;
 //! the programs live in the library, not in each step, so a script carries them once
 //! rather than three times per op). Every user value reaches awk through the environment
 //! (`ENVIRON`), never as program text nor through `-v` (which would interpret

@@ -1,6 +1,6 @@
 //! Owning some lines of a file that kiln does not own whole: the desired content is the
-//! current content passed through a filter of the runtime library (`k_keyed`,
-//! `k_locale_gen`, `k_auth_keys`, `k_cron_entry` in `emit/lib.sh`: fixed awk programs that
+//! current content passed through a filter of the runtime (`k_keyed`, `k_locale_gen`,
+//! `k_auth_keys`, `k_cron_entry` in `src/runtime/filters.sh`: fixed awk programs that
 //! know their file's format and get the user's values in their environment, never in their
 //! text). Shared by the system ops that keep entries in shared files: `apt.repo`,
 //! `server.authorized_keys`, `server.sysctl`, `server.mount`, `server.locale`, and (with a

@@ -21,8 +21,8 @@
 //!   before or after the match: [`Edge`]).
 //! - The existence ERE ([`Regex::ere`]) matches a line iff Python's `re.search` does.
 //!   Where the extent of a match matters (`files.replace`, `backrefs`), [`program`] gives
-//!   the awk matcher of `emit/lib.sh` what it needs to find Python's leftmost-first match
-//!   and its groups, instead of awk's leftmost-longest.
+//!   the awk matcher of `src/runtime/edit_programs.sh` what it needs to find Python's
+//!   leftmost-first match and its groups, instead of awk's leftmost-longest.
 
 mod boundary;
 mod ere;
@@ -227,7 +227,7 @@ impl Regex {
     }
 
     /// The ERE that matches a line iff Python's `re.search` finds the pattern in it. Its
-    /// byte classes are markers the awk frame of `emit/lib.sh` turns into bytes.
+    /// byte classes are markers the awk frame of `src/runtime/edit_programs.sh` turns into bytes.
     pub fn ere(&self) -> &str {
         &self.ere
     }

@@ -1,7 +1,7 @@
 //! Where the extent of a match matters (`files.replace`, `files.line`'s `backrefs`), awk's
 //! `match()` is not enough: it finds the leftmost-longest match and no groups, where
 //! Python finds the leftmost-first one (`a|ab` matches `a` of `ab`). So the awk frame
-//! (`rx_find` in `emit/lib.sh`) walks the pattern's tree the way Python's backtracking
+//! (`rx_find` in `src/runtime/edit_programs.sh`) walks the pattern's tree the way Python's backtracking
 //! does, asking only ERE questions at each node: a leaf takes the longest text it matches
 //! that leaves the rest of the pattern a match (a greedy repetition of parts that always
 //! have the same length at a position, or one character, has no other order), an

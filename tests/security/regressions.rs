@@ -116,7 +116,7 @@ fn no_script_names_a_fixed_temporary_file() {
             }
         }
     }
-    // Every script carries the same library: one report per line is enough.
+    // Scripts carry the same runtime functions: one report per line is enough.
     found.sort_by(|a, b| {
         a.split_once(": ")
             .map(|x| x.1)
@@ -136,36 +136,6 @@ fn pid_names_are_recognized() {
     assert!(names_a_file_after_the_pid("k_s=${TMPDIR:-/tmp}/x$$"));
     assert!(!names_a_file_after_the_pid("kill -s TERM $$"));
     assert!(!names_a_file_after_the_pid("trap 'kill -INT $$' INT"));
-}
-
-/// Every function of the runtime library (`lib.sh` and the host detection it includes) is
-/// defined exactly once: a shell keeps the last definition, so a second one changes what
-/// every earlier caller runs (`k_clear` was defined twice, and the second, with three
-/// arguments, made the first one's callers fail on `parameter not set`).
-#[test]
-fn runtime_library_defines_each_function_once() {
-    let mut defined: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
-    for (number, line) in kiln::emit::LIB.lines().enumerate() {
-        let line = line.trim_start();
-        let name_end = line
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(line.len());
-        let (name, rest) = line.split_at(name_end);
-        if !name.is_empty() && rest.trim_start().starts_with("()") {
-            defined.entry(name).or_default().push(number + 1);
-        }
-    }
-    assert!(defined.contains_key("k_write"), "no functions found");
-    let twice: Vec<String> = defined
-        .iter()
-        .filter(|(_, lines)| lines.len() > 1)
-        .map(|(name, lines)| format!("{name} at lines {lines:?} of the library"))
-        .collect();
-    assert!(
-        twice.is_empty(),
-        "defined more than once:\n{}",
-        twice.join("\n")
-    );
 }
 
 /// A run killed half-way may leave a `.kiln*` file beside a destination, and a later run

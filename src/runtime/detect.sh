@@ -1,6 +1,7 @@
 # What a host runs, detected the same way by the fact probe (facts `init.system` and
-# `pkg.manager`) and by scripts deciding at run time (the generic `package` and `service`
-# ops): this file is part of both.
+# `pkg.manager`, src/facts) and by scripts deciding at run time (the generic `package` and
+# `service` ops): this file is part of both.
+
 # The host's init system: systemd, openrc, sysvinit or unknown.
 k_init_system() {
   if [ -d /run/systemd/system ]; then echo systemd
@@ -9,10 +10,11 @@ k_init_system() {
   else echo unknown
   fi
 }
+
 # The host's package manager, by the first command found; fails when there is none.
 k_pkg_manager() {
-  for k_m in apt-get dnf yum apk pacman zypper brew; do
-    if command -v "$k_m" >/dev/null 2>&1; then printf '%s\n' "${k_m%-get}"; return 0; fi
+  for k_pkg_manager_command in apt-get dnf yum apk pacman zypper brew; do
+    if command -v "$k_pkg_manager_command" >/dev/null 2>&1; then printf '%s\n' "${k_pkg_manager_command%-get}"; return 0; fi
   done
   return 1
 }

@@ -1,0 +1,74 @@
+# Downloads (files.download): fetched with curl or wget into a private temporary beside
+# the destination, checked against a SHA-256, renamed over it.
+
+# The SHA-256 of FILE in lower-case hex, from sha256sum, shasum or openssl, whichever exists.
+k_sha256() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum < "$1" | awk '{ print tolower($1) }'
+  elif command -v shasum >/dev/null 2>&1; then
+    shasum -a 256 < "$1" | awk '{ print tolower($1) }'
+  elif command -v openssl >/dev/null 2>&1; then
+    openssl dgst -sha256 < "$1" | awk '{ print tolower($NF) }'
+  else
+    k_err "cannot compute a SHA-256: none of sha256sum, shasum or openssl is installed"; return 1
+  fi
+}
+
+# Whether FILE is a regular file (not a link) whose SHA-256 is SUM: k_sha256_is FILE SUM.
+k_sha256_is() {
+  [ -f "$1" ] && [ ! -L "$1" ] && k_sha256_is_sum=$(k_sha256 "$1") && [ "$k_sha256_is_sum" = "$2" ]
+}
+
+# Fetches URL into FILE with curl, else wget: k_fetch URL FILE TIMEOUT [HEADER]...
+# (TIMEOUT in seconds, empty for none; each HEADER is "Name: value"). Headers carry tokens,
+# so they never reach an argument: curl reads them on standard input (`-H @-`); wget reads
+# settings only from a regular file (`--config`), one in the run's private directory that
+# is removed once wget is done.
+k_fetch() {
+  k_fetch_url=$1 k_fetch_file=$2 k_fetch_timeout=$3
+  shift 3
+  if command -v curl >/dev/null 2>&1; then
+    if [ "$#" -gt 0 ]; then
+      for k_fetch_header in "$@"; do k_print "$k_fetch_header"; done |
+        curl -fsSL -H @- ${k_fetch_timeout:+--max-time "$k_fetch_timeout"} -o "$k_fetch_file" "$k_fetch_url"
+    else
+      curl -fsSL ${k_fetch_timeout:+--max-time "$k_fetch_timeout"} -o "$k_fetch_file" "$k_fetch_url" </dev/null
+    fi
+  elif command -v wget >/dev/null 2>&1; then
+    if [ "$#" -gt 0 ]; then
+      k_private || return 1
+      for k_fetch_header in "$@"; do k_print "header = $k_fetch_header"; done > "$k_tmpd/wgetrc"
+      wget -q --config="$k_tmpd/wgetrc" ${k_fetch_timeout:+-T "$k_fetch_timeout"} -O "$k_fetch_file" "$k_fetch_url" </dev/null
+      k_fetch_status=$?
+      rm -f -- "$k_tmpd/wgetrc"
+      return "$k_fetch_status"
+    fi
+    wget -q ${k_fetch_timeout:+-T "$k_fetch_timeout"} -O "$k_fetch_file" "$k_fetch_url" </dev/null
+  else
+    k_err "cannot download: neither curl nor wget is installed"; return 1
+  fi
+}
+
+# Downloads URL to DEST: k_download URL DEST SHA256 MODE OWNER GROUP TIMEOUT [HEADER]...
+# The download goes to a new private file next to DEST (with its final mode and owner:
+# by default the old file's, as k_write) and must match SHA256 (unless empty); then it is
+# renamed over DEST. A failure leaves DEST as it was.
+k_download() {
+  k_download_url=$1 k_download_dest=$2 k_download_sha256=$3 k_download_mode=$4 k_download_owner=$5 k_download_group=$6 k_download_timeout=$7
+  shift 7
+  if [ -d "$k_download_dest" ] && [ ! -L "$k_download_dest" ]; then k_err "$k_download_dest is a directory"; return 1; fi
+  k_split "$k_download_dest"
+  k_tmp_beside "$k_split_dir" || return 1
+  k_download_tmp=$k_tmp_beside_file
+  if ! k_fill "$k_download_tmp" "$k_download_dest" "$k_download_mode" "$k_download_owner" "$k_download_group" :; then rm -f -- "$k_download_tmp"; return 1; fi
+  if ! k_fetch "$k_download_url" "$k_download_tmp" "$k_download_timeout" "$@"; then
+    rm -f -- "$k_download_tmp"; k_err "cannot download $k_download_url"; return 1
+  fi
+  if [ -n "$k_download_sha256" ]; then
+    if ! k_download_got=$(k_sha256 "$k_download_tmp"); then rm -f -- "$k_download_tmp"; return 1; fi
+    if [ "$k_download_got" != "$k_download_sha256" ]; then
+      rm -f -- "$k_download_tmp"; k_err "$k_download_url has SHA-256 $k_download_got, expected $k_download_sha256"; return 1
+    fi
+  fi
+  k_rename "$k_download_tmp" "$k_download_dest"
+}

@@ -1,0 +1,244 @@
+# The awk programs of line edits: the frame every edit shares (lines and their endings,
+# check or write), kiln's regular-expression matcher (src/regex's matcher programs run
+# here), and the edit of each op. Values reach them in the environment, never as program
+# text.
+
+# The frame every edit shares. Per line: body[i] (without its `\r`), term[i] (`\r\n`, `\n`,
+# or for a last line without newline `\r` or nothing). The op's edit() calls put(TEXT,
+# TERMINATOR) for each line of the result; a line written after an unterminated last line
+# first ends it, and o[] collects the result. Check mode exits 0 when nothing changes,
+# else 1; want mode prints the result; an error exits 2.
+#
+# Regular expressions are kiln's translation of the manifest's (src/regex): POSIX EREs
+# whose UTF-8 byte classes are markers that rx_bytes() turns into bytes. rx_load() reads
+# a matcher program (src/regex/program.rs), at the start the one in K_RX, and a
+# replacement from K_REPL;
+# rx_find() finds Python's leftmost-first match with it, rx_sub() replaces every match
+# (re.sub), rx_expand() expands the replacement for the last match found.
+k_awk_edit='
+function put(s, t) {
+  if (open) o[no] = o[no] (lastt == "\r" ? "\n" : eol)
+  o[++no] = s t; lastt = t; open = (t !~ /\n$/)
+}
+function fix(t) { return t ~ /\n$/ ? t : (t == "\r" ? "\r\n" : eol) }
+function keep(  i) { for (i = 1; i <= n; i++) put(body[i], term[i]); return 1 }
+function fail(m) { print "kiln: " ENVIRON["K_PATH"] ": " m | "cat 1>&2"; close("cat 1>&2"); return 0 }
+function where(at, after, first,  i, hit) {
+  at = rx_bytes(at)
+  for (i = 1; i <= n; i++) if (body[i] ~ at) { hit = i; if (first) break }
+  if (!hit) return n
+  return after ? hit : hit - 1
+}
+function rx_range(a, b) { return sprintf("%c", a) "-" sprintf("%c", b) }
+function rx_bytes(s) {
+  gsub(/\001L2/, "[" rx_range(192, 223) "]", s); gsub(/\001L3/, "[" rx_range(224, 239) "]", s)
+  gsub(/\001L4/, "[" rx_range(240, 247) "]", s); gsub(/\001C/, "[" rx_range(128, 191) "]", s)
+  gsub(/\001H/, rx_range(128, 255), s)
+  return s
+}
+function rx_load(program,  r, f, i) {
+  split(program, r, "\n"); split(r[1], f, " ")
+  rxpre = f[1]; rxanch = f[2]; rxn = f[3]; rxany = rx_bytes(r[2])
+  for (i = 1; i <= rxn; i++) {
+    rxk[i] = r[4 * i - 1]; rxw[i] = rx_bytes(r[4 * i]); rxf[i] = rx_bytes(r[4 * i + 1]); rxt[i] = rx_bytes(r[4 * i + 2])
+  }
+}
+function rx_find(from,  p) {
+  # Each start is tried anchored: mawk 1.3.4 can report a later start than the leftmost
+  # when alternatives overlap, so match() is not asked where a match begins.
+  for (p = from; p <= rxlen + 1; p++) {
+    if (rxanch && p > 1) return 0
+    if (rxpre == "n" && p > 1 && substr(rxs, p - 1, 1) ~ /[0-9A-Z_a-z]/) continue
+    if (rxpre == "w" && (p == 1 || substr(rxs, p - 1, 1) !~ /[0-9A-Z_a-z]/)) continue
+    if (substr(rxs, p) ~ rxt[1]) { split("", rxgs); split("", rxge); rxm = p; rxq = rx_at(1, p); return p }
+  }
+  return 0
+}
+function rx_at(i, p,  f, c, l, q) {
+  split(rxk[i], f, " ")
+  if (f[1] == "l") {
+    # From the longest text down: the first the leaf matches whole that leaves the rest a
+    # match (every length is asked: the RLENGTH of match() is not trusted, as above).
+    for (l = rxlen - p + 1; l > 0; l--) if (substr(rxs, p, l) ~ rxw[i] && substr(rxs, p + l) ~ rxf[i]) break
+    return l > 0 ? p + l : p
+  }
+  if (f[1] == "g") { q = rx_at(f[4], p); rxgs[f[2]] = p; rxge[f[2]] = q; return q }
+  if (f[1] == "a") {
+    for (c = 4; c < 4 + f[3]; c++) if (substr(rxs, p) ~ rxt[f[c]]) return rx_at(f[c], p)
+    return p
+  }
+  q = p
+  for (c = 4; c < 4 + f[3]; c++) q = rx_at(f[c], q)
+  return q
+}
+function rx_expand(  i, g, out) {
+  out = ""
+  for (i = 1; i <= rxrn; i++) {
+    if (substr(rxr[i], 1, 1) == "T") { out = out substr(rxr[i], 2); continue }
+    g = substr(rxr[i], 2) + 0
+    if (g == 0) out = out substr(rxs, rxm, rxq - rxm)
+    else if (g in rxgs) out = out substr(rxs, rxgs[g], rxge[g] - rxgs[g])
+  }
+  return out
+}
+function rx_search(s) { rxs = s; rxlen = length(s); return s ~ rxany && rx_find(1) }
+function rx_sub(s,  out, p) {
+  if (s !~ rxany) return s
+  rxs = s; rxlen = length(s); out = ""; p = 1
+  while (p <= rxlen && rx_find(p)) { out = out substr(s, p, rxm - p) rx_expand(); p = rxq }
+  return out substr(s, p)
+}
+BEGIN { n = 0; if (ENVIRON["K_RX"] != "") rx_load(ENVIRON["K_RX"]); rxrn = split(ENVIRON["K_REPL"], rxr, "\n") }
+{
+  cr = ""; if (sub(/\r$/, "")) cr = "\r"
+  body[NR] = $0; term[NR] = cr "\n"; n = NR
+}
+END {
+  if (n && ENVIRON["K_NOEOL"] == "1") term[n] = cr
+  eol = (n && term[1] ~ /^\r/) ? "\r\n" : "\n"
+  no = 0
+  if (!edit()) exit 2
+  # Both sides split after each newline, so equal lines mean equal bytes.
+  if (ENVIRON["K_OP"] == "check") {
+    if (no != n) exit 1
+    for (i = 1; i <= n; i++) if (o[i] != body[i] term[i]) exit 1
+    exit 0
+  }
+  for (i = 1; i <= no; i++) printf "%s", o[i]
+}
+'
+
+k_awk_line='
+function edit(  line, re, i, e, rep, done, pos, from, step, w, backrefs) {
+  line = ENVIRON["K_LINE"]; re = rx_bytes(ENVIRON["K_RE"]); backrefs = ENVIRON["K_RX"] != ""
+  if (ENVIRON["K_PRESENT"] != "1") {
+    for (i = 1; i <= n; i++) if (re != "" ? body[i] !~ re : body[i] != line) put(body[i], term[i])
+    return 1
+  }
+  # Replace the last (first) match; when the new line no longer matches, the next one too:
+  # where repeated runs would end, reached in one.
+  if (re != "") {
+    if (ENVIRON["K_FIRST"] == "1") { from = 1; step = 1 } else { from = n; step = -1 }
+    for (i = from; i >= 1 && i <= n; i += step) {
+      if (backrefs) { if (!rx_search(body[i])) continue; e = rx_expand() }
+      else if (body[i] ~ re) e = line
+      else continue
+      rep[i] = e; done = 1
+      if (e ~ re) break
+    }
+  }
+  pos = -1
+  if (!done) {
+    if (backrefs) return keep()
+    for (i = 1; i <= n; i++) if (body[i] == line) return keep()
+    w = ENVIRON["K_WHERE"]
+    if (w == "bof") pos = 0
+    else if (w == "after" || w == "before") pos = where(ENVIRON["K_AT"], w == "after", ENVIRON["K_FIRST"] == "1")
+    else pos = n
+  }
+  if (pos == 0) put(line, eol)
+  for (i = 1; i <= n; i++) {
+    if (i in rep) put(rep[i], fix(term[i])); else put(body[i], term[i])
+    if (i == pos) put(line, eol)
+  }
+  return 1
+}
+'
+
+k_awk_block='
+# The block between lines above and below of the file (0 and n + 1: its start and end);
+# first and last: the marker lines as they are (with their endings), or new ones.
+function block(above, below, first, last,  i) {
+  if (ENVIRON["K_PREPEND"] == "1" && above >= 1 && body[above] != "") put("", eol)
+  if (first == "") put(ENVIRON["K_BEGIN"], eol); else put(body[first], term[first])
+  for (i = 1; i <= nb; i++) put(bl[i], eol)
+  if (last == "") put(ENVIRON["K_END"], eol); else put(body[last], term[last])
+  if (ENVIRON["K_APPEND"] == "1" && below <= n && body[below] != "") put("", eol)
+}
+function edit(  begin, end, i, k, at, np, pb, pe, pos, w) {
+  begin = ENVIRON["K_BEGIN"]; end = ENVIRON["K_END"]; nb = ENVIRON["K_NB"] + 0
+  split(ENVIRON["K_BLOCK"], bl, "\n")
+  for (i = 1; i <= n; i++) {
+    if (body[i] == begin) {
+      if (at) return fail("line " i ": a second opening marker, before the closing marker of line " at " (fix the file by hand)")
+      at = i
+    } else if (body[i] == end) {
+      if (!at) return fail("line " i ": a closing marker without an opening marker (fix the file by hand)")
+      np++; pb[np] = at; pe[np] = i; at = 0
+    }
+  }
+  if (at) return fail("line " at ": an opening marker without a closing marker (fix the file by hand)")
+  if (!np) {
+    if (ENVIRON["K_PRESENT"] != "1") return keep()
+    w = ENVIRON["K_WHERE"]
+    if (w == "bof") pos = 0
+    else if (w == "after" || w == "before") pos = where(ENVIRON["K_AT"], w == "after", ENVIRON["K_FIRST"] == "1")
+    else pos = n
+    if (pos == 0) block(0, 1, "", "")
+    for (i = 1; i <= n; i++) { put(body[i], term[i]); if (i == pos) block(i, i + 1, "", "") }
+    return 1
+  }
+  # The first block is rewritten in place (its marker lines kept as they are); any later
+  # copy is removed.
+  k = 1
+  for (i = 1; i <= n; i++) {
+    if (k <= np && i == pb[k]) {
+      if (k == 1 && ENVIRON["K_PRESENT"] == "1") block(i - 1, pe[k] + 1, i, pe[k])
+      i = pe[k]; k++
+      continue
+    }
+    put(body[i], term[i])
+  }
+  return 1
+}
+'
+
+k_awk_replace='
+# The text to edit in lines src[1..n]: from column sc of line sl to column ec of line el
+# (ec excluded; 0 for the line end). 0 when AFTER or BEFORE is not found.
+function section(src,  i, p, q) {
+  sl = 1; sc = 1; el = n; ec = 0
+  if (ENVIRON["K_AFTER"] != "") {
+    rx_load(ENVIRON["K_AFTER"])
+    for (i = 1; i <= n && !rx_search(src[i]); i++) continue
+    if (i > n) return 0
+    sl = i; sc = rxq
+  }
+  if (ENVIRON["K_BEFORE"] != "") {
+    rx_load(ENVIRON["K_BEFORE"])
+    if (ENVIRON["K_AFTER"] != "") {
+      for (i = sl; i <= n; i++) { rxs = src[i]; rxlen = length(rxs); if (p = rx_find(i == sl ? sc : 1)) break }
+    } else {
+      for (i = n; i >= 1; i--) {
+        rxs = src[i]; rxlen = length(rxs); p = 0
+        for (q = rx_find(1); q; q = rx_find(q + 1)) p = q
+        if (p) break
+      }
+    }
+    if (i < 1 || i > n) return 0
+    el = i; ec = p
+  }
+  rx_load(ENVIRON["K_RX"])
+  return 1
+}
+# src[] with every match replaced in the section, into dst[]; whether anything changed.
+function replaced(src, dst,  i, a, b, s, changed) {
+  if (!section(src)) { for (i = 1; i <= n; i++) dst[i] = src[i]; return 0 }
+  for (i = 1; i <= n; i++) {
+    s = src[i]
+    if (i >= sl && i <= el) {
+      a = i == sl ? sc : 1; b = i == el && ec ? ec : length(s) + 1
+      s = substr(s, 1, a - 1) rx_sub(substr(s, a, b - a)) substr(s, b)
+    }
+    dst[i] = s; if (s != src[i]) changed = 1
+  }
+  return changed
+}
+function edit(  i, r, again) {
+  if (replaced(body, r) && replaced(r, again))
+    for (i = 1; i <= n; i++) if (again[i] != r[i])
+      return fail("line " i ": the replacement does not settle: the result still matches, and the next run would make \"" again[i] "\" of it; nothing was written")
+  for (i = 1; i <= n; i++) put(r[i], term[i])
+  return 1
+}
+'

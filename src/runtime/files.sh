@@ -1,0 +1,176 @@
+# Files: permission bits, owners and groups read and set (links followed only when
+# trusted), paths split without a process, and atomic writes (a private temporary beside
+# the destination gets its mode and owner, then its content, then is renamed over it).
+
+# k_stat [-L] PATH: k_stat_mode, PATH's permission bits in octal (read from the POSIX
+# `ls -l` mode string), and k_stat_owner, its numeric owner and group (`UID:GID`): one
+# `ls`, one `awk`. A symbolic link is read as itself, or with -L as the file it points to.
+k_stat() {
+  k_stat_follow=; if [ "$1" = -L ]; then k_stat_follow=L; shift; fi
+  k_stat_line=$(ls "-lnd$k_stat_follow" -- "$1" 2>/dev/null | awk "$k_awk_perm"'{ printf "%04o %s:%s\n", k_perm($1), $3, $4 }')
+  [ -n "$k_stat_line" ] || return 1
+  k_stat_mode=${k_stat_line%% *} k_stat_owner=${k_stat_line#* }
+}
+
+# An awk function: the permission bits of an `ls -l` mode string, as a number.
+k_awk_perm='function k_perm(s,  m, v, i, c, b) {
+    m = substr(s, 2, 9); v = 0
+    for (i = 1; i <= 9; i++) { c = substr(m, i, 1); b = (i - 1) % 3
+      if (c == "r" || c == "w" || c == "x" || c == "s" || c == "t") v += (b == 0 ? 4 : b == 1 ? 2 : 1) * (i <= 3 ? 64 : i <= 6 ? 8 : 1)
+      if (i == 3 && (c == "s" || c == "S")) v += 2048
+      if (i == 6 && (c == "s" || c == "S")) v += 1024
+      if (i == 9 && (c == "t" || c == "T")) v += 512 }
+    return v }
+'
+
+# Whether PATH may be followed: it is not a symbolic link, or the link is root's or this
+# user's (Linux's protected_symlinks rule, kept on every kernel): a link that another user
+# planted, in /tmp say, would take kiln's mode, owner or new file to any file. k_follows PATH
+k_follows() {
+  [ -L "$1" ] || return 0
+  k_stat "$1" || return 1
+  [ -n "${k_uid-}" ] || k_uid=$(id -u)
+  case ${k_stat_owner%%:*} in 0 | "$k_uid") return 0 ;; esac
+  k_err "$1 is a symbolic link owned by user ${k_stat_owner%%:*}: not following it (follow = false, force = true replaces it)"
+  return 1
+}
+
+# Octal permission bits of a path: k_mode_of [-L] PATH.
+k_mode_of() {
+  if [ "$1" = -L ]; then k_stat -L "$2"; else k_stat "$1"; fi && printf '%s\n' "$k_stat_mode"
+}
+
+# k_mode_want [-L] PATH MODE: the octal mode PATH would have after `chmod MODE`. MODE is
+# 4-digit octal (normalized by kiln) or symbolic, which is applied to a scratch copy of the
+# current mode in this run's private directory (never under a name another user could
+# plant).
+# shellcheck disable=SC2086
+k_mode_want() {
+  k_mode_want_follow=; if [ "$1" = -L ]; then k_mode_want_follow=-L; shift; fi
+  case $2 in
+  *[!0-7]*)
+    k_private || return 1
+    k_mode_want_scratch=$k_tmpd/mode
+    rm -rf -- "$k_mode_want_scratch"
+    if [ -d "$1" ]; then mkdir -- "$k_mode_want_scratch"; else : > "$k_mode_want_scratch"; fi
+    chmod "$(k_mode_of $k_mode_want_follow "$1")" "$k_mode_want_scratch" && chmod "$2" "$k_mode_want_scratch" && k_mode_of "$k_mode_want_scratch" ;;
+  *) printf '%s\n' "$2" ;;
+  esac
+}
+
+# k_attrs_ok [-L] PATH MODE OWNER GROUP: whether PATH has MODE, OWNER and GROUP (an empty
+# one is not checked). A symbolic link at PATH is checked as itself, or with -L as the
+# file it points to: the same file `k_attrs` with the same option changes.
+# shellcheck disable=SC2086
+k_attrs_ok() {
+  k_attrs_ok_follow=; if [ "$1" = -L ]; then k_attrs_ok_follow=-L; shift; fi
+  if [ -n "$2" ] && [ "$(k_mode_of $k_attrs_ok_follow "$1")" != "$(k_mode_want $k_attrs_ok_follow "$1" "$2")" ]; then return 1; fi
+  [ -z "$k_attrs_ok_follow" ] || k_attrs_ok_follow=-H
+  if [ -n "$3" ] && [ -z "$(find $k_attrs_ok_follow "$1" -prune -user "$3" 2>/dev/null)" ]; then return 1; fi
+  if [ -n "$4" ] && [ -z "$(find $k_attrs_ok_follow "$1" -prune -group "$4" 2>/dev/null)" ]; then return 1; fi
+  return 0
+}
+
+# k_attrs [-L] PATH MODE OWNER GROUP: sets them. Owner and group go on a symbolic link at
+# PATH itself (`-h`), or with -L on the file it points to; chmod always follows a link (a
+# link has no mode of its own), so a MODE for a path that may be a link wants -L.
+# shellcheck disable=SC2086
+k_attrs() {
+  k_attrs_no_follow=-h; if [ "$1" = -L ]; then k_attrs_no_follow=; shift; fi
+  if [ -n "$3" ]; then chown $k_attrs_no_follow -- "$3" "$1" || return 1; fi
+  if [ -n "$4" ]; then chgrp $k_attrs_no_follow -- "$4" "$1" || return 1; fi
+  if [ -n "$2" ]; then chmod -- "$2" "$1" || return 1; fi
+}
+
+# k_tree_modes_ok DIR MODE: whether `chmod -R MODE DIR` would change nothing under DIR
+# (links are passed by, as chmod -R does). For a symbolic MODE the mode wanted depends on
+# each entry's type (`X`) and current mode (`+`, `-`), so each distinct (type, mode) pair
+# in the tree is worked out once, with `k_mode_want` on a scratch entry of that type. A
+# name containing a newline can only add lines to the listing: at worst the tree is
+# reported as differing, never as matching when it does not.
+k_tree_modes_ok() {
+  k_tree_modes_ok_seen=$(find "$1" ! -type l -exec ls -lnd -- {} + 2>/dev/null |
+    awk "$k_awk_perm"'$1 ~ /^[-dbcps]/ { printf "%s:%04o\n", substr($1, 1, 1) == "d" ? "d" : "f", k_perm($1) }' |
+    sort -u) && [ -n "$k_tree_modes_ok_seen" ] && k_private || return 1
+  k_tree_modes_ok_scratch=$k_tmpd/tree
+  for k_tree_modes_ok_pair in $k_tree_modes_ok_seen; do
+    rm -rf -- "$k_tree_modes_ok_scratch"
+    if [ "${k_tree_modes_ok_pair%:*}" = d ]; then mkdir -- "$k_tree_modes_ok_scratch"; else : > "$k_tree_modes_ok_scratch"; fi
+    chmod "${k_tree_modes_ok_pair#*:}" "$k_tree_modes_ok_scratch" && [ "$(k_mode_want "$k_tree_modes_ok_scratch" "$2")" = "${k_tree_modes_ok_pair#*:}" ] || return 1
+  done
+}
+
+# k_split PATH: k_split_dir is PATH's directory, as `dirname` prints it, without a process (a
+# file op would spend one on it).
+k_split() {
+  k_split_path=$1
+  while [ "$k_split_path" != / ] && [ "${k_split_path%/}" != "$k_split_path" ]; do k_split_path=${k_split_path%/}; done
+  case $k_split_path in
+  */*) k_split_dir=${k_split_path%/*}; [ -n "$k_split_dir" ] || k_split_dir=/ ;;
+  *) k_split_dir=. ;;
+  esac
+}
+
+# k_keep_attrs OLD NEW MODE OWNER GROUP: NEW, about to replace the file OLD, keeps OLD's
+# mode unless MODE is given, and (as root) its owner and group unless OWNER or GROUP is.
+# A NEW file with no OLD to follow gets the mode the umask gives (mktemp made it 0600).
+k_keep_attrs() {
+  if [ ! -e "$1" ] || [ -L "$1" ]; then
+    [ -n "$3" ] || chmod "$(k_umask_mode)" "$2"
+    return
+  fi
+  if [ -n "$3" ] && [ -n "$4$5" ]; then return 0; fi
+  k_stat "$1" || return 1
+  [ -n "${k_uid-}" ] || k_uid=$(id -u)
+  # chown first: it clears setuid and setgid bits that chmod sets.
+  if [ -z "$4$5" ] && [ "$k_uid" = 0 ]; then chown "$k_stat_owner" "$2" || return 1; fi
+  if [ -z "$3" ]; then chmod "$k_stat_mode" "$2" || return 1; fi
+}
+
+# The mode a new file gets from the umask (0666 without the umask's bits), asked once.
+k_umask_mode() {
+  if [ -z "${k_umask_mode_value-}" ]; then
+    k_umask_mode_bits=$(umask)
+    k_umask_mode_bits=${k_umask_mode_bits#"${k_umask_mode_bits%???}"} k_umask_mode_value=0
+    while [ -n "$k_umask_mode_bits" ]; do
+      k_umask_mode_value=$k_umask_mode_value$((6 & ~${k_umask_mode_bits%"${k_umask_mode_bits#?}"})) k_umask_mode_bits=${k_umask_mode_bits#?}
+    done
+  fi
+  printf '%s\n' "$k_umask_mode_value"
+}
+
+# Writes standard input to DEST atomically: a new private file beside DEST gets its mode
+# and owner, then the content, then is renamed over DEST. A failure leaves DEST as it was.
+# k_write DEST MODE OWNER GROUP
+k_write() {
+  # `mv` onto a directory (or a link to one) would move the file into it.
+  if [ -d "$1" ] && [ ! -L "$1" ]; then k_err "$1 is a directory"; return 1; fi
+  k_split "$1"
+  k_tmp_beside "$k_split_dir" || return 1
+  k_write_tmp=$k_tmp_beside_file
+  if ! k_fill "$k_write_tmp" "$1" "$2" "$3" "$4" cat; then rm -f -- "$k_write_tmp"; return 1; fi
+  k_rename "$k_write_tmp" "$1"
+}
+
+# As k_write, but CHECK... (the new file's path appended) must accept the new content
+# before it replaces DEST: k_write_valid DEST MODE OWNER GROUP CHECK...
+k_write_valid() {
+  k_write_valid_dest=$1
+  if [ -d "$1" ] && [ ! -L "$1" ]; then k_err "$1 is a directory"; return 1; fi
+  k_split "$1"
+  k_tmp_beside "$k_split_dir" || return 1
+  k_write_valid_tmp=$k_tmp_beside_file
+  if ! k_fill "$k_write_valid_tmp" "$1" "$2" "$3" "$4" cat; then rm -f -- "$k_write_valid_tmp"; return 1; fi
+  shift 4
+  if ! "$@" "$k_write_valid_tmp"; then rm -f -- "$k_write_valid_tmp"; k_err "$k_write_valid_dest: the new content is invalid, not installed"; return 1; fi
+  k_rename "$k_write_valid_tmp" "$k_write_valid_dest"
+}
+
+# A copy of FILE as it is now, beside it, named FILE.TIMESTAMP~ (Ansible's backup
+# naming): a hard link to the file that is about to be replaced by a rename, so the backup
+# keeps its content, mode and owner without a copy; a new name, never written through.
+k_backup() {
+  k_backup_name=$1.$(date +%Y%m%d%H%M%S)~
+  if [ -e "$k_backup_name" ] || [ -L "$k_backup_name" ]; then k_err "$k_backup_name is in the way of the backup"; return 1; fi
+  ln -- "$1" "$k_backup_name" 2>/dev/null || { k_tmp_beside "${1%/*}" && cp -p -- "$1" "$k_tmp_beside_file" && mv -f -- "$k_tmp_beside_file" "$k_backup_name"; }
+}

@@ -1,0 +1,134 @@
+# Lines kiln owns in files it does not own whole (fstab, sysctl.conf, locale.gen,
+# authorized_keys, crontabs): each filter reads the file's content on standard input and
+# prints its desired content; k_filter_file and k_crontab_entry check, write or diff it.
+
+# The lines kiln owns in files it does not own whole: each filter below reads a file's
+# current content on standard input and prints its desired content. User values reach
+# awk in its environment, never in its program nor through -v (which reads backslashes).
+# k_filter_file ok|act|diff FILE MODE OWNER GROUP FILTER...: whether FILE (a missing one
+# counts as empty) is what FILTER makes of it; writing it (k_write) if not; the diff.
+k_filter_file() {
+  k_filter_file_verb=$1 k_filter_file_path=$2 k_filter_file_mode=$3 k_filter_file_owner=$4 k_filter_file_group=$5
+  shift 5
+  case $k_filter_file_verb in
+  ok) { [ ! -f "$k_filter_file_path" ] || cat -- "$k_filter_file_path"; } | "$@" | k_same "$k_filter_file_path" ;;
+  act)
+    { [ ! -f "$k_filter_file_path" ] || cat -- "$k_filter_file_path"; } | "$@" | k_same "$k_filter_file_path" && return 0
+    { [ ! -f "$k_filter_file_path" ] || cat -- "$k_filter_file_path"; } | "$@" | k_write "$k_filter_file_path" "$k_filter_file_mode" "$k_filter_file_owner" "$k_filter_file_group" ;;
+  diff) { [ ! -f "$k_filter_file_path" ] || cat -- "$k_filter_file_path"; } | "$@" | k_diffu "$k_filter_file_path" ;;
+  esac
+}
+
+# Lines owned by key: the first line (not a comment) whose key is KEY becomes LINE (or is
+# removed when PRESENT is 0), later ones are removed, LINE is appended if none had the key.
+# A line's key, by FORMAT: `fstab` its mount point, `sysctl` the name before `=` (`/` read
+# as `.`), `words` the whole line with blanks squeezed. k_keyed FORMAT KEY LINE PRESENT
+k_keyed() {
+  K_F=$1 K_KEY=$2 K_LINE=$3 K_PRESENT=$4 LC_ALL=C awk '
+    function key(line,   f) {
+      if (ENVIRON["K_F"] == "fstab") { split(line, f, /[ \t]+/); return f[1] == "" ? f[3] : f[2] }
+      if (ENVIRON["K_F"] == "sysctl") {
+        if (line !~ /=/) return ""
+        sub(/^[ \t]*-?/, "", line); sub(/[ \t]*=.*/, "", line); gsub(/\//, ".", line)
+        return line
+      }
+      gsub(/[ \t]+/, " ", line); sub(/^ /, "", line); sub(/ $/, "", line)
+      return line
+    }
+    BEGIN { want = ENVIRON["K_PRESENT"] == "1"; line = ENVIRON["K_LINE"]; k = ENVIRON["K_KEY"] }
+    $0 !~ /^[ \t]*#/ && key($0) == k { if (want && !done) print line; done = 1; next }
+    { print }
+    END { if (want && !done) print line }'
+}
+
+# /etc/locale.gen: the line LINE enabled where it is (commented out or not), else appended;
+# or, with PRESENT 0, commented out. k_locale_gen LINE PRESENT
+k_locale_gen() {
+  K_LINE=$1 K_PRESENT=$2 LC_ALL=C awk '
+    function key(line) { sub(/^[ \t]*#[ \t]*/, "", line); sub(/[ \t]+$/, "", line); return line }
+    BEGIN { line = ENVIRON["K_LINE"]; want = ENVIRON["K_PRESENT"] == "1" }
+    key($0) == line {
+      if (!want) { print ($0 ~ /^[ \t]*#/ ? $0 : "# " line); next }
+      if (!done) print line
+      done = 1; next
+    }
+    { print }
+    END { if (want && !done) print line }'
+}
+
+# authorized_keys: KEYS (one per line) present (PRESENT 1) or absent. A key is known by its
+# base64 blob, so a wanted key in the file with other options or comment is replaced, not
+# added twice. Comments and blank lines stay; other keys too, unless EXCLUSIVE is 1.
+# k_auth_keys KEYS PRESENT EXCLUSIVE
+k_auth_keys() {
+  K_KEYS=$1 K_PRESENT=$2 K_EXCLUSIVE=$3 LC_ALL=C awk '
+    function blob(line,   n, i, f) {
+      n = split(line, f, /[ \t]+/)
+      for (i = 1; i < n; i++) if (f[i] ~ /^(ssh-|ecdsa-|sk-)/) return f[i + 1]
+      return line
+    }
+    BEGIN {
+      n = split(ENVIRON["K_KEYS"], keys, "\n")
+      for (i = 1; i <= n; i++) { wanted[keys[i]] = 1; blobs[blob(keys[i])] = 1 }
+      want = ENVIRON["K_PRESENT"] == "1"; only = want && ENVIRON["K_EXCLUSIVE"] == "1"
+    }
+    /^[ \t]*(#|$)/ { print; next }
+    want && ($0 in wanted) && !($0 in done) { print; done[$0] = 1; next }
+    blob($0) in blobs { next }
+    only { next }
+    { print }
+    END { if (want) for (i = 1; i <= n; i++) if (!(keys[i] in done)) { print keys[i]; done[keys[i]] = 1 } }'
+}
+
+# A crontab entry: with a NAME, the line after the marker `# kiln: NAME` (edited in place,
+# the marker kept); without, the line whose job (what follows the schedule) is JOB. It
+# becomes LINE, or is removed with PRESENT 0; a missing entry is appended.
+# k_cron_entry NAME LINE JOB PRESENT
+k_cron_entry() {
+  K_NAME=$1 K_LINE=$2 K_JOB=$3 K_PRESENT=$4 LC_ALL=C awk '
+    function job(line) {
+      if (line ~ /^[ \t]*#/ || line ~ /^[ \t]*$/ || line ~ /^[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*=/) return ""
+      if (line ~ /^[ \t]*@/) { sub(/^[ \t]*@[^ \t]+[ \t]+/, "", line); return line }
+      if (sub(/^[ \t]*[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", line)) return line
+      return ""
+    }
+    BEGIN {
+      name = ENVIRON["K_NAME"]; marker = "# kiln: " name; entry = ENVIRON["K_LINE"]
+      cmd = ENVIRON["K_JOB"]; want = ENVIRON["K_PRESENT"] == "1"
+    }
+    after_marker { after_marker = 0; if (job($0) != "") next }
+    name != "" && $0 == marker {
+      if (want && !done) { print marker; print entry }
+      done = 1; after_marker = 1; next
+    }
+    name == "" && job($0) == cmd { if (want && !done) print entry; done = 1; next }
+    { print }
+    END { if (want && !done) { if (name != "") print marker; print entry } }'
+}
+
+# k_crontab_entry ok|act|diff USER FILTER...: as k_filter_file, for USER's crontab (read
+# with `crontab -l`, installed with `crontab -`).
+k_crontab_entry() {
+  k_crontab_entry_verb=$1 k_crontab_entry_user=$2
+  shift 2
+  k_crontab_entry_now=$(k_crontab "$k_crontab_entry_user" -l 2>/dev/null)
+  case $k_crontab_entry_verb in
+  ok) [ "$(k_crontab_now | "$@")" = "$k_crontab_entry_now" ] ;;
+  act)
+    [ "$(k_crontab_now | "$@")" = "$k_crontab_entry_now" ] && return 0
+    k_crontab_now | "$@" | k_crontab "$k_crontab_entry_user" - ;;
+  diff)
+    k_private || return 1
+    k_crontab_now | "$@" > "$k_tmpd/crontab"
+    k_crontab_now | diff -u - "$k_tmpd/crontab" | sed '1,2d' ;;
+  esac
+}
+
+k_crontab_now() { [ -z "$k_crontab_entry_now" ] || printf '%s\n' "$k_crontab_entry_now"; }
+
+# crontab for USER (empty: whoever runs this): k_crontab USER ARG...
+k_crontab() {
+  k_crontab_user=$1
+  shift
+  if [ -z "$k_crontab_user" ] || [ "$(id -un)" = "$k_crontab_user" ]; then crontab "$@"; else crontab -u "$k_crontab_user" "$@"; fi
+}

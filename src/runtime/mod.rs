@@ -1,0 +1,319 @@
+//! The shell runtime: the POSIX `sh` functions emitted scripts call (`k_step`, `k_write`,
+//! `k_edit`, ...), split by concern into the `.sh` files of this directory ([`PARTS`]), and
+//! the status line they report with ([`status`]).
+//!
+//! # What a script carries
+//!
+//! A script carries only the runtime it uses: [`Runtime::for_code`] takes the shell a
+//! script is made of (its steps, its preamble and epilogue), finds every runtime name it
+//! mentions (`k_` followed by letters, digits and `_`), adds what those definitions mention,
+//! and so on, and returns those definitions, whole and in the runtime's order. A name
+//! mentioned in a comment or a value is carried too (a few bytes too many, never one
+//! function too few). Code that reaches another user's shell through `k_as` gets its own
+//! runtime the same way, made of what that code mentions (`KILN_LIB`).
+//!
+//! # The files
+//!
+//! Each `.sh` file starts with a comment saying what it owns, then a blank line; then one
+//! definition per paragraph (paragraphs are separated by one blank line, none inside): the
+//! comment documenting it (usage `k_name ARG...`, what it prints or sets, its exit status),
+//! then either a function, `k_name() {` or `k_name() (`, or an awk program, `k_awk_name='`.
+//! Every name is defined exactly once across the files (a shell keeps the last definition,
+//! which would change what every earlier caller runs); a test checks it, and that each
+//! function has its own tests under every shell (`tests/runtime.rs`).
+//!
+//! # Naming
+//!
+//! POSIX `sh` has no local variables: every variable a function sets is seen by every other
+//! function, so names say whose they are.
+//!
+//! - `k_NAME()`: a runtime function; `k_awk_NAME`: an awk program, which functions pass to
+//!   `awk` (with other programs it builds on, `"$k_awk_edit$k_awk_line"`).
+//! - `k_FUNCTION_WHAT`: what the function `k_FUNCTION` keeps for itself (`k_edit_path`,
+//!   `k_fetch_timeout`), or leaves for its caller, as its comment says (`k_stat_mode`,
+//!   `k_split_dir`, `k_tmp_beside_file`, `k_hard_target_path`). A caller reads a result
+//!   right after the call: the next call of that function overwrites it.
+//! - The run's state, set by `k_begin` and `k_step` and read everywhere: `k_mode`
+//!   (`apply` or `check`), `k_detailed`, `k_halt` (1 once an op failed), the counts `k_ok`,
+//!   `k_changed`, `k_failed`, `k_ignored`, `k_skipped`, `k_notrun`, and the step being run:
+//!   `k_step_index`, `k_step_label`, `k_step_origin`.
+//! - Shared by all: `k_uid` (`id -u`, asked once by `k_begin`), `k_tmpd` (the run's private
+//!   directory, made by `k_private`), `k_facts` (the fact probe's output, for `when`),
+//!   `k_pip` (the pip command of `pip.packages`).
+//! - `K_WHAT`: a value handed to `awk` in its environment, set on the `awk` command alone
+//!   (or exported by a function that runs in a subshell, `k_line`).
+//! - `KILN_WHAT`: set by kiln around the runtime: `KILN_MARK` (a live run's marker, which
+//!   starts the lines kiln reads), `KILN_LIB` (the runtime for another user's shell),
+//!   `KILN_BECOME_PASS` (the become password of a live run, never exported).
+//! - What the emitter writes per op: `k_probe_N`, `k_act_N`, `k_diff_N`, `k_data_N`,
+//!   `k_when_N` (`N` the op's index, `hN` a handler's), and `k_notified_N`.
+
+pub mod status;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::shell::quote;
+
+use status::{STATUS_LINE, StatusLine};
+
+/// One file of the runtime.
+#[derive(Clone, Copy, Debug)]
+pub struct Part {
+    /// The file's name without `.sh`.
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! parts {
+    ($($name:literal),* $(,)?) => {
+        &[$(Part { name: $name, text: include_str!(concat!($name, ".sh")) }),*]
+    };
+}
+
+/// The runtime's files, in the order their definitions are written into a script.
+pub const PARTS: &[Part] = parts![
+    "status",
+    "content",
+    "private",
+    "files",
+    "links",
+    "trees",
+    "downloads",
+    "edits",
+    "edit_programs",
+    "filters",
+    "packages",
+    "services",
+    "accounts",
+    "system",
+    "waits",
+    "become",
+    "facts",
+    "detect",
+];
+
+/// One definition of the runtime: a function or an awk program.
+#[derive(Clone, Debug)]
+pub struct Definition {
+    /// `k_write`, `k_awk_edit`.
+    pub name: String,
+    /// The file it is in ([`Part::name`]).
+    pub part: &'static str,
+    /// Whether it is a function (else an awk program held in a variable).
+    pub function: bool,
+    /// Its comment and definition, as written into scripts.
+    pub text: String,
+    /// The definitions its code (not its comment) mentions, by index.
+    uses: Vec<usize>,
+}
+
+/// The runtime, parsed: every definition, and what each one uses.
+#[derive(Debug)]
+pub struct Runtime {
+    definitions: Vec<Definition>,
+    by_name: HashMap<String, usize>,
+}
+
+/// The runtime scripts carry, parsed once, with kiln's status line.
+pub fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        Runtime::parse(PARTS, &STATUS_LINE)
+            .unwrap_or_else(|error| panic!("kiln's shell runtime is malformed: {error}"))
+    })
+}
+
+/// The runtime definitions `code` uses (see [`Runtime::for_code`]).
+pub fn for_code(code: &str) -> String {
+    runtime().for_code(code)
+}
+
+impl Runtime {
+    /// Parses `parts` (written as the module doc says), with the status line `status`
+    /// filled into `k_say`. Fails on a file that is not so written, or a name defined twice.
+    pub fn parse(parts: &[Part], status: &StatusLine) -> Result<Runtime, String> {
+        let mut definitions = Vec::new();
+        let mut by_name = HashMap::new();
+        for part in parts {
+            let mut paragraphs = part.text.split("\n\n");
+            let header = paragraphs.next().unwrap_or_default();
+            if header.lines().any(|line| !line.starts_with('#')) {
+                return Err(format!(
+                    "{}.sh must start with a comment, then a blank line",
+                    part.name
+                ));
+            }
+            for paragraph in paragraphs {
+                let paragraph = paragraph.trim_end_matches('\n');
+                let (name, function) = defined_name(paragraph).ok_or_else(|| {
+                    format!(
+                        "{}.sh: a paragraph that is not a comment then one definition:\n{paragraph}",
+                        part.name
+                    )
+                })?;
+                if let Some(&earlier) = by_name.get(&name) {
+                    let earlier: &Definition = &definitions[earlier];
+                    return Err(format!(
+                        "{name} is defined twice: in {}.sh and in {}.sh",
+                        earlier.part, part.name
+                    ));
+                }
+                by_name.insert(name.clone(), definitions.len());
+                definitions.push(Definition {
+                    text: fill_status(paragraph, status),
+                    name,
+                    part: part.name,
+                    function,
+                    uses: Vec::new(),
+                });
+            }
+        }
+        let uses: Vec<Vec<usize>> = definitions
+            .iter()
+            .map(|definition| {
+                let code = code_of(&definition.text);
+                let mut uses: Vec<usize> = mentioned(&code)
+                    .filter_map(|name| by_name.get(name).copied())
+                    .collect();
+                uses.sort_unstable();
+                uses.dedup();
+                uses
+            })
+            .collect();
+        for (definition, uses) in definitions.iter_mut().zip(uses) {
+            definition.uses = uses;
+        }
+        Ok(Runtime {
+            definitions,
+            by_name,
+        })
+    }
+
+    /// Every definition, in the runtime's order.
+    pub fn definitions(&self) -> &[Definition] {
+        &self.definitions
+    }
+
+    /// The definitions `code` mentions, and those they use, transitively: their text, in the
+    /// runtime's order, one after the other.
+    pub fn for_code(&self, code: &str) -> String {
+        let mut wanted = vec![false; self.definitions.len()];
+        let mut todo: Vec<usize> = mentioned(code)
+            .filter_map(|name| self.by_name.get(name).copied())
+            .collect();
+        while let Some(index) = todo.pop() {
+            if !std::mem::replace(&mut wanted[index], true) {
+                todo.extend(&self.definitions[index].uses);
+            }
+        }
+        let mut text = String::new();
+        for (definition, _) in self.definitions.iter().zip(wanted).filter(|(_, w)| *w) {
+            text.push_str(&definition.text);
+            text.push('\n');
+        }
+        text
+    }
+
+    /// The whole runtime (for tests, and code that may call any of it).
+    pub fn all(&self) -> String {
+        let mut text = String::new();
+        for definition in &self.definitions {
+            text.push_str(&definition.text);
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// The name a paragraph defines, and whether it is a function: its first line that is not
+/// a comment must be the definition, and no other line may start one.
+fn defined_name(paragraph: &str) -> Option<(String, bool)> {
+    let mut lines = paragraph.lines().skip_while(|line| line.starts_with('#'));
+    let first = lines.next()?;
+    let (name, function) = definition_line(first)?;
+    if lines.any(|line| definition_line(line).is_some()) {
+        return None;
+    }
+    Some((name.to_owned(), function))
+}
+
+/// `k_name() {`, `k_name() (` (a function) or `k_name='` (an awk program).
+fn definition_line(line: &str) -> Option<(&str, bool)> {
+    let end = name_end(line);
+    let name = &line[..end];
+    if !name.starts_with("k_") {
+        return None;
+    }
+    let rest = &line[end..];
+    if rest.starts_with("() {") || rest.starts_with("() (") {
+        Some((name, true))
+    } else if rest.starts_with("='") {
+        Some((name, false))
+    } else {
+        None
+    }
+}
+
+fn name_end(text: &str) -> usize {
+    text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(text.len())
+}
+
+/// A definition's text without its comment lines: what its code mentions.
+fn code_of(text: &str) -> String {
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every `k_NAME` in `text` that is not part of a longer name.
+fn mentioned(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("k_").filter_map(move |(at, _)| {
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        Some(&text[at..at + name_end(&text[at..])])
+    })
+}
+
+/// `k_say`'s text with the status line's printf format and arguments filled in.
+fn fill_status(text: &str, status: &StatusLine) -> String {
+    text.replace("@STATUS_FORMAT@", &quote(&status.printf_format()))
+        .replace("@STATUS_ARGUMENTS@", &status.printf_arguments())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carries_what_the_code_uses_and_what_that_uses() {
+        let text = runtime().for_code("k_write /etc/x '' '' ''");
+        let defined: Vec<&str> = text
+            .lines()
+            .filter_map(definition_line)
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(
+            defined,
+            [
+                "k_err",
+                "k_tmp_beside",
+                "k_random",
+                "k_fill",
+                "k_rename",
+                "k_stat",
+                "k_awk_perm",
+                "k_attrs",
+                "k_split",
+                "k_keep_attrs",
+                "k_umask_mode",
+                "k_write",
+            ]
+        );
+        assert_eq!(runtime().for_code("echo k_writer"), "");
+    }
+}

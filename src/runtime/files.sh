@@ -100,8 +100,8 @@ k_tree_modes_ok() {
   done
 }
 
-# k_split PATH: k_split_dir is PATH's directory, as `dirname` prints it, without a process (a
-# file op would spend one on it).
+# k_split PATH: k_split_dir is PATH's directory, as `dirname` prints it, without a process
+# (a file op would spend one on it).
 k_split() {
   k_split_path=$1
   while [ "$k_split_path" != / ] && [ "${k_split_path%/}" != "$k_split_path" ]; do k_split_path=${k_split_path%/}; done
@@ -172,5 +172,8 @@ k_write_valid() {
 k_backup() {
   k_backup_name=$1.$(date +%Y%m%d%H%M%S)~
   if [ -e "$k_backup_name" ] || [ -L "$k_backup_name" ]; then k_err "$k_backup_name is in the way of the backup"; return 1; fi
-  ln -- "$1" "$k_backup_name" 2>/dev/null || { k_tmp_beside "${1%/*}" && cp -p -- "$1" "$k_tmp_beside_file" && mv -f -- "$k_tmp_beside_file" "$k_backup_name"; }
+  ln -- "$1" "$k_backup_name" 2>/dev/null && return 0
+  # Where hard links cannot be made: a copy, through a temporary beside it.
+  k_split "$1"
+  k_tmp_beside "$k_split_dir" && cp -p -- "$1" "$k_tmp_beside_file" && mv -f -- "$k_tmp_beside_file" "$k_backup_name"
 }

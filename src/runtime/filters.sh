@@ -1,10 +1,9 @@
 # Lines kiln owns in files it does not own whole (fstab, sysctl.conf, locale.gen,
 # authorized_keys, crontabs): each filter reads the file's content on standard input and
 # prints its desired content; k_filter_file and k_crontab_entry check, write or diff it.
+# User values reach awk in its environment, never in its program nor through -v (which
+# reads backslashes).
 
-# The lines kiln owns in files it does not own whole: each filter below reads a file's
-# current content on standard input and prints its desired content. User values reach
-# awk in its environment, never in its program nor through -v (which reads backslashes).
 # k_filter_file ok|act|diff FILE MODE OWNER GROUP FILTER...: whether FILE (a missing one
 # counts as empty) is what FILTER makes of it; writing it (k_write) if not; the diff.
 k_filter_file() {
@@ -124,6 +123,7 @@ k_crontab_entry() {
   esac
 }
 
+# The crontab k_crontab_entry read, as `crontab -l` printed it.
 k_crontab_now() { [ -z "$k_crontab_entry_now" ] || printf '%s\n' "$k_crontab_entry_now"; }
 
 # crontab for USER (empty: whoever runs this): k_crontab USER ARG...

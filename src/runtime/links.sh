@@ -40,9 +40,9 @@ k_link() {
 }
 
 # k_hard_target TARGET: k_hard_target_path, what a hard link to TARGET links: TARGET, or
-# when it is a symbolic link the file it resolves to (Ansible's `follow: true`). `ln` would otherwise
-# make a second name for the link itself (GNU ln's default, busybox's only way), which
-# `k_same_file` rightly never takes for the file. `realpath` is POSIX since 2024; older
+# when it is a symbolic link the file it resolves to (Ansible's `follow: true`). `ln`
+# would otherwise make a second name for the link itself (GNU ln's default, busybox's only
+# way), which `k_same_file` rightly never takes for the file. `realpath` is POSIX since 2024; older
 # systems have `readlink -f`. The `.` keeps a name's own trailing newlines.
 k_hard_target() {
   k_hard_target_path=$1

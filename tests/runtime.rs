@@ -20,6 +20,7 @@
 //! table (a new one without fails [`every_function_has_its_own_tests`]), and the status line
 //! round-trips through a real shell and kiln's parser for any definition of it.
 
+mod common;
 mod support;
 
 #[path = "runtime/accounts.rs"]
@@ -59,10 +60,11 @@ mod waits;
 
 use std::collections::BTreeMap;
 
+use common::Test;
 use kiln::runtime::status::{Align, Field, Piece, STATUS_LINE, STATUSES, StatusLine};
 use kiln::runtime::{PARTS, Part, Runtime, runtime};
 use kiln::shell::quote;
-use support::{SHELLS, run_script, shell_name};
+use support::{SHELLS, run_script, shell_name, summary};
 
 /// Definitions tested through another function's cases: (definition, the function).
 const THROUGH: &[(&str, &str)] = &[
@@ -492,5 +494,87 @@ fn the_status_line_round_trips_through_every_shell() {
                 .collect();
             assert_eq!(read, expected, "{} with {definition:?}", shell_name(shell));
         }
+    }
+}
+
+/// A script carries the runtime its steps use, and a step run as another user gets, in that
+/// user's shell, every runtime function it calls (`KILN_LIB`): with `sudo` and `su` stubs
+/// that run the code they are given as this user, and `id` saying this user is someone
+/// else, a file written through `sudo` and a line edited through `su` converge under every
+/// shell. Functions no step uses are in neither.
+#[test]
+fn steps_run_as_another_user_get_the_runtime_they_call() {
+    let root = tempfile::tempdir().unwrap();
+    let manifest = r#"
+[[op]]
+op = "files.put"
+dest = "{{ root }}/put"
+content = "through sudo\n"
+mode = "0640"
+sudo_user = "bob"
+
+[[op]]
+op = "files.line"
+path = "{{ root }}/lines"
+line = "through su"
+create = true
+su_user = "bob"
+"#;
+    let output = Test::new()
+        .file("main.toml", manifest)
+        .args(["emit", "main.toml", "-i", "@local", "-e"])
+        .arg(format!("root={}", root.path().display()))
+        .run();
+    output.assert_status(0);
+    let script = &output.stdout;
+    let count = |text: &str| script.matches(text).count();
+    assert_eq!(count("\nk_write() {"), 2, "in the script and in KILN_LIB");
+    assert_eq!(count("\nk_edit() {"), 2, "in the script and in KILN_LIB");
+    assert_eq!(count("\nk_step() {"), 1, "in the script only");
+    assert_eq!(count("\nk_pkgs() {"), 0, "used by no step");
+    let stubs = tempfile::tempdir().unwrap();
+    for (name, body) in [
+        (
+            "sudo",
+            "for a; do shift; [ \"$a\" = -- ] && exec \"$@\"; done",
+        ),
+        ("su", "exec /bin/sh -c \"$5\""),
+        (
+            "id",
+            "[ \"$1\" = -un ] && { echo someone-else; exit; }; exec /usr/bin/id \"$@\"",
+        ),
+    ] {
+        let path = stubs.path().join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+    }
+    let path = stubs.path().join("script.sh");
+    std::fs::write(
+        &path,
+        format!(
+            "PATH={}:$PATH\n{script}",
+            quote(&stubs.path().display().to_string())
+        ),
+    )
+    .unwrap();
+    for shell in SHELLS {
+        for entry in std::fs::read_dir(root.path()).unwrap() {
+            std::fs::remove_file(entry.unwrap().path()).unwrap();
+        }
+        for expected in [(0, 2, 0, 0), (2, 0, 0, 0)] {
+            let run = run_script(shell, &path, &[], root.path());
+            let stdout = String::from_utf8_lossy(&run.stdout);
+            assert_eq!(
+                summary(&stdout),
+                expected,
+                "{}:\n{stdout}{}",
+                shell_name(shell),
+                String::from_utf8_lossy(&run.stderr)
+            );
+        }
+        let read = |name: &str| std::fs::read_to_string(root.path().join(name)).unwrap();
+        assert_eq!(read("put"), "through sudo\n", "{}", shell_name(shell));
+        assert_eq!(read("lines"), "through su\n", "{}", shell_name(shell));
     }
 }

@@ -12,8 +12,8 @@
 //!   password hash and a secret file's content must never be in a command's arguments
 //!   (which `ps` shows every user) nor in a file left behind.
 //! - `regressions`: the whole class cannot come back: no script mentions a fixed name in
-//!   `/tmp` or a `$$`-based one, every function of the runtime library is defined once, and
-//!   a leftover `.kiln*` file never stops a run.
+//!   `/tmp` or a `$$`-based one, and a leftover `.kiln*` file never stops a run (that every
+//!   runtime function is defined once is `tests/runtime.rs`'s).
 //!
 //! The attacks run in a private mount namespace (`host`), as `nobody` through `setpriv`,
 //! so they need root, util-linux (`unshare`, `nsenter`, `setpriv`) and `strace`; CI has

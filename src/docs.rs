@@ -6,8 +6,9 @@ use std::fmt::Write;
 
 use crate::check::globals::INHERITABLE;
 use crate::diagnostic::Code;
+use crate::diagnostic::quoted_list;
+use crate::opdef::{ArgDef, Default, OpDef, Rule};
 use crate::ops::CATALOG;
-use crate::ops::def::{ArgDef, Default, OpDef, Rule, quoted_list};
 use crate::ops::globals::GLOBAL_ARGS;
 
 const GENERATED: &str = "<!-- Generated from the source by `KILN_BLESS=1 cargo test --test generated`; do not edit. -->\n\n";

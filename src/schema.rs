@@ -6,8 +6,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::check::globals::INHERITABLE;
+use crate::opdef::{ArgDef, ArgType, Default, OpDef};
 use crate::ops::CATALOG;
-use crate::ops::def::{ArgDef, ArgType, Default, OpDef};
 use crate::ops::globals::GLOBAL_ARGS;
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";

@@ -7,26 +7,26 @@
 //! Binding also decides what is secret ([`secret`]): each rendered argument made from a
 //! secret, and the host's secret strings, which every diagnostic made here is masked with.
 
-pub mod secret;
 pub mod vars;
 pub mod when;
 
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::Environment;
 
 use crate::check::variables::MAX_VALUE_BYTES;
 use crate::check::{Compiled, OpKind, ScopeId, TypedOp, UserOp};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, article};
 use crate::facts::Facts;
 use crate::inventory::Host;
-use crate::ops::args::{ArgValue, OpArgs};
-use crate::ops::def::ArgType;
+use crate::opdef::ArgType;
+use crate::opdef::{ArgValue, OpArgs};
 use crate::shell::{Sh, UserShell, quote};
 use crate::source::{SourceMap, Span, Spanned};
+use crate::template::{environment, template_file_context};
 
-pub use secret::Secrets;
+pub use crate::template::secret::{self, Secrets};
 
 /// Who an op runs as.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -167,34 +167,6 @@ pub fn bind<'c>(
     })
 }
 
-/// A template environment. The shell one quotes every value it inserts, so variables in
-/// commands are always single words; `| safe` opts out. Both know the `secret` filter.
-pub fn environment(shell: bool) -> Environment<'static> {
-    let mut env = Environment::new();
-    secret::add_filter(&mut env);
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    // File contents are templates too: their last newline is content.
-    env.set_syntax(
-        minijinja::syntax::SyntaxConfig::builder()
-            .keep_trailing_newline(true)
-            .build()
-            .expect("the default delimiters are valid"),
-    );
-    // A template that loops for ever fails instead of hanging the run.
-    env.set_fuel(Some(50_000_000));
-    if shell {
-        env.set_formatter(|out, state, value| {
-            if value.is_safe() {
-                minijinja::escape_formatter(out, state, value)
-            } else {
-                out.write_str(&quote(&value.to_string()))?;
-                Ok(())
-            }
-        });
-    }
-    env
-}
-
 /// The environments binding renders with: text, shell commands, and native values.
 pub struct Environments {
     pub plain: Environment<'static>,
@@ -237,7 +209,7 @@ impl Environments {
                 secret::render(&self.plain, text, context, secret_names, MAX_VALUE_BYTES)?;
             Ok((serde_json::Value::String(text), secret))
         };
-        if !crate::check::templates::is_whole_expression(text) {
+        if !crate::template::is_whole_expression(text) {
             return as_text(text);
         }
         let (json, secret) =
@@ -559,7 +531,7 @@ impl<'c> Binder<'_> {
         scope: &ScopeContext,
     ) -> Option<(Spanned<ArgValue>, bool)> {
         if let ArgValue::Str(text) = &value.value
-            && crate::check::templates::is_whole_expression(text)
+            && crate::template::is_whole_expression(text)
         {
             // A list or map is taken as it is, and must be what `ty` is; one value is
             // rendered as text below, white space around it included (`"{{ x }}\n"`), and
@@ -716,7 +688,7 @@ impl<'c> Binder<'_> {
                 .ok()
                 .filter(|n| (min..=max).contains(&n))
                 .map(ArgValue::Int),
-            _ => crate::check::types::parse_duration(trimmed).map(ArgValue::Int),
+            _ => crate::opdef::parse_duration(trimmed).map(ArgValue::Int),
         };
         if parsed.is_none() {
             self.diagnostics.push(
@@ -743,7 +715,7 @@ impl<'c> Binder<'_> {
         shell: bool,
         scope: &ScopeContext,
     ) -> Option<(String, bool)> {
-        if !crate::check::templates::is_template(text) {
+        if !crate::template::is_template(text) {
             return Some((text.to_owned(), false));
         }
         let env = if shell {
@@ -811,32 +783,6 @@ impl<'c> Binder<'_> {
 
 /// Ops that render a template file with the op's context when lowered.
 const TEMPLATE_OPS: &[&str] = &["files.template"];
-
-/// The context a template file is rendered with: the op's `vars` on top of the context its
-/// arguments were rendered with.
-pub fn template_file_context(args: &OpArgs, context: &minijinja::Value) -> minijinja::Value {
-    let extra: serde_json::Map<String, serde_json::Value> = match args.get("vars") {
-        Some(vars) => match &vars.value {
-            ArgValue::Map(entries) => entries
-                .iter()
-                .map(|(k, v)| {
-                    let value = v.value.as_str().unwrap_or_default();
-                    (k.value.clone(), serde_json::Value::from(value))
-                })
-                .collect(),
-            _ => serde_json::Map::new(),
-        },
-        None => serde_json::Map::new(),
-    };
-    let extra = minijinja::Value::from(minijinja::value::Serde(&extra));
-    // Earlier maps win: `vars` over the manifest's variables.
-    minijinja::context! { ..extra, ..context.clone() }
-}
-
-pub(crate) fn article(noun: &str) -> String {
-    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
-    format!("{} {noun}", if vowel { "an" } else { "a" })
-}
 
 fn render_error(span: Span, error: &minijinja::Error, what: &str) -> Diagnostic {
     let detail = error_detail(error);

@@ -241,7 +241,7 @@ fn taint(vars: &mut Vars, uses: &[(String, BTreeSet<String>)]) {
 /// The variables the templates in `value` name.
 pub fn template_names(env: &Environment<'_>, value: &serde_json::Value) -> BTreeSet<String> {
     match value {
-        serde_json::Value::String(s) if crate::check::templates::is_template(s) => env
+        serde_json::Value::String(s) if crate::template::is_template(s) => env
             .template_from_str(s)
             .map(|t| t.undeclared_variables(false).into_iter().collect())
             .unwrap_or_default(),
@@ -270,7 +270,7 @@ fn render_json(
         Ok::<_, minijinja::Error>(rendered)
     };
     let rendered = match value {
-        serde_json::Value::String(s) if crate::check::templates::is_template(s) => {
+        serde_json::Value::String(s) if crate::template::is_template(s) => {
             let (value, tainted) = envs.render(s, context, secret)?;
             filtered = tainted;
             value

@@ -24,8 +24,8 @@ use std::sync::Arc;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::inventory::Inventory;
 use crate::model::{Table, Value};
-use crate::ops::args::{ArgValue, OpArgs};
-use crate::ops::def::ArgType;
+use crate::opdef::ArgType;
+use crate::opdef::{ArgValue, OpArgs};
 use crate::source::{SourceMap, Span, Spanned};
 
 pub use globals::{Globals, Serial};
@@ -283,7 +283,9 @@ impl<'a> Checker<'a> {
             let var = written.iter().rev().find(|var| var.name == name)?;
             let mut texts = Vec::new();
             var.value.value.strings(var.value.span, &mut texts);
-            let templated = texts.iter().any(|(text, _)| templates::is_template(text));
+            let templated = texts
+                .iter()
+                .any(|(text, _)| crate::template::is_template(text));
             (!overridden.contains(name) && !templated).then_some(var.value)
         };
         for (name, ty, _) in kind.params() {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{OpCall, Value};
-use crate::ops::args::OpArgs;
-use crate::ops::def::{ArgType, OpDef, Rule};
+use crate::opdef::OpArgs;
+use crate::opdef::{ArgType, OpDef, Rule};
 use crate::ops::globals::{GLOBAL_ARGS, global_arg};
 use crate::source::{SourceMap, Span, Spanned};
 
@@ -282,7 +282,7 @@ fn check_rules(
             }
             Rule::AnyOf(names) | Rule::OneOf(names) => {
                 let present: Vec<Span> = names.iter().filter_map(|n| find(n)).collect();
-                let list = crate::ops::def::quoted_list(names);
+                let list = crate::diagnostic::quoted_list(names);
                 if present.is_empty() {
                     diagnostics.push(
                         Diagnostic::new(
@@ -320,7 +320,7 @@ fn check_rules(
             Rule::RequiredIf(flag, names) => {
                 let earlier = diagnostics.count(crate::diagnostic::Severity::Error) > errors_before;
                 if !earlier && args.flag(def, flag) && names.iter().all(|n| find(n).is_none()) {
-                    let list = crate::ops::def::quoted_list(names);
+                    let list = crate::diagnostic::quoted_list(names);
                     let why = match find(flag) {
                         Some(_) => format!("`{flag}` is true here"),
                         None => format!("`{flag}` is true by default"),
@@ -349,7 +349,7 @@ fn check_rules(
                         .label("no guard")
                         .help(format!(
                             "add {} so a second apply changes nothing",
-                            crate::ops::def::quoted_list(guards)
+                            crate::diagnostic::quoted_list(guards)
                         )),
                     );
                 }
@@ -381,7 +381,7 @@ pub fn check_include_args(
                 .label("not allowed on an include")
                 .help(format!(
                     "an include takes `vars`, `secrets` and {}",
-                    crate::ops::def::quoted_list(INHERITABLE)
+                    crate::diagnostic::quoted_list(INHERITABLE)
                 )),
             ),
         }
@@ -393,12 +393,12 @@ pub fn check_include_args(
 /// a template is allowed only where the global is itself a string (`name`, `when`, ...).
 fn coerce_global(
     sources: &SourceMap,
-    global: &crate::ops::def::ArgDef,
+    global: &crate::opdef::ArgDef,
     value: Spanned<Value>,
     diagnostics: &mut Diagnostics,
-) -> Option<Spanned<crate::ops::args::ArgValue>> {
+) -> Option<Spanned<crate::opdef::ArgValue>> {
     let typed = coerce(sources, &global.ty, value, diagnostics)?;
-    let templated = matches!(typed.value, crate::ops::args::ArgValue::Str(_))
+    let templated = matches!(typed.value, crate::opdef::ArgValue::Str(_))
         && !matches!(global.ty, ArgType::Str | ArgType::Account);
     if templated {
         diagnostics.push(

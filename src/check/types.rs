@@ -1,12 +1,13 @@
 //! Checking one raw value against an [`ArgType`], producing a typed [`ArgValue`].
 
+use crate::diagnostic::quoted_list;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::Value;
-use crate::ops::args::ArgValue;
-use crate::ops::def::{ArgType, quoted_list};
+use crate::opdef::ArgValue;
+use crate::opdef::{ArgType, parse_duration};
 use crate::source::{SourceMap, Span, Spanned};
 
-use super::templates::{is_template, is_whole_expression};
+use crate::template::{is_template, is_whole_expression};
 
 /// Checks `value` against `ty`. Reports and returns `None` when it does not fit.
 pub fn coerce(
@@ -331,32 +332,6 @@ fn spelled_out_duration(s: &str) -> Option<String> {
         _ => return None,
     };
     (!number.is_empty()).then(|| format!("{number}{unit}"))
-}
-
-/// Seconds in `"30s"`, `"5m"`, `"1h30m"`, `"2d"`, or a bare number of seconds.
-pub fn parse_duration(s: &str) -> Option<i64> {
-    if let Ok(n) = s.parse::<i64>() {
-        return (n >= 0).then_some(n);
-    }
-    let mut total: i64 = 0;
-    let mut digits = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86400,
-            _ => return None,
-        };
-        let n: i64 = digits.parse().ok()?;
-        total = total.checked_add(n.checked_mul(unit)?)?;
-        digits.clear();
-    }
-    (digits.is_empty() && !s.is_empty()).then_some(total)
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::Define;
-use crate::ops::args::ArgValue;
-use crate::ops::def::ArgType;
+use crate::opdef::ArgType;
+use crate::opdef::ArgValue;
 use crate::source::{SourceMap, Spanned};
 
 use super::types::coerce;
@@ -94,7 +94,7 @@ pub fn user_op(
                         format!("unknown parameter type `{}`", ty.value),
                     )
                     .label("not a type");
-                    let help = crate::ops::def::quoted_list(
+                    let help = crate::diagnostic::quoted_list(
                         &PARAM_TYPES.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
                     );
                     diagnostics.push(match crate::diagnostic::did_you_mean(&ty.value, names) {

@@ -91,7 +91,7 @@ fn to_json(inventory: &Inventory) -> serde_json::Value {
 /// A variable's value as shown: `***` for a secret.
 fn shown(var: &inventory::HostVar) -> serde_json::Value {
     if var.secret {
-        json!(crate::bind::secret::MASK)
+        json!(crate::template::secret::MASK)
     } else {
         crate::model::value::to_json(&var.value)
     }

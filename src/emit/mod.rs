@@ -12,14 +12,15 @@ use std::fmt::Write;
 use rayon::prelude::*;
 
 mod checks;
+mod lower;
 
 use crate::bind::{Become, BoundOp, HostPlan};
 use crate::check::Compiled;
 use crate::diagnostic::Diagnostics;
 use crate::facts::Facts;
 use crate::inventory::Inventory;
-use crate::lower::{self, Step};
-use crate::ops::args::ArgValue;
+use crate::opdef::ArgValue;
+use crate::opdef::Step;
 use crate::runtime::{self, status};
 use crate::shell::{Sh, quote};
 use crate::source::SourceMap;
@@ -177,7 +178,7 @@ fn step(
     );
     for (name, value) in op.args.iter() {
         let shown = if op.is_secret(name) {
-            crate::bind::secret::MASK.to_owned()
+            crate::template::secret::MASK.to_owned()
         } else {
             comment_value(&value.value)
         };

@@ -11,7 +11,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::value::{NullValue, from_json};
 use crate::model::{InventoryFile, Value};
 use crate::source::{FileId, SourceMap, Span, Spanned};
-use crate::syntax::lower;
+use crate::syntax::to_model;
 
 /// An inventory program that has not answered by then is killed.
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -103,7 +103,7 @@ pub fn run(
         (Code::DynamicInventory, "inventory program printed"),
         diagnostics,
     )?;
-    Some(lower::inventory(root, diagnostics))
+    Some(to_model::inventory(root, diagnostics))
 }
 
 /// The JSON document in `file` as a [`Value`] spanning the whole file, or `None` (reported

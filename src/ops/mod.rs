@@ -5,9 +5,7 @@
 //! nothing else in kiln enumerates operations, so adding an op is adding one file and one
 //! line here.
 
-pub mod args;
 mod common;
-pub mod def;
 pub mod globals;
 
 mod apk;
@@ -27,7 +25,7 @@ mod sysvinit;
 mod yum;
 mod zypper;
 
-use def::OpDef;
+use crate::opdef::OpDef;
 
 /// All built-in operations, sorted by name (a test keeps it so).
 pub static CATALOG: &[&OpDef] = &[

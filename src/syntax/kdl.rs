@@ -12,7 +12,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{InventoryFile, Item, Manifest, OpCall, Table, Value};
 use crate::source::{FileId, Span, Spanned};
 
-use super::lower;
+use super::to_model;
 
 /// The top-level nodes of a manifest that are not ops.
 const KEYWORDS: [&str; 5] = ["vars", "secrets", "include", "handler", "define"];
@@ -253,7 +253,7 @@ impl Reader<'_> {
                         continue;
                     };
                     let table = self.node_table(node);
-                    manifest.items.push(Item::Include(lower::include_call(
+                    manifest.items.push(Item::Include(to_model::include_call(
                         path,
                         table,
                         node_span,
@@ -270,9 +270,12 @@ impl Reader<'_> {
                         continue;
                     };
                     let table = self.define_table(node);
-                    manifest
-                        .defines
-                        .push(lower::define(name, table, node_span, self.diagnostics));
+                    manifest.defines.push(to_model::define(
+                        name,
+                        table,
+                        node_span,
+                        self.diagnostics,
+                    ));
                 }
                 name => {
                     // Every other node is an op, so a misspelt keyword (`handlers`) would be
@@ -296,7 +299,7 @@ impl Reader<'_> {
                 }
             }
         }
-        lower::secret_twins(&manifest.vars, &manifest.secrets, self.diagnostics);
+        to_model::secret_twins(&manifest.vars, &manifest.secrets, self.diagnostics);
         manifest
     }
 
@@ -381,7 +384,7 @@ impl Reader<'_> {
     }
 
     /// `define "site.swap" { summary "..."; param "size" type="string" required=#true; probe "..."; apply "..." }`
-    /// as the table shape `lower::define` reads.
+    /// as the table shape `to_model::define` reads.
     fn define_table(&mut self, node: &KdlNode) -> Table {
         // Properties (`define "x" apply="..."`) are entries like child nodes.
         let mut table: Table = node
@@ -451,7 +454,7 @@ impl Reader<'_> {
                 ));
             }
         }
-        lower::inventory(Spanned::new(Value::Table(root), whole), self.diagnostics)
+        to_model::inventory(Spanned::new(Value::Table(root), whole), self.diagnostics)
     }
 
     /// A node's properties and children as a table (its positional values are the caller's).

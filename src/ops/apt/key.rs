@@ -2,8 +2,8 @@
 //! `signed-by` (the replacement for the deprecated `apt-key`).
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {

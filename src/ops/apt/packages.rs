@@ -2,11 +2,11 @@
 //! `apt.packages` and Ansible's `apt`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::packages::{self, Manager, Options, Want};
-use crate::lower::values::seconds;
-use crate::lower::{LowerInput, Step};
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
-use crate::ops::def::prelude::*;
+use crate::steps::packages::{self, Manager, Options, Want};
+use crate::steps::values::seconds;
 
 pub const DEF: OpDef = OpDef {
     name: "apt.packages",

@@ -2,9 +2,9 @@
 //! `apt_repository`.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::filter::{Filter, Filtered, attr_words, path_word};
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
+use crate::steps::filter::{Filter, Filtered, attr_words, path_word};
 
 pub const DEF: OpDef = OpDef {
     name: "apt.repo",

@@ -1,9 +1,9 @@
 //! `apt.update`: refresh apt's package lists (`apt-get update`).
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::values::seconds;
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
+use crate::steps::values::seconds;
 
 pub const DEF: OpDef = OpDef {
     name: "apt.update",

@@ -2,8 +2,8 @@
 //! Ansible's `apt` with `upgrade`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 
 pub const DEF: OpDef = OpDef {
     name: "apt.upgrade",

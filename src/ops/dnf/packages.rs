@@ -2,10 +2,10 @@
 //! and Ansible's `dnf`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::packages;
-use crate::lower::{LowerInput, Step};
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
-use crate::ops::def::prelude::*;
+use crate::steps::packages;
 
 pub const DEF: OpDef = OpDef {
     name: "dnf.packages",

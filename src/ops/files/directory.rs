@@ -2,10 +2,10 @@
 //! pyinfra's `files.directory` and Ansible's `file` with `state: directory`.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::attrs::{Attrs, absent};
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
+use crate::steps::attrs::{Attrs, absent};
 
 pub const DEF: OpDef = OpDef {
     name: "files.directory",

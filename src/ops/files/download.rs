@@ -2,11 +2,11 @@
 //! and Ansible's `get_url`.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::attrs::Attrs;
-use crate::lower::{LowerInput, Step};
-use crate::ops::args::ArgValue;
-use crate::ops::def::prelude::*;
+use crate::opdef::ArgValue;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
+use crate::steps::attrs::Attrs;
 
 pub const DEF: OpDef = OpDef {
     name: "files.download",

@@ -2,11 +2,11 @@
 //! pyinfra's `files.file` and Ansible's `file` with `state: file` / `touch`.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::lower::attrs::{Attrs, absent};
-use crate::lower::{LowerInput, Step};
-use crate::ops::args::OpArgs;
-use crate::ops::def::prelude::*;
+use crate::opdef::OpArgs;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
+use crate::steps::attrs::{Attrs, absent};
 
 pub const DEF: OpDef = OpDef {
     name: "files.file",

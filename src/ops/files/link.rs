@@ -2,10 +2,10 @@
 //! and Ansible's `file` with `state: link` / `hard`.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::attrs::Attrs;
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
+use crate::steps::attrs::Attrs;
 
 pub const DEF: OpDef = OpDef {
     name: "files.link",

@@ -2,11 +2,11 @@
 //! pyinfra's `files.put` and Ansible's `copy`.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::lower::attrs::Attrs;
-use crate::lower::content::{WriteFile, create_only, write_file};
-use crate::lower::{LowerInput, Step};
-use crate::ops::args::OpArgs;
-use crate::ops::def::prelude::*;
+use crate::opdef::OpArgs;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
+use crate::steps::attrs::Attrs;
+use crate::steps::content::{WriteFile, create_only, write_file};
 
 pub const DEF: OpDef = OpDef {
     name: "files.put",

@@ -2,13 +2,13 @@
 //! pyinfra's `files.replace`.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::lower::attrs::Attrs;
-use crate::lower::edit::{self, Edit, Missing, Values};
-use crate::lower::{LowerInput, Step};
-use crate::ops::args::OpArgs;
-use crate::ops::def::prelude::*;
+use crate::opdef::OpArgs;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::regex::{Regex, Replacement};
 use crate::shell::Sh;
+use crate::steps::attrs::Attrs;
+use crate::steps::edit::{self, Edit, Missing, Values};
 
 pub const DEF: OpDef = OpDef {
     name: "files.replace",

@@ -4,12 +4,12 @@
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::attrs::{Attrs, normalize_mode};
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
 use crate::shell::content::byte_lines;
 use crate::source::Span;
+use crate::steps::attrs::{Attrs, normalize_mode};
 
 pub const DEF: OpDef = OpDef {
     name: "files.sync",

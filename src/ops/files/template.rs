@@ -6,10 +6,10 @@ use std::path::Path;
 use minijinja::ErrorKind;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::attrs::Attrs;
-use crate::lower::content::{WriteFile, write_file};
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
+use crate::steps::attrs::Attrs;
+use crate::steps::content::{WriteFile, write_file};
 
 pub const DEF: OpDef = OpDef {
     name: "files.template",
@@ -65,9 +65,9 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
 }
 
 fn render(input: &LowerInput, path: &Path, source: &str) -> Result<String, Diagnostic> {
-    let context = crate::bind::template_file_context(input.args, input.context);
+    let context = crate::template::template_file_context(input.args, input.context);
     let name = path.display().to_string();
-    crate::bind::environment(false)
+    crate::template::environment(false)
         .render_named_str(&name, source, context)
         .map_err(|error| template_error(input, &name, source, &error))
 }
@@ -120,7 +120,7 @@ fn template_error(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::args::{ArgValue, OpArgs};
+    use crate::opdef::{ArgValue, OpArgs};
     use crate::source::{FileId, Span, Spanned};
 
     fn lower_template(text: &str, context: &minijinja::Value) -> Result<Step, Diagnostic> {

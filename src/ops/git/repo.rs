@@ -2,10 +2,10 @@
 //! `git.repo` and Ansible's `git`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::values::{int, not_an_option};
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::{Sh, quote};
+use crate::steps::values::{int, not_an_option};
 
 pub const DEF: OpDef = OpDef {
     name: "git.repo",

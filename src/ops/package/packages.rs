@@ -2,10 +2,10 @@
 //! uses, like Ansible's `package`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::packages::{self, Want};
-use crate::lower::{LowerInput, Step};
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
-use crate::ops::def::prelude::*;
+use crate::steps::packages::{self, Want};
 
 pub const DEF: OpDef = OpDef {
     name: "package.packages",

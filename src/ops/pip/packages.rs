@@ -2,12 +2,12 @@
 //! virtualenv, like pyinfra's `pip.packages` and Ansible's `pip`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::packages::{self, Manager, Want};
-use crate::lower::values::words;
-use crate::lower::{LowerInput, Step};
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::ops::common::PACKAGES_PRESENT;
-use crate::ops::def::prelude::*;
 use crate::shell::Sh;
+use crate::steps::packages::{self, Manager, Want};
+use crate::steps::values::words;
 
 pub const DEF: OpDef = OpDef {
     name: "pip.packages",

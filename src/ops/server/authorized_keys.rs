@@ -2,10 +2,10 @@
 //! Ansible's `authorized_key`.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::filter::{Filter, Filtered, attr_words};
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
+use crate::steps::filter::{Filter, Filtered, attr_words};
 
 pub const DEF: OpDef = OpDef {
     name: "server.authorized_keys",

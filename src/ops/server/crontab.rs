@@ -2,13 +2,13 @@
 //! `cron`.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::filter::Filter;
-use crate::lower::values::{is_identifier, one_line};
-use crate::lower::{LowerInput, Step};
-use crate::ops::args::ArgValue;
-use crate::ops::def::prelude::*;
+use crate::opdef::ArgValue;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::{Sh, quote};
 use crate::source::Span;
+use crate::steps::filter::Filter;
+use crate::steps::values::{is_identifier, one_line};
 
 pub const DEF: OpDef = OpDef {
     name: "server.crontab",

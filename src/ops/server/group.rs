@@ -2,10 +2,10 @@
 //! Ansible's `group`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::values::int;
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
+use crate::steps::values::int;
 
 pub const DEF: OpDef = OpDef {
     name: "server.group",

@@ -2,9 +2,9 @@
 //! `server.hostname` and Ansible's `hostname`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::values::one_line;
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
+use crate::steps::values::one_line;
 
 pub const DEF: OpDef = OpDef {
     name: "server.hostname",

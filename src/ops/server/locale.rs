@@ -2,10 +2,10 @@
 //! Ansible's `locale_gen`.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::filter::{Filter, Filtered, attr_words, path_word};
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
+use crate::steps::filter::{Filter, Filtered, attr_words, path_word};
 
 pub const DEF: OpDef = OpDef {
     name: "server.locale",

@@ -2,9 +2,9 @@
 //! Ansible's `modprobe`.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::{LowerInput, Step};
-use crate::ops::args::ArgValue;
-use crate::ops::def::prelude::*;
+use crate::opdef::ArgValue;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
 
 pub const DEF: OpDef = OpDef {

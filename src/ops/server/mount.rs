@@ -2,12 +2,12 @@
 //! `mount` (`ansible.posix.mount`).
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::lower::filter::{Filter, Filtered, attr_words, path_word};
-use crate::lower::values::int;
-use crate::lower::{LowerInput, Step};
-use crate::ops::args::OpArgs;
-use crate::ops::def::prelude::*;
+use crate::opdef::OpArgs;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
+use crate::steps::filter::{Filter, Filtered, attr_words, path_word};
+use crate::steps::values::int;
 
 pub const DEF: OpDef = OpDef {
     name: "server.mount",

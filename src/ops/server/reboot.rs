@@ -2,9 +2,9 @@
 //! `server.reboot` and Ansible's `reboot`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::values::seconds;
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
+use crate::steps::values::seconds;
 
 pub const DEF: OpDef = OpDef {
     name: "server.reboot",

@@ -2,11 +2,12 @@
 //! (Ansible's `script`, pyinfra's `server.script`).
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::{LowerInput, Step, command};
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
-use crate::ops::def::prelude::*;
 use crate::shell::Sh;
 use crate::shell::content::byte_lines;
+use crate::steps::command;
 
 pub const DEF: OpDef = OpDef {
     name: "server.script",

@@ -1,10 +1,11 @@
 //! `server.shell`: run commands through `sh -c`, guarded so they run only when needed.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::{LowerInput, Step, command};
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
-use crate::ops::def::prelude::*;
 use crate::shell::Sh;
+use crate::steps::command;
 
 pub const DEF: OpDef = OpDef {
     name: "server.shell",

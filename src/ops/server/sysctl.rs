@@ -2,11 +2,11 @@
 //! `server.sysctl` and Ansible's `sysctl`.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::filter::{Filter, Filtered, attr_words, path_word};
-use crate::lower::values::one_line;
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
+use crate::steps::filter::{Filter, Filtered, attr_words, path_word};
+use crate::steps::values::one_line;
 
 pub const DEF: OpDef = OpDef {
     name: "server.sysctl",

@@ -1,8 +1,8 @@
 //! `server.timezone`: set the system time zone, like Ansible's `timezone`.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 
 pub const DEF: OpDef = OpDef {
     name: "server.timezone",

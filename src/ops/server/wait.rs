@@ -2,10 +2,10 @@
 //! `wait_for`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::values::{int, not_an_option, seconds};
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::shell::Sh;
+use crate::steps::values::{int, not_an_option, seconds};
 
 pub const DEF: OpDef = OpDef {
     name: "server.wait",

@@ -2,9 +2,9 @@
 //! Ansible's `service`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::services::{self, Want};
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
+use crate::steps::services::{self, Want};
 
 pub const DEF: OpDef = OpDef {
     name: "service.service",

@@ -1,8 +1,8 @@
 //! `systemd.daemon_reload`: make systemd re-read its unit files (`systemctl daemon-reload`).
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 
 pub const DEF: OpDef = OpDef {
     name: "systemd.daemon_reload",

@@ -2,9 +2,9 @@
 //! `sysvinit.service`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::services::{self, Init, Want};
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
+use crate::steps::services::{self, Init, Want};
 
 pub const DEF: OpDef = OpDef {
     name: "sysvinit.service",

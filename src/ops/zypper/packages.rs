@@ -2,10 +2,10 @@
 //! `zypper.packages` and Ansible's `zypper`.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::packages::{self, Manager, Options, Want};
-use crate::lower::{LowerInput, Step};
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
-use crate::ops::def::prelude::*;
+use crate::steps::packages::{self, Manager, Options, Want};
 
 pub const DEF: OpDef = OpDef {
     name: "zypper.packages",

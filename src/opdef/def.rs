@@ -4,7 +4,7 @@
 //! Argument validation (`check`), the JSON Schema (`schema`) and the reference docs
 //! (`docs/ops.md`) are all derived from that one value, so they cannot drift apart.
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, quoted_list};
 
 use super::args::OpArgs;
 
@@ -70,16 +70,6 @@ impl ArgType {
             ArgType::Account => "user or group name".into(),
             ArgType::PasswordHash => "crypt(3) password hash".into(),
         }
-    }
-}
-
-/// `"a"`, `"b"` or `"c"`.
-pub fn quoted_list(words: &[&str]) -> String {
-    let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
-    match quoted.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     }
 }
 
@@ -176,7 +166,7 @@ pub struct OpDef {
     /// contains a newline can never converge). Runs only when every argument type-checked.
     pub validate: Option<fn(&OpArgs, &mut Diagnostics)>,
     /// The shell lowering (`None`: checked, but cannot run yet).
-    pub lower: Option<crate::lower::LowerFn>,
+    pub lower: Option<crate::opdef::LowerFn>,
 }
 
 impl OpDef {
@@ -206,4 +196,30 @@ pub mod prelude {
     pub const fn arg(name: &'static str, ty: ArgType, doc: &'static str) -> ArgDef {
         ArgDef::new(name, ty, doc)
     }
+}
+
+/// Seconds in `"30s"`, `"5m"`, `"1h30m"`, `"2d"`, or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Option<i64> {
+    if let Ok(n) = s.parse::<i64>() {
+        return (n >= 0).then_some(n);
+    }
+    let mut total: i64 = 0;
+    let mut digits = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            _ => return None,
+        };
+        let n: i64 = digits.parse().ok()?;
+        total = total.checked_add(n.checked_mul(unit)?)?;
+        digits.clear();
+    }
+    (digits.is_empty() && !s.is_empty()).then_some(total)
 }

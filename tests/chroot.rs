@@ -1115,15 +1115,11 @@ fn lowering_snapshots() {
     }
 }
 
-/// The library's filters and package helpers under every shell of the matrix (the chroot
-/// runs dash only): the runtime library of an emitted script, then calls on files in a
-/// temporary directory.
+/// The runtime's filters and package helpers under every shell of the matrix (the chroot
+/// runs dash only): the runtime the calls use, then calls on files in a temporary
+/// directory.
 #[test]
 fn library_helpers_under_every_shell() {
-    let script = emit("[[op]]\nop = \"server.hostname\"\nhostname = \"x\"\n");
-    let lib_start = script.find("set -u\n").expect("set -u");
-    let lib_end = script.find("k_begin \"$@\"\n").expect("k_begin");
-    let lib = &script[lib_start..lib_end];
     let calls = r#"
 d=$1
 printf '# mounts\nUUID=1 / ext4 defaults 0 1\n/dev/sdb1   /data  xfs  noatime 0 2\n/dev/sdb2 /data xfs defaults 0 0\n' > "$d/fstab"
@@ -1173,6 +1169,7 @@ k_pkgs_show 0 has '' 'a b' 'x y'
             "MAILTO=x\n# kiln: backup\n15 3 * * * backup\n# kiln: new one\n@reboot start\n",
         ),
     ];
+    let lib = format!("set -u\n{}", kiln::runtime::for_code(calls));
     for shell in support::SHELLS {
         let dir = tempfile::tempdir().unwrap();
         let script_path = dir.path().join("t.sh");

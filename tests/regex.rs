@@ -218,7 +218,7 @@ fn check_case(pattern: &Pattern, lines: &[String]) -> Result<(), String> {
             temp.path(),
             &file,
             "k_line",
-            &["", ours.ere(), "0", "0", "eof", ""],
+            &["--regexp", ours.ere(), "--absent"],
         );
         if kept != expected_kept {
             return Err(format!(
@@ -344,9 +344,13 @@ fn check_section(
             &file,
             "k_replace",
             &[
+                "--program",
                 &program,
+                "--replacement",
                 &replacement.encode(),
+                "--after",
                 &after_program,
+                "--before",
                 &before_program,
             ],
         );

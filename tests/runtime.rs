@@ -12,7 +12,9 @@
 //!
 //! Definitions only reachable through another function are tested through it ([`THROUGH`]):
 //! `k_step_run` (the body of `k_step`, with the same arguments), `k_extras_in` (the walk of
-//! `k_extras`, with a prefix and an exit status of its own) and the awk programs
+//! `k_extras`, with a prefix and an exit status of its own), the parts of an op's entry
+//! point for one verb (`k_directory_tree_ok`, `k_run_guards`, `k_run_show`, `k_run_act`)
+//! and the awk programs
 //! (`k_awk_perm` through `k_stat`, `k_awk_edit` and each edit's program through `k_line`,
 //! `k_block`, `k_replace`).
 //!
@@ -27,6 +29,8 @@ mod support;
 mod accounts;
 #[path = "runtime/become.rs"]
 mod become_;
+#[path = "runtime/commands.rs"]
+mod commands;
 #[path = "runtime/content.rs"]
 mod content;
 #[path = "runtime/detect.rs"]
@@ -70,6 +74,10 @@ use support::{SHELLS, run_script, shell_name, summary};
 const THROUGH: &[(&str, &str)] = &[
     ("k_step_run", "k_step"),
     ("k_extras_in", "k_extras"),
+    ("k_directory_tree_ok", "k_directory"),
+    ("k_run_guards", "k_run"),
+    ("k_run_show", "k_run"),
+    ("k_run_act", "k_run"),
     ("k_awk_perm", "k_stat"),
     ("k_awk_edit", "k_line"),
     ("k_awk_line", "k_line"),
@@ -82,6 +90,7 @@ fn tested() -> Vec<&'static str> {
     [
         accounts::TESTED,
         become_::TESTED,
+        commands::TESTED,
         content::TESTED,
         detect::TESTED,
         downloads::TESTED,
@@ -366,6 +375,32 @@ fn every_definition_is_written_once() {
     assert_eq!(
         refused,
         "k_err is defined twice: in status.sh and in again.sh"
+    );
+}
+
+/// The whole runtime passes `shellcheck -s sh`, with the exceptions emitted scripts declare
+/// in their header (functions called by name, data in single quotes, modes from `ls`).
+#[test]
+fn the_runtime_passes_shellcheck() {
+    let temp = tempfile::tempdir().unwrap();
+    let path = temp.path().join("runtime.sh");
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/sh\n# shellcheck disable=SC2317,SC2016,SC1003,SC2012\n{}",
+            runtime().all()
+        ),
+    )
+    .unwrap();
+    let output = std::process::Command::new("shellcheck")
+        .args(["-s", "sh"])
+        .arg(&path)
+        .output()
+        .expect("shellcheck is installed (.ci/run installs it)");
+    assert!(
+        output.status.success(),
+        "shellcheck findings:\n{}",
+        String::from_utf8_lossy(&output.stdout)
     );
 }
 

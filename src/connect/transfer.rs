@@ -2,7 +2,7 @@
 //! scp, no sftp subsystem, no base64): one round trip each.
 //!
 //! A put is a script carrying the bytes as `printf` lines (byte-exact, see
-//! `shell::content`) into the runtime's `k_write`: a temporary file beside the
+//! `shell::content`) into the runtime's `k_put` (`k_write`): a temporary file beside the
 //! destination gets the content and mode and is renamed over it, so a connection lost
 //! half-way leaves the old file (or none), never half a file. A get opens the file, prints
 //! its permission bits (`ls -lL`'s, of the file a link leads to) on a line of their own,
@@ -10,8 +10,8 @@
 //! made of it can have it from the start.
 
 use super::{Connector, Stream};
+use crate::runtime::call::{self, Attributes, Put};
 use crate::shell::Sh;
-use crate::shell::content::byte_lines;
 
 /// Writes `data` to `path` on the host, atomically, with `mode` (octal, e.g. `0644`; none:
 /// an existing file's mode, else the umask's).
@@ -22,15 +22,16 @@ pub fn put<C: Connector + ?Sized>(
     mode: Option<&str>,
 ) -> Result<(), String> {
     let mut script = Sh::of("{\n");
-    for line in byte_lines(data) {
-        script.push(&line).code("\n");
-    }
-    script
-        .code(":\n} | k_write ")
-        .arg(path)
-        .code(" ")
-        .arg(mode.unwrap_or(""))
-        .code(" '' ''\n");
+    script.push(&call::content(data)).code("\n} | ");
+    let write = call::put(&Put {
+        dest: path,
+        attributes: Attributes {
+            mode: mode.unwrap_or(""),
+            ..Attributes::default()
+        },
+        ..Put::default()
+    });
+    script.push(&write.with_verb("act")).code("\n");
     let script = format!(
         "{}set -u\n{}",
         crate::runtime::for_code(script.text()),

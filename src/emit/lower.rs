@@ -64,6 +64,7 @@ pub fn lower(sources: &SourceMap, op: &BoundOp) -> Result<Step, Diagnostic> {
                 diff,
                 verify: scripts.probe.is_some(),
                 data: Sh::new(),
+                call: None,
             })
         }
     }

@@ -3,9 +3,10 @@
 //! Layout: a header (generator, host, sources, usage), the runtime functions the script
 //! uses (`crate::runtime`; when steps run as another user, also the runtime their code
 //! uses, in `KILN_LIB`, which `k_as` hands to that user's shell), then per op a comment
-//! (op, arguments, `file:line`), its probe/act/diff functions and one `k_step` call, then
-//! the handlers, then the summary. Output is deterministic: the same inputs give the same
-//! bytes.
+//! (op, arguments, `file:line`) and one `k_step` call: of the op's runtime entry point when
+//! its step is one call, else of a function holding its probe, act and diff by verb; then
+//! the handlers (each under `if` it was notified), then the summary. Every runtime call is
+//! made by `runtime::call`. Output is deterministic: the same inputs give the same bytes.
 
 use std::fmt::Write;
 
@@ -14,15 +15,16 @@ use rayon::prelude::*;
 mod checks;
 mod lower;
 
-use crate::bind::{Become, BoundOp, HostPlan};
+use crate::bind::{BoundOp, HostPlan};
 use crate::check::Compiled;
 use crate::diagnostic::Diagnostics;
 use crate::facts::Facts;
 use crate::inventory::Inventory;
 use crate::opdef::ArgValue;
 use crate::opdef::Step;
-use crate::runtime::{self, status};
-use crate::shell::{Sh, quote};
+use crate::runtime::call::{self, Index, StepOptions};
+use crate::runtime::{self};
+use crate::shell::Sh;
 use crate::source::SourceMap;
 
 /// Comment lines show argument values up to this many characters.
@@ -80,10 +82,15 @@ pub fn script(
         .chain(&plan.handlers)
         .filter_map(|op| op.become_.how())
         .collect();
-    out.push_str("k_begin \"$@\"\n");
+    let _ = writeln!(out, "{}", call::begin().text());
     // Whom the script becomes: a become password is checked once, up front.
     for &(how, user) in &becomes {
-        let _ = writeln!(out, "k_become_check {how} {} || k_fail_run", quote(user));
+        let _ = writeln!(
+            out,
+            "{} || {}",
+            call::become_check(how, user).text(),
+            call::fail_run().text()
+        );
     }
     if plan
         .ops
@@ -92,36 +99,35 @@ pub fn script(
         .any(|op| op.runtime_when.is_some())
     {
         // Some conditions need facts only the host knows: gather them once, up front.
-        let _ = writeln!(
-            out,
-            "k_gather() {{\n{}}}\nk_facts=$(k_gather)",
-            crate::facts::PROBE
-        );
+        let _ = writeln!(out, "{}", call::gather_facts(crate::facts::PROBE).text());
     }
+    let handlers: Vec<&str> = plan.handlers.iter().map(|h| h.id.as_str()).collect();
     let mut ok = true;
     for (index, op) in plan.ops.iter().enumerate() {
         ok &= step(
             &mut out,
             &mut elsewhere,
             sources,
-            &format!("{}", index + 1),
+            Index::Op(index + 1),
             op,
+            &handlers,
             diagnostics,
         );
     }
     for (index, handler) in plan.handlers.iter().enumerate() {
-        let _ = writeln!(out, "\nif k_notified {index}; then");
+        let _ = writeln!(out, "\nif {}; then", call::notified(&handler.id).text());
         ok &= step(
             &mut out,
             &mut elsewhere,
             sources,
-            &format!("h{}", index + 1),
+            Index::Handler(index + 1),
             handler,
+            &handlers,
             diagnostics,
         );
         out.push_str("fi\n");
     }
-    out.push_str("\nk_end\n");
+    let _ = writeln!(out, "\n{}", call::end().text());
     if !ok {
         return None;
     }
@@ -130,7 +136,11 @@ pub fn script(
     script.push_str("set -u\n");
     script.push_str(&runtime::for_code(&out));
     if !becomes.is_empty() {
-        let _ = writeln!(script, "KILN_LIB={}", quote(&runtime::for_code(&elsewhere)));
+        let _ = writeln!(
+            script,
+            "{}",
+            call::runtime_for_others(&runtime::for_code(&elsewhere))
+        );
     }
     script.push_str(&out);
     Some(script)
@@ -161,13 +171,14 @@ fn header(out: &mut String, plan: &HostPlan, files: &[String]) {
 }
 
 /// Writes one op's comment, functions and `k_step` call, and to `elsewhere` the code that
-/// runs as another user; false if it cannot be lowered.
+/// runs as another user; false if it cannot be lowered. `handlers` are the handlers' ids.
 fn step(
     out: &mut String,
     elsewhere: &mut String,
     sources: &SourceMap,
-    index: &str,
+    index: Index,
     op: &BoundOp,
+    handlers: &[&str],
     diagnostics: &mut Diagnostics,
 ) -> bool {
     let _ = writeln!(
@@ -186,12 +197,7 @@ fn step(
     }
     if let Some(reason) = &op.skip {
         let _ = writeln!(out, "# skipped: {}", comment_text(reason));
-        let _ = writeln!(
-            out,
-            "k_skip {index} {} {}",
-            quote(&status::escape(&op.label)),
-            quote(&status::escape(&op.origin))
-        );
+        let _ = writeln!(out, "{}", call::skip(index, &op.label, &op.origin).text());
         return true;
     }
     let lowered = match lower::lower(sources, op) {
@@ -207,145 +213,89 @@ fn step(
         diff,
         verify,
         data,
+        call: op_call,
     } = lowered;
-    let diff = if op.hides_diff() && !diff.is_empty() {
-        Sh::of("printf '%s\\n' 'content differs, hidden'")
-    } else {
-        diff
-    };
-    // A sensitive op's commands print nothing (they may print what they write).
-    let (probe, act) = if op.hides_output() {
-        (silenced(&probe), silenced(&act))
-    } else {
-        (probe, act)
-    };
-    let data_name = format!("k_data_{index}");
-    let feed = if data.is_empty() {
-        None
-    } else if op.become_.how().is_some() {
-        // The data function runs where the step runs: its definition goes to the other
-        // user's shell with the step's code (see `k_as`).
-        let mut definition = String::new();
-        function(&mut definition, &data_name, &data, &Become::Current, None);
-        let _ = writeln!(out, "{data_name}_def={}", quote(&definition));
-        elsewhere.push_str(&definition);
-        Some(data_name.as_str())
-    } else {
-        function(out, &data_name, &data, &Become::Current, None);
-        Some(data_name.as_str())
-    };
-    if op.become_.how().is_some() {
-        for code in [&probe, &act, &diff] {
-            elsewhere.push_str(code.text());
-            elsewhere.push('\n');
-        }
-    }
-    function(out, &format!("k_probe_{index}"), &probe, &op.become_, feed);
-    function(out, &format!("k_act_{index}"), &act, &op.become_, feed);
-    let diff_name = if diff.is_empty() {
-        String::new()
-    } else {
-        function(out, &format!("k_diff_{index}"), &diff, &op.become_, feed);
-        format!("k_diff_{index}")
-    };
-    let notify: Vec<String> = op.notify.iter().map(usize::to_string).collect();
     let globals = &op.op.globals;
-    if let Some(condition) = &op.runtime_when {
-        function(
-            out,
-            &format!("k_when_{index}"),
-            condition,
-            &Become::Current,
-            None,
-        );
-        let _ = write!(out, "if k_when_{index}; then ");
-    }
     // What the probe checks, when it must hold again after the act (else nothing).
-    let checks = if verify {
+    let check = if verify {
         checks::describe(op)
     } else {
         String::new()
     };
-    // A failure does not end the script: each later `k_step` reports its op not-run.
-    let _ = write!(
-        out,
-        "k_step {index} {} {} {} {} {} {} {} k_probe_{index} k_act_{index} {}",
-        quote(&status::escape(&op.label)),
-        quote(&status::escape(&op.origin)),
-        quote(&notify.join(" ")),
-        quote(&checks),
-        u8::from(globals.ignore_errors),
-        globals.retries,
-        globals.retry_delay,
-        quote(&diff_name),
-    );
-    if op.runtime_when.is_some() {
-        // `$?` is the condition's status: false skips, undecidable (2) fails the step.
-        let _ = write!(
-            out,
-            "\nelse k_when_else $? {index} {} {}; fi",
-            quote(&status::escape(&op.label)),
-            quote(&status::escape(&op.origin))
-        );
+    let mut options = StepOptions {
+        origin: &op.origin,
+        notify: op.notify.iter().map(|&i| handlers[i]).collect(),
+        check: &check,
+        ignore_errors: globals.ignore_errors,
+        retries: globals.retries,
+        delay: globals.retry_delay,
+        when: op.runtime_when.is_some(),
+        data: !data.is_empty(),
+        // A sensitive op's commands print nothing (they may print what they write).
+        quiet: op.hides_output(),
+        hide_diff: op.hides_diff() && (op_call.is_some() || !diff.is_empty()),
+    };
+    if let Some(condition) = &op.runtime_when {
+        let _ = writeln!(out, "{}", call::when_function(index, condition).text());
     }
-    out.push('\n');
+    // The step as a function of the verb: one call, or its parts.
+    let by_verb = match &op_call {
+        Some(op_call) => op_call.with_verb("\"$1\""),
+        None => parts(&probe, &act, &diff),
+    };
+    let words = match op.become_.how() {
+        None => {
+            if !data.is_empty() {
+                let _ = writeln!(out, "{}", call::data_function(index, &data).text());
+            }
+            match &op_call {
+                Some(op_call) => op_call.words(),
+                None => {
+                    let _ = writeln!(out, "{}", call::op_function(index, &by_verb).text());
+                    call::op_function_name(index)
+                }
+            }
+        }
+        Some((how, user)) => {
+            // The step and its data run in the other user's shell, which reads their code
+            // (and the runtime it uses) from `k_as`.
+            if !data.is_empty() {
+                let _ = writeln!(out, "{}", call::data_definition(index, &data).text());
+                elsewhere.push_str(data.text());
+                elsewhere.push('\n');
+            }
+            elsewhere.push_str(by_verb.text());
+            elsewhere.push('\n');
+            let body = call::op_as(how, user, index, &by_verb, !data.is_empty());
+            let _ = writeln!(out, "{}", call::op_function(index, &body).text());
+            options.data = false;
+            call::op_function_name(index)
+        }
+    };
+    // A failure does not end the script: each later `k_step` reports its op not-run.
+    let _ = writeln!(
+        out,
+        "{}",
+        call::step(index, &op.label, &options, &words).text()
+    );
     true
 }
 
-/// A shell function running `body`, as another user when the op says so, with the output
-/// of the function `feed` on its standard input. As another user, `body` and the
-/// definition of `feed` (in the variable `FEED_def`) reach that user's shell through
-/// `k_as`, on its standard input.
-fn function(out: &mut String, name: &str, body: &Sh, become_: &Become, feed: Option<&str>) {
-    let _ = writeln!(out, "{name}() {{");
-    match (become_.how(), feed) {
-        (None, Some(feed)) => {
-            let _ = writeln!(out, "  {feed} | {{");
-            indent(out, body, "    ");
-            out.push_str("  }\n");
-        }
-        (None, None) => indent(out, body, "  "),
-        (Some((how, user)), None) => {
-            let _ = writeln!(out, "  k_as {how} {} {}", quote(user), quote(body.text()));
-        }
-        (Some((how, user)), Some(feed)) => {
-            let code = format!("{feed} | {{\n{}\n}}", body.text());
-            let _ = writeln!(
-                out,
-                "  k_as {how} {} \"${feed}_def\" {}",
-                quote(user),
-                quote(&code)
-            );
-        }
-    }
-    // A step reads nothing it is not fed: in a live run the script itself arrives on
-    // standard input, and a command must not eat it.
-    out.push_str(if feed.is_some() {
-        "}\n"
+/// `case $1 in ok) PROBE ;; act) ACT ;; diff) DIFF ;; esac`: a step's parts by verb. An
+/// empty probe holds; an empty diff shows nothing.
+fn parts(probe: &Sh, act: &Sh, diff: &Sh) -> Sh {
+    let mut sh = Sh::of("case $1 in\n  ok) ");
+    if probe.is_empty() {
+        sh.code(":");
     } else {
-        "} </dev/null\n"
-    });
-}
-
-/// Writes `body` as the inside of a function. Its first line is indented; the rest is
-/// written as is, because a line break may be inside a quoted value, where spaces added in
-/// front of the next line would change the value.
-fn indent(out: &mut String, body: &Sh, prefix: &str) {
-    out.push_str(prefix);
-    out.push_str(if body.is_empty() { ":" } else { body.text() });
-    out.push('\n');
-}
-
-/// `body` with its standard output and error discarded, by a subshell that redirects
-/// itself: dash and busybox sh ignore a redirection on a subshell (or on a group holding
-/// one) inside a function that has a redirection of its own (`k_act_1() { ... } </dev/null`).
-fn silenced(body: &Sh) -> Sh {
-    if body.is_empty() {
-        return Sh::new();
+        sh.push(probe);
     }
-    let mut quiet = Sh::of("( exec >/dev/null 2>&1\n");
-    quiet.push(body).code("\n)");
-    quiet
+    sh.code("\n  ;;\n  act) ").push(act).code("\n  ;;");
+    if !diff.is_empty() {
+        sh.code("\n  diff) ").push(diff).code("\n  ;;");
+    }
+    sh.code("\n  esac");
+    sh
 }
 
 /// A value for a comment: JSON notation (so a newline cannot end the comment), shortened.

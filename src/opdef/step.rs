@@ -3,14 +3,19 @@
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
+use crate::runtime::call::OpCall;
 use crate::shell::Sh;
 use crate::source::Span;
 
 use super::{Default, OpArgs, OpDef};
 
-/// A guarded step.
+/// A guarded step: one call of a runtime entry point told what to do by a verb ([`OpCall`]),
+/// or its parts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Step {
+    /// The whole step as one runtime call (then probe, act and diff are empty): `ok` is the
+    /// probe, `act` the act, `diff` the diff.
+    pub call: Option<OpCall>,
     /// Exits 0 when the desired state already holds.
     pub probe: Sh,
     /// Makes it hold.

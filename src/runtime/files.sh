@@ -177,3 +177,140 @@ k_backup() {
   k_split "$1"
   k_tmp_beside "$k_split_dir" && cp -p -- "$1" "$k_tmp_beside_file" && mv -f -- "$k_tmp_beside_file" "$k_backup_name"
 }
+
+# k_directory ok|act|diff --path PATH [--mode MODE] [--owner USER] [--group GROUP]
+# [--recursive] [--absent] (files.directory): PATH is a directory (its parents made too)
+# with MODE, OWNER and GROUP, each when given (with --recursive everything in it too, links
+# passed by, as `chmod -R` and `chown -R -P` do); with --absent nothing is at PATH (a
+# directory there goes with everything in it). A symbolic link at PATH does for a directory
+# without attributes; with one, the op fails: attributes are never set through a link. A
+# file in the way is an error, never removed.
+k_directory() {
+  k_directory_verb=$1 k_directory_path='' k_directory_mode='' k_directory_owner='' k_directory_group=''
+  k_directory_recursive=0 k_directory_absent=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --path) k_directory_path=$2; shift ;;
+    --mode) k_directory_mode=$2; shift ;;
+    --owner) k_directory_owner=$2; shift ;;
+    --group) k_directory_group=$2; shift ;;
+    --recursive) k_directory_recursive=1 ;;
+    --absent) k_directory_absent=1 ;;
+    *) k_err "k_directory: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  if [ "$k_directory_absent" = 1 ]; then
+    case $k_directory_verb in
+    ok) [ ! -e "$k_directory_path" ] && [ ! -L "$k_directory_path" ] ;;
+    act) rm -rf -- "$k_directory_path" ;;
+    diff) printf 'remove directory %s\n' "$k_directory_path" ;;
+    esac
+    return
+  fi
+  k_directory_attrs=$k_directory_mode$k_directory_owner$k_directory_group
+  case $k_directory_verb in
+  ok)
+    [ -d "$k_directory_path" ] || return 1
+    [ -z "$k_directory_attrs" ] && return 0
+    ! [ -L "$k_directory_path" ] &&
+      k_attrs_ok "$k_directory_path" "$k_directory_mode" "$k_directory_owner" "$k_directory_group" || return 1
+    [ "$k_directory_recursive" = 0 ] || k_directory_tree_ok ;;
+  act)
+    if [ -n "$k_directory_attrs" ] && [ -L "$k_directory_path" ]; then
+      k_err "$k_directory_path is a symbolic link: mode and ownership are set on a real directory only, never through a link"
+      return 1
+    fi
+    if { [ -e "$k_directory_path" ] || [ -L "$k_directory_path" ]; } && [ ! -d "$k_directory_path" ]; then
+      k_err "$k_directory_path exists and is not a directory"; return 1
+    fi
+    mkdir -p -- "$k_directory_path" || return 1
+    [ -n "$k_directory_attrs" ] || return 0
+    k_attrs "$k_directory_path" "$k_directory_mode" "$k_directory_owner" "$k_directory_group" || return 1
+    [ "$k_directory_recursive" = 1 ] || return 0
+    if [ -n "$k_directory_owner" ]; then chown -R -P -- "$k_directory_owner" "$k_directory_path" || return 1; fi
+    if [ -n "$k_directory_group" ]; then chgrp -R -P -- "$k_directory_group" "$k_directory_path" || return 1; fi
+    if [ -n "$k_directory_mode" ]; then chmod -R -- "$k_directory_mode" "$k_directory_path" || return 1; fi ;;
+  diff)
+    if [ -n "$k_directory_attrs" ] && [ -L "$k_directory_path" ]; then
+      printf '%s %s\n' "$k_directory_path" 'is a symbolic link: mode and ownership are set on a real directory only, never through a link'
+    elif [ -d "$k_directory_path" ]; then
+      printf 'set mode/owner of %s\n' "$k_directory_path"
+    else
+      printf 'create directory %s\n' "$k_directory_path"
+    fi ;;
+  esac
+}
+
+# Whether everything under the directory k_directory works on (links passed by) has its
+# owner, group and mode: `find` looks for an entry whose owner, group or octal mode
+# differs; a symbolic mode (whose `X`, `+` and `-` ask each entry for something else) is
+# worked out by k_tree_modes_ok, as `chmod -R` would apply it.
+k_directory_tree_ok() {
+  set --
+  if [ -n "$k_directory_owner" ]; then set -- "$@" -o ! -user "$k_directory_owner"; fi
+  if [ -n "$k_directory_group" ]; then set -- "$@" -o ! -group "$k_directory_group"; fi
+  case $k_directory_mode in '' | *[!0-7]*) ;; *) set -- "$@" -o ! -perm "$k_directory_mode" ;; esac
+  if [ "$#" -gt 0 ]; then
+    shift
+    [ -z "$(find "$k_directory_path" ! -type l \( "$@" \) -print | head -n 1)" ] || return 1
+  fi
+  case $k_directory_mode in *[!0-7]*) k_tree_modes_ok "$k_directory_path" "$k_directory_mode" ;; esac
+}
+
+# k_put ok|act|diff --dest DEST [--mode MODE] [--owner USER] [--group GROUP] [--backup]
+# [--parents] [--keep] [-- CHECK...] (files.put, files.template, server.sudoers): DEST is a
+# regular file holding exactly what standard input holds, with MODE, OWNER and GROUP (each
+# when given; else a replaced file's). It is written atomically (k_write): after a copy of
+# the old file with --backup (k_backup), in a directory made first with --parents, and
+# only when CHECK (the new file's path appended) accepts it (k_write_valid). A symbolic
+# link at DEST is replaced, never written through. With --keep, a file or link already at
+# DEST stays whatever it holds (Ansible's `force: no`): only its attributes are set, and
+# never through a link.
+k_put() {
+  k_put_verb=$1 k_put_dest='' k_put_mode='' k_put_owner='' k_put_group='' k_put_backup=0 k_put_parents=0 k_put_keep=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --dest) k_put_dest=$2; shift ;;
+    --mode) k_put_mode=$2; shift ;;
+    --owner) k_put_owner=$2; shift ;;
+    --group) k_put_group=$2; shift ;;
+    --backup) k_put_backup=1 ;;
+    --parents) k_put_parents=1 ;;
+    --keep) k_put_keep=1 ;;
+    --) shift; break ;;
+    *) k_err "k_put: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  if [ "$k_put_keep" = 1 ] && { [ -L "$k_put_dest" ] || [ -f "$k_put_dest" ]; }; then
+    [ -n "$k_put_mode$k_put_owner$k_put_group" ] || return 0
+    case $k_put_verb in
+    ok) ! [ -L "$k_put_dest" ] && k_attrs_ok "$k_put_dest" "$k_put_mode" "$k_put_owner" "$k_put_group" ;;
+    act)
+      if [ -L "$k_put_dest" ]; then
+        k_err "$k_put_dest is a symbolic link, kept as it is (force = false): its mode and ownership are never set through it"
+        return 1
+      fi
+      k_attrs "$k_put_dest" "$k_put_mode" "$k_put_owner" "$k_put_group" ;;
+    diff) printf 'set mode/owner of %s\n' "$k_put_dest" ;;
+    esac
+    return
+  fi
+  case $k_put_verb in
+  ok)
+    [ -f "$k_put_dest" ] && [ ! -L "$k_put_dest" ] && cmp -s - "$k_put_dest" &&
+      k_attrs_ok "$k_put_dest" "$k_put_mode" "$k_put_owner" "$k_put_group" ;;
+  act)
+    if [ "$k_put_parents" = 1 ]; then k_split "$k_put_dest"; mkdir -p -- "$k_split_dir" || return 1; fi
+    if [ "$k_put_backup" = 1 ] && [ -f "$k_put_dest" ]; then k_backup "$k_put_dest" || return 1; fi
+    if [ "$#" -gt 0 ]; then
+      k_write_valid "$k_put_dest" "$k_put_mode" "$k_put_owner" "$k_put_group" "$@"
+    else
+      k_write "$k_put_dest" "$k_put_mode" "$k_put_owner" "$k_put_group"
+    fi ;;
+  diff) k_diffu "$k_put_dest" ;;
+  esac
+}

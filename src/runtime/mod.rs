@@ -48,6 +48,7 @@
 //! - What the emitter writes per op: `k_probe_N`, `k_act_N`, `k_diff_N`, `k_data_N`,
 //!   `k_when_N` (`N` the op's index, `hN` a handler's), and `k_notified_N`.
 
+pub mod call;
 pub mod status;
 
 use std::collections::HashMap;
@@ -80,6 +81,7 @@ pub const PARTS: &[Part] = parts![
     "links",
     "trees",
     "downloads",
+    "commands",
     "edits",
     "edit_programs",
     "filters",

@@ -13,20 +13,64 @@ k_say() { printf @STATUS_FORMAT@ "${KILN_MARK-}" @STATUS_ARGUMENTS@; }
 # commands print. From a builtin: it may quote what a diff shows.
 k_note() { k_print "${KILN_MARK-}    $1"; }
 
+# k_err TEXT...: `kiln: TEXT` on standard error.
 k_err() { printf 'kiln: %s\n' "$*" >&2; }
 
 # Fails the run before any step ran: every step is reported not-run.
 k_fail_run() { k_failed=$((k_failed + 1)) k_halt=1; }
 
-# k_step INDEX LABEL ORIGIN NOTIFY CHECKS IGNORE RETRIES DELAY PROBE ACT DIFF
-# CHECKS says what PROBE checks; the probe runs again after ACT, and must hold then, unless
-# CHECKS is empty. After a failure (k_halt) no step runs: each is reported not-run. In a
-# live run (KILN_MARK set) the step is announced and timed, and its standard error is kept
-# in the run's private directory and passed on after it, marked as the step's own, on
-# standard output: one stream, so kiln reads it with the step it belongs to.
+# k_step INDEX LABEL [OPTION]... -- FUNCTION [ARG]...: one op's step, reported with its
+# status line. `FUNCTION ok ARG...` says whether the op's state holds; if not, in check mode
+# `FUNCTION diff ARG...` shows what would change, else `FUNCTION act ARG...` makes it hold.
+# Options:
+#   --origin FILE:LINE   where the op is written
+#   --notify ID          a handler to notify when the op changes something (repeatable)
+#   --check TEXT         what `ok` checks: it must hold again after `act`, else the op
+#                        fails, saying TEXT (without it, a successful `act` is enough)
+#   --ignore-errors      a failure is reported failed-ignored, and the run goes on
+#   --retries N          `act` is tried N more times while it fails,
+#   --delay SECONDS      SECONDS apart
+#   --when FUNCTION      a condition decided here: false (1) skips the op, undecidable (2)
+#                        fails it
+#   --data FUNCTION      what FUNCTION reads on standard input (else nothing)
+#   --quiet              `ok` and `act` print nothing (a sensitive op)
+#   --hide-diff          check mode says `content differs, hidden` instead of the diff
+# After a failure (k_halt) no step runs: each is reported not-run. In a live run (KILN_MARK
+# set) the step is announced and timed, and its standard error is kept in the run's
+# private directory and passed on after it, marked as the step's own, on standard output:
+# one stream, so kiln reads it with the step it belongs to.
 k_step() {
-  k_step_index=$1 k_step_label=$2 k_step_origin=$3
-  if [ "$k_halt" = 1 ]; then k_not_run "$1" "$2" "$3"; return 0; fi
+  k_step_index=$1 k_step_label=$2
+  shift 2
+  k_step_origin='' k_step_notify='' k_step_check='' k_step_ignore=0 k_step_retries=0 k_step_delay=0
+  k_step_when='' k_step_data='' k_step_quiet=0 k_step_hide_diff=0
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --origin) k_step_origin=$2; shift ;;
+    --notify) k_step_notify="$k_step_notify$2
+" ; shift ;;
+    --check) k_step_check=$2; shift ;;
+    --ignore-errors) k_step_ignore=1 ;;
+    --retries) k_step_retries=$2; shift ;;
+    --delay) k_step_delay=$2; shift ;;
+    --when) k_step_when=$2; shift ;;
+    --data) k_step_data=$2; shift ;;
+    --quiet) k_step_quiet=1 ;;
+    --hide-diff) k_step_hide_diff=1 ;;
+    --) shift; break ;;
+    *) k_err "k_step: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  if [ "$k_halt" = 1 ]; then k_not_run "$k_step_index" "$k_step_label" "$k_step_origin"; return 0; fi
+  if [ -n "$k_step_when" ]; then
+    "$k_step_when" </dev/null
+    case $? in
+    0) ;;
+    1) k_skip "$k_step_index" "$k_step_label" --origin "$k_step_origin"; return 0 ;;
+    *) k_failed=$((k_failed + 1)) k_halt=1; k_say failed "$k_step_index" "$k_step_label" "$k_step_origin"; return 1 ;;
+    esac
+  fi
   if [ -z "${KILN_MARK-}" ]; then k_step_run "$@"; return; fi
   printf '%sbegin %s %s\n' "$KILN_MARK" "$k_step_index" "$k_step_label"
   if ! k_private 2>/dev/null; then k_step_run "$@"; return; fi
@@ -40,22 +84,24 @@ k_step() {
   return "$k_step_status"
 }
 
+# k_step_run FUNCTION [ARG]...: the probe, and the change or its diff, of the step k_step
+# read the options of.
 k_step_run() {
-  if "$9"; then k_ok=$((k_ok + 1)); k_say ok "$k_step_index" "$k_step_label" "$k_step_origin"; return 0; fi
-  if [ "$k_mode" = check ]; then k_plan_change "$4" "${11}"; return; fi
+  if k_step_do ok "$@"; then k_ok=$((k_ok + 1)); k_say ok "$k_step_index" "$k_step_label" "$k_step_origin"; return 0; fi
+  if [ "$k_mode" = check ]; then k_plan_change "$@"; return; fi
   k_step_try=0
   while :; do
     k_step_rechecked=0
-    if "${10}"; then
-      if [ -z "$5" ] || "$9"; then
-        k_changed=$((k_changed + 1)); k_say changed "$k_step_index" "$k_step_label" "$k_step_origin"; k_notify "$4"; return 0
+    if k_step_do act "$@"; then
+      if [ -z "$k_step_check" ] || k_step_do ok "$@"; then
+        k_changed=$((k_changed + 1)); k_say changed "$k_step_index" "$k_step_label" "$k_step_origin"; k_notify "$k_step_notify"; return 0
       fi
       k_step_rechecked=1
     fi
-    [ "$k_step_try" -ge "$7" ] && break
-    k_step_try=$((k_step_try + 1)); sleep "$8"
+    [ "$k_step_try" -ge "$k_step_retries" ] && break
+    k_step_try=$((k_step_try + 1)); sleep "$k_step_delay"
   done
-  if [ "$6" = 1 ]; then
+  if [ "$k_step_ignore" = 1 ]; then
     k_ignored=$((k_ignored + 1)); k_say failed-ignored "$k_step_index" "$k_step_label" "$k_step_origin"
   else
     k_failed=$((k_failed + 1)) k_halt=1; k_say failed "$k_step_index" "$k_step_label" "$k_step_origin"
@@ -63,25 +109,44 @@ k_step_run() {
   # The act succeeded and yet the state is not there: say what is checked, and what
   # still differs.
   if [ "$k_step_rechecked" = 1 ]; then
-    k_note "applied, but the check after it still fails: $5"
-    if [ -n "${11}" ]; then "${11}" 2>&1 | sed 's/^/    /'; fi
+    k_note "applied, but the check after it still fails: $k_step_check"
+    k_step_do diff "$@" 2>&1 | sed 's/^/    /'
   fi
-  [ "$6" = 1 ]
+  [ "$k_step_ignore" = 1 ]
 }
 
-# k_plan_change NOTIFY DIFF: in check mode, the probe says a change is needed. DIFF shows
-# it; a DIFF that fails cannot tell what the change would be: after an earlier change
-# (which check mode did not make) the op depends on it, as an edit of a file an earlier op
-# creates does, and would change (Terraform's "known after apply"); with none before it,
-# the op would fail as the host is (would-fail, counted as failed).
+# k_step_do ok|act|diff FUNCTION [ARG]...: `FUNCTION VERB ARG...`, reading the step's data
+# or nothing, and printing nothing but a diff for a quiet step; a hidden diff is a line
+# saying so.
+k_step_do() {
+  if [ "$1" = diff ] && [ "$k_step_hide_diff" = 1 ]; then k_print 'content differs, hidden'; return 0; fi
+  k_step_do_verb=$1 k_step_do_function=$2
+  shift 2
+  if [ "$k_step_quiet" = 1 ] && [ "$k_step_do_verb" != diff ]; then
+    if [ -n "$k_step_data" ]; then
+      "$k_step_data" | "$k_step_do_function" "$k_step_do_verb" "$@" >/dev/null 2>&1
+    else
+      "$k_step_do_function" "$k_step_do_verb" "$@" </dev/null >/dev/null 2>&1
+    fi
+  elif [ -n "$k_step_data" ]; then
+    "$k_step_data" | "$k_step_do_function" "$k_step_do_verb" "$@"
+  else
+    "$k_step_do_function" "$k_step_do_verb" "$@" </dev/null
+  fi
+}
+
+# k_plan_change FUNCTION [ARG]...: in check mode, the probe says a change is needed. The
+# diff shows it; a diff that fails cannot tell what the change would be: after an earlier
+# change (which check mode did not make) the op depends on it, as an edit of a file an
+# earlier op creates does, and would change (Terraform's "known after apply"); with none
+# before it, the op would fail as the host is (would-fail, counted as failed).
 k_plan_change() {
-  k_plan_change_diff=
-  if [ -n "$2" ] && ! k_plan_change_diff=$("$2" 2>&1); then
+  if ! k_plan_change_diff=$(k_step_do diff "$@" 2>&1); then
     k_plan_change_diff=${k_plan_change_diff#kiln: }
     if [ "$k_changed" -gt 0 ]; then
       k_changed=$((k_changed + 1)); k_say would-change "$k_step_index" "$k_step_label" "$k_step_origin"
       k_note "depends on an earlier change${k_plan_change_diff:+: $k_plan_change_diff}"
-      k_notify "$1"
+      k_notify "$k_step_notify"
     else
       k_failed=$((k_failed + 1)); k_say would-fail "$k_step_index" "$k_step_label" "$k_step_origin"
       k_note "${k_plan_change_diff:-cannot tell what would change}"
@@ -90,20 +155,34 @@ k_plan_change() {
   fi
   k_changed=$((k_changed + 1)); k_say would-change "$k_step_index" "$k_step_label" "$k_step_origin"
   if [ -n "$k_plan_change_diff" ]; then k_print "$k_plan_change_diff" | sed 's/^/    /'; fi
-  k_notify "$1"
+  k_notify "$k_step_notify"
 }
 
+# k_skip INDEX LABEL --origin FILE:LINE: an op whose `when` is false here (after a failure:
+# not run).
 k_skip() {
-  if [ "$k_halt" = 1 ]; then k_not_run "$1" "$2" "$3"; return 0; fi
-  k_skipped=$((k_skipped + 1)); k_say skipped "$1" "$2" "$3"
+  if [ "$k_halt" = 1 ]; then k_not_run "$1" "$2" "$4"; return 0; fi
+  k_skipped=$((k_skipped + 1)); k_say skipped "$1" "$2" "$4"
 }
 
+# k_not_run INDEX LABEL ORIGIN: an op not run, because an earlier one failed.
 k_not_run() { k_notrun=$((k_notrun + 1)); k_say not-run "$1" "$2" "$3"; }
 
-k_notify() { for k_notify_handler in $1; do eval "k_notified_$k_notify_handler=1"; done; }
+# k_notify IDS: notifies the handlers IDS (each id followed by a newline; kiln writes ids
+# on one line each).
+k_notify() { k_notified_ids="${k_notified_ids-}
+$1"; }
 
-k_notified() { eval "[ \"\${k_notified_$1:-0}\" = 1 ]"; }
+# k_notified ID: whether the handler ID was notified.
+k_notified() {
+  case "${k_notified_ids-}
+" in *"
+$1
+"*) return 0 ;; esac
+  return 1
+}
 
+# k_begin "$@": the run begins, with the script's options (--check, --detailed-exitcodes).
 k_begin() {
   k_mode=apply k_detailed=0 k_ok=0 k_changed=0 k_failed=0 k_skipped=0 k_ignored=0 k_notrun=0
   k_halt=0
@@ -119,6 +198,7 @@ k_begin() {
   done
 }
 
+# k_end: the summary line, and the script's exit status.
 k_end() {
   k_end_what=changed; [ "$k_mode" = check ] && k_end_what='would change'
   k_end_not_run=; [ "$k_notrun" = 0 ] || k_end_not_run=", $k_notrun not run"
@@ -126,14 +206,4 @@ k_end() {
   [ "$k_failed" -gt 0 ] && exit 1
   [ "$k_detailed" = 1 ] && [ "$k_changed" -gt 0 ] && exit 2
   exit 0
-}
-
-# The `else` of a step's `when` decided on the host, given the condition's status: 1
-# skips the step, 2 (the condition could not be decided) fails it; after a failure, the
-# step is not-run either way.
-k_when_else() {
-  if [ "$1" = 2 ] && [ "$k_halt" = 0 ]; then
-    k_failed=$((k_failed + 1)) k_halt=1; k_say failed "$2" "$3" "$4"; return 1
-  fi
-  k_skip "$2" "$3" "$4"
 }

@@ -1,6 +1,7 @@
 //! File contents inside a script, byte-exact and portable.
 //!
 //! Contents are written as `printf` format strings, each printed by the runtime's `k_bytes`
+//! (`runtime::call::content` writes the calls)
 //! (a builtin `printf`, or mksh's builtin `print`: an external `printf` would show the
 //! content, a private key say, in its arguments to every user's `ps`). `\ddd` octal escapes
 //! turn into bytes in every shell kiln supports, so any bytes (NUL, invalid UTF-8, no
@@ -11,14 +12,12 @@
 //! content part of a script is ASCII and reads the same in any locale (yash, in the C
 //! locale, refuses to read non-ASCII script text).
 
-use super::builder::Sh;
-
-/// Longest run of bytes in one `k_bytes` (keeps lines of binary content manageable).
+/// Longest run of bytes in one format string (keeps lines of binary content manageable).
 const CHUNK: usize = 512;
 
-/// Shell commands that write `bytes` to standard output, one per line of the content.
-pub fn byte_lines(bytes: &[u8]) -> Vec<Sh> {
-    let mut commands = Vec::new();
+/// `printf` format strings that print `bytes`, one per line of the content.
+pub fn format_strings(bytes: &[u8]) -> Vec<String> {
+    let mut formats = Vec::new();
     let mut rest = bytes;
     while !rest.is_empty() {
         let line_end = rest
@@ -26,12 +25,10 @@ pub fn byte_lines(bytes: &[u8]) -> Vec<Sh> {
             .position(|b| *b == b'\n')
             .map_or(rest.len(), |i| i + 1);
         let take = line_end.min(CHUNK);
-        let mut line = Sh::of("k_bytes ");
-        line.arg(&format_string(&rest[..take]));
-        commands.push(line);
+        formats.push(format_string(&rest[..take]));
         rest = &rest[take..];
     }
-    commands
+    formats
 }
 
 /// A `printf` format string that prints exactly `bytes`.
@@ -57,29 +54,22 @@ fn format_string(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    fn texts(bytes: &[u8]) -> Vec<String> {
-        byte_lines(bytes)
-            .iter()
-            .map(|sh| sh.text().to_owned())
-            .collect()
-    }
-
     #[test]
     fn text_is_readable() {
         assert_eq!(
-            texts(b"hello %s\nit's\n"),
-            vec!["k_bytes 'hello %%s\\n'", "k_bytes 'it\\047s\\n'"]
+            format_strings(b"hello %s\nit's\n"),
+            vec!["hello %%s\\n", "it\\047s\\n"]
         );
-        assert_eq!(texts("é\\".as_bytes()), vec!["k_bytes '\\303\\251\\134'"]);
-        assert_eq!(texts(b"-x"), vec!["k_bytes '\\055x'"]);
+        assert_eq!(format_strings("é\\".as_bytes()), vec!["\\303\\251\\134"]);
+        assert_eq!(format_strings(b"-x"), vec!["\\055x"]);
     }
 
     #[test]
     fn bytes_are_escaped() {
         assert_eq!(
-            texts(&[0, 0xff, b'\r', b'\n']),
-            vec!["k_bytes '\\000\\377\\015\\n'"]
+            format_strings(&[0, 0xff, b'\r', b'\n']),
+            vec!["\\000\\377\\015\\n"]
         );
-        assert!(texts(b"").is_empty());
+        assert!(format_strings(b"").is_empty());
     }
 }

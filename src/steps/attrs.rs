@@ -6,6 +6,7 @@
 //! or refuse the link: `chmod` always follows one, so the link's own mode (which Linux
 //! ignores) would be read and never change.
 
+use crate::runtime::call::Attributes;
 use crate::shell::Sh;
 
 use crate::opdef::LowerInput;
@@ -24,6 +25,15 @@ impl Attrs {
             mode: normalize_mode(input.str("mode")),
             owner: input.str("owner").to_owned(),
             group: input.str("group").to_owned(),
+        }
+    }
+
+    /// The attributes as runtime calls take them.
+    pub fn for_call(&self) -> Attributes<'_> {
+        Attributes {
+            mode: &self.mode,
+            owner: &self.owner,
+            group: &self.group,
         }
     }
 

@@ -7,50 +7,22 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::ArgValue;
-use crate::shell::Sh;
+use crate::runtime::call::{self, Commands, Guards};
 
 use super::values::is_identifier;
 use crate::opdef::{LowerInput, Step};
 
-/// The step for running `commands` (each a complete shell invocation) under the op's
-/// guards, `chdir` and `env`.
-pub fn run(input: &LowerInput, commands: &[Sh]) -> Result<Step, Diagnostic> {
-    let mut step = Step::default();
-    let mut guards: Vec<Sh> = Vec::new();
-    if let Some(path) = input.args.str("creates") {
-        let mut g = Sh::of("[ -e ");
-        g.arg(path).code(" ]");
-        guards.push(g);
-    }
-    if let Some(path) = input.args.str("removes") {
-        let mut g = Sh::of("[ ! -e ");
-        g.arg(path).code(" ]");
-        guards.push(g);
-    }
-    if let Some(shell) = input.args.str("unless") {
-        let mut g = Sh::of("sh -c ");
-        g.arg(shell).code(" >/dev/null 2>&1");
-        guards.push(g);
-    }
-    if let Some(shell) = input.args.str("onlyif") {
-        let mut g = Sh::of("! sh -c ");
-        g.arg(shell).code(" >/dev/null 2>&1");
-        guards.push(g);
-    }
-    if guards.is_empty() {
-        step.probe.code("false");
-    }
-    for (i, guard) in guards.iter().enumerate() {
-        if i > 0 {
-            step.probe.code(" || ");
-        }
-        step.probe.code("{ ").push(guard).code("; }");
-    }
-
-    step.act.code("(\n");
-    if let Some(dir) = input.args.str("chdir") {
-        step.act.code("  cd -- ").arg(dir).code(" || exit 1\n");
-    }
+/// The step running `commands` under the op's guards, `chdir` and `env`: one call of the
+/// runtime's `k_run` (`src/runtime/commands.sh`).
+pub fn run(input: &LowerInput, commands: &Commands) -> Result<Step, Diagnostic> {
+    let mut guards = Guards {
+        creates: input.args.str("creates"),
+        removes: input.args.str("removes"),
+        unless: input.args.str("unless"),
+        onlyif: input.args.str("onlyif"),
+        chdir: input.args.str("chdir"),
+        env: Vec::new(),
+    };
     if let Some(env) = input.args.get("env")
         && let ArgValue::Map(entries) = &env.value
     {
@@ -64,22 +36,13 @@ pub fn run(input: &LowerInput, commands: &[Sh]) -> Result<Step, Diagnostic> {
                 .label("not a shell identifier")
                 .help("names are letters, digits and `_`, not starting with a digit"));
             }
-            step.act.code("  export ");
-            // The name was just checked to be an identifier; it cannot carry shell syntax.
-            step.act
-                .arg(&name.value)
-                .code("=")
-                .arg(value.value.as_str().unwrap_or_default())
-                .code("\n");
+            guards
+                .env
+                .push((&name.value, value.value.as_str().unwrap_or_default()));
         }
     }
-    for command in commands {
-        step.act.code("  ").push(command).code(" || exit $?\n");
-    }
-    step.act.code(")");
-    step.diff.code("printf 'would run: %s\\n'");
-    for command in commands {
-        step.diff.code(" ").arg(command.display());
-    }
-    Ok(step)
+    Ok(Step {
+        call: Some(call::run(&guards, commands)),
+        ..Step::default()
+    })
 }

@@ -6,10 +6,10 @@
 //! the programs live in the library, not in each step, so a script carries them once
 //! rather than three times per op). Every user value reaches awk through the environment
 //! (`ENVIRON`), never as program text nor through `-v` (which would interpret
-//! backslashes); here we only build the call's arguments. The same call is the step's probe
-//! (`k_edit ok`: awk exits 0 when nothing would change), its act (`k_edit act`: the new
-//! content goes to a private file, then `k_write` renames it over the old one, keeping its
-//! mode and owner) and its diff (`k_edit diff`: a unified diff to the new content).
+//! backslashes); here we only build the call's arguments (`runtime::call::edit`). The one
+//! call is the step's probe (`k_edit ok`: awk exits 0 when nothing would change), its act
+//! (`k_edit act`: the new content goes to a private file, renamed over the old one, with
+//! its mode and owner) and its diff (`k_edit diff`: a unified diff to the new content).
 //!
 //! Lines are matched without their line ending: a `\r` before the `\n` belongs to the
 //! ending, so `$` works in CRLF files. Lines kiln writes end like the file's first line
@@ -27,92 +27,40 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::OpArgs;
 use crate::regex::{Refusal, Regex, Replacement};
-use crate::shell::Sh;
+use crate::runtime::call::{self, Edit, Place};
 use crate::source::Span;
 
-use super::attrs::Attrs;
 use crate::opdef::{LowerInput, Step};
 
-/// What a missing file means to an edit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Missing {
-    /// An empty file, created only if the edit adds something to it.
-    Empty,
-    /// An error.
-    Fail,
-    /// An error whose message points at `create = true`.
-    FailCreate,
-}
-
-impl Missing {
-    fn word(self) -> &'static str {
-        match self {
-            Missing::Empty => "empty",
-            Missing::Fail => "fail",
-            Missing::FailCreate => "fail-create",
-        }
-    }
-}
-
-/// An edit of the file at `path`.
-pub struct Edit<'a> {
-    pub path: &'a str,
-    pub missing: Missing,
-    pub attrs: Attrs,
-    pub backup: bool,
-    /// The library call printing the desired content: `k_line ...`, `k_block ...` or
-    /// `k_replace ...`.
-    pub call: Sh,
-}
-
-/// The step: probe, act and diff are the same `k_edit` call with another verb.
+/// The step: one `k_edit` call, whose verb makes it the probe, the act or the diff.
 pub fn edit_step(edit: &Edit) -> Step {
-    let mut step = Step {
+    Step {
+        call: Some(call::edit(edit)),
         verify: true,
         ..Step::default()
-    };
-    for (sh, verb) in [
-        (&mut step.probe, "k_edit ok "),
-        (&mut step.act, "k_edit act "),
-        (&mut step.diff, "k_edit diff "),
-    ] {
-        sh.code(verb)
-            .arg(edit.path)
-            .code(" ")
-            .code(edit.missing.word())
-            .code(" ");
-        edit.attrs.args(sh);
-        sh.code(if edit.backup { " 1 " } else { " 0 " })
-            .push(&edit.call);
     }
-    step
 }
 
-/// Where new text goes when nothing in the file says where: the `WHERE ANCHOR` arguments of
-/// `k_line` and `k_block`, from `insert_after` / `insert_before` (`BOF` and `EOF` are the
-/// start and the end of the file for both; the default is the end), the anchor translated.
-pub fn insertion(input: &LowerInput) -> Result<(&'static str, Option<Regex>), Diagnostic> {
+/// Where new text goes when nothing in the file says where, from `insert_after` /
+/// `insert_before` (`BOF` and `EOF` are the start and the end of the file for both; the
+/// default is the end), with the anchor translated.
+pub fn insertion(input: &LowerInput) -> Result<(Place, Option<Regex>), Diagnostic> {
     Ok(
         match insert_at(input.str("insert_after"), input.str("insert_before")) {
-            "after" => ("after", compile(input, "insert_after", false)?),
-            "before" => ("before", compile(input, "insert_before", false)?),
+            Place::After => (Place::After, compile(input, "insert_after", false)?),
+            Place::Before => (Place::Before, compile(input, "insert_before", false)?),
             place => (place, None),
         },
     )
 }
 
-fn insert_at(insert_after: &str, insert_before: &str) -> &'static str {
+fn insert_at(insert_after: &str, insert_before: &str) -> Place {
     match (insert_after, insert_before) {
-        ("BOF", _) | (_, "BOF") => "bof",
-        ("EOF", _) | (_, "EOF") | ("", "") => "eof",
-        (_, "") => "after",
-        _ => "before",
+        ("BOF", _) | (_, "BOF") => Place::Start,
+        ("EOF", _) | (_, "EOF") | ("", "") => Place::End,
+        (_, "") => Place::After,
+        _ => Place::Before,
     }
-}
-
-/// A `1`/`0` word for a flag.
-pub fn flag(sh: &mut Sh, value: bool) -> &mut Sh {
-    sh.code(if value { "1" } else { "0" })
 }
 
 // --- regular expressions -------------------------------------------------------------------
@@ -247,10 +195,10 @@ mod tests {
 
     #[test]
     fn insertion_points() {
-        assert_eq!(insert_at("", ""), "eof");
-        assert_eq!(insert_at("EOF", ""), "eof");
-        assert_eq!(insert_at("", "BOF"), "bof");
-        assert_eq!(insert_at("^a", ""), "after");
-        assert_eq!(insert_at("", "^b"), "before");
+        assert_eq!(insert_at("", ""), Place::End);
+        assert_eq!(insert_at("EOF", ""), Place::End);
+        assert_eq!(insert_at("", "BOF"), Place::Start);
+        assert_eq!(insert_at("^a", ""), Place::After);
+        assert_eq!(insert_at("", "^b"), Place::Before);
     }
 }

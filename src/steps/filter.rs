@@ -94,6 +94,7 @@ impl Filtered<'_> {
             diff: self.diff(),
             verify: true,
             data: Sh::new(),
+            call: None,
         }
     }
 }

@@ -415,5 +415,6 @@ pub fn dispatch(want: &Want) -> Step {
         diff: case(|s| &s.diff),
         verify: true,
         data: Sh::new(),
+        call: None,
     }
 }

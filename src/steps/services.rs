@@ -332,6 +332,7 @@ pub fn dispatch(name: &str, want: &Want) -> Step {
         diff: case(|s| &s.diff),
         verify: !(want.restarted || want.reloaded),
         data: Sh::new(),
+        call: None,
     }
 }
 

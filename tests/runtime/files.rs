@@ -156,4 +156,57 @@ functions! {
             .status(1)
             .says("kiln: f.20240102030405~ is in the way of the backup\n"),
     ],
+    k_directory => [
+        case("k_directory ok --path d/e || echo missing; k_directory act --path d/e --mode 0750; stat -c %a d/e; k_directory ok --path d/e --mode 0750 && echo holds")
+            .prints("missing\n750\nholds\n"),
+        case("k_directory diff --path d; mkdir d; k_directory diff --path d --mode 0700").prints("create directory d\nset mode/owner of d\n"),
+        // A link to a directory does without attributes; with one, never.
+        case("k_directory ok --path l && echo will-do; k_directory ok --path l --mode 0700 || echo not-through-a-link; k_directory act --path l --mode 0700")
+            .given("mkdir d; ln -s d l")
+            .status(1)
+            .prints("will-do\nnot-through-a-link\n")
+            .says("kiln: l is a symbolic link: mode and ownership are set on a real directory only, never through a link\n"),
+        case("k_directory act --path f").given("touch f").status(1).says("kiln: f exists and is not a directory\n"),
+        // Recursive: everything in it (links passed by), octal or symbolic.
+        case("k_directory ok --path d --mode 0755 --recursive || echo inside-differs; k_directory act --path d --mode u=rwX,go=rX --recursive; stat -c %a d d/f d/e; k_directory ok --path d --mode u=rwX,go=rX --recursive && echo holds")
+            .given("umask 077; mkdir -p d/e; touch d/f; ln -s /etc/passwd d/l; chmod 755 d")
+            .prints("inside-differs\n755\n644\n755\nholds\n"),
+        case("k_directory act --path d --owner 65534 --recursive; stat -c %u d d/f")
+            .given("mkdir d; touch d/f")
+            .root()
+            .prints("65534\n65534\n"),
+        case("k_directory ok --path d --absent || echo present; k_directory diff --path d --absent; k_directory act --path d --absent; k_directory ok --path d --absent && echo gone")
+            .given("mkdir -p d/e")
+            .prints("present\nremove directory d\ngone\n"),
+    ],
+    k_put => [
+        case("echo new | k_put ok --dest f || echo differs; echo new | k_put act --dest f --mode 0600; cat f; stat -c %a f; echo new | k_put ok --dest f --mode 0600 && echo holds")
+            .given(FILES)
+            .prints("differs\nnew\n600\nholds\n"),
+        case("echo new | k_put diff --dest f").given(FILES).prints("--- f\n+++ f (desired)\n@@ -1 +1 @@\n-content\n+new\n"),
+        // The directory made first; a backup of the old file.
+        case("echo new | k_put act --dest a/b/f --parents; cat a/b/f").prints("new\n"),
+        case("echo new | k_put act --dest f --backup; cat f.20240102030405~ f")
+            .given(FILES)
+            .stub("date", "echo 20240102030405")
+            .prints("content\nnew\n"),
+        // A link is replaced, never written through.
+        case("echo new | k_put act --dest l; cat f; [ -L l ] || cat l").given(FILES).prints("content\nnew\n"),
+        // A check that refuses the new content leaves the file as it was.
+        case("echo bad | k_put act --dest f -- grep -q good")
+            .given(FILES)
+            .status(1)
+            .says("kiln: f: the new content is invalid, not installed\n")
+            .leaves("cat f", "content\n"),
+        case("echo good | k_put act --dest f -- grep -q good; cat f").given(FILES).prints("good\n"),
+        // --keep: what is there stays; only attributes are set, never through a link.
+        case("echo new | k_put ok --dest f --keep && echo kept; echo new | k_put act --dest f --keep --mode 0600; cat f; stat -c %a f; echo new | k_put act --dest n --keep; cat n")
+            .given(FILES)
+            .prints("kept\ncontent\n600\nnew\n"),
+        case("k_put ok --dest l --keep --mode 0600 || echo refused; k_put act --dest l --keep --mode 0600")
+            .given(FILES)
+            .status(1)
+            .prints("refused\n")
+            .says("kiln: l is a symbolic link, kept as it is (force = false): its mode and ownership are never set through it\n"),
+    ],
 }

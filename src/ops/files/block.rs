@@ -6,9 +6,9 @@ use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::regex::Regex;
-use crate::shell::Sh;
+use crate::runtime::call::{self, Block, Edit, Missing};
 use crate::steps::attrs::Attrs;
-use crate::steps::edit::{self, Edit, Missing, Values};
+use crate::steps::edit::{self, Values};
 
 pub const DEF: OpDef = OpDef {
     name: "files.block",
@@ -207,7 +207,7 @@ fn block_lines(block: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Lowered to `k_block` (see `lower::edit`). The block is the lines between the first
+/// Lowered to `k_block` (see `steps::edit`). The block is the lines between the first
 /// opening marker and the closing marker after it; it is rewritten in place, and any later
 /// copy of it removed, so the file ends with exactly one. Without one, the block is
 /// inserted (after or before the last line matching `insert_after` / `insert_before`, the
@@ -227,19 +227,6 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     );
     let lines = block_lines(input.str("block"));
     let (place, anchor) = edit::insertion(input)?;
-    let mut call = Sh::of("k_block ");
-    call.arg(&begin).code(" ").arg(&end).code(" ");
-    for name in ["first_match", "prepend_newline", "append_newline"] {
-        edit::flag(&mut call, input.flag(name)).code(" ");
-    }
-    edit::flag(&mut call, present).code(" ");
-    call.int(lines.len() as i64)
-        .code(" ")
-        .arg(&lines.join("\n"))
-        .code(" ")
-        .code(place)
-        .code(" ")
-        .arg(anchor.as_ref().map_or("", Regex::ere));
     let missing = match (present, input.flag("create")) {
         (false, _) | (true, true) => Missing::Empty,
         (true, false) => Missing::FailCreate,
@@ -247,9 +234,19 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     Ok(edit::edit_step(&Edit {
         path: input.str("path"),
         missing,
-        attrs: Attrs::of(input),
+        attributes: Attrs::of(input).for_call(),
         backup: input.flag("backup"),
-        call,
+        edit: call::block(&Block {
+            begin: &begin,
+            end: &end,
+            lines: &lines,
+            present,
+            first: input.flag("first_match"),
+            blank_before: input.flag("prepend_newline"),
+            blank_after: input.flag("append_newline"),
+            place,
+            anchor: anchor.as_ref().map_or("", Regex::ere),
+        }),
     }))
 }
 

@@ -4,8 +4,8 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::shell::Sh;
-use crate::steps::attrs::{Attrs, absent};
+use crate::runtime::call;
+use crate::steps::attrs::Attrs;
 
 pub const DEF: OpDef = OpDef {
     name: "files.directory",
@@ -50,126 +50,22 @@ pub const DEF: OpDef = OpDef {
 /// will do (as for `mkdir -p`); with any of them the op fails and touches nothing, as
 /// Ansible's `file` does with `follow: false`. Inside the tree, links are not followed
 /// either: the probe skips them, `chown -R -P` changes the links themselves and `chmod -R`
-/// passes them by (a link has no mode of its own on Linux).
+/// passes them by (a link has no mode of its own on Linux). Lowered to one call of the
+/// runtime's `k_directory` (`src/runtime/files.sh`).
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let path = input.str("path");
     refuse_root(input, path)?;
     let attrs = Attrs::of(input);
-    let mut step = Step {
+    Ok(Step {
+        call: Some(call::directory(
+            path,
+            &attrs.for_call(),
+            input.flag("recursive") && !attrs.is_empty(),
+            !input.flag("present"),
+        )),
         verify: true,
         ..Step::default()
-    };
-    if !input.flag("present") {
-        step.probe = absent(path);
-        step.act.code("rm -rf -- ").arg(path);
-        step.diff.code("printf 'remove directory %s\\n' ").arg(path);
-        return Ok(step);
-    }
-    let mut is_link = Sh::of("[ -L ");
-    is_link.arg(path).code(" ]");
-    step.probe.code("[ -d ").arg(path).code(" ]");
-    if !attrs.is_empty() {
-        step.probe.code(" && ! ").push(&is_link).code(" && ");
-        attrs.probe(&mut step.probe, path);
-        step.act.code("if ").push(&is_link).code("; then\n");
-        step.act
-            .code("  k_err ")
-            .arg(&format!("{path} {LINK_REFUSED}"))
-            .code("; false\nel");
-    }
-    step.act
-        .code("if { [ -e ")
-        .arg(path)
-        .code(" ] || ")
-        .push(&is_link)
-        .code("; } && [ ! -d ")
-        .arg(path)
-        .code(" ]; then\n");
-    step.act
-        .code("  k_err ")
-        .arg(&format!("{path} exists and is not a directory"))
-        .code("; false\n");
-    step.act.code("else\n  mkdir -p -- ").arg(path);
-    if !attrs.is_empty() {
-        step.act.code(" && ");
-        attrs.apply(&mut step.act, path);
-    }
-    if input.flag("recursive") && !attrs.is_empty() {
-        // Everything inside must match too: any entry that does not is a reason to act.
-        recursive_probe(&mut step.probe, path, &attrs);
-        for (value, command) in [
-            (&attrs.owner, " && chown -R -P -- "),
-            (&attrs.group, " && chgrp -R -P -- "),
-            (&attrs.mode, " && chmod -R -- "),
-        ] {
-            if !value.is_empty() {
-                step.act.code(command).arg(value).code(" ").arg(path);
-            }
-        }
-    }
-    step.act.code("\nfi");
-    if !attrs.is_empty() {
-        step.diff
-            .code("if ")
-            .push(&is_link)
-            .code("; then printf '%s %s\\n' ")
-            .arg(path)
-            .code(" ")
-            .arg(LINK_REFUSED)
-            .code("\nel");
-    }
-    step.diff
-        .code("if [ -d ")
-        .arg(path)
-        .code(" ]; then printf 'set mode/owner of %s\\n' ")
-        .arg(path);
-    step.diff
-        .code("; else printf 'create directory %s\\n' ")
-        .arg(path)
-        .code("; fi");
-    Ok(step)
-}
-
-/// Why a link at `path` fails the op when attributes are given.
-const LINK_REFUSED: &str =
-    "is a symbolic link: mode and ownership are set on a real directory only, never through a link";
-
-/// ` && ` tests that everything under `path` (links passed by) has `attrs`: `find` looks
-/// for an entry whose owner, group or octal mode differs; a symbolic mode (whose `X`, `+`
-/// and `-` ask each entry for something different) is checked by `k_tree_modes_ok`, as
-/// `chmod -R` would apply it.
-fn recursive_probe(sh: &mut Sh, path: &str, attrs: &Attrs) {
-    let mut tests: Vec<Sh> = Vec::new();
-    if !attrs.owner.is_empty() {
-        let mut t = Sh::of("! -user ");
-        t.arg(&attrs.owner);
-        tests.push(t);
-    }
-    if !attrs.group.is_empty() {
-        let mut t = Sh::of("! -group ");
-        t.arg(&attrs.group);
-        tests.push(t);
-    }
-    if !attrs.mode.is_empty() && !attrs.mode_is_symbolic() {
-        let mut t = Sh::of("! -perm ");
-        t.arg(&attrs.mode);
-        tests.push(t);
-    }
-    if !tests.is_empty() {
-        sh.code(" && [ -z \"$(find ")
-            .arg(path)
-            .code(" ! -type l \\(");
-        for (i, test) in tests.iter().enumerate() {
-            sh.code(if i == 0 { " " } else { " -o " }).push(test);
-        }
-        sh.code(" \\) -print | head -n 1)\" ]");
-    }
-    if attrs.mode_is_symbolic() {
-        sh.code(" && k_tree_modes_ok ")
-            .arg(path)
-            .code(" ")
-            .arg(&attrs.mode);
-    }
+    })
 }
 
 /// Removing or re-owning `/` is never what anyone meant.

@@ -6,9 +6,9 @@ use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::regex::{Regex, Replacement};
-use crate::shell::Sh;
+use crate::runtime::call::{self, Edit, Line, Missing};
 use crate::steps::attrs::Attrs;
-use crate::steps::edit::{self, Edit, Missing, Values};
+use crate::steps::edit::{self, Values};
 
 pub const DEF: OpDef = OpDef {
     name: "files.line",
@@ -90,7 +90,7 @@ fn check(values: &Values, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// Lowered to `k_line` (see `lower::edit`). With `regexp`, the last matching line (the
+/// Lowered to `k_line` (see `steps::edit`). With `regexp`, the last matching line (the
 /// first with `first_match`) is replaced by `line`; if `line` itself does not match
 /// `regexp`, the next match is replaced too, and so on: the state repeated runs of
 /// Ansible's `lineinfile` would end in, reached in one. Without a match, `line` is inserted
@@ -103,28 +103,22 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let regexp = edit::compile(input, "regexp", false)?;
     let present = input.flag("present");
     let (place, anchor) = edit::insertion(input)?;
-    let mut call = Sh::of("k_line ");
-    call.arg(line)
-        .code(" ")
-        .arg(regexp.as_ref().map_or("", Regex::ere))
-        .code(" ");
-    edit::flag(&mut call, present).code(" ");
-    edit::flag(&mut call, input.flag("first_match")).code(" ");
-    call.code(place)
-        .code(" ")
-        .arg(anchor.as_ref().map_or("", Regex::ere));
-    if let Some(regexp) = regexp.filter(|_| present && input.flag("backrefs")) {
-        let span = input.span("regexp");
-        let program = regexp
-            .program()
-            .map_err(|r| edit::regex_diagnostic("regexp", &r, span))?;
-        let replacement = Replacement::parse(line, &regexp)
-            .map_err(|r| edit::regex_diagnostic("line", &r, input.span("line")))?;
-        call.code(" ")
-            .arg(&program)
-            .code(" ")
-            .arg(&replacement.encode());
-    }
+    let regexp_ere = regexp.as_ref().map_or("", Regex::ere);
+    let backrefs = match regexp
+        .as_ref()
+        .filter(|_| present && input.flag("backrefs"))
+    {
+        Some(regexp) => {
+            let span = input.span("regexp");
+            let program = regexp
+                .program()
+                .map_err(|r| edit::regex_diagnostic("regexp", &r, span))?;
+            let replacement = Replacement::parse(line, regexp)
+                .map_err(|r| edit::regex_diagnostic("line", &r, input.span("line")))?;
+            Some((program, replacement.encode()))
+        }
+        None => None,
+    };
     let missing = match (present, input.flag("create")) {
         (false, _) | (true, true) => Missing::Empty,
         (true, false) => Missing::FailCreate,
@@ -132,8 +126,16 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     Ok(edit::edit_step(&Edit {
         path,
         missing,
-        attrs: Attrs::of(input),
+        attributes: Attrs::of(input).for_call(),
         backup: input.flag("backup"),
-        call,
+        edit: call::line(&Line {
+            line,
+            regexp: regexp_ere,
+            present,
+            first: input.flag("first_match"),
+            place,
+            anchor: anchor.as_ref().map_or("", Regex::ere),
+            backrefs: backrefs.as_ref().map(|(p, r)| (p.as_str(), r.as_str())),
+        }),
     }))
 }

@@ -6,7 +6,7 @@ use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::steps::attrs::Attrs;
-use crate::steps::content::{WriteFile, create_only, write_file};
+use crate::steps::content::{WriteFile, write_file};
 
 pub const DEF: OpDef = OpDef {
     name: "files.put",
@@ -87,16 +87,13 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         None => input.str("content").as_bytes().to_vec(),
     };
     let dest = input.str("dest");
-    let write = write_file(&WriteFile {
+    Ok(write_file(&WriteFile {
         dest,
         content: &content,
         attrs: Attrs::of(input),
         backup: input.flag("backup"),
         create_parent_dirs: input.flag("create_parent_dirs"),
-    });
-    if input.flag("force") {
-        Ok(write)
-    } else {
-        Ok(create_only(write, dest, &Attrs::of(input)))
-    }
+        keep: !input.flag("force"),
+        check: &[],
+    }))
 }

@@ -6,9 +6,9 @@ use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::regex::{Regex, Replacement};
-use crate::shell::Sh;
+use crate::runtime::call::{self, Edit, Missing, Replace};
 use crate::steps::attrs::Attrs;
-use crate::steps::edit::{self, Edit, Missing, Values};
+use crate::steps::edit::{self, Values};
 
 pub const DEF: OpDef = OpDef {
     name: "files.replace",
@@ -130,7 +130,7 @@ fn program_of(input: &LowerInput, name: &str, ignore_case: bool) -> Result<Strin
     }
 }
 
-/// Lowered to `k_replace` (see `lower::edit`): every match in each line, without its line
+/// Lowered to `k_replace` (see `steps::edit`): every match in each line, without its line
 /// ending, is replaced as Python's `re.sub` does (leftmost-first matches, not overlapping),
 /// so `^` only matches at the start of a line. In `replace`, `\0`..`\9`, `\g<N>` and
 /// `\g<name>` insert groups and `\\` a backslash; every other character, `&` included,
@@ -150,16 +150,18 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .map_err(|r| edit::regex_diagnostic("regexp", &r, span))?;
     let replacement = Replacement::parse(input.str("replace"), &regex)
         .map_err(|r| edit::regex_diagnostic("replace", &r, input.span("replace")))?;
-    let mut call = Sh::of("k_replace ");
-    call.arg(&program).code(" ").arg(&replacement.encode());
-    for name in ["after", "before"] {
-        call.code(" ").arg(&program_of(input, name, false)?);
-    }
+    let after = program_of(input, "after", false)?;
+    let before = program_of(input, "before", false)?;
     Ok(edit::edit_step(&Edit {
         path: input.str("path"),
         missing: Missing::Fail,
-        attrs: Attrs::of(input),
+        attributes: Attrs::of(input).for_call(),
         backup: input.flag("backup"),
-        call,
+        edit: call::replace(&Replace {
+            program: &program,
+            replacement: &replacement.encode(),
+            after: &after,
+            before: &before,
+        }),
     }))
 }

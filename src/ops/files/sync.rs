@@ -6,8 +6,8 @@ use std::path::Path;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
+use crate::runtime::call;
 use crate::shell::Sh;
-use crate::shell::content::byte_lines;
 use crate::source::Span;
 use crate::steps::attrs::{Attrs, normalize_mode};
 
@@ -199,12 +199,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
                     .code(" f ")
                     .code(replace)
                     .code(" && {\n");
-                for line in byte_lines(bytes) {
-                    act.push(&line).code("\n");
-                }
-                if bytes.is_empty() {
-                    act.code(":\n");
-                }
+                act.push(&call::content(bytes)).code("\n");
                 act.code("} | k_write ").arg(path).code(" ");
                 file_attrs.args(&mut act);
                 if !file_attrs.is_empty() {

@@ -61,6 +61,8 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         attrs: Attrs::of(input),
         backup: input.flag("backup"),
         create_parent_dirs: false,
+        keep: false,
+        check: &[],
     }))
 }
 

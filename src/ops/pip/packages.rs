@@ -71,6 +71,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             diff: Sh::of(":"),
             verify: true,
             data: Sh::new(),
+            call: None,
         }
     } else {
         packages::step(&manager, &want)

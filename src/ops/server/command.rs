@@ -5,7 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
-use crate::shell::Sh;
+use crate::runtime::call::Commands;
 use crate::steps::command;
 
 pub const DEF: OpDef = OpDef {
@@ -29,12 +29,5 @@ pub const DEF: OpDef = OpDef {
 
 /// The program and its arguments as quoted words: no shell interprets them.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let mut argv = Sh::new();
-    for (i, word) in input.strings("argv").into_iter().enumerate() {
-        if i > 0 {
-            argv.code(" ");
-        }
-        argv.arg(word);
-    }
-    command::run(input, &[argv])
+    command::run(input, &Commands::Program(&input.strings("argv")))
 }

@@ -151,6 +151,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         diff: call("diff"),
         verify: true,
         data: Sh::new(),
+        call: None,
     };
     Ok(step)
 }

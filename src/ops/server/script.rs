@@ -5,8 +5,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
-use crate::shell::Sh;
-use crate::shell::content::byte_lines;
+use crate::runtime::call::{self, Commands};
 use crate::steps::command;
 
 pub const DEF: OpDef = OpDef {
@@ -40,10 +39,10 @@ pub const DEF: OpDef = OpDef {
 
 /// The script travels byte-exact in the emitted script (the step's data), is written into
 /// the run's private directory (`k_private`: mode 0700, a name no one can predict, removed
-/// when the run ends), and runs under the guards, `chdir` and `env` of `lower::command`. Its
-/// interpreter is the one its `#!` line names, called explicitly (so a `noexec` temporary
-/// directory does not matter), else `sh`. The copy is removed whether the script succeeds
-/// or not.
+/// when the run ends), and runs under the guards, `chdir` and `env` of `steps::command`
+/// (`k_run --script`). Its interpreter is the one its `#!` line names, called explicitly
+/// (so a `noexec` temporary directory does not matter), else `sh`. The copy is removed
+/// whether the script succeeds or not.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let src = input.str("src");
     let path = input.base_dir.join(src);
@@ -56,46 +55,19 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .label("this script")
         .help("`src` is relative to the manifest that names it")
     })?;
-    let mut run = Sh::new();
-    match shebang(&bytes) {
-        Some((interpreter, argument)) => {
-            run.arg(&interpreter);
-            if let Some(argument) = argument {
-                run.code(" ").arg(&argument);
-            }
-        }
-        None => {
-            run.code("sh");
-        }
-    }
-    run.code(" \"$k_script\"");
+    let interpreter = shebang(&bytes);
     let args = input.strings("args");
-    for arg in &args {
-        run.code(" ").arg(arg);
-    }
-    let mut step = command::run(input, &[run])?;
-
-    for line in byte_lines(&bytes) {
-        step.data.push(&line).code("\n");
-    }
-    if bytes.is_empty() {
-        step.data.code(":");
-    }
-    let mut act = Sh::of("if k_private && k_script=$k_tmpd/script && cat > \"$k_script\"; then\n");
-    act.push(&step.act).code(
-        "\nk_rc=$?\n\
-         else k_rc=1; fi\n\
-         rm -f -- \"$k_script\"; [ \"$k_rc\" = 0 ]",
-    );
-    step.act = act;
-
-    let mut shown = src.to_owned();
-    for arg in &args {
-        shown.push(' ');
-        shown.push_str(&crate::shell::quote(arg));
-    }
-    step.diff = Sh::of("printf 'would run: %s\\n' ");
-    step.diff.arg(&shown);
+    let mut step = command::run(
+        input,
+        &Commands::Script {
+            name: src,
+            interpreter: interpreter
+                .as_ref()
+                .map(|(program, argument)| (program.as_str(), argument.as_deref())),
+            args: &args,
+        },
+    )?;
+    step.data = call::content(&bytes);
     Ok(step)
 }
 

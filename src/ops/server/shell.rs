@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
-use crate::shell::Sh;
+use crate::runtime::call::Commands;
 use crate::steps::command;
 
 pub const DEF: OpDef = OpDef {
@@ -33,14 +33,5 @@ pub const DEF: OpDef = OpDef {
 
 /// Each command runs in its own `sh -c`; see `lower::command` for guards.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let commands: Vec<Sh> = input
-        .strings("commands")
-        .into_iter()
-        .map(|command| {
-            let mut sh = Sh::of("sh -c ");
-            sh.arg(command);
-            sh
-        })
-        .collect();
-    command::run(input, &commands)
+    command::run(input, &Commands::Shell(&input.strings("commands")))
 }

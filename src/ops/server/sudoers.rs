@@ -80,19 +80,18 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         owner: "root".into(),
         group: String::new(),
     };
-    let mut step = write_file(&WriteFile {
+    let check: &[&str] = if input.flag("validate") {
+        &["visudo", "-c", "-q", "-f"]
+    } else {
+        &[]
+    };
+    Ok(write_file(&WriteFile {
         dest: &dest,
         content: content.as_bytes(),
         attrs,
         backup: false,
         create_parent_dirs: false,
-    });
-    if input.flag("validate") {
-        step.act = crate::shell::Sh::new();
-        step.act
-            .code("k_write_valid ")
-            .arg(&dest)
-            .code(" '0440' 'root' '' visudo -c -q -f");
-    }
-    Ok(step)
+        keep: false,
+        check,
+    }))
 }

@@ -1,0 +1,594 @@
+//! Calls into the runtime, typed: one Rust function per entry point, which writes the
+//! function's name and its arguments (named `--option VALUE` where a word alone would not
+//! say what it is). Nothing outside this module writes a runtime name (`k_...`); a test
+//! holds `src/` to that.
+//!
+//! An op's step is either parts of shell (probe, act, diff) or one [`OpCall`]: a call of a
+//! runtime entry point that is told what to do by a verb after its name, `ok` (whether the
+//! op's state holds), `act` (make it hold) or `diff` (show what `act` would change).
+//! `k_step` puts the verb in: the script reads `k_step 3 'files.line /etc/hosts' ... --
+//! k_edit --path /etc/hosts ...`.
+
+use crate::shell::content::format_strings;
+use crate::shell::{Sh, quote};
+
+use super::status::escape;
+
+/// A call of a runtime entry point taking a verb (`ok`, `act`, `diff`) after its name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpCall {
+    function: &'static str,
+    args: Sh,
+}
+
+impl OpCall {
+    fn new(function: &'static str) -> OpCall {
+        OpCall {
+            function,
+            args: Sh::new(),
+        }
+    }
+
+    /// The call without its verb, as `k_step` takes it.
+    pub fn words(&self) -> Sh {
+        let mut sh = Sh::of(self.function);
+        sh.push(&self.args);
+        sh
+    }
+
+    /// The call with the verb `verb`: `ok`, `act`, `diff`, or shell code expanding to one
+    /// (`"$1"`).
+    pub fn with_verb(&self, verb: &'static str) -> Sh {
+        let mut sh = Sh::of(self.function);
+        sh.code(" ").code(verb).push(&self.args);
+        sh
+    }
+
+    /// ` --name 'value'`, unless `value` is empty.
+    fn option(&mut self, name: &'static str, value: &str) -> &mut Self {
+        option(&mut self.args, name, value);
+        self
+    }
+
+    /// ` --name 'value'`, even empty.
+    fn value(&mut self, name: &'static str, value: &str) -> &mut Self {
+        self.args.code(" ").code(name).code(" ").arg(value);
+        self
+    }
+
+    /// ` --name` when `on`.
+    fn flag(&mut self, name: &'static str, on: bool) -> &mut Self {
+        flag(&mut self.args, name, on);
+        self
+    }
+
+    /// ` --mode MODE --owner USER --group GROUP`, those given.
+    fn attributes(&mut self, attributes: &Attributes) -> &mut Self {
+        self.option("--mode", attributes.mode)
+            .option("--owner", attributes.owner)
+            .option("--group", attributes.group)
+    }
+}
+
+/// A file's mode, owner and group, each empty when not asked for.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Attributes<'a> {
+    /// Octal (four digits) or symbolic (`u+rwX`).
+    pub mode: &'a str,
+    pub owner: &'a str,
+    pub group: &'a str,
+}
+
+/// ` --name 'value'` on `sh`, unless `value` is empty.
+fn option(sh: &mut Sh, name: &'static str, value: &str) {
+    if !value.is_empty() {
+        sh.code(" ").code(name).code(" ").arg(value);
+    }
+}
+
+/// ` --name` on `sh` when `on`.
+fn flag(sh: &mut Sh, name: &'static str, on: bool) {
+    if on {
+        sh.code(" ").code(name);
+    }
+}
+
+// --- the run: status.sh -------------------------------------------------------------------
+
+/// The start of a run, with the script's options.
+pub fn begin() -> Sh {
+    Sh::of("k_begin \"$@\"")
+}
+
+/// The summary line, and the script's exit.
+pub fn end() -> Sh {
+    Sh::of("k_end")
+}
+
+/// What `k_step` is told about an op besides its call.
+#[derive(Clone, Debug, Default)]
+pub struct StepOptions<'a> {
+    /// `file:line`.
+    pub origin: &'a str,
+    /// The ids of the handlers it notifies.
+    pub notify: Vec<&'a str>,
+    /// What its probe checks, when that must hold after its change.
+    pub check: &'a str,
+    pub ignore_errors: bool,
+    pub retries: i64,
+    pub delay: i64,
+    /// Whether its `when` is decided on the host ([`when_function`]).
+    pub when: bool,
+    /// Whether it reads data on standard input ([`data_function`]).
+    pub data: bool,
+    /// Its probe and change print nothing (a sensitive op).
+    pub quiet: bool,
+    /// Check mode says `content differs, hidden` instead of its diff.
+    pub hide_diff: bool,
+}
+
+/// Which op of a script: `3`, or `h1` for its first handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Index {
+    /// The op's place among the ops, from 1.
+    Op(usize),
+    /// The handler's place among the handlers, from 1.
+    Handler(usize),
+}
+
+impl Index {
+    fn write(self, sh: &mut Sh) {
+        match self {
+            Index::Op(n) => sh.int(n as i64),
+            Index::Handler(n) => sh.code("h").int(n as i64),
+        };
+    }
+}
+
+impl std::fmt::Display for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Index::Op(n) => write!(f, "{n}"),
+            Index::Handler(n) => write!(f, "h{n}"),
+        }
+    }
+}
+
+/// `k_step INDEX LABEL --origin ... -- CALL`: runs one op's step (see `status.sh`). The
+/// label and origin are escaped to one line, as the status line wants them.
+pub fn step(index: Index, label: &str, options: &StepOptions, call: &Sh) -> Sh {
+    let mut sh = Sh::of("k_step ");
+    index.write(&mut sh);
+    sh.code(" ").arg(&escape(label));
+    option(&mut sh, "--origin", &escape(options.origin));
+    for id in &options.notify {
+        sh.code(" --notify ").arg(&escape(id));
+    }
+    option(&mut sh, "--check", options.check);
+    flag(&mut sh, "--ignore-errors", options.ignore_errors);
+    if options.retries > 0 {
+        sh.code(" --retries ").int(options.retries);
+        if options.delay > 0 {
+            sh.code(" --delay ").int(options.delay);
+        }
+    }
+    if options.when {
+        sh.code(" --when ").code("k_when_");
+        index.write(&mut sh);
+    }
+    if options.data {
+        sh.code(" --data ").code("k_data_");
+        index.write(&mut sh);
+    }
+    flag(&mut sh, "--quiet", options.quiet);
+    flag(&mut sh, "--hide-diff", options.hide_diff);
+    sh.code(" -- ").push(call);
+    sh
+}
+
+/// `k_skip INDEX LABEL --origin ORIGIN`: an op whose `when` is false on this host.
+pub fn skip(index: Index, label: &str, origin: &str) -> Sh {
+    let mut sh = Sh::of("k_skip ");
+    index.write(&mut sh);
+    sh.code(" ").arg(&escape(label));
+    option(&mut sh, "--origin", &escape(origin));
+    sh
+}
+
+/// `k_notified ID`: whether the handler `id` was notified.
+pub fn notified(id: &str) -> Sh {
+    let mut sh = Sh::of("k_notified ");
+    sh.arg(&escape(id));
+    sh
+}
+
+/// `k_become_check sudo|su USER`: whether the become password (if any) lets this user run
+/// as `user`, checked once before any step.
+pub fn become_check(how: &'static str, user: &str) -> Sh {
+    let mut sh = Sh::of("k_become_check ");
+    sh.code(how).code(" ").arg(user);
+    sh
+}
+
+/// `k_fail_run`: the run fails before any step ran; every step is reported not-run.
+pub fn fail_run() -> Sh {
+    Sh::of("k_fail_run")
+}
+
+/// The facts only the host knows, gathered once into `k_facts` by the fact probe's own
+/// part (`probe`), for `when` conditions decided there.
+pub fn gather_facts(probe: &'static str) -> Sh {
+    let mut sh = Sh::of("k_gather() {\n");
+    sh.code(probe).code("}\nk_facts=$(k_gather)");
+    sh
+}
+
+/// `k_when_INDEX() { CONDITION; }`: the op's `when`, decided on the host (status 0 true, 1
+/// false, 2 undecidable).
+pub fn when_function(index: Index, condition: &Sh) -> Sh {
+    function(Sh::of("k_when_"), index, condition)
+}
+
+/// `k_data_INDEX() { ... }`: what the op reads on standard input (its file's content).
+pub fn data_function(index: Index, data: &Sh) -> Sh {
+    function(Sh::of("k_data_"), index, data)
+}
+
+/// `k_op_INDEX() { BODY }`: an op's step as one function of the verb `$1` (`ok`, `act` or
+/// `diff`), for `k_step`.
+pub fn op_function(index: Index, body: &Sh) -> Sh {
+    function(Sh::of("k_op_"), index, body)
+}
+
+/// The name of [`op_function`], as `k_step` takes it.
+pub fn op_function_name(index: Index) -> Sh {
+    let mut sh = Sh::of("k_op_");
+    index.write(&mut sh);
+    sh
+}
+
+/// `NAMEINDEX() {` BODY `}`: BODY's first line is indented, the rest written as it is (a
+/// line break may be inside a quoted value, where spaces added would change it).
+fn function(mut name: Sh, index: Index, body: &Sh) -> Sh {
+    index.write(&mut name);
+    name.code("() {\n  ");
+    if body.is_empty() {
+        name.code(":");
+    } else {
+        name.push(body);
+    }
+    name.code("\n}");
+    name
+}
+
+// --- become.sh ------------------------------------------------------------------------------
+
+/// `KILN_LIB='...'`: the runtime another user's shell gets from `k_as`.
+pub fn runtime_for_others(runtime: &str) -> String {
+    format!("KILN_LIB={}", quote(runtime))
+}
+
+/// `k_data_INDEX_def='...'`: the definition of an op's data function, for the shell of the
+/// user the op runs as (see [`op_as`]).
+pub fn data_definition(index: Index, data: &Sh) -> Sh {
+    let mut sh = Sh::of("k_data_");
+    index.write(&mut sh);
+    sh.code("_def=").quoted(&data_function(index, data));
+    sh
+}
+
+/// The body of the op function of an op run as another user, `how` (`sudo`, `su`) `user`:
+/// `k_as` runs, in that user's shell, the op's data function when it has one ([`data_definition`]),
+/// then `body` as a function of the verb, fed the data.
+pub fn op_as(how: &'static str, user: &str, index: Index, body: &Sh, data: bool) -> Sh {
+    let mut sh = Sh::of("k_as ");
+    sh.code(how).code(" ").arg(user);
+    if data {
+        sh.code(" \"$k_data_");
+        index.write(&mut sh);
+        sh.code("_def\"");
+    }
+    let mut op = Sh::of("k_op() {\n");
+    op.push(body).code("\n}");
+    sh.code(" ").quoted(&op);
+    if data {
+        sh.code(" \"k_data_");
+        index.write(&mut sh);
+        sh.code(" | k_op $1\"");
+    } else {
+        sh.code(" \"k_op $1\"");
+    }
+    sh
+}
+
+/// `k_as sudo|su USER 'CODE'`: `code` run in `user`'s shell (see `become.sh`).
+pub fn run_as(how: &'static str, user: &str, code: &str) -> Sh {
+    let mut sh = Sh::of("k_as ");
+    sh.code(how).code(" ").arg(user).code(" ").arg(code);
+    sh
+}
+
+// --- files.sh -------------------------------------------------------------------------------
+
+/// `k_directory --path PATH ...` (files.directory): a directory with its attributes (with
+/// `recursive`, everything in it too), or with `absent` nothing at `path`.
+pub fn directory(path: &str, attributes: &Attributes, recursive: bool, absent: bool) -> OpCall {
+    let mut call = OpCall::new("k_directory");
+    call.value("--path", path)
+        .attributes(attributes)
+        .flag("--recursive", recursive)
+        .flag("--absent", absent);
+    call
+}
+
+/// What [`put`] writes where.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Put<'a> {
+    pub dest: &'a str,
+    pub attributes: Attributes<'a>,
+    /// A copy of the old file first (`FILE.TIMESTAMP~`).
+    pub backup: bool,
+    /// The destination's directory made first.
+    pub parents: bool,
+    /// A file or link already there is kept, whatever it holds (only attributes are set).
+    pub keep: bool,
+    /// A command that must accept the new file (its path appended) before it is installed.
+    pub check: &'a [&'a str],
+}
+
+/// `k_put --dest DEST ...` (files.put, files.template, server.sudoers): `dest` holds what
+/// the step's data prints, with its attributes.
+pub fn put(put: &Put) -> OpCall {
+    let mut call = OpCall::new("k_put");
+    call.value("--dest", put.dest)
+        .attributes(&put.attributes)
+        .flag("--backup", put.backup)
+        .flag("--parents", put.parents)
+        .flag("--keep", put.keep);
+    if !put.check.is_empty() {
+        call.args.code(" --");
+        for word in put.check {
+            call.args.code(" ").arg(word);
+        }
+    }
+    call
+}
+
+/// The lines of a script that print `bytes` exactly, one `k_bytes` per line of content
+/// (see `shell::content`): what a step reads as its data. Empty content prints nothing.
+pub fn content(bytes: &[u8]) -> Sh {
+    let mut sh = Sh::new();
+    for format in format_strings(bytes) {
+        sh.code("k_bytes ").arg(&format).code("\n");
+    }
+    if bytes.is_empty() {
+        sh.code(":");
+    }
+    sh
+}
+
+// --- edits.sh -------------------------------------------------------------------------------
+
+/// What a missing file means to an edit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// An empty file, created only if the edit adds something to it.
+    Empty,
+    /// An error.
+    Fail,
+    /// An error whose message points at `create = true`.
+    FailCreate,
+}
+
+/// Where new text goes when nothing in the file says where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Start,
+    End,
+    /// After the last line (the first, with `first`) matching the anchor.
+    After,
+    /// Before it.
+    Before,
+}
+
+impl Place {
+    fn word(self) -> &'static str {
+        match self {
+            Place::Start => "bof",
+            Place::End => "eof",
+            Place::After => "after",
+            Place::Before => "before",
+        }
+    }
+}
+
+/// An edit of the file at `path` ([`edit`]).
+pub struct Edit<'a> {
+    pub path: &'a str,
+    pub missing: Missing,
+    pub attributes: Attributes<'a>,
+    pub backup: bool,
+    /// What the desired content is made by: [`line`], [`block`] or [`replace`].
+    pub edit: EditCall,
+}
+
+/// `k_edit --path PATH ... -- EDIT` (files.line, files.block, files.replace).
+pub fn edit(edit: &Edit) -> OpCall {
+    let mut call = OpCall::new("k_edit");
+    call.value("--path", edit.path);
+    match edit.missing {
+        Missing::Empty => call.args.code(" --missing empty"),
+        Missing::Fail => &mut call.args,
+        Missing::FailCreate => call.args.code(" --missing fail-create"),
+    };
+    call.attributes(&edit.attributes)
+        .flag("--backup", edit.backup);
+    call.args.code(" -- ").push(&edit.edit.0);
+    call
+}
+
+/// The call that makes an edit's desired content: [`line`], [`block`] or [`replace`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct EditCall(Sh);
+
+/// A line in a file ([`line`]). Regular expressions are EREs (`crate::regex`).
+pub struct Line<'a> {
+    pub line: &'a str,
+    /// The line to replace (the last matching, the first with `first`).
+    pub regexp: &'a str,
+    pub present: bool,
+    pub first: bool,
+    pub place: Place,
+    pub anchor: &'a str,
+    /// For back-references: `regexp`'s matcher program and the replacement (encoded).
+    pub backrefs: Option<(&'a str, &'a str)>,
+}
+
+/// `k_line --line LINE ...` (files.line).
+pub fn line(line: &Line) -> EditCall {
+    let mut sh = Sh::of("k_line");
+    option(&mut sh, "--line", line.line);
+    option(&mut sh, "--regexp", line.regexp);
+    flag(&mut sh, "--absent", !line.present);
+    flag(&mut sh, "--first", line.first);
+    place(&mut sh, line.place, line.anchor);
+    if let Some((program, replacement)) = line.backrefs {
+        sh.code(" --program ").arg(program);
+        sh.code(" --replacement ").arg(replacement);
+    }
+    EditCall(sh)
+}
+
+/// ` --where WHERE --anchor ANCHOR`, but for the end (the default) and an empty anchor.
+fn place(sh: &mut Sh, place: Place, anchor: &str) {
+    if place != Place::End {
+        sh.code(" --where ").code(place.word());
+    }
+    option(sh, "--anchor", anchor);
+}
+
+/// A block of lines between marker lines ([`block`]).
+pub struct Block<'a> {
+    pub begin: &'a str,
+    pub end: &'a str,
+    pub lines: &'a [&'a str],
+    pub present: bool,
+    pub first: bool,
+    pub blank_before: bool,
+    pub blank_after: bool,
+    pub place: Place,
+    pub anchor: &'a str,
+}
+
+/// `k_block --begin MARKER --end MARKER ...` (files.block).
+pub fn block(block: &Block) -> EditCall {
+    let mut sh = Sh::of("k_block --begin ");
+    sh.arg(block.begin).code(" --end ").arg(block.end);
+    sh.code(" --count ").int(block.lines.len() as i64);
+    sh.code(" --lines ").arg(&block.lines.join("\n"));
+    flag(&mut sh, "--absent", !block.present);
+    flag(&mut sh, "--first", block.first);
+    flag(&mut sh, "--blank-before", block.blank_before);
+    flag(&mut sh, "--blank-after", block.blank_after);
+    place(&mut sh, block.place, block.anchor);
+    EditCall(sh)
+}
+
+/// Every match replaced ([`replace`]): matcher programs (`crate::regex`) and an encoded
+/// replacement.
+pub struct Replace<'a> {
+    pub program: &'a str,
+    pub replacement: &'a str,
+    pub after: &'a str,
+    pub before: &'a str,
+}
+
+/// `k_replace --program PROGRAM --replacement TEXT ...` (files.replace).
+pub fn replace(replace: &Replace) -> EditCall {
+    let mut sh = Sh::of("k_replace --program ");
+    sh.arg(replace.program)
+        .code(" --replacement ")
+        .arg(replace.replacement);
+    option(&mut sh, "--after", replace.after);
+    option(&mut sh, "--before", replace.before);
+    EditCall(sh)
+}
+
+// --- commands.sh ----------------------------------------------------------------------------
+
+/// What [`run`] runs.
+pub enum Commands<'a> {
+    /// Shell commands, each in its own `sh -c`.
+    Shell(&'a [&'a str]),
+    /// A program and its arguments, without a shell.
+    Program(&'a [&'a str]),
+    /// The step's data, a script named `name`, run by `interpreter` (its program and one
+    /// optional argument; `sh` without) with `args`.
+    Script {
+        name: &'a str,
+        interpreter: Option<(&'a str, Option<&'a str>)>,
+        args: &'a [&'a str],
+    },
+}
+
+/// When and how [`run`] runs its commands.
+#[derive(Default)]
+pub struct Guards<'a> {
+    /// They need not run when this path exists,
+    pub creates: Option<&'a str>,
+    /// or this one is missing,
+    pub removes: Option<&'a str>,
+    /// or this shell command succeeds,
+    pub unless: Option<&'a str>,
+    /// or this one fails.
+    pub onlyif: Option<&'a str>,
+    /// The directory they run in.
+    pub chdir: Option<&'a str>,
+    /// Their environment's additions (names are shell identifiers, checked by the caller).
+    pub env: Vec<(&'a str, &'a str)>,
+}
+
+/// `k_run --creates PATH ... -- WORD...` (server.shell, server.command, server.script).
+pub fn run(guards: &Guards, commands: &Commands) -> OpCall {
+    let mut call = OpCall::new("k_run");
+    for (name, value) in [
+        ("--creates", guards.creates),
+        ("--removes", guards.removes),
+        ("--unless", guards.unless),
+        ("--onlyif", guards.onlyif),
+        ("--chdir", guards.chdir),
+    ] {
+        if let Some(value) = value {
+            call.value(name, value);
+        }
+    }
+    for (name, value) in &guards.env {
+        call.args.code(" --env ").arg(&format!("{name}={value}"));
+    }
+    let words = match commands {
+        Commands::Shell(commands) => {
+            call.flag("--shell", true);
+            commands
+        }
+        Commands::Program(argv) => argv,
+        Commands::Script {
+            name,
+            interpreter,
+            args,
+        } => {
+            call.value("--script", name);
+            if let Some((program, argument)) = interpreter {
+                call.value("--interpreter", program);
+                if let Some(argument) = argument {
+                    call.value("--interpreter-arg", argument);
+                }
+            }
+            args
+        }
+    };
+    call.args.code(" --");
+    for word in *words {
+        call.args.code(" ").arg(word);
+    }
+    call
+}

@@ -11,9 +11,14 @@
 //! scripts first in `PATH` that print what they were asked and answer as the real ones do.
 //!
 //! Definitions only reachable through another function are tested through it ([`THROUGH`]):
-//! `k_step_run` (the body of `k_step`, with the same arguments), `k_extras_in` (the walk of
+//! `k_step_run` (the body of `k_step`, with the same arguments), `k_step_here` and
+//! `k_step_as` (where `k_step_do` runs the step), `k_extras_in` (the walk of
 //! `k_extras`, with a prefix and an exit status of its own), the parts of an op's entry
-//! point for one verb (`k_directory_tree_ok`, `k_run_guards`, `k_run_show`, `k_run_act`)
+//! point for one verb or one test (`k_directory_tree_ok`, `k_link_linked`,
+//! `k_download_there`, `k_file_is`, `k_file_missing`, `k_file_in_the_way`, `k_packages_of`,
+//! `k_packages_command`, `k_packages_pip`, `k_service_changes`, `k_service_change`,
+//! `k_service_systemctl`, `k_service_is_running`, `k_service_is_enabled`, `k_run_guards`,
+//! `k_run_show`, `k_run_act`)
 //! and the awk programs
 //! (`k_awk_perm` through `k_stat`, `k_awk_edit` and each edit's program through `k_line`,
 //! `k_block`, `k_replace`).
@@ -73,8 +78,23 @@ use support::{SHELLS, run_script, shell_name, summary};
 /// Definitions tested through another function's cases: (definition, the function).
 const THROUGH: &[(&str, &str)] = &[
     ("k_step_run", "k_step"),
+    ("k_step_here", "k_step_do"),
+    ("k_step_as", "k_step"),
+    ("k_file_is", "k_file"),
+    ("k_file_missing", "k_file"),
+    ("k_file_in_the_way", "k_file"),
+    ("k_packages_of", "k_packages"),
+    ("k_packages_command", "k_packages"),
+    ("k_packages_pip", "k_packages"),
+    ("k_service_changes", "k_service"),
+    ("k_service_change", "k_service"),
+    ("k_service_systemctl", "k_service"),
+    ("k_service_is_running", "k_service"),
+    ("k_service_is_enabled", "k_service"),
     ("k_extras_in", "k_extras"),
     ("k_directory_tree_ok", "k_directory"),
+    ("k_link_linked", "k_link"),
+    ("k_download_there", "k_download"),
     ("k_run_guards", "k_run"),
     ("k_run_show", "k_run"),
     ("k_run_act", "k_run"),

@@ -234,6 +234,7 @@ fn step(
         // A sensitive op's commands print nothing (they may print what they write).
         quiet: op.hides_output(),
         hide_diff: op.hides_diff() && (op_call.is_some() || !diff.is_empty()),
+        become_: None,
     };
     if let Some(condition) = &op.runtime_when {
         let _ = writeln!(out, "{}", call::when_function(index, condition).text());
@@ -257,8 +258,9 @@ fn step(
             }
         }
         Some((how, user)) => {
-            // The step and its data run in the other user's shell, which reads their code
-            // (and the runtime it uses) from `k_as`.
+            // The step runs in the other user's shell (`k_as`), which gets the runtime its
+            // code uses and the definitions of the script's own functions it calls.
+            options.become_ = Some((how, user));
             if !data.is_empty() {
                 let _ = writeln!(out, "{}", call::data_definition(index, &data).text());
                 elsewhere.push_str(data.text());
@@ -266,10 +268,13 @@ fn step(
             }
             elsewhere.push_str(by_verb.text());
             elsewhere.push('\n');
-            let body = call::op_as(how, user, index, &by_verb, !data.is_empty());
-            let _ = writeln!(out, "{}", call::op_function(index, &body).text());
-            options.data = false;
-            call::op_function_name(index)
+            match &op_call {
+                Some(op_call) => op_call.words(),
+                None => {
+                    let _ = writeln!(out, "{}", call::op_definition(index, &by_verb).text());
+                    call::op_function_name(index)
+                }
+            }
         }
     };
     // A failure does not end the script: each later `k_step` reports its op not-run.

@@ -62,3 +62,19 @@ k_become_check() {
   k_err "$1 refused the become password, or cannot run as $2 (from $(id -un)): nothing was done"
   return 1
 }
+
+# k_quoted WORD...: k_quoted_text, the WORDs as shell code: each in single quotes (a `'` in
+# one written `'\''`), after a space. Builtins only: secrets may be among the words.
+k_quoted() {
+  k_quoted_text=''
+  for k_quoted_word in "$@"; do
+    k_quoted_done=''
+    while :; do
+      case $k_quoted_word in
+      *"'"*) k_quoted_done="$k_quoted_done${k_quoted_word%%"'"*}'\\''" k_quoted_word=${k_quoted_word#*"'"} ;;
+      *) break ;;
+      esac
+    done
+    k_quoted_text="$k_quoted_text '$k_quoted_done$k_quoted_word'"
+  done
+}

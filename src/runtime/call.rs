@@ -125,6 +125,8 @@ pub struct StepOptions<'a> {
     pub quiet: bool,
     /// Check mode says `content differs, hidden` instead of its diff.
     pub hide_diff: bool,
+    /// The op runs as another user: how (`sudo`, `su`) and who.
+    pub become_: Option<(&'static str, &'a str)>,
 }
 
 /// Which op of a script: `3`, or `h1` for its first handler.
@@ -182,6 +184,10 @@ pub fn step(index: Index, label: &str, options: &StepOptions, call: &Sh) -> Sh {
     }
     flag(&mut sh, "--quiet", options.quiet);
     flag(&mut sh, "--hide-diff", options.hide_diff);
+    if let Some((how, user)) = options.become_ {
+        sh.code(if how == "su" { " --su " } else { " --sudo " })
+            .arg(user);
+    }
     sh.code(" -- ").push(call);
     sh
 }
@@ -261,6 +267,10 @@ fn function(mut name: Sh, index: Index, body: &Sh) -> Sh {
     name
 }
 
+/// Before a definition held in a variable: `k_step` reads it through `eval`, which
+/// shellcheck cannot see.
+const READ_BY_K_STEP: &str = "# shellcheck disable=SC2034 # read by k_step\n";
+
 // --- become.sh ------------------------------------------------------------------------------
 
 /// `KILN_LIB='...'`: the runtime another user's shell gets from `k_as`.
@@ -269,35 +279,22 @@ pub fn runtime_for_others(runtime: &str) -> String {
 }
 
 /// `k_data_INDEX_def='...'`: the definition of an op's data function, for the shell of the
-/// user the op runs as (see [`op_as`]).
+/// user the op runs as, which `k_step` hands it.
 pub fn data_definition(index: Index, data: &Sh) -> Sh {
-    let mut sh = Sh::of("k_data_");
+    let mut sh = Sh::of(READ_BY_K_STEP);
+    sh.code("k_data_");
     index.write(&mut sh);
     sh.code("_def=").quoted(&data_function(index, data));
     sh
 }
 
-/// The body of the op function of an op run as another user, `how` (`sudo`, `su`) `user`:
-/// `k_as` runs, in that user's shell, the op's data function when it has one ([`data_definition`]),
-/// then `body` as a function of the verb, fed the data.
-pub fn op_as(how: &'static str, user: &str, index: Index, body: &Sh, data: bool) -> Sh {
-    let mut sh = Sh::of("k_as ");
-    sh.code(how).code(" ").arg(user);
-    if data {
-        sh.code(" \"$k_data_");
-        index.write(&mut sh);
-        sh.code("_def\"");
-    }
-    let mut op = Sh::of("k_op() {\n");
-    op.push(body).code("\n}");
-    sh.code(" ").quoted(&op);
-    if data {
-        sh.code(" \"k_data_");
-        index.write(&mut sh);
-        sh.code(" | k_op $1\"");
-    } else {
-        sh.code(" \"k_op $1\"");
-    }
+/// `k_op_INDEX_def='k_op_INDEX() { BODY }'`: the definition of an op function (see
+/// [`op_function`]), for the shell of the user the op runs as, which `k_step` hands it.
+pub fn op_definition(index: Index, body: &Sh) -> Sh {
+    let mut sh = Sh::of(READ_BY_K_STEP);
+    sh.code("k_op_");
+    index.write(&mut sh);
+    sh.code("_def=").quoted(&op_function(index, body));
     sh
 }
 
@@ -365,6 +362,330 @@ pub fn content(bytes: &[u8]) -> Sh {
         sh.code(":");
     }
     sh
+}
+
+/// A regular file ([`file`]): `files.file`'s arguments.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct File<'a> {
+    pub path: &'a str,
+    pub attributes: Attributes<'a>,
+    pub follow: bool,
+    pub force: bool,
+    pub create: bool,
+    pub touch: bool,
+    pub absent: bool,
+}
+
+/// `k_file --path PATH ...` (files.file).
+pub fn file(file: &File) -> OpCall {
+    let mut call = OpCall::new("k_file");
+    call.value("--path", file.path)
+        .attributes(&file.attributes)
+        .flag("--follow", file.follow)
+        .flag("--force", file.force)
+        .flag("--no-create", !file.create)
+        .flag("--touch", file.touch)
+        .flag("--absent", file.absent);
+    call
+}
+
+// --- links.sh -------------------------------------------------------------------------------
+
+/// A link ([`link`]): `files.link`'s arguments.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Link<'a> {
+    pub path: &'a str,
+    pub target: &'a str,
+    pub symbolic: bool,
+    pub force: bool,
+    pub owner: &'a str,
+    pub group: &'a str,
+    pub absent: bool,
+}
+
+/// `k_link --path PATH --target TARGET ...` (files.link).
+pub fn link(link: &Link) -> OpCall {
+    let mut call = OpCall::new("k_link");
+    call.value("--path", link.path)
+        .option("--target", link.target)
+        .flag("--hard", !link.symbolic)
+        .flag("--force", link.force)
+        .option("--owner", link.owner)
+        .option("--group", link.group)
+        .flag("--absent", link.absent);
+    call
+}
+
+// --- the parts of files.sync (files.sh, links.sh, trees.sh) --------------------------------
+
+/// `k_attrs_ok PATH MODE OWNER GROUP`: whether `path` has the attributes given.
+pub fn attrs_ok(path: &str, attributes: &Attributes) -> Sh {
+    attribute_call("k_attrs_ok ", path, attributes)
+}
+
+/// `k_attrs PATH MODE OWNER GROUP`: gives `path` the attributes given.
+pub fn attrs(path: &str, attributes: &Attributes) -> Sh {
+    attribute_call("k_attrs ", path, attributes)
+}
+
+fn attribute_call(function: &'static str, path: &str, attributes: &Attributes) -> Sh {
+    let mut sh = Sh::of(function);
+    sh.arg(path)
+        .code(" ")
+        .arg(attributes.mode)
+        .code(" ")
+        .arg(attributes.owner)
+        .code(" ")
+        .arg(attributes.group);
+    sh
+}
+
+/// `k_write DEST MODE OWNER GROUP`: standard input written to `dest`, atomically.
+pub fn write(dest: &str, attributes: &Attributes) -> Sh {
+    attribute_call("k_write ", dest, attributes)
+}
+
+/// What [`clear`] makes room for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    Directory,
+    File,
+    Link,
+}
+
+/// `k_clear PATH d|f|l 1|0`: room at `path` for an entry of `kind`; what is in the way is
+/// removed only when `replace` (a link of the wrong kind always).
+pub fn clear(path: &str, kind: EntryKind, replace: bool) -> Sh {
+    let mut sh = Sh::of("k_clear ");
+    sh.arg(path).code(match kind {
+        EntryKind::Directory => " d",
+        EntryKind::File => " f",
+        EntryKind::Link => " l",
+    });
+    sh.code(if replace { " 1" } else { " 0" });
+    sh
+}
+
+/// `k_cksum_is PATH SUM`: whether `path` is a regular file with the POSIX `cksum` `sum`
+/// (CRC and size).
+pub fn cksum_is(path: &str, sum: &str) -> Sh {
+    let mut sh = Sh::of("k_cksum_is ");
+    sh.arg(path).code(" ").arg(sum);
+    sh
+}
+
+/// `k_link_is PATH TARGET`: whether `path` is a symbolic link to exactly `target`.
+pub fn link_is(path: &str, target: &str) -> Sh {
+    let mut sh = Sh::of("k_link_is ");
+    sh.arg(path).code(" ").arg(target);
+    sh
+}
+
+/// `k_link_make PATH TARGET 1 0`: `path` made a symbolic link to `target` (a link there
+/// replaced, anything else not).
+pub fn symlink(path: &str, target: &str) -> Sh {
+    let mut sh = Sh::of("k_link_make ");
+    sh.arg(path).code(" ").arg(target).code(" 1 0");
+    sh
+}
+
+/// `k_sync_keep() { BODY }`: the function [`extras`] asks whether an entry is kept.
+pub fn keep_function(body: &Sh) -> Sh {
+    let mut sh = Sh::of("k_sync_keep() {\n");
+    sh.push(body).code("\n}");
+    sh
+}
+
+/// `k_extras list|remove DIR k_sync_keep`: what is under `dir` and not kept
+/// ([`keep_function`]), listed or removed.
+pub fn extras(remove: bool, dir: &str) -> Sh {
+    let mut sh = Sh::of(if remove {
+        "k_extras remove "
+    } else {
+        "k_extras list "
+    });
+    sh.arg(dir).code(" k_sync_keep");
+    sh
+}
+
+// --- downloads.sh ---------------------------------------------------------------------------
+
+/// A download ([`download`]): `files.download`'s arguments.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Download<'a> {
+    pub url: &'a str,
+    pub dest: &'a str,
+    /// The SHA-256 the file must have (lower-case hex), or empty.
+    pub sha256: &'a str,
+    pub attributes: Attributes<'a>,
+    pub timeout: Option<i64>,
+    pub force: bool,
+    /// `Name: value` lines, secret (masked wherever the call is shown).
+    pub headers: &'a [String],
+}
+
+/// `k_download --url URL --dest DEST ...` (files.download).
+pub fn download(download: &Download) -> OpCall {
+    let mut call = OpCall::new("k_download");
+    call.value("--url", download.url)
+        .value("--dest", download.dest)
+        .option("--sha256", download.sha256)
+        .attributes(&download.attributes);
+    if let Some(seconds) = download.timeout {
+        call.args.code(" --timeout ").int(seconds);
+    }
+    call.flag("--force", download.force);
+    if !download.headers.is_empty() {
+        call.args.code(" --");
+        for header in download.headers {
+            call.args.code(" ").secret(header);
+        }
+    }
+    call
+}
+
+// --- packages.sh ----------------------------------------------------------------------------
+
+/// Which package manager [`packages`] works with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PackageManager {
+    Apt,
+    Dnf,
+    Yum,
+    Apk,
+    Pacman,
+    Zypper,
+    Brew,
+    Pip,
+    /// The host's, found when the step runs (`package.packages`).
+    Auto,
+}
+
+impl PackageManager {
+    fn word(self) -> &'static str {
+        match self {
+            PackageManager::Apt => "apt",
+            PackageManager::Dnf => "dnf",
+            PackageManager::Yum => "yum",
+            PackageManager::Apk => "apk",
+            PackageManager::Pacman => "pacman",
+            PackageManager::Zypper => "zypper",
+            PackageManager::Brew => "brew",
+            PackageManager::Pip => "pip",
+            PackageManager::Auto => "auto",
+        }
+    }
+}
+
+/// Packages as wanted ([`packages`]). Lists hold no line break (the runtime splits them
+/// into words at line breaks).
+pub struct Packages<'a> {
+    pub manager: PackageManager,
+    pub packages: &'a [&'a str],
+    pub absent: bool,
+    pub latest: bool,
+    pub update: bool,
+    /// apt: refresh the lists only when older than this many seconds.
+    pub cache_time: i64,
+    /// apt: `--no-install-recommends`.
+    pub no_recommends: bool,
+    /// apk: `--no-cache`.
+    pub no_cache: bool,
+    /// brew: casks.
+    pub cask: bool,
+    /// dnf, yum: `--enablerepo=R`, `--disablerepo=R`.
+    pub repos: &'a [String],
+    /// Extra arguments of every command.
+    pub extra: &'a [&'a str],
+    /// pip: the pip command, a virtualenv, a requirements file.
+    pub pip: &'a str,
+    pub virtualenv: &'a str,
+    pub requirements: &'a str,
+}
+
+/// `k_packages --manager MANAGER ... -- PACKAGE...` (the package ops).
+pub fn packages(packages: &Packages) -> OpCall {
+    let mut call = OpCall::new("k_packages");
+    call.args.code(" --manager ").code(packages.manager.word());
+    call.flag("--absent", packages.absent)
+        .flag("--latest", packages.latest)
+        .flag("--update", packages.update);
+    if packages.cache_time > 0 {
+        call.args.code(" --cache-time ").int(packages.cache_time);
+    }
+    call.flag("--no-recommends", packages.no_recommends)
+        .flag("--no-cache", packages.no_cache)
+        .flag("--cask", packages.cask)
+        .option("--repos", &packages.repos.join("\n"))
+        .option("--extra", &packages.extra.join("\n"))
+        .option("--pip", packages.pip)
+        .option("--virtualenv", packages.virtualenv)
+        .option("--requirements", packages.requirements);
+    if !packages.packages.is_empty() {
+        call.args.code(" --");
+        for package in packages.packages {
+            call.args.code(" ").arg(package);
+        }
+    }
+    call
+}
+
+// --- services.sh ----------------------------------------------------------------------------
+
+/// Which init system [`service`] works with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InitSystem<'a> {
+    /// systemd; `user`: the user's manager.
+    Systemd {
+        user: bool,
+    },
+    Openrc {
+        runlevel: &'a str,
+    },
+    Sysvinit,
+    /// The host's, found when the step runs (`service.service`).
+    Auto,
+}
+
+/// A service as wanted ([`service`]).
+pub struct Service<'a> {
+    pub init: InitSystem<'a>,
+    pub name: &'a str,
+    pub running: bool,
+    /// Whether it starts at boot (none: left as it is).
+    pub enabled: Option<bool>,
+    pub restarted: bool,
+    pub reloaded: bool,
+    /// systemd: `daemon-reload` first.
+    pub daemon_reload: bool,
+}
+
+/// `k_service --init INIT --name NAME ...` (the service ops).
+pub fn service(service: &Service) -> OpCall {
+    let mut call = OpCall::new("k_service");
+    call.args.code(" --init ").code(match service.init {
+        InitSystem::Systemd { .. } => "systemd",
+        InitSystem::Openrc { .. } => "openrc",
+        InitSystem::Sysvinit => "sysvinit",
+        InitSystem::Auto => "auto",
+    });
+    call.value("--name", service.name);
+    match service.init {
+        InitSystem::Systemd { user } => {
+            call.flag("--user", user);
+        }
+        InitSystem::Openrc { runlevel } if runlevel != "default" => {
+            call.value("--runlevel", runlevel);
+        }
+        _ => {}
+    }
+    call.flag("--stopped", !service.running)
+        .flag("--enabled", service.enabled == Some(true))
+        .flag("--disabled", service.enabled == Some(false))
+        .flag("--restarted", service.restarted)
+        .flag("--reloaded", service.reloaded)
+        .flag("--daemon-reload", service.daemon_reload);
+    call
 }
 
 // --- edits.sh -------------------------------------------------------------------------------

@@ -49,26 +49,76 @@ k_fetch() {
   fi
 }
 
-# Downloads URL to DEST: k_download URL DEST SHA256 MODE OWNER GROUP TIMEOUT [HEADER]...
+# Downloads URL to DEST: k_download_file URL DEST SHA256 MODE OWNER GROUP TIMEOUT [HEADER]...
 # The download goes to a new private file next to DEST (with its final mode and owner:
 # by default the old file's, as k_write) and must match SHA256 (unless empty); then it is
 # renamed over DEST. A failure leaves DEST as it was.
-k_download() {
-  k_download_url=$1 k_download_dest=$2 k_download_sha256=$3 k_download_mode=$4 k_download_owner=$5 k_download_group=$6 k_download_timeout=$7
+k_download_file() {
+  k_download_file_url=$1 k_download_file_dest=$2 k_download_file_sha256=$3 k_download_file_mode=$4 k_download_file_owner=$5 k_download_file_group=$6 k_download_file_timeout=$7
   shift 7
-  if [ -d "$k_download_dest" ] && [ ! -L "$k_download_dest" ]; then k_err "$k_download_dest is a directory"; return 1; fi
-  k_split "$k_download_dest"
+  if [ -d "$k_download_file_dest" ] && [ ! -L "$k_download_file_dest" ]; then k_err "$k_download_file_dest is a directory"; return 1; fi
+  k_split "$k_download_file_dest"
   k_tmp_beside "$k_split_dir" || return 1
-  k_download_tmp=$k_tmp_beside_file
-  if ! k_fill "$k_download_tmp" "$k_download_dest" "$k_download_mode" "$k_download_owner" "$k_download_group" :; then rm -f -- "$k_download_tmp"; return 1; fi
-  if ! k_fetch "$k_download_url" "$k_download_tmp" "$k_download_timeout" "$@"; then
-    rm -f -- "$k_download_tmp"; k_err "cannot download $k_download_url"; return 1
+  k_download_file_tmp=$k_tmp_beside_file
+  if ! k_fill "$k_download_file_tmp" "$k_download_file_dest" "$k_download_file_mode" "$k_download_file_owner" "$k_download_file_group" :; then rm -f -- "$k_download_file_tmp"; return 1; fi
+  if ! k_fetch "$k_download_file_url" "$k_download_file_tmp" "$k_download_file_timeout" "$@"; then
+    rm -f -- "$k_download_file_tmp"; k_err "cannot download $k_download_file_url"; return 1
   fi
-  if [ -n "$k_download_sha256" ]; then
-    if ! k_download_got=$(k_sha256 "$k_download_tmp"); then rm -f -- "$k_download_tmp"; return 1; fi
-    if [ "$k_download_got" != "$k_download_sha256" ]; then
-      rm -f -- "$k_download_tmp"; k_err "$k_download_url has SHA-256 $k_download_got, expected $k_download_sha256"; return 1
+  if [ -n "$k_download_file_sha256" ]; then
+    if ! k_download_file_got=$(k_sha256 "$k_download_file_tmp"); then rm -f -- "$k_download_file_tmp"; return 1; fi
+    if [ "$k_download_file_got" != "$k_download_file_sha256" ]; then
+      rm -f -- "$k_download_file_tmp"; k_err "$k_download_file_url has SHA-256 $k_download_file_got, expected $k_download_file_sha256"; return 1
     fi
   fi
-  k_rename "$k_download_tmp" "$k_download_dest"
+  k_rename "$k_download_file_tmp" "$k_download_file_dest"
+}
+
+# k_download ok|act|diff --url URL --dest DEST [--sha256 SUM] [--mode MODE] [--owner USER]
+# [--group GROUP] [--timeout SECONDS] [--force] [-- HEADER...] (files.download): DEST is a
+# regular file (with SUM as its SHA-256, when given) with MODE, OWNER and GROUP; if not, it
+# is downloaded (k_download_file: with curl or wget, each HEADER a `Name: value` line, into
+# a private temporary renamed over DEST once its SHA-256 matches). A file already right
+# only gets its attributes. With --force it is downloaded on every run.
+k_download() {
+  k_download_verb=$1 k_download_url='' k_download_dest='' k_download_sha256='' k_download_mode='' k_download_owner=''
+  k_download_group='' k_download_timeout='' k_download_force=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --url) k_download_url=$2; shift ;;
+    --dest) k_download_dest=$2; shift ;;
+    --sha256) k_download_sha256=$2; shift ;;
+    --mode) k_download_mode=$2; shift ;;
+    --owner) k_download_owner=$2; shift ;;
+    --group) k_download_group=$2; shift ;;
+    --timeout) k_download_timeout=$2; shift ;;
+    --force) k_download_force=1 ;;
+    --) shift; break ;;
+    *) k_err "k_download: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  case $k_download_verb in
+  ok)
+    [ "$k_download_force" = 0 ] && k_download_there &&
+      k_attrs_ok "$k_download_dest" "$k_download_mode" "$k_download_owner" "$k_download_group" ;;
+  act)
+    if [ "$k_download_force" = 0 ] && [ -n "$k_download_mode$k_download_owner$k_download_group" ] && k_download_there; then
+      k_attrs "$k_download_dest" "$k_download_mode" "$k_download_owner" "$k_download_group"
+    else
+      k_download_file "$k_download_url" "$k_download_dest" "$k_download_sha256" "$k_download_mode" \
+        "$k_download_owner" "$k_download_group" "$k_download_timeout" "$@"
+    fi ;;
+  diff) printf 'download %s to %s\n' "$k_download_url" "$k_download_dest" ;;
+  esac
+}
+
+# Whether the file k_download works on is there: a regular file (not a link), with the
+# SHA-256 asked for.
+k_download_there() {
+  if [ -n "$k_download_sha256" ]; then
+    k_sha256_is "$k_download_dest" "$k_download_sha256"
+  else
+    [ -f "$k_download_dest" ] && [ ! -L "$k_download_dest" ]
+  fi
 }

@@ -314,3 +314,105 @@ k_put() {
   diff) k_diffu "$k_put_dest" ;;
   esac
 }
+
+# k_file ok|act|diff --path PATH [--mode MODE] [--owner USER] [--group GROUP] [--follow]
+# [--force] [--no-create] [--touch] [--absent] (files.file): PATH is a regular file (an
+# empty one made if missing, unless --no-create) with MODE, OWNER and GROUP (each when
+# given); --touch also updates its times (so it always changes). A symbolic link at PATH
+# is a file only with --follow, and only when root or this user owns it (k_follows); then
+# the file it points to gets the attributes. Something else in the way is replaced only
+# with --force, else the op fails. With --absent nothing is at PATH (a directory there
+# only goes with --force). A file this op makes and then cannot give its attributes is
+# removed again: a failed op leaves no file behind.
+k_file() {
+  k_file_verb=$1 k_file_path='' k_file_mode='' k_file_owner='' k_file_group='' k_file_follow=0
+  k_file_force=0 k_file_create=1 k_file_touch=0 k_file_absent=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --path) k_file_path=$2; shift ;;
+    --mode) k_file_mode=$2; shift ;;
+    --owner) k_file_owner=$2; shift ;;
+    --group) k_file_group=$2; shift ;;
+    --follow) k_file_follow=1 ;;
+    --force) k_file_force=1 ;;
+    --no-create) k_file_create=0 ;;
+    --touch) k_file_touch=1 ;;
+    --absent) k_file_absent=1 ;;
+    *) k_err "k_file: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  if [ "$k_file_absent" = 1 ]; then
+    case $k_file_verb in
+    ok) [ ! -e "$k_file_path" ] && [ ! -L "$k_file_path" ] ;;
+    act)
+      if [ -d "$k_file_path" ] && [ ! -L "$k_file_path" ]; then
+        k_file_in_the_way "is a directory (use force = true to remove it)"
+      else
+        rm -f -- "$k_file_path"
+      fi ;;
+    diff) printf 'remove %s\n' "$k_file_path" ;;
+    esac
+    return
+  fi
+  case $k_file_verb in
+  ok)
+    # Touching always changes the times: never ok.
+    [ "$k_file_touch" = 0 ] || return 1
+    if [ "$k_file_follow" = 1 ]; then k_follows "$k_file_path" 2>/dev/null || return 1; fi
+    k_file_is && k_attrs_ok -L "$k_file_path" "$k_file_mode" "$k_file_owner" "$k_file_group" ;;
+  act)
+    if [ "$k_file_follow" = 1 ] && ! k_follows "$k_file_path"; then
+      return 1
+    elif [ "$k_file_create" = 0 ] && k_file_missing; then
+      k_err "$k_file_path does not exist, and create = false: not creating it"; return 1
+    elif { [ -e "$k_file_path" ] || [ -L "$k_file_path" ]; } && ! k_file_is; then
+      if [ "$k_file_follow" = 1 ]; then
+        k_file_in_the_way "exists and is not a regular file (use force = true to replace it)" || return 1
+      else
+        k_file_in_the_way "is not a regular file, or is a link (follow = false; use force = true to replace it)" || return 1
+      fi
+    fi
+    k_file_new=0
+    [ -e "$k_file_path" ] || k_file_new=1
+    if [ "$k_file_touch" = 1 ]; then
+      touch -- "$k_file_path" || return 1
+    else
+      k_file_is || : > "$k_file_path" || return 1
+    fi
+    k_attrs -L "$k_file_path" "$k_file_mode" "$k_file_owner" "$k_file_group" && return 0
+    [ "$k_file_new" = 0 ] || rm -f -- "$k_file_path"
+    return 1 ;;
+  diff)
+    if k_file_is; then
+      printf 'update %s\n' "$k_file_path"
+    elif [ "$k_file_create" = 0 ] && k_file_missing; then
+      printf '%s %s\n' "$k_file_path" 'does not exist, and create = false: not creating it'
+    else
+      printf 'create %s\n' "$k_file_path"
+    fi ;;
+  esac
+}
+
+# Whether the file k_file works on is a regular file (with --follow, or a link to one).
+k_file_is() {
+  [ -f "$k_file_path" ] && { [ "$k_file_follow" = 1 ] || [ ! -L "$k_file_path" ]; }
+}
+
+# Whether nothing is where k_file works (with --follow, a dangling link counts as nothing).
+k_file_missing() {
+  if [ "$k_file_follow" = 1 ]; then
+    [ ! -e "$k_file_path" ]
+  else
+    [ ! -e "$k_file_path" ] && [ ! -L "$k_file_path" ]
+  fi
+}
+
+# k_file_in_the_way PROBLEM: what is at k_file's path goes with --force; else the op fails,
+# saying PROBLEM.
+k_file_in_the_way() {
+  if [ "$k_file_force" = 1 ]; then rm -rf -- "$k_file_path"; return; fi
+  k_err "$k_file_path $1"
+  return 1
+}

@@ -24,9 +24,9 @@ k_link_target() {
   esac
 }
 
-# Makes PATH a link to TARGET: k_link PATH TARGET SYMBOLIC FORCE (1 or 0). A link already
-# at PATH is replaced; a file, or an empty directory, only with FORCE.
-k_link() {
+# Makes PATH a link to TARGET: k_link_make PATH TARGET SYMBOLIC FORCE (1 or 0). A link
+# already at PATH is replaced; a file, or an empty directory, only with FORCE.
+k_link_make() {
   if [ -L "$1" ]; then
     rm -f -- "$1" || return 1
   elif [ -d "$1" ]; then
@@ -52,10 +52,10 @@ k_hard_target() {
   k_hard_target_path=${k_hard_target_path%?.}
 }
 
-# Removes the link at PATH: k_unlink PATH SYMBOLIC FORCE. A hard link is a file like any
-# other; anything else that is not a symbolic link is removed only with FORCE (a directory
-# only when empty).
-k_unlink() {
+# Removes the link at PATH: k_link_remove PATH SYMBOLIC FORCE. A hard link is a file like
+# any other; anything else that is not a symbolic link is removed only with FORCE (a
+# directory only when empty).
+k_link_remove() {
   if [ -L "$1" ]; then
     rm -f -- "$1"
   elif [ -d "$1" ]; then
@@ -64,5 +64,75 @@ k_unlink() {
   elif [ -e "$1" ]; then
     if [ "$2" = 1 ] && [ "$3" != 1 ]; then k_err "$1 is not a symbolic link (force = true removes it)"; return 1; fi
     rm -f -- "$1"
+  fi
+}
+
+# k_link ok|act|diff --path PATH --target TARGET [--hard] [--force] [--owner USER]
+# [--group GROUP] [--absent] (files.link): PATH is a symbolic link to TARGET (with --hard,
+# a hard link to the file TARGET is, or resolves to), with OWNER and GROUP set on the link
+# itself; with --absent no link is at PATH. A symbolic link to a TARGET that does not exist
+# fails the op, unless --force; what is in the way is replaced only with --force (see
+# k_link_make, k_link_remove).
+k_link() {
+  k_link_verb=$1 k_link_path='' k_link_target='' k_link_symbolic=1 k_link_force=0 k_link_owner='' k_link_group='' k_link_absent=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --path) k_link_path=$2; shift ;;
+    --target) k_link_target=$2; shift ;;
+    --hard) k_link_symbolic=0 ;;
+    --force) k_link_force=1 ;;
+    --owner) k_link_owner=$2; shift ;;
+    --group) k_link_group=$2; shift ;;
+    --absent) k_link_absent=1 ;;
+    *) k_err "k_link: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  if [ "$k_link_absent" = 1 ]; then
+    case $k_link_verb in
+    ok) [ ! -L "$k_link_path" ] && [ ! -e "$k_link_path" ] ;;
+    act) k_link_remove "$k_link_path" "$k_link_symbolic" "$k_link_force" ;;
+    diff) printf 'remove %s\n' "$k_link_path" ;;
+    esac
+    return
+  fi
+  # Without --force, a symbolic link's target must exist (from PATH's directory).
+  k_link_dangling=0
+  if [ "$k_link_symbolic" = 1 ] && [ "$k_link_force" = 0 ] && ! k_link_target "$k_link_path" "$k_link_target"; then
+    k_link_dangling=1
+  fi
+  case $k_link_verb in
+  ok)
+    [ "$k_link_dangling" = 0 ] && k_link_linked &&
+      k_attrs_ok "$k_link_path" '' "$k_link_owner" "$k_link_group" ;;
+  act)
+    if [ "$k_link_dangling" = 1 ]; then
+      k_err "$k_link_path: $k_link_target does not exist (force = true makes a link to it anyway)"; return 1
+    fi
+    if ! k_link_linked; then
+      k_link_make "$k_link_path" "$k_link_target" "$k_link_symbolic" "$k_link_force" || return 1
+    fi
+    k_attrs "$k_link_path" '' "$k_link_owner" "$k_link_group" ;;
+  diff)
+    # Check mode runs no earlier op, which may make the target: a note, not a failure.
+    if [ "$k_link_dangling" = 1 ]; then
+      printf 'note: %s %s\n' "$k_link_target" 'does not exist yet: unless it does when this op runs, the op fails (force = true makes a link to it anyway)'
+    fi
+    if k_link_linked; then
+      printf 'set owner/group of %s\n' "$k_link_path"
+    else
+      printf 'link %s -> %s\n' "$k_link_path" "$k_link_target"
+    fi ;;
+  esac
+}
+
+# Whether the link k_link works on is there: PATH a symbolic link to TARGET, or with --hard
+# the same file.
+k_link_linked() {
+  if [ "$k_link_symbolic" = 1 ]; then
+    k_link_is "$k_link_path" "$k_link_target"
+  else
+    k_same_file "$k_link_path" "$k_link_target"
   fi
 }

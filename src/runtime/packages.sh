@@ -130,3 +130,194 @@ k_pip_latest() {
     function norm(s) { s = tolower(s); gsub(/[-_.]+/, "-", s); return s }
     NR > 2 && norm($1) == norm(ENVIRON["K_P"]) { f = 1 } END { exit !f }'
 }
+
+# k_packages ok|act|diff --manager MANAGER [--absent] [--latest] [--update]
+# [--cache-time SECONDS] [--no-recommends] [--no-cache] [--cask] [--repos LIST]
+# [--extra LIST] [--pip COMMAND] [--virtualenv DIR] [--requirements FILE] [-- PACKAGE...]
+# (apt.packages, dnf.packages, yum.packages, apk.packages, pacman.packages,
+# zypper.packages, brew.packages, pip.packages, package.packages): the PACKAGEs are
+# installed (at the newest version with --latest; at the version a pinned one names), or
+# with --absent not installed, by MANAGER: apt, dnf, yum, apk, pacman, zypper, brew, pip,
+# or auto (the host's, k_pkg_manager). Only the packages not as wanted are installed,
+# upgraded or removed (k_pkgs), and the act ends by naming any still not as wanted. With
+# --update the package lists are refreshed before an install (apt's only when older than
+# --cache-time); with --latest too, the probe refreshes them, to learn what the newest is
+# (k_pkgs_refresh). A LIST holds one word per line: --extra's go to every command,
+# --repos' (dnf, yum: `--enablerepo=R`, `--disablerepo=R`) to those that read repositories.
+# pip: --pip is the pip command (`pip3`); --virtualenv a virtualenv, made first, whose pip
+# is used; --requirements a requirements file installed too.
+k_packages() {
+  k_packages_verb=$1 k_packages_manager='' k_packages_absent=0 k_packages_latest=0 k_packages_update=0
+  k_packages_cache_time=0 k_packages_no_recommends=0 k_packages_no_cache=0 k_packages_cask=0
+  k_packages_repos='' k_packages_extra='' k_pip=pip3 k_packages_virtualenv='' k_packages_requirements=''
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --manager) k_packages_manager=$2; shift ;;
+    --absent) k_packages_absent=1 ;;
+    --latest) k_packages_latest=1 ;;
+    --update) k_packages_update=1 ;;
+    --cache-time) k_packages_cache_time=$2; shift ;;
+    --no-recommends) k_packages_no_recommends=1 ;;
+    --no-cache) k_packages_no_cache=1 ;;
+    --cask) k_packages_cask=1 ;;
+    --repos) k_packages_repos=$2; shift ;;
+    --extra) k_packages_extra=$2; shift ;;
+    --pip) k_pip=$2; shift ;;
+    --virtualenv) k_packages_virtualenv=$2; k_pip=$2/bin/pip; shift ;;
+    --requirements) k_packages_requirements=$2; shift ;;
+    --) shift; break ;;
+    *) k_err "k_packages: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  if [ "$k_packages_manager" = auto ]; then k_packages_manager=$(k_pkg_manager); fi
+  case $k_packages_manager in
+  apt) k_packages_has=k_apt_has k_packages_newest=k_apt_latest ;;
+  dnf) k_packages_has=k_rpm_has k_packages_newest=k_dnf_latest ;;
+  yum) k_packages_has=k_rpm_has k_packages_newest=k_yum_latest ;;
+  apk) k_packages_has=k_apk_has k_packages_newest=k_apk_latest ;;
+  pacman) k_packages_has=k_pacman_has k_packages_newest=k_pacman_latest ;;
+  zypper) k_packages_has=k_rpm_has k_packages_newest=k_zypper_latest ;;
+  brew)
+    if [ "$k_packages_cask" = 1 ]; then
+      k_packages_has=k_brewcask_has k_packages_newest=k_brewcask_latest
+    else
+      k_packages_has=k_brew_has k_packages_newest=k_brew_latest
+    fi ;;
+  pip) k_packages_has=k_pip_has k_packages_newest=k_pip_latest ;;
+  *) k_err 'no supported package manager found'; return 1 ;;
+  esac
+  if [ -n "$k_packages_virtualenv" ]; then
+    case $k_packages_verb in
+    ok) [ -x "$k_pip" ] || return 1 ;;
+    act) [ -x "$k_pip" ] || python3 -m venv "$k_packages_virtualenv" || return 1 ;;
+    diff) [ -x "$k_pip" ] || printf 'create the virtualenv %s\n' "$k_packages_virtualenv" ;;
+    esac
+  fi
+  if [ "$#" -gt 0 ]; then k_packages_of "$@" || return 1; fi
+  [ -n "$k_packages_requirements" ] || return 0
+  # Requirements: the dry run is the install itself, with the same extra arguments (an
+  # install that needs `--break-system-packages` refuses a dry run without it, and then
+  # never converges). A pip that cannot `--dry-run` fails here: then they are installed.
+  case $k_packages_verb in
+  ok)
+    k_packages_dry=$(k_packages_pip install --dry-run -r "$k_packages_requirements" 2>/dev/null) &&
+      ! printf '%s\n' "$k_packages_dry" | grep -q '^Would install' ;;
+  act) k_packages_pip install -q -r "$k_packages_requirements" ;;
+  diff) k_packages_pip install --dry-run -r "$k_packages_requirements" 2>/dev/null | grep '^Would install'; return 0 ;;
+  esac
+}
+
+# k_packages_of PACKAGE...: k_packages' verb for the packages.
+k_packages_of() {
+  case $k_packages_verb:$k_packages_absent in
+  ok:1) k_pkgs_ok 0 "$k_packages_has" "$@" ;;
+  ok:0)
+    if [ "$k_packages_update" = 1 ] && [ "$k_packages_latest" = 1 ]; then
+      k_pkgs_refresh k_packages_command update || return 1
+    fi
+    if [ "$k_packages_latest" = 1 ]; then k_pkgs_ok 1 "$k_packages_newest" "$@"; else k_pkgs_ok 1 "$k_packages_has" "$@"; fi ;;
+  act:1)
+    k_pkgs 0 "$k_packages_has" k_packages_command remove -- "$@" &&
+      k_pkgs 0 "$k_packages_has" k_pkgs_left 'still installed after the removal:' -- "$@" ;;
+  act:0)
+    if [ "$k_packages_update" = 1 ]; then k_pkgs_refresh k_packages_command update || return 1; fi
+    k_pkgs 1 "$k_packages_has" k_packages_command install -- "$@" || return 1
+    if [ "$k_packages_latest" = 1 ]; then
+      k_pkgs 1 "$k_packages_newest" k_packages_command upgrade -- "$@" &&
+        k_pkgs 1 "$k_packages_newest" k_pkgs_left 'not at the newest version after the upgrade:' -- "$@"
+    else
+      k_pkgs 1 "$k_packages_has" k_pkgs_left 'not installed, or not at the pinned version, after the install:' -- "$@"
+    fi ;;
+  diff:1) k_pkgs_show 0 "$k_packages_has" '' "$@" ;;
+  diff:0)
+    if [ "$k_packages_update" = 1 ]; then
+      if [ "$k_packages_manager" = apt ] && [ "$k_packages_cache_time" -gt 0 ]; then
+        k_apt_fresh "$k_packages_cache_time" || printf 'refresh the package lists\n'
+      elif [ "$k_packages_latest" = 1 ]; then
+        printf 'refresh the package lists\n'
+      fi
+    fi
+    if [ "$k_packages_latest" = 1 ]; then
+      k_pkgs_show 1 "$k_packages_has" "$k_packages_newest" "$@"
+    else
+      k_pkgs_show 1 "$k_packages_has" '' "$@"
+    fi ;;
+  esac
+}
+
+# k_packages_command install|upgrade|remove|update [PACKAGE]...: the command of k_packages'
+# manager that does it, with the extra arguments (and the repositories) it takes. The lists
+# are split into words at newlines only, without globbing.
+# shellcheck disable=SC2086
+k_packages_command() {
+  k_packages_command_what=$1
+  shift
+  k_packages_command_ifs=$IFS
+  IFS='
+'
+  set -f
+  case $k_packages_command_what:$k_packages_manager in
+  update:dnf | update:yum) set -- $k_packages_repos $k_packages_extra ;;
+  update:*) ;;
+  remove:*) set -- $k_packages_extra "$@" ;;
+  *) set -- $k_packages_repos $k_packages_extra "$@" ;;
+  esac
+  set +f
+  IFS=$k_packages_command_ifs
+  case $k_packages_command_what:$k_packages_manager in
+  install:apt | upgrade:apt)
+    # Changed configuration files are kept without asking (as pyinfra does).
+    if [ "$k_packages_no_recommends" = 1 ]; then set -- --no-install-recommends "$@"; fi
+    env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@" ;;
+  remove:apt) env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q "$@" ;;
+  update:apt) k_apt_update "$k_packages_cache_time" ;;
+  install:dnf) dnf install -y -q "$@" ;;
+  upgrade:dnf) dnf upgrade -y -q "$@" ;;
+  remove:dnf) dnf remove -y -q "$@" ;;
+  update:dnf) dnf makecache -q "$@" ;;
+  install:yum) yum install -y -q "$@" ;;
+  upgrade:yum) yum update -y -q "$@" ;;
+  remove:yum) yum remove -y -q "$@" ;;
+  update:yum) yum makecache -q "$@" ;;
+  install:apk | upgrade:apk)
+    if [ "$k_packages_command_what" = upgrade ]; then set -- -u "$@"; fi
+    if [ "$k_packages_no_cache" = 1 ]; then set -- --no-cache "$@"; fi
+    apk add "$@" ;;
+  remove:apk) apk del "$@" ;;
+  update:apk) apk update -q ;;
+  install:pacman | upgrade:pacman) pacman -S --noconfirm --needed "$@" ;;
+  remove:pacman) pacman -R --noconfirm "$@" ;;
+  update:pacman) pacman -Sy --noconfirm ;;
+  install:zypper) zypper -n -q install "$@" ;;
+  upgrade:zypper) zypper -n -q update "$@" ;;
+  remove:zypper) zypper -n -q remove "$@" ;;
+  update:zypper) zypper -n -q refresh ;;
+  *:brew)
+    if [ "$k_packages_cask" = 1 ]; then set -- --cask "$@"; fi
+    case $k_packages_command_what in
+    install) brew install "$@" ;;
+    upgrade) brew upgrade "$@" ;;
+    remove) brew uninstall "$@" ;;
+    update) brew update -q ;;
+    esac ;;
+  install:pip) "$k_pip" install -q "$@" ;;
+  upgrade:pip) "$k_pip" install -q --upgrade "$@" ;;
+  remove:pip) "$k_pip" uninstall -y -q "$@" ;;
+  update:pip) : ;;
+  esac
+}
+
+# k_packages_pip ARG...: k_packages' pip with ARG... and the extra arguments after them.
+# shellcheck disable=SC2086
+k_packages_pip() {
+  k_packages_pip_ifs=$IFS
+  IFS='
+'
+  set -f
+  set -- "$@" $k_packages_extra
+  set +f
+  IFS=$k_packages_pip_ifs
+  "$k_pip" "$@"
+}

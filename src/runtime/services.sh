@@ -22,3 +22,135 @@ k_sysv_enable() {
     return 1
   fi
 }
+
+# k_service ok|act|diff --init systemd|openrc|sysvinit|auto --name NAME [--user]
+# [--runlevel RUNLEVEL] [--stopped] [--enabled | --disabled] [--restarted] [--reloaded]
+# [--daemon-reload] (systemd.service, openrc.service, sysvinit.service, service.service):
+# the service NAME runs (or with --stopped does not), and starts at boot (--enabled) or
+# not (--disabled), under the init system given, or with auto the host's (k_init_system).
+# --restarted and --reloaded always act (the probe fails: what a handler wants); reloading
+# a stopped service starts it. systemd: --user for the user's manager, --daemon-reload
+# first (a unit whose file changed is not as wanted). openrc: RUNLEVEL (`default`). The act
+# runs, in order, daemon-reload, the boot setting, then start, stop, restart or reload, each
+# only when needed; the diff says which would run.
+k_service() {
+  k_service_verb=$1 k_service_init='' k_service_name='' k_service_user=0 k_service_runlevel=default
+  k_service_running=1 k_service_enabled='' k_service_restarted=0 k_service_reloaded=0 k_service_daemon_reload=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --init) k_service_init=$2; shift ;;
+    --name) k_service_name=$2; shift ;;
+    --user) k_service_user=1 ;;
+    --runlevel) k_service_runlevel=$2; shift ;;
+    --stopped) k_service_running=0 ;;
+    --enabled) k_service_enabled=1 ;;
+    --disabled) k_service_enabled=0 ;;
+    --restarted) k_service_restarted=1 ;;
+    --reloaded) k_service_reloaded=1 ;;
+    --daemon-reload) k_service_daemon_reload=1 ;;
+    *) k_err "k_service: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  if [ "$k_service_init" = auto ]; then k_service_init=$(k_init_system); fi
+  case $k_service_init in
+  systemd | openrc | sysvinit) ;;
+  *) k_err 'no supported init system found'; return 1 ;;
+  esac
+  if [ "$k_service_init" = systemd ] && [ "$k_service_user" = 1 ]; then
+    # A user manager is found through XDG_RUNTIME_DIR, which sudo and su do not set.
+    XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/run/user/$(id -u)}
+    export XDG_RUNTIME_DIR
+  fi
+  case $k_service_verb in
+  ok)
+    [ "$k_service_restarted" = 0 ] && [ "$k_service_reloaded" = 0 ] || return 1
+    if [ "$k_service_daemon_reload" = 1 ] && [ "$k_service_init" = systemd ]; then
+      [ "$(k_service_systemctl show -p NeedDaemonReload --value "$k_service_name")" != yes ] || return 1
+    fi
+    if [ "$k_service_running" = 1 ]; then k_service_is_running || return 1; else ! k_service_is_running || return 1; fi
+    case $k_service_enabled in
+    1) k_service_is_enabled ;;
+    0) ! k_service_is_enabled ;;
+    esac ;;
+  act) k_service_changes ;;
+  diff) k_service_changes; return 0 ;;
+  esac
+}
+
+# k_service_changes: what k_service's act runs, command by command, each only when needed
+# (in check mode, said instead: k_service_change).
+k_service_changes() {
+  if [ "$k_service_daemon_reload" = 1 ] && [ "$k_service_init" = systemd ]; then
+    k_service_change daemon-reload || return 1
+  fi
+  case $k_service_enabled in
+  1) k_service_is_enabled || k_service_change enable || return 1 ;;
+  0) ! k_service_is_enabled || k_service_change disable || return 1 ;;
+  esac
+  if [ "$k_service_restarted" = 1 ]; then
+    k_service_change restart
+  elif [ "$k_service_reloaded" = 1 ]; then
+    if k_service_is_running; then k_service_change reload; else k_service_change start; fi
+  elif [ "$k_service_running" = 1 ]; then
+    k_service_is_running || k_service_change start
+  else
+    ! k_service_is_running || k_service_change stop
+  fi
+}
+
+# k_service_change start|stop|restart|reload|enable|disable|daemon-reload: the init
+# system's command for k_service's service; in check mode, `would run: COMMAND`.
+k_service_change() {
+  k_quoted "$k_service_name"
+  k_service_change_name=$k_quoted_text
+  case $k_service_init:$1 in
+  systemd:daemon-reload) set -- daemon-reload; k_service_change_shown=daemon-reload ;;
+  systemd:*) set -- "$1" "$k_service_name"; k_service_change_shown="$1$k_service_change_name" ;;
+  openrc:enable | openrc:disable)
+    if [ "$1" = enable ]; then set -- add; else set -- del; fi
+    k_quoted "$k_service_runlevel"
+    k_service_change_shown="rc-update $1$k_service_change_name$k_quoted_text"
+    set -- rc-update "$1" "$k_service_name" "$k_service_runlevel" ;;
+  openrc:*) k_service_change_shown="rc-service$k_service_change_name $1"; set -- rc-service "$k_service_name" "$1" ;;
+  sysvinit:enable | sysvinit:disable)
+    k_service_change_shown="$1$k_service_change_name at boot"
+    if [ "$1" = enable ]; then set -- k_sysv_enable "$k_service_name" 1; else set -- k_sysv_enable "$k_service_name" 0; fi ;;
+  sysvinit:*)
+    k_quoted "/etc/init.d/$k_service_name"
+    k_service_change_shown="${k_quoted_text# } $1"
+    set -- "/etc/init.d/$k_service_name" "$1" ;;
+  esac
+  if [ "$k_service_init" = systemd ]; then
+    if [ "$k_service_user" = 1 ]; then
+      set -- systemctl --user "$@"; k_service_change_shown="systemctl --user $k_service_change_shown"
+    else
+      set -- systemctl "$@"; k_service_change_shown="systemctl $k_service_change_shown"
+    fi
+  fi
+  if [ "$k_service_verb" = diff ]; then k_print "would run: $k_service_change_shown"; else "$@"; fi
+}
+
+# k_service_systemctl ARG...: systemctl for k_service's manager (the user's with --user).
+k_service_systemctl() {
+  if [ "$k_service_user" = 1 ]; then systemctl --user "$@"; else systemctl "$@"; fi
+}
+
+# Whether k_service's service runs.
+k_service_is_running() {
+  case $k_service_init in
+  systemd) k_service_systemctl is-active --quiet "$k_service_name" ;;
+  openrc) rc-service "$k_service_name" status >/dev/null 2>&1 ;;
+  sysvinit) "/etc/init.d/$k_service_name" status >/dev/null 2>&1 ;;
+  esac
+}
+
+# Whether k_service's service starts at boot.
+k_service_is_enabled() {
+  case $k_service_init in
+  systemd) k_service_systemctl is-enabled --quiet "$k_service_name" ;;
+  openrc) [ -L "/etc/runlevels/$k_service_runlevel/$k_service_name" ] ;;
+  sysvinit) k_sysv_enabled "$k_service_name" ;;
+  esac
+}

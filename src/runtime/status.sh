@@ -35,6 +35,9 @@ k_fail_run() { k_failed=$((k_failed + 1)) k_halt=1; }
 #   --data FUNCTION      what FUNCTION reads on standard input (else nothing)
 #   --quiet              `ok` and `act` print nothing (a sensitive op)
 #   --hide-diff          check mode says `content differs, hidden` instead of the diff
+#   --sudo USER, --su USER   FUNCTION runs as USER, in USER's shell (k_as), which gets the
+#                        definitions of the script's own functions it needs from variables
+#                        named after them (`k_op_3_def`, `k_data_3_def`)
 # After a failure (k_halt) no step runs: each is reported not-run. In a live run (KILN_MARK
 # set) the step is announced and timed, and its standard error is kept in the run's
 # private directory and passed on after it, marked as the step's own, on standard output:
@@ -43,7 +46,7 @@ k_step() {
   k_step_index=$1 k_step_label=$2
   shift 2
   k_step_origin='' k_step_notify='' k_step_check='' k_step_ignore=0 k_step_retries=0 k_step_delay=0
-  k_step_when='' k_step_data='' k_step_quiet=0 k_step_hide_diff=0
+  k_step_when='' k_step_data='' k_step_quiet=0 k_step_hide_diff=0 k_step_how='' k_step_user=
   while [ "$#" -gt 0 ]; do
     case $1 in
     --origin) k_step_origin=$2; shift ;;
@@ -57,6 +60,7 @@ k_step() {
     --data) k_step_data=$2; shift ;;
     --quiet) k_step_quiet=1 ;;
     --hide-diff) k_step_hide_diff=1 ;;
+    --sudo | --su) k_step_how=${1#--} k_step_user=$2; shift ;;
     --) shift; break ;;
     *) k_err "k_step: unknown option $1"; return 64 ;;
     esac
@@ -116,22 +120,52 @@ k_step_run() {
 }
 
 # k_step_do ok|act|diff FUNCTION [ARG]...: `FUNCTION VERB ARG...`, reading the step's data
-# or nothing, and printing nothing but a diff for a quiet step; a hidden diff is a line
-# saying so.
+# or nothing, as the step's user, and printing nothing but a diff for a quiet step; a
+# hidden diff is a line saying so.
 k_step_do() {
   if [ "$1" = diff ] && [ "$k_step_hide_diff" = 1 ]; then k_print 'content differs, hidden'; return 0; fi
-  k_step_do_verb=$1 k_step_do_function=$2
-  shift 2
-  if [ "$k_step_quiet" = 1 ] && [ "$k_step_do_verb" != diff ]; then
-    if [ -n "$k_step_data" ]; then
-      "$k_step_data" | "$k_step_do_function" "$k_step_do_verb" "$@" >/dev/null 2>&1
-    else
-      "$k_step_do_function" "$k_step_do_verb" "$@" </dev/null >/dev/null 2>&1
-    fi
-  elif [ -n "$k_step_data" ]; then
-    "$k_step_data" | "$k_step_do_function" "$k_step_do_verb" "$@"
+  k_step_do_verb=$1
+  if [ -n "$k_step_user" ]; then
+    shift
+    k_step_as "$@"
+  elif [ "$k_step_quiet" = 1 ] && [ "$k_step_do_verb" != diff ]; then
+    k_step_here "$@" >/dev/null 2>&1
   else
-    "$k_step_do_function" "$k_step_do_verb" "$@" </dev/null
+    k_step_here "$@"
+  fi
+}
+
+# k_step_here VERB FUNCTION [ARG]...: the step's function run in this shell, with its data.
+k_step_here() {
+  k_step_here_verb=$1 k_step_here_function=$2
+  shift 2
+  if [ -n "$k_step_data" ]; then
+    "$k_step_data" | "$k_step_here_function" "$k_step_here_verb" "$@"
+  else
+    "$k_step_here_function" "$k_step_here_verb" "$@" </dev/null
+  fi
+}
+
+# k_step_as FUNCTION [ARG]...: the step's function run for k_step_do_verb as the step's
+# user (k_as), with the definitions of the data function and of FUNCTION when the script
+# made them (the variables `NAME_def`), and the call quoted.
+k_step_as() {
+  eval "k_step_as_function=\${${1}_def-}"
+  k_quoted "$1" "$k_step_do_verb"
+  k_step_as_call=$k_quoted_text
+  shift
+  k_quoted "$@"
+  k_step_as_call=$k_step_as_call$k_quoted_text
+  set --
+  if [ -n "$k_step_data" ]; then
+    eval "set -- \"\${${k_step_data}_def}\""
+    k_step_as_call="$k_step_data |$k_step_as_call"
+  fi
+  if [ -n "$k_step_as_function" ]; then set -- "$@" "$k_step_as_function"; fi
+  if [ "$k_step_quiet" = 1 ] && [ "$k_step_do_verb" != diff ]; then
+    k_as "$k_step_how" "$k_step_user" "$@" "$k_step_as_call" >/dev/null 2>&1
+  else
+    k_as "$k_step_how" "$k_step_user" "$@" "$k_step_as_call"
   fi
 }
 

@@ -1,10 +1,12 @@
 //! Package managers: each one's tests and commands, written once, used by its own op
 //! (`apt.packages`, `dnf.packages`, ...) and by the run-time dispatch of `package.packages`.
 //!
-//! A [`Manager`] is two tests of one package, library functions `k_<manager>_has` (it is
-//! installed, at the pinned version if one is given) and `k_<manager>_latest` (...and at
-//! the newest version the manager knows of), plus its install, upgrade, remove and refresh
-//! commands. `k_pkgs` runs a command with just the packages that are not as wanted, so the
+//! Every package op is one call of the runtime's `k_packages` (`src/runtime/packages.sh`),
+//! which knows each manager's two tests of one package, `k_<manager>_has` (it is installed,
+//! at the pinned version if one is given) and `k_<manager>_latest` (...and at the newest
+//! version the manager knows of), and its install, upgrade, remove and refresh commands;
+//! here we only check and pass the arguments. `k_pkgs` runs a command with just the
+//! packages that are not as wanted, so the
 //! act touches only what must change (an installed package is not re-marked as manually
 //! installed) and the diff lists exactly the packages that would be installed, upgraded or
 //! removed.
@@ -17,33 +19,9 @@
 //! The act and the re-check after it reuse that refresh. The act ends by naming the
 //! packages still not as wanted (`k_pkgs_left`), so a failed apply says why.
 
-use crate::opdef::LowerInput;
-use crate::shell::Sh;
-
-use super::values::words;
-use crate::opdef::Step;
-
-/// The managers `package.packages` knows, in the order `k_pkg_manager` looks for them.
-pub const MANAGERS: &[&str] = &["apt", "dnf", "yum", "apk", "pacman", "zypper", "brew"];
-
-/// How one package manager does things.
-pub struct Manager {
-    /// Library function: is this package installed?
-    pub has: &'static str,
-    /// Library function: is it installed at its newest version?
-    pub latest: &'static str,
-    /// Command words installing the packages appended to them.
-    pub install: Sh,
-    /// Command words upgrading installed packages to their newest version.
-    pub upgrade: Sh,
-    pub remove: Sh,
-    /// A complete command refreshing the package lists.
-    pub update: Sh,
-    /// A test that the lists are fresh enough to skip `update` (none: never).
-    pub fresh: Option<Sh>,
-    /// Shell run first in the probe, the act and the diff (pip: which pip).
-    pub setup: Sh,
-}
+use crate::diagnostic::{Code, Diagnostic};
+use crate::opdef::{LowerInput, Step};
+use crate::runtime::call::{self, PackageManager, Packages};
 
 /// Options of the specific ops; `package.packages` uses the defaults.
 #[derive(Default)]
@@ -60,6 +38,10 @@ pub struct Options<'a> {
     pub no_cache: bool,
     /// brew: casks.
     pub cask: bool,
+    /// pip: the pip command, a virtualenv to use (made if missing), a requirements file.
+    pub pip: &'a str,
+    pub virtualenv: &'a str,
+    pub requirements: &'a str,
 }
 
 /// What the op wants.
@@ -84,337 +66,79 @@ impl<'a> Want<'a> {
 }
 
 /// The step of `dnf.packages` / `yum.packages`: the same arguments, one manager each.
-pub fn rpm_repo_step(input: &LowerInput, manager: &str) -> Step {
+pub fn rpm_repo_step(input: &LowerInput, manager: PackageManager) -> Result<Step, Diagnostic> {
     let options = Options {
         extra_args: input.strings("extra_args"),
         enablerepo: input.strings("enablerepo"),
         disablerepo: input.strings("disablerepo"),
         ..Options::default()
     };
-    step(&Manager::named(manager, &options), &Want::of(input))
+    step(input, manager, &options, &Want::of(input))
 }
 
-impl Manager {
-    /// The manager `name` (one of [`MANAGERS`]).
-    pub fn named(name: &str, options: &Options) -> Manager {
-        match name {
-            "apt" => apt(options),
-            "dnf" => rpm_family("dnf", "k_dnf_latest", options),
-            "yum" => rpm_family("yum", "k_yum_latest", options),
-            "apk" => apk(options),
-            "pacman" => pacman(options),
-            "zypper" => zypper(options),
-            "brew" => brew(options),
-            _ => unreachable!("unknown package manager {name}"),
-        }
+/// The step for `want` with `manager`: one call of `k_packages`. A package or argument
+/// holding a line break is refused (the runtime reads its lists a line a word).
+pub fn step(
+    input: &LowerInput,
+    manager: PackageManager,
+    options: &Options,
+    want: &Want,
+) -> Result<Step, Diagnostic> {
+    for name in ["packages", "extra_args", "enablerepo", "disablerepo"] {
+        one_line_each(input, name)?;
     }
-}
-
-fn command(code: &'static str, extra: &[&str]) -> Sh {
-    let mut sh = Sh::of(code);
-    words(&mut sh, extra);
-    sh
-}
-
-fn apt(o: &Options) -> Manager {
-    // Keep changed configuration files without asking (as pyinfra does).
-    let mut install = Sh::of(
-        "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold",
-    );
-    if o.no_recommends {
-        install.code(" --no-install-recommends");
-    }
-    words(&mut install, &o.extra_args);
-    let mut update = Sh::of("k_apt_update ");
-    update.int(o.cache_time);
-    let fresh = (o.cache_time > 0).then(|| {
-        let mut sh = Sh::of("k_apt_fresh ");
-        sh.int(o.cache_time);
-        sh
-    });
-    Manager {
-        has: "k_apt_has",
-        latest: "k_apt_latest",
-        upgrade: install.clone(),
-        install,
-        remove: command(
-            "env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q",
-            &o.extra_args,
-        ),
-        update,
-        fresh,
-        setup: Sh::new(),
-    }
-}
-
-fn rpm_family(tool: &'static str, latest: &'static str, o: &Options) -> Manager {
-    let mut repos = Sh::new();
-    for repo in &o.enablerepo {
-        repos.code(" ").arg(&format!("--enablerepo={repo}"));
-    }
-    for repo in &o.disablerepo {
-        repos.code(" ").arg(&format!("--disablerepo={repo}"));
-    }
-    let (install, upgrade, remove, update) = if tool == "dnf" {
-        (
-            "dnf install -y -q",
-            "dnf upgrade -y -q",
-            "dnf remove -y -q",
-            "dnf makecache -q",
+    let repos: Vec<String> = options
+        .enablerepo
+        .iter()
+        .map(|repo| format!("--enablerepo={repo}"))
+        .chain(
+            options
+                .disablerepo
+                .iter()
+                .map(|repo| format!("--disablerepo={repo}")),
         )
-    } else {
-        (
-            "yum install -y -q",
-            "yum update -y -q",
-            "yum remove -y -q",
-            "yum makecache -q",
-        )
-    };
-    let with = |code: &'static str| {
-        let mut sh = Sh::of(code);
-        sh.push(&repos);
-        words(&mut sh, &o.extra_args);
-        sh
-    };
-    Manager {
-        has: "k_rpm_has",
-        latest,
-        install: with(install),
-        upgrade: with(upgrade),
-        remove: command(remove, &o.extra_args),
-        update: with(update),
-        fresh: None,
-        setup: Sh::new(),
-    }
-}
-
-fn apk(o: &Options) -> Manager {
-    let (install, upgrade) = if o.no_cache {
-        ("apk add --no-cache", "apk add --no-cache -u")
-    } else {
-        ("apk add", "apk add -u")
-    };
-    Manager {
-        has: "k_apk_has",
-        latest: "k_apk_latest",
-        install: command(install, &o.extra_args),
-        upgrade: command(upgrade, &o.extra_args),
-        remove: command("apk del", &o.extra_args),
-        update: Sh::of("apk update -q"),
-        fresh: None,
-        setup: Sh::new(),
-    }
-}
-
-fn pacman(o: &Options) -> Manager {
-    Manager {
-        has: "k_pacman_has",
-        latest: "k_pacman_latest",
-        install: command("pacman -S --noconfirm --needed", &o.extra_args),
-        upgrade: command("pacman -S --noconfirm --needed", &o.extra_args),
-        remove: command("pacman -R --noconfirm", &o.extra_args),
-        update: Sh::of("pacman -Sy --noconfirm"),
-        fresh: None,
-        setup: Sh::new(),
-    }
-}
-
-fn zypper(o: &Options) -> Manager {
-    Manager {
-        has: "k_rpm_has",
-        latest: "k_zypper_latest",
-        install: command("zypper -n -q install", &o.extra_args),
-        upgrade: command("zypper -n -q update", &o.extra_args),
-        remove: command("zypper -n -q remove", &o.extra_args),
-        update: Sh::of("zypper -n -q refresh"),
-        fresh: None,
-        setup: Sh::new(),
-    }
-}
-
-fn brew(o: &Options) -> Manager {
-    let (has, latest, install, upgrade, remove) = if o.cask {
-        (
-            "k_brewcask_has",
-            "k_brewcask_latest",
-            "brew install --cask",
-            "brew upgrade --cask",
-            "brew uninstall --cask",
-        )
-    } else {
-        (
-            "k_brew_has",
-            "k_brew_latest",
-            "brew install",
-            "brew upgrade",
-            "brew uninstall",
-        )
-    };
-    Manager {
-        has,
-        latest,
-        install: command(install, &o.extra_args),
-        upgrade: command(upgrade, &o.extra_args),
-        remove: command(remove, &o.extra_args),
-        update: Sh::of("brew update -q"),
-        fresh: None,
-        setup: Sh::new(),
-    }
-}
-
-/// ` -- 'a' 'b'`: the package list of a `k_pkgs` call.
-fn package_words(packages: &[&str]) -> Sh {
-    let mut sh = Sh::of(" --");
-    words(&mut sh, packages);
-    sh
-}
-
-/// The step for `want` with `manager`.
-pub fn step(manager: &Manager, want: &Want) -> Step {
-    let mut step = Step {
+        .collect();
+    Ok(Step {
+        call: Some(call::packages(&Packages {
+            manager,
+            packages: &want.packages,
+            absent: !want.present,
+            latest: want.latest,
+            update: want.update,
+            cache_time: options.cache_time,
+            no_recommends: options.no_recommends,
+            no_cache: options.no_cache,
+            cask: options.cask,
+            repos: &repos,
+            extra: &options.extra_args,
+            pip: options.pip,
+            virtualenv: options.virtualenv,
+            requirements: options.requirements,
+        })),
         verify: true,
         ..Step::default()
-    };
-    for body in [&mut step.probe, &mut step.act, &mut step.diff] {
-        if !manager.setup.is_empty() {
-            body.push(&manager.setup).code("\n");
-        }
-    }
-    let packages = package_words(&want.packages);
-    let mut list = Sh::new();
-    words(&mut list, &want.packages);
-
-    // Probe. With `update` and `latest`, "newest" is measured against refreshed lists:
-    // the probe refreshes them first (not a change: Ansible's `update_cache` with
-    // `state: latest` does the same), so a second run finds nothing to do.
-    if !want.present {
-        step.probe
-            .code("k_pkgs_ok 0 ")
-            .code(manager.has)
-            .push(&list);
-    } else {
-        if want.update && want.latest {
-            step.probe
-                .code("k_pkgs_refresh ")
-                .push(&manager.update)
-                .code(" &&\n");
-        }
-        step.probe
-            .code("k_pkgs_ok 1 ")
-            .code(if want.latest {
-                manager.latest
-            } else {
-                manager.has
-            })
-            .push(&list);
-    }
-
-    // Act, ending with the check that says which package is still not as wanted.
-    if !want.present {
-        step.act
-            .code("k_pkgs 0 ")
-            .code(manager.has)
-            .code(" ")
-            .push(&manager.remove)
-            .push(&packages)
-            .code(" &&\nk_pkgs 0 ")
-            .code(manager.has)
-            .code(" k_pkgs_left 'still installed after the removal:'")
-            .push(&packages);
-    } else {
-        if want.update {
-            step.act
-                .code("k_pkgs_refresh ")
-                .push(&manager.update)
-                .code(" &&\n");
-        }
-        step.act
-            .code("k_pkgs 1 ")
-            .code(manager.has)
-            .code(" ")
-            .push(&manager.install)
-            .push(&packages);
-        let (test, left) = if want.latest {
-            step.act
-                .code(" &&\nk_pkgs 1 ")
-                .code(manager.latest)
-                .code(" ")
-                .push(&manager.upgrade)
-                .push(&packages);
-            (
-                manager.latest,
-                " k_pkgs_left 'not at the newest version after the upgrade:'",
-            )
-        } else {
-            (
-                manager.has,
-                " k_pkgs_left 'not installed, or not at the pinned version, after the install:'",
-            )
-        };
-        step.act
-            .code(" &&\nk_pkgs 1 ")
-            .code(test)
-            .code(left)
-            .push(&packages);
-    }
-
-    // Diff: what would be refreshed, installed, upgraded or removed.
-    if want.present && want.update {
-        match (&manager.fresh, want.latest) {
-            (Some(fresh), _) => {
-                step.diff
-                    .push(fresh)
-                    .code(" || printf 'refresh the package lists\\n'\n");
-            }
-            (None, true) => {
-                step.diff.code("printf 'refresh the package lists\\n'\n");
-            }
-            (None, false) => {}
-        }
-    }
-    if want.present {
-        step.diff
-            .code("k_pkgs_show 1 ")
-            .code(manager.has)
-            .code(" ")
-            .code(if want.latest { manager.latest } else { "''" })
-            .push(&list);
-    } else {
-        step.diff
-            .code("k_pkgs_show 0 ")
-            .code(manager.has)
-            .code(" ''")
-            .push(&list);
-    }
-    step
+    })
 }
 
-/// `package.packages`: the same steps for every manager, chosen on the host at run time by
-/// the first package manager found (`k_pkg_manager`, as the fact `pkg.manager`).
-pub fn dispatch(want: &Want) -> Step {
-    let steps: Vec<(&'static str, Step)> = MANAGERS
-        .iter()
-        .map(|name| {
-            (
-                *name,
-                step(&Manager::named(name, &Options::default()), want),
-            )
-        })
-        .collect();
-    let case = |field: fn(&Step) -> &Sh| {
-        let mut sh = Sh::of("case $(k_pkg_manager) in\n");
-        for (name, step) in &steps {
-            sh.code(name).code(")\n").push(field(step)).code("\n;;\n");
-        }
-        sh.code("*) k_err 'no supported package manager found'; false ;;\nesac");
-        sh
+/// Each entry of the list argument `name` is one line.
+fn one_line_each(input: &LowerInput, name: &str) -> Result<(), Diagnostic> {
+    let Some(list) = input.args.get(name).and_then(|v| v.value.as_list()) else {
+        return Ok(());
     };
-    Step {
-        probe: case(|s| &s.probe),
-        act: case(|s| &s.act),
-        diff: case(|s| &s.diff),
-        verify: true,
-        data: Sh::new(),
-        call: None,
+    for item in list {
+        if item
+            .value
+            .as_str()
+            .is_some_and(|s| s.contains(['\n', '\r']))
+        {
+            return Err(Diagnostic::new(
+                Code::InvalidValue,
+                item.span,
+                format!("an entry of `{name}` contains a line break"),
+            )
+            .label("a package or an argument is one line")
+            .help("give each word as its own entry"));
+        }
     }
+    Ok(())
 }

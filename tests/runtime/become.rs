@@ -86,4 +86,15 @@ functions! {
             .given("touch needs-password; KILN_BECOME_PASS=wrong; k_halt=1")
             .prints("needs-password\n"),
     ],
+    k_quoted => [
+        // Each word in single quotes: the shell reads back exactly the words.
+        case(r#"k_quoted "a'b" '' "'" 'x y' '$HOME `x` "q" \n'; k_print "$k_quoted_text"; eval "set -- $k_quoted_text"; echo "$#"; for a; do k_print "[$a]"; done"#)
+            .prints(concat!(
+                r#" 'a'\''b' '' ''\''' 'x y' '$HOME `x` "q" \n'"#,
+                "\n5\n[a'b]\n[]\n[']\n[x y]\n",
+                r#"[$HOME `x` "q" \n]"#,
+                "\n"
+            ))
+            .stub("printf", "exit 1"),
+    ],
 }

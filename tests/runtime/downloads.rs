@@ -68,34 +68,51 @@ functions! {
             .status(1)
             .says("kiln: cannot download: neither curl nor wget is installed\n"),
     ],
-    k_download => [
-        case("k_download http://h/x dest 30031a9831674dd684c3817399acebc88a116ce5a7a3fbc0cf34d92521a534e6 0640 '' '' 9 'X-T: 1'; cat dest curl.stdin; stat -c %a dest")
+    k_download_file => [
+        case("k_download_file http://h/x dest 30031a9831674dd684c3817399acebc88a116ce5a7a3fbc0cf34d92521a534e6 0640 '' '' 9 'X-T: 1'; cat dest curl.stdin; stat -c %a dest")
             .given("umask 022")
             .stub("curl", CURL)
             .prints("downloaded\nX-T: 1\n640\n")
             .leaves("ls -A", "curl.args\ncurl.stdin\ndest\n"),
         // Without a checksum, and keeping the old file's mode.
-        case("k_download http://h/x dest '' '' '' '' ''; cat dest; stat -c %a dest")
+        case("k_download_file http://h/x dest '' '' '' '' ''; cat dest; stat -c %a dest")
             .given("echo old > dest; chmod 604 dest")
             .stub("curl", CURL)
             .prints("downloaded\n604\n"),
         // A wrong checksum leaves DEST as it was, and nothing beside it.
-        case("k_download http://h/x dest 00 '' '' '' ''")
+        case("k_download_file http://h/x dest 00 '' '' '' ''")
             .given("echo old > dest")
             .stub("curl", CURL)
             .status(1)
             .says("kiln: http://h/x has SHA-256 30031a9831674dd684c3817399acebc88a116ce5a7a3fbc0cf34d92521a534e6, expected 00\n")
             .leaves("cat dest; ls -A", "old\ncurl.args\ncurl.stdin\ndest\n"),
-        case("k_download http://h/x dest '' '' '' '' ''")
+        case("k_download_file http://h/x dest '' '' '' '' ''")
             .given("echo old > dest")
             .stub("curl", CURL_FAILS)
             .status(1)
             .says("kiln: cannot download http://h/x\n")
             .leaves("cat dest; ls -A", "old\ndest\n"),
-        case("k_download http://h/x d '' '' '' '' ''")
+        case("k_download_file http://h/x d '' '' '' '' ''")
             .given("mkdir d")
             .stub("curl", CURL)
             .status(1)
             .says("kiln: d is a directory\n"),
+    ],
+    k_download => [
+        case("k_download ok --url http://h/x --dest f || echo missing; k_download act --url http://h/x --dest f --mode 0600 --timeout 5 -- 'X-T: 1'; cat f curl.stdin; stat -c %a f; k_download ok --url http://h/x --dest f --mode 0600 && echo holds")
+            .stub("curl", CURL)
+            .prints("missing\ndownloaded\nX-T: 1\n600\nholds\n"),
+        // A file already right only gets its attributes; a wrong one is downloaded again.
+        case("k_download act --url http://h/x --dest f --sha256 73cb3858a687a8494ca3323053016282f3dad39d42cf62ca4e79dda2aac7d9ac --mode 0640; cat f; stat -c %a f")
+            .given("echo x > f")
+            .stub("curl", CURL)
+            .prints("x\n640\n"),
+        case("k_download ok --url http://h/x --dest f --sha256 00 || echo differs")
+            .given("echo x > f")
+            .prints("differs\n"),
+        // --force: downloaded on every run.
+        case("k_download ok --url http://h/x --dest f --force || echo every-run; k_download diff --url http://h/x --dest f --force")
+            .given("echo x > f")
+            .prints("every-run\ndownload http://h/x to f\n"),
     ],
 }

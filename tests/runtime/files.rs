@@ -209,4 +209,31 @@ functions! {
             .prints("refused\n")
             .says("kiln: l is a symbolic link, kept as it is (force = false): its mode and ownership are never set through it\n"),
     ],
+    k_file => [
+        case("k_file ok --path f || echo missing; k_file act --path f --mode 0600; stat -c %a f; k_file ok --path f --mode 0600 && echo holds; k_file diff --path f")
+            .given("umask 022")
+            .prints("missing\n600\nholds\nupdate f\n"),
+        case("k_file diff --path f --no-create; k_file act --path f --no-create")
+            .status(1)
+            .prints("f does not exist, and create = false: not creating it\n")
+            .says("kiln: f does not exist, and create = false: not creating it\n"),
+        // A link is in the way, unless followed (then its file gets the attributes).
+        case("k_file act --path l")
+            .given(FILES)
+            .status(1)
+            .says("kiln: l is not a regular file, or is a link (follow = false; use force = true to replace it)\n"),
+        case("k_file ok --path l --follow --mode 0640 && echo followed; k_file act --path l --follow --mode 0600; stat -c %a f")
+            .given(FILES)
+            .prints("followed\n600\n"),
+        case("k_file act --path d --force; [ -f d ] && echo replaced").given(FILES).prints("replaced\n"),
+        // Touch: always a change; a file it makes and cannot give attributes goes again.
+        case("k_file ok --path f --touch || echo always; k_file act --path f --touch && [ -e f ] && echo touched")
+            .prints("always\ntouched\n"),
+        case("k_file act --path new --owner no-such-user-here; ls").noisy(),
+        case("k_file act --path f --absent; k_file ok --path f --absent && echo gone; k_file act --path d --absent")
+            .given(FILES)
+            .status(1)
+            .prints("gone\n")
+            .says("kiln: d is a directory (use force = true to remove it)\n"),
+    ],
 }

@@ -23,17 +23,17 @@ functions! {
             .given(LINKS)
             .prints("relative\nfrom-the-link\nabsolute\nmissing\n"),
     ],
-    k_link => [
-        case("k_link new f 1 0; readlink new").given(LINKS).prints("f\n"),
+    k_link_make => [
+        case("k_link_make new f 1 0; readlink new").given(LINKS).prints("f\n"),
         // A link in the way is replaced.
-        case("k_link l other 1 0; readlink l").given(LINKS).prints("other\n"),
+        case("k_link_make l other 1 0; readlink l").given(LINKS).prints("other\n"),
         // A hard link to what a symbolic link resolves to.
-        case("k_link h l 0 0; [ ! -L h ] && [ h -ef f ] && echo hard").given(LINKS).prints("hard\n"),
-        case("k_link f g 1 0").given(LINKS).status(1).says("kiln: f exists and is not a link (force = true replaces it)\n"),
-        case("k_link f g 1 1; readlink f").given(LINKS).prints("g\n"),
-        case("k_link d f 1 0").given(LINKS).status(1).says("kiln: d is a directory (force = true replaces an empty one)\n"),
-        case("k_link d f 1 1; readlink d").given(LINKS).prints("f\n"),
-        case("k_link d f 1 1")
+        case("k_link_make h l 0 0; [ ! -L h ] && [ h -ef f ] && echo hard").given(LINKS).prints("hard\n"),
+        case("k_link_make f g 1 0").given(LINKS).status(1).says("kiln: f exists and is not a link (force = true replaces it)\n"),
+        case("k_link_make f g 1 1; readlink f").given(LINKS).prints("g\n"),
+        case("k_link_make d f 1 0").given(LINKS).status(1).says("kiln: d is a directory (force = true replaces an empty one)\n"),
+        case("k_link_make d f 1 1; readlink d").given(LINKS).prints("f\n"),
+        case("k_link_make d f 1 1")
             .given("mkdir d; touch d/x")
             .noisy()
             .status(1)
@@ -54,12 +54,36 @@ functions! {
             .status(1)
             .says("kiln: cannot resolve the symbolic link l\n"),
     ],
-    k_unlink => [
-        case("k_unlink l 1 0; k_unlink missing 1 0; ls").given(LINKS).prints("d\nf\nnl\n"),
+    k_link_remove => [
+        case("k_link_remove l 1 0; k_link_remove missing 1 0; ls").given(LINKS).prints("d\nf\nnl\n"),
         // A hard link is a file like any other.
-        case("k_unlink h 0 0; ls").given("echo x > f; ln f h").prints("f\n"),
-        case("k_unlink f 1 0").given(LINKS).status(1).says("kiln: f is not a symbolic link (force = true removes it)\n"),
-        case("k_unlink f 1 1; k_unlink d 1 1; ls").given(LINKS).prints("l\nnl\n"),
-        case("k_unlink d 1 0").given(LINKS).status(1).says("kiln: d is a directory, not a link (force = true removes an empty one)\n"),
+        case("k_link_remove h 0 0; ls").given("echo x > f; ln f h").prints("f\n"),
+        case("k_link_remove f 1 0").given(LINKS).status(1).says("kiln: f is not a symbolic link (force = true removes it)\n"),
+        case("k_link_remove f 1 1; k_link_remove d 1 1; ls").given(LINKS).prints("l\nnl\n"),
+        case("k_link_remove d 1 0").given(LINKS).status(1).says("kiln: d is a directory, not a link (force = true removes an empty one)\n"),
+    ],
+    k_link => [
+        case("k_link ok --path l --target f && echo linked; k_link ok --path new --target f || echo missing; k_link act --path new --target f; readlink new; k_link diff --path l2 --target f")
+            .given(LINKS)
+            .prints("linked\nmissing\nf\nlink l2 -> f\n"),
+        // A missing target fails, unless forced; check mode notes it.
+        case("k_link diff --path new --target nothing; k_link act --path new --target nothing")
+            .status(1)
+            .prints("note: nothing does not exist yet: unless it does when this op runs, the op fails (force = true makes a link to it anyway)\nlink new -> nothing\n")
+            .says("kiln: new: nothing does not exist (force = true makes a link to it anyway)\n"),
+        case("k_link act --path new --target nothing --force; readlink new").prints("nothing\n"),
+        // Hard links, to what a symbolic link resolves to.
+        case("k_link act --path h --target \"$PWD/l\" --hard; [ h -ef f ] && [ ! -L h ] && echo hard; k_link ok --path h --target \"$PWD/f\" --hard && echo holds")
+            .given(LINKS)
+            .prints("hard\nholds\n"),
+        case("k_link act --path l --target f --owner 65534; stat -c %u l f; k_link diff --path l --target f --owner 65534")
+            .given(LINKS)
+            .root()
+            .prints("65534\n0\nset owner/group of l\n"),
+        case("k_link ok --path l --absent || echo there; k_link act --path l --absent; k_link ok --path l --absent && echo gone; k_link act --path f --absent")
+            .given(LINKS)
+            .status(1)
+            .prints("there\ngone\n")
+            .says("kiln: f is not a symbolic link (force = true removes it)\n"),
     ],
 }

@@ -190,4 +190,44 @@ functions! {
             .stub("pip3", PIP)
             .prints("vim yes\nold_pkg no\nnone no\n"),
     ],
+    k_packages => [
+        // Only the packages not as wanted are installed, with the manager's command.
+        case("k_packages ok --manager apt -- vim new || echo missing; k_packages act --manager apt --no-recommends --extra '-o\nA=1' -- vim new")
+            .stub("dpkg-query", DPKG_QUERY)
+            .stub("apt-get", r#"echo "apt-get $*" >> calls"#)
+            .stub("env", r#"shift; exec "$@""#)
+            .status(1)
+            .prints("missing\n")
+            .leaves("cat calls", "apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold --no-install-recommends -o A=1 new\n")
+            .says("kiln: not installed, or not at the pinned version, after the install: new\n"),
+        case("k_packages diff --manager dnf --latest -- vim old none; k_packages act --manager dnf --latest --repos '--enablerepo=epel' -- vim old none")
+            .stub("rpm", RPM)
+            .stub("dnf", r#"echo "dnf $*" >> calls; [ "$2" = check-update ] && { [ "$3" = old ] && exit 100; exit 0; }; exit 0"#)
+            .status(1)
+            .noisy()
+            .prints("upgrade old\ninstall none\n")
+            .leaves("grep -v check-update calls", "dnf install -y -q --enablerepo=epel none\ndnf upgrade -y -q --enablerepo=epel old none\n"),
+        case("k_packages act --manager apk --absent -- vim none; cat calls")
+            .stub("apk", r#"echo "apk $*" >> calls; [ "$1" = info ] && [ "$3" = vim ] && [ ! -e gone ] && exit 0; [ "$1" = del ] && { touch gone; exit 0; }; exit 1"#)
+            .prints("apk info -e vim\napk info -e none\napk del vim\napk info -e vim\napk info -e none\n"),
+        // With --update, the lists are refreshed before an install; check mode says so.
+        case("k_packages diff --manager apt --update --cache-time 60 -- new")
+            .stub("dpkg-query", DPKG_QUERY)
+            .stub("date", "case $1 in -r) echo 1000 ;; *) echo 99000 ;; esac")
+            .prints("refresh the package lists\ninstall new\n"),
+        // auto: the host's manager, found when the step runs.
+        case("k_packages ok --manager auto -- vim && echo installed")
+            .stub("apt-get", "exit 0")
+            .stub("dpkg-query", DPKG_QUERY)
+            .prints("installed\n"),
+        case("k_packages ok --manager auto -- vim")
+            .only(&["printf"])
+            .status(1)
+            .says("kiln: no supported package manager found\n"),
+        // pip: a virtualenv made first, and a requirements file.
+        case("k_packages act --manager pip --virtualenv venv --requirements req.txt --extra --user -- vim; cat calls")
+            .stub("python3", r#"mkdir -p venv/bin; printf '#!/bin/sh\nexec pip "$@"\n' > venv/bin/pip; chmod +x venv/bin/pip; echo "python3 $*" >> calls"#)
+            .stub("pip", r#"echo "pip $*" >> calls; case $1 in show) [ "$2" = vim ] && [ -e installed ] && echo 'Version: 1' ;; install) touch installed ;; esac; exit 0"#)
+            .prints("python3 -m venv venv\npip show vim\npip install -q --user vim\npip show vim\npip install -q -r req.txt --user\n"),
+    ],
 }

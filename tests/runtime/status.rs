@@ -100,23 +100,31 @@ functions! {
             .given(STEPS)
             .prints("@@begin 15 L\nout\n@@changed        15  L  [m:15]\n@@stderr err\n"),
         case("k_step 16 L --bogus -- x").given(STEPS).status(64).says("kiln: k_step: unknown option --bogus\n"),
+        // As another user: the call, quoted, with the definitions of the script's own
+        // functions, in that user's shell (here a sudo that runs it as this user).
+        case("k_step 17 L --origin m:17 --data k_data_17 --sudo bob -- k_op_17; cat calls")
+            .given(r#"k_begin; KILN_LIB=''; k_data_17_def='k_data_17() { echo "it'\''s"; }'; k_op_17_def='k_op_17() { case $1 in ok) false ;; act) cat > got ;; esac; }'"#)
+            .stub("id", r#"[ "$1" = -un ] && { echo me; exit; }; exec /usr/bin/id "$@""#)
+            .stub("sudo", r#"echo "sudo $*" >> calls; for a; do shift; [ "$a" = -- ] && exec "$@"; done"#)
+            .prints("changed        17  L  [m:17]\nsudo -n -H -u bob -- sh -s\nsudo -n -H -u bob -- sh -s\n")
+            .leaves("cat got", "it's\n"),
     ],
     k_step_do => [
-        case("k_step_do act cat_it 2>&1").given("k_begin; k_step_data=data; k_step_quiet=0 k_step_hide_diff=0; cat_it() { cat; }; data() { echo payload; }").prints("payload\n"),
-        case("k_step_do act noisy; k_step_do diff noisy").given("k_begin; k_step_data='' k_step_quiet=1 k_step_hide_diff=0; noisy() { echo \"$1\"; }").prints("diff\n"),
-        case("k_step_do diff x").given("k_begin; k_step_data='' k_step_quiet=0 k_step_hide_diff=1; x() { echo secret; }").prints("content differs, hidden\n"),
+        case("k_step_do act cat_it 2>&1").given("k_begin; k_step_data=data; k_step_quiet=0 k_step_hide_diff=0 k_step_user=''; cat_it() { cat; }; data() { echo payload; }").prints("payload\n"),
+        case("k_step_do act noisy; k_step_do diff noisy").given("k_begin; k_step_data='' k_step_quiet=1 k_step_hide_diff=0 k_step_user=''; noisy() { echo \"$1\"; }").prints("diff\n"),
+        case("k_step_do diff x").given("k_begin; k_step_data='' k_step_quiet=0 k_step_hide_diff=1 k_step_user=''; x() { echo secret; }").prints("content differs, hidden\n"),
     ],
     k_plan_change => [
         case("k_plan_change diff; k_notified 2 && echo notified")
-            .given("k_begin --check; k_step_index=1 k_step_label=L k_step_origin=m:1 k_step_notify='2\n' k_step_data='' k_step_quiet=0 k_step_hide_diff=0; diff() { printf -- '-a\\n+b\\n'; }")
+            .given("k_begin --check; k_step_index=1 k_step_label=L k_step_origin=m:1 k_step_notify='2\n' k_step_data='' k_step_quiet=0 k_step_hide_diff=0 k_step_user=''; diff() { printf -- '-a\\n+b\\n'; }")
             .prints("would-change    1  L  [m:1]\n    -a\n    +b\nnotified\n"),
         // A diff that fails, with no change before: the op would fail as the host is.
         case("k_plan_change missing; echo \"$? $k_failed\"")
-            .given("k_begin --check; k_step_index=1 k_step_label=L k_step_origin=m:1 k_step_notify='' k_step_data='' k_step_quiet=0 k_step_hide_diff=0; missing() { k_err no such file; false; }")
+            .given("k_begin --check; k_step_index=1 k_step_label=L k_step_origin=m:1 k_step_notify='' k_step_data='' k_step_quiet=0 k_step_hide_diff=0 k_step_user=''; missing() { k_err no such file; false; }")
             .prints("would-fail      1  L  [m:1]\n    no such file\n0 1\n"),
         // After an earlier change, it depends on it.
         case("k_plan_change false; echo \"$k_changed\"")
-            .given("k_begin --check; k_changed=1 k_step_index=2 k_step_label=L k_step_origin=m:2 k_step_notify='' k_step_data='' k_step_quiet=0 k_step_hide_diff=0")
+            .given("k_begin --check; k_changed=1 k_step_index=2 k_step_label=L k_step_origin=m:2 k_step_notify='' k_step_data='' k_step_quiet=0 k_step_hide_diff=0 k_step_user=''")
             .prints("would-change    2  L  [m:2]\n    depends on an earlier change\n2\n"),
     ],
     k_skip => [

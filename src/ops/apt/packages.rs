@@ -5,7 +5,8 @@ use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
-use crate::steps::packages::{self, Manager, Options, Want};
+use crate::runtime::call::PackageManager;
+use crate::steps::packages::{self, Options, Want};
 use crate::steps::values::seconds;
 
 pub const DEF: OpDef = OpDef {
@@ -61,5 +62,5 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         latest: input.flag("latest"),
         update: input.flag("update") || cache_time > 0,
     };
-    Ok(packages::step(&Manager::named("apt", &options), &want))
+    packages::step(input, PackageManager::Apt, &options, &want)
 }

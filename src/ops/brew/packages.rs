@@ -5,7 +5,8 @@ use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
-use crate::steps::packages::{self, Manager, Options, Want};
+use crate::runtime::call::PackageManager;
+use crate::steps::packages::{self, Options, Want};
 
 pub const DEF: OpDef = OpDef {
     name: "brew.packages",
@@ -48,5 +49,5 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         ..Options::default()
     };
     let want = Want::of(input);
-    Ok(packages::step(&Manager::named("brew", &options), &want))
+    packages::step(input, PackageManager::Brew, &options, &want)
 }

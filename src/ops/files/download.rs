@@ -5,7 +5,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::ArgValue;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::shell::Sh;
+use crate::runtime::call::{self, Download};
 use crate::steps::attrs::Attrs;
 
 pub const DEF: OpDef = OpDef {
@@ -52,7 +52,7 @@ pub const DEF: OpDef = OpDef {
 /// `k_download` fetches with curl, else wget (detected on the host at run time), into a
 /// temporary file next to `dest`, checks the digest (sha256sum, shasum or openssl, whichever
 /// exists), and renames it into place: a failed or mismatching download leaves `dest` as it
-/// was.
+/// was. Lowered to one call of the runtime's `k_download` (`src/runtime/downloads.sh`).
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let url = input.str("url");
     let raw = input.str("dest");
@@ -88,61 +88,19 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             headers.push(format!("{}: {value_text}", name.value));
         }
     }
-    let mut content_ok = Sh::new();
-    content_ok
-        .code("[ -f ")
-        .arg(dest)
-        .code(" ] && [ ! -L ")
-        .arg(dest)
-        .code(" ]");
-    if !sha256.is_empty() {
-        content_ok = Sh::of("k_sha256_is ");
-        content_ok.arg(dest).code(" ").arg(&sha256);
-    }
-    let mut step = Step {
+    Ok(Step {
+        call: Some(call::download(&Download {
+            url,
+            dest,
+            sha256: &sha256,
+            attributes: attrs.for_call(),
+            timeout: input.args.get("timeout").and_then(|t| t.value.as_int()),
+            force,
+            headers: &headers,
+        })),
         verify: !force,
         ..Step::default()
-    };
-    if force {
-        step.probe.code("false");
-    } else {
-        step.probe.push(&content_ok);
-        if !attrs.is_empty() {
-            step.probe.code(" && ");
-            attrs.probe(&mut step.probe, dest);
-        }
-    }
-    if !force && !attrs.is_empty() {
-        step.act.code("if ").push(&content_ok).code("; then\n  ");
-        attrs.apply(&mut step.act, dest);
-        step.act.code("\nelse\n  ");
-    }
-    step.act
-        .code("k_download ")
-        .arg(url)
-        .code(" ")
-        .arg(dest)
-        .code(" ")
-        .arg(&sha256)
-        .code(" ");
-    attrs.args(&mut step.act);
-    step.act.code(" ");
-    match input.args.get("timeout").and_then(|t| t.value.as_int()) {
-        Some(seconds) => step.act.int(seconds),
-        None => step.act.code("''"),
-    };
-    for header in &headers {
-        step.act.code(" ").secret(header);
-    }
-    if !force && !attrs.is_empty() {
-        step.act.code("\nfi");
-    }
-    step.diff
-        .code("printf 'download %s to %s\\n' ")
-        .arg(url)
-        .code(" ")
-        .arg(dest);
-    Ok(step)
+    })
 }
 
 /// A byte of an HTTP header name (RFC 9110 `token`).

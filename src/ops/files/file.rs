@@ -5,8 +5,8 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::shell::Sh;
-use crate::steps::attrs::{Attrs, absent};
+use crate::runtime::call::{self, Attributes, File};
+use crate::steps::attrs::Attrs;
 
 pub const DEF: OpDef = OpDef {
     name: "files.file",
@@ -77,163 +77,30 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
 /// `touch` it, then mode and ownership; something else in the way is an error unless
 /// `force`. With `follow` a link to a regular file is the file, and the attributes go on
 /// it (probe and act both follow: `k_attrs_ok -L`, `k_attrs -L`); without, any link is in
-/// the way. Absent: remove it (a directory only with `force`).
+/// the way. Absent: remove it (a directory only with `force`). Lowered to one call of the
+/// runtime's `k_file` (`src/runtime/files.sh`).
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let path = input.str("path");
     super::directory::refuse_root(input, path)?;
     let attrs = Attrs::of(input);
-    let force = input.flag("force");
-    let follow = input.flag("follow");
-    let mut step = Step {
-        verify: true,
-        ..Step::default()
-    };
-    if !input.flag("present") {
-        step.probe = absent(path);
-        step.act
-            .code("if [ -d ")
-            .arg(path)
-            .code(" ] && [ ! -L ")
-            .arg(path)
-            .code(" ]; then\n");
-        in_the_way(
-            &mut step.act,
+    let present = input.flag("present");
+    let touch = present && input.flag("touch");
+    Ok(Step {
+        call: Some(call::file(&File {
             path,
-            force,
-            "is a directory (use force = true to remove it)",
-        );
-        step.act.code("else\n  rm -f -- ").arg(path).code("\nfi");
-        step.diff.code("printf 'remove %s\\n' ").arg(path);
-        return Ok(step);
-    }
-    // The file is there: a regular file, or (with `follow`) a link to one.
-    let mut is_file = Sh::new();
-    if follow {
-        is_file.code("[ -f ").arg(path).code(" ]");
-    } else {
-        is_file
-            .code("{ [ -f ")
-            .arg(path)
-            .code(" ] && [ ! -L ")
-            .arg(path)
-            .code(" ]; }");
-    }
-    let mut exists = Sh::of("{ [ -e ");
-    exists.arg(path).code(" ] || [ -L ").arg(path).code(" ]; }");
-    if input.flag("touch") {
-        // Touching always changes the timestamps: never "ok", and nothing to verify.
-        step.probe.code("false");
-        step.verify = false;
-    } else {
-        if follow {
-            step.probe
-                .code("k_follows ")
-                .arg(path)
-                .code(" 2>/dev/null && ");
-        }
-        step.probe.push(&is_file);
-        if !attrs.is_empty() {
-            step.probe.code(" && ");
-            attrs.probe_target(&mut step.probe, path);
-        }
-    }
-    // With `create = false` (and so no `force`: `validate`) nothing is ever made here; a
-    // dangling link that `follow` would follow is a missing file.
-    let mut not_there = Sh::new();
-    if follow {
-        not_there.code("[ ! -e ").arg(path).code(" ]");
-    } else {
-        not_there.code("! ").push(&exists);
-    }
-    if follow {
-        // A link another user owns is never followed (see `k_follows`).
-        step.act
-            .code("if ! k_follows ")
-            .arg(path)
-            .code("; then\n  false\nel");
-    }
-    if !input.flag("create") {
-        step.act.code("if ").push(&not_there).code("; then\n");
-        step.act
-            .code("  k_err ")
-            .arg(&format!("{path} {NOT_CREATED}"))
-            .code("; false\nel");
-    }
-    step.act
-        .code("if ")
-        .push(&exists)
-        .code(" && ! ")
-        .push(&is_file)
-        .code("; then\n");
-    in_the_way(
-        &mut step.act,
-        path,
-        force,
-        if follow {
-            "exists and is not a regular file (use force = true to replace it)"
-        } else {
-            "is not a regular file, or is a link (follow = false; use force = true to replace it)"
-        },
-    );
-    step.act.code("fi &&\n");
-    if !attrs.is_empty() {
-        // A file this op creates and then cannot give its attributes is removed again: a
-        // failed op leaves no file behind (as Ansible's `file` does).
-        step.act
-            .code("{ k_fnew=0; [ -e ")
-            .arg(path)
-            .code(" ] || k_fnew=1; } &&\n");
-    }
-    if input.flag("touch") {
-        step.act.code("touch -- ").arg(path);
-    } else {
-        step.act
-            .code("{ ")
-            .push(&is_file)
-            .code(" || : > ")
-            .arg(path)
-            .code("; }");
-    }
-    if !attrs.is_empty() {
-        step.act.code(" &&\n{ ");
-        attrs.apply_target(&mut step.act, path);
-        step.act
-            .code(" || { [ \"$k_fnew\" = 0 ] || rm -f -- ")
-            .arg(path)
-            .code("; false; }; }");
-    }
-    step.diff
-        .code("if ")
-        .push(&is_file)
-        .code("; then printf 'update %s\\n' ")
-        .arg(path);
-    if !input.flag("create") {
-        step.diff
-            .code("; elif ")
-            .push(&not_there)
-            .code("; then printf '%s %s\\n' ")
-            .arg(path)
-            .code(" ")
-            .arg(NOT_CREATED);
-    }
-    step.diff
-        .code("; else printf 'create %s\\n' ")
-        .arg(path)
-        .code("; fi");
-    Ok(step)
-}
-
-/// Why a missing file fails the op with `create = false`.
-const NOT_CREATED: &str = "does not exist, and create = false: not creating it";
-
-/// Inside the `then` of a test that something is in the way at `path`: remove it with
-/// `force`, else fail saying `path` and `problem`.
-fn in_the_way(act: &mut Sh, path: &str, force: bool, problem: &str) {
-    if force {
-        act.code("  rm -rf -- ").arg(path).code("\n");
-    } else {
-        act.code("  k_err ")
-            .arg(&format!("{path} {problem}"))
-            .code("; false\n");
-    }
+            attributes: if present {
+                attrs.for_call()
+            } else {
+                Attributes::default()
+            },
+            follow: present && input.flag("follow"),
+            force: input.flag("force"),
+            create: !present || input.flag("create"),
+            touch,
+            absent: !present,
+        })),
+        // Touching always changes the times: nothing to verify.
+        verify: !touch,
+        ..Step::default()
+    })
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::runtime::call;
+use crate::runtime::call::{self, EntryKind};
 use crate::shell::Sh;
 use crate::source::Span;
 use crate::steps::attrs::{Attrs, normalize_mode};
@@ -128,7 +128,6 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         owner,
         group,
     };
-    let replace = if delete { "1" } else { "0" };
     let keep = keep_function(&globs, &entries);
 
     let mut step = Step {
@@ -145,17 +144,12 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let mut shown = vec![format!("{dest}/")];
     let mut act = Sh::of("{ [ -d ");
     act.arg(dest)
-        .code(" ] || { k_clear ")
-        .arg(dest)
-        .code(" d ")
-        .code(replace)
+        .code(" ] || { ")
+        .push(&call::clear(dest, EntryKind::Directory, delete))
         .code(" && mkdir -p -- ")
         .arg(dest)
         .code("; }; }");
-    if !dir_attrs.is_empty() {
-        act.code(" && ");
-        dir_attrs.apply(&mut act, dest);
-    }
+    apply_attrs(&mut act, &dir_attrs, dest);
     probes.push(probe);
     acts.push(act);
 
@@ -171,64 +165,47 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
                 let mut probe = Sh::of("[ -d ");
                 probe.arg(path).code(" ] && [ ! -L ").arg(path).code(" ]");
                 with_attrs(&mut probe, &dir_attrs, path);
-                let mut act = Sh::of("k_clear ");
-                act.arg(path)
-                    .code(" d ")
-                    .code(replace)
-                    .code(" && { [ -d ")
+                let mut act = call::clear(path, EntryKind::Directory, delete);
+                act.code(" && { [ -d ")
                     .arg(path)
                     .code(" ] || mkdir -- ")
                     .arg(path)
                     .code("; }");
-                if !dir_attrs.is_empty() {
-                    act.code(" && ");
-                    dir_attrs.apply(&mut act, path);
-                }
+                apply_attrs(&mut act, &dir_attrs, path);
                 (probe, act)
             }
             Entry::File(bytes) => {
                 let sum = format!("{} {}", cksum(bytes), bytes.len());
-                let mut same = Sh::of("k_cksum_is ");
-                same.arg(path).code(" ").arg(&sum);
+                let same = call::cksum_is(path, &sum);
                 let mut probe = same.clone();
                 with_attrs(&mut probe, &file_attrs, path);
                 let mut act = Sh::of("if ! ");
                 act.push(&same)
-                    .code("; then\nk_clear ")
-                    .arg(path)
-                    .code(" f ")
-                    .code(replace)
+                    .code("; then\n")
+                    .push(&call::clear(path, EntryKind::File, delete))
                     .code(" && {\n");
                 act.push(&call::content(bytes)).code("\n");
-                act.code("} | k_write ").arg(path).code(" ");
-                file_attrs.args(&mut act);
+                act.code("} | ")
+                    .push(&call::write(path, &file_attrs.for_call()));
                 if !file_attrs.is_empty() {
-                    act.code("\nelse ");
-                    file_attrs.apply(&mut act, path);
+                    act.code("\nelse ")
+                        .push(&call::attrs(path, &file_attrs.for_call()));
                 }
                 act.code("\nfi");
                 (probe, act)
             }
             Entry::Link(target) => {
-                let mut same = Sh::of("k_link_is ");
-                same.arg(path).code(" ").arg(target);
+                let same = call::link_is(path, target);
                 let mut probe = same.clone();
                 with_attrs(&mut probe, &link_attrs, path);
                 let mut act = Sh::of("{ ");
                 act.push(&same)
-                    .code(" || { k_clear ")
-                    .arg(path)
-                    .code(" l ")
-                    .code(replace)
-                    .code(" && k_link ")
-                    .arg(path)
-                    .code(" ")
-                    .arg(target)
-                    .code(" 1 0; }; }");
-                if !link_attrs.is_empty() {
-                    act.code(" && ");
-                    link_attrs.apply(&mut act, path);
-                }
+                    .code(" || { ")
+                    .push(&call::clear(path, EntryKind::Link, delete))
+                    .code(" && ")
+                    .push(&call::symlink(path, target))
+                    .code("; }; }");
+                apply_attrs(&mut act, &link_attrs, path);
                 (probe, act)
             }
         };
@@ -253,20 +230,18 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     }
     if delete {
         step.probe.push(&keep).code("\n");
-        let mut extras = Sh::of("[ -z \"$(k_extras list ");
-        extras.arg(dest).code(" k_sync_keep)\" ]");
+        let mut extras = Sh::of("[ -z \"$(");
+        extras.push(&call::extras(false, dest)).code(")\" ]");
         probes.push(extras);
         step.act.push(&keep).code("\n");
-        let mut remove = Sh::of("k_extras remove ");
-        remove.arg(dest).code(" k_sync_keep");
-        acts.push(remove);
+        acts.push(call::extras(true, dest));
         step.diff.code("\n").push(&keep).code("\n");
         step.diff
             .code("[ ! -d ")
             .arg(dest)
-            .code(" ] || k_extras list ")
-            .arg(dest)
-            .code(" k_sync_keep | sed 's/^/remove /'");
+            .code(" ] || ")
+            .push(&call::extras(false, dest))
+            .code(" | sed 's/^/remove /'");
     }
     for (i, probe) in probes.iter().enumerate() {
         if i > 0 {
@@ -285,8 +260,15 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
 
 fn with_attrs(probe: &mut Sh, attrs: &Attrs, path: &str) {
     if !attrs.is_empty() {
-        probe.code(" && ");
-        attrs.probe(probe, path);
+        probe
+            .code(" && ")
+            .push(&call::attrs_ok(path, &attrs.for_call()));
+    }
+}
+
+fn apply_attrs(act: &mut Sh, attrs: &Attrs, path: &str) {
+    if !attrs.is_empty() {
+        act.code(" && ").push(&call::attrs(path, &attrs.for_call()));
     }
 }
 
@@ -304,7 +286,7 @@ fn keep_function(globs: &[Glob], entries: &[(String, Entry)]) -> Sh {
         }
         sh.code(") return 0 ;;\n");
     };
-    let mut sh = Sh::of("k_sync_keep() {\n");
+    let mut sh = Sh::new();
     if globs.iter().any(|g| g.by_name) {
         sh.code("  case $2 in\n");
         for glob in globs.iter().filter(|g| g.by_name) {
@@ -323,8 +305,8 @@ fn keep_function(globs: &[Glob], entries: &[(String, Entry)]) -> Sh {
             _ => ") return 0 ;;\n",
         });
     }
-    sh.code("  esac\n  return 1\n}");
-    sh
+    sh.code("  esac\n  return 1");
+    call::keep_function(&sh)
 }
 
 fn globs(input: &LowerInput) -> Result<Vec<Glob>, Diagnostic> {

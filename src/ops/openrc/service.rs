@@ -4,7 +4,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::steps::services::{self, Init, Want};
+use crate::runtime::call::InitSystem;
+use crate::steps::services::{self, Want};
 
 pub const DEF: OpDef = OpDef {
     name: "openrc.service",
@@ -26,9 +27,9 @@ pub const DEF: OpDef = OpDef {
 
 /// `rc-service status` and the runlevel's link probe; see `lower::services`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let init = Init::Openrc {
+    let init = InitSystem::Openrc {
         runlevel: input.str("runlevel"),
     };
     let want = Want::of(input);
-    Ok(services::step(&init, input.str("service"), &want))
+    Ok(services::step(init, input.str("service"), &want))
 }

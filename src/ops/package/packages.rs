@@ -5,7 +5,8 @@ use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
-use crate::steps::packages::{self, Want};
+use crate::runtime::call::PackageManager;
+use crate::steps::packages::{self, Options, Want};
 
 pub const DEF: OpDef = OpDef {
     name: "package.packages",
@@ -38,5 +39,5 @@ pub const DEF: OpDef = OpDef {
 /// `lower::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let want = Want::of(input);
-    Ok(packages::dispatch(&want))
+    packages::step(input, PackageManager::Auto, &Options::default(), &want)
 }

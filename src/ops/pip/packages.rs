@@ -5,9 +5,8 @@ use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::PACKAGES_PRESENT;
-use crate::shell::Sh;
-use crate::steps::packages::{self, Manager, Want};
-use crate::steps::values::words;
+use crate::runtime::call::PackageManager;
+use crate::steps::packages::{self, Options, Want};
 
 pub const DEF: OpDef = OpDef {
     name: "pip.packages",
@@ -37,26 +36,20 @@ pub const DEF: OpDef = OpDef {
 /// `pip install --dry-run -r` would install nothing (pip 22.2 or later; an older pip
 /// installs on every run).
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let extra = input.strings("extra_args");
-    let venv = input
+    let virtualenv = input
         .args
         .str("virtualenv")
-        .map(|v| v.trim_end_matches('/'));
-    let mut install = Sh::of("\"$k_pip\" install -q");
-    words(&mut install, &extra);
-    let mut upgrade = Sh::of("\"$k_pip\" install -q --upgrade");
-    words(&mut upgrade, &extra);
-    let mut remove = Sh::of("\"$k_pip\" uninstall -y -q");
-    words(&mut remove, &extra);
-    let manager = Manager {
-        has: "k_pip_has",
-        latest: "k_pip_latest",
-        install,
-        upgrade,
-        remove,
-        update: Sh::of(":"),
-        fresh: None,
-        setup: Sh::new(),
+        .map_or("", |v| v.trim_end_matches('/'));
+    let options = Options {
+        extra_args: input.strings("extra_args"),
+        pip: if virtualenv.is_empty() {
+            input.str("pip")
+        } else {
+            ""
+        },
+        virtualenv,
+        requirements: input.args.str("requirements").unwrap_or_default(),
+        ..Options::default()
     };
     let want = Want {
         packages: input.strings("packages"),
@@ -64,64 +57,5 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         latest: input.flag("latest"),
         update: false,
     };
-    let mut step = if want.packages.is_empty() {
-        Step {
-            probe: Sh::of(":"),
-            act: Sh::of(":"),
-            diff: Sh::of(":"),
-            verify: true,
-            data: Sh::new(),
-            call: None,
-        }
-    } else {
-        packages::step(&manager, &want)
-    };
-    if let Some(requirements) = input.args.str("requirements") {
-        // The dry run is the install itself, with the same `extra_args` (an install that
-        // needs `--break-system-packages` refuses a dry run without it, and then never
-        // converges). A pip that cannot `--dry-run` fails here: then the requirements are
-        // installed.
-        let mut dry_run = Sh::of("\"$k_pip\" install --dry-run -r ");
-        dry_run.arg(requirements);
-        words(&mut dry_run, &extra);
-        step.probe
-            .code(" &&\nk_out=$(")
-            .push(&dry_run)
-            .code(" 2>/dev/null) &&\n! printf '%s\\n' \"$k_out\" | grep -q '^Would install'");
-        step.act
-            .code(" &&\n\"$k_pip\" install -q -r ")
-            .arg(requirements);
-        words(&mut step.act, &extra);
-        step.diff
-            .code("\n")
-            .push(&dry_run)
-            .code(" 2>/dev/null | grep '^Would install'\n:");
-    }
-
-    // Which pip, and the virtualenv first.
-    let mut setup = Sh::of("k_pip=");
-    match venv {
-        Some(venv) => setup.arg(&format!("{venv}/bin/pip")),
-        None => setup.arg(input.str("pip")),
-    };
-    setup.code("\n");
-    let mut probe = setup.clone();
-    let mut act = setup.clone();
-    let mut diff = setup;
-    if let Some(venv) = venv {
-        probe.code("[ -x \"$k_pip\" ] &&\n");
-        act.code("{ [ -x \"$k_pip\" ] || python3 -m venv ")
-            .arg(venv)
-            .code("; } &&\n");
-        diff.code("[ -x \"$k_pip\" ] || printf 'create the virtualenv %s\\n' ")
-            .arg(venv)
-            .code("\n");
-    }
-    probe.push(&step.probe);
-    act.push(&step.act);
-    diff.push(&step.diff);
-    step.probe = probe;
-    step.act = act;
-    step.diff = diff;
-    Ok(step)
+    packages::step(input, PackageManager::Pip, &options, &want)
 }

@@ -4,6 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
+use crate::runtime::call::InitSystem;
 use crate::steps::services::{self, Want};
 
 pub const DEF: OpDef = OpDef {
@@ -27,5 +28,9 @@ pub const DEF: OpDef = OpDef {
 /// fact `init.system`); see `lower::services`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let want = Want::of(input);
-    Ok(services::dispatch(input.str("service"), &want))
+    Ok(services::step(
+        InitSystem::Auto,
+        input.str("service"),
+        &want,
+    ))
 }

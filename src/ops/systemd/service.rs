@@ -4,7 +4,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::steps::services::{self, Init, Want};
+use crate::runtime::call::InitSystem;
+use crate::steps::services::{self, Want};
 
 pub const DEF: OpDef = OpDef {
     name: "systemd.service",
@@ -27,9 +28,9 @@ pub const DEF: OpDef = OpDef {
 
 /// `systemctl is-active` / `is-enabled` probe; see `lower::services`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let init = Init::Systemd {
+    let init = InitSystem::Systemd {
         user: input.flag("user_mode"),
     };
     let want = Want::of(input);
-    Ok(services::step(&init, input.str("service"), &want))
+    Ok(services::step(init, input.str("service"), &want))
 }

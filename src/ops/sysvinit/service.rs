@@ -4,7 +4,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::steps::services::{self, Init, Want};
+use crate::runtime::call::InitSystem;
+use crate::steps::services::{self, Want};
 
 pub const DEF: OpDef = OpDef {
     name: "sysvinit.service",
@@ -26,5 +27,9 @@ pub const DEF: OpDef = OpDef {
 /// `/etc/init.d/NAME status` and the rc?.d links probe; see `lower::services`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let want = Want::of(input);
-    Ok(services::step(&Init::Sysvinit, input.str("service"), &want))
+    Ok(services::step(
+        InitSystem::Sysvinit,
+        input.str("service"),
+        &want,
+    ))
 }

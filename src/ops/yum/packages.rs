@@ -5,6 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
+use crate::runtime::call::PackageManager;
 use crate::steps::packages;
 
 pub const DEF: OpDef = OpDef {
@@ -50,5 +51,5 @@ pub const DEF: OpDef = OpDef {
 
 /// Probe with `rpm -q` (and `yum check-update` for `latest`). See `lower::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    Ok(packages::rpm_repo_step(input, "yum"))
+    packages::rpm_repo_step(input, PackageManager::Yum)
 }

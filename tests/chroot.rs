@@ -1123,23 +1123,23 @@ fn library_helpers_under_every_shell() {
     let calls = r#"
 d=$1
 printf '# mounts\nUUID=1 / ext4 defaults 0 1\n/dev/sdb1   /data  xfs  noatime 0 2\n/dev/sdb2 /data xfs defaults 0 0\n' > "$d/fstab"
-k_filter_file act "$d/fstab" '' '' '' k_keyed fstab /data '/dev/sdc1 /data ext4 defaults 0 2' 1
-k_filter_file ok "$d/fstab" '' '' '' k_keyed fstab /data '/dev/sdc1 /data ext4 defaults 0 2' 1 && echo fstab-ok
+k_filter_file act --path "$d/fstab" -- k_keyed --format fstab --key /data --line '/dev/sdc1 /data ext4 defaults 0 2'
+k_filter_file ok --path "$d/fstab" -- k_keyed --format fstab --key /data --line '/dev/sdc1 /data ext4 defaults 0 2' && echo fstab-ok
 printf 'vm.swappiness=60\n -net/ipv4/ip_forward = 0' > "$d/sysctl.conf"
-k_filter_file act "$d/sysctl.conf" '' '' '' k_keyed sysctl net.ipv4.ip_forward 'net.ipv4.ip_forward = 1' 1
-k_filter_file act "$d/sysctl.conf" '' '' '' k_keyed sysctl kernel.pid_max 'kernel.pid_max = 65536' 1
-k_filter_file ok "$d/missing" '' '' '' k_keyed words 'deb x y' 'deb x y' 0 && [ ! -e "$d/missing" ] && echo absent-ok
+k_filter_file act --path "$d/sysctl.conf" -- k_keyed --format sysctl --key net.ipv4.ip_forward --line 'net.ipv4.ip_forward = 1'
+k_filter_file act --path "$d/sysctl.conf" -- k_keyed --format sysctl --key kernel.pid_max --line 'kernel.pid_max = 65536'
+k_filter_file ok --path "$d/missing" -- k_keyed --format words --key 'deb x y' --line 'deb x y' --absent && [ ! -e "$d/missing" ] && echo absent-ok
 printf '# en_US ISO-8859-1\n# en_US.UTF-8 UTF-8\nfr_FR.UTF-8 UTF-8\n' > "$d/locale.gen"
-k_filter_file act "$d/locale.gen" '' '' '' k_locale_gen 'en_US.UTF-8 UTF-8' 1
-k_filter_file act "$d/locale.gen" '' '' '' k_locale_gen 'fr_FR.UTF-8 UTF-8' 0
+k_filter_file act --path "$d/locale.gen" -- k_locale_gen --line 'en_US.UTF-8 UTF-8'
+k_filter_file act --path "$d/locale.gen" -- k_locale_gen --line 'fr_FR.UTF-8 UTF-8' --absent
 printf 'ssh-rsa AAAAkeep other\ncommand="x" ssh-ed25519 AAAAone old-comment\n\n# note\n' > "$d/keys"
-k_filter_file act "$d/keys" '0600' '' '' k_auth_keys "$(printf 'ssh-ed25519 AAAAone new\nssh-ed25519 AAAAtwo two')" 1 0
+k_filter_file act --path "$d/keys" --mode 0600 -- k_auth_keys --keys "$(printf 'ssh-ed25519 AAAAone new\nssh-ed25519 AAAAtwo two')"
 cp "$d/keys" "$d/keys-exclusive"
-k_filter_file act "$d/keys-exclusive" '' '' '' k_auth_keys 'ssh-ed25519 AAAAtwo two' 1 1
+k_filter_file act --path "$d/keys-exclusive" -- k_auth_keys --keys 'ssh-ed25519 AAAAtwo two' --exclusive
 printf 'MAILTO=x\n# kiln: backup\n0 1 * * * old-backup\n@daily  echo hi\n*/5 * * * * echo hi\n' > "$d/cron"
-k_filter_file act "$d/cron" '' '' '' k_cron_entry backup '15 3 * * * backup' 'backup' 1
-k_filter_file act "$d/cron" '' '' '' k_cron_entry '' '' 'echo hi' 0
-k_filter_file act "$d/cron" '' '' '' k_cron_entry 'new one' '@reboot start' 'start' 1
+k_filter_file act --path "$d/cron" -- k_cron_entry --name backup --line '15 3 * * * backup' --job backup
+k_filter_file act --path "$d/cron" -- k_cron_entry --job 'echo hi' --absent
+k_filter_file act --path "$d/cron" -- k_cron_entry --name 'new one' --line '@reboot start' --job start
 has() { case $1 in a*) return 0 ;; esac; return 1; }
 k_pkgs 1 has printf '[%s]' -- 'a b' 'x y' '*' 'ab' && echo
 k_pkgs_ok 1 has 'a' 'ab' && echo all-installed

@@ -17,7 +17,10 @@
 //! point for one verb or one test (`k_directory_tree_ok`, `k_link_linked`,
 //! `k_download_there`, `k_file_is`, `k_file_missing`, `k_file_in_the_way`, `k_packages_of`,
 //! `k_packages_command`, `k_packages_pip`, `k_service_changes`, `k_service_change`,
-//! `k_service_systemctl`, `k_service_is_running`, `k_service_is_enabled`, `k_run_guards`,
+//! `k_service_systemctl`, `k_service_is_running`, `k_service_is_enabled`, `k_git_run`,
+//! `k_git_in`, `k_git_act`, `k_git_checkout_rev`, `k_apt_key_holds`, `k_apt_key_import`,
+//! `k_user_has`, `k_user_show`, `k_user_run`, `k_modprobe_files`, `k_modprobe_file`,
+//! `k_locale_available`, `k_locale_debian`, `k_run_guards`,
 //! `k_run_show`, `k_run_act`)
 //! and the awk programs
 //! (`k_awk_perm` through `k_stat`, `k_awk_edit` and each edit's program through `k_line`,
@@ -50,6 +53,8 @@ mod facts;
 mod files;
 #[path = "runtime/filters.rs"]
 mod filters;
+#[path = "runtime/git.rs"]
+mod git;
 #[path = "runtime/links.rs"]
 mod links;
 #[path = "runtime/packages.rs"]
@@ -91,6 +96,19 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_service_systemctl", "k_service"),
     ("k_service_is_running", "k_service"),
     ("k_service_is_enabled", "k_service"),
+    ("k_git_run", "k_git"),
+    ("k_git_in", "k_git"),
+    ("k_git_act", "k_git"),
+    ("k_git_checkout_rev", "k_git"),
+    ("k_apt_key_holds", "k_apt_key"),
+    ("k_apt_key_import", "k_apt_key"),
+    ("k_user_has", "k_user"),
+    ("k_user_show", "k_user"),
+    ("k_user_run", "k_user"),
+    ("k_modprobe_files", "k_modprobe"),
+    ("k_modprobe_file", "k_modprobe"),
+    ("k_locale_available", "k_locale"),
+    ("k_locale_debian", "k_locale"),
     ("k_extras_in", "k_extras"),
     ("k_directory_tree_ok", "k_directory"),
     ("k_link_linked", "k_link"),
@@ -118,6 +136,7 @@ fn tested() -> Vec<&'static str> {
         facts::TESTED,
         files::TESTED,
         filters::TESTED,
+        git::TESTED,
         links::TESTED,
         packages::TESTED,
         private::TESTED,
@@ -632,4 +651,108 @@ su_user = "bob"
         assert_eq!(read("put"), "through sudo\n", "{}", shell_name(shell));
         assert_eq!(read("lines"), "through su\n", "{}", shell_name(shell));
     }
+}
+
+/// The string literals of a Rust source, before its test module: a small lexer that knows
+/// comments, character literals and lifetimes, and plain and raw strings.
+fn string_literals(source: &str) -> Vec<(usize, String)> {
+    let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+    let bytes = code.as_bytes();
+    let line_of = |at: usize| code[..at].matches('\n').count() + 1;
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &code[i..];
+        if rest.starts_with("//") {
+            i += rest.find('\n').unwrap_or(rest.len());
+        } else if rest.starts_with("/*") {
+            i += rest.find("*/").map_or(rest.len(), |end| end + 2);
+        } else if let Some(raw) = rest.strip_prefix('r').filter(|r| {
+            let hashes = r.len() - r.trim_start_matches('#').len();
+            r[hashes..].starts_with('"')
+                && !code[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+        }) {
+            let hashes = raw.len() - raw.trim_start_matches('#').len();
+            let close = format!("\"{}", "#".repeat(hashes));
+            let body = &raw[hashes + 1..];
+            let end = body.find(&close).unwrap_or(body.len());
+            found.push((line_of(i), body[..end].to_owned()));
+            i += 1 + hashes + 1 + end + close.len();
+        } else if rest.starts_with('"') {
+            let mut end = 1;
+            while end < rest.len() && rest.as_bytes()[end] != b'"' {
+                end += if rest.as_bytes()[end] == b'\\' { 2 } else { 1 };
+            }
+            found.push((line_of(i), rest[1..end.min(rest.len())].to_owned()));
+            i += end + 1;
+        } else if let Some(after) = rest.strip_prefix('\'') {
+            // A character literal ('x', '\n', '\''), else a lifetime.
+            let len = if let Some(escaped) = after.strip_prefix('\\') {
+                escaped.find('\'').map_or(1, |end| end + 3)
+            } else {
+                let c = after.chars().next().map_or(0, char::len_utf8);
+                if after[c..].starts_with('\'') {
+                    c + 2
+                } else {
+                    1
+                }
+            };
+            i += len;
+        } else {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    found
+}
+
+/// No Rust outside `src/runtime/` writes a runtime name (`k_...`) in a string: every call
+/// into the runtime is made by `runtime::call`, which names the function and its
+/// arguments. (Test modules, which check what the calls look like, are not counted.)
+#[test]
+fn runtime_calls_are_made_by_runtime_call_only() {
+    fn sources(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if !path.ends_with("runtime") {
+                    sources(&path, files);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    files.sort();
+    assert!(files.len() > 50, "only {} files found", files.len());
+    let mut written = Vec::new();
+    for file in &files {
+        let source = std::fs::read_to_string(file).unwrap();
+        for (line, literal) in string_literals(&source) {
+            let names = literal.match_indices("k_").any(|(at, _)| {
+                let before = literal[..at].chars().next_back();
+                let after = literal[at + 2..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && after.is_some_and(|c| c.is_ascii_lowercase())
+            });
+            if names {
+                let shown = file.strip_prefix(&src).unwrap().display();
+                written.push(format!("src/{shown}:{line}: {literal:?}"));
+            }
+        }
+    }
+    assert!(
+        written.is_empty(),
+        "runtime names written outside src/runtime/ (make the call with runtime::call):\n{}",
+        written.join("\n")
+    );
+    // The lexer finds what it must.
+    let sample = "let a = \"k_write x\"; // \"k_not_here\"\nlet b = r#\"k_edit \"q\"\"#; let c = '\"'; fn f<'a>() {}";
+    let literals: Vec<String> = string_literals(sample)
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(literals, ["k_write x", "k_edit \"q\""]);
 }

@@ -21,6 +21,7 @@
 use minijinja::Value;
 
 use crate::facts::{FactType, fact_type};
+use crate::runtime::call;
 use crate::shell::Sh;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -365,9 +366,9 @@ fn join(x: Test, y: Test, and: bool) -> Test {
     }
 }
 
-/// `{ k_fact_need PATH || return 2; ...; }` for each fact the host may lack, then `test`:
-/// minijinja fails on an undefined fact wherever it uses one, even where the result
-/// would not depend on its value.
+/// `{ k_fact_need PATH || return 2; ...; }` (`call::fact_need`) for each fact the host may
+/// lack, then `test`: minijinja fails on an undefined fact wherever it uses one, even where
+/// the result would not depend on its value.
 fn needing(facts: &[&str], test: Test) -> Test {
     let maybe: Vec<&&str> = facts
         .iter()
@@ -378,7 +379,7 @@ fn needing(facts: &[&str], test: Test) -> Test {
     }
     let mut sh = Sh::of("{ ");
     for fact in maybe {
-        sh.code("k_fact_need ").arg(fact).code(" || return 2; ");
+        sh.push(&call::fact_need(fact)).code(" || return 2; ");
     }
     match test {
         Test::Const(b) => sh.code(if b { "true" } else { "false" }),
@@ -388,9 +389,9 @@ fn needing(facts: &[&str], test: Test) -> Test {
     Test::Shell(sh)
 }
 
-/// `"$(k_fact 'PATH')"`.
+/// The fact's value as a word (`call::fact`).
 fn fact_word(path: &str, sh: &mut Sh) {
-    sh.code("\"$(k_fact ").arg(path).code(")\"");
+    sh.push(&call::fact(path));
 }
 
 fn test(expr: &Expr) -> Result<Test, String> {
@@ -417,8 +418,7 @@ fn test(expr: &Expr) -> Result<Test, String> {
                     sh.code(" != 0 ]");
                 }
                 FactType::List => {
-                    sh.code("k_list_any ");
-                    fact_word(path, &mut sh);
+                    sh.push(&call::list_any(&call::fact(path)));
                 }
             }
             Test::Shell(sh)
@@ -585,19 +585,14 @@ fn contains(needle: &Expr, haystack: &Expr) -> Result<Test, String> {
                 }
                 (FactType::List, Expr::Value(n)) => match n.as_str() {
                     Some(item) if !item.is_empty() => {
-                        let mut sh = Sh::of("k_in_list ");
-                        sh.arg(item).code(" ");
-                        fact_word(path, &mut sh);
-                        Test::Shell(sh)
+                        let mut word = Sh::new();
+                        word.arg(item);
+                        Test::Shell(call::in_list(&word, &call::fact(path)))
                     }
                     _ => Test::Const(false),
                 },
                 (FactType::List, Expr::Fact(n, FactType::Str)) => {
-                    let mut sh = Sh::of("k_in_list ");
-                    fact_word(n, &mut sh);
-                    sh.code(" ");
-                    fact_word(path, &mut sh);
-                    Test::Shell(sh)
+                    Test::Shell(call::in_list(&call::fact(n), &call::fact(path)))
                 }
                 (FactType::List, Expr::Fact(_, _)) => Test::Const(false),
                 _ => {

@@ -150,7 +150,7 @@ fn header(out: &mut String, plan: &HostPlan, files: &[String]) {
     let _ = writeln!(
         out,
         "#!/bin/sh\n\
-         # Step functions are called by name through k_step (SC2317); file contents and\n\
+         # Functions are called by name, by the runtime (SC2317); file contents and\n\
          # commands are data in single quotes (SC2016, SC1003); modes are read from `ls -ld`,\n\
          # the only POSIX way (SC2012).\n\
          # shellcheck disable=SC2317,SC2016,SC1003,SC2012\n\

@@ -23,6 +23,7 @@ use crate::diagnostic::Diagnostics;
 use crate::diagnostic::render::{HumanStyle, human};
 use crate::facts::Facts;
 use crate::inventory::{Host, Inventory, Target};
+use crate::runtime::call;
 use crate::source::SourceMap;
 
 pub use report::{HostReport, OpOutcome};
@@ -373,25 +374,21 @@ fn run_host(
 }
 
 /// The script that runs `command` as `become_`'s user (the current user: the command
-/// alone), through the runtime library's `k_as`; the password, when given, is checked once
+/// alone), through the runtime's `k_as`; the password, when given, is checked once
 /// first and handed over in memory only.
 pub fn become_script(become_: &Become, command: &str, password: Option<&str>) -> String {
     let Some((how, user)) = become_.how() else {
         return command.to_owned();
     };
-    let mut run = crate::shell::Sh::of("k_become_check ");
-    run.code(how).code(" ").arg(user).code(" || exit 1\nk_as ");
-    run.code(how)
-        .code(" ")
-        .arg(user)
-        .code(" ")
-        .arg(command)
+    let mut run = call::become_check(how, user);
+    run.code(" || exit 1\n")
+        .push(&call::run_as(how, user, command))
         .code("\n");
     format!(
-        "{}{}KILN_LIB={}\n{}",
+        "{}{}{}\n{}",
         host_run::become_head(password),
         crate::runtime::for_code(run.text()),
-        crate::shell::quote(&crate::runtime::for_code(command)),
+        call::runtime_for_others(&crate::runtime::for_code(command)),
         run.text()
     )
 }

@@ -271,6 +271,36 @@ fn function(mut name: Sh, index: Index, body: &Sh) -> Sh {
 /// shellcheck cannot see.
 const READ_BY_K_STEP: &str = "# shellcheck disable=SC2034 # read by k_step\n";
 
+// --- facts.sh: `when` decided on the host -------------------------------------------------
+
+/// `k_fact_need PATH`: whether the host has the fact (else it says so).
+pub fn fact_need(path: &str) -> Sh {
+    let mut sh = Sh::of("k_fact_need ");
+    sh.arg(path);
+    sh
+}
+
+/// `"$(k_fact PATH)"`: the fact's value, as one word.
+pub fn fact(path: &str) -> Sh {
+    let mut sh = Sh::of("\"$(k_fact ");
+    sh.arg(path).code(")\"");
+    sh
+}
+
+/// `k_list_any LIST`: whether the list fact `list` (a word) has an item.
+pub fn list_any(list: &Sh) -> Sh {
+    let mut sh = Sh::of("k_list_any ");
+    sh.push(list);
+    sh
+}
+
+/// `k_in_list ITEM LIST`: whether the word `item` is an item of the list fact `list`.
+pub fn in_list(item: &Sh, list: &Sh) -> Sh {
+    let mut sh = Sh::of("k_in_list ");
+    sh.push(item).code(" ").push(list);
+    sh
+}
+
 // --- become.sh ------------------------------------------------------------------------------
 
 /// `KILN_LIB='...'`: the runtime another user's shell gets from `k_as`.
@@ -685,6 +715,338 @@ pub fn service(service: &Service) -> OpCall {
         .flag("--restarted", service.restarted)
         .flag("--reloaded", service.reloaded)
         .flag("--daemon-reload", service.daemon_reload);
+    call
+}
+
+// --- system.sh ------------------------------------------------------------------------------
+
+/// `k_hostname --name NAME` (server.hostname).
+pub fn hostname(name: &str) -> OpCall {
+    let mut call = OpCall::new("k_hostname");
+    call.value("--name", name);
+    call
+}
+
+/// `k_timezone --zone ZONE` (server.timezone).
+pub fn timezone(zone: &str) -> OpCall {
+    let mut call = OpCall::new("k_timezone");
+    call.value("--zone", zone);
+    call
+}
+
+/// `k_reboot --message TEXT --wait SECONDS` (server.reboot).
+pub fn reboot(message: &str, wait: i64) -> OpCall {
+    let mut call = OpCall::new("k_reboot");
+    call.value("--message", message);
+    call.args.code(" --wait ").int(wait);
+    call
+}
+
+/// `k_daemon_reload [--user]` (systemd.daemon_reload).
+pub fn daemon_reload(user: bool) -> OpCall {
+    let mut call = OpCall::new("k_daemon_reload");
+    call.flag("--user", user);
+    call
+}
+
+/// `k_apt_refresh [--cache-time SECONDS]` (apt.update).
+pub fn apt_refresh(cache_time: i64) -> OpCall {
+    let mut call = OpCall::new("k_apt_refresh");
+    if cache_time > 0 {
+        call.args.code(" --cache-time ").int(cache_time);
+    }
+    call
+}
+
+/// `k_apt_upgrade [--dist] [--autoremove]` (apt.upgrade).
+pub fn apt_upgrade(dist: bool, autoremove: bool) -> OpCall {
+    let mut call = OpCall::new("k_apt_upgrade");
+    call.flag("--dist", dist).flag("--autoremove", autoremove);
+    call
+}
+
+// --- waits.sh, system.sh, accounts.sh: more ops ------------------------------------------
+
+/// What [`wait_for`] waits for.
+pub enum Awaited<'a> {
+    Port {
+        host: &'a str,
+        port: i64,
+    },
+    Path(&'a str),
+    /// A shell command.
+    Command(&'a str),
+}
+
+/// `k_wait_for --port PORT --host HOST ...` (server.wait): until it is there (or with
+/// `gone`, no longer).
+pub fn wait_for(awaited: &Awaited, gone: bool, delay: i64, timeout: i64, interval: i64) -> OpCall {
+    let mut call = OpCall::new("k_wait_for");
+    match awaited {
+        Awaited::Port { host, port } => {
+            call.args.code(" --port ").int(*port);
+            call.value("--host", host);
+        }
+        Awaited::Path(path) => {
+            call.value("--path", path);
+        }
+        Awaited::Command(command) => {
+            call.value("--command", command);
+        }
+    }
+    call.flag("--gone", gone);
+    if delay > 0 {
+        call.args.code(" --delay ").int(delay);
+    }
+    call.args.code(" --timeout ").int(timeout);
+    call.args.code(" --interval ").int(interval);
+    call
+}
+
+/// `k_modprobe --module MODULE ...` (server.modprobe); `params` are `NAME=VALUE`, without
+/// line breaks.
+pub fn modprobe(module: &str, params: &[String], persist: bool, absent: bool) -> OpCall {
+    let mut call = OpCall::new("k_modprobe");
+    call.value("--module", module)
+        .option("--params", &params.join("\n"))
+        .flag("--persist", persist)
+        .flag("--absent", absent);
+    call
+}
+
+/// `k_group --name GROUP ...` (server.group).
+pub fn group(name: &str, gid: Option<i64>, system: bool, absent: bool) -> OpCall {
+    let mut call = OpCall::new("k_group");
+    call.value("--name", name);
+    if let Some(gid) = gid {
+        call.args.code(" --gid ").int(gid);
+    }
+    call.flag("--system", system).flag("--absent", absent);
+    call
+}
+
+/// An account as wanted ([`user`]).
+#[derive(Default)]
+pub struct User<'a> {
+    pub name: &'a str,
+    pub uid: Option<i64>,
+    pub group: Option<&'a str>,
+    /// The supplementary groups (none: left as they are), without line breaks.
+    pub groups: Option<&'a [&'a str]>,
+    /// Among others, not exactly.
+    pub append: bool,
+    pub home: Option<&'a str>,
+    pub shell: Option<&'a str>,
+    pub comment: Option<&'a str>,
+    /// A crypt(3) hash, secret (masked wherever the call is shown).
+    pub password_hash: Option<&'a str>,
+    pub system: bool,
+    pub create_home: bool,
+    pub absent: bool,
+}
+
+/// `k_user --name USER ...` (server.user).
+pub fn user(user: &User) -> OpCall {
+    let mut call = OpCall::new("k_user");
+    call.value("--name", user.name);
+    if let Some(uid) = user.uid {
+        call.args.code(" --uid ").int(uid);
+    }
+    if let Some(group) = user.group {
+        call.value("--group", group);
+    }
+    if let Some(groups) = user.groups {
+        call.value("--groups", &groups.join("\n"))
+            .flag("--append", user.append);
+    }
+    for (name, value) in [
+        ("--home", user.home),
+        ("--shell", user.shell),
+        ("--comment", user.comment),
+    ] {
+        if let Some(value) = value {
+            call.value(name, value);
+        }
+    }
+    if let Some(hash) = user.password_hash {
+        call.args.code(" --password-hash ").secret(hash);
+    }
+    call.flag("--system", user.system)
+        .flag("--create-home", user.create_home)
+        .flag("--absent", user.absent);
+    call
+}
+
+/// Where [`apt_key`] gets the key.
+pub enum KeySource<'a> {
+    Url(&'a str),
+    Keyserver(&'a str),
+}
+
+/// `k_apt_key --dest FILE ...` (apt.key); `key_id` is an upper-case fingerprint (or its
+/// end), or empty.
+pub fn apt_key(dest: &str, key_id: &str, source: &KeySource) -> OpCall {
+    let mut call = OpCall::new("k_apt_key");
+    call.value("--dest", dest).option("--key-id", key_id);
+    match source {
+        KeySource::Url(url) => call.value("--url", url),
+        KeySource::Keyserver(server) => call.value("--keyserver", server),
+    };
+    call
+}
+
+// --- git.sh -------------------------------------------------------------------------------
+
+/// A checkout ([`git`]): `git.repo`'s arguments.
+#[derive(Default)]
+pub struct Git<'a> {
+    pub repo: &'a str,
+    pub dest: &'a str,
+    pub branch: Option<&'a str>,
+    pub rev: Option<&'a str>,
+    pub depth: Option<i64>,
+    pub pull: bool,
+    pub submodules: bool,
+    pub user: Option<&'a str>,
+    /// `GIT_SSH_COMMAND`, or empty.
+    pub ssh_command: &'a str,
+}
+
+/// `k_git --repo REPO --dest DIR ...` (git.repo).
+pub fn git(git: &Git) -> OpCall {
+    let mut call = OpCall::new("k_git");
+    call.value("--repo", git.repo).value("--dest", git.dest);
+    if let Some(branch) = git.branch {
+        call.value("--branch", branch);
+    }
+    if let Some(rev) = git.rev {
+        call.value("--rev", rev);
+    }
+    if let Some(depth) = git.depth {
+        call.args.code(" --depth ").int(depth);
+    }
+    call.flag("--no-pull", !git.pull)
+        .flag("--submodules", git.submodules);
+    if let Some(user) = git.user {
+        call.value("--user", user);
+    }
+    call.option("--ssh-command", git.ssh_command);
+    call
+}
+
+// --- filters.sh: lines in shared files ---------------------------------------------------
+
+/// `k_apt_source --file FILE --line LINE --key KEY ...` (apt.repo).
+pub fn apt_source(file: &str, line: &str, key: &str, absent: bool, update: bool) -> OpCall {
+    let mut call = OpCall::new("k_apt_source");
+    call.value("--file", file)
+        .value("--line", line)
+        .value("--key", key)
+        .flag("--absent", absent)
+        .flag("--update", update);
+    call
+}
+
+/// `k_sysctl --key KEY --value VALUE [--file FILE]` (server.sysctl).
+pub fn sysctl(key: &str, value: &str, file: Option<&str>) -> OpCall {
+    let mut call = OpCall::new("k_sysctl");
+    call.value("--key", key).value("--value", value);
+    if let Some(file) = file {
+        call.value("--file", file);
+    }
+    call
+}
+
+/// A locale ([`locale`]).
+pub struct Locale<'a> {
+    pub locale: &'a str,
+    pub lang: &'a str,
+    pub charset: &'a str,
+    /// As `locale -a` lists it.
+    pub normalized: &'a str,
+    pub absent: bool,
+}
+
+/// `k_locale --locale LOCALE ...` (server.locale).
+pub fn locale(locale: &Locale) -> OpCall {
+    let mut call = OpCall::new("k_locale");
+    call.value("--locale", locale.locale)
+        .value("--lang", locale.lang)
+        .value("--charset", locale.charset)
+        .value("--normalized", locale.normalized)
+        .flag("--absent", locale.absent);
+    call
+}
+
+/// A mount ([`mount`]).
+pub struct Mount<'a> {
+    pub path: &'a str,
+    /// The mount point as fstab writes it.
+    pub point: &'a str,
+    /// Its fstab line (empty when absent).
+    pub line: &'a str,
+    pub src: &'a str,
+    pub fstype: &'a str,
+    pub opts: &'a str,
+    pub mounted: bool,
+    pub absent: bool,
+}
+
+/// `k_mount --path PATH ...` (server.mount).
+pub fn mount(mount: &Mount) -> OpCall {
+    let mut call = OpCall::new("k_mount");
+    call.value("--path", mount.path)
+        .value("--point", mount.point)
+        .value("--line", mount.line)
+        .value("--src", mount.src)
+        .value("--fstype", mount.fstype)
+        .value("--opts", mount.opts)
+        .flag("--unmounted", !mount.mounted)
+        .flag("--absent", mount.absent);
+    call
+}
+
+/// `k_authorized_keys --user USER --keys KEYS ...` (server.authorized_keys); keys without
+/// line breaks.
+pub fn authorized_keys(
+    user: &str,
+    path: Option<&str>,
+    keys: &[&str],
+    absent: bool,
+    exclusive: bool,
+) -> OpCall {
+    let mut call = OpCall::new("k_authorized_keys");
+    call.value("--user", user);
+    if let Some(path) = path {
+        call.value("--path", path);
+    }
+    call.value("--keys", &keys.join("\n"))
+        .flag("--absent", absent)
+        .flag("--exclusive", exclusive);
+    call
+}
+
+/// A crontab entry ([`crontab_entry`]).
+pub struct CronEntry<'a> {
+    /// Whose crontab (empty: whoever runs the script).
+    pub user: &'a str,
+    /// The entry's name (its marker comment), or empty.
+    pub name: &'a str,
+    pub line: &'a str,
+    /// What the line runs, which finds an unnamed entry.
+    pub job: &'a str,
+    pub absent: bool,
+}
+
+/// `k_crontab_entry --user USER -- k_cron_entry --name NAME ...` (server.crontab).
+pub fn crontab_entry(entry: &CronEntry) -> OpCall {
+    let mut call = OpCall::new("k_crontab_entry");
+    call.option("--user", entry.user);
+    call.args.code(" -- k_cron_entry");
+    option(&mut call.args, "--name", entry.name);
+    option(&mut call.args, "--line", entry.line);
+    option(&mut call.args, "--job", entry.job);
+    flag(&mut call.args, "--absent", entry.absent);
     call
 }
 

@@ -4,11 +4,23 @@
 # User values reach awk in its environment, never in its program nor through -v (which
 # reads backslashes).
 
-# k_filter_file ok|act|diff FILE MODE OWNER GROUP FILTER...: whether FILE (a missing one
-# counts as empty) is what FILTER makes of it; writing it (k_write) if not; the diff.
+# k_filter_file ok|act|diff --path FILE [--mode MODE] [--owner USER] [--group GROUP] --
+# FILTER...: whether FILE (a missing one counts as empty) is what FILTER makes of it;
+# writing it (k_write, with MODE, OWNER and GROUP when given) if not; the diff.
 k_filter_file() {
-  k_filter_file_verb=$1 k_filter_file_path=$2 k_filter_file_mode=$3 k_filter_file_owner=$4 k_filter_file_group=$5
-  shift 5
+  k_filter_file_verb=$1 k_filter_file_path='' k_filter_file_mode='' k_filter_file_owner='' k_filter_file_group=''
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --path) k_filter_file_path=$2; shift ;;
+    --mode) k_filter_file_mode=$2; shift ;;
+    --owner) k_filter_file_owner=$2; shift ;;
+    --group) k_filter_file_group=$2; shift ;;
+    --) shift; break ;;
+    *) k_err "k_filter_file: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
   case $k_filter_file_verb in
   ok) { [ ! -f "$k_filter_file_path" ] || cat -- "$k_filter_file_path"; } | "$@" | k_same "$k_filter_file_path" ;;
   act)
@@ -21,9 +33,21 @@ k_filter_file() {
 # Lines owned by key: the first line (not a comment) whose key is KEY becomes LINE (or is
 # removed when PRESENT is 0), later ones are removed, LINE is appended if none had the key.
 # A line's key, by FORMAT: `fstab` its mount point, `sysctl` the name before `=` (`/` read
-# as `.`), `words` the whole line with blanks squeezed. k_keyed FORMAT KEY LINE PRESENT
+# as `.`), `words` the whole line with blanks squeezed.
+# k_keyed --format FORMAT --key KEY [--line LINE] [--absent]
 k_keyed() {
-  K_F=$1 K_KEY=$2 K_LINE=$3 K_PRESENT=$4 LC_ALL=C awk '
+  k_keyed_format='' k_keyed_key='' k_keyed_line='' k_keyed_present=1
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --format) k_keyed_format=$2; shift ;;
+    --key) k_keyed_key=$2; shift ;;
+    --line) k_keyed_line=$2; shift ;;
+    --absent) k_keyed_present=0 ;;
+    *) k_err "k_keyed: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  K_F=$k_keyed_format K_KEY=$k_keyed_key K_LINE=$k_keyed_line K_PRESENT=$k_keyed_present LC_ALL=C awk '
     function key(line,   f) {
       if (ENVIRON["K_F"] == "fstab") { split(line, f, /[ \t]+/); return f[1] == "" ? f[3] : f[2] }
       if (ENVIRON["K_F"] == "sysctl") {
@@ -41,9 +65,18 @@ k_keyed() {
 }
 
 # /etc/locale.gen: the line LINE enabled where it is (commented out or not), else appended;
-# or, with PRESENT 0, commented out. k_locale_gen LINE PRESENT
+# or, with --absent, commented out. k_locale_gen --line LINE [--absent]
 k_locale_gen() {
-  K_LINE=$1 K_PRESENT=$2 LC_ALL=C awk '
+  k_locale_gen_line='' k_locale_gen_present=1
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --line) k_locale_gen_line=$2; shift ;;
+    --absent) k_locale_gen_present=0 ;;
+    *) k_err "k_locale_gen: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  K_LINE=$k_locale_gen_line K_PRESENT=$k_locale_gen_present LC_ALL=C awk '
     function key(line) { sub(/^[ \t]*#[ \t]*/, "", line); sub(/[ \t]+$/, "", line); return line }
     BEGIN { line = ENVIRON["K_LINE"]; want = ENVIRON["K_PRESENT"] == "1" }
     key($0) == line {
@@ -58,9 +91,19 @@ k_locale_gen() {
 # authorized_keys: KEYS (one per line) present (PRESENT 1) or absent. A key is known by its
 # base64 blob, so a wanted key in the file with other options or comment is replaced, not
 # added twice. Comments and blank lines stay; other keys too, unless EXCLUSIVE is 1.
-# k_auth_keys KEYS PRESENT EXCLUSIVE
+# k_auth_keys --keys KEYS [--absent] [--exclusive]
 k_auth_keys() {
-  K_KEYS=$1 K_PRESENT=$2 K_EXCLUSIVE=$3 LC_ALL=C awk '
+  k_auth_keys_keys='' k_auth_keys_present=1 k_auth_keys_exclusive=0
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --keys) k_auth_keys_keys=$2; shift ;;
+    --absent) k_auth_keys_present=0 ;;
+    --exclusive) k_auth_keys_exclusive=1 ;;
+    *) k_err "k_auth_keys: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  K_KEYS=$k_auth_keys_keys K_PRESENT=$k_auth_keys_present K_EXCLUSIVE=$k_auth_keys_exclusive LC_ALL=C awk '
     function blob(line,   n, i, f) {
       n = split(line, f, /[ \t]+/)
       for (i = 1; i < n; i++) if (f[i] ~ /^(ssh-|ecdsa-|sk-)/) return f[i + 1]
@@ -81,10 +124,21 @@ k_auth_keys() {
 
 # A crontab entry: with a NAME, the line after the marker `# kiln: NAME` (edited in place,
 # the marker kept); without, the line whose job (what follows the schedule) is JOB. It
-# becomes LINE, or is removed with PRESENT 0; a missing entry is appended.
-# k_cron_entry NAME LINE JOB PRESENT
+# becomes LINE, or is removed with --absent; a missing entry is appended.
+# k_cron_entry [--name NAME] [--line LINE] [--job JOB] [--absent]
 k_cron_entry() {
-  K_NAME=$1 K_LINE=$2 K_JOB=$3 K_PRESENT=$4 LC_ALL=C awk '
+  k_cron_entry_name='' k_cron_entry_line='' k_cron_entry_job='' k_cron_entry_present=1
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --name) k_cron_entry_name=$2; shift ;;
+    --line) k_cron_entry_line=$2; shift ;;
+    --job) k_cron_entry_job=$2; shift ;;
+    --absent) k_cron_entry_present=0 ;;
+    *) k_err "k_cron_entry: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  K_NAME=$k_cron_entry_name K_LINE=$k_cron_entry_line K_JOB=$k_cron_entry_job K_PRESENT=$k_cron_entry_present LC_ALL=C awk '
     function job(line) {
       if (line ~ /^[ \t]*#/ || line ~ /^[ \t]*$/ || line ~ /^[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*=/) return ""
       if (line ~ /^[ \t]*@/) { sub(/^[ \t]*@[^ \t]+[ \t]+/, "", line); return line }
@@ -105,11 +159,20 @@ k_cron_entry() {
     END { if (want && !done) { if (name != "") print marker; print entry } }'
 }
 
-# k_crontab_entry ok|act|diff USER FILTER...: as k_filter_file, for USER's crontab (read
-# with `crontab -l`, installed with `crontab -`).
+# k_crontab_entry ok|act|diff [--user USER] -- FILTER...: as k_filter_file, for USER's
+# crontab (whoever runs this by default; read with `crontab -l`, installed with
+# `crontab -`) (server.crontab).
 k_crontab_entry() {
-  k_crontab_entry_verb=$1 k_crontab_entry_user=$2
-  shift 2
+  k_crontab_entry_verb=$1 k_crontab_entry_user=''
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --user) k_crontab_entry_user=$2; shift ;;
+    --) shift; break ;;
+    *) k_err "k_crontab_entry: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
   k_crontab_entry_now=$(k_crontab "$k_crontab_entry_user" -l 2>/dev/null)
   case $k_crontab_entry_verb in
   ok) [ "$(k_crontab_now | "$@")" = "$k_crontab_entry_now" ] ;;

@@ -1,6 +1,20 @@
 //! The shell runtime: the POSIX `sh` functions emitted scripts call (`k_step`, `k_write`,
-//! `k_edit`, ...), split by concern into the `.sh` files of this directory ([`PARTS`]), and
-//! the status line they report with ([`status`]).
+//! `k_edit`, ...), split by concern into the `.sh` files of this directory ([`PARTS`]); the
+//! typed calls into it ([`call`]); and the status line they report with ([`status`]).
+//!
+//! # The contract
+//!
+//! Rust never writes a runtime name: [`call`] has one function per entry point, which
+//! writes its name and its arguments (a test holds `src/` to that). An op's step is, when it
+//! can be, one call of its entry point (`k_directory`, `k_put`, `k_edit`, `k_packages`,
+//! `k_service`, `k_user`, ...), which takes what to do as its first argument, the verb: `ok`
+//! (whether the op's state holds), `act` (make it hold) or `diff` (show what `act` would
+//! change), then named options (`--path P`, `--mode M`, flags alone) and, after `--`, a list
+//! (packages, commands). `k_step` runs an op's step: it puts the verb in, so the script reads
+//! `k_step 3 'files.line /etc/hosts' --origin main.toml:7 -- k_edit --path /etc/hosts -- k_line
+//! --line '...'`. Options are read with `case` and `shift` only: no process, no subshell.
+//! Helpers the entry points share (`k_write`, `k_attrs`, `k_split`) keep positional
+//! arguments, each named in the helper's comment.
 //!
 //! # What a script carries
 //!
@@ -45,8 +59,12 @@
 //! - `KILN_WHAT`: set by kiln around the runtime: `KILN_MARK` (a live run's marker, which
 //!   starts the lines kiln reads), `KILN_LIB` (the runtime for another user's shell),
 //!   `KILN_BECOME_PASS` (the become password of a live run, never exported).
-//! - What the emitter writes per op: `k_probe_N`, `k_act_N`, `k_diff_N`, `k_data_N`,
-//!   `k_when_N` (`N` the op's index, `hN` a handler's), and `k_notified_N`.
+//! - What the emitter writes per op (`N` its index, `hN` a handler's): `k_op_N` (its parts as
+//!   a function of the verb, when it is not one call), `k_data_N` (what it reads on standard
+//!   input), `k_when_N` (its `when`, decided on the host); for an op run as another user,
+//!   their definitions in `k_op_N_def` and `k_data_N_def`, which `k_step` sends that user's
+//!   shell. A name ending in `_def` is such a definition, never a function's variable.
+//! - Handlers notified: `k_notified_ids`, their ids one a line.
 
 pub mod call;
 pub mod status;
@@ -82,6 +100,7 @@ pub const PARTS: &[Part] = parts![
     "trees",
     "downloads",
     "commands",
+    "git",
     "edits",
     "edit_programs",
     "filters",

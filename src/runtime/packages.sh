@@ -321,3 +321,130 @@ k_packages_pip() {
   IFS=$k_packages_pip_ifs
   "$k_pip" "$@"
 }
+
+# k_apt_refresh ok|act|diff [--cache-time SECONDS] (apt.update): apt's package lists are
+# refreshed, always (the probe never holds) or when older than SECONDS (k_apt_fresh).
+k_apt_refresh() {
+  k_apt_refresh_verb=$1 k_apt_refresh_cache_time=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --cache-time) k_apt_refresh_cache_time=$2; shift ;;
+    *) k_err "k_apt_refresh: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  case $k_apt_refresh_verb in
+  ok) k_apt_fresh "$k_apt_refresh_cache_time" ;;
+  act) k_apt_update 0 ;;
+  diff) printf 'refresh the package lists\n' ;;
+  esac
+}
+
+# k_apt_upgrade ok|act|diff [--dist] [--autoremove] (apt.upgrade): no package has an
+# upgrade (`apt-get upgrade`, or with --dist `dist-upgrade`, simulated: nothing to install
+# or remove), and with --autoremove nothing is left to autoremove. The diff lists what
+# would be installed or removed.
+k_apt_upgrade() {
+  k_apt_upgrade_verb=$1 k_apt_upgrade_what=upgrade k_apt_upgrade_autoremove=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --dist) k_apt_upgrade_what=dist-upgrade ;;
+    --autoremove) k_apt_upgrade_autoremove=1 ;;
+    *) k_err "k_apt_upgrade: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  case $k_apt_upgrade_verb in
+  ok)
+    ! LC_ALL=C apt-get -s -q "$k_apt_upgrade_what" 2>/dev/null | grep -qE '^(Inst|Remv) ' || return 1
+    [ "$k_apt_upgrade_autoremove" = 0 ] || ! LC_ALL=C apt-get -s -q autoremove 2>/dev/null | grep -q '^Remv ' ;;
+  act)
+    env DEBIAN_FRONTEND=noninteractive apt-get "$k_apt_upgrade_what" -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold || return 1
+    [ "$k_apt_upgrade_autoremove" = 0 ] || env DEBIAN_FRONTEND=noninteractive apt-get autoremove -y -q ;;
+  diff)
+    LC_ALL=C apt-get -s -q "$k_apt_upgrade_what" 2>/dev/null | grep -E '^(Inst|Remv) '
+    if [ "$k_apt_upgrade_autoremove" = 1 ]; then LC_ALL=C apt-get -s -q autoremove 2>/dev/null | grep '^Remv '; fi
+    return 0 ;;
+  esac
+}
+
+# k_apt_source ok|act|diff --file FILE --line LINE --key KEY [--absent] [--update]
+# (apt.repo): the source LINE is in apt's FILE (a line with the same words, KEY, replaced;
+# else appended), or with --absent it is not; --update refreshes the package lists after
+# a change.
+k_apt_source() {
+  k_apt_source_verb=$1 k_apt_source_file='' k_apt_source_line='' k_apt_source_key=''
+  k_apt_source_absent=0 k_apt_source_update=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --file) k_apt_source_file=$2; shift ;;
+    --line) k_apt_source_line=$2; shift ;;
+    --key) k_apt_source_key=$2; shift ;;
+    --absent) k_apt_source_absent=1 ;;
+    --update) k_apt_source_update=1 ;;
+    *) k_err "k_apt_source: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  set -- k_keyed --format words --key "$k_apt_source_key" --line "$k_apt_source_line"
+  if [ "$k_apt_source_absent" = 1 ]; then set -- "$@" --absent; fi
+  k_filter_file "$k_apt_source_verb" --path "$k_apt_source_file" -- "$@" || return 1
+  if [ "$k_apt_source_verb" = act ] && [ "$k_apt_source_update" = 1 ]; then k_apt_update 0; fi
+}
+
+# k_apt_key ok|act|diff --dest FILE [--key-id FINGERPRINT] (--url URL | --keyserver SERVER)
+# (apt.key): FILE, a keyring for apt, holds the key (whose fingerprint ends with
+# FINGERPRINT, when given), downloaded from URL (curl or wget, k_fetch) or received from
+# SERVER, imported into a private GnuPG home (in the run's private directory) and exported
+# in the form the file's name asks for: binary for `.gpg`, else armored.
+k_apt_key() {
+  k_apt_key_verb=$1 k_apt_key_dest='' k_apt_key_id='' k_apt_key_url='' k_apt_key_server=''
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --dest) k_apt_key_dest=$2; shift ;;
+    --key-id) k_apt_key_id=$2; shift ;;
+    --url) k_apt_key_url=$2; shift ;;
+    --keyserver) k_apt_key_server=$2; shift ;;
+    *) k_err "k_apt_key: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  case $k_apt_key_verb in
+  ok) k_apt_key_holds "$k_apt_key_dest" ;;
+  act)
+    k_private && k_apt_key_home=$k_tmpd/gnupg && rm -rf -- "$k_apt_key_home" && mkdir -m 700 -- "$k_apt_key_home" || return 1
+    (k_apt_key_import)
+    k_apt_key_status=$?
+    rm -rf -- "$k_apt_key_home"
+    return "$k_apt_key_status" ;;
+  diff) printf 'install the key %s\n' "$k_apt_key_dest" ;;
+  esac
+}
+
+# k_apt_key_holds FILE: whether FILE holds k_apt_key's key.
+k_apt_key_holds() {
+  [ -s "$1" ] || return 1
+  [ -n "$k_apt_key_id" ] || return 0
+  gpg --batch --with-colons --show-keys "$1" 2>/dev/null | awk -F: '$1 == "fpr" { print $10 }' | grep -q "$k_apt_key_id\$"
+}
+
+# k_apt_key_import: k_apt_key's key fetched into its private GnuPG home, exported and
+# written to its file (k_apt_key runs it in a subshell, which `exit` ends).
+k_apt_key_import() {
+  if [ -n "$k_apt_key_url" ]; then
+    k_fetch "$k_apt_key_url" "$k_apt_key_home/download" '' || exit 1
+    gpg --homedir "$k_apt_key_home" --batch -q --import "$k_apt_key_home/download" || exit 1
+  else
+    gpg --homedir "$k_apt_key_home" --batch -q --keyserver "$k_apt_key_server" --recv-keys "$k_apt_key_id" || exit 1
+  fi
+  case $k_apt_key_dest in
+  *.gpg) gpg --homedir "$k_apt_key_home" --batch -q --export > "$k_apt_key_home/key" || exit 1 ;;
+  *) gpg --homedir "$k_apt_key_home" --batch -q --export --armor > "$k_apt_key_home/key" || exit 1 ;;
+  esac
+  k_apt_key_holds "$k_apt_key_home/key" || { k_err 'the key is not there, or not the one key_id names'; exit 1; }
+  k_write "$k_apt_key_dest" 0644 '' '' < "$k_apt_key_home/key"
+}

@@ -8,7 +8,6 @@ pub mod attrs;
 pub mod command;
 pub mod content;
 pub mod edit;
-pub mod filter;
 pub mod packages;
 pub mod services;
 pub mod values;

@@ -63,4 +63,62 @@ functions! {
             .only(&["cat"])
             .prints("su -s /bin/sh -- bob -c exec \"$0\" \"$@\" crontab -l\n"),
     ],
+    k_group => [
+        case("k_group ok --name web || echo missing; k_group act --name web --gid 900 --system; cat calls")
+            .stub("getent", "exit 2")
+            .stub("groupadd", r#"echo "groupadd $*" >> calls"#)
+            .prints("missing\ngroupadd -r -g 900 web\n"),
+        case("k_group ok --name sudo --gid 27 && echo holds; k_group diff --name sudo --gid 28; k_group act --name sudo --gid 28; cat calls")
+            .stub("getent", GETENT)
+            .stub("groupmod", r#"echo "groupmod $*" >> calls"#)
+            .prints("holds\ngid: 27 -> 28\ngroupmod -g 28 sudo\n"),
+        // Without the shadow tools, busybox's.
+        case("k_group act --name web --system; k_group act --name adm --absent; cat calls")
+            .stub("getent", GETENT)
+            .stub("addgroup", r#"echo "addgroup $*" >> calls"#)
+            .stub("delgroup", r#"echo "delgroup $*" >> calls"#)
+            .only(&["cat"])
+            .prints("addgroup -S web\ndelgroup adm\n"),
+    ],
+    k_user => [
+        // A new account: useradd with what is asked, the password through chpasswd's input.
+        case("k_user ok --name ann || echo missing; k_user act --name ann --uid 1001 --groups 'sudo\nadm' --shell /bin/sh --password-hash '$6$x$y' --create-home; cat calls")
+            .stub("getent", "exit 2")
+            .stub("useradd", r#"echo "useradd $*" >> calls"#)
+            .stub("chpasswd", r#"echo "chpasswd $*: $(cat)" >> calls"#)
+            .prints("missing\nuseradd -m -u 1001 -G sudo,adm -s /bin/sh ann\nchpasswd -e: ann:$6$x$y\n"),
+        // An account: what differs is said, and changed with usermod.
+        case("k_user ok --name bob --shell /bin/sh --groups 'sudo\nadm' && echo holds; k_user diff --name bob --shell /bin/bash --home /home/b --groups sudo; k_user act --name bob --shell /bin/bash --groups sudo --append; cat calls")
+            .stub("getent", GETENT)
+            .stub("id", ID)
+            .stub("usermod", r#"echo "usermod $*" >> calls"#)
+            .prints("holds\ngroups: bob sudo adm -> sudo\nhome: /home/bob -> /home/b\nshell: /bin/sh -> /bin/bash\nusermod -G sudo -a -s /bin/bash bob\n"),
+        // Without the shadow tools, busybox's adduser, then each group.
+        case("k_user act --name ann --groups 'sudo\nadm' --home /srv/ann; cat calls")
+            .stub("getent", "exit 2")
+            .stub("adduser", r#"echo "adduser $*" >> calls"#)
+            .stub("addgroup", r#"echo "addgroup $*" >> calls"#)
+            .only(&["cat"])
+            .prints("adduser -D -H -h /srv/ann ann\naddgroup ann sudo\naddgroup ann adm\n"),
+        case("k_user ok --name bob --absent || echo exists; k_user act --name bob --absent; cat calls")
+            .stub("getent", GETENT)
+            .stub("userdel", r#"echo "userdel $*" >> calls"#)
+            .prints("exists\nuserdel bob\n"),
+    ],
+    k_authorized_keys => [
+        // In the user's ~/.ssh, made 0700; the file 0600, both the user's.
+        case("k_authorized_keys ok --user bob --keys 'ssh-ed25519 AAAA me' || echo missing; k_authorized_keys act --user bob --keys 'ssh-ed25519 AAAA me'; cat home/.ssh/authorized_keys; stat -c %a home/.ssh home/.ssh/authorized_keys")
+            .given("mkdir home")
+            .stub("getent", r#"[ "$2" = bob ] && echo "bob:x:1000:1000::$PWD/home:/bin/sh""#)
+            .stub("chown", "exit 0")
+            .prints("missing\nssh-ed25519 AAAA me\n700\n600\n"),
+        case("k_authorized_keys diff --user bob --path keys --keys 'ssh-ed25519 BBBB' --exclusive")
+            .given("echo 'ssh-ed25519 AAAA old' > keys")
+            .stub("getent", r#"[ "$2" = bob ] && echo "bob:x:1000:1000::/home/bob:/bin/sh""#)
+            .prints("--- keys\n+++ keys (desired)\n@@ -1 +1 @@\n-ssh-ed25519 AAAA old\n+ssh-ed25519 BBBB\n"),
+        case("k_authorized_keys act --user nobody-here --keys 'ssh-ed25519 AAAA'")
+            .stub("getent", "exit 2")
+            .status(1)
+            .says("kiln: no user nobody-here\n"),
+    ],
 }

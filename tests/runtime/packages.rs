@@ -230,4 +230,43 @@ functions! {
             .stub("pip", r#"echo "pip $*" >> calls; case $1 in show) [ "$2" = vim ] && [ -e installed ] && echo 'Version: 1' ;; install) touch installed ;; esac; exit 0"#)
             .prints("python3 -m venv venv\npip show vim\npip install -q --user vim\npip show vim\npip install -q -r req.txt --user\n"),
     ],
+    k_apt_refresh => [
+        case("k_apt_refresh ok || echo always; k_apt_refresh ok --cache-time 3600 && echo fresh; k_apt_refresh diff; k_apt_refresh act; cat calls")
+            .stub("date", "case $1 in -r) echo 1000 ;; *) echo 1500 ;; esac")
+            .stub("apt-get", r#"echo "apt-get $*" >> calls"#)
+            .stub("touch", r#"echo "touch $*" >> calls"#)
+            .prints("always\nfresh\nrefresh the package lists\napt-get update -q\ntouch /var/lib/apt/lists\n"),
+    ],
+    k_apt_upgrade => [
+        case("k_apt_upgrade ok || echo upgrades; k_apt_upgrade diff --autoremove; k_apt_upgrade act --dist --autoremove; cat calls")
+            .stub("apt-get", r#"case $1 in -s) [ "$3" = autoremove ] && echo 'Remv old [1]' || echo 'Inst vim [1] (2)' ;; *) echo "apt-get $*" >> calls ;; esac"#)
+            .stub("env", r#"shift; exec "$@""#)
+            .prints("upgrades\nInst vim [1] (2)\nRemv old [1]\napt-get dist-upgrade -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold\napt-get autoremove -y -q\n"),
+        case("k_apt_upgrade ok && echo up-to-date").stub("apt-get", "echo 'Reading package lists...'").prints("up-to-date\n"),
+    ],
+    k_apt_source => [
+        case("k_apt_source ok --file list --line 'deb http://x  y main' --key 'deb http://x y main' || echo missing; k_apt_source act --file list --line 'deb http://x  y main' --key 'deb http://x y main' --update; cat list calls")
+            .given("echo 'deb http://x y main' > list")
+            .stub("apt-get", r#"echo "apt-get $*" >> calls"#)
+            .stub("touch", "exit 0")
+            .stub("date", "echo 0")
+            .prints("missing\ndeb http://x  y main\napt-get update -q\n"),
+        case("k_apt_source act --file list --line 'deb http://x y main' --key 'deb http://x y main' --absent; cat list")
+            .given("printf 'deb http://a b c\\ndeb   http://x y main\\n' > list")
+            .prints("deb http://a b c\n"),
+    ],
+    k_apt_key => [
+        case("k_apt_key ok --dest k.asc || echo missing; k_apt_key diff --dest k.asc; k_apt_key act --dest k.asc --url http://h/k --key-id ABCD; cat k.asc; k_apt_key ok --dest k.asc --key-id ABCD && echo holds")
+            .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; echo downloaded > \"$out\"")
+            .stub("gpg", r#"case " $* " in
+*' --show-keys '*) echo 'fpr:::::::::0123ABCD:' ;;
+*' --import '*) : ;;
+*' --export '*) echo 'KEY' ;;
+esac"#)
+            .prints("missing\ninstall the key k.asc\nKEY\nholds\n"),
+        case("k_apt_key act --dest k.gpg --keyserver hkp://ks --key-id ABCD")
+            .stub("gpg", r#"case " $* " in *' --show-keys '*) echo 'fpr:::::::::0123FFFF:' ;; *' --export '*) echo KEY ;; esac"#)
+            .status(1)
+            .says("kiln: the key is not there, or not the one key_id names\n"),
+    ],
 }

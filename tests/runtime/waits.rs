@@ -38,4 +38,15 @@ functions! {
             .status(1)
             .says("kiln: cannot check ports of db.example: nc is not installed\n"),
     ],
+    k_wait_for => [
+        case("k_wait_for ok --path f --timeout 5 --interval 1 && echo there; k_wait_for ok --path f --gone --timeout 5 --interval 1 || echo not-gone; k_wait_for diff --path f --gone --timeout 5 --interval 1")
+            .given("touch f")
+            .prints("there\nnot-gone\nwait for f to disappear\n"),
+        case("k_wait_for act --command 'test -e f' --timeout 0 --interval 1")
+            .status(1)
+            .says("kiln: still waiting after 0s: giving up\n"),
+        case("k_wait_for diff --port 80 --host db --timeout 5 --interval 1; k_wait_for act --port 80 --host db --timeout 5 --interval 1 && cat calls")
+            .stub("nc", r#"echo "nc $*" >> calls"#)
+            .prints("wait for port 80 on db to open\nnc -z -w 2 db 80\n"),
+    ],
 }

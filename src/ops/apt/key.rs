@@ -4,7 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::shell::Sh;
+use crate::runtime::call::{self, KeySource};
 
 pub const DEF: OpDef = OpDef {
     name: "apt.key",
@@ -38,60 +38,13 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .map(|c| c.to_ascii_uppercase())
         .collect();
     let key_id = key_id.trim_start_matches("0X").to_owned();
-    let armored = !dest.ends_with(".gpg");
-    let mut has_key = Sh::new();
-    if !key_id.is_empty() {
-        has_key
-            .code("gpg --batch --with-colons --show-keys ")
-            .code("\"$1\" 2>/dev/null | awk -F: '$1 == \"fpr\" { print $10 }' | grep -q ")
-            .arg(&format!("{key_id}$"));
-    }
-    // `k_key_ok FILE`: the file holds the key.
-    let mut setup = Sh::of("k_key_ok() { [ -s \"$1\" ]");
-    if !key_id.is_empty() {
-        setup.code(" && ").push(&has_key);
-    }
-    setup.code("; }\n");
-    let mut step = Step {
+    let source = match input.args.str("url") {
+        Some(url) => KeySource::Url(url),
+        None => KeySource::Keyserver(input.str("keyserver")),
+    };
+    Ok(Step {
+        call: Some(call::apt_key(dest, &key_id, &source)),
         verify: true,
         ..Step::default()
-    };
-    for body in [&mut step.probe, &mut step.act] {
-        body.push(&setup);
-    }
-    step.probe.code("k_key_ok ").arg(dest);
-    // Whatever the download's form, importing it into a private GnuPG home (in the run's
-    // private directory) and exporting it again gives the form the keyring's name asks for.
-    step.act.code(
-        "if ! { k_private && k_gh=$k_tmpd/gnupg && rm -rf -- \"$k_gh\" && mkdir -m 700 -- \"$k_gh\"; }; then false; else\n(\n",
-    );
-    match input.args.str("url") {
-        Some(url) => {
-            step.act
-                .code("  k_fetch ")
-                .arg(url)
-                .code(" \"$k_gh/download\" '' || exit 1\n  gpg --homedir \"$k_gh\" --batch -q --import \"$k_gh/download\" || exit 1\n");
-        }
-        None => {
-            step.act
-                .code("  gpg --homedir \"$k_gh\" --batch -q --keyserver ")
-                .arg(input.str("keyserver"))
-                .code(" --recv-keys ")
-                .arg(&key_id)
-                .code(" || exit 1\n");
-        }
-    }
-    step.act.code(if armored {
-        "  gpg --homedir \"$k_gh\" --batch -q --export --armor > \"$k_gh/key\" || exit 1\n"
-    } else {
-        "  gpg --homedir \"$k_gh\" --batch -q --export > \"$k_gh/key\" || exit 1\n"
-    });
-    step.act.code(
-        "  k_key_ok \"$k_gh/key\" || { k_err 'the key is not there, or not the one key_id names'; exit 1; }\n  k_write ",
-    );
-    step.act.arg(dest).code(
-        " 0644 '' '' < \"$k_gh/key\"\n)\nk_rc=$?\nrm -rf -- \"$k_gh\"\n[ \"$k_rc\" = 0 ]\nfi",
-    );
-    step.diff.code("printf 'install the key %s\\n' ").arg(dest);
-    Ok(step)
+    })
 }

@@ -4,7 +4,7 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::steps::filter::{Filter, Filtered, attr_words, path_word};
+use crate::runtime::call;
 
 pub const DEF: OpDef = OpDef {
     name: "apt.repo",
@@ -48,18 +48,16 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         }
         None => "/etc/apt/sources.list".to_owned(),
     };
-    let path = path_word(&file);
     let key = src.split_whitespace().collect::<Vec<_>>().join(" ");
-    let filter = Filter::keyed("words", &key, src, input.flag("present"));
-    let attrs = attr_words("", "", "");
-    let lines = Filtered {
-        path: &path,
-        filter: &filter,
-        attrs: &attrs,
-    };
-    let mut step = lines.step();
-    if input.flag("update") {
-        step.act.code(" &&\nk_apt_update 0");
-    }
-    Ok(step)
+    Ok(Step {
+        call: Some(call::apt_source(
+            &file,
+            src,
+            &key,
+            !input.flag("present"),
+            input.flag("update"),
+        )),
+        verify: true,
+        ..Step::default()
+    })
 }

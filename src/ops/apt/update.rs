@@ -3,6 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
+use crate::runtime::call;
 use crate::steps::values::seconds;
 
 pub const DEF: OpDef = OpDef {
@@ -25,16 +26,9 @@ pub const DEF: OpDef = OpDef {
 /// a change) on every run, as pyinfra's does.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let cache_time = seconds(input, "cache_time");
-    let mut step = Step {
+    Ok(Step {
+        call: Some(call::apt_refresh(cache_time)),
         verify: cache_time > 0,
         ..Step::default()
-    };
-    if cache_time > 0 {
-        step.probe.code("k_apt_fresh ").int(cache_time);
-    } else {
-        step.probe.code("false");
-    }
-    step.act.code("k_apt_update 0");
-    step.diff.code("printf 'refresh the package lists\\n'");
-    Ok(step)
+    })
 }

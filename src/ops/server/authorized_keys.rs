@@ -4,8 +4,7 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::shell::Sh;
-use crate::steps::filter::{Filter, Filtered, attr_words};
+use crate::runtime::call;
 
 pub const DEF: OpDef = OpDef {
     name: "server.authorized_keys",
@@ -42,76 +41,15 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             .help("give each public key as its own entry"));
         }
     }
-    let present = input.flag("present");
-    let mut setup = Sh::new();
-    match input.args.str("path") {
-        Some(path) => {
-            setup.code("k_f=").arg(path).code("\n");
-        }
-        None => {
-            setup
-                .code("k_f=$(k_field \"$(k_getent passwd ")
-                .arg(user)
-                .code(")\" 6)/.ssh/authorized_keys\n");
-        }
-    }
-    let path = Sh::of("\"$k_f\"");
-    let filter = Filter::new("k_auth_keys")
-        .arg(&keys.join("\n"))
-        .arg(if present { "1" } else { "0" })
-        .arg(if input.flag("exclusive") { "1" } else { "0" });
-    let attrs = attr_words("0600", user, "");
-    let edit = Filtered {
-        path: &path,
-        filter: &filter,
-        attrs: &attrs,
-    };
-    let mut step = Step {
+    Ok(Step {
+        call: Some(call::authorized_keys(
+            user,
+            input.args.str("path"),
+            &keys,
+            !input.flag("present"),
+            input.flag("exclusive"),
+        )),
         verify: true,
         ..Step::default()
-    };
-    // A user that does not exist has no home: fail rather than write to `/.ssh`.
-    let mut known = Sh::of("k_getent passwd ");
-    known
-        .arg(user)
-        .code(" >/dev/null || { k_err ")
-        .arg(&format!("no user {user}"))
-        .code("; false; }");
-    for body in [&mut step.probe, &mut step.act, &mut step.diff] {
-        body.push(&setup);
-    }
-    step.probe.push(&known).code(" &&\n").push(&edit.same());
-    if present {
-        // The default directory is the user's `~/.ssh`; a given path's directory is only
-        // created if missing, never re-owned (it may be shared, e.g. `/etc/ssh/keys`).
-        let manage_dir = !input.args.contains("path");
-        step.probe
-            .code(" &&\nk_attrs_ok \"$k_f\" 0600 ")
-            .arg(user)
-            .code(" ''");
-        if manage_dir {
-            step.probe
-                .code(" &&\nk_attrs_ok \"${k_f%/*}\" 0700 ")
-                .arg(user)
-                .code(" ''");
-        }
-        step.act
-            .push(&known)
-            .code(" &&\n{ [ -d \"${k_f%/*}\" ] || mkdir -p -- \"${k_f%/*}\"; } &&\n");
-        if manage_dir {
-            step.act
-                .code("k_attrs \"${k_f%/*}\" 0700 ")
-                .arg(user)
-                .code(" '' &&\n");
-        }
-        step.act
-            .push(&edit.update())
-            .code(" &&\nk_attrs \"$k_f\" 0600 ")
-            .arg(user)
-            .code(" ''");
-    } else {
-        step.act.push(&known).code(" &&\n").push(&edit.update());
-    }
-    step.diff.push(&edit.diff());
-    Ok(step)
+    })
 }

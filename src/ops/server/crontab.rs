@@ -5,9 +5,9 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::ArgValue;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::shell::{Sh, quote};
+use crate::runtime::call::{self, CronEntry};
+use crate::shell::quote;
 use crate::source::Span;
-use crate::steps::filter::Filter;
 use crate::steps::values::{is_identifier, one_line};
 
 pub const DEF: OpDef = OpDef {
@@ -129,31 +129,17 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         }
     };
     let line = format!("{schedule} {job}");
-    let present = input.flag("present");
-    let filter = Filter::new("k_cron_entry")
-        .arg(name)
-        .arg(&line)
-        .arg(&job)
-        .arg(if present { "1" } else { "0" });
-    let user = input.str("user");
-    let call = |what: &'static str| {
-        let mut sh = Sh::of("k_crontab_entry ");
-        sh.code(what)
-            .code(" ")
-            .arg(user)
-            .code(" ")
-            .push(filter.command());
-        sh
-    };
-    let step = Step {
-        probe: call("ok"),
-        act: call("act"),
-        diff: call("diff"),
+    Ok(Step {
+        call: Some(call::crontab_entry(&CronEntry {
+            user: input.str("user"),
+            name,
+            line: &line,
+            job: &job,
+            absent: !input.flag("present"),
+        })),
         verify: true,
-        data: Sh::new(),
-        call: None,
-    };
-    Ok(step)
+        ..Step::default()
+    })
 }
 
 /// `text` as it must stand in a crontab line's command field for cron to run exactly

@@ -4,6 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
+use crate::runtime::call;
 use crate::steps::values::one_line;
 
 pub const DEF: OpDef = OpDef {
@@ -23,30 +24,9 @@ pub const DEF: OpDef = OpDef {
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let name = input.str("hostname");
     one_line(input, "hostname", name)?;
-    let mut step = Step {
+    Ok(Step {
+        call: Some(call::hostname(name)),
         verify: true,
         ..Step::default()
-    };
-    step.probe
-        .code("[ \"$(uname -n)\" = ")
-        .arg(name)
-        .code(" ] && [ \"$(cat /etc/hostname 2>/dev/null)\" = ")
-        .arg(name)
-        .code(" ]");
-    step.act
-        .code("{ [ \"$(cat /etc/hostname 2>/dev/null)\" = ")
-        .arg(name)
-        .code(" ] || printf '%s\\n' ")
-        .arg(name)
-        .code(" | k_write /etc/hostname '' '' ''; } &&\n");
-    step.act
-        .code("if [ -d /run/systemd/system ] && command -v hostnamectl >/dev/null 2>&1; then\n  hostnamectl set-hostname ")
-        .arg(name)
-        .code("\nelse\n  hostname ")
-        .arg(name)
-        .code("\nfi");
-    step.diff
-        .code("printf 'hostname: %s -> %s\\n' \"$(uname -n)\" ")
-        .arg(name);
-    Ok(step)
+    })
 }

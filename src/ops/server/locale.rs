@@ -4,8 +4,7 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::shell::Sh;
-use crate::steps::filter::{Filter, Filtered, attr_words, path_word};
+use crate::runtime::call::{self, Locale};
 
 pub const DEF: OpDef = OpDef {
     name: "server.locale",
@@ -57,62 +56,15 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         }
         None => locale.to_owned(),
     };
-    let present = input.flag("present");
-    let gen_line = format!("{locale} {charset}");
-    let file = path_word("/etc/locale.gen");
-    let filter = Filter::new("k_locale_gen")
-        .arg(&gen_line)
-        .arg(if present { "1" } else { "0" });
-    let attrs = attr_words("", "", "");
-    let edit = Filtered {
-        path: &file,
-        filter: &filter,
-        attrs: &attrs,
-    };
-    let mut available = Sh::of("locale -a 2>/dev/null | grep -qxF ");
-    available.arg(&normalized);
-    let debian = Sh::of("[ -f /etc/locale.gen ] && command -v locale-gen >/dev/null 2>&1");
-    let mut step = Step {
+    Ok(Step {
+        call: Some(call::locale(&Locale {
+            locale,
+            lang,
+            charset,
+            normalized: &normalized,
+            absent: !input.flag("present"),
+        })),
         verify: true,
         ..Step::default()
-    };
-    if !present {
-        step.probe.code("! ");
-    }
-    step.probe
-        .push(&available)
-        .code(" &&\n{ ! { ")
-        .push(&debian)
-        .code("; } || ")
-        .push(&edit.same())
-        .code("; }");
-    step.act.code("if ").push(&debian).code("; then\n  ");
-    step.act
-        .push(&edit.update())
-        .code(" && locale-gen\nelse\n  ");
-    if present {
-        step.act
-            .code("localedef -i ")
-            .arg(lang)
-            .code(" -f ")
-            .arg(charset)
-            .code(" ")
-            .arg(locale);
-    } else {
-        step.act
-            .code("localedef --delete-from-archive ")
-            .arg(&normalized);
-    }
-    step.act.code("\nfi");
-    step.diff
-        .code("printf '%s locale %s\\n' ")
-        .arg(if present { "generate" } else { "remove" })
-        .code(" ")
-        .arg(locale)
-        .code("\n{ ! { ")
-        .push(&debian)
-        .code("; } || ")
-        .push(&edit.diff())
-        .code("; }");
-    Ok(step)
+    })
 }

@@ -5,7 +5,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::ArgValue;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::shell::Sh;
+use crate::runtime::call;
 
 pub const DEF: OpDef = OpDef {
     name: "server.modprobe",
@@ -39,8 +39,6 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .label("a module name has no spaces or `/`")
         .help("e.g. `br_netfilter`"));
     }
-    // The kernel lists modules with `_` where their file names may have `-`.
-    let kernel_name = module.replace('-', "_");
     let mut params: Vec<String> = Vec::new();
     if let Some(given) = input.args.get("params")
         && let ArgValue::Map(entries) = &given.value
@@ -60,81 +58,14 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             params.push(format!("{}={value}", name.value));
         }
     }
-    let load_file = format!("/etc/modules-load.d/{module}.conf");
-    let options_file = format!("/etc/modprobe.d/{module}.conf");
-    let persist = input.flag("persist");
-    let mut loaded = Sh::of("k_module_loaded ");
-    loaded.arg(&kernel_name);
-    let mut step = Step {
+    Ok(Step {
+        call: Some(call::modprobe(
+            module,
+            &params,
+            input.flag("persist"),
+            !input.flag("present"),
+        )),
         verify: true,
         ..Step::default()
-    };
-    if !input.flag("present") {
-        step.probe.code("! ").push(&loaded);
-        step.act
-            .code("{ ! ")
-            .push(&loaded)
-            .code(" || modprobe -r ")
-            .arg(module)
-            .code("; }");
-        step.diff
-            .push(&loaded)
-            .code(" && printf 'unload %s\\n' ")
-            .arg(module);
-        if persist {
-            step.probe.code(" && [ ! -e ").arg(&load_file).code(" ]");
-            step.act.code(" &&\nrm -f -- ").arg(&load_file);
-            step.diff
-                .code("\n[ ! -e ")
-                .arg(&load_file)
-                .code(" ] || printf 'remove %s\\n' ")
-                .arg(&load_file);
-        }
-        step.diff.code("\n:");
-        return Ok(step);
-    }
-    step.probe.push(&loaded);
-    step.act
-        .code("{ ")
-        .push(&loaded)
-        .code(" || modprobe ")
-        .arg(module);
-    for param in &params {
-        step.act.code(" ").arg(param);
-    }
-    step.act.code("; }");
-    step.diff
-        .push(&loaded)
-        .code(" || printf 'load %s\\n' ")
-        .arg(module);
-    if persist {
-        let mut files = vec![(load_file, format!("{module}\n"))];
-        if !params.is_empty() {
-            files.push((
-                options_file,
-                format!("options {module} {}\n", params.join(" ")),
-            ));
-        }
-        for (file, content) in &files {
-            let mut same = Sh::of("printf '%s' ");
-            same.arg(content).code(" | k_same ").arg(file);
-            step.probe.code(" &&\n").push(&same);
-            step.act
-                .code(" &&\n{ ")
-                .push(&same)
-                .code(" || { mkdir -p -- \"$(dirname -- ")
-                .arg(file)
-                .code(")\" && printf '%s' ")
-                .arg(content)
-                .code(" | k_write ")
-                .arg(file)
-                .code(" '' '' ''; }; }");
-            step.diff
-                .code("\nprintf '%s' ")
-                .arg(content)
-                .code(" | k_diffu ")
-                .arg(file);
-        }
-    }
-    Ok(step)
+    })
 }

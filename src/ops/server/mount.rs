@@ -5,8 +5,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::shell::Sh;
-use crate::steps::filter::{Filter, Filtered, attr_words, path_word};
+use crate::runtime::call::{self, Mount};
 use crate::steps::values::int;
 
 pub const DEF: OpDef = OpDef {
@@ -111,70 +110,20 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             int(input, "passno").unwrap_or(0)
         )
     };
-    let fstab = path_word("/etc/fstab");
-    let filter = Filter::keyed("fstab", &point, &line, present);
-    let attrs = attr_words("", "", "");
-    let edit = Filtered {
-        path: &fstab,
-        filter: &filter,
-        attrs: &attrs,
-    };
-    let mut is_mounted = Sh::of("k_mounted ");
-    is_mounted.arg(&point);
-    let mut step = Step {
+    Ok(Step {
+        call: Some(call::mount(&Mount {
+            path,
+            point: &point,
+            line: &line,
+            src,
+            fstype,
+            opts: &opts,
+            mounted,
+            absent: !present,
+        })),
         verify: true,
         ..Step::default()
-    };
-    step.probe.push(&edit.same()).code(" &&\n");
-    // Whether the entry changed decides a remount.
-    step.act
-        .code("k_fc=0\n")
-        .push(&edit.same())
-        .code(" || k_fc=1\n")
-        .push(&edit.update())
-        .code(" &&\n");
-    step.diff.push(&edit.diff()).code("\n");
-    if mounted {
-        step.probe.push(&is_mounted);
-        step.act
-            .code("if ")
-            .push(&is_mounted)
-            .code("; then\n  [ \"$k_fc\" = 0 ] || mount -o ")
-            .arg(&format!("remount,{opts}"))
-            .code(" ")
-            .arg(path)
-            .code("\nelse\n  mkdir -p -- ")
-            .arg(path)
-            .code(" && mount -t ")
-            .arg(fstype)
-            .code(" -o ")
-            .arg(&opts)
-            .code(" ")
-            .arg(src)
-            .code(" ")
-            .arg(path)
-            .code("\nfi");
-        step.diff
-            .push(&is_mounted)
-            .code(" || printf 'mount %s on %s\\n' ")
-            .arg(src)
-            .code(" ")
-            .arg(path);
-    } else {
-        step.probe.code("! ").push(&is_mounted);
-        step.act
-            .code("{ ! ")
-            .push(&is_mounted)
-            .code(" || umount ")
-            .arg(path)
-            .code("; }");
-        step.diff
-            .push(&is_mounted)
-            .code(" && printf 'unmount %s\\n' ")
-            .arg(path);
-        step.diff.code("\n:");
-    }
-    Ok(step)
+    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
+use crate::runtime::call;
 use crate::steps::values::seconds;
 
 pub const DEF: OpDef = OpDef {
@@ -41,18 +42,11 @@ pub const DEF: OpDef = OpDef {
 /// of the script must not run on a host that is going down. If the host is still up after
 /// `reboot_timeout`, the op fails. (`delay` is for live runs, which reconnect.)
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let timeout = seconds(input, "reboot_timeout");
-    let message = input.str("message");
-    let mut step = Step::default();
-    step.probe.code("false");
-    step.act
-        .code("if command -v shutdown >/dev/null 2>&1; then\n  shutdown -r now ")
-        .arg(message)
-        .code("\nelse\n  { command -v wall >/dev/null 2>&1 && printf '%s\\n' ")
-        .arg(message)
-        .code(" | wall; } || :\n  reboot\nfi &&\nsleep ")
-        .int(timeout)
-        .code(" &&\nk_err 'the host did not go down for the reboot' &&\nfalse");
-    step.diff.code("printf 'reboot the host\\n'");
-    Ok(step)
+    Ok(Step {
+        call: Some(call::reboot(
+            input.str("message"),
+            seconds(input, "reboot_timeout"),
+        )),
+        ..Step::default()
+    })
 }

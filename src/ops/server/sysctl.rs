@@ -4,8 +4,7 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::shell::Sh;
-use crate::steps::filter::{Filter, Filtered, attr_words, path_word};
+use crate::runtime::call;
 use crate::steps::values::one_line;
 
 pub const DEF: OpDef = OpDef {
@@ -41,47 +40,13 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     one_line(input, "value", value)?;
     let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
     let key = key.replace('/', ".");
-    let mut step = Step {
+    Ok(Step {
+        call: Some(call::sysctl(
+            &key,
+            &value,
+            input.flag("persist").then(|| input.str("file")),
+        )),
         verify: true,
         ..Step::default()
-    };
-    let mut current = Sh::of("\"$(sysctl -n ");
-    current
-        .arg(&key)
-        .code(" 2>/dev/null | awk '{ $1 = $1; print }')\"");
-    let mut running = Sh::of("[ ");
-    running.push(&current).code(" = ").arg(&value).code(" ]");
-    step.probe.push(&running);
-    step.act
-        .code("{ ")
-        .push(&running)
-        .code(" || sysctl -w ")
-        .arg(&format!("{key}={value}"))
-        .code(" >/dev/null; }");
-    step.diff
-        .push(&running)
-        .code(" || printf '%s: %s -> %s\\n' ")
-        .arg(&key)
-        .code(" ")
-        .push(&current)
-        .code(" ")
-        .arg(&value);
-    if input.flag("persist") {
-        let path = path_word(input.str("file"));
-        let filter = Filter::keyed("sysctl", &key, &format!("{key} = {value}"), true);
-        let attrs = attr_words("", "", "");
-        let edit = Filtered {
-            path: &path,
-            filter: &filter,
-            attrs: &attrs,
-        };
-        step.probe.code(" &&\n").push(&edit.same());
-        step.act
-            .code(" &&\nmkdir -p -- \"$(dirname -- ")
-            .push(&path)
-            .code(")\" &&\n")
-            .push(&edit.update());
-        step.diff.code("\n").push(&edit.diff());
-    }
-    Ok(step)
+    })
 }

@@ -3,6 +3,7 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
+use crate::runtime::call;
 
 pub const DEF: OpDef = OpDef {
     name: "server.timezone",
@@ -38,31 +39,9 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .label("a name relative to /usr/share/zoneinfo")
         .help("e.g. `Europe/Paris` or `UTC`"));
     }
-    let file = format!("/usr/share/zoneinfo/{zone}");
-    let mut step = Step {
+    Ok(Step {
+        call: Some(call::timezone(zone)),
         verify: true,
         ..Step::default()
-    };
-    step.probe
-        .code("case $(readlink /etc/localtime) in */zoneinfo/")
-        .arg(zone)
-        .code(") ;; *) false ;; esac &&\n{ [ ! -f /etc/timezone ] || [ \"$(cat /etc/timezone)\" = ")
-        .arg(zone)
-        .code(" ]; }");
-    step.act
-        .code("if [ ! -f ")
-        .arg(&file)
-        .code(" ]; then\n  k_err ")
-        .arg(&format!("unknown time zone {zone}: no {file}"))
-        .code("; false\nelif [ -d /run/systemd/system ] && command -v timedatectl >/dev/null 2>&1; then\n  timedatectl set-timezone ")
-        .arg(zone)
-        .code("\nelse\n  ln -sf ")
-        .arg(&file)
-        .code(" /etc/localtime\nfi &&\n{ [ ! -f /etc/timezone ] || printf '%s\\n' ")
-        .arg(zone)
-        .code(" | k_write /etc/timezone '' '' ''; }");
-    step.diff
-        .code("printf 'time zone: %s -> %s\\n' \"$(readlink /etc/localtime)\" ")
-        .arg(zone);
-    Ok(step)
+    })
 }

@@ -4,7 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::shell::Sh;
+use crate::runtime::call::{self, Awaited};
 use crate::steps::values::{int, not_an_option, seconds};
 
 pub const DEF: OpDef = OpDef {
@@ -35,55 +35,24 @@ pub const DEF: OpDef = OpDef {
 /// checked with `nc -z`, or, without nc and for this host, in the kernel's table of
 /// listening sockets (`/proc/net/tcp`); no `/dev/tcp`, which POSIX sh does not have.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let present = input.flag("present");
-    let mut condition = Sh::new();
-    if !present {
-        condition.code("k_not ");
-    }
-    let mut what = String::new();
-    let mut guard = Sh::new();
-    if let Some(port) = int(input, "port") {
+    let awaited = if let Some(port) = int(input, "port") {
         let host = input.str("host");
         // `nc -z -w 2 HOST PORT`: a host like `-e/bin/sh` would be an option of nc.
         not_an_option(input, "host", host)?;
-        condition.code("k_port_open ").arg(host).code(" ").int(port);
-        guard.code("k_port_checkable ").arg(host).code(" &&\n");
-        what = format!(
-            "port {port} on {host} to {}",
-            if present { "open" } else { "close" }
-        );
+        Awaited::Port { host, port }
     } else if let Some(path) = input.args.str("path") {
-        condition.code("test -e ").arg(path);
-        what = format!("{path} to {}", if present { "exist" } else { "disappear" });
-    } else if let Some(command) = input.args.str("command") {
-        condition.code("sh -c ").arg(command);
-        what = format!(
-            "`{command}` to {}",
-            if present { "succeed" } else { "fail" }
-        );
-    }
-    let delay = seconds(input, "delay");
-    let timeout = seconds(input, "timeout");
-    let interval = seconds(input, "interval").max(1);
-    let mut step = Step::default();
-    if delay > 0 {
-        step.probe.code("sleep ").int(delay).code("\n");
-    }
-    // Commands and port checks say nothing; a failing `test` says nothing anyway.
-    let quiet = if input.args.contains("path") {
-        ""
+        Awaited::Path(path)
     } else {
-        " >/dev/null 2>&1"
+        Awaited::Command(input.str("command"))
     };
-    step.probe.push(&guard).push(&condition).code(quiet);
-    step.act
-        .push(&guard)
-        .code("k_wait ")
-        .int(timeout)
-        .code(" ")
-        .int(interval)
-        .code(" ")
-        .push(&condition);
-    step.diff.code("printf 'wait for %s\\n' ").arg(&what);
-    Ok(step)
+    Ok(Step {
+        call: Some(call::wait_for(
+            &awaited,
+            !input.flag("present"),
+            seconds(input, "delay"),
+            seconds(input, "timeout"),
+            seconds(input, "interval").max(1),
+        )),
+        ..Step::default()
+    })
 }

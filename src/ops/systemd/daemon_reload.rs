@@ -3,6 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
+use crate::runtime::call;
 
 pub const DEF: OpDef = OpDef {
     name: "systemd.daemon_reload",
@@ -23,18 +24,8 @@ pub const DEF: OpDef = OpDef {
 /// Always acts (as pyinfra's does): systemd cannot cheaply tell whether any unit file
 /// changed. Use it as a handler, notified by the ops that write unit files.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let mut step = Step::default();
-    step.probe.code("false");
-    if input.flag("user_mode") {
-        step.act.code(
-            "XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/run/user/$(id -u)}; export XDG_RUNTIME_DIR\nsystemctl --user daemon-reload",
-        );
-        step.diff
-            .code("printf 'would run: systemctl --user daemon-reload\\n'");
-    } else {
-        step.act.code("systemctl daemon-reload");
-        step.diff
-            .code("printf 'would run: systemctl daemon-reload\\n'");
-    }
-    Ok(step)
+    Ok(Step {
+        call: Some(call::daemon_reload(input.flag("user_mode"))),
+        ..Step::default()
+    })
 }

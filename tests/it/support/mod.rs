@@ -1,0 +1,19 @@
+//! Everything the tests share, one concept per module:
+//!
+//! - `kiln`: the [`kiln::Test`] builder, which runs the real binary in a temporary directory;
+//! - `shells`: the shells every emitted script must run under, and a script's summary line;
+//! - `tree`: trees of files to set up a sandbox and compare it with what is expected;
+//! - `background`: commands an op leaves running, for the tests of a run's end;
+//! - `debian`: a debootstrapped Debian root to run scripts in with `chroot`;
+//! - `http`: a loopback HTTP server for downloads;
+//! - `snoop`: another user reading every file it can while a test works;
+//! - `sshd`: a private OpenSSH server on loopback.
+
+pub mod background;
+pub mod debian;
+pub mod http;
+pub mod kiln;
+pub mod shells;
+pub mod snoop;
+pub mod sshd;
+pub mod tree;

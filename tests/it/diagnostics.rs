@@ -3,13 +3,13 @@
 //! from a copy in a temporary directory, and its exit code and human output are snapshotted
 //! in `tests/it/snapshots/<case>.snap`, one reviewable file per case.
 //!
-//! Adding a case is adding a directory. A case whose name ends in `-warning` must only warn:
-//! it exits 0, and 1 under `--deny-warnings`. Every other case must exit 1.
+//! Adding a case is adding a directory: `build.rs` writes its test, `diagnostics::case::<case>`
+//! (`-` written `_`). A case whose name ends in `-warning` must only warn: it exits 0, and 1
+//! under `--deny-warnings`. Every other case must exit 1.
 //!
 //! Regenerate the snapshots with `INSTA_UPDATE=always cargo test --test it diagnostics::` (or
 //! `cargo insta review`), then read every changed one.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use crate::support::kiln::Test;
@@ -17,8 +17,16 @@ use crate::support::kiln::Test;
 /// The corpus is meant to cover every diagnostic; it should not shrink by accident.
 const MIN_CASES: usize = 45;
 
+// The generated tests, `diagnostics::case::<case>`, and `CASES` (see `build.rs`).
+include!(concat!(env!("OUT_DIR"), "/diagnostic_cases.rs"));
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diagnostics")
+}
+
+/// Every case directory, sorted.
 fn cases() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diagnostics");
+    let root = fixtures();
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("read {}: {e}", root.display()))
         .map(|entry| entry.expect("directory entry").path())
@@ -36,8 +44,15 @@ fn entry_file(case: &Path) -> PathBuf {
         .unwrap_or_else(|| panic!("{} has no main.toml or main.kdl", case.display()))
 }
 
+/// One case's test: its snapshot, and its exit codes.
+fn check_case(name: &str) {
+    if let Err(why) = check(&fixtures().join(name)) {
+        panic!("{name}: {why}");
+    }
+}
+
 /// Checks one case; `Err` describes what is wrong with it.
-fn check_case(case: &Path) -> Result<(), String> {
+fn check(case: &Path) -> Result<(), String> {
     let name = case.file_name().unwrap().to_str().unwrap().to_owned();
     let entry = entry_file(case);
     let output = Test::new().copy_dir(case).args(["check", "."]).run();
@@ -93,38 +108,27 @@ fn check_case(case: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Every case has its own test: the cases `build.rs` wrote tests for are the directories
+/// there are.
 #[test]
-fn diagnostics() {
+fn every_case_has_a_test() {
+    let on_disk: Vec<String> = cases()
+        .iter()
+        .map(|case| case.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(CASES, on_disk, "build.rs wrote tests for other cases");
+}
+
+/// The corpus covers every diagnostic, so it does not shrink by accident; case names say
+/// what they show, and both spellings are well represented.
+#[test]
+fn corpus_shape() {
     let cases = cases();
     assert!(
         cases.len() >= MIN_CASES,
         "only {} cases in fixtures/diagnostics (expected at least {MIN_CASES})",
         cases.len()
     );
-    // Check every case even when one fails, so one run shows (and, with INSTA_UPDATE,
-    // writes) every changed snapshot.
-    let mut failures = Vec::new();
-    for case in &cases {
-        let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        match catch_unwind(AssertUnwindSafe(|| check_case(case))) {
-            Ok(Ok(())) => {}
-            Ok(Err(why)) => failures.push(format!("{name}: {why}")),
-            Err(_) => failures.push(format!("{name}: snapshot mismatch (see above)")),
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} diagnostic cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
-}
-
-/// Case names say what they show, and both spellings are well represented.
-#[test]
-fn corpus_shape() {
-    let cases = cases();
     let kdl = cases
         .iter()
         .filter(|case| entry_file(case).extension().is_some_and(|e| e == "kdl"))

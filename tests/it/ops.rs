@@ -6,12 +6,16 @@
 //! - `after/`: what the sandbox must hold after one apply;
 //! - `expect.toml` (optional): `fails = true` when the first apply must fail (and leave
 //!   `after/`), `modes = { "path" = "0644" }` to check permission bits after the first
-//!   apply (a failing one too: what it must not have changed).
+//!   apply (a failing one too: what it must not have changed), `links = { "path" = "/" }`
+//!   for links `after/` must hold but a fixture cannot: one to a directory outside the
+//!   fixture, which cargo would walk when it looks for new cases (`build.rs`).
 //!
-//! For each case: the lowered script (ops only, sandbox path shown as `/ROOT`) is a
+//! Each case is a test of its own, `ops::<op>::<case>` (`.` and `-` written `_`), written
+//! by `build.rs`: the lowered script (ops only, sandbox path shown as `/ROOT`) is a
 //! snapshot; then under every shell of the matrix, from `before/`: `--check` reports changes
 //! and changes nothing; apply gives exactly `after/`; a second apply changes nothing.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::support::kiln::Test;
@@ -24,26 +28,77 @@ struct Expect {
     #[serde(default)]
     fails: bool,
     #[serde(default)]
-    modes: std::collections::BTreeMap<String, String>,
+    modes: BTreeMap<String, String>,
+    #[serde(default)]
+    links: BTreeMap<String, String>,
 }
 
-fn cases() -> Vec<(String, PathBuf)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ops");
-    let mut cases = Vec::new();
-    for op in std::fs::read_dir(&root).unwrap() {
-        let op = op.unwrap().path();
-        for case in std::fs::read_dir(&op).unwrap() {
-            let case = case.unwrap().path();
-            let name = format!(
-                "{}__{}",
-                op.file_name().unwrap().to_string_lossy(),
-                case.file_name().unwrap().to_string_lossy()
-            );
-            cases.push((name, case));
+// The generated tests, `ops::<op>::<case>`, and `CASES` (see `build.rs`).
+include!(concat!(env!("OUT_DIR"), "/op_cases.rs"));
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ops")
+}
+
+/// Every case directory, as (op, case), sorted.
+fn cases_on_disk() -> Vec<(String, String)> {
+    let names = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let root = fixtures();
+    names(&root)
+        .into_iter()
+        .flat_map(|op| {
+            let cases = names(&root.join(&op));
+            cases.into_iter().map(move |case| (op.clone(), case))
+        })
+        .collect()
+}
+
+/// No fixture holds a link to a directory outside it (`expect.toml`'s `links` stands for
+/// one): cargo follows links when it looks for new cases, and would walk that directory on
+/// every build.
+#[test]
+fn fixtures_link_to_no_directory_outside() {
+    let root = fixtures().canonicalize().unwrap();
+    let mut outside = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                dirs.push(path);
+            } else if meta.is_symlink() {
+                let resolved = path.canonicalize();
+                if resolved.is_ok_and(|to| to.is_dir() && !to.starts_with(&root)) {
+                    outside.push(path.strip_prefix(&root).unwrap().display().to_string());
+                }
+            }
         }
     }
-    cases.sort();
-    cases
+    assert!(
+        outside.is_empty(),
+        "links to directories outside fixtures/ops (write them in expect.toml's `links`): {outside:?}"
+    );
+}
+
+/// Every case has its own test: the cases `build.rs` wrote tests for are the directories
+/// there are.
+#[test]
+fn every_case_has_a_test() {
+    let on_disk = cases_on_disk();
+    assert!(!on_disk.is_empty(), "no op fixtures found");
+    let generated: Vec<(String, String)> = CASES
+        .iter()
+        .map(|(op, case)| (op.to_string(), case.to_string()))
+        .collect();
+    assert_eq!(generated, on_disk, "build.rs wrote tests for other cases");
 }
 
 /// Emits the case's script for `@local` with `root` set to `sandbox`.
@@ -75,36 +130,44 @@ fn reset(sandbox: &Path, case: &Path) {
     }
 }
 
-#[test]
-fn op_fixtures() {
-    let cases = cases();
-    assert!(!cases.is_empty(), "no op fixtures found");
-    let mut failures = Vec::new();
-    for (name, case) in &cases {
-        let temp = tempfile::tempdir().unwrap();
-        let sandbox = temp.path().join("root");
-        let script_path = temp.path().join("script.sh");
-        let script = emit(case, &sandbox);
-        std::fs::write(&script_path, &script).unwrap();
-        insta::with_settings!({ snapshot_path => "snapshots/ops", prepend_module_to_snapshot => false }, {
-            insta::assert_snapshot!(name.as_str(), lowered(&script, &sandbox));
-        });
-        let expect: Expect = match std::fs::read_to_string(case.join("expect.toml")) {
-            Ok(text) => toml::from_str(&text).unwrap_or_else(|e| panic!("{name}/expect.toml: {e}")),
-            Err(_) => Expect::default(),
-        };
-        let after = read_tree(&case.join("after"));
-        for shell in SHELLS {
-            let sh = shell_name(shell);
-            if let Err(problem) = run_case(shell, &script_path, &sandbox, case, &after, &expect) {
-                failures.push(format!("{name} under {sh}: {problem}"));
-            }
+/// One case (`fixtures/ops/<op>/<name>/`): its lowering snapshot, then its run under every
+/// shell; every shell's failure is reported, not only the first.
+fn case(op: &str, name: &str) {
+    let case = fixtures().join(op).join(name);
+    let temp = tempfile::tempdir().unwrap();
+    let sandbox = temp.path().join("root");
+    let script_path = temp.path().join("script.sh");
+    let script = emit(&case, &sandbox);
+    std::fs::write(&script_path, &script).unwrap();
+    insta::with_settings!({ snapshot_path => "snapshots/ops", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(format!("{op}__{name}"), lowered(&script, &sandbox));
+    });
+    let expect: Expect = match std::fs::read_to_string(case.join("expect.toml")) {
+        Ok(text) => {
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{op}/{name}/expect.toml: {e}"))
         }
-    }
+        Err(_) => Expect::default(),
+    };
+    let mut after = read_tree(&case.join("after"));
+    after.extend(
+        expect
+            .links
+            .iter()
+            .map(|(path, target)| (path.clone(), Entry::Link(target.clone()))),
+    );
+    let failures: Vec<String> = SHELLS
+        .iter()
+        .filter_map(|shell| {
+            run_case(shell, &script_path, &sandbox, &case, &after, &expect)
+                .err()
+                .map(|problem| format!("under {}: {problem}", shell_name(shell)))
+        })
+        .collect();
     assert!(
         failures.is_empty(),
-        "{} failures:\n{}",
+        "{op}/{name} failed under {} of {} shells:\n{}",
         failures.len(),
+        SHELLS.len(),
         failures.join("\n")
     );
 }
@@ -114,7 +177,7 @@ fn run_case(
     script: &Path,
     sandbox: &Path,
     case: &Path,
-    after: &std::collections::BTreeMap<String, Entry>,
+    after: &BTreeMap<String, Entry>,
     expect: &Expect,
 ) -> Result<(), String> {
     let text = |o: &std::process::Output| {

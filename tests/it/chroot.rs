@@ -26,7 +26,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::support::debian::{self, Root};
+use crate::support::debian::Root;
+use crate::support::kiln::Test;
+use crate::support::need::{Need, require};
 use crate::support::{background, shells, sshd, tree};
 
 fn fixtures() -> PathBuf {
@@ -42,24 +44,16 @@ fn emit(manifest: &str) -> String {
 }
 
 fn emit_file(manifest: &Path) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .arg("emit")
-        .arg(manifest.file_name().unwrap())
+    let output = Test::new()
         .current_dir(manifest.parent().unwrap())
+        .arg("emit")
+        .arg(manifest.file_name().unwrap().to_string_lossy())
         .args(["-i", "@local", "--facts"])
-        .arg(fixtures().join("facts-debian.json"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "kiln emit failed for {}:\n{}",
-        manifest.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let script = String::from_utf8(output.stdout).unwrap();
-    shellcheck(&script, &manifest.display().to_string());
-    script
+        .arg(fixtures().join("facts-debian.json").display().to_string())
+        .run();
+    output.assert_status(0);
+    shellcheck(&output.stdout, &manifest.display().to_string());
+    output.stdout.clone()
 }
 
 fn shellcheck(script: &str, name: &str) {
@@ -145,13 +139,6 @@ fn converge(root: &Root, script: &str, after_check: impl FnOnce()) -> (Output, O
     (check, first)
 }
 
-fn require_root() {
-    assert!(
-        debian::is_root(),
-        "the chroot tests need root (chroot, debootstrap): CI runs them as root"
-    );
-}
-
 fn dpkg_installed(root: &Root, package: &str) -> bool {
     let out = root.sh(&format!(
         "dpkg-query -W -f='${{Status}}' {package} 2>/dev/null"
@@ -161,7 +148,7 @@ fn dpkg_installed(root: &Root, package: &str) -> bool {
 
 #[test]
 fn apt_and_generic_packages() {
-    require_root();
+    require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
     // Old lists, so `apt.update` with a cache time has something to do.
     root.sh_ok("touch -d '3 days ago' /var/lib/apt/lists");
@@ -272,7 +259,7 @@ update = false
 /// the second run changes nothing), on `apt.packages` and `package.packages`.
 #[test]
 fn update_with_latest_converges() {
-    require_root();
+    require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
     let script = emit(
         r#"
@@ -302,7 +289,7 @@ latest = true
 /// (which apt read as a glob), and the second apply changes nothing.
 #[test]
 fn list_variables_stay_lists_in_package_lists() {
-    require_root();
+    require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
     let script = emit(
         r#"
@@ -328,7 +315,7 @@ no_recommends = true
 /// A package that stays wrong after the act: the failure names it.
 #[test]
 fn a_failed_package_act_names_the_package() {
-    require_root();
+    require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
     // An `apt-get` that succeeds without installing anything.
     root.write("/usr/local/bin/apt-get", b"#!/bin/sh\nexit 0\n", 0o755);
@@ -350,7 +337,7 @@ fn a_failed_package_act_names_the_package() {
 /// index pip is given (`/etc/pip.conf`), so nothing talks to PyPI.
 #[test]
 fn pip_with_extra_args_converges() {
-    require_root();
+    require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
     root.sh_ok(
         "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip >/dev/null",
@@ -398,7 +385,7 @@ extra_args = ["--break-system-packages"]
 /// new values, and the second apply changes nothing.
 #[test]
 fn sshd_config_hardening_with_python_regexes() {
-    require_root();
+    require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
     let original = root.read("/etc/ssh/sshd_config");
     let script = emit(
@@ -502,7 +489,7 @@ fn fake_services(root: &Root) {
 
 #[test]
 fn systemd_and_generic_services_with_a_fake_systemctl() {
-    require_root();
+    require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
     fake_services(&root);
     // What systemd would have: a running system (what `k_init_system` looks for), cron
@@ -604,7 +591,7 @@ restarted = true
 
 #[test]
 fn sysvinit_and_generic_services_with_update_rc_d() {
-    require_root();
+    require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
     fake_services(&root);
     // No /run/systemd/system: `service.service` finds SysV init.
@@ -646,7 +633,7 @@ when = "false"
 
 #[test]
 fn users_groups_keys_sudoers_crontab_timezone() {
-    require_root();
+    require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
     // Someone else's line in root's crontab, which must survive.
     root.sh_ok("printf '0 1 * * * /bin/true keep-me\\n' | crontab -");
@@ -867,7 +854,7 @@ rules = ["deploy ALL=(root NOPASSWD /usr/bin/true"]
 /// reads it ([`cron_command`]) and run with `sh -c` in the root, as cron would.
 #[test]
 fn crontab_values_stay_data_and_percent_signs_reach_the_command() {
-    require_root();
+    require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
     let script = emit(
         r#"
@@ -954,7 +941,7 @@ fn cron_command(field: &str) -> Option<String> {
 
 #[test]
 fn git_repo_clones_and_follows() {
-    require_root();
+    require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
     // A bare repository with `main` (two commits, the first tagged v1) and `dev`, and a
     // copy owned by the user that clones it (git refuses repositories owned by others).
@@ -1031,7 +1018,7 @@ depth = 1
 
 #[test]
 fn server_wait_for_a_path_and_a_command() {
-    require_root();
+    require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
     let script = emit(
         r#"
@@ -1090,6 +1077,7 @@ timeout = "2s"
 /// snapshots of the emitted script from its first op on. Each script passes shellcheck.
 #[test]
 fn lowering_snapshots() {
+    require!(Need::Shellcheck);
     let dir = fixtures().join("lowering");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -1113,6 +1101,7 @@ fn lowering_snapshots() {
 /// temporary directory.
 #[test]
 fn library_helpers_under_every_shell() {
+    require!(Need::Shellcheck, Need::Shells);
     let script = emit("[[op]]\nop = \"server.hostname\"\nhostname = \"x\"\n");
     let lib_start = script.find("set -u\n").expect("set -u");
     let lib_end = script.find("k_begin \"$@\"\n").expect("k_begin");
@@ -1198,7 +1187,7 @@ k_pkgs_show 0 has '' 'a b' 'x y'
 /// nothing; the password shows in no output and is left in no file of the root.
 #[test]
 fn live_sudo_and_su_with_passwords() {
-    require_root();
+    require!(Need::DebianRoot);
     let root = Root::new();
     let sudo_password = "dep 'pw' $HOME";
     let su_password = "r00t \"pw\"";
@@ -1220,30 +1209,25 @@ fn live_sudo_and_su_with_passwords() {
     .unwrap();
     let apply = |manifest: &str, password: Option<&str>| {
         std::fs::write(project.path().join("main.toml"), manifest).unwrap();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
-        command
-            .args(["apply", ".", "-y", "-vv", "--format", "json"])
+        let mut test = Test::new()
             .current_dir(project.path())
-            .env("NO_COLOR", "1")
-            .env_remove("KILN_BECOME_PASSWORD");
+            .args(["apply", ".", "-y", "-vv", "--format", "json"]);
         if let Some(password) = password {
-            command.env("KILN_BECOME_PASSWORD", password);
+            test = test.env("KILN_BECOME_PASSWORD", password);
         }
-        let output = command.output().unwrap();
-        let everything = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let output = test.run();
+        let everything = format!("{}{}", output.stdout, output.stderr);
         for secret in [sudo_password, su_password] {
             assert!(
                 !everything.contains(secret),
                 "a password shows:\n{everything}"
             );
         }
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{everything}"));
-        (output.status.code(), report["hosts"][0].clone(), everything)
+        (
+            Some(output.status),
+            output.json()["hosts"][0].clone(),
+            everything,
+        )
     };
     let who = "id -un > /etc/kiln-who-{how}";
     let manifest = |how: &str, become_: &str| {
@@ -1308,26 +1292,20 @@ fn live_sudo_and_su_with_passwords() {
 
     // `kiln exec --become`, through the same sudo and su.
     let exec = |extra: &[&str], password: Option<&str>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
-        command
-            .args(["exec", "inventory.toml"])
-            .args(extra)
-            .args(["--", "id -un"])
+        let mut test = Test::new()
             .current_dir(project.path())
-            .env_remove("KILN_BECOME_PASSWORD");
+            .args(["exec", "inventory.toml"])
+            .args(extra.iter().copied())
+            .args(["--", "id -un"]);
         if let Some(password) = password {
-            command.env("KILN_BECOME_PASSWORD", password);
+            test = test.env("KILN_BECOME_PASSWORD", password);
         }
-        let output = command.output().unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let output = test.run();
+        let text = format!("{}{}", output.stdout, output.stderr);
         for secret in [sudo_password, su_password] {
             assert!(!text.contains(secret), "a password shows:\n{text}");
         }
-        (output.status.code(), text)
+        (Some(output.status), text)
     };
     assert_eq!(exec(&[], None), (Some(0), "box: exit 0\n  deploy\n".into()));
     assert_eq!(
@@ -1374,7 +1352,7 @@ fn shell_word(text: &str) -> String {
 /// shows in any output.
 #[test]
 fn ssh_password_login_then_sudo_with_a_password() {
-    require_root();
+    require!(Need::DebianRoot, Need::Sshd);
     let root = Root::new();
     let password = "ssh 'n' sudo $pw";
     root.sh_ok(&format!(
@@ -1399,35 +1377,26 @@ fn ssh_password_login_then_sudo_with_a_password() {
     )
     .unwrap();
     let apply = |ssh_password: Option<&str>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
-        command
-            .args(["apply", ".", "-y", "--format", "json", "--known-hosts"])
-            .arg(&server.known_hosts)
-            .arg("--ssh-config")
-            .arg(&server.ssh_config)
+        // No key and no agent of this machine's may log in (a clean environment, and a
+        // `HOME` of the project's): a password only.
+        let mut test = Test::new()
             .current_dir(project.path())
-            // No key and no agent of this machine's may log in: a password only.
-            .env("HOME", project.path())
-            .env_remove("SSH_AUTH_SOCK")
-            .env("KILN_BECOME_PASSWORD", password)
-            .env("NO_COLOR", "1");
-        match ssh_password {
-            Some(p) => command.env("KILN_SSH_PASSWORD", p),
-            None => command.env_remove("KILN_SSH_PASSWORD"),
-        };
-        let output = command.output().unwrap();
-        let everything = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+            .args(["apply", ".", "-y", "--format", "json", "--known-hosts"])
+            .arg(server.known_hosts.display().to_string())
+            .arg("--ssh-config")
+            .arg(server.ssh_config.display().to_string())
+            .env("HOME", project.path().display().to_string())
+            .env("KILN_BECOME_PASSWORD", password);
+        if let Some(ssh_password) = ssh_password {
+            test = test.env("KILN_SSH_PASSWORD", ssh_password);
+        }
+        let output = test.run();
+        let everything = format!("{}{}", output.stdout, output.stderr);
         assert!(
             !everything.contains(password),
             "the password shows:\n{everything}"
         );
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{everything}"));
-        (output.status.code(), report["hosts"][0].clone())
+        (Some(output.status), output.json()["hosts"][0].clone())
     };
 
     let (code, host) = apply(None);
@@ -1472,7 +1441,7 @@ fn ssh_password_login_then_sudo_with_a_password() {
 /// script, in well under the 30 s they run; the host is changed, the commands keep running.
 #[test]
 fn a_live_run_ends_when_its_script_does_despite_background_commands() {
-    require_root();
+    require!(Need::DebianRoot);
     let root = Root::new();
     let project = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -1489,12 +1458,10 @@ fn a_live_run_ends_when_its_script_does_despite_background_commands() {
     )
     .unwrap();
     let started = std::time::Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .args(["apply", ".", "-y", "--format", "json", "-e", "pids=/tmp"])
+    let output = Test::new()
         .current_dir(project.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+        .args(["apply", ".", "-y", "--format", "json", "-e", "pids=/tmp"])
+        .run();
     let took = started.elapsed();
     let running = background::end(&root.at("/tmp"));
     assert!(
@@ -1502,6 +1469,6 @@ fn a_live_run_ends_when_its_script_does_despite_background_commands() {
         "the run took {took:?}"
     );
     assert_eq!(running, [true, true], "the commands keep running");
-    let report = shells::json_output(&output);
+    let report = output.json();
     assert_eq!(report["hosts"][0]["status"], "changed", "{report}");
 }

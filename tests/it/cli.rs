@@ -1,9 +1,35 @@
 //! Command-line behaviour of `kiln check`, `kiln inventory`, `kiln init` and `kiln
 //! completions`: output formats, exit codes, inventories from files, targets and programs.
-//! Each test runs the real binary in a temporary directory (see `Test`).
+//! Each test runs the real binary in a temporary directory (`support::kiln::Test`), and what
+//! it printed is compared whole: with a snapshot in `snapshots/cli/` (`assert_output!`: the
+//! exit code and both streams), with the exact text, or field by field for JSON.
+
+use serde_json::Value;
 
 use crate::support::kiln::Test;
-use serde_json::Value;
+
+/// Asserts a run (`support::kiln::Output`) against its snapshot, `snapshots/cli/<test>.snap`
+/// (`<test>-2.snap` and so on for a test's later runs), or `snapshots/cli/<name>.snap`.
+macro_rules! assert_output {
+    ($output:expr) => {
+        insta::with_settings!({
+            snapshot_path => "snapshots/cli",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!($output.transcript());
+        })
+    };
+    ($name:expr, $output:expr) => {
+        insta::with_settings!({
+            snapshot_path => "snapshots/cli",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!($name, $output.transcript());
+        })
+    };
+}
 
 const CLEAN_TOML: &str = r#"
 [vars]
@@ -62,7 +88,8 @@ fn clean_manifest_exits_0() {
         .run();
     output
         .assert_status(0)
-        .assert_stderr_contains("checked 1 manifest (3 ops): 0 errors, 0 warnings");
+        .assert_stdout("")
+        .assert_stderr("checked 1 manifest (3 ops): 0 errors, 0 warnings\n");
 }
 
 #[test]
@@ -73,7 +100,8 @@ fn clean_kdl_manifest_exits_0() {
         .run();
     output
         .assert_status(0)
-        .assert_stderr_contains("checked 1 manifest (3 ops): 0 errors, 0 warnings");
+        .assert_stdout("")
+        .assert_stderr("checked 1 manifest (3 ops): 0 errors, 0 warnings\n");
 }
 
 #[test]
@@ -82,26 +110,14 @@ fn errors_exit_1() {
         .file("main.toml", BAD_MODE)
         .args(["check", "."])
         .run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("kiln::invalid-mode")
-        .assert_stderr_contains("1 error, 0 warnings");
+    assert_output!(output);
 }
 
 #[test]
 fn warnings_exit_0_unless_denied() {
     let test = || Test::new().file("main.toml", WARNING_ONLY);
-    test()
-        .args(["check", "."])
-        .run()
-        .assert_status(0)
-        .assert_stderr_contains("kiln::unguarded-command")
-        .assert_stderr_contains("0 errors, 1 warning");
-    test()
-        .args(["check", "--deny-warnings", "."])
-        .run()
-        .assert_status(1)
-        .assert_stderr_contains("kiln::unguarded-command");
+    assert_output!(test().args(["check", "."]).run());
+    assert_output!(test().args(["check", "--deny-warnings", "."]).run());
 }
 
 #[test]
@@ -110,19 +126,13 @@ fn directory_without_a_manifest_fails_clearly() {
         .file("project/README", "nothing to see\n")
         .args(["check", "project"])
         .run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("project has no main.toml or main.kdl")
-        .assert_stderr_contains("kiln::include-not-found");
+    assert_output!(output);
 }
 
 #[test]
 fn missing_manifest_file_fails_clearly() {
     let output = Test::new().args(["check", "nope.toml"]).run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("kiln::io")
-        .assert_stderr_contains("cannot read nope.toml");
+    assert_output!(output);
 }
 
 #[test]
@@ -133,10 +143,7 @@ fn every_manifest_given_is_checked() {
         .file("c.toml", BAD_MODE)
         .args(["check", "a", "b", "c.toml"])
         .run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("c.toml:4:8")
-        .assert_stderr_contains("checked 3 manifests");
+    assert_output!(output);
 }
 
 #[test]
@@ -147,15 +154,12 @@ path = "/etc/motd"
 line = "{{ greeting }}"
 "#;
     let test = || Test::new().file("main.toml", manifest);
-    test()
-        .args(["check", "."])
-        .run()
-        .assert_status(1)
-        .assert_stderr_contains("undefined variable `greeting`");
+    assert_output!(test().args(["check", "."]).run());
     test()
         .args(["check", "-e", "greeting=hello", "."])
         .run()
-        .assert_status(0);
+        .assert_status(0)
+        .assert_stderr("checked 1 manifest (1 ops): 0 errors, 0 warnings\n");
 }
 
 #[test]
@@ -170,10 +174,7 @@ hosts = ["web2"]
         .file("inventory.toml", "[hosts.web1]\naddress = \"10.0.0.1\"\n")
         .args(["check", "."])
         .run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("no host `web2` in the inventory")
-        .assert_stderr_contains("did you mean `web1`?");
+    assert_output!(output);
 }
 
 // --- kiln check: output formats --------------------------------------------------------------
@@ -256,27 +257,8 @@ fn github_format_emits_workflow_commands() {
         .file("main.toml", manifest)
         .args(["check", "--format", "github", "."])
         .run();
-    output.assert_status(1);
-    let lines: Vec<&str> = output.stdout.lines().collect();
-    assert_eq!(lines.len(), 2, "{}", output.stdout);
-    assert!(
-        lines[0].starts_with(
-            "::error file=main.toml,line=4,col=8,endLine=4,endColumn=11,title=kiln%3A%3Ainvalid-mode::a file mode must be a string"
-        ),
-        "{}",
-        lines[0]
-    );
-    assert!(
-        lines[0].ends_with("%0Ahelp: write `\"0644\"`"),
-        "help is on a second line of the message: {}",
-        lines[0]
-    );
-    assert!(
-        lines[1].starts_with("::warning file=main.toml,line=7,"),
-        "{}",
-        lines[1]
-    );
-    assert!(lines[1].contains("title=kiln%3A%3Aunguarded-command::"));
+    // One line per diagnostic; the help is on a second line of the message (`%0A`).
+    assert_output!(output);
 }
 
 #[test]
@@ -285,8 +267,7 @@ fn github_format_is_empty_when_clean() {
         .file("main.toml", CLEAN_TOML)
         .args(["check", "--format", "github", "."])
         .run();
-    output.assert_status(0);
-    assert_eq!(output.stdout, "");
+    output.assert_status(0).assert_stdout("");
 }
 
 // --- kiln inventory ------------------------------------------------------------------------
@@ -425,8 +406,10 @@ fn limit_selects_hosts_by_name_group_and_pattern() {
         .args(["inventory", "-i", "inv.toml", "-l", "wbe1"])
         .run()
         .assert_status(1)
-        .assert_stderr_contains(
-            "`wbe1` matches no host and no group of the inventory (did you mean `web1`?)",
+        .assert_stdout("")
+        .assert_stderr(
+            "kiln: --limit: `wbe1` matches no host and no group of the inventory \
+             (did you mean `web1`?)\n",
         );
 
     let emitted = Test::new()
@@ -461,14 +444,7 @@ fn inventory_human_output_shows_hosts_and_merged_vars() {
         .file("inv.toml", INVENTORY)
         .args(["inventory", "-i", "inv.toml"])
         .run();
-    output
-        .assert_status(0)
-        .assert_stdout_contains("web1  ssh://deploy@10.0.0.1:2222\n")
-        .assert_stdout_contains("  groups: all, web\n")
-        .assert_stdout_contains("  level = \"host\"  (host)\n")
-        .assert_stdout_contains("web2  ssh://10.0.0.2\n")
-        .assert_stdout_contains("  groups: all, web, edge\n")
-        .assert_stdout_contains("  level = \"child group\"  (group edge)\n");
+    assert_output!(output);
 }
 
 #[test]
@@ -551,11 +527,7 @@ fn no_inventory_means_local() {
 #[test]
 fn invalid_target_is_refused() {
     let output = Test::new().args(["inventory", "-i", "@lxc/x"]).run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("kiln::invalid-target")
-        .assert_stderr_contains("invalid target `@lxc/x`")
-        .assert_stderr_contains("<command line>:1:1");
+    assert_output!(output);
     assert_eq!(output.stdout, "", "no hosts are printed on error");
 
     // `kiln check` refuses it the same way.
@@ -563,9 +535,7 @@ fn invalid_target_is_refused() {
         .file("main.toml", CLEAN_TOML)
         .args(["check", "-i", "@lxc/x", "."])
         .run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("kiln::invalid-target");
+    assert_output!(output);
 }
 
 #[test]
@@ -573,10 +543,7 @@ fn invalid_ssh_port_is_refused() {
     let output = Test::new()
         .args(["inventory", "-i", "ssh://web:99999"])
         .run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("kiln::invalid-target")
-        .assert_stderr_contains("`99999` is not a port");
+    assert_output!(output);
 }
 
 #[test]
@@ -621,16 +588,8 @@ fn failing_dynamic_inventory_is_a_clear_error() {
         .executable("inventory.sh", program)
         .args(["inventory", "-i", "inventory.sh"])
         .run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("kiln::dynamic-inventory")
-        .assert_stderr_contains(
-            "inventory program `inventory.sh --list` failed: it exited with status 1",
-        )
-        .assert_stderr_contains("inventory.sh --list")
-        // The program's own stderr is passed through.
-        .assert_stderr_contains("cannot reach the CMDB");
-    assert_eq!(output.stdout, "");
+    // The program's own stderr is passed through.
+    assert_output!(output);
 }
 
 #[test]
@@ -640,11 +599,7 @@ fn dynamic_inventory_printing_bad_json_is_a_clear_error() {
         .executable("inventory.sh", program)
         .args(["inventory", "-i", "inventory.sh"])
         .run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("kiln::dynamic-inventory")
-        .assert_stderr_contains("inventory program printed invalid JSON")
-        .assert_stderr_contains("inventory.sh --list:1:");
+    assert_output!(output);
 }
 
 #[test]
@@ -660,10 +615,7 @@ hosts = ["web1", "web9"]
         .file("inv.toml", inventory)
         .args(["inventory", "-i", "inv.toml"])
         .run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("kiln::unknown-host")
-        .assert_stderr_contains("inv.toml:6:18");
+    assert_output!(output);
 }
 
 #[test]
@@ -671,10 +623,7 @@ fn missing_inventory_file_is_refused() {
     let output = Test::new()
         .args(["inventory", "-i", "inventories/prod.toml"])
         .run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("kiln::io")
-        .assert_stderr_contains("cannot read inventories/prod.toml");
+    assert_output!(output);
 }
 
 #[test]
@@ -683,9 +632,7 @@ fn output_names_files_relative_to_the_working_directory() {
         .file("site/main.toml", BAD_MODE)
         .args(["check", "site"])
         .run();
-    output
-        .assert_status(1)
-        .assert_stderr_contains("site/main.toml:4:8");
+    assert_output!(output);
     assert!(!output.mentions_tempdir(), "{}", output.stderr);
 }
 
@@ -717,17 +664,12 @@ op = "server.wait"
 port = 80
 host = "-e/bin/sh"
 "#;
-    Test::new()
-        .file("main.toml", manifest)
-        .args(["emit", "main.toml"])
-        .run()
-        .assert_status(1)
-        .assert_stderr_contains("a `\\` right before a `%` cannot be written in a crontab line")
-        .assert_stderr_contains("[main.toml:3:11]")
-        .assert_stderr_contains("`rev` must not start with `-`")
-        .assert_stderr_contains("[main.toml:9:7]")
-        .assert_stderr_contains("`host` must not start with `-`")
-        .assert_stderr_contains("[main.toml:14:8]");
+    assert_output!(
+        Test::new()
+            .file("main.toml", manifest)
+            .args(["emit", "main.toml"])
+            .run()
+    );
 }
 
 // --- kiln init, kiln completions ------------------------------------------------------------
@@ -742,44 +684,32 @@ fn init_makes_a_project_that_checks_and_applies() {
             test = test.arg(flag);
         }
         let output = test.run();
-        output.assert_status(0);
+        assert_output!(format!("init-{manifest}"), output);
         let dir = output.tempdir.path().join("proj");
         assert!(dir.join(manifest).is_file(), "{manifest}");
         assert!(dir.join("templates/motd.j2").is_file());
 
         let kiln = |args: &[&str]| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_kiln"))
-                .args(args)
+            Test::new()
                 .current_dir(output.tempdir.path())
-                .output()
-                .unwrap()
+                .args(args.iter().copied())
+                .run()
         };
-        let check = kiln(&["check", "proj", "--deny-warnings"]);
-        assert!(
-            check.status.success(),
-            "{}",
-            String::from_utf8_lossy(&check.stderr)
-        );
+        kiln(&["check", "proj", "--deny-warnings"]).assert_status(0);
         let root = output.tempdir.path().join("root");
-        let apply = kiln(&[
+        kiln(&[
             "apply",
             "proj",
             "-y",
             "-e",
             &format!("root={}", root.display()),
-        ]);
-        assert!(
-            apply.status.success(),
-            "{}",
-            String::from_utf8_lossy(&apply.stdout)
-        );
+        ])
+        .assert_status(0);
         let motd = std::fs::read_to_string(root.join("etc/motd")).unwrap();
         assert!(motd.starts_with("Hello from localhost ("), "{motd}");
 
         let before = std::fs::read_to_string(dir.join(manifest)).unwrap();
-        let again = kiln(&["init", "proj"]);
-        assert_eq!(again.status.code(), Some(1));
-        assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+        assert_output!(format!("init-{manifest}-again"), kiln(&["init", "proj"]));
         assert_eq!(std::fs::read_to_string(dir.join(manifest)).unwrap(), before);
         assert!(
             !dir.join(if flag.is_some() {
@@ -794,16 +724,10 @@ fn init_makes_a_project_that_checks_and_applies() {
 
 #[test]
 fn completions_for_bash_zsh_and_fish() {
-    for (shell, marker) in [
-        ("bash", "_kiln()"),
-        ("zsh", "#compdef kiln"),
-        ("fish", "complete -c kiln"),
-    ] {
-        Test::new()
-            .args(["completions", shell])
-            .run()
-            .assert_status(0)
-            .assert_stdout_contains(marker)
-            .assert_stdout_contains("apply");
+    for shell in ["bash", "zsh", "fish"] {
+        assert_output!(
+            format!("completions-{shell}"),
+            Test::new().args(["completions", shell]).run()
+        );
     }
 }

@@ -13,9 +13,10 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use crate::support::shells::json_output;
+use crate::support::kiln::{self, Output, Test};
+use crate::support::need::{Need, require};
 use crate::support::{background, debian};
 
 const IMAGE: &str = "localhost/kiln-test-debian";
@@ -29,14 +30,6 @@ struct Podman {
 impl Podman {
     /// Imports the Debian root as an image.
     fn new() -> Podman {
-        assert!(
-            debian::is_root(),
-            "the container tests need root (podman): CI runs them as root"
-        );
-        assert!(
-            Path::new("/usr/bin/podman").exists(),
-            "podman is not installed: `.ci/run` installs it (apt-get install -y podman runc)"
-        );
         let tar = debian::tarball();
         // In /tmp, not under the target directory: podman refuses a runroot path longer
         // than 50 characters, and a checkout's path can be any length.
@@ -77,14 +70,10 @@ impl Podman {
 
     /// `PATH` with the stand-ins first.
     fn path(&self) -> String {
-        format!(
-            "{}:{}",
-            self.bin().display(),
-            std::env::var("PATH").unwrap()
-        )
+        format!("{}:{}", self.bin().display(), kiln::PATH)
     }
 
-    fn podman(&self, args: &[&str]) -> Output {
+    fn podman(&self, args: &[&str]) -> std::process::Output {
         Command::new(self.bin().join("podman"))
             .args(args)
             .output()
@@ -153,13 +142,11 @@ fn end_background(podman: &Podman, container: &str) -> Vec<bool> {
 }
 
 fn kiln(podman: &Podman, dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .args(args)
+    Test::new()
         .current_dir(dir)
+        .args(args.iter().copied())
         .env("PATH", podman.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+        .run()
 }
 
 /// The quickstart example applied to a podman and a docker container at once: the end
@@ -170,6 +157,7 @@ fn kiln(podman: &Podman, dir: &Path, args: &[&str]) -> Output {
 /// exits, whatever still holds the streams), and the commands keep running.
 #[test]
 fn docker_and_podman_connectors_apply_the_quickstart() {
+    require!(Need::DebianRoot, Need::Podman);
     let mut podman = Podman::new();
     let first = podman.start("podman");
     let second = podman.start("docker");
@@ -208,12 +196,8 @@ fn docker_and_podman_connectors_apply_the_quickstart() {
     };
 
     let output = apply("box-podman,box-docker");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report = json_output(&output);
+    output.assert_status(0);
+    let report = output.json();
     let hosts = report["hosts"].as_array().unwrap();
     assert_eq!(hosts.len(), 2, "{report}");
     for host in hosts {
@@ -227,7 +211,7 @@ fn docker_and_podman_connectors_apply_the_quickstart() {
         );
     }
 
-    let again = json_output(&apply("box-podman,box-docker"));
+    let again = apply("box-podman,box-docker").json();
     for host in again["hosts"].as_array().unwrap() {
         assert_eq!(
             host["status"], "ok",
@@ -241,12 +225,7 @@ fn docker_and_podman_connectors_apply_the_quickstart() {
         project.path(),
         &["facts", &format!("@podman/{first}"), "--json"],
     );
-    assert!(
-        facts.status.success(),
-        "{}",
-        String::from_utf8_lossy(&facts.stderr)
-    );
-    let facts = json_output(&facts);
+    let facts = facts.assert_status(0).json();
     assert_eq!(facts["os"]["id"], "debian", "{facts}");
     assert_eq!(facts["pkg"]["manager"], "apt", "{facts}");
 
@@ -255,8 +234,7 @@ fn docker_and_podman_connectors_apply_the_quickstart() {
         project.path(),
         &["exec", inventory, "--", "id -un"],
     );
-    let text = String::from_utf8_lossy(&exec.stdout);
-    assert!(exec.status.success(), "{text}");
+    let text = &exec.assert_status(0).stdout;
     for (host, user) in [
         ("box-podman", "root"),
         ("box-docker", "root"),
@@ -298,6 +276,6 @@ fn docker_and_podman_connectors_apply_the_quickstart() {
         "the run took {took:?}"
     );
     assert_eq!(running, [true, true], "the commands keep running");
-    let report = json_output(&output);
+    let report = output.json();
     assert_eq!(report["hosts"][0]["status"], "changed", "{report}");
 }

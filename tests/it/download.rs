@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::support::kiln::Test;
+use crate::support::need::{Need, require};
 use crate::support::shells::{SHELLS, shell_name, summary};
 use crate::support::tree::{Entry, read_tree};
 use crate::support::{http, tree};
@@ -64,20 +66,14 @@ impl Case {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = dir.path().join("root");
         std::fs::write(dir.path().join("main.toml"), manifest).unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        let output = Test::new()
+            .current_dir(dir.path())
             .args(["emit", "main.toml", "-i", "@local", "-e"])
             .arg(format!("root={}", sandbox.display()))
             .arg("-e")
             .arg(format!("port={}", server.port))
-            .current_dir(dir.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "kiln emit failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+            .run();
+        output.assert_status(0);
         let script = dir.path().join("script.sh");
         std::fs::write(&script, &output.stdout).unwrap();
         Case {
@@ -193,6 +189,7 @@ fn converges(server: &http::Server, case: &Case, path: Option<&Path>, want: &[u8
 
 #[test]
 fn sha256_match_downloads_once() {
+    require!(Need::Shells, Need::Downloaders);
     let server = start_server();
     let case = Case::new(
         &server,
@@ -208,6 +205,7 @@ fn sha256_match_downloads_once() {
 
 #[test]
 fn sha256_mismatch_fails_and_leaves_dest() {
+    require!(Need::Shells, Need::Downloaders);
     let server = start_server();
     let case = Case::new(
         &server,
@@ -235,6 +233,7 @@ fn sha256_mismatch_fails_and_leaves_dest() {
 
 #[test]
 fn http_error_fails_and_leaves_nothing() {
+    require!(Need::Shells, Need::Downloaders);
     let server = start_server();
     let case = Case::new(
         &server,
@@ -251,6 +250,7 @@ fn http_error_fails_and_leaves_nothing() {
 
 #[test]
 fn existing_file_without_sha256_is_kept() {
+    require!(Need::Shells, Need::Downloaders);
     let server = start_server();
     let case = Case::new(&server, &manifest(""));
     for shell in SHELLS {
@@ -266,6 +266,7 @@ fn existing_file_without_sha256_is_kept() {
 
 #[test]
 fn force_downloads_every_time() {
+    require!(Need::Shells, Need::Downloaders);
     let server = start_server();
     let case = Case::new(&server, &manifest("force = true"));
     for shell in SHELLS {
@@ -284,6 +285,7 @@ fn force_downloads_every_time() {
 
 #[test]
 fn headers_are_sent_with_curl_and_wget() {
+    require!(Need::Shells, Need::Downloaders);
     let server = start_server();
     let value = "it's \"$(x)\" `y`";
     let case = Case::new(
@@ -302,6 +304,7 @@ fn headers_are_sent_with_curl_and_wget() {
 
 #[test]
 fn tools_are_detected_at_run_time() {
+    require!(Need::Shells, Need::Downloaders);
     let server = start_server();
     let case = Case::new(
         &server,
@@ -320,6 +323,7 @@ fn tools_are_detected_at_run_time() {
 
 #[test]
 fn missing_tools_fail_clearly() {
+    require!(Need::Shells, Need::Downloaders);
     let server = start_server();
     let case = Case::new(
         &server,

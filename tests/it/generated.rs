@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use crate::support::kiln::Test;
+
 fn check_fresh(path: &str, generated: String) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     if std::env::var_os("KILN_BLESS").is_some() {
@@ -51,13 +53,9 @@ fn diagnostics_reference_is_fresh() {
 /// `kiln schema` prints exactly the committed schema.
 #[test]
 fn schema_command_prints_the_schema() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kiln"))
+    Test::new()
         .arg("schema")
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
-        json(kiln::schema::manifest())
-    );
+        .run()
+        .assert_status(0)
+        .assert_stdout(&json(kiln::schema::manifest()));
 }

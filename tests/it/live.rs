@@ -5,19 +5,17 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::support::shells::json_output;
+use crate::support::kiln::{self, Output, Test};
+use crate::support::need::{Need, require};
 use crate::support::{background, snoop};
 
 fn kiln(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .args(args)
+    Test::new()
         .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+        .args(args.iter().copied())
+        .run()
 }
 
 /// A project in a temporary directory: `main.toml` holds `manifest`, and the ops write
@@ -68,12 +66,8 @@ fn plan_then_apply_on_this_machine() {
             "plan", ".", "-i", "@local", "-e", &root_var, "--format", "json",
         ],
     );
-    assert!(
-        plan.status.success(),
-        "{}",
-        String::from_utf8_lossy(&plan.stderr)
-    );
-    let report = json_output(&plan);
+    plan.assert_status(0);
+    let report = plan.json();
     assert_eq!(report["hosts"][0]["changed"], 3);
     assert_eq!(report["hosts"][0]["status"], "would-change");
     assert_eq!(report["hosts"][0]["ops"][0]["status"], "would-change");
@@ -94,11 +88,7 @@ fn plan_then_apply_on_this_machine() {
         temp.path(),
         &["apply", ".", "-i", "@local", "-e", &root_var],
     );
-    assert_eq!(
-        refused.status.code(),
-        Some(1),
-        "without a terminal, apply needs -y"
-    );
+    assert_eq!(refused.status, 1, "without a terminal, apply needs -y");
     assert_eq!(std::fs::read_dir(&root).unwrap().count(), 0);
 
     let apply = kiln(
@@ -107,12 +97,8 @@ fn plan_then_apply_on_this_machine() {
             "apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json",
         ],
     );
-    assert!(
-        apply.status.success(),
-        "{}",
-        String::from_utf8_lossy(&apply.stderr)
-    );
-    assert_eq!(json_output(&apply)["hosts"][0]["changed"], 3);
+    apply.assert_status(0);
+    assert_eq!(apply.json()["hosts"][0]["changed"], 3);
     assert_eq!(std::fs::read_to_string(root.join("f2")).unwrap(), "2\n");
 
     let again = kiln(
@@ -121,7 +107,7 @@ fn plan_then_apply_on_this_machine() {
             "apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json",
         ],
     );
-    let again = json_output(&again);
+    let again = again.json();
     assert_eq!(again["hosts"][0]["changed"], 0);
     assert_eq!(again["hosts"][0]["ok"], 3);
 }
@@ -138,7 +124,7 @@ fn round_trips_are_constant() {
                 "apply", ".", "-i", "@local", "-e", &root_var, "-y", "--format", "json",
             ],
         );
-        let report = json_output(&apply);
+        let report = apply.json();
         assert_eq!(report["hosts"][0]["changed"], ops);
         counts.push(report["hosts"][0]["round_trips"].as_u64().unwrap());
     }
@@ -174,8 +160,8 @@ fn a_failing_host_does_not_stop_the_others() {
             "json",
         ],
     );
-    assert_eq!(output.status.code(), Some(1));
-    let report = json_output(&output);
+    assert_eq!(output.status, 1);
+    let report = output.json();
     let hosts = report["hosts"].as_array().unwrap();
     let local = hosts.iter().find(|h| h["host"] == "@local").unwrap();
     let chroot = hosts.iter().find(|h| h["host"] != "@local").unwrap();
@@ -188,8 +174,8 @@ fn a_failing_host_does_not_stop_the_others() {
 fn facts_and_exec() {
     let temp = tempfile::tempdir().unwrap();
     let facts = kiln(temp.path(), &["facts", "@local", "--json"]);
-    assert!(facts.status.success());
-    let facts = json_output(&facts);
+    facts.assert_status(0);
+    let facts = facts.json();
     assert!(
         facts["os"]["family"]
             .as_str()
@@ -202,16 +188,16 @@ fn facts_and_exec() {
         temp.path(),
         &["exec", "@local", "--", "echo", "hello from", "$(id -un)"],
     );
-    assert!(exec.status.success());
-    let text = String::from_utf8_lossy(&exec.stdout);
+    exec.assert_status(0);
+    let text = &exec.stdout;
     assert!(
         text.contains("@local: exit 0") && text.contains("hello from"),
         "{text}"
     );
 
     let failing = kiln(temp.path(), &["exec", "@local", "--", "exit 3"]);
-    assert_eq!(failing.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&failing.stdout).contains("exit 3"));
+    assert_eq!(failing.status, 1);
+    assert!(failing.stdout.contains("exit 3"));
 }
 
 /// `--fail-percent`: once too many hosts have failed, hosts not yet started are left alone.
@@ -244,8 +230,8 @@ fn fail_percent_stops_starting_hosts() {
             "json",
         ],
     );
-    assert_eq!(output.status.code(), Some(1));
-    let report = json_output(&output);
+    assert_eq!(output.status, 1);
+    let report = output.json();
     let statuses: Vec<&str> = report["hosts"]
         .as_array()
         .unwrap()
@@ -277,11 +263,7 @@ fn serial_runs_hosts_in_batches() {
     );
     // Each host's start and end next to each other: one host at a time.
     let one_at_a_time = |output: &Output| {
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        output.assert_status(0);
         let lines: Vec<String> = std::fs::read_to_string(&log)
             .unwrap()
             .lines()
@@ -299,7 +281,7 @@ fn serial_runs_hosts_in_batches() {
     );
     one_at_a_time(&output);
     let bad = kiln(temp.path(), &["apply", ".", "-y", "--serial", "lots"]);
-    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(bad.status, 2);
 
     // The same from the manifest: an op asking for `serial = 1`.
     std::fs::remove_file(&log).unwrap();
@@ -323,50 +305,39 @@ fn sudo_with_a_password() {
          [[op]]\nop = \"server.shell\"\ncommands = \"touch {{ root }}/unfed\"\ncreates = \"{{ root }}/unfed\"\nsudo_user = \"kiln-tester\"\n",
     );
     let fake = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/become");
-    let path = format!("{}:{}", fake.display(), std::env::var("PATH").unwrap());
+    let path = format!("{}:{}", fake.display(), kiln::PATH);
     let log = temp.path().join("sudo.log");
     let run = |password: Option<&str>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
-        command
+        let mut test = Test::new()
+            .current_dir(temp.path())
             .args([
                 "apply", ".", "-i", "@local", "-e", &root_var, "-y", "-vv", "--format", "json",
             ])
-            .current_dir(temp.path())
             .env("PATH", &path)
             .env("FAKE_SUDO_PASSWORD", "s3cr3t 'pass'")
-            .env("FAKE_SUDO_LOG", &log)
-            .env_remove("KILN_BECOME_PASSWORD");
+            .env("FAKE_SUDO_LOG", log.display().to_string());
         if let Some(password) = password {
-            command.env("KILN_BECOME_PASSWORD", password);
+            test = test.env("KILN_BECOME_PASSWORD", password);
         }
-        command.output().unwrap()
+        test.run()
     };
 
-    let without = run(None);
-    assert_eq!(without.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&without.stdout).contains("a password is required"));
+    run(None)
+        .assert_status(1)
+        .assert_stdout_contains("a password is required");
 
-    let wrong = run(Some("nope"));
-    assert_eq!(wrong.status.code(), Some(1));
+    run(Some("nope")).assert_status(1);
     assert!(!root.join("fed").exists());
 
     let right = run(Some("s3cr3t 'pass'"));
-    assert!(
-        right.status.success(),
-        "{}",
-        String::from_utf8_lossy(&right.stdout)
-    );
+    right.assert_status(0);
     assert_eq!(
         std::fs::read_to_string(root.join("fed")).unwrap(),
         "data\n",
         "data follows the password"
     );
     assert!(root.join("unfed").exists());
-    let everything = format!(
-        "{}{}",
-        String::from_utf8_lossy(&right.stdout),
-        String::from_utf8_lossy(&right.stderr)
-    );
+    let everything = format!("{}{}", right.stdout, right.stderr);
     assert!(
         !everything.contains("s3cr3t"),
         "the password is never shown:\n{everything}"
@@ -379,6 +350,7 @@ fn sudo_with_a_password() {
 /// the JSON report.
 #[test]
 fn live_view_on_a_terminal_plain_lines_elsewhere_and_op_timings() {
+    require!(Need::UtilLinux);
     let Project {
         temp,
         root,
@@ -393,22 +365,12 @@ fn live_view_on_a_terminal_plain_lines_elsewhere_and_op_timings() {
     )
     .unwrap();
 
-    // `script` (util-linux) runs kiln on a pseudo-terminal.
-    let command = format!(
-        "{} apply . -y -e '{}'",
-        env!("CARGO_BIN_EXE_kiln"),
-        root_var.replace('\'', r"'\''")
-    );
-    let terminal = Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
+    let terminal = Test::new()
         .current_dir(temp.path())
-        .env("TERM", "xterm")
-        .env_remove("CI")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let screen = String::from_utf8_lossy(&terminal.stdout);
-    assert!(terminal.status.success(), "{screen}");
+        .args(["apply", ".", "-y", "-e", &root_var])
+        .on_terminal()
+        .run();
+    let screen = &terminal.assert_status(0).stdout;
     for shown in [
         "connecting",
         "applying",
@@ -428,8 +390,7 @@ fn live_view_on_a_terminal_plain_lines_elsewhere_and_op_timings() {
     std::fs::remove_dir_all(&root).unwrap();
     std::fs::create_dir_all(&root).unwrap();
     let plain = kiln(temp.path(), &["apply", ".", "-y", "-e", &root_var]);
-    assert!(plain.status.success());
-    let stderr = String::from_utf8_lossy(&plain.stderr);
+    let stderr = &plain.assert_status(0).stderr;
     assert!(
         !stderr.contains('\u{1b}'),
         "escape sequences in a pipe:\n{stderr}"
@@ -442,10 +403,11 @@ fn live_view_on_a_terminal_plain_lines_elsewhere_and_op_timings() {
 
     std::fs::remove_dir_all(&root).unwrap();
     std::fs::create_dir_all(&root).unwrap();
-    let report = json_output(&kiln(
+    let report = kiln(
         temp.path(),
         &["apply", ".", "-y", "-e", &root_var, "--format", "json"],
-    ));
+    )
+    .json();
     let host = &report["hosts"][0];
     let sleep = host["ops"][0]["seconds"].as_f64().unwrap();
     let put = host["ops"][1]["seconds"].as_f64().unwrap();
@@ -479,8 +441,8 @@ fn put_and_fetch_files() {
             "0640",
         ],
     );
-    let said = String::from_utf8_lossy(&put.stdout);
-    assert!(put.status.success(), "{said}");
+    let said = &put.stdout;
+    assert_eq!(put.status, 0, "{said}");
     assert!(
         said.contains(&format!(
             "@local: wrote {dest_text} ({} bytes)",
@@ -504,11 +466,7 @@ fn put_and_fetch_files() {
         temp.path(),
         &["fetch", "@local", "--src", dest_text, "--dest", "fetched"],
     );
-    assert!(
-        fetch.status.success(),
-        "{}",
-        String::from_utf8_lossy(&fetch.stdout)
-    );
+    fetch.assert_status(0);
     let copy = temp
         .path()
         .join("fetched/@local")
@@ -526,8 +484,8 @@ fn put_and_fetch_files() {
             "fetched",
         ],
     );
-    assert_eq!(missing.status.code(), Some(1));
-    let said = String::from_utf8_lossy(&missing.stdout);
+    assert_eq!(missing.status, 1);
+    let said = &missing.stdout;
     assert!(
         said.contains("@local: failed: ") && said.contains("No such file"),
         "{said}"
@@ -537,8 +495,8 @@ fn put_and_fetch_files() {
         temp.path(),
         &["put", "@local", "--src", "local.bin", "--dest", "x"],
     );
-    assert_eq!(relative.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&relative.stderr).contains("not an absolute path"));
+    assert_eq!(relative.status, 2);
+    assert!(relative.stderr.contains("not an absolute path"));
 }
 
 /// A host whose script cannot be made (a fact it lacks) fails alone, and the human output
@@ -552,8 +510,8 @@ fn a_host_without_a_script_says_why_in_full() {
         temp.path(),
         &["apply", ".", "-i", "@local", "-e", &root_var, "-y"],
     );
-    assert_eq!(output.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status, 1);
+    let text = &output.stdout;
     for shown in [
         "cannot make the script for this host\n",
         "`facts.nope` is undefined",
@@ -584,8 +542,8 @@ fn command_timeout_kills_a_local_script_and_its_commands() {
         ],
     );
     let elapsed = started.elapsed();
-    let text = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{text}");
+    let text = &output.stdout;
+    assert_eq!(output.status, 1, "{text}");
     assert!(
         text.contains("did not finish within the command timeout (1 s)"),
         "{text}"
@@ -608,6 +566,7 @@ fn command_timeout_kills_a_local_script_and_its_commands() {
 /// later op fails), and the commands keep running. The same for `kiln exec`.
 #[test]
 fn a_run_ends_when_its_script_does_despite_background_commands() {
+    require!(Need::UtilLinux);
     let temp = tempfile::tempdir().unwrap();
     let pids = format!("pids={}", temp.path().display());
     for (then_fail, status) in [(false, "changed"), (true, "failed")] {
@@ -627,10 +586,10 @@ fn a_run_ends_when_its_script_does_despite_background_commands() {
         let running = background::end(temp.path());
         assert!(took < Duration::from_secs(5), "the run took {took:?}");
         assert_eq!(running, [true, true], "the commands keep running");
-        let report = json_output(&output);
+        let report = output.json();
         assert_eq!(report["hosts"][0]["status"], status, "{report}");
         assert_eq!(report["hosts"][0]["changed"], 1, "{report}");
-        assert_eq!(output.status.code(), Some(i32::from(then_fail)));
+        assert_eq!(output.status, i32::from(then_fail));
     }
 
     let pid_file = temp.path().join("exec.pid");
@@ -652,10 +611,7 @@ fn a_run_ends_when_its_script_does_despite_background_commands() {
     let running = background::sleeping(&pid);
     background::kill(&[pid]);
     assert!(took < Duration::from_secs(5), "exec took {took:?}");
-    assert_eq!(
-        String::from_utf8_lossy(&exec.stdout),
-        "@local: exit 0\n  started\n"
-    );
+    assert_eq!(exec.stdout, "@local: exit 0\n  started\n");
     assert!(running, "the daemon keeps running");
 }
 
@@ -687,7 +643,8 @@ fn passwords_in_the_environment_reach_no_command() {
     )
     .unwrap();
     let (ssh, become_) = ("ssh-pw-4f1c9a", "become-pw-7d2e0b");
-    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
+    let output = Test::new()
+        .current_dir(temp.path())
         .args([
             "apply",
             ".",
@@ -699,12 +656,10 @@ fn passwords_in_the_environment_reach_no_command() {
             "-e",
         ])
         .arg(format!("seen={}", seen.display()))
-        .current_dir(temp.path())
         .env("KILN_SSH_PASSWORD", ssh)
         .env("KILN_BECOME_PASSWORD", become_)
-        .output()
-        .unwrap();
-    let report = json_output(&output);
+        .run();
+    let report = output.json();
     assert_eq!(report["hosts"][0]["status"], "changed", "{report}");
     let mut files: Vec<String> = std::fs::read_dir(&seen)
         .unwrap()
@@ -735,6 +690,7 @@ fn passwords_in_the_environment_reach_no_command() {
 /// mode comes, `cat` fails) leaves nothing.
 #[test]
 fn fetch_keeps_the_mode_and_no_one_else_reads_the_copy() {
+    require!(Need::Root, Need::UtilLinux);
     let temp = tempfile::tempdir().unwrap();
     let fetched = temp.path().join("fetched");
     snoop::fetch_unseen(
@@ -762,8 +718,8 @@ fn fetch_keeps_the_mode_and_no_one_else_reads_the_copy() {
             "fetched",
         ],
     );
-    let said = String::from_utf8_lossy(&failed.stdout);
-    assert_eq!(failed.status.code(), Some(1), "{said}");
+    let said = &failed.stdout;
+    assert_eq!(failed.status, 1, "{said}");
     assert!(said.contains("Is a directory"), "{said}");
     let copies = fetched
         .join("@local")
@@ -781,13 +737,14 @@ fn fetch_keeps_the_mode_and_no_one_else_reads_the_copy() {
 }
 
 /// `kiln apply`'s report with the project's root shown as `/ROOT`, and its exit status.
-fn applied(project: &Project, args: &[&str]) -> (Option<i32>, String) {
+fn applied(project: &Project, args: &[&str]) -> (i32, String) {
     let mut all = vec!["apply", ".", "-i", "@local", "-e", &project.root_var, "-y"];
     all.extend_from_slice(args);
     let output = kiln(project.temp.path(), &all);
-    let text = String::from_utf8_lossy(&output.stdout)
+    let text = output
+        .stdout
         .replace(&project.root.display().to_string(), "/ROOT");
-    (output.status.code(), text)
+    (output.status, text)
 }
 
 /// A failed op's report shows its own output only (not an earlier op's), on both
@@ -801,7 +758,7 @@ fn a_failed_op_reports_its_own_output_and_the_ops_it_kept_from_running() {
          [[op]]\nop = \"files.file\"\npath = \"{{ root }}/after\"\n",
     );
     let (status, text) = applied(&project, &[]);
-    assert_eq!(status, Some(1), "{text}");
+    assert_eq!(status, 1, "{text}");
     assert_eq!(
         text,
         "\n@local (@local)\n\
@@ -850,7 +807,7 @@ fn an_op_failing_its_check_after_applying_says_what_it_checks() {
          [[op]]\nop = \"site.flag\"\npath = \"{{ root }}/flag\"\n",
     );
     let (status, text) = applied(&project, &[]);
-    assert_eq!(status, Some(1), "{text}");
+    assert_eq!(status, 1, "{text}");
     assert_eq!(
         text,
         "\n@local (@local)\n\
@@ -873,6 +830,7 @@ fn an_op_failing_its_check_after_applying_says_what_it_checks() {
 /// fail, and the plan says so (the host is not applied).
 #[test]
 fn a_plan_tells_dependent_changes_from_ops_that_would_fail() {
+    require!(Need::UtilLinux);
     let line =
         "[[op]]\nop = \"files.line\"\npath = \"{{ root }}/conf\"\nline = \"b\"\ncreate = false\n";
     let dependent = Project::new(&format!(
@@ -893,14 +851,15 @@ fn a_plan_tells_dependent_changes_from_ops_that_would_fail() {
                 format,
             ],
         );
-        let text = String::from_utf8_lossy(&output.stdout)
+        let text = output
+            .stdout
             .replace(&project.root.display().to_string(), "/ROOT");
-        (output.status.code(), text)
+        (output.status, text)
     };
     assert_eq!(
         plan(&dependent, "human"),
         (
-            Some(0),
+            0,
             "\n@local (@local)\n\
              \x20 would-change  files.put /ROOT/conf  [main.toml:1]\n\
              \x20     --- /ROOT/conf\n\
@@ -918,7 +877,7 @@ fn a_plan_tells_dependent_changes_from_ops_that_would_fail() {
     assert_eq!(
         plan(&alone, "human"),
         (
-            Some(1),
+            1,
             "\n@local (@local)\n\
              \x20 would-fail    files.line /ROOT/conf  [main.toml:1]\n\
              \x20     /ROOT/conf does not exist (create = true creates it)\n\
@@ -958,24 +917,14 @@ op = \"files.file\"\npath = \"{{{{ root }}}}/other\"\n"
         ),
     )
     .unwrap();
-    let command = format!(
-        "{} apply . -i @local -e '{}'",
-        env!("CARGO_BIN_EXE_kiln"),
-        alone.root_var.replace('\'', r"'\''")
-    );
-    let mut terminal = Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
+    let confirmed = Test::new()
         .current_dir(alone.temp.path())
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    terminal.stdin.take().unwrap().write_all(b"y\n").unwrap();
-    let confirmed = terminal.wait_with_output().unwrap();
-    let screen = String::from_utf8_lossy(&confirmed.stdout);
+        .args(["apply", ".", "-i", "@local", "-e", &alone.root_var])
+        .on_terminal()
+        .stdin("y\n")
+        .run();
+    let screen = &confirmed.stdout;
     assert!(screen.contains("Apply these changes?"), "{screen}");
-    assert_eq!(confirmed.status.code(), Some(1), "{screen}");
+    assert_eq!(confirmed.status, 1, "{screen}");
     assert!(!alone.root.join("other").exists(), "{screen}");
 }

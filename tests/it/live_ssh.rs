@@ -3,27 +3,25 @@
 //! left in the background, and another user watching fetched copies.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::support::shells::json_output;
+use crate::support::kiln::{Output, Test};
 
+use crate::support::need::{Need, require};
 use crate::support::sshd::{self, Sshd};
 use crate::support::{background, snoop};
 
 fn kiln(dir: &Path, sshd: &Sshd, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .args(args)
-        .arg("--known-hosts")
-        .arg(&sshd.known_hosts)
-        .arg("--ssh-config")
-        .arg(&sshd.ssh_config)
-        .arg("--ssh-key")
-        .arg(&sshd.client_key)
+    Test::new()
         .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+        .args(args.iter().copied())
+        .arg("--known-hosts")
+        .arg(sshd.known_hosts.display().to_string())
+        .arg("--ssh-config")
+        .arg(sshd.ssh_config.display().to_string())
+        .arg("--ssh-key")
+        .arg(sshd.client_key.display().to_string())
+        .run()
 }
 
 /// Writes `base/inventory.toml`: `count` hosts on the test server, host N writing under
@@ -46,6 +44,7 @@ fn write_inventory(sshd: &Sshd, base: &Path, count: usize, extra: &str) -> PathB
 
 #[test]
 fn quickstart_on_ten_hosts_in_parallel() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let temp = tempfile::tempdir().unwrap();
     let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart");
@@ -58,12 +57,8 @@ fn quickstart_on_ten_hosts_in_parallel() {
         &sshd,
         &["apply", &main, "-i", &inv, "-y", "--format", "json"],
     );
-    assert!(
-        apply.status.success(),
-        "{}",
-        String::from_utf8_lossy(&apply.stderr)
-    );
-    let first = json_output(&apply);
+    apply.assert_status(0);
+    let first = apply.json();
     let hosts = first["hosts"].as_array().unwrap();
     assert_eq!(hosts.len(), 10);
     for (n, host) in hosts.iter().enumerate() {
@@ -79,11 +74,12 @@ fn quickstart_on_ten_hosts_in_parallel() {
         assert!(root.join("usr/local/bin/hello").exists());
     }
 
-    let again = json_output(&kiln(
+    let again = kiln(
         temp.path(),
         &sshd,
         &["apply", &main, "-i", &inv, "-y", "--format", "json"],
-    ));
+    )
+    .json();
     for host in again["hosts"].as_array().unwrap() {
         assert_eq!(host["changed"], 0, "a second apply changes nothing: {host}");
         assert_eq!(host["status"], "ok");
@@ -95,6 +91,7 @@ fn quickstart_on_ten_hosts_in_parallel() {
 /// channel), one for `apply -y` (the same, for real), with 10 file ops or 1,000.
 #[test]
 fn channels_per_host_are_constant() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let mut channels = Vec::new();
     for ops in [10, 1000] {
@@ -108,16 +105,13 @@ fn channels_per_host_are_constant() {
         }
         std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
         write_inventory(&sshd, temp.path(), 2, "");
-        let plan = json_output(&kiln(
-            temp.path(),
-            &sshd,
-            &["plan", ".", "--format", "json"],
-        ));
-        let apply = json_output(&kiln(
+        let plan = kiln(temp.path(), &sshd, &["plan", ".", "--format", "json"]).json();
+        let apply = kiln(
             temp.path(),
             &sshd,
             &["apply", ".", "-y", "--format", "json"],
-        ));
+        )
+        .json();
         for host in apply["hosts"].as_array().unwrap() {
             assert_eq!(host["changed"], ops, "{host}");
         }
@@ -141,6 +135,7 @@ fn channels_per_host_are_constant() {
 /// An unreachable host fails alone: the others are applied, the exit status says failure.
 #[test]
 fn an_unreachable_host_fails_alone() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let temp = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -158,8 +153,8 @@ fn an_unreachable_host_fails_alone() {
         &sshd,
         &["apply", ".", "-y", "--format", "json"],
     );
-    assert_eq!(output.status.code(), Some(1));
-    let report = json_output(&output);
+    assert_eq!(output.status, 1);
+    let report = output.json();
     for host in report["hosts"].as_array().unwrap() {
         if host["host"] == "down" {
             assert_eq!(host["status"], "unreachable", "{host}");
@@ -177,6 +172,7 @@ fn an_unreachable_host_fails_alone() {
 /// A command failing on one host fails that host only.
 #[test]
 fn a_failing_command_fails_its_host_only() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let temp = tempfile::tempdir().unwrap();
     let manifest = "[[op]]\nop = \"server.shell\"\ncommands = \"test {{ host.name }} != web1\"\nonlyif = \"true\"\n\n\
@@ -188,8 +184,8 @@ fn a_failing_command_fails_its_host_only() {
         &sshd,
         &["apply", ".", "-y", "--format", "json"],
     );
-    assert_eq!(output.status.code(), Some(1));
-    let report = json_output(&output);
+    assert_eq!(output.status, 1);
+    let report = output.json();
     for host in report["hosts"].as_array().unwrap() {
         let failed = host["host"] == "web1";
         assert_eq!(
@@ -207,6 +203,7 @@ fn a_failing_command_fails_its_host_only() {
 /// converges.
 #[test]
 fn a_dropped_connection_leaves_no_partial_file() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let temp = tempfile::tempdir().unwrap();
     let big: String = (0..20_000).map(|i| format!("line {i}\n")).collect();
@@ -225,13 +222,8 @@ fn a_dropped_connection_leaves_no_partial_file() {
         &sshd,
         &["apply", ".", "-y", "--format", "json"],
     );
-    assert_eq!(
-        first.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&first.stdout)
-    );
-    let report = json_output(&first);
+    first.assert_status(1);
+    let report = first.json();
     assert_eq!(report["hosts"][0]["status"], "failed", "{report}");
     let error = report["hosts"][0]["error"].as_str().unwrap_or_default();
     assert!(
@@ -246,11 +238,12 @@ fn a_dropped_connection_leaves_no_partial_file() {
     );
     assert!(!root.join("after").exists(), "nothing ran after the drop");
 
-    let second = json_output(&kiln(
+    let second = kiln(
         temp.path(),
         &sshd,
         &["apply", ".", "-y", "--format", "json"],
-    ));
+    )
+    .json();
     assert_eq!(second["hosts"][0]["status"], "changed", "{second}");
     assert_eq!(std::fs::read_to_string(root.join("after")).unwrap(), big);
     let names: Vec<String> = std::fs::read_dir(&root)
@@ -261,27 +254,25 @@ fn a_dropped_connection_leaves_no_partial_file() {
         names.iter().all(|n| !n.starts_with(".kiln")),
         "no temporary file left: {names:?}"
     );
-    let third = json_output(&kiln(
+    let third = kiln(
         temp.path(),
         &sshd,
         &["apply", ".", "-y", "--format", "json"],
-    ));
+    )
+    .json();
     assert_eq!(third["hosts"][0]["changed"], 0, "{third}");
 }
 
 /// This machine's OS family, as `kiln facts` finds it (the SSH hosts are this machine).
 fn local_os_family() -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .args(["facts", "@local", "--json"])
-        .output()
-        .unwrap();
-    let facts: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let facts = Test::new().args(["facts", "@local", "--json"]).run().json();
     facts["os"]["family"].as_str().unwrap().to_owned()
 }
 
 /// `kiln put` and `kiln fetch` over SSH, to and from three hosts at once, one channel each.
 #[test]
 fn put_and_fetch_over_ssh() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let temp = tempfile::tempdir().unwrap();
     write_inventory(&sshd, temp.path(), 3, "");
@@ -295,8 +286,8 @@ fn put_and_fetch_over_ssh() {
         &sshd,
         &["put", "inventory.toml", "--src", "payload", "--dest", dest],
     );
-    let said = String::from_utf8_lossy(&put.stdout);
-    assert!(put.status.success(), "{said}");
+    let said = &put.stdout;
+    assert_eq!(put.status, 0, "{said}");
     assert_eq!(said.matches(": wrote ").count(), 3, "{said}");
     assert_eq!(std::fs::read(dest).unwrap(), content);
 
@@ -305,11 +296,7 @@ fn put_and_fetch_over_ssh() {
         &sshd,
         &["fetch", "inventory.toml", "--src", dest, "--dest", "back"],
     );
-    assert!(
-        fetch.status.success(),
-        "{}",
-        String::from_utf8_lossy(&fetch.stdout)
-    );
+    fetch.assert_status(0);
     for host in ["web0", "web1", "web2"] {
         let copy = temp
             .path()
@@ -328,6 +315,7 @@ fn put_and_fetch_over_ssh() {
 /// later op fails), and the commands keep running.
 #[test]
 fn a_run_ends_when_its_script_does_despite_background_commands() {
+    require!(Need::Root, Need::Sshd, Need::UtilLinux);
     let sshd = Sshd::start();
     let temp = tempfile::tempdir().unwrap();
     write_inventory(&sshd, temp.path(), 1, "");
@@ -348,11 +336,11 @@ fn a_run_ends_when_its_script_does_despite_background_commands() {
         let running = background::end(temp.path());
         assert!(took < Duration::from_secs(5), "the run took {took:?}");
         assert_eq!(running, [true, true], "the commands keep running");
-        let report = json_output(&output);
+        let report = output.json();
         assert_eq!(report["hosts"][0]["status"], status, "{report}");
         assert_eq!(report["hosts"][0]["changed"], 1, "{report}");
         assert_eq!(report["hosts"][0]["round_trips"], 1, "{report}");
-        assert_eq!(output.status.code(), Some(i32::from(then_fail)));
+        assert_eq!(output.status, i32::from(then_fail));
     }
 }
 
@@ -361,6 +349,7 @@ fn a_run_ends_when_its_script_does_despite_background_commands() {
 /// reads a byte of them.
 #[test]
 fn fetch_over_ssh_keeps_the_mode_and_no_one_else_reads_the_copy() {
+    require!(Need::Root, Need::Sshd, Need::UtilLinux);
     let sshd = Sshd::start();
     let temp = tempfile::tempdir().unwrap();
     write_inventory(&sshd, temp.path(), 2, "");

@@ -8,7 +8,9 @@
 //!   `after/`), `modes = { "path" = "0644" }` to check permission bits after the first
 //!   apply (a failing one too: what it must not have changed), `links = { "path" = "/" }`
 //!   for links `after/` must hold but a fixture cannot: one to a directory outside the
-//!   fixture, which cargo would walk when it looks for new cases (`build.rs`).
+//!   fixture, which cargo would walk when it looks for new cases (`build.rs`), and
+//!   `root = true` for a case only root can run (its snapshot names the user running it,
+//!   `facts.user.name`, or its files are unreadable to others): skipped without root.
 //!
 //! Each case is a test of its own, `ops::<op>::<case>` (`.` and `-` written `_`), written
 //! by `build.rs`: the lowered script (ops only, sandbox path shown as `/ROOT`) is a
@@ -19,6 +21,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::support::kiln::Test;
+use crate::support::need::{Need, require};
 use crate::support::shells::{SHELLS, run_script, shell_name, summary};
 use crate::support::tree::{self, Entry, copy_tree, read_tree, tree_diff};
 
@@ -31,6 +34,8 @@ struct Expect {
     modes: BTreeMap<String, String>,
     #[serde(default)]
     links: BTreeMap<String, String>,
+    #[serde(default)]
+    root: bool,
 }
 
 // The generated tests, `ops::<op>::<case>`, and `CASES` (see `build.rs`).
@@ -134,7 +139,19 @@ fn reset(sandbox: &Path, case: &Path) {
 /// shell; every shell's failure is reported, not only the first.
 fn case(op: &str, name: &str) {
     let case = fixtures().join(op).join(name);
-    let temp = tempfile::tempdir().unwrap();
+    let expect: Expect = match std::fs::read_to_string(case.join("expect.toml")) {
+        Ok(text) => {
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{op}/{name}/expect.toml: {e}"))
+        }
+        Err(_) => Expect::default(),
+    };
+    require!(Need::Shells);
+    if expect.root {
+        require!(Need::Root);
+    }
+    // In /tmp whatever `TMPDIR` says: the script shortens long op titles, so the snapshot
+    // depends on the length of the sandbox's path.
+    let temp = tempfile::tempdir_in("/tmp").unwrap();
     let sandbox = temp.path().join("root");
     let script_path = temp.path().join("script.sh");
     let script = emit(&case, &sandbox);
@@ -142,12 +159,6 @@ fn case(op: &str, name: &str) {
     insta::with_settings!({ snapshot_path => "snapshots/ops", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!(format!("{op}__{name}"), lowered(&script, &sandbox));
     });
-    let expect: Expect = match std::fs::read_to_string(case.join("expect.toml")) {
-        Ok(text) => {
-            toml::from_str(&text).unwrap_or_else(|e| panic!("{op}/{name}/expect.toml: {e}"))
-        }
-        Err(_) => Expect::default(),
-    };
     let mut after = read_tree(&case.join("after"));
     after.extend(
         expect

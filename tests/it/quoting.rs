@@ -2,8 +2,8 @@
 //! leading dashes, unicode — survive exactly as paths, command arguments and file contents,
 //! and arbitrary bytes survive as file contents, under every shell of the matrix.
 
-use std::process::Command;
-
+use crate::support::kiln::Test;
+use crate::support::need::{Need, require};
 use crate::support::shells::{SHELLS, run_script_in, shell_name};
 use proptest::prelude::*;
 
@@ -53,16 +53,15 @@ fn run_everywhere(
         std::fs::write(project.join(name), bytes).unwrap();
     }
     let root = temp.path().join("root");
-    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
+    let output = Test::new()
+        .current_dir(&project)
         .args(["emit", "main.toml", "-i", "@local", "-e"])
         .arg(format!("root={}", root.display()))
-        .current_dir(&project)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
+        .run();
+    assert_eq!(
+        output.status, 0,
         "emit failed:\n{}\n{manifest}",
-        String::from_utf8_lossy(&output.stderr)
+        output.stderr
     );
     let script = temp.path().join("script.sh");
     std::fs::write(&script, &output.stdout).unwrap();
@@ -96,8 +95,7 @@ proptest! {
 
     /// As a file name, as file content, and as a command argument through a template
     /// (values inserted into commands are quoted by the template engine).
-    #[test]
-    fn strings_survive(name in nasty_string(), content in nasty_string(), arg in nasty_string()) {
+    fn strings_survive_property(name in nasty_string(), content in nasty_string(), arg in nasty_string()) {
         let name = name.replace('/', "_");
         prop_assume!(name != "." && name != ".." && name != "pwned");
         let manifest = format!(
@@ -122,8 +120,7 @@ proptest! {
     }
 
     /// Any bytes at all, uploaded from a local file, in the C locale and a UTF-8 one.
-    #[test]
-    fn bytes_survive(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+    fn bytes_survive_property(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
         let manifest = "[[op]]\nop = \"files.put\"\ndest = \"{{ root }}/blob\"\nsrc = \"blob.bin\"\n";
         for locale in ["C", "C.UTF-8"] {
             run_everywhere(locale, manifest, &[("blob.bin", &bytes)], |root, shell| {
@@ -131,4 +128,18 @@ proptest! {
             });
         }
     }
+}
+
+/// `strings_survive_property` where the machine has what it runs under.
+#[test]
+fn strings_survive() {
+    require!(Need::Shells);
+    strings_survive_property();
+}
+
+/// `bytes_survive_property` where the machine has what it runs under.
+#[test]
+fn bytes_survive() {
+    require!(Need::Shells);
+    bytes_survive_property();
 }

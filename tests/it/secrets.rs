@@ -10,6 +10,7 @@
 use std::path::Path;
 
 use crate::support::kiln::{Output, Test};
+use crate::support::need::{Need, require};
 use crate::support::shells::{SHELLS, run_script, shell_name};
 
 /// Every secret of the project, as given (each is also looked for upper-cased: the
@@ -386,6 +387,7 @@ const STANDALONE_SECRETS: &[&str] = &[
 /// contents, apply prints none of them, and the ops converge all the same.
 #[test]
 fn scripts_alone_hide_secret_and_sensitive_contents_under_every_shell() {
+    require!(Need::Shells);
     let root = tempfile::tempdir().unwrap();
     let root = root.path();
     let output = Test::new()
@@ -466,33 +468,15 @@ fn scripts_alone_hide_secret_and_sensitive_contents_under_every_shell() {
 /// they are secret like the others.
 #[test]
 fn a_secrets_file_can_be_standard_input() {
-    use std::io::Write;
-    let project = tempfile::tempdir().unwrap();
-    std::fs::write(
-        project.path().join("main.toml"),
-        "[[op]]\nop = \"files.put\"\ndest = \"/srv/token\"\ncontent = \"{{ token }}\"\n",
-    )
-    .unwrap();
-    let mut kiln = std::process::Command::new(env!("CARGO_BIN_EXE_kiln"))
+    let output = Test::new()
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"files.put\"\ndest = \"/srv/token\"\ncontent = \"{{ token }}\"\n",
+        )
         .args(["emit", ".", "--secrets-file", "-"])
-        .current_dir(project.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    kiln.stdin
-        .take()
-        .unwrap()
-        .write_all(br#"{"token": "from-stdin-42"}"#)
-        .unwrap();
-    let output = kiln.wait_with_output().unwrap();
-    let script = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .stdin(r#"{"token": "from-stdin-42"}"#)
+        .run();
+    let script = &output.assert_status(0).stdout;
     assert!(script.contains("from-stdin-42"), "the script writes it");
     assert!(script.contains("#     content = ***"), "{script}");
 }

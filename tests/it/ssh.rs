@@ -15,6 +15,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::support::background;
+use crate::support::need::{Need, require};
 use crate::support::sshd::{self, Sshd};
 use kiln::connect::ssh::SshConnector;
 use kiln::connect::ssh::config::{Jump, SshConfig, parse_jumps};
@@ -79,6 +80,7 @@ fn assert_contains(text: &str, needles: &[&str]) {
 
 #[test]
 fn runs_a_script_with_arguments_output_and_status() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let mut ssh = connect(&sshd, &sshd.options()).expect("connects");
     let ran = run(
@@ -102,6 +104,7 @@ fn runs_a_script_with_arguments_output_and_status() {
 
 #[test]
 fn five_megabyte_script_with_output_while_it_is_sent() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let mut ssh = connect(&sshd, &sshd.options()).unwrap();
     // ~5 MB of script; every line prints as it runs, so the host talks while the rest of
@@ -135,6 +138,7 @@ fn five_megabyte_script_with_output_while_it_is_sent() {
 
 #[test]
 fn five_megabytes_of_output_on_both_streams() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let mut ssh = connect(&sshd, &sshd.options()).unwrap();
     let script = "i=0\nwhile [ $i -lt 20 ]; do\n  head -c 250000 /dev/zero | tr '\\0' o\n  head -c 100000 /dev/zero | tr '\\0' e >&2\n  i=$((i+1))\ndone\n";
@@ -148,6 +152,7 @@ fn five_megabytes_of_output_on_both_streams() {
 
 #[test]
 fn a_script_that_exits_before_reading_all_of_itself() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let mut ssh = connect(&sshd, &sshd.options()).unwrap();
     let script = format!(
@@ -194,6 +199,7 @@ impl Conversation for EndsAtMark {
 /// connection serves the next run.
 #[test]
 fn a_run_ends_with_its_script_while_a_background_command_holds_the_channel() {
+    require!(Need::Root, Need::Sshd, Need::UtilLinux);
     let sshd = Sshd::start();
     let mut ssh = connect(&sshd, &sshd.options()).unwrap();
     let pid_file = sshd.path("daemon.pid");
@@ -225,6 +231,7 @@ fn a_run_ends_with_its_script_while_a_background_command_holds_the_channel() {
 
 #[test]
 fn round_trips_count_channels() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let mut ssh = connect(&sshd, &sshd.options()).unwrap();
     assert_eq!(ssh.round_trips(), 0);
@@ -238,6 +245,7 @@ fn round_trips_count_channels() {
 
 #[test]
 fn ten_hosts_in_parallel() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let options = sshd.options();
     let results: Vec<Result<Vec<u8>, String>> = std::thread::scope(|scope| {
@@ -266,6 +274,7 @@ fn ten_hosts_in_parallel() {
 
 #[test]
 fn unknown_host_key_is_refused_with_its_fingerprint() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     std::fs::write(&sshd.known_hosts, "").unwrap();
     let error = connect_err(&sshd, &sshd.options());
@@ -289,6 +298,7 @@ fn unknown_host_key_is_refused_with_its_fingerprint() {
 
 #[test]
 fn accept_new_adds_the_key_then_strict_accepts_it() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     // A known_hosts that does not exist yet, in a directory that does not either.
     let file = sshd.path("new/known_hosts");
@@ -320,6 +330,7 @@ fn accept_new_adds_the_key_then_strict_accepts_it() {
 
 #[test]
 fn changed_host_key_is_refused_even_with_accept_new() {
+    require!(Need::Root, Need::Sshd);
     let mut sshd = Sshd::start();
     let old = sshd.host_fingerprint("ed25519");
     sshd.restart_with_new_host_key();
@@ -360,6 +371,7 @@ fn changed_host_key_is_refused_even_with_accept_new() {
 
 #[test]
 fn checking_off_needs_no_known_hosts() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let options = SshOptions {
         host_keys: HostKeyPolicy::Off,
@@ -373,6 +385,7 @@ fn checking_off_needs_no_known_hosts() {
 
 #[test]
 fn hashed_known_hosts_and_other_key_types() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     // Hashed by OpenSSH itself (`ssh-keygen -H`, what `HashKnownHosts yes` writes).
     let status = Command::new("ssh-keygen")
@@ -420,6 +433,7 @@ fn hashed_known_hosts_and_other_key_types() {
 
 #[test]
 fn wrong_key_without_password_is_a_clear_auth_error() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let stranger = sshd.path("stranger");
     sshd::keygen(&stranger, "ed25519", "");
@@ -443,6 +457,7 @@ fn wrong_key_without_password_is_a_clear_auth_error() {
 
 #[test]
 fn password_auth_refused_and_not_offered() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let stranger = sshd.path("stranger");
     sshd::keygen(&stranger, "ed25519", "");
@@ -502,6 +517,7 @@ fn child_encrypted_key() {
 
 #[test]
 fn encrypted_key_without_and_with_a_terminal() {
+    require!(Need::Root, Need::Sshd, Need::UtilLinux);
     let sshd = Sshd::start();
     let key = sshd.path("encrypted");
     sshd::keygen(&key, "ed25519", "open sesame");
@@ -558,7 +574,7 @@ fn encrypted_key_without_and_with_a_terminal() {
     };
     let test_args = [
         "--exact",
-        "child_encrypted_key",
+        "ssh::child_encrypted_key",
         "--ignored",
         "--nocapture",
         "--test-threads=1",
@@ -631,6 +647,7 @@ fn child_agent() {
 
 #[test]
 fn agent_keys_are_tried_first() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let socket = sshd.path("agent.sock");
     let mut agent = Command::new("ssh-agent")
@@ -657,7 +674,7 @@ fn agent_keys_are_tried_first() {
     let output = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "child_agent",
+            "ssh::child_agent",
             "--ignored",
             "--nocapture",
             "--test-threads=1",
@@ -678,6 +695,7 @@ fn agent_keys_are_tried_first() {
 
 #[test]
 fn ssh_config_supplies_host_user_port_and_key() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     std::fs::write(
         &sshd.ssh_config,
@@ -743,6 +761,7 @@ fn ssh_config_parsing() {
 
 #[test]
 fn proxy_jump_through_one_and_two_hosts() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     std::fs::write(
         &sshd.ssh_config,
@@ -846,6 +865,7 @@ fn connect_timeout_and_refused_port() {
 
 #[test]
 fn command_timeout_closes_the_connection() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let options = SshOptions {
         command_timeout: Some(Duration::from_secs(1)),
@@ -874,6 +894,7 @@ fn command_timeout_closes_the_connection() {
 
 #[test]
 fn a_connection_dropped_mid_run_is_an_error() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let mut ssh = connect(&sshd, &sshd.options()).unwrap();
     // The session's sshd process is the parent of `sh -s`: killing it drops the
@@ -891,6 +912,7 @@ fn a_connection_dropped_mid_run_is_an_error() {
 
 #[test]
 fn keepalives_keep_a_quiet_script_alive_and_find_a_frozen_host() {
+    require!(Need::Root, Need::Sshd);
     let sshd = Sshd::start();
     let options = SshOptions {
         keepalive: Duration::from_secs(1),

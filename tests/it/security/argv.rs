@@ -14,8 +14,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use super::{emit, prerequisites};
+use super::emit;
 use crate::support::http::Server;
+use crate::support::need::{Need, require};
 use crate::support::shells::{SHELLS, shell_name};
 use kiln::shell::quote;
 
@@ -177,11 +178,6 @@ fn program(line: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// `strace`, which these tests run scripts under.
-fn ready() -> bool {
-    prerequisites(&["strace"])
-}
-
 /// The `sudo` stand-in: refuses `-n`; with `-S`, reads a password from standard input
 /// (one line, leaving the rest to the command) and compares its SHA-256; then runs the
 /// command, as root, whoever `-u` names. Without `password_sha256`, it needs no password.
@@ -238,9 +234,7 @@ fn sha256_line(text: &str) -> String {
 /// and every shell hands the op's body to sudo as one `sh -c` argument.
 #[test]
 fn become_password_and_op_body_stay_out_of_arguments() {
-    if !ready() {
-        return;
-    }
+    require!(Need::Root, Need::Strace, Need::Shells);
     let password = "kiln-become-pw-3e7b1d";
     let line = "kiln-line-under-sudo-9c2f44";
     let mut case = Case::new(
@@ -272,9 +266,7 @@ fn become_password_and_op_body_stay_out_of_arguments() {
 /// are curl's `-H` arguments.
 #[test]
 fn download_headers_stay_out_of_arguments() {
-    if !ready() {
-        return;
-    }
+    require!(Need::Root, Need::Strace, Need::Shells, Need::Downloaders);
     let token = "Bearer kiln-token-51d0a7";
     let server = Server::start(move |request| match request.header("authorization") {
         Some(value) if value == token => ("200 OK", b"downloaded\n".to_vec()),
@@ -312,9 +304,7 @@ fn download_headers_stay_out_of_arguments() {
 /// external `printf` gets the host's shadow entry to cut its hash out.
 #[test]
 fn password_hashes_stay_out_of_arguments() {
-    if !ready() {
-        return;
-    }
+    require!(Need::Root, Need::Strace, Need::Shells);
     // A well-formed SHA-512 crypt hash (kiln refuses anything else) with a marker in it.
     let marker = "kilnhash0f6e2a8c4b";
     let hash = format!("$6$kilnsalt${marker}{}", "x".repeat(86 - marker.len()));
@@ -382,9 +372,7 @@ fn fake_accounts(case: &Case) {
 /// `printf` run as a program, the content in its arguments.
 #[test]
 fn file_content_stays_out_of_arguments() {
-    if !ready() {
-        return;
-    }
+    require!(Need::Root, Need::Strace, Need::Shells);
     let content = "kiln-file-secret-7a61c3";
     let mut case = Case::new(
         &format!(
@@ -411,9 +399,7 @@ fn file_content_stays_out_of_arguments() {
 /// is every user's to read in `ps`, whatever kiln does).
 #[test]
 fn secret_variables_stay_out_of_arguments() {
-    if !ready() {
-        return;
-    }
+    require!(Need::Root, Need::Strace, Need::Shells);
     let token = "kiln-secret-var-5d0e94";
     let mut case = Case::new(
         &format!(
@@ -449,9 +435,7 @@ fn secret_variables_stay_out_of_arguments() {
 /// the block reaches `awk` as one environment variable, which has the same limit.
 #[test]
 fn become_runs_op_bodies_over_the_argument_limit() {
-    if !ready() {
-        return;
-    }
+    require!(Need::Root, Need::Strace, Need::Shells);
     let lines: Vec<String> = (0..96)
         .map(|i| format!("{i:04}{}", "x".repeat(1019)))
         .collect();

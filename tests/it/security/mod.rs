@@ -17,8 +17,8 @@
 //!
 //! The attacks run in a private mount namespace (`host`), as `nobody` through `setpriv`,
 //! so they need root, util-linux (`unshare`, `nsenter`, `setpriv`) and `strace`; CI has
-//! them (`.ci/run`). Without them a test fails when `CI` is set, and is skipped (saying
-//! why) otherwise. Each attack test prints the kernel's link and FIFO protections: with
+//! them (`.ci/run`). Without them a test is skipped, saying why, or fails when `CI` is set
+//! (`support::need`). Each attack test prints the kernel's link and FIFO protections: with
 //! `fs.protected_symlinks = 1` the kernel itself refuses to let root follow another user's
 //! link in a sticky directory, so those attacks are skipped, loudly, rather than passing
 //! thanks to the kernel instead of kiln.
@@ -31,7 +31,6 @@ mod readers;
 mod regressions;
 
 use crate::support::kiln::Test;
-use crate::support::shells;
 
 /// The attacker's program (see `attacker`): this binary, run again by a test as `nobody`.
 /// Run by hand, it does nothing.
@@ -82,41 +81,6 @@ impl Kernel {
         self.protected_symlinks
     }
 }
-
-/// Whether everything the attack tests need is here; if not, says what is missing and
-/// fails under CI (`CI` set), or skips.
-pub fn prerequisites(tools: &[&str]) -> bool {
-    let mut missing: Vec<String> = tools
-        .iter()
-        .filter(|tool| !on_path(tool))
-        .map(|tool| tool.to_string())
-        .collect();
-    if !shells::SHELLS.iter().all(|shell| on_path(shell[0])) {
-        missing.push("a shell of the matrix (dash, bash, busybox, mksh, yash)".into());
-    }
-    // SAFETY: geteuid(2) cannot fail.
-    if unsafe { libc::geteuid() } != 0 {
-        missing.push("root (namespaces, setpriv, a root-owned victim)".into());
-    }
-    if missing.is_empty() {
-        return true;
-    }
-    let why = format!("missing: {}", missing.join(", "));
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{why} (.ci/run installs them)"
-    );
-    eprintln!("SKIPPED: {why}");
-    false
-}
-
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
-}
-
-/// The tools every attack test needs.
-pub const ATTACK_TOOLS: &[&str] = &["unshare", "nsenter", "setpriv"];
 
 /// `kiln emit` of `manifest` (TOML, with `files` beside it) for `@local`: the script.
 pub fn emit(manifest: &str, files: &[(&str, &str)]) -> String {

@@ -13,8 +13,9 @@ use std::time::Duration;
 
 use super::attacker::{Attack, Event};
 use super::host::{Finished, Host, LAIR, PUB, TmpDir, VAULT, VICTIM};
-use super::{ATTACK_TOOLS, Kernel, emit, prerequisites};
+use super::{Kernel, emit};
 use crate::support::http::Server;
+use crate::support::need::{Need, require};
 use crate::support::shells::{SHELLS, shell_name};
 use crate::support::tree::{Entry, mode, read_tree, tree_diff};
 
@@ -31,9 +32,7 @@ const LIMIT: Duration = Duration::from_secs(30);
 /// link to its FIFO there, read the body and answered root's `sh` with its own code.
 #[test]
 fn server_script_never_runs_another_users_code() {
-    if !prerequisites(ATTACK_TOOLS) {
-        return;
-    }
+    require!(Need::Root, Need::UtilLinux, Need::Shells);
     let kernel = Kernel::read();
     let host = Host::new();
     let job_ran = format!("{VAULT}/job-ran");
@@ -164,9 +163,7 @@ fn fake_crontab(host: &Host) {
 /// desired table to `${TMPDIR:-/tmp}/.kiln-crontab.$$`, following whatever was there.
 #[test]
 fn crontab_check_writes_nothing_through_planted_links() {
-    if !prerequisites(ATTACK_TOOLS) {
-        return;
-    }
+    require!(Need::Root, Need::UtilLinux, Need::Shells);
     let kernel = Kernel::read();
     let host = Host::new();
     fake_crontab(&host);
@@ -209,9 +206,7 @@ fn crontab_check_writes_nothing_through_planted_links() {
 /// Probes compute it, so `--check` did it too.
 #[test]
 fn symbolic_modes_touch_nothing_through_planted_links() {
-    if !prerequisites(ATTACK_TOOLS) {
-        return;
-    }
+    require!(Need::Root, Need::UtilLinux, Need::Shells);
     // The scratch name in /tmp (sticky) is attacked whatever TMPDIR is.
     if Kernel::read().hides_sticky_links("symbolic modes (a scratch file in /tmp)") {
         return;
@@ -322,9 +317,7 @@ const BESIDE: &[Beside] = &[
 /// fails the op on `parameter not set`).
 #[test]
 fn writes_beside_destinations_ignore_planted_links() {
-    if !prerequisites(ATTACK_TOOLS) {
-        return;
-    }
+    require!(Need::Root, Need::UtilLinux, Need::Shells);
     if Kernel::read().hides_sticky_links("files written into a sticky directory") {
         return;
     }

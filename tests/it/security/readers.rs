@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use super::attacker::{Attack, Event};
 use super::host::{Host, PUB, READABLE, TmpDir};
-use super::{ATTACK_TOOLS, Kernel, emit, prerequisites};
+use super::{Kernel, emit};
 use crate::support::kiln::Test;
+use crate::support::need::{Need, require};
 use crate::support::shells::{SHELLS, shell_name};
 use crate::support::tree::mode;
 
@@ -104,9 +105,7 @@ impl Taken {
 /// is one): under every shell, the reader gets nothing.
 #[test]
 fn file_ops_never_show_private_content() {
-    if !prerequisites(ATTACK_TOOLS) {
-        return;
-    }
+    require!(Need::Root, Need::UtilLinux, Need::Shells);
     Kernel::read();
     let host = Host::new();
     let secret = secret();
@@ -179,9 +178,7 @@ fn file_ops_never_show_private_content() {
 /// `k_write`): the reader gets nothing.
 #[test]
 fn kiln_put_never_shows_private_content() {
-    if !prerequisites(ATTACK_TOOLS) {
-        return;
-    }
+    require!(Need::Root, Need::UtilLinux, Need::Shells);
     Kernel::read();
     let host = Host::new();
     let secret = secret();

@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::kiln::Test;
+use crate::support::need::{Need, require};
 use crate::support::shells::{SHELLS, run_script, shell_name, summary};
 
 fn repo() -> &'static Path {
@@ -23,10 +25,10 @@ fn scripts() -> Vec<(String, String)> {
         } else {
             "@local"
         };
+        let out_dir = out.path().display().to_string();
         kiln(
             &example,
-            &["emit", "main.toml", "-i", inventory, "-o"],
-            out.path(),
+            &["emit", "main.toml", "-i", inventory, "-o", &out_dir],
         );
         for script in sorted_files(out.path()) {
             let name = format!(
@@ -42,7 +44,6 @@ fn scripts() -> Vec<(String, String)> {
             let script = kiln(
                 &case,
                 &["emit", "main.toml", "-i", "@local", "-e", "root=/ROOT"],
-                Path::new(""),
             );
             scripts.push((relative(&case), script));
         }
@@ -50,21 +51,14 @@ fn scripts() -> Vec<(String, String)> {
     scripts
 }
 
-/// Runs kiln in `dir` with `args` (and `last`, unless empty); its standard output.
-fn kiln(dir: &Path, args: &[&str], last: &Path) -> String {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
-    command.args(args).current_dir(dir).env("NO_COLOR", "1");
-    if !last.as_os_str().is_empty() {
-        command.arg(last);
-    }
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "kiln {args:?} in {}:\n{}",
-        dir.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+/// Runs kiln in `dir` with `args`, which must succeed; its standard output.
+fn kiln(dir: &Path, args: &[&str]) -> String {
+    let output = Test::new()
+        .current_dir(dir)
+        .args(args.iter().copied())
+        .run();
+    output.assert_status(0);
+    output.stdout.clone()
 }
 
 fn relative(path: &Path) -> String {
@@ -173,6 +167,7 @@ fn runtime_library_defines_each_function_once() {
 /// (for this run's PID and another) do not stop the run, which writes its files and exits 0.
 #[test]
 fn leftover_temporary_files_do_not_stop_a_run() {
+    require!(Need::Shells);
     let dir = tempfile::tempdir().unwrap();
     let world = dir.path().join("world");
     let manifest = format!(
@@ -233,6 +228,7 @@ fn leftover_temporary_files_do_not_stop_a_run() {
 /// temporary file beside it must still fit (today `.kiln.$$.NAME` does not).
 #[test]
 fn names_of_the_longest_length_still_write() {
+    require!(Need::Shells);
     let dir = tempfile::tempdir().unwrap();
     let world = dir.path().join("world");
     let name = "n".repeat(255);

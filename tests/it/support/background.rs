@@ -49,10 +49,23 @@ pub fn read_when_written(path: &Path) -> String {
     }
 }
 
-/// Whether the process `pid` of this machine is a running `sleep`.
+/// Whether the process `pid` of this machine is a running `sleep`. A process that wrote
+/// its PID is given up to 5 s to get from `sh` to the `sleep` it `exec`s.
 pub fn sleeping(pid: &str) -> bool {
     let cmdline = PathBuf::from("/proc").join(pid).join("cmdline");
-    std::fs::read(cmdline).is_ok_and(|c| c.starts_with(b"sleep\0"))
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let Ok(running) = std::fs::read(&cmdline) else {
+            return false;
+        };
+        if running.starts_with(b"sleep\0") {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Ends the processes `pids` of this machine.

@@ -60,31 +60,42 @@ fn recipe() -> String {
     )
 }
 
+fn tar_path() -> PathBuf {
+    testbeds_dir().join(format!("{SUITE}-minbase.tar"))
+}
+
+fn recipe_path() -> PathBuf {
+    testbeds_dir().join(format!("{SUITE}-minbase.recipe"))
+}
+
+/// Whether the tarball is built, from this recipe.
+pub fn is_cached() -> bool {
+    tar_path().exists() && std::fs::read_to_string(recipe_path()).ok() == Some(recipe())
+}
+
 /// The cached tarball, built if missing or built from another recipe.
 pub fn tarball() -> PathBuf {
     let dir = testbeds_dir();
     std::fs::create_dir_all(&dir).unwrap();
-    let tar = dir.join(format!("{SUITE}-minbase.tar"));
-    let recipe_file = dir.join(format!("{SUITE}-minbase.recipe"));
-    let fresh = || tar.exists() && std::fs::read_to_string(&recipe_file).ok() == Some(recipe());
+    let tar = tar_path();
     // One builder per process (tests run in threads), then one per machine (a file lock).
     let _guard = BUILD.lock().unwrap_or_else(|e| e.into_inner());
-    if fresh() {
+    if is_cached() {
         return tar;
     }
     let lock = File::create(dir.join(format!("{SUITE}-minbase.lock"))).unwrap();
     lock.lock().unwrap();
-    if !fresh() {
+    if !is_cached() {
         build(&dir, &tar);
-        std::fs::write(&recipe_file, recipe()).unwrap();
+        std::fs::write(recipe_path(), recipe()).unwrap();
     }
     tar
 }
 
 fn build(dir: &Path, tar: &Path) {
     assert!(
-        is_root(),
-        "the Debian root needs root (debootstrap, chroot): CI runs the tests as root"
+        super::need::is_root(),
+        "the Debian root needs root (debootstrap, chroot): `require!(Need::DebianRoot)`"
     );
     let debootstrap = ["/usr/sbin/debootstrap", "/usr/bin/debootstrap"]
         .into_iter()
@@ -186,13 +197,6 @@ fn run(command: &mut Command) -> Result<(), String> {
             String::from_utf8_lossy(&output.stderr)
         ))
     }
-}
-
-pub fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// Unmounts everything mounted at or under `root`, innermost first.

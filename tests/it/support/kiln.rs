@@ -1,10 +1,12 @@
-//! A builder for end-to-end tests of the `kiln` binary, in the style of casey/just's tests.
+//! The one way tests run the `kiln` binary: a builder in the style of casey/just's tests.
 //!
 //! Each [`Test`] owns a fresh temporary directory: files are written into it, the real
-//! binary runs inside it with a clean environment (`NO_COLOR=1`, `COLUMNS=100`, a fixed
-//! `PATH` and nothing else unless asked), and the [`Output`] holds the exit code, stdout and
-//! stderr for assertions. Because the binary runs in the temporary directory, file names in
-//! its output are the relative names the test wrote, never absolute temporary paths.
+//! binary runs inside it (or in a directory the test names) with a clean environment
+//! (`NO_COLOR=1`, `COLUMNS=100`, [`PATH`] and nothing else unless asked), and the
+//! [`Output`] holds the exit code, stdout and stderr for assertions. Because the binary runs
+//! in the temporary directory, file names in its output are the relative names the test
+//! wrote; where an absolute one shows anyway (a `root` variable under the temporary
+//! directory), [`Output::normalized`] writes the directory `[TEMP]`.
 //!
 //! ```ignore
 //! let output = Test::new()
@@ -15,11 +17,15 @@
 //! ```
 
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// `PATH` for the binary and anything it runs (inventory programs are `#!/bin/sh`).
-const PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+use super::tree::copy_tree;
+
+/// `PATH` for the binary and anything it runs (inventory programs are `#!/bin/sh`; a
+/// connector may run `chroot`, in `/usr/sbin`).
+pub const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 #[must_use]
 pub struct Test {
@@ -27,6 +33,8 @@ pub struct Test {
     args: Vec<String>,
     env: Vec<(String, String)>,
     current_dir: PathBuf,
+    stdin: Vec<u8>,
+    terminal: bool,
 }
 
 impl Default for Test {
@@ -46,6 +54,8 @@ impl Test {
             args: Vec::new(),
             env: Vec::new(),
             current_dir: PathBuf::new(),
+            stdin: Vec::new(),
+            terminal: false,
         }
     }
 
@@ -56,7 +66,7 @@ impl Test {
 
     /// Writes `contents` to `path` (relative to the temporary directory), creating parent
     /// directories as needed.
-    pub fn file(self, path: impl AsRef<Path>, contents: impl AsRef<str>) -> Self {
+    pub fn file(self, path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> Self {
         let path = self.path().join(path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).expect("create parent directories");
@@ -70,13 +80,14 @@ impl Test {
     pub fn executable(self, path: impl AsRef<Path>, contents: impl AsRef<str>) -> Self {
         use std::os::unix::fs::PermissionsExt;
         let full = self.path().join(path.as_ref());
-        let test = self.file(path, contents);
+        let test = self.file(path, contents.as_ref());
         fs::set_permissions(&full, fs::Permissions::from_mode(0o755))
             .unwrap_or_else(|e| panic!("chmod {}: {e}", full.display()));
         test
     }
 
-    /// Copies every file under `source` (recursively) into the temporary directory.
+    /// Copies the tree under `source` (links as links, modes kept) into the temporary
+    /// directory.
     pub fn copy_dir(self, source: impl AsRef<Path>) -> Self {
         copy_tree(source.as_ref(), self.path());
         self
@@ -96,7 +107,8 @@ impl Test {
         self
     }
 
-    /// Sets an environment variable for the run, on top of the clean environment.
+    /// Sets an environment variable for the run, on top of the clean environment (`PATH`
+    /// too: a test's own programs go first on it).
     pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.env.push((name.into(), value.into()));
         self
@@ -104,26 +116,64 @@ impl Test {
 
     /// Runs in `dir` instead of the temporary directory's root: a subdirectory of it when
     /// `dir` is relative, that directory itself (e.g. a fixture's) when it is absolute.
-    pub fn current_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.current_dir = dir.into();
+    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.current_dir = dir.as_ref().to_path_buf();
+        self
+    }
+
+    /// What the binary reads on standard input (nothing, by default: it is at its end).
+    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
+        self.stdin = input.into();
+        self
+    }
+
+    /// Runs the binary on a pseudo-terminal (util-linux's `script`, so the test needs
+    /// `Need::UtilLinux`), as a person would: `TERM=xterm`, and standard input typed on the
+    /// terminal. What the terminal showed is the output's stdout (stderr shows there too).
+    pub fn on_terminal(mut self) -> Self {
+        self.terminal = true;
         self
     }
 
     /// Runs `kiln` with the arguments given and returns what it did.
     pub fn run(self) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
+        let mut command = if self.terminal {
+            let line: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_kiln"))
+                .chain(self.args.iter().map(String::as_str))
+                .map(kiln::shell::quote)
+                .collect();
+            let mut command = Command::new("script");
+            command.args(["-qec", &line.join(" "), "/dev/null"]);
+            command
+        } else {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
+            command.args(&self.args);
+            command
+        };
         command
-            .args(&self.args)
             .current_dir(self.path().join(&self.current_dir))
             .env_clear()
             .env("PATH", PATH)
             .env("NO_COLOR", "1")
             .env("COLUMNS", "100")
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null());
-        let output = command
-            .output()
+            .envs(self.terminal.then_some(("TERM", "xterm")))
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command
+            .spawn()
             .unwrap_or_else(|e| panic!("run kiln {:?}: {e}", self.args));
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        let input = self.stdin;
+        // Written from a thread, so a large input cannot block against a full stdout.
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+        let output = child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("wait for kiln {:?}: {e}", self.args));
+        writer.join().expect("the stdin writer");
         let status = output
             .status
             .code()
@@ -159,6 +209,32 @@ impl Output {
         self
     }
 
+    /// Panics unless stdout, normalized, is exactly `expected`.
+    #[track_caller]
+    pub fn assert_stdout(&self, expected: &str) -> &Self {
+        assert_eq!(
+            self.normalized(&self.stdout),
+            expected,
+            "stdout of kiln {:?} (stderr: {})",
+            self.args,
+            self.stderr
+        );
+        self
+    }
+
+    /// Panics unless stderr, normalized, is exactly `expected`.
+    #[track_caller]
+    pub fn assert_stderr(&self, expected: &str) -> &Self {
+        assert_eq!(
+            self.normalized(&self.stderr),
+            expected,
+            "stderr of kiln {:?} (stdout: {})",
+            self.args,
+            self.stdout
+        );
+        self
+    }
+
     #[track_caller]
     pub fn assert_stdout_contains(&self, needle: &str) -> &Self {
         assert!(
@@ -181,6 +257,18 @@ impl Output {
         self
     }
 
+    /// The whole run, normalized, for a snapshot: its exit code, then each stream that is
+    /// not empty.
+    pub fn transcript(&self) -> String {
+        let mut text = format!("exit: {}\n", self.status);
+        for (name, stream) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            if !stream.is_empty() {
+                text.push_str(&format!("--- {name}\n{}", self.normalized(stream)));
+            }
+        }
+        text
+    }
+
     /// Stdout parsed as one JSON document.
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {
@@ -192,29 +280,29 @@ impl Output {
         })
     }
 
+    /// `text` (this run's stdout or stderr) with the temporary directory, by any of its
+    /// names, written `[TEMP]`: what a snapshot or an exact comparison holds.
+    pub fn normalized(&self, text: &str) -> String {
+        self.tempdir_names()
+            .iter()
+            .fold(text.to_owned(), |text, name| text.replace(name, "[TEMP]"))
+    }
+
     /// Whether stdout or stderr mention the temporary directory (by any of its names).
     pub fn mentions_tempdir(&self) -> bool {
+        self.tempdir_names()
+            .iter()
+            .any(|name| self.stdout.contains(name) || self.stderr.contains(name))
+    }
+
+    /// The temporary directory's path, and its canonical path when that differs (a
+    /// `TMPDIR` through a link), longest first.
+    fn tempdir_names(&self) -> Vec<String> {
         let path = self.tempdir.path();
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        [path.to_path_buf(), canonical].iter().any(|p| {
-            let p = p.display().to_string();
-            self.stdout.contains(&p) || self.stderr.contains(&p)
-        })
-    }
-}
-
-fn copy_tree(source: &Path, dest: &Path) {
-    let entries = fs::read_dir(source).unwrap_or_else(|e| panic!("read {}: {e}", source.display()));
-    for entry in entries {
-        let entry = entry.expect("directory entry");
-        let from = entry.path();
-        let to = dest.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            fs::create_dir_all(&to).expect("create directory");
-            copy_tree(&from, &to);
-        } else {
-            fs::copy(&from, &to)
-                .unwrap_or_else(|e| panic!("copy {} to {}: {e}", from.display(), to.display()));
-        }
+        let mut names = vec![path.display().to_string(), canonical.display().to_string()];
+        names.sort_by_key(|name| std::cmp::Reverse(name.len()));
+        names.dedup();
+        names
     }
 }

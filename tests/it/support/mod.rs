@@ -1,6 +1,7 @@
 //! Everything the tests share, one concept per module:
 //!
 //! - `kiln`: the [`kiln::Test`] builder, which runs the real binary in a temporary directory;
+//! - `need`: what a test needs of the machine (root, podman, ...), and skipping without it;
 //! - `shells`: the shells every emitted script must run under, and a script's summary line;
 //! - `tree`: trees of files to set up a sandbox and compare it with what is expected;
 //! - `background`: commands an op leaves running, for the tests of a run's end;
@@ -13,6 +14,7 @@ pub mod background;
 pub mod debian;
 pub mod http;
 pub mod kiln;
+pub mod need;
 pub mod shells;
 pub mod snoop;
 pub mod sshd;

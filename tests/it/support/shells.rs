@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// The shells of the matrix, as commands. Every one must be installed (`.ci/run` does):
-/// a missing shell fails the test rather than silently testing less.
+/// The shells of the matrix, as commands. A test that runs them asks for all of them
+/// (`require!(Need::Shells)`): it never silently tests fewer.
 pub const SHELLS: &[&[&str]] = &[
     &["dash"],
     &["bash", "--posix"],
@@ -60,16 +60,4 @@ pub fn summary(stdout: &str) -> (u32, u32, u32, u32) {
         .map(|s| s.parse().unwrap())
         .collect();
     (numbers[0], numbers[1], numbers[2], numbers[3])
-}
-
-/// A command's standard output as JSON (a `--format json` report); if it is not JSON, the
-/// test fails showing both output streams.
-pub fn json_output(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
 }

@@ -4,7 +4,9 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
+
+use super::kiln::Output;
 
 pub struct Snoop {
     child: Child,
@@ -89,11 +91,7 @@ pub fn fetch_unseen(
         let src = src.to_str().unwrap();
         for _ in 0..runs {
             let fetched = fetch(src);
-            assert!(
-                fetched.status.success(),
-                "{}",
-                String::from_utf8_lossy(&fetched.stdout)
-            );
+            fetched.assert_status(0);
         }
         let read = String::from_utf8_lossy(&snoop.read()).into_owned();
         assert!(

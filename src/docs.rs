@@ -10,7 +10,7 @@ use crate::ops::CATALOG;
 use crate::ops::def::{ArgDef, Default, OpDef, Rule, quoted_list};
 use crate::ops::globals::GLOBAL_ARGS;
 
-const GENERATED: &str = "<!-- Generated from the source by `KILN_BLESS=1 cargo test --test generated`; do not edit. -->\n\n";
+const GENERATED: &str = "<!-- Generated from the source by `KILN_BLESS=1 cargo test --test it generated::`; do not edit. -->\n\n";
 
 /// `docs/ops.md`.
 pub fn ops() -> String {

@@ -7,6 +7,7 @@
 use crate::diagnostic::{Diagnostics, quoted_list};
 
 use super::args::OpArgs;
+use super::step::LowerFn;
 
 /// What kind of value an argument takes. Strings are minijinja templates unless the type
 /// says otherwise; validation of a templated value is deferred to bind time.
@@ -149,7 +150,9 @@ pub enum Rule {
     GuardedBy(&'static [&'static str]),
 }
 
-/// An operation type.
+/// An operation type, built with [`OpDef::new`] and the builder methods below, so a
+/// definition writes only what its op has: no main argument, arguments, rules, facts or
+/// value checks unless it says so.
 #[derive(Debug)]
 pub struct OpDef {
     /// `module.op`.
@@ -164,12 +167,56 @@ pub struct OpDef {
     pub facts: &'static [&'static str],
     /// Checks that depend on argument values and not only their types (a `line` that
     /// contains a newline can never converge). Runs only when every argument type-checked.
-    pub validate: Option<fn(&OpArgs, &mut Diagnostics)>,
-    /// The shell lowering (`None`: checked, but cannot run yet).
-    pub lower: Option<crate::opdef::LowerFn>,
+    pub validate: Option<ValidateFn>,
+    /// The shell lowering.
+    pub lower: LowerFn,
 }
 
+/// A check of argument values beyond their types (see [`OpDef::validate`]).
+pub type ValidateFn = fn(&OpArgs, &mut Diagnostics);
+
 impl OpDef {
+    /// An op with what every op has: its name (`module.op`), its one-line summary and its
+    /// lowering.
+    pub const fn new(name: &'static str, summary: &'static str, lower: LowerFn) -> Self {
+        OpDef {
+            name,
+            summary,
+            main_arg: None,
+            args: &[],
+            rules: &[],
+            facts: &[],
+            validate: None,
+            lower,
+        }
+    }
+
+    pub const fn main_arg(self, name: &'static str) -> Self {
+        OpDef {
+            main_arg: Some(name),
+            ..self
+        }
+    }
+
+    pub const fn args(self, args: &'static [ArgDef]) -> Self {
+        OpDef { args, ..self }
+    }
+
+    pub const fn rules(self, rules: &'static [Rule]) -> Self {
+        OpDef { rules, ..self }
+    }
+
+    pub const fn facts(self, facts: &'static [&'static str]) -> Self {
+        OpDef { facts, ..self }
+    }
+
+    pub const fn validate(self, validate: ValidateFn) -> Self {
+        OpDef {
+            validate: Some(validate),
+            ..self
+        }
+    }
+
     pub fn module(&self) -> &'static str {
         self.name.split_once('.').map_or(self.name, |(m, _)| m)
     }

@@ -11,6 +11,7 @@ pub mod globals;
 pub mod load;
 pub mod op;
 pub mod password_hash;
+pub mod rules;
 pub mod templates;
 pub mod tokens;
 pub mod types;

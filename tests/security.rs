@@ -92,6 +92,7 @@ impl Kernel {
 
 /// Whether everything the attack tests need is here; if not, says what is missing and
 /// fails under CI (`CI` set), or skips.
+#[expect(unsafe_code, reason = "geteuid(2)")]
 pub fn prerequisites(tools: &[&str]) -> bool {
     let mut missing: Vec<String> = tools
         .iter()

@@ -152,6 +152,7 @@ struct Ready {
 
 /// Waits up to `wait` (none: for ever) until a pipe has something to read or `exited`
 /// (the socket the exit watcher closes) is readable.
+#[expect(unsafe_code, reason = "poll(2) on the child's pipes")]
 fn poll(
     pipes: &[Option<(Stream, File)>; 2],
     exited: Option<&UnixStream>,
@@ -208,6 +209,7 @@ fn read_ready(
 }
 
 /// Returns once the process `pid` has exited, leaving it for `Child::wait` to reap.
+#[expect(unsafe_code, reason = "waitid(2) without reaping the child")]
 fn wait_for_exit(pid: u32) {
     loop {
         // SAFETY: all-zero bytes are a valid siginfo_t (plain data).
@@ -235,6 +237,7 @@ fn drop_output(mut pipe: File) {
 }
 
 /// Kills the script's process group once the command timeout is up.
+#[expect(unsafe_code, reason = "kill(2) of the child's process group")]
 fn kill_group(child: &mut Child, program: &str, timeout: Duration) -> ConnectError {
     let group = child.id() as libc::pid_t;
     // SAFETY: kill(2) has no memory effects; the group is the one `run` made for the child

@@ -342,6 +342,7 @@ fn bridge(jump: Open, host: &str, port: u16, timeout: Duration) -> Result<UnixSt
 }
 
 /// Copies between the socketpair end and the jump channel until either side closes.
+#[expect(unsafe_code, reason = "poll(2) on the channel and the stream")]
 fn pump(jump: Open, mut channel: Channel, mut local: UnixStream) {
     let session = &jump.session;
     session.set_blocking(false);
@@ -470,6 +471,7 @@ fn drain_and_close(session: &Session, fd: RawFd, channel: &mut Channel) {
 
 /// Waits until the session's socket can move data in a direction libssh2 is blocked on,
 /// or `timeout` passes. Returns whether anything arrived.
+#[expect(unsafe_code, reason = "poll(2) on the session's socket")]
 fn wait_socket(session: &Session, fd: RawFd, timeout: Duration) -> bool {
     let outbound = matches!(
         session.block_directions(),

@@ -123,7 +123,12 @@ fn check(values: &Values, diagnostics: &mut Diagnostics) {
     if let Some((block, span)) = values.get("block") {
         edit::no_nul("block", block, span, diagnostics);
     }
-    // Only literal values from here on: the markers and the block as they will be written.
+    check_markers(values, diagnostics);
+}
+
+/// The markers and the block as they will be written (literal values only): the opening
+/// and closing markers differ, and no line of the block is one of them.
+fn check_markers(values: &Values, diagnostics: &mut Diagnostics) {
     let text = |name: &str| match values.args.get(name) {
         None => match DEF.arg(name).and_then(|a| a.default) {
             Some(Default::Str(default)) => Some(default),

@@ -2,8 +2,8 @@
 //!
 //! A [`Connector`] runs a POSIX `sh` script on its host (the script travels on standard
 //! input to `sh -s`, so nothing is written to the host's disk to run it), streaming the
-//! output back as it comes. One file per connector; the connector of a host comes from the
-//! inventory or the target syntax (`inventory::Target`).
+//! output back as it comes. One file per connector; [`connector`] makes a host's from its
+//! target (`inventory::Target`: from the inventory or the target syntax).
 //!
 //! Every run is one round trip (one SSH channel, one process); live runs use a constant
 //! number of them per host, whatever the number of ops, and [`Connector::round_trips`]
@@ -22,6 +22,9 @@ mod transfer;
 
 use std::fmt;
 
+use crate::inventory::Target;
+
+use local::{Place, ProcessConnector};
 pub use transfer::RemoteFile;
 
 /// Which output stream a chunk came from.
@@ -147,6 +150,37 @@ pub trait Connector: Send {
 
     /// How many round trips (runs, SSH channels) this connection has made.
     fn round_trips(&self) -> usize;
+}
+
+/// A connection to `target`, the way the target says (this machine, a chroot, a container,
+/// SSH); for SSH, connected and logged in already, with `options`.
+pub fn connector(
+    target: &Target,
+    options: &SshOptions,
+) -> Result<Box<dyn Connector>, ConnectError> {
+    let process = |place: Place, user: &Option<String>| -> Box<dyn Connector> {
+        Box::new(ProcessConnector::new(
+            place,
+            user.clone(),
+            options.command_timeout,
+        ))
+    };
+    Ok(match target {
+        Target::Local => process(Place::Local, &None),
+        Target::Chroot { path, user } => process(Place::Chroot(path.clone()), user),
+        Target::Docker { container, user } => process(Place::Docker(container.clone()), user),
+        Target::Podman { container, user } => process(Place::Podman(container.clone()), user),
+        Target::Ssh {
+            user,
+            address,
+            port,
+        } => Box::new(ssh::SshConnector::connect(
+            user.as_deref(),
+            address,
+            *port,
+            options,
+        )?),
+    })
 }
 
 /// How strictly an SSH server's host key is checked against `known_hosts`.

@@ -16,14 +16,10 @@ pub mod report;
 use rayon::prelude::*;
 
 use crate::bind::{Become, Secrets};
-use crate::check::Compiled;
-use crate::connect::local::{Place, ProcessConnector};
 use crate::connect::{ConnectError, Connector, SshOptions, Stream};
-use crate::diagnostic::Diagnostics;
-use crate::diagnostic::render::{HumanStyle, human};
 use crate::facts::Facts;
-use crate::inventory::{Host, Inventory, Target};
-use crate::source::SourceMap;
+use crate::inventory::{Host, Inventory};
+use crate::project::Scripts;
 
 pub use report::{HostReport, OpOutcome};
 
@@ -36,42 +32,6 @@ pub trait Progress: Sync {
     fn op_started(&self, _host: &str, _index: &str, _total: usize, _label: &str) {}
     /// A host is done with the phase (its report says how it went).
     fn host_finished(&self, _report: &HostReport) {}
-}
-
-/// Opens a connection to `target`.
-pub fn open(target: &Target, ssh: &SshOptions) -> Result<Box<dyn Connector>, ConnectError> {
-    Ok(match target {
-        Target::Local => Box::new(ProcessConnector::new(
-            Place::Local,
-            None,
-            ssh.command_timeout,
-        )),
-        Target::Chroot { path, user } => Box::new(ProcessConnector::new(
-            Place::Chroot(path.clone()),
-            user.clone(),
-            ssh.command_timeout,
-        )),
-        Target::Docker { container, user } => Box::new(ProcessConnector::new(
-            Place::Docker(container.clone()),
-            user.clone(),
-            ssh.command_timeout,
-        )),
-        Target::Podman { container, user } => Box::new(ProcessConnector::new(
-            Place::Podman(container.clone()),
-            user.clone(),
-            ssh.command_timeout,
-        )),
-        Target::Ssh {
-            user,
-            address,
-            port,
-        } => Box::new(crate::connect::ssh::SshConnector::connect(
-            user.as_deref(),
-            address,
-            *port,
-            ssh,
-        )?),
-    })
 }
 
 /// One host between plan and apply: its open connection, and its script once the first
@@ -93,73 +53,6 @@ fn marker() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     format!("\u{1e}kiln-{:x}-{:x}\u{1e}", std::process::id(), nanos)
-}
-
-/// Whether the run may need the hosts' facts: any manifest mentions `facts`, or renders a
-/// template file (which may). Otherwise the fact probe is not sent at all.
-fn uses_facts(sources: &SourceMap, compiled: &Compiled) -> bool {
-    let mentioned = (0..sources.len()).any(|i| {
-        sources
-            .file(crate::source::FileId(i as u32))
-            .text
-            .contains("facts")
-    });
-    let templates = compiled
-        .ops
-        .iter()
-        .chain(&compiled.handlers)
-        .any(|op| op.kind.name() == "files.template");
-    mentioned || templates
-}
-
-/// What every host's script is made from: the checked manifest, bound per host.
-pub struct Scripts<'a> {
-    sources: &'a SourceMap,
-    compiled: &'a Compiled,
-    /// The manifest files, named in the scripts' headers.
-    files: Vec<String>,
-    needs_facts: bool,
-}
-
-impl<'a> Scripts<'a> {
-    pub fn new(sources: &'a SourceMap, compiled: &'a Compiled) -> Self {
-        let files = (0..sources.len())
-            .map(|i| sources.file(crate::source::FileId(i as u32)).name.clone())
-            .filter(|name| crate::syntax::Format::of(std::path::Path::new(name)).is_some())
-            .collect();
-        Scripts {
-            sources,
-            compiled,
-            files,
-            needs_facts: uses_facts(sources, compiled),
-        }
-    }
-
-    /// The host's script and its number of ops, or why it cannot be made; and the host's
-    /// secrets.
-    fn make(&self, host: &Host, facts: Option<&Facts>) -> (host_run::Made, Secrets) {
-        let mut diagnostics = Diagnostics::default();
-        let mut ops = 0;
-        let mut secrets = Secrets::default();
-        let script = crate::bind::bind(self.sources, self.compiled, host, facts, &mut diagnostics)
-            .and_then(|plan| {
-                ops = plan.ops.len();
-                secrets = plan.secrets.clone();
-                crate::emit::script(self.sources, &plan, &self.files, &mut diagnostics)
-            });
-        let made = script.map(|script| (script, ops)).ok_or_else(|| {
-            let rendered = human(
-                self.sources,
-                &diagnostics.sorted(),
-                HumanStyle {
-                    color: false,
-                    width: 100,
-                },
-            );
-            format!("cannot make the script for this host\n{rendered}")
-        });
-        (made, secrets)
-    }
 }
 
 /// Connects to every host, in parallel on `pool`.
@@ -197,7 +90,7 @@ fn connect<'a>(host: &'a Host, ssh: &SshOptions) -> Session<'a> {
             ..HostReport::default()
         },
     };
-    match open(&host.target, ssh) {
+    match crate::connect::connector(&host.target, ssh) {
         Ok(connection) => session.connection = Some(connection),
         Err(error) => {
             session.report.status = "unreachable".into();
@@ -295,9 +188,9 @@ fn run_host(
     let host = session.host;
     let made_secrets = std::cell::RefCell::new(None);
     let make = |facts: Option<&Facts>| {
-        let (made, secrets) = scripts.make(host, facts);
-        *made_secrets.borrow_mut() = Some(secrets);
-        made
+        let made = scripts.make(host, facts);
+        *made_secrets.borrow_mut() = Some(made.secrets);
+        made.made
     };
     let op_started =
         |index: &str, total, label: &str| progress.op_started(&host.name, index, total, label);
@@ -308,7 +201,7 @@ fn run_host(
         session.ops_total,
         host_run::Maker {
             make: &make,
-            needs_facts: scripts.needs_facts,
+            needs_facts: scripts.needs_facts(host),
         },
         &op_started,
     );

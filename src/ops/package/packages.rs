@@ -28,7 +28,7 @@ pub const DEF: OpDef = OpDef {
         .default(Default::Bool(false)),
     ],
     rules: &[],
-    facts: &["pkg.manager"],
+    facts: &[],
     validate: None,
     lower: Some(lower),
 };

@@ -18,7 +18,7 @@ pub const DEF: OpDef = OpDef {
         arg("system", Bool, "Create a system group (a gid in the system range); only used when the group is created.").default(Default::Bool(false)),
     ],
     rules: &[],
-    facts: &["os.family"],
+    facts: &[],
     validate: None,
     lower: Some(lower),
 };

@@ -17,7 +17,7 @@ pub const DEF: OpDef = OpDef {
             .default(Default::Bool(true)),
     ],
     rules: &[],
-    facts: &["os.family"],
+    facts: &[],
     validate: None,
     lower: Some(lower),
 };

@@ -15,7 +15,7 @@ pub const DEF: OpDef = OpDef {
     )
     .required()],
     rules: &[],
-    facts: &["os.family"],
+    facts: &[],
     validate: None,
     lower: Some(lower),
 };

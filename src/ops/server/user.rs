@@ -26,7 +26,7 @@ pub const DEF: OpDef = OpDef {
         arg("comment", Str, "The GECOS comment (usually the full name)."),
     ],
     rules: &[Rule::Requires("append", "supplementary_groups")],
-    facts: &["os.family"],
+    facts: &[],
     validate: None,
     lower: Some(lower),
 };

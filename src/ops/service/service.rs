@@ -18,7 +18,7 @@ pub const DEF: OpDef = OpDef {
         arg("enabled", Bool, "Whether the service should start at boot; left as it is when not given."),
     ],
     rules: &[Rule::Conflicts("restarted", "reloaded")],
-    facts: &["init.system"],
+    facts: &[],
     validate: Some(services::validate),
     lower: Some(lower),
 };

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::bind::Become;
 use crate::check::Compiled;
-use crate::connect::{HostKeyPolicy, SshOptions, Stream};
+use crate::connect::{ConnectError, Connector, HostKeyPolicy, SshOptions, Stream};
 use crate::inventory::Inventory;
 use crate::live::{self, HostReport};
 use crate::project::{Project, Scripts};
@@ -582,7 +582,7 @@ pub fn exec(args: ExecArgs) -> u8 {
         let status = connection.run(&script, &[], &mut |_: Stream, chunk: &[u8]| {
             output.extend_from_slice(chunk)
         })?;
-        Ok((status, String::from_utf8_lossy(&output).into_owned()))
+        Ok::<_, ConnectError>((status, String::from_utf8_lossy(&output).into_owned()))
     });
     print_results(results, |host, (status, output)| {
         outln!("{host}: exit {status}");
@@ -647,10 +647,9 @@ impl AdHoc {
 
     /// Connects to every host in parallel and runs `work` on each connection: each host's
     /// name and what `work` made of it (or why the host could not be reached).
-    pub fn on_every_host<T: Send>(
+    pub fn on_every_host<T: Send, E: From<ConnectError> + std::fmt::Display>(
         &self,
-        work: impl Fn(&mut dyn crate::connect::Connector) -> Result<T, crate::connect::ConnectError>
-        + Sync,
+        work: impl Fn(&mut dyn Connector) -> Result<T, E> + Sync,
     ) -> Vec<(String, Result<T, String>)> {
         use rayon::prelude::*;
         self.pool.install(|| {
@@ -659,8 +658,9 @@ impl AdHoc {
                 .par_iter()
                 .map(|host| {
                     let result = crate::connect::connector(&host.target, &self.ssh)
+                        .map_err(E::from)
                         .and_then(|mut connection| work(connection.as_mut()));
-                    (host.name.clone(), result.map_err(|e| e.message))
+                    (host.name.clone(), result.map_err(|e| e.to_string()))
                 })
                 .collect()
         })

@@ -22,7 +22,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use super::{ConnectError, Conversation, END_GRACE, Input, Stream};
+use super::{ConnectError, ConnectErrorKind, Conversation, END_GRACE, Input, Stream};
 
 /// Runs `program args... sh -s -- script_args...`, its script from `conversation` on
 /// standard input.
@@ -50,11 +50,14 @@ pub fn run(
         // Without a timeout the script stays in kiln's group, so Ctrl-C reaches it too.
         command.process_group(0);
     }
-    let (exited, exit_notice) = UnixStream::pair()
-        .map_err(|e| ConnectError::new(format!("cannot run {program}: {e}"), true))?;
-    let mut child = command
-        .spawn()
-        .map_err(|e| ConnectError::new(format!("cannot run {program}: {e}"), true))?;
+    let cannot_run = |e: std::io::Error| {
+        ConnectError::new(
+            ConnectErrorKind::Start,
+            format!("cannot run {program}: {e}"),
+        )
+    };
+    let (exited, exit_notice) = UnixStream::pair().map_err(cannot_run)?;
+    let mut child = command.spawn().map_err(cannot_run)?;
     let pid = child.id();
     std::thread::spawn(move || {
         wait_for_exit(pid);
@@ -131,13 +134,13 @@ pub fn run(
     };
     let status = child
         .wait()
-        .map_err(|e| ConnectError::new(format!("{program}: {e}"), false))?;
+        .map_err(|e| ConnectError::new(ConnectErrorKind::Lost, format!("{program}: {e}")))?;
     if let Err(error) = written
         && status.success()
     {
         return Err(ConnectError::new(
+            ConnectErrorKind::Start,
             format!("could not send the script to {program}: {error}"),
-            true,
         ));
     }
     Ok(status.code().unwrap_or(128 + 9))
@@ -242,10 +245,10 @@ fn kill_group(child: &mut Child, program: &str, timeout: Duration) -> ConnectErr
     unsafe { libc::kill(-group, libc::SIGKILL) };
     let _ = child.wait();
     ConnectError::new(
+        ConnectErrorKind::CommandTimeout,
         format!(
             "{program}: the script did not finish within the command timeout ({} s) and was killed",
             timeout.as_secs()
         ),
-        false,
     )
 }

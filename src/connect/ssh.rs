@@ -50,6 +50,9 @@ use ssh2::{BlockDirections, Channel, ErrorCode, Session};
 
 use self::config::{HostConfig, Jump, SshConfig, local_user, parse_jumps};
 use self::host_key::KnownHosts;
+use super::ConnectErrorKind::{
+    self, Closed, CommandTimeout, Config, Lost, Start, Timeout, Unreachable,
+};
 use super::{
     ConnectError, Connector, Conversation, END_GRACE, HostKeyPolicy, Input, SshOptions, Stream,
 };
@@ -97,7 +100,7 @@ impl SshConnector {
         options: &SshOptions,
     ) -> Result<SshConnector, ConnectError> {
         let config = SshConfig::load(options.config.as_deref())
-            .map_err(|e| ConnectError::new(format!("ssh: {e}"), true))?;
+            .map_err(|e| ConnectError::new(Config, format!("ssh: {e}")))?;
         let open = open(user, address, port, options, &config, None, 0)?;
         Ok(SshConnector {
             session: Some(open.session),
@@ -142,6 +145,24 @@ fn label(user: &str, host: &str, port: u16) -> String {
     }
 }
 
+/// Where and how one host is connected to: the target, the command line and the ssh
+/// config, resolved.
+struct Endpoint {
+    /// The name the target gave (a `Host` alias of the config, or the host itself).
+    alias: String,
+    /// The host name or address to connect to.
+    host: String,
+    user: String,
+    port: u16,
+    /// `user@host:port` (`alias (user@host:port)`, `... via JUMP`), for messages.
+    label: String,
+    timeout: Duration,
+    policy: HostKeyPolicy,
+    /// The jump hosts to go through, last one nearest the host.
+    jumps: Vec<Jump>,
+    config: HostConfig,
+}
+
 /// Connects to `alias` (through `jumps` if given, else through its config's `ProxyJump`).
 fn open(
     user: Option<&str>,
@@ -152,75 +173,122 @@ fn open(
     jumps: Option<&[Jump]>,
     depth: usize,
 ) -> Result<Open, ConnectError> {
-    let fail = |message: String| ConnectError::new(message, true);
-    let host_config: HostConfig = config.resolve(alias, user);
-    let host = host_config
-        .host_name
-        .clone()
-        .unwrap_or_else(|| alias.to_owned());
-    let user = match user
-        .map(str::to_owned)
-        .or_else(|| host_config.user.clone())
-        .or_else(local_user)
-    {
-        Some(user) => user,
-        None => {
-            return Err(fail(format!(
-                "ssh: {alias}: cannot tell which user to log in as (no user in the target, the ssh config or $USER)"
-            )));
-        }
-    };
-    let port = port.or(host_config.port).unwrap_or(22);
-    let mut label = label(&user, &host, port);
-    if alias != host {
-        label = format!("{alias} ({label})");
-    }
-    // The command line first, then the ssh config (where 0 means "none given").
-    let timeout = options
-        .connect_timeout
-        .or(host_config
-            .connect_timeout
-            .filter(|seconds| *seconds > 0)
-            .map(Duration::from_secs))
-        .unwrap_or(super::DEFAULT_CONNECT_TIMEOUT);
-    let policy = match (
-        options.host_keys,
-        host_config.strict_host_key_checking.as_deref(),
-    ) {
-        (HostKeyPolicy::Strict, Some("accept-new")) => HostKeyPolicy::AcceptNew,
-        (HostKeyPolicy::Strict, Some("no" | "off")) => HostKeyPolicy::Off,
-        (policy, _) => policy,
-    };
-    if jumps.is_none()
-        && host_config.proxy_jump.is_none()
-        && let Some(command) = &host_config.proxy_command
-        && !command.eq_ignore_ascii_case("none")
-    {
-        return Err(fail(format!(
-            "ssh: {label}: the ssh config gives a ProxyCommand (`{command}`), which kiln does not run; \
-             use ProxyJump for jump hosts"
-        )));
-    }
-    let jumps: Vec<Jump> = match jumps {
-        Some(jumps) => jumps.to_vec(),
-        None => match &host_config.proxy_jump {
-            Some(value) => parse_jumps(value).map_err(|e| fail(format!("ssh: {label}: {e}")))?,
-            None => Vec::new(),
-        },
-    };
+    let mut endpoint = Endpoint::resolve(user, alias, port, options, config, jumps)?;
+    let mut session = Session::new().map_err(|e| endpoint.error(Unreachable, e.message()))?;
+    let fd = endpoint.socket(&mut session, options, config, depth)?;
+    endpoint.log_in(&mut session, options)?;
+    session.set_timeout(0);
+    session.set_keepalive(
+        true,
+        options.keepalive.as_secs().min(u64::from(u32::MAX)) as u32,
+    );
+    Ok(Open {
+        session,
+        fd,
+        label: endpoint.label,
+    })
+}
 
-    let mut session = Session::new().map_err(|e| fail(format!("ssh: {label}: {}", e.message())))?;
-    let fd = if let Some((last, before)) = jumps.split_last() {
-        if depth >= MAX_JUMPS {
-            return Err(fail(format!(
-                "ssh: {label}: more than {MAX_JUMPS} jump hosts (a ProxyJump loop?)"
-            )));
-        }
-        let through = if before.is_empty() {
-            None
-        } else {
-            Some(before)
+impl Endpoint {
+    /// The endpoint of `alias`: the values given (`user`, `port`, `options`) win over the
+    /// ssh config, the config over the defaults.
+    fn resolve(
+        user: Option<&str>,
+        alias: &str,
+        port: Option<u16>,
+        options: &SshOptions,
+        config: &SshConfig,
+        jumps: Option<&[Jump]>,
+    ) -> Result<Endpoint, ConnectError> {
+        let host_config: HostConfig = config.resolve(alias, user);
+        let host = host_config
+            .host_name
+            .clone()
+            .unwrap_or_else(|| alias.to_owned());
+        let Some(user) = user
+            .map(str::to_owned)
+            .or_else(|| host_config.user.clone())
+            .or_else(local_user)
+        else {
+            return Err(ConnectError::new(
+                Config,
+                format!(
+                    "ssh: {alias}: cannot tell which user to log in as (no user in the target, the ssh config or $USER)"
+                ),
+            ));
         };
+        let port = port.or(host_config.port).unwrap_or(22);
+        let mut label = label(&user, &host, port);
+        if alias != host {
+            label = format!("{alias} ({label})");
+        }
+        let mut endpoint = Endpoint {
+            alias: alias.to_owned(),
+            timeout: connect_timeout(options, &host_config),
+            policy: host_key_policy(options, &host_config),
+            host,
+            user,
+            port,
+            label,
+            jumps: Vec::new(),
+            config: host_config,
+        };
+        endpoint.jumps = endpoint.jumps(jumps)?;
+        Ok(endpoint)
+    }
+
+    /// An error about this endpoint: `ssh: LABEL: WHY`.
+    fn error(&self, kind: ConnectErrorKind, why: impl std::fmt::Display) -> ConnectError {
+        ConnectError::new(kind, format!("ssh: {}: {why}", self.label))
+    }
+
+    /// The jump hosts: `given` (the rest of a `ProxyJump` chain), else the config's
+    /// `ProxyJump`; a `ProxyCommand` without either is refused.
+    fn jumps(&self, given: Option<&[Jump]>) -> Result<Vec<Jump>, ConnectError> {
+        let config = &self.config;
+        if given.is_none()
+            && config.proxy_jump.is_none()
+            && let Some(command) = &config.proxy_command
+            && !command.eq_ignore_ascii_case("none")
+        {
+            return Err(self.error(
+                Config,
+                format!(
+                    "the ssh config gives a ProxyCommand (`{command}`), which kiln does not run; \
+                     use ProxyJump for jump hosts"
+                ),
+            ));
+        }
+        match (given, &config.proxy_jump) {
+            (Some(jumps), _) => Ok(jumps.to_vec()),
+            (None, Some(value)) => parse_jumps(value).map_err(|e| self.error(Config, e)),
+            (None, None) => Ok(Vec::new()),
+        }
+    }
+
+    /// Gives `session` its socket: a TCP connection to the host, or a channel through the
+    /// jump hosts (connected first). Returns the socket's descriptor.
+    fn socket(
+        &mut self,
+        session: &mut Session,
+        options: &SshOptions,
+        config: &SshConfig,
+        depth: usize,
+    ) -> Result<RawFd, ConnectError> {
+        let Some((last, before)) = self.jumps.split_last() else {
+            let stream = tcp_connect(&self.host, self.port, self.timeout)
+                .map_err(|(kind, why)| self.error(kind, why))?;
+            let fd = stream.as_raw_fd();
+            session.set_tcp_stream(stream);
+            return Ok(fd);
+        };
+        if depth >= MAX_JUMPS {
+            return Err(self.error(
+                Config,
+                format!("more than {MAX_JUMPS} jump hosts (a ProxyJump loop?)"),
+            ));
+        }
+        let through = (!before.is_empty()).then_some(before);
         let jump = open(
             last.user.as_deref(),
             &last.host,
@@ -231,70 +299,104 @@ fn open(
             depth + 1,
         )
         .map_err(|e| {
-            fail(format!(
-                "{} (the jump host on the way to {label})",
-                e.message
-            ))
+            e.map_message(|m| format!("{m} (the jump host on the way to {})", self.label))
         })?;
-        label = format!("{label} via {}", jump.label);
-        let stream =
-            bridge(jump, &host, port, timeout).map_err(|e| fail(format!("ssh: {label}: {e}")))?;
+        self.label = format!("{} via {}", self.label, jump.label);
+        let stream = bridge(jump, &self.host, self.port, self.timeout)
+            .map_err(|why| self.error(Unreachable, why))?;
         let fd = stream.as_raw_fd();
         session.set_tcp_stream(stream);
-        fd
-    } else {
-        let stream =
-            tcp_connect(&host, port, timeout).map_err(|e| fail(format!("ssh: {label}: {e}")))?;
-        let fd = stream.as_raw_fd();
-        session.set_tcp_stream(stream);
-        fd
-    };
+        Ok(fd)
+    }
 
-    let known_hosts = KnownHosts::load(options.known_hosts.as_deref(), &host_config, &host, port);
-    if policy != HostKeyPolicy::Off {
-        known_hosts.prefer_known_types(&session);
+    /// The SSH handshake, the host key check and the login.
+    fn log_in(&self, session: &mut Session, options: &SshOptions) -> Result<(), ConnectError> {
+        let known_hosts = KnownHosts::load(
+            options.known_hosts.as_deref(),
+            &self.config,
+            &self.host,
+            self.port,
+        );
+        if self.policy != HostKeyPolicy::Off {
+            known_hosts.prefer_known_types(session);
+        }
+        session.set_blocking(true);
+        session.set_timeout(millis(self.timeout));
+        if let Err(e) = session.handshake() {
+            return Err(if e.code() == ErrorCode::Session(ERROR_TIMEOUT) {
+                self.error(
+                    Timeout,
+                    format!(
+                        "timed out after {}s waiting for the SSH handshake (is an SSH server listening there?)",
+                        self.timeout.as_secs_f64()
+                    ),
+                )
+            } else {
+                self.error(
+                    Unreachable,
+                    format!("SSH handshake failed: {}", e.message()),
+                )
+            });
+        }
+        known_hosts.verify(session, self.policy, &self.label)?;
+        auth::authenticate(
+            session,
+            &auth::Credentials {
+                user: &self.user,
+                label: &self.label,
+                identities: &options.identities,
+                config: &self.config,
+                host: &self.host,
+                port: self.port,
+                original_host: &self.alias,
+                password: options.password.as_deref(),
+            },
+        )
     }
-    session.set_blocking(true);
-    session.set_timeout(timeout.as_millis().clamp(1, u128::from(u32::MAX)) as u32);
-    if let Err(e) = session.handshake() {
-        return Err(fail(if e.code() == ErrorCode::Session(ERROR_TIMEOUT) {
-            format!(
-                "ssh: {label}: timed out after {}s waiting for the SSH handshake (is an SSH server listening there?)",
-                timeout.as_secs_f64()
-            )
-        } else {
-            format!("ssh: {label}: SSH handshake failed: {}", e.message())
-        }));
-    }
-    known_hosts.verify(&session, policy, &label)?;
-    auth::authenticate(
-        &session,
-        &auth::Credentials {
-            user: &user,
-            label: &label,
-            identities: &options.identities,
-            config: &host_config,
-            host: &host,
-            port,
-            original_host: alias,
-            password: options.password.as_deref(),
-        },
-    )?;
-    session.set_timeout(0);
-    session.set_keepalive(
-        true,
-        options.keepalive.as_secs().min(u64::from(u32::MAX)) as u32,
-    );
-    Ok(Open { session, fd, label })
 }
 
-/// A TCP connection to the first address of `host` that answers within `timeout`.
-fn tcp_connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, String> {
+/// How long to wait for the host: the command line's, then the ssh config's (where 0
+/// means "none given"), else the default.
+fn connect_timeout(options: &SshOptions, config: &HostConfig) -> Duration {
+    options
+        .connect_timeout
+        .or(config
+            .connect_timeout
+            .filter(|seconds| *seconds > 0)
+            .map(Duration::from_secs))
+        .unwrap_or(super::DEFAULT_CONNECT_TIMEOUT)
+}
+
+/// The host key policy: the command line's, made laxer only by the config's
+/// `StrictHostKeyChecking` when the command line left it strict.
+fn host_key_policy(options: &SshOptions, config: &HostConfig) -> HostKeyPolicy {
+    match (
+        options.host_keys,
+        config.strict_host_key_checking.as_deref(),
+    ) {
+        (HostKeyPolicy::Strict, Some("accept-new")) => HostKeyPolicy::AcceptNew,
+        (HostKeyPolicy::Strict, Some("no" | "off")) => HostKeyPolicy::Off,
+        (policy, _) => policy,
+    }
+}
+
+/// A duration as libssh2's timeout, in milliseconds (at least 1: 0 is "no timeout").
+fn millis(duration: Duration) -> u32 {
+    duration.as_millis().clamp(1, u128::from(u32::MAX)) as u32
+}
+
+/// A TCP connection to the first address of `host` that answers within `timeout`; or
+/// why none did: the last address's reason, a timeout if it timed out.
+fn tcp_connect(
+    host: &str,
+    port: u16,
+    timeout: Duration,
+) -> Result<TcpStream, (ConnectErrorKind, String)> {
     let addresses: Vec<_> = (host, port)
         .to_socket_addrs()
-        .map_err(|e| format!("cannot resolve {host}: {e}"))?
+        .map_err(|e| (Unreachable, format!("cannot resolve {host}: {e}")))?
         .collect();
-    let mut last = format!("{host} has no address");
+    let mut last = (Unreachable, format!("{host} has no address"));
     for address in addresses {
         match TcpStream::connect_timeout(&address, timeout) {
             Ok(stream) => {
@@ -302,12 +404,15 @@ fn tcp_connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, St
                 return Ok(stream);
             }
             Err(e) if e.kind() == ErrorKind::TimedOut => {
-                last = format!(
-                    "timed out after {}s connecting to {address}",
-                    timeout.as_secs_f64()
+                last = (
+                    Timeout,
+                    format!(
+                        "timed out after {}s connecting to {address}",
+                        timeout.as_secs_f64()
+                    ),
                 )
             }
-            Err(e) => last = format!("cannot connect to {address}: {e}"),
+            Err(e) => last = (Unreachable, format!("cannot connect to {address}: {e}")),
         }
     }
     Err(last)
@@ -317,8 +422,7 @@ fn tcp_connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, St
 /// socketpair from a thread (see the module documentation); returns our end.
 fn bridge(jump: Open, host: &str, port: u16, timeout: Duration) -> Result<UnixStream, String> {
     jump.session.set_blocking(true);
-    jump.session
-        .set_timeout(timeout.as_millis().clamp(1, u128::from(u32::MAX)) as u32);
+    jump.session.set_timeout(millis(timeout));
     let channel = jump
         .session
         .channel_direct_tcpip(host, port, None)
@@ -486,13 +590,10 @@ fn wait_socket(session: &Session, fd: RawFd, timeout: Duration) -> bool {
     ready > 0 && fds[0].revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0
 }
 
-/// Why a run stopped early.
-enum Failure {
-    /// Before the script started (no channel, exec refused).
-    Start(String),
-    /// The connection broke, or the script overran the command timeout.
-    Lost(String),
-}
+/// Why a run stopped early: before the script started (`Start`: no channel, exec
+/// refused), the connection broke (`Lost`), or the script overran the command timeout
+/// (`CommandTimeout`); and what happened, without the host's label.
+struct Failure(ConnectErrorKind, String);
 
 impl Connector for SshConnector {
     fn converse(
@@ -502,12 +603,12 @@ impl Connector for SshConnector {
     ) -> Result<i32, ConnectError> {
         let Some(session) = self.session.as_ref() else {
             return Err(ConnectError::new(
+                Closed,
                 format!(
                     "ssh: {}: the connection was closed earlier ({})",
                     self.label,
                     self.closed.as_deref().unwrap_or("closed")
                 ),
-                true,
             ));
         };
         self.round_trips += 1;
@@ -525,14 +626,10 @@ impl Connector for SshConnector {
         };
         match run.run(&command, conversation) {
             Ok(code) => Ok(code),
-            Err(failure) => {
-                let (message, before_run) = match failure {
-                    Failure::Start(message) => (message, true),
-                    Failure::Lost(message) => (message, false),
-                };
+            Err(Failure(kind, message)) => {
                 let message = format!("ssh: {}: {message}", self.label);
                 self.close(&message);
-                Err(ConnectError::new(message, before_run))
+                Err(ConnectError::new(kind, message))
             }
         }
     }
@@ -558,11 +655,11 @@ impl Run<'_> {
         session.set_blocking(false);
         let mut channel = self
             .retry(|| session.channel_session())
-            .map_err(|e| Failure::Start(format!("cannot open a channel: {e}")))?;
+            .map_err(|e| Failure(Start, format!("cannot open a channel: {e}")))?;
         self.retry(|| channel.exec(command))
-            .map_err(|e| Failure::Start(format!("cannot start `sh -s`: {e}")))?;
+            .map_err(|e| Failure(Start, format!("cannot start `sh -s`: {e}")))?;
         let lost = |what: &str, e: &dyn std::fmt::Display| {
-            Failure::Lost(format!("connection lost while {what}: {e}"))
+            Failure(Lost, format!("connection lost while {what}: {e}"))
         };
         let mut stderr = channel.stderr();
         let mut buffer = vec![0u8; CHUNK];
@@ -686,7 +783,8 @@ impl Run<'_> {
         if let Some(deadline) = self.deadline
             && now >= deadline
         {
-            return Err(Failure::Lost(
+            return Err(Failure(
+                CommandTimeout,
                 "the script did not finish within the command timeout; the connection was closed"
                     .into(),
             ));
@@ -695,10 +793,13 @@ impl Run<'_> {
             let _ = self.session.keepalive_send();
             let silent = now.duration_since(self.last_heard);
             if silent > self.keepalive * 3 + Duration::from_secs(1) {
-                return Err(Failure::Lost(format!(
-                    "connection lost: no answer from the host for {}s, not even to keepalives",
-                    silent.as_secs()
-                )));
+                return Err(Failure(
+                    Lost,
+                    format!(
+                        "connection lost: no answer from the host for {}s, not even to keepalives",
+                        silent.as_secs()
+                    ),
+                ));
             }
         }
         let until = self
@@ -721,9 +822,7 @@ impl Run<'_> {
         loop {
             match operation() {
                 Err(e) if e.code() == ErrorCode::Session(ERROR_EAGAIN) => {
-                    self.idle(None).map_err(|f| match f {
-                        Failure::Start(m) | Failure::Lost(m) => m,
-                    })?
+                    self.idle(None).map_err(|Failure(_, why)| why)?
                 }
                 other => return other.map_err(|e| e.message().to_owned()),
             }

@@ -10,17 +10,19 @@
 //! independent: one failing, timing out or losing its connection never stops or corrupts
 //! another.
 
+mod error;
 mod host_run;
 pub mod report;
 
 use rayon::prelude::*;
 
 use crate::bind::{Become, Secrets};
-use crate::connect::{ConnectError, Connector, SshOptions, Stream};
+use crate::connect::{Connector, SshOptions, Stream};
 use crate::facts::Facts;
 use crate::inventory::{Host, Inventory};
 use crate::project::Scripts;
 
+pub use error::{FactsError, HostError};
 pub use report::{HostReport, OpOutcome};
 
 /// Told what every host is doing, from the pool's threads, as it happens: the live view
@@ -92,16 +94,13 @@ fn connect<'a>(host: &'a Host, ssh: &SshOptions) -> Session<'a> {
     };
     match crate::connect::connector(&host.target, ssh) {
         Ok(connection) => session.connection = Some(connection),
-        Err(error) => {
-            session.report.status = "unreachable".into();
-            session.report.error = Some(error.message);
-        }
+        Err(error) => session.report.fail(HostError::Unreachable(error)),
     }
     session
 }
 
 /// Runs the fact probe on the host.
-pub fn gather(connection: &mut dyn Connector) -> Result<Facts, ConnectError> {
+pub fn gather(connection: &mut dyn Connector) -> Result<Facts, FactsError> {
     let mut stdout = Vec::new();
     let status = connection.run(crate::facts::GATHER, &[], &mut |stream, chunk| {
         if stream == Stream::Stdout {
@@ -109,10 +108,7 @@ pub fn gather(connection: &mut dyn Connector) -> Result<Facts, ConnectError> {
         }
     })?;
     if status != 0 {
-        return Err(ConnectError::new(
-            format!("the fact probe exited {status}"),
-            false,
-        ));
+        return Err(FactsError::Probe(status));
     }
     Ok(crate::facts::parse(&String::from_utf8_lossy(&stdout)))
 }
@@ -156,9 +152,7 @@ pub fn run(
                     return;
                 }
                 if max_failures.is_some_and(|max| failures.load(Ordering::SeqCst) >= max) {
-                    session.report.status = "skipped".into();
-                    session.report.error =
-                        Some("not started: too many hosts failed (--fail-percent)".into());
+                    session.report.fail(HostError::NotStarted);
                     progress.host_finished(&session.report);
                     return;
                 }
@@ -208,11 +202,18 @@ fn run_host(
     let args: &[&str] = if check { &["--check"] } else { &[] };
     let started = std::time::Instant::now();
     let result = connection.converse(args, &mut conversation);
-    let report = &mut session.report;
-    report.seconds = report::seconds(started.elapsed());
-    report.round_trips = connection.round_trips();
-    let outcome = conversation.finish();
-    if let Some((script, ops)) = outcome.made {
+    session.report.seconds = report::seconds(started.elapsed());
+    session.report.round_trips = connection.round_trips();
+    if result.is_err() {
+        session.connection = None;
+    }
+    let host_run::Outcome {
+        made,
+        ops,
+        stderr,
+        error,
+    } = conversation.finish();
+    if let Some((script, ops)) = made {
         session.script = Some(script);
         session.ops_total = ops;
     }
@@ -223,46 +224,11 @@ fn run_host(
             session.secrets.add(password);
         }
     }
-    report.stderr.push_str(&outcome.stderr);
-    report.ops = outcome.ops;
-    let count = |statuses: &[&str]| {
-        report
-            .ops
-            .iter()
-            .filter(|o| statuses.contains(&o.status.as_str()))
-            .count()
-    };
-    report.ok = count(&["ok"]);
-    report.changed = count(&["changed", "would-change"]);
-    report.failed = count(&["failed", "would-fail"]);
-    report.skipped = count(&["skipped"]);
-    report.not_run = count(&["not-run"]);
-    report.status = match (result, outcome.error) {
-        (Err(error), _) => {
-            report.error = Some(format!("connection lost: {error}"));
-            session.connection = None;
-            "failed"
-        }
-        (Ok(_), Some(error)) => {
-            report.error = Some(error);
-            "failed"
-        }
-        (Ok(0), None) if report.changed > 0 && check => "would-change",
-        (Ok(0), None) if report.changed > 0 => "changed",
-        (Ok(0), None) => "ok",
-        (Ok(code), None) => {
-            if report.failed == 0 {
-                report.error = Some(format!(
-                    "the script exited {code}: {}",
-                    report.stderr.trim()
-                ));
-            }
-            "failed"
-        }
-    }
-    .into();
+    session.report.stderr.push_str(&stderr);
+    session.report.count(ops);
+    session.report.settle(result, error, check);
     // The last line of defence: a secret the host printed is not shown.
-    report.mask(&session.secrets);
+    session.report.mask(&session.secrets);
 }
 
 /// The script that runs `command` as `become_`'s user (the current user: the command

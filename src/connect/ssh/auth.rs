@@ -14,7 +14,7 @@ use ssh2::{ErrorCode, KeyboardInteractivePrompt, Prompt, Session};
 
 use super::config::{HostConfig, expand_tilde, expand_tokens, home_dir, local_user};
 use super::digest::base64_decode;
-use crate::connect::ConnectError;
+use crate::connect::{ConnectError, ConnectErrorKind};
 
 const ERROR_FILE: i32 = -16;
 const ERROR_TIMEOUT: i32 = -9;
@@ -43,12 +43,12 @@ pub fn authenticate(session: &Session, login: &Credentials) -> Result<(), Connec
         Err(_) if session.authenticated() => return Ok(()),
         Err(e) => {
             return Err(ConnectError::new(
+                ConnectErrorKind::Auth,
                 format!(
                     "ssh: {}: could not start authentication: {}",
                     login.label,
                     e.message()
                 ),
-                true,
             ));
         }
     };
@@ -168,6 +168,7 @@ pub fn authenticate(session: &Session, login: &Credentials) -> Result<(), Connec
         }
     }
     Err(ConnectError::new(
+        ConnectErrorKind::Auth,
         format!(
             "ssh: {}: permission denied for user `{user}` (the server accepts: {methods}); tried: {}",
             login.label,
@@ -177,7 +178,6 @@ pub fn authenticate(session: &Session, login: &Credentials) -> Result<(), Connec
                 tried.join("; ")
             }
         ),
-        true,
     ))
 }
 

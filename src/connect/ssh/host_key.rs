@@ -13,7 +13,7 @@ use ssh2::{CheckResult, KnownHostFileKind, MethodType, Session};
 use super::config::{HostConfig, expand_tilde, expand_tokens, home_dir};
 use super::digest::fingerprint;
 use super::known_hosts::{self, Entry};
-use crate::connect::{ConnectError, HostKeyPolicy};
+use crate::connect::{ConnectError, ConnectErrorKind, HostKeyPolicy};
 
 /// The `known_hosts` files of one host, read once.
 pub struct KnownHosts {
@@ -130,7 +130,7 @@ impl KnownHosts {
         if policy == HostKeyPolicy::Off {
             return Ok(());
         }
-        let refuse = |message: String| Err(ConnectError::new(message, true));
+        let refuse = |message: String| Err(ConnectError::new(ConnectErrorKind::HostKey, message));
         let Some((blob, _)) = session.host_key() else {
             return refuse(format!("ssh: {label}: the server presented no host key"));
         };
@@ -177,11 +177,11 @@ impl KnownHosts {
                 (HostKeyPolicy::AcceptNew, Some(file)) => {
                     known_hosts::append(file, &self.name, &blob, self.hashed).map_err(|e| {
                         ConnectError::new(
+                            ConnectErrorKind::HostKey,
                             format!(
                                 "ssh: {label}: cannot add the host key to {}: {e}",
                                 file.display()
                             ),
-                            true,
                         )
                     })
                 }

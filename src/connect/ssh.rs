@@ -449,80 +449,129 @@ fn bridge(jump: Open, host: &str, port: u16, timeout: Duration) -> Result<UnixSt
 fn pump(jump: Open, mut channel: Channel, mut local: UnixStream) {
     let session = &jump.session;
     session.set_blocking(false);
-    let mut up: Vec<u8> = Vec::new(); // from the target session, to the channel
-    let mut down: Vec<u8> = Vec::new(); // from the channel, to the target session
-    let mut buffer = vec![0u8; CHUNK];
-    let (mut local_eof, mut remote_eof, mut shut) = (false, false, false);
-    loop {
-        let mut moved = false;
-        if !local_eof && up.len() < 4 * CHUNK {
-            match local.read(&mut buffer) {
-                Ok(0) => (local_eof, moved) = (true, true),
-                Ok(n) => {
-                    up.extend_from_slice(&buffer[..n]);
-                    moved = true;
-                }
-                Err(e)
-                    if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-        let mut blocked_window = None;
-        if !up.is_empty() {
-            // After a WouldBlock libssh2 wants the same bytes again: `up` only grows at
-            // its end, so its start is what was offered.
-            match channel.write(&up[..up.len().min(CHUNK)]) {
-                Ok(0) => blocked_window = Some(channel.write_window().remaining),
-                Ok(n) => {
-                    up.drain(..n);
-                    moved = true;
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                    blocked_window = Some(channel.write_window().remaining)
-                }
-                Err(_) => break,
-            }
-        }
-        if local_eof && up.is_empty() {
+    let mut bridge = Bridge {
+        up: Vec::new(),
+        down: Vec::new(),
+        buffer: vec![0u8; CHUNK],
+        local_eof: false,
+        remote_eof: false,
+        shut: false,
+    };
+    while let Ok((moved_up, blocked_window)) = bridge.move_up(&mut local, &mut channel) {
+        if bridge.local_eof && bridge.up.is_empty() {
             // The target session is gone: let its last words (its disconnect message)
             // reach the target before the jump session goes.
             drain_and_close(session, jump.fd, &mut channel);
             break;
         }
-        if !remote_eof && down.len() < 4 * CHUNK {
-            match channel.read(&mut buffer) {
-                Ok(0) => (remote_eof, moved) = (true, true),
-                Ok(n) => {
-                    down.extend_from_slice(&buffer[..n]);
-                    moved = true;
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
-                Err(_) => break,
-            }
-        }
-        if !down.is_empty() {
-            match local.write(&down) {
-                Ok(n) => {
-                    down.drain(..n);
-                    moved |= n > 0;
-                }
-                Err(e)
-                    if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-        if remote_eof && down.is_empty() && !shut {
-            // The target went away: the target session sees the end of its stream.
-            let _ = local.shutdown(std::net::Shutdown::Write);
-            shut = true;
-        }
-        if moved
+        let Ok(moved_down) = bridge.move_down(&mut channel, &mut local) else {
+            break;
+        };
+        if moved_up
+            || moved_down
             || channel.read_window().available > 0
             || blocked_window.is_some_and(|w| channel.write_window().remaining > w)
         {
             continue;
         }
         let _ = session.keepalive_send();
+        bridge.wait(session, jump.fd, &local);
+    }
+    drop(channel);
+    disconnect(session, "done");
+}
+
+/// What a jump bridge holds between the target session's socket (`local`) and the jump
+/// channel.
+struct Bridge {
+    /// From the target session, to the channel.
+    up: Vec<u8>,
+    /// From the channel, to the target session.
+    down: Vec<u8>,
+    buffer: Vec<u8>,
+    local_eof: bool,
+    remote_eof: bool,
+    /// The target session was told the channel ended.
+    shut: bool,
+}
+
+impl Bridge {
+    /// Reads from the target session and writes to the channel. Returns whether anything
+    /// moved and, when the channel took nothing, its send window; `Err` when a side broke.
+    fn move_up(
+        &mut self,
+        local: &mut UnixStream,
+        channel: &mut Channel,
+    ) -> Result<(bool, Option<u32>), ()> {
+        let mut moved = false;
+        if !self.local_eof && self.up.len() < 4 * CHUNK {
+            match local.read(&mut self.buffer) {
+                Ok(0) => (self.local_eof, moved) = (true, true),
+                Ok(n) => {
+                    self.up.extend_from_slice(&self.buffer[..n]);
+                    moved = true;
+                }
+                Err(e)
+                    if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return Err(()),
+            }
+        }
+        if self.up.is_empty() {
+            return Ok((moved, None));
+        }
+        // After a WouldBlock libssh2 wants the same bytes again: `up` only grows at its
+        // end, so its start is what was offered.
+        match channel.write(&self.up[..self.up.len().min(CHUNK)]) {
+            Ok(0) => Ok((moved, Some(channel.write_window().remaining))),
+            Ok(n) => {
+                self.up.drain(..n);
+                Ok((true, None))
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                Ok((moved, Some(channel.write_window().remaining)))
+            }
+            Err(_) => Err(()),
+        }
+    }
+
+    /// Reads from the channel and writes to the target session; tells it the channel's
+    /// end once everything before has reached it. Returns whether anything moved; `Err`
+    /// when a side broke.
+    fn move_down(&mut self, channel: &mut Channel, local: &mut UnixStream) -> Result<bool, ()> {
+        let mut moved = false;
+        if !self.remote_eof && self.down.len() < 4 * CHUNK {
+            match channel.read(&mut self.buffer) {
+                Ok(0) => (self.remote_eof, moved) = (true, true),
+                Ok(n) => {
+                    self.down.extend_from_slice(&self.buffer[..n]);
+                    moved = true;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                Err(_) => return Err(()),
+            }
+        }
+        if !self.down.is_empty() {
+            match local.write(&self.down) {
+                Ok(n) => {
+                    self.down.drain(..n);
+                    moved |= n > 0;
+                }
+                Err(e)
+                    if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return Err(()),
+            }
+        }
+        if self.remote_eof && self.down.is_empty() && !self.shut {
+            // The target went away: the target session sees the end of its stream.
+            let _ = local.shutdown(std::net::Shutdown::Write);
+            self.shut = true;
+        }
+        Ok(moved)
+    }
+
+    /// Nothing moved: waits (a second at most) for either socket to be ready in a
+    /// direction the bridge can use.
+    fn wait(&self, session: &Session, fd: RawFd, local: &UnixStream) {
         let outbound = matches!(
             session.block_directions(),
             BlockDirections::Outbound | BlockDirections::Both
@@ -530,12 +579,16 @@ fn pump(jump: Open, mut channel: Channel, mut local: UnixStream) {
         let mut fds = [
             libc::pollfd {
                 fd: local.as_raw_fd(),
-                events: if local_eof { 0 } else { libc::POLLIN }
-                    | if down.is_empty() { 0 } else { libc::POLLOUT },
+                events: if self.local_eof { 0 } else { libc::POLLIN }
+                    | if self.down.is_empty() {
+                        0
+                    } else {
+                        libc::POLLOUT
+                    },
                 revents: 0,
             },
             libc::pollfd {
-                fd: jump.fd,
+                fd,
                 events: libc::POLLIN | if outbound { libc::POLLOUT } else { 0 },
                 revents: 0,
             },
@@ -543,8 +596,6 @@ fn pump(jump: Open, mut channel: Channel, mut local: UnixStream) {
         // SAFETY: `fds` is a valid array of two pollfd for the duration of the call.
         unsafe { libc::poll(fds.as_mut_ptr(), 2, 1000) };
     }
-    drop(channel);
-    disconnect(session, "done");
 }
 
 /// Sends EOF on the jump channel and waits (2 s at most) for the far end to close it: the
@@ -639,6 +690,129 @@ impl Connector for SshConnector {
     }
 }
 
+/// The connection broke while doing `what`.
+fn lost(what: &str, error: &dyn std::fmt::Display) -> Failure {
+    Failure(Lost, format!("connection lost while {what}: {error}"))
+}
+
+/// The script on its way to the host: the part being sent and how much of it has been.
+#[derive(Default)]
+struct Outgoing {
+    part: Vec<u8>,
+    written: usize,
+    /// The conversation has nothing more to send.
+    complete: bool,
+    eof_sent: bool,
+}
+
+impl Outgoing {
+    /// Once everything before is sent, takes the conversation's next part (the buffer
+    /// becomes the part, without copying it).
+    fn refill(&mut self, conversation: &mut dyn Conversation) {
+        while self.written == self.part.len() && !self.complete {
+            match conversation.input() {
+                Input::Send(part) => (self.part, self.written) = (part, 0),
+                Input::Wait => break,
+                Input::Close => self.complete = true,
+            }
+        }
+    }
+
+    /// Writes what the channel takes now, then the end of the input once it is complete.
+    /// Returns whether anything moved, and the send window when a write could not
+    /// proceed: if reading the output brings a window adjustment, writing can go on
+    /// without waiting.
+    fn send(&mut self, channel: &mut Channel) -> (bool, Option<u32>) {
+        if self.written < self.part.len() {
+            let end = self.part.len().min(self.written + CHUNK);
+            // After a WouldBlock libssh2 wants the same bytes again: they are.
+            match channel.write(&self.part[self.written..end]) {
+                Ok(0) => (false, Some(channel.write_window().remaining)),
+                Ok(n) => {
+                    self.written += n;
+                    (true, None)
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    (false, Some(channel.write_window().remaining))
+                }
+                // The channel no longer takes data: the script ended before reading all
+                // of itself, or the connection broke, which reading the output finds out
+                // (and reports) next.
+                Err(_) => {
+                    (self.written, self.complete, self.eof_sent) = (self.part.len(), true, true);
+                    (true, None)
+                }
+            }
+        } else if self.complete && !self.eof_sent {
+            match channel.send_eof() {
+                Err(e) if e.code() == ErrorCode::Session(ERROR_EAGAIN) => (false, None),
+                _ => {
+                    self.eof_sent = true;
+                    (true, None)
+                }
+            }
+        } else {
+            (false, None)
+        }
+    }
+}
+
+/// The script's output streams, read as they come.
+struct Incoming {
+    buffer: Vec<u8>,
+    stdout_done: bool,
+    stderr_done: bool,
+}
+
+impl Incoming {
+    fn new() -> Incoming {
+        Incoming {
+            buffer: vec![0u8; CHUNK],
+            stdout_done: false,
+            stderr_done: false,
+        }
+    }
+
+    /// Both streams have ended.
+    fn done(&self) -> bool {
+        self.stdout_done && self.stderr_done
+    }
+
+    /// Reads what both streams have, handing it to `conversation`. Returns whether
+    /// anything moved (output or a stream's end), and whether output came.
+    fn receive(
+        &mut self,
+        channel: &mut Channel,
+        conversation: &mut dyn Conversation,
+    ) -> Result<(bool, bool), Failure> {
+        let buffer = &mut self.buffer;
+        let (mut moved, mut heard) = (false, false);
+        let mut stderr = channel.stderr();
+        for (stream, done) in [
+            (Stream::Stdout, &mut self.stdout_done),
+            (Stream::Stderr, &mut self.stderr_done),
+        ] {
+            while !*done {
+                let read = match stream {
+                    Stream::Stdout => channel.read(buffer),
+                    Stream::Stderr => stderr.read(buffer),
+                };
+                match read {
+                    // (A stream's end may show up while reading the other one.)
+                    Ok(0) => (*done, moved) = (true, true),
+                    Ok(n) => {
+                        (moved, heard) = (true, true);
+                        conversation.output(stream, &buffer[..n]);
+                    }
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                    Err(e) => return Err(lost("reading the output", &e)),
+                }
+            }
+        }
+        Ok((moved, heard))
+    }
+}
+
 /// One script run on one channel.
 struct Run<'a> {
     session: &'a Session,
@@ -658,20 +832,11 @@ impl Run<'_> {
             .map_err(|e| Failure(Start, format!("cannot open a channel: {e}")))?;
         self.retry(|| channel.exec(command))
             .map_err(|e| Failure(Start, format!("cannot start `sh -s`: {e}")))?;
-        let lost = |what: &str, e: &dyn std::fmt::Display| {
-            Failure(Lost, format!("connection lost while {what}: {e}"))
-        };
-        let mut stderr = channel.stderr();
-        let mut buffer = vec![0u8; CHUNK];
-        // What is to be sent, and how much of it has been.
-        let mut script: Vec<u8> = Vec::new();
-        let mut written = 0;
-        let mut complete = false;
-        let mut eof_sent = false;
-        let (mut stdout_done, mut stderr_done) = (false, false);
+        let mut outgoing = Outgoing::default();
+        let mut incoming = Incoming::new();
         // When the script's end showed in its output.
         let mut ended: Option<Instant> = None;
-        while !(stdout_done && stderr_done) {
+        while !incoming.done() {
             if ended.is_none() && conversation.ended() {
                 ended = Some(Instant::now());
             }
@@ -683,66 +848,13 @@ impl Run<'_> {
                 // channel) open: the run is over all the same.
                 return Ok(self.abandon(channel));
             }
-            let mut moved = false;
-            while written == script.len() && !complete {
-                match conversation.input() {
-                    // Everything before was sent (the loop only asks then): the part
-                    // becomes the buffer, without copying it.
-                    Input::Send(part) => (script, written) = (part, 0),
-                    Input::Wait => break,
-                    Input::Close => complete = true,
-                }
+            outgoing.refill(conversation);
+            let (sent, blocked_window) = outgoing.send(&mut channel);
+            let (received, heard) = incoming.receive(&mut channel, conversation)?;
+            if heard {
+                self.last_heard = Instant::now();
             }
-            // The send window when a write could not proceed: if reading the output
-            // brings a window adjustment, writing can go on without waiting.
-            let mut blocked_window = None;
-            if written < script.len() {
-                // After a WouldBlock libssh2 wants the same bytes again: they are.
-                match channel.write(&script[written..script.len().min(written + CHUNK)]) {
-                    Ok(0) => blocked_window = Some(channel.write_window().remaining),
-                    Ok(n) => {
-                        written += n;
-                        moved = true;
-                    }
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                        blocked_window = Some(channel.write_window().remaining)
-                    }
-                    // The channel no longer takes data: the script ended before reading
-                    // all of itself, or the connection broke, which reading the output
-                    // finds out (and reports) next.
-                    Err(_) => {
-                        (written, complete, eof_sent, moved) = (script.len(), true, true, true)
-                    }
-                }
-            } else if complete && !eof_sent {
-                match channel.send_eof() {
-                    Ok(()) => (eof_sent, moved) = (true, true),
-                    Err(e) if e.code() == ErrorCode::Session(ERROR_EAGAIN) => {}
-                    Err(_) => (eof_sent, moved) = (true, true),
-                }
-            }
-            for (stream, done) in [
-                (Stream::Stdout, &mut stdout_done),
-                (Stream::Stderr, &mut stderr_done),
-            ] {
-                while !*done {
-                    let read = match stream {
-                        Stream::Stdout => channel.read(&mut buffer),
-                        Stream::Stderr => stderr.read(&mut buffer),
-                    };
-                    match read {
-                        // (A stream's end may show up while reading the other one.)
-                        Ok(0) => (*done, moved) = (true, true),
-                        Ok(n) => {
-                            moved = true;
-                            self.last_heard = Instant::now();
-                            conversation.output(stream, &buffer[..n]);
-                        }
-                        Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                        Err(e) => return Err(lost("reading the output", &e)),
-                    }
-                }
-            }
+            let moved = sent || received;
             if moved
                 || channel.read_window().available > 0
                 || blocked_window.is_some_and(|w| channel.write_window().remaining > w)

@@ -24,7 +24,8 @@ pub struct EmitArgs {
     out_dir: Option<PathBuf>,
     /// Host facts as JSON (`kiln facts HOST --json`), for `when` conditions and templates
     /// that use `facts`: a file used for every host, or a directory of `<host>.json`.
-    /// Facts of `@local` are gathered from this machine when not given.
+    /// Facts of `@local` are gathered from this machine when not given and the manifest
+    /// reads them.
     #[arg(long, value_name = "FILE|DIR")]
     facts: Option<PathBuf>,
     /// Output format for diagnostics.

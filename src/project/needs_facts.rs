@@ -12,7 +12,6 @@
 //! The analysis is conservative where it cannot see: a template file it cannot read (or
 //! whose path is itself a template) counts as using facts.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use minijinja::Environment;
@@ -20,7 +19,7 @@ use minijinja::Environment;
 use crate::check::{Compiled, OpKind, TypedOp};
 use crate::inventory::Host;
 use crate::source::{FileId, SourceMap, Span};
-use crate::template::is_template;
+use crate::template::{expression_reads, is_template, template_reads};
 
 /// The variable templates see the host's facts as.
 const FACTS: &str = "facts";
@@ -89,7 +88,7 @@ fn op_reads_facts(env: &Environment<'_>, sources: &SourceMap, op: &TypedOp) -> b
         || globals
             .when
             .iter()
-            .any(|condition| expression_reads_facts(env, &condition.value))
+            .any(|condition| expression_reads(env, &condition.value, FACTS))
         || template_file_reads_facts(env, sources, op)
 }
 
@@ -99,20 +98,8 @@ fn strings_read_facts(env: &Environment<'_>, strings: &[(&str, Span)]) -> bool {
         .any(|(text, _)| is_template(text) && template_reads_facts(env, text))
 }
 
-/// Whether the template `text` names `facts`. A template that does not parse was reported
-/// by the checker; it names nothing.
 fn template_reads_facts(env: &Environment<'_>, text: &str) -> bool {
-    env.template_from_str(text)
-        .is_ok_and(|t| names_facts(t.undeclared_variables(false)))
-}
-
-fn expression_reads_facts(env: &Environment<'_>, expression: &str) -> bool {
-    env.compile_expression(expression)
-        .is_ok_and(|e| names_facts(e.undeclared_variables(false)))
-}
-
-fn names_facts(names: impl IntoIterator<Item = String>) -> bool {
-    names.into_iter().collect::<BTreeSet<_>>().contains(FACTS)
+    template_reads(env, text, FACTS)
 }
 
 /// Whether the op renders a template file that names `facts` (`files.template`).

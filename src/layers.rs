@@ -23,6 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["check"],
     &["bind"],
     &["emit"],
+    &["project"],
     &["connect"],
     &["live"],
     &["docs", "schema"],
@@ -160,6 +161,26 @@ mod tests {
                 "`{name}` is in LAYERS but not a module"
             );
         }
+    }
+
+    /// `docs/architecture.md` shows the layers as a table: it must be this order.
+    #[test]
+    fn the_architecture_doc_shows_these_layers() {
+        let doc = include_str!("../docs/architecture.md");
+        let shown: Vec<Vec<&str>> = doc
+            .lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                (cells.len() > 3 && cells[1].parse::<usize>().is_ok()).then(|| {
+                    cells[2]
+                        .split(", ")
+                        .map(|name| name.trim_matches('`'))
+                        .collect()
+                })
+            })
+            .collect();
+        let declared: Vec<Vec<&str>> = LAYERS.iter().map(|layer| layer.to_vec()).collect();
+        assert_eq!(shown, declared);
     }
 
     #[test]

@@ -494,7 +494,9 @@ impl<'c> Binder<'_> {
         runtime: &mut Option<Sh>,
     ) -> Option<String> {
         for condition in &op.globals.when {
-            if self.facts.is_none() && condition.value.contains("facts") {
+            if self.facts.is_none()
+                && crate::template::expression_reads(&self.envs.plain, &condition.value, "facts")
+            {
                 let var = |name: &str| {
                     let value = self
                         .envs

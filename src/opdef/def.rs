@@ -163,7 +163,11 @@ pub struct OpDef {
     pub main_arg: Option<&'static str>,
     pub args: &'static [ArgDef],
     pub rules: &'static [Rule],
-    /// Host facts the op consults (dotted names, e.g. `os.family`), gathered before it runs.
+    /// Host facts the op's lowering reads from the gathered facts (dotted names, e.g.
+    /// `os.family`): a live run gathers a host's facts before making its script when an op
+    /// declares some (`project::needs_facts`). An op that decides on the host as its step
+    /// runs (which package manager, which init system: `k_pkg_manager`, `k_init_system`)
+    /// reads no gathered fact and declares none; no built-in op reads one today.
     pub facts: &'static [&'static str],
     /// Checks that depend on argument values and not only their types (a `line` that
     /// contains a newline can never converge). Runs only when every argument type-checked.

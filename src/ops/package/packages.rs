@@ -28,8 +28,7 @@ pub const DEF: OpDef = OpDef::new(
         "Refresh the package manager's metadata first.",
     )
     .default(Default::Bool(false)),
-])
-.facts(&["pkg.manager"]);
+]);
 
 /// Dispatches on the host, at run time, to the first package manager found (the same
 /// detection as the fact `pkg.manager`), with that manager's own probe and commands. See

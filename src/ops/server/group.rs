@@ -30,8 +30,7 @@ pub const DEF: OpDef = OpDef::new(
         "Create a system group (a gid in the system range); only used when the group is created.",
     )
     .default(Default::Bool(false)),
-])
-.facts(&["os.family"]);
+]);
 
 /// Probe with `getent group` (and its gid); act with `groupadd` / `groupmod` / `groupdel`,
 /// or busybox's `addgroup` / `delgroup` where the shadow tools are missing.

@@ -16,8 +16,7 @@ pub const DEF: OpDef = OpDef::new(
 .args(&[
     arg("locale", Str, "The locale, e.g. `en_US.UTF-8`.").required(),
     arg("present", Bool, "Whether the locale should be available.").default(Default::Bool(true)),
-])
-.facts(&["os.family"]);
+]);
 
 /// Probe: `locale -a` lists the locale (names compared as glibc normalizes them:
 /// `en_US.UTF-8` is `en_US.utf8`) and, on Debian (where `/etc/locale.gen` and `locale-gen`

@@ -11,8 +11,7 @@ pub const DEF: OpDef = OpDef::new("server.timezone", "Set the system time zone."
         Str,
         "An IANA time zone name from `/usr/share/zoneinfo`, e.g. `Europe/Paris` or `UTC`.",
     )
-    .required()])
-    .facts(&["os.family"]);
+    .required()]);
 
 /// Probe: `/etc/localtime` links to the zone's file under `zoneinfo`, and `/etc/timezone`
 /// (Debian's copy, where it exists) names it. Act: `timedatectl set-timezone` under systemd,

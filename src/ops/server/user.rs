@@ -27,8 +27,7 @@ pub const DEF: OpDef = OpDef::new(
     arg("password", PasswordHash, "The password, already hashed in crypt(3) form (`$6$...`, from `openssl passwd -6` or `mkpasswd -m sha-512`), or `!` (locked) / `*` (no password); a plain-text password is refused. Masked in scripts and reports.").secret(),
     arg("comment", Str, "The GECOS comment (usually the full name)."),
 ])
-.rules(&[Rule::Requires("append", "supplementary_groups")])
-.facts(&["os.family"]);
+.rules(&[Rule::Requires("append", "supplementary_groups")]);
 
 /// One property of the account: how to test it, show it, and set it.
 struct Property {

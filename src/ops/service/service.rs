@@ -20,7 +20,6 @@ pub const DEF: OpDef = OpDef::new(
     arg("enabled", Bool, "Whether the service should start at boot; left as it is when not given."),
 ])
 .rules(&[Rule::Conflicts("restarted", "reloaded")])
-.facts(&["init.system"])
 .validate(services::validate);
 
 /// Dispatches on the host, at run time, on its init system (the same detection as the

@@ -20,7 +20,6 @@ pub const DEF: OpDef = OpDef::new(
     arg("enabled", Bool, "Whether the service should start at boot; left as it is when not given."),
 ])
 .rules(&[Rule::Conflicts("restarted", "reloaded")])
-.facts(&["os.family"])
 .validate(services::validate);
 
 /// `/etc/init.d/NAME status` and the rc?.d links probe; see `lower::services`.

@@ -7,26 +7,26 @@
 //! Binding also decides what is secret ([`secret`]): each rendered argument made from a
 //! secret, and the host's secret strings, which every diagnostic made here is masked with.
 
-pub mod secret;
 pub mod vars;
 pub mod when;
 
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::Environment;
 
 use crate::check::variables::MAX_VALUE_BYTES;
-use crate::check::{Compiled, OpKind, ScopeId, TypedOp, UserOp};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::check::{Compiled, Globals, OpKind, ScopeId, TypedOp, UserOp};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, article};
 use crate::facts::Facts;
 use crate::inventory::Host;
-use crate::ops::args::{ArgValue, OpArgs};
-use crate::ops::def::ArgType;
+use crate::opdef::ArgType;
+use crate::opdef::{ArgValue, OpArgs};
 use crate::shell::{Sh, UserShell, quote};
 use crate::source::{SourceMap, Span, Spanned};
+use crate::template::{environment, template_file_context};
 
-pub use secret::Secrets;
+pub use crate::template::secret::{self, Secrets};
 
 /// Who an op runs as.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -167,34 +167,6 @@ pub fn bind<'c>(
     })
 }
 
-/// A template environment. The shell one quotes every value it inserts, so variables in
-/// commands are always single words; `| safe` opts out. Both know the `secret` filter.
-pub fn environment(shell: bool) -> Environment<'static> {
-    let mut env = Environment::new();
-    secret::add_filter(&mut env);
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    // File contents are templates too: their last newline is content.
-    env.set_syntax(
-        minijinja::syntax::SyntaxConfig::builder()
-            .keep_trailing_newline(true)
-            .build()
-            .expect("the default delimiters are valid"),
-    );
-    // A template that loops for ever fails instead of hanging the run.
-    env.set_fuel(Some(50_000_000));
-    if shell {
-        env.set_formatter(|out, state, value| {
-            if value.is_safe() {
-                minijinja::escape_formatter(out, state, value)
-            } else {
-                out.write_str(&quote(&value.to_string()))?;
-                Ok(())
-            }
-        });
-    }
-    env
-}
-
 /// The environments binding renders with: text, shell commands, and native values.
 pub struct Environments {
     pub plain: Environment<'static>,
@@ -237,7 +209,7 @@ impl Environments {
                 secret::render(&self.plain, text, context, secret_names, MAX_VALUE_BYTES)?;
             Ok((serde_json::Value::String(text), secret))
         };
-        if !crate::check::templates::is_whole_expression(text) {
+        if !crate::template::is_whole_expression(text) {
             return as_text(text);
         }
         let (json, secret) =
@@ -324,6 +296,16 @@ struct ScopeContext {
     secret: Rc<BTreeSet<String>>,
 }
 
+/// Who the op runs as: `su_user`, else `sudo_user`, else root with `sudo`.
+fn become_of(globals: &Globals) -> Become {
+    match (&globals.su_user, &globals.sudo_user, globals.sudo) {
+        (Some(user), _, _) => Become::Su(user.value.clone()),
+        (None, Some(user), _) => Become::Sudo(user.value.clone()),
+        (None, None, true) => Become::Sudo("root".into()),
+        (None, None, false) => Become::Current,
+    }
+}
+
 impl<'c> Binder<'_> {
     fn op(&mut self, op: &'c TypedOp, handler_ids: &[Option<&str>]) -> BoundOp<'c> {
         let origin = {
@@ -347,12 +329,6 @@ impl<'c> Binder<'_> {
                     .position(|h| *h == Some(n.value.as_str()))
             })
             .collect();
-        let become_ = match (&op.globals.su_user, &op.globals.sudo_user, op.globals.sudo) {
-            (Some(user), _, _) => Become::Su(user.value.clone()),
-            (None, Some(user), _) => Become::Sudo(user.value.clone()),
-            (None, None, true) => Become::Sudo("root".into()),
-            (None, None, false) => Become::Current,
-        };
         let mut bound = BoundOp {
             op,
             id,
@@ -360,7 +336,7 @@ impl<'c> Binder<'_> {
             label: String::new(),
             args: OpArgs::default(),
             skip: self.limit(op),
-            become_,
+            become_: become_of(&op.globals),
             notify,
             user_scripts: None,
             context: minijinja::Value::UNDEFINED,
@@ -389,9 +365,18 @@ impl<'c> Binder<'_> {
         if bound.skip.is_none() {
             bound.skip = self.when(op, &scope.value, &mut bound.runtime_when);
         }
+        self.render_args(&mut bound, &scope);
+        bound.label = self.rendered_label(&bound, &scope);
+        bound
+    }
+
+    /// Renders the op's arguments (and a user op's scripts) on this host, noting which are
+    /// secret, and gives the secret values to the masker.
+    fn render_args(&mut self, bound: &mut BoundOp, scope: &ScopeContext) {
+        let op = bound.op;
         for (name, value) in op.args.iter() {
             let ty = arg_type(&op.kind, name);
-            if let Some((rendered, secret)) = self.render(value, &ty, &scope) {
+            if let Some((rendered, secret)) = self.render(value, &ty, scope) {
                 if secret {
                     bound.secret_args.insert(name.to_owned());
                 }
@@ -399,29 +384,32 @@ impl<'c> Binder<'_> {
             }
         }
         if let OpKind::User(user) = &op.kind {
-            if let Some((scripts, secret)) = self.user_scripts(user, &bound, &scope) {
+            if let Some((scripts, secret)) = self.user_scripts(user, bound, scope) {
                 bound.user_scripts = Some(scripts);
                 bound.secret_content = secret;
             }
         } else if TEMPLATE_OPS.contains(&op.kind.name()) {
-            bound.secret_content = self.template_file_is_secret(&bound, &scope);
+            bound.secret_content = self.template_file_is_secret(bound, scope);
         }
         for (name, value) in bound.args.iter() {
             if bound.secret_args.contains(name) || declared_secret(&op.kind, name) {
                 self.secrets.add_arg(&value.value);
             }
         }
-        // A name made from a secret is not shown (`kiln check` refuses the plain case):
-        // the op and its main argument are, as without a name.
-        bound.label = match &op.globals.name {
-            Some(name) => match self.render_str(&name.value, name.span, false, &scope) {
+    }
+
+    /// The op's `name` rendered, or the op and its main argument. A name made from a secret
+    /// is not shown (`kiln check` refuses the plain case): the op and its main argument
+    /// are, as without a name.
+    fn rendered_label(&mut self, bound: &BoundOp, scope: &ScopeContext) -> String {
+        match &bound.op.globals.name {
+            Some(name) => match self.render_str(&name.value, name.span, false, scope) {
                 Some((text, false)) => text,
-                Some((_, true)) => label(&bound),
+                Some((_, true)) => label(bound),
                 None => String::new(),
             },
-            None => label(&bound),
-        };
-        bound
+            None => label(bound),
+        }
     }
 
     /// Renders a user op's probe and apply with its parameters (given, else defaults) on
@@ -506,7 +494,9 @@ impl<'c> Binder<'_> {
         runtime: &mut Option<Sh>,
     ) -> Option<String> {
         for condition in &op.globals.when {
-            if self.facts.is_none() && condition.value.contains("facts") {
+            if self.facts.is_none()
+                && crate::template::expression_reads(&self.envs.plain, &condition.value, "facts")
+            {
                 let var = |name: &str| {
                     let value = self
                         .envs
@@ -559,7 +549,7 @@ impl<'c> Binder<'_> {
         scope: &ScopeContext,
     ) -> Option<(Spanned<ArgValue>, bool)> {
         if let ArgValue::Str(text) = &value.value
-            && crate::check::templates::is_whole_expression(text)
+            && crate::template::is_whole_expression(text)
         {
             // A list or map is taken as it is, and must be what `ty` is; one value is
             // rendered as text below, white space around it included (`"{{ x }}\n"`), and
@@ -716,7 +706,7 @@ impl<'c> Binder<'_> {
                 .ok()
                 .filter(|n| (min..=max).contains(&n))
                 .map(ArgValue::Int),
-            _ => crate::check::types::parse_duration(trimmed).map(ArgValue::Int),
+            _ => crate::opdef::parse_duration(trimmed).map(ArgValue::Int),
         };
         if parsed.is_none() {
             self.diagnostics.push(
@@ -743,7 +733,7 @@ impl<'c> Binder<'_> {
         shell: bool,
         scope: &ScopeContext,
     ) -> Option<(String, bool)> {
-        if !crate::check::templates::is_template(text) {
+        if !crate::template::is_template(text) {
             return Some((text.to_owned(), false));
         }
         let env = if shell {
@@ -811,32 +801,6 @@ impl<'c> Binder<'_> {
 
 /// Ops that render a template file with the op's context when lowered.
 const TEMPLATE_OPS: &[&str] = &["files.template"];
-
-/// The context a template file is rendered with: the op's `vars` on top of the context its
-/// arguments were rendered with.
-pub fn template_file_context(args: &OpArgs, context: &minijinja::Value) -> minijinja::Value {
-    let extra: serde_json::Map<String, serde_json::Value> = match args.get("vars") {
-        Some(vars) => match &vars.value {
-            ArgValue::Map(entries) => entries
-                .iter()
-                .map(|(k, v)| {
-                    let value = v.value.as_str().unwrap_or_default();
-                    (k.value.clone(), serde_json::Value::from(value))
-                })
-                .collect(),
-            _ => serde_json::Map::new(),
-        },
-        None => serde_json::Map::new(),
-    };
-    let extra = minijinja::Value::from(minijinja::value::Serde(&extra));
-    // Earlier maps win: `vars` over the manifest's variables.
-    minijinja::context! { ..extra, ..context.clone() }
-}
-
-pub(crate) fn article(noun: &str) -> String {
-    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
-    format!("{} {noun}", if vowel { "an" } else { "a" })
-}
 
 fn render_error(span: Span, error: &minijinja::Error, what: &str) -> Diagnostic {
     let detail = error_detail(error);

@@ -200,7 +200,7 @@ mod tests {
 
     #[test]
     fn suggestions_exist_in_the_binding_environment() {
-        let env = crate::bind::environment(false);
+        let env = crate::template::environment(false);
         for callee in [Callee::Filter, Callee::Test] {
             for name in callee.suggestions() {
                 assert!(callee.exists(&env, name), "{} `{name}`", callee.noun());

@@ -1,7 +1,7 @@
 //! Global op arguments, typed, with include inheritance.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::ops::args::{ArgValue, OpArgs};
+use crate::opdef::{ArgValue, OpArgs};
 use crate::source::Spanned;
 
 /// Global arguments an `include` may set for everything it includes.

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{Define, Item, Manifest, OpCall, Table};
 use crate::source::{FileId, SourceMap, Span};
-use crate::syntax::{self, Format};
+use crate::syntax::{self, Format, read_source, shown};
 
 /// Index of a [`Scope`] in [`Loaded::scopes`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -90,50 +90,6 @@ pub fn load(
     };
     loader.expand(&manifest, entry, top);
     Some(loader.loaded)
-}
-
-/// `path` as diagnostics show file names: without a leading `./`.
-fn shown(path: &Path) -> String {
-    path.strip_prefix(".").unwrap_or(path).display().to_string()
-}
-
-/// Reads `path` into the source map, reporting I/O errors at `from` (or on their own).
-pub fn read_source(
-    sources: &mut SourceMap,
-    path: &Path,
-    from: Option<Span>,
-    diagnostics: &mut Diagnostics,
-) -> Option<FileId> {
-    match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(sources.add(path, text)),
-            Err(_) => {
-                let file = sources.add(path, String::new());
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::Io,
-                        from.unwrap_or(Span::new(file, 0..0)),
-                        format!("{} is not UTF-8 text", shown(path)),
-                    )
-                    .label("cannot read this file")
-                    .help("manifests and inventories are UTF-8 text"),
-                );
-                None
-            }
-        },
-        Err(error) => {
-            let span = from.unwrap_or_else(|| Span::new(sources.add(path, String::new()), 0..0));
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::Io,
-                    span,
-                    format!("cannot read {}: {error}", shown(path)),
-                )
-                .label("could not read"),
-            );
-            None
-        }
-    }
 }
 
 impl Loader<'_> {

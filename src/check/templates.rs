@@ -14,21 +14,7 @@ use super::filters;
 use super::tokens::{Token, tokens};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceMap, Span};
-
-/// Whether `s` contains template syntax at all.
-pub fn is_template(s: &str) -> bool {
-    s.contains("{{") || s.contains("{%") || s.contains("{#")
-}
-
-/// Whether `s` is one whole `{{ expression }}`, with only white space around it: such a
-/// value keeps the expression's type (a list stays a list) instead of becoming text.
-pub fn is_whole_expression(s: &str) -> bool {
-    let trimmed = s.trim();
-    trimmed
-        .strip_prefix("{{")
-        .and_then(|rest| rest.strip_suffix("}}"))
-        .is_some_and(|inner| !inner.contains("}}") && !is_template(inner))
-}
+use crate::template::is_template;
 
 /// The names a template may use at one place: everything defined anywhere a value could
 /// come from, plus [`BUILTIN_VARIABLES`].
@@ -46,7 +32,7 @@ impl Default for TemplateChecker {
     /// Checks against the environment binding renders with: the same filters and tests.
     fn default() -> Self {
         TemplateChecker {
-            env: crate::bind::environment(false),
+            env: crate::template::environment(false),
         }
     }
 }
@@ -587,17 +573,6 @@ mod tests {
             "quotes inside the substitution count, and the outer ones resume after it"
         );
         assert!(quoted_templates("a=\"$(echo \"$(id {{ u }})\")\"").is_empty());
-    }
-
-    #[test]
-    fn whole_expressions() {
-        assert!(is_whole_expression("{{ packages }}"));
-        assert!(is_whole_expression("  {{- a if b else c -}}\n"));
-        assert!(!is_whole_expression("{{ a }}{{ b }}"));
-        assert!(!is_whole_expression("{{ a }} and {{ b }}"));
-        assert!(!is_whole_expression("x {{ a }}"));
-        assert!(!is_whole_expression("{% if a %}{{ a }}{% endif %}"));
-        assert!(!is_whole_expression("{{}"));
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::Value;
-use crate::ops::args::ArgValue;
-use crate::ops::def::ArgType;
+use crate::opdef::ArgType;
+use crate::opdef::ArgValue;
 use crate::source::{SourceMap, Span, Spanned};
 
 /// The largest value a variable or argument may render to. A value this large is a
@@ -298,10 +298,13 @@ pub fn check_shape<'v>(
                     format!(
                         "`{name}` is {}; this argument takes {}",
                         var.value.kind(),
-                        crate::bind::article(&ty.describe())
+                        crate::diagnostic::article(&ty.describe())
                     ),
                 )
-                .label(format!("expected {}", crate::bind::article(&ty.describe())))
+                .label(format!(
+                    "expected {}",
+                    crate::diagnostic::article(&ty.describe())
+                ))
                 .with_label(var.span, format!("`{name}` is {} here", var.value.kind()))
                 .help(help),
             );
@@ -312,7 +315,7 @@ pub fn check_shape<'v>(
 
 /// The variable a template is, when it is exactly `{{ name }}`.
 fn whole_variable(text: &str) -> Option<&str> {
-    if !super::templates::is_whole_expression(text) {
+    if !crate::template::is_whole_expression(text) {
         return None;
     }
     let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();

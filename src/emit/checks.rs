@@ -8,7 +8,7 @@
 //! `***`, as in labels), nor is the probe of a define that uses a secret.
 
 use crate::bind::BoundOp;
-use crate::bind::secret::MASK;
+use crate::template::secret::MASK;
 
 /// What `op`'s probe checks.
 pub fn describe(op: &BoundOp) -> String {

@@ -8,17 +8,13 @@
 
 use std::fmt::Write;
 
-use rayon::prelude::*;
-
 mod checks;
+mod lower;
 
 use crate::bind::{Become, BoundOp, HostPlan};
-use crate::check::Compiled;
 use crate::diagnostic::Diagnostics;
-use crate::facts::Facts;
-use crate::inventory::Inventory;
-use crate::lower::{self, Step};
-use crate::ops::args::ArgValue;
+use crate::opdef::ArgValue;
+use crate::opdef::Step;
 use crate::shell::{Sh, quote};
 use crate::source::SourceMap;
 
@@ -28,42 +24,6 @@ pub const LIB: &str = concat!(include_str!("lib.sh"), include_str!("../facts/det
 
 /// Comment lines show argument values up to this many characters.
 const COMMENT_VALUE_MAX: usize = 72;
-
-/// Binds and emits the script of every host, in parallel (hosts are independent), in the
-/// inventory's order. `facts[i]` are the facts of `inventory.hosts[i]`, when known. Hosts
-/// whose script cannot be made are left out, with their diagnostics reported.
-pub fn all_hosts(
-    sources: &SourceMap,
-    compiled: &Compiled,
-    inventory: &Inventory,
-    facts: &[Option<Facts>],
-    diagnostics: &mut Diagnostics,
-) -> Vec<(String, String)> {
-    let files: Vec<String> = (0..sources.len())
-        .map(|i| sources.file(crate::source::FileId(i as u32)).name.clone())
-        .filter(|name| crate::syntax::Format::of(std::path::Path::new(name)).is_some())
-        .collect();
-    let results: Vec<(Option<(String, String)>, Diagnostics)> = inventory
-        .hosts
-        .par_iter()
-        .enumerate()
-        .map(|(i, host)| {
-            let mut host_diagnostics = Diagnostics::default();
-            let host_facts = facts.get(i).and_then(Option::as_ref);
-            let script =
-                crate::bind::bind(sources, compiled, host, host_facts, &mut host_diagnostics)
-                    .and_then(|plan| script(sources, &plan, &files, &mut host_diagnostics))
-                    .map(|script| (host.name.clone(), script));
-            (script, host_diagnostics)
-        })
-        .collect();
-    let mut scripts = Vec::with_capacity(results.len());
-    for (script, host_diagnostics) in results {
-        diagnostics.extend(host_diagnostics);
-        scripts.extend(script);
-    }
-    scripts
-}
 
 /// The script for `plan`, or `None` if an op cannot be lowered (reported).
 pub fn script(
@@ -169,7 +129,7 @@ fn step(
     );
     for (name, value) in op.args.iter() {
         let shown = if op.is_secret(name) {
-            crate::bind::secret::MASK.to_owned()
+            crate::template::secret::MASK.to_owned()
         } else {
             comment_value(&value.value)
         };

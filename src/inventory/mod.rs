@@ -144,8 +144,7 @@ pub fn load(
                         files.push(file);
                     }
                 } else if crate::syntax::Format::of(path).is_some() || path.exists() {
-                    let Some(id) =
-                        crate::check::load::read_source(sources, path, None, diagnostics)
+                    let Some(id) = crate::syntax::read_source(sources, path, None, diagnostics)
                     else {
                         continue;
                     };

@@ -50,7 +50,7 @@ pub fn read(sources: &mut SourceMap, spec: &str, diagnostics: &mut Diagnostics) 
             (Code::Syntax, "the secrets file holds"),
             &mut found,
         )
-        .map(|root| crate::syntax::lower::into_table(root, &mut found))
+        .map(|root| crate::syntax::to_model::into_table(root, &mut found))
     } else {
         syntax::vars(sources, file, format, &mut found)
     };

@@ -1,6 +1,6 @@
 //! Argument definitions several ops share word for word, so their docs cannot drift.
 
-use super::def::prelude::*;
+use crate::opdef::prelude::*;
 
 /// `present` of every package op.
 pub const PACKAGES_PRESENT: ArgDef =

@@ -1,6 +1,6 @@
 //! Arguments every operation (and every `include`) accepts, next to its own.
 
-use super::def::prelude::*;
+use crate::opdef::prelude::*;
 
 /// The global arguments. `serial` is a count or a percentage, so it is a string (an integer
 /// is accepted too) checked by `check::globals`; the rest are ordinary typed arguments.

@@ -12,7 +12,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{InventoryFile, Item, Manifest, OpCall, Table, Value};
 use crate::source::{FileId, Span, Spanned};
 
-use super::lower;
+use super::to_model;
 
 /// The top-level nodes of a manifest that are not ops.
 const KEYWORDS: [&str; 5] = ["vars", "secrets", "include", "handler", "define"];
@@ -233,27 +233,26 @@ impl Reader<'_> {
         for node in document.nodes() {
             let node_span = self.span(node.span());
             match node.name().value() {
-                keyword @ ("vars" | "secrets") => {
-                    let (help, table) = if keyword == "vars" {
-                        (
-                            "`vars` takes named values: `vars { name \"value\"; }`",
-                            &mut manifest.vars,
-                        )
-                    } else {
-                        (
-                            "`secrets` takes named values: `secrets { name \"value\"; }`",
-                            &mut manifest.secrets,
-                        )
-                    };
-                    self.refuse_values(node, help);
-                    table.extend(self.node_table(node));
+                "vars" => {
+                    self.refuse_values(
+                        node,
+                        "`vars` takes named values: `vars { name \"value\"; }`",
+                    );
+                    manifest.vars.extend(self.node_table(node));
+                }
+                "secrets" => {
+                    self.refuse_values(
+                        node,
+                        "`secrets` takes named values: `secrets { name \"value\"; }`",
+                    );
+                    manifest.secrets.extend(self.node_table(node));
                 }
                 "include" => {
                     let Some(path) = self.single_string_arg(node, "the path to include") else {
                         continue;
                     };
                     let table = self.node_table(node);
-                    manifest.items.push(Item::Include(lower::include_call(
+                    manifest.items.push(Item::Include(to_model::include_call(
                         path,
                         table,
                         node_span,
@@ -270,34 +269,43 @@ impl Reader<'_> {
                         continue;
                     };
                     let table = self.define_table(node);
-                    manifest
-                        .defines
-                        .push(lower::define(name, table, node_span, self.diagnostics));
+                    manifest.defines.push(to_model::define(
+                        name,
+                        table,
+                        node_span,
+                        self.diagnostics,
+                    ));
                 }
                 name => {
-                    // Every other node is an op, so a misspelt keyword (`handlers`) would be
-                    // an unknown op whose contents make no sense as arguments: say what it is
-                    // likely meant to be, and skip it.
-                    if !name.contains('.')
-                        && let Some(keyword) = crate::diagnostic::did_you_mean(name, KEYWORDS)
-                    {
-                        self.diagnostics.push(
-                            Diagnostic::new(
-                                Code::UnknownOp,
-                                self.span(node.name().span()),
-                                format!("unknown operation `{name}`"),
-                            )
-                            .label("neither an op nor a keyword")
-                            .help(format!("did you mean `{keyword}`?")),
-                        );
-                        continue;
+                    if let Some(call) = self.op_node(name, node) {
+                        manifest.items.push(Item::Op(call));
                     }
-                    manifest.items.push(Item::Op(self.op_call(node)));
                 }
             }
         }
-        lower::secret_twins(&manifest.vars, &manifest.secrets, self.diagnostics);
+        to_model::secret_twins(&manifest.vars, &manifest.secrets, self.diagnostics);
         manifest
+    }
+
+    /// Every node that is not a keyword is an op, so a misspelt keyword (`handlers`) would
+    /// be an unknown op whose contents make no sense as arguments: say what it is likely
+    /// meant to be, and skip it.
+    fn op_node(&mut self, name: &str, node: &KdlNode) -> Option<OpCall> {
+        if !name.contains('.')
+            && let Some(keyword) = crate::diagnostic::did_you_mean(name, KEYWORDS)
+        {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownOp,
+                    self.span(node.name().span()),
+                    format!("unknown operation `{name}`"),
+                )
+                .label("neither an op nor a keyword")
+                .help(format!("did you mean `{keyword}`?")),
+            );
+            return None;
+        }
+        Some(self.op_call(node))
     }
 
     /// An op node: its name is the op, positional values fill the main argument.
@@ -381,7 +389,7 @@ impl Reader<'_> {
     }
 
     /// `define "site.swap" { summary "..."; param "size" type="string" required=#true; probe "..."; apply "..." }`
-    /// as the table shape `lower::define` reads.
+    /// as the table shape `to_model::define` reads.
     fn define_table(&mut self, node: &KdlNode) -> Table {
         // Properties (`define "x" apply="..."`) are entries like child nodes.
         let mut table: Table = node
@@ -451,7 +459,7 @@ impl Reader<'_> {
                 ));
             }
         }
-        lower::inventory(Spanned::new(Value::Table(root), whole), self.diagnostics)
+        to_model::inventory(Spanned::new(Value::Table(root), whole), self.diagnostics)
     }
 
     /// A node's properties and children as a table (its positional values are the caller's).

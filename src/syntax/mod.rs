@@ -1,11 +1,14 @@
 //! Reading manifest and inventory files: format detection and the two front ends.
 //!
 //! The format is chosen by extension (`.toml`, `.kdl`); both front ends feed the shared
-//! [`lower`] rules and produce the same model.
+//! [`to_model`] rules and produce the same model.
 
 pub mod kdl;
-pub mod lower;
+mod read;
+pub mod to_model;
 pub mod toml;
+
+pub use read::{read_source, shown};
 
 use std::path::Path;
 
@@ -46,7 +49,7 @@ pub fn manifest(
     match Format::of(&source.path)? {
         Format::Toml => {
             let root = toml::parse(file, &source.text, diagnostics)?;
-            Some(lower::manifest(file, root, diagnostics))
+            Some(to_model::manifest(file, root, diagnostics))
         }
         Format::Kdl => {
             let document = kdl::parse(file, &source.text, diagnostics)?;
@@ -67,7 +70,7 @@ pub fn vars(
     match format {
         Format::Toml => {
             let root = toml::parse(file, text, diagnostics)?;
-            Some(lower::into_table(root, diagnostics))
+            Some(to_model::into_table(root, diagnostics))
         }
         Format::Kdl => {
             let document = kdl::parse(file, text, diagnostics)?;
@@ -86,7 +89,7 @@ pub fn inventory(
     match Format::of(&source.path)? {
         Format::Toml => {
             let root = toml::parse(file, &source.text, diagnostics)?;
-            Some(lower::inventory(root, diagnostics))
+            Some(to_model::inventory(root, diagnostics))
         }
         Format::Kdl => {
             let document = kdl::parse(file, &source.text, diagnostics)?;

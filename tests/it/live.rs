@@ -135,6 +135,51 @@ fn round_trips_are_constant() {
     assert_eq!(counts[0], 1, "apply -y is one round trip: {counts:?}");
 }
 
+/// A host's facts are gathered (the fact probe run, which asks `uname -m` once) only when
+/// the manifest reads them: not for ops that read none, even when the manifest's text says
+/// `facts`; once for a `when` over them, in the plan's single round trip.
+#[test]
+fn facts_are_gathered_only_for_a_manifest_that_reads_them() {
+    let gathered = |manifest: &str| {
+        let Project { temp, root_var, .. } = Project::new(manifest);
+        // `uname` on the PATH logs its arguments, then is the real one.
+        let shims = temp.path().join("shims");
+        std::fs::create_dir(&shims).unwrap();
+        let log = temp.path().join("uname.log");
+        let shim = shims.join("uname");
+        let real = ["/usr/bin/uname", "/bin/uname"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .expect("uname is installed");
+        std::fs::write(
+            &shim,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$*\" >>'{}'\nexec {real} \"$@\"\n",
+                log.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = format!("{}:{}", shims.display(), kiln::PATH);
+        let report = Test::new()
+            .current_dir(temp.path())
+            .args([
+                "plan", ".", "-i", "@local", "-e", &root_var, "--format", "json",
+            ])
+            .env("PATH", path)
+            .run()
+            .json();
+        assert_eq!(report["hosts"][0]["status"], "would-change", "{report}");
+        assert_eq!(report["hosts"][0]["round_trips"], 1, "{report}");
+        let log = std::fs::read_to_string(&log).unwrap_or_default();
+        log.lines().filter(|line| *line == "-m").count()
+    };
+    let no_facts = format!("# no facts are read here\n{}", manifest(2));
+    assert_eq!(gathered(&no_facts), 0);
+    let when = format!("{}when = \"facts.arch != ''\"\n", manifest(1));
+    assert_eq!(gathered(&when), 1);
+}
+
 /// One host failing (here, an unreachable chroot) does not stop the others; the exit
 /// status says something failed.
 #[test]

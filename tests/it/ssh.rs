@@ -20,7 +20,8 @@ use crate::support::sshd::{self, Sshd};
 use kiln::connect::ssh::SshConnector;
 use kiln::connect::ssh::config::{Jump, SshConfig, parse_jumps};
 use kiln::connect::{
-    ConnectError, Connector, Conversation, HostKeyPolicy, Input, SshOptions, Stream,
+    ConnectError, ConnectErrorKind, Connector, Conversation, HostKeyPolicy, Input, SshOptions,
+    Stream,
 };
 
 /// What a run printed and returned.
@@ -278,7 +279,7 @@ fn unknown_host_key_is_refused_with_its_fingerprint() {
     let sshd = Sshd::start();
     std::fs::write(&sshd.known_hosts, "").unwrap();
     let error = connect_err(&sshd, &sshd.options());
-    assert!(error.before_run);
+    assert_eq!(error.kind, ConnectErrorKind::HostKey);
     let port = sshd.port.to_string();
     assert_contains(
         &error.message,
@@ -342,7 +343,7 @@ fn changed_host_key_is_refused_even_with_accept_new() {
             ..sshd.options()
         };
         let error = connect_err(&sshd, &options);
-        assert!(error.before_run);
+        assert_eq!(error.kind, ConnectErrorKind::HostKey);
         assert_contains(
             &error.message,
             &[
@@ -443,7 +444,7 @@ fn wrong_key_without_password_is_a_clear_auth_error() {
         ..sshd.options()
     };
     let error = connect_err(&sshd, &options);
-    assert!(error.before_run);
+    assert_eq!(error.kind, ConnectErrorKind::Auth);
     assert_contains(
         &error.message,
         &[
@@ -470,6 +471,7 @@ fn password_auth_refused_and_not_offered() {
         ..sshd.options()
     };
     let error = connect_err(&sshd, &options);
+    assert_eq!(error.kind, ConnectErrorKind::Auth);
     assert_contains(&error.message, &["password: refused"]);
 
     let no_passwords = Sshd::start_with("PasswordAuthentication no");
@@ -847,7 +849,8 @@ fn connect_timeout_and_refused_port() {
         Err(e) => e,
     };
     let took = started.elapsed();
-    assert!(error.before_run);
+    assert_eq!(error.kind, ConnectErrorKind::Timeout);
+    assert!(error.before_run());
     assert_contains(&error.message, &["timed out after 1s"]);
     assert!(
         took >= Duration::from_millis(900) && took < Duration::from_secs(5),
@@ -859,6 +862,7 @@ fn connect_timeout_and_refused_port() {
         Ok(_) => panic!("nothing listens there"),
         Err(e) => e,
     };
+    assert_eq!(error.kind, ConnectErrorKind::Unreachable);
     assert_contains(&error.message, &["cannot connect to 127.0.0.1", "refused"]);
     drop(silent);
 }
@@ -881,7 +885,8 @@ fn command_timeout_closes_the_connection() {
     // Like `ssh` without a terminal, closing the connection does not stop the remote
     // command.
     kill_recorded(&pids);
-    assert!(!error.before_run);
+    assert_eq!(error.kind, ConnectErrorKind::CommandTimeout);
+    assert!(!error.before_run());
     assert_contains(
         &error.message,
         &["did not finish within the command timeout"],
@@ -889,6 +894,7 @@ fn command_timeout_closes_the_connection() {
     let error = run(&mut ssh, "echo again", &[])
         .err()
         .expect("the connection is closed");
+    assert_eq!(error.kind, ConnectErrorKind::Closed);
     assert_contains(&error.message, &["closed earlier"]);
 }
 
@@ -906,7 +912,7 @@ fn a_connection_dropped_mid_run_is_an_error() {
         .expect("the connection is gone");
     kill_recorded(&pids);
     assert!(started.elapsed() < Duration::from_secs(10));
-    assert!(!error.before_run, "{}", error.message);
+    assert_eq!(error.kind, ConnectErrorKind::Lost, "{}", error.message);
     assert_contains(&error.message, &["connection lost"]);
 }
 
@@ -941,7 +947,7 @@ fn keepalives_keep_a_quiet_script_alive_and_find_a_frozen_host() {
         .expect("the frozen host is given up on");
     let took = started.elapsed();
     kill_recorded(&pids);
-    assert!(!error.before_run);
+    assert_eq!(error.kind, ConnectErrorKind::Lost);
     assert_contains(&error.message, &["no answer from the host"]);
     assert!(took < Duration::from_secs(15), "took {took:?}");
 }

@@ -6,38 +6,35 @@ use std::path::Path;
 use minijinja::ErrorKind;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::attrs::Attrs;
-use crate::lower::content::{WriteFile, write_file};
-use crate::lower::{LowerInput, Step};
-use crate::ops::def::prelude::*;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
+use crate::steps::attrs::Attrs;
+use crate::steps::content::{WriteFile, write_file};
 
-pub const DEF: OpDef = OpDef {
-    name: "files.template",
-    summary: "Render a local minijinja template with the manifest's variables and facts, and write it to the host.",
-    main_arg: Some("dest"),
-    args: &[
-        arg("src", LocalPath, "The local template file.").required(),
-        arg("dest", Path, "The file to write on the host.").required(),
-        arg("mode", Mode, "Mode of the file."),
-        arg("owner", Account, "Owner of the file."),
-        arg("group", Account, "Group of the file."),
-        arg(
-            "backup",
-            Bool,
-            "Keep a timestamped copy of the previous file before replacing it.",
-        )
-        .default(Default::Bool(false)),
-        arg(
-            "vars",
-            STR_MAP,
-            "Extra variables for this template only, on top of the manifest's variables.",
-        ),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "files.template",
+    "Render a local minijinja template with the manifest's variables and facts, and write it to the host.",
+    lower,
+)
+.main_arg("dest")
+.args(&[
+    arg("src", LocalPath, "The local template file.").required(),
+    arg("dest", Path, "The file to write on the host.").required(),
+    arg("mode", Mode, "Mode of the file."),
+    arg("owner", Account, "Owner of the file."),
+    arg("group", Account, "Group of the file."),
+    arg(
+        "backup",
+        Bool,
+        "Keep a timestamped copy of the previous file before replacing it.",
+    )
+    .default(Default::Bool(false)),
+    arg(
+        "vars",
+        STR_MAP,
+        "Extra variables for this template only, on top of the manifest's variables.",
+    ),
+]);
 
 /// The template is rendered here, per host, with the context its op's arguments were
 /// rendered with (variables, `facts`, `host`) and `vars` on top; the result is written like
@@ -65,9 +62,9 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
 }
 
 fn render(input: &LowerInput, path: &Path, source: &str) -> Result<String, Diagnostic> {
-    let context = crate::bind::template_file_context(input.args, input.context);
+    let context = crate::template::template_file_context(input.args, input.context);
     let name = path.display().to_string();
-    crate::bind::environment(false)
+    crate::template::environment(false)
         .render_named_str(&name, source, context)
         .map_err(|error| template_error(input, &name, source, &error))
 }
@@ -120,7 +117,7 @@ fn template_error(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::args::{ArgValue, OpArgs};
+    use crate::opdef::{ArgValue, OpArgs};
     use crate::source::{FileId, Span, Spanned};
 
     fn lower_template(text: &str, context: &minijinja::Value) -> Result<Step, Diagnostic> {

@@ -110,6 +110,7 @@ fn keep_links(links: &[String], target: &str, stop: &AtomicBool) {
     }
 }
 
+#[expect(unsafe_code, reason = "mkfifo(3)")]
 fn make_fifo(fifo: &str) {
     let _ = std::fs::remove_file(fifo);
     let path = CString::new(Path::new(fifo).as_os_str().as_bytes()).unwrap();

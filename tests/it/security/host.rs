@@ -370,6 +370,7 @@ impl Pending {
     /// Lets the run go and waits for it, for at most `limit`: a run still going then (a
     /// script blocked on a FIFO nobody writes) is killed, with all it started (its process
     /// group, by the group's id).
+    #[expect(unsafe_code, reason = "kill(2) of the run's process group")]
     pub fn release(mut self, limit: Duration) -> Finished {
         let mut stdin: ChildStdin = self.child.stdin.take().unwrap();
         let _ = stdin.write_all(b"go\n");

@@ -92,6 +92,7 @@ impl Need {
 }
 
 /// Whether this process runs as root.
+#[expect(unsafe_code, reason = "geteuid(2)")]
 pub fn is_root() -> bool {
     // SAFETY: geteuid(2) cannot fail.
     unsafe { libc::geteuid() == 0 }

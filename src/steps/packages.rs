@@ -17,11 +17,11 @@
 //! The act and the re-check after it reuse that refresh. The act ends by naming the
 //! packages still not as wanted (`k_pkgs_left`), so a failed apply says why.
 
-use super::LowerInput;
+use crate::opdef::LowerInput;
 use crate::shell::Sh;
 
-use super::Step;
 use super::values::words;
+use crate::opdef::Step;
 
 /// The managers `package.packages` knows, in the order `k_pkg_manager` looks for them.
 pub const MANAGERS: &[&str] = &["apt", "dnf", "yum", "apk", "pacman", "zypper", "brew"];

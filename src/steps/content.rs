@@ -14,8 +14,8 @@
 use crate::shell::Sh;
 use crate::shell::content::byte_lines;
 
-use super::Step;
 use super::attrs::Attrs;
+use crate::opdef::Step;
 
 pub struct WriteFile<'a> {
     pub dest: &'a str,

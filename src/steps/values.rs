@@ -1,13 +1,13 @@
 //! Argument values in the form shell needs them: durations in seconds, integers, lists of
 //! extra words, and checks of values that would break the text they go into.
 
-use crate::check::types::parse_duration;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ops::args::ArgValue;
-use crate::ops::def::Default;
+use crate::opdef::ArgValue;
+use crate::opdef::Default;
+use crate::opdef::parse_duration;
 use crate::shell::Sh;
 
-use super::LowerInput;
+use crate::opdef::LowerInput;
 
 /// A duration argument in seconds (given, else its default, else 0). Checked durations
 /// are integers; a templated one is still the string it rendered to.

@@ -439,7 +439,7 @@ pub fn unknown_key(
         Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
         None => diagnostic.help(format!(
             "expected one of {}",
-            crate::ops::def::quoted_list(known)
+            crate::diagnostic::quoted_list(known)
         )),
     };
     diagnostics.push(diagnostic);

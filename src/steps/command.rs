@@ -6,11 +6,11 @@
 //! its own `sh -c`, so a syntax error in it fails that op, not the whole script.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ops::args::ArgValue;
+use crate::opdef::ArgValue;
 use crate::shell::Sh;
 
 use super::values::is_identifier;
-use super::{LowerInput, Step};
+use crate::opdef::{LowerInput, Step};
 
 /// The step for running `commands` (each a complete shell invocation) under the op's
 /// guards, `chdir` and `env`.

@@ -8,7 +8,7 @@
 
 use crate::shell::Sh;
 
-use super::LowerInput;
+use crate::opdef::LowerInput;
 
 /// The `mode`, `owner` and `group` arguments of an op; empty means "leave as is".
 pub struct Attrs {

@@ -9,10 +9,10 @@
 //! that would run.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::ops::args::OpArgs;
+use crate::opdef::OpArgs;
 use crate::shell::Sh;
 
-use super::Step;
+use crate::opdef::Step;
 
 /// An init system, with what it needs to know.
 pub enum Init<'a> {
@@ -37,7 +37,7 @@ pub struct Want {
 impl Want {
     /// The arguments every service op has: `running`, `enabled`, `restarted`, `reloaded`
     /// (and `daemon_reload` where the op has it; else false).
-    pub fn of(input: &super::LowerInput) -> Want {
+    pub fn of(input: &crate::opdef::LowerInput) -> Want {
         Want {
             running: input.flag("running"),
             enabled: super::values::opt_flag(input, "enabled"),

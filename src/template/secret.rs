@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use minijinja::{Environment, State, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::ops::args::ArgValue;
+use crate::opdef::ArgValue;
 
 /// What a masked value shows instead.
 pub const MASK: &str = "***";

@@ -25,13 +25,13 @@
 //! edit is byte-exact whatever the host's locale.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::ops::args::OpArgs;
+use crate::opdef::OpArgs;
 use crate::regex::{Refusal, Regex, Replacement};
 use crate::shell::Sh;
 use crate::source::Span;
 
 use super::attrs::Attrs;
-use super::{LowerInput, Step};
+use crate::opdef::{LowerInput, Step};
 
 /// What a missing file means to an edit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,7 +158,7 @@ impl<'a> Values<'a> {
     pub fn get(&self, name: &str) -> Option<(&'a str, crate::source::Span)> {
         let value = self.args.get(name)?;
         let text = value.value.as_str()?;
-        if !self.rendered && crate::check::templates::is_template(text) {
+        if !self.rendered && crate::template::is_template(text) {
             return None;
         }
         Some((text, value.span))

@@ -15,7 +15,7 @@
 
 use crate::shell::Sh;
 
-use super::Step;
+use crate::opdef::Step;
 
 /// A call of a library filter with its arguments.
 pub struct Filter {

@@ -4,9 +4,10 @@
 //! Argument validation (`check`), the JSON Schema (`schema`) and the reference docs
 //! (`docs/ops.md`) are all derived from that one value, so they cannot drift apart.
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, quoted_list};
 
 use super::args::OpArgs;
+use super::step::LowerFn;
 
 /// What kind of value an argument takes. Strings are minijinja templates unless the type
 /// says otherwise; validation of a templated value is deferred to bind time.
@@ -70,16 +71,6 @@ impl ArgType {
             ArgType::Account => "user or group name".into(),
             ArgType::PasswordHash => "crypt(3) password hash".into(),
         }
-    }
-}
-
-/// `"a"`, `"b"` or `"c"`.
-pub fn quoted_list(words: &[&str]) -> String {
-    let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
-    match quoted.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     }
 }
 
@@ -159,7 +150,9 @@ pub enum Rule {
     GuardedBy(&'static [&'static str]),
 }
 
-/// An operation type.
+/// An operation type, built with [`OpDef::new`] and the builder methods below, so a
+/// definition writes only what its op has: no main argument, arguments, rules, facts or
+/// value checks unless it says so.
 #[derive(Debug)]
 pub struct OpDef {
     /// `module.op`.
@@ -170,16 +163,64 @@ pub struct OpDef {
     pub main_arg: Option<&'static str>,
     pub args: &'static [ArgDef],
     pub rules: &'static [Rule],
-    /// Host facts the op consults (dotted names, e.g. `os.family`), gathered before it runs.
+    /// Host facts the op's lowering reads from the gathered facts (dotted names, e.g.
+    /// `os.family`): a live run gathers a host's facts before making its script when an op
+    /// declares some (`project::needs_facts`). An op that decides on the host as its step
+    /// runs (which package manager, which init system: `k_pkg_manager`, `k_init_system`)
+    /// reads no gathered fact and declares none; no built-in op reads one today.
     pub facts: &'static [&'static str],
     /// Checks that depend on argument values and not only their types (a `line` that
     /// contains a newline can never converge). Runs only when every argument type-checked.
-    pub validate: Option<fn(&OpArgs, &mut Diagnostics)>,
-    /// The shell lowering (`None`: checked, but cannot run yet).
-    pub lower: Option<crate::lower::LowerFn>,
+    pub validate: Option<ValidateFn>,
+    /// The shell lowering.
+    pub lower: LowerFn,
 }
 
+/// A check of argument values beyond their types (see [`OpDef::validate`]).
+pub type ValidateFn = fn(&OpArgs, &mut Diagnostics);
+
 impl OpDef {
+    /// An op with what every op has: its name (`module.op`), its one-line summary and its
+    /// lowering.
+    pub const fn new(name: &'static str, summary: &'static str, lower: LowerFn) -> Self {
+        OpDef {
+            name,
+            summary,
+            main_arg: None,
+            args: &[],
+            rules: &[],
+            facts: &[],
+            validate: None,
+            lower,
+        }
+    }
+
+    pub const fn main_arg(self, name: &'static str) -> Self {
+        OpDef {
+            main_arg: Some(name),
+            ..self
+        }
+    }
+
+    pub const fn args(self, args: &'static [ArgDef]) -> Self {
+        OpDef { args, ..self }
+    }
+
+    pub const fn rules(self, rules: &'static [Rule]) -> Self {
+        OpDef { rules, ..self }
+    }
+
+    pub const fn facts(self, facts: &'static [&'static str]) -> Self {
+        OpDef { facts, ..self }
+    }
+
+    pub const fn validate(self, validate: ValidateFn) -> Self {
+        OpDef {
+            validate: Some(validate),
+            ..self
+        }
+    }
+
     pub fn module(&self) -> &'static str {
         self.name.split_once('.').map_or(self.name, |(m, _)| m)
     }
@@ -206,4 +247,30 @@ pub mod prelude {
     pub const fn arg(name: &'static str, ty: ArgType, doc: &'static str) -> ArgDef {
         ArgDef::new(name, ty, doc)
     }
+}
+
+/// Seconds in `"30s"`, `"5m"`, `"1h30m"`, `"2d"`, or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Option<i64> {
+    if let Ok(n) = s.parse::<i64>() {
+        return (n >= 0).then_some(n);
+    }
+    let mut total: i64 = 0;
+    let mut digits = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            _ => return None,
+        };
+        let n: i64 = digits.parse().ok()?;
+        total = total.checked_add(n.checked_mul(unit)?)?;
+        digits.clear();
+    }
+    (digits.is_empty() && !s.is_empty()).then_some(total)
 }

@@ -1,0 +1,13 @@
+//! The vocabulary of an operation: its definition ([`OpDef`]: arguments, rules, lowering),
+//! its validated arguments ([`OpArgs`]), and the [`Step`] its lowering returns.
+//!
+//! Everything that reads or writes operations speaks these types; the catalog itself is
+//! [`crate::ops`], and the shared pieces lowerings are built from are [`crate::steps`].
+
+mod args;
+mod def;
+mod step;
+
+pub use args::*;
+pub use def::*;
+pub use step::*;

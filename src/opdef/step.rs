@@ -1,0 +1,76 @@
+//! What an op's lowering returns ([`Step`]) and what it is given ([`LowerInput`]).
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::shell::Sh;
+use crate::source::Span;
+
+use super::{Default, OpArgs, OpDef};
+
+/// A guarded step.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Step {
+    /// Exits 0 when the desired state already holds.
+    pub probe: Sh,
+    /// Makes it hold.
+    pub act: Sh,
+    /// Prints what the act would change (a unified diff, the commands), for check mode
+    /// and plans. May be empty.
+    pub diff: Sh,
+    /// Whether the probe must hold after the act (else the op "did not converge"). False
+    /// for commands, whose guard need not be what the command changes.
+    pub verify: bool,
+    /// Shell that prints the op's payload (a file's content). When present, probe, act and
+    /// diff read it on standard input, so it is written into the script once and crosses
+    /// a `sudo` boundary as a stream.
+    pub data: Sh,
+}
+
+/// What a lowering function sees.
+pub struct LowerInput<'a> {
+    pub def: &'static OpDef,
+    /// Rendered arguments.
+    pub args: &'a OpArgs,
+    /// The directory of the manifest the op was written in (local paths are relative to it).
+    pub base_dir: &'a Path,
+    /// The op as written, for diagnostics about it as a whole.
+    pub origin: Span,
+    /// The template context the op's arguments were rendered with on this host (variables,
+    /// `facts`, `host`), for ops that render a template file (`files.template`).
+    pub context: &'a minijinja::Value,
+}
+
+impl LowerInput<'_> {
+    /// A string argument, or its declared default, or `""`.
+    pub fn str(&self, name: &str) -> &str {
+        self.args
+            .str(name)
+            .unwrap_or_else(|| match self.def.arg(name).and_then(|a| a.default) {
+                Some(Default::Str(s)) => s,
+                _ => "",
+            })
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        self.args.flag(self.def, name)
+    }
+
+    /// A list argument's strings (a missing one is empty).
+    pub fn strings(&self, name: &str) -> Vec<&str> {
+        self.args
+            .get(name)
+            .and_then(|v| v.value.as_list())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|i| i.value.as_str())
+            .collect()
+    }
+
+    pub fn span(&self, name: &str) -> Span {
+        self.args.get(name).map_or(self.origin, |v| v.span)
+    }
+}
+
+/// A lowering function.
+pub type LowerFn = fn(&LowerInput) -> Result<Step, Diagnostic>;

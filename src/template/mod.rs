@@ -1,0 +1,108 @@
+//! Templates: the minijinja environments kiln renders with, and what counts as template
+//! text.
+//!
+//! Checking (`check`), binding (`bind`) and the op that renders template files
+//! (`files.template`) all render through [`environment`], so a filter or setting cannot differ
+//! between what is checked and what runs. [`secret`] decides which rendered values are secret.
+
+pub mod secret;
+
+use minijinja::{Environment, UndefinedBehavior};
+
+use crate::opdef::{ArgValue, OpArgs};
+use crate::shell::quote;
+
+/// Whether `s` contains template syntax at all.
+pub fn is_template(s: &str) -> bool {
+    s.contains("{{") || s.contains("{%") || s.contains("{#")
+}
+
+/// Whether `s` is one whole `{{ expression }}`, with only white space around it: such a
+/// value keeps the expression's type (a list stays a list) instead of becoming text.
+pub fn is_whole_expression(s: &str) -> bool {
+    let trimmed = s.trim();
+    trimmed
+        .strip_prefix("{{")
+        .and_then(|rest| rest.strip_suffix("}}"))
+        .is_some_and(|inner| !inner.contains("}}") && !is_template(inner))
+}
+
+/// Whether the template `text` reads the variable `name`, by minijinja's own analysis (a
+/// name in a comment, a string or plain text does not count). A template that does not
+/// parse reads nothing: the checker reports it.
+pub fn template_reads(env: &Environment<'_>, text: &str, name: &str) -> bool {
+    env.template_from_str(text)
+        .is_ok_and(|t| t.undeclared_variables(false).contains(name))
+}
+
+/// Whether the expression `code` (a `when`) reads the variable `name`, as
+/// [`template_reads`] decides.
+pub fn expression_reads(env: &Environment<'_>, code: &str, name: &str) -> bool {
+    env.compile_expression(code)
+        .is_ok_and(|e| e.undeclared_variables(false).contains(name))
+}
+
+/// A template environment. The shell one quotes every value it inserts, so variables in
+/// commands are always single words; `| safe` opts out. Both know the `secret` filter.
+pub fn environment(shell: bool) -> Environment<'static> {
+    let mut env = Environment::new();
+    secret::add_filter(&mut env);
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // File contents are templates too: their last newline is content.
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+            .expect("the default delimiters are valid"),
+    );
+    // A template that loops for ever fails instead of hanging the run.
+    env.set_fuel(Some(50_000_000));
+    if shell {
+        env.set_formatter(|out, state, value| {
+            if value.is_safe() {
+                minijinja::escape_formatter(out, state, value)
+            } else {
+                out.write_str(&quote(&value.to_string()))?;
+                Ok(())
+            }
+        });
+    }
+    env
+}
+
+/// The context a template file is rendered with: the op's `vars` on top of the context its
+/// arguments were rendered with.
+pub fn template_file_context(args: &OpArgs, context: &minijinja::Value) -> minijinja::Value {
+    let extra: serde_json::Map<String, serde_json::Value> = match args.get("vars") {
+        Some(vars) => match &vars.value {
+            ArgValue::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| {
+                    let value = v.value.as_str().unwrap_or_default();
+                    (k.value.clone(), serde_json::Value::from(value))
+                })
+                .collect(),
+            _ => serde_json::Map::new(),
+        },
+        None => serde_json::Map::new(),
+    };
+    let extra = minijinja::Value::from(minijinja::value::Serde(&extra));
+    // Earlier maps win: `vars` over the manifest's variables.
+    minijinja::context! { ..extra, ..context.clone() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_expressions() {
+        assert!(is_whole_expression("{{ packages }}"));
+        assert!(is_whole_expression("  {{- a if b else c -}}\n"));
+        assert!(!is_whole_expression("{{ a }}{{ b }}"));
+        assert!(!is_whole_expression("{{ a }} and {{ b }}"));
+        assert!(!is_whole_expression("x {{ a }}"));
+        assert!(!is_whole_expression("{% if a %}{{ a }}{% endif %}"));
+        assert!(!is_whole_expression("{{}"));
+    }
+}

@@ -121,14 +121,22 @@ pub fn check(needs: &[Need]) -> bool {
         .unwrap_or("this test")
         .to_owned();
     let missing: Vec<Need> = needs.iter().copied().filter(|need| !need.met()).collect();
-    decide(&test, &missing, std::env::var_os("CI").is_some())
+    match skip(&test, &missing, std::env::var_os("CI").is_some()) {
+        None => true,
+        Some(message) => {
+            // Straight to standard error: libtest captures `eprintln!` of a test that
+            // passes, and a skip must show in a plain `cargo test`.
+            let _ = writeln!(std::io::stderr(), "{message}");
+            false
+        }
+    }
 }
 
-/// `true` when nothing is `missing`; else says `test` is skipped and returns `false`, or
-/// panics with that message when `ci`.
-fn decide(test: &str, missing: &[Need], ci: bool) -> bool {
+/// `None` when nothing is `missing`; else the message that says `test` is skipped, or,
+/// when `ci`, a panic with that message.
+fn skip(test: &str, missing: &[Need], ci: bool) -> Option<String> {
     if missing.is_empty() {
-        return true;
+        return None;
     }
     let needs: Vec<String> = missing
         .iter()
@@ -136,10 +144,7 @@ fn decide(test: &str, missing: &[Need], ci: bool) -> bool {
         .collect();
     let message = format!("skipped: {test}: needs {}", needs.join(", "));
     assert!(!ci, "{message}");
-    // Straight to standard error: libtest captures `eprintln!` of a test that passes, and a
-    // skip must show in a plain `cargo test`.
-    let _ = writeln!(std::io::stderr(), "{message}");
-    false
+    Some(message)
 }
 
 /// Returns from the test, saying why, unless the machine has every need given (see the
@@ -155,20 +160,24 @@ pub(crate) use require;
 
 #[test]
 fn nothing_missing_goes_on_with_or_without_ci() {
-    assert!(decide("area::test", &[], false));
-    assert!(decide("area::test", &[], true));
+    assert_eq!(skip("area::test", &[], false), None);
+    assert_eq!(skip("area::test", &[], true), None);
 }
 
 #[test]
 fn a_missing_need_skips_without_ci() {
-    assert!(!decide("area::test", &[Need::Podman], false));
+    assert_eq!(
+        skip("area::test", &[Need::Podman], false).as_deref(),
+        Some("skipped: area::test: needs podman and runc (apt-get install podman runc)")
+    );
 }
 
 #[test]
 fn a_missing_need_fails_under_ci_with_the_skip_message() {
-    let failure =
-        std::panic::catch_unwind(|| decide("area::test", &[Need::Root, Need::Podman], true))
-            .expect_err("CI never skips");
+    let failure = std::panic::catch_unwind(|| {
+        skip("area::test", &[Need::Root, Need::Podman], true);
+    })
+    .expect_err("CI never skips");
     assert_eq!(
         failure.downcast_ref::<String>().map(String::as_str),
         Some(

@@ -117,3 +117,39 @@ fn no_path_attribute_and_one_way_to_run_the_binary() {
     }
     assert!(broken.is_empty(), "{broken:#?}");
 }
+
+/// Every property test runs with `support::properties::config`, so its regressions are read
+/// from (and written to) `AREA.proptest-regressions` beside it, and each such file belongs to
+/// a module with property tests.
+#[test]
+fn property_tests_keep_their_regressions_beside_them() {
+    let root = tests_dir().join("it");
+    let this = root.join("layout.rs");
+    let mut wrong = Vec::new();
+    for file in rust_files(&root).into_iter().filter(|file| *file != this) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let configured = text
+            .matches("#![proptest_config(properties::config(")
+            .count();
+        if text.matches("proptest! {").count() != configured {
+            wrong.push(format!(
+                "{}: a `proptest!` block without `#![proptest_config(properties::config(N))]`",
+                relative(&file)
+            ));
+        }
+    }
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .extension()
+            .is_some_and(|e| e == "proptest-regressions")
+        {
+            let module = path.with_extension("rs");
+            let text = std::fs::read_to_string(&module).unwrap_or_default();
+            if !text.contains("proptest! {") {
+                wrong.push(format!("{}: no property test beside it", relative(&path)));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -18,7 +18,8 @@
 //!   ...) it asks for first: `require!(Need::Root)` (`support::need`). Without it the test
 //!   is skipped, saying why, on a contributor's machine, and fails under CI (`CI` set).
 //! - **Snapshots** live in `snapshots/` beside the module that asserts them; proptest's
-//!   regression files beside their module (`AREA.proptest-regressions`).
+//!   regression files beside their module (`AREA.proptest-regressions`: every `proptest!`
+//!   block runs with `support::properties::config`, which `layout` checks).
 //! - **Run one area, or one test**, by its path: `cargo test --test it cli::`,
 //!   `cargo test --test it ops::files_line::crlf -- --exact`.
 

@@ -2,10 +2,12 @@
 //! leading dashes, unicode — survive exactly as paths, command arguments and file contents,
 //! and arbitrary bytes survive as file contents, under every shell of the matrix.
 
+use proptest::prelude::*;
+
 use crate::support::kiln::Test;
 use crate::support::need::{Need, require};
+use crate::support::properties;
 use crate::support::shells::{SHELLS, run_script_in, shell_name};
-use proptest::prelude::*;
 
 /// Characters that break naive quoting, plus ordinary ones.
 fn nasty_string() -> impl Strategy<Value = String> {
@@ -91,7 +93,7 @@ fn run_everywhere(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(properties::config(48))]
 
     /// As a file name, as file content, and as a command argument through a template
     /// (values inserted into commands are quoted by the template engine).

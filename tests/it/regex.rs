@@ -12,8 +12,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::need::{Need, require};
 use proptest::prelude::*;
+
+use crate::support::need::{Need, require};
+use crate::support::properties;
 
 /// Each awk as a directory holding an `awk` that runs it.
 fn awks(dir: &Path) -> Vec<(String, PathBuf)> {
@@ -365,7 +367,7 @@ fn check_section(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(properties::config(200))]
 
     /// Any text: a translation or a refusal inside the pattern, never a panic.
     #[test]

@@ -10,6 +10,8 @@ use kiln::diagnostic::Diagnostics;
 use kiln::source::SourceMap;
 use proptest::prelude::*;
 
+use crate::support::properties;
+
 const TOML_SEED: &str = r#"
 [vars]
 site = "example.org"
@@ -179,7 +181,7 @@ fn both(bytes: &[u8]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(properties::config(256))]
 
     #[test]
     fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {

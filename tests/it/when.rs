@@ -12,7 +12,7 @@ use proptest::prelude::*;
 
 use crate::support::kiln::Test;
 use crate::support::need::{Need, require};
-use crate::support::shells;
+use crate::support::{properties, shells};
 
 /// minijinja's decision: `Some(truth)`, or `None` for an error.
 fn minijinja_decides(condition: &str, probe: &str) -> Option<bool> {
@@ -150,7 +150,7 @@ fn condition() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(properties::config(300))]
 
     /// 300 decided conditions; a refused one does not count (and too many refusals fail
     /// the test: proptest's limit on rejected cases).

@@ -108,13 +108,13 @@ pub fn compile(
 
     let mut ops = Vec::with_capacity(loaded.calls.len());
     for (call, scope) in &loaded.calls {
-        if let Some(op) = checker.op(call, *scope, &user_ops, &include_args, op::Role::Op) {
+        if let Some(op) = checker.op(call, *scope, &user_ops, &include_args, rules::Role::Op) {
             ops.push(op);
         }
     }
     let mut handlers = Vec::with_capacity(loaded.handlers.len());
     for (call, scope) in &loaded.handlers {
-        if let Some(op) = checker.op(call, *scope, &user_ops, &include_args, op::Role::Handler) {
+        if let Some(op) = checker.op(call, *scope, &user_ops, &include_args, rules::Role::Handler) {
             handlers.push(op);
         }
     }
@@ -220,9 +220,9 @@ impl<'a> Checker<'a> {
         scope: ScopeId,
         user_ops: &HashMap<String, Arc<UserOp>>,
         include_args: &[Globals],
-        role: op::Role,
+        role: rules::Role,
     ) -> Option<TypedOp> {
-        if role == op::Role::Handler {
+        if role == rules::Role::Handler {
             self.handler_ids
                 .extend(raw_strings(call, "id").into_iter().map(|id| id.value));
         }
@@ -239,7 +239,7 @@ impl<'a> Checker<'a> {
         scope: ScopeId,
         user_ops: &HashMap<String, Arc<UserOp>>,
         include_args: &[Globals],
-        role: op::Role,
+        role: rules::Role,
     ) -> Option<TypedOp> {
         let kind = match crate::ops::lookup(&call.kind.value) {
             Some(def) => OpKind::Builtin(def),

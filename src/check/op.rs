@@ -11,6 +11,7 @@ use crate::ops::globals::{GLOBAL_ARGS, global_arg};
 use crate::source::{SourceMap, Span, Spanned};
 
 use super::globals::INHERITABLE;
+use super::rules::Role;
 use super::types::coerce;
 use super::user_op::UserOp;
 
@@ -62,13 +63,6 @@ impl OpKind {
                 .collect(),
         }
     }
-}
-
-/// Where an op call stands: in the op list, or as a handler.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Op,
-    Handler,
 }
 
 /// The op's own arguments and its global arguments, typed: those that type-checked, even

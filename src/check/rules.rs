@@ -7,7 +7,13 @@ use crate::model::OpCall;
 use crate::opdef::{OpArgs, OpDef, Rule};
 use crate::source::{Span, Spanned};
 
-use super::op::Role;
+/// Where an op call stands: in the op list, or as a handler (a handler runs only when
+/// notified, so the guard lint does not apply to it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Op,
+    Handler,
+}
 
 /// Checks every rule of `def` against the arguments `seen` in `call` (typed: `args`).
 pub fn check_rules(

@@ -6,7 +6,7 @@
 
 use crate::diagnostic::{Diagnostics, quoted_list};
 
-use super::args::OpArgs;
+use super::args::{ArgValue, OpArgs};
 use super::step::LowerFn;
 
 /// What kind of value an argument takes. Strings are minijinja templates unless the type
@@ -80,6 +80,31 @@ pub enum Default {
     Bool(bool),
     Int(i64),
     Str(&'static str),
+}
+
+impl From<Default> for ArgValue {
+    fn from(value: Default) -> Self {
+        match value {
+            Default::Bool(b) => ArgValue::Bool(b),
+            Default::Int(i) => ArgValue::Int(i),
+            Default::Str(s) => ArgValue::Str(s.to_owned()),
+        }
+    }
+}
+
+/// Reading arguments with their definition's defaults (here rather than in `args`, which
+/// knows only values, so the two files do not need each other).
+impl OpArgs {
+    /// A boolean argument, falling back to the op's declared default, then `false`.
+    pub fn flag(&self, def: &OpDef, name: &str) -> bool {
+        match self.get(name) {
+            Some(v) => v.value.as_bool().unwrap_or(false),
+            None => matches!(
+                def.arg(name).and_then(|a| a.default),
+                Some(Default::Bool(true))
+            ),
+        }
+    }
 }
 
 /// One argument of an operation.

@@ -7,9 +7,7 @@
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
-use kiln::check::{Context, compile};
-use kiln::diagnostic::Diagnostics;
-use kiln::source::SourceMap;
+use kiln::project::Project;
 
 const OPS: usize = 10_000;
 const RUNS: usize = 5;
@@ -59,25 +57,16 @@ fn main() {
         let mut bytes = 0;
         for _ in 0..RUNS {
             let started = Instant::now();
-            let mut sources = SourceMap::new();
-            let mut diagnostics = Diagnostics::default();
-            let inventory = kiln::inventory::load(
-                &mut sources,
-                &[inventory_path.display().to_string()],
-                &[],
-                &mut diagnostics,
-            );
-            let context = Context {
-                inventory: Some(&inventory),
-                extra_vars: &[],
-            };
-            let compiled =
-                compile(&mut sources, &path, &context, &mut diagnostics).expect("compiles");
+            let mut project = Project::default();
+            let inventory = project.load_inventory(&[inventory_path.display().to_string()]);
+            let compiled = project.compile(&path, Some(&inventory)).expect("compiles");
             let facts = vec![None; inventory.hosts.len()];
-            let scripts =
-                kiln::emit::all_hosts(&sources, &compiled, &inventory, &facts, &mut diagnostics);
+            let scripts = project.scripts(&compiled, &inventory, &facts);
             times.push(started.elapsed());
-            assert!(!diagnostics.has_errors(), "benchmark manifest has errors");
+            assert!(
+                !project.diagnostics.has_errors(),
+                "benchmark manifest has errors"
+            );
             bytes = scripts.iter().map(|(_, s)| s.len()).sum::<usize>();
         }
         times.sort();

@@ -11,7 +11,7 @@ use crate::opdef::{ArgDef, Default, OpDef, Rule};
 use crate::ops::CATALOG;
 use crate::ops::globals::GLOBAL_ARGS;
 
-const GENERATED: &str = "<!-- Generated from the source by `KILN_BLESS=1 cargo test --test generated`; do not edit. -->\n\n";
+const GENERATED: &str = "<!-- Generated from the source by `KILN_BLESS=1 cargo test --test it generated::`; do not edit. -->\n\n";
 
 /// `docs/ops.md`.
 pub fn ops() -> String {
@@ -85,7 +85,11 @@ fn op(out: &mut String, def: &OpDef) {
         let facts: Vec<String> = def.facts.iter().map(|f| format!("`{f}`")).collect();
         let _ = writeln!(out, "Host facts used: {}.\n", facts.join(", "));
     }
-    out.push_str("| argument | type | required / default | description |\n|---|---|---|---|\n");
+    if def.args.is_empty() {
+        out.push_str("Takes only the global arguments.\n");
+    } else {
+        out.push_str("| argument | type | required / default | description |\n|---|---|---|---|\n");
+    }
     for arg in def.args {
         let requirement = if arg.required {
             "**required**".to_owned()
@@ -162,4 +166,28 @@ pub fn diagnostics() -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A new op starts with no arguments of its own (`cargo xtask new-op`): its section
+    /// says so rather than showing an empty table.
+    #[test]
+    fn an_op_without_arguments_says_so() {
+        let def = OpDef::new("server.example", "An example.", |input| {
+            Err(crate::diagnostic::Diagnostic::new(
+                Code::Unsupported,
+                input.origin,
+                "not lowered",
+            ))
+        });
+        let mut out = String::new();
+        op(&mut out, &def);
+        assert_eq!(
+            out,
+            "\n### `server.example`\n\nAn example.\n\nDefined in `src/ops/server/example.rs`.\n\nTakes only the global arguments.\n"
+        );
+    }
 }

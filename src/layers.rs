@@ -23,6 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["check"],
     &["bind"],
     &["emit"],
+    &["project"],
     &["connect"],
     &["live"],
     &["docs", "schema"],

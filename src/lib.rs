@@ -5,7 +5,8 @@
 //! reads TOML or KDL into the [`model`]; [`opdef`] is the vocabulary of an operation, [`steps`]
 //! the pieces lowerings are built from, [`ops`] the catalog; [`inventory`] resolves hosts,
 //! groups and variables; [`check`] expands includes and validates every op, producing typed
-//! ops; [`bind`] renders them for one host; [`emit`] lowers them to a script; [`connect`] and
+//! ops; [`bind`] renders them for one host; [`emit`] lowers them to a script; [`project`] drives
+//! these stages for every command; [`connect`] and
 //! [`live`] run scripts on hosts; [`cli`] is the commands. Problems at any stage are
 //! [`diagnostic`]s, all collected and rendered at the end. `docs/architecture.md` has the whole
 //! picture.
@@ -25,6 +26,7 @@ pub mod live;
 pub mod model;
 pub mod opdef;
 pub mod ops;
+pub mod project;
 pub mod regex;
 pub mod runtime;
 pub mod schema;

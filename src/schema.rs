@@ -18,33 +18,8 @@ pub fn manifest() -> Value {
     for def in CATALOG {
         defs.insert(def.name.to_owned(), op_schema(def));
     }
-    let builtin_names: Vec<&str> = CATALOG.iter().map(|d| d.name).collect();
-    defs.insert(
-        "user-op".into(),
-        json!({
-            "description": "An operation declared with `define` in this manifest or an included one.",
-            "type": "object",
-            "properties": { "op": { "type": "string", "pattern": "^[^.]+\\..+$", "not": { "enum": builtin_names } } },
-            "required": ["op"],
-        }),
-    );
-    let mut include_props = Map::new();
-    include_props.insert("include".into(), json!({ "type": "string", "description": "A manifest file, or a directory with a main.toml / main.kdl, relative to this file." }));
-    include_props.insert(
-        "vars".into(),
-        json!({ "type": "object", "description": "Variables for the included ops." }),
-    );
-    include_props.insert(
-        "secrets".into(),
-        json!({ "type": "object", "description": "Secret variables for the included ops: never shown." }),
-    );
-    for arg in GLOBAL_ARGS.iter().filter(|a| INHERITABLE.contains(&a.name)) {
-        include_props.insert(arg.name.into(), arg_schema(arg));
-    }
-    defs.insert(
-        "include".into(),
-        json!({ "type": "object", "properties": include_props, "required": ["include"], "additionalProperties": false }),
-    );
+    defs.insert("user-op".into(), user_op_schema());
+    defs.insert("include".into(), include_schema());
     let mut entries: Vec<Value> = vec![json!({ "$ref": "#/$defs/include" })];
     entries.extend(
         CATALOG
@@ -68,34 +43,68 @@ pub fn manifest() -> Value {
                 "description": "Operations run once at the end, only when an op that changed notifies them by id.",
                 "items": { "allOf": [ { "required": ["id"] }, { "anyOf": ops } ] },
             },
-            "define": {
-                "type": "array",
-                "description": "User-defined operations.",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": ["op", "apply"],
-                    "properties": {
-                        "op": { "type": "string", "description": "The new op's `module.op` name." },
-                        "summary": { "type": "string" },
-                        "params": { "type": "object", "additionalProperties": {
-                            "anyOf": [
-                                { "type": "string" },
-                                { "type": "object", "additionalProperties": false, "properties": {
-                                    "type": { "enum": ["string", "bool", "int", "path", "mode", "duration", "url", "list", "map"] },
-                                    "required": { "type": "boolean" },
-                                    "default": {},
-                                    "doc": { "type": "string" },
-                                } },
-                            ],
-                        } },
-                        "probe": { "type": "string", "description": "Shell that succeeds when the desired state holds." },
-                        "apply": { "type": "string", "description": "Shell that makes it hold." },
-                    },
-                },
-            },
+            "define": define_schema(),
         },
         "$defs": defs,
+    })
+}
+
+/// Ops declared with `define`: any `module.op` that is not a built-in's name.
+fn user_op_schema() -> Value {
+    let builtin_names: Vec<&str> = CATALOG.iter().map(|d| d.name).collect();
+    json!({
+        "description": "An operation declared with `define` in this manifest or an included one.",
+        "type": "object",
+        "properties": { "op": { "type": "string", "pattern": "^[^.]+\\..+$", "not": { "enum": builtin_names } } },
+        "required": ["op"],
+    })
+}
+
+/// An `include` entry of the op list: the file, its variables, the inheritable globals.
+fn include_schema() -> Value {
+    let mut include_props = Map::new();
+    include_props.insert("include".into(), json!({ "type": "string", "description": "A manifest file, or a directory with a main.toml / main.kdl, relative to this file." }));
+    include_props.insert(
+        "vars".into(),
+        json!({ "type": "object", "description": "Variables for the included ops." }),
+    );
+    include_props.insert(
+        "secrets".into(),
+        json!({ "type": "object", "description": "Secret variables for the included ops: never shown." }),
+    );
+    for arg in GLOBAL_ARGS.iter().filter(|a| INHERITABLE.contains(&a.name)) {
+        include_props.insert(arg.name.into(), arg_schema(arg));
+    }
+    json!({ "type": "object", "properties": include_props, "required": ["include"], "additionalProperties": false })
+}
+
+/// A `define`: a user-defined operation.
+fn define_schema() -> Value {
+    json!({
+        "type": "array",
+        "description": "User-defined operations.",
+        "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["op", "apply"],
+            "properties": {
+                "op": { "type": "string", "description": "The new op's `module.op` name." },
+                "summary": { "type": "string" },
+                "params": { "type": "object", "additionalProperties": {
+                    "anyOf": [
+                        { "type": "string" },
+                        { "type": "object", "additionalProperties": false, "properties": {
+                            "type": { "enum": ["string", "bool", "int", "path", "mode", "duration", "url", "list", "map"] },
+                            "required": { "type": "boolean" },
+                            "default": {},
+                            "doc": { "type": "string" },
+                        } },
+                    ],
+                } },
+                "probe": { "type": "string", "description": "Shell that succeeds when the desired state holds." },
+                "apply": { "type": "string", "description": "Shell that makes it hold." },
+            },
+        },
     })
 }
 

@@ -16,7 +16,7 @@ use std::rc::Rc;
 use minijinja::Environment;
 
 use crate::check::variables::MAX_VALUE_BYTES;
-use crate::check::{Compiled, OpKind, ScopeId, TypedOp, UserOp};
+use crate::check::{Compiled, Globals, OpKind, ScopeId, TypedOp, UserOp};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, article};
 use crate::facts::Facts;
 use crate::inventory::Host;
@@ -296,6 +296,16 @@ struct ScopeContext {
     secret: Rc<BTreeSet<String>>,
 }
 
+/// Who the op runs as: `su_user`, else `sudo_user`, else root with `sudo`.
+fn become_of(globals: &Globals) -> Become {
+    match (&globals.su_user, &globals.sudo_user, globals.sudo) {
+        (Some(user), _, _) => Become::Su(user.value.clone()),
+        (None, Some(user), _) => Become::Sudo(user.value.clone()),
+        (None, None, true) => Become::Sudo("root".into()),
+        (None, None, false) => Become::Current,
+    }
+}
+
 impl<'c> Binder<'_> {
     fn op(&mut self, op: &'c TypedOp, handler_ids: &[Option<&str>]) -> BoundOp<'c> {
         let origin = {
@@ -319,12 +329,6 @@ impl<'c> Binder<'_> {
                     .position(|h| *h == Some(n.value.as_str()))
             })
             .collect();
-        let become_ = match (&op.globals.su_user, &op.globals.sudo_user, op.globals.sudo) {
-            (Some(user), _, _) => Become::Su(user.value.clone()),
-            (None, Some(user), _) => Become::Sudo(user.value.clone()),
-            (None, None, true) => Become::Sudo("root".into()),
-            (None, None, false) => Become::Current,
-        };
         let mut bound = BoundOp {
             op,
             id,
@@ -332,7 +336,7 @@ impl<'c> Binder<'_> {
             label: String::new(),
             args: OpArgs::default(),
             skip: self.limit(op),
-            become_,
+            become_: become_of(&op.globals),
             notify,
             user_scripts: None,
             context: minijinja::Value::UNDEFINED,
@@ -361,9 +365,18 @@ impl<'c> Binder<'_> {
         if bound.skip.is_none() {
             bound.skip = self.when(op, &scope.value, &mut bound.runtime_when);
         }
+        self.render_args(&mut bound, &scope);
+        bound.label = self.rendered_label(&bound, &scope);
+        bound
+    }
+
+    /// Renders the op's arguments (and a user op's scripts) on this host, noting which are
+    /// secret, and gives the secret values to the masker.
+    fn render_args(&mut self, bound: &mut BoundOp, scope: &ScopeContext) {
+        let op = bound.op;
         for (name, value) in op.args.iter() {
             let ty = arg_type(&op.kind, name);
-            if let Some((rendered, secret)) = self.render(value, &ty, &scope) {
+            if let Some((rendered, secret)) = self.render(value, &ty, scope) {
                 if secret {
                     bound.secret_args.insert(name.to_owned());
                 }
@@ -371,29 +384,32 @@ impl<'c> Binder<'_> {
             }
         }
         if let OpKind::User(user) = &op.kind {
-            if let Some((scripts, secret)) = self.user_scripts(user, &bound, &scope) {
+            if let Some((scripts, secret)) = self.user_scripts(user, bound, scope) {
                 bound.user_scripts = Some(scripts);
                 bound.secret_content = secret;
             }
         } else if TEMPLATE_OPS.contains(&op.kind.name()) {
-            bound.secret_content = self.template_file_is_secret(&bound, &scope);
+            bound.secret_content = self.template_file_is_secret(bound, scope);
         }
         for (name, value) in bound.args.iter() {
             if bound.secret_args.contains(name) || declared_secret(&op.kind, name) {
                 self.secrets.add_arg(&value.value);
             }
         }
-        // A name made from a secret is not shown (`kiln check` refuses the plain case):
-        // the op and its main argument are, as without a name.
-        bound.label = match &op.globals.name {
-            Some(name) => match self.render_str(&name.value, name.span, false, &scope) {
+    }
+
+    /// The op's `name` rendered, or the op and its main argument. A name made from a secret
+    /// is not shown (`kiln check` refuses the plain case): the op and its main argument
+    /// are, as without a name.
+    fn rendered_label(&mut self, bound: &BoundOp, scope: &ScopeContext) -> String {
+        match &bound.op.globals.name {
+            Some(name) => match self.render_str(&name.value, name.span, false, scope) {
                 Some((text, false)) => text,
-                Some((_, true)) => label(&bound),
+                Some((_, true)) => label(bound),
                 None => String::new(),
             },
-            None => label(&bound),
-        };
-        bound
+            None => label(bound),
+        }
     }
 
     /// Renders a user op's probe and apply with its parameters (given, else defaults) on
@@ -478,7 +494,9 @@ impl<'c> Binder<'_> {
         runtime: &mut Option<Sh>,
     ) -> Option<String> {
         for condition in &op.globals.when {
-            if self.facts.is_none() && condition.value.contains("facts") {
+            if self.facts.is_none()
+                && crate::template::expression_reads(&self.envs.plain, &condition.value, "facts")
+            {
                 let var = |name: &str| {
                     let value = self
                         .envs

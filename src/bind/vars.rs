@@ -102,51 +102,19 @@ pub fn resolve(
     diagnostics: &mut Diagnostics,
 ) -> bool {
     let names: Vec<String> = vars.keys().cloned().collect();
-    let index: BTreeMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (name.as_str(), i))
-        .collect();
     // The names each value uses, as written.
     let used: Vec<BTreeSet<String>> = vars
         .values()
         .map(|var| template_names(&envs.plain, &var.value))
         .collect();
-    let graph = Graph {
-        uses: used
-            .iter()
-            .map(|u| {
-                u.iter()
-                    .filter_map(|n| index.get(n.as_str()).copied())
-                    .collect()
-            })
-            .collect(),
-    };
+    let graph = uses_graph(&names, &used);
     let resolution = graph.resolution();
-    let span = |i: usize| vars[&names[i]].span;
-    let mut ok = true;
-    for cycle in &resolution.cycles {
-        ok = false;
-        // Values given with `-e` have no place to point at: the cycle is shown from the
-        // first of its variables that has one (if none has, the ops say it).
-        let Some(start) = cycle.iter().position(|&i| span(i).is_some()) else {
-            continue;
-        };
-        let mut cycle = cycle.clone();
-        cycle.rotate_left(start);
-        let first = span(cycle[0]).expect("found with a span");
-        diagnostics.push(cycle_diagnostic(
-            &cycle,
-            &graph.uses,
-            |i| names[i].as_str(),
-            first,
-            span,
-        ));
-    }
+    report_cycles(&resolution.cycles, &graph, &names, vars, diagnostics);
     let uses: Vec<(String, BTreeSet<String>)> = names.iter().cloned().zip(used).collect();
     taint(vars, &uses);
     let secret = secret_names(vars);
     let facts_known = extra.get("facts").is_some_and(|f| !f.is_null());
+    let mut ok = resolution.cycles.is_empty();
     let mut rendered = vec![false; names.len()];
     for &i in &resolution.order {
         if !graph.uses[i].iter().all(|&used| rendered[used]) {
@@ -183,6 +151,53 @@ pub fn resolve(
     }
     // Values in a cycle, or made from one, were never rendered: none may be used.
     ok && rendered.iter().all(|r| *r)
+}
+
+/// Which variables (by index in `names`) each value uses.
+fn uses_graph(names: &[String], used: &[BTreeSet<String>]) -> Graph {
+    let index: BTreeMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.as_str(), i))
+        .collect();
+    Graph {
+        uses: used
+            .iter()
+            .map(|u| {
+                u.iter()
+                    .filter_map(|n| index.get(n.as_str()).copied())
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// Reports each cycle of variables defined from each other. Values given with `-e` have
+/// no place to point at: the cycle is shown from the first of its variables that has one
+/// (if none has, the ops say it).
+fn report_cycles(
+    cycles: &[Vec<usize>],
+    graph: &Graph,
+    names: &[String],
+    vars: &Vars,
+    diagnostics: &mut Diagnostics,
+) {
+    let span = |i: usize| vars[&names[i]].span;
+    for cycle in cycles {
+        let Some(start) = cycle.iter().position(|&i| span(i).is_some()) else {
+            continue;
+        };
+        let mut cycle = cycle.clone();
+        cycle.rotate_left(start);
+        let first = span(cycle[0]).expect("found with a span");
+        diagnostics.push(cycle_diagnostic(
+            &cycle,
+            &graph.uses,
+            |i| names[i].as_str(),
+            first,
+            span,
+        ));
+    }
 }
 
 /// Why variable `name`, written at `span`, could not be rendered.

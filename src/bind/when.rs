@@ -366,9 +366,9 @@ fn join(x: Test, y: Test, and: bool) -> Test {
     }
 }
 
-/// `{ k_fact_need PATH || return 2; ...; }` (`call::fact_need`) for each fact the host may
-/// lack, then `test`: minijinja fails on an undefined fact wherever it uses one, even where
-/// the result would not depend on its value.
+/// `{ k_fact_need PATH || return 2; ...; }` for each fact the host may lack, then `test`:
+/// minijinja fails on an undefined fact wherever it uses one, even where the result
+/// would not depend on its value.
 fn needing(facts: &[&str], test: Test) -> Test {
     let maybe: Vec<&&str> = facts
         .iter()
@@ -535,70 +535,9 @@ fn contains(needle: &Expr, haystack: &Expr) -> Result<Test, String> {
                 .map_err(|e| format!("`in` fails here: {e}"))?;
             Ok(Test::Const(result.is_true()))
         }
-        (Expr::Fact(path, ty), Expr::Value(h)) => {
-            if *ty == FactType::List {
-                return Err(format!(
-                    "a list fact (`facts.{path}`) in a list is not supported"
-                ));
-            }
-            if let Some(text) = h.as_str() {
-                let test = substring(
-                    |sh| {
-                        sh.arg(text);
-                    },
-                    |sh| fact_word(path, sh),
-                );
-                return Ok(needing(&[path], test));
-            }
-            if h.kind() != minijinja::value::ValueKind::Seq {
-                return Err(format!(
-                    "`in` needs a list or a string on its right, not `{h}`"
-                ));
-            }
-            let mut any = Test::Const(false);
-            for item in h.try_iter().map_err(|e| e.to_string())? {
-                any = join(any, equals_bare(needle, &Expr::Value(item))?, false);
-            }
-            Ok(needing(&[path], any))
-        }
+        (Expr::Fact(path, ty), Expr::Value(h)) => fact_in_value(needle, (path, *ty), h),
         (_, Expr::Fact(path, ty)) => {
-            let test = match (ty, needle) {
-                (FactType::Int, _) => {
-                    return Err(format!(
-                        "`in` on the integer fact `facts.{path}` is an error"
-                    ));
-                }
-                (_, Expr::Fact(_, FactType::List)) => {
-                    return Err("a list fact on the left of `in` is not supported".into());
-                }
-                (FactType::Str, Expr::Value(n)) => {
-                    let text = n.as_str().map_or_else(|| n.to_string(), str::to_owned);
-                    substring(
-                        |sh| fact_word(path, sh),
-                        |sh| {
-                            sh.arg(&text);
-                        },
-                    )
-                }
-                (FactType::Str, Expr::Fact(n, _)) => {
-                    substring(|sh| fact_word(path, sh), |sh| fact_word(n, sh))
-                }
-                (FactType::List, Expr::Value(n)) => match n.as_str() {
-                    Some(item) if !item.is_empty() => {
-                        let mut word = Sh::new();
-                        word.arg(item);
-                        Test::Shell(call::in_list(&word, &call::fact(path)))
-                    }
-                    _ => Test::Const(false),
-                },
-                (FactType::List, Expr::Fact(n, FactType::Str)) => {
-                    Test::Shell(call::in_list(&call::fact(n), &call::fact(path)))
-                }
-                (FactType::List, Expr::Fact(_, _)) => Test::Const(false),
-                _ => {
-                    return Err("only facts, variables and literals can be tested with `in`".into());
-                }
-            };
+            let test = in_fact(needle, (path, *ty))?;
             let mut facts = vec![path.as_str()];
             if let Expr::Fact(n, _) = needle {
                 facts.insert(0, n);
@@ -607,6 +546,80 @@ fn contains(needle: &Expr, haystack: &Expr) -> Result<Test, String> {
         }
         _ => Err("only facts, variables and literals can be tested with `in`".into()),
     }
+}
+
+/// `facts.PATH in VALUE`: a substring of a string, or equal to an item of a list.
+fn fact_in_value(
+    needle: &Expr,
+    (path, ty): (&str, FactType),
+    h: &minijinja::Value,
+) -> Result<Test, String> {
+    if ty == FactType::List {
+        return Err(format!(
+            "a list fact (`facts.{path}`) in a list is not supported"
+        ));
+    }
+    if let Some(text) = h.as_str() {
+        let test = substring(
+            |sh| {
+                sh.arg(text);
+            },
+            |sh| fact_word(path, sh),
+        );
+        return Ok(needing(&[path], test));
+    }
+    if h.kind() != minijinja::value::ValueKind::Seq {
+        return Err(format!(
+            "`in` needs a list or a string on its right, not `{h}`"
+        ));
+    }
+    let mut any = Test::Const(false);
+    for item in h.try_iter().map_err(|e| e.to_string())? {
+        any = join(any, equals_bare(needle, &Expr::Value(item))?, false);
+    }
+    Ok(needing(&[path], any))
+}
+
+/// `NEEDLE in facts.PATH`: a substring of a string fact, or an item of a list fact.
+fn in_fact(needle: &Expr, (path, ty): (&str, FactType)) -> Result<Test, String> {
+    let test = match (ty, needle) {
+        (FactType::Int, _) => {
+            return Err(format!(
+                "`in` on the integer fact `facts.{path}` is an error"
+            ));
+        }
+        (_, Expr::Fact(_, FactType::List)) => {
+            return Err("a list fact on the left of `in` is not supported".into());
+        }
+        (FactType::Str, Expr::Value(n)) => {
+            let text = n.as_str().map_or_else(|| n.to_string(), str::to_owned);
+            substring(
+                |sh| fact_word(path, sh),
+                |sh| {
+                    sh.arg(&text);
+                },
+            )
+        }
+        (FactType::Str, Expr::Fact(n, _)) => {
+            substring(|sh| fact_word(path, sh), |sh| fact_word(n, sh))
+        }
+        (FactType::List, Expr::Value(n)) => match n.as_str() {
+            Some(item) if !item.is_empty() => {
+                let mut word = Sh::new();
+                word.arg(item);
+                Test::Shell(call::in_list(&word, &call::fact(path)))
+            }
+            _ => Test::Const(false),
+        },
+        (FactType::List, Expr::Fact(n, FactType::Str)) => {
+            Test::Shell(call::in_list(&call::fact(n), &call::fact(path)))
+        }
+        (FactType::List, Expr::Fact(_, _)) => Test::Const(false),
+        _ => {
+            return Err("only facts, variables and literals can be tested with `in`".into());
+        }
+    };
+    Ok(test)
 }
 
 #[cfg(test)]

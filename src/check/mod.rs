@@ -11,6 +11,7 @@ pub mod globals;
 pub mod load;
 pub mod op;
 pub mod password_hash;
+pub mod rules;
 pub mod templates;
 pub mod tokens;
 pub mod types;
@@ -107,13 +108,13 @@ pub fn compile(
 
     let mut ops = Vec::with_capacity(loaded.calls.len());
     for (call, scope) in &loaded.calls {
-        if let Some(op) = checker.op(call, *scope, &user_ops, &include_args, op::Role::Op) {
+        if let Some(op) = checker.op(call, *scope, &user_ops, &include_args, rules::Role::Op) {
             ops.push(op);
         }
     }
     let mut handlers = Vec::with_capacity(loaded.handlers.len());
     for (call, scope) in &loaded.handlers {
-        if let Some(op) = checker.op(call, *scope, &user_ops, &include_args, op::Role::Handler) {
+        if let Some(op) = checker.op(call, *scope, &user_ops, &include_args, rules::Role::Handler) {
             handlers.push(op);
         }
     }
@@ -219,9 +220,9 @@ impl<'a> Checker<'a> {
         scope: ScopeId,
         user_ops: &HashMap<String, Arc<UserOp>>,
         include_args: &[Globals],
-        role: op::Role,
+        role: rules::Role,
     ) -> Option<TypedOp> {
-        if role == op::Role::Handler {
+        if role == rules::Role::Handler {
             self.handler_ids
                 .extend(raw_strings(call, "id").into_iter().map(|id| id.value));
         }
@@ -238,7 +239,7 @@ impl<'a> Checker<'a> {
         scope: ScopeId,
         user_ops: &HashMap<String, Arc<UserOp>>,
         include_args: &[Globals],
-        role: op::Role,
+        role: rules::Role,
     ) -> Option<TypedOp> {
         let kind = match crate::ops::lookup(&call.kind.value) {
             Some(def) => OpKind::Builtin(def),
@@ -558,75 +559,14 @@ impl<'a> Checker<'a> {
     /// Ids are unique, `notify` names real handlers, handlers are used, limits name real
     /// hosts and groups.
     fn cross_references(&mut self, ops: &[TypedOp], handlers: &[TypedOp]) {
-        let mut ids: HashMap<&str, (Span, ScopeId)> = HashMap::new();
-        for op in ops.iter().chain(handlers) {
-            if let Some(id) = &op.globals.id {
-                match ids.get(id.value.as_str()) {
-                    Some(&(first, first_scope)) if first == id.span => {
-                        // One op, in a file included more than once.
-                        let mut diagnostic = Diagnostic::new(
-                            Code::DuplicateId,
-                            id.span,
-                            format!("id `{}` is used twice", id.value),
-                        )
-                        .label("the same id in every inclusion of this file");
-                        for (scope, text) in
-                            [(first_scope, "included here"), (op.scope, "and here")]
-                        {
-                            if let Some(via) = self.scopes[scope.0].via {
-                                diagnostic = diagnostic.with_label(via, text);
-                            }
-                        }
-                        self.diagnostics.push(diagnostic.help(
-                            "ids must be unique across ops and handlers: remove this `id`, or include the file once",
-                        ));
-                    }
-                    Some(&(first, _)) => self.diagnostics.push(
-                        Diagnostic::new(
-                            Code::DuplicateId,
-                            id.span,
-                            format!("id `{}` is used twice", id.value),
-                        )
-                        .label("used again here")
-                        .with_label(first, "first used here")
-                        .help("ids must be unique across ops and handlers"),
-                    ),
-                    None => {
-                        ids.insert(&id.value, (id.span, op.scope));
-                    }
-                }
-            }
-        }
-        let handler_ids: Vec<&str> = self.handler_ids.iter().map(String::as_str).collect();
-        let failed_notifies = std::mem::take(&mut self.failed_notifies);
-        let mut notified: Vec<&str> = Vec::new();
-        let notifies = ops
-            .iter()
-            .chain(handlers)
-            .flat_map(|op| &op.globals.notify)
-            .chain(&failed_notifies);
-        for name in notifies {
-            if handler_ids.contains(&name.value.as_str()) {
-                notified.push(&name.value);
-            } else {
-                let diagnostic = Diagnostic::new(
-                    Code::UnknownHandler,
-                    name.span,
-                    format!("no handler `{}`", name.value),
-                )
-                .label("notifies nothing");
-                self.diagnostics.push(match crate::diagnostic::did_you_mean(&name.value, handler_ids.iter().copied()) {
-                    Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
-                    None => diagnostic.help("declare it with `[[handler]]` (TOML) or `handler \"...\" { ... }` (KDL)"),
-                });
-            }
-        }
+        self.unique_ids(ops.iter().chain(handlers));
+        let notified = self.notified_handlers(ops.iter().chain(handlers));
         for op in ops.iter().chain(handlers) {
             self.limits(op);
         }
         for handler in handlers {
             if let Some(id) = &handler.globals.id
-                && !notified.contains(&id.value.as_str())
+                && !notified.contains(&id.value)
             {
                 self.diagnostics.push(
                     Diagnostic::new(
@@ -639,6 +579,80 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+    }
+
+    /// No two ops or handlers have the same id.
+    fn unique_ids<'o>(&mut self, ops: impl Iterator<Item = &'o TypedOp>) {
+        let mut ids: HashMap<&str, (Span, ScopeId)> = HashMap::new();
+        for op in ops {
+            let Some(id) = &op.globals.id else {
+                continue;
+            };
+            match ids.get(id.value.as_str()) {
+                Some(&(first, first_scope)) if first == id.span => {
+                    // One op, in a file included more than once.
+                    let mut diagnostic = Diagnostic::new(
+                        Code::DuplicateId,
+                        id.span,
+                        format!("id `{}` is used twice", id.value),
+                    )
+                    .label("the same id in every inclusion of this file");
+                    for (scope, text) in [(first_scope, "included here"), (op.scope, "and here")] {
+                        if let Some(via) = self.scopes[scope.0].via {
+                            diagnostic = diagnostic.with_label(via, text);
+                        }
+                    }
+                    self.diagnostics.push(diagnostic.help(
+                        "ids must be unique across ops and handlers: remove this `id`, or include the file once",
+                    ));
+                }
+                Some(&(first, _)) => self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateId,
+                        id.span,
+                        format!("id `{}` is used twice", id.value),
+                    )
+                    .label("used again here")
+                    .with_label(first, "first used here")
+                    .help("ids must be unique across ops and handlers"),
+                ),
+                None => {
+                    ids.insert(&id.value, (id.span, op.scope));
+                }
+            }
+        }
+    }
+
+    /// The handlers some `notify` names (of these ops, or of ops that failed their check);
+    /// a `notify` naming no handler is reported.
+    fn notified_handlers<'o>(&mut self, ops: impl Iterator<Item = &'o TypedOp>) -> Vec<String> {
+        let handler_ids: Vec<&str> = self.handler_ids.iter().map(String::as_str).collect();
+        let failed_notifies = std::mem::take(&mut self.failed_notifies);
+        let mut notified = Vec::new();
+        let notifies = ops
+            .flat_map(|op| &op.globals.notify)
+            .chain(&failed_notifies);
+        for name in notifies {
+            if handler_ids.contains(&name.value.as_str()) {
+                notified.push(name.value.clone());
+                continue;
+            }
+            let diagnostic = Diagnostic::new(
+                Code::UnknownHandler,
+                name.span,
+                format!("no handler `{}`", name.value),
+            )
+            .label("notifies nothing");
+            self.diagnostics.push(
+                match crate::diagnostic::did_you_mean(&name.value, handler_ids.iter().copied()) {
+                    Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+                    None => diagnostic.help(
+                        "declare it with `[[handler]]` (TOML) or `handler \"...\" { ... }` (KDL)",
+                    ),
+                },
+            );
+        }
+        notified
     }
 
     /// `hosts` and `groups` limits must name what the inventory has, when there is one.

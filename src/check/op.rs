@@ -6,11 +6,12 @@ use std::sync::Arc;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{OpCall, Value};
 use crate::opdef::OpArgs;
-use crate::opdef::{ArgType, OpDef, Rule};
+use crate::opdef::{ArgType, OpDef};
 use crate::ops::globals::{GLOBAL_ARGS, global_arg};
 use crate::source::{SourceMap, Span, Spanned};
 
 use super::globals::INHERITABLE;
+use super::rules::Role;
 use super::types::coerce;
 use super::user_op::UserOp;
 
@@ -64,13 +65,6 @@ impl OpKind {
     }
 }
 
-/// Where an op call stands: in the op list, or as a handler.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Op,
-    Handler,
-}
-
 /// The op's own arguments and its global arguments, typed: those that type-checked, even
 /// when others did not (so their templates can still be checked).
 pub struct CheckedArgs {
@@ -89,153 +83,20 @@ pub fn check_args(
     diagnostics: &mut Diagnostics,
 ) -> CheckedArgs {
     let before = diagnostics.count(crate::diagnostic::Severity::Error);
-    let params = kind.params();
     let mut checked = CheckedArgs {
         args: OpArgs::default(),
         globals: OpArgs::default(),
         valid: false,
     };
-    let mut seen: Vec<&Spanned<String>> = Vec::new();
-    // Arguments an unknown argument is probably a typo of: not reported missing as well.
-    let mut misspelt: Vec<&str> = Vec::new();
-
-    let positional_key;
-    let mut named: Vec<(&Spanned<String>, Spanned<Value>)> = Vec::new();
-    if let Some(first) = call.positional.first() {
-        match kind.main_arg() {
-            Some(main) => {
-                let span = first.span.subspan(0..0);
-                let whole = Span::new(
-                    span.file,
-                    first.span.range().start
-                        ..call
-                            .positional
-                            .last()
-                            .map_or(first.span, |l| l.span)
-                            .range()
-                            .end,
-                );
-                // The values themselves stand for the key, e.g. in "given twice".
-                positional_key = Spanned::new(main.to_owned(), whole);
-                let takes_list = kind
-                    .params()
-                    .iter()
-                    .any(|(name, ty, _)| *name == main && matches!(ty, ArgType::List(_)));
-                let value = if call.positional.len() == 1 {
-                    first.clone()
-                } else if takes_list {
-                    Spanned::new(Value::List(call.positional.clone()), whole)
-                } else {
-                    let extra = &call.positional[1];
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::UnknownArgument,
-                            extra.span,
-                            format!("`{}` takes one positional value, its `{main}`", kind.name()),
-                        )
-                        .label("one value too many")
-                        .help("name the other arguments: `key=value`"),
-                    );
-                    first.clone()
-                };
-                named.push((&positional_key, value));
-            }
-            None => diagnostics.push(
-                Diagnostic::new(
-                    Code::UnknownArgument,
-                    first.span,
-                    format!("`{}` takes no positional value", kind.name()),
-                )
-                .label("unnamed value")
-                .help("name the argument: `key=value`"),
-            ),
-        }
-    }
-    named.extend(call.args.iter().map(|(k, v)| (k, v.clone())));
-
-    for (key, value) in named {
-        if let Some(previous) = seen.iter().find(|k| k.value == key.value) {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::DuplicateId,
-                    key.span,
-                    format!("`{}` is given twice", key.value),
-                )
-                .label("given again here")
-                .with_label(previous.span, "first given here")
-                .help("keep one of them"),
-            );
-            continue;
-        }
-        seen.push(key);
-        if let Some(&(name, ty, _)) = params.iter().find(|(name, _, _)| *name == key.value) {
-            if let Some(typed) = coerce(sources, &ty, value, diagnostics) {
-                checked.args.insert(name.to_owned(), typed);
-            }
-        } else if let Some(global) = global_arg(&key.value) {
-            if let Some(typed) = coerce_global(sources, global, value, diagnostics) {
-                checked.globals.insert(global.name.to_owned(), typed);
-            }
-        } else {
-            let candidates = params
-                .iter()
-                .map(|(n, _, _)| *n)
-                .chain(GLOBAL_ARGS.iter().map(|a| a.name));
-            let diagnostic = Diagnostic::new(
-                Code::UnknownArgument,
-                key.span,
-                format!("`{}` has no argument `{}`", kind.name(), key.value),
-            )
-            .label("unknown argument");
-            // Without a likely typo, say what the op does take.
-            let own: Vec<String> = params.iter().map(|(n, _, _)| format!("`{n}`")).collect();
-            let takes = if own.is_empty() {
-                format!("`{}` takes only the global arguments", kind.name())
-            } else {
-                format!(
-                    "`{}` takes {} and the global arguments",
-                    kind.name(),
-                    own.join(", ")
-                )
-            };
-            let suggestion = crate::diagnostic::did_you_mean(&key.value, candidates);
-            misspelt.extend(suggestion);
-            diagnostics.push(match suggestion {
-                Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
-                None => diagnostic.help(format!(
-                    "{takes} (`when`, `notify`, `sudo`, ...; see `kiln schema`)"
-                )),
-            });
-        }
-    }
-
-    let given = |name: &str| seen.iter().any(|k| k.value == name);
-    let kdl = crate::syntax::Format::of(&sources.file(call.kind.span.file).path)
-        == Some(crate::syntax::Format::Kdl);
-    for (name, _, required) in &params {
-        if *required && !given(name) && !misspelt.contains(name) {
-            let positional = kind.main_arg() == Some(*name);
-            let how = match (kdl, positional) {
-                (true, true) => format!(
-                    "give it as the first value, `{} \"...\"`, or as `{name}=\"...\"`",
-                    kind.name()
-                ),
-                (true, false) => format!("add `{name}=...`"),
-                (false, _) => format!("add `{name} = ...`"),
-            };
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::MissingArgument,
-                    call.kind.span,
-                    format!("`{}` needs `{name}`", kind.name()),
-                )
-                .label(format!("`{name}` is missing"))
-                .help(how),
-            );
-        }
-    }
+    let positional = positional(kind, call, diagnostics);
+    let named = positional
+        .iter()
+        .map(|(key, value)| (key, value.clone()))
+        .chain(call.args.iter().map(|(k, v)| (k, v.clone())));
+    let given = check_named(sources, kind, named, &mut checked, diagnostics);
+    check_required(sources, kind, call, &given, diagnostics);
     if let OpKind::Builtin(def) = kind {
-        check_rules(def, call, role, &seen, &checked.args, diagnostics);
+        super::rules::check_rules(def, call, role, &given.seen, &checked.args, diagnostics);
     }
     let errors = |diagnostics: &Diagnostics| diagnostics.count(crate::diagnostic::Severity::Error);
     if errors(diagnostics) == before
@@ -248,113 +109,181 @@ pub fn check_args(
     checked
 }
 
-fn check_rules(
-    def: &OpDef,
+/// The positional values as the argument they fill (`main_arg`), keyed by the span of the
+/// values themselves (so "given twice" points at them); `None`, reported, when the op
+/// takes none.
+fn positional(
+    kind: &OpKind,
     call: &OpCall,
-    role: Role,
-    seen: &[&Spanned<String>],
-    args: &OpArgs,
+    diagnostics: &mut Diagnostics,
+) -> Option<(Spanned<String>, Spanned<Value>)> {
+    let first = call.positional.first()?;
+    let Some(main) = kind.main_arg() else {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UnknownArgument,
+                first.span,
+                format!("`{}` takes no positional value", kind.name()),
+            )
+            .label("unnamed value")
+            .help("name the argument: `key=value`"),
+        );
+        return None;
+    };
+    let last = call.positional.last().map_or(first.span, |l| l.span);
+    let whole = Span::new(first.span.file, first.span.range().start..last.range().end);
+    let takes_list = kind
+        .params()
+        .iter()
+        .any(|(name, ty, _)| *name == main && matches!(ty, ArgType::List(_)));
+    let value = if call.positional.len() == 1 {
+        first.clone()
+    } else if takes_list {
+        Spanned::new(Value::List(call.positional.clone()), whole)
+    } else {
+        let extra = &call.positional[1];
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UnknownArgument,
+                extra.span,
+                format!("`{}` takes one positional value, its `{main}`", kind.name()),
+            )
+            .label("one value too many")
+            .help("name the other arguments: `key=value`"),
+        );
+        first.clone()
+    };
+    Some((Spanned::new(main.to_owned(), whole), value))
+}
+
+/// The argument names an op call gave, and the unknown ones' likely intended names.
+struct Given<'a> {
+    seen: Vec<&'a Spanned<String>>,
+    /// Arguments an unknown argument is probably a typo of: not reported missing as well.
+    misspelt: Vec<&'a str>,
+}
+
+/// Types each named argument into `checked` (the op's own, or a global one), reporting
+/// arguments given twice and unknown ones.
+fn check_named<'a>(
+    sources: &SourceMap,
+    kind: &'a OpKind,
+    named: impl Iterator<Item = (&'a Spanned<String>, Spanned<Value>)>,
+    checked: &mut CheckedArgs,
+    diagnostics: &mut Diagnostics,
+) -> Given<'a> {
+    let params = kind.params();
+    let mut given = Given {
+        seen: Vec::new(),
+        misspelt: Vec::new(),
+    };
+    for (key, value) in named {
+        if let Some(previous) = given.seen.iter().find(|k| k.value == key.value) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    key.span,
+                    format!("`{}` is given twice", key.value),
+                )
+                .label("given again here")
+                .with_label(previous.span, "first given here")
+                .help("keep one of them"),
+            );
+            continue;
+        }
+        given.seen.push(key);
+        if let Some(&(name, ty, _)) = params.iter().find(|(name, _, _)| *name == key.value) {
+            if let Some(typed) = coerce(sources, &ty, value, diagnostics) {
+                checked.args.insert(name.to_owned(), typed);
+            }
+        } else if let Some(global) = global_arg(&key.value) {
+            if let Some(typed) = coerce_global(sources, global, value, diagnostics) {
+                checked.globals.insert(global.name.to_owned(), typed);
+            }
+        } else {
+            given
+                .misspelt
+                .extend(unknown_argument(kind, &params, key, diagnostics));
+        }
+    }
+    given
+}
+
+/// Reports an argument `kind` does not take, with the argument it is likely a typo of
+/// (returned), else what the op does take.
+fn unknown_argument<'a>(
+    kind: &OpKind,
+    params: &[(&'a str, ArgType, bool)],
+    key: &Spanned<String>,
+    diagnostics: &mut Diagnostics,
+) -> Option<&'a str> {
+    let candidates = params
+        .iter()
+        .map(|(n, _, _)| *n)
+        .chain(GLOBAL_ARGS.iter().map(|a| a.name));
+    let diagnostic = Diagnostic::new(
+        Code::UnknownArgument,
+        key.span,
+        format!("`{}` has no argument `{}`", kind.name(), key.value),
+    )
+    .label("unknown argument");
+    let suggestion = crate::diagnostic::did_you_mean(&key.value, candidates);
+    diagnostics.push(match suggestion {
+        Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+        None => {
+            // Without a likely typo, say what the op does take.
+            let own: Vec<String> = params.iter().map(|(n, _, _)| format!("`{n}`")).collect();
+            let takes = if own.is_empty() {
+                format!("`{}` takes only the global arguments", kind.name())
+            } else {
+                format!(
+                    "`{}` takes {} and the global arguments",
+                    kind.name(),
+                    own.join(", ")
+                )
+            };
+            diagnostic.help(format!(
+                "{takes} (`when`, `notify`, `sudo`, ...; see `kiln schema`)"
+            ))
+        }
+    });
+    suggestion
+}
+
+/// Reports each required argument that was not given (nor misspelt), saying how to give
+/// it in the manifest's own syntax.
+fn check_required(
+    sources: &SourceMap,
+    kind: &OpKind,
+    call: &OpCall,
+    given: &Given,
     diagnostics: &mut Diagnostics,
 ) {
-    let find = |name: &str| seen.iter().find(|k| k.value == name).map(|k| k.span);
-    let errors_before = diagnostics.count(crate::diagnostic::Severity::Error);
-    for rule in def.rules {
-        match *rule {
-            Rule::Conflicts(a, b) => {
-                if let (Some(first), Some(second)) = (find(a), find(b)) {
-                    let (earlier, later, later_name, earlier_name) = if first.start <= second.start
-                    {
-                        (first, second, b, a)
-                    } else {
-                        (second, first, a, b)
-                    };
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::ConflictingArguments,
-                            later,
-                            format!("`{a}` and `{b}` cannot both be given"),
-                        )
-                        .label(format!("`{later_name}` conflicts with `{earlier_name}`"))
-                        .with_label(earlier, format!("`{earlier_name}` given here"))
-                        .help(format!("remove `{a}` or `{b}`")),
-                    );
-                }
-            }
-            Rule::AnyOf(names) | Rule::OneOf(names) => {
-                let present: Vec<Span> = names.iter().filter_map(|n| find(n)).collect();
-                let list = crate::diagnostic::quoted_list(names);
-                if present.is_empty() {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::MissingArgument,
-                            call.kind.span,
-                            format!("`{}` needs one of {list}", def.name),
-                        )
-                        .label("none given")
-                        .help(format!("add {list}")),
-                    );
-                } else if matches!(rule, Rule::OneOf(_)) && present.len() > 1 {
-                    let mut diagnostic = Diagnostic::new(
-                        Code::ConflictingArguments,
-                        present[1],
-                        format!("only one of {list} may be given"),
-                    )
-                    .label("second one");
-                    diagnostic = diagnostic
-                        .with_label(present[0], "first one")
-                        .help("keep exactly one");
-                    diagnostics.push(diagnostic);
-                }
-            }
-            Rule::Requires(a, b) => {
-                if let (Some(at), None) = (find(a), find(b)) {
-                    diagnostics.push(
-                        Diagnostic::new(Code::MissingArgument, at, format!("`{a}` needs `{b}`"))
-                            .label(format!("`{a}` given without `{b}`"))
-                            .help(format!("add `{b}` or remove `{a}`")),
-                    );
-                }
-            }
-            // Only when the rules before it found nothing: a missing `line` is already the
-            // missing half of `AnyOf(["line", "regexp"])`.
-            Rule::RequiredIf(flag, names) => {
-                let earlier = diagnostics.count(crate::diagnostic::Severity::Error) > errors_before;
-                if !earlier && args.flag(def, flag) && names.iter().all(|n| find(n).is_none()) {
-                    let list = crate::diagnostic::quoted_list(names);
-                    let why = match find(flag) {
-                        Some(_) => format!("`{flag}` is true here"),
-                        None => format!("`{flag}` is true by default"),
-                    };
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::MissingArgument,
-                            call.kind.span,
-                            format!("`{}` needs {list} when `{flag}` is true", def.name),
-                        )
-                        .label(why)
-                        .help(format!("add {list}, or set `{flag} = false`")),
-                    );
-                }
-            }
-            // A handler runs only when notified: that is its guard.
-            Rule::GuardedBy(_) if role == Role::Handler => {}
-            Rule::GuardedBy(guards) => {
-                if guards.iter().all(|g| find(g).is_none()) {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::UnguardedCommand,
-                            call.kind.span,
-                            "this command runs on every apply",
-                        )
-                        .label("no guard")
-                        .help(format!(
-                            "add {} so a second apply changes nothing",
-                            crate::diagnostic::quoted_list(guards)
-                        )),
-                    );
-                }
-            }
+    let kdl = crate::syntax::Format::of(&sources.file(call.kind.span.file).path)
+        == Some(crate::syntax::Format::Kdl);
+    for (name, _, required) in kind.params() {
+        if !required || given.seen.iter().any(|k| k.value == name) || given.misspelt.contains(&name)
+        {
+            continue;
         }
+        let positional = kind.main_arg() == Some(name);
+        let how = match (kdl, positional) {
+            (true, true) => format!(
+                "give it as the first value, `{} \"...\"`, or as `{name}=\"...\"`",
+                kind.name()
+            ),
+            (true, false) => format!("add `{name}=...`"),
+            (false, _) => format!("add `{name} = ...`"),
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Code::MissingArgument,
+                call.kind.span,
+                format!("`{}` needs `{name}`", kind.name()),
+            )
+            .label(format!("`{name}` is missing"))
+            .help(how),
+        );
     }
 }
 

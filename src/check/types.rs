@@ -55,76 +55,18 @@ pub fn coerce(
         ),
         (ArgType::Bool, Value::Bool(b)) => ArgValue::Bool(b),
         (ArgType::Bool, Value::Str(s)) if ["true", "false", "yes", "no"].contains(&s.as_str()) => {
-            diagnostics.push(
-                Diagnostic::new(Code::WrongType, span, "expected a boolean, found a string")
-                    .label("a quoted word is a string")
-                    .help(format!(
-                        "write `{}` without quotes",
-                        s == "true" || s == "yes"
-                    )),
-            );
+            quoted_boolean(&s, span, diagnostics);
             return None;
         }
         (ArgType::Int { min, max }, Value::Int(n)) => {
-            if n < *min || n > *max {
-                let range = if *max == i64::MAX {
-                    format!("at least {min}")
-                } else {
-                    format!("between {min} and {max}")
-                };
-                diagnostics.push(
-                    Diagnostic::new(Code::InvalidValue, span, format!("{n} is out of range"))
-                        .label(format!("must be {range}")),
-                );
-                return None;
-            }
-            ArgValue::Int(n)
+            ArgValue::Int(in_range(n, (*min, *max), span, diagnostics)?)
         }
         (ArgType::Mode, Value::Int(n)) => {
-            let literal = sources.text(span);
-            let suggestion = if literal.starts_with("0o") {
-                format!("0{n:o}")
-            } else {
-                format!("0{n}")
-            };
-            diagnostics.push(
-                Diagnostic::new(Code::InvalidMode, span, "a file mode must be a string")
-                    .label("an integer mode is ambiguous (octal or decimal?)")
-                    .help(format!("write `\"{suggestion}\"`")),
-            );
+            integer_mode(sources, n, span, diagnostics);
             return None;
         }
-        (ArgType::Duration, Value::Int(n)) if n >= 0 => ArgValue::Int(n),
-        (ArgType::Duration, Value::Int(n)) => {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::InvalidDuration,
-                    span,
-                    format!("{n} is not a duration"),
-                )
-                .label("a duration cannot be negative")
-                .help("write a whole number of seconds, or e.g. \"30s\", \"5m\", \"1h30m\""),
-            );
-            return None;
-        }
-        (ArgType::Duration, Value::Str(s)) => match parse_duration(&s) {
-            Some(seconds) => ArgValue::Int(seconds),
-            None => {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::InvalidDuration,
-                        span,
-                        format!("`{s}` is not a duration"),
-                    )
-                    .label("expected e.g. \"30s\", \"5m\", \"1h30m\"")
-                    .help(match spelled_out_duration(&s) {
-                        Some(short) => format!("write `\"{short}\"`"),
-                        None => "units are s, m, h and d; a bare integer is seconds".into(),
-                    }),
-                );
-                return None;
-            }
-        },
+        (ArgType::Duration, Value::Int(n)) => ArgValue::Int(seconds(n, span, diagnostics)?),
+        (ArgType::Duration, Value::Str(s)) => ArgValue::Int(duration(&s, span, diagnostics)?),
         (ArgType::Str | ArgType::Shell | ArgType::Account, Value::Int(n)) => {
             ArgValue::Str(n.to_string())
         }
@@ -140,29 +82,118 @@ pub fn coerce(
             ArgValue::Str(s)
         }
         (ty, other) => {
-            let expected = ty.describe();
-            let mut diagnostic = Diagnostic::new(
-                Code::WrongType,
-                span,
-                format!("expected {expected}, found {}", other.kind()),
-            )
-            .label(format!("this should be {expected}"));
-            if scalar_string(ty)
-                && matches!(other, Value::Int(_) | Value::Float(_) | Value::Bool(_))
-            {
-                diagnostic = diagnostic.help("quote the value to make it a string");
-            } else if matches!(other, Value::List(_)) && !matches!(ty, ArgType::Map(_)) {
-                diagnostic = diagnostic.help("give a single value, not a list");
-            } else if matches!(other, Value::Table(_)) && matches!(ty, ArgType::List(_)) {
-                diagnostic = diagnostic.help(
-                    "a list is `[\"a\", \"b\"]` in TOML, and in KDL the values after the name: `name \"a\" \"b\"`",
-                );
-            }
-            diagnostics.push(diagnostic);
+            wrong_type(ty, &other, span, diagnostics);
             return None;
         }
     };
     Some(Spanned::new(typed, span))
+}
+
+/// `"true"` where a boolean is expected.
+fn quoted_boolean(s: &str, span: Span, diagnostics: &mut Diagnostics) {
+    diagnostics.push(
+        Diagnostic::new(Code::WrongType, span, "expected a boolean, found a string")
+            .label("a quoted word is a string")
+            .help(format!(
+                "write `{}` without quotes",
+                s == "true" || s == "yes"
+            )),
+    );
+}
+
+/// `n`, if it lies within the inclusive bounds.
+fn in_range(
+    n: i64,
+    (min, max): (i64, i64),
+    span: Span,
+    diagnostics: &mut Diagnostics,
+) -> Option<i64> {
+    if (min..=max).contains(&n) {
+        return Some(n);
+    }
+    let range = if max == i64::MAX {
+        format!("at least {min}")
+    } else {
+        format!("between {min} and {max}")
+    };
+    diagnostics.push(
+        Diagnostic::new(Code::InvalidValue, span, format!("{n} is out of range"))
+            .label(format!("must be {range}")),
+    );
+    None
+}
+
+/// An integer where a file mode is expected: `0644` or `0o644`, said back as a string.
+fn integer_mode(sources: &SourceMap, n: i64, span: Span, diagnostics: &mut Diagnostics) {
+    let literal = sources.text(span);
+    let suggestion = if literal.starts_with("0o") {
+        format!("0{n:o}")
+    } else {
+        format!("0{n}")
+    };
+    diagnostics.push(
+        Diagnostic::new(Code::InvalidMode, span, "a file mode must be a string")
+            .label("an integer mode is ambiguous (octal or decimal?)")
+            .help(format!("write `\"{suggestion}\"`")),
+    );
+}
+
+/// A whole number of seconds, which cannot be negative.
+fn seconds(n: i64, span: Span, diagnostics: &mut Diagnostics) -> Option<i64> {
+    if n >= 0 {
+        return Some(n);
+    }
+    diagnostics.push(
+        Diagnostic::new(
+            Code::InvalidDuration,
+            span,
+            format!("{n} is not a duration"),
+        )
+        .label("a duration cannot be negative")
+        .help("write a whole number of seconds, or e.g. \"30s\", \"5m\", \"1h30m\""),
+    );
+    None
+}
+
+/// The seconds in a duration string (`"1h30m"`).
+fn duration(s: &str, span: Span, diagnostics: &mut Diagnostics) -> Option<i64> {
+    let seconds = parse_duration(s);
+    if seconds.is_none() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidDuration,
+                span,
+                format!("`{s}` is not a duration"),
+            )
+            .label("expected e.g. \"30s\", \"5m\", \"1h30m\"")
+            .help(match spelled_out_duration(s) {
+                Some(short) => format!("write `\"{short}\"`"),
+                None => "units are s, m, h and d; a bare integer is seconds".into(),
+            }),
+        );
+    }
+    seconds
+}
+
+/// A value of the wrong kind, with a hint for the usual mistakes.
+fn wrong_type(ty: &ArgType, other: &Value, span: Span, diagnostics: &mut Diagnostics) {
+    let expected = ty.describe();
+    let mut diagnostic = Diagnostic::new(
+        Code::WrongType,
+        span,
+        format!("expected {expected}, found {}", other.kind()),
+    )
+    .label(format!("this should be {expected}"));
+    if scalar_string(ty) && matches!(other, Value::Int(_) | Value::Float(_) | Value::Bool(_)) {
+        diagnostic = diagnostic.help("quote the value to make it a string");
+    } else if matches!(other, Value::List(_)) && !matches!(ty, ArgType::Map(_)) {
+        diagnostic = diagnostic.help("give a single value, not a list");
+    } else if matches!(other, Value::Table(_)) && matches!(ty, ArgType::List(_)) {
+        diagnostic = diagnostic.help(
+            "a list is `[\"a\", \"b\"]` in TOML, and in KDL the values after the name: `name \"a\" \"b\"`",
+        );
+    }
+    diagnostics.push(diagnostic);
 }
 
 fn scalar_string(ty: &ArgType) -> bool {

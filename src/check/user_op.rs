@@ -2,7 +2,7 @@
 //! a manifest instead of Rust.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::Define;
+use crate::model::{Define, Param};
 use crate::opdef::ArgType;
 use crate::opdef::ArgValue;
 use crate::source::{SourceMap, Spanned};
@@ -53,84 +53,14 @@ pub fn user_op(
     diagnostics: &mut Diagnostics,
 ) -> Option<UserOp> {
     let name = &define.name;
-    if !name.value.contains('.') || name.value.starts_with('.') || name.value.ends_with('.') {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::InvalidValue,
-                name.span,
-                format!("`{}` is not a `module.op` name", name.value),
-            )
-            .label("needs a module prefix")
-            .help(format!(
-                "name it like `site.{}`",
-                name.value.trim_matches('.')
-            )),
-        );
+    if !valid_name(name, diagnostics) {
         return None;
     }
-    if crate::ops::lookup(&name.value).is_some() {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::DuplicateId,
-                name.span,
-                format!("`{}` is a built-in op", name.value),
-            )
-            .label("would hide the built-in")
-            .help("choose another module name for your own ops, e.g. `site.`"),
-        );
-        return None;
-    }
-    let mut params = Vec::new();
-    for param in &define.params {
-        let ty = match &param.ty {
-            None => ArgType::Str,
-            Some(ty) => match PARAM_TYPES.iter().find(|(n, _)| *n == ty.value) {
-                Some((_, t)) => *t,
-                None => {
-                    let names = PARAM_TYPES.iter().map(|(n, _)| *n);
-                    let diagnostic = Diagnostic::new(
-                        Code::InvalidValue,
-                        ty.span,
-                        format!("unknown parameter type `{}`", ty.value),
-                    )
-                    .label("not a type");
-                    let help = crate::diagnostic::quoted_list(
-                        &PARAM_TYPES.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
-                    );
-                    diagnostics.push(match crate::diagnostic::did_you_mean(&ty.value, names) {
-                        Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
-                        None => diagnostic.help(format!("types are {help}")),
-                    });
-                    // Keep the parameter, as a string, so calls of the op are not reported
-                    // for using it.
-                    ArgType::Str
-                }
-            },
-        };
-        // A default of the wrong type is reported and dropped; the op itself stays usable.
-        let default = param
-            .default
-            .as_ref()
-            .and_then(|value| coerce(sources, &ty, value.clone(), diagnostics));
-        if param.required && default.is_some() {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::ConflictingArguments,
-                    param.name.span,
-                    "a required parameter cannot have a default",
-                )
-                .label("required, with a default")
-                .help("drop `required`, or drop the default"),
-            );
-        }
-        params.push(UserParam {
-            name: param.name.clone(),
-            ty,
-            // A parameter with a default is never missing (the conflict is reported above).
-            required: param.required && default.is_none(),
-            default,
-        });
-    }
+    let params = define
+        .params
+        .iter()
+        .map(|param| user_param(sources, param, diagnostics))
+        .collect();
     if define.probe.is_none() {
         diagnostics.push(
             Diagnostic::new(
@@ -149,4 +79,88 @@ pub fn user_op(
         probe: define.probe.clone(),
         apply: define.apply.clone(),
     })
+}
+
+/// Whether `name` is `module.op` and not a built-in op's; reports it if not.
+fn valid_name(name: &Spanned<String>, diagnostics: &mut Diagnostics) -> bool {
+    if !name.value.contains('.') || name.value.starts_with('.') || name.value.ends_with('.') {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                name.span,
+                format!("`{}` is not a `module.op` name", name.value),
+            )
+            .label("needs a module prefix")
+            .help(format!(
+                "name it like `site.{}`",
+                name.value.trim_matches('.')
+            )),
+        );
+        return false;
+    }
+    if crate::ops::lookup(&name.value).is_some() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::DuplicateId,
+                name.span,
+                format!("`{}` is a built-in op", name.value),
+            )
+            .label("would hide the built-in")
+            .help("choose another module name for your own ops, e.g. `site.`"),
+        );
+        return false;
+    }
+    true
+}
+
+/// One parameter of a `define`: its type, and its default checked against it.
+fn user_param(sources: &SourceMap, param: &Param, diagnostics: &mut Diagnostics) -> UserParam {
+    let ty = param
+        .ty
+        .as_ref()
+        .map_or(ArgType::Str, |ty| param_type(ty, diagnostics));
+    // A default of the wrong type is reported and dropped; the op itself stays usable.
+    let default = param
+        .default
+        .as_ref()
+        .and_then(|value| coerce(sources, &ty, value.clone(), diagnostics));
+    if param.required && default.is_some() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ConflictingArguments,
+                param.name.span,
+                "a required parameter cannot have a default",
+            )
+            .label("required, with a default")
+            .help("drop `required`, or drop the default"),
+        );
+    }
+    UserParam {
+        name: param.name.clone(),
+        ty,
+        // A parameter with a default is never missing (the conflict is reported above).
+        required: param.required && default.is_none(),
+        default,
+    }
+}
+
+/// The type a parameter's type name stands for. An unknown name is reported, and the
+/// parameter kept as a string, so calls of the op are not reported for using it.
+fn param_type(ty: &Spanned<String>, diagnostics: &mut Diagnostics) -> ArgType {
+    if let Some((_, t)) = PARAM_TYPES.iter().find(|(n, _)| *n == ty.value) {
+        return *t;
+    }
+    let names = PARAM_TYPES.iter().map(|(n, _)| *n);
+    let diagnostic = Diagnostic::new(
+        Code::InvalidValue,
+        ty.span,
+        format!("unknown parameter type `{}`", ty.value),
+    )
+    .label("not a type");
+    let help = crate::diagnostic::quoted_list(&names.clone().collect::<Vec<_>>());
+    diagnostics.push(match crate::diagnostic::did_you_mean(&ty.value, names) {
+        Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+        None => diagnostic.help(format!("types are {help}")),
+    });
+    ArgType::Str
 }

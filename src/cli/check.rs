@@ -4,12 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::check::{self, Context};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::inventory;
-use crate::source::{SourceMap, Span};
-
-use super::{Format, InventoryOptions, entry_manifests, output};
+use super::{Format, InventoryOptions, output};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -28,60 +23,32 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> u8 {
-    let mut sources = SourceMap::new();
-    let mut diagnostics = Diagnostics::default();
-    let extra_vars = args.inventory.extra_vars(&mut sources, &mut diagnostics);
-    let given_inventory = (!args.inventory.inventory.is_empty()).then(|| {
-        inventory::load(
-            &mut sources,
-            &args.inventory.inventory,
-            &extra_vars,
-            &mut diagnostics,
-        )
-    });
+    let mut project = args.inventory.project();
+    let specs = &args.inventory.inventory;
+    let given_inventory = (!specs.is_empty()).then(|| project.load_inventory(specs));
 
     let mut manifests = 0;
     let mut ops = 0;
     for path in &args.paths {
-        let entries = entry_manifests(path);
+        let entries = project.entries(path);
         if entries.is_empty() {
-            let file = sources.add(path, String::new());
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::IncludeNotFound,
-                    Span::new(file, 0..0),
-                    format!("{} has no main.toml or main.kdl", path.display()),
-                )
-                .help("name a manifest file, or a directory holding main.toml or main.kdl"),
-            );
             continue;
         }
         let local_inventory = match given_inventory {
             Some(_) => None,
-            None => super::project_inventory(path).map(|p| {
-                inventory::load(
-                    &mut sources,
-                    &[p.display().to_string()],
-                    &extra_vars,
-                    &mut diagnostics,
-                )
-            }),
+            None => project.project_inventory(path),
         };
-        let context = Context {
-            inventory: given_inventory.as_ref().or(local_inventory.as_ref()),
-            extra_vars: &extra_vars,
-        };
+        let inventory = given_inventory.as_ref().or(local_inventory.as_ref());
         for entry in entries {
             manifests += 1;
-            if let Some(compiled) = check::compile(&mut sources, &entry, &context, &mut diagnostics)
-            {
+            if let Some(compiled) = project.compile(&entry, inventory) {
                 ops += compiled.ops.len() + compiled.handlers.len();
             }
         }
     }
 
-    let diagnostics = diagnostics.sorted();
-    output::print(&sources, &diagnostics, args.format);
+    let diagnostics = project.take_diagnostics();
+    output::print(&project.sources, &diagnostics, args.format);
     if args.format == Format::Human {
         let plural = if manifests == 1 { "" } else { "s" };
         eprintln!(

@@ -5,13 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::check::{self, Context};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::facts::Facts;
-use crate::inventory::{self, Target};
-use crate::source::{SourceMap, Span};
+use crate::project::Project;
 
-use super::{Format, InventoryOptions, LimitOption, entry_manifests, output};
+use super::{Format, InventoryOptions, LimitOption, output};
 
 #[derive(Args, Debug)]
 pub struct EmitArgs {
@@ -28,7 +24,8 @@ pub struct EmitArgs {
     out_dir: Option<PathBuf>,
     /// Host facts as JSON (`kiln facts HOST --json`), for `when` conditions and templates
     /// that use `facts`: a file used for every host, or a directory of `<host>.json`.
-    /// Facts of `@local` are gathered from this machine when not given.
+    /// Facts of `@local` are gathered from this machine when not given and the manifest
+    /// reads them.
     #[arg(long, value_name = "FILE|DIR")]
     facts: Option<PathBuf>,
     /// Output format for diagnostics.
@@ -37,11 +34,10 @@ pub struct EmitArgs {
 }
 
 pub fn run(args: EmitArgs) -> u8 {
-    let mut sources = SourceMap::new();
-    let mut diagnostics = Diagnostics::default();
-    let scripts = emit(&args, &mut sources, &mut diagnostics);
-    let diagnostics = diagnostics.sorted();
-    output::print(&sources, &diagnostics, args.format);
+    let mut project = args.inventory.project();
+    let scripts = emit(&args, &mut project);
+    let diagnostics = project.take_diagnostics();
+    output::print(&project.sources, &diagnostics, args.format);
     let Some(scripts) = scripts else { return 1 };
     if output::exit_code(&diagnostics, false) != 0 {
         return 1;
@@ -74,70 +70,23 @@ pub fn run(args: EmitArgs) -> u8 {
 }
 
 /// Compiles, binds and emits for every host; `None` on errors (reported).
-fn emit(
-    args: &EmitArgs,
-    sources: &mut SourceMap,
-    diagnostics: &mut Diagnostics,
-) -> Option<Vec<(String, String)>> {
-    let entry = entry_manifests(&args.path).into_iter().next();
-    let Some(entry) = entry else {
-        let file = sources.add(&args.path, String::new());
-        diagnostics.push(
-            Diagnostic::new(
-                Code::IncludeNotFound,
-                Span::new(file, 0..0),
-                format!("{} has no main.toml or main.kdl", args.path.display()),
-            )
-            .help("name a manifest file, or a directory holding main.toml or main.kdl"),
-        );
-        return None;
-    };
-    let extra_vars = args.inventory.extra_vars(sources, diagnostics);
-    let mut specs = args.inventory.inventory.clone();
-    if specs.is_empty()
-        && let Some(project) = super::project_inventory(&args.path)
-    {
-        specs.push(project.display().to_string());
-    }
-    let mut inventory = inventory::load(sources, &specs, &extra_vars, diagnostics);
-    let context = Context {
-        inventory: Some(&inventory),
-        extra_vars: &extra_vars,
-    };
-    let compiled = check::compile(sources, &entry, &context, diagnostics)?;
+fn emit(args: &EmitArgs, project: &mut Project) -> Option<Vec<(String, String)>> {
+    let entry = project.entry(&args.path)?;
+    let mut inventory = project.inventory(&args.inventory.inventory, &args.path);
+    let compiled = project.compile(&entry, Some(&inventory))?;
     // Ops name hosts and groups of the whole inventory; the limit applies after checking.
-    if diagnostics.has_errors() || !args.limit.narrow(&mut inventory) {
+    if project.diagnostics.has_errors() || !args.limit.narrow(&mut inventory) {
         return None;
     }
-    let mut facts = Vec::with_capacity(inventory.hosts.len());
-    for host in &inventory.hosts {
-        match host_facts(args.facts.as_deref(), &host.name, &host.target) {
-            Ok(host_facts) => facts.push(host_facts),
-            Err(why) => {
-                eprintln!("kiln: facts for {}: {why}", host.name);
-                return None;
-            }
+    let facts = match project.facts(&compiled, &inventory, args.facts.as_deref()) {
+        Ok(facts) => facts,
+        Err(why) => {
+            eprintln!("kiln: {why}");
+            return None;
         }
-    }
-    let scripts = crate::emit::all_hosts(sources, &compiled, &inventory, &facts, diagnostics);
-    (!diagnostics.has_errors()).then_some(scripts)
-}
-
-/// Facts for one host: from `--facts`, else gathered for `@local`, else unknown.
-fn host_facts(given: Option<&Path>, host: &str, target: &Target) -> Result<Option<Facts>, String> {
-    let read = |path: &Path| -> Result<Option<Facts>, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let json = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(Some(Facts(json)))
     };
-    match given {
-        Some(dir) if dir.is_dir() => read(&dir.join(format!("{host}.json"))),
-        Some(file) => read(file),
-        None if *target == Target::Local => {
-            crate::facts::local().map(Some).map_err(|e| e.to_string())
-        }
-        None => Ok(None),
-    }
+    let scripts = project.scripts(&compiled, &inventory, &facts);
+    (!project.diagnostics.has_errors()).then_some(scripts)
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename,

@@ -5,9 +5,7 @@ use super::{out, outln};
 use clap::Args;
 use serde_json::json;
 
-use crate::diagnostic::Diagnostics;
 use crate::inventory::{self, Inventory};
-use crate::source::SourceMap;
 
 use super::{Format, InventoryOptions, LimitOption, output};
 
@@ -23,18 +21,11 @@ pub struct InventoryArgs {
 }
 
 pub fn run(args: InventoryArgs) -> u8 {
-    let mut sources = SourceMap::new();
-    let mut diagnostics = Diagnostics::default();
-    let extra_vars = args.inventory.extra_vars(&mut sources, &mut diagnostics);
-    let mut resolved = inventory::load(
-        &mut sources,
-        &args.inventory.inventory,
-        &extra_vars,
-        &mut diagnostics,
-    );
-    let diagnostics = diagnostics.sorted();
+    let mut project = args.inventory.project();
+    let mut resolved = project.load_inventory(&args.inventory.inventory);
+    let diagnostics = project.take_diagnostics();
     output::print(
-        &sources,
+        &project.sources,
         &diagnostics,
         if args.format == Format::Json {
             Format::Human

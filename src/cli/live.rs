@@ -9,15 +9,14 @@ use clap::Args;
 use serde_json::json;
 
 use crate::bind::Become;
-use crate::check::{self, Context};
-use crate::connect::{HostKeyPolicy, SshOptions, Stream};
-use crate::diagnostic::Diagnostics;
-use crate::inventory::{self, Inventory};
+use crate::check::Compiled;
+use crate::connect::{ConnectError, Connector, HostKeyPolicy, SshOptions, Stream};
+use crate::inventory::Inventory;
 use crate::live::{self, HostReport};
-use crate::source::SourceMap;
+use crate::project::{Project, Scripts};
 
 use super::progress::{self, Reporter, one_line};
-use super::{Format, InventoryOptions, LimitOption, entry_manifests, output, passwords};
+use super::{Format, InventoryOptions, LimitOption, output, passwords};
 
 /// How to connect and how many hosts at once.
 #[derive(Args, Debug)]
@@ -126,7 +125,7 @@ impl BecomePasswordArg {
 impl RolloutArgs {
     /// The batch size: `--serial`, else the smallest `serial` an op of the manifest asks
     /// for, else every host at once.
-    fn batch(&self, hosts: usize, compiled: &crate::check::Compiled) -> Result<usize, String> {
+    fn batch(&self, hosts: usize, compiled: &Compiled) -> Result<usize, String> {
         let Some(serial) = &self.serial else {
             let from_ops = compiled
                 .ops
@@ -199,42 +198,10 @@ pub fn apply(args: ApplyArgs) -> u8 {
 }
 
 fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
-    let mut sources = SourceMap::new();
-    let mut diagnostics = Diagnostics::default();
-    let Some(entry) = entry_manifests(&args.path).into_iter().next() else {
-        eprintln!("kiln: {} has no main.toml or main.kdl", args.path.display());
+    let mut project = args.inventory.project();
+    let Some((compiled, inventory)) = checked(args, &mut project) else {
         return 1;
     };
-    let extra_vars = args.inventory.extra_vars(&mut sources, &mut diagnostics);
-    let mut specs = args.inventory.inventory.clone();
-    if specs.is_empty()
-        && let Some(project) = super::project_inventory(&args.path)
-    {
-        specs.push(project.display().to_string());
-    }
-    let mut inventory = inventory::load(&mut sources, &specs, &extra_vars, &mut diagnostics);
-    let context = Context {
-        inventory: Some(&inventory),
-        extra_vars: &extra_vars,
-    };
-    let compiled = check::compile(&mut sources, &entry, &context, &mut diagnostics);
-    let sorted = diagnostics.sorted();
-    output::print(
-        &sources,
-        &sorted,
-        if args.format == Format::Json {
-            Format::Human
-        } else {
-            args.format
-        },
-    );
-    let Some(compiled) = compiled.filter(|_| output::exit_code(&sorted, false) == 0) else {
-        return 1;
-    };
-    // Ops name hosts and groups of the whole inventory; the limit applies after checking.
-    if !args.limit.narrow(&mut inventory) {
-        return 1;
-    }
     let become_password = match args.rollout.become_password.get() {
         Ok(password) => password,
         Err(why) => {
@@ -242,7 +209,6 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
             return 1;
         }
     };
-    let pool = args.connect.pool();
     let ssh = match args.connect.ssh() {
         Ok(ssh) => ssh,
         Err(why) => {
@@ -251,26 +217,19 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
         }
     };
     let human = args.format == Format::Human;
-    let live_view = human && progress::live_view_possible();
-    let hosts = inventory.hosts.len();
-    let connecting = Reporter::new(live_view, "connecting", hosts, false);
-    let mut sessions = live::prepare(&pool, &inventory, &ssh, &connecting);
-    let scripts = live::Scripts::new(&sources, &compiled);
+    let run = LiveRun {
+        pool: args.connect.pool(),
+        scripts: Scripts::new(&project.sources, &compiled),
+        become_password: become_password.as_deref(),
+        live_view: human && progress::live_view_possible(),
+        human,
+    };
+    let connecting = Reporter::new(run.live_view, "connecting", inventory.hosts.len(), false);
+    let mut sessions = live::prepare(&run.pool, &inventory, &ssh, &connecting);
     connecting.finish();
     let plan_needed = !(apply && yes);
     if plan_needed {
-        let options = live::RunOptions {
-            check: true,
-            max_failures: None,
-            batch: usize::MAX,
-            become_password: become_password.as_deref(),
-        };
-        let planning = Reporter::new(live_view, "planning", hosts, false);
-        live::run(&pool, &mut sessions, &scripts, &options, &planning);
-        planning.finish();
-        if human {
-            print_plan(&sessions);
-        }
+        run.plan(&mut sessions);
     }
     if apply {
         let changes = sessions.iter().any(|s| s.report.changed > 0);
@@ -279,7 +238,6 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
                 outln!("Nothing to change.");
             }
         } else if yes || confirm() {
-            let max_failures = args.rollout.max_failures(sessions.len());
             let batch = match args.rollout.batch(sessions.len(), &compiled) {
                 Ok(batch) => batch,
                 Err(why) => {
@@ -287,25 +245,90 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
                     return 2;
                 }
             };
-            let options = live::RunOptions {
-                check: false,
-                max_failures,
-                batch,
-                become_password: become_password.as_deref(),
-            };
-            let applying = Reporter::new(live_view, "applying", hosts, human);
-            live::run(&pool, &mut sessions, &scripts, &options, &applying);
-            applying.finish();
-            if human {
-                print_outcomes(&sessions, args.verbose);
-            }
+            let max_failures = args.rollout.max_failures(sessions.len());
+            run.apply(&mut sessions, batch, max_failures, args.verbose);
         } else {
             eprintln!("kiln: not applied");
             return 1;
         }
     }
+    report(&sessions, args.format)
+}
+
+/// The checked manifest and the hosts it runs on (`--limit` applied), or `None` when the
+/// manifest has errors (reported; as people read them, even with `--format json`).
+fn checked(args: &PlanArgs, project: &mut Project) -> Option<(Compiled, Inventory)> {
+    let entry = project.entry(&args.path);
+    let mut inventory = project.inventory(&args.inventory.inventory, &args.path);
+    let compiled = entry.and_then(|entry| project.compile(&entry, Some(&inventory)));
+    let diagnostics = project.take_diagnostics();
+    let format = if args.format == Format::Json {
+        Format::Human
+    } else {
+        args.format
+    };
+    output::print(&project.sources, &diagnostics, format);
+    let compiled = compiled.filter(|_| output::exit_code(&diagnostics, false) == 0)?;
+    // Ops name hosts and groups of the whole inventory; the limit applies after checking.
+    args.limit
+        .narrow(&mut inventory)
+        .then_some((compiled, inventory))
+}
+
+/// What the phases of a plan or apply share.
+struct LiveRun<'a> {
+    pool: rayon::ThreadPool,
+    scripts: Scripts<'a>,
+    become_password: Option<&'a str>,
+    /// The live view of hosts and ops, on a terminal.
+    live_view: bool,
+    human: bool,
+}
+
+impl LiveRun<'_> {
+    /// Runs every host's script in check mode and shows what would change.
+    fn plan(&self, sessions: &mut [live::Session<'_>]) {
+        let options = live::RunOptions {
+            check: true,
+            max_failures: None,
+            batch: usize::MAX,
+            become_password: self.become_password,
+        };
+        let planning = Reporter::new(self.live_view, "planning", sessions.len(), false);
+        live::run(&self.pool, sessions, &self.scripts, &options, &planning);
+        planning.finish();
+        if self.human {
+            print_plan(sessions);
+        }
+    }
+
+    /// Runs every host's script for real, `batch` hosts at a time, and shows what failed.
+    fn apply(
+        &self,
+        sessions: &mut [live::Session<'_>],
+        batch: usize,
+        max_failures: Option<usize>,
+        verbose: u8,
+    ) {
+        let options = live::RunOptions {
+            check: false,
+            max_failures,
+            batch,
+            become_password: self.become_password,
+        };
+        let applying = Reporter::new(self.live_view, "applying", sessions.len(), self.human);
+        live::run(&self.pool, sessions, &self.scripts, &options, &applying);
+        applying.finish();
+        if self.human {
+            print_outcomes(sessions, verbose);
+        }
+    }
+}
+
+/// The hosts' reports, as JSON or as a summary; the exit status: 1 when a host failed.
+fn report(sessions: &[live::Session<'_>], format: Format) -> u8 {
     let reports: Vec<&HostReport> = sessions.iter().map(|s| &s.report).collect();
-    if args.format == Format::Json {
+    if format == Format::Json {
         outln!(
             "{}",
             serde_json::to_string_pretty(&json!({ "hosts": reports })).expect("reports serialize")
@@ -559,7 +582,7 @@ pub fn exec(args: ExecArgs) -> u8 {
         let status = connection.run(&script, &[], &mut |_: Stream, chunk: &[u8]| {
             output.extend_from_slice(chunk)
         })?;
-        Ok((status, String::from_utf8_lossy(&output).into_owned()))
+        Ok::<_, ConnectError>((status, String::from_utf8_lossy(&output).into_owned()))
     });
     print_results(results, |host, (status, output)| {
         outln!("{host}: exit {status}");
@@ -601,11 +624,10 @@ pub(super) struct AdHoc {
 impl AdHoc {
     /// `None` (reported) when a target is invalid or a password cannot be read.
     pub fn new(targets: &[String], limit: &LimitOption, connect: &ConnectArgs) -> Option<AdHoc> {
-        let mut sources = SourceMap::new();
-        let mut diagnostics = Diagnostics::default();
-        let mut inventory = inventory::load(&mut sources, targets, &[], &mut diagnostics);
-        let sorted = diagnostics.sorted();
-        output::print(&sources, &sorted, Format::Human);
+        let mut project = Project::default();
+        let mut inventory = project.load_inventory(targets);
+        let sorted = project.take_diagnostics();
+        output::print(&project.sources, &sorted, Format::Human);
         if output::exit_code(&sorted, false) != 0 || !limit.narrow(&mut inventory) {
             return None;
         }
@@ -625,10 +647,9 @@ impl AdHoc {
 
     /// Connects to every host in parallel and runs `work` on each connection: each host's
     /// name and what `work` made of it (or why the host could not be reached).
-    pub fn on_every_host<T: Send>(
+    pub fn on_every_host<T: Send, E: From<ConnectError> + std::fmt::Display>(
         &self,
-        work: impl Fn(&mut dyn crate::connect::Connector) -> Result<T, crate::connect::ConnectError>
-        + Sync,
+        work: impl Fn(&mut dyn Connector) -> Result<T, E> + Sync,
     ) -> Vec<(String, Result<T, String>)> {
         use rayon::prelude::*;
         self.pool.install(|| {
@@ -636,9 +657,10 @@ impl AdHoc {
                 .hosts
                 .par_iter()
                 .map(|host| {
-                    let result = live::open(&host.target, &self.ssh)
+                    let result = crate::connect::connector(&host.target, &self.ssh)
+                        .map_err(E::from)
                         .and_then(|mut connection| work(connection.as_mut()));
-                    (host.name.clone(), result.map_err(|e| e.message))
+                    (host.name.clone(), result.map_err(|e| e.to_string()))
                 })
                 .collect()
         })

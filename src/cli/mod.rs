@@ -14,13 +14,12 @@ mod progress;
 mod schema;
 mod transfer;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::inventory::ExtraVar;
 use crate::model::Value;
+use crate::project::Project;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -83,31 +82,11 @@ pub struct InventoryOptions {
 }
 
 impl InventoryOptions {
-    /// The command line's variables: `-e`, then the secrets files (reported when they
-    /// cannot be read).
-    pub fn extra_vars(
-        &self,
-        sources: &mut crate::source::SourceMap,
-        diagnostics: &mut crate::diagnostic::Diagnostics,
-    ) -> Vec<ExtraVar> {
-        let mut vars: Vec<ExtraVar> = self
-            .extra_vars
-            .iter()
-            .flatten()
-            .map(|(name, value)| ExtraVar {
-                name: name.clone(),
-                value: value.clone(),
-                secret: false,
-            })
-            .collect();
-        for file in &self.secrets_files {
-            vars.extend(crate::inventory::secrets_file::read(
-                sources,
-                file,
-                diagnostics,
-            ));
-        }
-        vars
+    /// A project with the command line's variables: `-e`, then the secrets files
+    /// (reported when they cannot be read).
+    pub fn project(&self) -> Project {
+        let extra_vars: Vec<(String, Value)> = self.extra_vars.iter().flatten().cloned().collect();
+        Project::new(&extra_vars, &self.secrets_files)
     }
 }
 
@@ -227,28 +206,4 @@ pub fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
-}
-
-/// Entry manifests named by a path: a file is itself; a directory is its `main.toml` and
-/// `main.kdl`.
-pub fn entry_manifests(path: &std::path::Path) -> Vec<PathBuf> {
-    if path.is_dir() {
-        ["main.toml", "main.kdl"]
-            .iter()
-            .map(|name| path.join(name))
-            .filter(|p| p.is_file())
-            .collect()
-    } else {
-        vec![path.to_path_buf()]
-    }
-}
-
-/// `inventory.toml` or `inventory.kdl` of a project: in the directory given, or beside the
-/// manifest file given.
-pub fn project_inventory(path: &std::path::Path) -> Option<PathBuf> {
-    let dir = if path.is_dir() { path } else { path.parent()? };
-    ["inventory.toml", "inventory.kdl"]
-        .iter()
-        .map(|name| dir.join(name))
-        .find(|p| p.is_file())
 }

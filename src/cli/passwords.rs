@@ -18,6 +18,7 @@ static TAKEN: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
 
 /// Takes both passwords out of the process environment, keeping their values for
 /// [`from_environment`]. `main` calls it first, before any thread exists.
+#[expect(unsafe_code, reason = "std::env::remove_var before any thread")]
 pub fn take_from_environment() {
     let taken = [SSH, BECOME]
         .into_iter()

@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
 
-use crate::connect::RemoteFile;
+use crate::connect::{ConnectError, RemoteFile};
 
 use super::LimitOption;
 use super::live::{AdHoc, ConnectArgs, print_results};
@@ -69,12 +69,14 @@ pub fn put(args: PutArgs) -> u8 {
         return 1;
     };
     let results = adhoc.on_every_host(|connection| {
-        Ok(connection.put_file(&args.dest, &data, args.mode.as_deref()))
+        Ok::<_, ConnectError>(connection.put_file(&args.dest, &data, args.mode.as_deref()))
     });
     print_results(results, |host, written| {
         report(
             host,
-            written.map(|()| format!("wrote {} ({} bytes)", args.dest, data.len())),
+            written
+                .map(|()| format!("wrote {} ({} bytes)", args.dest, data.len()))
+                .map_err(|e| e.to_string()),
         )
     })
 }
@@ -104,9 +106,12 @@ pub fn fetch(args: FetchArgs) -> u8 {
     let Some(adhoc) = AdHoc::new(&args.targets, &args.limit, &args.connect) else {
         return 1;
     };
-    let results = adhoc.on_every_host(|connection| Ok(connection.get_file(&args.src)));
+    let results =
+        adhoc.on_every_host(|connection| Ok::<_, ConnectError>(connection.get_file(&args.src)));
     print_results(results, |host, fetched| {
-        let saved = fetched.and_then(|file| save(&args.dest, host, &args.src, &file));
+        let saved = fetched
+            .map_err(|e| e.to_string())
+            .and_then(|file| save(&args.dest, host, &args.src, &file));
         report(
             host,
             saved

@@ -2,8 +2,8 @@
 //!
 //! A [`Connector`] runs a POSIX `sh` script on its host (the script travels on standard
 //! input to `sh -s`, so nothing is written to the host's disk to run it), streaming the
-//! output back as it comes. One file per connector; the connector of a host comes from the
-//! inventory or the target syntax (`inventory::Target`).
+//! output back as it comes. One file per connector; [`connector`] makes a host's from its
+//! target (`inventory::Target`: from the inventory or the target syntax).
 //!
 //! Every run is one round trip (one SSH channel, one process); live runs use a constant
 //! number of them per host, whatever the number of ops, and [`Connector::round_trips`]
@@ -22,7 +22,10 @@ mod transfer;
 
 use std::fmt;
 
-pub use transfer::RemoteFile;
+use crate::inventory::Target;
+
+use local::{Place, ProcessConnector};
+pub use transfer::{RemoteFile, TransferError};
 
 /// Which output stream a chunk came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,18 +36,60 @@ pub enum Stream {
 
 /// Why a connector could not do what it was asked: the host was not reached, or the
 /// connection broke. A script that ran and failed is not an error: its exit status is.
+/// Callers decide on its [`ConnectErrorKind`]; the message is what users read.
 #[derive(Debug)]
 pub struct ConnectError {
+    pub kind: ConnectErrorKind,
     pub message: String,
-    /// Whether the failure happened before anything ran on the host.
-    pub before_run: bool,
+}
+
+/// What went wrong when a host was connected to or run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectErrorKind {
+    /// The target cannot be used as given: the ssh config or the target says what kiln
+    /// does not do (a `ProxyCommand`, a jump host loop, no user to log in as).
+    Config,
+    /// The host could not be reached: no address, a refused connection, a failed
+    /// handshake, a jump host that cannot reach it.
+    Unreachable,
+    /// The host did not answer within the connect timeout.
+    Timeout,
+    /// The host's key is unknown, changed, revoked, or cannot be checked.
+    HostKey,
+    /// No way of logging in was accepted.
+    Auth,
+    /// The host was reached, but the script could not be started (no channel, `sh` not
+    /// started, a local program missing, the script not sent).
+    Start,
+    /// The connection was closed by an earlier failure; nothing more runs on it.
+    Closed,
+    /// The script ran longer than the command timeout and was stopped.
+    CommandTimeout,
+    /// The connection broke while the script ran.
+    Lost,
 }
 
 impl ConnectError {
-    pub fn new(message: impl Into<String>, before_run: bool) -> Self {
+    pub fn new(kind: ConnectErrorKind, message: impl Into<String>) -> Self {
         ConnectError {
+            kind,
             message: message.into(),
-            before_run,
+        }
+    }
+
+    /// Whether the failure happened before anything ran on the host.
+    pub fn before_run(&self) -> bool {
+        !matches!(
+            self.kind,
+            ConnectErrorKind::CommandTimeout | ConnectErrorKind::Lost
+        )
+    }
+
+    /// The same error, its message changed by `change` (to say where it happened).
+    pub fn map_message(self, change: impl FnOnce(String) -> String) -> Self {
+        ConnectError {
+            kind: self.kind,
+            message: change(self.message),
         }
     }
 }
@@ -136,17 +181,53 @@ pub trait Connector: Send {
 
     /// Writes `data` to the file at `path` on the host, atomically, with `mode` (octal;
     /// none: an existing file's mode, else the umask's). One round trip.
-    fn put_file(&mut self, path: &str, data: &[u8], mode: Option<&str>) -> Result<(), String> {
+    fn put_file(
+        &mut self,
+        path: &str,
+        data: &[u8],
+        mode: Option<&str>,
+    ) -> Result<(), TransferError> {
         transfer::put(self, path, data, mode)
     }
 
     /// The file at `path` on the host: its content and permission bits. One round trip.
-    fn get_file(&mut self, path: &str) -> Result<RemoteFile, String> {
+    fn get_file(&mut self, path: &str) -> Result<RemoteFile, TransferError> {
         transfer::get(self, path)
     }
 
     /// How many round trips (runs, SSH channels) this connection has made.
     fn round_trips(&self) -> usize;
+}
+
+/// A connection to `target`, the way the target says (this machine, a chroot, a container,
+/// SSH); for SSH, connected and logged in already, with `options`.
+pub fn connector(
+    target: &Target,
+    options: &SshOptions,
+) -> Result<Box<dyn Connector>, ConnectError> {
+    let process = |place: Place, user: &Option<String>| -> Box<dyn Connector> {
+        Box::new(ProcessConnector::new(
+            place,
+            user.clone(),
+            options.command_timeout,
+        ))
+    };
+    Ok(match target {
+        Target::Local => process(Place::Local, &None),
+        Target::Chroot { path, user } => process(Place::Chroot(path.clone()), user),
+        Target::Docker { container, user } => process(Place::Docker(container.clone()), user),
+        Target::Podman { container, user } => process(Place::Podman(container.clone()), user),
+        Target::Ssh {
+            user,
+            address,
+            port,
+        } => Box::new(ssh::SshConnector::connect(
+            user.as_deref(),
+            address,
+            *port,
+            options,
+        )?),
+    })
 }
 
 /// How strictly an SSH server's host key is checked against `known_hosts`.

@@ -18,11 +18,11 @@ use std::io::{ErrorKind, Read, Write};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use super::{ConnectError, Conversation, END_GRACE, Input, Stream};
+use super::{ConnectError, ConnectErrorKind, Conversation, END_GRACE, Input, Stream};
 
 /// Runs `program args... sh -s -- script_args...`, its script from `conversation` on
 /// standard input.
@@ -38,6 +38,67 @@ pub fn run(
     timeout: Option<Duration>,
     conversation: &mut dyn Conversation,
 ) -> Result<i32, ConnectError> {
+    let Started {
+        mut child,
+        exited,
+        mut pipes,
+    } = start(program, program_args, script_args, timeout)?;
+    let stdin = child.stdin.take().expect("stdin is piped");
+    let (mut feeder, written) = Feeder::start(stdin);
+    feeder.feed(conversation);
+    let deadline = timeout.map(|t| Instant::now() + t);
+    loop {
+        let wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        if wait.is_some_and(|w| w.is_zero()) {
+            return Err(kill_group(&mut child, program, timeout.unwrap_or_default()));
+        }
+        let ready = poll(&pipes, Some(&exited), wait);
+        if ready.exited {
+            break;
+        }
+        if read_ready(&mut pipes, &ready.pipes, conversation) {
+            feeder.feed(conversation);
+        }
+    }
+    read_what_is_left(&mut pipes, conversation);
+    drop(feeder);
+    let written = match written.recv_timeout(END_GRACE) {
+        Ok(result) => result,
+        Err(RecvTimeoutError::Timeout) => Err(std::io::Error::new(
+            ErrorKind::TimedOut,
+            "its standard input is held open and no longer read",
+        )),
+        Err(RecvTimeoutError::Disconnected) => Ok(()),
+    };
+    let status = child
+        .wait()
+        .map_err(|e| ConnectError::new(ConnectErrorKind::Lost, format!("{program}: {e}")))?;
+    if let Err(error) = written
+        && status.success()
+    {
+        return Err(ConnectError::new(
+            ConnectErrorKind::Start,
+            format!("could not send the script to {program}: {error}"),
+        ));
+    }
+    Ok(status.code().unwrap_or(128 + 9))
+}
+
+/// A started process: its output pipes, and a socket that turns readable when it exits.
+struct Started {
+    child: Child,
+    exited: UnixStream,
+    pipes: [Option<(Stream, File)>; 2],
+}
+
+/// Starts `program args... sh -s -- script_args...` with piped standard streams, and the
+/// thread that watches for its exit.
+fn start(
+    program: &str,
+    program_args: &[String],
+    script_args: &[&str],
+    timeout: Option<Duration>,
+) -> Result<Started, ConnectError> {
     let mut command = Command::new(program);
     command
         .args(program_args)
@@ -50,17 +111,20 @@ pub fn run(
         // Without a timeout the script stays in kiln's group, so Ctrl-C reaches it too.
         command.process_group(0);
     }
-    let (exited, exit_notice) = UnixStream::pair()
-        .map_err(|e| ConnectError::new(format!("cannot run {program}: {e}"), true))?;
-    let mut child = command
-        .spawn()
-        .map_err(|e| ConnectError::new(format!("cannot run {program}: {e}"), true))?;
+    let cannot_run = |e: std::io::Error| {
+        ConnectError::new(
+            ConnectErrorKind::Start,
+            format!("cannot run {program}: {e}"),
+        )
+    };
+    let (exited, exit_notice) = UnixStream::pair().map_err(cannot_run)?;
+    let mut child = command.spawn().map_err(cannot_run)?;
     let pid = child.id();
     std::thread::spawn(move || {
         wait_for_exit(pid);
         drop(exit_notice);
     });
-    let mut pipes = [
+    let pipes = [
         child
             .stdout
             .take()
@@ -70,77 +134,66 @@ pub fn run(
             .take()
             .map(|p| (Stream::Stderr, File::from(OwnedFd::from(p)))),
     ];
-    // The script is written from its own thread: a script larger than the pipe buffer
-    // would otherwise block while the child blocks on a full output pipe. Standard input
-    // closes when the writer's channel does; the writer's result comes back on `written`.
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let (to_writer, parts) = mpsc::channel::<Vec<u8>>();
-    let (wrote, written) = mpsc::sync_channel::<std::io::Result<()>>(1);
-    std::thread::spawn(move || {
-        let _ = wrote.send(parts.iter().try_for_each(|part| stdin.write_all(&part)));
-    });
-    let mut to_writer = Some(to_writer);
-    let mut feed = |conversation: &mut dyn Conversation| {
-        while let Some(sender) = &to_writer {
+    Ok(Started {
+        child,
+        exited,
+        pipes,
+    })
+}
+
+/// Writes the script to the process's standard input from a thread of its own: a script
+/// larger than the pipe buffer would otherwise block while the process blocks on a full
+/// output pipe. Standard input closes when the conversation says so, or when the feeder
+/// is dropped.
+struct Feeder {
+    to_writer: Option<mpsc::Sender<Vec<u8>>>,
+}
+
+impl Feeder {
+    /// The feeder, and where the writer's result comes once standard input is closed.
+    fn start(mut stdin: ChildStdin) -> (Feeder, mpsc::Receiver<std::io::Result<()>>) {
+        let (to_writer, parts) = mpsc::channel::<Vec<u8>>();
+        let (wrote, written) = mpsc::sync_channel::<std::io::Result<()>>(1);
+        std::thread::spawn(move || {
+            let _ = wrote.send(parts.iter().try_for_each(|part| stdin.write_all(&part)));
+        });
+        (
+            Feeder {
+                to_writer: Some(to_writer),
+            },
+            written,
+        )
+    }
+
+    /// Hands the writer what the conversation has to send now.
+    fn feed(&mut self, conversation: &mut dyn Conversation) {
+        while let Some(sender) = &self.to_writer {
             match conversation.input() {
                 Input::Send(part) => {
-                    // A writer that stopped (the script exited) is reported below.
+                    // A writer that stopped (the script exited) is reported by `run`.
                     let _ = sender.send(part);
                 }
                 Input::Wait => break,
-                Input::Close => to_writer = None,
+                Input::Close => self.to_writer = None,
             }
         }
-    };
-    feed(conversation);
-    let deadline = timeout.map(|t| Instant::now() + t);
-    loop {
-        let wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-        if wait.is_some_and(|w| w.is_zero()) {
-            return Err(kill_group(&mut child, program, timeout.unwrap_or_default()));
-        }
-        let ready = poll(&pipes, Some(&exited), wait);
-        if ready.exited {
-            break;
-        }
-        if read_ready(&mut pipes, &ready.pipes, conversation) {
-            feed(conversation);
-        }
     }
-    // The process has exited: what it wrote is in the pipes, read until they are empty
-    // (briefly: a background command may keep writing), and the rest dropped.
+}
+
+/// Once the process has exited: reads what it wrote, which is in the pipes, until they
+/// are empty (briefly: a background command may keep writing); the rest is dropped.
+fn read_what_is_left(pipes: &mut [Option<(Stream, File)>; 2], conversation: &mut dyn Conversation) {
     let until = Instant::now() + END_GRACE;
     while Instant::now() < until {
-        let ready = poll(&pipes, None, Some(Duration::ZERO));
+        let ready = poll(pipes, None, Some(Duration::ZERO));
         if !ready.pipes.contains(&true) {
             break;
         }
-        read_ready(&mut pipes, &ready.pipes, conversation);
+        read_ready(pipes, &ready.pipes, conversation);
     }
-    for (_, pipe) in pipes.into_iter().flatten() {
+    for (_, pipe) in pipes.iter_mut().filter_map(Option::take) {
         std::thread::spawn(move || drop_output(pipe));
     }
-    drop(to_writer);
-    let written = match written.recv_timeout(END_GRACE) {
-        Ok(result) => result,
-        Err(RecvTimeoutError::Timeout) => Err(std::io::Error::new(
-            ErrorKind::TimedOut,
-            "its standard input is held open and no longer read",
-        )),
-        Err(RecvTimeoutError::Disconnected) => Ok(()),
-    };
-    let status = child
-        .wait()
-        .map_err(|e| ConnectError::new(format!("{program}: {e}"), false))?;
-    if let Err(error) = written
-        && status.success()
-    {
-        return Err(ConnectError::new(
-            format!("could not send the script to {program}: {error}"),
-            true,
-        ));
-    }
-    Ok(status.code().unwrap_or(128 + 9))
 }
 
 /// Which of the pipes have something to read (or their end), and whether the process
@@ -152,6 +205,7 @@ struct Ready {
 
 /// Waits up to `wait` (none: for ever) until a pipe has something to read or `exited`
 /// (the socket the exit watcher closes) is readable.
+#[expect(unsafe_code, reason = "poll(2) on the child's pipes")]
 fn poll(
     pipes: &[Option<(Stream, File)>; 2],
     exited: Option<&UnixStream>,
@@ -208,6 +262,7 @@ fn read_ready(
 }
 
 /// Returns once the process `pid` has exited, leaving it for `Child::wait` to reap.
+#[expect(unsafe_code, reason = "waitid(2) without reaping the child")]
 fn wait_for_exit(pid: u32) {
     loop {
         // SAFETY: all-zero bytes are a valid siginfo_t (plain data).
@@ -235,6 +290,7 @@ fn drop_output(mut pipe: File) {
 }
 
 /// Kills the script's process group once the command timeout is up.
+#[expect(unsafe_code, reason = "kill(2) of the child's process group")]
 fn kill_group(child: &mut Child, program: &str, timeout: Duration) -> ConnectError {
     let group = child.id() as libc::pid_t;
     // SAFETY: kill(2) has no memory effects; the group is the one `run` made for the child
@@ -242,10 +298,10 @@ fn kill_group(child: &mut Child, program: &str, timeout: Duration) -> ConnectErr
     unsafe { libc::kill(-group, libc::SIGKILL) };
     let _ = child.wait();
     ConnectError::new(
+        ConnectErrorKind::CommandTimeout,
         format!(
             "{program}: the script did not finish within the command timeout ({} s) and was killed",
             timeout.as_secs()
         ),
-        false,
     )
 }

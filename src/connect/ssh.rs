@@ -50,6 +50,9 @@ use ssh2::{BlockDirections, Channel, ErrorCode, Session};
 
 use self::config::{HostConfig, Jump, SshConfig, local_user, parse_jumps};
 use self::host_key::KnownHosts;
+use super::ConnectErrorKind::{
+    self, Closed, CommandTimeout, Config, Lost, Start, Timeout, Unreachable,
+};
 use super::{
     ConnectError, Connector, Conversation, END_GRACE, HostKeyPolicy, Input, SshOptions, Stream,
 };
@@ -97,7 +100,7 @@ impl SshConnector {
         options: &SshOptions,
     ) -> Result<SshConnector, ConnectError> {
         let config = SshConfig::load(options.config.as_deref())
-            .map_err(|e| ConnectError::new(format!("ssh: {e}"), true))?;
+            .map_err(|e| ConnectError::new(Config, format!("ssh: {e}")))?;
         let open = open(user, address, port, options, &config, None, 0)?;
         Ok(SshConnector {
             session: Some(open.session),
@@ -142,6 +145,24 @@ fn label(user: &str, host: &str, port: u16) -> String {
     }
 }
 
+/// Where and how one host is connected to: the target, the command line and the ssh
+/// config, resolved.
+struct Endpoint {
+    /// The name the target gave (a `Host` alias of the config, or the host itself).
+    alias: String,
+    /// The host name or address to connect to.
+    host: String,
+    user: String,
+    port: u16,
+    /// `user@host:port` (`alias (user@host:port)`, `... via JUMP`), for messages.
+    label: String,
+    timeout: Duration,
+    policy: HostKeyPolicy,
+    /// The jump hosts to go through, last one nearest the host.
+    jumps: Vec<Jump>,
+    config: HostConfig,
+}
+
 /// Connects to `alias` (through `jumps` if given, else through its config's `ProxyJump`).
 fn open(
     user: Option<&str>,
@@ -152,75 +173,122 @@ fn open(
     jumps: Option<&[Jump]>,
     depth: usize,
 ) -> Result<Open, ConnectError> {
-    let fail = |message: String| ConnectError::new(message, true);
-    let host_config: HostConfig = config.resolve(alias, user);
-    let host = host_config
-        .host_name
-        .clone()
-        .unwrap_or_else(|| alias.to_owned());
-    let user = match user
-        .map(str::to_owned)
-        .or_else(|| host_config.user.clone())
-        .or_else(local_user)
-    {
-        Some(user) => user,
-        None => {
-            return Err(fail(format!(
-                "ssh: {alias}: cannot tell which user to log in as (no user in the target, the ssh config or $USER)"
-            )));
-        }
-    };
-    let port = port.or(host_config.port).unwrap_or(22);
-    let mut label = label(&user, &host, port);
-    if alias != host {
-        label = format!("{alias} ({label})");
-    }
-    // The command line first, then the ssh config (where 0 means "none given").
-    let timeout = options
-        .connect_timeout
-        .or(host_config
-            .connect_timeout
-            .filter(|seconds| *seconds > 0)
-            .map(Duration::from_secs))
-        .unwrap_or(super::DEFAULT_CONNECT_TIMEOUT);
-    let policy = match (
-        options.host_keys,
-        host_config.strict_host_key_checking.as_deref(),
-    ) {
-        (HostKeyPolicy::Strict, Some("accept-new")) => HostKeyPolicy::AcceptNew,
-        (HostKeyPolicy::Strict, Some("no" | "off")) => HostKeyPolicy::Off,
-        (policy, _) => policy,
-    };
-    if jumps.is_none()
-        && host_config.proxy_jump.is_none()
-        && let Some(command) = &host_config.proxy_command
-        && !command.eq_ignore_ascii_case("none")
-    {
-        return Err(fail(format!(
-            "ssh: {label}: the ssh config gives a ProxyCommand (`{command}`), which kiln does not run; \
-             use ProxyJump for jump hosts"
-        )));
-    }
-    let jumps: Vec<Jump> = match jumps {
-        Some(jumps) => jumps.to_vec(),
-        None => match &host_config.proxy_jump {
-            Some(value) => parse_jumps(value).map_err(|e| fail(format!("ssh: {label}: {e}")))?,
-            None => Vec::new(),
-        },
-    };
+    let mut endpoint = Endpoint::resolve(user, alias, port, options, config, jumps)?;
+    let mut session = Session::new().map_err(|e| endpoint.error(Unreachable, e.message()))?;
+    let fd = endpoint.socket(&mut session, options, config, depth)?;
+    endpoint.log_in(&mut session, options)?;
+    session.set_timeout(0);
+    session.set_keepalive(
+        true,
+        options.keepalive.as_secs().min(u64::from(u32::MAX)) as u32,
+    );
+    Ok(Open {
+        session,
+        fd,
+        label: endpoint.label,
+    })
+}
 
-    let mut session = Session::new().map_err(|e| fail(format!("ssh: {label}: {}", e.message())))?;
-    let fd = if let Some((last, before)) = jumps.split_last() {
-        if depth >= MAX_JUMPS {
-            return Err(fail(format!(
-                "ssh: {label}: more than {MAX_JUMPS} jump hosts (a ProxyJump loop?)"
-            )));
-        }
-        let through = if before.is_empty() {
-            None
-        } else {
-            Some(before)
+impl Endpoint {
+    /// The endpoint of `alias`: the values given (`user`, `port`, `options`) win over the
+    /// ssh config, the config over the defaults.
+    fn resolve(
+        user: Option<&str>,
+        alias: &str,
+        port: Option<u16>,
+        options: &SshOptions,
+        config: &SshConfig,
+        jumps: Option<&[Jump]>,
+    ) -> Result<Endpoint, ConnectError> {
+        let host_config: HostConfig = config.resolve(alias, user);
+        let host = host_config
+            .host_name
+            .clone()
+            .unwrap_or_else(|| alias.to_owned());
+        let Some(user) = user
+            .map(str::to_owned)
+            .or_else(|| host_config.user.clone())
+            .or_else(local_user)
+        else {
+            return Err(ConnectError::new(
+                Config,
+                format!(
+                    "ssh: {alias}: cannot tell which user to log in as (no user in the target, the ssh config or $USER)"
+                ),
+            ));
         };
+        let port = port.or(host_config.port).unwrap_or(22);
+        let mut label = label(&user, &host, port);
+        if alias != host {
+            label = format!("{alias} ({label})");
+        }
+        let mut endpoint = Endpoint {
+            alias: alias.to_owned(),
+            timeout: connect_timeout(options, &host_config),
+            policy: host_key_policy(options, &host_config),
+            host,
+            user,
+            port,
+            label,
+            jumps: Vec::new(),
+            config: host_config,
+        };
+        endpoint.jumps = endpoint.jumps(jumps)?;
+        Ok(endpoint)
+    }
+
+    /// An error about this endpoint: `ssh: LABEL: WHY`.
+    fn error(&self, kind: ConnectErrorKind, why: impl std::fmt::Display) -> ConnectError {
+        ConnectError::new(kind, format!("ssh: {}: {why}", self.label))
+    }
+
+    /// The jump hosts: `given` (the rest of a `ProxyJump` chain), else the config's
+    /// `ProxyJump`; a `ProxyCommand` without either is refused.
+    fn jumps(&self, given: Option<&[Jump]>) -> Result<Vec<Jump>, ConnectError> {
+        let config = &self.config;
+        if given.is_none()
+            && config.proxy_jump.is_none()
+            && let Some(command) = &config.proxy_command
+            && !command.eq_ignore_ascii_case("none")
+        {
+            return Err(self.error(
+                Config,
+                format!(
+                    "the ssh config gives a ProxyCommand (`{command}`), which kiln does not run; \
+                     use ProxyJump for jump hosts"
+                ),
+            ));
+        }
+        match (given, &config.proxy_jump) {
+            (Some(jumps), _) => Ok(jumps.to_vec()),
+            (None, Some(value)) => parse_jumps(value).map_err(|e| self.error(Config, e)),
+            (None, None) => Ok(Vec::new()),
+        }
+    }
+
+    /// Gives `session` its socket: a TCP connection to the host, or a channel through the
+    /// jump hosts (connected first). Returns the socket's descriptor.
+    fn socket(
+        &mut self,
+        session: &mut Session,
+        options: &SshOptions,
+        config: &SshConfig,
+        depth: usize,
+    ) -> Result<RawFd, ConnectError> {
+        let Some((last, before)) = self.jumps.split_last() else {
+            let stream = tcp_connect(&self.host, self.port, self.timeout)
+                .map_err(|(kind, why)| self.error(kind, why))?;
+            let fd = stream.as_raw_fd();
+            session.set_tcp_stream(stream);
+            return Ok(fd);
+        };
+        if depth >= MAX_JUMPS {
+            return Err(self.error(
+                Config,
+                format!("more than {MAX_JUMPS} jump hosts (a ProxyJump loop?)"),
+            ));
+        }
+        let through = (!before.is_empty()).then_some(before);
         let jump = open(
             last.user.as_deref(),
             &last.host,
@@ -231,70 +299,104 @@ fn open(
             depth + 1,
         )
         .map_err(|e| {
-            fail(format!(
-                "{} (the jump host on the way to {label})",
-                e.message
-            ))
+            e.map_message(|m| format!("{m} (the jump host on the way to {})", self.label))
         })?;
-        label = format!("{label} via {}", jump.label);
-        let stream =
-            bridge(jump, &host, port, timeout).map_err(|e| fail(format!("ssh: {label}: {e}")))?;
+        self.label = format!("{} via {}", self.label, jump.label);
+        let stream = bridge(jump, &self.host, self.port, self.timeout)
+            .map_err(|why| self.error(Unreachable, why))?;
         let fd = stream.as_raw_fd();
         session.set_tcp_stream(stream);
-        fd
-    } else {
-        let stream =
-            tcp_connect(&host, port, timeout).map_err(|e| fail(format!("ssh: {label}: {e}")))?;
-        let fd = stream.as_raw_fd();
-        session.set_tcp_stream(stream);
-        fd
-    };
+        Ok(fd)
+    }
 
-    let known_hosts = KnownHosts::load(options.known_hosts.as_deref(), &host_config, &host, port);
-    if policy != HostKeyPolicy::Off {
-        known_hosts.prefer_known_types(&session);
+    /// The SSH handshake, the host key check and the login.
+    fn log_in(&self, session: &mut Session, options: &SshOptions) -> Result<(), ConnectError> {
+        let known_hosts = KnownHosts::load(
+            options.known_hosts.as_deref(),
+            &self.config,
+            &self.host,
+            self.port,
+        );
+        if self.policy != HostKeyPolicy::Off {
+            known_hosts.prefer_known_types(session);
+        }
+        session.set_blocking(true);
+        session.set_timeout(millis(self.timeout));
+        if let Err(e) = session.handshake() {
+            return Err(if e.code() == ErrorCode::Session(ERROR_TIMEOUT) {
+                self.error(
+                    Timeout,
+                    format!(
+                        "timed out after {}s waiting for the SSH handshake (is an SSH server listening there?)",
+                        self.timeout.as_secs_f64()
+                    ),
+                )
+            } else {
+                self.error(
+                    Unreachable,
+                    format!("SSH handshake failed: {}", e.message()),
+                )
+            });
+        }
+        known_hosts.verify(session, self.policy, &self.label)?;
+        auth::authenticate(
+            session,
+            &auth::Credentials {
+                user: &self.user,
+                label: &self.label,
+                identities: &options.identities,
+                config: &self.config,
+                host: &self.host,
+                port: self.port,
+                original_host: &self.alias,
+                password: options.password.as_deref(),
+            },
+        )
     }
-    session.set_blocking(true);
-    session.set_timeout(timeout.as_millis().clamp(1, u128::from(u32::MAX)) as u32);
-    if let Err(e) = session.handshake() {
-        return Err(fail(if e.code() == ErrorCode::Session(ERROR_TIMEOUT) {
-            format!(
-                "ssh: {label}: timed out after {}s waiting for the SSH handshake (is an SSH server listening there?)",
-                timeout.as_secs_f64()
-            )
-        } else {
-            format!("ssh: {label}: SSH handshake failed: {}", e.message())
-        }));
-    }
-    known_hosts.verify(&session, policy, &label)?;
-    auth::authenticate(
-        &session,
-        &auth::Credentials {
-            user: &user,
-            label: &label,
-            identities: &options.identities,
-            config: &host_config,
-            host: &host,
-            port,
-            original_host: alias,
-            password: options.password.as_deref(),
-        },
-    )?;
-    session.set_timeout(0);
-    session.set_keepalive(
-        true,
-        options.keepalive.as_secs().min(u64::from(u32::MAX)) as u32,
-    );
-    Ok(Open { session, fd, label })
 }
 
-/// A TCP connection to the first address of `host` that answers within `timeout`.
-fn tcp_connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, String> {
+/// How long to wait for the host: the command line's, then the ssh config's (where 0
+/// means "none given"), else the default.
+fn connect_timeout(options: &SshOptions, config: &HostConfig) -> Duration {
+    options
+        .connect_timeout
+        .or(config
+            .connect_timeout
+            .filter(|seconds| *seconds > 0)
+            .map(Duration::from_secs))
+        .unwrap_or(super::DEFAULT_CONNECT_TIMEOUT)
+}
+
+/// The host key policy: the command line's, made laxer only by the config's
+/// `StrictHostKeyChecking` when the command line left it strict.
+fn host_key_policy(options: &SshOptions, config: &HostConfig) -> HostKeyPolicy {
+    match (
+        options.host_keys,
+        config.strict_host_key_checking.as_deref(),
+    ) {
+        (HostKeyPolicy::Strict, Some("accept-new")) => HostKeyPolicy::AcceptNew,
+        (HostKeyPolicy::Strict, Some("no" | "off")) => HostKeyPolicy::Off,
+        (policy, _) => policy,
+    }
+}
+
+/// A duration as libssh2's timeout, in milliseconds (at least 1: 0 is "no timeout").
+fn millis(duration: Duration) -> u32 {
+    duration.as_millis().clamp(1, u128::from(u32::MAX)) as u32
+}
+
+/// A TCP connection to the first address of `host` that answers within `timeout`; or
+/// why none did: the last address's reason, a timeout if it timed out.
+fn tcp_connect(
+    host: &str,
+    port: u16,
+    timeout: Duration,
+) -> Result<TcpStream, (ConnectErrorKind, String)> {
     let addresses: Vec<_> = (host, port)
         .to_socket_addrs()
-        .map_err(|e| format!("cannot resolve {host}: {e}"))?
+        .map_err(|e| (Unreachable, format!("cannot resolve {host}: {e}")))?
         .collect();
-    let mut last = format!("{host} has no address");
+    let mut last = (Unreachable, format!("{host} has no address"));
     for address in addresses {
         match TcpStream::connect_timeout(&address, timeout) {
             Ok(stream) => {
@@ -302,12 +404,15 @@ fn tcp_connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, St
                 return Ok(stream);
             }
             Err(e) if e.kind() == ErrorKind::TimedOut => {
-                last = format!(
-                    "timed out after {}s connecting to {address}",
-                    timeout.as_secs_f64()
+                last = (
+                    Timeout,
+                    format!(
+                        "timed out after {}s connecting to {address}",
+                        timeout.as_secs_f64()
+                    ),
                 )
             }
-            Err(e) => last = format!("cannot connect to {address}: {e}"),
+            Err(e) => last = (Unreachable, format!("cannot connect to {address}: {e}")),
         }
     }
     Err(last)
@@ -317,8 +422,7 @@ fn tcp_connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, St
 /// socketpair from a thread (see the module documentation); returns our end.
 fn bridge(jump: Open, host: &str, port: u16, timeout: Duration) -> Result<UnixStream, String> {
     jump.session.set_blocking(true);
-    jump.session
-        .set_timeout(timeout.as_millis().clamp(1, u128::from(u32::MAX)) as u32);
+    jump.session.set_timeout(millis(timeout));
     let channel = jump
         .session
         .channel_direct_tcpip(host, port, None)
@@ -345,80 +449,130 @@ fn bridge(jump: Open, host: &str, port: u16, timeout: Duration) -> Result<UnixSt
 fn pump(jump: Open, mut channel: Channel, mut local: UnixStream) {
     let session = &jump.session;
     session.set_blocking(false);
-    let mut up: Vec<u8> = Vec::new(); // from the target session, to the channel
-    let mut down: Vec<u8> = Vec::new(); // from the channel, to the target session
-    let mut buffer = vec![0u8; CHUNK];
-    let (mut local_eof, mut remote_eof, mut shut) = (false, false, false);
-    loop {
-        let mut moved = false;
-        if !local_eof && up.len() < 4 * CHUNK {
-            match local.read(&mut buffer) {
-                Ok(0) => (local_eof, moved) = (true, true),
-                Ok(n) => {
-                    up.extend_from_slice(&buffer[..n]);
-                    moved = true;
-                }
-                Err(e)
-                    if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-        let mut blocked_window = None;
-        if !up.is_empty() {
-            // After a WouldBlock libssh2 wants the same bytes again: `up` only grows at
-            // its end, so its start is what was offered.
-            match channel.write(&up[..up.len().min(CHUNK)]) {
-                Ok(0) => blocked_window = Some(channel.write_window().remaining),
-                Ok(n) => {
-                    up.drain(..n);
-                    moved = true;
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                    blocked_window = Some(channel.write_window().remaining)
-                }
-                Err(_) => break,
-            }
-        }
-        if local_eof && up.is_empty() {
+    let mut bridge = Bridge {
+        up: Vec::new(),
+        down: Vec::new(),
+        buffer: vec![0u8; CHUNK],
+        local_eof: false,
+        remote_eof: false,
+        shut: false,
+    };
+    while let Ok((moved_up, blocked_window)) = bridge.move_up(&mut local, &mut channel) {
+        if bridge.local_eof && bridge.up.is_empty() {
             // The target session is gone: let its last words (its disconnect message)
             // reach the target before the jump session goes.
             drain_and_close(session, jump.fd, &mut channel);
             break;
         }
-        if !remote_eof && down.len() < 4 * CHUNK {
-            match channel.read(&mut buffer) {
-                Ok(0) => (remote_eof, moved) = (true, true),
-                Ok(n) => {
-                    down.extend_from_slice(&buffer[..n]);
-                    moved = true;
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
-                Err(_) => break,
-            }
-        }
-        if !down.is_empty() {
-            match local.write(&down) {
-                Ok(n) => {
-                    down.drain(..n);
-                    moved |= n > 0;
-                }
-                Err(e)
-                    if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-        if remote_eof && down.is_empty() && !shut {
-            // The target went away: the target session sees the end of its stream.
-            let _ = local.shutdown(std::net::Shutdown::Write);
-            shut = true;
-        }
-        if moved
+        let Ok(moved_down) = bridge.move_down(&mut channel, &mut local) else {
+            break;
+        };
+        if moved_up
+            || moved_down
             || channel.read_window().available > 0
             || blocked_window.is_some_and(|w| channel.write_window().remaining > w)
         {
             continue;
         }
         let _ = session.keepalive_send();
+        bridge.wait(session, jump.fd, &local);
+    }
+    drop(channel);
+    disconnect(session, "done");
+}
+
+/// What a jump bridge holds between the target session's socket (`local`) and the jump
+/// channel.
+struct Bridge {
+    /// From the target session, to the channel.
+    up: Vec<u8>,
+    /// From the channel, to the target session.
+    down: Vec<u8>,
+    buffer: Vec<u8>,
+    local_eof: bool,
+    remote_eof: bool,
+    /// The target session was told the channel ended.
+    shut: bool,
+}
+
+impl Bridge {
+    /// Reads from the target session and writes to the channel. Returns whether anything
+    /// moved and, when the channel took nothing, its send window; `Err` when a side broke.
+    fn move_up(
+        &mut self,
+        local: &mut UnixStream,
+        channel: &mut Channel,
+    ) -> Result<(bool, Option<u32>), ()> {
+        let mut moved = false;
+        if !self.local_eof && self.up.len() < 4 * CHUNK {
+            match local.read(&mut self.buffer) {
+                Ok(0) => (self.local_eof, moved) = (true, true),
+                Ok(n) => {
+                    self.up.extend_from_slice(&self.buffer[..n]);
+                    moved = true;
+                }
+                Err(e)
+                    if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return Err(()),
+            }
+        }
+        if self.up.is_empty() {
+            return Ok((moved, None));
+        }
+        // After a WouldBlock libssh2 wants the same bytes again: `up` only grows at its
+        // end, so its start is what was offered.
+        match channel.write(&self.up[..self.up.len().min(CHUNK)]) {
+            Ok(0) => Ok((moved, Some(channel.write_window().remaining))),
+            Ok(n) => {
+                self.up.drain(..n);
+                Ok((true, None))
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                Ok((moved, Some(channel.write_window().remaining)))
+            }
+            Err(_) => Err(()),
+        }
+    }
+
+    /// Reads from the channel and writes to the target session; tells it the channel's
+    /// end once everything before has reached it. Returns whether anything moved; `Err`
+    /// when a side broke.
+    fn move_down(&mut self, channel: &mut Channel, local: &mut UnixStream) -> Result<bool, ()> {
+        let mut moved = false;
+        if !self.remote_eof && self.down.len() < 4 * CHUNK {
+            match channel.read(&mut self.buffer) {
+                Ok(0) => (self.remote_eof, moved) = (true, true),
+                Ok(n) => {
+                    self.down.extend_from_slice(&self.buffer[..n]);
+                    moved = true;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                Err(_) => return Err(()),
+            }
+        }
+        if !self.down.is_empty() {
+            match local.write(&self.down) {
+                Ok(n) => {
+                    self.down.drain(..n);
+                    moved |= n > 0;
+                }
+                Err(e)
+                    if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return Err(()),
+            }
+        }
+        if self.remote_eof && self.down.is_empty() && !self.shut {
+            // The target went away: the target session sees the end of its stream.
+            let _ = local.shutdown(std::net::Shutdown::Write);
+            self.shut = true;
+        }
+        Ok(moved)
+    }
+
+    /// Nothing moved: waits (a second at most) for either socket to be ready in a
+    /// direction the bridge can use.
+    #[expect(unsafe_code, reason = "poll(2) on the channel and the stream")]
+    fn wait(&self, session: &Session, fd: RawFd, local: &UnixStream) {
         let outbound = matches!(
             session.block_directions(),
             BlockDirections::Outbound | BlockDirections::Both
@@ -426,12 +580,16 @@ fn pump(jump: Open, mut channel: Channel, mut local: UnixStream) {
         let mut fds = [
             libc::pollfd {
                 fd: local.as_raw_fd(),
-                events: if local_eof { 0 } else { libc::POLLIN }
-                    | if down.is_empty() { 0 } else { libc::POLLOUT },
+                events: if self.local_eof { 0 } else { libc::POLLIN }
+                    | if self.down.is_empty() {
+                        0
+                    } else {
+                        libc::POLLOUT
+                    },
                 revents: 0,
             },
             libc::pollfd {
-                fd: jump.fd,
+                fd,
                 events: libc::POLLIN | if outbound { libc::POLLOUT } else { 0 },
                 revents: 0,
             },
@@ -439,8 +597,6 @@ fn pump(jump: Open, mut channel: Channel, mut local: UnixStream) {
         // SAFETY: `fds` is a valid array of two pollfd for the duration of the call.
         unsafe { libc::poll(fds.as_mut_ptr(), 2, 1000) };
     }
-    drop(channel);
-    disconnect(session, "done");
 }
 
 /// Sends EOF on the jump channel and waits (2 s at most) for the far end to close it: the
@@ -470,6 +626,7 @@ fn drain_and_close(session: &Session, fd: RawFd, channel: &mut Channel) {
 
 /// Waits until the session's socket can move data in a direction libssh2 is blocked on,
 /// or `timeout` passes. Returns whether anything arrived.
+#[expect(unsafe_code, reason = "poll(2) on the session's socket")]
 fn wait_socket(session: &Session, fd: RawFd, timeout: Duration) -> bool {
     let outbound = matches!(
         session.block_directions(),
@@ -486,13 +643,10 @@ fn wait_socket(session: &Session, fd: RawFd, timeout: Duration) -> bool {
     ready > 0 && fds[0].revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0
 }
 
-/// Why a run stopped early.
-enum Failure {
-    /// Before the script started (no channel, exec refused).
-    Start(String),
-    /// The connection broke, or the script overran the command timeout.
-    Lost(String),
-}
+/// Why a run stopped early: before the script started (`Start`: no channel, exec
+/// refused), the connection broke (`Lost`), or the script overran the command timeout
+/// (`CommandTimeout`); and what happened, without the host's label.
+struct Failure(ConnectErrorKind, String);
 
 impl Connector for SshConnector {
     fn converse(
@@ -502,12 +656,12 @@ impl Connector for SshConnector {
     ) -> Result<i32, ConnectError> {
         let Some(session) = self.session.as_ref() else {
             return Err(ConnectError::new(
+                Closed,
                 format!(
                     "ssh: {}: the connection was closed earlier ({})",
                     self.label,
                     self.closed.as_deref().unwrap_or("closed")
                 ),
-                true,
             ));
         };
         self.round_trips += 1;
@@ -525,20 +679,139 @@ impl Connector for SshConnector {
         };
         match run.run(&command, conversation) {
             Ok(code) => Ok(code),
-            Err(failure) => {
-                let (message, before_run) = match failure {
-                    Failure::Start(message) => (message, true),
-                    Failure::Lost(message) => (message, false),
-                };
+            Err(Failure(kind, message)) => {
                 let message = format!("ssh: {}: {message}", self.label);
                 self.close(&message);
-                Err(ConnectError::new(message, before_run))
+                Err(ConnectError::new(kind, message))
             }
         }
     }
 
     fn round_trips(&self) -> usize {
         self.round_trips
+    }
+}
+
+/// The connection broke while doing `what`.
+fn lost(what: &str, error: &dyn std::fmt::Display) -> Failure {
+    Failure(Lost, format!("connection lost while {what}: {error}"))
+}
+
+/// The script on its way to the host: the part being sent and how much of it has been.
+#[derive(Default)]
+struct Outgoing {
+    part: Vec<u8>,
+    written: usize,
+    /// The conversation has nothing more to send.
+    complete: bool,
+    eof_sent: bool,
+}
+
+impl Outgoing {
+    /// Once everything before is sent, takes the conversation's next part (the buffer
+    /// becomes the part, without copying it).
+    fn refill(&mut self, conversation: &mut dyn Conversation) {
+        while self.written == self.part.len() && !self.complete {
+            match conversation.input() {
+                Input::Send(part) => (self.part, self.written) = (part, 0),
+                Input::Wait => break,
+                Input::Close => self.complete = true,
+            }
+        }
+    }
+
+    /// Writes what the channel takes now, then the end of the input once it is complete.
+    /// Returns whether anything moved, and the send window when a write could not
+    /// proceed: if reading the output brings a window adjustment, writing can go on
+    /// without waiting.
+    fn send(&mut self, channel: &mut Channel) -> (bool, Option<u32>) {
+        if self.written < self.part.len() {
+            let end = self.part.len().min(self.written + CHUNK);
+            // After a WouldBlock libssh2 wants the same bytes again: they are.
+            match channel.write(&self.part[self.written..end]) {
+                Ok(0) => (false, Some(channel.write_window().remaining)),
+                Ok(n) => {
+                    self.written += n;
+                    (true, None)
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    (false, Some(channel.write_window().remaining))
+                }
+                // The channel no longer takes data: the script ended before reading all
+                // of itself, or the connection broke, which reading the output finds out
+                // (and reports) next.
+                Err(_) => {
+                    (self.written, self.complete, self.eof_sent) = (self.part.len(), true, true);
+                    (true, None)
+                }
+            }
+        } else if self.complete && !self.eof_sent {
+            match channel.send_eof() {
+                Err(e) if e.code() == ErrorCode::Session(ERROR_EAGAIN) => (false, None),
+                _ => {
+                    self.eof_sent = true;
+                    (true, None)
+                }
+            }
+        } else {
+            (false, None)
+        }
+    }
+}
+
+/// The script's output streams, read as they come.
+struct Incoming {
+    buffer: Vec<u8>,
+    stdout_done: bool,
+    stderr_done: bool,
+}
+
+impl Incoming {
+    fn new() -> Incoming {
+        Incoming {
+            buffer: vec![0u8; CHUNK],
+            stdout_done: false,
+            stderr_done: false,
+        }
+    }
+
+    /// Both streams have ended.
+    fn done(&self) -> bool {
+        self.stdout_done && self.stderr_done
+    }
+
+    /// Reads what both streams have, handing it to `conversation`. Returns whether
+    /// anything moved (output or a stream's end), and whether output came.
+    fn receive(
+        &mut self,
+        channel: &mut Channel,
+        conversation: &mut dyn Conversation,
+    ) -> Result<(bool, bool), Failure> {
+        let buffer = &mut self.buffer;
+        let (mut moved, mut heard) = (false, false);
+        let mut stderr = channel.stderr();
+        for (stream, done) in [
+            (Stream::Stdout, &mut self.stdout_done),
+            (Stream::Stderr, &mut self.stderr_done),
+        ] {
+            while !*done {
+                let read = match stream {
+                    Stream::Stdout => channel.read(buffer),
+                    Stream::Stderr => stderr.read(buffer),
+                };
+                match read {
+                    // (A stream's end may show up while reading the other one.)
+                    Ok(0) => (*done, moved) = (true, true),
+                    Ok(n) => {
+                        (moved, heard) = (true, true);
+                        conversation.output(stream, &buffer[..n]);
+                    }
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                    Err(e) => return Err(lost("reading the output", &e)),
+                }
+            }
+        }
+        Ok((moved, heard))
     }
 }
 
@@ -558,23 +831,14 @@ impl Run<'_> {
         session.set_blocking(false);
         let mut channel = self
             .retry(|| session.channel_session())
-            .map_err(|e| Failure::Start(format!("cannot open a channel: {e}")))?;
+            .map_err(|e| Failure(Start, format!("cannot open a channel: {e}")))?;
         self.retry(|| channel.exec(command))
-            .map_err(|e| Failure::Start(format!("cannot start `sh -s`: {e}")))?;
-        let lost = |what: &str, e: &dyn std::fmt::Display| {
-            Failure::Lost(format!("connection lost while {what}: {e}"))
-        };
-        let mut stderr = channel.stderr();
-        let mut buffer = vec![0u8; CHUNK];
-        // What is to be sent, and how much of it has been.
-        let mut script: Vec<u8> = Vec::new();
-        let mut written = 0;
-        let mut complete = false;
-        let mut eof_sent = false;
-        let (mut stdout_done, mut stderr_done) = (false, false);
+            .map_err(|e| Failure(Start, format!("cannot start `sh -s`: {e}")))?;
+        let mut outgoing = Outgoing::default();
+        let mut incoming = Incoming::new();
         // When the script's end showed in its output.
         let mut ended: Option<Instant> = None;
-        while !(stdout_done && stderr_done) {
+        while !incoming.done() {
             if ended.is_none() && conversation.ended() {
                 ended = Some(Instant::now());
             }
@@ -586,66 +850,13 @@ impl Run<'_> {
                 // channel) open: the run is over all the same.
                 return Ok(self.abandon(channel));
             }
-            let mut moved = false;
-            while written == script.len() && !complete {
-                match conversation.input() {
-                    // Everything before was sent (the loop only asks then): the part
-                    // becomes the buffer, without copying it.
-                    Input::Send(part) => (script, written) = (part, 0),
-                    Input::Wait => break,
-                    Input::Close => complete = true,
-                }
+            outgoing.refill(conversation);
+            let (sent, blocked_window) = outgoing.send(&mut channel);
+            let (received, heard) = incoming.receive(&mut channel, conversation)?;
+            if heard {
+                self.last_heard = Instant::now();
             }
-            // The send window when a write could not proceed: if reading the output
-            // brings a window adjustment, writing can go on without waiting.
-            let mut blocked_window = None;
-            if written < script.len() {
-                // After a WouldBlock libssh2 wants the same bytes again: they are.
-                match channel.write(&script[written..script.len().min(written + CHUNK)]) {
-                    Ok(0) => blocked_window = Some(channel.write_window().remaining),
-                    Ok(n) => {
-                        written += n;
-                        moved = true;
-                    }
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                        blocked_window = Some(channel.write_window().remaining)
-                    }
-                    // The channel no longer takes data: the script ended before reading
-                    // all of itself, or the connection broke, which reading the output
-                    // finds out (and reports) next.
-                    Err(_) => {
-                        (written, complete, eof_sent, moved) = (script.len(), true, true, true)
-                    }
-                }
-            } else if complete && !eof_sent {
-                match channel.send_eof() {
-                    Ok(()) => (eof_sent, moved) = (true, true),
-                    Err(e) if e.code() == ErrorCode::Session(ERROR_EAGAIN) => {}
-                    Err(_) => (eof_sent, moved) = (true, true),
-                }
-            }
-            for (stream, done) in [
-                (Stream::Stdout, &mut stdout_done),
-                (Stream::Stderr, &mut stderr_done),
-            ] {
-                while !*done {
-                    let read = match stream {
-                        Stream::Stdout => channel.read(&mut buffer),
-                        Stream::Stderr => stderr.read(&mut buffer),
-                    };
-                    match read {
-                        // (A stream's end may show up while reading the other one.)
-                        Ok(0) => (*done, moved) = (true, true),
-                        Ok(n) => {
-                            moved = true;
-                            self.last_heard = Instant::now();
-                            conversation.output(stream, &buffer[..n]);
-                        }
-                        Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                        Err(e) => return Err(lost("reading the output", &e)),
-                    }
-                }
-            }
+            let moved = sent || received;
             if moved
                 || channel.read_window().available > 0
                 || blocked_window.is_some_and(|w| channel.write_window().remaining > w)
@@ -686,7 +897,8 @@ impl Run<'_> {
         if let Some(deadline) = self.deadline
             && now >= deadline
         {
-            return Err(Failure::Lost(
+            return Err(Failure(
+                CommandTimeout,
                 "the script did not finish within the command timeout; the connection was closed"
                     .into(),
             ));
@@ -695,10 +907,13 @@ impl Run<'_> {
             let _ = self.session.keepalive_send();
             let silent = now.duration_since(self.last_heard);
             if silent > self.keepalive * 3 + Duration::from_secs(1) {
-                return Err(Failure::Lost(format!(
-                    "connection lost: no answer from the host for {}s, not even to keepalives",
-                    silent.as_secs()
-                )));
+                return Err(Failure(
+                    Lost,
+                    format!(
+                        "connection lost: no answer from the host for {}s, not even to keepalives",
+                        silent.as_secs()
+                    ),
+                ));
             }
         }
         let until = self
@@ -721,9 +936,7 @@ impl Run<'_> {
         loop {
             match operation() {
                 Err(e) if e.code() == ErrorCode::Session(ERROR_EAGAIN) => {
-                    self.idle(None).map_err(|f| match f {
-                        Failure::Start(m) | Failure::Lost(m) => m,
-                    })?
+                    self.idle(None).map_err(|Failure(_, why)| why)?
                 }
                 other => return other.map_err(|e| e.message().to_owned()),
             }

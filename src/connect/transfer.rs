@@ -9,9 +9,54 @@
 //! then `cat`s it: the mode comes back in the same round trip as the content, so the copy
 //! made of it can have it from the start.
 
-use super::{Connector, Stream};
+use std::fmt;
+
+use super::{ConnectError, Connector, Stream};
 use crate::runtime::call::{self, Attributes, Put};
 use crate::shell::Sh;
+
+/// Why a file could not be copied.
+#[derive(Debug)]
+pub enum TransferError {
+    /// The host could not be reached, or the connection broke.
+    Connect(ConnectError),
+    /// The host refused: the copy's shell failed, saying why on its standard error.
+    Refused {
+        path: String,
+        status: i32,
+        stderr: String,
+    },
+    /// The host sent the file without its permission bits.
+    NoMode { path: String, stderr: String },
+}
+
+impl fmt::Display for TransferError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransferError::Connect(error) => write!(f, "{error}"),
+            TransferError::Refused {
+                path,
+                status,
+                stderr,
+            } if stderr.is_empty() => write!(f, "{path}: failed (exit {status})"),
+            TransferError::Refused { path, stderr, .. } => write!(f, "{path}: {stderr}"),
+            TransferError::NoMode { path, stderr } => {
+                write!(
+                    f,
+                    "{path}: the host did not send the file's mode ({stderr})"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for TransferError {}
+
+impl From<ConnectError> for TransferError {
+    fn from(error: ConnectError) -> Self {
+        TransferError::Connect(error)
+    }
+}
 
 /// Writes `data` to `path` on the host, atomically, with `mode` (octal, e.g. `0644`; none:
 /// an existing file's mode, else the umask's).
@@ -20,7 +65,7 @@ pub fn put<C: Connector + ?Sized>(
     path: &str,
     data: &[u8],
     mode: Option<&str>,
-) -> Result<(), String> {
+) -> Result<(), TransferError> {
     let mut script = Sh::of("{\n");
     script.push(&call::content(data)).code("\n} | ");
     let write = call::put(&Put {
@@ -38,17 +83,15 @@ pub fn put<C: Connector + ?Sized>(
         script.text()
     );
     let mut stderr = Vec::new();
-    let status = connection
-        .run(&script, &[], &mut |stream, chunk| {
-            if stream == Stream::Stderr {
-                stderr.extend_from_slice(chunk);
-            }
-        })
-        .map_err(|e| e.message)?;
+    let status = connection.run(&script, &[], &mut |stream, chunk| {
+        if stream == Stream::Stderr {
+            stderr.extend_from_slice(chunk);
+        }
+    })?;
     if status == 0 {
         Ok(())
     } else {
-        Err(failure(path, status, &stderr))
+        Err(refused(path, status, &stderr))
     }
 }
 
@@ -61,7 +104,10 @@ pub struct RemoteFile {
 }
 
 /// The file at `path` on the host.
-pub fn get<C: Connector + ?Sized>(connection: &mut C, path: &str) -> Result<RemoteFile, String> {
+pub fn get<C: Connector + ?Sized>(
+    connection: &mut C,
+    path: &str,
+) -> Result<RemoteFile, TransferError> {
     // Opened first, so a file that cannot be read fails with the shell's reason before
     // anything is printed.
     let mut script = Sh::of("exec 3< ");
@@ -71,25 +117,22 @@ pub fn get<C: Connector + ?Sized>(connection: &mut C, path: &str) -> Result<Remo
         .arg(path)
         .code(" | awk 'NR == 1 { print substr($1, 2, 9) }'\nexec cat <&3\n");
     let (mut output, mut stderr) = (Vec::new(), Vec::new());
-    let status = connection
-        .run(script.text(), &[], &mut |stream, chunk| match stream {
-            Stream::Stdout => output.extend_from_slice(chunk),
-            Stream::Stderr => stderr.extend_from_slice(chunk),
-        })
-        .map_err(|e| e.message)?;
+    let status = connection.run(script.text(), &[], &mut |stream, chunk| match stream {
+        Stream::Stdout => output.extend_from_slice(chunk),
+        Stream::Stderr => stderr.extend_from_slice(chunk),
+    })?;
     if status != 0 {
-        return Err(failure(path, status, &stderr));
+        return Err(refused(path, status, &stderr));
     }
     let mode = output
         .iter()
         .position(|&b| b == b'\n')
         .and_then(|end| Some((permission_bits(&output[..end])?, end)));
     let Some((mode, end)) = mode else {
-        let said = String::from_utf8_lossy(&stderr);
-        return Err(format!(
-            "{path}: the host did not send the file's mode ({})",
-            said.trim()
-        ));
+        return Err(TransferError::NoMode {
+            path: path.to_owned(),
+            stderr: String::from_utf8_lossy(&stderr).trim().to_owned(),
+        });
     };
     output.drain(..=end);
     Ok(RemoteFile {
@@ -114,13 +157,11 @@ fn permission_bits(text: &[u8]) -> Option<u32> {
     })
 }
 
-fn failure(path: &str, status: i32, stderr: &[u8]) -> String {
-    let said = String::from_utf8_lossy(stderr);
-    let said = said.trim();
-    if said.is_empty() {
-        format!("{path}: failed (exit {status})")
-    } else {
-        format!("{path}: {said}")
+fn refused(path: &str, status: i32, stderr: &[u8]) -> TransferError {
+    TransferError::Refused {
+        path: path.to_owned(),
+        status,
+        stderr: String::from_utf8_lossy(stderr).trim().to_owned(),
     }
 }
 

@@ -22,24 +22,13 @@ pub fn lower(sources: &SourceMap, op: &BoundOp) -> Result<Step, Diagnostic> {
         .unwrap_or(Path::new("."))
         .to_path_buf();
     match &op.op.kind {
-        OpKind::Builtin(def) => match def.lower {
-            Some(lower) => lower(&LowerInput {
-                def,
-                args: &op.args,
-                base_dir: &base_dir,
-                origin: op.op.origin,
-                context: &op.context,
-            }),
-            None => Err(Diagnostic::new(
-                Code::Unsupported,
-                op.op.origin,
-                format!("`{}` cannot be run yet", def.name),
-            )
-            .label("checked, but it has no shell lowering")
-            .help(
-                "this operation is validated by `kiln check`; running it is not implemented yet",
-            )),
-        },
+        OpKind::Builtin(def) => (def.lower)(&LowerInput {
+            def,
+            args: &op.args,
+            base_dir: &base_dir,
+            origin: op.op.origin,
+            context: &op.context,
+        }),
         OpKind::User(_) => {
             let Some(scripts) = &op.user_scripts else {
                 return Err(Diagnostic::new(

@@ -10,16 +10,11 @@
 
 use std::fmt::Write;
 
-use rayon::prelude::*;
-
 mod checks;
 mod lower;
 
 use crate::bind::{BoundOp, HostPlan};
-use crate::check::Compiled;
 use crate::diagnostic::Diagnostics;
-use crate::facts::Facts;
-use crate::inventory::Inventory;
 use crate::opdef::ArgValue;
 use crate::opdef::Step;
 use crate::runtime::call::{self, Index, StepOptions};
@@ -29,42 +24,6 @@ use crate::source::SourceMap;
 
 /// Comment lines show argument values up to this many characters.
 const COMMENT_VALUE_MAX: usize = 72;
-
-/// Binds and emits the script of every host, in parallel (hosts are independent), in the
-/// inventory's order. `facts[i]` are the facts of `inventory.hosts[i]`, when known. Hosts
-/// whose script cannot be made are left out, with their diagnostics reported.
-pub fn all_hosts(
-    sources: &SourceMap,
-    compiled: &Compiled,
-    inventory: &Inventory,
-    facts: &[Option<Facts>],
-    diagnostics: &mut Diagnostics,
-) -> Vec<(String, String)> {
-    let files: Vec<String> = (0..sources.len())
-        .map(|i| sources.file(crate::source::FileId(i as u32)).name.clone())
-        .filter(|name| crate::syntax::Format::of(std::path::Path::new(name)).is_some())
-        .collect();
-    let results: Vec<(Option<(String, String)>, Diagnostics)> = inventory
-        .hosts
-        .par_iter()
-        .enumerate()
-        .map(|(i, host)| {
-            let mut host_diagnostics = Diagnostics::default();
-            let host_facts = facts.get(i).and_then(Option::as_ref);
-            let script =
-                crate::bind::bind(sources, compiled, host, host_facts, &mut host_diagnostics)
-                    .and_then(|plan| script(sources, &plan, &files, &mut host_diagnostics))
-                    .map(|script| (host.name.clone(), script));
-            (script, host_diagnostics)
-        })
-        .collect();
-    let mut scripts = Vec::with_capacity(results.len());
-    for (script, host_diagnostics) in results {
-        diagnostics.extend(host_diagnostics);
-        scripts.extend(script);
-    }
-    scripts
-}
 
 /// The script for `plan`, or `None` if an op cannot be lowered (reported).
 pub fn script(

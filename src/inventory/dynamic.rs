@@ -30,71 +30,20 @@ pub fn run(
     diagnostics: &mut Diagnostics,
 ) -> Option<InventoryFile> {
     let name = Path::new(&format!("{} --list", program.display())).to_path_buf();
-    let fail = |sources: &mut SourceMap, diagnostics: &mut Diagnostics, why: String| {
-        let file = sources.add(&name, String::new());
-        diagnostics.push(
-            Diagnostic::new(
-                Code::DynamicInventory,
-                Span::new(file, 0..0),
-                format!("inventory program `{}` failed: {why}", name.display()),
-            )
-            .help("an inventory program prints the inventory as JSON on stdout and exits 0"),
-        );
-        None
-    };
-    let program_path = if program.is_absolute() || program.components().count() > 1 {
-        program.to_path_buf()
-    } else {
-        Path::new(".").join(program)
-    };
-    let mut child = match Command::new(&program_path)
-        .arg("--list")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-    {
-        Ok(child) => child,
-        Err(error) => return fail(sources, diagnostics, error.to_string()),
-    };
-    let mut stdout = child.stdout.take().expect("stdout is piped");
-    let reader = std::thread::spawn(move || {
-        let mut output = Vec::new();
-        stdout.read_to_end(&mut output).map(|_| output)
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return fail(
-                    sources,
-                    diagnostics,
-                    format!("no answer within {}s", TIMEOUT.as_secs()),
-                );
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(error) => return fail(sources, diagnostics, error.to_string()),
+    let text = match list(program) {
+        Ok(text) => text,
+        Err(why) => {
+            let file = sources.add(&name, String::new());
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DynamicInventory,
+                    Span::new(file, 0..0),
+                    format!("inventory program `{}` failed: {why}", name.display()),
+                )
+                .help("an inventory program prints the inventory as JSON on stdout and exits 0"),
+            );
+            return None;
         }
-    };
-    let output = match reader.join() {
-        Ok(Ok(output)) => output,
-        _ => return fail(sources, diagnostics, "could not read its output".into()),
-    };
-    if !status.success() {
-        return fail(
-            sources,
-            diagnostics,
-            match status.code() {
-                Some(code) => format!("it exited with status {code}"),
-                None => format!("it was killed ({status})"),
-            },
-        );
-    }
-    let Ok(text) = String::from_utf8(output) else {
-        return fail(sources, diagnostics, "its output is not UTF-8".into());
     };
     let file = sources.add(&name, text);
     let root = json(
@@ -104,6 +53,57 @@ pub fn run(
         diagnostics,
     )?;
     Some(to_model::inventory(root, diagnostics))
+}
+
+/// What `program --list` prints, or why it printed nothing usable: it could not start,
+/// took longer than [`TIMEOUT`], failed, or printed what is not UTF-8.
+fn list(program: &Path) -> Result<String, String> {
+    let program_path = if program.is_absolute() || program.components().count() > 1 {
+        program.to_path_buf()
+    } else {
+        Path::new(".").join(program)
+    };
+    let mut child = Command::new(&program_path)
+        .arg("--list")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|error| error.to_string())?;
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let reader = std::thread::spawn(move || {
+        let mut output = Vec::new();
+        stdout.read_to_end(&mut output).map(|_| output)
+    });
+    let status = wait(&mut child)?;
+    let output = match reader.join() {
+        Ok(Ok(output)) => output,
+        _ => return Err("could not read its output".into()),
+    };
+    if !status.success() {
+        return Err(match status.code() {
+            Some(code) => format!("it exited with status {code}"),
+            None => format!("it was killed ({status})"),
+        });
+    }
+    String::from_utf8(output).map_err(|_| "its output is not UTF-8".into())
+}
+
+/// The program's exit status; killed once [`TIMEOUT`] has passed.
+fn wait(child: &mut std::process::Child) -> Result<std::process::ExitStatus, String> {
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(status),
+            Ok(None) if started.elapsed() > TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("no answer within {}s", TIMEOUT.as_secs()));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(error) => return Err(error.to_string()),
+        }
+    }
 }
 
 /// The JSON document in `file` as a [`Value`] spanning the whole file, or `None` (reported

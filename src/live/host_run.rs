@@ -19,6 +19,7 @@ use crate::connect::{Conversation, Input, Stream};
 use crate::facts::Facts;
 use crate::shell::quote;
 
+use super::HostError;
 use super::report::{OpOutcome, OutputReader};
 
 /// The host's script and its number of ops, or why it cannot be made.
@@ -61,7 +62,7 @@ pub struct HostRun<'a> {
     ops_total: usize,
     reader: OutputReader<'a>,
     stderr: Vec<u8>,
-    error: Option<String>,
+    error: Option<HostError>,
     op_started: &'a dyn Fn(&str, usize, &str),
 }
 
@@ -72,7 +73,7 @@ pub struct Outcome {
     pub ops: Vec<OpOutcome>,
     pub stderr: String,
     /// Why the host failed other than by its script's exit status.
-    pub error: Option<String>,
+    pub error: Option<HostError>,
 }
 
 impl<'a> HostRun<'a> {
@@ -118,8 +119,8 @@ impl<'a> HostRun<'a> {
                 self.made = Some((script, ops));
                 self.stage = Stage::Ready;
             }
-            Err(error) => {
-                self.error = Some(error);
+            Err(why) => {
+                self.error = Some(HostError::NoScript(why));
                 self.stage = Stage::Closed;
             }
         }
@@ -133,10 +134,7 @@ impl<'a> HostRun<'a> {
 
     pub fn finish(self) -> Outcome {
         let error = match self.stage {
-            Stage::Facts(_) => Some(
-                "the host's shell ended before the facts were gathered: see its standard error"
-                    .into(),
-            ),
+            Stage::Facts(_) => Some(HostError::FactsCut),
             _ => self.error,
         };
         Outcome {

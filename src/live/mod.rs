@@ -10,22 +10,20 @@
 //! independent: one failing, timing out or losing its connection never stops or corrupts
 //! another.
 
+mod error;
 mod host_run;
 pub mod report;
 
 use rayon::prelude::*;
 
 use crate::bind::{Become, Secrets};
-use crate::check::Compiled;
-use crate::connect::local::{Place, ProcessConnector};
-use crate::connect::{ConnectError, Connector, SshOptions, Stream};
-use crate::diagnostic::Diagnostics;
-use crate::diagnostic::render::{HumanStyle, human};
+use crate::connect::{Connector, SshOptions, Stream};
 use crate::facts::Facts;
-use crate::inventory::{Host, Inventory, Target};
+use crate::inventory::{Host, Inventory};
+use crate::project::Scripts;
 use crate::runtime::call;
-use crate::source::SourceMap;
 
+pub use error::{FactsError, HostError};
 pub use report::{HostReport, OpOutcome};
 
 /// Told what every host is doing, from the pool's threads, as it happens: the live view
@@ -37,42 +35,6 @@ pub trait Progress: Sync {
     fn op_started(&self, _host: &str, _index: &str, _total: usize, _label: &str) {}
     /// A host is done with the phase (its report says how it went).
     fn host_finished(&self, _report: &HostReport) {}
-}
-
-/// Opens a connection to `target`.
-pub fn open(target: &Target, ssh: &SshOptions) -> Result<Box<dyn Connector>, ConnectError> {
-    Ok(match target {
-        Target::Local => Box::new(ProcessConnector::new(
-            Place::Local,
-            None,
-            ssh.command_timeout,
-        )),
-        Target::Chroot { path, user } => Box::new(ProcessConnector::new(
-            Place::Chroot(path.clone()),
-            user.clone(),
-            ssh.command_timeout,
-        )),
-        Target::Docker { container, user } => Box::new(ProcessConnector::new(
-            Place::Docker(container.clone()),
-            user.clone(),
-            ssh.command_timeout,
-        )),
-        Target::Podman { container, user } => Box::new(ProcessConnector::new(
-            Place::Podman(container.clone()),
-            user.clone(),
-            ssh.command_timeout,
-        )),
-        Target::Ssh {
-            user,
-            address,
-            port,
-        } => Box::new(crate::connect::ssh::SshConnector::connect(
-            user.as_deref(),
-            address,
-            *port,
-            ssh,
-        )?),
-    })
 }
 
 /// One host between plan and apply: its open connection, and its script once the first
@@ -94,73 +56,6 @@ fn marker() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     format!("\u{1e}kiln-{:x}-{:x}\u{1e}", std::process::id(), nanos)
-}
-
-/// Whether the run may need the hosts' facts: any manifest mentions `facts`, or renders a
-/// template file (which may). Otherwise the fact probe is not sent at all.
-fn uses_facts(sources: &SourceMap, compiled: &Compiled) -> bool {
-    let mentioned = (0..sources.len()).any(|i| {
-        sources
-            .file(crate::source::FileId(i as u32))
-            .text
-            .contains("facts")
-    });
-    let templates = compiled
-        .ops
-        .iter()
-        .chain(&compiled.handlers)
-        .any(|op| op.kind.name() == "files.template");
-    mentioned || templates
-}
-
-/// What every host's script is made from: the checked manifest, bound per host.
-pub struct Scripts<'a> {
-    sources: &'a SourceMap,
-    compiled: &'a Compiled,
-    /// The manifest files, named in the scripts' headers.
-    files: Vec<String>,
-    needs_facts: bool,
-}
-
-impl<'a> Scripts<'a> {
-    pub fn new(sources: &'a SourceMap, compiled: &'a Compiled) -> Self {
-        let files = (0..sources.len())
-            .map(|i| sources.file(crate::source::FileId(i as u32)).name.clone())
-            .filter(|name| crate::syntax::Format::of(std::path::Path::new(name)).is_some())
-            .collect();
-        Scripts {
-            sources,
-            compiled,
-            files,
-            needs_facts: uses_facts(sources, compiled),
-        }
-    }
-
-    /// The host's script and its number of ops, or why it cannot be made; and the host's
-    /// secrets.
-    fn make(&self, host: &Host, facts: Option<&Facts>) -> (host_run::Made, Secrets) {
-        let mut diagnostics = Diagnostics::default();
-        let mut ops = 0;
-        let mut secrets = Secrets::default();
-        let script = crate::bind::bind(self.sources, self.compiled, host, facts, &mut diagnostics)
-            .and_then(|plan| {
-                ops = plan.ops.len();
-                secrets = plan.secrets.clone();
-                crate::emit::script(self.sources, &plan, &self.files, &mut diagnostics)
-            });
-        let made = script.map(|script| (script, ops)).ok_or_else(|| {
-            let rendered = human(
-                self.sources,
-                &diagnostics.sorted(),
-                HumanStyle {
-                    color: false,
-                    width: 100,
-                },
-            );
-            format!("cannot make the script for this host\n{rendered}")
-        });
-        (made, secrets)
-    }
 }
 
 /// Connects to every host, in parallel on `pool`.
@@ -198,18 +93,15 @@ fn connect<'a>(host: &'a Host, ssh: &SshOptions) -> Session<'a> {
             ..HostReport::default()
         },
     };
-    match open(&host.target, ssh) {
+    match crate::connect::connector(&host.target, ssh) {
         Ok(connection) => session.connection = Some(connection),
-        Err(error) => {
-            session.report.status = "unreachable".into();
-            session.report.error = Some(error.message);
-        }
+        Err(error) => session.report.fail(HostError::Unreachable(error)),
     }
     session
 }
 
 /// Runs the fact probe on the host.
-pub fn gather(connection: &mut dyn Connector) -> Result<Facts, ConnectError> {
+pub fn gather(connection: &mut dyn Connector) -> Result<Facts, FactsError> {
     let mut stdout = Vec::new();
     let status = connection.run(crate::facts::GATHER, &[], &mut |stream, chunk| {
         if stream == Stream::Stdout {
@@ -217,10 +109,7 @@ pub fn gather(connection: &mut dyn Connector) -> Result<Facts, ConnectError> {
         }
     })?;
     if status != 0 {
-        return Err(ConnectError::new(
-            format!("the fact probe exited {status}"),
-            false,
-        ));
+        return Err(FactsError::Probe(status));
     }
     Ok(crate::facts::parse(&String::from_utf8_lossy(&stdout)))
 }
@@ -264,9 +153,7 @@ pub fn run(
                     return;
                 }
                 if max_failures.is_some_and(|max| failures.load(Ordering::SeqCst) >= max) {
-                    session.report.status = "skipped".into();
-                    session.report.error =
-                        Some("not started: too many hosts failed (--fail-percent)".into());
+                    session.report.fail(HostError::NotStarted);
                     progress.host_finished(&session.report);
                     return;
                 }
@@ -296,9 +183,9 @@ fn run_host(
     let host = session.host;
     let made_secrets = std::cell::RefCell::new(None);
     let make = |facts: Option<&Facts>| {
-        let (made, secrets) = scripts.make(host, facts);
-        *made_secrets.borrow_mut() = Some(secrets);
-        made
+        let made = scripts.make(host, facts);
+        *made_secrets.borrow_mut() = Some(made.secrets);
+        made.made
     };
     let op_started =
         |index: &str, total, label: &str| progress.op_started(&host.name, index, total, label);
@@ -309,18 +196,25 @@ fn run_host(
         session.ops_total,
         host_run::Maker {
             make: &make,
-            needs_facts: scripts.needs_facts,
+            needs_facts: scripts.needs_facts(host),
         },
         &op_started,
     );
     let args: &[&str] = if check { &["--check"] } else { &[] };
     let started = std::time::Instant::now();
     let result = connection.converse(args, &mut conversation);
-    let report = &mut session.report;
-    report.seconds = report::seconds(started.elapsed());
-    report.round_trips = connection.round_trips();
-    let outcome = conversation.finish();
-    if let Some((script, ops)) = outcome.made {
+    session.report.seconds = report::seconds(started.elapsed());
+    session.report.round_trips = connection.round_trips();
+    if result.is_err() {
+        session.connection = None;
+    }
+    let host_run::Outcome {
+        made,
+        ops,
+        stderr,
+        error,
+    } = conversation.finish();
+    if let Some((script, ops)) = made {
         session.script = Some(script);
         session.ops_total = ops;
     }
@@ -331,46 +225,11 @@ fn run_host(
             session.secrets.add(password);
         }
     }
-    report.stderr.push_str(&outcome.stderr);
-    report.ops = outcome.ops;
-    let count = |statuses: &[&str]| {
-        report
-            .ops
-            .iter()
-            .filter(|o| statuses.contains(&o.status.as_str()))
-            .count()
-    };
-    report.ok = count(&["ok"]);
-    report.changed = count(&["changed", "would-change"]);
-    report.failed = count(&["failed", "would-fail"]);
-    report.skipped = count(&["skipped"]);
-    report.not_run = count(&["not-run"]);
-    report.status = match (result, outcome.error) {
-        (Err(error), _) => {
-            report.error = Some(format!("connection lost: {error}"));
-            session.connection = None;
-            "failed"
-        }
-        (Ok(_), Some(error)) => {
-            report.error = Some(error);
-            "failed"
-        }
-        (Ok(0), None) if report.changed > 0 && check => "would-change",
-        (Ok(0), None) if report.changed > 0 => "changed",
-        (Ok(0), None) => "ok",
-        (Ok(code), None) => {
-            if report.failed == 0 {
-                report.error = Some(format!(
-                    "the script exited {code}: {}",
-                    report.stderr.trim()
-                ));
-            }
-            "failed"
-        }
-    }
-    .into();
+    session.report.stderr.push_str(&stderr);
+    session.report.count(ops);
+    session.report.settle(result, error, check);
     // The last line of defence: a secret the host printed is not shown.
-    report.mask(&session.secrets);
+    session.report.mask(&session.secrets);
 }
 
 /// The script that runs `command` as `become_`'s user (the current user: the command

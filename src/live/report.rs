@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
+use super::HostError;
 use crate::bind::Secrets;
+use crate::connect::ConnectError;
 use crate::runtime::status::STATUS_LINE;
 
 /// One op's outcome on one host.
@@ -60,6 +62,53 @@ pub struct HostReport {
 impl HostReport {
     pub fn failed(&self) -> bool {
         self.status == "failed" || self.status == "unreachable"
+    }
+
+    /// The host failed as a whole, for `error`'s reason.
+    pub fn fail(&mut self, error: HostError) {
+        self.status = error.status().into();
+        self.error = Some(error.to_string());
+    }
+
+    /// Takes the ops' outcomes of a run, and counts them by status.
+    pub fn count(&mut self, ops: Vec<OpOutcome>) {
+        self.ops = ops;
+        let count = |statuses: &[&str]| {
+            self.ops
+                .iter()
+                .filter(|o| statuses.contains(&o.status.as_str()))
+                .count()
+        };
+        self.ok = count(&["ok"]);
+        self.changed = count(&["changed", "would-change"]);
+        self.failed = count(&["failed", "would-fail"]);
+        self.skipped = count(&["skipped"]);
+        self.not_run = count(&["not-run"]);
+    }
+
+    /// The host's status after a run whose connector returned `result` and whose
+    /// conversation ended with `error`, in check mode (`check`) or for real; its ops
+    /// counted already.
+    pub fn settle(
+        &mut self,
+        result: Result<i32, ConnectError>,
+        error: Option<HostError>,
+        check: bool,
+    ) {
+        let status = match (result, error) {
+            (Err(lost), _) => return self.fail(HostError::Lost(lost)),
+            (Ok(_), Some(error)) => return self.fail(error),
+            (Ok(0), None) if self.changed > 0 && check => "would-change",
+            (Ok(0), None) if self.changed > 0 => "changed",
+            (Ok(0), None) => "ok",
+            // Failed ops say why the script failed; otherwise the host must.
+            (Ok(code), None) if self.failed == 0 => {
+                let stderr = self.stderr.clone();
+                return self.fail(HostError::Exited { code, stderr });
+            }
+            (Ok(_), None) => "failed",
+        };
+        self.status = status.into();
     }
 
     /// Replaces every secret in what the host printed (ops' labels and output, standard

@@ -1,14 +1,12 @@
 //! Validated operation arguments.
 //!
 //! `check` turns the raw values of a manifest into [`ArgValue`]s that already satisfy the
-//! argument's [`ArgType`](super::def::ArgType); later stages read them through [`OpArgs`]
+//! argument's [`ArgType`](super::ArgType); later stages read them through [`OpArgs`]
 //! and never re-validate.
 
 use std::collections::BTreeMap;
 
 use crate::source::{Span, Spanned};
-
-use super::def::{Default, OpDef};
 
 /// A value that passed its argument's type check. Strings may still hold templates.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,16 +60,6 @@ impl ArgValue {
     }
 }
 
-impl From<Default> for ArgValue {
-    fn from(value: Default) -> Self {
-        match value {
-            Default::Bool(b) => ArgValue::Bool(b),
-            Default::Int(i) => ArgValue::Int(i),
-            Default::Str(s) => ArgValue::Str(s.to_owned()),
-        }
-    }
-}
-
 /// The arguments given to one op, by name. Ordered by name so that the same op written in
 /// TOML and in KDL compares equal.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -98,16 +86,5 @@ impl OpArgs {
 
     pub fn str(&self, name: &str) -> Option<&str> {
         self.get(name).and_then(|v| v.value.as_str())
-    }
-
-    /// A boolean argument, falling back to the op's declared default, then `false`.
-    pub fn flag(&self, def: &OpDef, name: &str) -> bool {
-        match self.get(name) {
-            Some(v) => v.value.as_bool().unwrap_or(false),
-            None => matches!(
-                def.arg(name).and_then(|a| a.default),
-                Some(Default::Bool(true))
-            ),
-        }
     }
 }

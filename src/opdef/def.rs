@@ -6,7 +6,8 @@
 
 use crate::diagnostic::{Diagnostics, quoted_list};
 
-use super::args::OpArgs;
+use super::args::{ArgValue, OpArgs};
+use super::step::LowerFn;
 
 /// What kind of value an argument takes. Strings are minijinja templates unless the type
 /// says otherwise; validation of a templated value is deferred to bind time.
@@ -81,6 +82,31 @@ pub enum Default {
     Str(&'static str),
 }
 
+impl From<Default> for ArgValue {
+    fn from(value: Default) -> Self {
+        match value {
+            Default::Bool(b) => ArgValue::Bool(b),
+            Default::Int(i) => ArgValue::Int(i),
+            Default::Str(s) => ArgValue::Str(s.to_owned()),
+        }
+    }
+}
+
+/// Reading arguments with their definition's defaults (here rather than in `args`, which
+/// knows only values, so the two files do not need each other).
+impl OpArgs {
+    /// A boolean argument, falling back to the op's declared default, then `false`.
+    pub fn flag(&self, def: &OpDef, name: &str) -> bool {
+        match self.get(name) {
+            Some(v) => v.value.as_bool().unwrap_or(false),
+            None => matches!(
+                def.arg(name).and_then(|a| a.default),
+                Some(Default::Bool(true))
+            ),
+        }
+    }
+}
+
 /// One argument of an operation.
 #[derive(Clone, Copy, Debug)]
 pub struct ArgDef {
@@ -149,7 +175,9 @@ pub enum Rule {
     GuardedBy(&'static [&'static str]),
 }
 
-/// An operation type.
+/// An operation type, built with [`OpDef::new`] and the builder methods below, so a
+/// definition writes only what its op has: no main argument, arguments, rules, facts or
+/// value checks unless it says so.
 #[derive(Debug)]
 pub struct OpDef {
     /// `module.op`.
@@ -160,16 +188,64 @@ pub struct OpDef {
     pub main_arg: Option<&'static str>,
     pub args: &'static [ArgDef],
     pub rules: &'static [Rule],
-    /// Host facts the op consults (dotted names, e.g. `os.family`), gathered before it runs.
+    /// Host facts the op's lowering reads from the gathered facts (dotted names, e.g.
+    /// `os.family`): a live run gathers a host's facts before making its script when an op
+    /// declares some (`project::needs_facts`). An op that decides on the host as its step
+    /// runs (which package manager, which init system: `k_pkg_manager`, `k_init_system`)
+    /// reads no gathered fact and declares none; no built-in op reads one today.
     pub facts: &'static [&'static str],
     /// Checks that depend on argument values and not only their types (a `line` that
     /// contains a newline can never converge). Runs only when every argument type-checked.
-    pub validate: Option<fn(&OpArgs, &mut Diagnostics)>,
-    /// The shell lowering (`None`: checked, but cannot run yet).
-    pub lower: Option<crate::opdef::LowerFn>,
+    pub validate: Option<ValidateFn>,
+    /// The shell lowering.
+    pub lower: LowerFn,
 }
 
+/// A check of argument values beyond their types (see [`OpDef::validate`]).
+pub type ValidateFn = fn(&OpArgs, &mut Diagnostics);
+
 impl OpDef {
+    /// An op with what every op has: its name (`module.op`), its one-line summary and its
+    /// lowering.
+    pub const fn new(name: &'static str, summary: &'static str, lower: LowerFn) -> Self {
+        OpDef {
+            name,
+            summary,
+            main_arg: None,
+            args: &[],
+            rules: &[],
+            facts: &[],
+            validate: None,
+            lower,
+        }
+    }
+
+    pub const fn main_arg(self, name: &'static str) -> Self {
+        OpDef {
+            main_arg: Some(name),
+            ..self
+        }
+    }
+
+    pub const fn args(self, args: &'static [ArgDef]) -> Self {
+        OpDef { args, ..self }
+    }
+
+    pub const fn rules(self, rules: &'static [Rule]) -> Self {
+        OpDef { rules, ..self }
+    }
+
+    pub const fn facts(self, facts: &'static [&'static str]) -> Self {
+        OpDef { facts, ..self }
+    }
+
+    pub const fn validate(self, validate: ValidateFn) -> Self {
+        OpDef {
+            validate: Some(validate),
+            ..self
+        }
+    }
+
     pub fn module(&self) -> &'static str {
         self.name.split_once('.').map_or(self.name, |(m, _)| m)
     }

@@ -1,9 +1,9 @@
 //! The operation catalog.
 //!
 //! Every built-in operation lives in `src/ops/<module>/<op>.rs` as one `const DEF: OpDef`
-//! (and, from the shell lowering on, its lowering next to it). [`CATALOG`] lists them all;
-//! nothing else in kiln enumerates operations, so adding an op is adding one file and one
-//! line here.
+//! and its lowering next to it. [`CATALOG`] lists them all; nothing else in kiln enumerates
+//! operations, so adding an op is adding one file, its `mod` line and one line here, which
+//! `cargo xtask new-op module.op` writes (with a first fixture case; see CONTRIBUTING.md).
 
 mod common;
 pub mod globals;

@@ -1,5 +1,5 @@
 //! [`Node`]s as POSIX EREs that mawk 1.3.4, gawk, busybox awk and the BSDs' awk read the
-//! same way (checked by `tests/regex.rs`). Bytes above 0x7F cannot travel in the script
+//! same way (checked by `tests/it/regex.rs`). Bytes above 0x7F cannot travel in the script
 //! text, so the byte classes of UTF-8 are markers (`\x01` and a letter) that the awk frame
 //! replaces with bracket expressions of raw bytes before matching.
 

@@ -112,17 +112,7 @@ impl Parser<'_> {
         Ok(match ast {
             Ast::Empty(_) => Node::Empty,
             Ast::Flags(set) => {
-                let leading = matches!(self.top, Ast::Concat(c) if std::ptr::eq(&c.asts[0], ast))
-                    || std::ptr::eq(self.top, ast);
-                if !leading {
-                    return Err(Refusal::new(
-                        range(&set.span),
-                        "flags in the middle of the pattern",
-                        "Python's `re` refuses global flags that do not start the pattern",
-                        "move them to the start, or scope them: `(?i:...)`",
-                    ));
-                }
-                flags(&set.flags, false)?;
+                self.leading_flags(set, ast)?;
                 Node::Empty
             }
             Ast::Literal(literal) => {
@@ -133,65 +123,8 @@ impl Parser<'_> {
             Ast::ClassUnicode(class) => return Err(unicode_class(&class.span)),
             Ast::ClassPerl(class) => Node::Char(perl_class(class.kind.clone(), class.negated)),
             Ast::ClassBracketed(class) => Node::Char(bracketed(class, fold)?),
-            Ast::Repetition(repetition) => {
-                if !repetition.greedy {
-                    return Err(Refusal::new(
-                        range(&repetition.op.span),
-                        "lazy quantifiers are not supported",
-                        "POSIX awk and sed only repeat greedily",
-                        "write a class that stops where the match must end, e.g. `[^\"]*\"` instead of `.*?\"`",
-                    ));
-                }
-                if let Ast::Repetition(_) = *repetition.ast {
-                    // Python 3.11 reads `a*+` as possessive, older ones refuse it.
-                    return Err(Refusal::new(
-                        range(&repetition.op.span),
-                        "a repetition of a repetition (a possessive quantifier in Python)",
-                        "no translation",
-                        "group the inner repetition if you mean it: `(?:a*)+`",
-                    ));
-                }
-                let (min, max) = match &repetition.op.kind {
-                    RepetitionKind::ZeroOrOne => (0, Some(1)),
-                    RepetitionKind::ZeroOrMore => (0, None),
-                    RepetitionKind::OneOrMore => (1, None),
-                    RepetitionKind::Range(RepetitionRange::Exactly(n)) => (*n, Some(*n)),
-                    RepetitionKind::Range(RepetitionRange::AtLeast(n)) => (*n, None),
-                    RepetitionKind::Range(RepetitionRange::Bounded(m, n)) => (*m, Some(*n)),
-                };
-                Node::Repeat {
-                    node: Box::new(self.node(&repetition.ast, fold)?),
-                    min,
-                    max,
-                    at: range(&repetition.span),
-                }
-            }
-            Ast::Group(group) => {
-                let mut fold = fold;
-                let index = match &group.kind {
-                    GroupKind::CaptureIndex(i) => Some((*i, String::new())),
-                    GroupKind::CaptureName { name, .. } => Some((name.index, name.name.clone())),
-                    GroupKind::NonCapturing(set) => {
-                        fold = flags(set, fold)?;
-                        None
-                    }
-                };
-                if let Some((i, name)) = &index {
-                    let slot = *i as usize - 1;
-                    if self.names.len() <= slot {
-                        self.names.resize(slot + 1, String::new());
-                    }
-                    self.names[slot] = name.clone();
-                }
-                let inner = self.node(&group.ast, fold)?;
-                match index {
-                    Some((index, _)) => Node::Group {
-                        index,
-                        node: Box::new(inner),
-                    },
-                    None => inner,
-                }
-            }
+            Ast::Repetition(repetition) => self.repetition(repetition, fold)?,
+            Ast::Group(group) => self.group(group, fold)?,
             Ast::Alternation(alt) => Node::Alt(
                 alt.asts
                     .iter()
@@ -214,6 +147,85 @@ impl Parser<'_> {
                         .collect::<Result<_, _>>()?,
                 )
             }
+        })
+    }
+
+    /// Global flags (`(?i)`), which Python accepts only at the start of the pattern.
+    fn leading_flags(&self, set: &ast::SetFlags, ast: &Ast) -> Result<(), Refusal> {
+        let leading = matches!(self.top, Ast::Concat(c) if std::ptr::eq(&c.asts[0], ast))
+            || std::ptr::eq(self.top, ast);
+        if !leading {
+            return Err(Refusal::new(
+                range(&set.span),
+                "flags in the middle of the pattern",
+                "Python's `re` refuses global flags that do not start the pattern",
+                "move them to the start, or scope them: `(?i:...)`",
+            ));
+        }
+        flags(&set.flags, false)?;
+        Ok(())
+    }
+
+    /// A greedy repetition of one node; lazy and possessive ones have no translation.
+    fn repetition(&mut self, repetition: &ast::Repetition, fold: bool) -> Result<Node, Refusal> {
+        if !repetition.greedy {
+            return Err(Refusal::new(
+                range(&repetition.op.span),
+                "lazy quantifiers are not supported",
+                "POSIX awk and sed only repeat greedily",
+                "write a class that stops where the match must end, e.g. `[^\"]*\"` instead of `.*?\"`",
+            ));
+        }
+        if let Ast::Repetition(_) = *repetition.ast {
+            // Python 3.11 reads `a*+` as possessive, older ones refuse it.
+            return Err(Refusal::new(
+                range(&repetition.op.span),
+                "a repetition of a repetition (a possessive quantifier in Python)",
+                "no translation",
+                "group the inner repetition if you mean it: `(?:a*)+`",
+            ));
+        }
+        let (min, max) = match &repetition.op.kind {
+            RepetitionKind::ZeroOrOne => (0, Some(1)),
+            RepetitionKind::ZeroOrMore => (0, None),
+            RepetitionKind::OneOrMore => (1, None),
+            RepetitionKind::Range(RepetitionRange::Exactly(n)) => (*n, Some(*n)),
+            RepetitionKind::Range(RepetitionRange::AtLeast(n)) => (*n, None),
+            RepetitionKind::Range(RepetitionRange::Bounded(m, n)) => (*m, Some(*n)),
+        };
+        Ok(Node::Repeat {
+            node: Box::new(self.node(&repetition.ast, fold)?),
+            min,
+            max,
+            at: range(&repetition.span),
+        })
+    }
+
+    /// A group: a capture (its name recorded by index) or flags scoped to its content.
+    fn group(&mut self, group: &ast::Group, fold: bool) -> Result<Node, Refusal> {
+        let mut fold = fold;
+        let index = match &group.kind {
+            GroupKind::CaptureIndex(i) => Some((*i, String::new())),
+            GroupKind::CaptureName { name, .. } => Some((name.index, name.name.clone())),
+            GroupKind::NonCapturing(set) => {
+                fold = flags(set, fold)?;
+                None
+            }
+        };
+        if let Some((i, name)) = &index {
+            let slot = *i as usize - 1;
+            if self.names.len() <= slot {
+                self.names.resize(slot + 1, String::new());
+            }
+            self.names[slot] = name.clone();
+        }
+        let inner = self.node(&group.ast, fold)?;
+        Ok(match index {
+            Some((index, _)) => Node::Group {
+                index,
+                node: Box::new(inner),
+            },
+            None => inner,
         })
     }
 }

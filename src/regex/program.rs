@@ -123,32 +123,7 @@ impl Builder {
                 ));
             }
             Node::End => ("e", 0, Vec::new(), String::new()),
-            Node::Seq(items) => {
-                // Runs of parts of one length and no groups are one leaf: fewer questions.
-                let mut parts: Vec<Node> = Vec::new();
-                for item in items {
-                    match (parts.last_mut(), plain(item)) {
-                        (Some(Node::Seq(run)), true) if run.iter().all(plain) => {
-                            run.push(item.clone())
-                        }
-                        (_, true) => parts.push(Node::Seq(vec![item.clone()])),
-                        _ => parts.push(item.clone()),
-                    }
-                }
-                let mut children = Vec::new();
-                for (i, part) in parts.iter().enumerate() {
-                    let rest = ere::seq(
-                        parts[i + 1..]
-                            .iter()
-                            .map(ere::ere)
-                            .collect::<Result<Vec<_>, _>>()?
-                            .into_iter()
-                            .chain([follow.clone()]),
-                    );
-                    children.push(self.node(part, &rest, first && i == 0)?);
-                }
-                ("s", 0, children, String::new())
-            }
+            Node::Seq(items) => ("s", 0, self.sequence(items, follow, first)?, String::new()),
             Node::Alt(branches) => {
                 let mut children = Vec::new();
                 for branch in branches {
@@ -176,14 +151,7 @@ impl Builder {
             }
             Node::Repeat {
                 node: inner, at, ..
-            } if !uniform(inner) => {
-                return Err(Refusal::new(
-                    at.clone(),
-                    "a repetition of parts of varying length",
-                    "where the match's extent matters, kiln cannot reproduce which text each repetition takes",
-                    "repeat one character or class, e.g. `[a-z0-9,]+` instead of `([a-z]+,?)+`",
-                ));
-            }
+            } if !uniform(inner) => return Err(varying_repetition(at.clone())),
             Node::Repeat { node: inner, .. } if contains_anchor(inner) => {
                 return Err(Refusal::new(
                     0..0,
@@ -204,6 +172,47 @@ impl Builder {
         self.nodes[(id - 1) * 4 + 3] = ere::seq([own, follow.clone()]).anchored();
         Ok(id)
     }
+
+    /// A sequence's children, followed each by the rest of the sequence and `follow`. Runs
+    /// of parts of one length and no groups are one leaf: fewer questions.
+    fn sequence(
+        &mut self,
+        items: &[Node],
+        follow: &Ere,
+        first: bool,
+    ) -> Result<Vec<usize>, Refusal> {
+        let mut parts: Vec<Node> = Vec::new();
+        for item in items {
+            match (parts.last_mut(), plain(item)) {
+                (Some(Node::Seq(run)), true) if run.iter().all(plain) => run.push(item.clone()),
+                (_, true) => parts.push(Node::Seq(vec![item.clone()])),
+                _ => parts.push(item.clone()),
+            }
+        }
+        let mut children = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let rest = ere::seq(
+                parts[i + 1..]
+                    .iter()
+                    .map(ere::ere)
+                    .collect::<Result<Vec<_>, _>>()?
+                    .into_iter()
+                    .chain([follow.clone()]),
+            );
+            children.push(self.node(part, &rest, first && i == 0)?);
+        }
+        Ok(children)
+    }
+}
+
+/// A repetition of parts that can match texts of different lengths, at `at`.
+fn varying_repetition(at: std::ops::Range<usize>) -> Refusal {
+    Refusal::new(
+        at,
+        "a repetition of parts of varying length",
+        "where the match's extent matters, kiln cannot reproduce which text each repetition takes",
+        "repeat one character or class, e.g. `[a-z0-9,]+` instead of `([a-z]+,?)+`",
+    )
 }
 
 fn contains_anchor(node: &Node) -> bool {

@@ -233,20 +233,19 @@ impl Reader<'_> {
         for node in document.nodes() {
             let node_span = self.span(node.span());
             match node.name().value() {
-                keyword @ ("vars" | "secrets") => {
-                    let (help, table) = if keyword == "vars" {
-                        (
-                            "`vars` takes named values: `vars { name \"value\"; }`",
-                            &mut manifest.vars,
-                        )
-                    } else {
-                        (
-                            "`secrets` takes named values: `secrets { name \"value\"; }`",
-                            &mut manifest.secrets,
-                        )
-                    };
-                    self.refuse_values(node, help);
-                    table.extend(self.node_table(node));
+                "vars" => {
+                    self.refuse_values(
+                        node,
+                        "`vars` takes named values: `vars { name \"value\"; }`",
+                    );
+                    manifest.vars.extend(self.node_table(node));
+                }
+                "secrets" => {
+                    self.refuse_values(
+                        node,
+                        "`secrets` takes named values: `secrets { name \"value\"; }`",
+                    );
+                    manifest.secrets.extend(self.node_table(node));
                 }
                 "include" => {
                     let Some(path) = self.single_string_arg(node, "the path to include") else {
@@ -278,29 +277,35 @@ impl Reader<'_> {
                     ));
                 }
                 name => {
-                    // Every other node is an op, so a misspelt keyword (`handlers`) would be
-                    // an unknown op whose contents make no sense as arguments: say what it is
-                    // likely meant to be, and skip it.
-                    if !name.contains('.')
-                        && let Some(keyword) = crate::diagnostic::did_you_mean(name, KEYWORDS)
-                    {
-                        self.diagnostics.push(
-                            Diagnostic::new(
-                                Code::UnknownOp,
-                                self.span(node.name().span()),
-                                format!("unknown operation `{name}`"),
-                            )
-                            .label("neither an op nor a keyword")
-                            .help(format!("did you mean `{keyword}`?")),
-                        );
-                        continue;
+                    if let Some(call) = self.op_node(name, node) {
+                        manifest.items.push(Item::Op(call));
                     }
-                    manifest.items.push(Item::Op(self.op_call(node)));
                 }
             }
         }
         to_model::secret_twins(&manifest.vars, &manifest.secrets, self.diagnostics);
         manifest
+    }
+
+    /// Every node that is not a keyword is an op, so a misspelt keyword (`handlers`) would
+    /// be an unknown op whose contents make no sense as arguments: say what it is likely
+    /// meant to be, and skip it.
+    fn op_node(&mut self, name: &str, node: &KdlNode) -> Option<OpCall> {
+        if !name.contains('.')
+            && let Some(keyword) = crate::diagnostic::did_you_mean(name, KEYWORDS)
+        {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownOp,
+                    self.span(node.name().span()),
+                    format!("unknown operation `{name}`"),
+                )
+                .label("neither an op nor a keyword")
+                .help(format!("did you mean `{keyword}`?")),
+            );
+            return None;
+        }
+        Some(self.op_call(node))
     }
 
     /// An op node: its name is the op, positional values fill the main argument.

@@ -14,7 +14,7 @@ use ssh2::{ErrorCode, KeyboardInteractivePrompt, Prompt, Session};
 
 use super::config::{HostConfig, expand_tilde, expand_tokens, home_dir, local_user};
 use super::digest::base64_decode;
-use crate::connect::ConnectError;
+use crate::connect::{ConnectError, ConnectErrorKind};
 
 const ERROR_FILE: i32 = -16;
 const ERROR_TIMEOUT: i32 = -9;
@@ -43,131 +43,38 @@ pub fn authenticate(session: &Session, login: &Credentials) -> Result<(), Connec
         Err(_) if session.authenticated() => return Ok(()),
         Err(e) => {
             return Err(ConnectError::new(
+                ConnectErrorKind::Auth,
                 format!(
                     "ssh: {}: could not start authentication: {}",
                     login.label,
                     e.message()
                 ),
-                true,
             ));
         }
     };
     let offers = |method: &str| methods.split(',').any(|m| m == method);
-    let mut tried = Vec::new();
-    let mut broken = false;
-
+    let mut attempts = Attempts {
+        session,
+        login,
+        tried: Vec::new(),
+        broken: false,
+    };
     if offers("publickey") {
         let key_files = identity_files(login);
-        let agent_keys = agent_keys_allowed(login, &key_files);
-        match agent(session, login.config) {
-            AgentState::Disabled(why) => tried.push(why),
-            AgentState::Failed(why) => tried.push(format!("ssh-agent: {why}")),
-            AgentState::Ready(mut agent, identities) => {
-                let identities: Vec<_> = identities
-                    .into_iter()
-                    .filter(|id| {
-                        agent_keys
-                            .as_ref()
-                            .is_none_or(|allowed| allowed.contains(&id.blob().to_vec()))
-                    })
-                    .collect();
-                if identities.is_empty() {
-                    tried.push("ssh-agent: no usable key".into());
-                }
-                for identity in identities {
-                    let what = format!("ssh-agent key `{}`", identity.comment());
-                    match agent.userauth(user, &identity) {
-                        Ok(()) if session.authenticated() => return Ok(()),
-                        Ok(()) => tried.push(format!("{what}: not accepted")),
-                        Err(e) => {
-                            if failure(&what, "not accepted", &e, &mut tried) {
-                                broken = true;
-                                break;
-                            }
-                        }
-                    }
-                }
-                let _ = agent.disconnect();
-            }
-        }
-        for (path, explicit) in key_files {
-            if broken {
-                break;
-            }
-            let shown = path.display().to_string();
-            let text = match std::fs::read(&path) {
-                Ok(text) => text,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => continue,
-                Err(e) => {
-                    tried.push(format!("key {shown}: cannot read it: {e}"));
-                    continue;
-                }
-            };
-            let passphrase = if is_encrypted(&String::from_utf8_lossy(&text)) {
-                match passphrase_for(&path) {
-                    Ok(passphrase) => Some(passphrase),
-                    Err(why) => {
-                        tried.push(format!("key {shown}: {why}"));
-                        continue;
-                    }
-                }
-            } else {
-                None
-            };
-            match session.userauth_pubkey_file(user, None, &path, passphrase.as_deref()) {
-                Ok(()) if session.authenticated() => return Ok(()),
-                Ok(()) => tried.push(format!("key {shown}: not accepted")),
-                Err(e) if e.code() == ErrorCode::Session(ERROR_FILE) => {
-                    if passphrase.is_some() {
-                        forget_passphrase(&path, "wrong passphrase");
-                        tried.push(format!("key {shown}: wrong passphrase"));
-                    } else {
-                        tried.push(format!(
-                            "key {shown}: not a private key libssh2 can read ({})",
-                            e.message()
-                        ));
-                    }
-                }
-                Err(e) => broken = failure(&format!("key {shown}"), "not accepted", &e, &mut tried),
-            }
+        if attempts.agent(&key_files) || attempts.key_files(key_files) {
+            return Ok(());
         }
     } else {
-        tried.push("public keys: the server does not accept them".into());
+        attempts
+            .tried
+            .push("public keys: the server does not accept them".into());
     }
-
-    if !broken {
-        match login.password {
-            Some(_) if login.config.password_authentication == Some(false) => tried
-                .push("password: disabled by `PasswordAuthentication no` in the ssh config".into()),
-            Some(password) if offers("password") => match session.userauth_password(user, password)
-            {
-                Ok(()) if session.authenticated() => return Ok(()),
-                Ok(()) => tried.push("password: refused".into()),
-                Err(e) => {
-                    failure("password", "refused", &e, &mut tried);
-                }
-            },
-            Some(password) if offers("keyboard-interactive") => {
-                let mut answer = PasswordAnswer {
-                    password,
-                    rounds: 0,
-                };
-                match session.userauth_keyboard_interactive(user, &mut answer) {
-                    Ok(()) if session.authenticated() => return Ok(()),
-                    Ok(()) => tried.push("password (keyboard-interactive): refused".into()),
-                    Err(e) => {
-                        failure("password (keyboard-interactive)", "refused", &e, &mut tried);
-                    }
-                }
-            }
-            Some(_) => tried.push("password: the server does not accept passwords".into()),
-            None if offers("password") || offers("keyboard-interactive") => {
-                tried.push("password: none given".into())
-            }
-            None => {}
-        }
+    if !attempts.broken && attempts.password(&offers) {
+        return Ok(());
     }
+    let tried = attempts.tried;
     Err(ConnectError::new(
+        ConnectErrorKind::Auth,
         format!(
             "ssh: {}: permission denied for user `{user}` (the server accepts: {methods}); tried: {}",
             login.label,
@@ -177,8 +84,160 @@ pub fn authenticate(session: &Session, login: &Credentials) -> Result<(), Connec
                 tried.join("; ")
             }
         ),
-        true,
     ))
+}
+
+/// One login, method after method: each step says whether it logged in, and notes why
+/// not in `tried`.
+struct Attempts<'a> {
+    session: &'a Session,
+    login: &'a Credentials<'a>,
+    /// What was tried, and why it did not do.
+    tried: Vec<String>,
+    /// The server closed the connection: nothing more can be tried.
+    broken: bool,
+}
+
+impl Attempts<'_> {
+    /// The agent's keys (those `IdentitiesOnly` allows, given the key files).
+    fn agent(&mut self, key_files: &[(PathBuf, bool)]) -> bool {
+        let allowed = agent_keys_allowed(self.login, key_files);
+        let (mut agent, identities) = match agent(self.session, self.login.config) {
+            AgentState::Disabled(why) => {
+                self.tried.push(why);
+                return false;
+            }
+            AgentState::Failed(why) => {
+                self.tried.push(format!("ssh-agent: {why}"));
+                return false;
+            }
+            AgentState::Ready(agent, identities) => (agent, identities),
+        };
+        let identities: Vec<_> = identities
+            .into_iter()
+            .filter(|id| {
+                allowed
+                    .as_ref()
+                    .is_none_or(|allowed| allowed.contains(&id.blob().to_vec()))
+            })
+            .collect();
+        if identities.is_empty() {
+            self.tried.push("ssh-agent: no usable key".into());
+        }
+        for identity in identities {
+            let what = format!("ssh-agent key `{}`", identity.comment());
+            match agent.userauth(self.login.user, &identity) {
+                Ok(()) if self.session.authenticated() => return true,
+                Ok(()) => self.tried.push(format!("{what}: not accepted")),
+                Err(e) => {
+                    if failure(&what, "not accepted", &e, &mut self.tried) {
+                        self.broken = true;
+                        break;
+                    }
+                }
+            }
+        }
+        let _ = agent.disconnect();
+        false
+    }
+
+    /// The private key files, each `(path, given explicitly)`: a missing default one is
+    /// skipped quietly.
+    fn key_files(&mut self, key_files: Vec<(PathBuf, bool)>) -> bool {
+        for (path, explicit) in key_files {
+            if self.broken {
+                break;
+            }
+            if self.key_file(&path, explicit) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn key_file(&mut self, path: &Path, explicit: bool) -> bool {
+        let shown = path.display().to_string();
+        let text = match std::fs::read(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return false,
+            Err(e) => {
+                self.tried.push(format!("key {shown}: cannot read it: {e}"));
+                return false;
+            }
+        };
+        let passphrase = if is_encrypted(&String::from_utf8_lossy(&text)) {
+            match passphrase_for(path) {
+                Ok(passphrase) => Some(passphrase),
+                Err(why) => {
+                    self.tried.push(format!("key {shown}: {why}"));
+                    return false;
+                }
+            }
+        } else {
+            None
+        };
+        let user = self.login.user;
+        match self
+            .session
+            .userauth_pubkey_file(user, None, path, passphrase.as_deref())
+        {
+            Ok(()) if self.session.authenticated() => return true,
+            Ok(()) => self.tried.push(format!("key {shown}: not accepted")),
+            Err(e) if e.code() == ErrorCode::Session(ERROR_FILE) => {
+                if passphrase.is_some() {
+                    forget_passphrase(path, "wrong passphrase");
+                    self.tried.push(format!("key {shown}: wrong passphrase"));
+                } else {
+                    self.tried.push(format!(
+                        "key {shown}: not a private key libssh2 can read ({})",
+                        e.message()
+                    ));
+                }
+            }
+            Err(e) => {
+                self.broken = failure(&format!("key {shown}"), "not accepted", &e, &mut self.tried)
+            }
+        }
+        false
+    }
+
+    /// The password, by the `password` method or `keyboard-interactive`, whichever the
+    /// server `offers`.
+    fn password(&mut self, offers: &dyn Fn(&str) -> bool) -> bool {
+        let (session, user) = (self.session, self.login.user);
+        let tried = &mut self.tried;
+        match self.login.password {
+            Some(_) if self.login.config.password_authentication == Some(false) => tried
+                .push("password: disabled by `PasswordAuthentication no` in the ssh config".into()),
+            Some(password) if offers("password") => match session.userauth_password(user, password)
+            {
+                Ok(()) if session.authenticated() => return true,
+                Ok(()) => tried.push("password: refused".into()),
+                Err(e) => {
+                    failure("password", "refused", &e, tried);
+                }
+            },
+            Some(password) if offers("keyboard-interactive") => {
+                let mut answer = PasswordAnswer {
+                    password,
+                    rounds: 0,
+                };
+                match session.userauth_keyboard_interactive(user, &mut answer) {
+                    Ok(()) if session.authenticated() => return true,
+                    Ok(()) => tried.push("password (keyboard-interactive): refused".into()),
+                    Err(e) => {
+                        failure("password (keyboard-interactive)", "refused", &e, tried);
+                    }
+                }
+            }
+            Some(_) => tried.push("password: the server does not accept passwords".into()),
+            None if offers("password") || offers("keyboard-interactive") => {
+                tried.push("password: none given".into())
+            }
+            None => {}
+        }
+        false
+    }
 }
 
 /// Notes why `what` failed; `true` when the connection is gone (nothing more can be tried).

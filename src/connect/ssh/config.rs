@@ -232,23 +232,11 @@ fn parse_into(
                 if args.is_empty() {
                     return Err(format!("{place}: `Host` needs at least one pattern"));
                 }
-                blocks.push(std::mem::replace(
-                    &mut current,
-                    Block {
-                        criteria: within(Criteria::Host(args)),
-                        directives: Vec::new(),
-                    },
-                ));
+                next_block(&mut current, within(Criteria::Host(args)), blocks);
             }
             "match" => {
                 let criteria = parse_match(&args).map_err(|e| format!("{place}: {e}"))?;
-                blocks.push(std::mem::replace(
-                    &mut current,
-                    Block {
-                        criteria: within(criteria),
-                        directives: Vec::new(),
-                    },
-                ));
+                next_block(&mut current, within(criteria), blocks);
             }
             "include" => {
                 if depth >= MAX_INCLUDE_DEPTH {
@@ -257,51 +245,13 @@ fn parse_into(
                 if args.is_empty() {
                     return Err(format!("{place}: `Include` needs a file"));
                 }
+                // The included files' lines are under the includer's criteria; what
+                // follows the `Include` is a block of its own again.
                 let criteria = current.criteria.clone();
-                blocks.push(std::mem::replace(
-                    &mut current,
-                    Block {
-                        criteria: criteria.clone(),
-                        directives: Vec::new(),
-                    },
-                ));
-                for arg in &args {
-                    let pattern = expand_tilde(arg);
-                    let pattern = if Path::new(&pattern).is_absolute() {
-                        PathBuf::from(pattern)
-                    } else {
-                        base.join(pattern)
-                    };
-                    for path in glob(&pattern) {
-                        let Ok(text) = std::fs::read_to_string(&path) else {
-                            continue;
-                        };
-                        parse_into(
-                            &text,
-                            &path.display().to_string(),
-                            base,
-                            &criteria,
-                            depth + 1,
-                            blocks,
-                        )?;
-                    }
-                }
+                next_block(&mut current, criteria.clone(), blocks);
+                include(&args, base, &criteria, depth, blocks)?;
             }
-            _ => {
-                if args.is_empty() {
-                    return Err(format!("{place}: `{keyword}` needs a value"));
-                }
-                match keyword.as_str() {
-                    "port" if !args[0].parse::<u16>().is_ok_and(|p| p > 0) => {
-                        return Err(format!("{place}: `{}` is not a port", args[0]));
-                    }
-                    "connecttimeout" if args[0].parse::<u64>().is_err() => {
-                        return Err(format!("{place}: `{}` is not a number of seconds", args[0]));
-                    }
-                    _ => {}
-                }
-                current.directives.push(Directive { keyword, args });
-            }
+            _ => current.directives.push(directive(&place, keyword, args)?),
         }
     }
     blocks.push(current);
@@ -498,6 +448,64 @@ pub fn expand_tokens(value: &str, tokens: &[(char, &str)]) -> String {
         }
     }
     out
+}
+
+/// Ends the block `current`, adding it to `blocks`; a new one with `criteria` starts.
+fn next_block(current: &mut Block, criteria: Vec<Criteria>, blocks: &mut Vec<Block>) {
+    let next = Block {
+        criteria,
+        directives: Vec::new(),
+    };
+    blocks.push(std::mem::replace(current, next));
+}
+
+/// Parses the files an `Include` names (`args`: paths or globs, relative to `base`) into
+/// `blocks`, under `criteria`; a file that cannot be read is skipped.
+fn include(
+    args: &[String],
+    base: &Path,
+    criteria: &[Criteria],
+    depth: usize,
+    blocks: &mut Vec<Block>,
+) -> Result<(), String> {
+    for arg in args {
+        let pattern = expand_tilde(arg);
+        let pattern = if Path::new(&pattern).is_absolute() {
+            PathBuf::from(pattern)
+        } else {
+            base.join(pattern)
+        };
+        for path in glob(&pattern) {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            parse_into(
+                &text,
+                &path.display().to_string(),
+                base,
+                criteria,
+                depth + 1,
+                blocks,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A directive, its value checked when kiln reads it as a number.
+fn directive(place: &str, keyword: String, args: Vec<String>) -> Result<Directive, String> {
+    if args.is_empty() {
+        return Err(format!("{place}: `{keyword}` needs a value"));
+    }
+    match keyword.as_str() {
+        "port" if !args[0].parse::<u16>().is_ok_and(|p| p > 0) => {
+            Err(format!("{place}: `{}` is not a port", args[0]))
+        }
+        "connecttimeout" if args[0].parse::<u64>().is_err() => {
+            Err(format!("{place}: `{}` is not a number of seconds", args[0]))
+        }
+        _ => Ok(Directive { keyword, args }),
+    }
 }
 
 /// `~` and `~/...` as the home directory; anything else as written.

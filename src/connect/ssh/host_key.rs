@@ -13,7 +13,7 @@ use ssh2::{CheckResult, KnownHostFileKind, MethodType, Session};
 use super::config::{HostConfig, expand_tilde, expand_tokens, home_dir};
 use super::digest::fingerprint;
 use super::known_hosts::{self, Entry};
-use crate::connect::{ConnectError, HostKeyPolicy};
+use crate::connect::{ConnectError, ConnectErrorKind, HostKeyPolicy};
 
 /// The `known_hosts` files of one host, read once.
 pub struct KnownHosts {
@@ -130,132 +130,159 @@ impl KnownHosts {
         if policy == HostKeyPolicy::Off {
             return Ok(());
         }
-        let refuse = |message: String| Err(ConnectError::new(message, true));
         let Some((blob, _)) = session.host_key() else {
-            return refuse(format!("ssh: {label}: the server presented no host key"));
+            return Err(refused(label, "the server presented no host key"));
         };
-        let blob = blob.to_vec();
-        let key_type = known_hosts::blob_type(&blob).unwrap_or_else(|| "unknown".into());
-        let shown_type = known_hosts::display_type(&key_type);
-        let new_fingerprint = fingerprint(&blob);
+        let key = Presented::new(blob.to_vec());
         let entries = self.entries();
         if let Some((path, entry)) = entries
             .iter()
-            .find(|(_, e)| e.marker.as_deref() == Some("@revoked") && e.key_blob == blob)
+            .find(|(_, e)| e.marker.as_deref() == Some("@revoked") && e.key_blob == key.blob)
         {
-            return refuse(format!(
-                "ssh: {label}: the {shown_type} host key {new_fingerprint} is marked @revoked in {}:{}; refusing to connect",
-                path.display(),
-                entry.line
+            return Err(refused(
+                label,
+                format!(
+                    "the {} host key {} is marked @revoked in {}:{}; refusing to connect",
+                    key.shown_type,
+                    key.fingerprint,
+                    path.display(),
+                    entry.line
+                ),
             ));
         }
-        let mut checker = match session.known_hosts() {
-            Ok(checker) => checker,
-            Err(e) => {
-                return refuse(format!(
-                    "ssh: {label}: cannot check the host key: {}",
-                    e.message()
-                ));
-            }
-        };
+        let usable: Vec<&(&Path, Entry)> =
+            entries.iter().filter(|(_, e)| e.marker.is_none()).collect();
+        match self.check(session, &key, !usable.is_empty(), label)? {
+            CheckResult::Match => Ok(()),
+            CheckResult::NotFound => self.unknown(policy, &key, label),
+            CheckResult::Mismatch => Err(self.changed(&key, &usable, label)),
+            CheckResult::Failure => Err(refused(
+                label,
+                format!("cannot check the host key against {}", self.files_read()),
+            )),
+        }
+    }
+
+    /// libssh2's verdict on the key, against the files' entries; `on_file`: whether this
+    /// host has keys on file (of any type).
+    fn check(
+        &self,
+        session: &Session,
+        key: &Presented,
+        on_file: bool,
+        label: &str,
+    ) -> Result<CheckResult, ConnectError> {
+        let mut checker = session
+            .known_hosts()
+            .map_err(|e| refused(label, format!("cannot check the host key: {}", e.message())))?;
         for (_, text) in &self.files {
             for line in known_hosts::libssh2_lines(text) {
                 // A line libssh2 cannot take is skipped; `entries` still sees it.
                 let _ = checker.read_str(line, KnownHostFileKind::OpenSSH);
             }
         }
-        let usable: Vec<&(&Path, Entry)> =
-            entries.iter().filter(|(_, e)| e.marker.is_none()).collect();
-        let verdict = match checker.check_port(&self.host, self.port, &blob) {
+        Ok(match checker.check_port(&self.host, self.port, &key.blob) {
             // libssh2 matches any type; a key on file of the same type must also agree.
-            CheckResult::NotFound if !usable.is_empty() => CheckResult::Mismatch,
+            CheckResult::NotFound if on_file => CheckResult::Mismatch,
             other => other,
-        };
-        match verdict {
-            CheckResult::Match => Ok(()),
-            CheckResult::NotFound => match (policy, &self.add_to) {
-                (HostKeyPolicy::AcceptNew, Some(file)) => {
-                    known_hosts::append(file, &self.name, &blob, self.hashed).map_err(|e| {
-                        ConnectError::new(
-                            format!(
-                                "ssh: {label}: cannot add the host key to {}: {e}",
-                                file.display()
-                            ),
-                            true,
-                        )
-                    })
-                }
-                _ => {
-                    let file = self
-                        .add_to
-                        .as_deref()
-                        .unwrap_or(Path::new("~/.ssh/known_hosts"));
-                    let port = if self.port == 22 {
-                        String::new()
-                    } else {
-                        format!("-p {} ", self.port)
-                    };
-                    refuse(format!(
-                        "ssh: {label}: the host key of {} is not known: the server presented the {shown_type} key \
-                         {new_fingerprint}, which is not in {}. Check this fingerprint with the host's owner, then \
-                         accept it with `ssh-keyscan {port}{} >> {}`, or run with --ssh-accept-new to add unknown \
-                         keys on first connection.",
-                        self.name,
-                        self.files_read(),
-                        self.host,
-                        shell_word(&file.display().to_string()),
-                    ))
-                }
-            },
-            CheckResult::Mismatch => {
-                let same_type: Vec<_> = usable
-                    .iter()
-                    .filter(|(_, e)| e.key_type == key_type)
-                    .collect();
-                if same_type.is_empty() {
-                    let known: Vec<String> = usable
-                        .iter()
-                        .map(|(p, e)| {
-                            format!(
-                                "{} at {}:{}",
-                                known_hosts::display_type(&e.key_type),
-                                p.display(),
-                                e.line
-                            )
-                        })
-                        .collect();
-                    return refuse(format!(
-                        "ssh: {label}: the server presented a {shown_type} host key ({new_fingerprint}), but \
-                         {} is known only by other keys ({}); it did not offer one of those. Refused: check \
-                         with the host's owner, then add its {shown_type} key to known_hosts.",
-                        self.name,
-                        known.join(", ")
-                    ));
-                }
-                let old: Vec<String> = same_type
-                    .iter()
-                    .map(|(p, e)| {
-                        format!("{} ({}:{})", fingerprint(&e.key_blob), p.display(), e.line)
-                    })
-                    .collect();
-                let file = same_type[0].0.display().to_string();
-                refuse(format!(
-                    "ssh: {label}: WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! Someone could be \
-                     eavesdropping on you right now (man-in-the-middle attack), or the host key was just \
-                     replaced. The {shown_type} key of {} is now {new_fingerprint}; known_hosts has {}. \
-                     Refused (a changed key is never accepted, not even with --ssh-accept-new). If the change is \
-                     expected, remove the old key with `ssh-keygen -R {} -f {}` and connect again.",
-                    self.name,
-                    old.join(", "),
-                    shell_word(&self.name),
-                    shell_word(&file),
-                ))
-            }
-            CheckResult::Failure => refuse(format!(
-                "ssh: {label}: cannot check the host key against {}",
-                self.files_read()
-            )),
+        })
+    }
+
+    /// A key not on file: filed with `AcceptNew`, else refused with how to accept it.
+    fn unknown(
+        &self,
+        policy: HostKeyPolicy,
+        key: &Presented,
+        label: &str,
+    ) -> Result<(), ConnectError> {
+        if let (HostKeyPolicy::AcceptNew, Some(file)) = (policy, &self.add_to) {
+            return known_hosts::append(file, &self.name, &key.blob, self.hashed).map_err(|e| {
+                refused(
+                    label,
+                    format!("cannot add the host key to {}: {e}", file.display()),
+                )
+            });
         }
+        let file = self
+            .add_to
+            .as_deref()
+            .unwrap_or(Path::new("~/.ssh/known_hosts"));
+        let port = if self.port == 22 {
+            String::new()
+        } else {
+            format!("-p {} ", self.port)
+        };
+        Err(refused(
+            label,
+            format!(
+                "the host key of {} is not known: the server presented the {} key \
+                 {}, which is not in {}. Check this fingerprint with the host's owner, then \
+                 accept it with `ssh-keyscan {port}{} >> {}`, or run with --ssh-accept-new to add unknown \
+                 keys on first connection.",
+                self.name,
+                key.shown_type,
+                key.fingerprint,
+                self.files_read(),
+                self.host,
+                shell_word(&file.display().to_string()),
+            ),
+        ))
+    }
+
+    /// A key other than the ones on file (`usable`): refused, saying which are.
+    fn changed(&self, key: &Presented, usable: &[&(&Path, Entry)], label: &str) -> ConnectError {
+        let Presented {
+            key_type,
+            shown_type,
+            fingerprint: new_fingerprint,
+            ..
+        } = key;
+        let same_type: Vec<_> = usable
+            .iter()
+            .filter(|(_, e)| &e.key_type == key_type)
+            .collect();
+        if same_type.is_empty() {
+            let known: Vec<String> = usable
+                .iter()
+                .map(|(p, e)| {
+                    format!(
+                        "{} at {}:{}",
+                        known_hosts::display_type(&e.key_type),
+                        p.display(),
+                        e.line
+                    )
+                })
+                .collect();
+            return refused(
+                label,
+                format!(
+                    "the server presented a {shown_type} host key ({new_fingerprint}), but \
+                     {} is known only by other keys ({}); it did not offer one of those. Refused: check \
+                     with the host's owner, then add its {shown_type} key to known_hosts.",
+                    self.name,
+                    known.join(", ")
+                ),
+            );
+        }
+        let old: Vec<String> = same_type
+            .iter()
+            .map(|(p, e)| format!("{} ({}:{})", fingerprint(&e.key_blob), p.display(), e.line))
+            .collect();
+        let file = same_type[0].0.display().to_string();
+        refused(
+            label,
+            format!(
+                "WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! Someone could be \
+                 eavesdropping on you right now (man-in-the-middle attack), or the host key was just \
+                 replaced. The {shown_type} key of {} is now {new_fingerprint}; known_hosts has {}. \
+                 Refused (a changed key is never accepted, not even with --ssh-accept-new). If the change is \
+                 expected, remove the old key with `ssh-keygen -R {} -f {}` and connect again.",
+                self.name,
+                old.join(", "),
+                shell_word(&self.name),
+                shell_word(&file),
+            ),
+        )
     }
 
     fn files_read(&self) -> String {
@@ -267,6 +294,33 @@ impl KnownHosts {
             .collect();
         names.join(", ")
     }
+}
+
+/// The key a server presented.
+struct Presented {
+    blob: Vec<u8>,
+    /// Its type as on file (`ssh-ed25519`).
+    key_type: String,
+    /// Its type as OpenSSH shows it (`ED25519`).
+    shown_type: String,
+    fingerprint: String,
+}
+
+impl Presented {
+    fn new(blob: Vec<u8>) -> Presented {
+        let key_type = known_hosts::blob_type(&blob).unwrap_or_else(|| "unknown".into());
+        Presented {
+            shown_type: known_hosts::display_type(&key_type),
+            fingerprint: fingerprint(&blob),
+            key_type,
+            blob,
+        }
+    }
+}
+
+/// The connection refused over the host key: `ssh: LABEL: WHY`.
+fn refused(label: &str, why: impl std::fmt::Display) -> ConnectError {
+    ConnectError::new(ConnectErrorKind::HostKey, format!("ssh: {label}: {why}"))
 }
 
 /// `text` as a shell word, quoted only when it needs to be.

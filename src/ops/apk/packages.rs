@@ -8,23 +8,20 @@ use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
 use crate::steps::packages::{self, Options, Want};
 
-pub const DEF: OpDef = OpDef {
-    name: "apk.packages",
-    summary: "Ensure Alpine packages are installed (optionally at their latest version) or removed, with `apk`.",
-    main_arg: Some("packages"),
-    args: &[
-        arg("packages", STR_LIST, "Package names, optionally constrained (`nginx`, `nginx=1.24.0-r0`, `nginx@edge`).").required(),
-        PACKAGES_PRESENT,
-        PACKAGES_LATEST,
-        arg("update", Bool, "Run `apk update` first.").default(Default::Bool(false)),
-        arg("no_cache", Bool, "Use `--no-cache`: fetch the index for this run only and keep no package cache (common in containers).").default(Default::Bool(false)),
-        arg("extra_args", STR_LIST, "Extra arguments for `apk add` / `apk del`."),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "apk.packages",
+    "Ensure Alpine packages are installed (optionally at their latest version) or removed, with `apk`.",
+    lower,
+)
+.main_arg("packages")
+.args(&[
+    arg("packages", STR_LIST, "Package names, optionally constrained (`nginx`, `nginx=1.24.0-r0`, `nginx@edge`).").required(),
+    PACKAGES_PRESENT,
+    PACKAGES_LATEST,
+    arg("update", Bool, "Run `apk update` first.").default(Default::Bool(false)),
+    arg("no_cache", Bool, "Use `--no-cache`: fetch the index for this run only and keep no package cache (common in containers).").default(Default::Bool(false)),
+    arg("extra_args", STR_LIST, "Extra arguments for `apk add` / `apk del`."),
+]);
 
 /// Probe with `apk info -e` (and `apk version` for `latest`). See `lower::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {

@@ -6,24 +6,22 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, KeySource};
 
-pub const DEF: OpDef = OpDef {
-    name: "apt.key",
-    summary: "Install a repository signing key, from a URL or a keyserver, into a keyring file for `signed-by`.",
-    main_arg: Some("dest"),
-    args: &[
-        arg("dest", Path, "The keyring file to write, e.g. `/etc/apt/keyrings/docker.asc` (`.asc` for an ASCII-armoured key, `.gpg` for a binary one).").required(),
-        arg("url", Url, "Download the key from this URL."),
-        arg("keyserver", Str, "Fetch the key from this keyserver (e.g. `hkps://keyserver.ubuntu.com`); needs `key_id`."),
-        arg("key_id", Str, "The key's fingerprint: which key to fetch from `keyserver`, and, with `url`, the key the download must contain."),
-    ],
-    rules: &[
-        Rule::OneOf(&["url", "keyserver"]),
-        Rule::Requires("keyserver", "key_id"),
-    ],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "apt.key",
+    "Install a repository signing key, from a URL or a keyserver, into a keyring file for `signed-by`.",
+    lower,
+)
+.main_arg("dest")
+.args(&[
+    arg("dest", Path, "The keyring file to write, e.g. `/etc/apt/keyrings/docker.asc` (`.asc` for an ASCII-armoured key, `.gpg` for a binary one).").required(),
+    arg("url", Url, "Download the key from this URL."),
+    arg("keyserver", Str, "Fetch the key from this keyserver (e.g. `hkps://keyserver.ubuntu.com`); needs `key_id`."),
+    arg("key_id", Str, "The key's fingerprint: which key to fetch from `keyserver`, and, with `url`, the key the download must contain."),
+])
+.rules(&[
+    Rule::OneOf(&["url", "keyserver"]),
+    Rule::Requires("keyserver", "key_id"),
+]);
 
 /// Probe: the keyring exists and, with `key_id`, holds that key (`gpg --show-keys`). Act:
 /// download (`k_fetch`) or fetch from the keyserver into a private GnuPG home, check that

@@ -9,42 +9,39 @@ use crate::runtime::call::PackageManager;
 use crate::steps::packages::{self, Options, Want};
 use crate::steps::values::seconds;
 
-pub const DEF: OpDef = OpDef {
-    name: "apt.packages",
-    summary: "Ensure Debian/Ubuntu packages are installed (optionally at their latest version) or removed, with `apt-get`.",
-    main_arg: Some("packages"),
-    args: &[
-        arg(
-            "packages",
-            STR_LIST,
-            "Package names, optionally pinned (`nginx=1.24.0-1`).",
-        )
-        .required(),
-        PACKAGES_PRESENT,
-        PACKAGES_LATEST,
-        arg("update", Bool, "Run `apt-get update` first.").default(Default::Bool(false)),
-        arg(
-            "cache_time",
-            Duration,
-            "Update the package lists only if they are older than this (implies `update`).",
-        ),
-        arg(
-            "no_recommends",
-            Bool,
-            "Do not install recommended packages (`--no-install-recommends`).",
-        )
-        .default(Default::Bool(false)),
-        arg(
-            "extra_args",
-            STR_LIST,
-            "Extra arguments for `apt-get install` / `apt-get remove`.",
-        ),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "apt.packages",
+    "Ensure Debian/Ubuntu packages are installed (optionally at their latest version) or removed, with `apt-get`.",
+    lower,
+)
+.main_arg("packages")
+.args(&[
+    arg(
+        "packages",
+        STR_LIST,
+        "Package names, optionally pinned (`nginx=1.24.0-1`).",
+    )
+    .required(),
+    PACKAGES_PRESENT,
+    PACKAGES_LATEST,
+    arg("update", Bool, "Run `apt-get update` first.").default(Default::Bool(false)),
+    arg(
+        "cache_time",
+        Duration,
+        "Update the package lists only if they are older than this (implies `update`).",
+    ),
+    arg(
+        "no_recommends",
+        Bool,
+        "Do not install recommended packages (`--no-install-recommends`).",
+    )
+    .default(Default::Bool(false)),
+    arg(
+        "extra_args",
+        STR_LIST,
+        "Extra arguments for `apt-get install` / `apt-get remove`.",
+    ),
+]);
 
 /// Probe with `dpkg-query` (and `apt-cache policy` for `latest`); install, upgrade or
 /// remove only the packages that are not as wanted. See `lower::packages`.

@@ -6,21 +6,18 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 
-pub const DEF: OpDef = OpDef {
-    name: "apt.repo",
-    summary: "Ensure an apt source line is present in (or absent from) the sources lists.",
-    main_arg: Some("src"),
-    args: &[
-        arg("src", Str, "The source line, e.g. `deb [signed-by=/etc/apt/keyrings/docker.asc] https://download.docker.com/linux/debian bookworm stable`.").required(),
-        arg("present", Bool, "Whether the source line should be present.").default(Default::Bool(true)),
-        arg("filename", Str, "The file's name in `/etc/apt/sources.list.d`, without `.list`; by default the line goes in `/etc/apt/sources.list`."),
-        arg("update", Bool, "Run `apt-get update` if the sources changed.").default(Default::Bool(true)),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "apt.repo",
+    "Ensure an apt source line is present in (or absent from) the sources lists.",
+    lower,
+)
+.main_arg("src")
+.args(&[
+    arg("src", Str, "The source line, e.g. `deb [signed-by=/etc/apt/keyrings/docker.asc] https://download.docker.com/linux/debian bookworm stable`.").required(),
+    arg("present", Bool, "Whether the source line should be present.").default(Default::Bool(true)),
+    arg("filename", Str, "The file's name in `/etc/apt/sources.list.d`, without `.list`; by default the line goes in `/etc/apt/sources.list`."),
+    arg("update", Bool, "Run `apt-get update` if the sources changed.").default(Default::Bool(true)),
+]);
 
 /// The line in `/etc/apt/sources.list.d/FILENAME.list` (else `/etc/apt/sources.list`),
 /// then `apt-get update` when it changed (with `update`).

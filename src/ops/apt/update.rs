@@ -6,20 +6,16 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 use crate::steps::values::seconds;
 
-pub const DEF: OpDef = OpDef {
-    name: "apt.update",
-    summary: "Refresh apt's package lists with `apt-get update`.",
-    main_arg: None,
-    args: &[arg(
-        "cache_time",
-        Duration,
-        "Skip the update if the package lists were refreshed less than this long ago.",
-    )],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "apt.update",
+    "Refresh apt's package lists with `apt-get update`.",
+    lower,
+)
+.args(&[arg(
+    "cache_time",
+    Duration,
+    "Skip the update if the package lists were refreshed less than this long ago.",
+)]);
 
 /// With `cache_time`, ok while the lists are younger than that (the lists directory's
 /// modification time, which kiln sets after each update); without, it updates (and reports

@@ -6,19 +6,15 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 
-pub const DEF: OpDef = OpDef {
-    name: "apt.upgrade",
-    summary: "Upgrade every installed package with `apt-get upgrade` (or `dist-upgrade`).",
-    main_arg: None,
-    args: &[
-        arg("dist_upgrade", Bool, "Use `apt-get dist-upgrade`, which may also install or remove packages to satisfy changed dependencies.").default(Default::Bool(false)),
-        arg("autoremove", Bool, "Then remove packages that were installed as dependencies and are no longer needed.").default(Default::Bool(false)),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "apt.upgrade",
+    "Upgrade every installed package with `apt-get upgrade` (or `dist-upgrade`).",
+    lower,
+)
+.args(&[
+    arg("dist_upgrade", Bool, "Use `apt-get dist-upgrade`, which may also install or remove packages to satisfy changed dependencies.").default(Default::Bool(false)),
+    arg("autoremove", Bool, "Then remove packages that were installed as dependencies and are no longer needed.").default(Default::Bool(false)),
+]);
 
 /// Probe: a simulated run (`apt-get -s`) would install, upgrade or remove nothing. The diff
 /// is that simulation's list. Configuration files changed locally are kept.

@@ -8,37 +8,34 @@ use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
 use crate::steps::packages::{self, Options, Want};
 
-pub const DEF: OpDef = OpDef {
-    name: "brew.packages",
-    summary: "Ensure Homebrew formulae or casks are installed (optionally at their latest version) or removed.",
-    main_arg: Some("packages"),
-    args: &[
-        arg(
-            "packages",
-            STR_LIST,
-            "Formula (or cask) names, optionally with their tap (`user/tap/name`).",
-        )
-        .required(),
-        PACKAGES_PRESENT,
-        PACKAGES_LATEST,
-        arg("update", Bool, "Run `brew update` first.").default(Default::Bool(false)),
-        arg(
-            "cask",
-            Bool,
-            "The packages are casks (`brew install --cask`).",
-        )
-        .default(Default::Bool(false)),
-        arg(
-            "extra_args",
-            STR_LIST,
-            "Extra arguments for `brew install` / `brew uninstall`.",
-        ),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "brew.packages",
+    "Ensure Homebrew formulae or casks are installed (optionally at their latest version) or removed.",
+    lower,
+)
+.main_arg("packages")
+.args(&[
+    arg(
+        "packages",
+        STR_LIST,
+        "Formula (or cask) names, optionally with their tap (`user/tap/name`).",
+    )
+    .required(),
+    PACKAGES_PRESENT,
+    PACKAGES_LATEST,
+    arg("update", Bool, "Run `brew update` first.").default(Default::Bool(false)),
+    arg(
+        "cask",
+        Bool,
+        "The packages are casks (`brew install --cask`).",
+    )
+    .default(Default::Bool(false)),
+    arg(
+        "extra_args",
+        STR_LIST,
+        "Extra arguments for `brew install` / `brew uninstall`.",
+    ),
+]);
 
 /// Probe with `brew list --versions` (and `brew outdated` for `latest`). See
 /// `lower::packages`.

@@ -8,46 +8,43 @@ use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
 use crate::steps::packages;
 
-pub const DEF: OpDef = OpDef {
-    name: "dnf.packages",
-    summary: "Ensure RPM packages are installed (optionally at their latest version) or removed, with `dnf`.",
-    main_arg: Some("packages"),
-    args: &[
-        arg(
-            "packages",
-            STR_LIST,
-            "Package names or specs (`nginx`, `nginx-1.24.0`, `@development-tools`).",
-        )
-        .required(),
-        PACKAGES_PRESENT,
-        PACKAGES_LATEST,
-        arg(
-            "update",
-            Bool,
-            "Refresh the repository metadata first (`dnf makecache`).",
-        )
-        .default(Default::Bool(false)),
-        arg(
-            "enablerepo",
-            STR_LIST,
-            "Repositories to enable for this transaction (`--enablerepo`).",
-        ),
-        arg(
-            "disablerepo",
-            STR_LIST,
-            "Repositories to disable for this transaction (`--disablerepo`).",
-        ),
-        arg(
-            "extra_args",
-            STR_LIST,
-            "Extra arguments for `dnf install` / `dnf remove`.",
-        ),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "dnf.packages",
+    "Ensure RPM packages are installed (optionally at their latest version) or removed, with `dnf`.",
+    lower,
+)
+.main_arg("packages")
+.args(&[
+    arg(
+        "packages",
+        STR_LIST,
+        "Package names or specs (`nginx`, `nginx-1.24.0`, `@development-tools`).",
+    )
+    .required(),
+    PACKAGES_PRESENT,
+    PACKAGES_LATEST,
+    arg(
+        "update",
+        Bool,
+        "Refresh the repository metadata first (`dnf makecache`).",
+    )
+    .default(Default::Bool(false)),
+    arg(
+        "enablerepo",
+        STR_LIST,
+        "Repositories to enable for this transaction (`--enablerepo`).",
+    ),
+    arg(
+        "disablerepo",
+        STR_LIST,
+        "Repositories to disable for this transaction (`--disablerepo`).",
+    ),
+    arg(
+        "extra_args",
+        STR_LIST,
+        "Extra arguments for `dnf install` / `dnf remove`.",
+    ),
+]);
 
 /// Probe with `rpm -q` (and `dnf check-update` for `latest`). See `lower::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {

@@ -10,37 +10,36 @@ use crate::runtime::call::{self, Block, Edit, Missing};
 use crate::steps::attrs::Attrs;
 use crate::steps::edit::{self, Values};
 
-pub const DEF: OpDef = OpDef {
-    name: "files.block",
-    summary: "Ensure a block of lines, delimited by marker lines, is present in or absent from a file.",
-    main_arg: Some("path"),
-    args: &[
-        arg("path", Path, "The file to edit.").required(),
-        arg("block", Str, "The lines to put between the markers. Required when `present` is true."),
-        arg("marker", Str, "The marker line template; `{mark}` is replaced by `marker_begin` or `marker_end`. Must be unique per block in the file.").default(Default::Str("# {mark} MANAGED BY KILN")),
-        arg("marker_begin", Str, "What `{mark}` becomes in the opening marker.").default(Default::Str("BEGIN")),
-        arg("marker_end", Str, "What `{mark}` becomes in the closing marker.").default(Default::Str("END")),
-        arg("insert_after", Regex, "Insert a new block after the last line matching this regex (`EOF` for the end) when the markers are not found."),
-        arg("insert_before", Regex, "Insert a new block before the last line matching this regex (`BOF` for the start) when the markers are not found."),
-        arg("first_match", Bool, "Use the first line matching `insert_after`/`insert_before` instead of the last.").default(Default::Bool(false)),
-        arg("prepend_newline", Bool, "Keep an empty line before the block, unless it starts the file.").default(Default::Bool(false)),
-        arg("append_newline", Bool, "Keep an empty line after the block, unless it ends the file.").default(Default::Bool(false)),
-        arg("present", Bool, "Whether the block should be in the file; when false the markers and everything between them are removed.").default(Default::Bool(true)),
-        arg("create", Bool, "Create the file if it does not exist.").default(Default::Bool(false)),
-        arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
-        arg("mode", Mode, "Mode of the file after editing."),
-        arg("owner", Account, "Owner of the file after editing."),
-        arg("group", Account, "Group of the file after editing."),
-    ],
-    rules: &[
-        Rule::Conflicts("insert_after", "insert_before"),
-        Rule::RequiredIf("present", &["block"]),
-        Rule::RequiredIf("first_match", &["insert_after", "insert_before"]),
-    ],
-    facts: &[],
-    validate: Some(validate),
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "files.block",
+    "Ensure a block of lines, delimited by marker lines, is present in or absent from a file.",
+    lower,
+)
+.main_arg("path")
+.args(&[
+    arg("path", Path, "The file to edit.").required(),
+    arg("block", Str, "The lines to put between the markers. Required when `present` is true."),
+    arg("marker", Str, "The marker line template; `{mark}` is replaced by `marker_begin` or `marker_end`. Must be unique per block in the file.").default(Default::Str("# {mark} MANAGED BY KILN")),
+    arg("marker_begin", Str, "What `{mark}` becomes in the opening marker.").default(Default::Str("BEGIN")),
+    arg("marker_end", Str, "What `{mark}` becomes in the closing marker.").default(Default::Str("END")),
+    arg("insert_after", Regex, "Insert a new block after the last line matching this regex (`EOF` for the end) when the markers are not found."),
+    arg("insert_before", Regex, "Insert a new block before the last line matching this regex (`BOF` for the start) when the markers are not found."),
+    arg("first_match", Bool, "Use the first line matching `insert_after`/`insert_before` instead of the last.").default(Default::Bool(false)),
+    arg("prepend_newline", Bool, "Keep an empty line before the block, unless it starts the file.").default(Default::Bool(false)),
+    arg("append_newline", Bool, "Keep an empty line after the block, unless it ends the file.").default(Default::Bool(false)),
+    arg("present", Bool, "Whether the block should be in the file; when false the markers and everything between them are removed.").default(Default::Bool(true)),
+    arg("create", Bool, "Create the file if it does not exist.").default(Default::Bool(false)),
+    arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
+    arg("mode", Mode, "Mode of the file after editing."),
+    arg("owner", Account, "Owner of the file after editing."),
+    arg("group", Account, "Group of the file after editing."),
+])
+.rules(&[
+    Rule::Conflicts("insert_after", "insert_before"),
+    Rule::RequiredIf("present", &["block"]),
+    Rule::RequiredIf("first_match", &["insert_after", "insert_before"]),
+])
+.validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     // A templated marker is checked once it is rendered.
@@ -124,7 +123,12 @@ fn check(values: &Values, diagnostics: &mut Diagnostics) {
     if let Some((block, span)) = values.get("block") {
         edit::no_nul("block", block, span, diagnostics);
     }
-    // Only literal values from here on: the markers and the block as they will be written.
+    check_markers(values, diagnostics);
+}
+
+/// The markers and the block as they will be written (literal values only): the opening
+/// and closing markers differ, and no line of the block is one of them.
+fn check_markers(values: &Values, diagnostics: &mut Diagnostics) {
     let text = |name: &str| match values.args.get(name) {
         None => match DEF.arg(name).and_then(|a| a.default) {
             Some(Default::Str(default)) => Some(default),

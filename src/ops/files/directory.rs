@@ -7,38 +7,35 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 use crate::steps::attrs::Attrs;
 
-pub const DEF: OpDef = OpDef {
-    name: "files.directory",
-    summary: "Ensure a directory exists (with its parents) or is absent, with the given mode and ownership.",
-    main_arg: Some("path"),
-    args: &[
-        arg(
-            "path",
-            Path,
-            "The directory to manage. A symbolic link to a directory will do when no `mode`, `owner` or `group` is given; with one, a link here fails the op, which never sets them through a link.",
-        )
-        .required(),
-        arg(
-            "present",
-            Bool,
-            "Whether the directory should exist; when false it is removed with everything in it.",
-        )
-        .default(Default::Bool(true)),
-        arg(
-            "recursive",
-            Bool,
-            "Apply `mode`, `owner` and `group` to everything inside the directory as well. Symbolic links inside are not followed (their targets keep their mode and owner).",
-        )
-        .default(Default::Bool(false)),
-        arg("mode", Mode, "Mode of the directory."),
-        arg("owner", Account, "Owner of the directory."),
-        arg("group", Account, "Group of the directory."),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "files.directory",
+    "Ensure a directory exists (with its parents) or is absent, with the given mode and ownership.",
+    lower,
+)
+.main_arg("path")
+.args(&[
+    arg(
+        "path",
+        Path,
+        "The directory to manage. A symbolic link to a directory will do when no `mode`, `owner` or `group` is given; with one, a link here fails the op, which never sets them through a link.",
+    )
+    .required(),
+    arg(
+        "present",
+        Bool,
+        "Whether the directory should exist; when false it is removed with everything in it.",
+    )
+    .default(Default::Bool(true)),
+    arg(
+        "recursive",
+        Bool,
+        "Apply `mode`, `owner` and `group` to everything inside the directory as well. Symbolic links inside are not followed (their targets keep their mode and owner).",
+    )
+    .default(Default::Bool(false)),
+    arg("mode", Mode, "Mode of the directory."),
+    arg("owner", Account, "Owner of the directory."),
+    arg("group", Account, "Group of the directory."),
+]);
 
 /// Present: `mkdir -p`, then mode and ownership (recursively with `recursive`). A file in
 /// the way is an error, not something to delete. Absent: `rm -rf`.

@@ -8,44 +8,41 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, Download};
 use crate::steps::attrs::Attrs;
 
-pub const DEF: OpDef = OpDef {
-    name: "files.download",
-    summary: "Download a URL to a file on the host, skipping the download when the file is already there (and matches `sha256`).",
-    main_arg: Some("dest"),
-    args: &[
-        arg("url", Url, "The URL to download.").required(),
-        arg("dest", Path, "The file to write on the host.").required(),
-        arg(
-            "sha256",
-            Sha256,
-            "The expected SHA-256 of the file: an existing file that does not match is downloaded again, and a download that does not match fails.",
-        ),
-        arg("mode", Mode, "Mode of the file."),
-        arg("owner", Account, "Owner of the file."),
-        arg("group", Account, "Group of the file."),
-        arg(
-            "force",
-            Bool,
-            "Download on every run, even if `dest` exists (and matches `sha256`).",
-        )
-        .default(Default::Bool(false)),
-        arg(
-            "timeout",
-            Duration,
-            "Give up on the download after this long.",
-        ),
-        arg(
-            "headers",
-            STR_MAP,
-            "Extra HTTP request headers (secret: masked in scripts and reports).",
-        )
-        .secret(),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "files.download",
+    "Download a URL to a file on the host, skipping the download when the file is already there (and matches `sha256`).",
+    lower,
+)
+.main_arg("dest")
+.args(&[
+    arg("url", Url, "The URL to download.").required(),
+    arg("dest", Path, "The file to write on the host.").required(),
+    arg(
+        "sha256",
+        Sha256,
+        "The expected SHA-256 of the file: an existing file that does not match is downloaded again, and a download that does not match fails.",
+    ),
+    arg("mode", Mode, "Mode of the file."),
+    arg("owner", Account, "Owner of the file."),
+    arg("group", Account, "Group of the file."),
+    arg(
+        "force",
+        Bool,
+        "Download on every run, even if `dest` exists (and matches `sha256`).",
+    )
+    .default(Default::Bool(false)),
+    arg(
+        "timeout",
+        Duration,
+        "Give up on the download after this long.",
+    ),
+    arg(
+        "headers",
+        STR_MAP,
+        "Extra HTTP request headers (secret: masked in scripts and reports).",
+    )
+    .secret(),
+]);
 
 /// Probe: `dest` is a regular file (not a link) and, with `sha256`, has that digest; with
 /// `force` never. Act: a file that is already right only gets its attributes; otherwise

@@ -8,26 +8,24 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, Attributes, File};
 use crate::steps::attrs::Attrs;
 
-pub const DEF: OpDef = OpDef {
-    name: "files.file",
-    summary: "Ensure a regular file exists or is absent, with the given mode and ownership.",
-    main_arg: Some("path"),
-    args: &[
-        arg("path", Path, "The file to manage.").required(),
-        arg("present", Bool, "Whether the file should exist; an empty file is created if it is missing.").default(Default::Bool(true)),
-        arg("touch", Bool, "Update the file's access and modification times on every run, even if it already exists.").default(Default::Bool(false)),
-        arg("mode", Mode, "Mode of the file."),
-        arg("owner", Account, "Owner of the file."),
-        arg("group", Account, "Group of the file."),
-        arg("force", Bool, "Remove a directory or link that is in the way at `path` so the file can be created.").default(Default::Bool(false)),
-        arg("create", Bool, "Create the file (empty) when it is missing; false fails the op instead and creates nothing (Ansible's `state: file`, where `touch` creates).").default(Default::Bool(true)),
-        arg("follow", Bool, "A symbolic link at `path` to a regular file is that file: `mode`, `owner` and `group` are set on the file it points to (Ansible's `follow: true`). Only a link owned by root or by the user the op runs as is followed (Linux's `protected_symlinks` rule, on every host): one another user planted, in `/tmp` say, fails the op and is left alone. False makes a link at `path` something in the way, like a directory.").default(Default::Bool(true)),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: Some(validate),
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "files.file",
+    "Ensure a regular file exists or is absent, with the given mode and ownership.",
+    lower,
+)
+.main_arg("path")
+.args(&[
+    arg("path", Path, "The file to manage.").required(),
+    arg("present", Bool, "Whether the file should exist; an empty file is created if it is missing.").default(Default::Bool(true)),
+    arg("touch", Bool, "Update the file's access and modification times on every run, even if it already exists.").default(Default::Bool(false)),
+    arg("mode", Mode, "Mode of the file."),
+    arg("owner", Account, "Owner of the file."),
+    arg("group", Account, "Group of the file."),
+    arg("force", Bool, "Remove a directory or link that is in the way at `path` so the file can be created.").default(Default::Bool(false)),
+    arg("create", Bool, "Create the file (empty) when it is missing; false fails the op instead and creates nothing (Ansible's `state: file`, where `touch` creates).").default(Default::Bool(true)),
+    arg("follow", Bool, "A symbolic link at `path` to a regular file is that file: `mode`, `owner` and `group` are set on the file it points to (Ansible's `follow: true`). Only a link owned by root or by the user the op runs as is followed (Linux's `protected_symlinks` rule, on every host): one another user planted, in `/tmp` say, fails the op and is left alone. False makes a link at `path` something in the way, like a directory.").default(Default::Bool(true)),
+])
+.validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     // (argument, its value that conflicts, with what, why)

@@ -10,35 +10,34 @@ use crate::runtime::call::{self, Edit, Line, Missing};
 use crate::steps::attrs::Attrs;
 use crate::steps::edit::{self, Values};
 
-pub const DEF: OpDef = OpDef {
-    name: "files.line",
-    summary: "Ensure a line is present in or absent from a file, replacing the line a regex matches.",
-    main_arg: Some("path"),
-    args: &[
-        arg("path", Path, "The file to edit.").required(),
-        arg("line", Str, "The whole line (without its newline). Required when `present` is true."),
-        arg("regexp", Regex, "A regex; the last matching line is replaced by `line` (or removed when `present` is false)."),
-        arg("present", Bool, "Whether the line should be in the file.").default(Default::Bool(true)),
-        arg("insert_after", Regex, "Insert after the last line matching this regex (`EOF` for the end) when no line matches `regexp`."),
-        arg("insert_before", Regex, "Insert before the last line matching this regex (`BOF` for the start) when no line matches `regexp`."),
-        arg("first_match", Bool, "Use the first match of `insert_after`/`insert_before` instead of the last.").default(Default::Bool(false)),
-        arg("backrefs", Bool, "Expand `\\1`-style back-references to `regexp` groups in `line`; if nothing matches, leave the file unchanged.").default(Default::Bool(false)),
-        arg("create", Bool, "Create the file if it does not exist.").default(Default::Bool(false)),
-        arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
-        arg("mode", Mode, "Mode of the file after editing."),
-        arg("owner", Account, "Owner of the file after editing."),
-        arg("group", Account, "Group of the file after editing."),
-    ],
-    rules: &[
-        Rule::Conflicts("insert_after", "insert_before"),
-        Rule::Requires("backrefs", "regexp"),
-        Rule::AnyOf(&["line", "regexp"]),
-        Rule::RequiredIf("present", &["line"]),
-    ],
-    facts: &[],
-    validate: Some(validate),
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "files.line",
+    "Ensure a line is present in or absent from a file, replacing the line a regex matches.",
+    lower,
+)
+.main_arg("path")
+.args(&[
+    arg("path", Path, "The file to edit.").required(),
+    arg("line", Str, "The whole line (without its newline). Required when `present` is true."),
+    arg("regexp", Regex, "A regex; the last matching line is replaced by `line` (or removed when `present` is false)."),
+    arg("present", Bool, "Whether the line should be in the file.").default(Default::Bool(true)),
+    arg("insert_after", Regex, "Insert after the last line matching this regex (`EOF` for the end) when no line matches `regexp`."),
+    arg("insert_before", Regex, "Insert before the last line matching this regex (`BOF` for the start) when no line matches `regexp`."),
+    arg("first_match", Bool, "Use the first match of `insert_after`/`insert_before` instead of the last.").default(Default::Bool(false)),
+    arg("backrefs", Bool, "Expand `\\1`-style back-references to `regexp` groups in `line`; if nothing matches, leave the file unchanged.").default(Default::Bool(false)),
+    arg("create", Bool, "Create the file if it does not exist.").default(Default::Bool(false)),
+    arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
+    arg("mode", Mode, "Mode of the file after editing."),
+    arg("owner", Account, "Owner of the file after editing."),
+    arg("group", Account, "Group of the file after editing."),
+])
+.rules(&[
+    Rule::Conflicts("insert_after", "insert_before"),
+    Rule::Requires("backrefs", "regexp"),
+    Rule::AnyOf(&["line", "regexp"]),
+    Rule::RequiredIf("present", &["line"]),
+])
+.validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     if let Some(line) = args.get("line")

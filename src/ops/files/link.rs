@@ -7,46 +7,44 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, Link};
 use crate::steps::attrs::Attrs;
 
-pub const DEF: OpDef = OpDef {
-    name: "files.link",
-    summary: "Ensure a symbolic or hard link exists and points at a target, or is absent.",
-    main_arg: Some("path"),
-    args: &[
-        arg("path", Path, "The link to manage.").required(),
-        arg(
-            "target",
-            Str,
-            "What the link points to; a symbolic link's target may be relative to the link's directory. A hard link to a symbolic link links the file that link points to. Required when `present` is true.",
-        ),
-        arg("present", Bool, "Whether the link should exist.").default(Default::Bool(true)),
-        arg(
-            "symbolic",
-            Bool,
-            "Make a symbolic link; false makes a hard link.",
-        )
-        .default(Default::Bool(true)),
-        arg(
-            "force",
-            Bool,
-            "Replace a file, or an empty directory, that is in the way at `path`; and make a symbolic link whose target does not exist (without `force` that fails the op, as in Ansible).",
-        )
-        .default(Default::Bool(false)),
-        arg(
-            "owner",
-            Account,
-            "Owner of the link itself (not of its target).",
-        ),
-        arg(
-            "group",
-            Account,
-            "Group of the link itself (not of its target).",
-        ),
-    ],
-    rules: &[Rule::RequiredIf("present", &["target"])],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "files.link",
+    "Ensure a symbolic or hard link exists and points at a target, or is absent.",
+    lower,
+)
+.main_arg("path")
+.args(&[
+    arg("path", Path, "The link to manage.").required(),
+    arg(
+        "target",
+        Str,
+        "What the link points to; a symbolic link's target may be relative to the link's directory. A hard link to a symbolic link links the file that link points to. Required when `present` is true.",
+    ),
+    arg("present", Bool, "Whether the link should exist.").default(Default::Bool(true)),
+    arg(
+        "symbolic",
+        Bool,
+        "Make a symbolic link; false makes a hard link.",
+    )
+    .default(Default::Bool(true)),
+    arg(
+        "force",
+        Bool,
+        "Replace a file, or an empty directory, that is in the way at `path`; and make a symbolic link whose target does not exist (without `force` that fails the op, as in Ansible).",
+    )
+    .default(Default::Bool(false)),
+    arg(
+        "owner",
+        Account,
+        "Owner of the link itself (not of its target).",
+    ),
+    arg(
+        "group",
+        Account,
+        "Group of the link itself (not of its target).",
+    ),
+])
+.rules(&[Rule::RequiredIf("present", &["target"])]);
 
 /// Present: the probe compares a symbolic link's stored target with `readlink` (exact, and
 /// dangling links work: the target need not exist), a hard link's identity with

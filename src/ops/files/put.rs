@@ -8,49 +8,48 @@ use crate::opdef::{LowerInput, Step};
 use crate::steps::attrs::Attrs;
 use crate::steps::content::{WriteFile, write_file};
 
-pub const DEF: OpDef = OpDef {
-    name: "files.put",
-    summary: "Upload a local file, or write literal content, to a file on the host.",
-    main_arg: Some("dest"),
-    args: &[
-        arg("dest", Path, "The file to write on the host.").required(),
-        arg(
-            "src",
-            LocalPath,
-            "The local file to upload, copied byte for byte.",
-        ),
-        arg(
-            "content",
-            Str,
-            "The content to write (a template, rendered before upload).",
-        ),
-        arg("mode", Mode, "Mode of the file."),
-        arg("owner", Account, "Owner of the file."),
-        arg("group", Account, "Group of the file."),
-        arg(
-            "backup",
-            Bool,
-            "Keep a timestamped copy of the previous file before replacing it.",
-        )
-        .default(Default::Bool(false)),
-        arg(
-            "force",
-            Bool,
-            "Replace `dest` when its content differs; false writes only when nothing is at `dest`, and keeps a file (or link) already there whatever its content (Ansible's `force: no`). Mode, owner and group are still set on a kept file.",
-        )
-        .default(Default::Bool(true)),
-        arg(
-            "create_parent_dirs",
-            Bool,
-            "Create missing parent directories of `dest`.",
-        )
-        .default(Default::Bool(false)),
-    ],
-    rules: &[Rule::OneOf(&["src", "content"])],
-    facts: &[],
-    validate: Some(validate),
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "files.put",
+    "Upload a local file, or write literal content, to a file on the host.",
+    lower,
+)
+.main_arg("dest")
+.args(&[
+    arg("dest", Path, "The file to write on the host.").required(),
+    arg(
+        "src",
+        LocalPath,
+        "The local file to upload, copied byte for byte.",
+    ),
+    arg(
+        "content",
+        Str,
+        "The content to write (a template, rendered before upload).",
+    ),
+    arg("mode", Mode, "Mode of the file."),
+    arg("owner", Account, "Owner of the file."),
+    arg("group", Account, "Group of the file."),
+    arg(
+        "backup",
+        Bool,
+        "Keep a timestamped copy of the previous file before replacing it.",
+    )
+    .default(Default::Bool(false)),
+    arg(
+        "force",
+        Bool,
+        "Replace `dest` when its content differs; false writes only when nothing is at `dest`, and keeps a file (or link) already there whatever its content (Ansible's `force: no`). Mode, owner and group are still set on a kept file.",
+    )
+    .default(Default::Bool(true)),
+    arg(
+        "create_parent_dirs",
+        Bool,
+        "Create missing parent directories of `dest`.",
+    )
+    .default(Default::Bool(false)),
+])
+.rules(&[Rule::OneOf(&["src", "content"])])
+.validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     if let Some(backup) = args.get("backup")

@@ -10,27 +10,25 @@ use crate::runtime::call::{self, Edit, Missing, Replace};
 use crate::steps::attrs::Attrs;
 use crate::steps::edit::{self, Values};
 
-pub const DEF: OpDef = OpDef {
-    name: "files.replace",
-    summary: "Replace every match of a regular expression in a file.",
-    main_arg: Some("path"),
-    args: &[
-        arg("path", Path, "The file to edit.").required(),
-        arg("regexp", Regex, "The regex to search for; it is matched within each line.").required(),
-        arg("replace", Str, "The replacement text; `\\1` to `\\9`, `\\g<N>` and `\\g<name>` insert the regex's groups, `\\0` the whole match and `\\t` a tab, as in Python. Empty deletes the matches. A replacement the regex would match again fails before anything is written.").required(),
-        arg("after", Regex, "Replace only in the text after the first match of this regex; if it does not match, nothing is replaced. It must match within one line, without `^`/`$`."),
-        arg("before", Regex, "Replace only in the text before the last match of this regex (with `after`: the first match after it); if it does not match, nothing is replaced. It must match within one line, without `^`/`$`."),
-        arg("ignore_case", Bool, "Match `regexp` without regard to case.").default(Default::Bool(false)),
-        arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
-        arg("mode", Mode, "Mode of the file after editing."),
-        arg("owner", Account, "Owner of the file after editing."),
-        arg("group", Account, "Group of the file after editing."),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: Some(validate),
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "files.replace",
+    "Replace every match of a regular expression in a file.",
+    lower,
+)
+.main_arg("path")
+.args(&[
+    arg("path", Path, "The file to edit.").required(),
+    arg("regexp", Regex, "The regex to search for; it is matched within each line.").required(),
+    arg("replace", Str, "The replacement text; `\\1` to `\\9`, `\\g<N>` and `\\g<name>` insert the regex's groups, `\\0` the whole match and `\\t` a tab, as in Python. Empty deletes the matches. A replacement the regex would match again fails before anything is written.").required(),
+    arg("after", Regex, "Replace only in the text after the first match of this regex; if it does not match, nothing is replaced. It must match within one line, without `^`/`$`."),
+    arg("before", Regex, "Replace only in the text before the last match of this regex (with `after`: the first match after it); if it does not match, nothing is replaced. It must match within one line, without `^`/`$`."),
+    arg("ignore_case", Bool, "Match `regexp` without regard to case.").default(Default::Bool(false)),
+    arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
+    arg("mode", Mode, "Mode of the file after editing."),
+    arg("owner", Account, "Owner of the file after editing."),
+    arg("group", Account, "Group of the file after editing."),
+])
+.validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     check(

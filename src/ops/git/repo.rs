@@ -8,27 +8,24 @@ use crate::runtime::call::{self, Git};
 use crate::shell::quote;
 use crate::steps::values::{int, not_an_option};
 
-pub const DEF: OpDef = OpDef {
-    name: "git.repo",
-    summary: "Clone a git repository to a directory on the host and keep it at a branch or revision.",
-    main_arg: Some("dest"),
-    args: &[
-        arg("repo", Str, "The repository to clone: a URL (`https://...`, `ssh://...`), an scp-style address (`git@host:path`) or a path.").required(),
-        arg("dest", Path, "The directory to clone into.").required(),
-        arg("branch", Str, "The branch to check out and follow; the remote's default branch when not given."),
-        arg("rev", Str, "A commit or tag to check out (detached) instead of the tip of `branch`."),
-        arg("pull", Bool, "Fetch and update an existing checkout; when false, only clone if `dest` is missing.").default(Default::Bool(true)),
-        arg("depth", Int { min: 1, max: i64::MAX }, "Make a shallow clone with this many commits of history."),
-        arg("update_submodules", Bool, "Initialise and update submodules, recursively.").default(Default::Bool(false)),
-        arg("ssh_key", Path, "The SSH private key on the host to authenticate with."),
-        arg("accept_host_key", Bool, "Add the remote's SSH host key to `known_hosts` if it is not known yet, instead of failing.").default(Default::Bool(false)),
-        arg("user", Account, "Run git as this user, who then owns the checkout and whose SSH configuration applies."),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "git.repo",
+    "Clone a git repository to a directory on the host and keep it at a branch or revision.",
+    lower,
+)
+.main_arg("dest")
+.args(&[
+    arg("repo", Str, "The repository to clone: a URL (`https://...`, `ssh://...`), an scp-style address (`git@host:path`) or a path.").required(),
+    arg("dest", Path, "The directory to clone into.").required(),
+    arg("branch", Str, "The branch to check out and follow; the remote's default branch when not given."),
+    arg("rev", Str, "A commit or tag to check out (detached) instead of the tip of `branch`."),
+    arg("pull", Bool, "Fetch and update an existing checkout; when false, only clone if `dest` is missing.").default(Default::Bool(true)),
+    arg("depth", Int { min: 1, max: i64::MAX }, "Make a shallow clone with this many commits of history."),
+    arg("update_submodules", Bool, "Initialise and update submodules, recursively.").default(Default::Bool(false)),
+    arg("ssh_key", Path, "The SSH private key on the host to authenticate with."),
+    arg("accept_host_key", Bool, "Add the remote's SSH host key to `known_hosts` if it is not known yet, instead of failing.").default(Default::Bool(false)),
+    arg("user", Account, "Run git as this user, who then owns the checkout and whose SSH configuration applies."),
+]);
 
 /// Probe: `dest` is a clone of `repo` (its `origin`) whose `HEAD` is the wanted commit:
 /// `rev` resolved locally, else the remote's tip of `branch` (or of its default branch),

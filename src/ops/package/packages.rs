@@ -8,31 +8,28 @@ use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
 use crate::steps::packages::{self, Options, Want};
 
-pub const DEF: OpDef = OpDef {
-    name: "package.packages",
-    summary: "Ensure packages are installed (optionally at their latest version) or removed, with the host's own package manager.",
-    main_arg: Some("packages"),
-    args: &[
-        arg(
-            "packages",
-            STR_LIST,
-            "Package names (as the host's package manager calls them).",
-        )
-        .required(),
-        PACKAGES_PRESENT,
-        PACKAGES_LATEST,
-        arg(
-            "update",
-            Bool,
-            "Refresh the package manager's metadata first.",
-        )
-        .default(Default::Bool(false)),
-    ],
-    rules: &[],
-    facts: &["pkg.manager"],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "package.packages",
+    "Ensure packages are installed (optionally at their latest version) or removed, with the host's own package manager.",
+    lower,
+)
+.main_arg("packages")
+.args(&[
+    arg(
+        "packages",
+        STR_LIST,
+        "Package names (as the host's package manager calls them).",
+    )
+    .required(),
+    PACKAGES_PRESENT,
+    PACKAGES_LATEST,
+    arg(
+        "update",
+        Bool,
+        "Refresh the package manager's metadata first.",
+    )
+    .default(Default::Bool(false)),
+]);
 
 /// Dispatches on the host, at run time, to the first package manager found (the same
 /// detection as the fact `pkg.manager`), with that manager's own probe and commands. See

@@ -8,22 +8,19 @@ use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
 use crate::steps::packages::{self, Options, Want};
 
-pub const DEF: OpDef = OpDef {
-    name: "pacman.packages",
-    summary: "Ensure Arch Linux packages are installed (optionally at their latest version) or removed, with `pacman`.",
-    main_arg: Some("packages"),
-    args: &[
-        arg("packages", STR_LIST, "Package or group names.").required(),
-        PACKAGES_PRESENT,
-        PACKAGES_LATEST,
-        arg("update", Bool, "Refresh the package databases first (`pacman -Sy`); Arch does not support partial upgrades, so combine with `latest` or a full upgrade.").default(Default::Bool(false)),
-        arg("extra_args", STR_LIST, "Extra arguments for `pacman -S` / `pacman -R`."),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "pacman.packages",
+    "Ensure Arch Linux packages are installed (optionally at their latest version) or removed, with `pacman`.",
+    lower,
+)
+.main_arg("packages")
+.args(&[
+    arg("packages", STR_LIST, "Package or group names.").required(),
+    PACKAGES_PRESENT,
+    PACKAGES_LATEST,
+    arg("update", Bool, "Refresh the package databases first (`pacman -Sy`); Arch does not support partial upgrades, so combine with `latest` or a full upgrade.").default(Default::Bool(false)),
+    arg("extra_args", STR_LIST, "Extra arguments for `pacman -S` / `pacman -R`."),
+]);
 
 /// Probe with `pacman -Q` (and `pacman -Qu` for `latest`). See `lower::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {

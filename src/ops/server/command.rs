@@ -8,24 +8,22 @@ use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
 use crate::runtime::call::Commands;
 use crate::steps::command;
 
-pub const DEF: OpDef = OpDef {
-    name: "server.command",
-    summary: "Run a program with arguments directly (no shell, so no quoting, globbing or pipes), optionally guarded so it runs only when needed.",
-    main_arg: Some("argv"),
-    args: &[
-        arg("argv", STR_LIST, "The program and its arguments, one per entry; each entry is passed as exactly one argument.").required(),
-        CREATES,
-        REMOVES,
-        UNLESS,
-        ONLYIF,
-        CHDIR,
-        ENV,
-    ],
-    rules: &[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "server.command",
+    "Run a program with arguments directly (no shell, so no quoting, globbing or pipes), optionally guarded so it runs only when needed.",
+    lower,
+)
+.main_arg("argv")
+.args(&[
+    arg("argv", STR_LIST, "The program and its arguments, one per entry; each entry is passed as exactly one argument.").required(),
+    CREATES,
+    REMOVES,
+    UNLESS,
+    ONLYIF,
+    CHDIR,
+    ENV,
+])
+.rules(&[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])]);
 
 /// The program and its arguments as quoted words: no shell interprets them.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {

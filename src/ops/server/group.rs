@@ -7,21 +7,30 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 use crate::steps::values::int;
 
-pub const DEF: OpDef = OpDef {
-    name: "server.group",
-    summary: "Ensure a local group exists, or is absent.",
-    main_arg: Some("group"),
-    args: &[
-        arg("group", Account, "The group's name.").required(),
-        arg("present", Bool, "Whether the group should exist.").default(Default::Bool(true)),
-        arg("gid", Int { min: 0, max: 4_294_967_294 }, "The numeric group id."),
-        arg("system", Bool, "Create a system group (a gid in the system range); only used when the group is created.").default(Default::Bool(false)),
-    ],
-    rules: &[],
-    facts: &["os.family"],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "server.group",
+    "Ensure a local group exists, or is absent.",
+    lower,
+)
+.main_arg("group")
+.args(&[
+    arg("group", Account, "The group's name.").required(),
+    arg("present", Bool, "Whether the group should exist.").default(Default::Bool(true)),
+    arg(
+        "gid",
+        Int {
+            min: 0,
+            max: 4_294_967_294,
+        },
+        "The numeric group id.",
+    ),
+    arg(
+        "system",
+        Bool,
+        "Create a system group (a gid in the system range); only used when the group is created.",
+    )
+    .default(Default::Bool(false)),
+]);
 
 /// Probe with `getent group` (and its gid); act with `groupadd` / `groupmod` / `groupdel`,
 /// or busybox's `addgroup` / `delgroup` where the shadow tools are missing.

@@ -7,16 +7,13 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 use crate::steps::values::one_line;
 
-pub const DEF: OpDef = OpDef {
-    name: "server.hostname",
-    summary: "Set the host's name, both for the running system and in `/etc/hostname`.",
-    main_arg: Some("hostname"),
-    args: &[arg("hostname", Str, "The new host name.").required()],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "server.hostname",
+    "Set the host's name, both for the running system and in `/etc/hostname`.",
+    lower,
+)
+.main_arg("hostname")
+.args(&[arg("hostname", Str, "The new host name.").required()]);
 
 /// Probe: the running name (`uname -n`) and `/etc/hostname`. Act: write `/etc/hostname`
 /// atomically, then set the running name with `hostnamectl` under systemd, else

@@ -6,20 +6,16 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, Locale};
 
-pub const DEF: OpDef = OpDef {
-    name: "server.locale",
-    summary: "Ensure a locale is generated and available on the host, or is not.",
-    main_arg: Some("locale"),
-    args: &[
-        arg("locale", Str, "The locale, e.g. `en_US.UTF-8`.").required(),
-        arg("present", Bool, "Whether the locale should be available.")
-            .default(Default::Bool(true)),
-    ],
-    rules: &[],
-    facts: &["os.family"],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "server.locale",
+    "Ensure a locale is generated and available on the host, or is not.",
+    lower,
+)
+.main_arg("locale")
+.args(&[
+    arg("locale", Str, "The locale, e.g. `en_US.UTF-8`.").required(),
+    arg("present", Bool, "Whether the locale should be available.").default(Default::Bool(true)),
+]);
 
 /// Probe: `locale -a` lists the locale (names compared as glibc normalizes them:
 /// `en_US.UTF-8` is `en_US.utf8`) and, on Debian (where `/etc/locale.gen` and `locale-gen`

@@ -7,21 +7,18 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 
-pub const DEF: OpDef = OpDef {
-    name: "server.modprobe",
-    summary: "Ensure a kernel module is loaded or unloaded, and optionally loaded at boot.",
-    main_arg: Some("module"),
-    args: &[
-        arg("module", Str, "The kernel module's name.").required(),
-        arg("present", Bool, "Whether the module should be loaded.").default(Default::Bool(true)),
-        arg("persist", Bool, "Also load the module at boot (through `/etc/modules-load.d/<module>.conf`), or stop loading it at boot when `present` is false.").default(Default::Bool(true)),
-        arg("params", STR_MAP, "Module parameters (`name = \"value\"`), passed to `modprobe` and, with `persist`, written to `/etc/modprobe.d/<module>.conf`."),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "server.modprobe",
+    "Ensure a kernel module is loaded or unloaded, and optionally loaded at boot.",
+    lower,
+)
+.main_arg("module")
+.args(&[
+    arg("module", Str, "The kernel module's name.").required(),
+    arg("present", Bool, "Whether the module should be loaded.").default(Default::Bool(true)),
+    arg("persist", Bool, "Also load the module at boot (through `/etc/modules-load.d/<module>.conf`), or stop loading it at boot when `present` is false.").default(Default::Bool(true)),
+    arg("params", STR_MAP, "Module parameters (`name = \"value\"`), passed to `modprobe` and, with `persist`, written to `/etc/modprobe.d/<module>.conf`."),
+]);
 
 /// Probe: `/sys/module/NAME` exists (or `modules.builtin` lists it), and with `persist`,
 /// `/etc/modules-load.d/NAME.conf` names it and `/etc/modprobe.d/NAME.conf` has its

@@ -8,25 +8,23 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, Mount};
 use crate::steps::values::int;
 
-pub const DEF: OpDef = OpDef {
-    name: "server.mount",
-    summary: "Ensure a filesystem is mounted or unmounted, and its `/etc/fstab` entry is present or absent.",
-    main_arg: Some("path"),
-    args: &[
-        arg("path", Path, "The mount point (created if missing when mounting).").required(),
-        arg("src", Str, "The device or remote filesystem (`/dev/sdb1`, `UUID=...`, `LABEL=...`, `server:/export`). Required unless both `present` and `mounted` are false."),
-        arg("fstype", Str, "The filesystem type (`ext4`, `xfs`, `nfs`, `tmpfs`...). Required unless both `present` and `mounted` are false."),
-        arg("opts", STR_LIST, "Mount options, one per entry; `defaults` when not given."),
-        arg("present", Bool, "Whether the entry should be in `/etc/fstab`.").default(Default::Bool(true)),
-        arg("mounted", Bool, "Whether the filesystem should be mounted now (remounted if its options changed).").default(Default::Bool(true)),
-        arg("dump", Int { min: 0, max: 1 }, "The fstab dump field (1 to have `dump` back it up).").default(Default::Int(0)),
-        arg("passno", Int { min: 0, max: 2 }, "The fstab pass number for `fsck` at boot (0 never, 1 for the root filesystem, 2 for others).").default(Default::Int(0)),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: Some(validate),
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "server.mount",
+    "Ensure a filesystem is mounted or unmounted, and its `/etc/fstab` entry is present or absent.",
+    lower,
+)
+.main_arg("path")
+.args(&[
+    arg("path", Path, "The mount point (created if missing when mounting).").required(),
+    arg("src", Str, "The device or remote filesystem (`/dev/sdb1`, `UUID=...`, `LABEL=...`, `server:/export`). Required unless both `present` and `mounted` are false."),
+    arg("fstype", Str, "The filesystem type (`ext4`, `xfs`, `nfs`, `tmpfs`...). Required unless both `present` and `mounted` are false."),
+    arg("opts", STR_LIST, "Mount options, one per entry; `defaults` when not given."),
+    arg("present", Bool, "Whether the entry should be in `/etc/fstab`.").default(Default::Bool(true)),
+    arg("mounted", Bool, "Whether the filesystem should be mounted now (remounted if its options changed).").default(Default::Bool(true)),
+    arg("dump", Int { min: 0, max: 1 }, "The fstab dump field (1 to have `dump` back it up).").default(Default::Int(0)),
+    arg("passno", Int { min: 0, max: 2 }, "The fstab pass number for `fsck` at boot (0 never, 1 for the root filesystem, 2 for others).").default(Default::Int(0)),
+])
+.validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     if !args.flag(&DEF, "present") && !args.flag(&DEF, "mounted") {

@@ -7,35 +7,31 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 use crate::steps::values::seconds;
 
-pub const DEF: OpDef = OpDef {
-    name: "server.reboot",
-    summary: "Reboot the host and wait until it accepts connections again before going on.",
-    main_arg: None,
-    args: &[
-        arg(
-            "delay",
-            Duration,
-            "Wait this long after the reboot is issued before trying to reconnect.",
-        )
-        .default(Default::Str("10s")),
-        arg(
-            "reboot_timeout",
-            Duration,
-            "Fail if the host does not accept connections again within this long.",
-        )
-        .default(Default::Str("10m")),
-        arg(
-            "message",
-            Str,
-            "The message broadcast to logged-in users before rebooting.",
-        )
-        .default(Default::Str("Reboot initiated by kiln")),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "server.reboot",
+    "Reboot the host and wait until it accepts connections again before going on.",
+    lower,
+)
+.args(&[
+    arg(
+        "delay",
+        Duration,
+        "Wait this long after the reboot is issued before trying to reconnect.",
+    )
+    .default(Default::Str("10s")),
+    arg(
+        "reboot_timeout",
+        Duration,
+        "Fail if the host does not accept connections again within this long.",
+    )
+    .default(Default::Str("10m")),
+    arg(
+        "message",
+        Str,
+        "The message broadcast to logged-in users before rebooting.",
+    )
+    .default(Default::Str("Reboot initiated by kiln")),
+]);
 
 /// Always acts (the probe fails). In a script, the act broadcasts `message`, asks for the
 /// reboot (`shutdown -r now`, else `reboot`) and then waits to be stopped by it: the rest

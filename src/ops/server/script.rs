@@ -8,34 +8,32 @@ use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
 use crate::runtime::call::{self, Commands};
 use crate::steps::command;
 
-pub const DEF: OpDef = OpDef {
-    name: "server.script",
-    summary: "Upload a local script to the host and run it, optionally guarded so it runs only when needed.",
-    main_arg: Some("src"),
-    args: &[
-        arg(
-            "src",
-            LocalPath,
-            "The local script, carried inside the emitted script and run with the interpreter its `#!` line names (`sh` without one).",
-        )
-        .required(),
-        arg(
-            "args",
-            STR_LIST,
-            "Arguments passed to the script, one per entry.",
-        ),
-        CREATES,
-        REMOVES,
-        UNLESS,
-        ONLYIF,
-        CHDIR,
-        ENV,
-    ],
-    rules: &[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "server.script",
+    "Upload a local script to the host and run it, optionally guarded so it runs only when needed.",
+    lower,
+)
+.main_arg("src")
+.args(&[
+    arg(
+        "src",
+        LocalPath,
+        "The local script, carried inside the emitted script and run with the interpreter its `#!` line names (`sh` without one).",
+    )
+    .required(),
+    arg(
+        "args",
+        STR_LIST,
+        "Arguments passed to the script, one per entry.",
+    ),
+    CREATES,
+    REMOVES,
+    UNLESS,
+    ONLYIF,
+    CHDIR,
+    ENV,
+])
+.rules(&[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])]);
 
 /// The script travels byte-exact in the emitted script (the step's data), is written into
 /// the run's private directory (`k_private`: mode 0700, a name no one can predict, removed

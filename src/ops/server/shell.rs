@@ -7,29 +7,27 @@ use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
 use crate::runtime::call::Commands;
 use crate::steps::command;
 
-pub const DEF: OpDef = OpDef {
-    name: "server.shell",
-    summary: "Run shell commands (through `sh -c`), optionally guarded so they run only when needed.",
-    main_arg: Some("commands"),
-    args: &[
-        arg(
-            "commands",
-            List(&Shell),
-            "Shell commands, run in order; the op fails at the first that fails.",
-        )
-        .required(),
-        CREATES,
-        REMOVES,
-        UNLESS,
-        ONLYIF,
-        CHDIR,
-        ENV,
-    ],
-    rules: &[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "server.shell",
+    "Run shell commands (through `sh -c`), optionally guarded so they run only when needed.",
+    lower,
+)
+.main_arg("commands")
+.args(&[
+    arg(
+        "commands",
+        List(&Shell),
+        "Shell commands, run in order; the op fails at the first that fails.",
+    )
+    .required(),
+    CREATES,
+    REMOVES,
+    UNLESS,
+    ONLYIF,
+    CHDIR,
+    ENV,
+])
+.rules(&[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])]);
 
 /// Each command runs in its own `sh -c`; see `lower::command` for guards.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {

@@ -8,25 +8,24 @@ use crate::opdef::{LowerInput, Step};
 use crate::steps::attrs::Attrs;
 use crate::steps::content::{WriteFile, write_file};
 
-pub const DEF: OpDef = OpDef {
-    name: "server.sudoers",
-    summary: "Ensure a drop-in file in `/etc/sudoers.d` has the given rules (checked with `visudo` first), or is absent.",
-    main_arg: Some("filename"),
-    args: &[
-        arg("filename", Str, "The file's name in `/etc/sudoers.d`; sudo ignores names that contain `.` or end in `~`.").required(),
-        arg("content", Str, "The whole file. Either this or `rules` is required when `present` is true."),
-        arg("rules", STR_LIST, "sudoers lines, one per entry (e.g. `deploy ALL=(root) NOPASSWD: /usr/bin/systemctl restart app`). sudo runs a rule's commands without a shell; values a template inserts are sudoers text as written (a `,` in one adds a command), so insert only values you trust."),
-        arg("present", Bool, "Whether the file should exist.").default(Default::Bool(true)),
-        arg("validate", Bool, "Check the new file with `visudo -cf` and refuse to install it if it is invalid.").default(Default::Bool(true)),
-    ],
-    rules: &[
-        Rule::Conflicts("content", "rules"),
-        Rule::RequiredIf("present", &["content", "rules"]),
-    ],
-    facts: &[],
-    validate: Some(validate),
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "server.sudoers",
+    "Ensure a drop-in file in `/etc/sudoers.d` has the given rules (checked with `visudo` first), or is absent.",
+    lower,
+)
+.main_arg("filename")
+.args(&[
+    arg("filename", Str, "The file's name in `/etc/sudoers.d`; sudo ignores names that contain `.` or end in `~`.").required(),
+    arg("content", Str, "The whole file. Either this or `rules` is required when `present` is true."),
+    arg("rules", STR_LIST, "sudoers lines, one per entry (e.g. `deploy ALL=(root) NOPASSWD: /usr/bin/systemctl restart app`). sudo runs a rule's commands without a shell; values a template inserts are sudoers text as written (a `,` in one adds a command), so insert only values you trust."),
+    arg("present", Bool, "Whether the file should exist.").default(Default::Bool(true)),
+    arg("validate", Bool, "Check the new file with `visudo -cf` and refuse to install it if it is invalid.").default(Default::Bool(true)),
+])
+.rules(&[
+    Rule::Conflicts("content", "rules"),
+    Rule::RequiredIf("present", &["content", "rules"]),
+])
+.validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     // A templated name is checked once it is rendered.

@@ -7,21 +7,18 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 use crate::steps::values::one_line;
 
-pub const DEF: OpDef = OpDef {
-    name: "server.sysctl",
-    summary: "Set a kernel parameter with `sysctl`, and optionally persist it in a sysctl configuration file.",
-    main_arg: Some("key"),
-    args: &[
-        arg("key", Str, "The parameter, e.g. `net.ipv4.ip_forward`.").required(),
-        arg("value", Str, "The value, as `sysctl` prints it (several values separated by spaces, e.g. `\"4096 87380 6291456\"`).").required(),
-        arg("persist", Bool, "Also write the setting to `file` so it survives a reboot.").default(Default::Bool(true)),
-        arg("file", Path, "The file the setting is persisted in.").default(Default::Str("/etc/sysctl.d/99-kiln.conf")),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "server.sysctl",
+    "Set a kernel parameter with `sysctl`, and optionally persist it in a sysctl configuration file.",
+    lower,
+)
+.main_arg("key")
+.args(&[
+    arg("key", Str, "The parameter, e.g. `net.ipv4.ip_forward`.").required(),
+    arg("value", Str, "The value, as `sysctl` prints it (several values separated by spaces, e.g. `\"4096 87380 6291456\"`).").required(),
+    arg("persist", Bool, "Also write the setting to `file` so it survives a reboot.").default(Default::Bool(true)),
+    arg("file", Path, "The file the setting is persisted in.").default(Default::Str("/etc/sysctl.d/99-kiln.conf")),
+]);
 
 /// Probe: `sysctl -n` prints the value (whitespace normalized, so `"4096 87380 6291456"`
 /// matches the tabs the kernel prints) and, with `persist`, the file has `key = value`

@@ -5,21 +5,14 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 
-pub const DEF: OpDef = OpDef {
-    name: "server.timezone",
-    summary: "Set the system time zone.",
-    main_arg: Some("timezone"),
-    args: &[arg(
+pub const DEF: OpDef = OpDef::new("server.timezone", "Set the system time zone.", lower)
+    .main_arg("timezone")
+    .args(&[arg(
         "timezone",
         Str,
         "An IANA time zone name from `/usr/share/zoneinfo`, e.g. `Europe/Paris` or `UTC`.",
     )
-    .required()],
-    rules: &[],
-    facts: &["os.family"],
-    validate: None,
-    lower: Some(lower),
-};
+    .required()]);
 
 /// Probe: `/etc/localtime` links to the zone's file under `zoneinfo`, and `/etc/timezone`
 /// (Debian's copy, where it exists) names it. Act: `timedatectl set-timezone` under systemd,

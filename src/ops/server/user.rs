@@ -7,29 +7,27 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, User};
 use crate::steps::values::int;
 
-pub const DEF: OpDef = OpDef {
-    name: "server.user",
-    summary: "Ensure a local user account exists with the given properties, or is absent.",
-    main_arg: Some("user"),
-    args: &[
-        arg("user", Account, "The user's login name.").required(),
-        arg("present", Bool, "Whether the user should exist.").default(Default::Bool(true)),
-        arg("uid", Int { min: 0, max: 4_294_967_294 }, "The numeric user id."),
-        arg("group", Account, "The primary group (which must exist); by default a group named after the user, or the system default."),
-        arg("supplementary_groups", List(&Account), "Supplementary groups (which must exist); the user's other supplementary groups are removed unless `append` is true."),
-        arg("append", Bool, "Add the user to `supplementary_groups` without removing it from any other group.").default(Default::Bool(false)),
-        arg("home", Path, "The home directory."),
-        arg("shell", Path, "The login shell."),
-        arg("system", Bool, "Create a system account (a uid in the system range); only used when the user is created.").default(Default::Bool(false)),
-        arg("create_home", Bool, "Create the home directory when the user is created.").default(Default::Bool(true)),
-        arg("password", PasswordHash, "The password, already hashed in crypt(3) form (`$6$...`, from `openssl passwd -6` or `mkpasswd -m sha-512`), or `!` (locked) / `*` (no password); a plain-text password is refused. Masked in scripts and reports.").secret(),
-        arg("comment", Str, "The GECOS comment (usually the full name)."),
-    ],
-    rules: &[Rule::Requires("append", "supplementary_groups")],
-    facts: &["os.family"],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "server.user",
+    "Ensure a local user account exists with the given properties, or is absent.",
+    lower,
+)
+.main_arg("user")
+.args(&[
+    arg("user", Account, "The user's login name.").required(),
+    arg("present", Bool, "Whether the user should exist.").default(Default::Bool(true)),
+    arg("uid", Int { min: 0, max: 4_294_967_294 }, "The numeric user id."),
+    arg("group", Account, "The primary group (which must exist); by default a group named after the user, or the system default."),
+    arg("supplementary_groups", List(&Account), "Supplementary groups (which must exist); the user's other supplementary groups are removed unless `append` is true."),
+    arg("append", Bool, "Add the user to `supplementary_groups` without removing it from any other group.").default(Default::Bool(false)),
+    arg("home", Path, "The home directory."),
+    arg("shell", Path, "The login shell."),
+    arg("system", Bool, "Create a system account (a uid in the system range); only used when the user is created.").default(Default::Bool(false)),
+    arg("create_home", Bool, "Create the home directory when the user is created.").default(Default::Bool(true)),
+    arg("password", PasswordHash, "The password, already hashed in crypt(3) form (`$6$...`, from `openssl passwd -6` or `mkpasswd -m sha-512`), or `!` (locked) / `*` (no password); a plain-text password is refused. Masked in scripts and reports.").secret(),
+    arg("comment", Str, "The GECOS comment (usually the full name)."),
+])
+.rules(&[Rule::Requires("append", "supplementary_groups")]);
 
 /// Probe with `getent passwd` / `id` (each given property compared); act with `useradd` /
 /// `usermod` / `userdel`, or busybox's `adduser` / `deluser` where the shadow tools are

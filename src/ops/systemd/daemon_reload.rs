@@ -5,21 +5,17 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 
-pub const DEF: OpDef = OpDef {
-    name: "systemd.daemon_reload",
-    summary: "Make systemd re-read changed unit files with `systemctl daemon-reload`.",
-    main_arg: None,
-    args: &[arg(
-        "user_mode",
-        Bool,
-        "Reload the user manager (`systemctl --user`) of the user the op runs as.",
-    )
-    .default(Default::Bool(false))],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "systemd.daemon_reload",
+    "Make systemd re-read changed unit files with `systemctl daemon-reload`.",
+    lower,
+)
+.args(&[arg(
+    "user_mode",
+    Bool,
+    "Reload the user manager (`systemctl --user`) of the user the op runs as.",
+)
+.default(Default::Bool(false))]);
 
 /// Always acts (as pyinfra's does): systemd cannot cheaply tell whether any unit file
 /// changed. Use it as a handler, notified by the ops that write unit files.

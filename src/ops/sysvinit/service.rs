@@ -7,22 +7,21 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::InitSystem;
 use crate::steps::services::{self, Want};
 
-pub const DEF: OpDef = OpDef {
-    name: "sysvinit.service",
-    summary: "Ensure a SysV init service is running or stopped and started at boot or not, and restart or reload it.",
-    main_arg: Some("service"),
-    args: &[
-        arg("service", Str, "The script's name in `/etc/init.d`.").required(),
-        arg("running", Bool, "Whether the service should be running (started or stopped as needed).").default(Default::Bool(true)),
-        arg("restarted", Bool, "Restart the service (on every run: use it from a handler, or with `when`).").default(Default::Bool(false)),
-        arg("reloaded", Bool, "Reload the service's configuration (on every run: use it from a handler, or with `when`).").default(Default::Bool(false)),
-        arg("enabled", Bool, "Whether the service should start at boot; left as it is when not given."),
-    ],
-    rules: &[Rule::Conflicts("restarted", "reloaded")],
-    facts: &["os.family"],
-    validate: Some(services::validate),
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "sysvinit.service",
+    "Ensure a SysV init service is running or stopped and started at boot or not, and restart or reload it.",
+    lower,
+)
+.main_arg("service")
+.args(&[
+    arg("service", Str, "The script's name in `/etc/init.d`.").required(),
+    arg("running", Bool, "Whether the service should be running (started or stopped as needed).").default(Default::Bool(true)),
+    arg("restarted", Bool, "Restart the service (on every run: use it from a handler, or with `when`).").default(Default::Bool(false)),
+    arg("reloaded", Bool, "Reload the service's configuration (on every run: use it from a handler, or with `when`).").default(Default::Bool(false)),
+    arg("enabled", Bool, "Whether the service should start at boot; left as it is when not given."),
+])
+.rules(&[Rule::Conflicts("restarted", "reloaded")])
+.validate(services::validate);
 
 /// `/etc/init.d/NAME status` and the rc?.d links probe; see `lower::services`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {

@@ -8,46 +8,43 @@ use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
 use crate::steps::packages;
 
-pub const DEF: OpDef = OpDef {
-    name: "yum.packages",
-    summary: "Ensure RPM packages are installed (optionally at their latest version) or removed, with `yum`.",
-    main_arg: Some("packages"),
-    args: &[
-        arg(
-            "packages",
-            STR_LIST,
-            "Package names or specs (`nginx`, `nginx-1.24.0`, `@development-tools`).",
-        )
-        .required(),
-        PACKAGES_PRESENT,
-        PACKAGES_LATEST,
-        arg(
-            "update",
-            Bool,
-            "Refresh the repository metadata first (`yum makecache`).",
-        )
-        .default(Default::Bool(false)),
-        arg(
-            "enablerepo",
-            STR_LIST,
-            "Repositories to enable for this transaction (`--enablerepo`).",
-        ),
-        arg(
-            "disablerepo",
-            STR_LIST,
-            "Repositories to disable for this transaction (`--disablerepo`).",
-        ),
-        arg(
-            "extra_args",
-            STR_LIST,
-            "Extra arguments for `yum install` / `yum remove`.",
-        ),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "yum.packages",
+    "Ensure RPM packages are installed (optionally at their latest version) or removed, with `yum`.",
+    lower,
+)
+.main_arg("packages")
+.args(&[
+    arg(
+        "packages",
+        STR_LIST,
+        "Package names or specs (`nginx`, `nginx-1.24.0`, `@development-tools`).",
+    )
+    .required(),
+    PACKAGES_PRESENT,
+    PACKAGES_LATEST,
+    arg(
+        "update",
+        Bool,
+        "Refresh the repository metadata first (`yum makecache`).",
+    )
+    .default(Default::Bool(false)),
+    arg(
+        "enablerepo",
+        STR_LIST,
+        "Repositories to enable for this transaction (`--enablerepo`).",
+    ),
+    arg(
+        "disablerepo",
+        STR_LIST,
+        "Repositories to disable for this transaction (`--disablerepo`).",
+    ),
+    arg(
+        "extra_args",
+        STR_LIST,
+        "Extra arguments for `yum install` / `yum remove`.",
+    ),
+]);
 
 /// Probe with `rpm -q` (and `yum check-update` for `latest`). See `lower::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {

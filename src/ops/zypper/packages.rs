@@ -8,36 +8,33 @@ use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
 use crate::steps::packages::{self, Options, Want};
 
-pub const DEF: OpDef = OpDef {
-    name: "zypper.packages",
-    summary: "Ensure openSUSE/SLES packages are installed (optionally at their latest version) or removed, with `zypper`.",
-    main_arg: Some("packages"),
-    args: &[
-        arg(
-            "packages",
-            STR_LIST,
-            "Package names, optionally constrained (`nginx`, `nginx>=1.24`).",
-        )
-        .required(),
-        PACKAGES_PRESENT,
-        PACKAGES_LATEST,
-        arg(
-            "update",
-            Bool,
-            "Refresh the repositories first (`zypper refresh`).",
-        )
-        .default(Default::Bool(false)),
-        arg(
-            "extra_args",
-            STR_LIST,
-            "Extra arguments for `zypper install` / `zypper remove`.",
-        ),
-    ],
-    rules: &[],
-    facts: &[],
-    validate: None,
-    lower: Some(lower),
-};
+pub const DEF: OpDef = OpDef::new(
+    "zypper.packages",
+    "Ensure openSUSE/SLES packages are installed (optionally at their latest version) or removed, with `zypper`.",
+    lower,
+)
+.main_arg("packages")
+.args(&[
+    arg(
+        "packages",
+        STR_LIST,
+        "Package names, optionally constrained (`nginx`, `nginx>=1.24`).",
+    )
+    .required(),
+    PACKAGES_PRESENT,
+    PACKAGES_LATEST,
+    arg(
+        "update",
+        Bool,
+        "Refresh the repositories first (`zypper refresh`).",
+    )
+    .default(Default::Bool(false)),
+    arg(
+        "extra_args",
+        STR_LIST,
+        "Extra arguments for `zypper install` / `zypper remove`.",
+    ),
+]);
 
 /// Probe with `rpm -q` (and `zypper list-updates` for `latest`). See `lower::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {

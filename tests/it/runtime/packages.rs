@@ -1,0 +1,272 @@
+//! `packages.sh`: which packages are not as wanted, per package manager. The managers are
+//! stubs that know `vim` (installed, newest), `old` (installed, with an update) and nothing
+//! else (not installed).
+
+use super::{case, functions};
+
+/// `has` knows `a` and `c`; `new` says `c` is not the newest.
+const HAS: &str =
+    "has() { case $1 in a | c) return 0 ;; esac; return 1; }; new() { [ \"$1\" != c ]; }";
+
+const DPKG_QUERY: &str = "eval \"name=\\${$#}\"
+case $name in
+vim) echo 'install ok installed 2:9.0-1' ;;
+old) echo 'install ok installed 1.0' ;;
+gone) echo 'deinstall ok config-files 1.0' ;;
+*) exit 1 ;;
+esac";
+
+const APT_CACHE: &str = "case $2 in
+vim) printf 'vim:\\n  Installed: 2:9.0-1\\n  Candidate: 2:9.0-1\\n' ;;
+old) printf 'old:\\n  Installed: 1.0\\n  Candidate: 2.0\\n' ;;
+esac";
+
+const RPM: &str = "case $3 in vim | old) exit 0 ;; esac; exit 1";
+
+/// dnf and yum: `check-update` exits 100 when an update is available.
+const CHECK_UPDATE: &str = "[ \"$3\" = old ] && exit 100; exit 0";
+
+const ZYPPER: &str = "echo 'S | Repository | Name | Current | Available | Arch'
+echo '--+------------+------+---------+-----------+-----'
+echo 'v | main       | old  | 1.0     | 2.0       | x86_64'";
+
+const APK: &str = "case $1 in
+info) case $3 in vim | old) exit 0 ;; esac; exit 1 ;;
+version) echo 'Installed:                                Available:'; [ \"$4\" = old ] && echo 'old-1.0-r0                              < 2.0-r0' ;;
+esac; exit 0";
+
+const PACMAN: &str = "case $1 in
+-Q) case $2 in vim | old) exit 0 ;; esac; exit 1 ;;
+-Qu) [ \"$2\" = old ] ;;
+esac";
+
+/// brew, for formulae and casks alike.
+const BREW: &str = "eval \"name=\\${$#}\"
+case $1 in
+list) case $name in vim | old) echo \"$name 1.0\" ;; *) exit 1 ;; esac ;;
+outdated) [ \"$name\" = old ] && echo old ;;
+esac; exit 0";
+
+const PIP: &str = "case $1 in
+show) case $2 in Vim | vim) printf 'Name: vim\\nVersion: 9.0\\n' ;; old_pkg) printf 'Name: old-pkg\\nVersion: 1.0\\n' ;; *) exit 1 ;; esac ;;
+list) printf 'Package Version Latest Type\\n------- ------- ------ -----\\nOld.Pkg 1.0 2.0 wheel\\n' ;;
+esac";
+
+functions! {
+    k_pkgs => [
+        case("k_pkgs 1 has echo install -- a b c d").given(HAS).prints("install b d\n"),
+        case("k_pkgs 0 has echo remove -- a b c d").given(HAS).prints("remove a c\n"),
+        case("k_pkgs 1 has echo install -- a c").given(HAS),
+        // The command's own words may hold spaces; its status is the call's.
+        case("k_pkgs 1 has sh -c 'echo \"$*\"; exit 3' 'x y' -- b").given(HAS).prints("b\n").status(3),
+    ],
+    k_pkgs_ok => [
+        case("k_pkgs_ok 1 has a c && echo installed; k_pkgs_ok 1 has a b || echo missing; k_pkgs_ok 0 has b d && echo absent")
+            .given(HAS)
+            .prints("installed\nmissing\nabsent\n"),
+    ],
+    k_pkgs_left => [
+        case("k_pkgs_left still not installed: b d").status(1).says("kiln: still not installed: b d\n"),
+    ],
+    k_pkgs_refresh => [
+        // Once per step.
+        case("k_pkgs_refresh count; k_pkgs_refresh count; k_step_index=2; k_pkgs_refresh count; cat n")
+            .given("k_begin; k_step_index=1; count() { echo x >> n; }")
+            .prints("x\nx\n"),
+        // Never in check mode.
+        case("k_pkgs_refresh count; ls").given("k_begin --check; k_step_index=1; count() { echo x >> n; }"),
+        // A refresh that fails is tried again.
+        case("k_pkgs_refresh false || k_pkgs_refresh count; cat n")
+            .given("k_begin; k_step_index=1; count() { echo x >> n; }")
+            .prints("x\n"),
+    ],
+    k_pkgs_show => [
+        case("k_pkgs_show 1 has new a b c; k_pkgs_show 1 has '' c; k_pkgs_show 0 has '' a b")
+            .given(HAS)
+            .prints("install b\nupgrade c\nremove a\n"),
+    ],
+    k_apt_has => [
+        case("for p in vim vim=2:9.0-1 vim=1 vim/bookworm old gone none; do k_apt_has $p && echo \"$p yes\" || echo \"$p no\"; done")
+            .stub("dpkg-query", DPKG_QUERY)
+            .prints("vim yes\nvim=2:9.0-1 yes\nvim=1 no\nvim/bookworm yes\nold yes\ngone no\nnone no\n"),
+    ],
+    k_apt_latest => [
+        case("for p in vim old none; do k_apt_latest $p && echo \"$p yes\" || echo \"$p no\"; done")
+            .stub("dpkg-query", DPKG_QUERY)
+            .stub("apt-cache", APT_CACHE)
+            .prints("vim yes\nold no\nnone no\n"),
+    ],
+    k_apt_fresh => [
+        case("k_apt_fresh 3600 && echo fresh; k_apt_fresh 100 || echo stale; k_apt_fresh 0 || echo always")
+            .stub("date", "case $1 in -r) echo 1000 ;; *) echo 1500 ;; esac")
+            .prints("fresh\nstale\nalways\n"),
+        case("k_apt_fresh 3600 || echo never-updated").stub("date", "case $1 in -r) exit 1 ;; *) echo 1500 ;; esac").prints("never-updated\n"),
+    ],
+    k_apt_update => [
+        case("k_apt_update 3600; cat calls")
+            .stub("date", "case $1 in -r) echo 1000 ;; *) echo 99000 ;; esac")
+            .stub("apt-get", "echo \"apt-get $*\" >> calls")
+            .stub("touch", "echo \"touch $*\" >> calls")
+            .prints("apt-get update -q\ntouch /var/lib/apt/lists\n"),
+        case("k_apt_update 3600; ls")
+            .stub("date", "case $1 in -r) echo 1000 ;; *) echo 1500 ;; esac")
+            .stub("apt-get", "echo \"apt-get $*\" >> calls"),
+        case("k_apt_update 0")
+            .stub("date", "echo 1000")
+            .stub("apt-get", "exit 100")
+            .stub("touch", "echo \"touch $*\" >> calls")
+            .status(100),
+    ],
+    k_rpm_has => [
+        case("for p in vim 'vim>=9' none; do k_rpm_has \"$p\" && echo \"$p yes\" || echo \"$p no\"; done")
+            .stub("rpm", RPM)
+            .prints("vim yes\nvim>=9 yes\nnone no\n"),
+    ],
+    k_rpm_latest => [
+        case("for p in vim old none; do k_rpm_latest dnf $p && echo \"$p yes\" || echo \"$p no\"; done")
+            .stub("rpm", RPM)
+            .stub("dnf", CHECK_UPDATE)
+            .prints("vim yes\nold no\nnone no\n"),
+    ],
+    k_dnf_latest => [
+        case("k_dnf_latest vim && echo vim; k_dnf_latest old || echo old").stub("rpm", RPM).stub("dnf", CHECK_UPDATE).prints("vim\nold\n"),
+    ],
+    k_yum_latest => [
+        case("k_yum_latest vim && echo vim; k_yum_latest old || echo old").stub("rpm", RPM).stub("yum", CHECK_UPDATE).prints("vim\nold\n"),
+    ],
+    k_zypper_latest => [
+        case("for p in vim old none; do k_zypper_latest $p && echo \"$p yes\" || echo \"$p no\"; done")
+            .stub("rpm", RPM)
+            .stub("zypper", ZYPPER)
+            .prints("vim yes\nold no\nnone no\n"),
+    ],
+    k_apk_has => [
+        case("for p in vim vim=9.0-r0 none; do k_apk_has $p && echo \"$p yes\" || echo \"$p no\"; done")
+            .stub("apk", APK)
+            .prints("vim yes\nvim=9.0-r0 yes\nnone no\n"),
+    ],
+    k_apk_latest => [
+        case("for p in vim old none; do k_apk_latest $p && echo \"$p yes\" || echo \"$p no\"; done")
+            .stub("apk", APK)
+            .prints("vim yes\nold no\nnone no\n"),
+    ],
+    k_pacman_has => [
+        case("k_pacman_has vim && echo vim; k_pacman_has none || echo none").stub("pacman", PACMAN).prints("vim\nnone\n"),
+    ],
+    k_pacman_latest => [
+        case("for p in vim old none; do k_pacman_latest $p && echo \"$p yes\" || echo \"$p no\"; done")
+            .stub("pacman", PACMAN)
+            .prints("vim yes\nold no\nnone no\n"),
+    ],
+    k_brew_has => [
+        case("k_brew_has vim && echo vim; k_brew_has none || echo none; cat calls")
+            .stub("brew", "echo \"brew $*\" >> calls; case $4 in vim) exit 0 ;; esac; exit 1")
+            .prints("vim\nnone\nbrew list --formula --versions vim\nbrew list --formula --versions none\n"),
+    ],
+    k_brew_latest => [
+        case("for p in vim old none; do k_brew_latest $p && echo \"$p yes\" || echo \"$p no\"; done")
+            .stub("brew", BREW)
+            .prints("vim yes\nold no\nnone no\n"),
+    ],
+    k_brewcask_has => [
+        case("k_brewcask_has vim && echo vim; k_brewcask_has none || echo none; cat calls")
+            .stub("brew", "echo \"brew $*\" >> calls; case $4 in vim) exit 0 ;; esac; exit 1")
+            .prints("vim\nnone\nbrew list --cask --versions vim\nbrew list --cask --versions none\n"),
+    ],
+    k_brewcask_latest => [
+        case("for p in vim old none; do k_brewcask_latest $p && echo \"$p yes\" || echo \"$p no\"; done")
+            .stub("brew", BREW)
+            .prints("vim yes\nold no\nnone no\n"),
+    ],
+    k_pip_has => [
+        case("for p in vim 'vim==9.0' 'vim==8' 'vim>=8' none; do k_pip_has \"$p\" && echo \"$p yes\" || echo \"$p no\"; done")
+            .given("k_pip=pip")
+            .stub("pip", PIP)
+            .prints("vim yes\nvim==9.0 yes\nvim==8 no\nvim>=8 yes\nnone no\n"),
+    ],
+    k_pip_latest => [
+        // Names compare as pip compares them: `old_pkg` is `Old.Pkg`.
+        case("for p in vim old_pkg none; do k_pip_latest $p && echo \"$p yes\" || echo \"$p no\"; done")
+            .stub("pip3", PIP)
+            .prints("vim yes\nold_pkg no\nnone no\n"),
+    ],
+    k_packages => [
+        // Only the packages not as wanted are installed, with the manager's command.
+        case("k_packages ok --manager apt -- vim new || echo missing; k_packages act --manager apt --no-recommends --extra '-o\nA=1' -- vim new")
+            .stub("dpkg-query", DPKG_QUERY)
+            .stub("apt-get", r#"echo "apt-get $*" >> calls"#)
+            .stub("env", r#"shift; exec "$@""#)
+            .status(1)
+            .prints("missing\n")
+            .leaves("cat calls", "apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold --no-install-recommends -o A=1 new\n")
+            .says("kiln: not installed, or not at the pinned version, after the install: new\n"),
+        case("k_packages diff --manager dnf --latest -- vim old none; k_packages act --manager dnf --latest --repos '--enablerepo=epel' -- vim old none")
+            .stub("rpm", RPM)
+            .stub("dnf", r#"echo "dnf $*" >> calls; [ "$2" = check-update ] && { [ "$3" = old ] && exit 100; exit 0; }; exit 0"#)
+            .status(1)
+            .noisy()
+            .prints("upgrade old\ninstall none\n")
+            .leaves("grep -v check-update calls", "dnf install -y -q --enablerepo=epel none\ndnf upgrade -y -q --enablerepo=epel old none\n"),
+        case("k_packages act --manager apk --absent -- vim none; cat calls")
+            .stub("apk", r#"echo "apk $*" >> calls; [ "$1" = info ] && [ "$3" = vim ] && [ ! -e gone ] && exit 0; [ "$1" = del ] && { touch gone; exit 0; }; exit 1"#)
+            .prints("apk info -e vim\napk info -e none\napk del vim\napk info -e vim\napk info -e none\n"),
+        // With --update, the lists are refreshed before an install; check mode says so.
+        case("k_packages diff --manager apt --update --cache-time 60 -- new")
+            .stub("dpkg-query", DPKG_QUERY)
+            .stub("date", "case $1 in -r) echo 1000 ;; *) echo 99000 ;; esac")
+            .prints("refresh the package lists\ninstall new\n"),
+        // auto: the host's manager, found when the step runs.
+        case("k_packages ok --manager auto -- vim && echo installed")
+            .stub("apt-get", "exit 0")
+            .stub("dpkg-query", DPKG_QUERY)
+            .prints("installed\n"),
+        case("k_packages ok --manager auto -- vim")
+            .only(&["printf"])
+            .status(1)
+            .says("kiln: no supported package manager found\n"),
+        // pip: a virtualenv made first, and a requirements file.
+        case("k_packages act --manager pip --virtualenv venv --requirements req.txt --extra --user -- vim; cat calls")
+            .stub("python3", r#"mkdir -p venv/bin; printf '#!/bin/sh\nexec pip "$@"\n' > venv/bin/pip; chmod +x venv/bin/pip; echo "python3 $*" >> calls"#)
+            .stub("pip", r#"echo "pip $*" >> calls; case $1 in show) [ "$2" = vim ] && [ -e installed ] && echo 'Version: 1' ;; install) touch installed ;; esac; exit 0"#)
+            .prints("python3 -m venv venv\npip show vim\npip install -q --user vim\npip show vim\npip install -q -r req.txt --user\n"),
+    ],
+    k_apt_refresh => [
+        case("k_apt_refresh ok || echo always; k_apt_refresh ok --cache-time 3600 && echo fresh; k_apt_refresh diff; k_apt_refresh act; cat calls")
+            .stub("date", "case $1 in -r) echo 1000 ;; *) echo 1500 ;; esac")
+            .stub("apt-get", r#"echo "apt-get $*" >> calls"#)
+            .stub("touch", r#"echo "touch $*" >> calls"#)
+            .prints("always\nfresh\nrefresh the package lists\napt-get update -q\ntouch /var/lib/apt/lists\n"),
+    ],
+    k_apt_upgrade => [
+        case("k_apt_upgrade ok || echo upgrades; k_apt_upgrade diff --autoremove; k_apt_upgrade act --dist --autoremove; cat calls")
+            .stub("apt-get", r#"case $1 in -s) [ "$3" = autoremove ] && echo 'Remv old [1]' || echo 'Inst vim [1] (2)' ;; *) echo "apt-get $*" >> calls ;; esac"#)
+            .stub("env", r#"shift; exec "$@""#)
+            .prints("upgrades\nInst vim [1] (2)\nRemv old [1]\napt-get dist-upgrade -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold\napt-get autoremove -y -q\n"),
+        case("k_apt_upgrade ok && echo up-to-date").stub("apt-get", "echo 'Reading package lists...'").prints("up-to-date\n"),
+    ],
+    k_apt_source => [
+        case("k_apt_source ok --file list --line 'deb http://x  y main' --key 'deb http://x y main' || echo missing; k_apt_source act --file list --line 'deb http://x  y main' --key 'deb http://x y main' --update; cat list calls")
+            .given("echo 'deb http://x y main' > list")
+            .stub("apt-get", r#"echo "apt-get $*" >> calls"#)
+            .stub("touch", "exit 0")
+            .stub("date", "echo 0")
+            .prints("missing\ndeb http://x  y main\napt-get update -q\n"),
+        case("k_apt_source act --file list --line 'deb http://x y main' --key 'deb http://x y main' --absent; cat list")
+            .given("printf 'deb http://a b c\\ndeb   http://x y main\\n' > list")
+            .prints("deb http://a b c\n"),
+    ],
+    k_apt_key => [
+        case("k_apt_key ok --dest k.asc || echo missing; k_apt_key diff --dest k.asc; k_apt_key act --dest k.asc --url http://h/k --key-id ABCD; cat k.asc; k_apt_key ok --dest k.asc --key-id ABCD && echo holds")
+            .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; echo downloaded > \"$out\"")
+            .stub("gpg", r#"case " $* " in
+*' --show-keys '*) echo 'fpr:::::::::0123ABCD:' ;;
+*' --import '*) : ;;
+*' --export '*) echo 'KEY' ;;
+esac"#)
+            .prints("missing\ninstall the key k.asc\nKEY\nholds\n"),
+        case("k_apt_key act --dest k.gpg --keyserver hkp://ks --key-id ABCD")
+            .stub("gpg", r#"case " $* " in *' --show-keys '*) echo 'fpr:::::::::0123FFFF:' ;; *' --export '*) echo KEY ;; esac"#)
+            .status(1)
+            .says("kiln: the key is not there, or not the one key_id names\n"),
+    ],
+}

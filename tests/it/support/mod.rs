@@ -1,0 +1,23 @@
+//! Everything the tests share, one concept per module:
+//!
+//! - `kiln`: the [`kiln::Test`] builder, which runs the real binary in a temporary directory;
+//! - `need`: what a test needs of the machine (root, podman, ...), and skipping without it;
+//! - `properties`: the settings of the property tests (where their regressions are kept);
+//! - `shells`: the shells every emitted script must run under, and a script's summary line;
+//! - `tree`: trees of files to set up a sandbox and compare it with what is expected;
+//! - `background`: commands an op leaves running, for the tests of a run's end;
+//! - `debian`: a debootstrapped Debian root to run scripts in with `chroot`;
+//! - `http`: a loopback HTTP server for downloads;
+//! - `snoop`: another user reading every file it can while a test works;
+//! - `sshd`: a private OpenSSH server on loopback.
+
+pub mod background;
+pub mod debian;
+pub mod http;
+pub mod kiln;
+pub mod need;
+pub mod properties;
+pub mod shells;
+pub mod snoop;
+pub mod sshd;
+pub mod tree;

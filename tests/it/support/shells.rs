@@ -1,0 +1,63 @@
+//! Running emitted scripts for real: the shells every script must work under, and what a
+//! script's summary line says.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The shells of the matrix, as commands. A test that runs them asks for all of them
+/// (`require!(Need::Shells)`): it never silently tests fewer.
+pub const SHELLS: &[&[&str]] = &[
+    &["dash"],
+    &["bash", "--posix"],
+    &["busybox", "sh"],
+    &["mksh"],
+    &["yash"],
+];
+
+pub fn shell_name(shell: &[&str]) -> String {
+    shell.join(" ")
+}
+
+/// Runs `script` under `shell` with `args`, in `dir`, in a UTF-8 locale (what hosts
+/// normally have; see `run_script_in` for others).
+pub fn run_script(shell: &[&str], script: &Path, args: &[&str], dir: &Path) -> Output {
+    run_script_in("C.UTF-8", shell, script, args, dir)
+}
+
+/// Runs `script` under `shell` with `LC_ALL=locale`.
+pub fn run_script_in(
+    locale: &str,
+    shell: &[&str],
+    script: &Path,
+    args: &[&str],
+    dir: &Path,
+) -> Output {
+    Command::new(shell[0])
+        .args(&shell[1..])
+        .arg(script)
+        .args(args)
+        .current_dir(dir)
+        .env("LC_ALL", locale)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run {}: {e} (is it installed? .ci/run installs it)",
+                shell_name(shell)
+            )
+        })
+}
+
+/// The counts in a script's summary line: (ok, changed, failed, skipped).
+pub fn summary(stdout: &str) -> (u32, u32, u32, u32) {
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("kiln: "))
+        .unwrap_or_else(|| panic!("no summary line in:\n{stdout}"));
+    let numbers: Vec<u32> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (numbers[0], numbers[1], numbers[2], numbers[3])
+}

@@ -33,8 +33,7 @@ pub fn script(
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
     let mut out = String::with_capacity(16 * 1024);
-    // The code that runs as another user, through `k_as`: what its runtime is made of.
-    let mut elsewhere = String::new();
+    let mut elsewhere = Elsewhere::default();
     let becomes: std::collections::BTreeSet<(&str, &str)> = plan
         .ops
         .iter()
@@ -93,12 +92,17 @@ pub fn script(
     let mut script = String::with_capacity(out.len() + 32 * 1024);
     header(&mut script, plan, files);
     script.push_str("set -u\n");
-    script.push_str(&runtime::for_code(&out));
+    // The runtime of code that only runs as another user goes there alone.
+    let here = elsewhere
+        .texts
+        .iter()
+        .fold(out.clone(), |here, text| here.replacen(text, "", 1));
+    script.push_str(&runtime::for_code(&here));
     if !becomes.is_empty() {
         let _ = writeln!(
             script,
             "{}",
-            call::runtime_for_others(&runtime::for_code(&elsewhere))
+            call::runtime_for_others(&runtime::for_code(&elsewhere.code))
         );
     }
     script.push_str(&out);
@@ -129,11 +133,20 @@ fn header(out: &mut String, plan: &HostPlan, files: &[String]) {
     );
 }
 
+/// The steps that run as another user, through `k_as`: their code, which their runtime
+/// (`KILN_LIB`) is made of, and the texts of the script that only carry it there (the
+/// script's own runtime is made without them).
+#[derive(Default)]
+struct Elsewhere {
+    code: String,
+    texts: Vec<String>,
+}
+
 /// Writes one op's comment, functions and `k_step` call, and to `elsewhere` the code that
 /// runs as another user; false if it cannot be lowered. `handlers` are the handlers' ids.
 fn step(
     out: &mut String,
-    elsewhere: &mut String,
+    elsewhere: &mut Elsewhere,
     sources: &SourceMap,
     index: Index,
     op: &BoundOp,
@@ -221,19 +234,25 @@ fn step(
             // code uses and the definitions of the script's own functions it calls.
             options.become_ = Some((how, user));
             if !data.is_empty() {
-                let _ = writeln!(out, "{}", call::data_definition(index, &data).text());
-                elsewhere.push_str(data.text());
-                elsewhere.push('\n');
+                let definition = call::data_definition(index, &data);
+                let _ = writeln!(out, "{}", definition.text());
+                elsewhere.texts.push(definition.text().to_owned());
+                elsewhere.code.push_str(data.text());
+                elsewhere.code.push('\n');
             }
-            elsewhere.push_str(by_verb.text());
-            elsewhere.push('\n');
-            match &op_call {
+            elsewhere.code.push_str(by_verb.text());
+            elsewhere.code.push('\n');
+            let words = match &op_call {
                 Some(op_call) => op_call.words(),
                 None => {
-                    let _ = writeln!(out, "{}", call::op_definition(index, &by_verb).text());
+                    let definition = call::op_definition(index, &by_verb);
+                    let _ = writeln!(out, "{}", definition.text());
+                    elsewhere.texts.push(definition.text().to_owned());
                     call::op_function_name(index)
                 }
-            }
+            };
+            elsewhere.texts.push(words.text().to_owned());
+            words
         }
     };
     // A failure does not end the script: each later `k_step` reports its op not-run.

@@ -48,9 +48,9 @@ packages = "{{ sys_packages }}"
 "#,
         &[],
     );
-    let install = line_with(&script, "k_pkgs_ok 1 k_apt_has");
+    let install = line_with(&script, "k_packages --manager apt");
     assert!(
-        install.ends_with("k_apt_has 'curl' 'vim' 'git'"),
+        install.ends_with("-- 'curl' 'vim' 'git'"),
         "one word per package:\n{install}"
     );
     assert!(!script.contains("['curl'"), "no Python list text");
@@ -347,9 +347,8 @@ creates = "/x"
 "#,
         &[],
     );
-    assert!(script.contains("sh -c 'touch /tmp/a b' ||"), "{script}");
     assert!(
-        script.contains(r#"sh -c ''\''touch /tmp/a b'\''' ||"#),
+        script.contains(r#"--shell -- 'touch /tmp/a b' ''\''touch /tmp/a b'\'''"#),
         "{script}"
     );
 }

@@ -60,7 +60,8 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             comment: input.args.str("comment"),
             password_hash: input.args.str("password"),
             system: input.flag("system"),
-            create_home: input.flag("create_home"),
+            // Only a new user's home is made: nothing to say of one being removed.
+            create_home: input.flag("create_home") && input.flag("present"),
             absent: !input.flag("present"),
         })),
         verify: true,

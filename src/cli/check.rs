@@ -7,7 +7,7 @@ use clap::Args;
 use super::{Format, InventoryOptions, output};
 
 #[derive(Args, Debug)]
-pub struct CheckArgs {
+pub(super) struct CheckArgs {
     /// Manifest files, or project directories (their `main.toml` / `main.kdl`; an
     /// `inventory.toml` / `inventory.kdl` beside them is used unless `-i` is given).
     #[arg(value_name = "PATH", default_value = ".")]
@@ -22,7 +22,7 @@ pub struct CheckArgs {
     deny_warnings: bool,
 }
 
-pub fn run(args: CheckArgs) -> u8 {
+pub(super) fn run(args: CheckArgs) -> u8 {
     let mut project = args.inventory.project();
     let specs = &args.inventory.inventory;
     let given_inventory = (!specs.is_empty()).then(|| project.load_inventory(specs));

@@ -10,7 +10,7 @@ use crate::project::Project;
 use super::{Format, InventoryOptions, LimitOption, output};
 
 #[derive(Args, Debug)]
-pub struct EmitArgs {
+pub(super) struct EmitArgs {
     /// The manifest file, or a project directory (its `main.toml`, else `main.kdl`; its
     /// `inventory.toml` / `inventory.kdl` unless `-i` is given).
     #[arg(value_name = "PATH", default_value = ".")]
@@ -33,7 +33,7 @@ pub struct EmitArgs {
     format: Format,
 }
 
-pub fn run(args: EmitArgs) -> u8 {
+pub(super) fn run(args: EmitArgs) -> u8 {
     let mut project = args.inventory.project();
     let scripts = emit(&args, &mut project);
     let diagnostics = project.take_diagnostics();

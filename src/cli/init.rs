@@ -9,7 +9,7 @@ use clap::Args;
 use super::outln;
 
 #[derive(Args, Debug)]
-pub struct InitArgs {
+pub(super) struct InitArgs {
     /// The project directory (created if missing).
     #[arg(value_name = "DIR", default_value = ".")]
     dir: PathBuf,
@@ -78,7 +78,7 @@ host "localhost" connector="local"
 const MOTD: &str =
     "{{ greeting }} from {{ host.name }} ({{ facts.os.name | default('unknown OS') }})\n";
 
-pub fn run(args: InitArgs) -> u8 {
+pub(super) fn run(args: InitArgs) -> u8 {
     let (main, inventory) = if args.kdl {
         (("main.kdl", MAIN_KDL), ("inventory.kdl", INVENTORY_KDL))
     } else {

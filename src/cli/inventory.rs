@@ -10,7 +10,7 @@ use crate::inventory::{self, Inventory};
 use super::{Format, InventoryOptions, LimitOption, output};
 
 #[derive(Args, Debug)]
-pub struct InventoryArgs {
+pub(super) struct InventoryArgs {
     #[command(flatten)]
     inventory: InventoryOptions,
     #[command(flatten)]
@@ -20,7 +20,7 @@ pub struct InventoryArgs {
     format: Format,
 }
 
-pub fn run(args: InventoryArgs) -> u8 {
+pub(super) fn run(args: InventoryArgs) -> u8 {
     let mut project = args.inventory.project();
     let mut resolved = project.load_inventory(&args.inventory.inventory);
     let diagnostics = project.take_diagnostics();

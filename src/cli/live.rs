@@ -20,7 +20,7 @@ use super::{Format, InventoryOptions, LimitOption, output, passwords};
 
 /// How to connect and how many hosts at once.
 #[derive(Args, Debug)]
-pub struct ConnectArgs {
+pub(super) struct ConnectArgs {
     /// Hosts worked on at once (the work waits on the network, not the CPU).
     #[arg(long, default_value_t = 32, value_name = "N")]
     parallel: usize,
@@ -89,7 +89,7 @@ impl ConnectArgs {
 /// How a plan or apply runs its ops: as whom (the become password), and how hosts are
 /// rolled (batches, a failure limit). Only `plan` and `apply` take these.
 #[derive(Args, Debug)]
-pub struct RolloutArgs {
+pub(super) struct RolloutArgs {
     /// Rolling changes: apply to this many hosts at a time (a count, or a percentage such as
     /// `25%`), batch after batch.
     #[arg(long, value_name = "N|PERCENT%")]
@@ -103,7 +103,7 @@ pub struct RolloutArgs {
 
 /// `-K`: the password sudo or su asks for.
 #[derive(Args, Debug)]
-pub struct BecomePasswordArg {
+pub(super) struct BecomePasswordArg {
     /// Ask once for the become password: sudo's (the connecting user's), for ops with
     /// `sudo`/`sudo_user`, or su's (the target user's), for ops with `su_user`. Without a
     /// terminal it is read from the KILN_BECOME_PASSWORD environment variable.
@@ -160,7 +160,7 @@ impl RolloutArgs {
 }
 
 #[derive(Args, Debug)]
-pub struct PlanArgs {
+pub(super) struct PlanArgs {
     /// The manifest file, or a project directory.
     #[arg(value_name = "PATH", default_value = ".")]
     path: PathBuf,
@@ -181,7 +181,7 @@ pub struct PlanArgs {
 }
 
 #[derive(Args, Debug)]
-pub struct ApplyArgs {
+pub(super) struct ApplyArgs {
     #[command(flatten)]
     plan: PlanArgs,
     /// Apply without showing the plan and asking first.
@@ -189,11 +189,11 @@ pub struct ApplyArgs {
     yes: bool,
 }
 
-pub fn plan(args: PlanArgs) -> u8 {
+pub(super) fn plan(args: PlanArgs) -> u8 {
     live_run(&args, false, false)
 }
 
-pub fn apply(args: ApplyArgs) -> u8 {
+pub(super) fn apply(args: ApplyArgs) -> u8 {
     live_run(&args.plan, true, args.yes)
 }
 
@@ -451,7 +451,7 @@ fn print_summary(reports: &[&HostReport]) {
 }
 
 #[derive(Args, Debug)]
-pub struct FactsArgs {
+pub(super) struct FactsArgs {
     /// Targets or inventory files (default `@local`).
     #[arg(value_name = "TARGET")]
     targets: Vec<String>,
@@ -464,7 +464,7 @@ pub struct FactsArgs {
     json: bool,
 }
 
-pub fn facts(args: FactsArgs) -> u8 {
+pub(super) fn facts(args: FactsArgs) -> u8 {
     let Some(adhoc) = AdHoc::new(&args.targets, &args.limit, &args.connect) else {
         return 1;
     };
@@ -524,7 +524,7 @@ fn print_facts(value: &serde_json::Value, prefix: &str) {
 }
 
 #[derive(Args, Debug)]
-pub struct ExecArgs {
+pub(super) struct ExecArgs {
     /// Targets or inventory files, then `--` and the command.
     #[arg(value_name = "TARGET", required = true)]
     targets: Vec<String>,
@@ -555,7 +555,7 @@ enum BecomeMethod {
     Su,
 }
 
-pub fn exec(args: ExecArgs) -> u8 {
+pub(super) fn exec(args: ExecArgs) -> u8 {
     let Some(adhoc) = AdHoc::new(&args.targets, &args.limit, &args.connect) else {
         return 1;
     };
@@ -623,7 +623,11 @@ pub(super) struct AdHoc {
 
 impl AdHoc {
     /// `None` (reported) when a target is invalid or a password cannot be read.
-    pub fn new(targets: &[String], limit: &LimitOption, connect: &ConnectArgs) -> Option<AdHoc> {
+    pub(super) fn new(
+        targets: &[String],
+        limit: &LimitOption,
+        connect: &ConnectArgs,
+    ) -> Option<AdHoc> {
         let mut project = Project::default();
         let mut inventory = project.load_inventory(targets);
         let sorted = project.take_diagnostics();
@@ -647,7 +651,7 @@ impl AdHoc {
 
     /// Connects to every host in parallel and runs `work` on each connection: each host's
     /// name and what `work` made of it (or why the host could not be reached).
-    pub fn on_every_host<T: Send, E: From<ConnectError> + std::fmt::Display>(
+    pub(super) fn on_every_host<T: Send, E: From<ConnectError> + std::fmt::Display>(
         &self,
         work: impl Fn(&mut dyn Connector) -> Result<T, E> + Sync,
     ) -> Vec<(String, Result<T, String>)> {

@@ -10,7 +10,7 @@ use crate::source::SourceMap;
 use super::Format;
 
 /// Prints `diagnostics` (sorted) and returns them for the caller's summary.
-pub fn print(sources: &SourceMap, diagnostics: &[Diagnostic], format: Format) {
+pub(super) fn print(sources: &SourceMap, diagnostics: &[Diagnostic], format: Format) {
     match format {
         Format::Human => {
             let stderr = std::io::stderr();
@@ -31,7 +31,7 @@ pub fn print(sources: &SourceMap, diagnostics: &[Diagnostic], format: Format) {
 }
 
 /// 1 if there are errors, or warnings under `deny_warnings`; else 0.
-pub fn exit_code(diagnostics: &[Diagnostic], deny_warnings: bool) -> u8 {
+pub(super) fn exit_code(diagnostics: &[Diagnostic], deny_warnings: bool) -> u8 {
     let failing = diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
     });

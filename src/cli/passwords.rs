@@ -10,16 +10,16 @@
 use std::sync::OnceLock;
 
 /// The SSH login password.
-pub const SSH: &str = "KILN_SSH_PASSWORD";
+pub(super) const SSH: &str = "KILN_SSH_PASSWORD";
 /// The become password (sudo's or su's).
-pub const BECOME: &str = "KILN_BECOME_PASSWORD";
+pub(super) const BECOME: &str = "KILN_BECOME_PASSWORD";
 
 static TAKEN: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
 
 /// Takes both passwords out of the process environment, keeping their values for
 /// [`from_environment`]. `main` calls it first, before any thread exists.
 #[expect(unsafe_code, reason = "std::env::remove_var before any thread")]
-pub fn take_from_environment() {
+pub(super) fn take_from_environment() {
     let taken = [SSH, BECOME]
         .into_iter()
         .filter_map(|name| {
@@ -34,7 +34,7 @@ pub fn take_from_environment() {
 }
 
 /// The value the environment variable `name` had when kiln started.
-pub fn from_environment(name: &str) -> Option<String> {
+pub(super) fn from_environment(name: &str) -> Option<String> {
     let taken = TAKEN.get()?;
     taken
         .iter()

@@ -17,7 +17,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::live::{HostReport, Progress};
 
 /// Whether standard error is a terminal worth drawing on: not in CI, not a dumb terminal.
-pub fn live_view_possible() -> bool {
+pub(super) fn live_view_possible() -> bool {
     std::io::stderr().is_terminal()
         && std::env::var_os("CI").is_none()
         && std::env::var("TERM").map_or(true, |term| term != "dumb")
@@ -25,7 +25,7 @@ pub fn live_view_possible() -> bool {
 
 /// A host's result in one line: `changed (3 ok, 2 changed, 0 failed, 0 skipped)`, with
 /// `, 4 not run` when a failure left ops not run, or why it failed as a whole.
-pub fn one_line(report: &HostReport) -> String {
+pub(super) fn one_line(report: &HostReport) -> String {
     match &report.error {
         Some(error) if report.failed() && report.ops.is_empty() => {
             format!("{}: {}", report.status, first_line(error))
@@ -56,7 +56,7 @@ fn first_line(text: &str) -> &str {
 }
 
 /// One phase's progress (connecting, planning or applying) over `hosts` hosts.
-pub enum Reporter {
+pub(super) enum Reporter {
     /// Plain lines; `finished_lines` says whether each finished host gets one.
     Plain {
         finished_lines: bool,
@@ -66,7 +66,7 @@ pub enum Reporter {
 
 impl Reporter {
     /// The live view when `live`, else plain lines (only when `finished_lines`).
-    pub fn new(live: bool, phase: &str, hosts: usize, finished_lines: bool) -> Reporter {
+    pub(super) fn new(live: bool, phase: &str, hosts: usize, finished_lines: bool) -> Reporter {
         if live {
             Reporter::Live(LiveView::new(phase, hosts, finished_lines))
         } else {
@@ -75,7 +75,7 @@ impl Reporter {
     }
 
     /// Ends the phase: the live view is cleared.
-    pub fn finish(self) {
+    pub(super) fn finish(self) {
         if let Reporter::Live(view) = self {
             view.overall.finish_and_clear();
             let _ = view.multi.clear();
@@ -121,7 +121,7 @@ impl Progress for Reporter {
 
 /// The terminal view: a bar of hosts done (and how many failed), and under it a spinner
 /// per running host with the op it is on.
-pub struct LiveView {
+pub(super) struct LiveView {
     multi: MultiProgress,
     overall: ProgressBar,
     running: Mutex<HashMap<String, ProgressBar>>,

@@ -12,13 +12,13 @@ enum Kind {
 }
 
 #[derive(Args, Debug)]
-pub struct SchemaArgs {
+pub(super) struct SchemaArgs {
     /// Which schema.
     #[arg(value_enum, default_value = "manifest")]
     kind: Kind,
 }
 
-pub fn run(args: SchemaArgs) -> u8 {
+pub(super) fn run(args: SchemaArgs) -> u8 {
     let schema = match args.kind {
         Kind::Manifest => crate::schema::manifest(),
         Kind::Inventory => crate::schema::inventory(),

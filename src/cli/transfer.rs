@@ -14,7 +14,7 @@ use super::live::{AdHoc, ConnectArgs, print_results};
 use super::outln;
 
 #[derive(Args, Debug)]
-pub struct PutArgs {
+pub(super) struct PutArgs {
     /// Targets or inventory files.
     #[arg(value_name = "TARGET", required = true)]
     targets: Vec<String>,
@@ -53,7 +53,7 @@ fn absolute(path: &str) -> Result<(), String> {
     }
 }
 
-pub fn put(args: PutArgs) -> u8 {
+pub(super) fn put(args: PutArgs) -> u8 {
     if let Err(why) = absolute(&args.dest) {
         eprintln!("kiln: --dest: {why}");
         return 2;
@@ -82,7 +82,7 @@ pub fn put(args: PutArgs) -> u8 {
 }
 
 #[derive(Args, Debug)]
-pub struct FetchArgs {
+pub(super) struct FetchArgs {
     /// Targets or inventory files.
     #[arg(value_name = "TARGET", required = true)]
     targets: Vec<String>,
@@ -98,7 +98,7 @@ pub struct FetchArgs {
     connect: ConnectArgs,
 }
 
-pub fn fetch(args: FetchArgs) -> u8 {
+pub(super) fn fetch(args: FetchArgs) -> u8 {
     if let Err(why) = absolute(&args.src) {
         eprintln!("kiln: --src: {why}");
         return 2;

@@ -60,7 +60,7 @@ impl From<ConnectError> for TransferError {
 
 /// Writes `data` to `path` on the host, atomically, with `mode` (octal, e.g. `0644`; none:
 /// an existing file's mode, else the umask's).
-pub fn put<C: Connector + ?Sized>(
+pub(super) fn put<C: Connector + ?Sized>(
     connection: &mut C,
     path: &str,
     data: &[u8],
@@ -104,7 +104,7 @@ pub struct RemoteFile {
 }
 
 /// The file at `path` on the host.
-pub fn get<C: Connector + ?Sized>(
+pub(super) fn get<C: Connector + ?Sized>(
     connection: &mut C,
     path: &str,
 ) -> Result<RemoteFile, TransferError> {

@@ -11,7 +11,7 @@ use crate::bind::BoundOp;
 use crate::template::secret::MASK;
 
 /// What `op`'s probe checks.
-pub fn describe(op: &BoundOp) -> String {
+pub(super) fn describe(op: &BoundOp) -> String {
     let kind = op.op.kind.name();
     let arg = |name: &str| value(op, name);
     let path = || arg("path").unwrap_or_default();

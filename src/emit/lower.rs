@@ -14,7 +14,7 @@ use crate::shell::Sh;
 use crate::source::SourceMap;
 
 /// Lowers `op`, or explains why it cannot be.
-pub fn lower(sources: &SourceMap, op: &BoundOp) -> Result<Step, Diagnostic> {
+pub(super) fn lower(sources: &SourceMap, op: &BoundOp) -> Result<Step, Diagnostic> {
     let base_dir = sources
         .file(op.op.origin.file)
         .path

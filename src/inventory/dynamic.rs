@@ -16,7 +16,7 @@ use crate::syntax::to_model;
 /// An inventory program that has not answered by then is killed.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-pub fn is_executable(path: &Path) -> bool {
+pub(super) fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     path.metadata()
         .is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
@@ -24,7 +24,7 @@ pub fn is_executable(path: &Path) -> bool {
 
 /// Runs the program and reads its inventory. Its output becomes a source file, so errors in
 /// it are shown like errors in any inventory file.
-pub fn run(
+pub(super) fn run(
     sources: &mut SourceMap,
     program: &Path,
     diagnostics: &mut Diagnostics,

@@ -8,7 +8,7 @@ use crate::source::Spanned;
 
 use super::{ExtraVar, Host, HostVar, Inventory, SECRETS_FILE, Target};
 
-pub fn resolve(
+pub(super) fn resolve(
     files: Vec<InventoryFile>,
     targets: Vec<(String, Target)>,
     extra_vars: &[ExtraVar],

@@ -6,7 +6,7 @@ use std::fmt;
 use crate::connect::ConnectError;
 
 #[derive(Debug)]
-pub enum HostError {
+pub(crate) enum HostError {
     /// It could not be connected to.
     Unreachable(ConnectError),
     /// Not started: too many hosts had failed (`--fail-percent`).
@@ -24,7 +24,7 @@ pub enum HostError {
 
 impl HostError {
     /// The host's status in its report.
-    pub fn status(&self) -> &'static str {
+    pub(crate) fn status(&self) -> &'static str {
         match self {
             HostError::Unreachable(_) => "unreachable",
             HostError::NotStarted => "skipped",
@@ -59,7 +59,7 @@ impl std::error::Error for HostError {}
 
 /// Why `kiln facts` has no facts for a host.
 #[derive(Debug)]
-pub enum FactsError {
+pub(crate) enum FactsError {
     Connect(ConnectError),
     /// The fact probe ran and failed, with this exit status.
     Probe(i32),

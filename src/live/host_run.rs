@@ -23,15 +23,15 @@ use super::HostError;
 use super::report::{OpOutcome, OutputReader};
 
 /// The host's script and its number of ops, or why it cannot be made.
-pub type Made = Result<(String, usize), String>;
+pub(super) type Made = Result<(String, usize), String>;
 
 /// The line that gives a script the become password, if there is one (see `k_as`).
-pub fn become_head(password: Option<&str>) -> String {
+pub(super) fn become_head(password: Option<&str>) -> String {
     password.map_or_else(String::new, |p| format!("KILN_BECOME_PASS={}\n", quote(p)))
 }
 
 /// Makes the host's script from its facts, if it has any.
-pub struct Maker<'a> {
+pub(super) struct Maker<'a> {
     pub make: &'a dyn Fn(Option<&Facts>) -> Made,
     pub needs_facts: bool,
 }
@@ -49,7 +49,7 @@ enum Stage {
     Closed,
 }
 
-pub struct HostRun<'a> {
+pub(super) struct HostRun<'a> {
     stage: Stage,
     /// The line the fact probe ends with.
     facts_end: String,
@@ -67,7 +67,7 @@ pub struct HostRun<'a> {
 }
 
 /// What a run learned.
-pub struct Outcome {
+pub(super) struct Outcome {
     /// The script made in this run, and its number of ops.
     pub made: Option<(String, usize)>,
     pub ops: Vec<OpOutcome>,
@@ -80,7 +80,7 @@ impl<'a> HostRun<'a> {
     /// A run marked `mark` of `script` if it is made already (with `ops_total` ops), else
     /// of the one `maker` makes. `op_started` hears of every op as it starts: its index,
     /// the number of ops, its label.
-    pub fn new(
+    pub(super) fn new(
         mark: &'a str,
         become_password: Option<&str>,
         script: Option<&'a str>,
@@ -132,7 +132,7 @@ impl<'a> HostRun<'a> {
             .feed(chunk, &mut |index, label| op_started(index, total, label));
     }
 
-    pub fn finish(self) -> Outcome {
+    pub(super) fn finish(self) -> Outcome {
         let error = match self.stage {
             Stage::Facts(_) => Some(HostError::FactsCut),
             _ => self.error,

@@ -12,7 +12,7 @@
 
 mod error;
 mod host_run;
-pub mod report;
+pub(crate) mod report;
 
 use rayon::prelude::*;
 
@@ -23,12 +23,12 @@ use crate::inventory::{Host, Inventory};
 use crate::project::Scripts;
 use crate::runtime::call;
 
-pub use error::{FactsError, HostError};
-pub use report::{HostReport, OpOutcome};
+pub(crate) use error::{FactsError, HostError};
+pub(crate) use report::{HostReport, OpOutcome};
 
 /// Told what every host is doing, from the pool's threads, as it happens: the live view
 /// on a terminal, plain lines otherwise.
-pub trait Progress: Sync {
+pub(crate) trait Progress: Sync {
     /// A host started a phase: `connecting`, `planning`, `applying`.
     fn host_started(&self, _host: &str, _phase: &str) {}
     /// An op started on a host: its index (`3`, `h1`) of `total` ops, and its label.
@@ -39,7 +39,7 @@ pub trait Progress: Sync {
 
 /// One host between plan and apply: its open connection, and its script once the first
 /// run has made it.
-pub struct Session<'a> {
+pub(crate) struct Session<'a> {
     pub host: &'a Host,
     connection: Option<Box<dyn Connector>>,
     script: Option<String>,
@@ -59,7 +59,7 @@ fn marker() -> String {
 }
 
 /// Connects to every host, in parallel on `pool`.
-pub fn prepare<'a>(
+pub(crate) fn prepare<'a>(
     pool: &rayon::ThreadPool,
     inventory: &'a Inventory,
     ssh: &SshOptions,
@@ -101,7 +101,7 @@ fn connect<'a>(host: &'a Host, ssh: &SshOptions) -> Session<'a> {
 }
 
 /// Runs the fact probe on the host.
-pub fn gather(connection: &mut dyn Connector) -> Result<Facts, FactsError> {
+pub(crate) fn gather(connection: &mut dyn Connector) -> Result<Facts, FactsError> {
     let mut stdout = Vec::new();
     let status = connection.run(crate::facts::GATHER, &[], &mut |stream, chunk| {
         if stream == Stream::Stdout {
@@ -116,7 +116,7 @@ pub fn gather(connection: &mut dyn Connector) -> Result<Facts, FactsError> {
 
 /// How to run the prepared scripts.
 #[derive(Clone, Copy, Debug)]
-pub struct RunOptions<'a> {
+pub(crate) struct RunOptions<'a> {
     /// Report what would change, change nothing (`--check`).
     pub check: bool,
     /// Hosts not yet started are skipped once this many have failed.
@@ -131,7 +131,7 @@ pub struct RunOptions<'a> {
 /// `batch` hosts at a time (rolling changes: a batch starts when the previous one is done).
 /// Once `max_failures` hosts have failed, hosts not yet started are not started (they are
 /// reported `skipped`). `progress` is told what every host is doing.
-pub fn run(
+pub(crate) fn run(
     pool: &rayon::ThreadPool,
     sessions: &mut [Session<'_>],
     scripts: &Scripts<'_>,
@@ -235,7 +235,7 @@ fn run_host(
 /// The script that runs `command` as `become_`'s user (the current user: the command
 /// alone), through the runtime's `k_as`; the password, when given, is checked once
 /// first and handed over in memory only.
-pub fn become_script(become_: &Become, command: &str, password: Option<&str>) -> String {
+pub(crate) fn become_script(become_: &Become, command: &str, password: Option<&str>) -> String {
     let Some((how, user)) = become_.how() else {
         return command.to_owned();
     };

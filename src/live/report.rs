@@ -9,7 +9,7 @@ use crate::runtime::status::STATUS_LINE;
 
 /// One op's outcome on one host.
 #[derive(Clone, Debug, Serialize)]
-pub struct OpOutcome {
+pub(crate) struct OpOutcome {
     /// `1`, `2`, ... for ops; `h1`, ... for handlers.
     pub index: String,
     /// `ok`, `changed`, `would-change`, `would-fail` (a plan: the op would fail as the host
@@ -34,7 +34,7 @@ pub struct OpOutcome {
 
 /// One host's result.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct HostReport {
+pub(crate) struct HostReport {
     pub host: String,
     pub target: String,
     /// `ok`, `changed` (`would-change` in a plan), `failed`, `unreachable`, or `skipped`
@@ -60,18 +60,18 @@ pub struct HostReport {
 }
 
 impl HostReport {
-    pub fn failed(&self) -> bool {
+    pub(crate) fn failed(&self) -> bool {
         self.status == "failed" || self.status == "unreachable"
     }
 
     /// The host failed as a whole, for `error`'s reason.
-    pub fn fail(&mut self, error: HostError) {
+    pub(crate) fn fail(&mut self, error: HostError) {
         self.status = error.status().into();
         self.error = Some(error.to_string());
     }
 
     /// Takes the ops' outcomes of a run, and counts them by status.
-    pub fn count(&mut self, ops: Vec<OpOutcome>) {
+    pub(crate) fn count(&mut self, ops: Vec<OpOutcome>) {
         self.ops = ops;
         let count = |statuses: &[&str]| {
             self.ops
@@ -89,7 +89,7 @@ impl HostReport {
     /// The host's status after a run whose connector returned `result` and whose
     /// conversation ended with `error`, in check mode (`check`) or for real; its ops
     /// counted already.
-    pub fn settle(
+    pub(crate) fn settle(
         &mut self,
         result: Result<i32, ConnectError>,
         error: Option<HostError>,
@@ -113,7 +113,7 @@ impl HostReport {
 
     /// Replaces every secret in what the host printed (ops' labels and output, standard
     /// error, the error) with `***`.
-    pub fn mask(&mut self, secrets: &Secrets) {
+    pub(crate) fn mask(&mut self, secrets: &Secrets) {
         if secrets.is_empty() {
             return;
         }
@@ -129,7 +129,7 @@ impl HostReport {
 }
 
 /// Seconds, to the millisecond (what a report needs, and stable to read).
-pub fn seconds(duration: std::time::Duration) -> f64 {
+pub(crate) fn seconds(duration: std::time::Duration) -> f64 {
     (duration.as_secs_f64() * 1000.0).round() / 1000.0
 }
 
@@ -142,7 +142,7 @@ pub fn seconds(duration: std::time::Duration) -> f64 {
 /// op's: command output before its status line, its diff (check mode) or what still
 /// differs (a failed check) after it, then its standard error. The summary line
 /// (`kiln: ...`) ends the script: what follows is a background command's, and is dropped.
-pub struct OutputReader<'a> {
+pub(crate) struct OutputReader<'a> {
     marker: &'a str,
     /// Bytes of an unfinished line.
     partial: Vec<u8>,
@@ -158,7 +158,7 @@ pub struct OutputReader<'a> {
 }
 
 impl<'a> OutputReader<'a> {
-    pub fn new(marker: &'a str) -> Self {
+    pub(crate) fn new(marker: &'a str) -> Self {
         OutputReader {
             marker,
             partial: Vec::new(),
@@ -172,13 +172,13 @@ impl<'a> OutputReader<'a> {
     }
 
     /// Whether the script's summary line, its last, was read.
-    pub fn ended(&self) -> bool {
+    pub(crate) fn ended(&self) -> bool {
         self.ended
     }
 
     /// Takes a chunk of output; calls `begun` with the index and label of every op that
     /// starts in it.
-    pub fn feed(&mut self, chunk: &[u8], begun: &mut dyn FnMut(&str, &str)) {
+    pub(crate) fn feed(&mut self, chunk: &[u8], begun: &mut dyn FnMut(&str, &str)) {
         self.partial.extend_from_slice(chunk);
         let Some(last_newline) = self.partial.iter().rposition(|&b| b == b'\n') else {
             return;
@@ -191,7 +191,7 @@ impl<'a> OutputReader<'a> {
     }
 
     /// The outcomes, once the output has ended (an unfinished last line is read too).
-    pub fn finish(mut self) -> Vec<OpOutcome> {
+    pub(crate) fn finish(mut self) -> Vec<OpOutcome> {
         let rest = std::mem::take(&mut self.partial);
         for line in String::from_utf8_lossy(&rest).lines() {
             self.line(line, &mut |_, _| {});

@@ -202,7 +202,7 @@ pub struct OpDef {
 }
 
 /// A check of argument values beyond their types (see [`OpDef::validate`]).
-pub type ValidateFn = fn(&OpArgs, &mut Diagnostics);
+pub(crate) type ValidateFn = fn(&OpArgs, &mut Diagnostics);
 
 impl OpDef {
     /// An op with what every op has: its name (`module.op`), its one-line summary and its
@@ -256,26 +256,25 @@ impl OpDef {
 }
 
 /// Shorthands for the catalog, so an op definition reads like a table.
-pub mod prelude {
-    pub use super::{ArgDef, ArgType, Default, OpDef, Rule};
-    pub use ArgType::*;
+pub(crate) mod prelude {
+    pub(crate) use super::{ArgDef, ArgType, Default, OpDef, Rule};
+    pub(crate) use ArgType::*;
 
-    pub const STR_LIST: ArgType = ArgType::List(&ArgType::Str);
-    pub const STR_MAP: ArgType = ArgType::Map(&ArgType::Str);
-    pub const PATH_LIST: ArgType = ArgType::List(&ArgType::Path);
-    pub const PORT: ArgType = ArgType::Int { min: 1, max: 65535 };
-    pub const COUNT: ArgType = ArgType::Int {
+    pub(crate) const STR_LIST: ArgType = ArgType::List(&ArgType::Str);
+    pub(crate) const STR_MAP: ArgType = ArgType::Map(&ArgType::Str);
+    pub(crate) const PORT: ArgType = ArgType::Int { min: 1, max: 65535 };
+    pub(crate) const COUNT: ArgType = ArgType::Int {
         min: 0,
         max: i64::MAX,
     };
 
-    pub const fn arg(name: &'static str, ty: ArgType, doc: &'static str) -> ArgDef {
+    pub(crate) const fn arg(name: &'static str, ty: ArgType, doc: &'static str) -> ArgDef {
         ArgDef::new(name, ty, doc)
     }
 }
 
 /// Seconds in `"30s"`, `"5m"`, `"1h30m"`, `"2d"`, or a bare number of seconds.
-pub fn parse_duration(s: &str) -> Option<i64> {
+pub(crate) fn parse_duration(s: &str) -> Option<i64> {
     if let Ok(n) = s.parse::<i64>() {
         return (n >= 0).then_some(n);
     }

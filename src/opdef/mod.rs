@@ -8,6 +8,6 @@ mod args;
 mod def;
 mod step;
 
-pub use args::*;
-pub use def::*;
-pub use step::*;
+pub(crate) use args::*;
+pub(crate) use def::*;
+pub(crate) use step::*;

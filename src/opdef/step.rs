@@ -78,4 +78,4 @@ impl LowerInput<'_> {
 }
 
 /// A lowering function.
-pub type LowerFn = fn(&LowerInput) -> Result<Step, Diagnostic>;
+pub(crate) type LowerFn = fn(&LowerInput) -> Result<Step, Diagnostic>;

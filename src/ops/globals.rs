@@ -4,7 +4,7 @@ use crate::opdef::prelude::*;
 
 /// The global arguments. `serial` is a count or a percentage, so it is a string (an integer
 /// is accepted too) checked by `check::globals`; the rest are ordinary typed arguments.
-pub const GLOBAL_ARGS: &[ArgDef] = &[
+pub(crate) const GLOBAL_ARGS: &[ArgDef] = &[
     arg(
         "id",
         Str,
@@ -64,6 +64,6 @@ pub const GLOBAL_ARGS: &[ArgDef] = &[
     ),
 ];
 
-pub fn global_arg(name: &str) -> Option<&'static ArgDef> {
+pub(crate) fn global_arg(name: &str) -> Option<&'static ArgDef> {
     GLOBAL_ARGS.iter().find(|a| a.name == name)
 }

@@ -6,7 +6,7 @@
 //! `cargo xtask new-op module.op` writes (with a first fixture case; see CONTRIBUTING.md).
 
 mod common;
-pub mod globals;
+pub(crate) mod globals;
 
 mod apk;
 mod apt;
@@ -28,7 +28,7 @@ mod zypper;
 use crate::opdef::OpDef;
 
 /// All built-in operations, sorted by name (a test keeps it so).
-pub static CATALOG: &[&OpDef] = &[
+pub(crate) static CATALOG: &[&OpDef] = &[
     &apk::packages::DEF,
     &apt::key::DEF,
     &apt::packages::DEF,
@@ -76,7 +76,7 @@ pub static CATALOG: &[&OpDef] = &[
     &zypper::packages::DEF,
 ];
 
-pub fn lookup(name: &str) -> Option<&'static OpDef> {
+pub(crate) fn lookup(name: &str) -> Option<&'static OpDef> {
     CATALOG
         .binary_search_by(|def| def.name.cmp(name))
         .ok()

@@ -9,7 +9,7 @@ use super::{Edge, Node, Refusal};
 
 /// What can stand at one end of a node's match.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Ends {
+pub(super) struct Ends {
     pub word: bool,
     pub other: bool,
     /// The node can match the empty text.
@@ -18,7 +18,7 @@ pub struct Ends {
 
 /// The characters that can start (`first`) or end a match of `node`. The line's start
 /// (before `^`) and end (after `$`) count as non-word characters.
-pub fn ends(node: &Node, first: bool) -> Ends {
+pub(super) fn ends(node: &Node, first: bool) -> Ends {
     match node {
         Node::Empty | Node::Boundary { .. } => Ends {
             nullable: true,
@@ -97,7 +97,7 @@ enum Side {
 
 /// The pattern without boundaries, and the conditions on the characters before and after
 /// a match.
-pub fn resolve(node: Node) -> Result<(Node, Edge, Edge), Refusal> {
+pub(super) fn resolve(node: Node) -> Result<(Node, Edge, Edge), Refusal> {
     let mut items = Vec::new();
     flatten(&node, &mut items)?;
     let mut before = Edge::Any;

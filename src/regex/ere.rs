@@ -26,7 +26,7 @@ enum Prec {
 }
 
 #[derive(Clone, Debug)]
-pub struct Ere {
+pub(super) struct Ere {
     text: String,
     prec: Prec,
 }
@@ -54,18 +54,18 @@ impl Ere {
     }
 
     /// Anchored at the start of a text: `^(...)`, or `^` for the empty ERE.
-    pub fn anchored(&self) -> String {
+    pub(super) fn anchored(&self) -> String {
         format!("^{}", self.clone().grouped().text)
     }
 
     /// The whole text: `^(...)$`.
-    pub fn whole(&self) -> String {
+    pub(super) fn whole(&self) -> String {
         format!("^{}$", self.clone().grouped().text)
     }
 }
 
 /// The concatenation of `parts`.
-pub fn seq(parts: impl IntoIterator<Item = Ere>) -> Ere {
+pub(super) fn seq(parts: impl IntoIterator<Item = Ere>) -> Ere {
     let parts: Vec<Ere> = parts
         .into_iter()
         .filter(|p| p.prec != Prec::Empty)
@@ -112,7 +112,7 @@ fn alt(parts: Vec<Ere>) -> Ere {
 }
 
 /// The ERE of `node`.
-pub fn ere(node: &Node) -> Result<Ere, Refusal> {
+pub(super) fn ere(node: &Node) -> Result<Ere, Refusal> {
     Ok(match node {
         Node::Empty | Node::Boundary { .. } => Ere::empty(),
         Node::Char(class) => class_ere(class),
@@ -168,7 +168,7 @@ pub fn ere(node: &Node) -> Result<Ere, Refusal> {
 }
 
 /// The ERE a line matches iff Python's `re.search` finds the pattern in it.
-pub fn existence(node: &Node, before: Edge, after: Edge) -> Result<String, Refusal> {
+pub(super) fn existence(node: &Node, before: Edge, after: Edge) -> Result<String, Refusal> {
     let whole = seq([edge_ere(before, true), ere(node)?, edge_ere(after, false)]);
     Ok(match whole.prec {
         // Every line has an empty match.
@@ -179,7 +179,7 @@ pub fn existence(node: &Node, before: Edge, after: Edge) -> Result<String, Refus
 
 /// The character before (`before`) or after a match that `edge` asks for; the line's ends
 /// count as non-word characters.
-pub fn edge_ere(edge: Edge, before: bool) -> Ere {
+pub(super) fn edge_ere(edge: Edge, before: bool) -> Ere {
     match (edge, before) {
         (Edge::Any, _) => Ere::empty(),
         (Edge::Word, _) => Ere::atom("[0-9A-Z_a-z]".into()),

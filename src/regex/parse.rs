@@ -12,7 +12,7 @@ use regex_syntax::ast::{
 use super::{Class, Node, Refusal};
 
 /// Parses `pattern`; `ignore_case` is `(?i)` for the whole pattern.
-pub fn parse(pattern: &str, ignore_case: bool) -> Result<(Node, Vec<String>), Refusal> {
+pub(super) fn parse(pattern: &str, ignore_case: bool) -> Result<(Node, Vec<String>), Refusal> {
     if pattern.is_empty() {
         return Err(Refusal::new(
             0..0,

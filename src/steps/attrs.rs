@@ -8,7 +8,7 @@ use crate::opdef::LowerInput;
 use crate::runtime::call::Attributes;
 
 /// The `mode`, `owner` and `group` arguments of an op; empty means "leave as is".
-pub struct Attrs {
+pub(crate) struct Attrs {
     /// Octal modes normalized to four digits; symbolic modes as written.
     pub mode: String,
     pub owner: String,
@@ -16,7 +16,7 @@ pub struct Attrs {
 }
 
 impl Attrs {
-    pub fn of(input: &LowerInput) -> Attrs {
+    pub(crate) fn of(input: &LowerInput) -> Attrs {
         Attrs {
             mode: normalize_mode(input.str("mode")),
             owner: input.str("owner").to_owned(),
@@ -25,7 +25,7 @@ impl Attrs {
     }
 
     /// The attributes as runtime calls take them.
-    pub fn for_call(&self) -> Attributes<'_> {
+    pub(crate) fn for_call(&self) -> Attributes<'_> {
         Attributes {
             mode: &self.mode,
             owner: &self.owner,
@@ -33,13 +33,13 @@ impl Attrs {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.mode.is_empty() && self.owner.is_empty() && self.group.is_empty()
     }
 }
 
 /// `"644"` → `"0644"`; symbolic modes unchanged.
-pub fn normalize_mode(mode: &str) -> String {
+pub(crate) fn normalize_mode(mode: &str) -> String {
     if !mode.is_empty() && mode.len() < 4 && mode.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
         format!("{mode:0>4}")
     } else {

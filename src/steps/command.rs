@@ -14,7 +14,7 @@ use crate::opdef::{LowerInput, Step};
 
 /// The step running `commands` under the op's guards, `chdir` and `env`: one call of the
 /// runtime's `k_run` (`src/runtime/commands.sh`).
-pub fn run(input: &LowerInput, commands: &Commands) -> Result<Step, Diagnostic> {
+pub(crate) fn run(input: &LowerInput, commands: &Commands) -> Result<Step, Diagnostic> {
     let mut guards = Guards {
         creates: input.args.str("creates"),
         removes: input.args.str("removes"),

@@ -17,7 +17,7 @@ use crate::opdef::Step;
 use crate::runtime::call::{self, Put};
 
 /// A whole file to write.
-pub struct WriteFile<'a> {
+pub(crate) struct WriteFile<'a> {
     pub dest: &'a str,
     pub content: &'a [u8],
     pub attrs: Attrs,
@@ -30,7 +30,7 @@ pub struct WriteFile<'a> {
 }
 
 /// The step writing `file`: the runtime's `k_put`, reading the content as its data.
-pub fn write_file(file: &WriteFile) -> Step {
+pub(crate) fn write_file(file: &WriteFile) -> Step {
     Step {
         call: Some(call::put(&Put {
             dest: file.dest,

@@ -33,7 +33,7 @@ use crate::source::Span;
 use crate::opdef::{LowerInput, Step};
 
 /// The step: one `k_edit` call, whose verb makes it the probe, the act or the diff.
-pub fn edit_step(edit: &Edit) -> Step {
+pub(crate) fn edit_step(edit: &Edit) -> Step {
     Step {
         call: Some(call::edit(edit)),
         verify: true,
@@ -44,7 +44,7 @@ pub fn edit_step(edit: &Edit) -> Step {
 /// Where new text goes when nothing in the file says where, from `insert_after` /
 /// `insert_before` (`BOF` and `EOF` are the start and the end of the file for both; the
 /// default is the end), with the anchor translated.
-pub fn insertion(input: &LowerInput) -> Result<(Place, Option<Regex>), Diagnostic> {
+pub(crate) fn insertion(input: &LowerInput) -> Result<(Place, Option<Regex>), Diagnostic> {
     Ok(
         match insert_at(input.str("insert_after"), input.str("insert_before")) {
             Place::After => (Place::After, compile(input, "insert_after", false)?),
@@ -67,7 +67,7 @@ fn insert_at(insert_after: &str, insert_before: &str) -> Place {
 
 /// The translated regex `name` of a lowered op (`None` when empty), failing with the
 /// refusal (at the value, since a rendered template has no place to point into).
-pub fn compile(
+pub(crate) fn compile(
     input: &LowerInput,
     name: &str,
     ignore_case: bool,
@@ -82,7 +82,7 @@ pub fn compile(
 }
 
 /// A refusal about the argument `name`, whose value is at `span`.
-pub fn regex_diagnostic(name: &str, refusal: &Refusal, span: Span) -> Diagnostic {
+pub(crate) fn regex_diagnostic(name: &str, refusal: &Refusal, span: Span) -> Diagnostic {
     Diagnostic::new(
         Code::InvalidRegex,
         span,
@@ -96,14 +96,14 @@ pub fn regex_diagnostic(name: &str, refusal: &Refusal, span: Span) -> Diagnostic
 
 /// Argument values as `validate` sees them: before rendering (`rendered` false) a templated
 /// value is skipped, to be checked once rendered (at lowering, `rendered` true).
-pub struct Values<'a> {
+pub(crate) struct Values<'a> {
     pub args: &'a OpArgs,
     pub rendered: bool,
 }
 
 impl<'a> Values<'a> {
     /// The string value of `name`, unless it is an unrendered template.
-    pub fn get(&self, name: &str) -> Option<(&'a str, crate::source::Span)> {
+    pub(crate) fn get(&self, name: &str) -> Option<(&'a str, crate::source::Span)> {
         let value = self.args.get(name)?;
         let text = value.value.as_str()?;
         if !self.rendered && crate::template::is_template(text) {
@@ -114,7 +114,7 @@ impl<'a> Values<'a> {
 }
 
 /// `name`'s value must not contain a line break (`what` says why) nor a NUL byte.
-pub fn single_line(values: &Values, name: &str, what: &str, diagnostics: &mut Diagnostics) {
+pub(crate) fn single_line(values: &Values, name: &str, what: &str, diagnostics: &mut Diagnostics) {
     let Some((text, span)) = values.get(name) else {
         return;
     };
@@ -133,7 +133,12 @@ pub fn single_line(values: &Values, name: &str, what: &str, diagnostics: &mut Di
 }
 
 /// A NUL byte cannot reach the host (environment strings end at one).
-pub fn no_nul(name: &str, text: &str, span: crate::source::Span, diagnostics: &mut Diagnostics) {
+pub(crate) fn no_nul(
+    name: &str,
+    text: &str,
+    span: crate::source::Span,
+    diagnostics: &mut Diagnostics,
+) {
     if text.contains('\0') {
         diagnostics.push(
             Diagnostic::new(
@@ -150,7 +155,7 @@ pub fn no_nul(name: &str, text: &str, span: crate::source::Span, diagnostics: &m
 /// regex must have a matcher program, and every group `name` refers to must exist in it.
 /// A regex that does not parse was reported by the type check (as written) or is by
 /// [`compile`] (rendered).
-pub fn references(
+pub(crate) fn references(
     values: &Values,
     name: &str,
     regexp: &str,
@@ -174,7 +179,10 @@ pub fn references(
 }
 
 /// At lowering: runs `check` on the rendered arguments and fails with its first error.
-pub fn recheck(args: &OpArgs, check: fn(&Values, &mut Diagnostics)) -> Result<(), Diagnostic> {
+pub(crate) fn recheck(
+    args: &OpArgs,
+    check: fn(&Values, &mut Diagnostics),
+) -> Result<(), Diagnostic> {
     let mut diagnostics = Diagnostics::default();
     check(
         &Values {

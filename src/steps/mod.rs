@@ -4,10 +4,10 @@
 //! Each piece turns validated arguments into [`crate::opdef::Step`] parts through the shell
 //! runtime; an op file (`src/ops/<module>/<op>.rs`) picks the pieces it needs.
 
-pub mod attrs;
-pub mod command;
-pub mod content;
-pub mod edit;
-pub mod packages;
-pub mod services;
-pub mod values;
+pub(crate) mod attrs;
+pub(crate) mod command;
+pub(crate) mod content;
+pub(crate) mod edit;
+pub(crate) mod packages;
+pub(crate) mod services;
+pub(crate) mod values;

@@ -25,7 +25,7 @@ use crate::runtime::call::{self, PackageManager, Packages};
 
 /// Options of the specific ops; `package.packages` uses the defaults.
 #[derive(Default)]
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     pub extra_args: Vec<&'a str>,
     /// apt: `--no-install-recommends`.
     pub no_recommends: bool,
@@ -45,7 +45,7 @@ pub struct Options<'a> {
 }
 
 /// What the op wants.
-pub struct Want<'a> {
+pub(crate) struct Want<'a> {
     pub packages: Vec<&'a str>,
     pub present: bool,
     pub latest: bool,
@@ -55,7 +55,7 @@ pub struct Want<'a> {
 impl<'a> Want<'a> {
     /// The common arguments every package op has: `packages`, `present`, `latest`,
     /// `update` (an op without `update` reads it as false).
-    pub fn of(input: &'a LowerInput) -> Want<'a> {
+    pub(crate) fn of(input: &'a LowerInput) -> Want<'a> {
         Want {
             packages: input.strings("packages"),
             present: input.flag("present"),
@@ -66,7 +66,10 @@ impl<'a> Want<'a> {
 }
 
 /// The step of `dnf.packages` / `yum.packages`: the same arguments, one manager each.
-pub fn rpm_repo_step(input: &LowerInput, manager: PackageManager) -> Result<Step, Diagnostic> {
+pub(crate) fn rpm_repo_step(
+    input: &LowerInput,
+    manager: PackageManager,
+) -> Result<Step, Diagnostic> {
     let options = Options {
         extra_args: input.strings("extra_args"),
         enablerepo: input.strings("enablerepo"),
@@ -78,7 +81,7 @@ pub fn rpm_repo_step(input: &LowerInput, manager: PackageManager) -> Result<Step
 
 /// The step for `want` with `manager`: one call of `k_packages`. A package or argument
 /// holding a line break is refused (the runtime reads its lists a line a word).
-pub fn step(
+pub(crate) fn step(
     input: &LowerInput,
     manager: PackageManager,
     options: &Options,

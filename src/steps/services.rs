@@ -13,7 +13,7 @@ use crate::opdef::{OpArgs, Step};
 use crate::runtime::call::{self, InitSystem, Service};
 
 /// What the op wants.
-pub struct Want {
+pub(crate) struct Want {
     pub running: bool,
     pub enabled: Option<bool>,
     pub restarted: bool,
@@ -25,7 +25,7 @@ pub struct Want {
 impl Want {
     /// The arguments every service op has: `running`, `enabled`, `restarted`, `reloaded`
     /// (and `daemon_reload` where the op has it; else false).
-    pub fn of(input: &crate::opdef::LowerInput) -> Want {
+    pub(crate) fn of(input: &crate::opdef::LowerInput) -> Want {
         Want {
             running: input.flag("running"),
             enabled: super::values::opt_flag(input, "enabled"),
@@ -39,7 +39,7 @@ impl Want {
 /// The step for service `name` under `init` (`InitSystem::Auto` for `service.service`,
 /// whose init system is found on the host when the step runs, as the fact `init.system`):
 /// one call of the runtime's `k_service`.
-pub fn step(init: InitSystem, name: &str, want: &Want) -> Step {
+pub(crate) fn step(init: InitSystem, name: &str, want: &Want) -> Step {
     let systemd = matches!(init, InitSystem::Systemd { .. } | InitSystem::Auto);
     Step {
         call: Some(call::service(&Service {
@@ -58,7 +58,7 @@ pub fn step(init: InitSystem, name: &str, want: &Want) -> Step {
 
 /// Check-time rule shared by the service ops: a service cannot be both stopped and
 /// restarted or reloaded.
-pub fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
+pub(crate) fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     let Some(running) = args.get("running") else {
         return;
     };

@@ -5,13 +5,12 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::ArgValue;
 use crate::opdef::Default;
 use crate::opdef::parse_duration;
-use crate::shell::Sh;
 
 use crate::opdef::LowerInput;
 
 /// A duration argument in seconds (given, else its default, else 0). Checked durations
 /// are integers; a templated one is still the string it rendered to.
-pub fn seconds(input: &LowerInput, name: &str) -> i64 {
+pub(crate) fn seconds(input: &LowerInput, name: &str) -> i64 {
     match input.args.get(name).map(|v| &v.value) {
         Some(ArgValue::Int(n)) => *n,
         Some(ArgValue::Str(s)) => parse_duration(s).unwrap_or(0),
@@ -24,7 +23,7 @@ pub fn seconds(input: &LowerInput, name: &str) -> i64 {
 }
 
 /// An integer argument (given, else its default).
-pub fn int(input: &LowerInput, name: &str) -> Option<i64> {
+pub(crate) fn int(input: &LowerInput, name: &str) -> Option<i64> {
     match input.args.get(name).map(|v| &v.value) {
         Some(ArgValue::Int(n)) => Some(*n),
         Some(ArgValue::Str(s)) => s.trim().parse().ok(),
@@ -36,7 +35,7 @@ pub fn int(input: &LowerInput, name: &str) -> Option<i64> {
 }
 
 /// A boolean argument that was given (`None` when omitted and without default).
-pub fn opt_flag(input: &LowerInput, name: &str) -> Option<bool> {
+pub(crate) fn opt_flag(input: &LowerInput, name: &str) -> Option<bool> {
     match input.args.get(name) {
         Some(v) => v.value.as_bool(),
         None => match input.def.arg(name).and_then(|a| a.default) {
@@ -46,15 +45,8 @@ pub fn opt_flag(input: &LowerInput, name: &str) -> Option<bool> {
     }
 }
 
-/// Appends each word as ` 'word'`.
-pub fn words(sh: &mut Sh, words: &[&str]) {
-    for word in words {
-        sh.code(" ").arg(word);
-    }
-}
-
 /// Letters, digits and `_`, not starting with a digit.
-pub fn is_identifier(name: &str) -> bool {
+pub(crate) fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
@@ -64,7 +56,7 @@ pub fn is_identifier(name: &str) -> bool {
 
 /// Refuses a value holding a newline where it must be one line of a file (a crontab
 /// entry, an fstab or sysctl line): such an op could never converge.
-pub fn one_line(input: &LowerInput, name: &str, value: &str) -> Result<(), Diagnostic> {
+pub(crate) fn one_line(input: &LowerInput, name: &str, value: &str) -> Result<(), Diagnostic> {
     if value.contains(['\n', '\r']) {
         return Err(Diagnostic::new(
             Code::InvalidValue,
@@ -80,7 +72,7 @@ pub fn one_line(input: &LowerInput, name: &str, value: &str) -> Result<(), Diagn
 /// Refuses a value starting with `-` where it is an operand of a program that would read it
 /// as an option instead: some options run commands (`git fetch --upload-pack=CMD`,
 /// `nc -e CMD`), so a value must never be able to become one.
-pub fn not_an_option(input: &LowerInput, name: &str, value: &str) -> Result<(), Diagnostic> {
+pub(crate) fn not_an_option(input: &LowerInput, name: &str, value: &str) -> Result<(), Diagnostic> {
     if value.starts_with('-') {
         return Err(Diagnostic::new(
             Code::InvalidValue,

@@ -22,7 +22,11 @@ const KEYWORDS: [&str; 5] = ["vars", "secrets", "include", "handler", "define"];
 const MAX_DEPTH: usize = 64;
 
 /// Parses `text`; on syntax errors reports them all and returns `None`.
-pub fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<KdlDocument> {
+pub(crate) fn parse(
+    file: FileId,
+    text: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<KdlDocument> {
     if let Some(at) = too_deep(text) {
         diagnostics.push(
             Diagnostic::new(
@@ -168,7 +172,7 @@ struct Reader<'a> {
     diagnostics: &'a mut Diagnostics,
 }
 
-pub fn manifest(
+pub(crate) fn manifest(
     file: FileId,
     text: &str,
     document: &KdlDocument,
@@ -182,7 +186,7 @@ pub fn manifest(
     .manifest(document)
 }
 
-pub fn inventory(
+pub(crate) fn inventory(
     file: FileId,
     text: &str,
     document: &KdlDocument,
@@ -197,7 +201,7 @@ pub fn inventory(
 }
 
 /// A file of variables: each top-level node is one, as inside `vars { ... }`.
-pub fn vars(
+pub(crate) fn vars(
     file: FileId,
     text: &str,
     document: &KdlDocument,

@@ -3,12 +3,12 @@
 //! The format is chosen by extension (`.toml`, `.kdl`); both front ends feed the shared
 //! [`to_model`] rules and produce the same model.
 
-pub mod kdl;
+pub(crate) mod kdl;
 mod read;
-pub mod to_model;
-pub mod toml;
+pub(crate) mod to_model;
+pub(crate) mod toml;
 
-pub use read::{read_source, shown};
+pub(crate) use read::{read_source, shown};
 
 use std::path::Path;
 
@@ -17,13 +17,13 @@ use crate::model::{InventoryFile, Manifest, Table};
 use crate::source::{FileId, SourceMap};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Toml,
     Kdl,
 }
 
 impl Format {
-    pub fn of(path: &Path) -> Option<Format> {
+    pub(crate) fn of(path: &Path) -> Option<Format> {
         match path.extension()?.to_str()? {
             "toml" => Some(Format::Toml),
             "kdl" => Some(Format::Kdl),
@@ -31,7 +31,7 @@ impl Format {
         }
     }
 
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             Format::Toml => "toml",
             Format::Kdl => "kdl",
@@ -40,7 +40,7 @@ impl Format {
 }
 
 /// Parses the manifest in `file`; `None` if it has syntax errors (already reported).
-pub fn manifest(
+pub(crate) fn manifest(
     sources: &SourceMap,
     file: FileId,
     diagnostics: &mut Diagnostics,
@@ -60,7 +60,7 @@ pub fn manifest(
 
 /// Parses the file of variables in `file` (a table in TOML, top-level nodes in KDL);
 /// `None` if it has syntax errors (already reported).
-pub fn vars(
+pub(crate) fn vars(
     sources: &SourceMap,
     file: FileId,
     format: Format,
@@ -80,7 +80,7 @@ pub fn vars(
 }
 
 /// Parses the inventory in `file`; `None` if it has syntax errors (already reported).
-pub fn inventory(
+pub(crate) fn inventory(
     sources: &SourceMap,
     file: FileId,
     diagnostics: &mut Diagnostics,

@@ -7,12 +7,12 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceMap, Span};
 
 /// `path` as diagnostics show file names: without a leading `./`.
-pub fn shown(path: &Path) -> String {
+pub(crate) fn shown(path: &Path) -> String {
     path.strip_prefix(".").unwrap_or(path).display().to_string()
 }
 
 /// Reads `path` into the source map, reporting I/O errors at `from` (or on their own).
-pub fn read_source(
+pub(crate) fn read_source(
     sources: &mut SourceMap,
     path: &Path,
     from: Option<Span>,

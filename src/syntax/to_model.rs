@@ -20,7 +20,11 @@ const DEFINE_KEYS: &[&str] = &["op", "summary", "params", "probe", "apply"];
 const PARAM_KEYS: &[&str] = &["type", "required", "default", "doc"];
 
 /// The root table of a TOML manifest.
-pub fn manifest(file: FileId, root: Spanned<Value>, diagnostics: &mut Diagnostics) -> Manifest {
+pub(crate) fn manifest(
+    file: FileId,
+    root: Spanned<Value>,
+    diagnostics: &mut Diagnostics,
+) -> Manifest {
     let mut manifest = Manifest {
         file,
         vars: Vec::new(),
@@ -71,7 +75,7 @@ pub fn manifest(file: FileId, root: Spanned<Value>, diagnostics: &mut Diagnostic
 }
 
 /// An `[[op]]` entry: an op (`op = "module.op"`) or an include (`include = "path"`).
-pub fn item(mut table: Table, span: Span, diagnostics: &mut Diagnostics) -> Option<Item> {
+pub(crate) fn item(mut table: Table, span: Span, diagnostics: &mut Diagnostics) -> Option<Item> {
     let op = position(&table, "op").map(|i| table.remove(i));
     let include = position(&table, "include").map(|i| table.remove(i));
     match (op, include) {
@@ -114,7 +118,7 @@ pub fn item(mut table: Table, span: Span, diagnostics: &mut Diagnostics) -> Opti
 
 /// An include's path, its `vars` and `secrets`, and the global arguments that apply to
 /// everything in it.
-pub fn include_call(
+pub(crate) fn include_call(
     path: Spanned<String>,
     mut args: Table,
     span: Span,
@@ -133,7 +137,7 @@ pub fn include_call(
 }
 
 /// A `[[handler]]` entry: an op with a required `id`, the name `notify` uses.
-pub fn handler(table: Table, span: Span, diagnostics: &mut Diagnostics) -> Option<OpCall> {
+pub(crate) fn handler(table: Table, span: Span, diagnostics: &mut Diagnostics) -> Option<OpCall> {
     if position(&table, "id").is_none() {
         diagnostics.push(
             Diagnostic::new(Code::MissingArgument, span, "a handler needs an `id`")
@@ -159,7 +163,7 @@ pub fn handler(table: Table, span: Span, diagnostics: &mut Diagnostics) -> Optio
 }
 
 /// A `define` entry (its name already taken out of the table).
-pub fn define(
+pub(crate) fn define(
     name: Spanned<String>,
     mut table: Table,
     span: Span,
@@ -221,7 +225,7 @@ fn param(name: Spanned<String>, spec: Spanned<Value>, diagnostics: &mut Diagnost
 }
 
 /// The root table of an inventory file (TOML, or KDL already turned into this shape).
-pub fn inventory(root: Spanned<Value>, diagnostics: &mut Diagnostics) -> InventoryFile {
+pub(crate) fn inventory(root: Spanned<Value>, diagnostics: &mut Diagnostics) -> InventoryFile {
     let mut inventory = InventoryFile::default();
     for (key, value) in into_table(root, diagnostics) {
         match key.value.as_str() {
@@ -317,7 +321,7 @@ fn group_decl(
 
 /// A name given both under `vars` and under `secrets` at one place is a mistake: which
 /// value is meant, and is it secret?
-pub fn secret_twins(vars: &Table, secrets: &Table, diagnostics: &mut Diagnostics) {
+pub(crate) fn secret_twins(vars: &Table, secrets: &Table, diagnostics: &mut Diagnostics) {
     for (name, _) in secrets {
         if let Some((plain, _)) = vars.iter().find(|(key, _)| key.value == name.value) {
             diagnostics.push(
@@ -392,7 +396,7 @@ fn string_list(value: Spanned<Value>, diagnostics: &mut Diagnostics) -> Vec<Span
     }
 }
 
-pub fn into_table(value: Spanned<Value>, diagnostics: &mut Diagnostics) -> Table {
+pub(crate) fn into_table(value: Spanned<Value>, diagnostics: &mut Diagnostics) -> Table {
     match value.value {
         Value::Table(table) => table,
         other => {
@@ -412,7 +416,7 @@ fn into_list(value: Spanned<Value>, diagnostics: &mut Diagnostics) -> Vec<Spanne
     }
 }
 
-pub fn wrong_type(span: Span, expected: &str, found: &Value, diagnostics: &mut Diagnostics) {
+pub(crate) fn wrong_type(span: Span, expected: &str, found: &Value, diagnostics: &mut Diagnostics) {
     diagnostics.push(
         Diagnostic::new(
             Code::WrongType,
@@ -423,7 +427,7 @@ pub fn wrong_type(span: Span, expected: &str, found: &Value, diagnostics: &mut D
     );
 }
 
-pub fn unknown_key(
+pub(crate) fn unknown_key(
     key: &Spanned<String>,
     known: &[&str],
     place: &str,

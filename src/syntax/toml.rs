@@ -7,7 +7,11 @@ use crate::model::Value;
 use crate::source::{FileId, Span, Spanned};
 
 /// Parses `text` into a table. On syntax errors, reports them all and returns `None`.
-pub fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<Spanned<Value>> {
+pub(crate) fn parse(
+    file: FileId,
+    text: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Spanned<Value>> {
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         let mut errors: Vec<(std::ops::Range<usize>, String)> = errors

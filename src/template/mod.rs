@@ -13,13 +13,13 @@ use crate::opdef::{ArgValue, OpArgs};
 use crate::shell::quote;
 
 /// Whether `s` contains template syntax at all.
-pub fn is_template(s: &str) -> bool {
+pub(crate) fn is_template(s: &str) -> bool {
     s.contains("{{") || s.contains("{%") || s.contains("{#")
 }
 
 /// Whether `s` is one whole `{{ expression }}`, with only white space around it: such a
 /// value keeps the expression's type (a list stays a list) instead of becoming text.
-pub fn is_whole_expression(s: &str) -> bool {
+pub(crate) fn is_whole_expression(s: &str) -> bool {
     let trimmed = s.trim();
     trimmed
         .strip_prefix("{{")
@@ -30,21 +30,21 @@ pub fn is_whole_expression(s: &str) -> bool {
 /// Whether the template `text` reads the variable `name`, by minijinja's own analysis (a
 /// name in a comment, a string or plain text does not count). A template that does not
 /// parse reads nothing: the checker reports it.
-pub fn template_reads(env: &Environment<'_>, text: &str, name: &str) -> bool {
+pub(crate) fn template_reads(env: &Environment<'_>, text: &str, name: &str) -> bool {
     env.template_from_str(text)
         .is_ok_and(|t| t.undeclared_variables(false).contains(name))
 }
 
 /// Whether the expression `code` (a `when`) reads the variable `name`, as
 /// [`template_reads`] decides.
-pub fn expression_reads(env: &Environment<'_>, code: &str, name: &str) -> bool {
+pub(crate) fn expression_reads(env: &Environment<'_>, code: &str, name: &str) -> bool {
     env.compile_expression(code)
         .is_ok_and(|e| e.undeclared_variables(false).contains(name))
 }
 
 /// A template environment. The shell one quotes every value it inserts, so variables in
 /// commands are always single words; `| safe` opts out. Both know the `secret` filter.
-pub fn environment(shell: bool) -> Environment<'static> {
+pub(crate) fn environment(shell: bool) -> Environment<'static> {
     let mut env = Environment::new();
     secret::add_filter(&mut env);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -72,7 +72,7 @@ pub fn environment(shell: bool) -> Environment<'static> {
 
 /// The context a template file is rendered with: the op's `vars` on top of the context its
 /// arguments were rendered with.
-pub fn template_file_context(args: &OpArgs, context: &minijinja::Value) -> minijinja::Value {
+pub(crate) fn template_file_context(args: &OpArgs, context: &minijinja::Value) -> minijinja::Value {
     let extra: serde_json::Map<String, serde_json::Value> = match args.get("vars") {
         Some(vars) => match &vars.value {
             ArgValue::Map(entries) => entries

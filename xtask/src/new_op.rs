@@ -17,7 +17,11 @@ const NO_SUMMARY: &str = "Not described yet.";
 
 /// Writes the new op's files and entries under `root` (a kiln checkout); returns the paths
 /// written, in the order written.
-pub fn scaffold(root: &Path, name: &OpName, summary: Option<&str>) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn scaffold(
+    root: &Path,
+    name: &OpName,
+    summary: Option<&str>,
+) -> Result<Vec<PathBuf>, String> {
     let ops = root.join("src/ops");
     let catalog_path = ops.join("mod.rs");
     let module_path = ops.join(&name.module).join("mod.rs");
@@ -67,14 +71,14 @@ pub fn scaffold(root: &Path, name: &OpName, summary: Option<&str>) -> Result<Vec
 }
 
 /// The new op's source file.
-pub fn op_path(root: &Path, name: &OpName) -> PathBuf {
+pub(crate) fn op_path(root: &Path, name: &OpName) -> PathBuf {
     root.join("src/ops")
         .join(&name.module)
         .join(format!("{}.rs", name.op))
 }
 
 /// What is left to do once the scaffold is in place.
-pub fn next_steps(name: &OpName) -> String {
+pub(crate) fn next_steps(name: &OpName) -> String {
     format!(
         "next, for `{name}` (CONTRIBUTING.md, \"Adding an operation\"):
   1. src/ops/{m}/{o}.rs: the summary, arguments, rules, and the lowering (built from src/steps/)

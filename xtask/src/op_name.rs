@@ -5,7 +5,7 @@ use std::fmt;
 
 /// A valid `module.op`: both parts lowercase Rust identifiers that are not keywords.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OpName {
+pub(crate) struct OpName {
     pub module: String,
     pub op: String,
 }
@@ -23,7 +23,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 impl OpName {
-    pub fn parse(name: &str) -> Result<OpName, String> {
+    pub(crate) fn parse(name: &str) -> Result<OpName, String> {
         let Some((module, op)) = name.split_once('.') else {
             return Err(format!("`{name}` is not `module.op` (e.g. `server.swap`)"));
         };

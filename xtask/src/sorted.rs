@@ -7,7 +7,7 @@
 /// `text` with `entry` (one or more lines, the last one recognised by `key`) inserted into
 /// the last run of `key`'s lines, keeping the run sorted by key. Refuses an entry whose
 /// key is already there, and a text without such a run.
-pub fn insert(
+pub(crate) fn insert(
     text: &str,
     key: impl Fn(&str) -> Option<String>,
     entry: &str,

@@ -22,7 +22,7 @@ const ERROR_TIMEOUT: i32 = -9;
 const FATAL: &[i32] = &[-7, -13, -43, -30, ERROR_TIMEOUT, -1];
 
 /// What to log in with, gathered from the options and the config.
-pub struct Credentials<'a> {
+pub(super) struct Credentials<'a> {
     pub user: &'a str,
     /// `user@host:port`, for messages.
     pub label: &'a str,
@@ -35,7 +35,7 @@ pub struct Credentials<'a> {
     pub password: Option<&'a str>,
 }
 
-pub fn authenticate(session: &Session, login: &Credentials) -> Result<(), ConnectError> {
+pub(super) fn authenticate(session: &Session, login: &Credentials) -> Result<(), ConnectError> {
     let user = login.user;
     let methods = match session.auth_methods(user) {
         Ok(methods) => methods.to_owned(),
@@ -357,7 +357,7 @@ fn agent_keys_allowed(login: &Credentials, files: &[(PathBuf, bool)]) -> Option<
 
 /// Whether a private key file is protected by a passphrase: OpenSSH's format names its
 /// cipher (`none` when clear); PEM files say `ENCRYPTED`.
-pub fn is_encrypted(text: &str) -> bool {
+pub(super) fn is_encrypted(text: &str) -> bool {
     const BEGIN: &str = "-----BEGIN OPENSSH PRIVATE KEY-----";
     if let Some(start) = text.find(BEGIN) {
         let body = &text[start + BEGIN.len()..];

@@ -4,7 +4,7 @@
 //! implementations checked against the standard test vectors are enough.
 
 /// SHA-1 of `data` (FIPS 180-4).
-pub fn sha1(data: &[u8]) -> [u8; 20] {
+pub(super) fn sha1(data: &[u8]) -> [u8; 20] {
     let mut h: [u32; 5] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0];
     for block in padded(data).chunks_exact(64) {
         let mut w = [0u32; 80];
@@ -57,7 +57,7 @@ const K256: [u32; 64] = [
 ];
 
 /// SHA-256 of `data` (FIPS 180-4).
-pub fn sha256(data: &[u8]) -> [u8; 32] {
+pub(super) fn sha256(data: &[u8]) -> [u8; 32] {
     let mut h: [u32; 8] = [
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
         0x5be0cd19,
@@ -120,7 +120,7 @@ fn padded(data: &[u8]) -> Vec<u8> {
 }
 
 /// HMAC-SHA1 (RFC 2104), what OpenSSH hashes `known_hosts` host names with.
-pub fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
+pub(super) fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
     let mut block = [0u8; 64];
     if key.len() > 64 {
         block[..20].copy_from_slice(&sha1(key));
@@ -137,7 +137,7 @@ pub fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 with `=` padding.
-pub fn base64_encode(data: &[u8]) -> String {
+pub(super) fn base64_encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
         let n = (u32::from(chunk[0]) << 16)
@@ -155,7 +155,7 @@ pub fn base64_encode(data: &[u8]) -> String {
 }
 
 /// Standard base64, padding optional; `None` on any other character.
-pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+pub(super) fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let text = text.trim_end_matches('=');
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let mut bits = 0u32;
@@ -174,7 +174,7 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
 
 /// A key's fingerprint as OpenSSH shows it: `SHA256:` and the unpadded base64 of the
 /// SHA-256 of the key blob.
-pub fn fingerprint(key_blob: &[u8]) -> String {
+pub(super) fn fingerprint(key_blob: &[u8]) -> String {
     format!(
         "SHA256:{}",
         base64_encode(&sha256(key_blob)).trim_end_matches('=')

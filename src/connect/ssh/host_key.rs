@@ -16,7 +16,7 @@ use super::known_hosts::{self, Entry};
 use crate::connect::{ConnectError, ConnectErrorKind, HostKeyPolicy};
 
 /// The `known_hosts` files of one host, read once.
-pub struct KnownHosts {
+pub(super) struct KnownHosts {
     /// Where new keys are added (the first user file).
     pub add_to: Option<PathBuf>,
     /// Every file read, with its text (a missing file reads as empty).
@@ -29,7 +29,12 @@ pub struct KnownHosts {
 }
 
 impl KnownHosts {
-    pub fn load(explicit: Option<&Path>, config: &HostConfig, host: &str, port: u16) -> KnownHosts {
+    pub(super) fn load(
+        explicit: Option<&Path>,
+        config: &HostConfig,
+        host: &str,
+        port: u16,
+    ) -> KnownHosts {
         let lookup = config
             .host_key_alias
             .clone()
@@ -97,7 +102,7 @@ impl KnownHosts {
 
     /// Asks the server for a key of a type already on file for it, when there is one (as
     /// OpenSSH orders its `HostKeyAlgorithms`), else in OpenSSH's order of preference.
-    pub fn prefer_known_types(&self, session: &Session) {
+    pub(super) fn prefer_known_types(&self, session: &Session) {
         let supported = session
             .supported_algs(MethodType::HostKey)
             .unwrap_or_default();
@@ -121,7 +126,7 @@ impl KnownHosts {
     }
 
     /// Checks the key the server presented; with `AcceptNew`, files an unknown one.
-    pub fn verify(
+    pub(super) fn verify(
         &self,
         session: &Session,
         policy: HostKeyPolicy,

@@ -13,7 +13,7 @@ use super::digest::{base64_decode, base64_encode, hmac_sha1};
 
 /// A `known_hosts` line that names a host.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+pub(super) struct Entry {
     /// `@revoked` or `@cert-authority`, if the line has a marker.
     pub marker: Option<String>,
     /// The key type written on the line (`ssh-ed25519`, `ecdsa-sha2-nistp256`...).
@@ -24,7 +24,7 @@ pub struct Entry {
 }
 
 /// The name a host is filed under: `host` on port 22, `[host]:port` otherwise.
-pub fn entry_name(host: &str, port: u16) -> String {
+pub(super) fn entry_name(host: &str, port: u16) -> String {
     if port == 22 {
         host.to_owned()
     } else {
@@ -33,7 +33,7 @@ pub fn entry_name(host: &str, port: u16) -> String {
 }
 
 /// The lines of `text` whose host field matches `name` (from [`entry_name`]).
-pub fn matching(text: &str, name: &str) -> Vec<Entry> {
+pub(super) fn matching(text: &str, name: &str) -> Vec<Entry> {
     let mut found = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let mut fields = line.split_whitespace();
@@ -69,7 +69,7 @@ pub fn matching(text: &str, name: &str) -> Vec<Entry> {
 
 /// Whether a `known_hosts` host field (`|1|salt|hash`, or comma-separated patterns with `*`,
 /// `?` and `!`) names `name`.
-pub fn host_field_matches(field: &str, name: &str) -> bool {
+pub(super) fn host_field_matches(field: &str, name: &str) -> bool {
     if let Some(hashed) = field.strip_prefix("|1|") {
         let Some((salt, hash)) = hashed.split_once('|') else {
             return false;
@@ -106,7 +106,7 @@ const LIBSSH2_TYPES: &[&str] = &[
 ];
 
 /// The lines of `text` libssh2 understands: no marker, a key type it knows.
-pub fn libssh2_lines(text: &str) -> impl Iterator<Item = &str> {
+pub(super) fn libssh2_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().filter(|line| {
         let mut fields = line.split_whitespace();
         match (fields.next(), fields.next()) {
@@ -121,13 +121,13 @@ pub fn libssh2_lines(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The key type named inside a key blob (its first SSH string).
-pub fn blob_type(blob: &[u8]) -> Option<String> {
+pub(super) fn blob_type(blob: &[u8]) -> Option<String> {
     let len = u32::from_be_bytes(blob.get(..4)?.try_into().ok()?) as usize;
     String::from_utf8(blob.get(4..4 + len)?.to_vec()).ok()
 }
 
 /// The name OpenSSH shows for a key type: `ED25519`, `ECDSA`, `RSA`, `DSA`.
-pub fn display_type(key_type: &str) -> String {
+pub(super) fn display_type(key_type: &str) -> String {
     match key_type {
         "ssh-ed25519" => "ED25519".into(),
         t if t.starts_with("ecdsa-") => "ECDSA".into(),
@@ -138,7 +138,7 @@ pub fn display_type(key_type: &str) -> String {
 }
 
 /// The host key algorithms that can present a key of `key_type`.
-pub fn algorithms_for(key_type: &str) -> &'static [&'static str] {
+pub(super) fn algorithms_for(key_type: &str) -> &'static [&'static str] {
     match key_type {
         "ssh-ed25519" => &["ssh-ed25519"],
         "ecdsa-sha2-nistp256" => &["ecdsa-sha2-nistp256"],
@@ -151,7 +151,7 @@ pub fn algorithms_for(key_type: &str) -> &'static [&'static str] {
 }
 
 /// OpenSSH's order of preference for host key algorithms (certificates aside).
-pub const PREFERRED_ALGORITHMS: &[&str] = &[
+pub(super) const PREFERRED_ALGORITHMS: &[&str] = &[
     "ssh-ed25519",
     "ecdsa-sha2-nistp256",
     "ecdsa-sha2-nistp384",
@@ -167,7 +167,12 @@ static APPEND: Mutex<()> = Mutex::new(());
 /// Adds `name key_type key` to `path` (created with its directory if missing), hashed
 /// (`|1|salt|hash`, like OpenSSH's `HashKnownHosts yes`) or plain; does nothing if `path`
 /// already has this very entry (another thread added it).
-pub fn append(path: &Path, name: &str, key_blob: &[u8], hashed: bool) -> std::io::Result<()> {
+pub(super) fn append(
+    path: &Path,
+    name: &str,
+    key_blob: &[u8],
+    hashed: bool,
+) -> std::io::Result<()> {
     let _guard = APPEND.lock().unwrap_or_else(|e| e.into_inner());
     let key_type = blob_type(key_blob).unwrap_or_else(|| "unknown".into());
     let existing = std::fs::read_to_string(path).unwrap_or_default();

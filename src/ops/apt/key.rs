@@ -6,7 +6,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, KeySource};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "apt.key",
     "Install a repository signing key, from a URL or a keyserver, into a keyring file for `signed-by`.",
     lower,

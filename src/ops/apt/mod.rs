@@ -1,5 +1,5 @@
-pub mod key;
-pub mod packages;
-pub mod repo;
-pub mod update;
-pub mod upgrade;
+pub(super) mod key;
+pub(super) mod packages;
+pub(super) mod repo;
+pub(super) mod update;
+pub(super) mod upgrade;

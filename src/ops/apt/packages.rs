@@ -9,7 +9,7 @@ use crate::runtime::call::PackageManager;
 use crate::steps::packages::{self, Options, Want};
 use crate::steps::values::seconds;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "apt.packages",
     "Ensure Debian/Ubuntu packages are installed (optionally at their latest version) or removed, with `apt-get`.",
     lower,

@@ -6,7 +6,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "apt.repo",
     "Ensure an apt source line is present in (or absent from) the sources lists.",
     lower,

@@ -6,7 +6,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 use crate::steps::values::seconds;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "apt.update",
     "Refresh apt's package lists with `apt-get update`.",
     lower,

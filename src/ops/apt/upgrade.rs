@@ -6,7 +6,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "apt.upgrade",
     "Upgrade every installed package with `apt-get upgrade` (or `dist-upgrade`).",
     lower,

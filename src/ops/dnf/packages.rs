@@ -8,7 +8,7 @@ use crate::ops::common::{PACKAGES_LATEST, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
 use crate::steps::packages;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "dnf.packages",
     "Ensure RPM packages are installed (optionally at their latest version) or removed, with `dnf`.",
     lower,

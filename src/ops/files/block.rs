@@ -10,7 +10,7 @@ use crate::runtime::call::{self, Block, Edit, Missing};
 use crate::steps::attrs::Attrs;
 use crate::steps::edit::{self, Values};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "files.block",
     "Ensure a block of lines, delimited by marker lines, is present in or absent from a file.",
     lower,

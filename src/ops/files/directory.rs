@@ -7,7 +7,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 use crate::steps::attrs::Attrs;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "files.directory",
     "Ensure a directory exists (with its parents) or is absent, with the given mode and ownership.",
     lower,
@@ -66,7 +66,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
 }
 
 /// Removing or re-owning `/` is never what anyone meant.
-pub fn refuse_root(input: &LowerInput, path: &str) -> Result<(), Diagnostic> {
+pub(crate) fn refuse_root(input: &LowerInput, path: &str) -> Result<(), Diagnostic> {
     if path.trim_end_matches('/').is_empty() {
         return Err(Diagnostic::new(
             Code::InvalidPath,

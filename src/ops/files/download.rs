@@ -8,7 +8,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, Download};
 use crate::steps::attrs::Attrs;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "files.download",
     "Download a URL to a file on the host, skipping the download when the file is already there (and matches `sha256`).",
     lower,

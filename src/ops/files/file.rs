@@ -8,7 +8,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, Attributes, File};
 use crate::steps::attrs::Attrs;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "files.file",
     "Ensure a regular file exists or is absent, with the given mode and ownership.",
     lower,

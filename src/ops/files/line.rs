@@ -10,7 +10,7 @@ use crate::runtime::call::{self, Edit, Line, Missing};
 use crate::steps::attrs::Attrs;
 use crate::steps::edit::{self, Values};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "files.line",
     "Ensure a line is present in or absent from a file, replacing the line a regex matches.",
     lower,

@@ -7,7 +7,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, Link};
 use crate::steps::attrs::Attrs;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "files.link",
     "Ensure a symbolic or hard link exists and points at a target, or is absent.",
     lower,

@@ -8,7 +8,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::steps::attrs::Attrs;
 use crate::steps::content::{WriteFile, write_file};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "files.put",
     "Upload a local file, or write literal content, to a file on the host.",
     lower,

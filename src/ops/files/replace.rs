@@ -10,7 +10,7 @@ use crate::runtime::call::{self, Edit, Missing, Replace};
 use crate::steps::attrs::Attrs;
 use crate::steps::edit::{self, Values};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "files.replace",
     "Replace every match of a regular expression in a file.",
     lower,

@@ -11,7 +11,7 @@ use crate::shell::Sh;
 use crate::source::Span;
 use crate::steps::attrs::{Attrs, normalize_mode};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "files.sync",
     "Copy a local directory tree to the host, uploading only files that differ.",
     lower,

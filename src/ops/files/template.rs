@@ -11,7 +11,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::steps::attrs::Attrs;
 use crate::steps::content::{WriteFile, write_file};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "files.template",
     "Render a local minijinja template with the manifest's variables and facts, and write it to the host.",
     lower,

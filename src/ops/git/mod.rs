@@ -1,1 +1,1 @@
-pub mod repo;
+pub(super) mod repo;

@@ -8,7 +8,7 @@ use crate::runtime::call::{self, Git};
 use crate::shell::quote;
 use crate::steps::values::{int, not_an_option};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "git.repo",
     "Clone a git repository to a directory on the host and keep it at a branch or revision.",
     lower,

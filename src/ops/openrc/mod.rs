@@ -1,1 +1,1 @@
-pub mod service;
+pub(super) mod service;

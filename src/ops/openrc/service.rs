@@ -7,7 +7,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::InitSystem;
 use crate::steps::services::{self, Want};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "openrc.service",
     "Ensure an OpenRC service is running or stopped and in or out of a runlevel, and restart or reload it.",
     lower,

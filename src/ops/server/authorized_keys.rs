@@ -6,7 +6,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.authorized_keys",
     "Ensure SSH public keys are present in (or absent from) a user's `authorized_keys` file.",
     lower,

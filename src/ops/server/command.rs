@@ -8,7 +8,7 @@ use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
 use crate::runtime::call::Commands;
 use crate::steps::command;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.command",
     "Run a program with arguments directly (no shell, so no quoting, globbing or pipes), optionally guarded so it runs only when needed.",
     lower,

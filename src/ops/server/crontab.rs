@@ -10,7 +10,7 @@ use crate::shell::quote;
 use crate::source::Span;
 use crate::steps::values::{is_identifier, one_line};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.crontab",
     "Ensure a command is scheduled in a user's crontab, or is not.",
     lower,

@@ -7,7 +7,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 use crate::steps::values::int;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.group",
     "Ensure a local group exists, or is absent.",
     lower,

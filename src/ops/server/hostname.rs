@@ -7,7 +7,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 use crate::steps::values::one_line;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.hostname",
     "Set the host's name, both for the running system and in `/etc/hostname`.",
     lower,

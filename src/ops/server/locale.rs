@@ -6,7 +6,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, Locale};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.locale",
     "Ensure a locale is generated and available on the host, or is not.",
     lower,

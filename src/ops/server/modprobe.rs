@@ -7,7 +7,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.modprobe",
     "Ensure a kernel module is loaded or unloaded, and optionally loaded at boot.",
     lower,

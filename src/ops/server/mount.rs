@@ -8,7 +8,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, Mount};
 use crate::steps::values::int;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.mount",
     "Ensure a filesystem is mounted or unmounted, and its `/etc/fstab` entry is present or absent.",
     lower,

@@ -7,7 +7,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 use crate::steps::values::seconds;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.reboot",
     "Reboot the host and wait until it accepts connections again before going on.",
     lower,

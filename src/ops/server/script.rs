@@ -8,7 +8,7 @@ use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
 use crate::runtime::call::{self, Commands};
 use crate::steps::command;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.script",
     "Upload a local script to the host and run it, optionally guarded so it runs only when needed.",
     lower,

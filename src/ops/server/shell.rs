@@ -7,7 +7,7 @@ use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
 use crate::runtime::call::Commands;
 use crate::steps::command;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.shell",
     "Run shell commands (through `sh -c`), optionally guarded so they run only when needed.",
     lower,

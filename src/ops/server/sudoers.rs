@@ -8,7 +8,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::steps::attrs::Attrs;
 use crate::steps::content::{WriteFile, write_file};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.sudoers",
     "Ensure a drop-in file in `/etc/sudoers.d` has the given rules (checked with `visudo` first), or is absent.",
     lower,

@@ -7,7 +7,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 use crate::steps::values::one_line;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.sysctl",
     "Set a kernel parameter with `sysctl`, and optionally persist it in a sysctl configuration file.",
     lower,

@@ -5,7 +5,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 
-pub const DEF: OpDef = OpDef::new("server.timezone", "Set the system time zone.", lower)
+pub(crate) const DEF: OpDef = OpDef::new("server.timezone", "Set the system time zone.", lower)
     .main_arg("timezone")
     .args(&[arg(
         "timezone",

@@ -7,7 +7,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, User};
 use crate::steps::values::int;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.user",
     "Ensure a local user account exists with the given properties, or is absent.",
     lower,

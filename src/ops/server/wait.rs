@@ -7,7 +7,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, Awaited};
 use crate::steps::values::{int, not_an_option, seconds};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "server.wait",
     "Wait until a TCP port is open, a path exists or a command succeeds (or the opposite), failing after a timeout.",
     lower,

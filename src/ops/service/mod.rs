@@ -1,3 +1,3 @@
 // The generic `service.service` op: the file is named after the op like every other.
 #[allow(clippy::module_inception)]
-pub mod service;
+pub(super) mod service;

@@ -5,7 +5,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "systemd.daemon_reload",
     "Make systemd re-read changed unit files with `systemctl daemon-reload`.",
     lower,

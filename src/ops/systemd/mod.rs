@@ -1,2 +1,2 @@
-pub mod daemon_reload;
-pub mod service;
+pub(super) mod daemon_reload;
+pub(super) mod service;

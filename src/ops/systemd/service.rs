@@ -7,7 +7,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::InitSystem;
 use crate::steps::services::{self, Want};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "systemd.service",
     "Ensure a systemd unit is running or stopped and enabled or disabled, and restart or reload it.",
     lower,

@@ -7,7 +7,7 @@ use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::InitSystem;
 use crate::steps::services::{self, Want};
 
-pub const DEF: OpDef = OpDef::new(
+pub(crate) const DEF: OpDef = OpDef::new(
     "sysvinit.service",
     "Ensure a SysV init service is running or stopped and started at boot or not, and restart or reload it.",
     lower,

@@ -1,1 +1,1 @@
-pub mod packages;
+pub(super) mod packages;

@@ -141,14 +141,14 @@ macro_rules! functions {
                 $crate::runtime::check(stringify!($name), &$cases);
             }
         )*
-        pub const TESTED: &[&str] = &[$(stringify!($name)),*];
+        pub(crate) const TESTED: &[&str] = &[$(stringify!($name)),*];
     };
 }
 pub(crate) use functions;
 
 /// One call of a function in a fresh directory, and what it must give.
 #[derive(Clone, Debug)]
-pub struct Case {
+pub(crate) struct Case {
     given: &'static str,
     call: &'static str,
     status: i32,
@@ -163,7 +163,7 @@ pub struct Case {
 
 /// A case running `call` (shell, in the case's directory): by default it must exit 0 and
 /// print nothing on either stream.
-pub fn case(call: &'static str) -> Case {
+pub(crate) fn case(call: &'static str) -> Case {
     Case {
         given: "",
         call,
@@ -180,37 +180,37 @@ pub fn case(call: &'static str) -> Case {
 
 impl Case {
     /// Shell that prepares the directory (and variables) before the call; it must succeed.
-    pub fn given(mut self, setup: &'static str) -> Self {
+    pub(crate) fn given(mut self, setup: &'static str) -> Self {
         self.given = setup;
         self
     }
 
     /// What the call prints on standard output.
-    pub fn prints(mut self, stdout: &'static str) -> Self {
+    pub(crate) fn prints(mut self, stdout: &'static str) -> Self {
         self.stdout = stdout;
         self
     }
 
     /// The call's exit status.
-    pub fn status(mut self, status: i32) -> Self {
+    pub(crate) fn status(mut self, status: i32) -> Self {
         self.status = status;
         self
     }
 
     /// What the call prints on standard error.
-    pub fn says(mut self, stderr: &'static str) -> Self {
+    pub(crate) fn says(mut self, stderr: &'static str) -> Self {
         self.stderr = Some(stderr);
         self
     }
 
     /// The call may print anything on standard error (another program's message).
-    pub fn noisy(mut self) -> Self {
+    pub(crate) fn noisy(mut self) -> Self {
         self.stderr = None;
         self
     }
 
     /// After the call, the shell `after` prints `state`.
-    pub fn leaves(mut self, after: &'static str, state: &'static str) -> Self {
+    pub(crate) fn leaves(mut self, after: &'static str, state: &'static str) -> Self {
         self.after = after;
         self.state = state;
         self
@@ -218,20 +218,20 @@ impl Case {
 
     /// The case needs root (to give files to another user): without it, it is skipped,
     /// saying so (`support::need`), unless `CI` is set.
-    pub fn root(mut self) -> Self {
+    pub(crate) fn root(mut self) -> Self {
         self.root = true;
         self
     }
 
     /// The system's commands are only `commands` (and the stubs): what the runtime does
     /// on a host without the others.
-    pub fn only(mut self, commands: &'static [&'static str]) -> Self {
+    pub(crate) fn only(mut self, commands: &'static [&'static str]) -> Self {
         self.only = Some(commands);
         self
     }
 
     /// `command` is the shell script `script` (a stub first in `PATH`).
-    pub fn stub(mut self, command: &'static str, script: &'static str) -> Self {
+    pub(crate) fn stub(mut self, command: &'static str, script: &'static str) -> Self {
         self.stubs.push((command, script));
         self
     }

@@ -28,7 +28,7 @@ const EVENT: &str = "kiln-attacker:";
 const ENTRY_POINT: &str = "security::attacker";
 
 #[derive(Serialize, Deserialize, Debug)]
-pub enum Attack {
+pub(super) enum Attack {
     /// Keeps a symbolic link to `target` at each of `links`: made at once, and made again
     /// the moment whoever removed it looks away.
     Links { links: Vec<String>, target: String },
@@ -45,7 +45,7 @@ pub enum Attack {
 }
 
 #[derive(Serialize, Deserialize, Debug)]
-pub enum Event {
+pub(super) enum Event {
     /// The attack is in place.
     Ready,
     /// A root process wrote `bytes` into the FIFO, then read the payload from it.
@@ -59,7 +59,7 @@ pub enum Event {
 }
 
 /// The attacker's side: runs the attack in `KILN_ATTACK` (nothing when it is unset).
-pub fn run() {
+pub(super) fn run() {
     let Ok(spec) = std::env::var("KILN_ATTACK") else {
         return;
     };
@@ -193,7 +193,7 @@ fn read_all(dirs: &[String], stop: &AtomicBool) {
 }
 
 /// The test's side: a running attacker.
-pub struct Attacker {
+pub(super) struct Attacker {
     child: Child,
     stdin: Option<ChildStdin>,
     events: Receiver<Event>,
@@ -202,7 +202,7 @@ pub struct Attacker {
 impl Attacker {
     /// Runs `command` (the attacker's program, as `nobody`) with the attack, and waits
     /// until it says it is in place.
-    pub fn start(mut command: Command, attack: &Attack) -> Attacker {
+    pub(super) fn start(mut command: Command, attack: &Attack) -> Attacker {
         let mut child = command
             .args(["--exact", ENTRY_POINT, "--ignored", "--nocapture", "-q"])
             .env_clear()
@@ -238,7 +238,7 @@ impl Attacker {
     }
 
     /// Ends the attack and returns everything it achieved.
-    pub fn stop(mut self) -> Vec<Event> {
+    pub(super) fn stop(mut self) -> Vec<Event> {
         drop(self.stdin.take());
         let deadline = Instant::now() + Duration::from_secs(10);
         let mut events = Vec::new();

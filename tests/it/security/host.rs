@@ -29,21 +29,21 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The managed world (root, 0755).
-pub const WORLD: &str = "/tmp/w";
+pub(super) const WORLD: &str = "/tmp/w";
 /// Stand-in tools and the attacker's program (root, 0755).
-pub const BIN: &str = "/tmp/w/bin";
+pub(super) const BIN: &str = "/tmp/w/bin";
 /// Root's private files: the victim, scripts (they carry the secrets they write), state of
 /// stand-in tools (root, 0700).
-pub const VAULT: &str = "/tmp/w/vault";
+pub(super) const VAULT: &str = "/tmp/w/vault";
 /// The root-owned file the attacker wants changed; it cannot reach it itself.
-pub const VICTIM: &str = "/tmp/w/vault/victim";
+pub(super) const VICTIM: &str = "/tmp/w/vault/victim";
 const VICTIM_CONTENT: &[u8] = b"root's own file: no other user may change it\n";
 /// A destination directory every user may write to (root, 1777, like `/tmp`).
-pub const PUB: &str = "/tmp/w/pub";
+pub(super) const PUB: &str = "/tmp/w/pub";
 /// A destination directory every user may list and read (root, 0755, like `/etc`).
-pub const READABLE: &str = "/tmp/w/www";
+pub(super) const READABLE: &str = "/tmp/w/www";
 /// The attacker's own directory (nobody, 0755).
-pub const LAIR: &str = "/tmp/w/lair";
+pub(super) const LAIR: &str = "/tmp/w/lair";
 /// Where the attacker's program appears inside the namespace.
 const ATTACKER_EXE: &str = "/tmp/w/bin/attacker";
 
@@ -51,11 +51,11 @@ const ATTACKER_EXE: &str = "/tmp/w/bin/attacker";
 const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// The unprivileged user attacks run as.
-pub const NOBODY: u32 = 65534;
+pub(super) const NOBODY: u32 = 65534;
 
 /// `TMPDIR` for a script run: where the runtime library may make its private directory.
 #[derive(Clone, Copy, Debug)]
-pub enum TmpDir {
+pub(super) enum TmpDir {
     /// Root's, 1777 (like `/tmp` and `/var/tmp`): safe to make a private directory in.
     Sticky,
     /// Root's, 0777 without the sticky bit: any user may rename or remove what is in it.
@@ -65,9 +65,9 @@ pub enum TmpDir {
 }
 
 impl TmpDir {
-    pub const ALL: [TmpDir; 3] = [TmpDir::Sticky, TmpDir::Open, TmpDir::Attackers];
+    pub(super) const ALL: [TmpDir; 3] = [TmpDir::Sticky, TmpDir::Open, TmpDir::Attackers];
 
-    pub fn path(self) -> &'static str {
+    pub(super) fn path(self) -> &'static str {
         match self {
             TmpDir::Sticky => "/tmp/shared",
             TmpDir::Open => "/tmp/open",
@@ -78,12 +78,12 @@ impl TmpDir {
     /// Whether a link planted here is followed only if the kernel allows it: with
     /// `fs.protected_symlinks = 1`, root does not follow another user's link in a sticky
     /// world-writable directory, so only the kernel would be tested there.
-    pub fn sticky(self) -> bool {
+    pub(super) fn sticky(self) -> bool {
         matches!(self, TmpDir::Sticky)
     }
 }
 
-pub struct Host {
+pub(super) struct Host {
     dir: tempfile::TempDir,
     /// Holds the namespace until killed, or until this process ends and closes its input.
     holder: Child,
@@ -91,12 +91,12 @@ pub struct Host {
 
 impl Host {
     /// A host with a private `/tmp`.
-    pub fn new() -> Host {
+    pub(super) fn new() -> Host {
         Host::boot(false)
     }
 
     /// A host with a private `/tmp` and an overlay on `/etc` (with `/etc/sudoers.d`, 1777).
-    pub fn with_etc() -> Host {
+    pub(super) fn with_etc() -> Host {
         Host::boot(true)
     }
 
@@ -180,7 +180,7 @@ exec cat >/dev/null"#,
     /// Where a path of the namespace (under `/tmp`, or a file `/etc` gained) is, seen from
     /// this process. A file of `/etc` is to be read only: the overlay does not expect its
     /// upper directory to change behind its back (see [`Host::remove`]).
-    pub fn outside(&self, inside: &str) -> PathBuf {
+    pub(super) fn outside(&self, inside: &str) -> PathBuf {
         if let Some(rest) = inside.strip_prefix("/etc/") {
             return self.dir.path().join("etc/upper").join(rest);
         }
@@ -194,7 +194,7 @@ exec cat >/dev/null"#,
     }
 
     /// Writes a root-owned file at `inside` with `mode`.
-    pub fn write(&self, inside: &str, content: &[u8], mode: u32) {
+    pub(super) fn write(&self, inside: &str, content: &[u8], mode: u32) {
         let path = self.outside(inside);
         let _ = std::fs::remove_file(&path);
         std::fs::write(&path, content).unwrap_or_else(|e| panic!("write {inside}: {e}"));
@@ -202,19 +202,19 @@ exec cat >/dev/null"#,
     }
 
     /// Writes an executable stand-in tool into [`BIN`].
-    pub fn tool(&self, name: &str, script: &str) {
+    pub(super) fn tool(&self, name: &str, script: &str) {
         self.write(&format!("{BIN}/{name}"), script.as_bytes(), 0o755);
     }
 
     /// Writes the script for a run into [`VAULT`] and returns its path in the namespace.
-    pub fn script(&self, name: &str, text: &str) -> String {
+    pub(super) fn script(&self, name: &str, text: &str) -> String {
         let inside = format!("{VAULT}/{name}");
         self.write(&inside, text.as_bytes(), 0o700);
         inside
     }
 
     /// Removes the file at `inside`, if any, from within the namespace.
-    pub fn remove(&self, inside: &str) {
+    pub(super) fn remove(&self, inside: &str) {
         let status = self
             .enter()
             .args(["rm", "-f", "--", inside])
@@ -224,7 +224,7 @@ exec cat >/dev/null"#,
     }
 
     /// Empties the directory at `inside` (keeping its mode and owner).
-    pub fn clear(&self, inside: &str) {
+    pub(super) fn clear(&self, inside: &str) {
         let dir = self.outside(inside);
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -237,7 +237,7 @@ exec cat >/dev/null"#,
     }
 
     /// What is wrong with the victim, if anything: changed content, mode or owner.
-    pub fn victim_harm(&self) -> Option<String> {
+    pub(super) fn victim_harm(&self) -> Option<String> {
         let path = self.outside(VICTIM);
         let meta = std::fs::symlink_metadata(&path).ok()?;
         let content = std::fs::read(&path).unwrap_or_default();
@@ -254,7 +254,7 @@ exec cat >/dev/null"#,
     }
 
     /// Puts the victim back as it was (after a run that harmed it).
-    pub fn restore_victim(&self) {
+    pub(super) fn restore_victim(&self) {
         self.write(VICTIM, VICTIM_CONTENT, 0o600);
         std::os::unix::fs::chown(self.outside(VICTIM), Some(0), Some(0)).unwrap();
     }
@@ -262,7 +262,13 @@ exec cat >/dev/null"#,
     /// Starts `script` with `args` under `shell`, as root in the namespace, held until
     /// [`Pending::release`], with the umask of a usual host (022), [`BIN`] first on `PATH`,
     /// and `TMPDIR` at `tmp`.
-    pub fn start(&self, shell: &[&str], script: &str, args: &[&str], tmp: TmpDir) -> Pending {
+    pub(super) fn start(
+        &self,
+        shell: &[&str],
+        script: &str,
+        args: &[&str],
+        tmp: TmpDir,
+    ) -> Pending {
         let out = tempfile::NamedTempFile::new_in(self.dir.path()).unwrap();
         let err = tempfile::NamedTempFile::new_in(self.dir.path()).unwrap();
         let child = self
@@ -291,7 +297,7 @@ exec cat >/dev/null"#,
     }
 
     /// Starts the attacker, as `nobody`, and waits until it is in place.
-    pub fn attack(&self, attack: &super::attacker::Attack) -> super::attacker::Attacker {
+    pub(super) fn attack(&self, attack: &super::attacker::Attack) -> super::attacker::Attacker {
         let mut command = self.enter();
         command
             .args([
@@ -329,7 +335,7 @@ fn make_dir(path: &Path, mode: u32, uid: u32) {
 }
 
 /// A script run that waits for [`Pending::release`].
-pub struct Pending {
+pub(super) struct Pending {
     child: Child,
     out: tempfile::NamedTempFile,
     err: tempfile::NamedTempFile,
@@ -337,7 +343,7 @@ pub struct Pending {
 }
 
 /// How a script run ended.
-pub struct Finished {
+pub(super) struct Finished {
     /// The exit code; `None` when it was killed (see `timed_out`).
     pub code: Option<i32>,
     pub stdout: String,
@@ -346,12 +352,12 @@ pub struct Finished {
 }
 
 impl Finished {
-    pub fn ok(&self) -> bool {
+    pub(super) fn ok(&self) -> bool {
         self.code == Some(0)
     }
 
     /// The run, for assertion messages.
-    pub fn show(&self) -> String {
+    pub(super) fn show(&self) -> String {
         let ended = if self.timed_out {
             "killed after the time limit (blocked?)".to_owned()
         } else {
@@ -363,7 +369,7 @@ impl Finished {
 
 impl Pending {
     /// The PID the script's shell will have: its `$$`.
-    pub fn pid(&self) -> u32 {
+    pub(super) fn pid(&self) -> u32 {
         self.child.id()
     }
 
@@ -371,7 +377,7 @@ impl Pending {
     /// script blocked on a FIFO nobody writes) is killed, with all it started (its process
     /// group, by the group's id).
     #[expect(unsafe_code, reason = "kill(2) of the run's process group")]
-    pub fn release(mut self, limit: Duration) -> Finished {
+    pub(super) fn release(mut self, limit: Duration) -> Finished {
         let mut stdin: ChildStdin = self.child.stdin.take().unwrap();
         let _ = stdin.write_all(b"go\n");
         drop(stdin);

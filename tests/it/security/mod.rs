@@ -42,13 +42,13 @@ fn attacker() {
 
 /// The kernel's protections against planted links, FIFOs and files, as the tests found
 /// them.
-pub struct Kernel {
+pub(crate) struct Kernel {
     protected_symlinks: bool,
 }
 
 impl Kernel {
     /// Reads the settings and prints them in the test's output.
-    pub fn read() -> Kernel {
+    pub(crate) fn read() -> Kernel {
         let setting = |name: &str| {
             std::fs::read_to_string(format!("/proc/sys/fs/{name}"))
                 .map(|v| v.trim().to_owned())
@@ -71,7 +71,7 @@ impl Kernel {
     /// says so, loudly, when it is. (The attacks use links, not FIFOs or files planted
     /// directly, so `protected_fifos` and `protected_regular` do not hide them: they are
     /// printed for the record.)
-    pub fn hides_sticky_links(&self, what: &str) -> bool {
+    pub(crate) fn hides_sticky_links(&self, what: &str) -> bool {
         if self.protected_symlinks {
             eprintln!(
                 "SKIPPED: {what}: fs.protected_symlinks = 1 makes the kernel refuse the \
@@ -83,7 +83,7 @@ impl Kernel {
 }
 
 /// `kiln emit` of `manifest` (TOML, with `files` beside it) for `@local`: the script.
-pub fn emit(manifest: &str, files: &[(&str, &str)]) -> String {
+pub(crate) fn emit(manifest: &str, files: &[(&str, &str)]) -> String {
     let mut test = Test::new().file("main.toml", manifest);
     for (name, content) in files {
         test = test.file(name, content);

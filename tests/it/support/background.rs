@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The PID files the commands write, under the directory given to [`manifest`].
-pub const PID_FILES: [&str; 2] = ["sleep.pid", "daemon.pid"];
+pub(crate) const PID_FILES: [&str; 2] = ["sleep.pid", "daemon.pid"];
 
 /// A manifest whose one op starts both commands; they write their PIDs under the
 /// variable `pids` (a directory, as the host sees it). With `then_fail`, a second op
 /// fails after the first has started them.
-pub fn manifest(then_fail: bool) -> String {
+pub(crate) fn manifest(then_fail: bool) -> String {
     let mut text = String::from(
         "[[op]]\nop = \"server.shell\"\nonlyif = \"true\"\ncommands = [\n\
          \"sleep 30 & echo $! > {{ pids }}/sleep.pid\",\n\
@@ -26,14 +26,14 @@ pub fn manifest(then_fail: bool) -> String {
 }
 
 /// The PIDs the commands wrote in `dir` (as this machine sees it), once both are written.
-pub fn pids(dir: &Path) -> Vec<String> {
+pub(crate) fn pids(dir: &Path) -> Vec<String> {
     PID_FILES
         .map(|name| read_when_written(&dir.join(name)))
         .to_vec()
 }
 
 /// The first line of `path`, waiting up to 5 s for it to be written.
-pub fn read_when_written(path: &Path) -> String {
+pub(crate) fn read_when_written(path: &Path) -> String {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -51,7 +51,7 @@ pub fn read_when_written(path: &Path) -> String {
 
 /// Whether the process `pid` of this machine is a running `sleep`. A process that wrote
 /// its PID is given up to 5 s to get from `sh` to the `sleep` it `exec`s.
-pub fn sleeping(pid: &str) -> bool {
+pub(crate) fn sleeping(pid: &str) -> bool {
     let cmdline = PathBuf::from("/proc").join(pid).join("cmdline");
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
@@ -69,7 +69,7 @@ pub fn sleeping(pid: &str) -> bool {
 }
 
 /// Ends the processes `pids` of this machine.
-pub fn kill(pids: &[String]) {
+pub(crate) fn kill(pids: &[String]) {
     for pid in pids {
         let _ = std::process::Command::new("kill")
             .args(["-KILL", pid])
@@ -79,7 +79,7 @@ pub fn kill(pids: &[String]) {
 
 /// Ends the commands whose PIDs are in `dir` (as this machine sees it: a local, chroot or
 /// SSH run), and says whether each was still running.
-pub fn end(dir: &Path) -> Vec<bool> {
+pub(crate) fn end(dir: &Path) -> Vec<bool> {
     let pids = pids(dir);
     let running = pids.iter().map(|pid| sleeping(pid)).collect();
     kill(&pids);

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Mutex;
 
-pub const SUITE: &str = "bookworm";
+pub(crate) const SUITE: &str = "bookworm";
 
 /// Installed in the cached root on top of minbase: `sudo` (visudo, for `server.sudoers`,
 /// and `sudo -u` for ops run as another user), `cron` (for `server.crontab`: the real
@@ -26,7 +26,7 @@ pub const SUITE: &str = "bookworm";
 /// `crontab -l`, rather than busybox's stand-in), `git` (for `git.repo`), `tzdata` (for
 /// `server.timezone`), `init-system-helpers` (`update-rc.d`, for `sysvinit.service`),
 /// `openssh-server` (a server whose users are the root's, for password logins).
-pub const PACKAGES: &[&str] = &[
+pub(crate) const PACKAGES: &[&str] = &[
     "sudo",
     "cron",
     "git",
@@ -36,7 +36,7 @@ pub const PACKAGES: &[&str] = &[
 ];
 
 /// `PATH` inside the root (`/usr/local/bin` first, where tests put fake tools).
-pub const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+pub(crate) const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 static BUILD: Mutex<()> = Mutex::new(());
 
@@ -69,12 +69,12 @@ fn recipe_path() -> PathBuf {
 }
 
 /// Whether the tarball is built, from this recipe.
-pub fn is_cached() -> bool {
+pub(crate) fn is_cached() -> bool {
     tar_path().exists() && std::fs::read_to_string(recipe_path()).ok() == Some(recipe())
 }
 
 /// The cached tarball, built if missing or built from another recipe.
-pub fn tarball() -> PathBuf {
+pub(crate) fn tarball() -> PathBuf {
     let dir = testbeds_dir();
     std::fs::create_dir_all(&dir).unwrap();
     let tar = tar_path();
@@ -200,7 +200,7 @@ fn run(command: &mut Command) -> Result<(), String> {
 }
 
 /// Unmounts everything mounted at or under `root`, innermost first.
-pub fn unmount_under(root: &Path) {
+pub(crate) fn unmount_under(root: &Path) {
     let Ok(mounts) = std::fs::read_to_string("/proc/mounts") else {
         return;
     };
@@ -217,12 +217,12 @@ pub fn unmount_under(root: &Path) {
 }
 
 /// A fresh Debian root, removed (after unmounting anything inside) when dropped.
-pub struct Root {
+pub(crate) struct Root {
     dir: tempfile::TempDir,
 }
 
 impl Root {
-    pub fn new() -> Root {
+    pub(crate) fn new() -> Root {
         let tar = tarball();
         let dir = tempfile::Builder::new()
             .prefix("root-")
@@ -237,34 +237,34 @@ impl Root {
         Root { dir }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// A path inside the root (`rel` is absolute inside it, e.g. `/etc/passwd`).
-    pub fn at(&self, rel: &str) -> PathBuf {
+    pub(crate) fn at(&self, rel: &str) -> PathBuf {
         self.path().join(rel.trim_start_matches('/'))
     }
 
     /// Writes a file inside the root, creating its directory.
-    pub fn write(&self, rel: &str, content: &[u8], mode: u32) {
+    pub(crate) fn write(&self, rel: &str, content: &[u8], mode: u32) {
         let path = self.at(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, content).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.at(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
     /// Runs `sh -c command` inside the root, in a clean environment.
-    pub fn sh(&self, command: &str) -> Output {
+    pub(crate) fn sh(&self, command: &str) -> Output {
         self.exec(&["/bin/sh", "-c", command])
     }
 
     /// `sh -c command` inside the root, which must succeed; its standard output.
-    pub fn sh_ok(&self, command: &str) -> String {
+    pub(crate) fn sh_ok(&self, command: &str) -> String {
         let output = self.sh(command);
         assert!(
             output.status.success(),
@@ -276,7 +276,7 @@ impl Root {
     }
 
     /// Runs `script` inside the root with `/bin/sh` (dash on Debian) and `args`.
-    pub fn run_script(&self, script: &str, args: &[&str]) -> Output {
+    pub(crate) fn run_script(&self, script: &str, args: &[&str]) -> Output {
         std::fs::write(self.at("/kiln-test.sh"), script).unwrap();
         let mut argv = vec!["/bin/sh", "/kiln-test.sh"];
         argv.extend_from_slice(args);

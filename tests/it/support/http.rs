@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 
 /// A request as the server read it.
 #[derive(Clone, Debug)]
-pub struct Request {
+pub(crate) struct Request {
     pub path: String,
     /// Header names in lower case, values trimmed, in the order sent.
     pub headers: Vec<(String, String)>,
@@ -18,7 +18,7 @@ pub struct Request {
 
 impl Request {
     /// The value of the header `name` (any case), if sent.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
         self.headers
             .iter()
@@ -28,9 +28,9 @@ impl Request {
 }
 
 /// What the handler answers: a status line's code and reason, and the body.
-pub type Response = (&'static str, Vec<u8>);
+pub(crate) type Response = (&'static str, Vec<u8>);
 
-pub struct Server {
+pub(crate) struct Server {
     pub port: u16,
     requests: Arc<Mutex<Vec<Request>>>,
     stop: Arc<AtomicBool>,
@@ -39,7 +39,7 @@ pub struct Server {
 
 impl Server {
     /// Serves on 127.0.0.1, a free port, answering each request with `handler`.
-    pub fn start(handler: impl Fn(&Request) -> Response + Send + 'static) -> Server {
+    pub(crate) fn start(handler: impl Fn(&Request) -> Response + Send + 'static) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -66,7 +66,7 @@ impl Server {
     }
 
     /// `http://127.0.0.1:PORT/PATH`.
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!(
             "http://127.0.0.1:{}/{}",
             self.port,
@@ -75,7 +75,7 @@ impl Server {
     }
 
     /// Every request answered so far.
-    pub fn requests(&self) -> Vec<Request> {
+    pub(crate) fn requests(&self) -> Vec<Request> {
         self.requests.lock().unwrap().clone()
     }
 }

@@ -25,10 +25,10 @@ use super::tree::copy_tree;
 
 /// `PATH` for the binary and anything it runs (inventory programs are `#!/bin/sh`; a
 /// connector may run `chroot`, in `/usr/sbin`).
-pub const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+pub(crate) const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 #[must_use]
-pub struct Test {
+pub(crate) struct Test {
     tempdir: tempfile::TempDir,
     args: Vec<String>,
     env: Vec<(String, String)>,
@@ -44,7 +44,7 @@ impl Default for Test {
 }
 
 impl Test {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let tempdir = tempfile::Builder::new()
             .prefix("kiln-test-")
             .tempdir()
@@ -60,13 +60,13 @@ impl Test {
     }
 
     /// The temporary directory the test runs in.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.tempdir.path()
     }
 
     /// Writes `contents` to `path` (relative to the temporary directory), creating parent
     /// directories as needed.
-    pub fn file(self, path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> Self {
+    pub(crate) fn file(self, path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> Self {
         let path = self.path().join(path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).expect("create parent directories");
@@ -77,7 +77,7 @@ impl Test {
     }
 
     /// Writes an executable file (mode 0755), e.g. an inventory program.
-    pub fn executable(self, path: impl AsRef<Path>, contents: impl AsRef<str>) -> Self {
+    pub(crate) fn executable(self, path: impl AsRef<Path>, contents: impl AsRef<str>) -> Self {
         use std::os::unix::fs::PermissionsExt;
         let full = self.path().join(path.as_ref());
         let test = self.file(path, contents.as_ref());
@@ -88,17 +88,17 @@ impl Test {
 
     /// Copies the tree under `source` (links as links, modes kept) into the temporary
     /// directory.
-    pub fn copy_dir(self, source: impl AsRef<Path>) -> Self {
+    pub(crate) fn copy_dir(self, source: impl AsRef<Path>) -> Self {
         copy_tree(source.as_ref(), self.path());
         self
     }
 
-    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+    pub(crate) fn arg(mut self, arg: impl Into<String>) -> Self {
         self.args.push(arg.into());
         self
     }
 
-    pub fn args<I, S>(mut self, args: I) -> Self
+    pub(crate) fn args<I, S>(mut self, args: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
@@ -109,20 +109,20 @@ impl Test {
 
     /// Sets an environment variable for the run, on top of the clean environment (`PATH`
     /// too: a test's own programs go first on it).
-    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub(crate) fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.env.push((name.into(), value.into()));
         self
     }
 
     /// Runs in `dir` instead of the temporary directory's root: a subdirectory of it when
     /// `dir` is relative, that directory itself (e.g. a fixture's) when it is absolute.
-    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Self {
+    pub(crate) fn current_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.current_dir = dir.as_ref().to_path_buf();
         self
     }
 
     /// What the binary reads on standard input (nothing, by default: it is at its end).
-    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
+    pub(crate) fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
         self.stdin = input.into();
         self
     }
@@ -130,13 +130,13 @@ impl Test {
     /// Runs the binary on a pseudo-terminal (util-linux's `script`, so the test needs
     /// `Need::UtilLinux`), as a person would: `TERM=xterm`, and standard input typed on the
     /// terminal. What the terminal showed is the output's stdout (stderr shows there too).
-    pub fn on_terminal(mut self) -> Self {
+    pub(crate) fn on_terminal(mut self) -> Self {
         self.terminal = true;
         self
     }
 
     /// Runs `kiln` with the arguments given and returns what it did.
-    pub fn run(self) -> Output {
+    pub(crate) fn run(self) -> Output {
         let mut command = if self.terminal {
             let line: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_kiln"))
                 .chain(self.args.iter().map(String::as_str))
@@ -189,7 +189,7 @@ impl Test {
 }
 
 /// What one run of `kiln` did. Keeps the temporary directory alive until dropped.
-pub struct Output {
+pub(crate) struct Output {
     pub args: Vec<String>,
     pub status: i32,
     pub stdout: String,
@@ -200,7 +200,7 @@ pub struct Output {
 impl Output {
     /// Panics, showing both streams, unless the exit code is `expected`.
     #[track_caller]
-    pub fn assert_status(&self, expected: i32) -> &Self {
+    pub(crate) fn assert_status(&self, expected: i32) -> &Self {
         assert_eq!(
             self.status, expected,
             "kiln {:?} exited with {} (expected {expected})\n--- stdout\n{}\n--- stderr\n{}",
@@ -211,7 +211,7 @@ impl Output {
 
     /// Panics unless stdout, normalized, is exactly `expected`.
     #[track_caller]
-    pub fn assert_stdout(&self, expected: &str) -> &Self {
+    pub(crate) fn assert_stdout(&self, expected: &str) -> &Self {
         assert_eq!(
             self.normalized(&self.stdout),
             expected,
@@ -224,7 +224,7 @@ impl Output {
 
     /// Panics unless stderr, normalized, is exactly `expected`.
     #[track_caller]
-    pub fn assert_stderr(&self, expected: &str) -> &Self {
+    pub(crate) fn assert_stderr(&self, expected: &str) -> &Self {
         assert_eq!(
             self.normalized(&self.stderr),
             expected,
@@ -236,7 +236,7 @@ impl Output {
     }
 
     #[track_caller]
-    pub fn assert_stdout_contains(&self, needle: &str) -> &Self {
+    pub(crate) fn assert_stdout_contains(&self, needle: &str) -> &Self {
         assert!(
             self.stdout.contains(needle),
             "stdout of kiln {:?} lacks {needle:?}:\n{}",
@@ -247,7 +247,7 @@ impl Output {
     }
 
     #[track_caller]
-    pub fn assert_stderr_contains(&self, needle: &str) -> &Self {
+    pub(crate) fn assert_stderr_contains(&self, needle: &str) -> &Self {
         assert!(
             self.stderr.contains(needle),
             "stderr of kiln {:?} lacks {needle:?}:\n{}",
@@ -259,7 +259,7 @@ impl Output {
 
     /// The whole run, normalized, for a snapshot: its exit code, then each stream that is
     /// not empty.
-    pub fn transcript(&self) -> String {
+    pub(crate) fn transcript(&self) -> String {
         let mut text = format!("exit: {}\n", self.status);
         for (name, stream) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
             if !stream.is_empty() {
@@ -271,7 +271,7 @@ impl Output {
 
     /// Stdout parsed as one JSON document.
     #[track_caller]
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
             panic!(
                 "stdout of kiln {:?} is not JSON ({e}):\n{}\n--- stderr\n{}",
@@ -282,14 +282,14 @@ impl Output {
 
     /// `text` (this run's stdout or stderr) with the temporary directory, by any of its
     /// names, written `[TEMP]`: what a snapshot or an exact comparison holds.
-    pub fn normalized(&self, text: &str) -> String {
+    pub(crate) fn normalized(&self, text: &str) -> String {
         self.tempdir_names()
             .iter()
             .fold(text.to_owned(), |text, name| text.replace(name, "[TEMP]"))
     }
 
     /// Whether stdout or stderr mention the temporary directory (by any of its names).
-    pub fn mentions_tempdir(&self) -> bool {
+    pub(crate) fn mentions_tempdir(&self) -> bool {
         self.tempdir_names()
             .iter()
             .any(|name| self.stdout.contains(name) || self.stderr.contains(name))

@@ -11,13 +11,13 @@
 //! - `snoop`: another user reading every file it can while a test works;
 //! - `sshd`: a private OpenSSH server on loopback.
 
-pub mod background;
-pub mod debian;
-pub mod http;
-pub mod kiln;
-pub mod need;
-pub mod properties;
-pub mod shells;
-pub mod snoop;
-pub mod sshd;
-pub mod tree;
+pub(crate) mod background;
+pub(crate) mod debian;
+pub(crate) mod http;
+pub(crate) mod kiln;
+pub(crate) mod need;
+pub(crate) mod properties;
+pub(crate) mod shells;
+pub(crate) mod snoop;
+pub(crate) mod sshd;
+pub(crate) mod tree;

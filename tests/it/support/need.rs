@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// A need, with what it is and how to get it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Need {
+pub(crate) enum Need {
     /// Root: namespaces, `chroot`, files owned by other users, sshd's logins.
     Root,
     /// Every shell of the matrix (`shells::SHELLS`).
@@ -93,7 +93,7 @@ impl Need {
 
 /// Whether this process runs as root.
 #[expect(unsafe_code, reason = "geteuid(2)")]
-pub fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     // SAFETY: geteuid(2) cannot fail.
     unsafe { libc::geteuid() == 0 }
 }
@@ -115,7 +115,7 @@ fn is_program(path: &Path) -> bool {
 
 /// What `require!` does: `true` when the test may go on; else prints why it is skipped
 /// and returns `false`, or fails with that message under CI.
-pub fn check(needs: &[Need]) -> bool {
+pub(crate) fn check(needs: &[Need]) -> bool {
     let test = std::thread::current()
         .name()
         .unwrap_or("this test")

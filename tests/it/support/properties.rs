@@ -8,7 +8,7 @@
 use proptest::test_runner::{Config, FileFailurePersistence};
 
 /// `cases` cases, and failures kept beside the module.
-pub fn config(cases: u32) -> Config {
+pub(crate) fn config(cases: u32) -> Config {
     Config {
         cases,
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(

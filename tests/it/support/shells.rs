@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 /// The shells of the matrix, as commands. A test that runs them asks for all of them
 /// (`require!(Need::Shells)`): it never silently tests fewer.
-pub const SHELLS: &[&[&str]] = &[
+pub(crate) const SHELLS: &[&[&str]] = &[
     &["dash"],
     &["bash", "--posix"],
     &["busybox", "sh"],
@@ -14,18 +14,18 @@ pub const SHELLS: &[&[&str]] = &[
     &["yash"],
 ];
 
-pub fn shell_name(shell: &[&str]) -> String {
+pub(crate) fn shell_name(shell: &[&str]) -> String {
     shell.join(" ")
 }
 
 /// Runs `script` under `shell` with `args`, in `dir`, in a UTF-8 locale (what hosts
 /// normally have; see `run_script_in` for others).
-pub fn run_script(shell: &[&str], script: &Path, args: &[&str], dir: &Path) -> Output {
+pub(crate) fn run_script(shell: &[&str], script: &Path, args: &[&str], dir: &Path) -> Output {
     run_script_in("C.UTF-8", shell, script, args, dir)
 }
 
 /// Runs `script` under `shell` with `LC_ALL=locale`.
-pub fn run_script_in(
+pub(crate) fn run_script_in(
     locale: &str,
     shell: &[&str],
     script: &Path,
@@ -48,7 +48,7 @@ pub fn run_script_in(
 }
 
 /// The counts in a script's summary line: (ok, changed, failed, skipped).
-pub fn summary(stdout: &str) -> (u32, u32, u32, u32) {
+pub(crate) fn summary(stdout: &str) -> (u32, u32, u32, u32) {
     let line = stdout
         .lines()
         .rev()

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 
 use super::kiln::Output;
 
-pub struct Snoop {
+pub(crate) struct Snoop {
     child: Child,
     /// Where it writes what it read (opened by this process, so `nobody` needs no access).
     out: tempfile::NamedTempFile,
@@ -17,7 +17,7 @@ pub struct Snoop {
 impl Snoop {
     /// Starts reading under `dir` (which need not exist yet); the directories above it
     /// must be searchable by others.
-    pub fn start(dir: &Path) -> Snoop {
+    pub(crate) fn start(dir: &Path) -> Snoop {
         let out = tempfile::NamedTempFile::new().unwrap();
         let child = Command::new("setpriv")
             .args([
@@ -39,13 +39,13 @@ impl Snoop {
     }
 
     /// Everything read so far.
-    pub fn read(&self) -> Vec<u8> {
+    pub(crate) fn read(&self) -> Vec<u8> {
         std::fs::read(self.out.path()).unwrap()
     }
 
     /// Waits up to 5 s for the snoop to have read `text` (a file others may read, which
     /// shows that it sees the directory); panics if it never does.
-    pub fn wait_for(&self, text: &str) {
+    pub(crate) fn wait_for(&self, text: &str) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         while !String::from_utf8_lossy(&self.read()).contains(text) {
             assert!(
@@ -69,7 +69,7 @@ impl Drop for Snoop {
 /// `dest` under `temp`, are fetched `runs` times each by `fetch(SRC)` into `dest` while a
 /// snoop reads every file there (a canary first shows that it can). It never reads a byte
 /// of them; each copy `copies(SRC)` names has the source's content and mode.
-pub fn fetch_unseen(
+pub(crate) fn fetch_unseen(
     temp: &Path,
     dest: &Path,
     runs: usize,

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use kiln::connect::{HostKeyPolicy, SshOptions};
 
-pub struct Sshd {
+pub(crate) struct Sshd {
     pub dir: tempfile::TempDir,
     pub port: u16,
     /// An unencrypted ED25519 key in `authorized_keys`.
@@ -40,12 +40,12 @@ pub struct Sshd {
 const SSHD: &str = "/usr/sbin/sshd";
 
 impl Sshd {
-    pub fn start() -> Sshd {
+    pub(crate) fn start() -> Sshd {
         Sshd::start_with("")
     }
 
     /// Starts a server whose config begins with `extra`.
-    pub fn start_with(extra: &str) -> Sshd {
+    pub(crate) fn start_with(extra: &str) -> Sshd {
         assert!(
             Path::new(SSHD).exists(),
             "{SSHD} is missing: install openssh-server (.ci/run does)"
@@ -58,7 +58,7 @@ impl Sshd {
     }
 
     /// Starts the server installed in the Debian root at `root`, chrooted into it.
-    pub fn start_in_root(root: &Path) -> Sshd {
+    pub(crate) fn start_in_root(root: &Path) -> Sshd {
         assert!(
             root.join(SSHD.trim_start_matches('/')).exists(),
             "the root has no {SSHD} (openssh-server is in its package list)"
@@ -114,7 +114,7 @@ impl Sshd {
 
     /// Stops the server, gives it new host keys, and starts it again on the same port.
     /// `known_hosts` still has the OLD key.
-    pub fn restart_with_new_host_key(&mut self) {
+    pub(crate) fn restart_with_new_host_key(&mut self) {
         self.stop();
         self.new_host_keys();
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -131,7 +131,7 @@ impl Sshd {
 
     /// Options that reach this server as root: its known_hosts, an empty ssh config, the
     /// client key, strict host key checking.
-    pub fn options(&self) -> SshOptions {
+    pub(crate) fn options(&self) -> SshOptions {
         SshOptions {
             host_keys: HostKeyPolicy::Strict,
             known_hosts: Some(self.known_hosts.clone()),
@@ -142,27 +142,27 @@ impl Sshd {
         }
     }
 
-    pub fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
-    pub fn log_text(&self) -> String {
+    pub(crate) fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// How many logins the server accepted so far.
-    pub fn logins(&self) -> usize {
+    pub(crate) fn logins(&self) -> usize {
         self.log_text().matches("Accepted publickey for").count()
     }
 
     /// The base64 of the host key of `kind` (`ed25519`, `ecdsa`).
-    pub fn host_key(&self, kind: &str) -> String {
+    pub(crate) fn host_key(&self, kind: &str) -> String {
         let text = std::fs::read_to_string(self.path(&format!("ssh_host_{kind}_key.pub"))).unwrap();
         text.split_whitespace().nth(1).unwrap().to_owned()
     }
 
     /// `SHA256:...` of the host key of `kind`, as `ssh-keygen -l` prints it.
-    pub fn host_fingerprint(&self, kind: &str) -> String {
+    pub(crate) fn host_fingerprint(&self, kind: &str) -> String {
         let output = Command::new("ssh-keygen")
             .arg("-lf")
             .arg(self.path(&format!("ssh_host_{kind}_key.pub")))
@@ -301,7 +301,7 @@ impl Drop for Sshd {
 }
 
 /// `ssh-keygen -t KIND -N PASSPHRASE -f PATH`.
-pub fn keygen(path: &Path, kind: &str, passphrase: &str) {
+pub(crate) fn keygen(path: &Path, kind: &str, passphrase: &str) {
     let status = Command::new("ssh-keygen")
         .args(["-q", "-t", kind, "-N", passphrase, "-C", "kiln-test", "-f"])
         .arg(path)
@@ -312,7 +312,7 @@ pub fn keygen(path: &Path, kind: &str, passphrase: &str) {
 }
 
 /// A port nothing listens on right now.
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

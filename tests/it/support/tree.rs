@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// One entry of a file tree.
 #[derive(Debug, PartialEq, Eq, Clone)]
-pub enum Entry {
+pub(crate) enum Entry {
     Dir,
     File(Vec<u8>),
     Link(String),
@@ -15,7 +15,7 @@ pub enum Entry {
 
 /// Every entry under `root`, by relative path. Symlinks are not followed. Files named
 /// `.gitkeep` are not entries: they only keep empty fixture directories in git.
-pub fn read_tree(root: &Path) -> BTreeMap<String, Entry> {
+pub(crate) fn read_tree(root: &Path) -> BTreeMap<String, Entry> {
     let mut tree = BTreeMap::new();
     if root.exists() {
         walk(root, root, &mut tree);
@@ -52,7 +52,7 @@ fn walk(root: &Path, dir: &Path, tree: &mut BTreeMap<String, Entry>) {
 }
 
 /// Copies the tree at `from` into `to` (symlinks copied as links).
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for (rel, entry) in read_tree(from) {
         let dest = to.join(&rel);
@@ -72,7 +72,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// The permission bits of `path` as 4-digit octal.
-pub fn mode(path: &Path) -> String {
+pub(crate) fn mode(path: &Path) -> String {
     format!(
         "{:04o}",
         std::fs::symlink_metadata(path)
@@ -84,7 +84,10 @@ pub fn mode(path: &Path) -> String {
 }
 
 /// Shows how two trees differ, for assertion messages.
-pub fn tree_diff(expected: &BTreeMap<String, Entry>, actual: &BTreeMap<String, Entry>) -> String {
+pub(crate) fn tree_diff(
+    expected: &BTreeMap<String, Entry>,
+    actual: &BTreeMap<String, Entry>,
+) -> String {
     let mut out = String::new();
     for (path, entry) in expected {
         match actual.get(path) {

@@ -147,7 +147,11 @@ mod tests {
         let lib = include_str!("lib.rs");
         let declared: Vec<&str> = lib
             .lines()
-            .filter_map(|line| line.strip_prefix("pub mod "))
+            .filter_map(|line| {
+                ["pub mod ", "pub(crate) mod ", "mod "]
+                    .iter()
+                    .find_map(|prefix| line.strip_prefix(prefix))
+            })
             .map(|name| name.trim_end_matches(';'))
             .filter(|name| *name != "layers")
             .collect();

@@ -153,6 +153,47 @@ fn step(
     handlers: &[&str],
     diagnostics: &mut Diagnostics,
 ) -> bool {
+    step_comment(out, index, op);
+    if let Some(reason) = &op.skip {
+        let _ = writeln!(out, "# skipped: {}", comment_text(reason));
+        let _ = writeln!(out, "{}", call::skip(index, &op.label, &op.origin).text());
+        return true;
+    }
+    let lowered = match lower::lower(sources, op) {
+        Ok(lowered) => lowered,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return false;
+        }
+    };
+    // What the probe checks, when it must hold again after the act (else nothing).
+    let check = if lowered.verify {
+        checks::describe(op)
+    } else {
+        String::new()
+    };
+    let mut options = step_options(op, handlers, &lowered, &check);
+    if let Some(condition) = &op.runtime_when {
+        let _ = writeln!(out, "{}", call::when_function(index, condition).text());
+    }
+    let words = match op.become_.how() {
+        None => own_words(out, index, &lowered),
+        Some((how, user)) => {
+            options.become_ = Some((how, user));
+            become_words(out, elsewhere, index, &lowered)
+        }
+    };
+    // A failure does not end the script: each later `k_step` reports its op not-run.
+    let _ = writeln!(
+        out,
+        "{}",
+        call::step(index, &op.label, &options, &words).text()
+    );
+    true
+}
+
+/// The op's label, origin and arguments as comments (secret values masked).
+fn step_comment(out: &mut String, index: Index, op: &BoundOp) {
     let _ = writeln!(
         out,
         "\n# [{index}] {}  ({})",
@@ -167,101 +208,79 @@ fn step(
         };
         let _ = writeln!(out, "#     {name} = {shown}");
     }
-    if let Some(reason) = &op.skip {
-        let _ = writeln!(out, "# skipped: {}", comment_text(reason));
-        let _ = writeln!(out, "{}", call::skip(index, &op.label, &op.origin).text());
-        return true;
-    }
-    let lowered = match lower::lower(sources, op) {
-        Ok(lowered) => lowered,
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            return false;
-        }
-    };
-    let Step {
-        probe,
-        act,
-        diff,
-        verify,
-        data,
-        call: op_call,
-    } = lowered;
+}
+
+/// `k_step`'s options for `op`, lowered to `step`; `check` says what its probe checks.
+fn step_options<'a>(
+    op: &'a BoundOp,
+    handlers: &[&'a str],
+    step: &Step,
+    check: &'a str,
+) -> StepOptions<'a> {
     let globals = &op.op.globals;
-    // What the probe checks, when it must hold again after the act (else nothing).
-    let check = if verify {
-        checks::describe(op)
-    } else {
-        String::new()
-    };
-    let mut options = StepOptions {
+    StepOptions {
         origin: &op.origin,
         notify: op.notify.iter().map(|&i| handlers[i]).collect(),
-        check: &check,
+        check,
         ignore_errors: globals.ignore_errors,
         retries: globals.retries,
         delay: globals.retry_delay,
         when: op.runtime_when.is_some(),
-        data: !data.is_empty(),
+        data: !step.data.is_empty(),
         // A sensitive op's commands print nothing (they may print what they write).
         quiet: op.hides_output(),
-        hide_diff: op.hides_diff() && (op_call.is_some() || !diff.is_empty()),
+        hide_diff: op.hides_diff() && (step.call.is_some() || !step.diff.is_empty()),
         become_: None,
-    };
-    if let Some(condition) = &op.runtime_when {
-        let _ = writeln!(out, "{}", call::when_function(index, condition).text());
     }
-    // The step as a function of the verb: one call, or its parts.
-    let by_verb = match &op_call {
+}
+
+/// The step as a function of the verb (`ok`, `act`, `diff`): its one call, or its parts.
+fn by_verb(step: &Step) -> Sh {
+    match &step.call {
         Some(op_call) => op_call.with_verb("\"$1\""),
-        None => parts(&probe, &act, &diff),
-    };
-    let words = match op.become_.how() {
+        None => parts(&step.probe, &step.act, &step.diff),
+    }
+}
+
+/// Writes the functions a step run by the script's own shell needs; returns the words
+/// `k_step` runs.
+fn own_words(out: &mut String, index: Index, step: &Step) -> Sh {
+    if !step.data.is_empty() {
+        let _ = writeln!(out, "{}", call::data_function(index, &step.data).text());
+    }
+    match &step.call {
+        Some(op_call) => op_call.words(),
         None => {
-            if !data.is_empty() {
-                let _ = writeln!(out, "{}", call::data_function(index, &data).text());
-            }
-            match &op_call {
-                Some(op_call) => op_call.words(),
-                None => {
-                    let _ = writeln!(out, "{}", call::op_function(index, &by_verb).text());
-                    call::op_function_name(index)
-                }
-            }
+            let _ = writeln!(out, "{}", call::op_function(index, &by_verb(step)).text());
+            call::op_function_name(index)
         }
-        Some((how, user)) => {
-            // The step runs in the other user's shell (`k_as`), which gets the runtime its
-            // code uses and the definitions of the script's own functions it calls.
-            options.become_ = Some((how, user));
-            if !data.is_empty() {
-                let definition = call::data_definition(index, &data);
-                let _ = writeln!(out, "{}", definition.text());
-                elsewhere.texts.push(definition.text().to_owned());
-                elsewhere.code.push_str(data.text());
-                elsewhere.code.push('\n');
-            }
-            elsewhere.code.push_str(by_verb.text());
-            elsewhere.code.push('\n');
-            let words = match &op_call {
-                Some(op_call) => op_call.words(),
-                None => {
-                    let definition = call::op_definition(index, &by_verb);
-                    let _ = writeln!(out, "{}", definition.text());
-                    elsewhere.texts.push(definition.text().to_owned());
-                    call::op_function_name(index)
-                }
-            };
-            elsewhere.texts.push(words.text().to_owned());
-            words
+    }
+}
+
+/// The same for a step run in another user's shell (`k_as`), which gets the runtime its
+/// code uses and the definitions of the script's own functions it calls (`elsewhere`).
+fn become_words(out: &mut String, elsewhere: &mut Elsewhere, index: Index, step: &Step) -> Sh {
+    if !step.data.is_empty() {
+        let definition = call::data_definition(index, &step.data);
+        let _ = writeln!(out, "{}", definition.text());
+        elsewhere.texts.push(definition.text().to_owned());
+        elsewhere.code.push_str(step.data.text());
+        elsewhere.code.push('\n');
+    }
+    let by_verb = by_verb(step);
+    elsewhere.code.push_str(by_verb.text());
+    elsewhere.code.push('\n');
+    let words = match &step.call {
+        Some(op_call) => op_call.words(),
+        None => {
+            let definition = call::op_definition(index, &by_verb);
+            let _ = writeln!(out, "{}", definition.text());
+            elsewhere.texts.push(definition.text().to_owned());
+            call::op_function_name(index)
         }
     };
-    // A failure does not end the script: each later `k_step` reports its op not-run.
-    let _ = writeln!(
-        out,
-        "{}",
-        call::step(index, &op.label, &options, &words).text()
-    );
-    true
+    elsewhere.texts.push(words.text().to_owned());
+    words
 }
 
 /// `case $1 in ok) PROBE ;; act) ACT ;; diff) DIFF ;; esac`: a step's parts by verb. An

@@ -78,9 +78,14 @@ fn every_file_is_a_module() {
                 name => (name, declarer(dir)),
             };
             let text = std::fs::read_to_string(parent).unwrap_or_default();
-            !text
-                .lines()
-                .any(|line| line.trim().trim_start_matches("pub ") == format!("mod {module};"))
+            !text.lines().any(|line| {
+                let line = line.trim();
+                let line = ["pub(crate) ", "pub(super) ", "pub "]
+                    .iter()
+                    .find_map(|visibility| line.strip_prefix(visibility))
+                    .unwrap_or(line);
+                line == format!("mod {module};")
+            })
         })
         .map(|file| relative(&file))
         .collect();

@@ -121,6 +121,11 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// The directory local paths written in `id` are relative to (its parent, or `.`).
+    pub fn dir_of(&self, id: FileId) -> &Path {
+        self.file(id).path.parent().unwrap_or(Path::new("."))
+    }
+
     pub fn text(&self, span: Span) -> &str {
         self.file(span.file)
             .text

@@ -388,8 +388,8 @@ impl<'c> Binder<'_> {
                 bound.user_scripts = Some(scripts);
                 bound.secret_content = secret;
             }
-        } else if TEMPLATE_OPS.contains(&op.kind.name()) {
-            bound.secret_content = self.template_file_is_secret(bound, scope);
+        } else if let Some(arg) = op.kind.template_file() {
+            bound.secret_content = self.template_file_is_secret(bound, arg, scope);
         }
         for (name, value) in bound.args.iter() {
             if bound.secret_args.contains(name) || declared_secret(&op.kind, name) {
@@ -453,16 +453,14 @@ impl<'c> Binder<'_> {
     /// Whether the template file a `files.template` renders at lowering uses a secret:
     /// names a secret variable or its own secret `vars`, or uses the `secret` filter. A
     /// file that cannot be read or rendered is reported by the lowering.
-    fn template_file_is_secret(&self, bound: &BoundOp, scope: &ScopeContext) -> bool {
+    fn template_file_is_secret(&self, bound: &BoundOp, arg: &str, scope: &ScopeContext) -> bool {
         if bound.secret_args.contains("vars") {
             return true;
         }
-        let (Some(src), Some(dir)) = (
-            bound.args.str("src"),
-            self.sources.file(bound.op.origin.file).path.parent(),
-        ) else {
+        let Some(src) = bound.args.str(arg) else {
             return false;
         };
+        let dir = self.sources.dir_of(bound.op.origin.file);
         let Ok(text) = std::fs::read_to_string(dir.join(src)) else {
             return false;
         };
@@ -798,9 +796,6 @@ impl<'c> Binder<'_> {
         context
     }
 }
-
-/// Ops that render a template file with the op's context when lowered.
-const TEMPLATE_OPS: &[&str] = &["files.template"];
 
 fn render_error(span: Span, error: &minijinja::Error, what: &str) -> Diagnostic {
     let detail = error_detail(error);

@@ -40,6 +40,14 @@ impl OpKind {
         }
     }
 
+    /// The argument naming a template file the op renders ([`OpDef::template_file`]).
+    pub fn template_file(&self) -> Option<&'static str> {
+        match self {
+            OpKind::Builtin(def) => def.template_file,
+            OpKind::User(_) => None,
+        }
+    }
+
     /// The argument a KDL node's positional values fill, and labels show.
     pub fn main_arg(&self) -> Option<&str> {
         match self {

@@ -4,8 +4,6 @@
 //! (`src/ops/<module>/<op>.rs`, `OpDef::lower`); user-defined ops lower here. A step's
 //! probe runs on the host right before its act, so a script never acts on stale facts.
 
-use std::path::Path;
-
 use crate::bind::BoundOp;
 use crate::check::OpKind;
 use crate::diagnostic::{Code, Diagnostic};
@@ -15,17 +13,12 @@ use crate::source::SourceMap;
 
 /// Lowers `op`, or explains why it cannot be.
 pub(super) fn lower(sources: &SourceMap, op: &BoundOp) -> Result<Step, Diagnostic> {
-    let base_dir = sources
-        .file(op.op.origin.file)
-        .path
-        .parent()
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
+    let base_dir = sources.dir_of(op.op.origin.file);
     match &op.op.kind {
         OpKind::Builtin(def) => (def.lower)(&LowerInput {
             def,
             args: &op.args,
-            base_dir: &base_dir,
+            base_dir,
             origin: op.op.origin,
             context: &op.context,
         }),

@@ -194,6 +194,10 @@ pub struct OpDef {
     /// runs (which package manager, which init system: `k_pkg_manager`, `k_init_system`)
     /// reads no gathered fact and declares none; no built-in op reads one today.
     pub facts: &'static [&'static str],
+    /// The local-path argument naming a template file the lowering renders with the op's
+    /// context (`files.template`'s `src`): binding reads it to decide whether the result is
+    /// secret, the project whether it reads facts.
+    pub template_file: Option<&'static str>,
     /// Checks that depend on argument values and not only their types (a `line` that
     /// contains a newline can never converge). Runs only when every argument type-checked.
     pub validate: Option<ValidateFn>,
@@ -215,6 +219,7 @@ impl OpDef {
             args: &[],
             rules: &[],
             facts: &[],
+            template_file: None,
             validate: None,
             lower,
         }
@@ -237,6 +242,13 @@ impl OpDef {
 
     pub const fn facts(self, facts: &'static [&'static str]) -> Self {
         OpDef { facts, ..self }
+    }
+
+    pub const fn template_file(self, arg: &'static str) -> Self {
+        OpDef {
+            template_file: Some(arg),
+            ..self
+        }
     }
 
     pub const fn validate(self, validate: ValidateFn) -> Self {

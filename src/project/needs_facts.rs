@@ -12,8 +12,6 @@
 //! The analysis is conservative where it cannot see: a template file it cannot read (or
 //! whose path is itself a template) counts as using facts.
 
-use std::path::Path;
-
 use minijinja::Environment;
 
 use crate::check::{Compiled, OpKind, TypedOp};
@@ -102,22 +100,19 @@ fn template_reads_facts(env: &Environment<'_>, text: &str) -> bool {
     template_reads(env, text, FACTS)
 }
 
-/// Whether the op renders a template file that names `facts` (`files.template`).
+/// Whether the op renders a template file ([`OpDef::template_file`](crate::opdef::OpDef))
+/// that names `facts`; a file that cannot be read, or whose path is a template, might.
 fn template_file_reads_facts(env: &Environment<'_>, sources: &SourceMap, op: &TypedOp) -> bool {
-    if op.kind.name() != "files.template" {
+    let Some(arg) = op.kind.template_file() else {
         return false;
-    }
-    let Some(src) = op.args.str("src") else {
+    };
+    let Some(src) = op.args.str(arg) else {
         return true;
     };
-    let dir = sources
-        .file(op.origin.file)
-        .path
-        .parent()
-        .unwrap_or(Path::new("."));
     if is_template(src) {
         return true;
     }
+    let dir = sources.dir_of(op.origin.file);
     std::fs::read_to_string(dir.join(src)).map_or(true, |text| template_reads_facts(env, &text))
 }
 
@@ -217,7 +212,7 @@ mod tests {
                 .facts(&["os.family"]),
         ));
         let mut sources = SourceMap::new();
-        let file = sources.add(Path::new("main.toml"), String::new());
+        let file = sources.add(std::path::Path::new("main.toml"), String::new());
         let op = |def: &'static crate::opdef::OpDef| TypedOp {
             kind: OpKind::Builtin(def),
             args: OpArgs::default(),

@@ -17,6 +17,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
     lower,
 )
 .main_arg("dest")
+.template_file("src")
 .args(&[
     arg("src", LocalPath, "The local template file.").required(),
     arg("dest", Path, "The file to write on the host.").required(),

@@ -1,13 +1,13 @@
 //! kiln: declarative manifests compiled to idempotent POSIX shell.
 //!
 //! The pipeline, one module per stage, in layers (lowest first; `layers.rs` holds the order
-//! and a test that fails on an import against it): [`source`] and [`diagnostic`]; [`syntax`]
-//! reads TOML or KDL into the [`model`]; [`opdef`] is the vocabulary of an operation, [`steps`]
-//! the pieces lowerings are built from, [`ops`] the catalog; [`inventory`] resolves hosts,
+//! and a test that fails on an import against it): [`source`] and [`diagnostic`]; `syntax`
+//! reads TOML or KDL into the [`model`]; `opdef` is the vocabulary of an operation, `steps`
+//! the pieces lowerings are built from, `ops` the catalog; [`inventory`] resolves hosts,
 //! groups and variables; [`check`] expands includes and validates every op, producing typed
 //! ops; [`bind`] renders them for one host; [`emit`] lowers them to a script; [`project`] drives
 //! these stages for every command; [`connect`] and
-//! [`live`] run scripts on hosts; [`cli`] is the commands. Problems at any stage are
+//! `live` run scripts on hosts; [`cli`] is the commands. Problems at any stage are
 //! [`diagnostic`]s, all collected and rendered at the end. `docs/architecture.md` has the whole
 //! picture.
 

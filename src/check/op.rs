@@ -40,7 +40,7 @@ impl OpKind {
         }
     }
 
-    /// The argument naming a template file the op renders ([`OpDef::template_file`]).
+    /// The argument naming a template file the op renders (`OpDef::template_file`).
     pub fn template_file(&self) -> Option<&'static str> {
         match self {
             OpKind::Builtin(def) => def.template_file,

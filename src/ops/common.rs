@@ -14,7 +14,7 @@ pub(super) const PACKAGES_LATEST: ArgDef = arg(
 )
 .default(Default::Bool(false));
 
-/// The guards, directory and environment of the command ops (see `lower::command`).
+/// The guards, directory and environment of the command ops (see `steps::command`).
 pub(super) const CREATES: ArgDef = arg("creates", Path, "Skip if this path exists.");
 pub(super) const REMOVES: ArgDef = arg("removes", Path, "Skip unless this path exists.");
 pub(super) const UNLESS: ArgDef = arg("unless", Shell, "Skip if this shell command succeeds.");

@@ -23,7 +23,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("extra_args", STR_LIST, "Extra arguments for `apk add` / `apk del`."),
 ]);
 
-/// Probe with `apk info -e` (and `apk version` for `latest`). See `lower::packages`.
+/// Probe with `apk info -e` (and `apk version` for `latest`). See `steps::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let options = Options {
         extra_args: input.strings("extra_args"),

@@ -44,7 +44,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 ]);
 
 /// Probe with `dpkg-query` (and `apt-cache policy` for `latest`); install, upgrade or
-/// remove only the packages that are not as wanted. See `lower::packages`.
+/// remove only the packages that are not as wanted. See `steps::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let cache_time = seconds(input, "cache_time");
     let options = Options {

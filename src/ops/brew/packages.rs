@@ -38,7 +38,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 ]);
 
 /// Probe with `brew list --versions` (and `brew outdated` for `latest`). See
-/// `lower::packages`.
+/// `steps::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let options = Options {
         extra_args: input.strings("extra_args"),

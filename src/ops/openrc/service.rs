@@ -24,7 +24,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 .rules(&[Rule::Conflicts("restarted", "reloaded")])
 .validate(services::validate);
 
-/// `rc-service status` and the runlevel's link probe; see `lower::services`.
+/// `rc-service status` and the runlevel's link probe; see `steps::services`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let init = InitSystem::Openrc {
         runlevel: input.str("runlevel"),

@@ -33,7 +33,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 
 /// Dispatches on the host, at run time, to the first package manager found (the same
 /// detection as the fact `pkg.manager`), with that manager's own probe and commands. See
-/// `lower::packages`.
+/// `steps::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let want = Want::of(input);
     packages::step(input, PackageManager::Auto, &Options::default(), &want)

@@ -22,7 +22,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("extra_args", STR_LIST, "Extra arguments for `pacman -S` / `pacman -R`."),
 ]);
 
-/// Probe with `pacman -Q` (and `pacman -Qu` for `latest`). See `lower::packages`.
+/// Probe with `pacman -Q` (and `pacman -Qu` for `latest`). See `steps::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let options = Options {
         extra_args: input.strings("extra_args"),

@@ -29,7 +29,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 ]);
 
 /// Probe with `pip show` (and `pip list --outdated` for `latest`), like the system package
-/// managers (`lower::packages`). `k_pip` is the virtualenv's pip (the virtualenv is made
+/// managers (`steps::packages`). `k_pip` is the virtualenv's pip (the virtualenv is made
 /// with `python3 -m venv` if missing), else `pip`. A requirements file is up to date when
 /// `pip install --dry-run -r` would install nothing (pip 22.2 or later; an older pip
 /// installs on every run).

@@ -29,7 +29,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 ])
 .rules(&[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])]);
 
-/// Each command runs in its own `sh -c`; see `lower::command` for guards.
+/// Each command runs in its own `sh -c`; see `steps::command` for guards.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     command::run(input, &Commands::Shell(&input.strings("commands")))
 }

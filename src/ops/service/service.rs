@@ -24,7 +24,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 .validate(services::validate);
 
 /// Dispatches on the host, at run time, on its init system (the same detection as the
-/// fact `init.system`); see `lower::services`.
+/// fact `init.system`); see `steps::services`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let want = Want::of(input);
     Ok(services::step(

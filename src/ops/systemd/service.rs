@@ -25,7 +25,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 .rules(&[Rule::Conflicts("restarted", "reloaded")])
 .validate(services::validate);
 
-/// `systemctl is-active` / `is-enabled` probe; see `lower::services`.
+/// `systemctl is-active` / `is-enabled` probe; see `steps::services`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let init = InitSystem::Systemd {
         user: input.flag("user_mode"),

@@ -23,7 +23,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 .rules(&[Rule::Conflicts("restarted", "reloaded")])
 .validate(services::validate);
 
-/// `/etc/init.d/NAME status` and the rc?.d links probe; see `lower::services`.
+/// `/etc/init.d/NAME status` and the rc?.d links probe; see `steps::services`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let want = Want::of(input);
     Ok(services::step(

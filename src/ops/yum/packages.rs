@@ -46,7 +46,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
     ),
 ]);
 
-/// Probe with `rpm -q` (and `yum check-update` for `latest`). See `lower::packages`.
+/// Probe with `rpm -q` (and `yum check-update` for `latest`). See `steps::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     packages::rpm_repo_step(input, PackageManager::Yum)
 }

@@ -36,7 +36,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
     ),
 ]);
 
-/// Probe with `rpm -q` (and `zypper list-updates` for `latest`). See `lower::packages`.
+/// Probe with `rpm -q` (and `zypper list-updates` for `latest`). See `steps::packages`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let options = Options {
         extra_args: input.strings("extra_args"),

@@ -42,7 +42,7 @@ by the shared workload/verify.py. Medians over repetitions.
   -h, --help          this text
 
 The table is also written beside the rows (FILE.md for FILE.jsonl); table.py reprints it from the rows.
-Full default table: about 35 minutes on the 2-core project machine.
+Full default table: an estimated 35 to 45 minutes on the 2-core project machine.
 
 Setup (idempotent, as root on Debian): apt packages ${APT_PACKAGES[*]} and what the shared
 lib/setup.sh installs (openssh-server, hyperfine, iproute2), a virtualenv with
@@ -141,6 +141,8 @@ for lat in ${lats//,/ }; do
                     fi
                 fi
                 [[ " ${failed[*]} " == *" $tool-$n-$lat "* ]] && continue
+                # run.sh numbers its lines "rep 1": it times one repetition per call
+                echo "-- $tool N=$n lat=${lat}ms: repetition $rep of $([ "$tool" = ansible ] && echo "$ansible_reps" || echo "$reps")"
                 rows=$work/rows.jsonl
                 rm -f "$rows"
                 BENCH_TOOLS=$tool BENCH_OUT=$rows BENCH_LOGDIR=$logs/rep$rep BENCH_RUN_TIMEOUT_S=$timeout \

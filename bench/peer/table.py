@@ -57,14 +57,35 @@ def problems(row):
     return why
 
 
-def median(rows, value):
-    xs = [value(r) for r in rows]
-    xs = [x for x in xs if x is not None]
-    return statistics.median(xs) if xs else None
+# What a column takes from one run's row on N hosts (None where an older row lacks it).
+def wall(r, n):
+    return r["wall_s"]
 
 
-def pair(a, b, fmt):
-    return " / ".join("-" if x is None else fmt(x) for x in (a, b))
+def channels(r, n):
+    return (r["sess_cmd"] + r["sess_sftp"]) / n
+
+
+def ctrl_cpu(r, n):
+    return r["ctrl_cpu_s"]
+
+
+def peak_rss_mib(r, n):
+    return r["maxrss_kb"] / 1024 if "maxrss_kb" in r else None
+
+
+def host_cpu(r, n):
+    return r["host_cpu_ms"] / 1000 / n if "host_cpu_ms" in r else None
+
+
+def machine_minus_ctrl(r, n):
+    return (r["machine_cpu_s"] - r["ctrl_cpu_s"]) / n
+
+
+HEADER = ("| N | latency | tool | wall s run 1 / 2 | × kiln run 1 / 2 | SSH channels/host run 1 / 2 "
+          "| controller CPU s run 1 / 2 | peak RSS MiB, largest process | host CPU s/host run 1 / 2 "
+          "| machine − controller CPU s/host run 1 / 2 | reps | checks |\n"
+          "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 
 
 def show(path, session):
@@ -74,49 +95,49 @@ def show(path, session):
         sys.exit(f"table.py: no table.sh rows in {path}")
     session = session or sessions[-1]
     rows = [r for r in rows if r.get("session") == session]
-    runs = defaultdict(list)
-    bad = defaultdict(list)
+    good = defaultdict(list)  # (lat, n, tool, run) -> rows that count
+    bad = defaultdict(list)  # (lat, n, tool) -> why the others do not
     for r in rows:
-        key = (r["lat_ms"], r["n"], r["tool"], str(r["run"]))
+        cell = (r["lat_ms"], r["n"], r["tool"])
         why = problems(r)
-        (bad if why else runs)[key].append(f"rep {r['rep']} run {r['run']}: " + ", ".join(why) if why else r)
-    cells = sorted({k[:3] for k in list(runs) + list(bad)},
+        if why:
+            bad[cell].append(f"rep {r['rep']} run {r['run']}: " + ", ".join(why))
+        else:
+            good[(*cell, str(r["run"]))].append(r)
+
+    def medians(cell, column):
+        """The column's median for run 1 and for run 2 of a cell (None without rows)."""
+        out = []
+        for run in RUNS:
+            xs = [column(r, cell[1]) for r in good[(*cell, run)]]
+            xs = [x for x in xs if x is not None]
+            out.append(statistics.median(xs) if xs else None)
+        return out
+
+    def pair(values, fmt):
+        return " / ".join("-" if x is None else fmt.format(x) for x in values)
+
+    versions = sorted({r["version"].replace("_", " ") for r in rows})
+    print(f"kiln side by side, session {session}, kiln {rows[0].get('kiln', '?')}; {', '.join(versions)}\n")
+    print(HEADER)
+    cells = sorted({(r["lat_ms"], r["n"], r["tool"]) for r in rows},
                    key=lambda c: (c[0], c[1], TOOL_ORDER.get(c[2], 9), c[2]))
-
-    def stat(cell, run, value):
-        return median(runs.get((*cell, run), []), value)
-
-    wall = lambda r: r["wall_s"]
-    print(f"kiln side by side, session {session}, kiln {rows[0].get('kiln', '?')}; "
-          + ", ".join(sorted({r['version'].replace('_', ' ') for r in rows})) + "\n")
-    print("| N | latency | tool | wall s run 1 / 2 | × kiln run 1 / 2 | SSH channels/host run 1 / 2 "
-          "| controller CPU s run 1 / 2 | peak RSS MiB, largest process | host CPU s/host run 1 / 2 "
-          "| machine − controller CPU s/host run 1 / 2 | reps | checks |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for cell in cells:
         lat, n, tool = cell
-        kiln = (lat, n, "kiln")
-        ratio = [None, None]
-        for i, run in enumerate(RUNS):
-            mine, base = stat(cell, run, wall), stat(kiln, run, wall)
-            if mine is not None and base:
-                ratio[i] = mine / base
-        channels = lambda r: (r["sess_cmd"] + r["sess_sftp"]) / n
-        host = lambda r: r["host_cpu_ms"] / 1000 / n if "host_cpu_ms" in r else None
-        rest = lambda r: (r["machine_cpu_s"] - r["ctrl_cpu_s"]) / n
-        rss = [x for run in RUNS for x in [stat(cell, run, lambda r: r.get("maxrss_kb"))] if x]
-        reps = max((len(runs.get((*cell, run), [])) for run in RUNS), default=0)
+        ratios = [None if mine is None or not base else mine / base
+                  for mine, base in zip(medians(cell, wall), medians((lat, n, "kiln"), wall))]
+        rss = [x for x in medians(cell, peak_rss_mib) if x is not None]
         print("| " + " | ".join([
             str(n), f"{lat} ms", tool,
-            pair(stat(cell, "1", wall), stat(cell, "2", wall), "{:.2f}".format),
-            "-" if tool == "kiln" else pair(*ratio, "{:.1f}×".format),
-            pair(stat(cell, "1", channels), stat(cell, "2", channels), "{:.0f}".format),
-            pair(stat(cell, "1", lambda r: r["ctrl_cpu_s"]), stat(cell, "2", lambda r: r["ctrl_cpu_s"]), "{:.2f}".format),
-            f"{max(rss) / 1024:.0f}" if rss else "-",
-            pair(stat(cell, "1", host), stat(cell, "2", host), "{:.3f}".format),
-            pair(stat(cell, "1", rest), stat(cell, "2", rest), "{:.3f}".format),
-            str(reps),
-            "; ".join(why for run in RUNS for why in bad.get((*cell, run), [])) or "ok",
+            pair(medians(cell, wall), "{:.2f}"),
+            "-" if tool == "kiln" else pair(ratios, "{:.1f}×"),
+            pair(medians(cell, channels), "{:.0f}"),
+            pair(medians(cell, ctrl_cpu), "{:.2f}"),
+            f"{max(rss):.0f}" if rss else "-",
+            pair(medians(cell, host_cpu), "{:.3f}"),
+            pair(medians(cell, machine_minus_ctrl), "{:.3f}"),
+            str(max(len(good[(*cell, run)]) for run in RUNS)),
+            "; ".join(bad[cell]) or "ok",
         ]) + " |")
 
 

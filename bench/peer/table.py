@@ -8,12 +8,14 @@ usage: table.py record SRC DEST KEY=VALUE... append one repetition's rows (runs 
                                              session in it) as one markdown table
 
 A row is one timed run as the shared lib/measure.py records it, plus what meter.sh adds
-(maxrss_kb, host_cpu_ms) and what table.sh records it with (session, rep, kiln). One table
-line per cell (N, latency) and tool, medians over the repetitions whose run succeeded,
-left its end state verified and, on run 2, reported no change but the always-run command.
-Ratios are the tool's median wall time over kiln's in the same cell.
+(maxrss_kb, host_cpu_ms) and what table.sh records it with (session, rep, kiln, and load1:
+the load average after the tool's turn). One table line per cell (N, latency) and tool,
+medians over the repetitions whose run succeeded, left its end state verified and, on run
+2, reported no change but the always-run command. Ratios are the tool's median wall time
+over kiln's in the same cell.
 """
 import json
+import os
 import re
 import statistics
 import sys
@@ -118,7 +120,11 @@ def show(path, session):
         return " / ".join("-" if x is None else fmt.format(x) for x in values)
 
     versions = sorted({r["version"].replace("_", " ") for r in rows})
-    print(f"kiln side by side, session {session}, kiln {rows[0].get('kiln', '?')}; {', '.join(versions)}\n")
+    print(f"kiln side by side, session {session}, kiln {rows[0].get('kiln', '?')}; {', '.join(versions)}")
+    loads = [float(r["load1"]) for r in rows if "load1" in r]
+    if loads:
+        print(f"load average (1 min) after each turn: {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores")
+    print()
     print(HEADER)
     cells = sorted({(r["lat_ms"], r["n"], r["tool"]) for r in rows},
                    key=lambda c: (c[0], c[1], TOOL_ORDER.get(c[2], 9), c[2]))

@@ -148,7 +148,7 @@ for lat in ${lats//,/ }; do
                 BENCH_TOOLS=$tool BENCH_OUT=$rows BENCH_LOGDIR=$logs/rep$rep BENCH_RUN_TIMEOUT_S=$timeout \
                     "$work/run.sh" "$n" "$lat" 1 || true
                 if ! /usr/bin/python3 "$here/table.py" record "$rows" "$out" \
-                    session="$session" rep="$rep" kiln="$kiln"; then
+                    session="$session" rep="$rep" kiln="$kiln" load1="$(cut -d' ' -f1 /proc/loadavg)"; then
                     echo "!! $tool N=$n lat=${lat}ms rep $rep does not count (above): its later repetitions are skipped (logs: $logs/rep$rep)"
                     failed+=("$tool-$n-$lat")
                 fi

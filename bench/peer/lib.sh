@@ -7,6 +7,9 @@
 # adapter, and every adapter is wrapped by meter.sh, which adds peak memory and host CPU
 # to the rows the shared lib/measure.py writes.
 
+# The virtualenv of the pinned pyinfra and Ansible that `table.sh --setup` installs.
+KILN_PEER_VENV=/tmp/kiln-peer-venv
+
 peer_bench_dir() { # repo -> the shared peer bench's directory, or a message and failure
     local peer=${BENCH_PEER:-$1/../shared/peer-bench}
     if [ ! -x "$peer/run.sh" ] || [ ! -f "$peer/lib/measure.py" ]; then
@@ -26,7 +29,7 @@ kiln_binary() { # repo -> the kiln binary: BENCH_KILN if set, else a fresh relea
     echo "$1/target/release/kiln"
 }
 
-prepare_scratch() { # peer here work: the peer bench copied to work, with kiln's adapter and meters
+prepare_peer_run() { # peer here work kiln: the peer bench copied to work, adapters metered, env set
     local peer=$1 here=$2 work=$3 adapter
     cp -r "$peer/." "$work/"
     chmod -R u+w "$work"
@@ -38,4 +41,9 @@ prepare_scratch() { # peer here work: the peer bench copied to work, with kiln's
         cp "$here/meter.sh" "$adapter"
     done
     cp "$here/host_cpu.py" "$work/tools/host_cpu.py"
+    mkdir "$work/meter"
+    # What the adapters read: kiln.sh its binary and workload, meter.sh its readings' place,
+    # the shared ones the virtualenv (table.sh installs the pinned tools there).
+    export BENCH_KILN=$4 BENCH_KILN_MANIFEST=$here/main.toml BENCH_METER_DIR=$work/meter
+    export BENCH_VENV=${BENCH_VENV:-$KILN_PEER_VENV}
 }

@@ -7,7 +7,7 @@
 #   bench/peer/run.sh N LAT_MS [REPS]   one cell (BENCH_TOOLS, default "kiln pyinfra")
 #   bench/peer/run.sh summary           results/raw.jsonl as markdown tables
 #
-# Once per machine first: ../shared/peer-bench/lib/setup.sh (pyinfra venv, delay proxy).
+# Once per machine first: bench/peer/table.sh --setup (pinned venv, delay proxy, GNU time).
 # BENCH_KILN picks the kiln binary (default: a release build).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,11 +19,9 @@ out=${BENCH_OUT:-$here/results/raw.jsonl}
 if [ "${1:-}" = summary ]; then
     exec /usr/bin/python3 "$peer/lib/summarize.py" "$out"
 fi
-BENCH_KILN=$(kiln_binary "$repo")
+kiln=$(kiln_binary "$repo")
 work=$(mktemp -d /tmp/kiln-peer.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-prepare_scratch "$peer" "$here" "$work"
-mkdir -p "$work/meter"
-export BENCH_KILN BENCH_KILN_MANIFEST=$here/main.toml BENCH_METER_DIR=$work/meter
+prepare_peer_run "$peer" "$here" "$work" "$kiln"
 export BENCH_TOOLS=${BENCH_TOOLS:-kiln pyinfra} BENCH_OUT=$out
 "$work/run.sh" "$@"

@@ -38,17 +38,19 @@ by the shared workload/verify.py. Medians over repetitions.
   --tools LIST        tools (default kiln,pyinfra,ansible)
   --smoke             N=1, 0 ms, 1 repetition, all three tools
   --kiln PATH         the kiln binary (default: cargo build --release, target/release/kiln)
+  --setup             only set up (below), then exit: what run.sh needs too
   --out FILE          raw rows, appended (default bench/peer/results/table.jsonl)
   -h, --help          this text
 
 The table is also written beside the rows (FILE.md for FILE.jsonl); table.py reprints it from the rows.
 Full default table: an estimated 35 to 45 minutes on the 2-core project machine.
 
-Setup (idempotent, as root on Debian): apt packages ${APT_PACKAGES[*]} and what the shared
-lib/setup.sh installs (openssh-server, hyperfine, iproute2), a virtualenv with
-$PIP_SPEC at BENCH_VENV (default /tmp/kiln-peer-venv), the delay proxy (built by
-lib/setup.sh), and the shared bench's private sshd on 127.0.0.1:2222 (lib/sshd.sh, state in
-/tmp/bench-sshd), stopped at the end by its own pid file if this command started it.
+Setup (idempotent, as root on Debian): the apt packages ${APT_PACKAGES[*]}, then the shared
+lib/setup.sh (apt openssh-server, hyperfine, iproute2; the delay proxy), with
+$PIP_SPEC in the virtualenv BENCH_VENV (default $KILN_PEER_VENV).
+The shared bench's private sshd on 127.0.0.1:2222 (lib/sshd.sh, state in /tmp/bench-sshd)
+is started if it is not running, and then stopped at the end by its own pid file.
+
 Logs of every run: /tmp/kiln-peer-logs/SESSION/; hosts: /tmp/bench-hosts.
 
 Environment: BENCH_PEER (the shared peer bench: $repo/../shared/peer-bench by default),
@@ -57,7 +59,7 @@ USAGE
 }
 
 ns=1,10,50 lats=0,25 reps=3 ansible_reps=1 ansible_n50=0 tools=kiln,pyinfra,ansible
-out=$here/results/table.jsonl kiln=
+out=$here/results/table.jsonl kiln='' setup_only=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --n) ns=${2:?--n LIST}; shift ;;
@@ -69,6 +71,7 @@ while [ $# -gt 0 ]; do
     --smoke) ns=1 lats=0 reps=1 ansible_reps=1 tools=kiln,pyinfra,ansible ;;
     --kiln) kiln=${2:?--kiln PATH}; shift ;;
     --out) out=${2:?--out FILE}; shift ;;
+    --setup) setup_only=1 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -82,7 +85,7 @@ for tool in ${tools//,/ }; do
 done
 
 peer=$(peer_bench_dir "$repo")
-export BENCH_VENV=${BENCH_VENV:-/tmp/kiln-peer-venv}
+export BENCH_VENV=${BENCH_VENV:-$KILN_PEER_VENV}
 
 # --- setup -------------------------------------------------------------------------------
 missing=()
@@ -101,6 +104,7 @@ for pin in $PIP_SPEC; do
         exit 1
     fi
 done
+[ "$setup_only" = 0 ] || exit 0
 kiln=$(BENCH_KILN=$kiln kiln_binary "$repo")
 echo "kiln: $kiln ($("$kiln" --version))"
 
@@ -112,7 +116,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-prepare_scratch "$peer" "$here" "$work"
+prepare_peer_run "$peer" "$here" "$work" "$kiln"
 if ! "$work/lib/sshd.sh" status >/dev/null 2>&1; then
     "$work/lib/sshd.sh" start
     started_sshd=1
@@ -122,8 +126,6 @@ fi
 session=$(date -u +%Y%m%dT%H%M%SZ)
 logs=/tmp/kiln-peer-logs/$session
 mkdir -p "$logs" "$(dirname "$out")"
-export BENCH_KILN=$kiln BENCH_KILN_MANIFEST=$here/main.toml BENCH_METER_DIR=$work/meter
-mkdir -p "$BENCH_METER_DIR"
 echo "session $session: N=$ns, latency=$lats ms, reps $reps (Ansible $ansible_reps), tools $tools; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 failed=() # "tool n lat" of cells where a run failed: their later repetitions are skipped

@@ -2,12 +2,20 @@
 
 # Whether PATH is a symbolic link whose target is exactly TARGET: k_link_is PATH TARGET.
 # `readlink` (POSIX since 2024; in coreutils, busybox and the BSDs) reads the target as
-# stored, where parsing `ls -l` breaks on names containing " -> ". The `.` keeps a target's
-# own trailing newlines from being stripped by the command substitution.
+# stored, where parsing `ls -l` breaks on names containing " -> ": one process. A command
+# substitution strips trailing newlines: for a TARGET ending in one, a `.` after the
+# target keeps them (a second process). A stored target that is TARGET followed by
+# newlines, where TARGET has none, reads as TARGET: only a link made so on purpose.
 k_link_is() {
   [ -L "$1" ] || return 1
-  k_link_is_target=$(readlink -- "$1" && echo .) || return 1
-  [ "${k_link_is_target%?.}" = "$2" ]
+  case $2 in
+  *'
+')
+    k_link_is_target=$(readlink -- "$1" && echo .) || return 1
+    k_link_is_target=${k_link_is_target%?.} ;;
+  *) k_link_is_target=$(readlink -- "$1") || return 1 ;;
+  esac
+  [ "$k_link_is_target" = "$2" ]
 }
 
 # Whether PATH is not a symbolic link and is the same file as TARGET (a hard link to it).

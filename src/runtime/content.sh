@@ -33,6 +33,7 @@ k_use_print() {
 
 # k_text_out: k_text (a step's text content, set by its text function) as it is, from a
 # builtin: a secret's content is never an argument.
+# shellcheck disable=SC2154 # k_text is set by the step's text function
 k_text_out() {
   if k_use_print; then print -rn -- "$k_text"; else printf '%s' "$k_text"; fi
 }

@@ -141,17 +141,19 @@ k_split() {
 # directory is setgid: an OLD owned alike needs no chown.
 k_keep_attrs() {
   if [ ! -e "$1" ] || [ -L "$1" ]; then
-    [ -n "$3" ] || [ "$k_tmp_beside_shared" = 1 ] || { k_umask_mode && chmod "$k_umask_mode_value" "$2"; }
+    [ -n "$3" ] || [ "${k_tmp_beside_shared-}" = 1 ] || { k_umask_mode && chmod "$k_umask_mode_value" "$2"; }
     return
   fi
-  if [ -n "$3" ] && [ -n "$4$5" ]; then return 0; fi
-  k_stat "$1" || return 1
+  k_keep_attrs_owner=0
   k_split "$2"
-  # chown first: it clears setuid and setgid bits that chmod sets.
   if [ -z "$4$5" ] && ! { [ -O "$1" ] && [ -G "$1" ] && [ ! -g "$k_split_dir" ]; }; then
     [ -n "${k_uid-}" ] || k_uid=$(id -u)
-    if [ "$k_uid" = 0 ]; then chown "$k_stat_owner" "$2" || return 1; fi
+    [ "$k_uid" != 0 ] || k_keep_attrs_owner=1
   fi
+  if [ -n "$3" ] && [ "$k_keep_attrs_owner" = 0 ]; then return 0; fi
+  k_stat "$1" || return 1
+  # chown first: it clears setuid and setgid bits that chmod sets.
+  if [ "$k_keep_attrs_owner" = 1 ]; then chown "$k_stat_owner" "$2" || return 1; fi
   if [ -z "$3" ]; then chmod "$k_stat_mode" "$2" || return 1; fi
 }
 
@@ -312,7 +314,7 @@ k_directory_tree_ok() {
 # only its attributes are set, and never through a link.
 k_put() {
   k_put_verb=$1 k_put_dest='' k_put_mode='' k_put_owner='' k_put_group='' k_put_backup=0 k_put_parents=0 k_put_keep=0
-  k_put_source=cat
+  k_put_source='cat'
   shift
   while [ "$#" -gt 0 ]; do
     case $1 in

@@ -54,9 +54,8 @@ k_tmp_beside() {
   if [ "${2-}" = shared ]; then k_tmp_beside_shared=1; else k_umask_mode || return 1; fi
   k_tmp_beside_tries=0
   while :; do
-    if command -v mktemp >/dev/null 2>&1; then
-      k_tmp_beside_file=$(mktemp -u "$k_tmp_beside_dir/.kiln.XXXXXXXXXX") || return 1
-    else
+    # (No redirection inside the substitution: bash would spend a process on it.)
+    if ! { command -v mktemp >/dev/null 2>&1 && k_tmp_beside_file=$(mktemp -u "$k_tmp_beside_dir/.kiln.XXXXXXXXXX"); }; then
       k_tmp_beside_file=$k_tmp_beside_dir/.kiln.$(k_random) || return 1
     fi
     if [ ! -e "$k_tmp_beside_file" ] && [ ! -L "$k_tmp_beside_file" ]; then

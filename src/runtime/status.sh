@@ -146,7 +146,7 @@ k_step_here() {
   if [ -n "$k_step_data" ]; then
     "$k_step_data" | "$k_step_here_function" "$k_step_here_verb" "$@"
   else
-    if [ -n "$k_step_text" ]; then "$k_step_text"; fi
+    if [ -n "${k_step_text-}" ]; then "$k_step_text"; fi
     "$k_step_here_function" "$k_step_here_verb" "$@" </dev/null
   fi
 }
@@ -165,7 +165,7 @@ k_step_as() {
   if [ -n "$k_step_data" ]; then
     eval "set -- \"\${${k_step_data}_def}\""
     k_step_as_call="$k_step_data |$k_step_as_call"
-  elif [ -n "$k_step_text" ]; then
+  elif [ -n "${k_step_text-}" ]; then
     eval "set -- \"\${${k_step_text}_def}\""
     k_step_as_call="$k_step_text;$k_step_as_call"
   fi

@@ -136,17 +136,18 @@ k_split() {
 
 # k_keep_attrs OLD NEW MODE OWNER GROUP: NEW, about to replace the file OLD, keeps OLD's
 # mode unless MODE is given, and (as root) its owner and group unless OWNER or GROUP is.
-# A NEW file with no OLD to follow gets the mode the umask gives: k_tmp_beside made it so
-# (`shared`), or it gets it now. NEW is this user's, in this user's group unless its
-# directory is setgid: an OLD owned alike needs no chown.
+# A NEW file with no OLD to follow gets the mode the umask gives. A NEW that k_tmp_beside
+# made `shared` has its final attributes already (its caller knew: k_write_tmp). NEW is
+# this user's, in this user's group unless its directory is setgid: an OLD owned alike
+# (k_owned_alike) needs no chown.
 k_keep_attrs() {
+  [ "${k_tmp_beside_shared-}" != 1 ] || return 0
   if [ ! -e "$1" ] || [ -L "$1" ]; then
-    [ -n "$3" ] || [ "${k_tmp_beside_shared-}" = 1 ] || { k_umask_mode && chmod "$k_umask_mode_value" "$2"; }
+    [ -n "$3" ] || { k_umask_mode && chmod "$k_umask_mode_value" "$2"; }
     return
   fi
   k_keep_attrs_owner=0
-  k_split "$2"
-  if [ -z "$4$5" ] && ! { [ -O "$1" ] && [ -G "$1" ] && [ ! -g "$k_split_dir" ]; }; then
+  if [ -z "$4$5" ] && ! k_owned_alike "$1" "$2"; then
     [ -n "${k_uid-}" ] || k_uid=$(id -u)
     [ "$k_uid" != 0 ] || k_keep_attrs_owner=1
   fi
@@ -187,10 +188,19 @@ k_write_valid() {
   k_rename "$k_write_valid_tmp" "$k_write_valid_dest"
 }
 
+# k_owned_alike OLD NEW: whether OLD has the owner and group a file NEW makes gets: this
+# user's, and this user's group unless NEW's directory is setgid (builtins only).
+k_owned_alike() {
+  k_split "$2"
+  [ -O "$1" ] && [ -G "$1" ] && [ ! -g "$k_split_dir" ]
+}
+
 # k_write_tmp DEST MODE OWNER GROUP [SOURCE...]: k_write_tmp_file, a new file beside DEST
 # with DEST's attributes (k_fill) and what SOURCE prints (standard input, without SOURCE),
-# for k_write and k_write_valid to rename over DEST; nothing is left when it fails. A new
-# DEST with no attributes asked for takes the file as the umask makes it (no chmod).
+# for k_write and k_write_valid to rename over DEST; nothing is left when it fails. When no
+# attributes are asked for and the file as the umask makes it has DEST's (DEST is new, or
+# has the umask's mode and is owned alike: the usual config file), it is made so, and
+# needs no chmod or chown.
 k_write_tmp() {
   # `mv` onto a directory (or a link to one) would move the file into it.
   if [ -d "$1" ] && [ ! -L "$1" ]; then k_err "$1 is a directory"; return 1; fi
@@ -198,7 +208,7 @@ k_write_tmp() {
   shift 4
   [ "$#" -gt 0 ] || set -- cat
   k_split "$k_write_tmp_dest"
-  if [ -z "$k_write_tmp_mode$k_write_tmp_owner$k_write_tmp_group" ] && { [ ! -e "$k_write_tmp_dest" ] || [ -L "$k_write_tmp_dest" ]; }; then
+  if [ -z "$k_write_tmp_mode$k_write_tmp_owner$k_write_tmp_group" ] && k_write_tmp_umask_made "$k_write_tmp_dest"; then
     k_tmp_beside "$k_split_dir" shared
   else
     k_tmp_beside "$k_split_dir"
@@ -207,6 +217,13 @@ k_write_tmp() {
   if ! k_fill "$k_write_tmp_file" "$k_write_tmp_dest" "$k_write_tmp_mode" "$k_write_tmp_owner" "$k_write_tmp_group" "$@"; then
     rm -f -- "$k_write_tmp_file"; return 1
   fi
+}
+
+# k_write_tmp_umask_made DEST: whether a file made under the umask has what DEST must keep:
+# DEST is new (or a link, which is replaced), or is owned alike and has the umask's mode.
+k_write_tmp_umask_made() {
+  if [ ! -e "$1" ] || [ -L "$1" ]; then return 0; fi
+  k_owned_alike "$1" "$1" && k_stat "$1" && k_umask_mode && [ "$k_stat_mode" = "$k_umask_mode_value" ]
 }
 
 # A copy of FILE as it is now, beside it, named FILE.TIMESTAMP~ (Ansible's backup
@@ -268,9 +285,14 @@ k_directory() {
     if { [ -e "$k_directory_path" ] || [ -L "$k_directory_path" ]; } && [ ! -d "$k_directory_path" ]; then
       k_err "$k_directory_path exists and is not a directory"; return 1
     fi
-    mkdir -p -- "$k_directory_path" || return 1
+    # A new directory takes an octal mode from mkdir itself: one process, not two.
+    k_directory_chmod=$k_directory_mode
+    case $k_directory_mode in
+    '' | *[!0-7]*) mkdir -p -- "$k_directory_path" ;;
+    *) if [ -d "$k_directory_path" ]; then :; else mkdir -p -m "$k_directory_mode" -- "$k_directory_path" && k_directory_chmod=; fi ;;
+    esac || return 1
     [ -n "$k_directory_attrs" ] || return 0
-    k_attrs "$k_directory_path" "$k_directory_mode" "$k_directory_owner" "$k_directory_group" || return 1
+    k_attrs "$k_directory_path" "$k_directory_chmod" "$k_directory_owner" "$k_directory_group" || return 1
     [ "$k_directory_recursive" = 1 ] || return 0
     if [ -n "$k_directory_owner" ]; then chown -R -P -- "$k_directory_owner" "$k_directory_path" || return 1; fi
     if [ -n "$k_directory_group" ]; then chgrp -R -P -- "$k_directory_group" "$k_directory_path" || return 1; fi

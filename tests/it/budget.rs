@@ -45,7 +45,7 @@ const BUDGETS: &[Budget] = &[
         name: "files.directory mode",
         manifest: "[[op]]\nop = 'files.directory'\npath = '{root}/d'\nmode = '0750'\n",
         before: &[],
-        run1: 2,
+        run1: 1,
         run2: 1,
     },
     Budget {
@@ -59,7 +59,7 @@ const BUDGETS: &[Budget] = &[
         name: "files.put replace",
         manifest: "[[op]]\nop = 'files.put'\ndest = '{root}/p'\ncontent = \"a\\nb\\n\"\n",
         before: &[("p", "old\n")],
-        run1: 5,
+        run1: 4,
         run2: 0,
     },
     Budget {

@@ -106,6 +106,13 @@ functions! {
             .root()
             .prints("0 750\n"),
     ],
+    k_owned_alike => [
+        case("k_owned_alike f new && echo alike").given("touch f").prints("alike\n"),
+        case("k_owned_alike f new || echo other").given("touch f; chown 65534 f").root().prints("other\n"),
+        case("k_owned_alike f new || echo other").given("touch f; chgrp 65534 f").root().prints("other\n"),
+        // In a setgid directory a new file takes the directory's group.
+        case("k_owned_alike d/f d/new || echo other").given("mkdir d; touch d/f; chmod g+s d").prints("other\n"),
+    ],
     k_umask_mode => [
         case("k_umask_mode; echo \"$k_umask_mode_value\"").given("umask 022").prints("0644\n"),
         case("k_umask_mode; echo \"$k_umask_mode_value\"").given("umask 0027").prints("0640\n"),
@@ -131,6 +138,8 @@ functions! {
         // no chown; a replaced file owned as the new one is gets no chown.
         case("echo new | k_write n '' '' ''; stat -c %a n").given("umask 027").stub("chmod", "exit 1").prints("640\n"),
         case("echo new | k_write f '' '' ''; cat f").given(FILES).root().stub("chown", "exit 1").prints("new\n"),
+        // A replaced file with the umask's mode, owned alike: made so, no chmod either.
+        case("echo new | k_write f '' '' ''; cat f; stat -c %a f").given("umask 027; echo old > f").stub("chmod", "exit 1").stub("chown", "exit 1").prints("new\n640\n"),
     ],
     k_write_valid => [
         case("echo good | k_write_valid f 0600 '' '' cat grep -q good; cat f; stat -c %a f")
@@ -169,6 +178,12 @@ functions! {
         case("k_directory ok --path d/e || echo missing; k_directory act --path d/e --mode 0750; stat -c %a d/e; k_directory ok --path d/e --mode 0750 && echo holds")
             .prints("missing\n750\nholds\n"),
         case("k_directory diff --path d; mkdir d; k_directory diff --path d --mode 0700").prints("create directory d\nset mode/owner of d\n"),
+        // A new directory takes an octal mode from mkdir (no chmod), its parents the
+        // umask's; one that is there gets it from chmod.
+        case("k_directory act --path p/d --mode 2750; k_directory act --path e --mode 0700; stat -c %a p p/d e")
+            .given("umask 022; mkdir e")
+            .stub("chmod", "[ \"$3\" = e ] && exec /bin/chmod \"$@\"; exit 1")
+            .prints("755\n2750\n700\n"),
         // A link to a directory does without attributes; with one, never.
         case("k_directory ok --path l && echo will-do; k_directory ok --path l --mode 0700 || echo not-through-a-link; k_directory act --path l --mode 0700")
             .given("mkdir d; ln -s d l")

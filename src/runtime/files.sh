@@ -289,7 +289,10 @@ k_directory() {
     k_directory_chmod=$k_directory_mode
     case $k_directory_mode in
     '' | *[!0-7]*) mkdir -p -- "$k_directory_path" ;;
-    *) if [ -d "$k_directory_path" ]; then :; else mkdir -p -m "$k_directory_mode" -- "$k_directory_path" && k_directory_chmod=; fi ;;
+    *)
+      # Only the directory asked for gets the mode (its parents the umask's), as wanted.
+      # shellcheck disable=SC2174
+      if [ -d "$k_directory_path" ]; then :; else mkdir -p -m "$k_directory_mode" -- "$k_directory_path" && k_directory_chmod=; fi ;;
     esac || return 1
     [ -n "$k_directory_attrs" ] || return 0
     k_attrs "$k_directory_path" "$k_directory_chmod" "$k_directory_owner" "$k_directory_group" || return 1

@@ -334,7 +334,9 @@ mod tests {
                 "k_keep_attrs",
                 "k_umask_mode",
                 "k_write",
+                "k_owned_alike",
                 "k_write_tmp",
+                "k_write_tmp_umask_made",
             ]
         );
         assert_eq!(runtime().for_code("echo k_writer"), "");

@@ -1,6 +1,7 @@
 //! What an op's probe checks, in one line: said when the probe still fails after the op
-//! applied ("applied, but the check after it still fails: /etc/motd has the content
-//! asked for (mode 0640)").
+//! applied ("applied, but the check after it still fails: /etc/hosts needs no further
+//! edit"). Only ops whose act cannot prove their state run the probe again (`Step::verify`):
+//! a write, `mkdir`, `ln` or `rm` has no line here.
 //!
 //! Op kinds whose probe is easy to name get their own line, built from their arguments; a
 //! define's is its probe command; every other op gets the generic one (`the state
@@ -18,22 +19,9 @@ pub(super) fn describe(op: &BoundOp) -> String {
     let dest = || arg("dest").unwrap_or_default();
     let attrs = || attributes(op);
     match kind {
-        "files.put" | "files.template" | "files.download" => {
-            format!("{} has the content asked for{}", dest(), attrs())
-        }
-        "files.file" => format!("{} is a file{}", path(), attrs()),
-        "files.directory" => format!("{} is a directory{}", path(), attrs()),
+        "files.download" => format!("{} has the content asked for{}", dest(), attrs()),
         "files.line" | "files.block" | "files.replace" => {
             format!("{} needs no further edit{}", path(), attrs())
-        }
-        "files.link" => {
-            let present = op.args.get("present").and_then(|v| v.value.as_bool());
-            match arg("target") {
-                Some(target) if present != Some(false) => {
-                    format!("{} is a link to {target}", path())
-                }
-                _ => format!("{} is not a link", path()),
-            }
         }
         "files.sync" => format!(
             "{} holds a copy of {}{}",

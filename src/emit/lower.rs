@@ -46,6 +46,7 @@ pub(super) fn lower(sources: &SourceMap, op: &BoundOp) -> Result<Step, Diagnosti
                 diff,
                 verify: scripts.probe.is_some(),
                 data: Sh::new(),
+                text: false,
                 call: None,
             })
         }

@@ -227,6 +227,7 @@ fn step_options<'a>(
         delay: globals.retry_delay,
         when: op.runtime_when.is_some(),
         data: !step.data.is_empty(),
+        text: step.text,
         // A sensitive op's commands print nothing (they may print what they write).
         quiet: op.hides_output(),
         hide_diff: op.hides_diff() && (step.call.is_some() || !step.diff.is_empty()),

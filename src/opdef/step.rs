@@ -23,13 +23,20 @@ pub struct Step {
     /// Prints what the act would change (a unified diff, the commands), for check mode
     /// and plans. May be empty.
     pub diff: Sh,
-    /// Whether the probe must hold after the act (else the op "did not converge"). False
-    /// for commands, whose guard need not be what the command changes.
+    /// Whether the probe runs again after the act, and must hold (else the op "did not
+    /// converge"): only where the act's success does not prove the state (a package
+    /// manager, a service, an edit whose result is checked again). False for commands,
+    /// whose guard need not be what the command changes, and for acts whose success is the
+    /// state: an atomic write, `mkdir`, `ln`, `rm` (a second probe would only spend
+    /// processes).
     pub verify: bool,
     /// Shell that prints the op's payload (a file's content). When present, probe, act and
     /// diff read it on standard input, so it is written into the script once and crosses
     /// a `sudo` boundary as a stream.
     pub data: Sh,
+    /// Whether `data` sets `k_text` (`call::text`) instead of printing: the step's
+    /// function reads the content from it, in the script's own shell.
+    pub text: bool,
 }
 
 /// What a lowering function sees.

@@ -121,6 +121,9 @@ pub struct StepOptions<'a> {
     pub when: bool,
     /// Whether it reads data on standard input ([`data_function`]).
     pub data: bool,
+    /// Whether its data function sets `k_text` instead ([`text`]): run in the script's
+    /// shell, with no process to feed it.
+    pub text: bool,
     /// Its probe and change print nothing (a sensitive op).
     pub quiet: bool,
     /// Check mode says `content differs, hidden` instead of its diff.
@@ -179,7 +182,8 @@ pub fn step(index: Index, label: &str, options: &StepOptions, call: &Sh) -> Sh {
         index.write(&mut sh);
     }
     if options.data {
-        sh.code(" --data ").code("k_data_");
+        sh.code(if options.text { " --text " } else { " --data " })
+            .code("k_data_");
         index.write(&mut sh);
     }
     flag(&mut sh, "--quiet", options.quiet);
@@ -361,6 +365,8 @@ pub struct Put<'a> {
     pub keep: bool,
     /// A command that must accept the new file (its path appended) before it is installed.
     pub check: &'a [&'a str],
+    /// The content is the step's `k_text` ([`text`]), not its standard input.
+    pub text: bool,
 }
 
 /// `k_put --dest DEST ...` (files.put, files.template, server.sudoers): `dest` holds what
@@ -371,7 +377,8 @@ pub fn put(put: &Put) -> OpCall {
         .attributes(&put.attributes)
         .flag("--backup", put.backup)
         .flag("--parents", put.parents)
-        .flag("--keep", put.keep);
+        .flag("--keep", put.keep)
+        .flag("--text", put.text);
     if !put.check.is_empty() {
         call.args.code(" --");
         for word in put.check {
@@ -392,6 +399,26 @@ pub fn content(bytes: &[u8]) -> Sh {
         sh.code(":");
     }
     sh
+}
+
+/// The most content [`text`] holds: the shell compares a file with it a line at a time
+/// (`k_same_text`), which is quick for a config file and slow for a large one.
+const TEXT_LIMIT: usize = 16 * 1024;
+
+/// `k_text='CONTENT'`, the data of a step whose content is text: printable ASCII, tabs and
+/// newlines, at most [`TEXT_LIMIT`] bytes, quoted whole. The step's function compares and
+/// writes it with builtins alone (`k_same_text`, `k_text_out`). Any other content (a NUL,
+/// which `read` cannot see, a carriage return, a byte that is not ASCII, a big file) is
+/// `None`: it is printed by [`content`] and compared by `cmp`.
+pub fn text(bytes: &[u8]) -> Option<Sh> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let is_text = |b: &u8| matches!(b, b'\t' | b'\n' | 0x20..=0x7e);
+    if bytes.len() > TEXT_LIMIT || !bytes.iter().all(is_text) {
+        return None;
+    }
+    let mut sh = Sh::of("k_text=");
+    sh.arg(text);
+    Some(sh)
 }
 
 /// A regular file ([`file`]): `files.file`'s arguments.

@@ -62,7 +62,8 @@ k_run_show() {
 }
 
 # k_run_act OPTION... -- WORD...: the commands of k_run, run here (k_run calls it in a
-# subshell, which `cd` and `export` change, and which `exit` ends).
+# subshell, which `cd` and `export` change, and which `exit` ends). The last command
+# replaces the subshell (`exec`): one process for a program or a shell command, not two.
 k_run_act() {
   k_run_shell=0 k_run_script='' k_run_dir='' k_run_interpreter=sh k_run_interpreter_arg=''
   while [ "$#" -gt 0 ]; do
@@ -92,6 +93,8 @@ k_run_act() {
     exit "$k_run_status"
   fi
   if [ -n "$k_run_dir" ]; then cd -- "$k_run_dir" || exit 1; fi
-  if [ "$k_run_shell" = 0 ]; then "$@"; exit; fi
-  for k_run_word in "$@"; do sh -c "$k_run_word" || exit; done
+  [ "$#" -gt 0 ] || exit 0
+  if [ "$k_run_shell" = 0 ]; then exec "$@"; fi
+  while [ "$#" -gt 1 ]; do sh -c "$1" || exit; shift; done
+  exec sh -c "$1"
 }

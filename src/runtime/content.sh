@@ -31,6 +31,34 @@ k_use_print() {
   [ "$k_use_print_answer" = 1 ]
 }
 
+# k_text_out: k_text (a step's text content, set by its text function) as it is, from a
+# builtin: a secret's content is never an argument.
+# shellcheck disable=SC2154 # k_text is set by the step's text function
+k_text_out() {
+  if k_use_print; then print -rn -- "$k_text"; else printf '%s' "$k_text"; fi
+}
+
+# k_same_text FILE: whether FILE holds exactly k_text, decided by the shell alone: FILE is
+# read a line at a time (`read` keeps a carriage return, and the last line tells whether a
+# final newline is there) and stops at the first line that differs, so a long file costs
+# no more than k_text's length and a line. What `read` cannot see: a NUL byte, which most
+# shells drop (yash ends the line there), so a file that is k_text with NUL bytes added
+# passes; kiln gives k_text only to content that is text (no NUL, at most 16 KiB; other
+# content is compared by `cmp`), and docs/architecture.md says why that residual risk is
+# taken.
+k_same_text() {
+  k_same_text_rest=$k_text k_same_text_line=
+  while IFS= read -r k_same_text_line; do
+    case $k_same_text_rest in
+    "$k_same_text_line"'
+'*) k_same_text_rest=${k_same_text_rest#"$k_same_text_line"'
+'} ;;
+    *) return 1 ;;
+    esac
+  done <"$1" || return 1
+  [ "$k_same_text_rest" = "$k_same_text_line" ]
+}
+
 # Unified diff from PATH (or nothing) to the desired content on standard input, with
 # stable labels instead of timestamps.
 k_diffu() {

@@ -4,12 +4,29 @@
 
 # k_stat [-L] PATH: k_stat_mode, PATH's permission bits in octal (read from the POSIX
 # `ls -l` mode string), and k_stat_owner, its numeric owner and group (`UID:GID`): one
-# `ls`, one `awk`. A symbolic link is read as itself, or with -L as the file it points to.
+# `ls`, read by the shell. A symbolic link is read as itself, or with -L as the file it
+# points to. (The fields are split with globbing off: a name's `*` stays a character.)
 k_stat() {
   k_stat_follow=; if [ "$1" = -L ]; then k_stat_follow=L; shift; fi
-  k_stat_line=$(ls "-lnd$k_stat_follow" -- "$1" 2>/dev/null | awk "$k_awk_perm"'{ printf "%04o %s:%s\n", k_perm($1), $3, $4 }')
-  [ -n "$k_stat_line" ] || return 1
-  k_stat_mode=${k_stat_line%% *} k_stat_owner=${k_stat_line#* }
+  # Nothing there: no `ls` to say so (and none redirected: bash runs a command
+  # substitution with a redirection in a process of its own, then `ls` in another).
+  if [ -n "$k_stat_follow" ]; then [ -e "$1" ]; else [ -e "$1" ] || [ -L "$1" ]; fi || return 1
+  k_stat_line=$(ls "-lnd$k_stat_follow" -- "$1") && [ -n "$k_stat_line" ] || return 1
+  set -f
+  # shellcheck disable=SC2086
+  set -- $k_stat_line
+  set +f
+  k_stat_owner=$3:$4 k_stat_bits=${1#?} k_stat_special=0 k_stat_mode=
+  for k_stat_who in 4 2 1; do
+    k_stat_digit=0 k_stat_triad=${k_stat_bits%"${k_stat_bits#???}"} k_stat_bits=${k_stat_bits#???}
+    case $k_stat_triad in r??) k_stat_digit=4 ;; esac
+    case $k_stat_triad in ?w?) k_stat_digit=$((k_stat_digit + 2)) ;; esac
+    case $k_stat_triad in ??[xst]) k_stat_digit=$((k_stat_digit + 1)) ;; esac
+    # setuid, setgid and sticky show in the x column of the owner, group and others.
+    case $k_stat_triad in ??[sStT]) k_stat_special=$((k_stat_special + k_stat_who)) ;; esac
+    k_stat_mode=$k_stat_mode$k_stat_digit
+  done
+  k_stat_mode=$k_stat_special$k_stat_mode
 }
 
 # An awk function: the permission bits of an `ls -l` mode string, as a number.
@@ -64,7 +81,13 @@ k_mode_want() {
 # shellcheck disable=SC2086
 k_attrs_ok() {
   k_attrs_ok_follow=; if [ "$1" = -L ]; then k_attrs_ok_follow=-L; shift; fi
-  if [ -n "$2" ] && [ "$(k_mode_of $k_attrs_ok_follow "$1")" != "$(k_mode_want $k_attrs_ok_follow "$1" "$2")" ]; then return 1; fi
+  if [ -n "$2" ]; then
+    case $2 in
+    *[!0-7]*) k_attrs_ok_mode=$(k_mode_want $k_attrs_ok_follow "$1" "$2") || return 1 ;;
+    *) k_attrs_ok_mode=$2 ;;
+    esac
+    k_stat $k_attrs_ok_follow "$1" && [ "$k_stat_mode" = "$k_attrs_ok_mode" ] || return 1
+  fi
   [ -z "$k_attrs_ok_follow" ] || k_attrs_ok_follow=-H
   if [ -n "$3" ] && [ -z "$(find $k_attrs_ok_follow "$1" -prune -user "$3" 2>/dev/null)" ]; then return 1; fi
   if [ -n "$4" ] && [ -z "$(find $k_attrs_ok_follow "$1" -prune -group "$4" 2>/dev/null)" ]; then return 1; fi
@@ -113,57 +136,94 @@ k_split() {
 
 # k_keep_attrs OLD NEW MODE OWNER GROUP: NEW, about to replace the file OLD, keeps OLD's
 # mode unless MODE is given, and (as root) its owner and group unless OWNER or GROUP is.
-# A NEW file with no OLD to follow gets the mode the umask gives (mktemp made it 0600).
+# A NEW file with no OLD to follow gets the mode the umask gives. A NEW that k_tmp_beside
+# made `shared` has its final attributes already (its caller knew: k_write_tmp). NEW is
+# this user's, in this user's group unless its directory is setgid: an OLD owned alike
+# (k_owned_alike) needs no chown.
 k_keep_attrs() {
+  [ "${k_tmp_beside_shared-}" != 1 ] || return 0
   if [ ! -e "$1" ] || [ -L "$1" ]; then
-    [ -n "$3" ] || chmod "$(k_umask_mode)" "$2"
+    [ -n "$3" ] || { k_umask_mode && chmod "$k_umask_mode_value" "$2"; }
     return
   fi
-  if [ -n "$3" ] && [ -n "$4$5" ]; then return 0; fi
+  k_keep_attrs_owner=0
+  if [ -z "$4$5" ] && ! k_owned_alike "$1" "$2"; then
+    [ -n "${k_uid-}" ] || k_uid=$(id -u)
+    [ "$k_uid" != 0 ] || k_keep_attrs_owner=1
+  fi
+  if [ -n "$3" ] && [ "$k_keep_attrs_owner" = 0 ]; then return 0; fi
   k_stat "$1" || return 1
-  [ -n "${k_uid-}" ] || k_uid=$(id -u)
   # chown first: it clears setuid and setgid bits that chmod sets.
-  if [ -z "$4$5" ] && [ "$k_uid" = 0 ]; then chown "$k_stat_owner" "$2" || return 1; fi
+  if [ "$k_keep_attrs_owner" = 1 ]; then chown "$k_stat_owner" "$2" || return 1; fi
   if [ -z "$3" ]; then chmod "$k_stat_mode" "$2" || return 1; fi
 }
 
-# The mode a new file gets from the umask (0666 without the umask's bits), asked once.
+# k_umask_mode: k_umask_mode_value, the mode a new file gets from the umask (0666 without
+# the umask's bits), and k_umask_mode_saved, the umask as `umask` prints it: asked once.
 k_umask_mode() {
-  if [ -z "${k_umask_mode_value-}" ]; then
-    k_umask_mode_bits=$(umask)
-    k_umask_mode_bits=${k_umask_mode_bits#"${k_umask_mode_bits%???}"} k_umask_mode_value=0
-    while [ -n "$k_umask_mode_bits" ]; do
-      k_umask_mode_value=$k_umask_mode_value$((6 & ~${k_umask_mode_bits%"${k_umask_mode_bits#?}"})) k_umask_mode_bits=${k_umask_mode_bits#?}
-    done
-  fi
-  printf '%s\n' "$k_umask_mode_value"
+  [ -z "${k_umask_mode_value-}" ] || return 0
+  k_umask_mode_saved=$(umask) || return 1
+  k_umask_mode_bits=${k_umask_mode_saved#"${k_umask_mode_saved%???}"} k_umask_mode_value=0
+  while [ -n "$k_umask_mode_bits" ]; do
+    k_umask_mode_value=$k_umask_mode_value$((6 & ~${k_umask_mode_bits%"${k_umask_mode_bits#?}"})) k_umask_mode_bits=${k_umask_mode_bits#?}
+  done
 }
 
-# Writes standard input to DEST atomically: a new private file beside DEST gets its mode
-# and owner, then the content, then is renamed over DEST. A failure leaves DEST as it was.
-# k_write DEST MODE OWNER GROUP
+# k_write DEST MODE OWNER GROUP [SOURCE...]: writes what SOURCE prints (standard input,
+# without SOURCE) to DEST atomically: a new private file beside DEST gets its mode and
+# owner, then the content, then is renamed over DEST. A failure leaves DEST as it was.
 k_write() {
-  # `mv` onto a directory (or a link to one) would move the file into it.
-  if [ -d "$1" ] && [ ! -L "$1" ]; then k_err "$1 is a directory"; return 1; fi
-  k_split "$1"
-  k_tmp_beside "$k_split_dir" || return 1
-  k_write_tmp=$k_tmp_beside_file
-  if ! k_fill "$k_write_tmp" "$1" "$2" "$3" "$4" cat; then rm -f -- "$k_write_tmp"; return 1; fi
-  k_rename "$k_write_tmp" "$1"
+  k_write_dest=$1
+  k_write_tmp "$@" && k_rename "$k_write_tmp_file" "$k_write_dest"
 }
 
 # As k_write, but CHECK... (the new file's path appended) must accept the new content
-# before it replaces DEST: k_write_valid DEST MODE OWNER GROUP CHECK...
+# before it replaces DEST: k_write_valid DEST MODE OWNER GROUP SOURCE CHECK...
 k_write_valid() {
   k_write_valid_dest=$1
-  if [ -d "$1" ] && [ ! -L "$1" ]; then k_err "$1 is a directory"; return 1; fi
-  k_split "$1"
-  k_tmp_beside "$k_split_dir" || return 1
-  k_write_valid_tmp=$k_tmp_beside_file
-  if ! k_fill "$k_write_valid_tmp" "$1" "$2" "$3" "$4" cat; then rm -f -- "$k_write_valid_tmp"; return 1; fi
-  shift 4
+  k_write_tmp "$1" "$2" "$3" "$4" "$5" || return 1
+  k_write_valid_tmp=$k_write_tmp_file
+  shift 5
   if ! "$@" "$k_write_valid_tmp"; then rm -f -- "$k_write_valid_tmp"; k_err "$k_write_valid_dest: the new content is invalid, not installed"; return 1; fi
   k_rename "$k_write_valid_tmp" "$k_write_valid_dest"
+}
+
+# k_owned_alike OLD NEW: whether OLD has the owner and group a file NEW makes gets: this
+# user's, and this user's group unless NEW's directory is setgid (builtins only).
+k_owned_alike() {
+  k_split "$2"
+  [ -O "$1" ] && [ -G "$1" ] && [ ! -g "$k_split_dir" ]
+}
+
+# k_write_tmp DEST MODE OWNER GROUP [SOURCE...]: k_write_tmp_file, a new file beside DEST
+# with DEST's attributes (k_fill) and what SOURCE prints (standard input, without SOURCE),
+# for k_write and k_write_valid to rename over DEST; nothing is left when it fails. When no
+# attributes are asked for and the file as the umask makes it has DEST's (DEST is new, or
+# has the umask's mode and is owned alike: the usual config file), it is made so, and
+# needs no chmod or chown.
+k_write_tmp() {
+  # `mv` onto a directory (or a link to one) would move the file into it.
+  if [ -d "$1" ] && [ ! -L "$1" ]; then k_err "$1 is a directory"; return 1; fi
+  k_write_tmp_dest=$1 k_write_tmp_mode=$2 k_write_tmp_owner=$3 k_write_tmp_group=$4
+  shift 4
+  [ "$#" -gt 0 ] || set -- cat
+  k_split "$k_write_tmp_dest"
+  if [ -z "$k_write_tmp_mode$k_write_tmp_owner$k_write_tmp_group" ] && k_write_tmp_umask_made "$k_write_tmp_dest"; then
+    k_tmp_beside "$k_split_dir" shared
+  else
+    k_tmp_beside "$k_split_dir"
+  fi || return 1
+  k_write_tmp_file=$k_tmp_beside_file
+  if ! k_fill "$k_write_tmp_file" "$k_write_tmp_dest" "$k_write_tmp_mode" "$k_write_tmp_owner" "$k_write_tmp_group" "$@"; then
+    rm -f -- "$k_write_tmp_file"; return 1
+  fi
+}
+
+# k_write_tmp_umask_made DEST: whether a file made under the umask has what DEST must keep:
+# DEST is new (or a link, which is replaced), or is owned alike and has the umask's mode.
+k_write_tmp_umask_made() {
+  if [ ! -e "$1" ] || [ -L "$1" ]; then return 0; fi
+  k_owned_alike "$1" "$1" && k_stat "$1" && k_umask_mode && [ "$k_stat_mode" = "$k_umask_mode_value" ]
 }
 
 # A copy of FILE as it is now, beside it, named FILE.TIMESTAMP~ (Ansible's backup
@@ -225,9 +285,17 @@ k_directory() {
     if { [ -e "$k_directory_path" ] || [ -L "$k_directory_path" ]; } && [ ! -d "$k_directory_path" ]; then
       k_err "$k_directory_path exists and is not a directory"; return 1
     fi
-    mkdir -p -- "$k_directory_path" || return 1
+    # A new directory takes an octal mode from mkdir itself: one process, not two.
+    k_directory_chmod=$k_directory_mode
+    case $k_directory_mode in
+    '' | *[!0-7]*) mkdir -p -- "$k_directory_path" ;;
+    *)
+      # Only the directory asked for gets the mode (its parents the umask's), as wanted.
+      # shellcheck disable=SC2174
+      if [ -d "$k_directory_path" ]; then :; else mkdir -p -m "$k_directory_mode" -- "$k_directory_path" && k_directory_chmod=; fi ;;
+    esac || return 1
     [ -n "$k_directory_attrs" ] || return 0
-    k_attrs "$k_directory_path" "$k_directory_mode" "$k_directory_owner" "$k_directory_group" || return 1
+    k_attrs "$k_directory_path" "$k_directory_chmod" "$k_directory_owner" "$k_directory_group" || return 1
     [ "$k_directory_recursive" = 1 ] || return 0
     if [ -n "$k_directory_owner" ]; then chown -R -P -- "$k_directory_owner" "$k_directory_path" || return 1; fi
     if [ -n "$k_directory_group" ]; then chgrp -R -P -- "$k_directory_group" "$k_directory_path" || return 1; fi
@@ -260,16 +328,18 @@ k_directory_tree_ok() {
 }
 
 # k_put ok|act|diff --dest DEST [--mode MODE] [--owner USER] [--group GROUP] [--backup]
-# [--parents] [--keep] [-- CHECK...] (files.put, files.template, server.sudoers): DEST is a
-# regular file holding exactly what standard input holds, with MODE, OWNER and GROUP (each
-# when given; else a replaced file's). It is written atomically (k_write): after a copy of
-# the old file with --backup (k_backup), in a directory made first with --parents, and
-# only when CHECK (the new file's path appended) accepts it (k_write_valid). A symbolic
-# link at DEST is replaced, never written through. With --keep, a file or link already at
-# DEST stays whatever it holds (Ansible's `force: no`): only its attributes are set, and
-# never through a link.
+# [--parents] [--keep] [--text] [-- CHECK...] (files.put, files.template, server.sudoers):
+# DEST is a regular file holding exactly what standard input holds (with --text: k_text,
+# set by the step's text function, compared by k_same_text), with MODE, OWNER and GROUP
+# (each when given; else a replaced file's). It is written atomically (k_write): after a
+# copy of the old file with --backup (k_backup), in a directory made first with
+# --parents, and only when CHECK (the new file's path appended) accepts it
+# (k_write_valid). A symbolic link at DEST is replaced, never written through. With
+# --keep, a file or link already at DEST stays whatever it holds (Ansible's `force: no`):
+# only its attributes are set, and never through a link.
 k_put() {
   k_put_verb=$1 k_put_dest='' k_put_mode='' k_put_owner='' k_put_group='' k_put_backup=0 k_put_parents=0 k_put_keep=0
+  k_put_source='cat'
   shift
   while [ "$#" -gt 0 ]; do
     case $1 in
@@ -280,6 +350,7 @@ k_put() {
     --backup) k_put_backup=1 ;;
     --parents) k_put_parents=1 ;;
     --keep) k_put_keep=1 ;;
+    --text) k_put_source=k_text_out ;;
     --) shift; break ;;
     *) k_err "k_put: unknown option $1"; return 64 ;;
     esac
@@ -301,17 +372,18 @@ k_put() {
   fi
   case $k_put_verb in
   ok)
-    [ -f "$k_put_dest" ] && [ ! -L "$k_put_dest" ] && cmp -s - "$k_put_dest" &&
+    [ -f "$k_put_dest" ] && [ ! -L "$k_put_dest" ] || return 1
+    if [ "$k_put_source" = cat ]; then cmp -s - "$k_put_dest"; else k_same_text "$k_put_dest"; fi &&
       k_attrs_ok "$k_put_dest" "$k_put_mode" "$k_put_owner" "$k_put_group" ;;
   act)
     if [ "$k_put_parents" = 1 ]; then k_split "$k_put_dest"; mkdir -p -- "$k_split_dir" || return 1; fi
     if [ "$k_put_backup" = 1 ] && [ -f "$k_put_dest" ]; then k_backup "$k_put_dest" || return 1; fi
     if [ "$#" -gt 0 ]; then
-      k_write_valid "$k_put_dest" "$k_put_mode" "$k_put_owner" "$k_put_group" "$@"
+      k_write_valid "$k_put_dest" "$k_put_mode" "$k_put_owner" "$k_put_group" "$k_put_source" "$@"
     else
-      k_write "$k_put_dest" "$k_put_mode" "$k_put_owner" "$k_put_group"
+      k_write "$k_put_dest" "$k_put_mode" "$k_put_owner" "$k_put_group" "$k_put_source"
     fi ;;
-  diff) k_diffu "$k_put_dest" ;;
+  diff) "$k_put_source" | k_diffu "$k_put_dest" ;;
   esac
 }
 

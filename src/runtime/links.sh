@@ -2,12 +2,24 @@
 
 # Whether PATH is a symbolic link whose target is exactly TARGET: k_link_is PATH TARGET.
 # `readlink` (POSIX since 2024; in coreutils, busybox and the BSDs) reads the target as
-# stored, where parsing `ls -l` breaks on names containing " -> ". The `.` keeps a target's
-# own trailing newlines from being stripped by the command substitution.
+# stored, where parsing `ls -l` breaks on names containing " -> ": one process. A command
+# substitution strips trailing newlines: for a TARGET ending in one, a `.` after the
+# target keeps them (a second process). Else a stored target that is TARGET followed by
+# newlines reads as TARGET, but names another file: PATH resolves to TARGET's file (or,
+# TARGET missing, to nothing), else it is not the link asked for.
+# shellcheck disable=SC3013
 k_link_is() {
   [ -L "$1" ] || return 1
-  k_link_is_target=$(readlink -- "$1" && echo .) || return 1
-  [ "${k_link_is_target%?.}" = "$2" ]
+  case $2 in
+  *'
+')
+    k_link_is_target=$(readlink -- "$1" && echo .) || return 1
+    [ "${k_link_is_target%?.}" = "$2" ] ;;
+  *)
+    k_link_is_target=$(readlink -- "$1") && [ "$k_link_is_target" = "$2" ] || return 1
+    case $2 in /*) k_link_is_file=$2 ;; *) k_split "$1"; k_link_is_file=$k_split_dir/$2 ;; esac
+    if [ -e "$1" ]; then [ "$1" -ef "$k_link_is_file" ]; else [ ! -e "$k_link_is_file" ]; fi ;;
+  esac
 }
 
 # Whether PATH is not a symbolic link and is the same file as TARGET (a hard link to it).

@@ -51,7 +51,9 @@
 //!   (`apply` or `check`), `k_detailed`, `k_halt` (1 once an op failed), the counts `k_ok`,
 //!   `k_changed`, `k_failed`, `k_ignored`, `k_skipped`, `k_notrun`, and the step being run:
 //!   `k_step_index`, `k_step_label`, `k_step_origin`.
-//! - Shared by all: `k_uid` (`id -u`, asked once by `k_begin`), `k_tmpd` (the run's private
+//! - Shared by all: `k_uid` (`id -u`, asked by the first function that needs it, once
+//!   when steps run in the script's shell), `k_text` (a text step's content, set by its
+//!   data function `k_data_N` in the script's shell: `k_step --text`), `k_tmpd` (the run's private
 //!   directory, made by `k_private`), `k_facts` (the fact probe's output, for `when`),
 //!   `k_pip` (the pip command of `pip.packages`).
 //! - `K_WHAT`: a value handed to `awk` in its environment, set on the `awk` command alone
@@ -61,7 +63,7 @@
 //!   `KILN_BECOME_PASS` (the become password of a live run, never exported).
 //! - What the emitter writes per op (`N` its index, `hN` a handler's): `k_op_N` (its parts as
 //!   a function of the verb, when it is not one call), `k_data_N` (what it reads on standard
-//!   input), `k_when_N` (its `when`, decided on the host); for an op run as another user,
+//!   input, or for text the `k_text` it sets), `k_when_N` (its `when`, decided on the host); for an op run as another user,
 //!   their definitions in `k_op_N_def` and `k_data_N_def`, which `k_step` sends that user's
 //!   shell. A name ending in `_def` is such a definition, never a function's variable.
 //! - Handlers notified: `k_notified_ids`, their ids one a line.
@@ -327,12 +329,14 @@ mod tests {
                 "k_fill",
                 "k_rename",
                 "k_stat",
-                "k_awk_perm",
                 "k_attrs",
                 "k_split",
                 "k_keep_attrs",
                 "k_umask_mode",
                 "k_write",
+                "k_owned_alike",
+                "k_write_tmp",
+                "k_write_tmp_umask_made",
             ]
         );
         assert_eq!(runtime().for_code("echo k_writer"), "");

@@ -41,20 +41,31 @@ k_safe_dir() {
   return 1
 }
 
-# k_tmp_beside DIR: k_tmp_beside_file, a new empty file in DIR with a name no one can
-# predict (and short, whatever the length of the name it will replace), made exclusively,
-# mode 0600.
+# k_tmp_beside DIR [shared]: k_tmp_beside_file, a new empty file in DIR with a name no one
+# can predict (and short, whatever the length of the name it will replace), made
+# exclusively: mode 0600, or with `shared` the mode the shell's umask gives a new file (what
+# a new file with no mode asked for ends with, so no chmod follows); k_tmp_beside_shared
+# says which (1 or 0). `mktemp -u` only draws the name (one process); the shell makes the
+# file: noclobber opens an absent name exclusively (O_EXCL), and what was made must be a
+# plain file. Without mktemp the name is k_random's.
 k_tmp_beside() {
   case $1 in /*) k_tmp_beside_dir=$1 ;; *) k_tmp_beside_dir=./$1 ;; esac
-  k_tmp_beside_file=$(mktemp "$k_tmp_beside_dir/.kiln.XXXXXXXXXX" 2>/dev/null) && return 0
-  # Without mktemp: a random name, taken only if nothing is there (noclobber opens an
-  # absent name exclusively), and only when what was made is a plain file.
+  k_tmp_beside_shared=0
+  if [ "${2-}" = shared ]; then k_tmp_beside_shared=1; else k_umask_mode || return 1; fi
   k_tmp_beside_tries=0
   while :; do
-    k_tmp_beside_file=$k_tmp_beside_dir/.kiln.$(k_random) || return 1
-    if [ ! -e "$k_tmp_beside_file" ] && [ ! -L "$k_tmp_beside_file" ] && (umask 077; set -C; : > "$k_tmp_beside_file") 2>/dev/null &&
-      [ -f "$k_tmp_beside_file" ] && [ ! -L "$k_tmp_beside_file" ]; then
-      return 0
+    # (No redirection inside the substitution: bash would spend a process on it.)
+    if ! { command -v mktemp >/dev/null 2>&1 && k_tmp_beside_file=$(mktemp -u "$k_tmp_beside_dir/.kiln.XXXXXXXXXX"); }; then
+      k_tmp_beside_file=$k_tmp_beside_dir/.kiln.$(k_random) || return 1
+    fi
+    if [ ! -e "$k_tmp_beside_file" ] && [ ! -L "$k_tmp_beside_file" ]; then
+      [ "$k_tmp_beside_shared" = 1 ] || umask 077
+      set -C
+      { :; } 2>/dev/null >"$k_tmp_beside_file"
+      k_tmp_beside_made=$?
+      set +C
+      [ "$k_tmp_beside_shared" = 1 ] || umask "$k_umask_mode_saved"
+      if [ "$k_tmp_beside_made" = 0 ] && [ -f "$k_tmp_beside_file" ] && [ ! -L "$k_tmp_beside_file" ]; then return 0; fi
     fi
     k_tmp_beside_tries=$((k_tmp_beside_tries + 1))
     if [ "$k_tmp_beside_tries" -ge 10 ]; then k_err "cannot make a temporary file in $1"; return 1; fi

@@ -33,6 +33,8 @@ k_fail_run() { k_failed=$((k_failed + 1)) k_halt=1; }
 #   --when FUNCTION      a condition decided here: false (1) skips the op, undecidable (2)
 #                        fails it
 #   --data FUNCTION      what FUNCTION reads on standard input (else nothing)
+#   --text FUNCTION      FUNCTION sets k_text, the step's content (text), in this shell:
+#                        no process feeds it (the step's function reads k_text)
 #   --quiet              `ok` and `act` print nothing (a sensitive op)
 #   --hide-diff          check mode says `content differs, hidden` instead of the diff
 #   --sudo USER, --su USER   FUNCTION runs as USER, in USER's shell (k_as), which gets the
@@ -46,7 +48,7 @@ k_step() {
   k_step_index=$1 k_step_label=$2
   shift 2
   k_step_origin='' k_step_notify='' k_step_check='' k_step_ignore=0 k_step_retries=0 k_step_delay=0
-  k_step_when='' k_step_data='' k_step_quiet=0 k_step_hide_diff=0 k_step_how='' k_step_user=
+  k_step_when='' k_step_data='' k_step_text='' k_step_quiet=0 k_step_hide_diff=0 k_step_how='' k_step_user=
   while [ "$#" -gt 0 ]; do
     case $1 in
     --origin) k_step_origin=$2; shift ;;
@@ -58,6 +60,7 @@ k_step() {
     --delay) k_step_delay=$2; shift ;;
     --when) k_step_when=$2; shift ;;
     --data) k_step_data=$2; shift ;;
+    --text) k_step_text=$2; shift ;;
     --quiet) k_step_quiet=1 ;;
     --hide-diff) k_step_hide_diff=1 ;;
     --sudo | --su) k_step_how=${1#--} k_step_user=$2; shift ;;
@@ -135,20 +138,22 @@ k_step_do() {
   fi
 }
 
-# k_step_here VERB FUNCTION [ARG]...: the step's function run in this shell, with its data.
+# k_step_here VERB FUNCTION [ARG]...: the step's function run in this shell, with its data
+# (a text step's content is set here: no pipeline, no subshell).
 k_step_here() {
   k_step_here_verb=$1 k_step_here_function=$2
   shift 2
   if [ -n "$k_step_data" ]; then
     "$k_step_data" | "$k_step_here_function" "$k_step_here_verb" "$@"
   else
+    if [ -n "${k_step_text-}" ]; then "$k_step_text"; fi
     "$k_step_here_function" "$k_step_here_verb" "$@" </dev/null
   fi
 }
 
 # k_step_as FUNCTION [ARG]...: the step's function run for k_step_do_verb as the step's
-# user (k_as), with the definitions of the data function and of FUNCTION when the script
-# made them (the variables `NAME_def`), and the call quoted.
+# user (k_as), with the definitions of the data (or text) function and of FUNCTION when the
+# script made them (the variables `NAME_def`), and the call quoted.
 k_step_as() {
   eval "k_step_as_function=\${${1}_def-}"
   k_quoted "$1" "$k_step_do_verb"
@@ -160,6 +165,9 @@ k_step_as() {
   if [ -n "$k_step_data" ]; then
     eval "set -- \"\${${k_step_data}_def}\""
     k_step_as_call="$k_step_data |$k_step_as_call"
+  elif [ -n "${k_step_text-}" ]; then
+    eval "set -- \"\${${k_step_text}_def}\""
+    k_step_as_call="$k_step_text;$k_step_as_call"
   fi
   if [ -n "$k_step_as_function" ]; then set -- "$@" "$k_step_as_function"; fi
   if [ "$k_step_quiet" = 1 ] && [ "$k_step_do_verb" != diff ]; then
@@ -220,8 +228,6 @@ $1
 k_begin() {
   k_mode=apply k_detailed=0 k_ok=0 k_changed=0 k_failed=0 k_skipped=0 k_ignored=0 k_notrun=0
   k_halt=0
-  # Asked once here, not by every write (steps run in subshells, which cannot keep it).
-  k_uid=$(id -u)
   for k_begin_arg in "$@"; do
     case $k_begin_arg in
     --check) k_mode=check ;;

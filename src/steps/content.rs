@@ -1,9 +1,13 @@
 //! Writing a whole file's content: shared by `files.put`, `files.template` and
 //! `server.sudoers`, as one call of the runtime's `k_put` (`src/runtime/files.sh`).
 //!
-//! The content travels byte-exact in the script (see `shell::content`) and reaches probe,
-//! act and diff on standard input. Probe: same bytes (`cmp`) and attributes. Act: an atomic
-//! write (`k_write`). Diff: `diff -u` against the current file.
+//! The content travels byte-exact in the script. Text (printable ASCII, tabs, newlines, up
+//! to 16 KiB: `call::text`) is one quoted value the step's text function sets, `k_text`,
+//! which the shell compares and writes with builtins: no process decides a file that is as
+//! asked. Other content (see `shell::content`) reaches probe, act and diff on standard
+//! input, and the probe compares it with `cmp`. Probe: same bytes and attributes. Act: an
+//! atomic write (`k_write`), whose success is the state (no second probe). Diff: `diff -u`
+//! against the current file.
 //!
 //! A symbolic link at `dest` is replaced by the file, never written through (Ansible's
 //! `copy` with its default `follow: no`); a directory at `dest` is an error.
@@ -29,8 +33,10 @@ pub(crate) struct WriteFile<'a> {
     pub check: &'a [&'a str],
 }
 
-/// The step writing `file`: the runtime's `k_put`, reading the content as its data.
+/// The step writing `file`: the runtime's `k_put`, reading the content as its data (text
+/// as `k_text`, see the module doc).
 pub(crate) fn write_file(file: &WriteFile) -> Step {
+    let text = call::text(file.content);
     Step {
         call: Some(call::put(&Put {
             dest: file.dest,
@@ -39,9 +45,12 @@ pub(crate) fn write_file(file: &WriteFile) -> Step {
             parents: file.create_parent_dirs,
             keep: file.keep,
             check: file.check,
+            text: text.is_some(),
         })),
-        data: call::content(file.content),
-        verify: true,
+        text: text.is_some(),
+        data: text.unwrap_or_else(|| call::content(file.content)),
+        // The write is atomic: its success is the state.
+        verify: false,
         ..Step::default()
     }
 }

@@ -199,7 +199,8 @@ fn a_failing_command_fails_its_host_only() {
 }
 
 /// The connection drops in the middle of an apply (the host's sshd session is killed from
-/// inside an op): the host is reported failed, no file is left half-written, and a rerun
+/// inside an op: the command's `sh -c` is a child of the script's shell, whose parent is the
+/// session): the host is reported failed, no file is left half-written, and a rerun
 /// converges.
 #[test]
 fn a_dropped_connection_leaves_no_partial_file() {
@@ -210,7 +211,7 @@ fn a_dropped_connection_leaves_no_partial_file() {
     let manifest = format!(
         "[[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/big\"\ncontent = \"\"\"{big}\"\"\"\n\n\
          [[op]]\nop = \"server.shell\"\ncreates = \"{{{{ root }}}}/dropped\"\n\
-         commands = \"touch {{{{ root }}}}/dropped && kill -9 $(ps -o ppid= -p $(ps -o ppid= -p $PPID))\"\n\n\
+         commands = \"touch {{{{ root }}}}/dropped && kill -9 $(ps -o ppid= -p $PPID)\"\n\n\
          [[op]]\nop = \"files.put\"\ndest = \"{{{{ root }}}}/after\"\ncontent = \"\"\"{big}\"\"\"\n"
     );
     std::fs::write(temp.path().join("main.toml"), manifest).unwrap();

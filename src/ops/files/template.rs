@@ -144,7 +144,7 @@ mod tests {
     fn renders_with_the_context() {
         let context = minijinja::context! { name => "web1" };
         let step = lower_template("host {{ name }}\n", &context).unwrap();
-        assert!(step.data.text().contains("k_bytes 'host web1\\n'"));
+        assert!(step.data.text().contains("k_text='host web1\n'"));
     }
 
     #[test]

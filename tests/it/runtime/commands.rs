@@ -14,6 +14,7 @@ functions! {
             .prints("3\nPWD/d\na b\nPWD\n"),
         // Shell commands in turn, while they succeed.
         case("k_run act --shell -- 'echo one' 'false' 'echo never'").prints("one\n").status(1),
+        case("k_run act --shell -- 'echo one' 'exit 4'").prints("one\n").status(4),
         case("k_run diff --shell -- 'echo \"$x\"' 'rm -f y'").prints("would run: echo \"$x\"\nwould run: rm -f y\n"),
         case("k_run diff --creates x -- prog 'a b'").prints("would run: prog a b\n"),
         // A script from standard input, run by its interpreter from the private directory,

@@ -32,6 +32,25 @@ functions! {
         case("echo x | k_diffu new").prints("--- new\n+++ new (desired)\n@@ -0,0 +1 @@\n+x\n"),
         case("echo same | k_diffu f").given("echo same > f"),
     ],
+    k_text_out => [
+        case("k_text_out; echo '|'").given("k_text='a\n%s\\'").prints("a\n%s\\|\n").stub("printf", NO_EXTERNAL_PRINTF),
+    ],
+    k_same_text => [
+        // Exactly: the final newline, its absence, a line more or less, a carriage return.
+        case("k_same_text f && echo same").given("printf 'a\\nb\\n' > f; k_text='a\nb\n'").stub("cmp", "exit 2").prints("same\n"),
+        case("k_same_text f || echo differs").given("printf 'a\\nb' > f; k_text='a\nb\n'").prints("differs\n"),
+        case("k_same_text f || echo differs").given("printf 'a\\nb\\n' > f; k_text='a\nb'").prints("differs\n"),
+        case("k_same_text f && echo same").given("printf 'a\\nb' > f; k_text='a\nb'").prints("same\n"),
+        case("k_same_text f || echo differs").given("printf 'a\\nb\\nc\\n' > f; k_text='a\nb\n'").prints("differs\n"),
+        case("k_same_text f || echo differs").given("printf 'a\\n' > f; k_text='a\nb\n'").prints("differs\n"),
+        case("k_same_text f || echo differs").given("printf 'a\\r\\n' > f; k_text='a\n'").prints("differs\n"),
+        case("k_same_text f && echo same").given(": > f; k_text=''").prints("same\n"),
+        case("k_same_text f || echo differs").given("echo x > f; k_text=''").prints("differs\n"),
+        // Backslashes and patterns are characters.
+        case("k_same_text f && echo same").given("printf '%s\\n' '*\\t[a]' > f; k_text='*\\t[a]\n'").prints("same\n"),
+        case("k_same_text f || echo differs").given("printf '%s\\n' 'abc' > f; k_text='a*\n'").prints("differs\n"),
+        case("k_same_text missing 2>/dev/null || echo differs").given("k_text=''").prints("differs\n"),
+    ],
     k_same => [
         case("echo a | k_same f && echo same; echo b | k_same f || echo differs")
             .given("echo a > f")

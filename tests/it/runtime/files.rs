@@ -94,6 +94,8 @@ functions! {
         case("k_keep_attrs f new 0700 '' ''; stat -c %a new").given("echo x > f; chmod 751 f; (umask 077; : > new)").prints("600\n"),
         // No OLD: the umask's mode.
         case("k_keep_attrs missing new '' '' ''; stat -c %a new").given("umask 027; (umask 077; : > new)").prints("640\n"),
+        // OLD owned as NEW is (this user, this group): no chown.
+        case("k_keep_attrs f new '' '' ''; stat -c %a new").given("echo x > f; chmod 640 f; (umask 077; : > new)").root().stub("chown", "exit 1").prints("640\n"),
         // As root, OLD's owner and group too, and its setuid bit after them.
         case("k_keep_attrs f new '' '' ''; stat -c '%u %g %a' new")
             .given("echo x > f; chown 65534:65534 f; chmod 4750 f; (umask 077; : > new)")
@@ -104,12 +106,20 @@ functions! {
             .root()
             .prints("0 750\n"),
     ],
+    k_owned_alike => [
+        case("k_owned_alike f new && echo alike").given("touch f").prints("alike\n"),
+        case("k_owned_alike f new || echo other").given("touch f; chown 65534 f").root().prints("other\n"),
+        case("k_owned_alike f new || echo other").given("touch f; chgrp 65534 f").root().prints("other\n"),
+        // In a setgid directory a new file takes the directory's group.
+        case("k_owned_alike d/f d/new || echo other").given("mkdir d; touch d/f; chmod g+s d").prints("other\n"),
+    ],
     k_umask_mode => [
-        case("k_umask_mode").given("umask 022").prints("0644\n"),
-        case("k_umask_mode").given("umask 0027").prints("0640\n"),
-        case("k_umask_mode").given("umask 077").prints("0600\n"),
-        case("k_umask_mode").given("umask 000").prints("0666\n"),
-        case("k_umask_mode; umask 077; k_umask_mode").given("umask 002").prints("0664\n0664\n"),
+        case("k_umask_mode; echo \"$k_umask_mode_value\"").given("umask 022").prints("0644\n"),
+        case("k_umask_mode; echo \"$k_umask_mode_value\"").given("umask 0027").prints("0640\n"),
+        case("k_umask_mode; echo \"$k_umask_mode_value\"").given("umask 077").prints("0600\n"),
+        case("k_umask_mode; echo \"$k_umask_mode_value\"").given("umask 000").prints("0666\n"),
+        // Asked once.
+        case("k_umask_mode; umask 077; k_umask_mode; echo \"$k_umask_mode_value\"").given("umask 002").prints("0664\n"),
     ],
     k_write => [
         case("printf 'new\\n' | k_write f '' '' ''; cat f; stat -c %a f")
@@ -124,17 +134,25 @@ functions! {
         case("echo new | k_write d '' '' ''").given(FILES).status(1).says("kiln: d is a directory\n"),
         case("echo new | k_write missing/f '' '' ''").status(1).says("kiln: cannot make a temporary file in missing\n"),
         case("echo new | k_write f '' 65534 ''; stat -c '%u %a' f").given(FILES).root().prints("65534 640\n"),
+        // A new file with no attributes asked for is made with the umask's mode: no chmod,
+        // no chown; a replaced file owned as the new one is gets no chown.
+        case("echo new | k_write n '' '' ''; stat -c %a n").given("umask 027").stub("chmod", "exit 1").prints("640\n"),
+        case("echo new | k_write f '' '' ''; cat f").given(FILES).root().stub("chown", "exit 1").prints("new\n"),
+        // A replaced file with the umask's mode, owned alike: made so, no chmod either.
+        case("echo new | k_write f '' '' ''; cat f; stat -c %a f").given("umask 027; echo old > f").stub("chmod", "exit 1").stub("chown", "exit 1").prints("new\n640\n"),
     ],
     k_write_valid => [
-        case("echo good | k_write_valid f 0600 '' '' grep -q good; cat f; stat -c %a f")
+        case("echo good | k_write_valid f 0600 '' '' cat grep -q good; cat f; stat -c %a f")
             .given(FILES)
             .prints("good\n600\n"),
-        case("echo bad | k_write_valid f '' '' '' grep -q good")
+        case("echo bad | k_write_valid f '' '' '' cat grep -q good")
             .given(FILES)
             .status(1)
             .says("kiln: f: the new content is invalid, not installed\n")
             .leaves("cat f; ls -A", "content\nd\nf\nl\n"),
-        case("echo x | k_write_valid d '' '' '' true").given(FILES).status(1).says("kiln: d is a directory\n"),
+        // Its content from a SOURCE of the shell's own.
+        case("k_write_valid f '' '' '' k_text_out grep -q good; cat f").given("echo old > f; k_text='good'").prints("good"),
+        case("echo x | k_write_valid d '' '' '' cat true").given(FILES).status(1).says("kiln: d is a directory\n"),
     ],
     k_backup => [
         // A hard link under Ansible's name.
@@ -160,6 +178,12 @@ functions! {
         case("k_directory ok --path d/e || echo missing; k_directory act --path d/e --mode 0750; stat -c %a d/e; k_directory ok --path d/e --mode 0750 && echo holds")
             .prints("missing\n750\nholds\n"),
         case("k_directory diff --path d; mkdir d; k_directory diff --path d --mode 0700").prints("create directory d\nset mode/owner of d\n"),
+        // A new directory takes an octal mode from mkdir (no chmod), its parents the
+        // umask's; one that is there gets it from chmod.
+        case("k_directory act --path p/d --mode 2750; k_directory act --path e --mode 0700; stat -c %a p p/d e")
+            .given("umask 022; mkdir e")
+            .stub("chmod", "[ \"$3\" = e ] && exec /bin/chmod \"$@\"; exit 1")
+            .prints("755\n2750\n700\n"),
         // A link to a directory does without attributes; with one, never.
         case("k_directory ok --path l && echo will-do; k_directory ok --path l --mode 0700 || echo not-through-a-link; k_directory act --path l --mode 0700")
             .given("mkdir d; ln -s d l")
@@ -199,6 +223,17 @@ functions! {
             .says("kiln: f: the new content is invalid, not installed\n")
             .leaves("cat f", "content\n"),
         case("echo good | k_put act --dest f -- grep -q good; cat f").given(FILES).prints("good\n"),
+        // --text: the content is k_text, compared and written by the shell alone (no
+        // `cmp`, no `cat`), a final newline or its absence kept.
+        case("k_put ok --dest f --text && echo same; k_text='content'; k_put ok --dest f --text || echo differs")
+            .given("echo content > f; k_text='content\n'")
+            .stub("cmp", "exit 2")
+            .prints("same\ndiffers\n"),
+        case("k_put act --dest n --text; od -An -c n; k_put act --dest f --text --mode 0600 -- grep -q a; od -An -c f")
+            .given("echo old > f; k_text='a\n b'")
+            .stub("cat", "exit 1")
+            .prints("   a  \\n       b\n   a  \\n       b\n"),
+        case("k_put diff --dest f --text").given("echo old > f; k_text='new'").prints("--- f\n+++ f (desired)\n@@ -1 +1 @@\n-old\n+new\n\\ No newline at end of file\n"),
         // --keep: what is there stays; only attributes are set, never through a link.
         case("echo new | k_put ok --dest f --keep && echo kept; echo new | k_put act --dest f --keep --mode 0600; cat f; stat -c %a f; echo new | k_put act --dest n --keep; cat n")
             .given(FILES)

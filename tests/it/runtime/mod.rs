@@ -13,7 +13,8 @@
 //!
 //! Definitions only reachable through another function are tested through it ([`THROUGH`]):
 //! `k_step_run` (the body of `k_step`, with the same arguments), `k_step_here` and
-//! `k_step_as` (where `k_step_do` runs the step), `k_extras_in` (the walk of
+//! `k_step_as` (where `k_step_do` runs the step), `k_write_tmp` and
+//! `k_write_tmp_umask_made` (the part `k_write` and `k_write_valid` share, through `k_write`), `k_extras_in` (the walk of
 //! `k_extras`, with a prefix and an exit status of its own), the parts of an op's entry
 //! point for one verb or one test (`k_directory_tree_ok`, `k_link_linked`,
 //! `k_download_there`, `k_file_is`, `k_file_missing`, `k_file_in_the_way`, `k_packages_of`,
@@ -24,7 +25,7 @@
 //! `k_locale_available`, `k_locale_debian`, `k_run_guards`,
 //! `k_run_show`, `k_run_act`)
 //! and the awk programs
-//! (`k_awk_perm` through `k_stat`, `k_awk_edit` and each edit's program through `k_line`,
+//! (`k_awk_perm` through `k_tree_modes_ok`, `k_awk_edit` and each edit's program through `k_line`,
 //! `k_block`, `k_replace`).
 //!
 //! Also here: every definition is written once across the files, every function has a
@@ -97,7 +98,9 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_run_guards", "k_run"),
     ("k_run_show", "k_run"),
     ("k_run_act", "k_run"),
-    ("k_awk_perm", "k_stat"),
+    ("k_awk_perm", "k_tree_modes_ok"),
+    ("k_write_tmp", "k_write"),
+    ("k_write_tmp_umask_made", "k_write"),
     ("k_awk_edit", "k_line"),
     ("k_awk_line", "k_line"),
     ("k_awk_block", "k_block"),

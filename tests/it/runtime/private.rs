@@ -46,6 +46,19 @@ functions! {
             .given("mkdir d")
             .stub("mktemp", NO_MKTEMP)
             .prints("1\n600\n"),
+        // `shared`: the mode the umask gives a new file, made by the shell (mktemp only
+        // draws the name), and the umask as it was after.
+        case("k_tmp_beside d shared; : > after; stat -c %a \"$k_tmp_beside_file\" after; echo \"$k_tmp_beside_shared\"")
+            .given("mkdir d; umask 027")
+            .prints("640\n640\n1\n"),
+        case("k_tmp_beside d; : > after; stat -c %a \"$k_tmp_beside_file\" after; echo \"$k_tmp_beside_shared\"")
+            .given("mkdir d; umask 022")
+            .prints("600\n644\n0\n"),
+        // A name drawn that something took first is passed over, never opened.
+        case("k_tmp_beside d; [ \"$k_tmp_beside_file\" != ./d/.kiln.taken ] && echo passed; cat d/.kiln.taken")
+            .given("mkdir d; echo mine > d/.kiln.taken")
+            .stub("mktemp", "if [ -e mktemp.1 ]; then echo \"${2%XXXXXXXXXX}fresh\"; else : > mktemp.1; echo \"${2%XXXXXXXXXX}taken\"; fi")
+            .prints("passed\nmine\n"),
         case("k_tmp_beside missing")
             .status(1)
             .says("kiln: cannot make a temporary file in missing\n"),

@@ -82,6 +82,17 @@ functions! {
         case("k_step 8 L --origin m:8 --data data -- cat_it")
             .given("k_begin --check; cat_it() { case $1 in ok) false ;; diff) sed 's/^/+/' ;; esac; }; data() { echo payload; }")
             .prints("would-change    8  L  [m:8]\n    +payload\n"),
+        // Text: the function sets k_text in this shell (no pipeline: what the step's
+        // function sets stays), for every verb; standard input is nothing.
+        case("k_step 8 L --origin m:8 --text text -- show_text; echo \"$k_shown\"")
+            .given("k_begin; text() { k_text=\"it's\"; }; show_text() { case $1 in ok) false ;; act) k_shown=$k_text; cat ;; esac; }")
+            .prints("changed         8  L  [m:8]\nit's\n"),
+        case("k_step 17 L --origin m:17 --text k_data_17 --sudo bob -- k_op_17")
+            .given(r#"k_begin; KILN_LIB=''; k_data_17_def='k_data_17() { k_text="it'\''s"; }'; k_op_17_def='k_op_17() { case $1 in ok) false ;; act) printf %s "$k_text" > got ;; esac; }'"#)
+            .stub("id", r#"[ "$1" = -un ] && { echo me; exit; }; exec /usr/bin/id "$@""#)
+            .stub("sudo", r#"for a; do shift; [ "$a" = -- ] && exec "$@"; done"#)
+            .prints("changed        17  L  [m:17]\n")
+            .leaves("cat got", "it's"),
         // Quiet: the probe and the act print nothing; a hidden diff says so.
         case("k_step 10 L --origin m:10 --quiet -- noisy").given(STEPS).prints("changed        10  L  [m:10]\n"),
         case("k_step 11 L --origin m:11 --hide-diff -- x")
@@ -148,8 +159,9 @@ functions! {
         case("k_notified 'a b' && echo yes; k_notified a || echo no").given("k_notify 'a b\n'").prints("yes\nno\n"),
     ],
     k_begin => [
-        case("k_begin; echo \"$k_mode $k_detailed $k_ok $k_changed $k_failed $k_skipped $k_ignored $k_notrun $k_halt\"; [ \"$k_uid\" = \"$(id -u)\" ] && echo uid")
-            .prints("apply 0 0 0 0 0 0 0 0\nuid\n"),
+        // The uid is not asked here: only a step that needs it asks (once).
+        case("k_begin; echo \"$k_mode $k_detailed $k_ok $k_changed $k_failed $k_skipped $k_ignored $k_notrun $k_halt ${k_uid-none}\"")
+            .prints("apply 0 0 0 0 0 0 0 0 none\n"),
         case("k_begin --check --detailed-exitcodes; echo \"$k_mode $k_detailed\"").prints("check 1\n"),
         case("k_begin --bogus").status(64).says("kiln: unknown option: --bogus (try --help)\n"),
         case("k_begin --help")

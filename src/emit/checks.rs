@@ -1,6 +1,7 @@
 //! What an op's probe checks, in one line: said when the probe still fails after the op
-//! applied ("applied, but the check after it still fails: /etc/motd has the content
-//! asked for (mode 0640)").
+//! applied ("applied, but the check after it still fails: it has the content asked for
+//! (mode 0640)", under the op's status line, which names it; a file is named when the
+//! op's label does not).
 //!
 //! Op kinds whose probe is easy to name get their own line, built from their arguments; a
 //! define's is its probe command; every other op gets the generic one (`the state
@@ -14,8 +15,8 @@ use crate::template::secret::MASK;
 pub(super) fn describe(op: &BoundOp) -> String {
     let kind = op.op.kind.name();
     let arg = |name: &str| value(op, name);
-    let path = || arg("path").unwrap_or_default();
-    let dest = || arg("dest").unwrap_or_default();
+    let path = || subject(op, arg("path").unwrap_or_default());
+    let dest = || subject(op, arg("dest").unwrap_or_default());
     let attrs = || attributes(op);
     match kind {
         "files.put" | "files.template" | "files.download" => {
@@ -59,6 +60,19 @@ pub(super) fn describe(op: &BoundOp) -> String {
             None => format!("the state {} asks for", generic_subject(op)),
         },
     }
+}
+
+/// `it` when the op's label (which its status line shows) is the op and `path`, else
+/// `path`: the line is written into the script once per op, so it says no more than it
+/// must.
+fn subject(op: &BoundOp, path: String) -> String {
+    let kind = op.op.kind.name();
+    let named = op
+        .label
+        .strip_prefix(kind)
+        .and_then(|rest| rest.strip_prefix(' '))
+        .is_some_and(|rest| rest == path);
+    if named { "it".to_owned() } else { path }
 }
 
 /// `text` on one line: its lines joined by `; `.

@@ -69,11 +69,16 @@ impl Lowered<'_> {
             text = format!("\nif {}; then\n{text}fi\n", call::notified(&op.id).text());
         }
         // What only runs in another user's shell does not ask for the runtime here.
-        let here = elsewhere.texts.iter().fold(text.clone(), |here, part| {
-            here.replacen(part.as_str(), "", 1)
-        });
+        let here = if elsewhere.texts.is_empty() {
+            runtime().mentioned_by(&text)
+        } else {
+            let here = elsewhere.texts.iter().fold(text.clone(), |here, part| {
+                here.replacen(part.as_str(), "", 1)
+            });
+            runtime().mentioned_by(&here)
+        };
         OpText {
-            here: runtime().mentioned_by(&here),
+            here,
             elsewhere: runtime().mentioned_by(&elsewhere.code),
             text,
             become_: op.become_.how().map(|(how, user)| (how, user.to_owned())),

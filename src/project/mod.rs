@@ -175,11 +175,11 @@ impl Project {
         inventory: &Inventory,
         facts: &[Option<Facts>],
         save: impl Fn(&Host, &dyn Fn(&mut dyn Write) -> io::Result<()>) -> io::Result<T> + Sync,
-    ) -> Vec<(String, io::Result<T>)> {
+    ) -> Vec<Saved<T>> {
         let scripts = Scripts::new(&self.sources, compiled);
         let handlers: Vec<&str> = scripts.handlers.iter().map(String::as_str).collect();
         let shared = Shared::of(&self.sources, compiled, &inventory.hosts, facts, &handlers);
-        let results: Vec<(Option<(String, io::Result<T>)>, Diagnostics)> = inventory
+        let results: Vec<(Option<Saved<T>>, Diagnostics)> = inventory
             .hosts
             .par_iter()
             .enumerate()
@@ -208,6 +208,9 @@ impl Project {
         std::mem::take(&mut self.diagnostics).sorted()
     }
 }
+
+/// A host's name, and what became of its script.
+type Saved<T> = (String, io::Result<T>);
 
 /// Facts for one host: from `given`, else gathered for `@local` when `needed`, else
 /// unknown.
@@ -295,7 +298,7 @@ impl<'a> Scripts<'a> {
             let step = match shared.get(index) {
                 Some(shared) => HostStep::Shared(shared),
                 None => match crate::emit::lower(self.sources, binder.op(op)) {
-                    Ok(own) => HostStep::Own(own),
+                    Ok(own) => HostStep::Own(Box::new(own)),
                     Err(diagnostic) => {
                         diagnostics.push(diagnostic);
                         lowered = false;
@@ -369,7 +372,7 @@ impl<'a> Scripts<'a> {
 /// replaces them with its own).
 enum HostStep<'s, 'c> {
     Shared(&'s SharedOp),
-    Own(Lowered<'c>),
+    Own(Box<Lowered<'c>>),
 }
 
 /// An op's text: the shared one, or the host's own.

@@ -162,3 +162,62 @@ fn seen<'w>(
         .map(|&(scope, name)| ((scope, name), binder.variable(scope, name)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::Project;
+
+    /// Which ops of `manifest` are shared among the hosts of `inventory`.
+    fn shared(manifest: &str, inventory: &str) -> Vec<bool> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.toml"), manifest).unwrap();
+        std::fs::write(dir.path().join("inventory.toml"), inventory).unwrap();
+        let mut project = Project::default();
+        let inventory = project.inventory(&[], dir.path());
+        let entry = project.entry(dir.path()).unwrap();
+        let compiled = project.compile(&entry, Some(&inventory)).unwrap();
+        assert!(!project.diagnostics.has_errors());
+        let facts = vec![None; inventory.hosts.len()];
+        let shared = Shared::of(&project.sources, &compiled, &inventory.hosts, &facts, &[]);
+        (1..=compiled.ops.len())
+            .map(|n| shared.get(Index::Op(n)).is_some())
+            .collect()
+    }
+
+    const INVENTORY: &str = "[vars]\ngreeting = \"hello\"\n\n\
+        [hosts.a]\naddress = \"a.example\"\nvars = { region = \"eu\" }\n\n\
+        [hosts.b]\naddress = \"b.example\"\nvars = { greeting = \"hi\", region = \"eu\" }\n";
+
+    fn file(path: &str, extra: &str) -> String {
+        format!("[[op]]\nop = \"files.file\"\npath = \"{path}\"\n{extra}\n")
+    }
+
+    #[test]
+    fn an_op_is_shared_when_every_value_it_reads_is_alike_on_every_host() {
+        let manifest = [
+            "[vars]\nsite = \"example.org\"\nmotd = \"/srv/{{ greeting }}\"\n\n".to_owned(),
+            file("/srv/{{ site }}", ""),
+            file("/tmp/plain", ""),
+            // Alike on both hosts, though each host sets it.
+            file("/srv/{{ region }}", ""),
+            // Made from a variable that host b overrides.
+            file("{{ motd }}", ""),
+            file("/srv/{{ host.name }}", ""),
+            file("/srv/a-only", "hosts = [\"a\"]"),
+            file("/srv/when", "when = \"greeting == 'hello'\""),
+            file("/srv/named", "name = \"for {{ greeting }}\""),
+        ]
+        .concat();
+        assert_eq!(
+            shared(&manifest, INVENTORY),
+            [true, true, true, false, false, false, false, false]
+        );
+    }
+
+    #[test]
+    fn nothing_is_shared_by_one_host() {
+        let one = "[hosts.a]\naddress = \"a.example\"\n";
+        assert_eq!(shared(&file("/tmp/plain", ""), one), [false]);
+    }
+}

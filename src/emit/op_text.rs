@@ -1,8 +1,8 @@
 //! One op's part of a script: the functions it defines and its `k_step` (or `k_skip`) line,
-//! under a comment when the comment says more than that line (the op's arguments whose
-//! values the line does not show: a file's content, a value the call transforms). The line
+//! under a comment listing its arguments when that says more than the line (a file's
+//! content, a value the call transforms, a flag, a secret value shown `***`). The line
 //! itself names the op's index, label and origin, so an op whose arguments all appear in
-//! its call is that one line.
+//! its call as they are is that one line.
 //!
 //! An op's text depends on its bound op, its place (index) and the manifest's handlers,
 //! never on the rest of the host's script: so it is made once for an op that binds alike on
@@ -131,23 +131,25 @@ fn own_step(
     );
 }
 
-/// `# [INDEX] LABEL  (ORIGIN)` and the op's arguments (secret values masked) that `body`
-/// does not show as they are; nothing when it shows them all.
+/// `# [INDEX] LABEL  (ORIGIN)` and the op's arguments (secret values masked), all in one
+/// place, when `body` does not show them all as they are (or one is secret, which the
+/// comment says); nothing when it does.
 fn step_comment(out: &mut String, index: Index, op: &BoundOp, body: &str) {
+    let says_more = op
+        .args
+        .iter()
+        .any(|(name, value)| op.is_secret(name) || !shown(&value.value, body));
+    if !says_more {
+        return;
+    }
     let mut arguments = String::new();
     for (name, value) in op.args.iter() {
-        if shown(&value.value, body) {
-            continue;
-        }
         let shown = if op.is_secret(name) {
             crate::template::secret::MASK.to_owned()
         } else {
             comment_value(&value.value)
         };
         let _ = writeln!(arguments, "#     {name} = {shown}");
-    }
-    if arguments.is_empty() {
-        return;
     }
     let _ = writeln!(
         out,

@@ -921,26 +921,21 @@ fn a_failed_emit_writes_no_script() {
 /// each is a hidden temporary file, never under a script's name.
 #[test]
 fn an_interrupted_emit_writes_no_script() {
-    let dir = tempfile::tempdir().unwrap();
     let mut manifest = String::new();
     for i in 0..2000 {
         manifest.push_str(&format!(
             "[[op]]\nop = \"files.put\"\ndest = \"/etc/motd.{i}\"\ncontent = \"{{{{ host.name }}}} {i}\\n\"\n\n"
         ));
     }
-    std::fs::write(dir.path().join("main.toml"), manifest).unwrap();
     let inventory: String = (0..40)
         .map(|h| format!("[hosts.web{h}]\naddress = \"10.0.0.{}\"\n\n", h + 1))
         .collect();
-    std::fs::write(dir.path().join("inventory.toml"), inventory).unwrap();
-    let out = dir.path().join("out");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .current_dir(dir.path())
+    let (mut child, dir) = Test::new()
+        .file("main.toml", manifest)
+        .file("inventory.toml", inventory)
         .args(["emit", ".", "-o", "out"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+        .spawn();
+    let out = dir.path().join("out");
     let names = || -> Vec<String> {
         std::fs::read_dir(&out).map_or_else(
             |_| Vec::new(),

@@ -54,7 +54,7 @@ impl Lowered<'_> {
             }
             (None, reason) => {
                 let reason = reason.as_deref().unwrap_or_default();
-                let _ = writeln!(body, "{}", call::skip(index, &op.label, &op.origin).text());
+                line(&mut body, call::skip(index, &op.label, &op.origin).text());
                 step_comment(&mut comment, index, op, &body);
                 let _ = writeln!(comment, "# skipped: {}", comment_text(reason));
             }
@@ -114,7 +114,7 @@ fn own_step(
     };
     let mut options = step_options(op, handlers, step, &check);
     if let Some(condition) = &op.runtime_when {
-        let _ = writeln!(out, "{}", call::when_function(index, condition).text());
+        line(out, call::when_function(index, condition).text());
     }
     let words = match op.become_.how() {
         None => own_words(out, index, step),
@@ -124,11 +124,7 @@ fn own_step(
         }
     };
     // A failure does not end the script: each later `k_step` reports its op not-run.
-    let _ = writeln!(
-        out,
-        "{}",
-        call::step(index, &op.label, &options, &words).text()
-    );
+    line(out, call::step(index, &op.label, &options, &words).text());
 }
 
 /// `# [INDEX] LABEL  (ORIGIN)` and the op's arguments (secret values masked), all in one
@@ -206,12 +202,12 @@ fn by_verb(step: &Step) -> Sh {
 /// `k_step` runs.
 fn own_words(out: &mut String, index: Index, step: &Step) -> Sh {
     if !step.data.is_empty() {
-        let _ = writeln!(out, "{}", call::data_function(index, &step.data).text());
+        line(out, call::data_function(index, &step.data).text());
     }
     match &step.call {
         Some(op_call) => op_call.words(),
         None => {
-            let _ = writeln!(out, "{}", call::op_function(index, &by_verb(step)).text());
+            line(out, call::op_function(index, &by_verb(step)).text());
             call::op_function_name(index)
         }
     }
@@ -222,7 +218,7 @@ fn own_words(out: &mut String, index: Index, step: &Step) -> Sh {
 fn become_words(out: &mut String, elsewhere: &mut Elsewhere, index: Index, step: &Step) -> Sh {
     if !step.data.is_empty() {
         let definition = call::data_definition(index, &step.data);
-        let _ = writeln!(out, "{}", definition.text());
+        line(out, definition.text());
         elsewhere.texts.push(definition.text().to_owned());
         elsewhere.code.push_str(step.data.text());
         elsewhere.code.push('\n');
@@ -234,13 +230,20 @@ fn become_words(out: &mut String, elsewhere: &mut Elsewhere, index: Index, step:
         Some(op_call) => op_call.words(),
         None => {
             let definition = call::op_definition(index, &by_verb);
-            let _ = writeln!(out, "{}", definition.text());
+            line(out, definition.text());
             elsewhere.texts.push(definition.text().to_owned());
             call::op_function_name(index)
         }
     };
     elsewhere.texts.push(words.text().to_owned());
     words
+}
+
+/// Appends `text` and a newline to `out` (without the formatting machinery: an op's text
+/// is written for every host that does not share it).
+fn line(out: &mut String, text: &str) {
+    out.push_str(text);
+    out.push('\n');
 }
 
 /// `case $1 in ok) PROBE ;; act) ACT ;; diff) DIFF ;; esac`: a step's parts by verb. An

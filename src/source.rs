@@ -90,6 +90,8 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// The directory of the project's entry manifest, which origins are written relative to.
+    project_dir: Option<PathBuf>,
 }
 
 impl SourceMap {
@@ -119,6 +121,26 @@ impl SourceMap {
 
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    /// Sets the project's directory (its entry manifest's), see [`SourceMap::origin_name`].
+    pub fn set_project_dir(&mut self, dir: &Path) {
+        self.project_dir = Some(dir.to_path_buf());
+    }
+
+    /// The name an op's origin (`file:line`, in scripts and reports) gives file `id`: its
+    /// path within the project's directory, the same wherever kiln runs from and whatever
+    /// path the project was named by; a file outside that directory keeps its own name.
+    pub fn origin_name(&self, id: FileId) -> String {
+        let file = self.file(id);
+        match self
+            .project_dir
+            .as_deref()
+            .and_then(|dir| file.path.strip_prefix(dir).ok())
+        {
+            Some(inside) => inside.display().to_string(),
+            None => file.name.clone(),
+        }
     }
 
     /// The directory local paths written in `id` are relative to (its parent, or `.`).

@@ -95,6 +95,11 @@ impl BoundOp<'_> {
         self.op.globals.sensitive || self.secret_content || !self.secret_args.is_empty()
     }
 
+    /// Whether any of its values is never shown, or what it runs or writes is secret.
+    pub fn has_secrets(&self) -> bool {
+        self.secret_content || self.args.iter().any(|(name, _)| self.is_secret(name))
+    }
+
     /// Whether what the op prints is hidden (a `sensitive` op).
     pub fn hides_output(&self) -> bool {
         self.op.globals.sensitive
@@ -128,43 +133,30 @@ pub fn bind<'c>(
     facts: Option<&Facts>,
     diagnostics: &mut Diagnostics,
 ) -> Option<HostPlan<'c>> {
-    let mut found = Diagnostics::default();
-    let mut binder = Binder {
-        sources,
-        host,
-        facts,
-        compiled,
-        envs: Environments::default(),
-        contexts: HashMap::new(),
-        secrets: Secrets::default(),
-        diagnostics: &mut found,
-    };
-    let handler_ids: Vec<Option<&str>> = compiled
-        .handlers
-        .iter()
-        .map(|h| h.globals.id.as_ref().map(|id| id.value.as_str()))
-        .collect();
-    let ops: Vec<BoundOp> = compiled
-        .ops
-        .iter()
-        .map(|op| binder.op(op, &handler_ids))
-        .collect();
-    let handlers: Vec<BoundOp> = compiled
-        .handlers
-        .iter()
-        .map(|op| binder.op(op, &handler_ids))
-        .collect();
-    let secrets = binder.secrets;
-    let failed = found.has_errors();
-    for diagnostic in found.sorted() {
-        diagnostics.push(secrets.mask_diagnostic(diagnostic));
-    }
-    (!failed).then_some(HostPlan {
+    let mut binder = Binder::new(sources, compiled, host, facts);
+    let ops: Vec<BoundOp> = compiled.ops.iter().map(|op| binder.op(op)).collect();
+    let handlers: Vec<BoundOp> = compiled.handlers.iter().map(|op| binder.op(op)).collect();
+    let secrets = binder.finish(diagnostics)?;
+    Some(HostPlan {
         host,
         ops,
         handlers,
         secrets,
     })
+}
+
+/// `file:line` of `op`, the file named within the project's directory.
+pub fn origin(sources: &SourceMap, op: &TypedOp) -> String {
+    let (line, _) = sources.line_col(op.origin.file, op.origin.start as usize);
+    format!("{}:{line}", sources.origin_name(op.origin.file))
+}
+
+/// The id of `op` ([`BoundOp::id`]): its explicit `id`, else its `origin`.
+pub fn id(op: &TypedOp, origin: &str) -> String {
+    op.globals
+        .id
+        .as_ref()
+        .map_or_else(|| origin.to_owned(), |id| id.value.clone())
 }
 
 /// The environments binding renders with: text, shell commands, and native values.
@@ -276,17 +268,22 @@ pub fn missing_facts(span: Span, what: &str) -> Diagnostic {
     .help("pass the host's facts with `--facts FILE` (from `kiln facts HOST --json`), or decide on facts in `when`, which the host can decide itself")
 }
 
-struct Binder<'a> {
+/// Binds ops to one host, one at a time, for a caller that binds only some of them (the
+/// others bind alike on every host, and were bound once): [`Binder::op`] for each, then
+/// [`Binder::finish`].
+pub struct Binder<'a> {
     sources: &'a SourceMap,
     host: &'a Host,
     facts: Option<&'a Facts>,
     compiled: &'a Compiled,
     envs: Environments,
+    /// The handlers' ids, which `notify` names, in order.
+    handler_ids: Vec<Option<&'a str>>,
     /// The template context of each scope on this host.
     contexts: HashMap<ScopeId, Option<ScopeContext>>,
     /// The secret strings met so far.
     secrets: Secrets,
-    diagnostics: &'a mut Diagnostics,
+    diagnostics: Diagnostics,
 }
 
 /// The template context of one scope on one host, and which of its names are secret.
@@ -306,25 +303,67 @@ fn become_of(globals: &Globals) -> Become {
     }
 }
 
+impl<'a> Binder<'a> {
+    pub fn new(
+        sources: &'a SourceMap,
+        compiled: &'a Compiled,
+        host: &'a Host,
+        facts: Option<&'a Facts>,
+    ) -> Binder<'a> {
+        Binder {
+            sources,
+            host,
+            facts,
+            compiled,
+            envs: Environments::default(),
+            handler_ids: compiled
+                .handlers
+                .iter()
+                .map(|h| h.globals.id.as_ref().map(|id| id.value.as_str()))
+                .collect(),
+            contexts: HashMap::new(),
+            secrets: Secrets::default(),
+            diagnostics: Diagnostics::default(),
+        }
+    }
+
+    /// Whether an op bound so far could not be.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+
+    /// Ends the binding: its diagnostics go to `diagnostics`, masked with the host's
+    /// secrets, which it returns; none if an op could not be bound.
+    pub fn finish(self, diagnostics: &mut Diagnostics) -> Option<Secrets> {
+        let failed = self.diagnostics.has_errors();
+        for diagnostic in self.diagnostics.sorted() {
+            diagnostics.push(self.secrets.mask_diagnostic(diagnostic));
+        }
+        (!failed).then_some(self.secrets)
+    }
+
+    /// What the templates of an op in `scope` see as the variable `name` on this host (null
+    /// when it is not defined), and whether it is secret; none when the scope's variables
+    /// cannot be rendered here.
+    pub fn variable(&mut self, scope: ScopeId, name: &str) -> Option<(serde_json::Value, bool)> {
+        let context = self.context(scope)?;
+        let value = context.value.get_attr(name).ok()?;
+        let json = serde_json::to_value(&value).ok()?;
+        Some((json, context.secret.contains(name)))
+    }
+}
+
 impl<'c> Binder<'_> {
-    fn op(&mut self, op: &'c TypedOp, handler_ids: &[Option<&str>]) -> BoundOp<'c> {
-        let origin = {
-            let (line, _) = self
-                .sources
-                .line_col(op.origin.file, op.origin.start as usize);
-            format!("{}:{line}", self.sources.file(op.origin.file).name)
-        };
-        let id = op
-            .globals
-            .id
-            .as_ref()
-            .map_or_else(|| origin.clone(), |id| id.value.clone());
+    /// Binds `op` (an op or a handler of the compiled manifest) to this host.
+    pub fn op(&mut self, op: &'c TypedOp) -> BoundOp<'c> {
+        let origin = origin(self.sources, op);
+        let id = id(op, &origin);
         let notify = op
             .globals
             .notify
             .iter()
             .filter_map(|n| {
-                handler_ids
+                self.handler_ids
                     .iter()
                     .position(|h| *h == Some(n.value.as_str()))
             })
@@ -569,7 +608,8 @@ impl<'c> Binder<'_> {
                 let shell = *ty == ArgType::Shell;
                 let (text, tainted) = self.render_str(text, value.span, shell, scope)?;
                 secret = tainted;
-                if !crate::check::types::valid_string(ty, &text, value.span, self.diagnostics) {
+                if !crate::check::types::valid_string(ty, &text, value.span, &mut self.diagnostics)
+                {
                     return None;
                 }
                 ArgValue::Str(text)
@@ -681,7 +721,7 @@ impl<'c> Binder<'_> {
                 } else {
                     text
                 };
-                if !crate::check::types::valid_string(ty, &text, span, self.diagnostics) {
+                if !crate::check::types::valid_string(ty, &text, span, &mut self.diagnostics) {
                     return None;
                 }
                 ArgValue::Str(text)
@@ -784,7 +824,7 @@ impl<'c> Binder<'_> {
                 "groups": self.host.groups,
             },
         });
-        let resolved = vars::resolve(&self.envs, &mut scope_vars, &extra, self.diagnostics);
+        let resolved = vars::resolve(&self.envs, &mut scope_vars, &extra, &mut self.diagnostics);
         for var in scope_vars.values().filter(|var| var.secret) {
             self.secrets.add_json(&var.value);
         }

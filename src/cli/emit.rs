@@ -35,93 +35,181 @@ pub(super) struct EmitArgs {
 
 pub(super) fn run(args: EmitArgs) -> u8 {
     let mut project = args.inventory.project();
-    let scripts = emit(&args, &mut project);
+    let written = emit(&args, &mut project);
     let diagnostics = project.take_diagnostics();
     output::print(&project.sources, &diagnostics, args.format);
-    let Some(scripts) = scripts else { return 1 };
-    if output::exit_code(&diagnostics, false) != 0 {
-        return 1;
+    let written = match written {
+        Emitted::Failed => return 1,
+        Emitted::TooManyHosts(hosts) => {
+            eprintln!("kiln: {hosts} hosts: give `-o DIR` to write one script per host");
+            return 2;
+        }
+        Emitted::Written(written) => written,
+    };
+    let failed = output::exit_code(&diagnostics, false) != 0;
+    let mut status = 0;
+    for (_, saved) in &written {
+        if let Err(error) = saved {
+            eprintln!("kiln: {error}");
+            status = 1;
+        }
     }
-    match &args.out_dir {
-        Some(dir) => {
-            for (host, script) in &scripts {
-                let path = dir.join(format!("{host}.sh"));
-                if let Err(error) = write_atomically(&path, script.as_bytes()) {
-                    eprintln!("kiln: cannot write {}: {error}", path.display());
-                    return 1;
+    // Every script, or none: a script appears under its name only once all were made.
+    for (_, saved) in written {
+        match saved {
+            Ok(Saved::File(pending)) if failed || status != 0 => pending.abandon(),
+            Ok(Saved::File(pending)) => match pending.commit() {
+                Ok(path) => eprintln!("wrote {}", path.display()),
+                Err(error) => {
+                    eprintln!("kiln: {error}");
+                    status = 1;
                 }
-                eprintln!("wrote {}", path.display());
-            }
-        }
-        None => {
-            let [(_, script)] = scripts.as_slice() else {
-                eprintln!(
-                    "kiln: {} hosts: give `-o DIR` to write one script per host",
-                    scripts.len()
-                );
-                return 2;
-            };
-            if std::io::stdout().write_all(script.as_bytes()).is_err() {
-                return 1;
-            }
+            },
+            Ok(Saved::Stdout) | Err(_) => {}
         }
     }
-    0
+    if failed { 1 } else { status }
 }
 
-/// Compiles, binds and emits for every host; `None` on errors (reported).
-fn emit(args: &EmitArgs, project: &mut Project) -> Option<Vec<(String, String)>> {
-    let entry = project.entry(&args.path)?;
+/// What `kiln emit` did.
+enum Emitted {
+    /// Nothing: the manifest, the inventory or the facts could not be read (reported).
+    Failed,
+    /// Several hosts, and no directory to write their scripts to.
+    TooManyHosts(usize),
+    /// Each host's script that was made, and what became of it.
+    Written(Vec<(String, std::io::Result<Saved>)>),
+}
+
+/// Where a host's script went.
+enum Saved {
+    Stdout,
+    /// Into a temporary file, renamed once every script is made.
+    File(Pending),
+}
+
+/// Compiles, binds and emits for every host, writing each script as it is made.
+fn emit(args: &EmitArgs, project: &mut Project) -> Emitted {
+    let Some(entry) = project.entry(&args.path) else {
+        return Emitted::Failed;
+    };
     let mut inventory = project.inventory(&args.inventory.inventory, &args.path);
-    let compiled = project.compile(&entry, Some(&inventory))?;
+    let Some(compiled) = project.compile(&entry, Some(&inventory)) else {
+        return Emitted::Failed;
+    };
     // Ops name hosts and groups of the whole inventory; the limit applies after checking.
     if project.diagnostics.has_errors() || !args.limit.narrow(&mut inventory) {
-        return None;
+        return Emitted::Failed;
+    }
+    if args.out_dir.is_none() && inventory.hosts.len() != 1 {
+        return Emitted::TooManyHosts(inventory.hosts.len());
     }
     let facts = match project.facts(&compiled, &inventory, args.facts.as_deref()) {
         Ok(facts) => facts,
         Err(why) => {
             eprintln!("kiln: {why}");
-            return None;
+            return Emitted::Failed;
         }
     };
-    let scripts = project.scripts(&compiled, &inventory, &facts);
-    (!project.diagnostics.has_errors()).then_some(scripts)
+    let written = project.write_scripts(&compiled, &inventory, &facts, |host, write| {
+        match &args.out_dir {
+            Some(dir) => {
+                Pending::write(&dir.join(format!("{}.sh", host.name)), write).map(Saved::File)
+            }
+            None => {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                write(&mut out)?;
+                out.flush()?;
+                Ok(Saved::Stdout)
+            }
+        }
+    });
+    Emitted::Written(written)
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename,
-/// so a reader never sees half a script. Scripts carry the secret values they write, so
-/// the file is its owner's only (0700) from its creation on; the temporary file is created
-/// anew (never through a link or a file planted at its name).
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.kiln-tmp",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("script")
-    ));
-    let result = (|| {
-        match std::fs::remove_file(&tmp) {
-            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
-            _ => {}
+/// A script written to a temporary file beside its destination, not yet renamed over it,
+/// so a reader never sees half a script, nor some hosts' scripts of a run that failed.
+/// Scripts carry the secret values they write, so the file is its owner's only (0700)
+/// from its creation on; the temporary file is created anew (never through a link or a
+/// file planted at its name).
+struct Pending {
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl Pending {
+    /// Writes the script `write` writes to a temporary beside `path`. A failed write
+    /// leaves nothing behind.
+    fn write(
+        path: &Path,
+        write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<Pending> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let in_context = |error: std::io::Error| {
+            std::io::Error::new(
+                error.kind(),
+                format!("cannot write {}: {error}", path.display()),
+            )
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(in_context)?;
+        let tmp = dir.join(format!(
+            ".{}.kiln-tmp",
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("script")
+        ));
+        let result = (|| {
+            match std::fs::remove_file(&tmp) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+                _ => {}
+            }
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o700)
+                .open(&tmp)?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut out)?;
+            out.into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?
+                .sync_all()
+        })();
+        match result {
+            Ok(()) => Ok(Pending {
+                tmp,
+                path: path.to_path_buf(),
+            }),
+            Err(error) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(in_context(error))
+            }
         }
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o700)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
     }
-    result
+
+    /// Renames the script over its destination; its path.
+    fn commit(self) -> std::io::Result<PathBuf> {
+        match std::fs::rename(&self.tmp, &self.path) {
+            Ok(()) => Ok(self.path),
+            Err(error) => {
+                self.abandon_ref();
+                Err(std::io::Error::new(
+                    error.kind(),
+                    format!("cannot write {}: {error}", self.path.display()),
+                ))
+            }
+        }
+    }
+
+    /// Removes the script unwritten.
+    fn abandon(self) {
+        self.abandon_ref();
+    }
+
+    fn abandon_ref(&self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
 }

@@ -1,7 +1,8 @@
 //! What an op's probe checks, in one line: said when the probe still fails after the op
 //! applied ("applied, but the check after it still fails: /etc/hosts needs no further
-//! edit"). Only ops whose act cannot prove their state run the probe again (`Step::verify`):
-//! a write, `mkdir`, `ln` or `rm` has no line here.
+//! edit", under the op's status line, which names it; a file is named when the op's label
+//! does not). Only ops whose act cannot prove their state run the probe again
+//! (`Step::verify`): a write, `mkdir`, `ln` or `rm` has no line here.
 //!
 //! Op kinds whose probe is easy to name get their own line, built from their arguments; a
 //! define's is its probe command; every other op gets the generic one (`the state
@@ -15,8 +16,8 @@ use crate::template::secret::MASK;
 pub(super) fn describe(op: &BoundOp) -> String {
     let kind = op.op.kind.name();
     let arg = |name: &str| value(op, name);
-    let path = || arg("path").unwrap_or_default();
-    let dest = || arg("dest").unwrap_or_default();
+    let path = || subject(op, arg("path").unwrap_or_default());
+    let dest = || subject(op, arg("dest").unwrap_or_default());
     let attrs = || attributes(op);
     match kind {
         "files.download" => format!("{} has the content asked for{}", dest(), attrs()),
@@ -47,6 +48,19 @@ pub(super) fn describe(op: &BoundOp) -> String {
             None => format!("the state {} asks for", generic_subject(op)),
         },
     }
+}
+
+/// `it` when the op's label (which its status line shows) is the op and `path`, else
+/// `path`: the line is written into the script once per op, so it says no more than it
+/// must.
+fn subject(op: &BoundOp, path: String) -> String {
+    let kind = op.op.kind.name();
+    let named = op
+        .label
+        .strip_prefix(kind)
+        .and_then(|rest| rest.strip_prefix(' '))
+        .is_some_and(|rest| rest == path);
+    if named { "it".to_owned() } else { path }
 }
 
 /// `text` on one line: its lines joined by `; `.

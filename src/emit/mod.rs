@@ -1,342 +1,38 @@
-//! The emitter: one host's plan as a standalone POSIX shell script.
+//! The emitter: one host's bound ops as a standalone POSIX shell script, written straight
+//! to where it goes.
 //!
-//! Layout: a header (generator, host, sources, usage), the runtime functions the script
-//! uses (`crate::runtime`; when steps run as another user, also the runtime their code
-//! uses, in `KILN_LIB`, which `k_as` hands to that user's shell), then per op a comment
-//! (op, arguments, `file:line`) and one `k_step` call: of the op's runtime entry point when
-//! its step is one call, else of a function holding its probe, act and diff by verb; then
-//! the handlers (each under `if` it was notified), then the summary. Every runtime call is
-//! made by `runtime::call`. Output is deterministic: the same inputs give the same bytes.
-
-use std::fmt::Write;
+//! Layout ([`script`]): a header (generator, host, sources, usage), the runtime functions
+//! the script uses (`crate::runtime`; when steps run as another user, also the runtime their
+//! code uses, in `KILN_LIB`, which `k_as` hands to that user's shell), then per op its text
+//! ([`op_text`]): one `k_step` call, of the op's runtime entry point when its step is one
+//! call, else of a function holding its probe, act and diff by verb, under a comment with
+//! the arguments the call does not show; then the handlers (each under `if` it was
+//! notified), then the summary. Every runtime call is made by `runtime::call`. Output is
+//! deterministic: the same inputs give the same bytes.
+//!
+//! The driver (`crate::project`) lowers each host's ops ([`lower`]) into a list it may
+//! rewrite before writing, makes each op's text ([`Lowered::text`]) and writes the script
+//! ([`write`]); an op that binds alike on every host is lowered once, and its text is
+//! reused in every host's script.
 
 mod checks;
 mod lower;
+mod op_text;
+mod script;
 
-use crate::bind::{BoundOp, HostPlan};
-use crate::diagnostic::Diagnostics;
-use crate::opdef::ArgValue;
-use crate::opdef::Step;
-use crate::runtime::call::{self, Index, StepOptions};
-use crate::runtime::{self};
-use crate::shell::Sh;
+pub(crate) use op_text::{Lowered, OpText};
+pub(crate) use script::{Frame, Runtimes, write};
+
+use crate::bind::BoundOp;
+use crate::diagnostic::Diagnostic;
 use crate::source::SourceMap;
 
-/// Comment lines show argument values up to this many characters.
-const COMMENT_VALUE_MAX: usize = 72;
-
-/// The script for `plan`, or `None` if an op cannot be lowered (reported).
-pub fn script(
-    sources: &SourceMap,
-    plan: &HostPlan,
-    files: &[String],
-    diagnostics: &mut Diagnostics,
-) -> Option<String> {
-    let mut out = String::with_capacity(16 * 1024);
-    let mut elsewhere = Elsewhere::default();
-    let becomes: std::collections::BTreeSet<(&str, &str)> = plan
-        .ops
-        .iter()
-        .chain(&plan.handlers)
-        .filter_map(|op| op.become_.how())
-        .collect();
-    let _ = writeln!(out, "{}", call::begin().text());
-    // Whom the script becomes: a become password is checked once, up front.
-    for &(how, user) in &becomes {
-        let _ = writeln!(
-            out,
-            "{} || {}",
-            call::become_check(how, user).text(),
-            call::fail_run().text()
-        );
-    }
-    if plan
-        .ops
-        .iter()
-        .chain(&plan.handlers)
-        .any(|op| op.runtime_when.is_some())
-    {
-        // Some conditions need facts only the host knows: gather them once, up front.
-        let _ = writeln!(out, "{}", call::gather_facts(crate::facts::PROBE).text());
-    }
-    let handlers: Vec<&str> = plan.handlers.iter().map(|h| h.id.as_str()).collect();
-    let mut ok = true;
-    for (index, op) in plan.ops.iter().enumerate() {
-        ok &= step(
-            &mut out,
-            &mut elsewhere,
-            sources,
-            Index::Op(index + 1),
-            op,
-            &handlers,
-            diagnostics,
-        );
-    }
-    for (index, handler) in plan.handlers.iter().enumerate() {
-        let _ = writeln!(out, "\nif {}; then", call::notified(&handler.id).text());
-        ok &= step(
-            &mut out,
-            &mut elsewhere,
-            sources,
-            Index::Handler(index + 1),
-            handler,
-            &handlers,
-            diagnostics,
-        );
-        out.push_str("fi\n");
-    }
-    let _ = writeln!(out, "\n{}", call::end().text());
-    if !ok {
-        return None;
-    }
-    let mut script = String::with_capacity(out.len() + 32 * 1024);
-    header(&mut script, plan, files);
-    script.push_str("set -u\n");
-    // The runtime of code that only runs as another user goes there alone.
-    let here = elsewhere
-        .texts
-        .iter()
-        .fold(out.clone(), |here, text| here.replacen(text, "", 1));
-    script.push_str(&runtime::for_code(&here));
-    if !becomes.is_empty() {
-        let _ = writeln!(
-            script,
-            "{}",
-            call::runtime_for_others(&runtime::for_code(&elsewhere.code))
-        );
-    }
-    script.push_str(&out);
-    Some(script)
-}
-
-fn header(out: &mut String, plan: &HostPlan, files: &[String]) {
-    let _ = writeln!(
-        out,
-        "#!/bin/sh\n\
-         # Functions are called by name, by the runtime (SC2317); file contents and\n\
-         # commands are data in single quotes (SC2016, SC1003); modes are read from `ls -ld`,\n\
-         # the only POSIX way (SC2012).\n\
-         # shellcheck disable=SC2317,SC2016,SC1003,SC2012\n\
-         #\n# Generated by kiln {} for host {} ({}). Do not edit: change the manifest.\n# Sources: {}",
-        env!("CARGO_PKG_VERSION"),
-        plan.host.name,
-        plan.host.target,
-        files.join(", ")
-    );
-    out.push_str(
-        "#\n# Usage: sh SCRIPT [--check] [--detailed-exitcodes]\n\
-         #   --check                report what would change, change nothing\n\
-         #   --detailed-exitcodes   exit 2 when something changed (or would change)\n\
-         # Exit status: 0 success, 1 an operation failed, 2 see above, 64 bad usage.\n\
-         # Prints one status line per operation: ok, changed, would-change, would-fail,\n\
-         # failed, failed-ignored, skipped or not-run (after a failure), then a summary.\n\n",
-    );
-}
-
-/// The steps that run as another user, through `k_as`: their code, which their runtime
-/// (`KILN_LIB`) is made of, and the texts of the script that only carry it there (the
-/// script's own runtime is made without them).
-#[derive(Default)]
-struct Elsewhere {
-    code: String,
-    texts: Vec<String>,
-}
-
-/// Writes one op's comment, functions and `k_step` call, and to `elsewhere` the code that
-/// runs as another user; false if it cannot be lowered. `handlers` are the handlers' ids.
-fn step(
-    out: &mut String,
-    elsewhere: &mut Elsewhere,
-    sources: &SourceMap,
-    index: Index,
-    op: &BoundOp,
-    handlers: &[&str],
-    diagnostics: &mut Diagnostics,
-) -> bool {
-    step_comment(out, index, op);
-    if let Some(reason) = &op.skip {
-        let _ = writeln!(out, "# skipped: {}", comment_text(reason));
-        let _ = writeln!(out, "{}", call::skip(index, &op.label, &op.origin).text());
-        return true;
-    }
-    let lowered = match lower::lower(sources, op) {
-        Ok(lowered) => lowered,
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            return false;
-        }
+/// Lowers `op` to its step (none when it is skipped on this host), or explains why it
+/// cannot be.
+pub(crate) fn lower<'c>(sources: &SourceMap, op: BoundOp<'c>) -> Result<Lowered<'c>, Diagnostic> {
+    let step = match op.skip {
+        Some(_) => None,
+        None => Some(lower::lower(sources, &op)?),
     };
-    // What the probe checks, when it must hold again after the act (else nothing).
-    let check = if lowered.verify {
-        checks::describe(op)
-    } else {
-        String::new()
-    };
-    let mut options = step_options(op, handlers, &lowered, &check);
-    if let Some(condition) = &op.runtime_when {
-        let _ = writeln!(out, "{}", call::when_function(index, condition).text());
-    }
-    let words = match op.become_.how() {
-        None => own_words(out, index, &lowered),
-        Some((how, user)) => {
-            options.become_ = Some((how, user));
-            become_words(out, elsewhere, index, &lowered)
-        }
-    };
-    // A failure does not end the script: each later `k_step` reports its op not-run.
-    let _ = writeln!(
-        out,
-        "{}",
-        call::step(index, &op.label, &options, &words).text()
-    );
-    true
-}
-
-/// The op's label, origin and arguments as comments (secret values masked).
-fn step_comment(out: &mut String, index: Index, op: &BoundOp) {
-    let _ = writeln!(
-        out,
-        "\n# [{index}] {}  ({})",
-        comment_text(&op.label),
-        op.origin
-    );
-    for (name, value) in op.args.iter() {
-        let shown = if op.is_secret(name) {
-            crate::template::secret::MASK.to_owned()
-        } else {
-            comment_value(&value.value)
-        };
-        let _ = writeln!(out, "#     {name} = {shown}");
-    }
-}
-
-/// `k_step`'s options for `op`, lowered to `step`; `check` says what its probe checks.
-fn step_options<'a>(
-    op: &'a BoundOp,
-    handlers: &[&'a str],
-    step: &Step,
-    check: &'a str,
-) -> StepOptions<'a> {
-    let globals = &op.op.globals;
-    StepOptions {
-        origin: &op.origin,
-        notify: op.notify.iter().map(|&i| handlers[i]).collect(),
-        check,
-        ignore_errors: globals.ignore_errors,
-        retries: globals.retries,
-        delay: globals.retry_delay,
-        when: op.runtime_when.is_some(),
-        data: !step.data.is_empty(),
-        text: step.text,
-        // A sensitive op's commands print nothing (they may print what they write).
-        quiet: op.hides_output(),
-        hide_diff: op.hides_diff() && (step.call.is_some() || !step.diff.is_empty()),
-        become_: None,
-    }
-}
-
-/// The step as a function of the verb (`ok`, `act`, `diff`): its one call, or its parts.
-fn by_verb(step: &Step) -> Sh {
-    match &step.call {
-        Some(op_call) => op_call.with_verb("\"$1\""),
-        None => parts(&step.probe, &step.act, &step.diff),
-    }
-}
-
-/// Writes the functions a step run by the script's own shell needs; returns the words
-/// `k_step` runs.
-fn own_words(out: &mut String, index: Index, step: &Step) -> Sh {
-    if !step.data.is_empty() {
-        let _ = writeln!(out, "{}", call::data_function(index, &step.data).text());
-    }
-    match &step.call {
-        Some(op_call) => op_call.words(),
-        None => {
-            let _ = writeln!(out, "{}", call::op_function(index, &by_verb(step)).text());
-            call::op_function_name(index)
-        }
-    }
-}
-
-/// The same for a step run in another user's shell (`k_as`), which gets the runtime its
-/// code uses and the definitions of the script's own functions it calls (`elsewhere`).
-fn become_words(out: &mut String, elsewhere: &mut Elsewhere, index: Index, step: &Step) -> Sh {
-    if !step.data.is_empty() {
-        let definition = call::data_definition(index, &step.data);
-        let _ = writeln!(out, "{}", definition.text());
-        elsewhere.texts.push(definition.text().to_owned());
-        elsewhere.code.push_str(step.data.text());
-        elsewhere.code.push('\n');
-    }
-    let by_verb = by_verb(step);
-    elsewhere.code.push_str(by_verb.text());
-    elsewhere.code.push('\n');
-    let words = match &step.call {
-        Some(op_call) => op_call.words(),
-        None => {
-            let definition = call::op_definition(index, &by_verb);
-            let _ = writeln!(out, "{}", definition.text());
-            elsewhere.texts.push(definition.text().to_owned());
-            call::op_function_name(index)
-        }
-    };
-    elsewhere.texts.push(words.text().to_owned());
-    words
-}
-
-/// `case $1 in ok) PROBE ;; act) ACT ;; diff) DIFF ;; esac`: a step's parts by verb. An
-/// empty probe holds; an empty diff shows nothing.
-fn parts(probe: &Sh, act: &Sh, diff: &Sh) -> Sh {
-    let mut sh = Sh::of("case $1 in\n  ok) ");
-    if probe.is_empty() {
-        sh.code(":");
-    } else {
-        sh.push(probe);
-    }
-    sh.code("\n  ;;\n  act) ").push(act).code("\n  ;;");
-    if !diff.is_empty() {
-        sh.code("\n  diff) ").push(diff).code("\n  ;;");
-    }
-    sh.code("\n  esac");
-    sh
-}
-
-/// A value for a comment: JSON notation (so a newline cannot end the comment), shortened.
-fn comment_value(value: &ArgValue) -> String {
-    let json = match value {
-        ArgValue::Str(s) => serde_json::Value::from(s.as_str()).to_string(),
-        ArgValue::Bool(b) => b.to_string(),
-        ArgValue::Int(i) => i.to_string(),
-        ArgValue::List(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(|i| comment_value(&i.value))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        ArgValue::Map(entries) => format!(
-            "{{{}}}",
-            entries
-                .iter()
-                .map(|(k, v)| format!("{} = {}", k.value, comment_value(&v.value)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    comment_text(&json)
-}
-
-/// Text safe inside a `#` comment: one line, not too long.
-fn comment_text(text: &str) -> String {
-    let one_line: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if one_line.chars().count() > COMMENT_VALUE_MAX {
-        let cut: String = one_line.chars().take(COMMENT_VALUE_MAX).collect();
-        format!("{cut}…")
-    } else {
-        one_line
-    }
+    Ok(Lowered { op, step })
 }

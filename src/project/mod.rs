@@ -9,21 +9,27 @@
 //! ([`needs_facts`]), from what the ops and templates actually read.
 
 pub mod needs_facts;
+mod reads;
+mod shared;
 
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::bind::Secrets;
+use crate::bind::{Binder, Secrets};
 use crate::check::{Compiled, Context};
 use crate::diagnostic::render::{HumanStyle, human};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::emit::{Frame, Lowered, OpText, Runtimes};
 use crate::facts::Facts;
 use crate::inventory::{ExtraVar, Host, Inventory, Target};
 use crate::model::Value;
+use crate::runtime::call::Index;
 use crate::source::{FileId, SourceMap, Span};
 
 pub use needs_facts::FactsNeed;
+use shared::{Shared, SharedOp};
 
 /// One run of the pipeline: the sources read so far, the problems found so far, and the
 /// command line's variables (`-e`, `--secrets-file`), which every stage sees.
@@ -126,6 +132,9 @@ impl Project {
     /// Checks the manifest at `entry` and everything it includes, against `inventory`'s
     /// hosts, groups and variables when there is one.
     pub fn compile(&mut self, entry: &Path, inventory: Option<&Inventory>) -> Option<Compiled> {
+        if let Some(dir) = entry.parent() {
+            self.sources.set_project_dir(dir);
+        }
         let context = Context {
             inventory,
             extra_vars: &self.extra_vars,
@@ -153,32 +162,43 @@ impl Project {
             .collect()
     }
 
-    /// Binds and emits the script of every host, in parallel (hosts are independent), in
-    /// the inventory's order. `facts[i]` are the facts of `inventory.hosts[i]`, when known.
-    /// Hosts whose script cannot be made are left out, with their diagnostics reported.
-    pub fn scripts(
+    /// Binds and emits the script of every host, in parallel (hosts are independent), each
+    /// handed to `save` as soon as it is made: `save` gets the host and a function that
+    /// writes the whole script to a writer, and says what became of it (a file, say).
+    /// `facts[i]` are the facts of `inventory.hosts[i]`, when known. Ops that bind alike on
+    /// every host are lowered once ([`shared`]). Returns what `save` said for each host
+    /// whose script was made, in the inventory's order; the others are left out, with
+    /// their diagnostics reported.
+    pub fn write_scripts<T: Send>(
         &mut self,
         compiled: &Compiled,
         inventory: &Inventory,
         facts: &[Option<Facts>],
-    ) -> Vec<(String, String)> {
+        save: impl Fn(&Host, &dyn Fn(&mut dyn Write) -> io::Result<()>) -> io::Result<T> + Sync,
+    ) -> Vec<Saved<T>> {
         let scripts = Scripts::new(&self.sources, compiled);
-        let results: Vec<(Option<(String, String)>, Diagnostics)> = inventory
+        let handlers: Vec<&str> = scripts.handlers.iter().map(String::as_str).collect();
+        let shared = Shared::of(&self.sources, compiled, &inventory.hosts, facts, &handlers);
+        let results: Vec<(Option<Saved<T>>, Diagnostics)> = inventory
             .hosts
             .par_iter()
             .enumerate()
             .map(|(i, host)| {
                 let mut diagnostics = Diagnostics::default();
                 let host_facts = facts.get(i).and_then(Option::as_ref);
-                let (script, _) = scripts.emit(host, host_facts, &mut diagnostics);
-                let script = script.map(|(script, _)| (host.name.clone(), script));
-                (script, diagnostics)
+                let saved = scripts
+                    .lower(host, host_facts, &shared, &mut diagnostics)
+                    .map(|(steps, _)| {
+                        let write = |out: &mut dyn Write| scripts.write(out, host, &steps);
+                        (host.name.clone(), save(host, &write))
+                    });
+                (saved, diagnostics)
             })
             .collect();
         let mut made = Vec::with_capacity(results.len());
-        for (script, diagnostics) in results {
+        for (saved, diagnostics) in results {
             self.diagnostics.extend(diagnostics);
-            made.extend(script);
+            made.extend(saved);
         }
         made
     }
@@ -188,6 +208,9 @@ impl Project {
         std::mem::take(&mut self.diagnostics).sorted()
     }
 }
+
+/// A host's name, and what became of its script.
+type Saved<T> = (String, io::Result<T>);
 
 /// Facts for one host: from `given`, else gathered for `@local` when `needed`, else
 /// unknown.
@@ -222,7 +245,10 @@ pub struct Scripts<'a> {
     compiled: &'a Compiled,
     /// The manifest files, named in the scripts' headers.
     files: Vec<String>,
+    /// The handlers' ids, which ops notify.
+    handlers: Vec<String>,
     facts: FactsNeed,
+    runtimes: Runtimes,
 }
 
 impl<'a> Scripts<'a> {
@@ -231,11 +257,18 @@ impl<'a> Scripts<'a> {
             .map(|i| sources.file(FileId(i as u32)).name.clone())
             .filter(|name| crate::syntax::Format::of(Path::new(name)).is_some())
             .collect();
+        let handlers = compiled
+            .handlers
+            .iter()
+            .map(|handler| crate::bind::id(handler, &crate::bind::origin(sources, handler)))
+            .collect();
         Scripts {
             sources,
             compiled,
             files,
+            handlers,
             facts: FactsNeed::of(sources, compiled),
+            runtimes: Runtimes::default(),
         }
     }
 
@@ -244,27 +277,71 @@ impl<'a> Scripts<'a> {
         self.facts.host(host)
     }
 
-    /// Binds and emits `host`'s script: the script and its number of ops, or `None`
-    /// (reported); and the host's secrets, once it is bound.
-    fn emit(
+    /// Binds and lowers `host`'s ops, but those of `shared`, which are lowered already:
+    /// the host's list of steps, in order (ops, then handlers), or `None` (reported); and
+    /// the host's secrets.
+    fn lower<'s>(
         &self,
         host: &Host,
         facts: Option<&Facts>,
+        shared: &'s Shared,
         diagnostics: &mut Diagnostics,
-    ) -> (Option<(String, usize)>, Secrets) {
-        let Some(plan) = crate::bind::bind(self.sources, self.compiled, host, facts, diagnostics)
-        else {
-            return (None, Secrets::default());
+    ) -> Option<(Vec<(Index, HostStep<'s, 'a>)>, Secrets)> {
+        let mut binder = Binder::new(self.sources, self.compiled, host, facts);
+        let ops = self.compiled.ops.iter().enumerate();
+        let ops = ops.map(|(i, op)| (Index::Op(i + 1), op));
+        let handlers = self.compiled.handlers.iter().enumerate();
+        let handlers = handlers.map(|(i, op)| (Index::Handler(i + 1), op));
+        let mut steps = Vec::with_capacity(self.compiled.ops.len() + self.compiled.handlers.len());
+        let mut lowered = true;
+        for (index, op) in ops.chain(handlers) {
+            let step = match shared.get(index) {
+                Some(shared) => HostStep::Shared(shared),
+                None => match crate::emit::lower(self.sources, binder.op(op)) {
+                    Ok(own) => HostStep::Own(Box::new(own)),
+                    Err(diagnostic) => {
+                        diagnostics.push(diagnostic);
+                        lowered = false;
+                        continue;
+                    }
+                },
+            };
+            steps.push((index, step));
+        }
+        let secrets = binder.finish(diagnostics)?;
+        lowered.then_some((steps, secrets))
+    }
+
+    /// Writes the script of `host`, whose steps are `steps`, to `out`.
+    fn write(
+        &self,
+        out: &mut dyn Write,
+        host: &Host,
+        steps: &[(Index, HostStep)],
+    ) -> io::Result<()> {
+        let handlers: Vec<&str> = self.handlers.iter().map(String::as_str).collect();
+        let texts: Vec<Text> = steps
+            .iter()
+            .map(|(index, step)| match step {
+                HostStep::Shared(shared) => Text::Shared(&shared.text),
+                HostStep::Own(own) => Text::Own(own.text(*index, &handlers)),
+            })
+            .collect();
+        let texts: Vec<&OpText> = texts.iter().map(Text::get).collect();
+        let (ops, handlers) = texts.split_at(self.compiled.ops.len());
+        let frame = Frame {
+            host,
+            files: &self.files,
+            runtimes: &self.runtimes,
         };
-        let script = crate::emit::script(self.sources, &plan, &self.files, diagnostics);
-        (script.map(|s| (s, plan.ops.len())), plan.secrets)
+        crate::emit::write(out, &frame, ops, handlers)
     }
 
     /// `host`'s script, made with `facts`; its problems rendered as text when it cannot be.
     pub fn make(&self, host: &Host, facts: Option<&Facts>) -> HostScript {
         let mut diagnostics = Diagnostics::default();
-        let (script, secrets) = self.emit(host, facts, &mut diagnostics);
-        let made = script.ok_or_else(|| {
+        let none = Shared::default();
+        let Some((steps, secrets)) = self.lower(host, facts, &none, &mut diagnostics) else {
             let rendered = human(
                 self.sources,
                 &diagnostics.sorted(),
@@ -273,9 +350,43 @@ impl<'a> Scripts<'a> {
                     width: 100,
                 },
             );
-            format!("cannot make the script for this host\n{rendered}")
-        });
+            return HostScript {
+                made: Err(format!("cannot make the script for this host\n{rendered}")),
+                secrets: Secrets::default(),
+            };
+        };
+        let mut script = Vec::new();
+        let made = match self.write(&mut script, host, &steps) {
+            Ok(()) => Ok((
+                String::from_utf8_lossy(&script).into_owned(),
+                self.compiled.ops.len(),
+            )),
+            Err(error) => Err(format!("cannot make the script for this host: {error}")),
+        };
         HostScript { made, secrets }
+    }
+}
+
+/// One step of a host's script: lowered once for every host, or for this one. The list of
+/// a host's steps is there to be rewritten before it is written (a pass that fuses steps
+/// replaces them with its own).
+enum HostStep<'s, 'c> {
+    Shared(&'s SharedOp),
+    Own(Box<Lowered<'c>>),
+}
+
+/// An op's text: the shared one, or the host's own.
+enum Text<'s> {
+    Shared(&'s OpText),
+    Own(OpText),
+}
+
+impl Text<'_> {
+    fn get(&self) -> &OpText {
+        match self {
+            Text::Shared(text) => text,
+            Text::Own(text) => text,
+        }
     }
 }
 
@@ -308,10 +419,14 @@ mod tests {
         // Its ops and its template read no facts: none are gathered, even for `@local`.
         let facts = project.facts(&compiled, &inventory, None).unwrap();
         assert_eq!(facts, [None]);
-        let scripts = project.scripts(&compiled, &inventory, &facts);
+        let scripts = project.write_scripts(&compiled, &inventory, &facts, |_, write| {
+            let mut script = Vec::new();
+            write(&mut script)?;
+            Ok(String::from_utf8(script).unwrap())
+        });
         let diagnostics = project.take_diagnostics();
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let [(host, script)] = scripts.as_slice() else {
+        let [(host, Ok(script))] = scripts.as_slice() else {
             panic!("one script: {scripts:?}");
         };
         assert_eq!(host, "@local");

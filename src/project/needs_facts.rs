@@ -14,10 +14,10 @@
 
 use minijinja::Environment;
 
+use super::reads::{op_reads, strings_read};
 use crate::check::{Compiled, OpKind, TypedOp};
 use crate::inventory::Host;
 use crate::source::{FileId, SourceMap, Span};
-use crate::template::{expression_reads, is_template, template_reads};
 
 /// The variable templates see the host's facts as.
 const FACTS: &str = "facts";
@@ -60,60 +60,13 @@ impl FactsNeed {
 }
 
 fn op_reads_facts(env: &Environment<'_>, sources: &SourceMap, op: &TypedOp) -> bool {
-    let declared = match &op.kind {
-        OpKind::Builtin(def) => !def.facts.is_empty(),
-        OpKind::User(user) => {
-            let templates = user.probe.iter().chain([&user.apply]);
-            templates
-                .into_iter()
-                .any(|t| template_reads_facts(env, &t.value))
-        }
-    };
-    let mut strings = Vec::new();
-    for (_, value) in op.args.iter() {
-        value.value.strings(value.span, &mut strings);
-    }
-    let globals = &op.globals;
-    let named = [&globals.name, &globals.sudo_user, &globals.su_user];
-    strings.extend(
-        named
-            .into_iter()
-            .flatten()
-            .map(|s| (s.value.as_str(), s.span)),
-    );
-    declared
-        || strings_read_facts(env, &strings)
-        || globals
-            .when
-            .iter()
-            .any(|condition| expression_reads(env, &condition.value, FACTS))
-        || template_file_reads_facts(env, sources, op)
+    let declared = matches!(&op.kind, OpKind::Builtin(def) if !def.facts.is_empty());
+    // What cannot be seen (a template file that cannot be read) might read them.
+    declared || op_reads(env, sources, op).is_none_or(|names| names.contains(FACTS))
 }
 
 fn strings_read_facts(env: &Environment<'_>, strings: &[(&str, Span)]) -> bool {
-    strings
-        .iter()
-        .any(|(text, _)| is_template(text) && template_reads_facts(env, text))
-}
-
-fn template_reads_facts(env: &Environment<'_>, text: &str) -> bool {
-    template_reads(env, text, FACTS)
-}
-
-/// Whether the op renders a template file ([`OpDef::template_file`](crate::opdef::OpDef))
-/// that names `facts`; a file that cannot be read, or whose path is a template, might.
-fn template_file_reads_facts(env: &Environment<'_>, sources: &SourceMap, op: &TypedOp) -> bool {
-    let Some(arg) = op.kind.template_file() else {
-        return false;
-    };
-    let Some(src) = op.args.str(arg) else {
-        return true;
-    };
-    if is_template(src) {
-        return true;
-    }
-    let dir = sources.dir_of(op.origin.file);
-    std::fs::read_to_string(dir.join(src)).map_or(true, |text| template_reads_facts(env, &text))
+    strings_read(env, strings).contains(FACTS)
 }
 
 #[cfg(test)]

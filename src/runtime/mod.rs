@@ -21,10 +21,16 @@
 //! A script carries only the runtime it uses: [`Runtime::for_code`] takes the shell a
 //! script is made of (its steps, its preamble and epilogue), finds every runtime name it
 //! mentions (`k_` followed by letters, digits and `_`), adds what those definitions mention,
-//! and so on, and returns those definitions, whole and in the runtime's order. A name
-//! mentioned in a comment or a value is carried too (a few bytes too many, never one
-//! function too few). Code that reaches another user's shell through `k_as` gets its own
-//! runtime the same way, made of what that code mentions (`KILN_LIB`).
+//! and so on, and returns those definitions in the runtime's order. A name mentioned in a
+//! comment or a value is carried too (a few bytes too many, never one function too few).
+//! Code that reaches another user's shell through `k_as` gets its own runtime the same way,
+//! made of what that code mentions (`KILN_LIB`). A script made of many pieces (one per op)
+//! asks each piece once what it mentions ([`Runtime::mentioned_by`], a [`Uses`] set), joins
+//! the sets, and makes the text once per distinct set ([`Runtime::text_of`]).
+//!
+//! A definition travels with its comment's first sentence as a summary (and the comment's
+//! shellcheck directives); the whole comment is here, in the `.sh` files, where a reader
+//! of a script finds it by the function's name.
 //!
 //! # The files
 //!
@@ -184,7 +190,7 @@ impl Runtime {
                 }
                 by_name.insert(name.clone(), definitions.len());
                 definitions.push(Definition {
-                    text: fill_status(paragraph, status),
+                    text: fill_status(&summarized(paragraph), status),
                     name,
                     part: part.name,
                     function,
@@ -221,10 +227,25 @@ impl Runtime {
     /// The definitions `code` mentions, and those they use, transitively: their text, in the
     /// runtime's order, one after the other.
     pub fn for_code(&self, code: &str) -> String {
+        self.text_of(&self.mentioned_by(code))
+    }
+
+    /// The definitions `code` mentions by name (not yet those they use): what a piece of a
+    /// script asks of the runtime, to be joined with the other pieces' ([`Uses::add`]) and
+    /// made into text once for the whole script ([`Runtime::text_of`]).
+    pub fn mentioned_by(&self, code: &str) -> Uses {
+        let mut uses = Uses::default();
+        for index in mentioned(code).filter_map(|name| self.by_name.get(name).copied()) {
+            uses.insert(index);
+        }
+        uses
+    }
+
+    /// The text of the definitions in `uses` and of those they use, transitively, in the
+    /// runtime's order.
+    pub fn text_of(&self, uses: &Uses) -> String {
         let mut wanted = vec![false; self.definitions.len()];
-        let mut todo: Vec<usize> = mentioned(code)
-            .filter_map(|name| self.by_name.get(name).copied())
-            .collect();
+        let mut todo: Vec<usize> = uses.iter().collect();
         while let Some(index) = todo.pop() {
             if !std::mem::replace(&mut wanted[index], true) {
                 todo.extend(&self.definitions[index].uses);
@@ -247,6 +268,106 @@ impl Runtime {
         }
         text
     }
+}
+
+/// A set of the runtime's definitions, by their place in the runtime: what a piece of a
+/// script mentions. Small (a bit per definition) and cheap to join, so each op's set is
+/// worked out once and a script's runtime is made once per distinct set.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Uses {
+    bits: Vec<u64>,
+}
+
+impl Uses {
+    fn insert(&mut self, index: usize) {
+        let word = index / 64;
+        if self.bits.len() <= word {
+            self.bits.resize(word + 1, 0);
+        }
+        self.bits[word] |= 1 << (index % 64);
+    }
+
+    /// Adds what `other` uses.
+    pub fn add(&mut self, other: &Uses) {
+        if self.bits.len() < other.bits.len() {
+            self.bits.resize(other.bits.len(), 0);
+        }
+        for (mine, theirs) in self.bits.iter_mut().zip(&other.bits) {
+            *mine |= theirs;
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bits.iter().all(|word| *word == 0)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.bits.iter().enumerate().flat_map(|(word, bits)| {
+            (0..64)
+                .filter(move |bit| bits & (1 << bit) != 0)
+                .map(move |bit| word * 64 + bit)
+        })
+    }
+}
+
+/// A definition as scripts carry it: its comment's first sentence (a reader's summary; the
+/// whole comment stays in `src/runtime/*.sh`, which the script's header names) and the
+/// shellcheck directives among the comment's lines, then its code. Without it every script
+/// would carry tens of KB of comments.
+fn summarized(paragraph: &str) -> String {
+    let comment: Vec<&str> = paragraph
+        .lines()
+        .take_while(|line| line.starts_with('#'))
+        .collect();
+    let code = &paragraph.lines().skip(comment.len()).collect::<Vec<_>>();
+    let (directives, prose): (Vec<&str>, Vec<&str>) = comment
+        .iter()
+        .partition(|line| line.starts_with("# shellcheck "));
+    let prose = prose
+        .iter()
+        .map(|line| line.trim_start_matches('#').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut text = String::new();
+    if !prose.is_empty() {
+        text.push_str("# ");
+        text.push_str(&first_sentence(&prose));
+        text.push('\n');
+    }
+    for line in directives.iter().chain(code) {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.pop();
+    text
+}
+
+/// A summary's length at most, in characters.
+const SUMMARY_MAX: usize = 100;
+
+/// `prose` up to the end of its first sentence, cut at a word past [`SUMMARY_MAX`] (`...`).
+fn first_sentence(prose: &str) -> String {
+    let end = prose
+        .match_indices(". ")
+        .map(|(at, _)| at + 1)
+        .next()
+        .unwrap_or(prose.len());
+    let sentence = &prose[..end];
+    if sentence.chars().count() <= SUMMARY_MAX {
+        return sentence.to_owned();
+    }
+    let mut cut = String::new();
+    for word in sentence.split(' ') {
+        if cut.chars().count() + word.chars().count() >= SUMMARY_MAX {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push(' ');
+        }
+        cut.push_str(word);
+    }
+    cut.push_str(" ...");
+    cut
 }
 
 /// The name a paragraph defines, and whether it is a function: its first line that is not

@@ -27,16 +27,9 @@ pub(crate) fn is_whole_expression(s: &str) -> bool {
         .is_some_and(|inner| !inner.contains("}}") && !is_template(inner))
 }
 
-/// Whether the template `text` reads the variable `name`, by minijinja's own analysis (a
-/// name in a comment, a string or plain text does not count). A template that does not
-/// parse reads nothing: the checker reports it.
-pub(crate) fn template_reads(env: &Environment<'_>, text: &str, name: &str) -> bool {
-    env.template_from_str(text)
-        .is_ok_and(|t| t.undeclared_variables(false).contains(name))
-}
-
-/// Whether the expression `code` (a `when`) reads the variable `name`, as
-/// [`template_reads`] decides.
+/// Whether the expression `code` (a `when`) reads the variable `name`, by minijinja's own
+/// analysis (a name in a string does not count). An expression that does not parse reads
+/// nothing: the checker reports it.
 pub(crate) fn expression_reads(env: &Environment<'_>, code: &str, name: &str) -> bool {
     env.compile_expression(code)
         .is_ok_and(|e| e.undeclared_variables(false).contains(name))

@@ -840,3 +840,128 @@ fn file_follows_only_links_it_can_trust() {
         assert_eq!(mode & 0o7777, 0o644, "{name}");
     }
 }
+
+/// A manifest whose ops bind alike on every host (a directory and a command made from the
+/// manifest's variables, a handler) or not (a file made from a variable one host
+/// overrides, through another variable; the host's name; an op for one host only).
+const MANY_HOSTS_MANIFEST: &str = "\
+[vars]\nsite = \"example.org\"\nmotd = \"hello {{ greeting }}\"\n\n\
+[[op]]\nop = \"files.directory\"\npath = \"/srv/{{ site }}\"\nmode = \"0755\"\n\n\
+[[op]]\nop = \"files.put\"\ndest = \"/etc/motd\"\ncontent = \"{{ motd }}\\n\"\n\n\
+[[op]]\nop = \"files.put\"\ndest = \"/etc/hostname\"\ncontent = \"{{ host.name }}\\n\"\nnotify = [\"reload\"]\n\n\
+[[op]]\nop = \"files.file\"\npath = \"/srv/{{ site }}/only-web1\"\nhosts = [\"web1\"]\n\n\
+[[op]]\nop = \"server.shell\"\ncommands = \"echo {{ site }}\"\nwhen = \"site == 'example.org'\"\nnotify = [\"reload\"]\n\n\
+[[handler]]\nid = \"reload\"\nop = \"server.shell\"\ncommands = \"echo reload {{ site }}\"\n";
+
+const MANY_HOSTS_INVENTORY: &str = "\
+[vars]\ngreeting = \"world\"\n\n\
+[hosts.web1]\naddress = \"10.0.0.1\"\n\n\
+[hosts.web2]\naddress = \"10.0.0.2\"\nvars = { greeting = \"web two\" }\n\n\
+[hosts.web3]\naddress = \"10.0.0.3\"\n";
+
+/// The scripts written for many hosts, whose ops that bind alike on every host are
+/// lowered once, are each byte for byte what emitting for that host alone writes (where
+/// nothing is shared).
+#[test]
+fn scripts_for_many_hosts_are_what_each_host_alone_gets() {
+    let all = Test::new()
+        .file("main.toml", MANY_HOSTS_MANIFEST)
+        .file("inventory.toml", MANY_HOSTS_INVENTORY)
+        .args(["emit", ".", "-o", "out"])
+        .run();
+    all.assert_status(0);
+    let out = all.tempdir.path().join("out");
+    let mut scripts = Vec::new();
+    for host in ["web1", "web2", "web3"] {
+        let alone = Test::new()
+            .file("main.toml", MANY_HOSTS_MANIFEST)
+            .file("inventory.toml", MANY_HOSTS_INVENTORY)
+            .args(["emit", ".", "-l", host])
+            .run();
+        alone.assert_status(0);
+        let written = std::fs::read_to_string(out.join(format!("{host}.sh"))).unwrap();
+        assert_eq!(written, alone.stdout, "{host}'s script");
+        scripts.push(written);
+    }
+    assert!(scripts[0].contains("k_step 4 ") && scripts[1].contains("k_skip 4 "));
+    assert!(scripts[1].contains("web two") && !scripts[2].contains("web two"));
+    let files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 3, "no temporary left: {files:?}");
+}
+
+/// An emit that fails for one host writes no host's script, and leaves a script an earlier
+/// run wrote as it was: scripts appear whole, and only once every host's is made.
+#[test]
+fn a_failed_emit_writes_no_script() {
+    let inventory = MANY_HOSTS_INVENTORY.replace("[vars]\ngreeting = \"world\"\n\n", "");
+    let output = Test::new()
+        .file("main.toml", MANY_HOSTS_MANIFEST)
+        .file("inventory.toml", inventory)
+        .file("out/web1.sh", "an earlier run's script\n")
+        .args(["emit", ".", "-o", "out"])
+        .run();
+    output.assert_status(1);
+    output.assert_stderr_contains("greeting");
+    let out = output.tempdir.path().join("out");
+    let files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files, ["web1.sh"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("web1.sh")).unwrap(),
+        "an earlier run's script\n"
+    );
+}
+
+/// An emit killed while it writes leaves no script: until every host's script is whole,
+/// each is a hidden temporary file, never under a script's name.
+#[test]
+fn an_interrupted_emit_writes_no_script() {
+    let mut manifest = String::new();
+    for i in 0..2000 {
+        manifest.push_str(&format!(
+            "[[op]]\nop = \"files.put\"\ndest = \"/etc/motd.{i}\"\ncontent = \"{{{{ host.name }}}} {i}\\n\"\n\n"
+        ));
+    }
+    let inventory: String = (0..40)
+        .map(|h| format!("[hosts.web{h}]\naddress = \"10.0.0.{}\"\n\n", h + 1))
+        .collect();
+    let (mut child, dir) = Test::new()
+        .file("main.toml", manifest)
+        .file("inventory.toml", inventory)
+        .args(["emit", ".", "-o", "out"])
+        .spawn();
+    let out = dir.path().join("out");
+    let names = || -> Vec<String> {
+        std::fs::read_dir(&out).map_or_else(
+            |_| Vec::new(),
+            |entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            },
+        )
+    };
+    // Killed as soon as the first script is being written.
+    while names().is_empty() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "kiln ended before it was interrupted"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let names = names();
+    assert!(!names.is_empty());
+    assert!(
+        names
+            .iter()
+            .all(|name| name.starts_with('.') && name.ends_with(".kiln-tmp")),
+        "{names:?}"
+    );
+}

@@ -136,7 +136,22 @@ impl Test {
     }
 
     /// Runs `kiln` with the arguments given and returns what it did.
-    pub(crate) fn run(self) -> Output {
+    /// Starts the binary as [`Test::run`] would, without waiting for it, its output
+    /// dropped: for a test that interrupts it. The temporary directory lives as long as
+    /// the returned one.
+    pub(crate) fn spawn(self) -> (std::process::Child, tempfile::TempDir) {
+        let child = self
+            .command()
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("run kiln {:?}: {e}", self.args));
+        (child, self.tempdir)
+    }
+
+    /// The command that runs the binary in the test's directory and environment.
+    fn command(&self) -> Command {
         let mut command = if self.terminal {
             let line: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_kiln"))
                 .chain(self.args.iter().map(String::as_str))
@@ -157,11 +172,16 @@ impl Test {
             .env("NO_COLOR", "1")
             .env("COLUMNS", "100")
             .envs(self.terminal.then_some(("TERM", "xterm")))
-            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        command
+    }
+
+    pub(crate) fn run(self) -> Output {
+        let mut child = self
+            .command()
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("run kiln {:?}: {e}", self.args));
         let mut stdin = child.stdin.take().expect("piped stdin");

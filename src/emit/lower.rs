@@ -47,6 +47,7 @@ pub(super) fn lower(sources: &SourceMap, op: &BoundOp) -> Result<Step, Diagnosti
                 verify: scripts.probe.is_some(),
                 data: Sh::new(),
                 call: None,
+                fusion: None,
             })
         }
     }

@@ -11,10 +11,11 @@
 use std::fmt::Write;
 
 mod checks;
+mod fuse;
 mod lower;
 
 use crate::bind::{BoundOp, HostPlan};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::opdef::ArgValue;
 use crate::opdef::Step;
 use crate::runtime::call::{self, Index, StepOptions};
@@ -25,11 +26,13 @@ use crate::source::SourceMap;
 /// Comment lines show argument values up to this many characters.
 const COMMENT_VALUE_MAX: usize = 72;
 
-/// The script for `plan`, or `None` if an op cannot be lowered (reported).
+/// The script for `plan`, or `None` if an op cannot be lowered (reported). With `fuse`,
+/// runs of ops one change can make are fused (`fuse`).
 pub fn script(
     sources: &SourceMap,
     plan: &HostPlan,
     files: &[String],
+    fuse: bool,
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
     let mut out = String::with_capacity(16 * 1024);
@@ -61,25 +64,38 @@ pub fn script(
     }
     let handlers: Vec<&str> = plan.handlers.iter().map(|h| h.id.as_str()).collect();
     let mut ok = true;
-    for (index, op) in plan.ops.iter().enumerate() {
-        ok &= step(
-            &mut out,
-            &mut elsewhere,
-            sources,
-            Index::Op(index + 1),
-            op,
-            &handlers,
-            diagnostics,
-        );
+    let mut lowered: Vec<Option<Result<Step, Diagnostic>>> =
+        plan.ops.iter().map(|op| lower_unless_skipped(sources, op)).collect();
+    let steps: Vec<Option<&Step>> = lowered
+        .iter()
+        .map(|step| step.as_ref().and_then(|step| step.as_ref().ok()))
+        .collect();
+    for run in fuse::runs(&plan.ops, &steps, fuse) {
+        for index in run.range.clone() {
+            ok &= step(
+                &mut out,
+                &mut elsewhere,
+                Index::Op(index + 1),
+                &plan.ops[index],
+                lowered[index].take(),
+                run.fusion.is_some(),
+                &handlers,
+                diagnostics,
+            );
+        }
+        if let Some(fusion) = &run.fusion {
+            let _ = writeln!(out, "{}", call::fused_run(fusion).text());
+        }
     }
     for (index, handler) in plan.handlers.iter().enumerate() {
         let _ = writeln!(out, "\nif {}; then", call::notified(&handler.id).text());
         ok &= step(
             &mut out,
             &mut elsewhere,
-            sources,
             Index::Handler(index + 1),
             handler,
+            lower_unless_skipped(sources, handler),
+            false,
             &handlers,
             diagnostics,
         );
@@ -142,26 +158,35 @@ struct Elsewhere {
     texts: Vec<String>,
 }
 
-/// Writes one op's comment, functions and `k_step` call, and to `elsewhere` the code that
-/// runs as another user; false if it cannot be lowered. `handlers` are the handlers' ids.
+/// `op` lowered, unless it is skipped (`None`).
+fn lower_unless_skipped(sources: &SourceMap, op: &BoundOp) -> Option<Result<Step, Diagnostic>> {
+    op.skip.is_none().then(|| lower::lower(sources, op))
+}
+
+/// Writes one op's comment, functions and `k_step` call (`k_fused` when it is `fused`),
+/// and to `elsewhere` the code that runs as another user; false if it cannot be lowered
+/// (`lowered`, `None` when it is skipped). `handlers` are the handlers' ids.
+#[allow(clippy::too_many_arguments)]
 fn step(
     out: &mut String,
     elsewhere: &mut Elsewhere,
-    sources: &SourceMap,
     index: Index,
     op: &BoundOp,
+    lowered: Option<Result<Step, Diagnostic>>,
+    fused: bool,
     handlers: &[&str],
     diagnostics: &mut Diagnostics,
 ) -> bool {
     step_comment(out, index, op);
-    if let Some(reason) = &op.skip {
-        let _ = writeln!(out, "# skipped: {}", comment_text(reason));
-        let _ = writeln!(out, "{}", call::skip(index, &op.label, &op.origin).text());
-        return true;
-    }
-    let lowered = match lower::lower(sources, op) {
-        Ok(lowered) => lowered,
-        Err(diagnostic) => {
+    let lowered = match lowered {
+        None => {
+            let reason = op.skip.as_deref().unwrap_or_default();
+            let _ = writeln!(out, "# skipped: {}", comment_text(reason));
+            let _ = writeln!(out, "{}", call::skip(index, &op.label, &op.origin).text());
+            return true;
+        }
+        Some(Ok(lowered)) => lowered,
+        Some(Err(diagnostic)) => {
             diagnostics.push(diagnostic);
             return false;
         }
@@ -184,11 +209,8 @@ fn step(
         }
     };
     // A failure does not end the script: each later `k_step` reports its op not-run.
-    let _ = writeln!(
-        out,
-        "{}",
-        call::step(index, &op.label, &options, &words).text()
-    );
+    let call = if fused { call::fused } else { call::step };
+    let _ = writeln!(out, "{}", call(index, &op.label, &options, &words).text());
     true
 }
 

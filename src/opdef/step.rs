@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
-use crate::runtime::call::OpCall;
+use crate::runtime::call::{Fusion, OpCall};
 use crate::shell::Sh;
 use crate::source::Span;
 
@@ -30,6 +30,9 @@ pub struct Step {
     /// diff read it on standard input, so it is written into the script once and crosses
     /// a `sudo` boundary as a stream.
     pub data: Sh,
+    /// The run of like steps this one may be fused into (`emit`'s fusion pass), when one
+    /// runtime call can make the change of several at once.
+    pub fusion: Option<Fusion>,
 }
 
 /// What a lowering function sees.

@@ -31,6 +31,8 @@ pub use needs_facts::FactsNeed;
 pub struct Project {
     pub sources: SourceMap,
     pub diagnostics: Diagnostics,
+    /// Scripts keep every op its own step (`kiln emit --no-fuse`): no fused runs.
+    pub no_fuse: bool,
     extra_vars: Vec<ExtraVar>,
 }
 
@@ -162,7 +164,8 @@ impl Project {
         inventory: &Inventory,
         facts: &[Option<Facts>],
     ) -> Vec<(String, String)> {
-        let scripts = Scripts::new(&self.sources, compiled);
+        let mut scripts = Scripts::new(&self.sources, compiled);
+        scripts.fuse = !self.no_fuse;
         let results: Vec<(Option<(String, String)>, Diagnostics)> = inventory
             .hosts
             .par_iter()
@@ -223,6 +226,8 @@ pub struct Scripts<'a> {
     /// The manifest files, named in the scripts' headers.
     files: Vec<String>,
     facts: FactsNeed,
+    /// Whether runs of ops are fused (`crate::emit::script`); true unless changed.
+    pub fuse: bool,
 }
 
 impl<'a> Scripts<'a> {
@@ -236,6 +241,7 @@ impl<'a> Scripts<'a> {
             compiled,
             files,
             facts: FactsNeed::of(sources, compiled),
+            fuse: true,
         }
     }
 
@@ -256,7 +262,7 @@ impl<'a> Scripts<'a> {
         else {
             return (None, Secrets::default());
         };
-        let script = crate::emit::script(self.sources, &plan, &self.files, diagnostics);
+        let script = crate::emit::script(self.sources, &plan, &self.files, self.fuse, diagnostics);
         (script.map(|s| (s, plan.ops.len())), plan.secrets)
     }
 

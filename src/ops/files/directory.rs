@@ -4,7 +4,7 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::runtime::call;
+use crate::runtime::call::{self, Fusion};
 use crate::steps::attrs::Attrs;
 
 pub(crate) const DEF: OpDef = OpDef::new(
@@ -61,6 +61,8 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             !input.flag("present"),
         )),
         verify: true,
+        // Made alone by `mkdir -p`: a run of them is one `mkdir -p`.
+        fusion: (attrs.is_empty() && input.flag("present")).then_some(Fusion::Directory),
         ..Step::default()
     })
 }

@@ -5,7 +5,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::runtime::call::{self, Attributes, File};
+use crate::runtime::call::{self, Attributes, File, Fusion};
 use crate::steps::attrs::Attrs;
 
 pub(crate) const DEF: OpDef = OpDef::new(
@@ -99,6 +99,8 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         })),
         // Touching always changes the times: nothing to verify.
         verify: !touch,
+        // Removed by `rm -f`: a run of them is one `rm -f`.
+        fusion: (!present && !input.flag("force")).then_some(Fusion::Absent),
         ..Step::default()
     })
 }

@@ -64,8 +64,11 @@ pub fn script(
     }
     let handlers: Vec<&str> = plan.handlers.iter().map(|h| h.id.as_str()).collect();
     let mut ok = true;
-    let mut lowered: Vec<Option<Result<Step, Diagnostic>>> =
-        plan.ops.iter().map(|op| lower_unless_skipped(sources, op)).collect();
+    let mut lowered: Vec<Option<Result<Step, Diagnostic>>> = plan
+        .ops
+        .iter()
+        .map(|op| lower_unless_skipped(sources, op))
+        .collect();
     let steps: Vec<Option<&Step>> = lowered
         .iter()
         .map(|step| step.as_ref().and_then(|step| step.as_ref().ok()))

@@ -134,16 +134,18 @@ k_edit_scan() {
 }
 
 # k_edit_dir_for_new: k_split_dir, the directory of the file k_edit writes, made first
-# when the file is new.
+# when the file is new and it is missing.
 k_edit_dir_for_new() {
   k_split "$k_edit_path"
-  [ "$k_edit_src" != /dev/null ] || mkdir -p -- "$k_split_dir"
+  [ "$k_edit_src" != /dev/null ] || [ -d "$k_split_dir" ] || mkdir -p -- "$k_split_dir"
 }
 
 # k_edit_run KIND NAME...: the edit KIND (line, block or replace; its values in the
 # variables NAME..., K_LINE, ...) over k_edit_src by awk, the values exported for awk alone;
 # or, for a fused group (k_edit_op `member`), only handed on in the environment under the
-# member's number (K_2_LINE, K_2_EDIT), for the group's one awk (k_edits_awk).
+# member's number (K_2_LINE, K_2_EDIT), for the group's one awk (k_edits_awk). (NAME...
+# are names: SC2163 does not apply.)
+# shellcheck disable=SC2163
 k_edit_run() {
   k_edit_run_kind=$1
   shift
@@ -197,6 +199,8 @@ k_edits_awk() (
 # Without REGEXP, the check of a file read whole (k_edit_scan) is the shell's: whether LINE
 # is one of its lines (awk decides only when a line is LINE and a control character, which
 # may be a `\r` ending or not).
+# The K_ values are exported by name (k_edit_run).
+# shellcheck disable=SC2034
 k_line() {
   K_LINE='' K_RE='' K_PRESENT=1 K_FIRST=0 K_WHERE=eof K_AT='' K_RX='' K_REPL=''
   while [ "$#" -gt 0 ]; do
@@ -233,6 +237,8 @@ $K_LINE"[[:cntrl:]]"
 # rewritten where they are, else at WHERE (as for k_line); with --absent, no block.
 # --blank-before / --blank-after keep an empty line before / after the block where the
 # neighbouring line is not empty and is not the file's start / end.
+# The K_ values are exported by name (k_edit_run).
+# shellcheck disable=SC2034
 k_block() {
   K_BEGIN='' K_END='' K_FIRST=0 K_PREPEND=0 K_APPEND=0 K_PRESENT=1 K_NB=0 K_BLOCK='' K_WHERE=eof K_AT=''
   while [ "$#" -gt 0 ]; do
@@ -261,6 +267,8 @@ k_block() {
 # before the first match of BEFORE after it (without AFTER: the last match of BEFORE), as
 # Ansible's replace; if either is not found, nothing. A result that would change again on
 # the next run fails the edit before anything is written.
+# The K_ values are exported by name (k_edit_run).
+# shellcheck disable=SC2034
 k_replace() {
   K_RX='' K_REPL='' K_AFTER='' K_BEFORE=''
   while [ "$#" -gt 0 ]; do

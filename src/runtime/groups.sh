@@ -33,7 +33,8 @@ k_fused_edits() {
 
 # k_fused_edits_write: k_fused_edits' change: every op to run gets its outcome from the one
 # awk (k_group_out_N); the file is replaced when one changed it. A file that cannot be
-# edited at all fails the first op.
+# edited at all fails the first op. (The outcomes are words, split on purpose.)
+# shellcheck disable=SC2086
 k_fused_edits_write() {
   k_fused_edits_calls='' k_fused_edits_first=''
   for k_fused_edits_n in $k_group_run; do
@@ -104,6 +105,7 @@ k_group_start() {
 
 # k_group_step N: the run's Nth op, by k_step, as if it were not fused.
 k_group_step() {
+  k_group_step_words=''
   eval "k_group_step_words=\$k_group_$1"
   eval "k_step $k_group_step_words"
 }
@@ -113,7 +115,7 @@ k_group_step() {
 # and its arguments quoted in k_group_args (for `eval "set -- $k_group_args"`), the whole
 # call quoted in k_group_call_N. A fused op has no other option (kiln fuses none).
 k_group_read() {
-  k_group_read_n=$1
+  k_group_read_n=$1 k_group_read_words=''
   eval "k_group_read_words=\$k_group_$1"
   eval "set -- $k_group_read_words"
   k_group_index=$1 k_group_label=$2 k_group_origin='' k_group_notify='' k_group_check='' k_group_when=''
@@ -226,7 +228,7 @@ k_group_directory() { [ -d "$1" ] && [ ! -L "$1" ]; }
 # error: in a live run a file in the run's private directory (k_group_errors), passed on
 # after the op it failed (k_step_stderr), else standard error.
 k_group_errors_begin() {
-  k_group_errors=''
+  k_group_errors=
   if [ -n "${KILN_MARK-}" ] && k_private 2>/dev/null; then
     k_group_errors=$k_tmpd/stderr.fused
     exec 3> "$k_group_errors"
@@ -237,7 +239,9 @@ k_group_errors_begin() {
 
 # k_group_report: each op of the run reported in order, as k_step would have, from its
 # decision (k_group_do_N) and outcome (k_group_out_N: ok, changed, failed, unsettled); an op
-# to run without an outcome is run by k_step now. Ends the run.
+# to run without an outcome is run by k_step now. Ends the run. (It takes no arguments: the
+# positional parameters it sets are an op's.)
+# shellcheck disable=SC2120
 k_group_report() {
   k_group_n=0
   while [ "$k_group_n" -lt "$k_group_size" ]; do
@@ -267,10 +271,10 @@ k_group_report() {
         "$k_group_function" diff "$@" 2>&1 | sed 's/^/    /'
       fi
       [ -z "${k_group_errors-}" ] || k_step_stderr "$k_group_errors"
-      k_group_errors='' ;;
+      k_group_errors= ;;
     esac
   done
   [ -z "${k_group_errors-}" ] || k_step_stderr "$k_group_errors"
-  k_group_errors='' k_group_size=0
+  k_group_size=0 k_group_errors=
   exec 3>&-
 }

@@ -42,6 +42,7 @@ mod facts;
 mod files;
 mod filters;
 mod git;
+mod groups;
 mod links;
 mod packages;
 mod private;
@@ -97,6 +98,23 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_run_guards", "k_run"),
     ("k_run_show", "k_run"),
     ("k_run_act", "k_run"),
+    ("k_step_begin", "k_step"),
+    ("k_step_stderr", "k_step"),
+    ("k_edit_resolve", "k_edit"),
+    ("k_edit_scan", "k_edit"),
+    ("k_edit_dir_for_new", "k_edit"),
+    ("k_edits_awk", "k_fused_edits"),
+    ("k_fused_edits_write", "k_fused_edits"),
+    ("k_group_start", "k_fused_directories"),
+    ("k_group_step", "k_fused_directories"),
+    ("k_group_read", "k_fused_directories"),
+    ("k_group_conditions", "k_fused_directories"),
+    ("k_group_batch", "k_fused_directories"),
+    ("k_group_path", "k_fused_directories"),
+    ("k_group_blocked", "k_fused_directories"),
+    ("k_group_directory", "k_fused_absent"),
+    ("k_group_errors_begin", "k_fused_directories"),
+    ("k_group_report", "k_fused_directories"),
     ("k_awk_perm", "k_stat"),
     ("k_awk_edit", "k_line"),
     ("k_awk_line", "k_line"),
@@ -118,6 +136,7 @@ fn tested() -> Vec<&'static str> {
         files::TESTED,
         filters::TESTED,
         git::TESTED,
+        groups::TESTED,
         links::TESTED,
         packages::TESTED,
         private::TESTED,

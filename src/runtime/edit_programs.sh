@@ -121,24 +121,25 @@ function reread(  i, j, k, p, carry) {
 }
 function line_in(s, nl,  cr) { cr = ""; if (sub(/\r$/, "", s)) cr = "\r"; body[++n] = s; term[n] = cr nl }
 # A fused group (K_MEMBERS members): the edit of each member in turn, on what the ones before it
-# made; its outcome printed (ok, changed, failed, unsettled), up to the first that fails;
-# the result written to K_OUT (when set) if anything changed.
-function group(  m, j, kind, exists, changed, i) {
-  m = ENVIRON["K_MEMBERS"] + 0; exists = ENVIRON["K_EXISTS"] == "1"
+# made; its outcome written on one line to the file K_SAID (ok, changed, failed,
+# unsettled), up to the first that fails; the result printed if anything changed.
+function group(  m, j, kind, exists, changed, i, said) {
+  m = ENVIRON["K_MEMBERS"] + 0; exists = ENVIRON["K_EXISTS"] == "1"; said = ENVIRON["K_SAID"]
   for (j = 1; j <= m; j++) {
     pre = j "_"
     if (!exists && arg("MISSING") != "empty") {
       print "kiln: " ENVIRON["K_ASKED"] " does not exist" (arg("MISSING") == "fail-create" ? " (create = true creates it)" : "") | "cat 1>&2"
-      close("cat 1>&2"); print "failed"; break
+      close("cat 1>&2"); printf "failed " > said; break
     }
     kind = arg("EDIT")
-    if (!edit(kind)) { print "failed"; break }
-    if (same()) { print "ok"; continue }
+    if (!edit(kind)) { printf "failed " > said; break }
+    if (same()) { printf "ok " > said; continue }
     reread(); exists = 1; changed = 1
-    if (!edit(kind) || !same()) { print "unsettled"; break }
-    print "changed"
+    if (!edit(kind) || !same()) { printf "unsettled " > said; break }
+    printf "changed " > said
   }
-  if (changed && ENVIRON["K_OUT"] != "") for (i = 1; i <= n; i++) printf "%s", body[i] term[i] > ENVIRON["K_OUT"]
+  printf "\n" > said
+  if (changed) for (i = 1; i <= n; i++) printf "%s", body[i] term[i]
 }
 BEGIN { n = 0 }
 {

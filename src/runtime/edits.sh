@@ -164,15 +164,15 @@ k_edit_run() {
   return "$k_edit_run_status"
 }
 
-# k_edits_awk OUT MEMBER...: the fused group's one awk over k_edit_src: each MEMBER's edit
+# k_edits_awk SAID MEMBER...: the fused group's one awk over k_edit_src: each MEMBER's edit
 # (handed on by `k_edit member`, numbered in order) applied to what the ones before it
-# made, and checked again after it changed something, as k_step checks; it prints each
-# one's outcome (ok, changed, failed, or unsettled: changed, but its check still fails),
-# stopping after a failure, and, when OUT is not empty and something changed, writes the
-# result of those that succeeded to OUT. MEMBER is `FUNCTION ARG...` quoted (k_quoted).
-# Run in a subshell: the members' values are exported for awk.
+# made, and checked again after it changed something, as k_step checks; it writes each
+# one's outcome (ok, changed, failed, or unsettled: changed, but its check still fails) on
+# one line to the file SAID, stopping after a failure, and, when something changed, prints
+# the result of those that succeeded. MEMBER is `FUNCTION ARG...` quoted (k_quoted). Run in
+# a subshell: the members' values are exported for awk.
 k_edits_awk() (
-  K_OUT=$1
+  K_SAID=$1
   shift
   k_edit_member=0
   for k_edits_awk_words in "$@"; do
@@ -184,7 +184,7 @@ k_edits_awk() (
   done
   k_edits_awk_exists=1
   [ "$k_edit_src" != /dev/null ] || k_edits_awk_exists=0
-  K_MEMBERS=$k_edit_member K_EXISTS=$k_edits_awk_exists K_ASKED=$k_edit_asked K_OUT=$K_OUT \
+  K_MEMBERS=$k_edit_member K_EXISTS=$k_edits_awk_exists K_ASKED=$k_edit_asked K_SAID=$K_SAID \
     K_SRC=$k_edit_src K_NOEOL=$k_edit_noeol K_PATH=$k_edit_path LC_ALL=C \
     awk "$k_awk_edit$k_awk_line$k_awk_block$k_awk_replace" "$k_edit_src"
 )

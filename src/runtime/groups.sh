@@ -17,7 +17,8 @@ k_fused() {
 # k_fused_edits: runs the announced edits of one file (k_edit calls of the same path,
 # without mode, owner, group or backup). Every op's own check first, the file read once by
 # the shell (nothing else to do on a second run); else one awk runs every edit in turn
-# (k_edits_awk) into a file beside the edited one, which replaces it once.
+# (k_edits_awk) into a file beside the edited one, which replaces it once; its outcomes
+# go through a file in the run's private directory.
 k_fused_edits() {
   k_group_start || return
   k_edit_keep=1 k_edit_scanned='' k_fused_edits_todo=0
@@ -44,19 +45,22 @@ k_fused_edits_write() {
   done
   k_group_errors_begin
   k_edit_verb=act k_edit_missing=empty k_edit_path=$k_edit_asked
-  if ! { k_edit_resolve && k_edit_scan && k_edit_dir_for_new && k_tmp_beside "$k_split_dir"; } 2>&3; then
+  if ! { k_edit_resolve && k_edit_scan && k_private && k_edit_dir_for_new && k_tmp_beside "$k_split_dir"; } 2>&3; then
     eval "k_group_out_$k_fused_edits_first=failed"
     return
   fi
-  k_fused_edits_tmp=$k_tmp_beside_file
-  if ! k_keep_attrs "$k_edit_path" "$k_fused_edits_tmp" '' '' '' 2>&3; then
+  k_fused_edits_tmp=$k_tmp_beside_file k_fused_edits_said=$k_tmpd/fused
+  # As k_write: the new file is open before it gets its owner, who then cannot put
+  # something else at its name for kiln to write through.
+  if ! eval "k_fill \"\$k_fused_edits_tmp\" \"\$k_edit_path\" '' '' '' k_edits_awk \"\$k_fused_edits_said\" $k_fused_edits_calls" 2>&3; then
     rm -f -- "$k_fused_edits_tmp"
     eval "k_group_out_$k_fused_edits_first=failed"
     return
   fi
-  k_fused_edits_said=$(eval "k_edits_awk \"\$k_fused_edits_tmp\" $k_fused_edits_calls" 2>&3)
+  k_fused_edits_outcomes=
+  read -r k_fused_edits_outcomes < "$k_fused_edits_said"
   k_fused_edits_changed=''
-  set -- $k_fused_edits_said
+  set -- $k_fused_edits_outcomes
   for k_fused_edits_n in $k_group_run; do
     [ "$#" -gt 0 ] || break
     eval "k_group_out_$k_fused_edits_n=\$1"

@@ -242,3 +242,42 @@ fn no_fuse_keeps_every_op_its_own_step() {
     );
     assert_eq!(fused.matches("\nk_fused_edits\n").count(), 2, "{fused}");
 }
+
+/// What is never fused: an op as another user, sensitive, with `ignore_errors` or
+/// `retries`, with a mode, a backup, an op skipped at emit time, or another path; each
+/// such op ends a run, so the eligible ops between them stay alone.
+#[test]
+fn ops_that_cannot_be_fused_end_a_run() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    let line = |file: &str, extra: &str| {
+        format!(
+            "[[op]]\nop = \"files.line\"\npath = \"{{{{ root }}}}/{file}\"\nline = \"x\"\n{extra}\n"
+        )
+    };
+    let breakers = [
+        line("a", "sudo_user = \"nobody\""),
+        line("a", "sensitive = true"),
+        line("a", "ignore_errors = true"),
+        line("a", "retries = 1"),
+        line("a", "mode = \"0600\""),
+        line("a", "backup = true"),
+        line("a", "when = \"false\""),
+        line("b", ""),
+    ];
+    let mut manifest = line("a", "");
+    for breaker in &breakers {
+        manifest.push_str(breaker);
+        manifest.push_str(&line("a", ""));
+    }
+    let script = emit(temp.path(), &manifest, &root, &[]);
+    assert!(!script.contains("\nk_fused"), "{script}");
+    // The same ops without the breakers are one run.
+    let plain: String = (0..=breakers.len()).map(|_| line("a", "")).collect();
+    let script = emit(temp.path(), &plain, &root, &[]);
+    assert_eq!(
+        script.matches("\nk_fused ").count(),
+        breakers.len() + 1,
+        "{script}"
+    );
+}

@@ -4,10 +4,12 @@
 # text.
 
 # The frame every edit shares. Per line: body[i] (without its `\r`), term[i] (`\r\n`, `\n`,
-# or for a last line without newline `\r` or nothing). The op's edit() calls put(TEXT,
-# TERMINATOR) for each line of the result; a line written after an unterminated last line
-# first ends it, and o[] collects the result. Check mode exits 0 when nothing changes,
-# else 1; want mode prints the result; an error exits 2.
+# or for a last line without newline `\r` or nothing). The edit (edit(KIND), K_EDIT: the
+# op's edit_line(), edit_block() or edit_replace()) calls put(TEXT, TERMINATOR) for each
+# line of the result; a line written after an unterminated last line first ends it, and
+# o[] collects the result. Check mode exits 0 when nothing changes, else 1; want mode
+# prints the result; an error exits 2. A fused group (K_MEMBERS) runs the edit of each
+# member in turn, its values under the member's number (arg()).
 #
 # Regular expressions are kiln's translation of the manifest's (src/regex): POSIX EREs
 # whose UTF-8 byte classes are markers that rx_bytes() turns into bytes. rx_load() reads
@@ -90,14 +92,12 @@ function rx_sub(s,  out, p) {
 }
 # The value NAME of the edit: K_NAME, or in a fused group K_J_NAME for its member J (pre "J_").
 function arg(name) { return ENVIRON["K_" pre name] }
-# Runs the edit KIND (line, block, replace) over body[1..n] into o[1..no]; 0 on an error.
-function edit(kind) {
+# Runs the edit KIND over body[1..n] into o[1..no] (edit(), k_awk_edit_kinds); 0 on an error.
+function run(kind) {
   no = 0; open = 0; lastt = ""
   if (arg("RX") != "") rx_load(arg("RX"))
   rxrn = split(arg("REPL"), rxr, "\n")
-  if (kind == "line") return edit_line()
-  if (kind == "block") return edit_block()
-  return edit_replace()
+  return edit(kind)
 }
 # Whether o[] is body[] and term[]: both split after each newline, so equal lines mean
 # equal bytes.
@@ -132,10 +132,10 @@ function group(  m, j, kind, exists, changed, i, said) {
       close("cat 1>&2"); printf "failed " > said; break
     }
     kind = arg("EDIT")
-    if (!edit(kind)) { printf "failed " > said; break }
+    if (!run(kind)) { printf "failed " > said; break }
     if (same()) { printf "ok " > said; continue }
     reread(); exists = 1; changed = 1
-    if (!edit(kind) || !same()) { printf "unsettled " > said; break }
+    if (!run(kind) || !same()) { printf "unsettled " > said; break }
     printf "changed " > said
   }
   printf "\n" > said
@@ -150,10 +150,19 @@ END {
   if (n && ENVIRON["K_NOEOL"] == "1") term[n] = cr
   eol = (n && term[1] ~ /^\r/) ? "\r\n" : "\n"
   if (ENVIRON["K_MEMBERS"] != "") { group(); exit }
-  if (!edit(ENVIRON["K_EDIT"])) exit 2
+  if (!run(ENVIRON["K_EDIT"])) exit 2
   if (ENVIRON["K_OP"] == "check") exit !same()
   for (i = 1; i <= no; i++) printf "%s", o[i]
 }'
+
+# The edits of the three ops, by the name k_edit_run gives them (K_EDIT, K_J_EDIT).
+k_awk_edit_kinds='
+function edit(kind) {
+  if (kind == "line") return edit_line()
+  if (kind == "block") return edit_block()
+  return edit_replace()
+}
+'
 
 k_awk_line='
 function edit_line(  line, re, i, e, rep, done, pos, from, step, w, backrefs) {

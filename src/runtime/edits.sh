@@ -34,7 +34,7 @@ k_edit() {
   done
   if [ "$k_edit_verb" = member ]; then
     k_edit_op=member
-    export "K_${k_edit_member}_MISSING=$k_edit_missing"
+    export "K_${k_edit_member:?}_MISSING=$k_edit_missing"
     "$@"
     return
   fi
@@ -150,15 +150,15 @@ k_edit_run() {
   k_edit_run_kind=$1
   shift
   if [ "$k_edit_op" = member ]; then
-    export "K_${k_edit_member}_EDIT=$k_edit_run_kind"
+    export "K_${k_edit_member:?}_EDIT=$k_edit_run_kind"
     for k_edit_run_name in "$@"; do
-      eval "export K_${k_edit_member}_${k_edit_run_name#K_}=\"\$$k_edit_run_name\""
+      eval "export K_${k_edit_member:?}_${k_edit_run_name#K_}=\"\${$k_edit_run_name}\""
     done
     return 0
   fi
   export "$@"
   K_EDIT=$k_edit_run_kind K_SRC=$k_edit_src K_NOEOL=$k_edit_noeol K_OP=$k_edit_op K_PATH=$k_edit_path LC_ALL=C \
-    awk "$k_awk_edit$k_awk_line$k_awk_block$k_awk_replace" "$k_edit_src"
+    awk "$k_awk_edit$k_awk_edit_kinds$k_awk_line$k_awk_block$k_awk_replace" "$k_edit_src"
   k_edit_run_status=$?
   unset "$@"
   return "$k_edit_run_status"
@@ -186,7 +186,7 @@ k_edits_awk() (
   [ "$k_edit_src" != /dev/null ] || k_edits_awk_exists=0
   K_MEMBERS=$k_edit_member K_EXISTS=$k_edits_awk_exists K_ASKED=$k_edit_asked K_SAID=$K_SAID \
     K_SRC=$k_edit_src K_NOEOL=$k_edit_noeol K_PATH=$k_edit_path LC_ALL=C \
-    awk "$k_awk_edit$k_awk_line$k_awk_block$k_awk_replace" "$k_edit_src"
+    awk "$k_awk_edit$k_awk_edit_kinds$k_awk_line$k_awk_block$k_awk_replace" "$k_edit_src"
 )
 
 # k_line --line LINE [--regexp ERE] [--absent] [--first] [--where bof|eof|after|before]

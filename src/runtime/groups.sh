@@ -18,7 +18,9 @@ k_fused() {
 # without mode, owner, group or backup). Every op's own check first, the file read once by
 # the shell (nothing else to do on a second run); else one awk runs every edit in turn
 # (k_edits_awk) into a file beside the edited one, which replaces it once; its outcomes
-# go through a file in the run's private directory.
+# go through a file in the run's private directory. (It takes no arguments: the
+# positional parameters it sets are an op's.)
+# shellcheck disable=SC2120
 k_fused_edits() {
   k_group_start || return
   k_edit_keep=1 k_edit_scanned='' k_fused_edits_todo=0

@@ -197,8 +197,7 @@ k_edits_awk() (
 # matching ANCHOR (the end when none does). With PROGRAM (REGEXP's matcher program, for
 # back-references), a matching line becomes REPLACEMENT expanded from its first match.
 # Without REGEXP, the check of a file read whole (k_edit_scan) is the shell's: whether LINE
-# is one of its lines (awk decides only when a line is LINE and a control character, which
-# may be a `\r` ending or not).
+# is one of its lines, with or without a `\r` ending.
 # The K_ values are exported by name (k_edit_run).
 # shellcheck disable=SC2034
 k_line() {
@@ -224,9 +223,17 @@ $K_LINE
 "*) [ "$K_PRESENT" = 1 ]; return ;;
     *"
 $K_LINE"[[:cntrl:]]"
-"*) ;;
-    *) [ "$K_PRESENT" = 0 ]; return ;;
+"*)
+      # A CRLF file, perhaps: a `\r` (made once per run) tells.
+      k_edit_cr=${k_edit_cr-$(printf '\r')}
+      case $k_edit_text in
+      *"
+$K_LINE$k_edit_cr
+"*) [ "$K_PRESENT" = 1 ]; return ;;
+      esac ;;
     esac
+    [ "$K_PRESENT" = 0 ]
+    return
   fi
   k_edit_run line K_LINE K_RE K_PRESENT K_FIRST K_WHERE K_AT K_RX K_REPL
 }

@@ -112,6 +112,13 @@ functions! {
             .prints("K_2_EDIT=line\nK_2_LINE=a b\n"),
     ],
     k_line => [
+        // An exact line is looked for by the shell alone: no command runs (the system has
+        // none but `printf`, a program under mksh), in a CRLF file too, and without a last
+        // newline.
+        case("k_edit ok --path f -- k_line --line b && k_edit ok --path f -- k_line --line d --absent && ! k_edit ok --path f -- k_line --line d && echo holds")
+            .given("printf 'a\\r\\nb\\r\\nc' > f")
+            .only(&["printf"])
+            .prints("holds\n"),
         case("k_edit act --path f -- k_line --line b; k_edit act --path f -- k_line --line d; cat f")
             .given(THREE)
             .prints("a\nb\nc\nd\n"),

@@ -24,11 +24,12 @@ functions! {
         case(concat!(line!(1, "a"), line!(2, "b", "--notify h"), "k_fused_edits; cat f; k_notified h && echo notified"))
             .given(BEGUN)
             .prints("changed         1  L1  [m:1]\nchanged         2  L2  [m:2]\na\nb\nnotified\n"),
-        // Nothing to change: every op ok, the file untouched (no process runs but the shell).
+        // Nothing to change: every op ok, the file untouched, and no command run (the
+        // system has none but `id`, for k_begin, and `printf`, a program under mksh).
         case(concat!(line!(1, "a"), line!(2, "b"), "k_fused_edits; echo \"$k_ok\""))
-            .given("k_begin; printf 'a\\nb\\n' > f; chmod 640 f")
-            .prints("ok              1  L1  [m:1]\nok              2  L2  [m:2]\n2\n")
-            .leaves("stat -c %a f", "640\n"),
+            .given("k_begin; printf 'a\\nb\\n' > f")
+            .only(&["id", "printf"])
+            .prints("ok              1  L1  [m:1]\nok              2  L2  [m:2]\n2\n"),
         // A later op sees what the ones before it made; the mode of the file is kept.
         case(concat!(line!(1, "b"), line!(2, "b", "--notify h"), "k_fused_edits; cat f; stat -c %a f; k_notified h || echo quiet"))
             .given("k_begin; printf 'a\\n' > f; chmod 640 f")

@@ -24,8 +24,10 @@
 //! `k_locale_available`, `k_locale_debian`, `k_run_guards`,
 //! `k_run_show`, `k_run_act`)
 //! and the awk programs
-//! (`k_awk_perm` through `k_stat`, `k_awk_edit` and each edit's program through `k_line`,
-//! `k_block`, `k_replace`).
+//! (`k_awk_perm` through `k_stat`, `k_awk_edit`, `k_awk_edit_kinds` and each edit's program
+//! through `k_line`, `k_block`, `k_replace`); the helpers of edits (`k_edit_resolve`,
+//! `k_edit_scan`, ...) through `k_edit`, and those of fused runs (`k_group_*`,
+//! `k_edits_awk`) through `k_fused_edits`, `k_fused_directories`, `k_fused_absent`.
 //!
 //! Also here: every definition is written once across the files, every function has a
 //! table (a new one without fails [`every_function_has_its_own_tests`]), and the status line
@@ -117,6 +119,7 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_group_report", "k_fused_directories"),
     ("k_awk_perm", "k_stat"),
     ("k_awk_edit", "k_line"),
+    ("k_awk_edit_kinds", "k_line"),
     ("k_awk_line", "k_line"),
     ("k_awk_block", "k_block"),
     ("k_awk_replace", "k_replace"),

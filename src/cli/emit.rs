@@ -28,6 +28,10 @@ pub(super) struct EmitArgs {
     /// reads them.
     #[arg(long, value_name = "FILE|DIR")]
     facts: Option<PathBuf>,
+    /// Keep every op its own step: no fused runs (consecutive edits of one file, directories
+    /// made, files removed). A debugging aid: the scripts do the same either way.
+    #[arg(long)]
+    no_fuse: bool,
     /// Output format for diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -35,6 +39,7 @@ pub(super) struct EmitArgs {
 
 pub(super) fn run(args: EmitArgs) -> u8 {
     let mut project = args.inventory.project();
+    project.no_fuse = args.no_fuse;
     let written = emit(&args, &mut project);
     let diagnostics = project.take_diagnostics();
     output::print(&project.sources, &diagnostics, args.format);

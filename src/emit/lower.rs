@@ -48,6 +48,7 @@ pub(super) fn lower(sources: &SourceMap, op: &BoundOp) -> Result<Step, Diagnosti
                 data: Sh::new(),
                 text: false,
                 call: None,
+                fusion: None,
             })
         }
     }

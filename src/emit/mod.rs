@@ -16,6 +16,7 @@
 //! reused in every host's script.
 
 mod checks;
+mod fuse;
 mod lower;
 mod op_text;
 mod script;

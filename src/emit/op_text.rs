@@ -13,7 +13,7 @@ use std::fmt::Write;
 use super::checks;
 use crate::bind::BoundOp;
 use crate::opdef::{ArgValue, Step};
-use crate::runtime::call::{self, Index, StepOptions};
+use crate::runtime::call::{self, Fusion, Index, StepOptions};
 use crate::runtime::{Uses, runtime};
 use crate::shell::{Sh, quote};
 
@@ -38,6 +38,18 @@ pub(crate) struct OpText {
     pub(super) become_: Option<(&'static str, String)>,
     /// Whether its `when` is decided on the host, from facts gathered there.
     pub(super) runtime_when: bool,
+    /// The op as one of a fused run, when it may be in one (`super::fuse`).
+    pub(super) fused: Option<Fused>,
+}
+
+/// An op's text as one of a fused run: announced by `k_fused` instead of run by `k_step`.
+#[derive(Debug)]
+pub(crate) struct Fused {
+    /// The run it may join: only with neighbours of the same kind.
+    pub(super) fusion: Fusion,
+    pub(super) text: String,
+    /// The runtime its text uses (it runs in the script's own shell).
+    pub(super) here: Uses,
 }
 
 impl Lowered<'_> {
@@ -47,10 +59,32 @@ impl Lowered<'_> {
         let mut elsewhere = Elsewhere::default();
         let mut body = String::new();
         let mut comment = String::new();
+        let mut fused = None;
         match (&self.step, &op.skip) {
             (Some(step), _) => {
-                own_step(&mut body, &mut elsewhere, index, op, step, handlers);
+                let fusion = super::fuse::fusion_of(op, step);
+                let lines = own_step(
+                    &mut body,
+                    &mut elsewhere,
+                    index,
+                    op,
+                    step,
+                    handlers,
+                    fusion.is_some(),
+                );
+                let before = body.len();
+                line(&mut body, &lines.step);
                 step_comment(&mut comment, index, op, &body);
+                fused = fusion.zip(lines.fused).map(|(fusion, fused_line)| {
+                    let mut text = String::new();
+                    with_comment(&mut text, &comment, &body[..before]);
+                    line(&mut text, fused_line.text());
+                    Fused {
+                        fusion,
+                        here: runtime().mentioned_by(&text),
+                        text,
+                    }
+                });
             }
             (None, reason) => {
                 let reason = reason.as_deref().unwrap_or_default();
@@ -60,11 +94,7 @@ impl Lowered<'_> {
             }
         }
         let mut text = String::with_capacity(comment.len() + body.len() + 1);
-        if !comment.is_empty() {
-            text.push('\n');
-            text.push_str(&comment);
-        }
-        text.push_str(&body);
+        with_comment(&mut text, &comment, &body);
         if let Index::Handler(_) = index {
             text = format!("\nif {}; then\n{text}fi\n", call::notified(&op.id).text());
         }
@@ -83,8 +113,25 @@ impl Lowered<'_> {
             text,
             become_: op.become_.how().map(|(how, user)| (how, user.to_owned())),
             runtime_when: op.runtime_when.is_some(),
+            fused,
         }
     }
+}
+
+/// `body` under `comment`, when there is one (after a blank line).
+fn with_comment(text: &mut String, comment: &str, body: &str) {
+    if !comment.is_empty() {
+        text.push('\n');
+        text.push_str(comment);
+    }
+    text.push_str(body);
+}
+
+/// An op's step line, as `k_step` runs it alone, and as `k_fused` announces it in a run
+/// when it may be in one.
+struct StepLines {
+    step: String,
+    fused: Option<Sh>,
 }
 
 /// The steps that run as another user, through `k_as`: their code, which their runtime
@@ -96,8 +143,8 @@ struct Elsewhere {
     texts: Vec<String>,
 }
 
-/// Writes a step's functions and its `k_step` call, and to `elsewhere` the code that runs
-/// as another user.
+/// Writes a step's functions, and to `elsewhere` the code that runs as another user;
+/// returns its step line (`k_step`), and with `fusable` its line in a fused run (`k_fused`).
 fn own_step(
     out: &mut String,
     elsewhere: &mut Elsewhere,
@@ -105,7 +152,8 @@ fn own_step(
     op: &BoundOp,
     step: &Step,
     handlers: &[&str],
-) {
+    fusable: bool,
+) -> StepLines {
     // What the probe checks, when it must hold again after the act (else nothing).
     let check = if step.verify {
         checks::describe(op)
@@ -124,7 +172,12 @@ fn own_step(
         }
     };
     // A failure does not end the script: each later `k_step` reports its op not-run.
-    line(out, call::step(index, &op.label, &options, &words).text());
+    StepLines {
+        step: call::step(index, &op.label, &options, &words)
+            .text()
+            .to_owned(),
+        fused: fusable.then(|| call::fused(index, &op.label, &options, &words)),
+    }
 }
 
 /// `# [INDEX] LABEL  (ORIGIN)` and the op's arguments (secret values masked), all in one

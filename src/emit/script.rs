@@ -11,9 +11,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::OpText;
+use super::{OpText, fuse};
 use crate::inventory::Host;
-use crate::runtime::call;
+use crate::runtime::call::{self, Fusion};
 use crate::runtime::{Uses, runtime};
 
 /// The runtime texts made so far in this run, by the set of definitions they hold: for
@@ -64,6 +64,8 @@ pub(crate) struct Frame<'a> {
     pub(crate) host: &'a Host,
     pub(crate) files: &'a [String],
     pub(crate) runtimes: &'a Runtimes,
+    /// Whether runs of like ops are fused ([`super::fuse`]).
+    pub(crate) fuse: bool,
 }
 
 /// Writes the script of `ops` then `handlers` (their texts, in order) to `out`.
@@ -98,7 +100,24 @@ pub(crate) fn write(
     let mut here = runtime().mentioned_by(&start);
     here.add(&runtime().mentioned_by(&end));
     let mut elsewhere = Uses::default();
-    for op in all() {
+    let kinds: Vec<Option<&Fusion>> = ops
+        .iter()
+        .map(|op| op.fused.as_ref().filter(|_| frame.fuse).map(|f| &f.fusion))
+        .collect();
+    let runs = fuse::runs(&kinds);
+    for run in &runs {
+        for op in &ops[run.range.clone()] {
+            match (&run.fusion, &op.fused) {
+                (Some(_), Some(fused)) => here.add(&fused.here),
+                _ => here.add(&op.here),
+            }
+            elsewhere.add(&op.elsewhere);
+        }
+        if let Some(fusion) = run.fusion {
+            here.add(&runtime().mentioned_by(call::fused_run(fusion).text()));
+        }
+    }
+    for op in handlers {
         here.add(&op.here);
         elsewhere.add(&op.elsewhere);
     }
@@ -109,7 +128,18 @@ pub(crate) fn write(
         writeln!(out, "{}", frame.runtimes.elsewhere(&elsewhere))?;
     }
     out.write_all(start.as_bytes())?;
-    for op in all() {
+    for run in &runs {
+        for op in &ops[run.range.clone()] {
+            match (&run.fusion, &op.fused) {
+                (Some(_), Some(fused)) => out.write_all(fused.text.as_bytes())?,
+                _ => out.write_all(op.text.as_bytes())?,
+            }
+        }
+        if let Some(fusion) = run.fusion {
+            writeln!(out, "{}", call::fused_run(fusion).text())?;
+        }
+    }
+    for op in handlers {
         out.write_all(op.text.as_bytes())?;
     }
     out.write_all(end.as_bytes())

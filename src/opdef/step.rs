@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
-use crate::runtime::call::OpCall;
+use crate::runtime::call::{Fusion, OpCall};
 use crate::shell::Sh;
 use crate::source::Span;
 
@@ -37,6 +37,9 @@ pub struct Step {
     /// Whether `data` sets `k_text` (`call::text`) instead of printing: the step's
     /// function reads the content from it, in the script's own shell.
     pub text: bool,
+    /// The run of like steps this one may be fused into (`emit`'s fusion pass), when one
+    /// runtime call can make the change of several at once.
+    pub fusion: Option<Fusion>,
 }
 
 /// What a lowering function sees.

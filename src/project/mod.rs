@@ -37,6 +37,8 @@ use shared::{Shared, SharedOp};
 pub struct Project {
     pub sources: SourceMap,
     pub diagnostics: Diagnostics,
+    /// Scripts keep every op its own step (`kiln emit --no-fuse`): no fused runs.
+    pub no_fuse: bool,
     extra_vars: Vec<ExtraVar>,
 }
 
@@ -176,7 +178,8 @@ impl Project {
         facts: &[Option<Facts>],
         save: impl Fn(&Host, &dyn Fn(&mut dyn Write) -> io::Result<()>) -> io::Result<T> + Sync,
     ) -> Vec<Saved<T>> {
-        let scripts = Scripts::new(&self.sources, compiled);
+        let mut scripts = Scripts::new(&self.sources, compiled);
+        scripts.fuse = !self.no_fuse;
         let handlers: Vec<&str> = scripts.handlers.iter().map(String::as_str).collect();
         let shared = Shared::of(&self.sources, compiled, &inventory.hosts, facts, &handlers);
         let results: Vec<(Option<Saved<T>>, Diagnostics)> = inventory
@@ -249,6 +252,8 @@ pub struct Scripts<'a> {
     handlers: Vec<String>,
     facts: FactsNeed,
     runtimes: Runtimes,
+    /// Whether runs of like ops are fused (`crate::emit::fuse`); true unless changed.
+    pub fuse: bool,
 }
 
 impl<'a> Scripts<'a> {
@@ -269,6 +274,7 @@ impl<'a> Scripts<'a> {
             handlers,
             facts: FactsNeed::of(sources, compiled),
             runtimes: Runtimes::default(),
+            fuse: true,
         }
     }
 
@@ -333,6 +339,7 @@ impl<'a> Scripts<'a> {
             host,
             files: &self.files,
             runtimes: &self.runtimes,
+            fuse: self.fuse,
         };
         crate::emit::write(out, &frame, ops, handlers)
     }

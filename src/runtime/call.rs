@@ -162,7 +162,17 @@ impl std::fmt::Display for Index {
 /// `k_step INDEX LABEL --origin ... -- CALL`: runs one op's step (see `status.sh`). The
 /// label and origin are escaped to one line, as the status line wants them.
 pub fn step(index: Index, label: &str, options: &StepOptions, call: &Sh) -> Sh {
-    let mut sh = Sh::of("k_step ");
+    step_as(Sh::of("k_step "), index, label, options, call)
+}
+
+/// `k_fused INDEX LABEL --origin ... -- CALL`: one op of a fused run (see `groups.sh`),
+/// announced with [`step`]'s arguments; [`fused_run`] runs them all.
+pub fn fused(index: Index, label: &str, options: &StepOptions, call: &Sh) -> Sh {
+    step_as(Sh::of("k_fused "), index, label, options, call)
+}
+
+/// A step's arguments after `sh`, the function that runs it.
+fn step_as(mut sh: Sh, index: Index, label: &str, options: &StepOptions, call: &Sh) -> Sh {
     index.write(&mut sh);
     sh.code(" ").arg(&escape(label));
     option(&mut sh, "--origin", &escape(options.origin));
@@ -194,6 +204,28 @@ pub fn step(index: Index, label: &str, options: &StepOptions, call: &Sh) -> Sh {
     }
     sh.code(" -- ").push(call);
     sh
+}
+
+/// What a run of fused ops is ([`fused_run`]): the kind of change one runtime call makes for
+/// all of them at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fusion {
+    /// Edits of the file at this path (`k_edit` without mode, owner, group or backup).
+    Edit(String),
+    /// Directories made (`k_directory` of a path alone).
+    Directory,
+    /// Files removed (`k_file --absent` without `--force`).
+    Absent,
+}
+
+/// `k_fused_edits`, `k_fused_directories` or `k_fused_absent`: runs the ops announced by
+/// [`fused`] since the last run.
+pub fn fused_run(fusion: &Fusion) -> Sh {
+    Sh::of(match fusion {
+        Fusion::Edit(_) => "k_fused_edits",
+        Fusion::Directory => "k_fused_directories",
+        Fusion::Absent => "k_fused_absent",
+    })
 }
 
 /// `k_skip INDEX LABEL --origin ORIGIN`: an op whose `when` is false on this host.

@@ -4,10 +4,12 @@
 # text.
 
 # The frame every edit shares. Per line: body[i] (without its `\r`), term[i] (`\r\n`, `\n`,
-# or for a last line without newline `\r` or nothing). The op's edit() calls put(TEXT,
-# TERMINATOR) for each line of the result; a line written after an unterminated last line
-# first ends it, and o[] collects the result. Check mode exits 0 when nothing changes,
-# else 1; want mode prints the result; an error exits 2.
+# or for a last line without newline `\r` or nothing). The edit (edit(KIND), K_EDIT: the
+# op's edit_line(), edit_block() or edit_replace()) calls put(TEXT, TERMINATOR) for each
+# line of the result; a line written after an unterminated last line first ends it, and
+# o[] collects the result. Check mode exits 0 when nothing changes, else 1; want mode
+# prints the result; an error exits 2. A fused group (K_MEMBERS) runs the edit of each
+# member in turn, its values under the member's number (arg()).
 #
 # Regular expressions are kiln's translation of the manifest's (src/regex): POSIX EREs
 # whose UTF-8 byte classes are markers that rx_bytes() turns into bytes. rx_load() reads
@@ -88,7 +90,58 @@ function rx_sub(s,  out, p) {
   while (p <= rxlen && rx_find(p)) { out = out substr(s, p, rxm - p) rx_expand(); p = rxq }
   return out substr(s, p)
 }
-BEGIN { n = 0; if (ENVIRON["K_RX"] != "") rx_load(ENVIRON["K_RX"]); rxrn = split(ENVIRON["K_REPL"], rxr, "\n") }
+# The value NAME of the edit: K_NAME, or in a fused group K_J_NAME for its member J (pre "J_").
+function arg(name) { return ENVIRON["K_" pre name] }
+# Runs the edit KIND over body[1..n] into o[1..no] (edit(), k_awk_edit_kinds); 0 on an error.
+function run(kind) {
+  no = 0; open = 0; lastt = ""
+  if (arg("RX") != "") rx_load(arg("RX"))
+  rxrn = split(arg("REPL"), rxr, "\n")
+  return edit(kind)
+}
+# Whether o[] is body[] and term[]: both split after each newline, so equal lines mean
+# equal bytes.
+function same(  i) {
+  if (no != n) return 0
+  for (i = 1; i <= n; i++) if (o[i] != body[i] term[i]) return 0
+  return 1
+}
+# body[], term[] and eol made anew from o[], as the next edit would read the file o[] is.
+function reread(  i, j, k, p, carry) {
+  n = 0; carry = ""
+  for (i = 1; i <= no; i++) {
+    k = split(o[i], p, "\n")
+    if (k == 0) continue
+    p[1] = carry p[1]
+    for (j = 1; j < k; j++) line_in(p[j], "\n")
+    carry = p[k]
+  }
+  if (carry != "") line_in(carry, "")
+  eol = (n && term[1] ~ /^\r/) ? "\r\n" : "\n"
+}
+function line_in(s, nl,  cr) { cr = ""; if (sub(/\r$/, "", s)) cr = "\r"; body[++n] = s; term[n] = cr nl }
+# A fused group (K_MEMBERS members): the edit of each member in turn, on what the ones before it
+# made; its outcome written on one line to the file K_SAID (ok, changed, failed,
+# unsettled), up to the first that fails; the result printed if anything changed.
+function group(  m, j, kind, exists, changed, i, said) {
+  m = ENVIRON["K_MEMBERS"] + 0; exists = ENVIRON["K_EXISTS"] == "1"; said = ENVIRON["K_SAID"]
+  for (j = 1; j <= m; j++) {
+    pre = j "_"
+    if (!exists && arg("MISSING") != "empty") {
+      print "kiln: " ENVIRON["K_ASKED"] " does not exist" (arg("MISSING") == "fail-create" ? " (create = true creates it)" : "") | "cat 1>&2"
+      close("cat 1>&2"); printf "failed " > said; break
+    }
+    kind = arg("EDIT")
+    if (!run(kind)) { printf "failed " > said; break }
+    if (same()) { printf "ok " > said; continue }
+    reread(); exists = 1; changed = 1
+    if (!run(kind) || !same()) { printf "unsettled " > said; break }
+    printf "changed " > said
+  }
+  printf "\n" > said
+  if (changed) for (i = 1; i <= n; i++) printf "%s", body[i] term[i]
+}
+BEGIN { n = 0 }
 {
   cr = ""; if (sub(/\r$/, "")) cr = "\r"
   body[NR] = $0; term[NR] = cr "\n"; n = NR
@@ -96,29 +149,32 @@ BEGIN { n = 0; if (ENVIRON["K_RX"] != "") rx_load(ENVIRON["K_RX"]); rxrn = split
 END {
   if (n && ENVIRON["K_NOEOL"] == "1") term[n] = cr
   eol = (n && term[1] ~ /^\r/) ? "\r\n" : "\n"
-  no = 0
-  if (!edit()) exit 2
-  # Both sides split after each newline, so equal lines mean equal bytes.
-  if (ENVIRON["K_OP"] == "check") {
-    if (no != n) exit 1
-    for (i = 1; i <= n; i++) if (o[i] != body[i] term[i]) exit 1
-    exit 0
-  }
+  if (ENVIRON["K_MEMBERS"] != "") { group(); exit }
+  if (!run(ENVIRON["K_EDIT"])) exit 2
+  if (ENVIRON["K_OP"] == "check") exit !same()
   for (i = 1; i <= no; i++) printf "%s", o[i]
+}'
+
+# The edits of the three ops, by the name k_edit_run gives them (K_EDIT, K_J_EDIT).
+k_awk_edit_kinds='
+function edit(kind) {
+  if (kind == "line") return edit_line()
+  if (kind == "block") return edit_block()
+  return edit_replace()
 }
 '
 
 k_awk_line='
-function edit(  line, re, i, e, rep, done, pos, from, step, w, backrefs) {
-  line = ENVIRON["K_LINE"]; re = rx_bytes(ENVIRON["K_RE"]); backrefs = ENVIRON["K_RX"] != ""
-  if (ENVIRON["K_PRESENT"] != "1") {
+function edit_line(  line, re, i, e, rep, done, pos, from, step, w, backrefs) {
+  line = arg("LINE"); re = rx_bytes(arg("RE")); backrefs = arg("RX") != ""
+  if (arg("PRESENT") != "1") {
     for (i = 1; i <= n; i++) if (re != "" ? body[i] !~ re : body[i] != line) put(body[i], term[i])
     return 1
   }
   # Replace the last (first) match; when the new line no longer matches, the next one too:
   # where repeated runs would end, reached in one.
   if (re != "") {
-    if (ENVIRON["K_FIRST"] == "1") { from = 1; step = 1 } else { from = n; step = -1 }
+    if (arg("FIRST") == "1") { from = 1; step = 1 } else { from = n; step = -1 }
     for (i = from; i >= 1 && i <= n; i += step) {
       if (backrefs) { if (!rx_search(body[i])) continue; e = rx_expand() }
       else if (body[i] ~ re) e = line
@@ -131,9 +187,9 @@ function edit(  line, re, i, e, rep, done, pos, from, step, w, backrefs) {
   if (!done) {
     if (backrefs) return keep()
     for (i = 1; i <= n; i++) if (body[i] == line) return keep()
-    w = ENVIRON["K_WHERE"]
+    w = arg("WHERE")
     if (w == "bof") pos = 0
-    else if (w == "after" || w == "before") pos = where(ENVIRON["K_AT"], w == "after", ENVIRON["K_FIRST"] == "1")
+    else if (w == "after" || w == "before") pos = where(arg("AT"), w == "after", arg("FIRST") == "1")
     else pos = n
   }
   if (pos == 0) put(line, eol)
@@ -149,15 +205,15 @@ k_awk_block='
 # The block between lines above and below of the file (0 and n + 1: its start and end);
 # first and last: the marker lines as they are (with their endings), or new ones.
 function block(above, below, first, last,  i) {
-  if (ENVIRON["K_PREPEND"] == "1" && above >= 1 && body[above] != "") put("", eol)
-  if (first == "") put(ENVIRON["K_BEGIN"], eol); else put(body[first], term[first])
+  if (arg("PREPEND") == "1" && above >= 1 && body[above] != "") put("", eol)
+  if (first == "") put(arg("BEGIN"), eol); else put(body[first], term[first])
   for (i = 1; i <= nb; i++) put(bl[i], eol)
-  if (last == "") put(ENVIRON["K_END"], eol); else put(body[last], term[last])
-  if (ENVIRON["K_APPEND"] == "1" && below <= n && body[below] != "") put("", eol)
+  if (last == "") put(arg("END"), eol); else put(body[last], term[last])
+  if (arg("APPEND") == "1" && below <= n && body[below] != "") put("", eol)
 }
-function edit(  begin, end, i, k, at, np, pb, pe, pos, w) {
-  begin = ENVIRON["K_BEGIN"]; end = ENVIRON["K_END"]; nb = ENVIRON["K_NB"] + 0
-  split(ENVIRON["K_BLOCK"], bl, "\n")
+function edit_block(  begin, end, i, k, at, np, pb, pe, pos, w) {
+  begin = arg("BEGIN"); end = arg("END"); nb = arg("NB") + 0
+  split(arg("BLOCK"), bl, "\n")
   for (i = 1; i <= n; i++) {
     if (body[i] == begin) {
       if (at) return fail("line " i ": a second opening marker, before the closing marker of line " at " (fix the file by hand)")
@@ -169,10 +225,10 @@ function edit(  begin, end, i, k, at, np, pb, pe, pos, w) {
   }
   if (at) return fail("line " at ": an opening marker without a closing marker (fix the file by hand)")
   if (!np) {
-    if (ENVIRON["K_PRESENT"] != "1") return keep()
-    w = ENVIRON["K_WHERE"]
+    if (arg("PRESENT") != "1") return keep()
+    w = arg("WHERE")
     if (w == "bof") pos = 0
-    else if (w == "after" || w == "before") pos = where(ENVIRON["K_AT"], w == "after", ENVIRON["K_FIRST"] == "1")
+    else if (w == "after" || w == "before") pos = where(arg("AT"), w == "after", arg("FIRST") == "1")
     else pos = n
     if (pos == 0) block(0, 1, "", "")
     for (i = 1; i <= n; i++) { put(body[i], term[i]); if (i == pos) block(i, i + 1, "", "") }
@@ -183,7 +239,7 @@ function edit(  begin, end, i, k, at, np, pb, pe, pos, w) {
   k = 1
   for (i = 1; i <= n; i++) {
     if (k <= np && i == pb[k]) {
-      if (k == 1 && ENVIRON["K_PRESENT"] == "1") block(i - 1, pe[k] + 1, i, pe[k])
+      if (k == 1 && arg("PRESENT") == "1") block(i - 1, pe[k] + 1, i, pe[k])
       i = pe[k]; k++
       continue
     }
@@ -198,15 +254,15 @@ k_awk_replace='
 # (ec excluded; 0 for the line end). 0 when AFTER or BEFORE is not found.
 function section(src,  i, p, q) {
   sl = 1; sc = 1; el = n; ec = 0
-  if (ENVIRON["K_AFTER"] != "") {
-    rx_load(ENVIRON["K_AFTER"])
+  if (arg("AFTER") != "") {
+    rx_load(arg("AFTER"))
     for (i = 1; i <= n && !rx_search(src[i]); i++) continue
     if (i > n) return 0
     sl = i; sc = rxq
   }
-  if (ENVIRON["K_BEFORE"] != "") {
-    rx_load(ENVIRON["K_BEFORE"])
-    if (ENVIRON["K_AFTER"] != "") {
+  if (arg("BEFORE") != "") {
+    rx_load(arg("BEFORE"))
+    if (arg("AFTER") != "") {
       for (i = sl; i <= n; i++) { rxs = src[i]; rxlen = length(rxs); if (p = rx_find(i == sl ? sc : 1)) break }
     } else {
       for (i = n; i >= 1; i--) {
@@ -218,7 +274,7 @@ function section(src,  i, p, q) {
     if (i < 1 || i > n) return 0
     el = i; ec = p
   }
-  rx_load(ENVIRON["K_RX"])
+  rx_load(arg("RX"))
   return 1
 }
 # src[] with every match replaced in the section, into dst[]; whether anything changed.
@@ -234,7 +290,7 @@ function replaced(src, dst,  i, a, b, s, changed) {
   }
   return changed
 }
-function edit(  i, r, again) {
+function edit_replace(  i, r, again) {
   if (replaced(body, r) && replaced(r, again))
     for (i = 1; i <= n; i++) if (again[i] != r[i])
       return fail("line " i ": the replacement does not settle: the result still matches, and the next run would make \"" again[i] "\" of it; nothing was written")

@@ -207,15 +207,23 @@ k_write_tmp() {
   k_write_tmp_dest=$1 k_write_tmp_mode=$2 k_write_tmp_owner=$3 k_write_tmp_group=$4
   shift 4
   [ "$#" -gt 0 ] || set -- cat
-  k_split "$k_write_tmp_dest"
-  if [ -z "$k_write_tmp_mode$k_write_tmp_owner$k_write_tmp_group" ] && k_write_tmp_umask_made "$k_write_tmp_dest"; then
-    k_tmp_beside "$k_split_dir" shared
-  else
-    k_tmp_beside "$k_split_dir"
-  fi || return 1
+  k_tmp_for "$k_write_tmp_dest" "$k_write_tmp_mode" "$k_write_tmp_owner" "$k_write_tmp_group" || return 1
   k_write_tmp_file=$k_tmp_beside_file
   if ! k_fill "$k_write_tmp_file" "$k_write_tmp_dest" "$k_write_tmp_mode" "$k_write_tmp_owner" "$k_write_tmp_group" "$@"; then
     rm -f -- "$k_write_tmp_file"; return 1
+  fi
+}
+
+# k_tmp_for DEST MODE OWNER GROUP: k_tmp_beside_file, a new file beside DEST that will
+# replace it (k_fill fills it): made under the umask when no attributes are asked for and
+# that gives it what DEST must keep (k_write_tmp_umask_made), so it needs no chmod or chown;
+# else private (0600) until k_fill gives it its attributes.
+k_tmp_for() {
+  k_split "$1"
+  if [ -z "$2$3$4" ] && k_write_tmp_umask_made "$1"; then
+    k_tmp_beside "$k_split_dir" shared
+  else
+    k_tmp_beside "$k_split_dir"
   fi
 }
 

@@ -111,6 +111,7 @@ pub const PARTS: &[Part] = parts![
     "git",
     "edits",
     "edit_programs",
+    "groups",
     "filters",
     "packages",
     "services",

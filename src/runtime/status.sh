@@ -79,7 +79,7 @@ k_step() {
     esac
   fi
   if [ -z "${KILN_MARK-}" ]; then k_step_run "$@"; return; fi
-  printf '%sbegin %s %s\n' "$KILN_MARK" "$k_step_index" "$k_step_label"
+  k_step_begin "$k_step_index" "$k_step_label"
   if ! k_private 2>/dev/null; then k_step_run "$@"; return; fi
   # A name per step: a command left running in the background writes into its own.
   k_step_stderr=$k_tmpd/stderr.$k_step_index
@@ -87,8 +87,17 @@ k_step() {
   k_step_status=$?
   # Most steps print nothing on standard error: no process for them. The file goes with
   # the private directory at the end of the run.
-  if [ -s "$k_step_stderr" ]; then K_M=$KILN_MARK awk '{ print ENVIRON["K_M"] "stderr " $0 }' "$k_step_stderr"; fi
+  k_step_stderr "$k_step_stderr"
   return "$k_step_status"
+}
+
+# k_step_begin INDEX LABEL: in a live run, the line that says the op INDEX starts.
+k_step_begin() { printf '%sbegin %s %s\n' "$KILN_MARK" "$1" "$2"; }
+
+# k_step_stderr FILE: in a live run, what a step printed on standard error (kept in FILE),
+# marked as the step's own, if it printed anything.
+k_step_stderr() {
+  if [ -s "$1" ]; then K_M=$KILN_MARK awk '{ print ENVIRON["K_M"] "stderr " $0 }' "$1"; fi
 }
 
 # k_step_run FUNCTION [ARG]...: the probe, and the change or its diff, of the step k_step

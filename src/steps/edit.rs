@@ -27,16 +27,24 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::OpArgs;
 use crate::regex::{Refusal, Regex, Replacement};
-use crate::runtime::call::{self, Edit, Place};
+use crate::runtime::call::{self, Edit, Fusion, Place};
 use crate::source::Span;
 
 use crate::opdef::{LowerInput, Step};
 
 /// The step: one `k_edit` call, whose verb makes it the probe, the act or the diff.
+/// Edits of one file without attributes nor backup may be fused: one read, one pass, one
+/// write for a run of them.
 pub(crate) fn edit_step(edit: &Edit) -> Step {
+    let attributes = &edit.attributes;
+    let plain = attributes.mode.is_empty()
+        && attributes.owner.is_empty()
+        && attributes.group.is_empty()
+        && !edit.backup;
     Step {
         call: Some(call::edit(edit)),
         verify: true,
+        fusion: plain.then(|| Fusion::Edit(edit.path.to_owned())),
         ..Step::default()
     }
 }

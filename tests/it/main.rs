@@ -31,6 +31,7 @@ mod diagnostics;
 mod download;
 mod emit;
 mod examples;
+mod fusion;
 mod generated;
 mod layout;
 mod live;

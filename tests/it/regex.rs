@@ -74,11 +74,10 @@ fn try_library(
 }
 
 /// `rx_sub` on every line: `SUBSTITUTE PROGRAM REPLACEMENT`.
+/// (The runtime's awk frame with an edit of its own in place of the ops'.)
 const SUBSTITUTE: &str = r#"substitute() (
-  K_RX=$1 K_REPL=$2
-  export K_RX K_REPL
-  k_edit_awk "$k_awk_edit"'
-function edit(  i) { for (i = 1; i <= n; i++) put(rx_sub(body[i]), term[i]); return 1 }'
+  K_RX=$1 K_REPL=$2 K_OP=want K_NOEOL=$k_edit_noeol K_PATH=$k_edit_path LC_ALL=C awk "$k_awk_edit"'
+function edit(kind,  i) { for (i = 1; i <= n; i++) put(rx_sub(body[i]), term[i]); return 1 }' "$k_edit_src"
 )
 substitute"#;
 

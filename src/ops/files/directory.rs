@@ -4,7 +4,7 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::runtime::call;
+use crate::runtime::call::{self, Fusion};
 use crate::steps::attrs::Attrs;
 
 pub(crate) const DEF: OpDef = OpDef::new(
@@ -62,6 +62,8 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         )),
         // `mkdir -p`, `chmod` and `chown` succeeding is the state: no second probe.
         verify: false,
+        // Made alone by `mkdir -p`: a run of them is one `mkdir -p`.
+        fusion: (attrs.is_empty() && input.flag("present")).then_some(Fusion::Directory),
         ..Step::default()
     })
 }

@@ -5,7 +5,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::runtime::call::{self, Attributes, File};
+use crate::runtime::call::{self, Attributes, File, Fusion};
 use crate::steps::attrs::Attrs;
 
 pub(crate) const DEF: OpDef = OpDef::new(
@@ -100,6 +100,8 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         // Making, touching or removing the file and setting its attributes succeeding is
         // the state: no second probe.
         verify: false,
+        // Removed by `rm -f`: a run of them is one `rm -f`.
+        fusion: (!present && !input.flag("force")).then_some(Fusion::Absent),
         ..Step::default()
     })
 }

@@ -101,12 +101,24 @@ functions! {
         case("k_edit_verb=act; k_edit_err 'f: no'").says("kiln: f: no\n"),
         case("k_edit_verb=ok; k_edit_err 'f: no'"),
     ],
-    k_edit_awk => [
-        case("k_edit_awk '{ print ENVIRON[\"K_OP\"] \" \" ENVIRON[\"K_PATH\"] \" \" ENVIRON[\"K_NOEOL\"] \": \" $0 }'")
-            .given("printf 'x\\n' > f; k_edit_src=f k_edit_op=want k_edit_path=/p k_edit_noeol=1")
-            .prints("want /p 1: x\n"),
+    k_edit_run => [
+        // The edit's values reach awk in its environment alone.
+        case("k_edit_run line K_LINE K_RE K_PRESENT K_FIRST K_WHERE K_AT K_RX K_REPL; echo \"${K_LINE-unset}\"")
+            .given("printf 'x\\n' > f; k_edit_src=f k_edit_op=want k_edit_path=f k_edit_noeol=0 K_LINE=y K_RE='' K_PRESENT=1 K_FIRST=0 K_WHERE=eof K_AT='' K_RX='' K_REPL=''")
+            .prints("x\ny\nunset\n"),
+        // For a fused run, they are only handed on, under the member's number.
+        case("k_edit_op=member k_edit_member=2; k_edit_run line K_LINE; env | grep '^K_2_' | sort")
+            .given("K_LINE='a b'")
+            .prints("K_2_EDIT=line\nK_2_LINE=a b\n"),
     ],
     k_line => [
+        // An exact line is looked for by the shell alone: no command runs (the system has
+        // none but `printf`, a program under mksh), in a CRLF file too, and without a last
+        // newline.
+        case("k_edit ok --path f -- k_line --line b && k_edit ok --path f -- k_line --line d --absent && ! k_edit ok --path f -- k_line --line d && echo holds")
+            .given("printf 'a\\r\\nb\\r\\nc' > f")
+            .only(&["printf"])
+            .prints("holds\n"),
         case("k_edit act --path f -- k_line --line b; k_edit act --path f -- k_line --line d; cat f")
             .given(THREE)
             .prints("a\nb\nc\nd\n"),

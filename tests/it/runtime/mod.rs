@@ -25,8 +25,10 @@
 //! `k_locale_available`, `k_locale_debian`, `k_run_guards`,
 //! `k_run_show`, `k_run_act`)
 //! and the awk programs
-//! (`k_awk_perm` through `k_tree_modes_ok`, `k_awk_edit` and each edit's program through `k_line`,
-//! `k_block`, `k_replace`).
+//! (`k_awk_perm` through `k_tree_modes_ok`, `k_awk_edit`, `k_awk_edit_kinds` and each edit's program
+//! through `k_line`, `k_block`, `k_replace`); the helpers of edits (`k_edit_resolve`,
+//! `k_edit_scan`, ...) through `k_edit`, and those of fused runs (`k_group_*`,
+//! `k_edits_awk`) through `k_fused_edits`, `k_fused_directories`, `k_fused_absent`.
 //!
 //! Also here: every definition is written once across the files, every function has a
 //! table (a new one without fails [`every_function_has_its_own_tests`]), and the status line
@@ -43,6 +45,7 @@ mod facts;
 mod files;
 mod filters;
 mod git;
+mod groups;
 mod links;
 mod packages;
 mod private;
@@ -98,10 +101,29 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_run_guards", "k_run"),
     ("k_run_show", "k_run"),
     ("k_run_act", "k_run"),
+    ("k_step_begin", "k_step"),
+    ("k_step_stderr", "k_step"),
+    ("k_edit_resolve", "k_edit"),
+    ("k_edit_scan", "k_edit"),
+    ("k_edit_dir_for_new", "k_edit"),
+    ("k_edits_awk", "k_fused_edits"),
+    ("k_fused_edits_write", "k_fused_edits"),
+    ("k_group_start", "k_fused_directories"),
+    ("k_group_step", "k_fused_directories"),
+    ("k_group_read", "k_fused_directories"),
+    ("k_group_conditions", "k_fused_directories"),
+    ("k_group_batch", "k_fused_directories"),
+    ("k_group_path", "k_fused_directories"),
+    ("k_group_blocked", "k_fused_directories"),
+    ("k_group_directory", "k_fused_absent"),
+    ("k_group_errors_begin", "k_fused_directories"),
+    ("k_group_report", "k_fused_directories"),
     ("k_awk_perm", "k_tree_modes_ok"),
     ("k_write_tmp", "k_write"),
+    ("k_tmp_for", "k_write"),
     ("k_write_tmp_umask_made", "k_write"),
     ("k_awk_edit", "k_line"),
+    ("k_awk_edit_kinds", "k_line"),
     ("k_awk_line", "k_line"),
     ("k_awk_block", "k_block"),
     ("k_awk_replace", "k_replace"),
@@ -121,6 +143,7 @@ fn tested() -> Vec<&'static str> {
         files::TESTED,
         filters::TESTED,
         git::TESTED,
+        groups::TESTED,
         links::TESTED,
         packages::TESTED,
         private::TESTED,

@@ -458,6 +458,7 @@ mod tests {
                 "k_write",
                 "k_owned_alike",
                 "k_write_tmp",
+                "k_tmp_for",
                 "k_write_tmp_umask_made",
             ]
         );

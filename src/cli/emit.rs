@@ -7,7 +7,7 @@ use clap::Args;
 
 use crate::project::Project;
 
-use super::{Format, InventoryOptions, LimitOption, output};
+use super::{Format, InventoryOptions, LimitOption, SelectOption, output};
 
 #[derive(Args, Debug)]
 pub(super) struct EmitArgs {
@@ -19,6 +19,8 @@ pub(super) struct EmitArgs {
     inventory: InventoryOptions,
     #[command(flatten)]
     limit: LimitOption,
+    #[command(flatten)]
+    select: SelectOption,
     /// Write `DIR/<host>.sh` for every host (default: the script on stdout, for one host).
     #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
     out_dir: Option<PathBuf>,
@@ -99,11 +101,15 @@ fn emit(args: &EmitArgs, project: &mut Project) -> Emitted {
         return Emitted::Failed;
     };
     let mut inventory = project.inventory(&args.inventory.inventory, &args.path);
-    let Some(compiled) = project.compile(&entry, Some(&inventory)) else {
+    let Some(mut compiled) = project.compile(&entry, Some(&inventory)) else {
         return Emitted::Failed;
     };
-    // Ops name hosts and groups of the whole inventory; the limit applies after checking.
-    if project.diagnostics.has_errors() || !args.limit.narrow(&mut inventory) {
+    // Ops name hosts and groups of the whole inventory; the limit applies after checking,
+    // as the selection of ops does.
+    if project.diagnostics.has_errors()
+        || !args.limit.narrow(&mut inventory)
+        || !args.select.narrow(project, &mut compiled)
+    {
         return Emitted::Failed;
     }
     if args.out_dir.is_none() && inventory.hosts.len() != 1 {

@@ -16,7 +16,7 @@ use crate::live::{self, HostReport};
 use crate::project::{Project, Scripts};
 
 use super::progress::{self, Reporter, one_line};
-use super::{Format, InventoryOptions, LimitOption, output, passwords};
+use super::{Format, InventoryOptions, LimitOption, SelectOption, output, passwords};
 
 /// How to connect and how many hosts at once.
 #[derive(Args, Debug)]
@@ -169,6 +169,8 @@ pub(super) struct PlanArgs {
     #[command(flatten)]
     limit: LimitOption,
     #[command(flatten)]
+    select: SelectOption,
+    #[command(flatten)]
     connect: ConnectArgs,
     #[command(flatten)]
     rollout: RolloutArgs,
@@ -268,10 +270,10 @@ fn checked(args: &PlanArgs, project: &mut Project) -> Option<(Compiled, Inventor
         args.format
     };
     output::print(&project.sources, &diagnostics, format);
-    let compiled = compiled.filter(|_| output::exit_code(&diagnostics, false) == 0)?;
-    // Ops name hosts and groups of the whole inventory; the limit applies after checking.
-    args.limit
-        .narrow(&mut inventory)
+    let mut compiled = compiled.filter(|_| output::exit_code(&diagnostics, false) == 0)?;
+    // Ops name hosts and groups of the whole inventory; the limit applies after checking,
+    // as the selection of ops does.
+    (args.limit.narrow(&mut inventory) && args.select.narrow(project, &mut compiled))
         .then_some((compiled, inventory))
 }
 

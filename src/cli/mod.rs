@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::model::Value;
-use crate::project::Project;
+use crate::project::{Project, Selection};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -109,6 +109,42 @@ impl LimitOption {
             Ok(()) => true,
             Err(why) => {
                 eprintln!("kiln: --limit: {why}");
+                false
+            }
+        }
+    }
+}
+
+/// `--tags`, `--skip-tags`, `--start-at`: the ops of the manifest a command works on.
+#[derive(Args, Debug, Default)]
+pub struct SelectOption {
+    /// Only ops with one of these tags (comma-separated), and ops tagged `always`; `all`,
+    /// `tagged` and `untagged` select as in Ansible. Ops tagged `never` run only when one of
+    /// their tags is asked for.
+    #[arg(long, value_name = "TAGS", value_delimiter = ',')]
+    pub tags: Vec<String>,
+    /// Leave out ops with one of these tags (comma-separated; `always` ones too).
+    #[arg(long = "skip-tags", value_name = "TAGS", value_delimiter = ',')]
+    pub skip_tags: Vec<String>,
+    /// Start at the op of this id (its `id`, else `file:line`, as reports show it),
+    /// leaving out the ops before it.
+    #[arg(long = "start-at", value_name = "ID")]
+    pub start_at: Option<String>,
+}
+
+impl SelectOption {
+    /// Keeps the ops of `compiled` asked for; false (reported) when a tag or the id is on
+    /// no op.
+    pub fn narrow(&self, project: &Project, compiled: &mut crate::check::Compiled) -> bool {
+        let selection = Selection {
+            tags: self.tags.clone(),
+            skip_tags: self.skip_tags.clone(),
+            start_at: self.start_at.clone(),
+        };
+        match selection.apply(&project.sources, compiled) {
+            Ok(()) => true,
+            Err(why) => {
+                eprintln!("kiln: {why}");
                 false
             }
         }

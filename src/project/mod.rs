@@ -10,6 +10,7 @@
 
 pub mod needs_facts;
 mod reads;
+mod select;
 mod shared;
 
 use std::io::{self, Write};
@@ -29,6 +30,7 @@ use crate::runtime::call::Index;
 use crate::source::{FileId, SourceMap, Span};
 
 pub use needs_facts::FactsNeed;
+pub use select::Selection;
 use shared::{Shared, SharedOp};
 
 /// One run of the pipeline: the sources read so far, the problems found so far, and the

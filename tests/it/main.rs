@@ -45,5 +45,6 @@ mod secrets;
 mod security;
 mod ssh;
 mod support;
+mod tags;
 mod variables;
 mod when;

@@ -48,6 +48,18 @@ k_run_as() {
   fi
 }
 
+# k_account_absent ok|act|diff group|user NAME: the group or user NAME does not exist;
+# removed by `groupdel`/`userdel` (shadow-utils), else `delgroup`/`deluser` (busybox,
+# Alpine).
+k_account_absent() {
+  case $2 in group) k_account_absent_db=group ;; *) k_account_absent_db=passwd ;; esac
+  case $1 in
+  ok) ! k_getent "$k_account_absent_db" "$3" >/dev/null ;;
+  act) if command -v "$2del" >/dev/null 2>&1; then "$2del" "$3"; else "del$2" "$3"; fi ;;
+  diff) printf 'remove %s %s\n' "$2" "$3" ;;
+  esac
+}
+
 # k_group ok|act|diff --name GROUP [--gid GID] [--system] [--absent] (server.group): the
 # group exists (with GID, when given; a system group with --system, when made), or with
 # --absent not; groupadd, groupmod and groupdel, else busybox's addgroup and delgroup.
@@ -64,14 +76,7 @@ k_group() {
     esac
     shift
   done
-  if [ "$k_group_absent" = 1 ]; then
-    case $k_group_verb in
-    ok) ! k_getent group "$k_group_name" >/dev/null ;;
-    act) if command -v groupdel >/dev/null 2>&1; then groupdel "$k_group_name"; else delgroup "$k_group_name"; fi ;;
-    diff) printf 'remove group %s\n' "$k_group_name" ;;
-    esac
-    return
-  fi
+  if [ "$k_group_absent" = 1 ]; then k_account_absent "$k_group_verb" group "$k_group_name"; return; fi
   k_group_entry=$(k_getent group "$k_group_name") && [ -n "$k_group_entry" ] || k_group_entry=''
   case $k_group_verb in
   ok) [ -n "$k_group_entry" ] && { [ -z "$k_group_gid" ] || [ "$(k_field "$k_group_entry" 3)" = "$k_group_gid" ]; } ;;
@@ -129,14 +134,7 @@ k_user() {
     esac
     shift
   done
-  if [ "$k_user_absent" = 1 ]; then
-    case $k_user_verb in
-    ok) ! k_getent passwd "$k_user_name" >/dev/null ;;
-    act) if command -v userdel >/dev/null 2>&1; then userdel "$k_user_name"; else deluser "$k_user_name"; fi ;;
-    diff) printf 'remove user %s\n' "$k_user_name" ;;
-    esac
-    return
-  fi
+  if [ "$k_user_absent" = 1 ]; then k_account_absent "$k_user_verb" user "$k_user_name"; return; fi
   k_user_entry=$(k_getent passwd "$k_user_name") && [ -n "$k_user_entry" ] || k_user_entry=''
   # The supplementary groups: as words, and joined for usermod and useradd.
   k_user_joined=''

@@ -56,6 +56,22 @@ impl OpCall {
         self
     }
 
+    /// ` --name 'value'` when `value` is given (even empty).
+    fn given(&mut self, name: &'static str, value: Option<&str>) -> &mut Self {
+        if let Some(value) = value {
+            self.value(name, value);
+        }
+        self
+    }
+
+    /// ` --name N` when `number` is given.
+    fn number(&mut self, name: &'static str, number: Option<i64>) -> &mut Self {
+        if let Some(number) = number {
+            self.args.code(" ").code(name).code(" ").int(number);
+        }
+        self
+    }
+
     /// ` --name` when `on`.
     fn flag(&mut self, name: &'static str, on: bool) -> &mut Self {
         flag(&mut self.args, name, on);
@@ -620,9 +636,7 @@ pub fn download(download: &Download) -> OpCall {
         .value("--dest", download.dest)
         .option("--sha256", download.sha256)
         .attributes(&download.attributes);
-    if let Some(seconds) = download.timeout {
-        call.args.code(" --timeout ").int(seconds);
-    }
+    call.number("--timeout", download.timeout);
     call.flag("--force", download.force);
     if !download.headers.is_empty() {
         call.args.code(" --");
@@ -877,9 +891,7 @@ pub fn modprobe(module: &str, params: &[String], persist: bool, absent: bool) ->
 pub fn group(name: &str, gid: Option<i64>, system: bool, absent: bool) -> OpCall {
     let mut call = OpCall::new("k_group");
     call.value("--name", name);
-    if let Some(gid) = gid {
-        call.args.code(" --gid ").int(gid);
-    }
+    call.number("--gid", gid);
     call.flag("--system", system).flag("--absent", absent);
     call
 }
@@ -908,25 +920,14 @@ pub struct User<'a> {
 pub fn user(user: &User) -> OpCall {
     let mut call = OpCall::new("k_user");
     call.value("--name", user.name);
-    if let Some(uid) = user.uid {
-        call.args.code(" --uid ").int(uid);
-    }
-    if let Some(group) = user.group {
-        call.value("--group", group);
-    }
+    call.number("--uid", user.uid).given("--group", user.group);
     if let Some(groups) = user.groups {
         call.value("--groups", &groups.join("\n"))
             .flag("--append", user.append);
     }
-    for (name, value) in [
-        ("--home", user.home),
-        ("--shell", user.shell),
-        ("--comment", user.comment),
-    ] {
-        if let Some(value) = value {
-            call.value(name, value);
-        }
-    }
+    call.given("--home", user.home)
+        .given("--shell", user.shell)
+        .given("--comment", user.comment);
     if let Some(hash) = user.password_hash {
         call.args.code(" --password-hash ").secret(hash);
     }
@@ -975,20 +976,12 @@ pub struct Git<'a> {
 pub fn git(git: &Git) -> OpCall {
     let mut call = OpCall::new("k_git");
     call.value("--repo", git.repo).value("--dest", git.dest);
-    if let Some(branch) = git.branch {
-        call.value("--branch", branch);
-    }
-    if let Some(rev) = git.rev {
-        call.value("--rev", rev);
-    }
-    if let Some(depth) = git.depth {
-        call.args.code(" --depth ").int(depth);
-    }
+    call.given("--branch", git.branch)
+        .given("--rev", git.rev)
+        .number("--depth", git.depth);
     call.flag("--no-pull", !git.pull)
         .flag("--submodules", git.submodules);
-    if let Some(user) = git.user {
-        call.value("--user", user);
-    }
+    call.given("--user", git.user);
     call.option("--ssh-command", git.ssh_command);
     call
 }
@@ -1009,10 +1002,9 @@ pub fn apt_source(file: &str, line: &str, key: &str, absent: bool, update: bool)
 /// `k_sysctl --key KEY --value VALUE [--file FILE]` (server.sysctl).
 pub fn sysctl(key: &str, value: &str, file: Option<&str>) -> OpCall {
     let mut call = OpCall::new("k_sysctl");
-    call.value("--key", key).value("--value", value);
-    if let Some(file) = file {
-        call.value("--file", file);
-    }
+    call.value("--key", key)
+        .value("--value", value)
+        .given("--file", file);
     call
 }
 
@@ -1075,10 +1067,7 @@ pub fn authorized_keys(
     exclusive: bool,
 ) -> OpCall {
     let mut call = OpCall::new("k_authorized_keys");
-    call.value("--user", user);
-    if let Some(path) = path {
-        call.value("--path", path);
-    }
+    call.value("--user", user).given("--path", path);
     call.value("--keys", &keys.join("\n"))
         .flag("--absent", absent)
         .flag("--exclusive", exclusive);
@@ -1293,17 +1282,11 @@ pub struct Guards<'a> {
 /// `k_run --creates PATH ... -- WORD...` (server.shell, server.command, server.script).
 pub fn run(guards: &Guards, commands: &Commands) -> OpCall {
     let mut call = OpCall::new("k_run");
-    for (name, value) in [
-        ("--creates", guards.creates),
-        ("--removes", guards.removes),
-        ("--unless", guards.unless),
-        ("--onlyif", guards.onlyif),
-        ("--chdir", guards.chdir),
-    ] {
-        if let Some(value) = value {
-            call.value(name, value);
-        }
-    }
+    call.given("--creates", guards.creates)
+        .given("--removes", guards.removes)
+        .given("--unless", guards.unless)
+        .given("--onlyif", guards.onlyif)
+        .given("--chdir", guards.chdir);
     for (name, value) in &guards.env {
         call.args.code(" --env ").arg(&format!("{name}={value}"));
     }

@@ -80,6 +80,18 @@ functions! {
             .only(&["cat"])
             .prints("addgroup -S web\ndelgroup adm\n"),
     ],
+    k_account_absent => [
+        // Whether it exists, by the account databases; what removing it would do.
+        case("k_account_absent ok user bob || echo bob exists; k_account_absent ok user ann && echo no ann; k_account_absent ok group adm || echo adm exists; k_account_absent diff group adm")
+            .stub("getent", GETENT)
+            .prints("bob exists\nno ann\nadm exists\nremove group adm\n"),
+        // The shadow tools when there, else busybox's.
+        case("k_account_absent act group adm; k_account_absent act user bob; cat calls")
+            .stub("groupdel", r#"echo "groupdel $*" >> calls"#)
+            .stub("deluser", r#"echo "deluser $*" >> calls"#)
+            .only(&["cat"])
+            .prints("groupdel adm\ndeluser bob\n"),
+    ],
     k_user => [
         // A new account: useradd with what is asked, the password through chpasswd's input.
         case("k_user ok --name ann || echo missing; k_user act --name ann --uid 1001 --groups 'sudo\nadm' --shell /bin/sh --password-hash '$6$x$y' --create-home; cat calls")

@@ -59,6 +59,11 @@ functions! {
             .given("mkdir d; echo mine > d/.kiln.taken")
             .stub("mktemp", "if [ -e mktemp.1 ]; then echo \"${2%XXXXXXXXXX}fresh\"; else : > mktemp.1; echo \"${2%XXXXXXXXXX}taken\"; fi")
             .prints("passed\nmine\n"),
+        // ... and so is a link planted at it: nothing is written through it.
+        case("k_tmp_beside d; [ \"$k_tmp_beside_file\" != ./d/.kiln.taken ] && [ -f \"$k_tmp_beside_file\" ] && [ ! -L \"$k_tmp_beside_file\" ] && echo passed; cat victim")
+            .given("mkdir d; echo theirs > victim; ln -s ../victim d/.kiln.taken")
+            .stub("mktemp", "if [ -e mktemp.1 ]; then echo \"${2%XXXXXXXXXX}fresh\"; else : > mktemp.1; echo \"${2%XXXXXXXXXX}taken\"; fi")
+            .prints("passed\ntheirs\n"),
         case("k_tmp_beside missing")
             .status(1)
             .says("kiln: cannot make a temporary file in missing\n"),

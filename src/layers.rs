@@ -12,8 +12,8 @@
 /// Top-level modules by layer, lowest first.
 const LAYERS: &[&[&str]] = &[
     &["source"],
-    &["diagnostic", "regex", "shell", "facts"],
-    &["model", "runtime"],
+    &["diagnostic", "regex", "shell"],
+    &["model", "runtime", "facts"],
     &["syntax"],
     &["opdef"],
     &["template"],

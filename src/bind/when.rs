@@ -20,7 +20,7 @@
 
 use minijinja::Value;
 
-use crate::facts::{FactType, fact_type};
+use crate::facts::{FactType, fact_type, not_on_host};
 use crate::runtime::call;
 use crate::shell::Sh;
 
@@ -263,9 +263,7 @@ impl Parser {
                 _ => match name.strip_prefix("facts.") {
                     Some(path) => match fact_type(path) {
                         Some((ty, _)) => Ok(Expr::Fact(path.to_owned(), ty)),
-                        None => Err(format!(
-                            "`{name}` is not a fact kiln gathers (`kiln facts` lists them)"
-                        )),
+                        None => Err(not_on_host(path)),
                     },
                     None if name == "facts" || name.starts_with("facts") && name.contains('.') => {
                         Err(format!(

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::{Define, Item, Manifest, OpCall, Table};
+use crate::model::{Define, FactDecl, Item, Manifest, OpCall, Table};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Format, read_source, shown};
 
@@ -41,6 +41,8 @@ pub struct Loaded {
     pub calls: Vec<(OpCall, ScopeId)>,
     pub handlers: Vec<(OpCall, ScopeId)>,
     pub defines: Vec<(Define, ScopeId)>,
+    /// Custom facts, from every file: one project, one probe.
+    pub facts: Vec<FactDecl>,
     pub scopes: Vec<Scope>,
 }
 
@@ -128,6 +130,7 @@ impl Loader<'_> {
         for define in &manifest.defines {
             self.loaded.defines.push((define.clone(), scope));
         }
+        self.loaded.facts.extend(manifest.facts.iter().cloned());
         for handler in &manifest.handlers {
             self.loaded.handlers.push((handler.clone(), scope));
         }

@@ -6,6 +6,7 @@
 //! ([`templates`]); handler references and ids are cross-checked last. A failed op is left
 //! out of the result but checking goes on, so one run reports everything.
 
+pub mod custom_facts;
 pub mod filters;
 pub mod globals;
 pub mod load;
@@ -63,6 +64,8 @@ pub struct Compiled {
     pub ops: Vec<TypedOp>,
     pub handlers: Vec<TypedOp>,
     pub scopes: Vec<ScopeVars>,
+    /// Custom facts, which the host's probe gathers with the built-in ones.
+    pub facts: Vec<crate::facts::Custom>,
 }
 
 /// The variables of one scope (see [`Scope`]), without their source positions' files.
@@ -92,6 +95,7 @@ pub fn compile(
 ) -> Option<Compiled> {
     let loaded = load::load(sources, entry, diagnostics)?;
     let sources = &*sources;
+    let facts = custom_facts::custom_facts(sources, &loaded.facts, diagnostics);
     let mut checker = Checker {
         sources,
         templates: TemplateChecker::default(),
@@ -134,6 +138,7 @@ pub fn compile(
         ops,
         handlers,
         scopes,
+        facts,
     })
 }
 

@@ -329,7 +329,7 @@ fn valid_url(s: &str) -> bool {
 
 /// Whether `s` is a regex of kiln's dialect (see `crate::regex`); if not, the refusal is
 /// reported at the construct when `sources` can locate it in the literal, else at `span`.
-fn valid_regex(
+pub(super) fn valid_regex(
     sources: Option<&SourceMap>,
     s: &str,
     span: Span,

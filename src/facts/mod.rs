@@ -1,81 +1,66 @@
 //! Host facts: what a host is (OS family and version, architecture, init system, package
-//! manager, users, ...), gathered by one read-only POSIX probe, [`GATHER`].
+//! manager, users, addresses, packages, services, ...), gathered by one read-only POSIX
+//! probe per host, [`probe`], and custom facts a manifest declares ([`Custom`]).
 //!
-//! The probe prints `key=value` lines; [`parse`] turns them into the JSON tree templates and
-//! `when` conditions see as `facts` (`facts.os.family`, `facts.pkg.manager`, ...). Every
-//! derived fact (such as the OS family) is computed by the probe itself, so an emitted
-//! script that gathers facts on the host sees exactly what kiln sees.
+//! The probe has two parts. `gather.sh` prints the host facts as `key=value` lines,
+//! computing in shell every derived one (such as the OS family), so that an emitted script
+//! that gathers facts on the host ([`PROBE`], for `when`) sees exactly what kiln sees;
+//! it starts few processes, since every such script runs it. `survey.sh` prints the raw
+//! output of the sources of the structured facts, which kiln parses ([`survey`]); then
+//! come the custom facts' commands. [`parse`] turns the whole into the JSON tree templates
+//! and `when` conditions see as `facts` (`facts.os.family`, `facts.packages`, ...).
 //!
-//! Every fact has a type ([`FACTS`]): the `when` translation (`bind::when`) needs it to
-//! decide on the host as minijinja decides with the parsed facts (`'12' == 12` is false).
+//! Every built-in fact is in [`FACTS`], with its type: the `when` translation
+//! (`bind::when`) needs it to decide on the host as minijinja decides with the parsed
+//! facts (`'12' == 12` is false), and refuses the facts scripts do not gather.
+
+mod custom;
+mod output;
+mod survey;
+mod table;
 
 use serde_json::{Map, Value, json};
 
-/// The fact probe, a POSIX shell script: the host detection of the scripts' runtime
-/// (`src/runtime/detect.sh`), then [`PROBE`].
+pub use custom::{Custom, PARSE_KINDS, Parse};
+pub use table::{FACTS, Fact, FactType, Kind, fact_type, not_on_host};
+
+use output::Output;
+
+/// The built-in probe, a POSIX shell script: the host detection of the scripts' runtime
+/// (`src/runtime/detect.sh`), then [`PROBE`], then the survey of structured facts.
 pub const GATHER: &str = concat!(
     include_str!("../runtime/detect.sh"),
     "\n",
-    include_str!("gather.sh")
+    include_str!("gather.sh"),
+    include_str!("survey.sh")
 );
 
-/// The probe's own part, `gather.sh`: what a script that gathers facts runs, with the
-/// runtime's host detection among the runtime it carries.
+/// The probe's part that prints the host facts, `gather.sh`: what a script that gathers
+/// facts runs, with the runtime's host detection among the runtime it carries.
 pub const PROBE: &str = include_str!("gather.sh");
 
-/// The type of a fact's value once parsed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FactType {
-    Str,
-    /// An integer (the probe prints it in decimal, without sign or leading zeros).
-    Int,
-    /// Comma-separated by the probe, a list of strings once parsed.
-    List,
-}
-
-/// Every fact the probe prints: its dotted path, its type, and whether every host has it
-/// (the others are printed only when the host says: `os.*` from `/etc/os-release`, a
-/// package manager, readable account files).
-pub const FACTS: &[(&str, FactType, bool)] = &[
-    ("os.id", FactType::Str, false),
-    ("os.id_like", FactType::Str, false),
-    ("os.version", FactType::Str, false),
-    ("os.name", FactType::Str, false),
-    ("os.codename", FactType::Str, false),
-    ("os.system", FactType::Str, true),
-    ("os.family", FactType::Str, true),
-    ("arch", FactType::Str, true),
-    ("kernel", FactType::Str, true),
-    ("hostname", FactType::Str, true),
-    ("user.name", FactType::Str, true),
-    ("user.uid", FactType::Int, true),
-    ("init.system", FactType::Str, true),
-    ("pkg.manager", FactType::Str, false),
-    ("users", FactType::List, false),
-    ("groups", FactType::List, false),
-];
-
-/// The type of the fact at `path`, and whether every host has it.
-pub fn fact_type(path: &str) -> Option<(FactType, bool)> {
-    FACTS
-        .iter()
-        .find(|(p, _, _)| *p == path)
-        .map(|(_, ty, always)| (*ty, *always))
+/// The whole probe for a manifest: [`GATHER`], then each custom fact's command.
+pub fn probe(custom: &[Custom]) -> String {
+    let mut probe = GATHER.to_owned();
+    for fact in custom {
+        probe.push_str(&fact.probe());
+    }
+    probe
 }
 
 /// Facts as a JSON object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Facts(pub Value);
 
-/// Parses the probe's output. Unknown keys are kept (as strings); values lose the ASCII
-/// white space around them (as `k_fact` does on the host); lists are split, integers
-/// parsed (kept as strings when they are not integers).
-pub fn parse(output: &str) -> Facts {
+/// Parses the probe's output, with the custom facts it ran. Unknown keys are kept (as
+/// strings); values lose the ASCII white space around them (as `k_fact` does on the
+/// host); lists are split, integers parsed (kept as strings when they are not integers).
+/// A custom fact whose output does not parse (JSON, a regex that matches no line) is
+/// absent, as a fact the host does not have.
+pub fn parse(output: &str, custom: &[Custom]) -> Facts {
+    let output = Output::split(output);
     let mut root = Map::new();
-    for line in output.lines() {
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
+    for (key, value) in &output.pairs {
         let value = value.trim_matches(|c: char| c.is_ascii_whitespace());
         let value = match fact_type(key).map(|(ty, _)| ty) {
             Some(FactType::List) => json!(
@@ -90,6 +75,18 @@ pub fn parse(output: &str) -> Facts {
             _ => json!(value),
         };
         insert(&mut root, key, value);
+    }
+    for (path, value) in survey::facts(&output) {
+        insert(&mut root, path, value);
+    }
+    for (name, text) in &output.custom {
+        let value = custom
+            .iter()
+            .find(|c| c.name == *name)
+            .and_then(|c| c.value(text));
+        if let Some(value) = value {
+            insert(&mut root, &format!("custom.{name}"), value);
+        }
     }
     Facts(Value::Object(root))
 }
@@ -111,12 +108,13 @@ fn insert(root: &mut Map<String, Value>, dotted: &str, value: Value) {
 }
 
 /// Gathers this machine's facts by running the probe with `sh`.
-pub fn local() -> std::io::Result<Facts> {
+pub fn local(custom: &[Custom]) -> std::io::Result<Facts> {
     let output = std::process::Command::new("sh")
         .arg("-c")
-        .arg(GATHER)
+        .arg(probe(custom))
+        .stdin(std::process::Stdio::null())
         .output()?;
-    Ok(parse(&String::from_utf8_lossy(&output.stdout)))
+    Ok(parse(&String::from_utf8_lossy(&output.stdout), custom))
 }
 
 #[cfg(test)]
@@ -126,25 +124,61 @@ mod tests {
     #[test]
     fn parses_probe_output() {
         let facts = parse(
-            "os.id=ubuntu\nos.family=debian\nos.version=24.04\narch=x86_64\nuser.uid=0\nusers=root,daemon,\n",
+            "os.id=ubuntu\nos.family=debian\nos.version=24.04\nos.version_minor=4\narch=x86_64\nuser.uid=0\nusers=root,daemon,\n",
+            &[],
         );
         assert_eq!(facts.0["os"]["family"], "debian");
         assert_eq!(facts.0["os"]["version"], "24.04");
+        assert_eq!(facts.0["os"]["version_minor"], 4);
         assert_eq!(facts.0["user"]["uid"], 0);
         assert_eq!(facts.0["users"], json!(["root", "daemon"]));
     }
 
-    /// The probe's family detection, run for real on sample os-release files.
+    /// The probe's family and version detection, run for real on sample os-release files.
     #[test]
-    fn families() {
-        for (os_release, family) in [
-            ("ID=rocky\nID_LIKE=\"rhel centos fedora\"\n", "redhat"),
-            ("ID=ubuntu\nID_LIKE=debian\n", "debian"),
-            ("ID=alpine\n", "alpine"),
-            ("ID=nixos\n", "nixos"),
+    fn families_and_versions() {
+        for (os_release, family, major, minor) in [
+            (
+                "ID=rocky\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.4\"\n",
+                "redhat",
+                json!(9),
+                json!(4),
+            ),
+            (
+                "ID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"24.04\"\n",
+                "debian",
+                json!(24),
+                json!(4),
+            ),
+            (
+                "ID=alpine\nVERSION_ID=3.20.3\n",
+                "alpine",
+                json!(3),
+                json!(20),
+            ),
+            (
+                "ID=debian\nVERSION_ID=\"12\"\n",
+                "debian",
+                json!(12),
+                Value::Null,
+            ),
+            (
+                "ID=arch\nBUILD_ID=rolling\n",
+                "arch",
+                Value::Null,
+                Value::Null,
+            ),
+            (
+                "ID=nixos\nVERSION_ID=\"24.05\"\n",
+                "nixos",
+                json!(24),
+                json!(5),
+            ),
         ] {
-            let dir =
-                std::env::temp_dir().join(format!("kiln-facts-{}-{family}", std::process::id()));
+            let dir = std::env::temp_dir().join(format!(
+                "kiln-facts-{}-{family}-{major}",
+                std::process::id()
+            ));
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(dir.join("os-release"), os_release).unwrap();
             let script = GATHER.replace(
@@ -157,19 +191,23 @@ mod tests {
                 .output()
                 .unwrap();
             std::fs::remove_dir_all(&dir).unwrap();
-            let facts = parse(&String::from_utf8_lossy(&output.stdout));
+            let facts = parse(&String::from_utf8_lossy(&output.stdout), &[]);
             assert_eq!(facts.0["os"]["family"], family, "{os_release}");
+            assert_eq!(facts.0["os"]["version_major"], major, "{os_release}");
+            assert_eq!(facts.0["os"]["version_minor"], minor, "{os_release}");
         }
     }
 
     #[test]
     fn gathers_this_machine() {
-        let facts = local().unwrap();
+        let facts = local(&[]).unwrap();
         assert!(facts.0["arch"].as_str().is_some_and(|a| !a.is_empty()));
         assert!(
             facts.0["os"]["family"]
                 .as_str()
                 .is_some_and(|f| !f.is_empty())
         );
+        assert!(facts.0["cpu"]["count"].as_i64().is_some_and(|n| n > 0));
+        assert!(facts.0["mounts"].as_array().is_some_and(|m| !m.is_empty()));
     }
 }

@@ -34,6 +34,8 @@ pub(super) fn become_head(password: Option<&str>) -> String {
 pub(super) struct Maker<'a> {
     pub make: &'a dyn Fn(Option<&Facts>) -> Made,
     pub needs_facts: bool,
+    /// The manifest's custom facts, gathered with the built-in ones.
+    pub custom_facts: &'a [crate::facts::Custom],
 }
 
 enum Stage {
@@ -160,7 +162,7 @@ impl Conversation for HostRun<'_> {
                 return Input::Send(
                     format!(
                         "(\n{}\n) </dev/null\nprintf '\\n%s\\n' {}\n",
-                        crate::facts::GATHER,
+                        crate::facts::probe(self.maker.custom_facts),
                         quote(&self.facts_end)
                     )
                     .into_bytes(),
@@ -204,7 +206,10 @@ impl Conversation for HostRun<'_> {
             return;
         };
         let rest = collected.split_off(at + end.len());
-        let facts = crate::facts::parse(&String::from_utf8_lossy(&collected[..at]));
+        let facts = crate::facts::parse(
+            &String::from_utf8_lossy(&collected[..at]),
+            self.maker.custom_facts,
+        );
         self.make(Some(&facts));
         if !rest.is_empty() {
             self.script_output(&rest);

@@ -100,7 +100,7 @@ fn connect<'a>(host: &'a Host, ssh: &SshOptions) -> Session<'a> {
     session
 }
 
-/// Runs the fact probe on the host.
+/// Runs the fact probe on the host: the built-in facts (`kiln facts` knows no manifest).
 pub(crate) fn gather(connection: &mut dyn Connector) -> Result<Facts, FactsError> {
     let mut stdout = Vec::new();
     let status = connection.run(crate::facts::GATHER, &[], &mut |stream, chunk| {
@@ -111,7 +111,7 @@ pub(crate) fn gather(connection: &mut dyn Connector) -> Result<Facts, FactsError
     if status != 0 {
         return Err(FactsError::Probe(status));
     }
-    Ok(crate::facts::parse(&String::from_utf8_lossy(&stdout)))
+    Ok(crate::facts::parse(&String::from_utf8_lossy(&stdout), &[]))
 }
 
 /// How to run the prepared scripts.
@@ -197,6 +197,7 @@ fn run_host(
         host_run::Maker {
             make: &make,
             needs_facts: scripts.needs_facts(host),
+            custom_facts: scripts.custom_facts(),
         },
         &op_started,
     );

@@ -18,6 +18,8 @@ pub struct Manifest {
     pub items: Vec<Item>,
     pub handlers: Vec<OpCall>,
     pub defines: Vec<Define>,
+    /// `[facts.NAME]` / `fact "NAME"`: custom facts.
+    pub facts: Vec<FactDecl>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -46,6 +48,15 @@ pub struct Include {
     /// Parameters like `vars`, whose values are never shown.
     pub secrets: Table,
     /// Global arguments that apply to every included op (`when`, `tags`, `sudo`, ...).
+    pub args: Table,
+    pub span: Span,
+}
+
+/// A custom fact as written: its name and its arguments (`command`, `parse`, `pattern`),
+/// checked by `check::custom_facts`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FactDecl {
+    pub name: Spanned<String>,
     pub args: Table,
     pub span: Span,
 }

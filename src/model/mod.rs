@@ -5,5 +5,5 @@ pub mod manifest;
 pub mod value;
 
 pub use inventory::{GroupDecl, HostDecl, InventoryFile};
-pub use manifest::{Define, Include, Item, Manifest, OpCall, Param};
+pub use manifest::{Define, FactDecl, Include, Item, Manifest, OpCall, Param};
 pub use value::{Table, Value};

@@ -160,7 +160,7 @@ impl Project {
             .hosts
             .iter()
             .map(|host| {
-                host_facts(given, host, need.host(host))
+                host_facts(given, host, need.host(host), &compiled.facts)
                     .map_err(|why| format!("facts for {}: {why}", host.name))
             })
             .collect()
@@ -219,7 +219,12 @@ type Saved<T> = (String, io::Result<T>);
 
 /// Facts for one host: from `given`, else gathered for `@local` when `needed`, else
 /// unknown.
-fn host_facts(given: Option<&Path>, host: &Host, needed: bool) -> Result<Option<Facts>, String> {
+fn host_facts(
+    given: Option<&Path>,
+    host: &Host,
+    needed: bool,
+    custom: &[crate::facts::Custom],
+) -> Result<Option<Facts>, String> {
     let read = |path: &Path| -> Result<Option<Facts>, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let json = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -228,9 +233,9 @@ fn host_facts(given: Option<&Path>, host: &Host, needed: bool) -> Result<Option<
     match given {
         Some(dir) if dir.is_dir() => read(&dir.join(format!("{}.json", host.name))),
         Some(file) => read(file),
-        None if needed && host.target == Target::Local => {
-            crate::facts::local().map(Some).map_err(|e| e.to_string())
-        }
+        None if needed && host.target == Target::Local => crate::facts::local(custom)
+            .map(Some)
+            .map_err(|e| e.to_string()),
         None => Ok(None),
     }
 }
@@ -278,6 +283,11 @@ impl<'a> Scripts<'a> {
             runtimes: Runtimes::default(),
             fuse: true,
         }
+    }
+
+    /// The custom facts the host's probe gathers too.
+    pub fn custom_facts(&self) -> &'a [crate::facts::Custom] {
+        &self.compiled.facts
     }
 
     /// Whether `host`'s script reads the host's facts, which must then be gathered first.

@@ -1,6 +1,6 @@
 //! KDL front end: nodes to the model.
 //!
-//! A KDL manifest is a list of nodes: `vars`, `secrets`, `include`, `handler`, `define`, and
+//! A KDL manifest is a list of nodes: `vars`, `secrets`, `include`, `handler`, `define`, `fact`, and
 //! otherwise an op named by its node (`files.line "/etc/hosts" line="..."`). Positional
 //! values fill the op's main argument; properties and child nodes are named arguments. A
 //! child node's value is its single argument, a list of its arguments, or (with children or
@@ -9,13 +9,13 @@
 use kdl::{KdlDocument, KdlEntry, KdlNode, KdlValue};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::{InventoryFile, Item, Manifest, OpCall, Table, Value};
+use crate::model::{FactDecl, InventoryFile, Item, Manifest, OpCall, Table, Value};
 use crate::source::{FileId, Span, Spanned};
 
 use super::to_model;
 
 /// The top-level nodes of a manifest that are not ops.
-const KEYWORDS: [&str; 5] = ["vars", "secrets", "include", "handler", "define"];
+const KEYWORDS: [&str; 6] = ["vars", "secrets", "include", "handler", "define", "fact"];
 
 /// Deeper nesting than this is refused before parsing: the KDL parser recurses per level
 /// and would overflow the stack on pathological input long before any real manifest.
@@ -233,6 +233,7 @@ impl Reader<'_> {
             items: Vec::new(),
             handlers: Vec::new(),
             defines: Vec::new(),
+            facts: Vec::new(),
         };
         for node in document.nodes() {
             let node_span = self.span(node.span());
@@ -279,6 +280,17 @@ impl Reader<'_> {
                         node_span,
                         self.diagnostics,
                     ));
+                }
+                "fact" => {
+                    let Some(name) = self.single_string_arg(node, "the fact's name") else {
+                        continue;
+                    };
+                    let args = self.node_table(node);
+                    manifest.facts.push(FactDecl {
+                        name,
+                        args,
+                        span: node_span,
+                    });
                 }
                 name => {
                     if let Some(call) = self.op_node(name, node) {

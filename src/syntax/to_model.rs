@@ -7,12 +7,12 @@
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    Define, GroupDecl, HostDecl, Include, InventoryFile, Item, Manifest, OpCall, Param, Table,
-    Value,
+    Define, FactDecl, GroupDecl, HostDecl, Include, InventoryFile, Item, Manifest, OpCall, Param,
+    Table, Value,
 };
 use crate::source::{FileId, Span, Spanned};
 
-const MANIFEST_KEYS: &[&str] = &["vars", "secrets", "op", "handler", "define"];
+const MANIFEST_KEYS: &[&str] = &["vars", "secrets", "op", "handler", "define", "facts"];
 const INVENTORY_KEYS: &[&str] = &["vars", "secrets", "hosts", "groups"];
 const HOST_KEYS: &[&str] = &["address", "port", "user", "connector", "vars", "secrets"];
 const GROUP_KEYS: &[&str] = &["hosts", "children", "vars", "secrets"];
@@ -32,9 +32,17 @@ pub(crate) fn manifest(
         items: Vec::new(),
         handlers: Vec::new(),
         defines: Vec::new(),
+        facts: Vec::new(),
     };
     for (key, value) in into_table(root, diagnostics) {
         match key.value.as_str() {
+            "facts" => {
+                for (name, fact) in into_table(value, diagnostics) {
+                    let span = fact.span;
+                    let args = into_table(fact, diagnostics);
+                    manifest.facts.push(FactDecl { name, args, span });
+                }
+            }
             "vars" => manifest.vars = into_table(value, diagnostics),
             "secrets" => manifest.secrets = into_table(value, diagnostics),
             "op" => {

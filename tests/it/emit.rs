@@ -64,7 +64,7 @@ fn stdout(output: &std::process::Output) -> String {
 #[test]
 fn conditions_on_facts_are_decided_on_the_host() {
     require!(Need::Shells, Need::Shellcheck);
-    let family = kiln::facts::local().unwrap().0["os"]["family"]
+    let family = kiln::facts::local(&[]).unwrap().0["os"]["family"]
         .as_str()
         .unwrap()
         .to_owned();

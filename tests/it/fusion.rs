@@ -137,7 +137,7 @@ fn runs(
 fn same_as_unfused(manifest: &str, given: &dyn Fn(&Path), args: &[&[&str]]) {
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path().join("root");
-    let family = kiln::facts::local().unwrap().0["os"]["family"]
+    let family = kiln::facts::local(&[]).unwrap().0["os"]["family"]
         .as_str()
         .unwrap()
         .to_owned();

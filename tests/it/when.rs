@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-use kiln::facts::{FACTS, FactType};
+use kiln::facts::{FACTS, FactType, Kind};
 use proptest::prelude::*;
 
 use crate::support::kiln::Test;
@@ -18,7 +18,7 @@ use crate::support::{properties, shells};
 fn minijinja_decides(condition: &str, probe: &str) -> Option<bool> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    let facts = minijinja::Value::from(minijinja::value::Serde(&kiln::facts::parse(probe).0));
+    let facts = minijinja::Value::from(minijinja::value::Serde(&kiln::facts::parse(probe, &[]).0));
     let expression = env.compile_expression(condition).ok()?;
     expression
         .eval(minijinja::context! { facts => facts })
@@ -75,8 +75,7 @@ const STRINGS: &[&str] = &[
 const NAMES: &[&str] = &["root", "www", "deb", "0"];
 
 fn probe_output() -> impl Strategy<Value = String> {
-    let lines: Vec<BoxedStrategy<Option<String>>> = FACTS
-        .iter()
+    let lines: Vec<BoxedStrategy<Option<String>>> = host_facts()
         .map(|(path, ty, always)| {
             let value: BoxedStrategy<String> = match ty {
                 FactType::Str => prop::sample::select(STRINGS)
@@ -89,9 +88,8 @@ fn probe_output() -> impl Strategy<Value = String> {
                     .prop_map(|items| items.iter().map(|i| format!("{i},")).collect())
                     .boxed(),
             };
-            let path = *path;
             let line = value.prop_map(move |v| format!("{path}={v}\n"));
-            if *always {
+            if always {
                 line.prop_map(Some).boxed()
             } else {
                 prop::option::of(line).boxed()
@@ -101,6 +99,14 @@ fn probe_output() -> impl Strategy<Value = String> {
     lines.prop_map(|lines| lines.into_iter().flatten().collect())
 }
 
+/// The facts scripts gather on the host: path, type, whether every host has it.
+fn host_facts() -> impl Iterator<Item = (&'static str, FactType, bool)> {
+    FACTS.iter().filter_map(|f| match f.kind {
+        Kind::Host(ty) => Some((f.path, ty, f.always)),
+        Kind::Surveyed(_) => None,
+    })
+}
+
 /// A minijinja string literal of `s`: quoted, with its escapes.
 fn string_literal(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
@@ -108,8 +114,7 @@ fn string_literal(s: &str) -> String {
 
 fn operand() -> impl Strategy<Value = String> {
     let fact = prop::sample::select(
-        FACTS
-            .iter()
+        host_facts()
             .map(|(p, _, _)| format!("facts.{p}"))
             .chain(["facts.nonexistent".to_owned()])
             .collect::<Vec<_>>(),

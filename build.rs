@@ -4,7 +4,9 @@
 //! - `$OUT_DIR/op_cases.rs`, included by `tests/it/ops.rs`: for every
 //!   `fixtures/ops/<op>/<case>/`, the test `ops::<op>::<case>`;
 //! - `$OUT_DIR/diagnostic_cases.rs`, included by `tests/it/diagnostics.rs`: for every
-//!   `fixtures/diagnostics/<case>/`, the test `diagnostics::case::<case>`.
+//!   `fixtures/diagnostics/<case>/`, the test `diagnostics::case::<case>`;
+//! - `$OUT_DIR/fact_cases.rs`, included by `tests/it/facts.rs`: for every
+//!   `fixtures/facts/<case>/`, the test `facts::case::<case>`.
 //!
 //! In a test's name, `.` and `-` are written `_` (`files.line/crlf-endings` is
 //! `ops::files_line::crlf_endings`). Each file also lists the cases it was written from
@@ -19,7 +21,7 @@ fn main() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo::rerun-if-changed=build.rs");
-    for root in ["ops", "diagnostics"] {
+    for root in ["ops", "diagnostics", "facts"] {
         println!("cargo::rerun-if-changed=fixtures/{root}");
     }
     let write = |name: &str, code: String| {
@@ -29,7 +31,11 @@ fn main() {
     write("op_cases.rs", op_cases(&fixtures.join("ops")));
     write(
         "diagnostic_cases.rs",
-        diagnostic_cases(&fixtures.join("diagnostics")),
+        flat_cases(&fixtures.join("diagnostics"), "diagnostics", "check_case"),
+    );
+    write(
+        "fact_cases.rs",
+        flat_cases(&fixtures.join("facts"), "facts", "check_case"),
     );
 }
 
@@ -70,11 +76,12 @@ fn op_cases(root: &Path) -> String {
     code
 }
 
-/// `case::<case>` for every case directory, and `CASES`: every case.
-fn diagnostic_cases(root: &Path) -> String {
+/// `case::<case>` for every case directory of `fixtures/<module>`, each calling
+/// `crate::<module>::<check>`, and `CASES`: every case.
+fn flat_cases(root: &Path, module: &str, check: &str) -> String {
     let cases = directories(root);
-    let mut code = String::from(
-        "// Written by build.rs from fixtures/diagnostics: one test per case.\n\n\
+    let mut code = format!(
+        "// Written by build.rs from fixtures/{module}: one test per case.\n\n\
          /// Every case the tests below were written from.\n\
          const CASES: &[&str] = &[\n",
     );
@@ -87,7 +94,7 @@ fn diagnostic_cases(root: &Path) -> String {
         let test = tests.ident(case, root);
         writeln!(
             code,
-            "    #[test]\n    fn {test}() {{\n        crate::diagnostics::check_case({case:?});\n    }}"
+            "    #[test]\n    fn {test}() {{\n        crate::{module}::{check}({case:?});\n    }}"
         )
         .unwrap();
     }

@@ -64,7 +64,8 @@ case $(k_init_system) in
     ;;
 esac
 # Versions of what a manifest often branches on.
-ks_has ssh && { echo '@openssh ssh-V'; ssh -V 2>&1 </dev/null; echo '@end'; }
+# (Each an `if`, so that the probe ends with status 0 where neither is installed.)
+if ks_has ssh; then echo '@openssh ssh-V'; ssh -V 2>&1 </dev/null; echo '@end'; fi
 for ks_python in python3 python; do
-  ks_has "$ks_python" && { echo '@python V'; "$ks_python" -V 2>&1 </dev/null; echo '@end'; break; }
+  if ks_has "$ks_python"; then echo '@python V'; "$ks_python" -V 2>&1 </dev/null; echo '@end'; break; fi
 done

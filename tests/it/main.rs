@@ -31,6 +31,7 @@ mod diagnostics;
 mod download;
 mod emit;
 mod examples;
+mod facts;
 mod fusion;
 mod generated;
 mod layout;

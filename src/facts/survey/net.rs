@@ -45,13 +45,16 @@ impl Interfaces {
 pub(super) fn interfaces(output: &Output<'_>) -> Option<Value> {
     let mut found = false;
     let mut interfaces = Interfaces::default();
-    for section in output.sections("net.addresses") {
-        found = true;
-        match section.source {
-            "ip" => ip(section, &mut interfaces),
-            "ifconfig" => ifconfig(section, &mut interfaces),
-            "if_inet6" => if_inet6(section, &mut interfaces),
-            _ => {}
+    // `ifconfig` first: `/proc/net/if_inet6` only adds the IPv6 addresses it lacks.
+    let parsers: [(&str, fn(&Section<'_>, &mut Interfaces)); 3] =
+        [("ip", ip), ("ifconfig", ifconfig), ("if_inet6", if_inet6)];
+    for (source, parse) in parsers {
+        for section in output
+            .sections("net.addresses")
+            .filter(|s| s.source == source)
+        {
+            found = true;
+            parse(section, &mut interfaces);
         }
     }
     let map: Map<String, Value> = interfaces
@@ -96,14 +99,15 @@ fn ifconfig(section: &Section<'_>, interfaces: &mut Interfaces) {
             continue;
         }
         let fields: Vec<&str> = line.split_whitespace().collect();
+        // `key:VALUE`, or `key` then the value in the next field (`netmask M`, `addr: A`).
         let value_after = |key: &str| {
-            fields.iter().enumerate().find_map(|(i, f)| {
-                f.strip_prefix(key).filter(|v| !v.is_empty()).or_else(|| {
-                    (*f == key.trim_end_matches(':'))
-                        .then(|| fields.get(i + 1).copied())
-                        .flatten()
+            fields
+                .iter()
+                .enumerate()
+                .find_map(|(i, f)| match f.strip_prefix(key)? {
+                    "" => fields.get(i + 1).copied(),
+                    value => Some(value),
                 })
-            })
         };
         match fields.first() {
             Some(&"inet") => {

@@ -39,8 +39,9 @@ fn entry<'a>(source: &str, line: &'a str) -> Option<(&'a str, String)> {
             let version = version.strip_prefix("(none):").unwrap_or(version);
             Some((*name, version.to_owned()))
         }
-        // `NAME-VERSION-rRELEASE`: the name may hold dashes, the version does not.
-        ("apk", [package]) => {
+        // `NAME-VERSION-rRELEASE` (`apk info -v`), then more fields with `apk list -I`;
+        // the name may hold dashes, the version does not.
+        ("apk", [package, ..]) => {
             let mut parts = package.rsplitn(3, '-');
             let (release, version, name) = (parts.next()?, parts.next()?, parts.next()?);
             let numbered =

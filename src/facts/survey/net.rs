@@ -41,13 +41,15 @@ impl Interfaces {
     }
 }
 
+/// A parser of one source's list of addresses.
+type Parser = fn(&Section<'_>, &mut Interfaces);
+
 /// `net.interfaces`, when a section lists addresses.
 pub(super) fn interfaces(output: &Output<'_>) -> Option<Value> {
     let mut found = false;
     let mut interfaces = Interfaces::default();
     // `ifconfig` first: `/proc/net/if_inet6` only adds the IPv6 addresses it lacks.
-    let parsers: [(&str, fn(&Section<'_>, &mut Interfaces)); 3] =
-        [("ip", ip), ("ifconfig", ifconfig), ("if_inet6", if_inet6)];
+    let parsers: [(&str, Parser); 3] = [("ip", ip), ("ifconfig", ifconfig), ("if_inet6", if_inet6)];
     for (source, parse) in parsers {
         for section in output
             .sections("net.addresses")

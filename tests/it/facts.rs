@@ -305,8 +305,7 @@ fn when_refuses_facts_scripts_do_not_gather() {
         "facts.custom.greeting == 'hi'",
     ] {
         let manifest = format!(
-            "[facts.greeting]\ncommand = \"echo hi\"\n\n[[op]]\nop = \"server.shell\"\ncommands = [\"true\"]\ncreates = \"/x\"\nwhen = \"{}\"\n",
-            condition
+            "[facts.greeting]\ncommand = \"echo hi\"\n\n[[op]]\nop = \"server.shell\"\ncommands = [\"true\"]\ncreates = \"/x\"\nwhen = \"{condition}\"\n",
         );
         let output = Test::new()
             .file("main.toml", manifest)

@@ -1,12 +1,13 @@
-//! Reference docs generated from the code: `docs/ops.md` from the op catalog and
-//! `docs/diagnostics.md` from the diagnostic codes. A test keeps the committed files equal
-//! to what this module produces.
+//! Reference docs generated from the code: `docs/ops.md` from the op catalog,
+//! `docs/diagnostics.md` from the diagnostic codes and `docs/facts.md` from the table of
+//! facts. A test keeps the committed files equal to what this module produces.
 
 use std::fmt::Write;
 
 use crate::check::globals::INHERITABLE;
 use crate::diagnostic::Code;
 use crate::diagnostic::quoted_list;
+use crate::facts::{FACTS, FactType, Kind};
 use crate::opdef::{ArgDef, Default, OpDef, Rule};
 use crate::ops::CATALOG;
 use crate::ops::globals::GLOBAL_ARGS;
@@ -163,6 +164,43 @@ pub fn diagnostics() -> String {
             code.name(),
             code.severity().as_str(),
             escape(code.explanation())
+        );
+    }
+    out
+}
+
+/// `docs/facts.md`.
+pub fn facts() -> String {
+    let mut out = String::from("# Facts\n\n");
+    out.push_str(GENERATED);
+    out.push_str(
+        "What kiln knows of a host, as templates and `when` see it: `facts.PATH`. One read-only POSIX probe \
+         gathers them all, in the same run as the host's script (`kiln plan`, `kiln apply`) or alone (`kiln facts \
+         HOST`, `--json` for `kiln emit --facts`). *Every host* facts are always there; the others are absent \
+         where the host does not say (a template or `when` that uses one fails there, naming it).\n\n\
+         **Decided by scripts**: a `when` over these facts in a script emitted without `--facts` is decided on \
+         the host, by the script gathering them there (`bind::when`). The others are structured, or need a \
+         process per host to find: kiln gathers and parses them, so a `when` over them is decided where kiln \
+         has the host's facts (`plan`, `apply`, `emit --facts`, `@local`); `emit` without them refuses it \
+         (`kiln::invalid-when`). Custom facts (`facts.custom.NAME`) are declared in the manifest: see \
+         [the manifest reference](manifest.md#facts).\n\n\
+         | fact | type | every host | decided by scripts | what | example |\n|---|---|---|---|---|---|\n",
+    );
+    for fact in FACTS {
+        let (ty, on_host) = match fact.kind {
+            Kind::Host(FactType::Str) => ("string", "yes"),
+            Kind::Host(FactType::Int) => ("integer", "yes"),
+            Kind::Host(FactType::List) => ("list of strings", "yes"),
+            Kind::Surveyed(shape) => (shape, "no"),
+        };
+        let always = if fact.always { "yes" } else { "no" };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {always} | {on_host} | {} | `{}` |",
+            fact.path,
+            escape(ty),
+            escape(fact.about),
+            escape(fact.example)
         );
     }
     out

@@ -44,6 +44,7 @@ pub fn manifest() -> Value {
                 "items": { "allOf": [ { "required": ["id"] }, { "anyOf": ops } ] },
             },
             "define": define_schema(),
+            "facts": facts_schema(),
         },
         "$defs": defs,
     })
@@ -76,6 +77,25 @@ fn include_schema() -> Value {
         include_props.insert(arg.name.into(), arg_schema(arg));
     }
     json!({ "type": "object", "properties": include_props, "required": ["include"], "additionalProperties": false })
+}
+
+/// `[facts.NAME]`: custom facts.
+fn facts_schema() -> Value {
+    json!({
+        "type": "object",
+        "description": "Custom facts, gathered with the built-in ones and seen as `facts.custom.NAME`.",
+        "propertyNames": { "pattern": "^[a-z_][a-z0-9_]*$" },
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["command"],
+            "properties": {
+                "command": { "type": "string", "description": "Shell run on the host; its output is the fact." },
+                "parse": { "enum": crate::facts::PARSE_KINDS, "description": "How its output becomes the value (default `raw`)." },
+                "pattern": { "type": "string", "description": "For `parse = \"regex\"`: group 1 of the first match, else the whole match." },
+            },
+        },
+    })
 }
 
 /// A `define`: a user-defined operation.

@@ -46,6 +46,11 @@ fn ops_reference_is_fresh() {
 }
 
 #[test]
+fn facts_reference_is_fresh() {
+    check_fresh("docs/facts.md", kiln::docs::facts());
+}
+
+#[test]
 fn diagnostics_reference_is_fresh() {
     check_fresh("docs/diagnostics.md", kiln::docs::diagnostics());
 }

@@ -330,3 +330,54 @@ fn when_refuses_facts_scripts_do_not_gather() {
     decided.assert_status(0);
     decided.assert_stdout_contains("k_fact 'os.version_major'");
 }
+
+/// A custom fact costs no round trip: `apply` gathers it in the probe of its one command,
+/// and the value reaches the file.
+#[test]
+fn a_custom_fact_is_gathered_in_the_same_round_trip() {
+    let test = Test::new().file(
+        "main.toml",
+        "[facts.answer]\ncommand = \"echo '{\\\"n\\\": 42}'\"\nparse = \"json\"\n\n[[op]]\nop = \"files.put\"\ndest = \"{{ root }}/answer\"\ncontent = \"{{ facts.custom.answer.n }}\\n\"\n",
+    );
+    let root = test.path().to_owned();
+    let output = test
+        .args(["apply", ".", "-i", "@local", "-y", "--format", "json", "-e"])
+        .arg(format!("root={}", root.display()))
+        .run();
+    output.assert_status(0);
+    let report = output.json();
+    assert_eq!(report["hosts"][0]["round_trips"], 1, "{report}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("answer")).unwrap(),
+        "42\n"
+    );
+}
+
+/// The part of the probe every script with a `when` over facts runs starts few
+/// processes: `uname` once, `id` twice, `cut` and `tr` for the account files.
+#[test]
+fn the_scripts_probe_starts_few_processes() {
+    require!(Need::Strace);
+    let script = format!(
+        "{}\n{}",
+        kiln::runtime::for_code("k_init_system; k_pkg_manager"),
+        kiln::facts::PROBE
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("trace");
+    let status = Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=execve", "-o"])
+        .arg(&trace)
+        .args(["dash", "-c", &script])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let trace = std::fs::read_to_string(&trace).unwrap();
+    // The shell's own execve is not the probe's.
+    let started = trace.lines().filter(|l| l.contains("execve(")).count() - 1;
+    assert!(
+        started <= 7,
+        "the probe started {started} processes:\n{trace}"
+    );
+}

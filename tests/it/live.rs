@@ -135,7 +135,7 @@ fn round_trips_are_constant() {
     assert_eq!(counts[0], 1, "apply -y is one round trip: {counts:?}");
 }
 
-/// A host's facts are gathered (the fact probe run, which asks `uname -m` once) only when
+/// A host's facts are gathered (the fact probe run, which asks `uname -snrm` once) only when
 /// the manifest reads them: not for ops that read none, even when the manifest's text says
 /// `facts`; once for a `when` over them, in the plan's single round trip.
 #[test]
@@ -172,7 +172,7 @@ fn facts_are_gathered_only_for_a_manifest_that_reads_them() {
         assert_eq!(report["hosts"][0]["status"], "would-change", "{report}");
         assert_eq!(report["hosts"][0]["round_trips"], 1, "{report}");
         let log = std::fs::read_to_string(&log).unwrap_or_default();
-        log.lines().filter(|line| *line == "-m").count()
+        log.lines().filter(|line| *line == "-snrm").count()
     };
     let no_facts = format!("# no facts are read here\n{}", manifest(2));
     assert_eq!(gathered(&no_facts), 0);

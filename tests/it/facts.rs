@@ -381,3 +381,18 @@ fn the_scripts_probe_starts_few_processes() {
         "the probe started {started} processes:\n{trace}"
     );
 }
+
+/// With `emit --facts FILE`, a custom fact is the file's `custom.NAME`.
+#[test]
+fn a_custom_fact_comes_from_the_facts_file() {
+    Test::new()
+        .file("main.toml", CUSTOM_FACTS_TOML)
+        .file(
+            "facts.json",
+            r#"{"custom": {"greeting": "hi there", "shell_version": "4.4", "settings": {"b": "x"}}}"#,
+        )
+        .args(["emit", "main.toml", "-i", "ssh://example.invalid", "--facts", "facts.json"])
+        .run()
+        .assert_status(0)
+        .assert_stdout_contains("hi there 4.4 x");
+}

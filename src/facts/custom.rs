@@ -64,11 +64,7 @@ impl Custom {
         let text = text.trim_end_matches('\n');
         match &self.parse {
             Parse::Raw => Some(Value::from(text)),
-            Parse::Lines => Some(Value::from(
-                text.lines()
-                    .filter(|_| !text.is_empty())
-                    .collect::<Vec<_>>(),
-            )),
+            Parse::Lines => Some(Value::from(text.lines().collect::<Vec<_>>())),
             Parse::KeyValue => {
                 let pairs = text.lines().filter_map(|line| {
                     let (key, value) = line.split_once('=')?;

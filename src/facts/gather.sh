@@ -88,7 +88,8 @@ if [ -r /sys/devices/system/cpu/online ]; then
 fi
 # `MemTotal:  N kB`, the first line of /proc/meminfo, in MiB.
 if [ -r /proc/meminfo ]; then
-  read -r kf_k kf_kb kf_unit < /proc/meminfo
+  read -r kf_k kf_kb_unit < /proc/meminfo
+  kf_kb=${kf_kb_unit%% *}
   [ "$kf_k" = MemTotal: ] && kf_int memory.total_mb "$((kf_kb / 1024))"
 fi
 # SELinux's mode as getenforce says it, read where getenforce reads it (no selinuxfs:

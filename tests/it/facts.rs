@@ -396,3 +396,28 @@ fn a_custom_fact_comes_from_the_facts_file() {
         .assert_status(0)
         .assert_stdout_contains("hi there 4.4 x");
 }
+
+/// The whole probe, with a custom fact's part, is clean POSIX sh for shellcheck (the
+/// scripts' part is checked within every emitted script too).
+#[test]
+fn the_probe_passes_shellcheck() {
+    require!(Need::Shellcheck);
+    let custom = kiln::facts::Custom {
+        name: "uptime".into(),
+        command: kiln::shell::UserShell("cat /proc/uptime".into()),
+        parse: kiln::facts::Parse::Raw,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let probe = dir.path().join("probe.sh");
+    std::fs::write(&probe, kiln::facts::probe(&[custom])).unwrap();
+    let output = Command::new("shellcheck")
+        .args(["-s", "sh"])
+        .arg(&probe)
+        .output()
+        .expect("shellcheck is installed (.ci/run installs it)");
+    assert!(
+        output.status.success(),
+        "shellcheck findings:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}

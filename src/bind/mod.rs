@@ -7,6 +7,7 @@
 //! Binding also decides what is secret ([`secret`]): each rendered argument made from a
 //! secret, and the host's secret strings, which every diagnostic made here is masked with.
 
+pub mod registered;
 pub mod vars;
 pub mod when;
 
@@ -73,6 +74,12 @@ pub struct BoundOp<'c> {
     pub context: minijinja::Value,
     /// A condition over facts only the host knows, as a shell test run there.
     pub runtime_when: Option<Sh>,
+    /// A command's `changed_when` and `failed_when`, as shell tests run on the host after
+    /// it (`true` or `false` when decided here).
+    pub changed_when: Option<Sh>,
+    pub failed_when: Option<Sh>,
+    /// Whether a condition decided on the host reads facts, which the script then gathers.
+    pub host_facts: bool,
     /// The arguments whose rendering used a secret value.
     pub secret_args: BTreeSet<String>,
     /// What the op runs or writes beyond its arguments (a user op's probe and apply, a
@@ -283,6 +290,8 @@ pub struct Binder<'a> {
     contexts: HashMap<ScopeId, Option<ScopeContext>>,
     /// The secret strings met so far.
     secrets: Secrets,
+    /// Which ops register results, which later ops read.
+    registrations: registered::Registrations<'a>,
     diagnostics: Diagnostics,
 }
 
@@ -323,6 +332,7 @@ impl<'a> Binder<'a> {
                 .collect(),
             contexts: HashMap::new(),
             secrets: Secrets::default(),
+            registrations: registered::Registrations::new(compiled),
             diagnostics: Diagnostics::default(),
         }
     }
@@ -380,6 +390,9 @@ impl<'c> Binder<'_> {
             user_scripts: None,
             context: minijinja::Value::UNDEFINED,
             runtime_when: None,
+            changed_when: None,
+            failed_when: None,
+            host_facts: false,
             secret_args: BTreeSet::new(),
             secret_content: false,
         };
@@ -401,9 +414,32 @@ impl<'c> Binder<'_> {
             return bound;
         };
         bound.context = scope.value.clone();
+        let visible = self.registrations.visible(op, false);
         if bound.skip.is_none() {
-            bound.skip = self.when(op, &scope.value, &mut bound.runtime_when);
+            bound.skip = self.when(op, &scope.value, &visible, &mut bound.runtime_when);
         }
+        if op.globals.changed_when.is_some() || op.globals.failed_when.is_some() {
+            let own = self.registrations.visible(op, true);
+            bound.changed_when = self.judge(op.globals.changed_when.as_ref(), &scope.value, &own);
+            bound.failed_when = self.judge(op.globals.failed_when.as_ref(), &scope.value, &own);
+        }
+        let globals = &op.globals;
+        let conditions = globals.when.iter();
+        let conditions = conditions
+            .chain(&globals.changed_when)
+            .chain(&globals.failed_when);
+        bound.host_facts = (bound.runtime_when.is_some() || bound.changed_when.is_some())
+            && conditions
+                .into_iter()
+                .any(|c| crate::template::expression_reads(&self.envs.plain, &c.value, "facts"));
+        let scope = if visible.is_empty() {
+            scope
+        } else {
+            ScopeContext {
+                value: minijinja::context! { ..registered::shell_context(&visible), ..scope.value },
+                secret: scope.secret,
+            }
+        };
         self.render_args(&mut bound, &scope);
         bound.label = self.rendered_label(&bound, &scope);
         bound
@@ -528,23 +564,15 @@ impl<'c> Binder<'_> {
         &mut self,
         op: &TypedOp,
         context: &minijinja::Value,
+        registered: &HashMap<String, registered::Registration>,
         runtime: &mut Option<Sh>,
     ) -> Option<String> {
         for condition in &op.globals.when {
-            if self.facts.is_none()
-                && crate::template::expression_reads(&self.envs.plain, &condition.value, "facts")
-            {
-                let var = |name: &str| {
-                    let value = self
-                        .envs
-                        .plain
-                        .compile_expression(name)
-                        .ok()?
-                        .eval(context)
-                        .ok()?;
-                    serde_json::to_value(&value).ok()
-                };
-                match when::to_shell(&condition.value, &var) {
+            let on_host = |name: &str| {
+                crate::template::expression_reads(&self.envs.plain, &condition.value, name)
+            };
+            if (self.facts.is_none() && on_host("facts")) || registered.keys().any(|r| on_host(r)) {
+                match self.on_host(&condition.value, context, registered) {
                     Ok(test) => {
                         let combined = runtime.get_or_insert_with(Sh::new);
                         if !combined.is_empty() {
@@ -552,11 +580,7 @@ impl<'c> Binder<'_> {
                         }
                         combined.push(&test);
                     }
-                    Err(why) => self.diagnostics.push(
-                        Diagnostic::new(Code::InvalidWhen, condition.span, format!("this condition cannot be decided on the host: {why}"))
-                            .label("uses facts only the host knows")
-                            .help("pass the host's facts with `--facts FILE` (from `kiln facts HOST --json`) to decide it at emit time"),
-                    ),
+                    Err(why) => self.diagnostics.push(cannot_decide(condition.span, &why)),
                 }
                 continue;
             }
@@ -576,6 +600,45 @@ impl<'c> Binder<'_> {
             }
         }
         None
+    }
+
+    /// `condition` as a shell test decided on the host, over facts gathered there and the
+    /// results `registered` (variables are decided here, in `context`).
+    fn on_host(
+        &self,
+        condition: &str,
+        context: &minijinja::Value,
+        registered: &HashMap<String, registered::Registration>,
+    ) -> Result<Sh, String> {
+        let var = |name: &str| {
+            let value = self
+                .envs
+                .plain
+                .compile_expression(name)
+                .ok()?
+                .eval(context)
+                .ok()?;
+            serde_json::to_value(&value).ok()
+        };
+        when::to_shell(condition, &var, &|name| registered.get(name).copied())
+    }
+
+    /// A command's `changed_when` or `failed_when`, over its own result and those before
+    /// it: always decided on the host (`true` or `false` when it needs nothing there).
+    fn judge(
+        &mut self,
+        condition: Option<&Spanned<String>>,
+        context: &minijinja::Value,
+        registered: &HashMap<String, registered::Registration>,
+    ) -> Option<Sh> {
+        let condition = condition?;
+        match self.on_host(&condition.value, context, registered) {
+            Ok(test) => Some(test),
+            Err(why) => {
+                self.diagnostics.push(cannot_decide(condition.span, &why));
+                None
+            }
+        }
     }
 
     /// Renders an argument for this host: its value, and whether a secret went into it.
@@ -835,6 +898,13 @@ impl<'c> Binder<'_> {
         self.contexts.insert(scope, context.clone());
         context
     }
+}
+
+/// A condition, written at `span`, that cannot be translated into a shell test, and `why`.
+fn cannot_decide(span: Span, why: &str) -> Diagnostic {
+    Diagnostic::new(Code::InvalidWhen, span, format!("this condition cannot be decided on the host: {why}"))
+        .label("uses values only the host knows")
+        .help("compare facts and registered results with `==`, `!=`, `in`, `is changed`... (docs/manifest.md); or pass the host's facts with `--facts FILE` (from `kiln facts HOST --json`) to decide a condition over facts at emit time")
 }
 
 fn render_error(span: Span, error: &minijinja::Error, what: &str) -> Diagnostic {

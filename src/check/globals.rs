@@ -35,6 +35,11 @@ pub struct Globals {
     /// Every condition that must hold: the enclosing includes' first, then the op's own.
     pub when: Vec<Spanned<String>>,
     pub tags: Vec<String>,
+    /// The name the op's result is kept under on the host (`check::registered`).
+    pub register: Option<Spanned<String>>,
+    /// For a command: whether it changed or failed, decided from its result.
+    pub changed_when: Option<Spanned<String>>,
+    pub failed_when: Option<Spanned<String>>,
     pub notify: Vec<Spanned<String>>,
     pub ignore_errors: bool,
     /// Never show the op's content, diff or output.
@@ -70,6 +75,9 @@ impl Globals {
                         }
                     }
                 }
+                "register" => self.register = string(value),
+                "changed_when" => self.changed_when = string(value),
+                "failed_when" => self.failed_when = string(value),
                 "notify" => self.notify = strings(),
                 "ignore_errors" => self.ignore_errors = value.value.as_bool().unwrap_or(false),
                 "sensitive" => self.sensitive = value.value.as_bool().unwrap_or(false),

@@ -90,6 +90,8 @@ codes! {
         "A value needs the host's facts (`facts.…`), which are not known: `kiln emit` without `--facts FILE` knows no facts, and only a `when` condition can be decided on the host. Pass the facts (`kiln facts HOST --json > FILE`), or move the decision into `when`.";
     InvalidWhen = "invalid-when", Error,
         "A `when` condition is not a valid minijinja expression.";
+    RuntimeValue = "runtime-value", Error,
+        "A registered result (`register = \"NAME\"`) is used where its value is needed when the script is made (a file's content, a path, a name), or `changed_when`/`failed_when` is given to an op that is not a command. A registered result exists only on the host, as the script runs: use it in `when` or in a shell command, or gather the value as a custom fact.";
     UnknownHandler = "unknown-handler", Error,
         "`notify` names a handler that no `handler` declares.";
     DuplicateId = "duplicate-id", Error,

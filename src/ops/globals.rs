@@ -28,6 +28,21 @@ pub(crate) const GLOBAL_ARGS: &[ArgDef] = &[
         "A minijinja expression over variables and facts; the op is skipped unless it is true.",
     ),
     arg(
+        "register",
+        Str,
+        "Keep the op's result on the host under this name (an identifier): later ops read `NAME.changed`, `NAME.failed`, `NAME.skipped`, and for commands `NAME.rc`, `NAME.stdout`, `NAME.stderr`, in `when` and in shell commands.",
+    ),
+    arg(
+        "changed_when",
+        Str,
+        "For a command: an expression over its registered result that decides whether it changed something (`false`: it never does, and runs in check mode too).",
+    ),
+    arg(
+        "failed_when",
+        Str,
+        "For a command: an expression over its registered result that decides whether it failed, instead of its exit status.",
+    ),
+    arg(
         "tags",
         STR_LIST,
         "Tags to select ops with `--tags` / `--skip-tags`.",

@@ -50,7 +50,7 @@ pub(super) fn check_globals(
         if let Some(value) = globals.get(judge).filter(|_| !is_command(kind)) {
             diagnostics.push(
                 Diagnostic::new(
-                    Code::RuntimeValue,
+                    Code::UnknownArgument,
                     value.span,
                     format!("`{judge}` is for commands, and `{}` is not one", kind.name()),
                 )

@@ -10,10 +10,11 @@
 //! and `failed_when` judge a command's own result, so they exist only on commands.
 
 use super::OpKind;
-use super::templates::{TemplateChecker, variable_span};
+use super::templates::{TemplateChecker, tags, variable_span};
+use super::tokens::{Token, tokens};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::{ArgType, ArgValue, OpArgs};
-use crate::source::{SourceMap, Spanned};
+use crate::source::{SourceMap, Span, Spanned};
 use crate::steps::values::is_identifier;
 
 /// A name registered by an op the checker has seen, and whether that op is a command (which
@@ -107,6 +108,53 @@ pub(super) fn check_uses(
     );
     for (name, value) in compile_time {
         report_uses(sources, templates, name, value, registered, diagnostics);
+    }
+    for (_, value) in args.iter().filter(|(name, _)| shell(name)) {
+        let mut texts = Vec::new();
+        value.value.strings(value.span, &mut texts);
+        for (text, span) in texts {
+            report_decided_uses(sources, (text, span), registered, diagnostics);
+        }
+    }
+}
+
+/// In a shell command, a registered field is inserted only as `{{ NAME.FIELD }}` alone:
+/// the shell reads the variable as the command runs. Anything more (a filter, a test, a
+/// condition in `{% %}`) would be decided when the script is made, over the variable's
+/// name instead of its value: reported.
+fn report_decided_uses(
+    sources: &SourceMap,
+    (text, span): (&str, Span),
+    registered: &[Registered],
+    diagnostics: &mut Diagnostics,
+) {
+    let reads = |name: &str| registered.iter().any(|r| r.name == name);
+    for region in tags(text) {
+        let code =
+            text[region.clone()].trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+        let words = tokens(code);
+        let word = |token: &Token| match token {
+            Token::Word(range) => Some(&code[range.clone()]),
+            _ => None,
+        };
+        let inserted = text[..region.start].ends_with("{{")
+            && matches!(&words[..], [name, Token::Punct('.'), field]
+                if word(name).is_some_and(reads) && word(field).is_some());
+        let used = words.iter().enumerate().find_map(|(i, token)| {
+            let after_dot = i > 0 && words[i - 1] == Token::Punct('.');
+            word(token).filter(|w| reads(w) && !after_dot)
+        });
+        if let (false, Some(name)) = (inserted, used) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::RuntimeValue,
+                    variable_span(sources, text, span, name),
+                    format!("`{name}` is a registered result: a shell command inserts one field of it alone (`{{{{ {name}.stdout }}}}`), never an expression over it"),
+                )
+                .label("would be decided when the script is made")
+                .help("test the value in the command itself (`[ {{ r.rc }} = 0 ]`), or in the op's `when`"),
+            );
+        }
     }
 }
 

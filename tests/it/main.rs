@@ -39,6 +39,7 @@ mod live_ssh;
 mod ops;
 mod quoting;
 mod regex;
+mod registered;
 mod robustness;
 mod runtime;
 mod secrets;

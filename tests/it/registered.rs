@@ -1,0 +1,188 @@
+//! Registered results and guards in emitted scripts and live runs (issue 14, item 2):
+//! `register` with `when` over its fields, its values inside later shell commands, a value
+//! that must not be pasted into the script (quotes, newlines, `$(...)`, backslashes),
+//! `changed_when`, `failed_when`, `creates` and `unless`; under the five shells, and applied
+//! live through the local target; and what cannot be translated refused at emit time.
+
+use std::path::Path;
+
+use crate::support::kiln::Test;
+use crate::support::need::{Need, require};
+use crate::support::shells;
+
+/// A project under `{{ root }}`: a command registers hard output, which a later command
+/// copies (once: `creates`) and a `when` tests; a command that exits 3 is judged by
+/// `failed_when`; a command skipped by `when` registers a skipped result; `unless` and
+/// `changed_when` keep the rest converged.
+const MANIFEST: &str = r#"
+[[op]]
+op = "server.shell"
+commands = ["printf '%s\\n' \"it's\" 'a \"q\" $(touch {{ root }}/pwned) \\\\ back' ''"]
+register = "hard"
+changed_when = "false"
+
+[[op]]
+op = "server.shell"
+commands = ["printf '[%s]' {{ hard.stdout }} > {{ root }}/copy"]
+creates = "{{ root }}/copy"
+when = "'$(touch' in hard.stdout and hard.rc == 0 and hard is not changed"
+
+[[op]]
+op = "server.shell"
+commands = ["exit 3"]
+register = "three"
+failed_when = "three.rc != 3"
+changed_when = "false"
+
+[[op]]
+op = "server.shell"
+commands = ["echo never > {{ root }}/never"]
+register = "never"
+when = "three is failed or three.stdout != ''"
+
+[[op]]
+op = "server.shell"
+commands = ["echo {{ never.skipped }} {{ three.rc }} {{ three.failed }} > {{ root }}/flags"]
+unless = "test -e {{ root }}/flags"
+when = "never is skipped"
+"#;
+
+fn project(dir: &Path) {
+    std::fs::write(dir.join("main.toml"), MANIFEST).unwrap();
+}
+
+/// What the project leaves under `root`: the output copied exactly (its last newlines
+/// dropped, as Ansible's `stdout`), never run as code; the flags.
+fn assert_converged(root: &Path, context: &str) {
+    assert_eq!(
+        std::fs::read_to_string(root.join("copy")).unwrap(),
+        "[it's\na \"q\" $(touch ROOT/pwned) \\\\ back]"
+            .replace("ROOT", &root.display().to_string()),
+        "{context}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("flags")).unwrap(),
+        "1 3 0\n",
+        "{context}"
+    );
+    assert!(!root.join("pwned").exists(), "{context}");
+    assert!(!root.join("never").exists(), "{context}");
+}
+
+#[test]
+fn registered_results_decide_and_feed_later_ops_under_every_shell() {
+    require!(Need::Shells);
+    for shell in shells::SHELLS {
+        let name = shells::shell_name(shell);
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        project(temp.path());
+        let output = Test::new()
+            .current_dir(temp.path())
+            .args(["emit", "main.toml", "-i", "ssh://nobody@192.0.2.1", "-e"])
+            .arg(format!("root={}", root.display()))
+            .run();
+        let script = temp.path().join("script.sh");
+        std::fs::write(&script, &output.assert_status(0).stdout).unwrap();
+        // The value is never pasted into the script: it holds the variable's name only.
+        assert!(!output.stdout.contains("[%s]' 'it"), "{}", output.stdout);
+        // A registered value needs no facts: none are gathered.
+        assert!(!output.stdout.contains("k_gather"));
+
+        let first = shells::run_script(shell, &script, &[], temp.path());
+        let out = String::from_utf8_lossy(&first.stdout);
+        assert_eq!(first.status.code(), Some(0), "{name}: {out}");
+        // ok (judged unchanged), changed, ok (exit 3 is no failure), skipped, changed.
+        assert_eq!(shells::summary(&out), (2, 2, 0, 1), "{name}: {out}");
+        assert_converged(&root, &name);
+
+        let second = shells::run_script(shell, &script, &[], temp.path());
+        let out = String::from_utf8_lossy(&second.stdout);
+        assert_eq!(shells::summary(&out), (4, 0, 0, 1), "{name}, again: {out}");
+
+        // Check mode runs the command that never changes anything, and plans the rest.
+        let check = shells::run_script(shell, &script, &["--check"], temp.path());
+        let out = String::from_utf8_lossy(&check.stdout);
+        assert_eq!(
+            shells::summary(&out),
+            (4, 0, 0, 1),
+            "{name}, --check: {out}"
+        );
+    }
+}
+
+#[test]
+fn registered_results_hold_in_a_live_run() {
+    require!(Need::Shells);
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    project(temp.path());
+    let apply = |format: &str| {
+        Test::new()
+            .current_dir(temp.path())
+            .args(["apply", ".", "-i", "@local", "-y", "--format", format, "-e"])
+            .arg(format!("root={}", root.display()))
+            .run()
+    };
+    let first = apply("json");
+    first.assert_status(0);
+    let host = &first.json()["hosts"][0];
+    assert_eq!(
+        (
+            &host["ok"],
+            &host["changed"],
+            &host["failed"],
+            &host["skipped"]
+        ),
+        (&2.into(), &2.into(), &0.into(), &1.into()),
+        "{}",
+        first.stdout
+    );
+    assert_converged(&root, "live");
+    let second = apply("json");
+    assert_eq!(second.json()["hosts"][0]["changed"], 0, "{}", second.stdout);
+}
+
+#[test]
+fn a_failed_when_fails_the_op_and_halts_the_run() {
+    require!(Need::Shells);
+    let output = Test::new()
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"server.shell\"\ncommands = [\"echo 'ERROR: disk'\"]\nregister = \"r\"\nfailed_when = \"'ERROR' in r.stdout\"\n\n\
+             [[op]]\nop = \"server.shell\"\ncommands = [\"true\"]\nwhen = \"r is succeeded\"\n",
+        )
+        .args(["apply", ".", "-i", "@local", "-y"])
+        .run();
+    output.assert_status(1);
+    let report = output.normalized(&output.stdout);
+    assert!(report.contains("failed"), "{report}");
+    assert!(report.contains("ERROR: disk"), "{report}");
+    assert!(report.contains("1 not run"), "{report}");
+}
+
+#[test]
+fn what_the_host_cannot_decide_exactly_is_refused_at_emit_time() {
+    for (condition, says) in [
+        ("r.rc > 0", "`>` is not supported"),
+        ("r.stdout_lines == []", "`r.stdout_lines` is not a field"),
+        ("r.stdout | length > 2", "`|` is not supported"),
+        ("r is defined", "`r is defined` is not supported"),
+    ] {
+        let output = Test::new()
+            .file(
+                "main.toml",
+                format!(
+                    "[[op]]\nop = \"server.shell\"\ncommands = [\"true\"]\nregister = \"r\"\nchanged_when = \"false\"\n\n\
+                     [[op]]\nop = \"server.shell\"\ncommands = [\"true\"]\nwhen = \"{condition}\"\n"
+                ),
+            )
+            .args(["emit", "main.toml", "-i", "ssh://nobody@192.0.2.1"])
+            .run();
+        output.assert_status(1);
+        output.assert_stderr_contains("kiln::invalid-when");
+        output.assert_stderr_contains(says);
+    }
+}

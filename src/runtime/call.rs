@@ -1209,6 +1209,9 @@ pub struct Edit<'a> {
     pub missing: Missing,
     pub attributes: Attributes<'a>,
     pub backup: bool,
+    /// A shell command that must accept the new file (its path as `$1`) before it is
+    /// installed (`--validate`).
+    pub validate: Option<&'a str>,
     /// What the desired content is made by: [`line`], [`block`] or [`replace`].
     pub edit: EditCall,
 }
@@ -1224,6 +1227,9 @@ pub fn edit(edit: &Edit) -> OpCall {
     };
     call.attributes(&edit.attributes)
         .flag("--backup", edit.backup);
+    if let Some(command) = edit.validate {
+        call.value("--validate", command);
+    }
     call.args.code(" -- ").push(&edit.edit.0);
     call
 }

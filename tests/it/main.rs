@@ -47,5 +47,6 @@ mod security;
 mod ssh;
 mod support;
 mod tags;
+mod validate;
 mod variables;
 mod when;

@@ -152,6 +152,28 @@ pub fn bind<'c>(
     })
 }
 
+/// Whether `op`'s `hosts` / `groups` limits let it run on `host`.
+pub fn applies_to(op: &TypedOp, host: &Host) -> bool {
+    let g = &op.globals;
+    if g.hosts.is_empty() && g.groups.is_empty() {
+        return true;
+    }
+    g.hosts.iter().any(|h| h.value == host.name)
+        || g.groups.iter().any(|grp| host.groups.contains(&grp.value))
+}
+
+/// The host a `run_once` op runs on: the first of `hosts` (the run's, in inventory order)
+/// it applies to; none for an op without `run_once`, or that applies to none of them.
+pub fn run_once_host<'h>(op: &TypedOp, hosts: &'h [Host]) -> Option<&'h str> {
+    if !op.globals.run_once {
+        return None;
+    }
+    hosts
+        .iter()
+        .find(|host| applies_to(op, host))
+        .map(|host| host.name.as_str())
+}
+
 /// `file:line` of `op`, the file named within the project's directory.
 pub fn origin(sources: &SourceMap, op: &TypedOp) -> String {
     let (line, _) = sources.line_col(op.origin.file, op.origin.start as usize);
@@ -546,16 +568,7 @@ impl<'c> Binder<'_> {
 
     /// A `hosts` / `groups` limit that excludes this host.
     fn limit(&self, op: &TypedOp) -> Option<String> {
-        let g = &op.globals;
-        if g.hosts.is_empty() && g.groups.is_empty() {
-            return None;
-        }
-        let listed = g.hosts.iter().any(|h| h.value == self.host.name);
-        let in_group = g
-            .groups
-            .iter()
-            .any(|grp| self.host.groups.contains(&grp.value));
-        (!listed && !in_group).then(|| "not for this host".to_owned())
+        (!applies_to(op, self.host)).then(|| "not for this host".to_owned())
     }
 
     /// Decides `when` now, or (for facts only the host knows) adds its shell test to

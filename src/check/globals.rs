@@ -47,6 +47,8 @@ pub struct Globals {
     pub retries: i64,
     /// Seconds.
     pub retry_delay: i64,
+    /// Only on the first host of the run the op applies to.
+    pub run_once: bool,
     pub hosts: Vec<Spanned<String>>,
     pub groups: Vec<Spanned<String>>,
     pub serial: Option<Serial>,
@@ -83,6 +85,7 @@ impl Globals {
                 "sensitive" => self.sensitive = value.value.as_bool().unwrap_or(false),
                 "retries" => self.retries = value.value.as_int().unwrap_or(0),
                 "retry_delay" => self.retry_delay = value.value.as_int().unwrap_or(0),
+                "run_once" => self.run_once = value.value.as_bool().unwrap_or(false),
                 "hosts" => self.hosts = strings(),
                 "groups" => self.groups = strings(),
                 "serial" => self.serial = serial(value, diagnostics),

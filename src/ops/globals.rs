@@ -66,6 +66,12 @@ pub(crate) const GLOBAL_ARGS: &[ArgDef] = &[
     .default(Default::Bool(false)),
     arg("retries", COUNT, "Retry a failing op this many times.").default(Default::Int(0)),
     arg("retry_delay", Duration, "Wait this long between retries.").default(Default::Str("5s")),
+    arg(
+        "run_once",
+        Bool,
+        "Run on one host only: the first host of the run, in inventory order, that the op's `hosts`/`groups` let it run on (database migrations); the other hosts' scripts skip it.",
+    )
+    .default(Default::Bool(false)),
     arg("hosts", STR_LIST, "Run only on these inventory hosts."),
     arg(
         "groups",

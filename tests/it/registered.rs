@@ -186,3 +186,72 @@ fn what_the_host_cannot_decide_exactly_is_refused_at_emit_time() {
         output.assert_stderr_contains(says);
     }
 }
+
+/// `run_once`: in emitted scripts, the op runs on the first host of the run (inventory
+/// order) that its `groups` let it run on, and the others skip it, saying where it runs;
+/// `--limit` makes the run smaller, and its first host the one.
+#[test]
+fn run_once_runs_on_the_first_host_it_applies_to() {
+    const MANIFEST: &str = "[[op]]\nop = \"server.shell\"\ncommands = [\"migrate\"]\nrun_once = true\ngroups = [\"app\"]\n";
+    const INVENTORY: &str = "[hosts.db]\naddress = \"10.0.0.1\"\n[hosts.app1]\naddress = \"10.0.0.2\"\n[hosts.app2]\naddress = \"10.0.0.3\"\n\n[groups.app]\nhosts = [\"app1\", \"app2\"]\n";
+    let all = Test::new()
+        .file("main.toml", MANIFEST)
+        .file("inventory.toml", INVENTORY)
+        .args(["emit", ".", "-o", "out"])
+        .run();
+    all.assert_status(0);
+    let script = |host: &str| {
+        std::fs::read_to_string(all.tempdir.path().join(format!("out/{host}.sh"))).unwrap()
+    };
+    assert!(script("app1").contains("k_step 1 'server.shell migrate'"));
+    for host in ["db", "app2"] {
+        let text = script(host);
+        assert!(text.contains("k_skip 1 'server.shell migrate'"), "{text}");
+    }
+    assert!(script("app2").contains("# skipped: run_once: runs on app1 only"));
+    // A run without app1: app2 is its first host the op applies to.
+    let limited = Test::new()
+        .file("main.toml", MANIFEST)
+        .file("inventory.toml", INVENTORY)
+        .args(["emit", ".", "-l", "app2"])
+        .run();
+    limited.assert_status(0);
+    limited.assert_stdout_contains("k_step 1 'server.shell migrate'");
+}
+
+/// `run_once` in a live run: of two hosts (both this machine, through the local
+/// connector), only the first runs the op.
+#[test]
+fn run_once_runs_once_in_a_live_run() {
+    require!(Need::Shells);
+    let test = Test::new();
+    let dir = test.path().to_owned();
+    let output = test
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"server.shell\"\ncommands = [\"echo {{ host.name }} >> ran\"]\nchdir = \"{{ dir }}\"\nrun_once = true\n",
+        )
+        .file(
+            "inventory.toml",
+            "[hosts.first]\nconnector = \"local\"\n[hosts.second]\nconnector = \"local\"\n",
+        )
+        .args(["apply", ".", "-y", "--format", "json", "-e"])
+        .arg(format!("dir={}", dir.display()))
+        .run();
+    output.assert_status(0);
+    assert_eq!(std::fs::read_to_string(dir.join("ran")).unwrap(), "first\n");
+    let json = output.json();
+    let changed: Vec<(String, u64)> = json["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["host"].as_str().unwrap_or_default().to_owned(),
+                h["changed"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(changed.contains(&("first".to_owned(), 1)), "{changed:?}");
+    assert!(changed.contains(&("second".to_owned(), 0)), "{changed:?}");
+}

@@ -11,9 +11,16 @@
 //! whatever it cannot reproduce exactly. Literals are read by minijinja itself (escapes
 //! included), and operations on values known at emit time are decided by it.
 //!
+//! Registered results (`register`, [`super::registered`]) are values only the host knows
+//! too, typed as facts are (`rc` an integer, `stdout` a string, `changed` a boolean as 0 or
+//! 1), so a `when` (or a `changed_when`/`failed_when`) that reads one is always translated,
+//! facts known or not; Ansible's tests of a result (`r is changed`, `r is succeeded`, ...)
+//! read its fields.
+//!
 //! The translatable language: `==`, `!=`, `in` / `not in`, `and`, `or`, `not`,
 //! parentheses, string/number/boolean/none literals, list literals of those, `facts.a.b`
-//! paths of known facts, and variables (their values are known at emit time). A fact the
+//! paths of known facts, `NAME.FIELD` and `NAME is TEST` of registered results, and
+//! variables (their values are known at emit time). A fact the
 //! host may lack (`os.version`, `users`, ...) is checked where minijinja would use it: the
 //! test then ends with status 2 (minijinja's strict undefined is an error) and the step
 //! fails, saying which fact is missing.
@@ -428,9 +435,9 @@ fn join(x: Test, y: Test, and: bool) -> Test {
     }
 }
 
-/// `{ k_fact_need PATH || return 2; ...; }` for each fact the host may lack, then `test`:
-/// minijinja fails on an undefined fact wherever it uses one, even where the result
-/// would not depend on its value.
+/// `{ k_fact_need PATH || return 2; ...; }` for each value the host may lack (a fact, a
+/// skipped command's output: [`HostValue::need`]), then `test`: minijinja fails on an
+/// undefined value wherever it uses one, even where the result would not depend on it.
 fn needing(values: &[&HostValue], test: Test) -> Test {
     let needs: Vec<Sh> = values.iter().filter_map(|v| v.need()).collect();
     if needs.is_empty() {

@@ -263,10 +263,15 @@ impl<'a> Checker<'a> {
         let own = registered::check_globals(&kind, &checked.globals, self.diagnostics);
         self.registered.extend(own);
         self.check_strings(&checked.globals, scope);
+        let inherited = include_args.get(scope.0);
+        let becomes = inherited.is_some_and(|g| g.sudo || g.su_user.is_some())
+            || ["sudo", "sudo_user", "su_user"].iter().any(|name| {
+                (checked.globals.get(name)).is_some_and(|v| v.value.as_bool() != Some(false))
+            });
         registered::check_uses(
             self.sources,
             &self.templates,
-            (&kind, &checked.args, &checked.globals),
+            (&kind, &checked.args, &checked.globals, becomes),
             &self.registered,
             self.diagnostics,
         );

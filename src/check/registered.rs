@@ -87,7 +87,7 @@ pub(super) fn check_globals(
 pub(super) fn check_uses(
     sources: &SourceMap,
     templates: &TemplateChecker,
-    (kind, args, globals): (&OpKind, &OpArgs, &OpArgs),
+    (kind, args, globals, becomes): (&OpKind, &OpArgs, &OpArgs, bool),
     registered: &[Registered],
     diagnostics: &mut Diagnostics,
 ) {
@@ -113,7 +113,7 @@ pub(super) fn check_uses(
         let mut texts = Vec::new();
         value.value.strings(value.span, &mut texts);
         for (text, span) in texts {
-            report_decided_uses(sources, (text, span), registered, diagnostics);
+            report_decided_uses(sources, (text, span, becomes), registered, diagnostics);
         }
     }
 }
@@ -121,10 +121,11 @@ pub(super) fn check_uses(
 /// In a shell command, a registered field is inserted only as `{{ NAME.FIELD }}` alone:
 /// the shell reads the variable as the command runs. Anything more (a filter, a test, a
 /// condition in `{% %}`) would be decided when the script is made, over the variable's
-/// name instead of its value: reported.
+/// name instead of its value: reported; and so is any use in an op that `becomes` another
+/// user, whose shell does not get the script's variables.
 fn report_decided_uses(
     sources: &SourceMap,
-    (text, span): (&str, Span),
+    (text, span, becomes): (&str, Span, bool),
     registered: &[Registered],
     diagnostics: &mut Diagnostics,
 ) {
@@ -144,6 +145,21 @@ fn report_decided_uses(
             let after_dot = i > 0 && words[i - 1] == Token::Punct('.');
             word(token).filter(|w| reads(w) && !after_dot)
         });
+        if let (true, true, Some(name)) = (
+            inserted,
+            becomes,
+            used.or_else(|| words.first().and_then(word)),
+        ) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::RuntimeValue,
+                    variable_span(sources, text, span, name),
+                    format!("`{name}` is a registered result, which a command run as another user does not get"),
+                )
+                .label("the op runs with `sudo` or `su_user`")
+                .help("run the command that reads it as the script's user, or pass the value through a file the other user can read"),
+            );
+        }
         if let (false, Some(name)) = (inserted, used) {
             diagnostics.push(
                 Diagnostic::new(

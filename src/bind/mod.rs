@@ -437,23 +437,8 @@ impl<'c> Binder<'_> {
         };
         bound.context = scope.value.clone();
         let visible = self.registrations.visible(op, false);
-        if bound.skip.is_none() {
-            bound.skip = self.when(op, &scope.value, &visible, &mut bound.runtime_when);
-        }
-        if op.globals.changed_when.is_some() || op.globals.failed_when.is_some() {
-            let own = self.registrations.visible(op, true);
-            bound.changed_when = self.judge(op.globals.changed_when.as_ref(), &scope.value, &own);
-            bound.failed_when = self.judge(op.globals.failed_when.as_ref(), &scope.value, &own);
-        }
-        let globals = &op.globals;
-        let conditions = globals.when.iter();
-        let conditions = conditions
-            .chain(&globals.changed_when)
-            .chain(&globals.failed_when);
-        bound.host_facts = (bound.runtime_when.is_some() || bound.changed_when.is_some())
-            && conditions
-                .into_iter()
-                .any(|c| crate::template::expression_reads(&self.envs.plain, &c.value, "facts"));
+        self.conditions(&mut bound, &scope.value, &visible);
+        // Shell commands read the results registered before the op as shell variables.
         let scope = if visible.is_empty() {
             scope
         } else {
@@ -465,6 +450,35 @@ impl<'c> Binder<'_> {
         self.render_args(&mut bound, &scope);
         bound.label = self.rendered_label(&bound, &scope);
         bound
+    }
+
+    /// Decides `bound`'s `when` (here, or as a test on the host over facts and the results
+    /// `visible`), its judges (`changed_when`, `failed_when`, which see its own result too),
+    /// and whether what the host decides reads facts, which it then gathers.
+    fn conditions(
+        &mut self,
+        bound: &mut BoundOp,
+        context: &minijinja::Value,
+        visible: &HashMap<String, registered::Registration>,
+    ) {
+        let globals = &bound.op.globals;
+        if bound.skip.is_none() {
+            bound.skip = self.when(bound.op, context, visible, &mut bound.runtime_when);
+        }
+        if globals.changed_when.is_some() || globals.failed_when.is_some() {
+            let own = self.registrations.visible(bound.op, true);
+            bound.changed_when = self.judge(globals.changed_when.as_ref(), context, &own);
+            bound.failed_when = self.judge(globals.failed_when.as_ref(), context, &own);
+        }
+        let mut conditions = (globals.when.iter())
+            .chain(&globals.changed_when)
+            .chain(&globals.failed_when);
+        let on_host = bound.runtime_when.is_some()
+            || bound.changed_when.is_some()
+            || bound.failed_when.is_some();
+        bound.host_facts = on_host
+            && conditions
+                .any(|c| crate::template::expression_reads(&self.envs.plain, &c.value, "facts"));
     }
 
     /// Renders the op's arguments (and a user op's scripts) on this host, noting which are

@@ -255,3 +255,22 @@ fn run_once_runs_once_in_a_live_run() {
     assert!(changed.contains(&("first".to_owned(), 1)), "{changed:?}");
     assert!(changed.contains(&("second".to_owned(), 0)), "{changed:?}");
 }
+
+/// A judge that reads facts makes the script gather them, as a `when` over facts does; one
+/// over registered results alone does not.
+#[test]
+fn a_judge_over_facts_gathers_them() {
+    let emit = |failed_when: &str| {
+        let output = Test::new()
+            .file(
+                "main.toml",
+                format!("[[op]]\nop = \"server.shell\"\ncommands = [\"true\"]\nregister = \"r\"\nfailed_when = \"{failed_when}\"\n"),
+            )
+            .args(["emit", "main.toml", "-i", "ssh://nobody@192.0.2.1"])
+            .run();
+        output.assert_status(0);
+        output.stdout.contains("k_facts=$(k_gather)")
+    };
+    assert!(emit("r.rc != 0 and facts.os.family == 'debian'"));
+    assert!(!emit("r.rc != 0"));
+}

@@ -37,7 +37,8 @@ k_register_run() {
 # kept (their last newlines dropped, and NUL bytes, which a shell variable cannot hold), then
 # shown; its status is the result's rc. The result is registered before it is judged, so the
 # judges read it: --failed-when decides failure instead of the status (undecidable, 2: it
-# fails), --changed-when whether a command that did not fail changed something.
+# fails), --changed-when whether a command that did not fail changed something. A command
+# judged failed runs again, as k_step_run retries an act (--retries, --delay).
 k_result() {
   k_result_rc=0 k_result_out='' k_result_err='' k_result_status=ok
   if k_step_do ok "$@"; then
@@ -47,9 +48,14 @@ k_result() {
     if [ "$k_step_register" = 1 ]; then k_register "$k_step_index" 0 0 1; fi
     return 0
   else
-    k_result_act "$@"
-    if [ "$k_step_register" = 1 ]; then k_register "$k_step_index" 0 0 0 output; fi
-    k_result_judge
+    k_step_try=0
+    while :; do
+      k_result_act "$@"
+      if [ "$k_step_register" = 1 ]; then k_register "$k_step_index" 0 0 0 output; fi
+      k_result_judge
+      [ "$k_result_status" = failed ] && [ "$k_step_try" -lt "$k_step_retries" ] || break
+      k_step_try=$((k_step_try + 1)); sleep "$k_step_delay"
+    done
   fi
   if [ "$k_step_register" = 1 ]; then
     k_result_changed=0 k_result_failed=0

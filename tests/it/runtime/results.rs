@@ -7,7 +7,7 @@ use super::{case, functions};
 /// runs and succeeds; `seven`
 /// judges: failed when the exit status is not 7.
 const RESULT: &str = "k_begin
-k_step_index=4 k_step_label=L k_step_origin=m:4 k_step_notify='' k_step_ignore=0 k_step_check='' k_step_data='' k_step_text='' k_step_quiet=0 k_step_hide_diff=0 k_step_user=''
+k_step_index=4 k_step_label=L k_step_origin=m:4 k_step_notify='' k_step_ignore=0 k_step_retries=0 k_step_delay=0 k_step_check='' k_step_data='' k_step_text='' k_step_quiet=0 k_step_hide_diff=0 k_step_user=''
 k_step_register=1 k_step_command=1 k_step_changed_when='' k_step_failed_when=''
 say() { case $1 in ok) false ;; act) printf '%s\\n' \"it's\" 'a \"q\" $(x) \\ b' '' ''; printf 'e\\000rr\\n' >&2; return 3 ;; diff) echo would say ;; esac; }
 holds() { true; }
@@ -48,6 +48,10 @@ functions! {
         case("k_step_changed_when=undecided; undecided() { return 2; }; k_result holds; k_step_register=0; k_result runs; echo \"$?\"")
             .given(RESULT)
             .prints("ok              4  L  [m:4]\nfailed          4  L  [m:4]\n1\n"),
+        // A command judged failed runs again (--retries), reading its latest result.
+        case("k_step_retries=2 k_step_delay=0 k_step_failed_when=seven; n=0; count() { [ \"$1\" = act ] || return 1; n=$((n + 1)); return \"$((n + 4))\"; }; k_result count; echo \"$? $k_register_4_rc $n\"")
+            .given(RESULT)
+            .prints("changed         4  L  [m:4]\n0 7 3\n"),
         // The probe holds: ok, rc 0, no output; a failure with ignore_errors goes on.
         case("k_result holds; echo \"$k_register_4_rc [$k_register_4_stdout]\"; k_step_ignore=1; k_result say >/dev/null 2>&1; echo \"$? $k_ignored\"")
             .given(RESULT)

@@ -7,6 +7,7 @@
 //! Binding also decides what is secret ([`secret`]): each rendered argument made from a
 //! secret, and the host's secret strings, which every diagnostic made here is masked with.
 
+pub mod registered;
 pub mod vars;
 pub mod when;
 
@@ -73,6 +74,12 @@ pub struct BoundOp<'c> {
     pub context: minijinja::Value,
     /// A condition over facts only the host knows, as a shell test run there.
     pub runtime_when: Option<Sh>,
+    /// A command's `changed_when` and `failed_when`, as shell tests run on the host after
+    /// it (`true` or `false` when decided here).
+    pub changed_when: Option<Sh>,
+    pub failed_when: Option<Sh>,
+    /// Whether a condition decided on the host reads facts, which the script then gathers.
+    pub host_facts: bool,
     /// The arguments whose rendering used a secret value.
     pub secret_args: BTreeSet<String>,
     /// What the op runs or writes beyond its arguments (a user op's probe and apply, a
@@ -143,6 +150,28 @@ pub fn bind<'c>(
         handlers,
         secrets,
     })
+}
+
+/// Whether `op`'s `hosts` / `groups` limits let it run on `host`.
+pub fn applies_to(op: &TypedOp, host: &Host) -> bool {
+    let g = &op.globals;
+    if g.hosts.is_empty() && g.groups.is_empty() {
+        return true;
+    }
+    g.hosts.iter().any(|h| h.value == host.name)
+        || g.groups.iter().any(|grp| host.groups.contains(&grp.value))
+}
+
+/// The host a `run_once` op runs on: the first of `hosts` (the run's, in inventory order)
+/// it applies to; none for an op without `run_once`, or that applies to none of them.
+pub fn run_once_host<'h>(op: &TypedOp, hosts: &'h [Host]) -> Option<&'h str> {
+    if !op.globals.run_once {
+        return None;
+    }
+    hosts
+        .iter()
+        .find(|host| applies_to(op, host))
+        .map(|host| host.name.as_str())
 }
 
 /// `file:line` of `op`, the file named within the project's directory.
@@ -283,6 +312,8 @@ pub struct Binder<'a> {
     contexts: HashMap<ScopeId, Option<ScopeContext>>,
     /// The secret strings met so far.
     secrets: Secrets,
+    /// Which ops register results, which later ops read.
+    registrations: registered::Registrations<'a>,
     diagnostics: Diagnostics,
 }
 
@@ -323,6 +354,7 @@ impl<'a> Binder<'a> {
                 .collect(),
             contexts: HashMap::new(),
             secrets: Secrets::default(),
+            registrations: registered::Registrations::new(compiled),
             diagnostics: Diagnostics::default(),
         }
     }
@@ -380,6 +412,9 @@ impl<'c> Binder<'_> {
             user_scripts: None,
             context: minijinja::Value::UNDEFINED,
             runtime_when: None,
+            changed_when: None,
+            failed_when: None,
+            host_facts: false,
             secret_args: BTreeSet::new(),
             secret_content: false,
         };
@@ -401,12 +436,49 @@ impl<'c> Binder<'_> {
             return bound;
         };
         bound.context = scope.value.clone();
-        if bound.skip.is_none() {
-            bound.skip = self.when(op, &scope.value, &mut bound.runtime_when);
-        }
+        let visible = self.registrations.visible(op, false);
+        self.conditions(&mut bound, &scope.value, &visible);
+        // Shell commands read the results registered before the op as shell variables.
+        let scope = if visible.is_empty() {
+            scope
+        } else {
+            ScopeContext {
+                value: minijinja::context! { ..registered::shell_context(&visible), ..scope.value },
+                secret: scope.secret,
+            }
+        };
         self.render_args(&mut bound, &scope);
         bound.label = self.rendered_label(&bound, &scope);
         bound
+    }
+
+    /// Decides `bound`'s `when` (here, or as a test on the host over facts and the results
+    /// `visible`), its judges (`changed_when`, `failed_when`, which see its own result too),
+    /// and whether what the host decides reads facts, which it then gathers.
+    fn conditions(
+        &mut self,
+        bound: &mut BoundOp,
+        context: &minijinja::Value,
+        visible: &HashMap<String, registered::Registration>,
+    ) {
+        let globals = &bound.op.globals;
+        if bound.skip.is_none() {
+            bound.skip = self.when(bound.op, context, visible, &mut bound.runtime_when);
+        }
+        if globals.changed_when.is_some() || globals.failed_when.is_some() {
+            let own = self.registrations.visible(bound.op, true);
+            bound.changed_when = self.judge(globals.changed_when.as_ref(), context, &own);
+            bound.failed_when = self.judge(globals.failed_when.as_ref(), context, &own);
+        }
+        let mut conditions = (globals.when.iter())
+            .chain(&globals.changed_when)
+            .chain(&globals.failed_when);
+        let on_host = bound.runtime_when.is_some()
+            || bound.changed_when.is_some()
+            || bound.failed_when.is_some();
+        bound.host_facts = on_host
+            && conditions
+                .any(|c| crate::template::expression_reads(&self.envs.plain, &c.value, "facts"));
     }
 
     /// Renders the op's arguments (and a user op's scripts) on this host, noting which are
@@ -510,16 +582,7 @@ impl<'c> Binder<'_> {
 
     /// A `hosts` / `groups` limit that excludes this host.
     fn limit(&self, op: &TypedOp) -> Option<String> {
-        let g = &op.globals;
-        if g.hosts.is_empty() && g.groups.is_empty() {
-            return None;
-        }
-        let listed = g.hosts.iter().any(|h| h.value == self.host.name);
-        let in_group = g
-            .groups
-            .iter()
-            .any(|grp| self.host.groups.contains(&grp.value));
-        (!listed && !in_group).then(|| "not for this host".to_owned())
+        (!applies_to(op, self.host)).then(|| "not for this host".to_owned())
     }
 
     /// Decides `when` now, or (for facts only the host knows) adds its shell test to
@@ -528,23 +591,15 @@ impl<'c> Binder<'_> {
         &mut self,
         op: &TypedOp,
         context: &minijinja::Value,
+        registered: &HashMap<String, registered::Registration>,
         runtime: &mut Option<Sh>,
     ) -> Option<String> {
         for condition in &op.globals.when {
-            if self.facts.is_none()
-                && crate::template::expression_reads(&self.envs.plain, &condition.value, "facts")
-            {
-                let var = |name: &str| {
-                    let value = self
-                        .envs
-                        .plain
-                        .compile_expression(name)
-                        .ok()?
-                        .eval(context)
-                        .ok()?;
-                    serde_json::to_value(&value).ok()
-                };
-                match when::to_shell(&condition.value, &var) {
+            let on_host = |name: &str| {
+                crate::template::expression_reads(&self.envs.plain, &condition.value, name)
+            };
+            if (self.facts.is_none() && on_host("facts")) || registered.keys().any(|r| on_host(r)) {
+                match self.on_host(&condition.value, context, registered) {
                     Ok(test) => {
                         let combined = runtime.get_or_insert_with(Sh::new);
                         if !combined.is_empty() {
@@ -552,11 +607,7 @@ impl<'c> Binder<'_> {
                         }
                         combined.push(&test);
                     }
-                    Err(why) => self.diagnostics.push(
-                        Diagnostic::new(Code::InvalidWhen, condition.span, format!("this condition cannot be decided on the host: {why}"))
-                            .label("uses facts only the host knows")
-                            .help("pass the host's facts with `--facts FILE` (from `kiln facts HOST --json`) to decide it at emit time"),
-                    ),
+                    Err(why) => self.diagnostics.push(cannot_decide(condition.span, &why)),
                 }
                 continue;
             }
@@ -576,6 +627,45 @@ impl<'c> Binder<'_> {
             }
         }
         None
+    }
+
+    /// `condition` as a shell test decided on the host, over facts gathered there and the
+    /// results `registered` (variables are decided here, in `context`).
+    fn on_host(
+        &self,
+        condition: &str,
+        context: &minijinja::Value,
+        registered: &HashMap<String, registered::Registration>,
+    ) -> Result<Sh, String> {
+        let var = |name: &str| {
+            let value = self
+                .envs
+                .plain
+                .compile_expression(name)
+                .ok()?
+                .eval(context)
+                .ok()?;
+            serde_json::to_value(&value).ok()
+        };
+        when::to_shell(condition, &var, &|name| registered.get(name).copied())
+    }
+
+    /// A command's `changed_when` or `failed_when`, over its own result and those before
+    /// it: always decided on the host (`true` or `false` when it needs nothing there).
+    fn judge(
+        &mut self,
+        condition: Option<&Spanned<String>>,
+        context: &minijinja::Value,
+        registered: &HashMap<String, registered::Registration>,
+    ) -> Option<Sh> {
+        let condition = condition?;
+        match self.on_host(&condition.value, context, registered) {
+            Ok(test) => Some(test),
+            Err(why) => {
+                self.diagnostics.push(cannot_decide(condition.span, &why));
+                None
+            }
+        }
     }
 
     /// Renders an argument for this host: its value, and whether a secret went into it.
@@ -835,6 +925,13 @@ impl<'c> Binder<'_> {
         self.contexts.insert(scope, context.clone());
         context
     }
+}
+
+/// A condition, written at `span`, that cannot be translated into a shell test, and `why`.
+fn cannot_decide(span: Span, why: &str) -> Diagnostic {
+    Diagnostic::new(Code::InvalidWhen, span, format!("this condition cannot be decided on the host: {why}"))
+        .label("uses values only the host knows")
+        .help("compare facts and registered results with `==`, `!=`, `in`, `is changed`... (docs/manifest.md); or pass the host's facts with `--facts FILE` (from `kiln facts HOST --json`) to decide a condition over facts at emit time")
 }
 
 fn render_error(span: Span, error: &minijinja::Error, what: &str) -> Diagnostic {

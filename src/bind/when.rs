@@ -11,15 +11,23 @@
 //! whatever it cannot reproduce exactly. Literals are read by minijinja itself (escapes
 //! included), and operations on values known at emit time are decided by it.
 //!
+//! Registered results (`register`, [`super::registered`]) are values only the host knows
+//! too, typed as facts are (`rc` an integer, `stdout` a string, `changed` a boolean as 0 or
+//! 1), so a `when` (or a `changed_when`/`failed_when`) that reads one is always translated,
+//! facts known or not; Ansible's tests of a result (`r is changed`, `r is succeeded`, ...)
+//! read its fields.
+//!
 //! The translatable language: `==`, `!=`, `in` / `not in`, `and`, `or`, `not`,
 //! parentheses, string/number/boolean/none literals, list literals of those, `facts.a.b`
-//! paths of known facts, and variables (their values are known at emit time). A fact the
+//! paths of known facts, `NAME.FIELD` and `NAME is TEST` of registered results, and
+//! variables (their values are known at emit time). A fact the
 //! host may lack (`os.version`, `users`, ...) is checked where minijinja would use it: the
 //! test then ends with status 2 (minijinja's strict undefined is an error) and the step
 //! fails, saying which fact is missing.
 
 use minijinja::Value;
 
+use super::registered::{self, HostValue, Registration};
 use crate::facts::{FactType, fact_type, not_on_host};
 use crate::runtime::call;
 use crate::shell::Sh;
@@ -34,7 +42,10 @@ enum Token {
 
 #[derive(Clone, Debug)]
 enum Expr {
-    Fact(String, FactType),
+    /// A value only the host knows, and its type.
+    Fact(HostValue, FactType),
+    /// A registered result as a whole, which only `is` reads.
+    Result(String, Registration),
     Var(String),
     Value(Value),
     List(Vec<Expr>),
@@ -59,9 +70,14 @@ enum Expr {
 pub fn to_shell(
     condition: &str,
     var: &dyn Fn(&str) -> Option<serde_json::Value>,
+    registered: &dyn Fn(&str) -> Option<Registration>,
 ) -> Result<Sh, String> {
     let tokens = tokenize(condition)?;
-    let mut parser = Parser { tokens, at: 0 };
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        registered,
+    };
     let expr = parser.or()?;
     if parser.at != parser.tokens.len() {
         return Err(format!("unexpected `{}`", parser.describe()));
@@ -144,12 +160,14 @@ fn literal(text: &str) -> Result<Value, String> {
         .map_err(|e| format!("`{text}` is not a literal: {e}"))
 }
 
-struct Parser {
+struct Parser<'r> {
     tokens: Vec<Token>,
     at: usize,
+    /// The registered results the condition may read.
+    registered: &'r dyn Fn(&str) -> Option<Registration>,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.at)
     }
@@ -206,6 +224,14 @@ impl Parser {
 
     fn comparison(&mut self) -> Result<Expr, String> {
         let left = self.atom()?;
+        if self.keyword("is") {
+            return self.is_test(&left);
+        }
+        if let Expr::Result(name, _) = &left {
+            return Err(format!(
+                "`{name}` is a registered result: read a field (`{name}.rc`) or test it (`{name} is changed`)"
+            ));
+        }
         if self.op("==") || self.op("!=") {
             let equal = self.tokens[self.at - 1] == Token::Op("==");
             let right = self.atom()?;
@@ -231,6 +257,43 @@ impl Parser {
             });
         }
         Ok(left)
+    }
+
+    /// `RESULT is [not] TEST`, the `is` read.
+    fn is_test(&mut self, left: &Expr) -> Result<Expr, String> {
+        let negate = self.keyword("not");
+        let Some(Token::Name(test)) = self.peek().cloned() else {
+            return Err(format!(
+                "a test name must follow `is`, not `{}`",
+                self.describe()
+            ));
+        };
+        self.at += 1;
+        let Expr::Result(name, at) = left else {
+            return Err(format!(
+                "`is {test}` is supported only on a registered result (`result is changed`)"
+            ));
+        };
+        let (value, inverse) = registered::test(name, &test, *at)?;
+        let truth = Expr::Fact(value, FactType::Int);
+        Ok(if negate == inverse {
+            truth
+        } else {
+            Expr::Not(Box::new(truth))
+        })
+    }
+
+    /// A name registered by an earlier op (`result`), or a field of it (`result.rc`).
+    fn registered(&self, name: &str) -> Option<Result<Expr, String>> {
+        let (base, field) = match name.split_once('.') {
+            Some((base, field)) => (base, Some(field)),
+            None => (name, None),
+        };
+        let at = (self.registered)(base)?;
+        Some(match field {
+            None => Ok(Expr::Result(base.to_owned(), at)),
+            Some(field) => registered::field(base, field, at).map(|(v, ty)| Expr::Fact(v, ty)),
+        })
     }
 
     fn atom(&mut self) -> Result<Expr, String> {
@@ -259,22 +322,28 @@ impl Parser {
                 "true" | "True" | "false" | "False" | "none" | "None" => {
                     Ok(Expr::Value(literal(&name)?))
                 }
-                "in" | "not" | "and" | "or" => Err(format!("unexpected `{name}`")),
-                _ => match name.strip_prefix("facts.") {
-                    Some(path) => match fact_type(path) {
-                        Some((ty, _)) => Ok(Expr::Fact(path.to_owned(), ty)),
-                        None => Err(not_on_host(path)),
-                    },
-                    None if name == "facts" || name.starts_with("facts") && name.contains('.') => {
-                        Err(format!(
-                            "`{name}` is not a fact kiln gathers (`kiln facts` lists them)"
-                        ))
-                    }
-                    None => Ok(Expr::Var(name)),
+                "in" | "not" | "and" | "or" | "is" => Err(format!("unexpected `{name}`")),
+                _ => match self.registered(&name) {
+                    Some(result) => result,
+                    None => fact_or_variable(name),
                 },
             },
             Token::Op(op) => Err(format!("unexpected `{op}`")),
         }
+    }
+}
+
+/// `facts.PATH` (a fact kiln gathers), or a variable.
+fn fact_or_variable(name: String) -> Result<Expr, String> {
+    match name.strip_prefix("facts.") {
+        Some(path) => match fact_type(path) {
+            Some((ty, _)) => Ok(Expr::Fact(HostValue::Fact(path.to_owned()), ty)),
+            None => Err(not_on_host(path)),
+        },
+        None if name == "facts" || name.starts_with("facts") && name.contains('.') => Err(format!(
+            "`{name}` is not a fact kiln gathers (`kiln facts` lists them)"
+        )),
+        None => Ok(Expr::Var(name)),
     }
 }
 
@@ -364,20 +433,17 @@ fn join(x: Test, y: Test, and: bool) -> Test {
     }
 }
 
-/// `{ k_fact_need PATH || return 2; ...; }` for each fact the host may lack, then `test`:
-/// minijinja fails on an undefined fact wherever it uses one, even where the result
-/// would not depend on its value.
-fn needing(facts: &[&str], test: Test) -> Test {
-    let maybe: Vec<&&str> = facts
-        .iter()
-        .filter(|f| fact_type(f).is_some_and(|(_, always)| !always))
-        .collect();
-    if maybe.is_empty() {
+/// `{ k_fact_need PATH || return 2; ...; }` for each value the host may lack (a fact, a
+/// skipped command's output: [`HostValue::need`]), then `test`: minijinja fails on an
+/// undefined value wherever it uses one, even where the result would not depend on it.
+fn needing(values: &[&HostValue], test: Test) -> Test {
+    let needs: Vec<Sh> = values.iter().filter_map(|v| v.need()).collect();
+    if needs.is_empty() {
         return test;
     }
     let mut sh = Sh::of("{ ");
-    for fact in maybe {
-        sh.push(&call::fact_need(fact)).code(" || return 2; ");
+    for need in &needs {
+        sh.push(need).code(" || return 2; ");
     }
     match test {
         Test::Const(b) => sh.code(if b { "true" } else { "false" }),
@@ -387,9 +453,9 @@ fn needing(facts: &[&str], test: Test) -> Test {
     Test::Shell(sh)
 }
 
-/// The fact's value as a word (`call::fact`).
-fn fact_word(path: &str, sh: &mut Sh) {
-    sh.push(&call::fact(path));
+/// The value as a word.
+fn fact_word(value: &HostValue, sh: &mut Sh) {
+    sh.push(&value.word());
 }
 
 fn test(expr: &Expr) -> Result<Test, String> {
@@ -398,9 +464,9 @@ fn test(expr: &Expr) -> Result<Test, String> {
         Expr::Fact(path, ty) => {
             // minijinja's strict undefined is not an error everywhere a missing fact's
             // truth is taken (`x or facts.users` is false): not reproduced, so refused.
-            if fact_type(path).is_some_and(|(_, always)| !always) {
+            if path.need().is_some() {
                 return Err(format!(
-                    "the truth of `facts.{path}`, which a host may lack, is not supported: compare it"
+                    "the truth of `{path}`, which a host may lack, is not supported: compare it"
                 ));
             }
             let mut sh = Sh::new();
@@ -416,7 +482,7 @@ fn test(expr: &Expr) -> Result<Test, String> {
                     sh.code(" != 0 ]");
                 }
                 FactType::List => {
-                    sh.push(&call::list_any(&call::fact(path)));
+                    sh.push(&call::list_any(&path.word()));
                 }
             }
             Test::Shell(sh)
@@ -436,6 +502,11 @@ fn test(expr: &Expr) -> Result<Test, String> {
         Expr::And(a, b) => join(test(a)?, test(b)?, true),
         Expr::Or(a, b) => join(test(a)?, test(b)?, false),
         Expr::Not(a) => test(a)?.not(),
+        Expr::Result(name, _) => {
+            return Err(format!(
+                "`{name}` is a registered result: read a field (`{name}.rc`) or test it (`{name} is changed`)"
+            ));
+        }
         Expr::Var(_) | Expr::List(_) => unreachable!("resolved"),
     })
 }
@@ -457,10 +528,10 @@ fn as_integer(value: &Value) -> Result<Option<i128>, String> {
 
 /// `left == right`, as minijinja decides it.
 fn equals(left: &Expr, right: &Expr) -> Result<Test, String> {
-    let facts: Vec<&str> = [left, right]
+    let facts: Vec<&HostValue> = [left, right]
         .into_iter()
         .filter_map(|e| match e {
-            Expr::Fact(path, _) => Some(path.as_str()),
+            Expr::Fact(path, _) => Some(path),
             _ => None,
         })
         .collect();
@@ -476,9 +547,7 @@ fn equals_bare(left: &Expr, right: &Expr) -> Result<Test, String> {
                 FactType::Str => v.as_str().map(str::to_owned),
                 FactType::Int => as_integer(v)?.map(|n| n.to_string()),
                 FactType::List => {
-                    return Err(format!(
-                        "comparing the list fact `facts.{path}` is not supported"
-                    ));
+                    return Err(format!("comparing the list fact `{path}` is not supported"));
                 }
             };
             let test = match text {
@@ -536,7 +605,7 @@ fn contains(needle: &Expr, haystack: &Expr) -> Result<Test, String> {
         (Expr::Fact(path, ty), Expr::Value(h)) => fact_in_value(needle, (path, *ty), h),
         (_, Expr::Fact(path, ty)) => {
             let test = in_fact(needle, (path, *ty))?;
-            let mut facts = vec![path.as_str()];
+            let mut facts = vec![path];
             if let Expr::Fact(n, _) = needle {
                 facts.insert(0, n);
             }
@@ -549,13 +618,11 @@ fn contains(needle: &Expr, haystack: &Expr) -> Result<Test, String> {
 /// `facts.PATH in VALUE`: a substring of a string, or equal to an item of a list.
 fn fact_in_value(
     needle: &Expr,
-    (path, ty): (&str, FactType),
+    (path, ty): (&HostValue, FactType),
     h: &minijinja::Value,
 ) -> Result<Test, String> {
     if ty == FactType::List {
-        return Err(format!(
-            "a list fact (`facts.{path}`) in a list is not supported"
-        ));
+        return Err(format!("a list fact (`{path}`) in a list is not supported"));
     }
     if let Some(text) = h.as_str() {
         let test = substring(
@@ -579,12 +646,10 @@ fn fact_in_value(
 }
 
 /// `NEEDLE in facts.PATH`: a substring of a string fact, or an item of a list fact.
-fn in_fact(needle: &Expr, (path, ty): (&str, FactType)) -> Result<Test, String> {
+fn in_fact(needle: &Expr, (path, ty): (&HostValue, FactType)) -> Result<Test, String> {
     let test = match (ty, needle) {
         (FactType::Int, _) => {
-            return Err(format!(
-                "`in` on the integer fact `facts.{path}` is an error"
-            ));
+            return Err(format!("`in` on the integer value `{path}` is an error"));
         }
         (_, Expr::Fact(_, FactType::List)) => {
             return Err("a list fact on the left of `in` is not supported".into());
@@ -605,12 +670,12 @@ fn in_fact(needle: &Expr, (path, ty): (&str, FactType)) -> Result<Test, String> 
             Some(item) if !item.is_empty() => {
                 let mut word = Sh::new();
                 word.arg(item);
-                Test::Shell(call::in_list(&word, &call::fact(path)))
+                Test::Shell(call::in_list(&word, &path.word()))
             }
             _ => Test::Const(false),
         },
         (FactType::List, Expr::Fact(n, FactType::Str)) => {
-            Test::Shell(call::in_list(&call::fact(n), &call::fact(path)))
+            Test::Shell(call::in_list(&n.word(), &path.word()))
         }
         (FactType::List, Expr::Fact(_, _)) => Test::Const(false),
         _ => {
@@ -630,7 +695,65 @@ mod tests {
             "families" => Some(serde_json::json!(["debian", "redhat"])),
             _ => None,
         };
-        to_shell(condition, &vars).map(|sh| sh.text().to_owned())
+        // `out` is a command registered by op 2, `copied` a file op's result, by op 3.
+        let registered = |name: &str| match name {
+            "out" => Some(Registration {
+                index: crate::runtime::call::Index::Op(2),
+                command: true,
+            }),
+            "copied" => Some(Registration {
+                index: crate::runtime::call::Index::Op(3),
+                command: false,
+            }),
+            _ => None,
+        };
+        to_shell(condition, &vars, &registered).map(|sh| sh.text().to_owned())
+    }
+
+    #[test]
+    fn translates_registered_results() {
+        // A command's exit status and output exist only if it ran (else status 2).
+        assert_eq!(
+            shell("out.rc == 0").unwrap(),
+            "{ [ \"$k_register_2_skipped\" = 0 ] || return 2; [ \"$k_register_2_rc\" = '0' ]; }"
+        );
+        assert_eq!(
+            shell("'a\"$(x)' in out.stdout").unwrap(),
+            "{ [ \"$k_register_2_skipped\" = 0 ] || return 2; case \"$k_register_2_stdout\" in *'a\"$(x)'*) true ;; *) false ;; esac; }"
+        );
+        // Booleans are 0 and 1, as minijinja compares `true` with 1.
+        assert_eq!(
+            shell("copied.changed").unwrap(),
+            "[ \"$k_register_3_changed\" != 0 ]"
+        );
+        assert_eq!(
+            shell("copied.changed == true").unwrap(),
+            "[ \"$k_register_3_changed\" = '1' ]"
+        );
+        assert_eq!(
+            shell("out is changed").unwrap(),
+            "[ \"$k_register_2_changed\" != 0 ]"
+        );
+        assert_eq!(
+            shell("out is succeeded").unwrap(),
+            "! { [ \"$k_register_2_failed\" != 0 ]; }"
+        );
+        assert_eq!(
+            shell("out is not skipped and not copied is failed").unwrap(),
+            "{ ! { [ \"$k_register_2_skipped\" != 0 ]; } && ! { [ \"$k_register_3_failed\" != 0 ]; }; }"
+        );
+    }
+
+    #[test]
+    fn refuses_what_registered_results_do_not_have() {
+        assert!(shell("copied.rc == 0").is_err());
+        assert!(shell("out.stdout_lines == 'x'").is_err());
+        assert!(shell("out == 'x'").is_err());
+        assert!(shell("out is defined").is_err());
+        assert!(shell("wanted is changed").is_err());
+        // A command's output may be missing (skipped): its truth is refused, as a fact's.
+        assert!(shell("out.stdout").is_err());
+        assert!(shell("out.rc > 0").is_err());
     }
 
     #[test]

@@ -35,6 +35,11 @@ pub struct Globals {
     /// Every condition that must hold: the enclosing includes' first, then the op's own.
     pub when: Vec<Spanned<String>>,
     pub tags: Vec<String>,
+    /// The name the op's result is kept under on the host (`check::registered`).
+    pub register: Option<Spanned<String>>,
+    /// For a command: whether it changed or failed, decided from its result.
+    pub changed_when: Option<Spanned<String>>,
+    pub failed_when: Option<Spanned<String>>,
     pub notify: Vec<Spanned<String>>,
     pub ignore_errors: bool,
     /// Never show the op's content, diff or output.
@@ -42,6 +47,8 @@ pub struct Globals {
     pub retries: i64,
     /// Seconds.
     pub retry_delay: i64,
+    /// Only on the first host of the run the op applies to.
+    pub run_once: bool,
     pub hosts: Vec<Spanned<String>>,
     pub groups: Vec<Spanned<String>>,
     pub serial: Option<Serial>,
@@ -70,11 +77,15 @@ impl Globals {
                         }
                     }
                 }
+                "register" => self.register = string(value),
+                "changed_when" => self.changed_when = string(value),
+                "failed_when" => self.failed_when = string(value),
                 "notify" => self.notify = strings(),
                 "ignore_errors" => self.ignore_errors = value.value.as_bool().unwrap_or(false),
                 "sensitive" => self.sensitive = value.value.as_bool().unwrap_or(false),
                 "retries" => self.retries = value.value.as_int().unwrap_or(0),
                 "retry_delay" => self.retry_delay = value.value.as_int().unwrap_or(0),
+                "run_once" => self.run_once = value.value.as_bool().unwrap_or(false),
                 "hosts" => self.hosts = strings(),
                 "groups" => self.groups = strings(),
                 "serial" => self.serial = serial(value, diagnostics),

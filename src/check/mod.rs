@@ -12,6 +12,7 @@ pub mod globals;
 pub mod load;
 pub mod op;
 pub mod password_hash;
+pub mod registered;
 pub mod rules;
 pub mod templates;
 pub mod tokens;
@@ -104,6 +105,7 @@ pub fn compile(
         known: HashMap::new(),
         secret: HashMap::new(),
         handler_ids: Vec::new(),
+        registered: Vec::new(),
         failed_notifies: Vec::new(),
         diagnostics,
     };
@@ -153,6 +155,8 @@ struct Checker<'a> {
     secret: HashMap<ScopeId, HashSet<String>>,
     /// The id of every handler as written, including handlers that failed to check.
     handler_ids: Vec<String>,
+    /// The names registered by the ops checked so far, which later ops may read.
+    registered: Vec<registered::Registered>,
     /// The `notify` entries of ops that failed to check: still cross-referenced, so one run
     /// reports every unknown handler and no handler is called unused because of them.
     failed_notifies: Vec<Spanned<String>>,
@@ -260,7 +264,22 @@ impl<'a> Checker<'a> {
         self.check_strings(&checked.args, scope);
         self.check_shapes(&kind, &checked.args, scope);
         self.lint_shell(&kind, &checked.args);
+        // An op's own result is read by its `changed_when` and `failed_when`.
+        let own = registered::check_globals(&kind, &checked.globals, self.diagnostics);
+        self.registered.extend(own);
         self.check_strings(&checked.globals, scope);
+        let inherited = include_args.get(scope.0);
+        let becomes = inherited.is_some_and(|g| g.sudo || g.su_user.is_some())
+            || ["sudo", "sudo_user", "su_user"].iter().any(|name| {
+                (checked.globals.get(name)).is_some_and(|v| v.value.as_bool() != Some(false))
+            });
+        registered::check_uses(
+            self.sources,
+            &self.templates,
+            (&kind, &checked.args, &checked.globals, becomes),
+            &self.registered,
+            self.diagnostics,
+        );
         self.secret_in_name(&checked.globals, scope);
         if !checked.valid {
             return None;
@@ -361,10 +380,11 @@ impl<'a> Checker<'a> {
 
     /// Template-checks every string argument; `when` is an expression.
     fn check_strings(&mut self, args: &OpArgs, scope: ScopeId) {
-        let known = self.known(scope).clone();
+        let mut known = self.known(scope).clone();
+        known.extend(self.registered.iter().map(|r| r.name.clone()));
         let included = self.inclusion(scope);
         for (name, value) in args.iter() {
-            if name == "when" {
+            if registered::EXPRESSIONS.contains(&name) {
                 if let ArgValue::Str(text) = &value.value {
                     self.templates.expression(
                         self.sources,

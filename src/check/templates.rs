@@ -386,7 +386,7 @@ fn code_regions(text: &str, expression: bool) -> Vec<Range<usize>> {
 }
 
 /// The byte ranges of the insides of `{{ }}` and `{% %}` tags (comments skipped).
-fn tags(text: &str) -> Vec<Range<usize>> {
+pub(super) fn tags(text: &str) -> Vec<Range<usize>> {
     let mut regions = Vec::new();
     let mut at = 0;
     while let Some(open) = text[at..].find('{').map(|i| at + i) {

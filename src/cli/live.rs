@@ -219,9 +219,11 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
         }
     };
     let human = args.format == Format::Human;
+    let mut scripts = Scripts::new(&project.sources, &compiled);
+    scripts.run_once_among(&inventory.hosts);
     let run = LiveRun {
         pool: args.connect.pool(),
-        scripts: Scripts::new(&project.sources, &compiled),
+        scripts,
         become_password: become_password.as_deref(),
         live_view: human && progress::live_view_possible(),
         human,

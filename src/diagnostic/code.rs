@@ -59,7 +59,7 @@ codes! {
     UnknownOp = "unknown-op", Error,
         "The operation named is neither built in nor declared with `define`. `kiln schema` and `docs/ops.md` list the built-in operations.";
     UnknownArgument = "unknown-argument", Error,
-        "The operation has no argument of that name, and it is not a global argument either.";
+        "The operation has no argument of that name, and it is not a global argument either; or it is a global argument for other operations (`changed_when` and `failed_when` are for commands).";
     WrongType = "wrong-type", Error,
         "The value has the wrong type for the argument, e.g. a string where a boolean is expected.";
     MissingArgument = "missing-argument", Error,
@@ -90,6 +90,8 @@ codes! {
         "A value needs the host's facts (`facts.…`), which are not known: `kiln emit` without `--facts FILE` knows no facts, and only a `when` condition can be decided on the host. Pass the facts (`kiln facts HOST --json > FILE`), or move the decision into `when`.";
     InvalidWhen = "invalid-when", Error,
         "A `when` condition is not a valid minijinja expression.";
+    RuntimeValue = "runtime-value", Error,
+        "A registered result (`register = \"NAME\"`) is used where its value is needed when the script is made (a file's content, a path, a name). A registered result exists only on the host, as the script runs: use it in `when` or in a shell command, or gather the value as a custom fact.";
     UnknownHandler = "unknown-handler", Error,
         "`notify` names a handler that no `handler` declares.";
     DuplicateId = "duplicate-id", Error,

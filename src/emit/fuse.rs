@@ -18,7 +18,8 @@
 //!   place, before the run's change (a condition reads the facts gathered at the start,
 //!   never the files the run changes);
 //! - handlers are notified per op, and run at the end of the script as always, so a run
-//!   never crosses one; kiln has no `register`.
+//!   never crosses one;
+//! - an op that registers its result (`register`) is not fused: its step keeps it.
 //!
 //! The runtime (`src/runtime/groups.sh`) runs check mode, and any run after a failure, op
 //! by op as unfused; an op that fails in a run leaves the file as the ops before it made it
@@ -75,4 +76,6 @@ fn fusable(op: &BoundOp) -> bool {
         && globals.retries == 0
         && !op.hides_output()
         && !op.hides_diff()
+        // A registered result is the op's own, kept as its step ends.
+        && globals.register.is_none()
 }

@@ -12,8 +12,9 @@ use std::fmt::Write;
 
 use super::checks;
 use crate::bind::BoundOp;
+use crate::check::registered::is_command;
 use crate::opdef::{ArgValue, Step};
-use crate::runtime::call::{self, Fusion, Index, StepOptions};
+use crate::runtime::call::{self, Fusion, Index, Judge, StepOptions};
 use crate::runtime::{Uses, runtime};
 use crate::shell::{Sh, quote};
 
@@ -36,7 +37,7 @@ pub(crate) struct OpText {
     pub(super) elsewhere: Uses,
     /// Whom it runs as (`sudo`/`su` and the user), when not the script's user.
     pub(super) become_: Option<(&'static str, String)>,
-    /// Whether its `when` is decided on the host, from facts gathered there.
+    /// Whether a condition of it is decided on the host, from facts gathered there.
     pub(super) runtime_when: bool,
     /// The op as one of a fused run, when it may be in one (`super::fuse`).
     pub(super) fused: Option<Fused>,
@@ -89,6 +90,9 @@ impl Lowered<'_> {
             (None, reason) => {
                 let reason = reason.as_deref().unwrap_or_default();
                 line(&mut body, call::skip(index, &op.label, &op.origin).text());
+                if op.op.globals.register.is_some() {
+                    line(&mut body, call::register_skipped(index).text());
+                }
                 step_comment(&mut comment, index, op, &body);
                 let _ = writeln!(comment, "# skipped: {}", comment_text(reason));
             }
@@ -112,7 +116,7 @@ impl Lowered<'_> {
             elsewhere: runtime().mentioned_by(&elsewhere.code),
             text,
             become_: op.become_.how().map(|(how, user)| (how, user.to_owned())),
-            runtime_when: op.runtime_when.is_some(),
+            runtime_when: op.host_facts,
             fused,
         }
     }
@@ -163,6 +167,11 @@ fn own_step(
     let mut options = step_options(op, handlers, step, &check);
     if let Some(condition) = &op.runtime_when {
         line(out, call::when_function(index, condition).text());
+    }
+    for (changed, test) in [(true, &op.changed_when), (false, &op.failed_when)] {
+        if let Some(test) = test.as_ref().filter(|t| judge(t) == Judge::Function) {
+            line(out, call::judge_function(index, changed, test).text());
+        }
     }
     let words = match op.become_.how() {
         None => own_words(out, index, step),
@@ -241,6 +250,23 @@ fn step_options<'a>(
         quiet: op.hides_output(),
         hide_diff: op.hides_diff() && (step.call.is_some() || !step.diff.is_empty()),
         become_: None,
+        register: globals.register.is_some(),
+        command: is_command(&op.op.kind)
+            && (globals.register.is_some()
+                || op.changed_when.is_some()
+                || op.failed_when.is_some()),
+        changed_when: op.changed_when.as_ref().map(judge),
+        failed_when: op.failed_when.as_ref().map(judge),
+    }
+}
+
+/// How `k_step` is given a judge: the shell's `true` or `false` when the translator decided
+/// it here (it writes those alone), else its function.
+fn judge(test: &Sh) -> Judge {
+    match test.text() {
+        "true" => Judge::Const(true),
+        "false" => Judge::Const(false),
+        _ => Judge::Function,
     }
 }
 

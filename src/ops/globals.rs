@@ -28,6 +28,21 @@ pub(crate) const GLOBAL_ARGS: &[ArgDef] = &[
         "A minijinja expression over variables and facts; the op is skipped unless it is true.",
     ),
     arg(
+        "register",
+        Str,
+        "Keep the op's result on the host under this name (an identifier): later ops read `NAME.changed`, `NAME.failed`, `NAME.skipped`, and for commands `NAME.rc`, `NAME.stdout`, `NAME.stderr`, in `when` and in shell commands.",
+    ),
+    arg(
+        "changed_when",
+        Str,
+        "For a command: an expression over its registered result that decides whether it changed something (`false`: it never does, and runs in check mode too).",
+    ),
+    arg(
+        "failed_when",
+        Str,
+        "For a command: an expression over its registered result that decides whether it failed, instead of its exit status.",
+    ),
+    arg(
         "tags",
         STR_LIST,
         "Tags to select ops with `--tags` / `--skip-tags`.",
@@ -51,6 +66,12 @@ pub(crate) const GLOBAL_ARGS: &[ArgDef] = &[
     .default(Default::Bool(false)),
     arg("retries", COUNT, "Retry a failing op this many times.").default(Default::Int(0)),
     arg("retry_delay", Duration, "Wait this long between retries.").default(Default::Str("5s")),
+    arg(
+        "run_once",
+        Bool,
+        "Run on one host only: the first host of the run, in inventory order, that the op's `hosts`/`groups` let it run on (database migrations); the other hosts' scripts skip it.",
+    )
+    .default(Default::Bool(false)),
     arg("hosts", STR_LIST, "Run only on these inventory hosts."),
     arg(
         "groups",

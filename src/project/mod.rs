@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::bind::{Binder, Secrets};
+use crate::bind::{Binder, BoundOp, Secrets};
 use crate::check::{Compiled, Context};
 use crate::diagnostic::render::{HumanStyle, human};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -182,6 +182,7 @@ impl Project {
     ) -> Vec<Saved<T>> {
         let mut scripts = Scripts::new(&self.sources, compiled);
         scripts.fuse = !self.no_fuse;
+        scripts.run_once_among(&inventory.hosts);
         let handlers: Vec<&str> = scripts.handlers.iter().map(String::as_str).collect();
         let shared = Shared::of(&self.sources, compiled, &inventory.hosts, facts, &handlers);
         let results: Vec<(Option<Saved<T>>, Diagnostics)> = inventory
@@ -259,6 +260,9 @@ pub struct Scripts<'a> {
     handlers: Vec<String>,
     facts: FactsNeed,
     runtimes: Runtimes,
+    /// The host each `run_once` op (and handler, after the ops) runs on, by its place
+    /// ([`Scripts::run_once_among`]).
+    run_once: Vec<Option<String>>,
     /// Whether runs of like ops are fused (`crate::emit::fuse`); true unless changed.
     pub fuse: bool,
 }
@@ -281,6 +285,7 @@ impl<'a> Scripts<'a> {
             handlers,
             facts: FactsNeed::of(sources, compiled),
             runtimes: Runtimes::default(),
+            run_once: Vec::new(),
             fuse: true,
         }
     }
@@ -288,6 +293,18 @@ impl<'a> Scripts<'a> {
     /// The custom facts the host's probe gathers too.
     pub fn custom_facts(&self) -> &'a [crate::facts::Custom] {
         &self.compiled.facts
+    }
+
+    /// Makes each `run_once` op run on the first of `hosts` (the run's, in inventory order)
+    /// it applies to, and be skipped on the others. Without it, every host runs it.
+    pub fn run_once_among(&mut self, hosts: &[Host]) {
+        let compiled = self.compiled;
+        self.run_once = compiled
+            .ops
+            .iter()
+            .chain(&compiled.handlers)
+            .map(|op| crate::bind::run_once_host(op, hosts).map(str::to_owned))
+            .collect();
     }
 
     /// Whether `host`'s script reads the host's facts, which must then be gathered first.
@@ -312,22 +329,35 @@ impl<'a> Scripts<'a> {
         let handlers = handlers.map(|(i, op)| (Index::Handler(i + 1), op));
         let mut steps = Vec::with_capacity(self.compiled.ops.len() + self.compiled.handlers.len());
         let mut lowered = true;
-        for (index, op) in ops.chain(handlers) {
+        for (place, (index, op)) in ops.chain(handlers).enumerate() {
             let step = match shared.get(index) {
                 Some(shared) => HostStep::Shared(shared),
-                None => match crate::emit::lower(self.sources, binder.op(op)) {
-                    Ok(own) => HostStep::Own(Box::new(own)),
-                    Err(diagnostic) => {
-                        diagnostics.push(diagnostic);
-                        lowered = false;
-                        continue;
+                None => {
+                    match crate::emit::lower(self.sources, self.once(place, binder.op(op), host)) {
+                        Ok(own) => HostStep::Own(Box::new(own)),
+                        Err(diagnostic) => {
+                            diagnostics.push(diagnostic);
+                            lowered = false;
+                            continue;
+                        }
                     }
-                },
+                }
             };
             steps.push((index, step));
         }
         let secrets = binder.finish(diagnostics)?;
         lowered.then_some((steps, secrets))
+    }
+
+    /// `bound`, the op at `place`, skipped on `host` when it runs once, on another host.
+    fn once<'c>(&self, place: usize, mut bound: BoundOp<'c>, host: &Host) -> BoundOp<'c> {
+        if let Some(Some(first)) = self.run_once.get(place)
+            && *first != host.name
+            && bound.skip.is_none()
+        {
+            bound.skip = Some(format!("run_once: runs on {first} only"));
+        }
+        bound
     }
 
     /// Writes the script of `host`, whose steps are `steps`, to `out`.

@@ -2,7 +2,7 @@
 //! script.
 //!
 //! An op binds alike when nothing it is bound from differs between the hosts: it has no
-//! `hosts`/`groups` limit, declares no facts its lowering reads, and every variable its
+//! `hosts`/`groups` limit nor `run_once`, declares no facts its lowering reads, and every variable its
 //! templates read ([`super::reads`]: arguments, name, `when`, a define's scripts, the
 //! template file it renders) has the same value, equally secret or not, in its scope on
 //! every host (`host` and `facts` are variables like the others: an op that names `host`
@@ -141,10 +141,13 @@ impl Shared {
 }
 
 /// Whether `op` could bind alike on every host, whatever its templates read: no limit to
-/// some hosts, no facts read by its lowering.
+/// some hosts (`hosts`, `groups`, `run_once`), no facts read by its lowering.
 fn may_share(op: &TypedOp) -> bool {
     let declares_facts = matches!(&op.kind, OpKind::Builtin(def) if !def.facts.is_empty());
-    op.globals.hosts.is_empty() && op.globals.groups.is_empty() && !declares_facts
+    op.globals.hosts.is_empty()
+        && op.globals.groups.is_empty()
+        && !op.globals.run_once
+        && !declares_facts
 }
 
 /// The `wanted` variables as their scopes see them on `host`.

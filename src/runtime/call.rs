@@ -146,6 +146,21 @@ pub struct StepOptions<'a> {
     pub hide_diff: bool,
     /// The op runs as another user: how (`sudo`, `su`) and who.
     pub become_: Option<(&'static str, &'a str)>,
+    /// Its result is kept for later steps (`k_register`).
+    pub register: bool,
+    /// It is a command whose result is kept or judged (`k_result`): its output too.
+    pub command: bool,
+    /// Its `changed_when` and `failed_when` ([`judge_function`]).
+    pub changed_when: Option<Judge>,
+    pub failed_when: Option<Judge>,
+}
+
+/// A command's judge (`changed_when`, `failed_when`): decided when the script is made, or
+/// its function, decided on the host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judge {
+    Const(bool),
+    Function,
 }
 
 /// Which op of a script: `3`, or `h1` for its first handler.
@@ -211,6 +226,26 @@ fn step_as(mut sh: Sh, index: Index, label: &str, options: &StepOptions, call: &
         sh.code(if options.text { " --text " } else { " --data " })
             .code("k_data_");
         index.write(&mut sh);
+    }
+    flag(&mut sh, "--register", options.register);
+    flag(&mut sh, "--command", options.command);
+    for (name, prefix, judge) in [
+        ("--changed-when", "k_changed_when_", options.changed_when),
+        ("--failed-when", "k_failed_when_", options.failed_when),
+    ] {
+        match judge {
+            // The shell's own `true` and `false` decide a constant.
+            Some(Judge::Const(value)) => {
+                sh.code(" ")
+                    .code(name)
+                    .code(if value { " true" } else { " false" });
+            }
+            Some(Judge::Function) => {
+                sh.code(" ").code(name).code(" ").code(prefix);
+                index.write(&mut sh);
+            }
+            None => {}
+        }
     }
     flag(&mut sh, "--quiet", options.quiet);
     flag(&mut sh, "--hide-diff", options.hide_diff);
@@ -285,6 +320,41 @@ pub fn gather_facts(probe: &'static str) -> Sh {
 /// false, 2 undecidable).
 pub fn when_function(index: Index, condition: &Sh) -> Sh {
     function(Sh::of("k_when_"), index, condition)
+}
+
+/// `k_changed_when_INDEX() { CONDITION; }` (`changed`) or `k_failed_when_INDEX() { ...; }`:
+/// a command's judge, decided on the host from its registered result.
+pub fn judge_function(index: Index, changed: bool, condition: &Sh) -> Sh {
+    let name = if changed {
+        "k_changed_when_"
+    } else {
+        "k_failed_when_"
+    };
+    function(Sh::of(name), index, condition)
+}
+
+/// `k_register INDEX 0 0 1`: the op `index`, skipped here, registers a skipped result.
+pub fn register_skipped(index: Index) -> Sh {
+    let mut sh = Sh::of("k_register ");
+    index.write(&mut sh);
+    sh.code(" 0 0 1");
+    sh
+}
+
+/// `"$k_register_INDEX_FIELD"`: a field of the result op `index` registered, as one word.
+pub fn registered(index: Index, field: &'static str) -> Sh {
+    let mut sh = Sh::of("\"$k_register_");
+    index.write(&mut sh);
+    sh.code("_").code(field).code("\"");
+    sh
+}
+
+/// `[ "$k_register_INDEX_skipped" = 0 ]`: whether the op `index` ran (a skipped command has
+/// no exit status or output).
+pub fn registered_ran(index: Index) -> Sh {
+    let mut sh = Sh::of("[ ");
+    sh.push(&registered(index, "skipped")).code(" = 0 ]");
+    sh
 }
 
 /// `k_data_INDEX() { ... }`: what the op reads on standard input (its file's content).
@@ -1139,6 +1209,9 @@ pub struct Edit<'a> {
     pub missing: Missing,
     pub attributes: Attributes<'a>,
     pub backup: bool,
+    /// A shell command that must accept the new file (its path as `$1`) before it is
+    /// installed (`--validate`).
+    pub validate: Option<&'a str>,
     /// What the desired content is made by: [`line`], [`block`] or [`replace`].
     pub edit: EditCall,
 }
@@ -1154,6 +1227,9 @@ pub fn edit(edit: &Edit) -> OpCall {
     };
     call.attributes(&edit.attributes)
         .flag("--backup", edit.backup);
+    if let Some(command) = edit.validate {
+        call.value("--validate", command);
+    }
     call.args.code(" -- ").push(&edit.edit.0);
     call
 }

@@ -7,17 +7,19 @@
 # member's edit in turn.
 
 # k_edit ok|act|diff|member --path PATH [--missing empty|fail|fail-create] [--mode MODE]
-# [--owner USER] [--group GROUP] [--backup] -- EDIT [ARG]...: `EDIT ARG...` (k_line,
-# k_block, k_replace) prints PATH's desired content, computed from the file $k_edit_src.
-# `ok` succeeds when PATH already has it (and MODE, OWNER, GROUP); `act` writes it
-# atomically, as k_write does (after a timestamped copy with --backup); `diff` prints a
-# unified diff to it; `member` hands the edit and MISSING to the fused group being run, as
+# [--owner USER] [--group GROUP] [--backup] [--validate COMMAND] -- EDIT [ARG]...: `EDIT
+# ARG...` (k_line, k_block, k_replace) prints PATH's desired content, computed from the
+# file $k_edit_src. `ok` succeeds when PATH already has it (and MODE, OWNER, GROUP); `act`
+# writes it atomically, as k_write does (after a timestamped copy with --backup), when the
+# shell COMMAND accepts the new file, its path as $1 (else PATH stays as it was); `diff`
+# prints a unified diff to it, after COMMAND accepted a candidate (k_candidate); `member` hands the edit and MISSING to the fused group being run, as
 # its member k_edit_member (k_edit_run), and reads nothing. A symbolic link is followed: its
 # target is edited. A missing PATH is MISSING: `empty` (an empty file, created only if the
 # edit adds something), `fail` (the default), or `fail-create` (fail, pointing at
 # `create = true`).
 k_edit() {
   k_edit_verb=$1 k_edit_path='' k_edit_missing=fail k_edit_mode='' k_edit_owner='' k_edit_group='' k_edit_backup=0
+  k_edit_validate=''
   shift
   while [ "$#" -gt 0 ]; do
     case $1 in
@@ -27,6 +29,7 @@ k_edit() {
     --owner) k_edit_owner=$2; shift ;;
     --group) k_edit_group=$2; shift ;;
     --backup) k_edit_backup=1 ;;
+    --validate) k_edit_validate=$2; shift ;;
     --) shift; break ;;
     *) k_err "k_edit: unknown option $1"; return 64 ;;
     esac
@@ -51,7 +54,10 @@ k_edit() {
     "$@"
     [ "$?" -lt 2 ] || return 1
     k_edit_op=want
-    "$@" | k_diffu "$k_edit_path" ;;
+    if [ -z "$k_edit_validate" ]; then "$@" | k_diffu "$k_edit_path"; return; fi
+    k_candidate "$@" && k_candidate_valid sh -c "$k_edit_validate" sh || return 1
+    k_diffu "$k_edit_path" < "$k_candidate_file"
+    rm -f -- "$k_candidate_file" ;;
   act)
     k_edit_op=want
     k_edit_dir_for_new || return 1
@@ -60,6 +66,9 @@ k_edit() {
     k_tmp_for "$k_edit_path" "$k_edit_mode" "$k_edit_owner" "$k_edit_group" || return 1
     k_edit_tmp=$k_tmp_beside_file
     if ! k_fill "$k_edit_tmp" "$k_edit_path" "$k_edit_mode" "$k_edit_owner" "$k_edit_group" "$@"; then rm -f -- "$k_edit_tmp"; return 1; fi
+    if [ -n "$k_edit_validate" ] && ! sh -c "$k_edit_validate" sh "$k_edit_tmp"; then
+      rm -f -- "$k_edit_tmp"; k_err "$k_edit_path: the new content is invalid, not installed"; return 1
+    fi
     if [ "$k_edit_backup" = 1 ] && [ -f "$k_edit_path" ] && ! k_backup "$k_edit_path"; then rm -f -- "$k_edit_tmp"; return 1; fi
     k_rename "$k_edit_tmp" "$k_edit_path" ;;
   esac

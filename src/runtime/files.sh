@@ -188,6 +188,25 @@ k_write_valid() {
   k_rename "$k_write_valid_tmp" "$k_write_valid_dest"
 }
 
+# k_candidate SOURCE [ARG]...: k_candidate_file, what `SOURCE ARG...` prints, in the run's
+# private directory (mode 0700: no other user reads it, a secret included), for check mode
+# to validate and diff what a write would install.
+k_candidate() {
+  k_private || return 1
+  k_candidate_file=$k_tmpd/candidate
+  "$@" > "$k_candidate_file"
+}
+
+# k_candidate_valid CHECK...: whether CHECK (k_candidate_file's path appended) accepts the
+# candidate; else the candidate is removed, and `would fail validation:` and what CHECK
+# printed go to standard error.
+k_candidate_valid() {
+  k_candidate_valid_out=$("$@" "$k_candidate_file" 2>&1) && return 0
+  rm -f -- "$k_candidate_file"
+  k_err "would fail validation${k_candidate_valid_out:+: $k_candidate_valid_out}"
+  return 1
+}
+
 # k_owned_alike OLD NEW: whether OLD has the owner and group a file NEW makes gets: this
 # user's, and this user's group unless NEW's directory is setgid (builtins only).
 k_owned_alike() {
@@ -342,7 +361,8 @@ k_directory_tree_ok() {
 # (each when given; else a replaced file's). It is written atomically (k_write): after a
 # copy of the old file with --backup (k_backup), in a directory made first with
 # --parents, and only when CHECK (the new file's path appended) accepts it
-# (k_write_valid). A symbolic link at DEST is replaced, never written through. With
+# (k_write_valid); `diff` runs CHECK too, on a candidate in the run's private directory
+# (k_candidate). A symbolic link at DEST is replaced, never written through. With
 # --keep, a file or link already at DEST stays whatever it holds (Ansible's `force: no`):
 # only its attributes are set, and never through a link.
 k_put() {
@@ -391,7 +411,11 @@ k_put() {
     else
       k_write "$k_put_dest" "$k_put_mode" "$k_put_owner" "$k_put_group" "$k_put_source"
     fi ;;
-  diff) "$k_put_source" | k_diffu "$k_put_dest" ;;
+  diff)
+    if [ "$#" -eq 0 ]; then "$k_put_source" | k_diffu "$k_put_dest"; return; fi
+    k_candidate "$k_put_source" && k_candidate_valid "$@" || return 1
+    k_diffu "$k_put_dest" < "$k_candidate_file"
+    rm -f -- "$k_candidate_file" ;;
   esac
 }
 

@@ -69,10 +69,14 @@
 //!   `KILN_BECOME_PASS` (the become password of a live run, never exported).
 //! - What the emitter writes per op (`N` its index, `hN` a handler's): `k_op_N` (its parts as
 //!   a function of the verb, when it is not one call), `k_data_N` (what it reads on standard
-//!   input, or for text the `k_text` it sets), `k_when_N` (its `when`, decided on the host); for an op run as another user,
+//!   input, or for text the `k_text` it sets), `k_when_N` (its `when`, decided on the host),
+//!   `k_changed_when_N` and `k_failed_when_N` (its judges, `k_result`); for an op run as another user,
 //!   their definitions in `k_op_N_def` and `k_data_N_def`, which `k_step` sends that user's
 //!   shell. A name ending in `_def` is such a definition, never a function's variable.
 //! - Handlers notified: `k_notified_ids`, their ids one a line.
+//! - Registered results: `k_register_N_WHAT` (`changed`, `failed`, `skipped`, `rc`,
+//!   `stdout`, `stderr`), what the step of op `N` did, set by `k_register` and exported for
+//!   the commands of later steps.
 
 pub mod call;
 pub mod status;
@@ -108,6 +112,7 @@ pub const PARTS: &[Part] = parts![
     "trees",
     "downloads",
     "commands",
+    "results",
     "git",
     "edits",
     "edit_programs",

@@ -32,6 +32,12 @@ k_fail_run() { k_failed=$((k_failed + 1)) k_halt=1; }
 #   --delay SECONDS      SECONDS apart
 #   --when FUNCTION      a condition decided here: false (1) skips the op, undecidable (2)
 #                        fails it
+#   --register           what the op did is kept for later steps (k_register)
+#   --command            the step is a command whose result is kept or judged (k_result):
+#                        its output and exit status too
+#   --changed-when FUNCTION, --failed-when FUNCTION   conditions that judge a command's
+#                        result (k_result); `--changed-when false`: it never changes
+#                        anything, and runs in check mode too
 #   --data FUNCTION      what FUNCTION reads on standard input (else nothing)
 #   --text FUNCTION      FUNCTION sets k_text, the step's content (text), in this shell:
 #                        no process feeds it (the step's function reads k_text)
@@ -49,6 +55,7 @@ k_step() {
   shift 2
   k_step_origin='' k_step_notify='' k_step_check='' k_step_ignore=0 k_step_retries=0 k_step_delay=0
   k_step_when='' k_step_data='' k_step_text='' k_step_quiet=0 k_step_hide_diff=0 k_step_how='' k_step_user=
+  k_step_register=0 k_step_command=0 k_step_changed_when='' k_step_failed_when=''
   while [ "$#" -gt 0 ]; do
     case $1 in
     --origin) k_step_origin=$2; shift ;;
@@ -59,6 +66,10 @@ k_step() {
     --retries) k_step_retries=$2; shift ;;
     --delay) k_step_delay=$2; shift ;;
     --when) k_step_when=$2; shift ;;
+    --register) k_step_register=1 ;;
+    --command) k_step_command=1 ;;
+    --changed-when) k_step_changed_when=$2; shift ;;
+    --failed-when) k_step_failed_when=$2; shift ;;
     --data) k_step_data=$2; shift ;;
     --text) k_step_text=$2; shift ;;
     --quiet) k_step_quiet=1 ;;
@@ -74,7 +85,9 @@ k_step() {
     "$k_step_when" </dev/null
     case $? in
     0) ;;
-    1) k_skip "$k_step_index" "$k_step_label" --origin "$k_step_origin"; return 0 ;;
+    1)
+      if [ "$k_step_register" = 1 ]; then k_register "$k_step_index" 0 0 1; fi
+      k_skip "$k_step_index" "$k_step_label" --origin "$k_step_origin"; return 0 ;;
     *) k_failed=$((k_failed + 1)) k_halt=1; k_say failed "$k_step_index" "$k_step_label" "$k_step_origin"; return 1 ;;
     esac
   fi
@@ -103,6 +116,8 @@ k_step_stderr() {
 # k_step_run FUNCTION [ARG]...: the probe, and the change or its diff, of the step k_step
 # read the options of.
 k_step_run() {
+  if [ "$k_step_command" = 1 ]; then k_result "$@"; return; fi
+  if [ "$k_step_register" = 1 ]; then k_register_run "$@"; return; fi
   if k_step_do ok "$@"; then k_ok=$((k_ok + 1)); k_say ok "$k_step_index" "$k_step_label" "$k_step_origin"; return 0; fi
   if [ "$k_mode" = check ]; then k_plan_change "$@"; return; fi
   k_step_try=0

@@ -33,14 +33,16 @@ use crate::source::Span;
 use crate::opdef::{LowerInput, Step};
 
 /// The step: one `k_edit` call, whose verb makes it the probe, the act or the diff.
-/// Edits of one file without attributes nor backup may be fused: one read, one pass, one
+/// Edits of one file without attributes, backup nor `validate` may be fused: one read, one pass, one
 /// write for a run of them.
 pub(crate) fn edit_step(edit: &Edit) -> Step {
     let attributes = &edit.attributes;
     let plain = attributes.mode.is_empty()
         && attributes.owner.is_empty()
         && attributes.group.is_empty()
-        && !edit.backup;
+        && !edit.backup
+        // A run validates no member's result: an op with `validate` is written alone.
+        && edit.validate.is_none();
     Step {
         call: Some(call::edit(edit)),
         verify: true,

@@ -10,4 +10,5 @@ pub(crate) mod content;
 pub(crate) mod edit;
 pub(crate) mod packages;
 pub(crate) mod services;
+pub(crate) mod validator;
 pub(crate) mod values;

@@ -5,6 +5,7 @@
 //! (`files.template`) all render through [`environment`], so a filter or setting cannot differ
 //! between what is checked and what runs. [`secret`] decides which rendered values are secret.
 
+pub(crate) mod results;
 pub mod secret;
 
 use minijinja::{Environment, UndefinedBehavior};
@@ -40,6 +41,7 @@ pub(crate) fn expression_reads(env: &Environment<'_>, code: &str, name: &str) ->
 pub(crate) fn environment(shell: bool) -> Environment<'static> {
     let mut env = Environment::new();
     secret::add_filter(&mut env);
+    results::add_tests(&mut env);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     // File contents are templates too: their last newline is content.
     env.set_syntax(

@@ -48,7 +48,7 @@ fn shell_decides(shell: &str, test: &str, probe: &str) -> Option<bool> {
 
 /// `Ok(decisions under dash and mksh)`, or `Err` when the translation refuses.
 fn host_decides(condition: &str, probe: &str) -> Result<Vec<Option<bool>>, String> {
-    let test = kiln::bind::when::to_shell(condition, &|_| None)?;
+    let test = kiln::bind::when::to_shell(condition, &|_| None, &|_| None)?;
     Ok(["dash", "mksh"]
         .iter()
         .map(|shell| shell_decides(shell, test.text(), probe))
@@ -199,7 +199,8 @@ fn the_cases_that_disagreed() {
         assert!(agree(condition, DEBIAN), "`{condition}` was refused");
     }
     // A fact no host has is refused at emit time, pointing at it.
-    let refused = kiln::bind::when::to_shell("facts.nonexistent == 'x'", &|_| None).unwrap_err();
+    let refused =
+        kiln::bind::when::to_shell("facts.nonexistent == 'x'", &|_| None, &|_| None).unwrap_err();
     assert!(
         refused.contains("`facts.nonexistent` is not a fact"),
         "{refused}"

@@ -9,6 +9,7 @@ use crate::regex::Regex;
 use crate::runtime::call::{self, Block, Edit, Missing};
 use crate::steps::attrs::Attrs;
 use crate::steps::edit::{self, Values};
+use crate::steps::validator;
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.block",
@@ -33,6 +34,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("mode", Mode, "Mode of the file after editing."),
     arg("owner", Account, "Owner of the file after editing."),
     arg("group", Account, "Group of the file after editing."),
+    validator::ARG,
 ])
 .rules(&[
     Rule::Conflicts("insert_after", "insert_before"),
@@ -42,6 +44,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 .validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
+    validator::check(args, diagnostics);
     // A templated marker is checked once it is rendered.
     if let Some(marker) = args.get("marker")
         && let Some(text) = marker.value.as_str()
@@ -235,11 +238,13 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         (false, _) | (true, true) => Missing::Empty,
         (true, false) => Missing::FailCreate,
     };
+    let validate = validator::command(input);
     Ok(edit::edit_step(&Edit {
         path: input.str("path"),
         missing,
         attributes: Attrs::of(input).for_call(),
         backup: input.flag("backup"),
+        validate: validate.as_deref(),
         edit: call::block(&Block {
             begin: &begin,
             end: &end,

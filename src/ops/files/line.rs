@@ -9,6 +9,7 @@ use crate::regex::{Regex, Replacement};
 use crate::runtime::call::{self, Edit, Line, Missing};
 use crate::steps::attrs::Attrs;
 use crate::steps::edit::{self, Values};
+use crate::steps::validator;
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.line",
@@ -30,6 +31,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("mode", Mode, "Mode of the file after editing."),
     arg("owner", Account, "Owner of the file after editing."),
     arg("group", Account, "Group of the file after editing."),
+    validator::ARG,
 ])
 .rules(&[
     Rule::Conflicts("insert_after", "insert_before"),
@@ -40,6 +42,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 .validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
+    validator::check(args, diagnostics);
     if let Some(line) = args.get("line")
         && let Some(text) = line.value.as_str()
         && (text.contains('\n') || text.contains('\r'))
@@ -122,11 +125,13 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         (false, _) | (true, true) => Missing::Empty,
         (true, false) => Missing::FailCreate,
     };
+    let validate = validator::command(input);
     Ok(edit::edit_step(&Edit {
         path,
         missing,
         attributes: Attrs::of(input).for_call(),
         backup: input.flag("backup"),
+        validate: validate.as_deref(),
         edit: call::line(&Line {
             line,
             regexp: regexp_ere,

@@ -7,6 +7,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::steps::attrs::Attrs;
 use crate::steps::content::{WriteFile, write_file};
+use crate::steps::validator;
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.put",
@@ -47,11 +48,13 @@ pub(crate) const DEF: OpDef = OpDef::new(
         "Create missing parent directories of `dest`.",
     )
     .default(Default::Bool(false)),
+    validator::ARG,
 ])
 .rules(&[Rule::OneOf(&["src", "content"])])
 .validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
+    validator::check(args, diagnostics);
     if let Some(backup) = args.get("backup")
         && backup.value.as_bool() == Some(true)
         && !args.flag(&DEF, "force")
@@ -86,6 +89,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         None => input.str("content").as_bytes().to_vec(),
     };
     let dest = input.str("dest");
+    let validator = validator::words(input);
     Ok(write_file(&WriteFile {
         dest,
         content: &content,
@@ -93,6 +97,6 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         backup: input.flag("backup"),
         create_parent_dirs: input.flag("create_parent_dirs"),
         keep: !input.flag("force"),
-        check: &[],
+        check: &validator.iter().map(String::as_str).collect::<Vec<_>>(),
     }))
 }

@@ -9,6 +9,7 @@ use crate::regex::{Regex, Replacement};
 use crate::runtime::call::{self, Edit, Missing, Replace};
 use crate::steps::attrs::Attrs;
 use crate::steps::edit::{self, Values};
+use crate::steps::validator;
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.replace",
@@ -27,10 +28,12 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("mode", Mode, "Mode of the file after editing."),
     arg("owner", Account, "Owner of the file after editing."),
     arg("group", Account, "Group of the file after editing."),
+    validator::ARG,
 ])
 .validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
+    validator::check(args, diagnostics);
     check(
         &Values {
             args,
@@ -150,11 +153,13 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .map_err(|r| edit::regex_diagnostic("replace", &r, input.span("replace")))?;
     let after = program_of(input, "after", false)?;
     let before = program_of(input, "before", false)?;
+    let validate = validator::command(input);
     Ok(edit::edit_step(&Edit {
         path: input.str("path"),
         missing: Missing::Fail,
         attributes: Attrs::of(input).for_call(),
         backup: input.flag("backup"),
+        validate: validate.as_deref(),
         edit: call::replace(&Replace {
             program: &program,
             replacement: &replacement.encode(),

@@ -10,6 +10,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::steps::attrs::Attrs;
 use crate::steps::content::{WriteFile, write_file};
+use crate::steps::validator;
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.template",
@@ -35,7 +36,9 @@ pub(crate) const DEF: OpDef = OpDef::new(
         STR_MAP,
         "Extra variables for this template only, on top of the manifest's variables.",
     ),
-]);
+    validator::ARG,
+])
+.validate(validator::check);
 
 /// The template is rendered here, per host, with the context its op's arguments were
 /// rendered with (variables, `facts`, `host`) and `vars` on top; the result is written like
@@ -53,6 +56,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .help("`src` is relative to the manifest that names it, and must be UTF-8 text")
     })?;
     let content = render(input, &path, &source)?;
+    let validator = validator::words(input);
     Ok(write_file(&WriteFile {
         dest: input.str("dest"),
         content: content.as_bytes(),
@@ -60,7 +64,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         backup: input.flag("backup"),
         create_parent_dirs: false,
         keep: false,
-        check: &[],
+        check: &validator.iter().map(String::as_str).collect::<Vec<_>>(),
     }))
 }
 

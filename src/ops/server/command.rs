@@ -23,7 +23,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
     CHDIR,
     ENV,
 ])
-.rules(&[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])]);
+.rules(&[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif", "changed_when"])]);
 
 /// The program and its arguments as quoted words: no shell interprets them.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {

@@ -33,7 +33,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
     CHDIR,
     ENV,
 ])
-.rules(&[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])]);
+.rules(&[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif", "changed_when"])]);
 
 /// The script travels byte-exact in the emitted script (the step's data), is written into
 /// the run's private directory (`k_private`: mode 0700, a name no one can predict, removed

@@ -27,7 +27,13 @@ pub(crate) const DEF: OpDef = OpDef::new(
     CHDIR,
     ENV,
 ])
-.rules(&[Rule::GuardedBy(&["creates", "removes", "unless", "onlyif"])]);
+.rules(&[Rule::GuardedBy(&[
+    "creates",
+    "removes",
+    "unless",
+    "onlyif",
+    "changed_when",
+])]);
 
 /// Each command runs in its own `sh -c`; see `steps::command` for guards.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {

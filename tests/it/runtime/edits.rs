@@ -50,6 +50,16 @@ functions! {
         case("k_edit ok --path f -- k_line --line b && echo holds; k_edit ok --path f -- k_line --line d || echo differs; k_edit ok --path f --mode 0600 -- k_line --line b || echo mode")
             .given(THREE)
             .prints("holds\ndiffers\nmode\n"),
+        // --validate: the new file ($1) must pass, else the file stays (the same inode);
+        // diff validates a candidate first.
+        case("ls -i f > inode; k_edit act --path f --validate '! grep -q d \"$1\"' -- k_line --line d; echo \"$?\"; cat f; ls -i f | cmp -s - inode && echo same; k_edit act --path f --validate 'grep -q d \"$1\"' -- k_line --line d; cat f")
+            .given(THREE)
+            .prints("1\na\nb\nc\nsame\na\nb\nc\nd\n")
+            .says("kiln: f: the new content is invalid, not installed\n"),
+        case("k_edit diff --path f --validate 'false' -- k_line --line d; echo \"$?\"; k_edit diff --path f --validate 'true' -- k_line --line d")
+            .given(THREE)
+            .prints("1\n--- f\n+++ f (desired)\n@@ -1,3 +1,4 @@\n a\n b\n c\n+d\n")
+            .says("kiln: would fail validation\n"),
         // act: written beside, renamed over, the mode kept.
         case("k_edit act --path f -- k_line --line d; cat f; stat -c %a f")
             .given(THREE)

@@ -154,6 +154,16 @@ functions! {
         case("k_write_valid f '' '' '' k_text_out grep -q good; cat f").given("echo old > f; k_text='good'").prints("good"),
         case("echo x | k_write_valid d '' '' '' cat true").given(FILES).status(1).says("kiln: d is a directory\n"),
     ],
+    k_candidate => [
+        // In the private directory, which only this user may enter.
+        case("k_candidate printf '%s\\n' a b; cat \"$k_candidate_file\"; stat -c %a \"$k_tmpd\"").prints("a\nb\n700\n"),
+    ],
+    k_candidate_valid => [
+        case("k_candidate echo x; k_candidate_valid grep -q x && cat \"$k_candidate_file\"").prints("x\n"),
+        case("k_candidate echo x; k_candidate_valid sh -c 'echo bad; exit 1' sh; echo \"$?\"; ls -A \"$k_tmpd\"")
+            .prints("1\n")
+            .says("kiln: would fail validation: bad\n"),
+    ],
     k_backup => [
         // A hard link under Ansible's name.
         case("k_backup f; cat f.20240102030405~; stat -c %h f")
@@ -208,6 +218,11 @@ functions! {
             .given(FILES)
             .prints("differs\nnew\n600\nholds\n"),
         case("echo new | k_put diff --dest f").given(FILES).prints("--- f\n+++ f (desired)\n@@ -1 +1 @@\n-content\n+new\n"),
+        // With a CHECK, the diff is of a candidate it accepted; one it rejects says so.
+        case("k_private; echo new | k_put diff --dest f -- grep -q new; echo new | k_put diff --dest f -- sh -c 'echo \"no: $(cat \"$1\")\"; exit 1' sh; echo \"$?\"; ls -A \"$k_tmpd\"")
+            .given(FILES)
+            .prints("--- f\n+++ f (desired)\n@@ -1 +1 @@\n-content\n+new\n1\n")
+            .says("kiln: would fail validation: no: new\n"),
         // The directory made first; a backup of the old file.
         case("echo new | k_put act --dest a/b/f --parents; cat a/b/f").prints("new\n"),
         case("echo new | k_put act --dest f --backup; cat f.20240102030405~ f")

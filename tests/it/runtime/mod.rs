@@ -23,7 +23,7 @@
 //! `k_git_in`, `k_git_act`, `k_git_checkout_rev`, `k_apt_key_holds`, `k_apt_key_import`,
 //! `k_user_has`, `k_user_show`, `k_user_run`, `k_modprobe_files`, `k_modprobe_file`,
 //! `k_locale_available`, `k_locale_debian`, `k_run_guards`,
-//! `k_run_show`, `k_run_act`)
+//! `k_run_show`, `k_run_act`, `k_result_act`, `k_result_judge`, `k_result_say`)
 //! and the awk programs
 //! (`k_awk_perm` through `k_tree_modes_ok`, `k_awk_edit`, `k_awk_edit_kinds` and each edit's program
 //! through `k_line`, `k_block`, `k_replace`); the helpers of edits (`k_edit_resolve`,
@@ -49,6 +49,7 @@ mod groups;
 mod links;
 mod packages;
 mod private;
+mod results;
 mod services;
 mod status;
 mod system;
@@ -101,6 +102,9 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_run_guards", "k_run"),
     ("k_run_show", "k_run"),
     ("k_run_act", "k_run"),
+    ("k_result_act", "k_result"),
+    ("k_result_judge", "k_result"),
+    ("k_result_say", "k_result"),
     ("k_step_begin", "k_step"),
     ("k_step_stderr", "k_step"),
     ("k_edit_resolve", "k_edit"),
@@ -147,6 +151,7 @@ fn tested() -> Vec<&'static str> {
         links::TESTED,
         packages::TESTED,
         private::TESTED,
+        results::TESTED,
         services::TESTED,
         status::TESTED,
         system::TESTED,

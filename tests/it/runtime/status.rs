@@ -106,6 +106,11 @@ functions! {
             .given(STEPS)
             .prints("failed         14  L  [m:14]\n1 1 1\n")
             .says("kiln: this host has no fact os.id\n"),
+        // A result kept: skipped by its condition; a command's output and judges
+        // (k_result); another op's changes (k_register_run).
+        case("k_step 16 L --origin m:16 --when no --register -- x; k_step 17 M --origin m:17 --register --command --changed-when false -- noisy 2>/dev/null; k_step 18 N --origin m:18 --register -- x; echo \"$k_register_16_skipped $k_register_17_stdout $k_register_17_changed $k_register_18_changed\"")
+            .given(STEPS)
+            .prints("skipped        16  L  [m:16]\nout\nok             17  M  [m:17]\nchanged        18  N  [m:18]\n1 out 0 1\n"),
         // A live run: announced, and the step's standard error passed on after it, marked.
         case("KILN_MARK=@@; k_step 15 L --origin m:15 -- noisy")
             .given(STEPS)

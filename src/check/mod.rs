@@ -9,6 +9,7 @@
 pub mod filters;
 pub mod globals;
 pub mod load;
+pub mod loops;
 pub mod op;
 pub mod password_hash;
 pub mod rules;
@@ -63,6 +64,9 @@ pub struct Compiled {
     pub ops: Vec<TypedOp>,
     pub handlers: Vec<TypedOp>,
     pub scopes: Vec<ScopeVars>,
+    /// Set by `--start-at ID[N]`: the id of the loop item each host's run starts at (the
+    /// ops before its loop are left out already).
+    pub start_item: Option<String>,
 }
 
 /// The variables of one scope (see [`Scope`]), without their source positions' files.
@@ -101,10 +105,12 @@ pub fn compile(
         secret: HashMap::new(),
         handler_ids: Vec::new(),
         failed_notifies: Vec::new(),
+        loop_names: Vec::new(),
         diagnostics,
     };
-    let user_ops = checker.user_ops(&loaded);
+    // Before anything asks which names a scope knows: an include's loop variables are some.
     let include_args = checker.include_args();
+    let user_ops = checker.user_ops(&loaded);
 
     let mut ops = Vec::with_capacity(loaded.calls.len());
     for (call, scope) in &loaded.calls {
@@ -134,6 +140,7 @@ pub fn compile(
         ops,
         handlers,
         scopes,
+        start_item: None,
     })
 }
 
@@ -151,6 +158,8 @@ struct Checker<'a> {
     /// The `notify` entries of ops that failed to check: still cross-referenced, so one run
     /// reports every unknown handler and no handler is called unused because of them.
     failed_notifies: Vec<Spanned<String>>,
+    /// The variables the loops of each scope's includes bind, by scope.
+    loop_names: Vec<Vec<String>>,
     diagnostics: &'a mut Diagnostics,
 }
 
@@ -206,8 +215,19 @@ impl<'a> Checker<'a> {
                 .parent
                 .map(|p| inherited[p.0].clone())
                 .unwrap_or_default();
-            let args = op::check_include_args(self.sources, &scope.include_args, self.diagnostics);
-            self.check_strings(&args, ScopeId(index));
+            let (loop_args, include_args): (Table, Table) = scope
+                .include_args
+                .iter()
+                .cloned()
+                .partition(|(key, _)| loops::is_loop_arg(&key.value));
+            if let Some(parent) = scope.parent {
+                let repeats = Some(ScopeId(index));
+                let read = self.read_loop(&loop_args, parent, repeats, &globals.loops);
+                globals.loops.extend(read);
+            }
+            self.loop_names.push(loops::names(&globals.loops).collect());
+            let args = op::check_include_args(self.sources, &include_args, self.diagnostics);
+            self.check_strings(&args, ScopeId(index), None);
             globals.apply(&args, self.diagnostics);
             inherited.push(globals);
         }
@@ -252,15 +272,25 @@ impl<'a> Checker<'a> {
             },
         };
         let checked = op::check_args(self.sources, &kind, call, role, self.diagnostics);
-        self.check_strings(&checked.args, scope);
+        let mut globals = include_args.get(scope.0).cloned().unwrap_or_default();
+        let own_loop = if role == rules::Role::Handler {
+            // A handler runs once: neither its own loop nor its includes' apply to it.
+            loops::on_handler(&checked.loop_args, self.diagnostics);
+            globals.loops.clear();
+            None
+        } else {
+            self.read_loop(&checked.loop_args, scope, None, &globals.loops)
+        };
+        let loop_refused = own_loop.is_none() && !checked.loop_args.is_empty();
+        self.check_strings(&checked.args, scope, own_loop.as_ref());
         self.check_shapes(&kind, &checked.args, scope);
         self.lint_shell(&kind, &checked.args);
-        self.check_strings(&checked.globals, scope);
+        self.check_strings(&checked.globals, scope, own_loop.as_ref());
         self.secret_in_name(&checked.globals, scope);
-        if !checked.valid {
+        if !checked.valid || loop_refused {
             return None;
         }
-        let mut globals = include_args.get(scope.0).cloned().unwrap_or_default();
+        globals.loops.extend(own_loop);
         globals.apply(&checked.globals, self.diagnostics);
         Some(TypedOp {
             kind,
@@ -354,9 +384,39 @@ impl<'a> Checker<'a> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// Template-checks every string argument; `when` is an expression.
-    fn check_strings(&mut self, args: &OpArgs, scope: ScopeId) {
+    /// Reads a loop written in `scope` inside the loops `outer` (see [`loops::read`]), and
+    /// checks the templates of what it goes over, which see the enclosing loops' items.
+    fn read_loop(
+        &mut self,
+        args: &Table,
+        scope: ScopeId,
+        include: Option<ScopeId>,
+        outer: &[loops::Loop],
+    ) -> Option<loops::Loop> {
+        if args.is_empty() {
+            return None;
+        }
+        let read = loops::read(args, scope, include, outer, self.diagnostics)?;
         let known = self.known(scope).clone();
+        let included = self.inclusion(scope);
+        self.check_raw(&read.over, &known, included);
+        if let Some(label) = &read.label {
+            let mut known = known;
+            known.extend(loops::names(std::slice::from_ref(&read)));
+            self.check_texts(&[(&label.value, label.span)], &known, included);
+        }
+        Some(read)
+    }
+
+    /// Template-checks every string argument; `when` is an expression. An op's own loop
+    /// (`own_loop`) binds its variable and `loop_index` for them.
+    fn check_strings(&mut self, args: &OpArgs, scope: ScopeId, own_loop: Option<&loops::Loop>) {
+        let mut known = self.known(scope).clone();
+        known.extend(
+            own_loop
+                .into_iter()
+                .flat_map(|l| loops::names(std::slice::from_ref(l))),
+        );
         let included = self.inclusion(scope);
         for (name, value) in args.iter() {
             if name == "when" {
@@ -454,6 +514,7 @@ impl<'a> Checker<'a> {
             if let Some(inventory) = self.context.inventory {
                 known.extend(inventory.variable_names());
             }
+            known.extend(self.loop_names.get(scope.0).into_iter().flatten().cloned());
             let mut next = Some(scope);
             while let Some(id) = next {
                 let s = &self.scopes[id.0];

@@ -90,6 +90,8 @@ codes! {
         "A value needs the host's facts (`facts.…`), which are not known: `kiln emit` without `--facts FILE` knows no facts, and only a `when` condition can be decided on the host. Pass the facts (`kiln facts HOST --json > FILE`), or move the decision into `when`.";
     InvalidWhen = "invalid-when", Error,
         "A `when` condition is not a valid minijinja expression.";
+    InvalidLoop = "invalid-loop", Error,
+        "A `loop` cannot be expanded: its value is not a list or a map (a string, a number; as written, or as rendered for a host), `loop_var` is not a variable name or is the variable of an enclosing loop, `loop_var` or `loop_label` is given without `loop`, or a handler loops.";
     UnknownHandler = "unknown-handler", Error,
         "`notify` names a handler that no `handler` declares.";
     DuplicateId = "duplicate-id", Error,

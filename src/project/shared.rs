@@ -135,16 +135,19 @@ impl Shared {
         match index {
             Index::Op(n) => self.ops.get(n - 1),
             Index::Handler(n) => self.handlers.get(n - 1),
+            // Its items are the host's.
+            Index::Item(..) => None,
         }?
         .as_ref()
     }
 }
 
 /// Whether `op` could bind alike on every host, whatever its templates read: no limit to
-/// some hosts, no facts read by its lowering.
+/// some hosts, no facts read by its lowering, no loop (whose items are each host's).
 fn may_share(op: &TypedOp) -> bool {
     let declares_facts = matches!(&op.kind, OpKind::Builtin(def) if !def.facts.is_empty());
-    op.globals.hosts.is_empty() && op.globals.groups.is_empty() && !declares_facts
+    let limited = !op.globals.hosts.is_empty() || !op.globals.groups.is_empty();
+    !limited && !declares_facts && op.globals.loops.is_empty()
 }
 
 /// The `wanted` variables as their scopes see them on `host`.

@@ -16,7 +16,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{Table, Value};
-use crate::source::Spanned;
+use crate::source::{SourceMap, Spanned};
 use crate::template::is_whole_expression;
 
 use super::ScopeId;
@@ -214,8 +214,58 @@ pub fn on_handler(args: &Table, diagnostics: &mut Diagnostics) {
     }
 }
 
+/// The names the loop arguments `args` mean to bind, whether or not the loop is valid (so
+/// a refused loop does not also make its variable undefined): `loop_var` or `item`, and
+/// `loop_index`; none without `loop`.
+pub fn meant_names(args: &Table) -> Vec<String> {
+    if !args.iter().any(|(key, _)| key.value == "loop") {
+        return Vec::new();
+    }
+    let var = args.iter().find_map(|(key, value)| match &value.value {
+        Value::Str(name) if key.value == "loop_var" => Some(name.clone()),
+        _ => None,
+    });
+    vec![var.unwrap_or_else(|| ITEM.to_owned()), INDEX.to_owned()]
+}
+
 /// The names a loop's items make visible to the op's templates.
 pub fn names(loops: &[Loop]) -> impl Iterator<Item = String> + '_ {
     let index = (!loops.is_empty()).then(|| INDEX.to_owned());
     loops.iter().map(|l| l.var.clone()).chain(index)
+}
+
+/// A loop over one whole `{{ name }}` of a variable that `literal` knows the value of (one
+/// the manifest writes as it is, which nothing overrides: see `variables::check_shape`)
+/// goes over that value on every host, so it must be a list or a map already; reported
+/// (false) when it is not.
+pub fn over_literal<'v>(
+    sources: &SourceMap,
+    looped: &Loop,
+    literal: &impl Fn(&str) -> Option<&'v Spanned<Value>>,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let Value::Str(text) = &looped.over.value else {
+        return true;
+    };
+    let Some(name) = super::variables::whole_variable(text) else {
+        return true;
+    };
+    let Some(var) = literal(name).filter(|v| !matches!(v.value, Value::List(_) | Value::Table(_)))
+    else {
+        return true;
+    };
+    let at = super::templates::variable_span(sources, text, looped.over.span, name);
+    diagnostics.push(
+        Diagnostic::new(
+            Code::InvalidLoop,
+            at,
+            format!("`{name}` is {}: a loop goes over a list or a map", var.value.kind()),
+        )
+        .label("not a list")
+        .with_label(var.span, "its value")
+        .help(format!(
+            "give `{name}` a list value (`{name} = [...]`), or loop over a list of it (`loop = [\"{{{{ {name} }}}}\"]`)"
+        )),
+    );
+    false
 }

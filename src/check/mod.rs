@@ -227,7 +227,7 @@ impl<'a> Checker<'a> {
             }
             self.loop_names.push(loops::names(&globals.loops).collect());
             let args = op::check_include_args(self.sources, &include_args, self.diagnostics);
-            self.check_strings(&args, ScopeId(index), None);
+            self.check_strings(&args, ScopeId(index), &[]);
             globals.apply(&args, self.diagnostics);
             inherited.push(globals);
         }
@@ -282,10 +282,11 @@ impl<'a> Checker<'a> {
             self.read_loop(&checked.loop_args, scope, None, &globals.loops)
         };
         let loop_refused = own_loop.is_none() && !checked.loop_args.is_empty();
-        self.check_strings(&checked.args, scope, own_loop.as_ref());
+        let loop_names = loops::meant_names(&checked.loop_args);
+        self.check_strings(&checked.args, scope, &loop_names);
         self.check_shapes(&kind, &checked.args, scope);
         self.lint_shell(&kind, &checked.args);
-        self.check_strings(&checked.globals, scope, own_loop.as_ref());
+        self.check_strings(&checked.globals, scope, &loop_names);
         self.secret_in_name(&checked.globals, scope);
         if !checked.valid || loop_refused {
             return None;
@@ -304,13 +305,28 @@ impl<'a> Checker<'a> {
     /// Arguments that are one whole `{{ name }}` of a variable the manifest writes as it is
     /// must fit the argument's type (see [`variables::check_shape`]).
     fn check_shapes(&mut self, kind: &OpKind, args: &OpArgs, scope: ScopeId) {
+        let literal = self.literal_variables(scope);
+        for (name, ty, _) in kind.params() {
+            if let Some(value) = args.get(name) {
+                variables::check_shape(self.sources, value, &ty, &literal, self.diagnostics);
+            }
+        }
+    }
+
+    /// The value of a variable visible in `scope` as the manifest writes it, when that is
+    /// its value on every host: no template in it, and neither the inventory nor `-e`
+    /// overrides it.
+    fn literal_variables(
+        &self,
+        scope: ScopeId,
+    ) -> impl Fn(&str) -> Option<&'a Spanned<Value>> + use<'a> {
         let written = self.visible_variables(scope);
         let overridden: HashSet<String> = self
             .context
             .inventory
             .map(|inventory| inventory.variable_names().collect())
             .unwrap_or_default();
-        let literal = |name: &str| {
+        move |name: &str| {
             let var = written.iter().rev().find(|var| var.name == name)?;
             let mut texts = Vec::new();
             var.value.value.strings(var.value.span, &mut texts);
@@ -318,11 +334,6 @@ impl<'a> Checker<'a> {
                 .iter()
                 .any(|(text, _)| crate::template::is_template(text));
             (!overridden.contains(name) && !templated).then_some(var.value)
-        };
-        for (name, ty, _) in kind.params() {
-            if let Some(value) = args.get(name) {
-                variables::check_shape(self.sources, value, &ty, &literal, self.diagnostics);
-            }
         }
     }
 
@@ -397,6 +408,10 @@ impl<'a> Checker<'a> {
             return None;
         }
         let read = loops::read(args, scope, include, outer, self.diagnostics)?;
+        let literal = self.literal_variables(scope);
+        if !loops::over_literal(self.sources, &read, &literal, self.diagnostics) {
+            return None;
+        }
         let known = self.known(scope).clone();
         let included = self.inclusion(scope);
         self.check_raw(&read.over, &known, included);
@@ -408,15 +423,11 @@ impl<'a> Checker<'a> {
         Some(read)
     }
 
-    /// Template-checks every string argument; `when` is an expression. An op's own loop
-    /// (`own_loop`) binds its variable and `loop_index` for them.
-    fn check_strings(&mut self, args: &OpArgs, scope: ScopeId, own_loop: Option<&loops::Loop>) {
+    /// Template-checks every string argument; `when` is an expression. `loop_names` are
+    /// the names an op's own loop binds for them.
+    fn check_strings(&mut self, args: &OpArgs, scope: ScopeId, loop_names: &[String]) {
         let mut known = self.known(scope).clone();
-        known.extend(
-            own_loop
-                .into_iter()
-                .flat_map(|l| loops::names(std::slice::from_ref(l))),
-        );
+        known.extend(loop_names.iter().cloned());
         let included = self.inclusion(scope);
         for (name, value) in args.iter() {
             if name == "when" {

@@ -24,6 +24,25 @@ use super::ScopeId;
 /// The arguments that make an op or an include loop.
 pub const LOOP_ARGS: &[&str] = &["loop", "loop_var", "loop_label"];
 
+/// What each of [`LOOP_ARGS`] takes and means, for `docs/ops.md` and the schema.
+pub const LOOP_ARG_DOCS: [(&str, &str, &str); 3] = [
+    (
+        "loop",
+        "list, table, or one whole `{{ expression }}`",
+        "Run the op (every op of an include) once per item of this list, or per entry of this map (`{key, value}`), with the item as `item` and its place, from 0, as `loop_index`.",
+    ),
+    (
+        "loop_var",
+        "variable name",
+        "The name each item is bound to instead of `item` (Ansible's `loop_control.loop_var`): needed inside a looped include whose ops loop too.",
+    ),
+    (
+        "loop_label",
+        "string",
+        "What labels, plans and reports show of each item instead of the item itself (Ansible's `loop_control.label`), a template over it.",
+    ),
+];
+
 /// The name each item is bound to unless `loop_var` gives another.
 pub const ITEM: &str = "item";
 

@@ -42,7 +42,7 @@ pub fn ops() -> String {
     for (name, takes, doc) in crate::check::loops::LOOP_ARG_DOCS {
         let _ = writeln!(
             out,
-            "| `{name}` | {} | — | {} *inherited* |",
+            "| `{name}` | {} |  | {} *inherited* |",
             escape(takes),
             escape(doc)
         );

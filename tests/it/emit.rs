@@ -144,7 +144,7 @@ fn failures_stop_the_run_unless_ignored() {
             end,
             [
                 "not-run         4  files.file /ROOT/after  [main.toml:17]",
-                "not-run        h1  files.file /ROOT/handler-ran  [main.toml:21]",
+                "not-run        h1  handler \"h\"  [main.toml:21]",
                 "kiln: 0 ok, 1 changed, 2 failed, 0 skipped, 2 not run",
             ],
             "{shell}: the op left and the notified handler are listed"

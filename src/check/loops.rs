@@ -240,11 +240,14 @@ pub fn meant_names(args: &Table) -> Vec<String> {
     if !args.iter().any(|(key, _)| key.value == "loop") {
         return Vec::new();
     }
-    let var = args.iter().find_map(|(key, value)| match &value.value {
-        Value::Str(name) if key.value == "loop_var" => Some(name.clone()),
-        _ => None,
-    });
-    vec![var.unwrap_or_else(|| ITEM.to_owned()), INDEX.to_owned()]
+    let var = args.iter().find(|(key, _)| key.value == "loop_var");
+    let var = match var.map(|(_, value)| &value.value) {
+        None => Some(ITEM.to_owned()),
+        // A name that is not one binds nothing: the op's templates cannot use it.
+        Some(Value::Str(name)) if crate::steps::values::is_identifier(name) => Some(name.clone()),
+        Some(_) => None,
+    };
+    var.into_iter().chain([INDEX.to_owned()]).collect()
 }
 
 /// The names a loop's items make visible to the op's templates.

@@ -177,6 +177,7 @@ mod tests {
             ops: vec![op(def)],
             handlers: Vec::new(),
             scopes: Vec::new(),
+            start_item: None,
         };
         let host = crate::inventory::Host {
             name: "@local".into(),

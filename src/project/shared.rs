@@ -210,11 +210,13 @@ mod tests {
             file("/srv/a-only", "hosts = [\"a\"]"),
             file("/srv/when", "when = \"greeting == 'hello'\""),
             file("/srv/named", "name = \"for {{ greeting }}\""),
+            // Its items are each host's, even when they are alike.
+            file("/srv/{{ item }}", "loop = [\"x\"]"),
         ]
         .concat();
         assert_eq!(
             shared(&manifest, INVENTORY),
-            [true, true, true, false, false, false, false, false]
+            [true, true, true, false, false, false, false, false, false]
         );
     }
 

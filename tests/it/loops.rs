@@ -288,3 +288,20 @@ fn items_are_each_hosts_and_ops_after_a_loop_stay_shared() {
         ]
     );
 }
+
+/// Items made from a secret are never shown: labels and comments say `***`.
+#[test]
+fn secret_items_are_masked_in_labels_and_comments() {
+    let output = Test::new()
+        .file(
+            "main.toml",
+            "[secrets]\ntokens = ['t-one', 't-two']\n\n\
+             [[op]]\nop = 'files.line'\npath = '/srv/tokens'\nline = 'x'\nloop = '{{ tokens }}'\n",
+        )
+        .args(["emit", "main.toml", "-i", "@local"])
+        .run();
+    output.assert_status(0);
+    assert!(!output.stdout.contains("t-one") && !output.stdout.contains("t-two"));
+    output.assert_stdout_contains("'files.line /srv/tokens (item=***)'");
+    output.assert_stdout_contains("#     loop item = ***  (loop_index 1)");
+}

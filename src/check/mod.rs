@@ -227,7 +227,7 @@ impl<'a> Checker<'a> {
             }
             self.loop_names.push(loops::names(&globals.loops).collect());
             let args = op::check_include_args(self.sources, &include_args, self.diagnostics);
-            self.check_strings(&args, ScopeId(index), &[]);
+            self.check_strings(&args, ScopeId(index), &[], true);
             globals.apply(&args, self.diagnostics);
             inherited.push(globals);
         }
@@ -283,10 +283,11 @@ impl<'a> Checker<'a> {
         };
         let loop_refused = own_loop.is_none() && !checked.loop_args.is_empty();
         let loop_names = loops::meant_names(&checked.loop_args);
-        self.check_strings(&checked.args, scope, &loop_names);
+        let in_loops = role == rules::Role::Op;
+        self.check_strings(&checked.args, scope, &loop_names, in_loops);
         self.check_shapes(&kind, &checked.args, scope);
         self.lint_shell(&kind, &checked.args);
-        self.check_strings(&checked.globals, scope, &loop_names);
+        self.check_strings(&checked.globals, scope, &loop_names, in_loops);
         self.secret_in_name(&checked.globals, scope);
         if !checked.valid || loop_refused {
             return None;
@@ -424,9 +425,21 @@ impl<'a> Checker<'a> {
     }
 
     /// Template-checks every string argument; `when` is an expression. `loop_names` are
-    /// the names an op's own loop binds for them.
-    fn check_strings(&mut self, args: &OpArgs, scope: ScopeId, loop_names: &[String]) {
+    /// the names an op's own loop binds for them; the loops of its includes bind theirs
+    /// only `in_loops` (not for a handler, which runs once, outside them).
+    fn check_strings(
+        &mut self,
+        args: &OpArgs,
+        scope: ScopeId,
+        loop_names: &[String],
+        in_loops: bool,
+    ) {
         let mut known = self.known(scope).clone();
+        if !in_loops {
+            for name in self.loop_names.get(scope.0).into_iter().flatten() {
+                known.remove(name);
+            }
+        }
         known.extend(loop_names.iter().cloned());
         let included = self.inclusion(scope);
         for (name, value) in args.iter() {

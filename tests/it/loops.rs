@@ -305,3 +305,43 @@ fn secret_items_are_masked_in_labels_and_comments() {
     output.assert_stdout_contains("'files.line /srv/tokens (item=***)'");
     output.assert_stdout_contains("#     loop item = ***  (loop_index 1)");
 }
+
+/// What a loop goes over may come from the host: its inventory variables, or its facts
+/// when they are known as the script is made; a host whose value is no list is refused.
+#[test]
+fn items_come_from_the_inventory_and_facts_and_a_value_that_is_no_list_is_refused() {
+    let project = || {
+        Test::new()
+            .file(
+                "main.toml",
+                "[[op]]\nop = 'files.directory'\npath = '/srv/{{ item }}'\nloop = '{{ dirs }}'\n\n\
+                 [[op]]\nop = 'files.directory'\npath = '/home/{{ item }}'\nloop = '{{ facts.users }}'\n",
+            )
+            .file("facts.json", r#"{"users": ["alice", "bob"]}"#)
+    };
+    let output = project()
+        .file(
+            "inventory.toml",
+            "[hosts.a]\naddress = 'a.example'\nvars = { dirs = ['x'] }\n",
+        )
+        .args(["emit", ".", "--facts", "facts.json"])
+        .run();
+    output.assert_status(0);
+    for label in [
+        "/srv/x (item=x)",
+        "/home/alice (item=alice)",
+        "/home/bob (item=bob)",
+    ] {
+        output.assert_stdout_contains(&format!("'files.directory {label}'"));
+    }
+    let output = project()
+        .file(
+            "inventory.toml",
+            "[hosts.a]\naddress = 'a.example'\nvars = { dirs = 'x' }\n",
+        )
+        .args(["emit", ".", "--facts", "facts.json"])
+        .run();
+    output.assert_status(1);
+    output.assert_stderr_contains("kiln::invalid-loop");
+    output.assert_stderr_contains("this loop goes over a string on this host, not a list or a map");
+}

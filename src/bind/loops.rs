@@ -104,14 +104,13 @@ impl<'c> Binder<'_> {
     /// names when it names a loop's item (`start_item`). A loop whose items cannot be had
     /// is reported, and its ops left out.
     pub fn runs(&mut self, ops: &'c [TypedOp], start_item: Option<&str>) -> Vec<Run<'c>> {
-        let mut numbers = vec![0; ops.len()];
-        let mut runs = Vec::with_capacity(ops.len());
         let mut expansion = Expansion {
             ops,
-            numbers: &mut numbers,
-            runs: &mut runs,
+            numbers: vec![0; ops.len()],
+            runs: Vec::with_capacity(ops.len()),
         };
         self.expand(&mut expansion, 0..ops.len(), &Iteration::default());
+        let mut runs = expansion.runs;
         let Some(start) = start_item else {
             return runs;
         };
@@ -145,7 +144,7 @@ impl<'c> Binder<'_> {
     /// Expands the ops at `places` inside the loops of `outer`'s items.
     fn expand(
         &mut self,
-        expansion: &mut Expansion<'_, 'c>,
+        expansion: &mut Expansion<'c>,
         places: std::ops::Range<usize>,
         outer: &Iteration,
     ) {
@@ -314,14 +313,14 @@ impl<'c> Binder<'_> {
 }
 
 /// The ops being expanded, and what the expansion made so far.
-struct Expansion<'e, 'c> {
+struct Expansion<'c> {
     ops: &'c [TypedOp],
     /// How many iterations each op has had so far.
-    numbers: &'e mut Vec<usize>,
-    runs: &'e mut Vec<Run<'c>>,
+    numbers: Vec<usize>,
+    runs: Vec<Run<'c>>,
 }
 
-impl Expansion<'_, '_> {
+impl Expansion<'_> {
     /// The number of the next iteration of the op at `place`.
     fn next(&mut self, place: usize) -> usize {
         let number = self.numbers[place];

@@ -8,7 +8,9 @@
 //! `loop_var` that is not a variable name or that is the variable of an enclosing loop (an
 //! include's), `loop_var` or `loop_label` without `loop`, and a loop on a handler (it runs
 //! once, whatever notifies it). The checker then checks the op's templates with the loop's
-//! variables in scope. The items themselves are known per host only (inventory variables
+//! variables in scope, and, where the items are known as written (a literal, a `[vars]`
+//! value nothing overrides), that each item has what the templates take of it
+//! ([`check_items`]). The items themselves are known per host only (inventory variables
 //! differ), so binding expands loops (`bind::loops`).
 //!
 //! Invariant: an op's loops ([`Globals::loops`](super::Globals)) are its includes' loops,
@@ -16,7 +18,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{Table, Value};
-use crate::source::{SourceMap, Spanned};
+use crate::source::{SourceMap, Span, Spanned};
 use crate::template::is_whole_expression;
 
 use super::ScopeId;
@@ -290,4 +292,120 @@ pub fn over_literal<'v>(
         )),
     );
     false
+}
+
+/// A template of an op, where it is written, and whether it is an expression (`when`).
+pub type Text<'t> = (&'t str, Span, bool);
+
+/// Where the items of `looped` are known as written (a literal list or map, or one whole
+/// `{{ name }}` of a list or map that `literal` knows, as [`over_literal`]), every item
+/// must have each attribute the op's templates `texts` take of it (`{{ item.line }}`),
+/// unless the template may guard it ([`guarded`]): one that lacks it is reported at the
+/// first use, with the item. A map's entries have `key` and `value`. Binding would fail on
+/// the item all the same; this says so before anything runs, at the item.
+pub fn check_items<'v>(
+    sources: &SourceMap,
+    looped: &Loop,
+    literal: &impl Fn(&str) -> Option<&'v Spanned<Value>>,
+    texts: &[Text<'_>],
+    diagnostics: &mut Diagnostics,
+) {
+    let written = match &looped.over.value {
+        Value::Str(text) => match super::variables::whole_variable(text).and_then(literal) {
+            Some(var) => &var.value,
+            None => return,
+        },
+        written => written,
+    };
+    let (items, is_map): (Vec<&Spanned<Value>>, bool) = match written {
+        Value::List(items) => (items.iter().collect(), false),
+        Value::Table(_) => (Vec::new(), true),
+        _ => return,
+    };
+    let mut reported = Vec::new();
+    for &(text, span, expression) in texts.iter().filter(|(text, _, _)| !guarded(text)) {
+        for (attribute, range) in super::templates::attributes_of(text, &looped.var, expression) {
+            if reported.contains(&attribute) {
+                continue;
+            }
+            let lacking = if is_map {
+                (!["key", "value"].contains(&attribute.as_str())).then_some(None)
+            } else {
+                items
+                    .iter()
+                    .enumerate()
+                    .find(|(_, item)| !has_key(item, &attribute))
+                    .map(Some)
+            };
+            let Some(lacking) = lacking else { continue };
+            let at = super::templates::locate(sources, span, text, range).unwrap_or(span);
+            diagnostics.push(missing_attribute(looped, &attribute, at, lacking));
+            reported.push(attribute);
+        }
+    }
+}
+
+/// Whether `text` may guard what it takes of an item (`item.mode | default('0644')`,
+/// `item.mode is defined`): then an item may lack it. Conservative: any mention counts.
+fn guarded(text: &str) -> bool {
+    ["default", "defined", "|d(", "| d("]
+        .iter()
+        .any(|guard| text.contains(guard))
+}
+
+/// Whether `item` is a map with `key`.
+fn has_key(item: &Spanned<Value>, key: &str) -> bool {
+    matches!(&item.value, Value::Table(entries) if entries.iter().any(|(k, _)| k.value == key))
+}
+
+/// `item.NAME`, used at `at`, where the loop's item number `lacking` (none: an entry of a
+/// map) has no `NAME`.
+fn missing_attribute(
+    looped: &Loop,
+    attribute: &str,
+    at: Span,
+    lacking: Option<(usize, &&Spanned<Value>)>,
+) -> Diagnostic {
+    let var = &looped.var;
+    let Some((index, item)) = lacking else {
+        return Diagnostic::new(
+            Code::UndefinedVariable,
+            at,
+            format!("`{var}` is an entry of a map: it has no `{attribute}`"),
+        )
+        .label("only `key` and `value`")
+        .with_label(looped.over.span, "a map")
+        .help(format!(
+            "an entry of a map is `{{key, value}}`: `{var}.key`, `{var}.value`"
+        ));
+    };
+    let (message, help) = match &item.value {
+        Value::Table(entries) => {
+            let keys = entries.iter().map(|(k, _)| k.value.as_str());
+            let help = match crate::diagnostic::did_you_mean(attribute, keys.clone()) {
+                Some(best) => format!(
+                    "item {index} has `{best}`: is it `{attribute}` misspelt? every item needs the keys the op uses"
+                ),
+                None => format!(
+                    "item {index} has {}: every item needs the keys the op uses",
+                    crate::diagnostic::quoted_list(&keys.collect::<Vec<_>>())
+                ),
+            };
+            (
+                format!("item {index} of the loop has no `{attribute}`"),
+                help,
+            )
+        }
+        other => (
+            format!(
+                "item {index} of the loop is {}: it has no `{attribute}`",
+                other.kind()
+            ),
+            "give every item the same shape: maps with the same keys".to_owned(),
+        ),
+    };
+    Diagnostic::new(Code::UndefinedVariable, at, message)
+        .label(format!("not in item {index}"))
+        .with_label(item.span, format!("item {index}"))
+        .help(help)
 }

@@ -293,6 +293,7 @@ impl<'a> Checker<'a> {
             return None;
         }
         globals.loops.extend(own_loop);
+        self.check_items(&globals.loops, &checked);
         globals.apply(&checked.globals, self.diagnostics);
         Some(TypedOp {
             kind,
@@ -422,6 +423,25 @@ impl<'a> Checker<'a> {
             self.check_texts(&[(&label.value, label.span)], &known, included);
         }
         Some(read)
+    }
+
+    /// The items of `looped` known as written have every attribute the op's templates
+    /// take of them ([`loops::check_items`]).
+    fn check_items(&mut self, looped: &[loops::Loop], checked: &op::CheckedArgs) {
+        let mut texts: Vec<loops::Text> = Vec::new();
+        for (name, value) in checked.args.iter().chain(checked.globals.iter()) {
+            let mut strings = Vec::new();
+            value.value.strings(value.span, &mut strings);
+            texts.extend(
+                strings
+                    .into_iter()
+                    .map(|(text, span)| (text, span, name == "when")),
+            );
+        }
+        for each in looped {
+            let literal = self.literal_variables(each.scope);
+            loops::check_items(self.sources, each, &literal, &texts, self.diagnostics);
+        }
     }
 
     /// Template-checks every string argument; `when` is an expression. `loop_names` are

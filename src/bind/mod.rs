@@ -1,6 +1,7 @@
 //! Binding: a checked manifest and one host make a [`HostPlan`].
 //!
-//! Per host, variables are merged by precedence, every templated argument is rendered (and
+//! Per host, variables are merged by precedence, loops are expanded into one op per item
+//! ([`loops`]; a handler is labelled by its id), every templated argument is rendered (and
 //! re-validated: a path must still be absolute once rendered), `when` is decided, and
 //! `hosts`/`groups` limits are applied. Nothing here knows about shell; that is `lower`'s job.
 //!
@@ -371,7 +372,10 @@ impl<'c> Binder<'_> {
     pub fn item(&mut self, op: &'c TypedOp, iteration: Option<&loops::Iteration>) -> BoundOp<'c> {
         let origin = origin(self.sources, op);
         let id = id(op, &origin);
-        let id = iteration.map_or(id.clone(), |i| i.id(&id));
+        let id = match iteration {
+            Some(iteration) => iteration.id(&id),
+            None => id,
+        };
         let notify = op
             .globals
             .notify

@@ -40,6 +40,14 @@ pub fn ops() -> String {
             escape(arg.doc)
         );
     }
+    for (name, takes, doc) in crate::check::loops::LOOP_ARG_DOCS {
+        let _ = writeln!(
+            out,
+            "| `{name}` | {} |  | {} *inherited* |",
+            escape(takes),
+            escape(doc)
+        );
+    }
     let mut module = "";
     out.push_str("\n## Index\n\n");
     for def in CATALOG {

@@ -76,6 +76,7 @@ fn include_schema() -> Value {
     for arg in GLOBAL_ARGS.iter().filter(|a| INHERITABLE.contains(&a.name)) {
         include_props.insert(arg.name.into(), arg_schema(arg));
     }
+    loop_schemas(&mut include_props);
     json!({ "type": "object", "properties": include_props, "required": ["include"], "additionalProperties": false })
 }
 
@@ -177,6 +178,7 @@ fn op_schema(def: &OpDef) -> Value {
     for arg in GLOBAL_ARGS {
         properties.insert(arg.name.into(), arg_schema(arg));
     }
+    loop_schemas(&mut properties);
     json!({
         "type": "object",
         "description": def.summary,
@@ -184,6 +186,23 @@ fn op_schema(def: &OpDef) -> Value {
         "required": required,
         "additionalProperties": false,
     })
+}
+
+/// `loop`, `loop_var` and `loop_label`, which ops and includes take.
+fn loop_schemas(properties: &mut Map<String, Value>) {
+    for (name, _, doc) in crate::check::loops::LOOP_ARG_DOCS {
+        let mut schema = match name {
+            "loop" => json!({ "anyOf": [
+                { "type": "array" },
+                { "type": "object" },
+                { "type": "string", "pattern": "^\\s*\\{\\{.*\\}\\}\\s*$" },
+            ] }),
+            "loop_var" => json!({ "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" }),
+            _ => json!({ "type": "string" }),
+        };
+        schema["description"] = json!(doc);
+        properties.insert(name.into(), schema);
+    }
 }
 
 fn arg_schema(arg: &ArgDef) -> Value {

@@ -1,12 +1,14 @@
 //! Binding: a checked manifest and one host make a [`HostPlan`].
 //!
-//! Per host, variables are merged by precedence, every templated argument is rendered (and
+//! Per host, variables are merged by precedence, loops are expanded into one op per item
+//! ([`loops`]; a handler is labelled by its id), every templated argument is rendered (and
 //! re-validated: a path must still be absolute once rendered), `when` is decided, and
 //! `hosts`/`groups` limits are applied. Nothing here knows about shell; that is `lower`'s job.
 //!
 //! Binding also decides what is secret ([`secret`]): each rendered argument made from a
 //! secret, and the host's secret strings, which every diagnostic made here is masked with.
 
+pub mod loops;
 pub mod registered;
 pub mod vars;
 pub mod when;
@@ -85,6 +87,8 @@ pub struct BoundOp<'c> {
     /// What the op runs or writes beyond its arguments (a user op's probe and apply, a
     /// template file) is made from a secret.
     pub secret_content: bool,
+    /// The items of the loops it runs in, when it loops.
+    pub iteration: Option<loops::Iteration>,
 }
 
 impl BoundOp<'_> {
@@ -141,7 +145,11 @@ pub fn bind<'c>(
     diagnostics: &mut Diagnostics,
 ) -> Option<HostPlan<'c>> {
     let mut binder = Binder::new(sources, compiled, host, facts);
-    let ops: Vec<BoundOp> = compiled.ops.iter().map(|op| binder.op(op)).collect();
+    let runs = binder.runs(&compiled.ops, compiled.start_item.as_deref());
+    let ops: Vec<BoundOp> = runs
+        .iter()
+        .map(|run| binder.item(run.op, run.iteration.as_ref()))
+        .collect();
     let handlers: Vec<BoundOp> = compiled.handlers.iter().map(|op| binder.op(op)).collect();
     let secrets = binder.finish(diagnostics)?;
     Some(HostPlan {
@@ -388,8 +396,18 @@ impl<'a> Binder<'a> {
 impl<'c> Binder<'_> {
     /// Binds `op` (an op or a handler of the compiled manifest) to this host.
     pub fn op(&mut self, op: &'c TypedOp) -> BoundOp<'c> {
+        self.item(op, None)
+    }
+
+    /// Binds `op` to this host, with the items of `iteration` when it loops
+    /// ([`Binder::runs`]).
+    pub fn item(&mut self, op: &'c TypedOp, iteration: Option<&loops::Iteration>) -> BoundOp<'c> {
         let origin = origin(self.sources, op);
         let id = id(op, &origin);
+        let id = match iteration {
+            Some(iteration) => iteration.id(&id),
+            None => id,
+        };
         let notify = op
             .globals
             .notify
@@ -417,8 +435,13 @@ impl<'c> Binder<'_> {
             host_facts: false,
             secret_args: BTreeSet::new(),
             secret_content: false,
+            iteration: iteration.cloned(),
         };
-        let Some(scope) = self.context(op.scope) else {
+        let scope = match iteration {
+            Some(iteration) => self.context_in(op.scope, iteration),
+            None => self.context(op.scope),
+        };
+        let Some(scope) = scope else {
             // The op's arguments stay unrendered templates: the host must not bind. Resolving
             // reports why at the variables; values given with `-e` have no place to point
             // at, so the op says it.
@@ -449,6 +472,13 @@ impl<'c> Binder<'_> {
         };
         self.render_args(&mut bound, &scope);
         bound.label = self.rendered_label(&bound, &scope);
+        if let Some(iteration) = iteration {
+            bound.label = iteration.label(&bound.label);
+        }
+        if self.compiled.handlers.iter().any(|h| std::ptr::eq(h, op)) {
+            // Reports and plans name a handler by the id `notify` names it by.
+            bound.label = format!("handler {}", serde_json::Value::from(bound.id.as_str()));
+        }
         bound
     }
 
@@ -905,8 +935,20 @@ impl<'c> Binder<'_> {
         if let Some(context) = self.contexts.get(&scope) {
             return context.clone();
         }
+        let context = self.resolve_context(scope, &serde_json::Map::new());
+        self.contexts.insert(scope, context.clone());
+        context
+    }
+
+    /// The template context of `scope` on this host, its variables resolved with `bound`
+    /// (the items of an include's loop) beside `facts` and `host`.
+    fn resolve_context(
+        &mut self,
+        scope: ScopeId,
+        bound: &serde_json::Map<String, serde_json::Value>,
+    ) -> Option<ScopeContext> {
         let mut scope_vars = vars::scope_vars(self.compiled, scope, self.host);
-        let extra = serde_json::json!({
+        let mut extra = serde_json::json!({
             "facts": self.facts.map_or(serde_json::Value::Null, |f| f.0.clone()),
             "host": {
                 "name": self.host.name,
@@ -914,16 +956,17 @@ impl<'c> Binder<'_> {
                 "groups": self.host.groups,
             },
         });
+        if let serde_json::Value::Object(extra) = &mut extra {
+            extra.extend(bound.clone());
+        }
         let resolved = vars::resolve(&self.envs, &mut scope_vars, &extra, &mut self.diagnostics);
         for var in scope_vars.values().filter(|var| var.secret) {
             self.secrets.add_json(&var.value);
         }
-        let context = resolved.then(|| ScopeContext {
+        resolved.then(|| ScopeContext {
             value: vars::context(&scope_vars, &extra),
             secret: Rc::new(vars::secret_names(&scope_vars)),
-        });
-        self.contexts.insert(scope, context.clone());
-        context
+        })
     }
 }
 

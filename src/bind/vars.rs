@@ -272,7 +272,7 @@ pub fn template_names(env: &Environment<'_>, value: &serde_json::Value) -> BTree
 
 /// `value` with its templates rendered, and whether one of them used the `secret` filter:
 /// a whole `{{ expression }}` as the expression's value, other templates as text.
-fn render_json(
+pub(super) fn render_json(
     envs: &Environments,
     value: &serde_json::Value,
     context: &minijinja::Value,

@@ -52,6 +52,9 @@ pub struct Globals {
     pub hosts: Vec<Spanned<String>>,
     pub groups: Vec<Spanned<String>>,
     pub serial: Option<Serial>,
+    /// The loops the op repeats in: its includes', outermost first, then its own
+    /// (`super::loops`).
+    pub loops: Vec<super::loops::Loop>,
 }
 
 impl Globals {

@@ -10,6 +10,7 @@ pub mod custom_facts;
 pub mod filters;
 pub mod globals;
 pub mod load;
+pub mod loops;
 pub mod op;
 pub mod password_hash;
 pub mod registered;
@@ -67,6 +68,9 @@ pub struct Compiled {
     pub scopes: Vec<ScopeVars>,
     /// Custom facts, which the host's probe gathers with the built-in ones.
     pub facts: Vec<crate::facts::Custom>,
+    /// Set by `--start-at ID[N]`: the id of the loop item each host's run starts at (the
+    /// ops before its loop are left out already).
+    pub start_item: Option<String>,
 }
 
 /// The variables of one scope (see [`Scope`]), without their source positions' files.
@@ -107,10 +111,12 @@ pub fn compile(
         handler_ids: Vec::new(),
         registered: Vec::new(),
         failed_notifies: Vec::new(),
+        loop_names: Vec::new(),
         diagnostics,
     };
-    let user_ops = checker.user_ops(&loaded);
+    // Before anything asks which names a scope knows: an include's loop variables are some.
     let include_args = checker.include_args();
+    let user_ops = checker.user_ops(&loaded);
 
     let mut ops = Vec::with_capacity(loaded.calls.len());
     for (call, scope) in &loaded.calls {
@@ -141,6 +147,7 @@ pub fn compile(
         handlers,
         scopes,
         facts,
+        start_item: None,
     })
 }
 
@@ -160,6 +167,8 @@ struct Checker<'a> {
     /// The `notify` entries of ops that failed to check: still cross-referenced, so one run
     /// reports every unknown handler and no handler is called unused because of them.
     failed_notifies: Vec<Spanned<String>>,
+    /// The variables the loops of each scope's includes bind, by scope.
+    loop_names: Vec<Vec<String>>,
     diagnostics: &'a mut Diagnostics,
 }
 
@@ -215,8 +224,19 @@ impl<'a> Checker<'a> {
                 .parent
                 .map(|p| inherited[p.0].clone())
                 .unwrap_or_default();
-            let args = op::check_include_args(self.sources, &scope.include_args, self.diagnostics);
-            self.check_strings(&args, ScopeId(index));
+            let (loop_args, include_args): (Table, Table) = scope
+                .include_args
+                .iter()
+                .cloned()
+                .partition(|(key, _)| loops::is_loop_arg(&key.value));
+            if let Some(parent) = scope.parent {
+                let repeats = Some(ScopeId(index));
+                let read = self.read_loop(&loop_args, parent, repeats, &globals.loops);
+                globals.loops.extend(read);
+            }
+            self.loop_names.push(loops::names(&globals.loops).collect());
+            let args = op::check_include_args(self.sources, &include_args, self.diagnostics);
+            self.check_strings(&args, ScopeId(index), &[], true);
             globals.apply(&args, self.diagnostics);
             inherited.push(globals);
         }
@@ -261,13 +281,28 @@ impl<'a> Checker<'a> {
             },
         };
         let checked = op::check_args(self.sources, &kind, call, role, self.diagnostics);
-        self.check_strings(&checked.args, scope);
+        let mut globals = include_args.get(scope.0).cloned().unwrap_or_default();
+        let own_loop = if role == rules::Role::Handler {
+            // A handler runs once: neither its own loop nor its includes' apply to it.
+            loops::on_handler(&checked.loop_args, self.diagnostics);
+            globals.loops.clear();
+            None
+        } else {
+            self.read_loop(&checked.loop_args, scope, None, &globals.loops)
+        };
+        let loop_refused = own_loop.is_none() && !checked.loop_args.is_empty();
+        let loop_names = loops::meant_names(&checked.loop_args);
+        let in_loops = role == rules::Role::Op;
+        self.check_strings(&checked.args, scope, &loop_names, in_loops);
         self.check_shapes(&kind, &checked.args, scope);
         self.lint_shell(&kind, &checked.args);
         // An op's own result is read by its `changed_when` and `failed_when`.
         let own = registered::check_globals(&kind, &checked.globals, self.diagnostics);
+        if own.is_some() && (own_loop.is_some() || !globals.loops.is_empty()) {
+            registered::refuse_in_loop(&checked.globals, self.diagnostics);
+        }
         self.registered.extend(own);
-        self.check_strings(&checked.globals, scope);
+        self.check_strings(&checked.globals, scope, &loop_names, in_loops);
         let inherited = include_args.get(scope.0);
         let becomes = inherited.is_some_and(|g| g.sudo || g.su_user.is_some())
             || ["sudo", "sudo_user", "su_user"].iter().any(|name| {
@@ -281,10 +316,11 @@ impl<'a> Checker<'a> {
             self.diagnostics,
         );
         self.secret_in_name(&checked.globals, scope);
-        if !checked.valid {
+        if !checked.valid || loop_refused {
             return None;
         }
-        let mut globals = include_args.get(scope.0).cloned().unwrap_or_default();
+        globals.loops.extend(own_loop);
+        self.check_items(&globals.loops, &checked);
         globals.apply(&checked.globals, self.diagnostics);
         Some(TypedOp {
             kind,
@@ -298,13 +334,28 @@ impl<'a> Checker<'a> {
     /// Arguments that are one whole `{{ name }}` of a variable the manifest writes as it is
     /// must fit the argument's type (see [`variables::check_shape`]).
     fn check_shapes(&mut self, kind: &OpKind, args: &OpArgs, scope: ScopeId) {
+        let literal = self.literal_variables(scope);
+        for (name, ty, _) in kind.params() {
+            if let Some(value) = args.get(name) {
+                variables::check_shape(self.sources, value, &ty, &literal, self.diagnostics);
+            }
+        }
+    }
+
+    /// The value of a variable visible in `scope` as the manifest writes it, when that is
+    /// its value on every host: no template in it, and neither the inventory nor `-e`
+    /// overrides it.
+    fn literal_variables(
+        &self,
+        scope: ScopeId,
+    ) -> impl Fn(&str) -> Option<&'a Spanned<Value>> + use<'a> {
         let written = self.visible_variables(scope);
         let overridden: HashSet<String> = self
             .context
             .inventory
             .map(|inventory| inventory.variable_names().collect())
             .unwrap_or_default();
-        let literal = |name: &str| {
+        move |name: &str| {
             let var = written.iter().rev().find(|var| var.name == name)?;
             let mut texts = Vec::new();
             var.value.value.strings(var.value.span, &mut texts);
@@ -312,11 +363,6 @@ impl<'a> Checker<'a> {
                 .iter()
                 .any(|(text, _)| crate::template::is_template(text));
             (!overridden.contains(name) && !templated).then_some(var.value)
-        };
-        for (name, ty, _) in kind.params() {
-            if let Some(value) = args.get(name) {
-                variables::check_shape(self.sources, value, &ty, &literal, self.diagnostics);
-            }
         }
     }
 
@@ -378,9 +424,85 @@ impl<'a> Checker<'a> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// Template-checks every string argument; `when` is an expression.
-    fn check_strings(&mut self, args: &OpArgs, scope: ScopeId) {
+    /// Reads a loop written in `scope` inside the loops `outer` (see [`loops::read`]), and
+    /// checks the templates of what it goes over, which see the enclosing loops' items.
+    fn read_loop(
+        &mut self,
+        args: &Table,
+        scope: ScopeId,
+        include: Option<ScopeId>,
+        outer: &[loops::Loop],
+    ) -> Option<loops::Loop> {
+        if args.is_empty() {
+            return None;
+        }
+        let read = loops::read(args, scope, include, outer, self.diagnostics)?;
+        let literal = self.literal_variables(scope);
+        if !loops::over_literal(self.sources, &read, &literal, self.diagnostics) {
+            return None;
+        }
+        if let Value::Str(text) = &read.over.value {
+            let texts = [(text.as_str(), read.over.span)];
+            let (templates, registered) = (&self.templates, &self.registered);
+            if registered::report_texts(
+                self.sources,
+                templates,
+                "loop",
+                &texts,
+                registered,
+                self.diagnostics,
+            ) {
+                return None;
+            }
+        }
+        let known = self.known(scope).clone();
+        let included = self.inclusion(scope);
+        self.check_raw(&read.over, &known, included);
+        if let Some(label) = &read.label {
+            let mut known = known;
+            known.extend(loops::names(std::slice::from_ref(&read)));
+            self.check_texts(&[(&label.value, label.span)], &known, included);
+        }
+        Some(read)
+    }
+
+    /// The items of `looped` known as written have every attribute the op's templates
+    /// take of them ([`loops::check_items`]).
+    fn check_items(&mut self, looped: &[loops::Loop], checked: &op::CheckedArgs) {
+        let mut texts: Vec<loops::Text> = Vec::new();
+        for (name, value) in checked.args.iter().chain(checked.globals.iter()) {
+            let mut strings = Vec::new();
+            value.value.strings(value.span, &mut strings);
+            texts.extend(
+                strings
+                    .into_iter()
+                    .map(|(text, span)| (text, span, name == "when")),
+            );
+        }
+        for each in looped {
+            let literal = self.literal_variables(each.scope);
+            loops::check_items(self.sources, each, &literal, &texts, self.diagnostics);
+        }
+    }
+
+    /// Template-checks every string argument; `when` (and `changed_when`, `failed_when`) is
+    /// an expression. `loop_names` are
+    /// the names an op's own loop binds for them; the loops of its includes bind theirs
+    /// only `in_loops` (not for a handler, which runs once, outside them).
+    fn check_strings(
+        &mut self,
+        args: &OpArgs,
+        scope: ScopeId,
+        loop_names: &[String],
+        in_loops: bool,
+    ) {
         let mut known = self.known(scope).clone();
+        if !in_loops {
+            for name in self.loop_names.get(scope.0).into_iter().flatten() {
+                known.remove(name);
+            }
+        }
+        known.extend(loop_names.iter().cloned());
         known.extend(self.registered.iter().map(|r| r.name.clone()));
         let included = self.inclusion(scope);
         for (name, value) in args.iter() {
@@ -479,6 +601,7 @@ impl<'a> Checker<'a> {
             if let Some(inventory) = self.context.inventory {
                 known.extend(inventory.variable_names());
             }
+            known.extend(self.loop_names.get(scope.0).into_iter().flatten().cloned());
             let mut next = Some(scope);
             while let Some(id) = next {
                 let s = &self.scopes[id.0];

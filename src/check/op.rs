@@ -78,6 +78,8 @@ impl OpKind {
 pub struct CheckedArgs {
     pub args: OpArgs,
     pub globals: OpArgs,
+    /// The loop arguments as written (`super::loops`).
+    pub loop_args: crate::model::Table,
     /// No error was found in this op's arguments.
     pub valid: bool,
 }
@@ -94,6 +96,7 @@ pub fn check_args(
     let mut checked = CheckedArgs {
         args: OpArgs::default(),
         globals: OpArgs::default(),
+        loop_args: Vec::new(),
         valid: false,
     };
     let positional = positional(kind, call, diagnostics);
@@ -204,6 +207,8 @@ fn check_named<'a>(
             if let Some(typed) = coerce(sources, &ty, value, diagnostics) {
                 checked.args.insert(name.to_owned(), typed);
             }
+        } else if super::loops::is_loop_arg(&key.value) {
+            checked.loop_args.push((key.clone(), value));
         } else if let Some(global) = global_arg(&key.value) {
             if let Some(typed) = coerce_global(sources, global, value, diagnostics) {
                 checked.globals.insert(global.name.to_owned(), typed);
@@ -228,7 +233,8 @@ fn unknown_argument<'a>(
     let candidates = params
         .iter()
         .map(|(n, _, _)| *n)
-        .chain(GLOBAL_ARGS.iter().map(|a| a.name));
+        .chain(GLOBAL_ARGS.iter().map(|a| a.name))
+        .chain(super::loops::LOOP_ARGS.iter().copied());
     let diagnostic = Diagnostic::new(
         Code::UnknownArgument,
         key.span,
@@ -309,18 +315,25 @@ pub fn check_include_args(
                     typed.insert(global.name.to_owned(), v);
                 }
             }
-            None => diagnostics.push(
-                Diagnostic::new(
-                    Code::UnknownArgument,
-                    key.span,
-                    format!("an include has no argument `{}`", key.value),
-                )
-                .label("not allowed on an include")
-                .help(format!(
-                    "an include takes `vars`, `secrets` and {}",
-                    crate::diagnostic::quoted_list(INHERITABLE)
-                )),
-            ),
+            None => {
+                let takes: Vec<&str> = INHERITABLE
+                    .iter()
+                    .chain(super::loops::LOOP_ARGS)
+                    .copied()
+                    .collect();
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownArgument,
+                        key.span,
+                        format!("an include has no argument `{}`", key.value),
+                    )
+                    .label("not allowed on an include")
+                    .help(format!(
+                        "an include takes `vars`, `secrets` and {}",
+                        crate::diagnostic::quoted_list(&takes)
+                    )),
+                );
+            }
         }
     }
     typed

@@ -184,7 +184,21 @@ fn report_uses(
 ) {
     let mut texts = Vec::new();
     value.value.strings(value.span, &mut texts);
-    for (text, span) in texts {
+    report_texts(sources, templates, arg, &texts, registered, diagnostics);
+}
+
+/// Reports each registered name read in `texts`, the text of `arg`, whose value is needed
+/// when the script is made; whether there was one.
+pub(super) fn report_texts(
+    sources: &SourceMap,
+    templates: &TemplateChecker,
+    arg: &str,
+    texts: &[(&str, Span)],
+    registered: &[Registered],
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let mut found = false;
+    for &(text, span) in texts {
         let names = templates.names(text);
         for used in registered.iter().filter(|r| names.contains(&r.name)) {
             diagnostics.push(
@@ -199,6 +213,27 @@ fn report_uses(
                 .label("a run-time value")
                 .help("read it in `when` or in a shell command (`server.shell`), or gather the value as a custom fact"),
             );
+            found = true;
         }
+    }
+    found
+}
+
+/// `register` on an op that loops: each item would have a result of its own, which
+/// Ansible gathers in a list (`NAME.results`); kiln keeps one result per name, so it
+/// refuses rather than keep only the last item's.
+pub(super) fn refuse_in_loop(globals: &OpArgs, diagnostics: &mut Diagnostics) {
+    if let Some(name) = globals.get("register") {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidLoop,
+                name.span,
+                "`register` on an op that loops: each item would have a result of its own",
+            )
+            .label("one result per name; a loop has one per item")
+            .help(
+                "register a command outside the loop, or loop over the items in the command itself",
+            ),
+        );
     }
 }

@@ -549,6 +549,32 @@ fn escape(rest: &str) -> Option<(Option<char>, usize)> {
     }
 }
 
+/// Each attribute the template `text` (an expression with `expression`) takes of the
+/// variable `name`, by its name and where it is written in `text`: `item.line`, not
+/// `item.get(...)` (a method) nor `x.item.line` (an attribute of another value).
+pub fn attributes_of(text: &str, name: &str, expression: bool) -> Vec<(String, Range<usize>)> {
+    let mut found = Vec::new();
+    for region in code_regions(text, expression) {
+        let code = &text[region.clone()];
+        let tokens = tokens(code);
+        for (i, token) in tokens.iter().enumerate() {
+            let Token::Word(word) = token else { continue };
+            let after_dot = i > 0 && tokens[i - 1] == Token::Punct('.');
+            if after_dot || &code[word.clone()] != name {
+                continue;
+            }
+            if let (Some(Token::Punct('.')), Some(Token::Word(attribute))) =
+                (tokens.get(i + 1), tokens.get(i + 2))
+                && tokens.get(i + 3) != Some(&Token::Punct('('))
+            {
+                let at = region.start + attribute.start..region.start + attribute.end;
+                found.push((code[attribute.clone()].to_owned(), at));
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -314,7 +314,7 @@ pub fn check_shape<'v>(
 }
 
 /// The variable a template is, when it is exactly `{{ name }}`.
-fn whole_variable(text: &str) -> Option<&str> {
+pub fn whole_variable(text: &str) -> Option<&str> {
     if !crate::template::is_whole_expression(text) {
         return None;
     }

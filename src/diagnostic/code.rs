@@ -92,6 +92,8 @@ codes! {
         "A `when` condition is not a valid minijinja expression.";
     RuntimeValue = "runtime-value", Error,
         "A registered result (`register = \"NAME\"`) is used where its value is needed when the script is made (a file's content, a path, a name). A registered result exists only on the host, as the script runs: use it in `when` or in a shell command, or gather the value as a custom fact.";
+    InvalidLoop = "invalid-loop", Error,
+        "A `loop` cannot be expanded: its value is not a list or a map (a string, a number; as written, or as rendered for a host), `loop_var` is not a variable name or is the variable of an enclosing loop, `loop_var` or `loop_label` is given without `loop`, or a handler loops.";
     UnknownHandler = "unknown-handler", Error,
         "`notify` names a handler that no `handler` declares.";
     DuplicateId = "duplicate-id", Error,

@@ -191,17 +191,20 @@ fn own_step(
 
 /// `# [INDEX] LABEL  (ORIGIN)` and the op's arguments (secret values masked), all in one
 /// place, when `body` does not show them all as they are (or one is secret, which the
-/// comment says); nothing when it does.
+/// comment says); then its `when`, `notify` and loop items, when it has them; nothing
+/// when there is nothing to say.
 fn step_comment(out: &mut String, index: Index, op: &BoundOp, body: &str) {
+    let globals = &op.op.globals;
     let says_more = op
         .args
         .iter()
         .any(|(name, value)| op.is_secret(name) || !shown(&value.value, body));
-    if !says_more {
+    let runs_how = !globals.when.is_empty() || !globals.notify.is_empty() || op.iteration.is_some();
+    if !says_more && !runs_how {
         return;
     }
     let mut arguments = String::new();
-    for (name, value) in op.args.iter() {
+    for (name, value) in op.args.iter().filter(|_| says_more) {
         let shown = if op.is_secret(name) {
             crate::template::secret::MASK.to_owned()
         } else {
@@ -209,6 +212,7 @@ fn step_comment(out: &mut String, index: Index, op: &BoundOp, body: &str) {
         };
         let _ = writeln!(arguments, "#     {name} = {shown}");
     }
+    how_it_runs(&mut arguments, op);
     let _ = writeln!(
         out,
         "# [{index}] {}  ({})",
@@ -216,6 +220,40 @@ fn step_comment(out: &mut String, index: Index, op: &BoundOp, body: &str) {
         op.origin
     );
     out.push_str(&arguments);
+}
+
+/// The comment's lines for how the op runs: each `when` condition, the handlers it
+/// notifies, and each loop's item (`***` when secret) with the innermost's `loop_index`.
+fn how_it_runs(out: &mut String, op: &BoundOp) {
+    let globals = &op.op.globals;
+    for condition in &globals.when {
+        let condition = serde_json::Value::from(condition.value.as_str()).to_string();
+        let _ = writeln!(out, "#     when = {}", comment_text(&condition));
+    }
+    if !globals.notify.is_empty() {
+        let ids: Vec<String> = globals
+            .notify
+            .iter()
+            .map(|id| serde_json::Value::from(id.value.as_str()).to_string())
+            .collect();
+        let _ = writeln!(
+            out,
+            "#     notify = {}",
+            comment_text(&format!("[{}]", ids.join(", ")))
+        );
+    }
+    for item in op.iteration.iter().flat_map(|i| &i.items) {
+        let shown = if item.secret {
+            crate::template::secret::MASK.to_owned()
+        } else {
+            comment_text(&item.value.to_string())
+        };
+        let _ = writeln!(
+            out,
+            "#     loop {} = {shown}  (loop_index {})",
+            item.var, item.index
+        );
+    }
 }
 
 /// Whether `code` shows `value` as it is: a string (each string of a list) as one quoted

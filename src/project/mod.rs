@@ -323,17 +323,27 @@ impl<'a> Scripts<'a> {
         diagnostics: &mut Diagnostics,
     ) -> Option<(Vec<(Index, HostStep<'s, 'a>)>, Secrets)> {
         let mut binder = Binder::new(self.sources, self.compiled, host, facts);
-        let ops = self.compiled.ops.iter().enumerate();
-        let ops = ops.map(|(i, op)| (Index::Op(i + 1), op));
+        let start_item = self.compiled.start_item.as_deref();
+        let runs = binder.runs(&self.compiled.ops, start_item);
+        let ops = runs.iter().map(|run| {
+            let index = match &run.iteration {
+                Some(iteration) => Index::Item(run.place + 1, iteration.number),
+                None => Index::Op(run.place + 1),
+            };
+            (run.place, index, run.op, run.iteration.as_ref())
+        });
+        // A handler's place follows the ops' (as `run_once_among` counts them).
+        let first_handler = self.compiled.ops.len();
         let handlers = self.compiled.handlers.iter().enumerate();
-        let handlers = handlers.map(|(i, op)| (Index::Handler(i + 1), op));
-        let mut steps = Vec::with_capacity(self.compiled.ops.len() + self.compiled.handlers.len());
+        let handlers = handlers.map(|(i, op)| (first_handler + i, Index::Handler(i + 1), op, None));
+        let mut steps = Vec::with_capacity(runs.len() + self.compiled.handlers.len());
         let mut lowered = true;
-        for (place, (index, op)) in ops.chain(handlers).enumerate() {
+        for (place, index, op, iteration) in ops.chain(handlers) {
             let step = match shared.get(index) {
                 Some(shared) => HostStep::Shared(shared),
                 None => {
-                    match crate::emit::lower(self.sources, self.once(place, binder.op(op), host)) {
+                    let bound = self.once(place, binder.item(op, iteration), host);
+                    match crate::emit::lower(self.sources, bound) {
                         Ok(own) => HostStep::Own(Box::new(own)),
                         Err(diagnostic) => {
                             diagnostics.push(diagnostic);
@@ -376,7 +386,7 @@ impl<'a> Scripts<'a> {
             })
             .collect();
         let texts: Vec<&OpText> = texts.iter().map(Text::get).collect();
-        let (ops, handlers) = texts.split_at(self.compiled.ops.len());
+        let (ops, handlers) = texts.split_at(op_count(steps));
         let frame = Frame {
             host,
             files: &self.files,
@@ -408,12 +418,20 @@ impl<'a> Scripts<'a> {
         let made = match self.write(&mut script, host, &steps) {
             Ok(()) => Ok((
                 String::from_utf8_lossy(&script).into_owned(),
-                self.compiled.ops.len(),
+                op_count(&steps),
             )),
             Err(error) => Err(format!("cannot make the script for this host: {error}")),
         };
         HostScript { made, secrets }
     }
+}
+
+/// How many of a host's steps are ops (each item of a loop one), not handlers.
+fn op_count(steps: &[(Index, HostStep)]) -> usize {
+    steps
+        .iter()
+        .filter(|(index, _)| !matches!(index, Index::Handler(_)))
+        .count()
 }
 
 /// One step of a host's script: lowered once for every host, or for this one. The list of

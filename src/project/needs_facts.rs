@@ -178,6 +178,7 @@ mod tests {
             handlers: Vec::new(),
             scopes: Vec::new(),
             facts: Vec::new(),
+            start_item: None,
         };
         let host = crate::inventory::Host {
             name: "@local".into(),

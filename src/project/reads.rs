@@ -1,5 +1,5 @@
 //! What an op's templates read: the variables named by its arguments, its `name` and
-//! become users, its `when` conditions, a define's probe and apply, and the template file it
+//! become users, its `when` conditions, what its loops go over and their labels, a define's probe and apply, and the template file it
 //! renders, by minijinja's own analysis of each ("undeclared variables"), so a word in a
 //! comment, a string or a command never counts and a use is never missed because of how it
 //! is spelled. Which hosts need facts ([`super::needs_facts`]) and which ops bind alike on
@@ -26,6 +26,11 @@ pub(crate) fn op_reads(
         value.value.strings(value.span, &mut strings);
     }
     let globals = &op.globals;
+    for looped in &globals.loops {
+        looped.over.value.strings(looped.over.span, &mut strings);
+    }
+    let labels = globals.loops.iter().filter_map(|l| l.label.as_ref());
+    strings.extend(labels.map(|label| (label.value.as_str(), label.span)));
     let named = [&globals.name, &globals.sudo_user, &globals.su_user];
     strings.extend(
         named

@@ -2,6 +2,9 @@
 //! write it: `--tags`, `--skip-tags` (with Ansible's special tags `always`, `never`, `all`,
 //! `tagged`, `untagged`) and `--start-at ID`.
 //!
+//! `--start-at` takes a loop's item too (`ID[1]`): the ops before its loop are left out
+//! here, and the items before it when each host's loops are expanded (`bind::loops`).
+//!
 //! Invariants: handlers are never left out (a selected op that notifies one still gets
 //! it run); the ops kept stay in their order; a tag or an id that nothing in the manifest
 //! has is an error with a suggestion, never an empty run (a typo must not silently make
@@ -39,12 +42,16 @@ impl Selection {
                 .iter()
                 .map(|op| crate::bind::id(op, &crate::bind::origin(sources, op)))
                 .collect();
-            let Some(first) = ids.iter().position(|id| id == start) else {
+            let first = match ids.iter().position(|id| id == start) {
+                Some(first) => Some(first),
+                None => loop_start(compiled, &ids, start),
+            };
+            let Some(first) = first else {
                 let hint = crate::diagnostic::did_you_mean(start, ids.iter().map(String::as_str))
                     .map(|best| format!(" (did you mean `{best}`?)"))
                     .unwrap_or_default();
                 return Err(format!(
-                    "--start-at: no op has the id `{start}`{hint}; an op's id is its `id`, else its `file:line`"
+                    "--start-at: no op has the id `{start}`{hint}; an op's id is its `id`, else its `file:line`, and a loop's item's `ID[0]`, `ID[1]`, ..."
                 ));
             };
             compiled.ops.drain(..first);
@@ -80,6 +87,39 @@ impl Selection {
                 named(&self.skip_tags) || (skipped("tagged") && !untagged)
             })
     }
+}
+
+/// Where a run that starts at the loop item `start` (`ID[1]`, `ID[0][2]` in a looped
+/// include) begins among the ops whose ids are `ids`: at the first op of the outermost
+/// loop around the op `ID` (the items before `start` are left out per host, when the
+/// loops are expanded: `Compiled::start_item`). None when no looped op has that id.
+fn loop_start(compiled: &mut Compiled, ids: &[String], start: &str) -> Option<usize> {
+    let mut base = start;
+    let mut levels = 0;
+    while let Some(open) = base.strip_suffix(']').and_then(|b| b.rfind('[')) {
+        let index = &base[open + 1..base.len() - 1];
+        if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        base = &base[..open];
+        levels += 1;
+    }
+    let ops = &compiled.ops;
+    let place = (0..ops.len()).find(|&i| ids[i] == base && ops[i].globals.loops.len() == levels)?;
+    let outermost = ops[place].globals.loops.first()?;
+    let mut first = place;
+    while first > 0
+        && outermost.include.is_some()
+        && ops[first - 1]
+            .globals
+            .loops
+            .first()
+            .is_some_and(|l| l.include == outermost.include)
+    {
+        first -= 1;
+    }
+    compiled.start_item = Some(start.to_owned());
+    Some(first)
 }
 
 /// `Ok` when `tag` is special or on some op or handler of `compiled`.

@@ -135,19 +135,20 @@ impl Shared {
         match index {
             Index::Op(n) => self.ops.get(n - 1),
             Index::Handler(n) => self.handlers.get(n - 1),
+            // Its items are the host's.
+            Index::Item(..) => None,
         }?
         .as_ref()
     }
 }
 
 /// Whether `op` could bind alike on every host, whatever its templates read: no limit to
-/// some hosts (`hosts`, `groups`, `run_once`), no facts read by its lowering.
+/// some hosts (`hosts`, `groups`, `run_once`), no facts read by its lowering, no loop
+/// (whose items are each host's).
 fn may_share(op: &TypedOp) -> bool {
     let declares_facts = matches!(&op.kind, OpKind::Builtin(def) if !def.facts.is_empty());
-    op.globals.hosts.is_empty()
-        && op.globals.groups.is_empty()
-        && !op.globals.run_once
-        && !declares_facts
+    let limited = !op.globals.hosts.is_empty() || !op.globals.groups.is_empty();
+    !limited && !op.globals.run_once && !declares_facts && op.globals.loops.is_empty()
 }
 
 /// The `wanted` variables as their scopes see them on `host`.
@@ -210,11 +211,13 @@ mod tests {
             file("/srv/a-only", "hosts = [\"a\"]"),
             file("/srv/when", "when = \"greeting == 'hello'\""),
             file("/srv/named", "name = \"for {{ greeting }}\""),
+            // Its items are each host's, even when they are alike.
+            file("/srv/{{ item }}", "loop = [\"x\"]"),
         ]
         .concat();
         assert_eq!(
             shared(&manifest, INVENTORY),
-            [true, true, true, false, false, false, false, false]
+            [true, true, true, false, false, false, false, false, false]
         );
     }
 

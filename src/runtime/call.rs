@@ -163,11 +163,15 @@ pub enum Judge {
     Function,
 }
 
-/// Which op of a script: `3`, or `h1` for its first handler.
+/// Which op of a script: `3`, `3_0` for the first item of a looped op, or `h1` for its
+/// first handler.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Index {
     /// The op's place among the ops, from 1.
     Op(usize),
+    /// One iteration of a looped op: the op's place among the ops, from 1, and the
+    /// iteration's place among the op's iterations on this host, from 0.
+    Item(usize, usize),
     /// The handler's place among the handlers, from 1.
     Handler(usize),
 }
@@ -176,6 +180,7 @@ impl Index {
     fn write(self, sh: &mut Sh) {
         match self {
             Index::Op(n) => sh.int(n as i64),
+            Index::Item(n, item) => sh.int(n as i64).code("_").int(item as i64),
             Index::Handler(n) => sh.code("h").int(n as i64),
         };
     }
@@ -185,6 +190,7 @@ impl std::fmt::Display for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Index::Op(n) => write!(f, "{n}"),
+            Index::Item(n, item) => write!(f, "{n}_{item}"),
             Index::Handler(n) => write!(f, "h{n}"),
         }
     }

@@ -7,57 +7,9 @@ use std::process::Command;
 
 use crate::support::kiln::Test;
 use crate::support::need::{self, Need, require};
-use crate::support::shells::{SHELLS, run_script, shell_name, summary};
-
-/// Emits `manifest` for `target`, with `root` set; returns the script.
-fn emit(dir: &Path, manifest: &str, target: &str, root: &Path) -> String {
-    std::fs::write(dir.join("main.toml"), manifest).unwrap();
-    let output = Test::new()
-        .current_dir(dir)
-        .args(["emit", "main.toml", "-i", target, "-e"])
-        .arg(format!("root={}", root.display()))
-        .run();
-    output.assert_status(0);
-    output.stdout.clone()
-}
-
-fn shellcheck(script: &Path) {
-    let output = Command::new("shellcheck")
-        .args(["-s", "sh"])
-        .arg(script)
-        .output()
-        .expect("shellcheck is installed (.ci/run installs it)");
-    assert!(
-        output.status.success(),
-        "shellcheck findings:\n{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-}
-
-/// Runs the script under every shell from an empty root; `check` inspects each run.
-fn each_shell(
-    script: &str,
-    root: &Path,
-    check: impl Fn(&str, &std::process::Output, &std::process::Output),
-) {
-    let temp = tempfile::tempdir().unwrap();
-    let path = temp.path().join("script.sh");
-    std::fs::write(&path, script).unwrap();
-    shellcheck(&path);
-    for shell in SHELLS {
-        if root.exists() {
-            std::fs::remove_dir_all(root).unwrap();
-        }
-        std::fs::create_dir_all(root).unwrap();
-        let first = run_script(shell, &path, &[], root);
-        let second = run_script(shell, &path, &[], root);
-        check(&shell_name(shell), &first, &second);
-    }
-}
-
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use crate::support::shells::{
+    SHELLS, each_shell, emit, run_script, shell_name, shellcheck, stdout, summary,
+};
 
 /// A `when` over facts, emitted for a host whose facts are unknown at emit time, is
 /// decided by the script on the host.
@@ -144,7 +96,7 @@ fn failures_stop_the_run_unless_ignored() {
             end,
             [
                 "not-run         4  files.file /ROOT/after  [main.toml:17]",
-                "not-run        h1  files.file /ROOT/handler-ran  [main.toml:21]",
+                "not-run        h1  handler \"h\"  [main.toml:21]",
                 "kiln: 0 ok, 1 changed, 2 failed, 0 skipped, 2 not run",
             ],
             "{shell}: the op left and the notified handler are listed"

@@ -37,6 +37,7 @@ mod generated;
 mod layout;
 mod live;
 mod live_ssh;
+mod loops;
 mod ops;
 mod quoting;
 mod regex;

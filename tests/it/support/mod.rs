@@ -3,7 +3,8 @@
 //! - `kiln`: the [`kiln::Test`] builder, which runs the real binary in a temporary directory;
 //! - `need`: what a test needs of the machine (root, podman, ...), and skipping without it;
 //! - `properties`: the settings of the property tests (where their regressions are kept);
-//! - `shells`: the shells every emitted script must run under, and a script's summary line;
+//! - `shells`: the shells every emitted script must run under, a script emitted and run under
+//!   each, and a script's summary line;
 //! - `tree`: trees of files to set up a sandbox and compare it with what is expected;
 //! - `background`: commands an op leaves running, for the tests of a run's end;
 //! - `debian`: a debootstrapped Debian root to run scripts in with `chroot`;

@@ -226,7 +226,7 @@ pub fn template_error(error: &minijinja::Error) -> (Code, &'static str) {
     match error.kind() {
         minijinja::ErrorKind::UnknownFilter | minijinja::ErrorKind::UnknownTest => (
             Code::UnknownFilter,
-            "the filters and tests are minijinja's built-in ones and `secret`",
+            "the filters, tests and lookups kiln knows are listed in docs/templates.md",
         ),
         minijinja::ErrorKind::WriteFailure => (
             Code::TemplateLimit,

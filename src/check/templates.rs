@@ -171,12 +171,7 @@ impl TemplateChecker {
                     ) {
                         Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
                         None => diagnostic.help(format!(
-                            "the {noun}s are minijinja's built-in ones{}; see docs/manifest.md",
-                            if callee == filters::Callee::Filter {
-                                " and `secret`"
-                            } else {
-                                ""
-                            }
+                            "the {noun}s kiln knows are listed in docs/templates.md"
                         )),
                     },
                 );

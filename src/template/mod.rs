@@ -3,11 +3,20 @@
 //!
 //! Checking (`check`), binding (`bind`) and the op that renders template files
 //! (`files.template`) all render through [`environment`], so a filter or setting cannot differ
-//! between what is checked and what runs. [`secret`] decides which rendered values are secret.
+//! between what is checked and what runs: Ansible's white-space settings ([`syntax`]) and
+//! filters, tests and lookups ([`filters`]). [`secret`] decides which rendered values are
+//! secret.
 
+mod filters;
 pub mod secret;
+pub(crate) mod syntax;
+
+use std::path::{Path, PathBuf};
 
 use minijinja::{Environment, UndefinedBehavior};
+
+pub(crate) use filters::LOOKUPS;
+use syntax::{Setting, Syntax};
 
 use crate::opdef::{ArgValue, OpArgs};
 use crate::shell::quote;
@@ -36,16 +45,21 @@ pub(crate) fn expression_reads(env: &Environment<'_>, code: &str, name: &str) ->
 }
 
 /// A template environment. The shell one quotes every value it inserts, so variables in
-/// commands are always single words; `| safe` opts out. Both know the `secret` filter.
+/// commands are always single words; `| safe` opts out. Both know the `secret` filter and
+/// Ansible's, and read templates with Ansible's settings ([`syntax`]).
 pub(crate) fn environment(shell: bool) -> Environment<'static> {
+    environment_in(shell, None)
+}
+
+/// [`environment`], its `lookup` reading relative paths from `base`.
+fn environment_in(shell: bool, base: Option<PathBuf>) -> Environment<'static> {
     let mut env = Environment::new();
     secret::add_filter(&mut env);
+    filters::add(&mut env, base);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    // File contents are templates too: their last newline is content.
     env.set_syntax(
-        minijinja::syntax::SyntaxConfig::builder()
-            .keep_trailing_newline(true)
-            .build()
+        Syntax::default()
+            .config()
             .expect("the default delimiters are valid"),
     );
     // A template that loops for ever fails instead of hanging the run.
@@ -61,6 +75,28 @@ pub(crate) fn environment(shell: bool) -> Environment<'static> {
         });
     }
     env
+}
+
+/// Renders the template file `path` (its text `source`): Ansible's settings, then
+/// `overrides` (`files.template`'s arguments), then the file's own `#jinja2:` header; its
+/// `lookup` reads relative paths from `base`, the directory of the manifest that renders it.
+pub(crate) fn render_file(
+    base: Option<PathBuf>,
+    path: &Path,
+    source: &str,
+    overrides: &[(String, Setting)],
+    context: minijinja::Value,
+) -> Result<String, minijinja::Error> {
+    let syntax_error =
+        |message: String| minijinja::Error::new(minijinja::ErrorKind::SyntaxError, message);
+    let header = syntax::header(source).map_err(syntax_error)?;
+    let mut syntax = Syntax::default();
+    for (key, value) in overrides.iter().chain(&header.settings) {
+        syntax.set(key, value.clone()).map_err(syntax_error)?;
+    }
+    let mut env = environment_in(false, base);
+    env.set_syntax(syntax.config()?);
+    env.render_named_str(&path.display().to_string(), header.body, context)
 }
 
 /// The context a template file is rendered with: the op's `vars` on top of the context its

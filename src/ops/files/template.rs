@@ -1,15 +1,17 @@
 //! `files.template`: render a local minijinja template and write the result to the host, like
-//! pyinfra's `files.template` and Ansible's `template`.
+//! pyinfra's `files.template` and Ansible's `template`: with Ansible's white-space settings
+//! and the same arguments to change them (see `crate::template::syntax`).
 
 use std::path::Path;
 
 use minijinja::ErrorKind;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::prelude::*;
-use crate::opdef::{LowerInput, Step};
+use crate::opdef::{ArgValue, LowerInput, OpArgs, Step};
 use crate::steps::attrs::Attrs;
 use crate::steps::content::{WriteFile, write_file};
+use crate::template::syntax::{self, Setting};
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.template",
@@ -35,7 +37,86 @@ pub(crate) const DEF: OpDef = OpDef::new(
         STR_MAP,
         "Extra variables for this template only, on top of the manifest's variables.",
     ),
-]);
+    arg(
+        "trim_blocks",
+        Bool,
+        "Drop the newline after a block tag (`{% ... %}`), as Ansible does by default.",
+    )
+    .default(Default::Bool(true)),
+    arg(
+        "lstrip_blocks",
+        Bool,
+        "Strip the spaces and tabs before a block tag at the start of a line.",
+    )
+    .default(Default::Bool(false)),
+    arg("block_start_string", Str, "The string that opens a block (`{%`)."),
+    arg("block_end_string", Str, "The string that closes a block (`%}`)."),
+    arg("variable_start_string", Str, "The string that opens an expression (`{{`)."),
+    arg("variable_end_string", Str, "The string that closes an expression (`}}`)."),
+    arg("comment_start_string", Str, "The string that opens a comment (`{#`)."),
+    arg("comment_end_string", Str, "The string that closes a comment (`#}`)."),
+    arg(
+        "newline_sequence",
+        Str,
+        "Ansible's line-ending conversion: only `\\n` (no conversion) is supported.",
+    ),
+    arg(
+        "output_encoding",
+        Str,
+        "Ansible's output encoding: only `utf-8` is supported.",
+    ),
+])
+.validate(validate);
+
+/// Refuses the Ansible arguments kiln takes but cannot honour, pointing at them.
+fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
+    if let Some(given) = args.get("newline_sequence")
+        && given.value.as_str() != Some("\n")
+    {
+        diagnostics.push(
+            Diagnostic::new(Code::Unsupported, given.span, "only `newline_sequence = \"\\n\"` is supported")
+                .label("not converted")
+                .help("kiln writes the template's line endings as they are: write them into the template file"),
+        );
+    }
+    if let Some(given) = args.get("output_encoding")
+        && !given
+            .value
+            .as_str()
+            .is_some_and(|e| ["utf-8", "utf8"].contains(&e.to_lowercase().as_str()))
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::Unsupported,
+                given.span,
+                "only `output_encoding = \"utf-8\"` is supported",
+            )
+            .label("not converted")
+            .help("kiln renders templates to UTF-8 text; leave the argument out"),
+        );
+    }
+}
+
+/// `files.template`'s arguments that set how the template is read, for
+/// [`crate::template::render_file`].
+fn syntax_overrides(args: &OpArgs) -> Vec<(String, Setting)> {
+    syntax::FLAGS
+        .iter()
+        .chain(syntax::STRINGS)
+        .filter_map(|name| {
+            let setting = match &args.get(name)?.value {
+                ArgValue::Bool(flag) => Setting::Flag(*flag),
+                // `newline_sequence` is written escaped, as Ansible's is.
+                ArgValue::Str(text) if *name == "newline_sequence" => {
+                    Setting::Text(text.replace("\\n", "\n"))
+                }
+                ArgValue::Str(text) => Setting::Text(text.clone()),
+                _ => return None,
+            };
+            Some(((*name).to_owned(), setting))
+        })
+        .collect()
+}
 
 /// The template is rendered here, per host, with the context its op's arguments were
 /// rendered with (variables, `facts`, `host`) and `vars` on top; the result is written like
@@ -66,10 +147,14 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
 
 fn render(input: &LowerInput, path: &Path, source: &str) -> Result<String, Diagnostic> {
     let context = crate::template::template_file_context(input.args, input.context);
-    let name = path.display().to_string();
-    crate::template::environment(false)
-        .render_named_str(&name, source, context)
-        .map_err(|error| template_error(input, &name, source, &error))
+    crate::template::render_file(
+        Some(input.base_dir.to_path_buf()),
+        path,
+        source,
+        &syntax_overrides(input.args),
+        context,
+    )
+    .map_err(|error| template_error(input, &path.display().to_string(), source, &error))
 }
 
 /// The `SourceMap` is fixed by now, so the diagnostic points at `src` and names the place

@@ -1,0 +1,141 @@
+//! `hash` (a hex digest, Python's `hashlib` names) and `password_hash` (SHA-512 or
+//! SHA-256 crypt, as `/etc/shadow` holds it).
+//!
+//! Ansible's `password_hash` draws a random salt unless one is given, so its task changes
+//! the password on every run. kiln's default salt is derived from the password and the
+//! host's name instead: the same on every run (the op converges), different between hosts
+//! and passwords. Given a salt, the output is Ansible's, byte for byte, rounds included
+//! (656000 for SHA-512, 535000 for SHA-256, as Ansible sets them).
+
+use md5::Md5;
+use minijinja::value::Kwargs;
+use minijinja::{Environment, Error, State};
+use sha1::Sha1;
+use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
+
+use super::invalid;
+
+pub(super) fn add(env: &mut Environment<'static>) {
+    env.add_filter("hash", |text: String, kind: Option<String>| {
+        hex_digest(kind.as_deref().unwrap_or("sha1"), text.as_bytes())
+    });
+    env.add_filter("password_hash", password_hash);
+}
+
+fn hex_digest(kind: &str, data: &[u8]) -> Result<String, Error> {
+    let digest: Vec<u8> = match kind {
+        "md5" => Md5::digest(data).to_vec(),
+        "sha1" => Sha1::digest(data).to_vec(),
+        "sha224" => Sha224::digest(data).to_vec(),
+        "sha256" => Sha256::digest(data).to_vec(),
+        "sha384" => Sha384::digest(data).to_vec(),
+        "sha512" => Sha512::digest(data).to_vec(),
+        other => {
+            return Err(invalid(format!(
+                "hash: unsupported hash type `{other}`: md5, sha1, sha224, sha256, sha384 or sha512"
+            )));
+        }
+    };
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The characters of a crypt salt.
+const SALT_CHARS: &[u8] = b"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+fn password_hash(
+    state: &State<'_, '_>,
+    password: String,
+    method: Option<String>,
+    salt: Option<String>,
+    kwargs: Kwargs,
+) -> Result<String, Error> {
+    let rounds = kwargs.get::<Option<usize>>("rounds")?;
+    kwargs.assert_all_used()?;
+    let method = method.as_deref().unwrap_or("sha512");
+    let salt = match salt {
+        Some(salt) => salt,
+        None => stable_salt(state, &password),
+    };
+    if salt.is_empty() || !salt.bytes().all(|b| SALT_CHARS.contains(&b)) {
+        return Err(invalid("password_hash: a salt is made of `./0-9A-Za-z`"));
+    }
+    // crypt(3) reads at most 16 characters of salt.
+    let salt: String = salt.chars().take(16).collect();
+    let bad_rounds = |_| invalid("password_hash: rounds must be 1000 to 999999999");
+    let (id, rounds, hash) = match method {
+        "sha512" | "sha512_crypt" => {
+            let rounds = rounds.unwrap_or(656_000);
+            let params = sha_crypt::Sha512Params::new(rounds).map_err(bad_rounds)?;
+            (
+                "6",
+                rounds,
+                sha_crypt::sha512_crypt_b64(password.as_bytes(), salt.as_bytes(), &params),
+            )
+        }
+        "sha256" | "sha256_crypt" => {
+            let rounds = rounds.unwrap_or(535_000);
+            let params = sha_crypt::Sha256Params::new(rounds).map_err(bad_rounds)?;
+            (
+                "5",
+                rounds,
+                sha_crypt::sha256_crypt_b64(password.as_bytes(), salt.as_bytes(), &params),
+            )
+        }
+        other => {
+            return Err(invalid(format!(
+                "password_hash: `{other}` is not supported: use sha512 or sha256"
+            )));
+        }
+    };
+    let hash = hash.map_err(|error| invalid(format!("password_hash: {error:?}")))?;
+    // crypt(3)'s default number of rounds is left out of the hash, as passlib leaves it.
+    if rounds == 5000 {
+        Ok(format!("${id}${salt}${hash}"))
+    } else {
+        Ok(format!("${id}$rounds={rounds}${salt}${hash}"))
+    }
+}
+
+/// 16 salt characters from the password and the host's name.
+fn stable_salt(state: &State<'_, '_>, password: &str) -> String {
+    let host = state
+        .lookup("host")
+        .and_then(|host| host.get_attr("name").ok())
+        .map(|name| name.to_string())
+        .unwrap_or_default();
+    let digest = Sha256::digest(format!("kiln password_hash\0{host}\0{password}").as_bytes());
+    digest
+        .iter()
+        .take(16)
+        .map(|b| char::from(SALT_CHARS[usize::from(*b) % SALT_CHARS.len()]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::Value;
+
+    #[test]
+    fn digests() {
+        assert_eq!(
+            hex_digest("sha1", b"abc").unwrap(),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        assert_eq!(
+            hex_digest("md5", b"").unwrap(),
+            "d41d8cd98f00b204e9800998ecf8427e"
+        );
+        assert!(hex_digest("crc", b"").is_err());
+    }
+
+    #[test]
+    fn hashes_as_ansible_with_a_salt() {
+        let env = crate::template::environment(false);
+        let render = |t: &str| env.render_str(t, Value::UNDEFINED).unwrap();
+        assert_eq!(
+            render("{{ 'secret' | password_hash('sha512', 'saltsalt', rounds=5000) }}"),
+            "$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1"
+        );
+    }
+}

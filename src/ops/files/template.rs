@@ -74,7 +74,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
         && given.value.as_str() != Some("\n")
     {
         diagnostics.push(
-            Diagnostic::new(Code::Unsupported, given.span, "only `newline_sequence = \"\\n\"` is supported")
+            Diagnostic::new(Code::Unsupported, given.span, "only the default `newline_sequence`, a line feed (no conversion), is supported")
                 .label("not converted")
                 .help("kiln writes the template's line endings as they are: write them into the template file"),
         );

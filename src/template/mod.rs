@@ -8,6 +8,7 @@
 //! secret.
 
 mod filters;
+mod python;
 pub mod secret;
 pub(crate) mod syntax;
 
@@ -57,6 +58,8 @@ fn environment_in(shell: bool, base: Option<PathBuf>) -> Environment<'static> {
     secret::add_filter(&mut env);
     filters::add(&mut env, base);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // Ansible escapes nothing, whatever a template's name (`site.html.j2`).
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.set_syntax(
         Syntax::default()
             .config()
@@ -96,7 +99,9 @@ pub(crate) fn render_file(
     }
     let mut env = environment_in(false, base);
     env.set_syntax(syntax.config()?);
-    env.render_named_str(&path.display().to_string(), header.body, context)
+    env.set_formatter(python::formatter);
+    let rendered = env.render_named_str(&path.display().to_string(), header.body, context)?;
+    Ok(syntax::keep_final_newlines(header.body, rendered))
 }
 
 /// The context a template file is rendered with: the op's `vars` on top of the context its

@@ -2,9 +2,10 @@
 //! its tags.
 //!
 //! kiln reads every template as Ansible does: `trim_blocks` on (the newline after a block tag
-//! is dropped), `lstrip_blocks` off, the final newline kept. Ansible's template module and
-//! its templating of inline strings (ansible-core 2.19) share these settings, so one default
-//! serves string arguments and template files alike. A template file may change them for
+//! is dropped), `lstrip_blocks` off, and the final newlines kept as Ansible keeps them
+//! ([`keep_final_newlines`]). Ansible's template module and its templating of inline
+//! strings (ansible-core 2.19) share these settings, so one default serves string arguments
+//! and template files alike. A template file may change them for
 //! itself with Ansible's override header, a first line `#jinja2: trim_blocks: False,
 //! lstrip_blocks: True` (its values Python literals; the line is not output), and
 //! `files.template` with its arguments of the same names; the header wins, as in Ansible.
@@ -51,7 +52,9 @@ pub(crate) struct Syntax {
 impl Default for Syntax {
     fn default() -> Self {
         Syntax {
-            flags: [true, false, true],
+            // Jinja2's `keep_trailing_newline` stays off, as in Ansible, which restores the
+            // template's final newlines after rendering instead: see `keep_final_newlines`.
+            flags: [true, false, false],
             strings: Default::default(),
         }
     }
@@ -123,6 +126,16 @@ impl Syntax {
         }
         builder.build()
     }
+}
+
+/// `rendered` ending in at least as many newlines as `source` does: Ansible renders with
+/// Jinja2's `keep_trailing_newline` off (the source's last newline is dropped, and
+/// `trim_blocks` may drop more) and then appends the newlines the result lacks.
+pub(crate) fn keep_final_newlines(source: &str, mut rendered: String) -> String {
+    let count = |text: &str| text.len() - text.trim_end_matches('\n').len();
+    let missing = count(source).saturating_sub(count(&rendered));
+    rendered.push_str(&"\n".repeat(missing));
+    rendered
 }
 
 /// A template file's override header, read: its settings, and the text after it.
@@ -232,6 +245,13 @@ mod tests {
                 .unwrap_err()
                 .contains("did you mean `trim_blocks`")
         );
+    }
+
+    #[test]
+    fn final_newlines_as_ansible_keeps_them() {
+        assert_eq!(keep_final_newlines("a\n\n", "a".to_owned()), "a\n\n");
+        assert_eq!(keep_final_newlines("{{ x }}\n", "v\n".to_owned()), "v\n");
+        assert_eq!(keep_final_newlines("a", "b\n".to_owned()), "b\n");
     }
 
     #[test]

@@ -46,5 +46,6 @@ mod security;
 mod ssh;
 mod support;
 mod tags;
+mod templates;
 mod variables;
 mod when;

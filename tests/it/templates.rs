@@ -72,3 +72,62 @@ fn templates_render_as_ansible_renders_them() {
         differ.join("\n")
     );
 }
+
+/// The examples of `docs/templates.md`: each ```` ```jinja ```` block and the
+/// ```` ```text ```` block after it.
+fn documented_examples(markdown: &str) -> Vec<(String, String)> {
+    let mut blocks: Vec<(&str, String)> = Vec::new();
+    let mut lines = markdown.lines();
+    while let Some(line) = lines.next() {
+        if let Some(lang @ ("jinja" | "text")) = line.strip_prefix("```") {
+            let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+            blocks.push((lang, body.join("\n") + "\n"));
+        }
+    }
+    blocks
+        .windows(2)
+        .filter_map(|pair| match pair {
+            [("jinja", source), ("text", output)] => Some((source.clone(), output.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_template_reference_is_accurate() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md");
+    let markdown = std::fs::read_to_string(path).unwrap();
+    let examples = documented_examples(&markdown);
+    let blocks = markdown.matches("```jinja").count();
+    assert_eq!(examples.len(), blocks, "every example shows its output");
+    // All examples in one template file, a line between them to split the output at.
+    const BETWEEN: &str = "----- next example -----\n";
+    let template: String = examples
+        .iter()
+        .map(|(source, _)| format!("{source}{BETWEEN}"))
+        .collect();
+    let test = Test::new()
+        .file("files/motd.txt", "Welcome\n")
+        .file("reference.j2", template)
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"files.template\"\nsrc = \"reference.j2\"\ndest = \"{{ root }}/out\"\n",
+        )
+        .env("KILN_DOC", "yes");
+    let root = test.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let output = test
+        .args(["apply", "main.toml", "-i", "@local", "-y", "-e"])
+        .arg(format!("root={}", root.display()))
+        .run();
+    output.assert_status(0);
+    let rendered = std::fs::read_to_string(root.join("out")).unwrap();
+    let outputs: Vec<&str> = rendered.split_terminator(BETWEEN).collect();
+    assert_eq!(outputs.len(), examples.len(), "{rendered}");
+    for ((source, expected), got) in examples.iter().zip(outputs) {
+        assert_eq!(
+            got, expected,
+            "docs/templates.md: the example\n{source}renders as\n{got}"
+        );
+    }
+}

@@ -228,6 +228,11 @@ pub fn template_error(error: &minijinja::Error) -> (Code, &'static str) {
             Code::UnknownFilter,
             "the filters, tests and lookups kiln knows are listed in docs/templates.md",
         ),
+        // A filter, test or lookup that refused its input (a file a lookup cannot read).
+        minijinja::ErrorKind::InvalidOperation => (
+            Code::InvalidValue,
+            "a filter, test or lookup refused its input: see docs/templates.md",
+        ),
         minijinja::ErrorKind::WriteFailure => (
             Code::TemplateLimit,
             "a value may be at most 1 MiB: look for variables that repeat each other",

@@ -136,6 +136,7 @@ const FILTERS: &[&str] = &[
     "title",
     "to_json",
     "to_nice_json",
+    "to_uuid",
     "tojson",
     "trim",
     "truncate",

@@ -1,5 +1,5 @@
-//! `hash` (a hex digest, Python's `hashlib` names) and `password_hash` (SHA-512 or
-//! SHA-256 crypt, as `/etc/shadow` holds it).
+//! `hash` (a hex digest, Python's `hashlib` names), `password_hash` (SHA-512 or SHA-256
+//! crypt, as `/etc/shadow` holds it) and `to_uuid` (a name-based UUID, version 5).
 //!
 //! Ansible's `password_hash` draws a random salt unless one is given, so its task changes
 //! the password on every run. kiln's default salt is derived from the password and the
@@ -20,6 +20,49 @@ pub(super) fn add(env: &mut Environment<'static>) {
         hex_digest(kind.as_deref().unwrap_or("sha1"), text.as_bytes())
     });
     env.add_filter("password_hash", password_hash);
+    env.add_filter(
+        "to_uuid",
+        |name: String, namespace: Option<String>, kwargs: Kwargs| {
+            let namespace = match namespace {
+                Some(namespace) => Some(namespace),
+                None => kwargs.get::<Option<String>>("namespace")?,
+            };
+            kwargs.assert_all_used()?;
+            to_uuid(&name, namespace.as_deref().unwrap_or(ANSIBLE_NAMESPACE))
+        },
+    );
+}
+
+/// Ansible's namespace for `to_uuid`.
+const ANSIBLE_NAMESPACE: &str = "361e6d51-faec-444a-9079-341386da8e2e";
+
+/// Python's `uuid.uuid5(namespace, name)`: SHA-1 of the namespace's bytes and the name,
+/// with the version (5) and variant bits set.
+fn to_uuid(name: &str, namespace: &str) -> Result<String, Error> {
+    let hex: String = namespace.chars().filter(|c| *c != '-').collect();
+    let namespace: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .filter_map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect();
+    if namespace.len() != 16 || hex.len() != 32 {
+        return Err(invalid(format!("to_uuid: `{hex}` is not a UUID namespace")));
+    }
+    let mut bytes = Sha1::new()
+        .chain_update(&namespace)
+        .chain_update(name.as_bytes())
+        .finalize()[..16]
+        .to_vec();
+    bytes[6] = (bytes[6] & 0x0f) | 0x50;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    ))
 }
 
 fn hex_digest(kind: &str, data: &[u8]) -> Result<String, Error> {
@@ -127,6 +170,11 @@ mod tests {
             "d41d8cd98f00b204e9800998ecf8427e"
         );
         assert!(hex_digest("crc", b"").is_err());
+        // Python: uuid.uuid5(uuid.UUID('361E6D51-FAEC-444A-9079-341386DA8E2E'), 'example.org')
+        assert_eq!(
+            to_uuid("example.org", ANSIBLE_NAMESPACE).unwrap(),
+            "ed347709-1a40-5487-afec-3f7d37d019a3"
+        );
     }
 
     #[test]

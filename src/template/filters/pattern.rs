@@ -27,6 +27,28 @@ fn compile(pattern: &str, kwargs: &Kwargs) -> Result<Matcher, Error> {
     })
 }
 
+/// The matches `re.finditer` finds: as the `regex` crate's, except that an empty match
+/// right after a non-empty one counts (Python 3.7 on). After an empty match the search
+/// goes on one character later; within kiln's dialect no pattern could match otherwise
+/// there (it refuses lazy repetition and empty alternatives, which would prefer it).
+fn python_matches<'t>(compiled: &regex::Regex, text: &'t str) -> Vec<regex::Captures<'t>> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at <= text.len() {
+        let Some(captures) = compiled.captures_at(text, at) else {
+            break;
+        };
+        let whole = captures.get(0).expect("group 0 is the match");
+        at = if whole.is_empty() {
+            whole.end() + text[whole.end()..].chars().next().map_or(1, char::len_utf8)
+        } else {
+            whole.end()
+        };
+        found.push(captures);
+    }
+    found
+}
+
 /// `re.sub(pattern, replacement, value, count)`: `\1`, `\g<1>`, `\g<name>` insert groups.
 fn regex_replace(
     value: String,
@@ -50,7 +72,7 @@ fn regex_replace(
     let mut out = String::with_capacity(value.len());
     let mut last = 0;
     let mut made = 0;
-    for captures in matcher.compiled.captures_iter(&value) {
+    for captures in python_matches(&matcher.compiled, &value) {
         if count != 0 && made == count {
             break;
         }
@@ -127,18 +149,18 @@ fn regex_findall(value: String, pattern: String, kwargs: Kwargs) -> Result<Value
     kwargs.assert_all_used()?;
     let groups = matcher.regex.groups() as usize;
     let text = |m: Option<regex::Match<'_>>| Value::from(m.map_or("", |m| m.as_str()));
-    let found = matcher
-        .compiled
-        .captures_iter(&value)
-        .map(|captures| match groups {
-            0 => text(captures.get(0)),
-            1 => text(captures.get(1)),
-            _ => Value::from(
-                (1..=groups)
-                    .map(|i| text(captures.get(i)))
-                    .collect::<Vec<_>>(),
-            ),
-        });
+    let found =
+        python_matches(&matcher.compiled, &value)
+            .into_iter()
+            .map(|captures| match groups {
+                0 => text(captures.get(0)),
+                1 => text(captures.get(1)),
+                _ => Value::from(
+                    (1..=groups)
+                        .map(|i| text(captures.get(i)))
+                        .collect::<Vec<_>>(),
+                ),
+            });
     Ok(Value::from(found.collect::<Vec<_>>()))
 }
 
@@ -152,4 +174,25 @@ fn escape(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(pattern: &str, text: &str) -> Vec<String> {
+        let compiled = regex::Regex::new(pattern).unwrap();
+        python_matches(&compiled, text)
+            .iter()
+            .map(|c| c[0].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn empty_matches_as_python_finds_them() {
+        // Python: re.findall('x*', 'abxd') == ['', '', 'x', '', '']
+        assert_eq!(matches("x*", "abxd"), ["", "", "x", "", ""]);
+        assert_eq!(matches(r"\d*", "é1"), ["", "1", ""]);
+        assert_eq!(escape("a.b c"), r"a\.b\ c");
+    }
 }

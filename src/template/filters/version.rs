@@ -113,9 +113,11 @@ fn loose_cmp(a: &str, b: &str) -> Result<Ordering, Error> {
     Ok(a.len().cmp(&b.len()))
 }
 
-/// `StrictVersion`: (major, minor, patch) and an optional pre-release (`a1` before `b1`
-/// before none).
-fn strict_parts(version: &str) -> Result<([u64; 3], Option<(char, u64)>), Error> {
+/// A `StrictVersion`: (major, minor, patch), and its pre-release (`a1` before `b1` before
+/// none).
+type StrictVersion = ([u64; 3], Option<(char, u64)>);
+
+fn strict_parts(version: &str) -> Result<StrictVersion, Error> {
     let bad = || {
         invalid(format!(
             "version: invalid version number `{version}` for strict comparison"

@@ -168,16 +168,18 @@ fn template_error(
     let detail = error
         .detail()
         .map_or_else(|| error.kind().to_string(), str::to_owned);
+    // minijinja's positions are in the text after a `#jinja2:` header line.
+    let skipped = syntax::header(source).map_or(0, |header| source.len() - header.body.len());
     let (line, col) = match (error.range(), error.line()) {
         (Some(range), _) => {
-            let before = &source[..range.start.min(source.len())];
+            let before = &source[..(skipped + range.start).min(source.len())];
             let line_start = before.rfind('\n').map_or(0, |i| i + 1);
             (
                 before.matches('\n').count() + 1,
                 before[line_start..].chars().count() + 1,
             )
         }
-        (None, Some(line)) => (line, 1),
+        (None, Some(line)) => (line + usize::from(skipped > 0), 1),
         (None, None) => (1, 1),
     };
     let text = source.lines().nth(line - 1).unwrap_or_default().trim_end();
@@ -245,5 +247,21 @@ mod tests {
         assert_eq!(error.primary_span(), Span::new(FileId(0), 10..16));
         let error = lower_template("{% for x in %}", &context).unwrap_err();
         assert_eq!(error.code, Code::TemplateSyntax);
+        let error = lower_template(
+            "#jinja2: lstrip_blocks: True\nok\n{{ missing }}\n",
+            &context,
+        )
+        .unwrap_err();
+        assert!(
+            error.message.ends_with("t.j2:3:4: `missing` is undefined"),
+            "{}",
+            error.message
+        );
+        let error = lower_template("#jinja2: lstrip: True\n", &context).unwrap_err();
+        assert!(
+            error.message.contains("did you mean `lstrip_blocks`"),
+            "{}",
+            error.message
+        );
     }
 }

@@ -5,8 +5,9 @@
 //! What a well-kept crate does is done by it: minijinja-contrib's Python methods
 //! (`x.startswith('a')`, `d.items()`) and filters, `base64`, `sha1`/`sha2`/`md-5`,
 //! `sha-crypt`, and `regex` (behind kiln's own regex dialect, [`crate::regex`]). What is
-//! Ansible's own format (its JSON separators, `comment`'s decorations, `combine`'s merge)
-//! is written here, after Ansible's source.
+//! Ansible's own format (its JSON separators, `comment`'s decorations, `combine`'s merge,
+//! PyYAML's emitter, which no Rust YAML crate reproduces) is written here, after their
+//! source.
 
 mod data;
 mod hash;
@@ -15,6 +16,7 @@ mod lookup;
 mod pattern;
 mod text;
 mod version;
+mod yaml;
 
 use std::path::PathBuf;
 
@@ -33,6 +35,7 @@ pub(crate) fn add(env: &mut Environment<'static>, base: Option<PathBuf>) {
     pattern::add(env);
     text::add(env);
     version::add(env);
+    yaml::add(env);
     lookup::add(env, base);
 }
 

@@ -90,6 +90,7 @@ const FILTERS: &[&str] = &[
     "float",
     "format",
     "from_json",
+    "from_yaml",
     "groupby",
     "hash",
     "indent",

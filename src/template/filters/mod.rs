@@ -17,6 +17,7 @@ mod pattern;
 mod text;
 mod version;
 mod yaml;
+mod yaml_load;
 
 use std::path::PathBuf;
 
@@ -36,6 +37,7 @@ pub(crate) fn add(env: &mut Environment<'static>, base: Option<PathBuf>) {
     text::add(env);
     version::add(env);
     yaml::add(env);
+    yaml_load::add(env);
     lookup::add(env, base);
 }
 

@@ -467,7 +467,7 @@ fn analyze(text: &str) -> Analysis {
 
 /// Whether PyYAML reads `text`, written plain, back as a string: not a YAML 1.1 boolean,
 /// null, number, timestamp, merge key or value key (PyYAML's implicit resolvers).
-fn resolves_to_string(text: &str) -> bool {
+pub(super) fn resolves_to_string(text: &str) -> bool {
     const IMPLICIT: &str = concat!(
         r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF",
         r"|~|null|Null|NULL|",

@@ -229,7 +229,7 @@ pub fn template_error(error: &minijinja::Error) -> (Code, &'static str) {
             "the filters, tests and lookups kiln knows are listed in docs/templates.md",
         ),
         // A filter, test or lookup that refused its input (a file a lookup cannot read).
-        minijinja::ErrorKind::InvalidOperation => (
+        minijinja::ErrorKind::InvalidOperation if !too_deep => (
             Code::InvalidValue,
             "a filter, test or lookup refused its input: see docs/templates.md",
         ),

@@ -131,3 +131,29 @@ fn the_template_reference_is_accurate() {
         );
     }
 }
+
+/// A lookup that cannot read its file fails the render at the call, saying which file; a
+/// relative path in a string argument is refused, saying where relative paths work.
+#[test]
+fn lookups_that_cannot_read_fail_at_the_call() {
+    for (path, says) in [
+        (
+            "/nonexistent/kiln-motd",
+            "cannot read /nonexistent/kiln-motd",
+        ),
+        ("files/motd", "only in template files"),
+    ] {
+        let manifest = format!(
+            "[[op]]\nop = \"files.line\"\npath = \"/etc/motd\"\nline = \"{{{{ lookup('file', '{path}') }}}}\"\n"
+        );
+        let output = Test::new()
+            .file("main.toml", manifest)
+            .args(["emit", "main.toml", "-i", "@local"])
+            .run();
+        output
+            .assert_status(1)
+            .assert_stderr_contains("kiln::invalid-value")
+            .assert_stderr_contains(says)
+            .assert_stderr_contains("line = \"{{ lookup('file'");
+    }
+}

@@ -89,14 +89,15 @@ impl Syntax {
         Ok(())
     }
 
+    /// The text setting `key`, when set.
+    fn text(&self, key: &str) -> Option<&str> {
+        let at = STRINGS.iter().position(|k| *k == key)?;
+        self.strings[at].as_deref()
+    }
+
     /// The minijinja syntax for these settings.
     pub(crate) fn config(&self) -> Result<SyntaxConfig, minijinja::Error> {
-        let text = |key: &str, default: &'static str| {
-            let at = STRINGS.iter().position(|k| *k == key).unwrap_or_default();
-            self.strings[at]
-                .clone()
-                .unwrap_or_else(|| default.to_owned())
-        };
+        let text = |key: &str, default: &'static str| self.text(key).unwrap_or(default).to_owned();
         let mut builder = SyntaxConfig::builder();
         builder
             .block_delimiters(
@@ -114,15 +115,11 @@ impl Syntax {
             .trim_blocks(self.flags[0])
             .lstrip_blocks(self.flags[1])
             .keep_trailing_newline(self.flags[2]);
-        for (key, index) in [("line_statement_prefix", 6), ("line_comment_prefix", 7)] {
-            if let Some(prefix) = &self.strings[index] {
-                debug_assert_eq!(STRINGS[index], key);
-                if key == "line_statement_prefix" {
-                    builder.line_statement_prefix(prefix.clone());
-                } else {
-                    builder.line_comment_prefix(prefix.clone());
-                }
-            }
+        if let Some(prefix) = self.text("line_statement_prefix") {
+            builder.line_statement_prefix(prefix.to_owned());
+        }
+        if let Some(prefix) = self.text("line_comment_prefix") {
+            builder.line_comment_prefix(prefix.to_owned());
         }
         builder.build()
     }

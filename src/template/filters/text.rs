@@ -159,12 +159,12 @@ fn comment(text: String, style: Option<String>, kwargs: Kwargs) -> Result<String
             .get::<Option<String>>(key)?
             .unwrap_or_else(|| default.to_owned()))
     };
-    let prepostfix = text_or("decoration", decoration)?;
     let newline = text_or("newline", "\n")?;
     let beginning = text_or("beginning", beginning)?;
     let decoration = text_or("decoration", decoration)?;
-    let prefix = text_or("prefix", prepostfix.trim_end())?;
-    let postfix = text_or("postfix", prepostfix.trim_end())?;
+    // The prefix and postfix lines are the decoration without its trailing space.
+    let prefix = text_or("prefix", decoration.trim_end())?;
+    let postfix = text_or("postfix", decoration.trim_end())?;
     let end = text_or("end", end)?;
     let prefix_count = kwargs.get::<Option<usize>>("prefix_count")?.unwrap_or(1);
     let postfix_count = kwargs.get::<Option<usize>>("postfix_count")?.unwrap_or(1);

@@ -12,6 +12,7 @@ mod python;
 pub mod secret;
 pub(crate) mod syntax;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use minijinja::{Environment, UndefinedBehavior};
@@ -81,8 +82,9 @@ fn environment_in(shell: bool, base: Option<PathBuf>) -> Environment<'static> {
 }
 
 /// Renders the template file `path` (its text `source`): Ansible's settings, then
-/// `overrides` (`files.template`'s arguments), then the file's own `#jinja2:` header; its
-/// `lookup` reads relative paths from `base`, the directory of the manifest that renders it.
+/// `overrides` (`files.template`'s arguments, [`file_settings`]), then the file's own
+/// `#jinja2:` header; its `lookup` reads relative paths from `base`, the directory of the
+/// manifest that renders it.
 pub(crate) fn render_file(
     base: Option<PathBuf>,
     path: &Path,
@@ -90,6 +92,25 @@ pub(crate) fn render_file(
     overrides: &[(String, Setting)],
     context: minijinja::Value,
 ) -> Result<String, minijinja::Error> {
+    let (env, body) = file_environment(base, source, overrides)?;
+    let rendered = env.render_named_str(&path.display().to_string(), body, context)?;
+    Ok(syntax::keep_final_newlines(body, rendered))
+}
+
+/// The variables the template file `source` reads, read as [`render_file`] reads it; none
+/// when it does not parse (rendering reports that).
+pub(crate) fn file_variables(source: &str, overrides: &[(String, Setting)]) -> HashSet<String> {
+    file_environment(None, source, overrides)
+        .and_then(|(env, body)| Ok(env.template_from_str(body)?.undeclared_variables(false)))
+        .unwrap_or_default()
+}
+
+/// The environment a template file renders in, and its text after its header.
+fn file_environment<'s>(
+    base: Option<PathBuf>,
+    source: &'s str,
+    overrides: &[(String, Setting)],
+) -> Result<(Environment<'static>, &'s str), minijinja::Error> {
     let syntax_error =
         |message: String| minijinja::Error::new(minijinja::ErrorKind::SyntaxError, message);
     let header = syntax::header(source).map_err(syntax_error)?;
@@ -100,8 +121,27 @@ pub(crate) fn render_file(
     let mut env = environment_in(false, base);
     env.set_syntax(syntax.config()?);
     env.set_formatter(python::formatter);
-    let rendered = env.render_named_str(&path.display().to_string(), header.body, context)?;
-    Ok(syntax::keep_final_newlines(header.body, rendered))
+    Ok((env, header.body))
+}
+
+/// The settings `files.template`'s arguments give (`trim_blocks`, the delimiters, ...).
+pub(crate) fn file_settings(args: &OpArgs) -> Vec<(String, Setting)> {
+    syntax::FLAGS
+        .iter()
+        .chain(syntax::STRINGS)
+        .filter_map(|name| {
+            let setting = match &args.get(name)?.value {
+                ArgValue::Bool(flag) => Setting::Flag(*flag),
+                // `newline_sequence` is written escaped, as Ansible's is.
+                ArgValue::Str(text) if *name == "newline_sequence" => {
+                    Setting::Text(text.replace("\\n", "\n"))
+                }
+                ArgValue::Str(text) => Setting::Text(text.clone()),
+                _ => return None,
+            };
+            Some(((*name).to_owned(), setting))
+        })
+        .collect()
 }
 
 /// The context a template file is rendered with: the op's `vars` on top of the context its

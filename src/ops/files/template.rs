@@ -8,10 +8,10 @@ use minijinja::ErrorKind;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::prelude::*;
-use crate::opdef::{ArgValue, LowerInput, OpArgs, Step};
+use crate::opdef::{LowerInput, OpArgs, Step};
 use crate::steps::attrs::Attrs;
 use crate::steps::content::{WriteFile, write_file};
-use crate::template::syntax::{self, Setting};
+use crate::template::syntax;
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.template",
@@ -97,27 +97,6 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// `files.template`'s arguments that set how the template is read, for
-/// [`crate::template::render_file`].
-fn syntax_overrides(args: &OpArgs) -> Vec<(String, Setting)> {
-    syntax::FLAGS
-        .iter()
-        .chain(syntax::STRINGS)
-        .filter_map(|name| {
-            let setting = match &args.get(name)?.value {
-                ArgValue::Bool(flag) => Setting::Flag(*flag),
-                // `newline_sequence` is written escaped, as Ansible's is.
-                ArgValue::Str(text) if *name == "newline_sequence" => {
-                    Setting::Text(text.replace("\\n", "\n"))
-                }
-                ArgValue::Str(text) => Setting::Text(text.clone()),
-                _ => return None,
-            };
-            Some(((*name).to_owned(), setting))
-        })
-        .collect()
-}
-
 /// The template is rendered here, per host, with the context its op's arguments were
 /// rendered with (variables, `facts`, `host`) and `vars` on top; the result is written like
 /// `files.put` content. Errors point at `src`, naming the template's `file:line:col`.
@@ -151,7 +130,7 @@ fn render(input: &LowerInput, path: &Path, source: &str) -> Result<String, Diagn
         Some(input.base_dir.to_path_buf()),
         path,
         source,
-        &syntax_overrides(input.args),
+        &crate::template::file_settings(input.args),
         context,
     )
     .map_err(|error| template_error(input, &path.display().to_string(), source, &error))

@@ -178,6 +178,25 @@ mod tests {
     }
 
     #[test]
+    fn the_default_salt_is_stable_per_host_and_password() {
+        let env = crate::template::environment(false);
+        let hash = |host: &str, password: &str| {
+            let context =
+                minijinja::context! { host => minijinja::context! { name => host }, p => password };
+            env.render_str("{{ p | password_hash('sha256', rounds=1000) }}", context)
+                .unwrap()
+        };
+        assert_eq!(
+            hash("web1", "secret"),
+            hash("web1", "secret"),
+            "the op converges"
+        );
+        assert_ne!(hash("web1", "secret"), hash("web2", "secret"));
+        assert_ne!(hash("web1", "secret"), hash("web1", "other"));
+        assert!(hash("web1", "secret").starts_with("$5$rounds=1000$"));
+    }
+
+    #[test]
     fn hashes_as_ansible_with_a_salt() {
         let env = crate::template::environment(false);
         let render = |t: &str| env.render_str(t, Value::UNDEFINED).unwrap();

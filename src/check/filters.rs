@@ -228,6 +228,34 @@ pub fn callees(text: &str, region: Range<usize>) -> Vec<(Callee, Range<usize>)> 
     found
 }
 
+/// The relative paths in `text[region]` that `lookup('file', ...)` or `lookup('template',
+/// ...)` is given as a literal, by their byte range in `text` (without quotes). In a string
+/// argument these cannot be read: the renderer knows the manifest's directory only for
+/// template files.
+pub fn relative_lookup_paths(text: &str, region: Range<usize>) -> Vec<Range<usize>> {
+    let code = &text[region.clone()];
+    let tokens = tokens(code);
+    let mut found = Vec::new();
+    for at in 0..tokens.len() {
+        if let [
+            Token::Word(word),
+            Token::Punct('('),
+            Token::Str(name),
+            Token::Punct(','),
+            Token::Str(path),
+            ..,
+        ] = &tokens[at..]
+            && &code[word.clone()] == "lookup"
+            && ["file", "template"].contains(&code[name.clone()].trim_matches(['\'', '"']))
+            && path.len() >= 2
+            && !code[path.start + 1..].starts_with('/')
+        {
+            found.push(region.start + path.start + 1..region.start + path.end - 1);
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,6 +286,16 @@ mod tests {
             vec![(Callee::Test, "divisibleby")]
         );
         assert!(names("this or island").is_empty(), "`is` is a whole word");
+    }
+
+    #[test]
+    fn relative_lookup_paths_are_found() {
+        let text = "{{ lookup('file', 'a/b') ~ lookup('file', '/abs') ~ lookup('env', 'HOME') }}";
+        let found: Vec<&str> = relative_lookup_paths(text, 0..text.len())
+            .into_iter()
+            .map(|range| &text[range])
+            .collect();
+        assert_eq!(found, ["a/b"]);
     }
 
     #[test]

@@ -133,7 +133,8 @@ fn the_template_reference_is_accurate() {
 }
 
 /// A lookup that cannot read its file fails the render at the call, saying which file; a
-/// relative path in a string argument is refused, saying where relative paths work.
+/// relative path in a string argument is refused at check time, saying where relative paths
+/// work.
 #[test]
 fn lookups_that_cannot_read_fail_at_the_call() {
     for (path, says) in [
@@ -141,7 +142,10 @@ fn lookups_that_cannot_read_fail_at_the_call() {
             "/nonexistent/kiln-motd",
             "cannot read /nonexistent/kiln-motd",
         ),
-        ("files/motd", "only in template files"),
+        (
+            "files/motd",
+            "a relative path in a lookup of a string argument",
+        ),
     ] {
         let manifest = format!(
             "[[op]]\nop = \"files.line\"\npath = \"/etc/motd\"\nline = \"{{{{ lookup('file', '{path}') }}}}\"\n"

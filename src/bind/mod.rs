@@ -263,7 +263,12 @@ pub fn template_error(error: &minijinja::Error) -> (Code, &'static str) {
     match error.kind() {
         minijinja::ErrorKind::UnknownFilter | minijinja::ErrorKind::UnknownTest => (
             Code::UnknownFilter,
-            "the filters and tests are minijinja's built-in ones and `secret`",
+            "the filters, tests and lookups kiln knows are listed in docs/templates.md",
+        ),
+        // A filter, test or lookup that refused its input (a file a lookup cannot read).
+        minijinja::ErrorKind::InvalidOperation if !too_deep => (
+            Code::InvalidValue,
+            "a filter, test or lookup refused its input: see docs/templates.md",
         ),
         minijinja::ErrorKind::WriteFailure => (
             Code::TemplateLimit,

@@ -61,6 +61,7 @@ impl TemplateChecker {
         match self.env.template_from_str(text) {
             Ok(template) => {
                 self.unknown_callees(sources, &written, diagnostics);
+                Self::relative_lookups(sources, &written, diagnostics);
                 undefined(
                     sources,
                     self.variables(template.undeclared_variables(false)),
@@ -110,6 +111,7 @@ impl TemplateChecker {
         match self.env.compile_expression(text) {
             Ok(expression) => {
                 self.unknown_callees(sources, &written, diagnostics);
+                Self::relative_lookups(sources, &written, diagnostics);
                 undefined(
                     sources,
                     self.variables(expression.undeclared_variables(false)),
@@ -145,6 +147,29 @@ impl TemplateChecker {
         used
     }
 
+    /// Reports each relative path a `lookup` in `written` is given: it would fail for every
+    /// host when the string renders.
+    fn relative_lookups(sources: &SourceMap, written: &Written<'_>, diagnostics: &mut Diagnostics) {
+        let text = written.text;
+        for region in code_regions(text, written.expression) {
+            for range in filters::relative_lookup_paths(text, region) {
+                let at = locate(sources, written.span, text, range).unwrap_or(written.span);
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        at,
+                        "a relative path in a lookup of a string argument",
+                    )
+                    .label("no directory to read it from")
+                    .help(
+                        "write an absolute path, or render a template file with `files.template`: \
+                             there a relative path is read from the manifest's directory",
+                    ),
+                );
+            }
+        }
+    }
+
     /// Reports each filter and test in `written` that the binding environment lacks.
     fn unknown_callees(
         &self,
@@ -171,12 +196,7 @@ impl TemplateChecker {
                     ) {
                         Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
                         None => diagnostic.help(format!(
-                            "the {noun}s are minijinja's built-in ones{}; see docs/manifest.md",
-                            if callee == filters::Callee::Filter {
-                                " and `secret`"
-                            } else {
-                                ""
-                            }
+                            "the {noun}s kiln knows are listed in docs/templates.md"
                         )),
                     },
                 );

@@ -7,8 +7,8 @@ use std::ops::Range;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Token {
-    /// A string literal.
-    Str,
+    /// A string literal, quotes included.
+    Str(Range<usize>),
     /// An identifier, by its byte range in the code.
     Word(Range<usize>),
     /// Any other character that is not white space.
@@ -22,14 +22,16 @@ pub fn tokens(code: &str) -> Vec<Token> {
     let mut chars = code.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if c == '\'' || c == '"' {
-            while let Some((_, d)) = chars.next() {
+            let mut end = code.len();
+            while let Some((j, d)) = chars.next() {
                 if d == '\\' {
                     chars.next();
                 } else if d == c {
+                    end = j + 1;
                     break;
                 }
             }
-            out.push(Token::Str);
+            out.push(Token::Str(i..end));
         } else if is_ident(c) {
             let mut end = i + c.len_utf8();
             while let Some(&(j, d)) = chars.peek() {
@@ -62,7 +64,7 @@ mod tests {
                 Token::Punct('|'),
                 Token::Word(9..10),
                 Token::Punct('('),
-                Token::Str,
+                Token::Str(11..18),
                 Token::Punct(')'),
             ]
         );

@@ -81,7 +81,7 @@ codes! {
     TemplateSyntax = "template-syntax", Error,
         "A string value is not a valid minijinja template. The error points inside the string.";
     UnknownFilter = "unknown-filter", Error,
-        "A template or `when` uses a filter (`{{ x | name }}`) or a test (`x is name`) that does not exist. The filters and tests are minijinja's built-in ones, plus kiln's `secret` filter; the error points at the name and suggests a close one.";
+        "A template or `when` uses a filter (`{{ x | name }}`), a test (`x is name`) or a lookup (`lookup('name', ...)`) that does not exist. They are minijinja's built-in ones, kiln's `secret` filter and Ansible's that docs/templates.md lists; the error points at the name and suggests a close one.";
     VariableCycle = "variable-cycle", Error,
         "Variables are defined from each other in a cycle (`a = \"{{ b }}\"`, `b = \"{{ a }}\"`), so none of them has a value. Every variable of the cycle is shown.";
     TemplateLimit = "template-limit", Error,

@@ -140,6 +140,13 @@ mod tests {
         assert_eq!(needs(&plain, &[]), [false]);
         let reading = [("main.toml", manifest), ("t.j2", "{{ facts.os.id }}\n")];
         assert_eq!(needs(&reading, &[]), [true]);
+        // Read with the delimiters its `#jinja2:` header sets.
+        let header =
+            "#jinja2: variable_start_string: '[[', variable_end_string: ']]'\n[[ facts.os.id ]]\n";
+        assert_eq!(
+            needs(&[("main.toml", manifest), ("t.j2", header)], &[]),
+            [true]
+        );
     }
 
     #[test]

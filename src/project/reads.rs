@@ -52,7 +52,7 @@ pub(crate) fn op_reads(
             names.extend(expression.undeclared_variables(false));
         }
     }
-    names.extend(template_file_reads(env, sources, op)?);
+    names.extend(template_file_reads(sources, op)?);
     Some(names)
 }
 
@@ -75,11 +75,7 @@ fn template_names(env: &Environment<'_>, text: &str) -> BTreeSet<String> {
 
 /// The names the template file the op renders reads ([`OpDef::template_file`](crate::opdef::OpDef));
 /// none when that cannot be known.
-fn template_file_reads(
-    env: &Environment<'_>,
-    sources: &SourceMap,
-    op: &TypedOp,
-) -> Option<BTreeSet<String>> {
+fn template_file_reads(sources: &SourceMap, op: &TypedOp) -> Option<BTreeSet<String>> {
     let Some(arg) = op.kind.template_file() else {
         return Some(BTreeSet::new());
     };
@@ -89,5 +85,11 @@ fn template_file_reads(
     }
     let dir = sources.dir_of(op.origin.file);
     let text = std::fs::read_to_string(dir.join(src)).ok()?;
-    Some(template_names(env, &text))
+    // Read with its own settings: a `#jinja2:` header may change its delimiters.
+    let settings = crate::template::file_settings(&op.args);
+    Some(
+        crate::template::file_variables(&text, &settings)
+            .into_iter()
+            .collect(),
+    )
 }

@@ -26,11 +26,13 @@
 
 mod boundary;
 mod ere;
+mod matcher;
 mod parse;
 mod program;
 
 use std::ops::Range;
 
+pub use matcher::{Matcher, compile};
 pub use program::{Piece, Replacement};
 
 /// The parsed pattern, as kiln translates it.

@@ -3,12 +3,23 @@
 //!
 //! Checking (`check`), binding (`bind`) and the op that renders template files
 //! (`files.template`) all render through [`environment`], so a filter or setting cannot differ
-//! between what is checked and what runs. [`secret`] decides which rendered values are secret.
+//! between what is checked and what runs: Ansible's white-space settings ([`syntax`]) and
+//! filters, tests and lookups ([`filters`]). [`secret`] decides which rendered values are
+//! secret.
 
+mod filters;
+mod python;
 pub(crate) mod results;
 pub mod secret;
+pub(crate) mod syntax;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use minijinja::{Environment, UndefinedBehavior};
+
+pub(crate) use filters::LOOKUPS;
+use syntax::{Setting, Syntax};
 
 use crate::opdef::{ArgValue, OpArgs};
 use crate::shell::quote;
@@ -37,17 +48,24 @@ pub(crate) fn expression_reads(env: &Environment<'_>, code: &str, name: &str) ->
 }
 
 /// A template environment. The shell one quotes every value it inserts, so variables in
-/// commands are always single words; `| safe` opts out. Both know the `secret` filter.
+/// commands are always single words; `| safe` opts out. Both know the `secret` filter and
+/// Ansible's, and read templates with Ansible's settings ([`syntax`]).
 pub(crate) fn environment(shell: bool) -> Environment<'static> {
+    environment_in(shell, None)
+}
+
+/// [`environment`], its `lookup` reading relative paths from `base`.
+fn environment_in(shell: bool, base: Option<PathBuf>) -> Environment<'static> {
     let mut env = Environment::new();
     secret::add_filter(&mut env);
     results::add_tests(&mut env);
+    filters::add(&mut env, base);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    // File contents are templates too: their last newline is content.
+    // Ansible escapes nothing, whatever a template's name (`site.html.j2`).
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.set_syntax(
-        minijinja::syntax::SyntaxConfig::builder()
-            .keep_trailing_newline(true)
-            .build()
+        Syntax::default()
+            .config()
             .expect("the default delimiters are valid"),
     );
     // A template that loops for ever fails instead of hanging the run.
@@ -63,6 +81,69 @@ pub(crate) fn environment(shell: bool) -> Environment<'static> {
         });
     }
     env
+}
+
+/// Renders the template file `path` (its text `source`): Ansible's settings, then
+/// `overrides` (`files.template`'s arguments, [`file_settings`]), then the file's own
+/// `#jinja2:` header; its `lookup` reads relative paths from `base`, the directory of the
+/// manifest that renders it.
+pub(crate) fn render_file(
+    base: Option<PathBuf>,
+    path: &Path,
+    source: &str,
+    overrides: &[(String, Setting)],
+    context: minijinja::Value,
+) -> Result<String, minijinja::Error> {
+    let (env, body) = file_environment(base, source, overrides)?;
+    let rendered = env.render_named_str(&path.display().to_string(), body, context)?;
+    Ok(syntax::keep_final_newlines(body, rendered))
+}
+
+/// The variables the template file `source` reads, read as [`render_file`] reads it; none
+/// when it does not parse (rendering reports that).
+pub(crate) fn file_variables(source: &str, overrides: &[(String, Setting)]) -> HashSet<String> {
+    file_environment(None, source, overrides)
+        .and_then(|(env, body)| Ok(env.template_from_str(body)?.undeclared_variables(false)))
+        .unwrap_or_default()
+}
+
+/// The environment a template file renders in, and its text after its header.
+fn file_environment<'s>(
+    base: Option<PathBuf>,
+    source: &'s str,
+    overrides: &[(String, Setting)],
+) -> Result<(Environment<'static>, &'s str), minijinja::Error> {
+    let syntax_error =
+        |message: String| minijinja::Error::new(minijinja::ErrorKind::SyntaxError, message);
+    let header = syntax::header(source).map_err(syntax_error)?;
+    let mut syntax = Syntax::default();
+    for (key, value) in overrides.iter().chain(&header.settings) {
+        syntax.set(key, value.clone()).map_err(syntax_error)?;
+    }
+    let mut env = environment_in(false, base);
+    env.set_syntax(syntax.config()?);
+    env.set_formatter(python::formatter);
+    Ok((env, header.body))
+}
+
+/// The settings `files.template`'s arguments give (`trim_blocks`, the delimiters, ...).
+pub(crate) fn file_settings(args: &OpArgs) -> Vec<(String, Setting)> {
+    syntax::FLAGS
+        .iter()
+        .chain(syntax::STRINGS)
+        .filter_map(|name| {
+            let setting = match &args.get(name)?.value {
+                ArgValue::Bool(flag) => Setting::Flag(*flag),
+                // `newline_sequence` is written escaped, as Ansible's is.
+                ArgValue::Str(text) if *name == "newline_sequence" => {
+                    Setting::Text(text.replace("\\n", "\n"))
+                }
+                ArgValue::Str(text) => Setting::Text(text.clone()),
+                _ => return None,
+            };
+            Some(((*name).to_owned(), setting))
+        })
+        .collect()
 }
 
 /// The context a template file is rendered with: the op's `vars` on top of the context its

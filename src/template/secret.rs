@@ -52,8 +52,8 @@ pub fn render(
     let filtered = captured.state().get_temp(FILTERED).is_some();
     let secret = filtered || names_any(&template, secret_names);
     // minijinja writes whole UTF-8 strings; the limit refuses a write rather than cut one.
-    let text = String::from_utf8(out.bytes).expect("minijinja writes UTF-8");
-    Ok((text, secret))
+    let rendered = String::from_utf8(out.bytes).expect("minijinja writes UTF-8");
+    Ok((super::syntax::keep_final_newlines(text, rendered), secret))
 }
 
 /// A buffer that refuses to grow past `limit` bytes.

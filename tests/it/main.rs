@@ -49,6 +49,7 @@ mod security;
 mod ssh;
 mod support;
 mod tags;
+mod templates;
 mod validate;
 mod variables;
 mod when;

@@ -1,16 +1,18 @@
 //! `files.template`: render a local minijinja template and write the result to the host, like
-//! pyinfra's `files.template` and Ansible's `template`.
+//! pyinfra's `files.template` and Ansible's `template`: with Ansible's white-space settings
+//! and the same arguments to change them (see `crate::template::syntax`).
 
 use std::path::Path;
 
 use minijinja::ErrorKind;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::prelude::*;
-use crate::opdef::{LowerInput, Step};
+use crate::opdef::{LowerInput, OpArgs, Step};
 use crate::steps::attrs::Attrs;
 use crate::steps::content::{WriteFile, write_file};
 use crate::steps::validator;
+use crate::template::syntax;
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.template",
@@ -36,9 +38,68 @@ pub(crate) const DEF: OpDef = OpDef::new(
         STR_MAP,
         "Extra variables for this template only, on top of the manifest's variables.",
     ),
+    arg(
+        "trim_blocks",
+        Bool,
+        "Drop the newline after a block tag (`{% ... %}`), as Ansible does by default.",
+    )
+    .default(Default::Bool(true)),
+    arg(
+        "lstrip_blocks",
+        Bool,
+        "Strip the spaces and tabs before a block tag at the start of a line.",
+    )
+    .default(Default::Bool(false)),
+    arg("block_start_string", Str, "The string that opens a block (`{%`)."),
+    arg("block_end_string", Str, "The string that closes a block (`%}`)."),
+    arg("variable_start_string", Str, "The string that opens an expression (`{{`)."),
+    arg("variable_end_string", Str, "The string that closes an expression (`}}`)."),
+    arg("comment_start_string", Str, "The string that opens a comment (`{#`)."),
+    arg("comment_end_string", Str, "The string that closes a comment (`#}`)."),
+    arg(
+        "newline_sequence",
+        Str,
+        "Ansible's line-ending conversion: only `\\n` (no conversion) is supported.",
+    ),
+    arg(
+        "output_encoding",
+        Str,
+        "Ansible's output encoding: only `utf-8` is supported.",
+    ),
     validator::ARG,
 ])
-.validate(validator::check);
+.validate(validate);
+
+/// Checks `validate`, and refuses the Ansible arguments kiln takes but cannot honour,
+/// pointing at them.
+fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
+    validator::check(args, diagnostics);
+    if let Some(given) = args.get("newline_sequence")
+        && given.value.as_str() != Some("\n")
+    {
+        diagnostics.push(
+            Diagnostic::new(Code::Unsupported, given.span, "only the default `newline_sequence`, a line feed (no conversion), is supported")
+                .label("not converted")
+                .help("kiln writes the template's line endings as they are: write them into the template file"),
+        );
+    }
+    if let Some(given) = args.get("output_encoding")
+        && !given
+            .value
+            .as_str()
+            .is_some_and(|e| ["utf-8", "utf8"].contains(&e.to_lowercase().as_str()))
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::Unsupported,
+                given.span,
+                "only `output_encoding = \"utf-8\"` is supported",
+            )
+            .label("not converted")
+            .help("kiln renders templates to UTF-8 text; leave the argument out"),
+        );
+    }
+}
 
 /// The template is rendered here, per host, with the context its op's arguments were
 /// rendered with (variables, `facts`, `host`) and `vars` on top; the result is written like
@@ -70,10 +131,14 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
 
 fn render(input: &LowerInput, path: &Path, source: &str) -> Result<String, Diagnostic> {
     let context = crate::template::template_file_context(input.args, input.context);
-    let name = path.display().to_string();
-    crate::template::environment(false)
-        .render_named_str(&name, source, context)
-        .map_err(|error| template_error(input, &name, source, &error))
+    crate::template::render_file(
+        Some(input.base_dir.to_path_buf()),
+        path,
+        source,
+        &crate::template::file_settings(input.args),
+        context,
+    )
+    .map_err(|error| template_error(input, &path.display().to_string(), source, &error))
 }
 
 /// The `SourceMap` is fixed by now, so the diagnostic points at `src` and names the place
@@ -87,16 +152,18 @@ fn template_error(
     let detail = error
         .detail()
         .map_or_else(|| error.kind().to_string(), str::to_owned);
+    // minijinja's positions are in the text after a `#jinja2:` header line.
+    let skipped = syntax::header(source).map_or(0, |header| source.len() - header.body.len());
     let (line, col) = match (error.range(), error.line()) {
         (Some(range), _) => {
-            let before = &source[..range.start.min(source.len())];
+            let before = &source[..(skipped + range.start).min(source.len())];
             let line_start = before.rfind('\n').map_or(0, |i| i + 1);
             (
                 before.matches('\n').count() + 1,
                 before[line_start..].chars().count() + 1,
             )
         }
-        (None, Some(line)) => (line, 1),
+        (None, Some(line)) => (line + usize::from(skipped > 0), 1),
         (None, None) => (1, 1),
     };
     let text = source.lines().nth(line - 1).unwrap_or_default().trim_end();
@@ -164,5 +231,21 @@ mod tests {
         assert_eq!(error.primary_span(), Span::new(FileId(0), 10..16));
         let error = lower_template("{% for x in %}", &context).unwrap_err();
         assert_eq!(error.code, Code::TemplateSyntax);
+        let error = lower_template(
+            "#jinja2: lstrip_blocks: True\nok\n{{ missing }}\n",
+            &context,
+        )
+        .unwrap_err();
+        assert!(
+            error.message.ends_with("t.j2:3:4: `missing` is undefined"),
+            "{}",
+            error.message
+        );
+        let error = lower_template("#jinja2: lstrip: True\n", &context).unwrap_err();
+        assert!(
+            error.message.contains("did you mean `lstrip_blocks`"),
+            "{}",
+            error.message
+        );
     }
 }

@@ -53,7 +53,7 @@ k_result() {
       k_result_act "$@"
       if [ "$k_step_register" = 1 ]; then k_register "$k_step_index" 0 0 0 output; fi
       k_result_judge
-      [ "$k_result_status" = failed ] && [ "$k_step_try" -lt "$k_step_retries" ] || break
+      if [ "$k_result_status" != failed ] || [ "$k_step_try" -ge "$k_step_retries" ]; then break; fi
       k_step_try=$((k_step_try + 1)); sleep "$k_step_delay"
     done
   fi

@@ -171,7 +171,7 @@ impl<'c> Registrations<'c> {
 
 /// The names `visible` as a shell command's template sees them: each field the variable
 /// that holds it, double-quoted and marked safe, so the shell environment writes it as it
-/// is (`"$k_register_3_stdout"`): the shell expands it where the command runs.
+/// is (`"${k_register_3_stdout-}"`): the shell expands it where the command runs.
 pub fn shell_context(visible: &HashMap<String, Registration>) -> minijinja::Value {
     let results: BTreeMap<&str, minijinja::Value> = visible
         .iter()

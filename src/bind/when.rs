@@ -715,32 +715,32 @@ mod tests {
         // A command's exit status and output exist only if it ran (else status 2).
         assert_eq!(
             shell("out.rc == 0").unwrap(),
-            "{ [ \"$k_register_2_skipped\" = 0 ] || return 2; [ \"$k_register_2_rc\" = '0' ]; }"
+            "{ [ \"${k_register_2_skipped-}\" = 0 ] || return 2; [ \"${k_register_2_rc-}\" = '0' ]; }"
         );
         assert_eq!(
             shell("'a\"$(x)' in out.stdout").unwrap(),
-            "{ [ \"$k_register_2_skipped\" = 0 ] || return 2; case \"$k_register_2_stdout\" in *'a\"$(x)'*) true ;; *) false ;; esac; }"
+            "{ [ \"${k_register_2_skipped-}\" = 0 ] || return 2; case \"${k_register_2_stdout-}\" in *'a\"$(x)'*) true ;; *) false ;; esac; }"
         );
         // Booleans are 0 and 1, as minijinja compares `true` with 1.
         assert_eq!(
             shell("copied.changed").unwrap(),
-            "[ \"$k_register_3_changed\" != 0 ]"
+            "[ \"${k_register_3_changed-}\" != 0 ]"
         );
         assert_eq!(
             shell("copied.changed == true").unwrap(),
-            "[ \"$k_register_3_changed\" = '1' ]"
+            "[ \"${k_register_3_changed-}\" = '1' ]"
         );
         assert_eq!(
             shell("out is changed").unwrap(),
-            "[ \"$k_register_2_changed\" != 0 ]"
+            "[ \"${k_register_2_changed-}\" != 0 ]"
         );
         assert_eq!(
             shell("out is succeeded").unwrap(),
-            "! { [ \"$k_register_2_failed\" != 0 ]; }"
+            "! { [ \"${k_register_2_failed-}\" != 0 ]; }"
         );
         assert_eq!(
             shell("out is not skipped and not copied is failed").unwrap(),
-            "{ ! { [ \"$k_register_2_skipped\" != 0 ]; } && ! { [ \"$k_register_3_failed\" != 0 ]; }; }"
+            "{ ! { [ \"${k_register_2_skipped-}\" != 0 ]; } && ! { [ \"${k_register_3_failed-}\" != 0 ]; }; }"
         );
     }
 

@@ -347,15 +347,17 @@ pub fn register_skipped(index: Index) -> Sh {
     sh
 }
 
-/// `"$k_register_INDEX_FIELD"`: a field of the result op `index` registered, as one word.
+/// `"${k_register_INDEX_FIELD-}"`: a field of the result op `index` registered, as one
+/// word. The variable is set by `k_register`, through `eval`: the empty default tells
+/// shellcheck so (and reads an op left out of the run, by `--tags`, as never run).
 pub fn registered(index: Index, field: &'static str) -> Sh {
-    let mut sh = Sh::of("\"$k_register_");
+    let mut sh = Sh::of("\"${k_register_");
     index.write(&mut sh);
-    sh.code("_").code(field).code("\"");
+    sh.code("_").code(field).code("-}\"");
     sh
 }
 
-/// `[ "$k_register_INDEX_skipped" = 0 ]`: whether the op `index` ran (a skipped command has
+/// `[ "${k_register_INDEX_skipped-}" = 0 ]`: whether the op `index` ran (a skipped command has
 /// no exit status or output).
 pub fn registered_ran(index: Index) -> Sh {
     let mut sh = Sh::of("[ ");

@@ -71,7 +71,7 @@ fn assert_converged(root: &Path, context: &str) {
 
 #[test]
 fn registered_results_decide_and_feed_later_ops_under_every_shell() {
-    require!(Need::Shells);
+    require!(Need::Shells, Need::Shellcheck);
     for shell in shells::SHELLS {
         let name = shells::shell_name(shell);
         let temp = tempfile::tempdir().unwrap();
@@ -89,6 +89,7 @@ fn registered_results_decide_and_feed_later_ops_under_every_shell() {
         assert!(!output.stdout.contains("[%s]' 'it"), "{}", output.stdout);
         // A registered value needs no facts: none are gathered.
         assert!(!output.stdout.contains("k_gather"));
+        shells::shellcheck(&script);
 
         let first = shells::run_script(shell, &script, &[], temp.path());
         let out = String::from_utf8_lossy(&first.stdout);

@@ -280,7 +280,11 @@ impl<'a> Checker<'a> {
                 }
             },
         };
-        let checked = op::check_args(self.sources, &kind, call, role, self.diagnostics);
+        let rules_role = match role {
+            rules::Role::Op if self.when_reads_result(call) => rules::Role::GuardedOp,
+            role => role,
+        };
+        let checked = op::check_args(self.sources, &kind, call, rules_role, self.diagnostics);
         let mut globals = include_args.get(scope.0).cloned().unwrap_or_default();
         let own_loop = if role == rules::Role::Handler {
             // A handler runs once: neither its own loop nor its includes' apply to it.
@@ -422,6 +426,14 @@ impl<'a> Checker<'a> {
                 .help("see docs/ops.md for the built-in operations, or declare it with `define`"),
         };
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Whether `call`'s `when` reads a result registered by an op before it.
+    fn when_reads_result(&self, call: &crate::model::OpCall) -> bool {
+        raw_strings(call, "when").iter().any(|when| {
+            let names = self.templates.names(&format!("{{{{ {} }}}}", when.value));
+            self.registered.iter().any(|r| names.contains(&r.name))
+        })
     }
 
     /// Reads a loop written in `scope` inside the loops `outer` (see [`loops::read`]), and

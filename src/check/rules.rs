@@ -12,6 +12,9 @@ use crate::source::{Span, Spanned};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     Op,
+    /// An op whose `when` reads a registered result (Ansible's idiom: a command that
+    /// checks, then one that acts only when the check says so): the result is its guard.
+    GuardedOp,
     Handler,
 }
 
@@ -64,7 +67,7 @@ pub fn check_rules(
                 }
             }
             // A handler runs only when notified: that is its guard.
-            Rule::GuardedBy(_) if role == Role::Handler => {}
+            Rule::GuardedBy(_) if role != Role::Op => {}
             Rule::GuardedBy(guards) => {
                 if guards.iter().all(|g| find(g).is_none()) {
                     unguarded(call, guards, diagnostics);

@@ -117,7 +117,7 @@ codes! {
     SecretShown = "secret-shown", Error,
         "A secret (a variable under `secrets` or from `--secrets-file`, or a variable made from one) is used where kiln shows it to people: an op's `name`, which scripts, plans and reports print. Leave the secret out of the name; the op's arguments may use it (they are masked).";
     UnguardedCommand = "unguarded-command", Warning,
-        "A command runs on every apply because it has none of the guards that would make it idempotent (`creates`, `removes`, `unless`, `onlyif`). Add one, or mark the intent with `changed = false`-style guards where the command is harmless.";
+        "A command runs on every apply because it has none of the guards that would make it idempotent (`creates`, `removes`, `unless`, `onlyif`, `changed_when`, or a `when` that reads a registered result). Add one; a harmless command that changes nothing says so with `changed_when = \"false\"`.";
     QuotedTemplate = "quoted-template", Warning,
         "A `{{ }}` stands inside quotes in a shell command. Values inserted into commands are quoted by kiln already, so quotes around them become part of the command: `'{{ path }}'` turns into `''/a b''`, leaving the value unquoted. Remove the quotes, or use `{{ x | safe }}` to insert a value as code.";
     UnusedHandler = "unused-handler", Warning,

@@ -275,3 +275,29 @@ fn a_judge_over_facts_gathers_them() {
     assert!(emit("r.rc != 0 and facts.os.family == 'debian'"));
     assert!(!emit("r.rc != 0"));
 }
+
+/// A command whose `when` reads a registered result is guarded by it (Ansible's idiom: one
+/// command checks, the next acts only when the check says so): `kiln check` does not warn
+/// that it runs on every apply; the same command without that `when` is warned about.
+#[test]
+fn a_when_over_a_registered_result_guards_a_command() {
+    let manifest = |when: &str| {
+        format!(
+            "[[op]]\nop = \"server.shell\"\ncommands = [\"grep -c weak /etc/app.conf\"]\n\
+             register = \"weak\"\nchanged_when = \"false\"\n\n\
+             [[op]]\nop = \"server.shell\"\ncommands = [\"sed -i /weak/d /etc/app.conf\"]\n{when}"
+        )
+    };
+    let check = |manifest: String| {
+        Test::new()
+            .file("main.toml", manifest)
+            .args(["check", "main.toml"])
+            .run()
+    };
+    check(manifest("when = \"weak.stdout != '0'\"\n"))
+        .assert_status(0)
+        .assert_stderr_contains("0 errors, 0 warnings");
+    check(manifest("when = \"facts.os.family == 'debian'\"\n"))
+        .assert_status(0)
+        .assert_stderr_contains("kiln::unguarded-command");
+}

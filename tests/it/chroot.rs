@@ -1469,3 +1469,79 @@ fn a_live_run_ends_when_its_script_does_despite_background_commands() {
     let report = output.json();
     assert_eq!(report["hosts"][0]["status"], "changed", "{report}");
 }
+
+/// `examples/ssh-hardening`, a role ported line for line, applied live to the Debian root
+/// (`@chroot/…`): its custom fact reads OpenSSH 9.2, so the `version` test picks the modern
+/// key exchange; the looped `files.line` edits and the template are each checked by
+/// `sshd -t -f %s` before they are installed; the registered count of weak moduli makes
+/// the next op remove them; the handler reloads sshd once. A second apply, from the KDL
+/// spelling, changes nothing, and the registered count (now 0) skips the removal.
+#[test]
+fn ssh_hardening_example_converges_and_sshd_accepts_it() {
+    require!(Need::DebianRoot);
+    let root = Root::new();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ssh-hardening");
+    let target = format!("@chroot{}", root.path().display());
+    let apply = |spelling: &str| {
+        let output = Test::new()
+            .current_dir(&example)
+            .args(["apply", spelling, "-i", &target, "-y", "--format", "json"])
+            .run();
+        output.assert_status(0);
+        output.json()["hosts"][0].clone()
+    };
+    let weak = "awk '$5 < 3071' /etc/ssh/moduli | wc -l";
+    assert_ne!(root.sh_ok(weak).trim(), "0", "bookworm ships weak moduli");
+
+    let first = apply("main.toml");
+    assert_eq!(first["failed"], 0, "{first}");
+    let ops = first["ops"].as_array().unwrap();
+    let status = |label: &str| {
+        let op = ops
+            .iter()
+            .find(|op| op["label"].as_str().unwrap().contains(label));
+        op.unwrap_or_else(|| panic!("no op `{label}` in {first}"))["status"].clone()
+    };
+    assert_eq!(status("(item=PasswordAuthentication no)"), "changed");
+    // Debian's sshd_config says this already.
+    assert_eq!(status("(item=KbdInteractiveAuthentication no)"), "ok");
+    assert_eq!(status("50-crypto.conf"), "changed");
+    assert_eq!(status("moduli.new"), "changed");
+    assert_eq!(status("handler \"reload sshd\""), "changed");
+    assert_eq!(root.sh_ok(weak).trim(), "0");
+    let crypto = root.read("/etc/ssh/sshd_config.d/50-crypto.conf");
+    assert!(
+        crypto.starts_with("# Managed by kiln: the algorithms for OpenSSH 9.2.\nKexAlgorithms sntrup761x25519-sha512@openssh.com,"),
+        "{crypto}"
+    );
+    let effective = root.sh_ok("/usr/sbin/sshd -T -f /etc/ssh/sshd_config");
+    for setting in [
+        "permitrootlogin without-password",
+        "passwordauthentication no",
+        "x11forwarding no",
+        "maxauthtries 3",
+        "logingracetime 30",
+        "kexalgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512",
+        "macs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,umac-128-etm@openssh.com",
+    ] {
+        assert!(
+            effective.lines().any(|l| l == setting),
+            "sshd -T lacks `{setting}`:\n{effective}"
+        );
+    }
+
+    let config = root.read("/etc/ssh/sshd_config");
+    let second = apply("main.kdl");
+    assert_eq!(
+        (&second["status"], &second["changed"], &second["failed"]),
+        (&"ok".into(), &0.into(), &0.into()),
+        "the second apply changes nothing: {second}"
+    );
+    let removal = second["ops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|op| op["label"].as_str().unwrap().contains("moduli.new"));
+    assert_eq!(removal.unwrap()["status"], "skipped", "{second}");
+    assert_eq!(root.read("/etc/ssh/sshd_config"), config);
+}

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::support::debian::Root;
 use crate::support::kiln::Test;
 use crate::support::need::{Need, require};
-use crate::support::shells::{SHELLS, shell_name};
+use crate::support::shells::{SHELLS, shell_name, shellcheck};
 
 // The generated tests, `facts::case::<case>`, and `CASES` (see `build.rs`).
 include!(concat!(env!("OUT_DIR"), "/fact_cases.rs"));
@@ -410,14 +410,5 @@ fn the_probe_passes_shellcheck() {
     let dir = tempfile::tempdir().unwrap();
     let probe = dir.path().join("probe.sh");
     std::fs::write(&probe, kiln::facts::probe(&[custom])).unwrap();
-    let output = Command::new("shellcheck")
-        .args(["-s", "sh"])
-        .arg(&probe)
-        .output()
-        .expect("shellcheck is installed (.ci/run installs it)");
-    assert!(
-        output.status.success(),
-        "shellcheck findings:\n{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    shellcheck(&probe);
 }

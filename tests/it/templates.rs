@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::kiln::Test;
+use crate::support::kiln::{Output, Test};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/templates")
@@ -35,6 +35,19 @@ fn manifest(names: &[String]) -> String {
     manifest
 }
 
+/// Applies `test`'s `main.toml` to `@local` with `root` a new directory in the test's
+/// own: the run's output, which keeps that directory, and `root`.
+fn apply(test: Test) -> (Output, PathBuf) {
+    let root = test.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let output = test
+        .args(["apply", "main.toml", "-i", "@local", "-y", "-e"])
+        .arg(format!("root={}", root.display()))
+        .run();
+    output.assert_status(0);
+    (output, root)
+}
+
 #[test]
 fn templates_render_as_ansible_renders_them() {
     let names = templates();
@@ -43,13 +56,7 @@ fn templates_render_as_ansible_renders_them() {
         .copy_dir(fixtures())
         .file("main.toml", manifest(&names))
         .env("KILN_TEMPLATE_FIXTURE", "from the environment");
-    let root = test.path().join("root");
-    std::fs::create_dir(&root).unwrap();
-    let output = test
-        .args(["apply", "main.toml", "-i", "@local", "-y", "-e"])
-        .arg(format!("root={}", root.display()))
-        .run();
-    output.assert_status(0);
+    let (_output, root) = apply(test);
     let differ: Vec<String> = names
         .iter()
         .filter_map(|name| {
@@ -114,13 +121,7 @@ fn the_template_reference_is_accurate() {
             "[[op]]\nop = \"files.template\"\nsrc = \"reference.j2\"\ndest = \"{{ root }}/out\"\n",
         )
         .env("KILN_DOC", "yes");
-    let root = test.path().join("root");
-    std::fs::create_dir(&root).unwrap();
-    let output = test
-        .args(["apply", "main.toml", "-i", "@local", "-y", "-e"])
-        .arg(format!("root={}", root.display()))
-        .run();
-    output.assert_status(0);
+    let (_output, root) = apply(test);
     let rendered = std::fs::read_to_string(root.join("out")).unwrap();
     let outputs: Vec<&str> = rendered.split_terminator(BETWEEN).collect();
     assert_eq!(outputs.len(), examples.len(), "{rendered}");

@@ -3,6 +3,7 @@
 //! Ansible's `plugins/filter/core.py` (and Python's `posixpath`, `shlex`) computes it.
 
 use base64::Engine;
+use base64::engine::GeneralPurpose;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error};
@@ -74,24 +75,22 @@ fn shlex_quote(text: &str) -> Value {
 }
 
 fn b64encode(text: String, kwargs: Kwargs) -> Result<String, Error> {
+    Ok(base64_engine(&kwargs)?.encode(text.as_bytes()))
+}
+
+/// The alphabet `urlsafe=true` asks for (Ansible's argument), else the standard one.
+fn base64_engine(kwargs: &Kwargs) -> Result<GeneralPurpose, Error> {
     let urlsafe: Option<bool> = kwargs.get("urlsafe")?;
     kwargs.assert_all_used()?;
-    let engine = if urlsafe.unwrap_or(false) {
+    Ok(if urlsafe.unwrap_or(false) {
         URL_SAFE
     } else {
         STANDARD
-    };
-    Ok(engine.encode(text.as_bytes()))
+    })
 }
 
 fn b64decode(text: String, kwargs: Kwargs) -> Result<String, Error> {
-    let urlsafe: Option<bool> = kwargs.get("urlsafe")?;
-    kwargs.assert_all_used()?;
-    let engine = if urlsafe.unwrap_or(false) {
-        URL_SAFE
-    } else {
-        STANDARD
-    };
+    let engine = base64_engine(&kwargs)?;
     let bytes = engine
         .decode(text.trim().as_bytes())
         .map_err(|error| invalid(format!("b64decode: {error}")))?;

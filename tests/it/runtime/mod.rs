@@ -64,7 +64,7 @@ use kiln::shell::quote;
 
 use crate::support::kiln::Test;
 use crate::support::need::{self, Need, require};
-use crate::support::shells::{SHELLS, run_script, shell_name, summary};
+use crate::support::shells::{SHELLS, run_script, shell_name, shellcheck, summary};
 
 /// Definitions tested through another function's cases: (definition, the function).
 const THROUGH: &[(&str, &str)] = &[
@@ -432,16 +432,7 @@ fn the_runtime_passes_shellcheck() {
         ),
     )
     .unwrap();
-    let output = std::process::Command::new("shellcheck")
-        .args(["-s", "sh"])
-        .arg(&path)
-        .output()
-        .expect("shellcheck is installed (.ci/run installs it)");
-    assert!(
-        output.status.success(),
-        "shellcheck findings:\n{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    shellcheck(&path);
 }
 
 /// A function without its own table fails here: add a `name => [...]` entry in the

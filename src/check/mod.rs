@@ -22,7 +22,7 @@ pub mod user_op;
 pub mod variables;
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -112,6 +112,7 @@ pub fn compile(
         registered: Vec::new(),
         failed_notifies: Vec::new(),
         loop_names: Vec::new(),
+        template_files: HashSet::new(),
         diagnostics,
     };
     // Before anything asks which names a scope knows: an include's loop variables are some.
@@ -169,6 +170,8 @@ struct Checker<'a> {
     failed_notifies: Vec<Spanned<String>>,
     /// The variables the loops of each scope's includes bind, by scope.
     loop_names: Vec<Vec<String>>,
+    /// The template files checked so far (read with the default settings): checked once.
+    template_files: HashSet<PathBuf>,
     diagnostics: &'a mut Diagnostics,
 }
 
@@ -320,6 +323,7 @@ impl<'a> Checker<'a> {
             self.diagnostics,
         );
         self.secret_in_name(&checked.globals, scope);
+        self.check_template_file(&kind, &checked.args, call.span);
         if !checked.valid || loop_refused {
             return None;
         }
@@ -426,6 +430,29 @@ impl<'a> Checker<'a> {
                 .help("see docs/ops.md for the built-in operations, or declare it with `define`"),
         };
         self.diagnostics.push(diagnostic);
+    }
+
+    /// The template file the op of `call` renders (`files.template`'s `src`), checked as
+    /// its string arguments are ([`TemplateChecker::template_file`]), when its path is
+    /// written as it is and the file can be read (else rendering reports it).
+    fn check_template_file(&mut self, kind: &OpKind, args: &OpArgs, call: Span) {
+        let Some(src) = kind.template_file().and_then(|arg| args.get(arg)) else {
+            return;
+        };
+        let ArgValue::Str(name) = &src.value else {
+            return;
+        };
+        let path = self.sources.dir_of(call.file).join(name);
+        let settings = crate::template::file_settings(args);
+        if crate::template::is_template(name)
+            || settings.is_empty() && !self.template_files.insert(path.clone())
+        {
+            return;
+        }
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let file = (name.as_str(), text.as_str());
+            (self.templates).template_file(file, &settings, src.span, self.diagnostics);
+        }
     }
 
     /// Whether `call`'s `when` reads a result registered by an op before it.

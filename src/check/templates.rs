@@ -170,7 +170,7 @@ impl TemplateChecker {
         }
     }
 
-    /// Reports each filter and test in `written` that the binding environment lacks.
+    /// Reports each filter, test and lookup in `written` that the binding environment lacks.
     fn unknown_callees(
         &self,
         sources: &SourceMap,
@@ -178,30 +178,92 @@ impl TemplateChecker {
         diagnostics: &mut Diagnostics,
     ) {
         let text = written.text;
-        for region in code_regions(text, written.expression) {
-            for (callee, range) in filters::callees(text, region) {
-                let name = &text[range.clone()];
-                if callee.exists(&self.env, name) {
-                    continue;
-                }
-                let noun = callee.noun();
-                let at = locate(sources, written.span, text, range).unwrap_or(written.span);
-                let diagnostic =
-                    Diagnostic::new(Code::UnknownFilter, at, format!("unknown {noun} `{name}`"))
-                        .label(format!("no such {noun}"));
-                diagnostics.push(
-                    match crate::diagnostic::did_you_mean(
-                        name,
-                        callee.suggestions().iter().copied(),
-                    ) {
-                        Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
-                        None => diagnostic.help(format!(
-                            "the {noun}s kiln knows are listed in docs/templates.md"
-                        )),
-                    },
-                );
-            }
+        for (callee, range) in self.unknown(text, written.expression) {
+            let name = &text[range.clone()];
+            let at = locate(sources, written.span, text, range).unwrap_or(written.span);
+            let noun = callee.noun();
+            diagnostics.push(unknown_callee(
+                Diagnostic::new(Code::UnknownFilter, at, format!("unknown {noun} `{name}`")),
+                callee,
+                name,
+            ));
         }
+    }
+
+    /// The filters, tests and lookups `text` calls that the binding environment lacks.
+    fn unknown(&self, text: &str, expression: bool) -> Vec<(filters::Callee, Range<usize>)> {
+        code_regions(text, expression)
+            .into_iter()
+            .flat_map(|region| filters::callees(text, region))
+            .filter(|(callee, range)| !callee.exists(&self.env, &text[range.clone()]))
+            .collect()
+    }
+
+    /// Checks the template file `name` (`source`, its text, read with `settings`) of the op
+    /// argument at `at`, which diagnostics point at, naming the place in the file: its
+    /// syntax, and that every filter, test and lookup it calls exists. A file that sets its
+    /// own delimiters is checked when it renders.
+    pub(crate) fn template_file(
+        &self,
+        (name, source): (&str, &str),
+        settings: &[(String, crate::template::syntax::Setting)],
+        at: Span,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let Some(body) = crate::template::file_body(source, settings) else {
+            return;
+        };
+        let place = |offset: usize| {
+            let before = &source[..offset];
+            let line = before.matches('\n').count() + 1;
+            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("{name}:{line}:{col}")
+        };
+        let header = source.len() - body.len();
+        if let Err(error) = self.env.template_from_str(body) {
+            let offset = error.range().map_or(0, |r| r.start);
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::TemplateSyntax,
+                    at,
+                    format!(
+                        "invalid template at {}: {}",
+                        place(header + offset),
+                        detail(&error)
+                    ),
+                )
+                .label("this template")
+                .help(
+                    "template files are minijinja (Jinja2) templates, read with Ansible's settings",
+                ),
+            );
+            return;
+        }
+        for (callee, range) in self.unknown(body, false) {
+            let called = &body[range.clone()];
+            let noun = callee.noun();
+            let message = format!(
+                "unknown {noun} `{called}` at {}",
+                place(header + range.start)
+            );
+            diagnostics.push(unknown_callee(
+                Diagnostic::new(Code::UnknownFilter, at, message),
+                callee,
+                called,
+            ));
+        }
+    }
+}
+
+/// `diagnostic`, about the unknown `callee` `name`, with its label and a did-you-mean.
+fn unknown_callee(diagnostic: Diagnostic, callee: filters::Callee, name: &str) -> Diagnostic {
+    let noun = callee.noun();
+    let diagnostic = diagnostic.label(format!("no such {noun}"));
+    match crate::diagnostic::did_you_mean(name, callee.suggestions().iter().copied()) {
+        Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+        None => diagnostic.help(format!(
+            "the {noun}s kiln knows are listed in docs/templates.md"
+        )),
     }
 }
 
@@ -216,16 +278,21 @@ fn syntax_error(
         .range()
         .and_then(|range| locate(sources, span, text, range))
         .unwrap_or(span);
-    let detail = error
-        .detail()
-        .map(str::to_owned)
-        .unwrap_or_else(|| error.kind().to_string());
+    let detail = detail(error);
     let what = if code == Code::InvalidWhen {
         "expression"
     } else {
         "template"
     };
     Diagnostic::new(code, at, format!("invalid {what}: {detail}")).label(detail)
+}
+
+/// What went wrong, as minijinja says it.
+fn detail(error: &minijinja::Error) -> String {
+    error
+        .detail()
+        .map(str::to_owned)
+        .unwrap_or_else(|| error.kind().to_string())
 }
 
 /// A string as decoded, and the literal it was written as.

@@ -107,6 +107,21 @@ pub(crate) fn file_variables(source: &str, overrides: &[(String, Setting)]) -> H
         .unwrap_or_default()
 }
 
+/// The text of the template file `source` after its `#jinja2:` header, when it is read
+/// with the default delimiters (neither `settings` nor the header change them); `None`
+/// otherwise, or when the header is not valid (rendering reports that).
+pub(crate) fn file_body<'s>(source: &'s str, settings: &[(String, Setting)]) -> Option<&'s str> {
+    let header = syntax::header(source).ok()?;
+    let delimiters = |(key, _): &&(String, Setting)| {
+        syntax::STRINGS.contains(&key.as_str()) && key != "newline_sequence"
+    };
+    let own = settings
+        .iter()
+        .chain(&header.settings)
+        .any(|s| delimiters(&s));
+    (!own).then_some(header.body)
+}
+
 /// The environment a template file renders in, and its text after its header.
 fn file_environment<'s>(
     base: Option<PathBuf>,

@@ -457,10 +457,11 @@ impl<'a> Checker<'a> {
 
     /// Whether `call`'s `when` reads a result registered by an op before it.
     fn when_reads_result(&self, call: &crate::model::OpCall) -> bool {
-        raw_strings(call, "when").iter().any(|when| {
-            let names = self.templates.names(&format!("{{{{ {} }}}}", when.value));
-            self.registered.iter().any(|r| names.contains(&r.name))
-        })
+        !self.registered.is_empty()
+            && raw_strings(call, "when").iter().any(|when| {
+                let names = self.templates.names(&format!("{{{{ {} }}}}", when.value));
+                self.registered.iter().any(|r| names.contains(&r.name))
+            })
     }
 
     /// Reads a loop written in `scope` inside the loops `outer` (see [`loops::read`]), and
@@ -508,6 +509,9 @@ impl<'a> Checker<'a> {
     /// The items of `looped` known as written have every attribute the op's templates
     /// take of them ([`loops::check_items`]).
     fn check_items(&mut self, looped: &[loops::Loop], checked: &op::CheckedArgs) {
+        if looped.is_empty() {
+            return;
+        }
         let mut texts: Vec<loops::Text> = Vec::new();
         for (name, value) in checked.args.iter().chain(checked.globals.iter()) {
             let mut strings = Vec::new();
@@ -525,9 +529,9 @@ impl<'a> Checker<'a> {
     }
 
     /// Template-checks every string argument; `when` (and `changed_when`, `failed_when`) is
-    /// an expression. `loop_names` are
-    /// the names an op's own loop binds for them; the loops of its includes bind theirs
-    /// only `in_loops` (not for a handler, which runs once, outside them).
+    /// an expression. `loop_names` are the names an op's own loop binds for them; the loops
+    /// of its includes bind theirs only `in_loops` (not for a handler, which runs once,
+    /// outside them).
     fn check_strings(
         &mut self,
         args: &OpArgs,

@@ -30,9 +30,11 @@ use crate::opdef::OpDef;
 /// All built-in operations, sorted by name (a test keeps it so).
 pub(crate) static CATALOG: &[&OpDef] = &[
     &apk::packages::DEF,
+    &apt::deb::DEF,
     &apt::key::DEF,
     &apt::packages::DEF,
     &apt::repo::DEF,
+    &apt::sources::DEF,
     &apt::update::DEF,
     &apt::upgrade::DEF,
     &brew::packages::DEF,

@@ -1033,6 +1033,48 @@ pub fn apt_key(dest: &str, key_id: &str, source: &KeySource) -> OpCall {
     call
 }
 
+/// A deb822 source ([`apt_sources`]): `apt.sources`'s arguments.
+pub struct AptSources<'a> {
+    /// The `.sources` file.
+    pub file: &'a str,
+    /// The key to fetch: the keyring to write, the URL and the upper-case fingerprint.
+    pub key: Option<(&'a str, &'a str, &'a str)>,
+    pub absent: bool,
+    pub update: bool,
+}
+
+/// `k_apt_sources --file FILE ...` (apt.sources): the step's text is the file's content.
+pub fn apt_sources(sources: &AptSources) -> OpCall {
+    let mut call = OpCall::new("k_apt_sources");
+    call.value("--file", sources.file);
+    if let Some((keyring, url, fingerprint)) = sources.key {
+        call.value("--keyring", keyring)
+            .value("--key-url", url)
+            .value("--fingerprint", fingerprint);
+    }
+    call.flag("--absent", sources.absent)
+        .flag("--update", sources.update);
+    call
+}
+
+/// Where [`apt_deb`] gets the `.deb`.
+pub enum DebSource<'a> {
+    /// Downloaded on the host, and checked against its SHA-256 (lower-case hex).
+    Url { url: &'a str, sha256: &'a str },
+    /// The step's data: the controller's file.
+    Data,
+}
+
+/// `k_apt_deb (--url URL --sha256 SUM | --stdin)` (apt.deb).
+pub fn apt_deb(source: &DebSource) -> OpCall {
+    let mut call = OpCall::new("k_apt_deb");
+    match source {
+        DebSource::Url { url, sha256 } => call.value("--url", url).value("--sha256", sha256),
+        DebSource::Data => call.flag("--stdin", true),
+    };
+    call
+}
+
 // --- git.sh -------------------------------------------------------------------------------
 
 /// A checkout ([`git`]): `git.repo`'s arguments.

@@ -448,3 +448,105 @@ k_apt_key_import() {
   k_apt_key_holds "$k_apt_key_home/key" || { k_err 'the key is not there, or not the one key_id names'; exit 1; }
   k_write "$k_apt_key_dest" 0644 '' '' < "$k_apt_key_home/key"
 }
+
+# k_apt_sources ok|act|diff --file FILE [--keyring KEYRING --key-url URL --fingerprint
+# FINGERPRINT] [--absent] [--update] (apt.sources): FILE (a deb822 `.sources` file) holds
+# k_text (the step's text) and, with --key-url, KEYRING holds the key whose fingerprint is
+# FINGERPRINT, downloaded from URL and exported binary by gpg (k_apt_key: a key with
+# another fingerprint fails before anything is written; the key goes first, so the source
+# never names a missing keyring). With --absent neither file is there. --update refreshes
+# the package lists of FILE's source alone after a change.
+k_apt_sources() {
+  k_apt_sources_verb=$1 k_apt_sources_file='' k_apt_sources_keyring='' k_apt_sources_url='' k_apt_sources_fingerprint=''
+  k_apt_sources_absent=0 k_apt_sources_update=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --file) k_apt_sources_file=$2; shift ;;
+    --keyring) k_apt_sources_keyring=$2; shift ;;
+    --key-url) k_apt_sources_url=$2; shift ;;
+    --fingerprint) k_apt_sources_fingerprint=$2; shift ;;
+    --absent) k_apt_sources_absent=1 ;;
+    --update) k_apt_sources_update=1 ;;
+    *) k_err "k_apt_sources: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  if [ "$k_apt_sources_absent" = 1 ]; then
+    case $k_apt_sources_verb in
+    ok) ! [ -e "$k_apt_sources_file" ] && ! [ -L "$k_apt_sources_file" ] && { [ -z "$k_apt_sources_url" ] || ! [ -e "$k_apt_sources_keyring" ]; } ;;
+    act)
+      rm -f -- "$k_apt_sources_file" || return 1
+      if [ -n "$k_apt_sources_url" ]; then rm -f -- "$k_apt_sources_keyring" || return 1; fi ;;
+    diff) printf 'remove %s\n' "$k_apt_sources_file" ;;
+    esac
+    return
+  fi
+  case $k_apt_sources_verb in
+  ok) k_apt_sources_key ok && [ -f "$k_apt_sources_file" ] && [ ! -L "$k_apt_sources_file" ] && k_same_text "$k_apt_sources_file" ;;
+  act)
+    if ! k_apt_sources_key ok; then
+      command -v gpg >/dev/null 2>&1 || { k_err "gpg is not installed: apt.sources needs it to check the key's fingerprint and write a binary keyring (apt-get install gpg)"; return 1; }
+      k_split "$k_apt_sources_keyring"
+      mkdir -p -m 0755 -- "$k_split_dir" && k_apt_sources_key act || return 1
+    fi
+    if ! { [ -f "$k_apt_sources_file" ] && [ ! -L "$k_apt_sources_file" ] && k_same_text "$k_apt_sources_file"; }; then
+      k_write "$k_apt_sources_file" 0644 '' '' k_text_out || return 1
+    fi
+    [ "$k_apt_sources_update" = 0 ] ||
+      apt-get update -q -o Dir::Etc::sourcelist="$k_apt_sources_file" -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0 ;;
+  diff)
+    k_apt_sources_key ok || printf 'install the key %s (fingerprint %s)\n' "$k_apt_sources_keyring" "$k_apt_sources_fingerprint"
+    k_text_out | k_diffu "$k_apt_sources_file" ;;
+  esac
+}
+
+# k_apt_sources_key VERB: k_apt_key's VERB on k_apt_sources's keyring; `ok` holds when it
+# has no key to fetch.
+k_apt_sources_key() {
+  [ -n "$k_apt_sources_url" ] || return 0
+  k_apt_key "$1" --dest "$k_apt_sources_keyring" --key-id "$k_apt_sources_fingerprint" --url "$k_apt_sources_url"
+}
+
+# k_apt_deb ok|act|diff (--url URL --sha256 SUM | --stdin) (apt.deb): the package in the
+# .deb (downloaded from URL, which must match SUM, or read on standard input) is installed
+# at the .deb's version (`dpkg-deb -f`, then k_apt_has); else `apt-get install` installs the
+# file with its dependencies (a downgrade too: the version asked for is the file's).
+k_apt_deb() {
+  k_apt_deb_verb=$1 k_apt_deb_url='' k_apt_deb_sha256='' k_apt_deb_stdin=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --url) k_apt_deb_url=$2; shift ;;
+    --sha256) k_apt_deb_sha256=$2; shift ;;
+    --stdin) k_apt_deb_stdin=1 ;;
+    *) k_err "k_apt_deb: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  k_apt_deb_get || return 1
+  if ! k_apt_deb_package=$(dpkg-deb -f "$k_apt_deb_file" Package) || ! k_apt_deb_version=$(dpkg-deb -f "$k_apt_deb_file" Version); then
+    k_err "${k_apt_deb_url:-the .deb} is not a Debian package"; return 1
+  fi
+  case $k_apt_deb_verb in
+  ok) k_apt_has "$k_apt_deb_package=$k_apt_deb_version" ;;
+  act)
+    env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades -o Dpkg::Options::=--force-confdef \
+      -o Dpkg::Options::=--force-confold "$k_apt_deb_file" ;;
+  diff) printf 'install %s %s\n' "$k_apt_deb_package" "$k_apt_deb_version" ;;
+  esac
+}
+
+# k_apt_deb_get: k_apt_deb_file, k_apt_deb's .deb in the run's private directory: read on
+# standard input, or downloaded once per run (named by its SHA-256, which it must match).
+k_apt_deb_get() {
+  k_private || return 1
+  if [ "$k_apt_deb_stdin" = 1 ]; then
+    k_apt_deb_file=$k_tmpd/apt-deb.deb
+    cat > "$k_apt_deb_file"
+  else
+    k_apt_deb_file=$k_tmpd/apt-deb-$k_apt_deb_sha256.deb
+    k_sha256_is "$k_apt_deb_file" "$k_apt_deb_sha256" ||
+      k_download_file "$k_apt_deb_url" "$k_apt_deb_file" "$k_apt_deb_sha256" '' '' '' ''
+  fi
+}

@@ -255,6 +255,64 @@ functions! {
             .given("printf 'deb http://a b c\\ndeb   http://x y main\\n' > list")
             .prints("deb http://a b c\n"),
     ],
+    k_apt_sources => [
+        // No key: the file holds the text; the update reads this file alone.
+        case("k_text='Types: deb\nURIs: http://x\n'; k_apt_sources ok --file s.sources || echo missing; k_apt_sources diff --file s.sources; k_apt_sources act --file s.sources --update; cat s.sources calls; k_apt_sources ok --file s.sources && echo holds")
+            .stub("apt-get", r#"echo "apt-get $*" >> calls"#)
+            .prints("missing\n--- s.sources\n+++ s.sources (desired)\n@@ -0,0 +1,2 @@\n+Types: deb\n+URIs: http://x\nTypes: deb\nURIs: http://x\napt-get update -q -o Dir::Etc::sourcelist=s.sources -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0\nholds\n"),
+        // A key: fetched and checked first, into a directory made for it.
+        case("k_text='Signed-By: k/s.gpg\n'; k_apt_sources diff --file s.sources --keyring k/s.gpg --key-url http://h/k --fingerprint ABCD | head -n 1; k_apt_sources act --file s.sources --keyring k/s.gpg --key-url http://h/k --fingerprint ABCD; cat k/s.gpg s.sources; k_apt_sources ok --file s.sources --keyring k/s.gpg --key-url http://h/k --fingerprint ABCD && echo holds")
+            .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; echo downloaded > \"$out\"")
+            .stub("gpg", r#"case " $* " in
+*' --show-keys '*) echo 'fpr:::::::::ABCD:' ;;
+*' --export '*) echo 'KEY' ;;
+esac"#)
+            .prints("install the key k/s.gpg (fingerprint ABCD)\nKEY\nSigned-By: k/s.gpg\nholds\n"),
+        // A key with another fingerprint: nothing is written.
+        case("k_text='x\n'; k_apt_sources act --file s.sources --keyring k/s.gpg --key-url http://h/k --fingerprint ABCD; echo \"status $?\"; ls")
+            .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; echo downloaded > \"$out\"")
+            .stub("gpg", r#"case " $* " in *' --show-keys '*) echo 'fpr:::::::::FFFF:' ;; *' --export '*) echo KEY ;; esac"#)
+            .prints("status 1\nk\n")
+            .says("kiln: the key is not there, or not the one key_id names\n"),
+        // Without gpg, the act says what is missing.
+        case("k_text='x\n'; k_apt_sources act --file s.sources --keyring k.gpg --key-url http://h/k --fingerprint ABCD")
+            .only(&["printf"])
+            .status(1)
+            .says("kiln: gpg is not installed: apt.sources needs it to check the key's fingerprint and write a binary keyring (apt-get install gpg)\n"),
+        case("k_apt_sources ok --file s.sources --absent || echo present; k_apt_sources diff --file s.sources --absent; k_apt_sources act --file s.sources --keyring k.gpg --key-url http://h/k --absent; ls; k_apt_sources ok --file s.sources --absent && echo gone")
+            .given("echo x > s.sources; echo k > k.gpg; echo o > other")
+            .prints("present\nremove s.sources\nother\ngone\n"),
+    ],
+    k_apt_deb => [
+        // From standard input: fields read with dpkg-deb, compared with dpkg-query.
+        case("k_apt_deb ok --stdin < pkg.deb || echo missing; k_apt_deb diff --stdin < pkg.deb; k_apt_deb act --stdin < pkg.deb; sed 's|/[^ ]*/apt-deb.deb|FILE|' calls")
+            .given("echo deb > pkg.deb")
+            .stub("dpkg-deb", "case $3 in Package) echo old ;; Version) echo 2.0 ;; esac")
+            .stub("dpkg-query", DPKG_QUERY)
+            .stub("apt-get", r#"echo "apt-get $*" >> calls"#)
+            .prints("missing\ninstall old 2.0\napt-get install -y -q --allow-downgrades -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold FILE\n"),
+        case("k_apt_deb ok --stdin < pkg.deb && echo installed")
+            .given("echo deb > pkg.deb")
+            .stub("dpkg-deb", "case $3 in Package) echo old ;; Version) echo 1.0 ;; esac")
+            .stub("dpkg-query", DPKG_QUERY)
+            .prints("installed\n"),
+        // From a URL: downloaded once per run, checked against its digest.
+        case("k_apt_deb ok --url http://h/p.deb --sha256 $sum || k_apt_deb diff --url http://h/p.deb --sha256 $sum; cat fetched")
+            .given("echo deb > src.deb; sum=$(k_sha256 src.deb)")
+            .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; cp src.deb \"$out\"; echo fetched >> fetched")
+            .stub("dpkg-deb", "case $3 in Package) echo new ;; Version) echo 1 ;; esac")
+            .stub("dpkg-query", DPKG_QUERY)
+            .prints("install new 1\nfetched\n"),
+        case("k_apt_deb ok --url http://h/p.deb --sha256 0000")
+            .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; echo evil > \"$out\"")
+            .status(1)
+            .says("kiln: http://h/p.deb has SHA-256 886b67480dbe73b406ad83a1dd6d9596f93089d90c220ccfc91944c95f1c68c4, expected 0000\n"),
+        case("k_apt_deb ok --stdin < pkg.deb")
+            .given("echo junk > pkg.deb")
+            .stub("dpkg-deb", "exit 2")
+            .status(1)
+            .says("kiln: the .deb is not a Debian package\n"),
+    ],
     k_apt_key => [
         case("k_apt_key ok --dest k.asc || echo missing; k_apt_key diff --dest k.asc; k_apt_key act --dest k.asc --url http://h/k --key-id ABCD; cat k.asc; k_apt_key ok --dest k.asc --key-id ABCD && echo holds")
             .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; echo downloaded > \"$out\"")

@@ -1,0 +1,65 @@
+//! `apt.deb`: install a `.deb` file with its dependencies, like Ansible's `apt` with `deb`
+//! and pyinfra's `apt.deb`.
+//!
+//! The package is installed when it is not installed at the file's version: the host reads
+//! the file's `Package` and `Version` (`dpkg-deb -f`) and asks dpkg (`dpkg-query -W`), so
+//! the manifest never repeats what the file says. A `src` file on the controller travels
+//! in the script (as `files.put`'s does), so it suits small packages; a large one is better
+//! given as a `url`, downloaded on the host once per run and checked against `sha256`
+//! before dpkg reads it (a download without a digest is refused: it would run the
+//! maintainer scripts of whatever the server sends, as root). `apt-get install` installs
+//! the file, its missing dependencies from the host's sources, and a downgrade too: the
+//! version asked for is the file's.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
+use crate::runtime::call::{self, DebSource};
+
+pub(crate) const DEF: OpDef = OpDef::new(
+    "apt.deb",
+    "Ensure the package in a `.deb` file (from the controller or a URL) is installed at the file's version, with its dependencies.",
+    lower,
+)
+.main_arg("src")
+.args(&[
+    arg("src", LocalPath, "The `.deb` on the controller, relative to the manifest."),
+    arg("url", Url, "Download the `.deb` on the host from this URL (needs `sha256`)."),
+    arg("sha256", Sha256, "The SHA-256 the download must have."),
+])
+.rules(&[
+    Rule::OneOf(&["src", "url"]),
+    Rule::Requires("url", "sha256"),
+]);
+
+/// One call of `k_apt_deb`: probe, act and diff each read the file's fields on the host.
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    if let Some(url) = input.args.str("url") {
+        let sha256 = input.str("sha256").to_ascii_lowercase();
+        return Ok(Step {
+            call: Some(call::apt_deb(&DebSource::Url {
+                url,
+                sha256: &sha256,
+            })),
+            verify: true,
+            ..Step::default()
+        });
+    }
+    let src = input.str("src");
+    let path = input.base_dir.join(src);
+    let bytes = std::fs::read(&path).map_err(|error| {
+        Diagnostic::new(
+            Code::InvalidPath,
+            input.span("src"),
+            format!("cannot read {}: {error}", path.display()),
+        )
+        .label("this file")
+        .help("`src` is relative to the manifest that names it")
+    })?;
+    Ok(Step {
+        call: Some(call::apt_deb(&DebSource::Data)),
+        data: call::content(&bytes),
+        verify: true,
+        ..Step::default()
+    })
+}

@@ -452,9 +452,9 @@ k_apt_key_import() {
 # k_apt_sources ok|act|diff --file FILE [--keyring KEYRING --key-url URL --fingerprint
 # FINGERPRINT] [--absent] [--update] (apt.sources): FILE (a deb822 `.sources` file) holds
 # k_text (the step's text) and, with --key-url, KEYRING holds the key whose fingerprint is
-# FINGERPRINT, downloaded from URL and exported binary by gpg (k_apt_key: a key with
-# another fingerprint fails before anything is written; the key goes first, so the source
-# never names a missing keyring). With --absent neither file is there. --update refreshes
+# FINGERPRINT (upper-case hex), downloaded from URL and dearmored by gpg when armored
+# (k_apt_sources_key: a key with another fingerprint fails before anything is written;
+# the key goes first, so the source never names a missing keyring). With --absent neither file is there. --update refreshes
 # the package lists of FILE's source alone after a change.
 k_apt_sources() {
   k_apt_sources_verb=$1 k_apt_sources_file='' k_apt_sources_keyring='' k_apt_sources_url='' k_apt_sources_fingerprint=''
@@ -488,7 +488,7 @@ k_apt_sources() {
     if ! k_apt_sources_key ok; then
       command -v gpg >/dev/null 2>&1 || { k_err "gpg is not installed: apt.sources needs it to check the key's fingerprint and write a binary keyring (apt-get install gpg)"; return 1; }
       k_split "$k_apt_sources_keyring"
-      mkdir -p -m 0755 -- "$k_split_dir" && k_apt_sources_key act || return 1
+      mkdir -p -- "$k_split_dir" && k_apt_sources_key act || return 1
     fi
     if ! { [ -f "$k_apt_sources_file" ] && [ ! -L "$k_apt_sources_file" ] && k_same_text "$k_apt_sources_file"; }; then
       k_write "$k_apt_sources_file" 0644 '' '' k_text_out || return 1
@@ -501,11 +501,45 @@ k_apt_sources() {
   esac
 }
 
-# k_apt_sources_key VERB: k_apt_key's VERB on k_apt_sources's keyring; `ok` holds when it
-# has no key to fetch.
+# k_apt_sources_key ok|act: k_apt_sources's keyring holds the key of its fingerprint, and
+# no other (k_apt_sources_keyring_is; `ok` holds when there is no key to fetch). `act`
+# downloads the key into the run's private directory (k_fetch), dearmors an armored one
+# (`gpg --dearmor`), checks it and only then writes the keyring (k_write, mode 0644): a
+# key with another fingerprint, or with a key more, is never installed.
 k_apt_sources_key() {
   [ -n "$k_apt_sources_url" ] || return 0
-  k_apt_key "$1" --dest "$k_apt_sources_keyring" --key-id "$k_apt_sources_fingerprint" --url "$k_apt_sources_url"
+  if [ "$1" = ok ]; then k_apt_sources_keyring_is "$k_apt_sources_keyring"; return; fi
+  k_private || return 1
+  k_apt_sources_download=$k_tmpd/apt-sources-key
+  rm -f -- "$k_apt_sources_download" "$k_apt_sources_download.gpg"
+  k_fetch "$k_apt_sources_url" "$k_apt_sources_download" '' || { k_err "cannot download $k_apt_sources_url"; return 1; }
+  if grep -q '^-----BEGIN PGP PUBLIC KEY BLOCK-----' "$k_apt_sources_download"; then
+    k_apt_sources_gpg --dearmor --output "$k_apt_sources_download.gpg" "$k_apt_sources_download" &&
+      mv -f -- "$k_apt_sources_download.gpg" "$k_apt_sources_download" || return 1
+  fi
+  if ! k_apt_sources_keyring_is "$k_apt_sources_download"; then
+    k_err "$k_apt_sources_url is not the key $k_apt_sources_fingerprint alone: not installed"; return 1
+  fi
+  k_write "$k_apt_sources_keyring" 0644 '' '' < "$k_apt_sources_download"
+}
+
+# k_apt_sources_keyring_is FILE: whether FILE holds keys, each of which (each primary key,
+# as `gpg --show-keys` lists it) has k_apt_sources's fingerprint.
+k_apt_sources_keyring_is() {
+  [ -s "$1" ] || return 1
+  k_apt_sources_gpg --with-colons --show-keys "$1" 2>/dev/null | K_F=$k_apt_sources_fingerprint awk -F: '
+    $1 == "pub" { primary = 1; next }
+    primary && $1 == "fpr" { keys++; if ($10 != ENVIRON["K_F"]) other = 1; primary = 0 }
+    END { exit !(keys > 0 && !other) }'
+}
+
+# k_apt_sources_gpg ARG...: gpg in batch mode with a GnuPG home of its own in the run's
+# private directory: nothing is written to the user's, and no agent is needed (a host
+# with the gpg package alone has none).
+k_apt_sources_gpg() {
+  k_private || return 1
+  [ -d "$k_tmpd/apt-sources-gnupg" ] || mkdir -m 700 -- "$k_tmpd/apt-sources-gnupg" || return 1
+  gpg --batch --quiet --no-autostart --homedir "$k_tmpd/apt-sources-gnupg" "$@"
 }
 
 # k_apt_deb ok|act|diff (--url URL --sha256 SUM | --stdin) (apt.deb): the package in the

@@ -43,7 +43,7 @@ fn emit(manifest: &str) -> String {
     emit_file(&dir.path().join("main.toml"))
 }
 
-fn emit_file(manifest: &Path) -> String {
+pub(crate) fn emit_file(manifest: &Path) -> String {
     let output = Test::new()
         .current_dir(manifest.parent().unwrap())
         .arg("emit")
@@ -72,7 +72,7 @@ fn shellcheck(script: &str, name: &str) {
     );
 }
 
-fn text(output: &Output) -> String {
+pub(crate) fn text(output: &Output) -> String {
     format!(
         "exit {:?}\n--- stdout\n{}--- stderr\n{}",
         output.status.code(),
@@ -111,7 +111,7 @@ fn statuses(output: &Output) -> Vec<String> {
 /// Runs `script` in `root`: `--check`, then `after_check` (which asserts that it changed
 /// nothing), an apply that must succeed and change what `--check` said it would, and a
 /// second apply that must succeed and change nothing. Returns (check, first apply).
-fn converge(root: &Root, script: &str, after_check: impl FnOnce()) -> (Output, Output) {
+pub(crate) fn converge(root: &Root, script: &str, after_check: impl FnOnce()) -> (Output, Output) {
     let check = root.run_script(script, &["--check"]);
     assert!(check.status.success(), "--check failed:\n{}", text(&check));
     after_check();
@@ -139,7 +139,7 @@ fn converge(root: &Root, script: &str, after_check: impl FnOnce()) -> (Output, O
     (check, first)
 }
 
-fn dpkg_installed(root: &Root, package: &str) -> bool {
+pub(crate) fn dpkg_installed(root: &Root, package: &str) -> bool {
     let out = root.sh(&format!(
         "dpkg-query -W -f='${{Status}}' {package} 2>/dev/null"
     ));

@@ -23,6 +23,7 @@
 //! - **Run one area, or one test**, by its path: `cargo test --test it cli::`,
 //!   `cargo test --test it ops::files_line::crlf -- --exact`.
 
+mod apt_repository;
 mod budget;
 mod chroot;
 mod cli;

@@ -21,6 +21,15 @@ vim) printf 'vim:\\n  Installed: 2:9.0-1\\n  Candidate: 2:9.0-1\\n' ;;
 old) printf 'old:\\n  Installed: 1.0\\n  Candidate: 2.0\\n' ;;
 esac";
 
+/// gpg for `k_apt_sources`: `--dearmor` gives `KEY`, whose fingerprint is `ABCD`; a file
+/// holding `A+B` is two keys, `A` and `B`; any other holds the key its content names.
+const GPG: &str = r#"for last; do :; done
+case " $* " in
+*' --dearmor '*) echo KEY > "$8" ;;
+*' --show-keys '*) keys=$(cat "$last"); [ "$keys" = KEY ] && keys=ABCD
+  for key in $(echo "$keys" | tr + ' '); do echo 'pub:u:255:22:0:0::::::scESC:'; echo "fpr:::::::::$key:"; echo 'sub:u:255:18:1:1::::::e:'; echo 'fpr:::::::::5UB:'; done ;;
+esac"#;
+
 const RPM: &str = "case $3 in vim | old) exit 0 ;; esac; exit 1";
 
 /// dnf and yum: `check-update` exits 100 when an update is available.
@@ -260,20 +269,18 @@ functions! {
         case("k_text='Types: deb\nURIs: http://x\n'; k_apt_sources ok --file s.sources || echo missing; k_apt_sources diff --file s.sources; k_apt_sources act --file s.sources --update; cat s.sources calls; k_apt_sources ok --file s.sources && echo holds")
             .stub("apt-get", r#"echo "apt-get $*" >> calls"#)
             .prints("missing\n--- s.sources\n+++ s.sources (desired)\n@@ -0,0 +1,2 @@\n+Types: deb\n+URIs: http://x\nTypes: deb\nURIs: http://x\napt-get update -q -o Dir::Etc::sourcelist=s.sources -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0\nholds\n"),
-        // A key: fetched and checked first, into a directory made for it.
+        // A key: fetched (armored, so dearmored), checked, then written, into a directory
+        // made for it; gpg has a home of its own.
         case("k_text='Signed-By: k/s.gpg\n'; k_apt_sources diff --file s.sources --keyring k/s.gpg --key-url http://h/k --fingerprint ABCD | head -n 1; k_apt_sources act --file s.sources --keyring k/s.gpg --key-url http://h/k --fingerprint ABCD; cat k/s.gpg s.sources; k_apt_sources ok --file s.sources --keyring k/s.gpg --key-url http://h/k --fingerprint ABCD && echo holds")
-            .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; echo downloaded > \"$out\"")
-            .stub("gpg", r#"case " $* " in
-*' --show-keys '*) echo 'fpr:::::::::ABCD:' ;;
-*' --export '*) echo 'KEY' ;;
-esac"#)
+            .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; echo '-----BEGIN PGP PUBLIC KEY BLOCK-----' > \"$out\"")
+            .stub("gpg", GPG)
             .prints("install the key k/s.gpg (fingerprint ABCD)\nKEY\nSigned-By: k/s.gpg\nholds\n"),
-        // A key with another fingerprint: nothing is written.
-        case("k_text='x\n'; k_apt_sources act --file s.sources --keyring k/s.gpg --key-url http://h/k --fingerprint ABCD; echo \"status $?\"; ls")
-            .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; echo downloaded > \"$out\"")
-            .stub("gpg", r#"case " $* " in *' --show-keys '*) echo 'fpr:::::::::FFFF:' ;; *' --export '*) echo KEY ;; esac"#)
-            .prints("status 1\nk\n")
-            .says("kiln: the key is not there, or not the one key_id names\n"),
+        // A key with another fingerprint, or with a key more: nothing is written.
+        case("k_text='x\n'; for key in FFFF ABCD+FFFF; do echo $key > served; k_apt_sources act --file s.sources --keyring k/s.gpg --key-url http://h/k --fingerprint ABCD; echo \"status $?\"; done; ls")
+            .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; cp served \"$out\"")
+            .stub("gpg", GPG)
+            .prints("status 1\nstatus 1\nk\nserved\n")
+            .says("kiln: http://h/k is not the key ABCD alone: not installed\nkiln: http://h/k is not the key ABCD alone: not installed\n"),
         // Without gpg, the act says what is missing.
         case("k_text='x\n'; k_apt_sources act --file s.sources --keyring k.gpg --key-url http://h/k --fingerprint ABCD")
             .only(&["printf"])

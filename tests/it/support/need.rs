@@ -33,6 +33,9 @@ pub(crate) enum Need {
     DebianRoot,
     /// podman (with runc), which the container tests run the Debian root in.
     Podman,
+    /// gpg, dpkg-deb and dpkg-scanpackages, which make and sign the apt repository of the
+    /// package-source tests.
+    AptRepoTools,
 }
 
 impl Need {
@@ -49,6 +52,7 @@ impl Need {
             Need::Sshd => "OpenSSH's sshd and ssh-keygen",
             Need::DebianRoot => "a Debian root built with debootstrap",
             Need::Podman => "podman and runc",
+            Need::AptRepoTools => "gpg, dpkg-deb and dpkg-scanpackages",
         }
     }
 
@@ -68,6 +72,7 @@ impl Need {
                  target/kiln-testbeds/"
             }
             Need::Podman => "apt-get install podman runc",
+            Need::AptRepoTools => "apt-get install gnupg dpkg-dev",
         }
     }
 
@@ -87,6 +92,7 @@ impl Need {
                 is_root() && (super::debian::is_cached() || tools(&["debootstrap"]))
             }
             Need::Podman => tools(&["podman", "runc"]),
+            Need::AptRepoTools => tools(&["gpg", "dpkg-deb", "dpkg-scanpackages"]),
         }
     }
 }

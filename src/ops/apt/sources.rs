@@ -216,7 +216,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             file: &format!("/etc/apt/sources.list.d/{name}.sources"),
             key: fetch,
             absent: !present,
-            update: input.flag("update"),
+            update: present && input.flag("update"),
         })),
         data,
         text: true,

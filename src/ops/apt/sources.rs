@@ -43,14 +43,20 @@ pub(crate) const DEF: OpDef = OpDef::new(
 .rules(&[Rule::Requires("fingerprint", "signed_by")])
 .validate(validate);
 
+/// At check time, what the lowering refuses, unless a value is still a template (then the
+/// lowering checks it once rendered).
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
-    let written = |name: &str| args.str(name).is_some_and(|v| !v.contains("{{"));
-    if let Some(name) = args.get("filename")
-        && ["filename", "signed_by", "fingerprint"]
-            .iter()
-            .all(|n| !args.contains(n) || written(n))
-        && let Err(problem) = key(args, name.span)
-    {
+    let Some(filename) = args.get("filename") else {
+        return;
+    };
+    let mut strings = Vec::new();
+    for (_, value) in args.iter() {
+        value.value.strings(value.span, &mut strings);
+    }
+    if strings.iter().any(|(s, _)| s.contains("{{")) {
+        return;
+    }
+    if let Err(problem) = key(args, filename.span).and_then(|_| stanza(args, filename.span, None)) {
         diagnostics.push(problem);
     }
 }
@@ -127,46 +133,47 @@ fn key(args: &OpArgs, origin: Span) -> Result<Key<'_>, Diagnostic> {
 }
 
 /// The `.sources` text (deb822: one stanza, a field per line, values separated by spaces).
-fn stanza(input: &LowerInput, signed_by: Option<&str>) -> Result<String, Diagnostic> {
-    let mut types = input.strings("types");
-    if types.is_empty() {
-        types.push("deb");
-    }
-    let fields = [
-        ("Types", "types", types),
-        ("URIs", "uris", input.strings("uris")),
-        ("Suites", "suites", input.strings("suites")),
-        ("Components", "components", input.strings("components")),
-        (
-            "Architectures",
-            "architectures",
-            input.strings("architectures"),
-        ),
-    ];
+fn stanza(args: &OpArgs, origin: Span, signed_by: Option<&str>) -> Result<String, Diagnostic> {
+    let values = |name: &str| {
+        let mut out = Vec::new();
+        if let Some(given) = args.get(name) {
+            given.value.strings(given.span, &mut out);
+        }
+        out
+    };
     let mut text = String::new();
-    for (field, arg, values) in &fields {
-        if let Some(bad) = values
+    for (field, arg) in [
+        ("Types", "types"),
+        ("URIs", "uris"),
+        ("Suites", "suites"),
+        ("Components", "components"),
+        ("Architectures", "architectures"),
+    ] {
+        let mut items = values(arg);
+        if let Some((bad, span)) = items
             .iter()
-            .find(|v| v.is_empty() || v.contains(char::is_whitespace))
+            .find(|(v, _)| v.is_empty() || v.contains(char::is_whitespace))
         {
             return Err(Diagnostic::new(
                 Code::InvalidValue,
-                input.span(arg),
+                *span,
                 format!("`{bad}` is not one {arg} entry"),
             )
             .label("empty, or with a space or line break")
             .help("one value per list item, e.g. `[\"main\", \"contrib\"]`"));
         }
-        if !values.is_empty() {
-            text.push_str(&format!("{field}: {}\n", values.join(" ")));
+        if arg == "types" && items.is_empty() {
+            items.push(("deb", origin));
+        }
+        if !items.is_empty() {
+            let words: Vec<&str> = items.iter().map(|(v, _)| *v).collect();
+            text.push_str(&format!("{field}: {}\n", words.join(" ")));
         }
     }
-    if input.strings("components").is_empty()
-        && !input.strings("suites").iter().all(|s| s.ends_with('/'))
-    {
+    if values("components").is_empty() && !values("suites").iter().all(|(s, _)| s.ends_with('/')) {
         return Err(Diagnostic::new(
             Code::MissingArgument,
-            input.span("suites"),
+            args.get("suites").map_or(origin, |s| s.span),
             "a suite that is not a path needs `components`",
         )
         .label("apt wants components for a suite such as this one")
@@ -198,7 +205,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     };
     let present = input.flag("present");
     let text = if present {
-        stanza(input, signed_by)?
+        stanza(input.args, input.origin, signed_by)?
     } else {
         String::new()
     };

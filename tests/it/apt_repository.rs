@@ -204,8 +204,39 @@ src = "{solo}"
     for package in ["kiln-app", "kiln-lib", "kiln-solo"] {
         assert!(dpkg_installed(&root, package), "{package} is not installed");
     }
-    // The dependency came from the source (apt read its signed index).
+    // The dependency came from the source: apt read its signed index, from this server.
     assert_eq!(root.read("/usr/share/kiln-test/kiln-lib"), "1.0");
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/InRelease")),
+        "apt never asked for the index: {:?}",
+        server.requests()
+    );
+    // Removed: the file and the keyring it fetched go, and nothing else.
+    std::fs::write(
+        &manifest,
+        format!(
+            "[[op]]\nop = \"apt.sources\"\nfilename = \"kiln-test\"\nuris = [\"{}\"]\nsuites = [\"./\"]\nsigned_by = \"{}\"\nfingerprint = \"{fingerprint}\"\npresent = false\n",
+            server.url("repo"),
+            server.url("key.asc")
+        ),
+    )
+    .unwrap();
+    converge(&root, &emit_file(&manifest), || {
+        assert!(
+            root.at("/etc/apt/sources.list.d/kiln-test.sources")
+                .exists()
+        );
+    });
+    assert!(
+        !root
+            .at("/etc/apt/sources.list.d/kiln-test.sources")
+            .exists()
+    );
+    assert!(!root.at("/etc/apt/keyrings/kiln-test.gpg").exists());
+    assert!(root.at("/etc/apt/keyrings").is_dir());
 }
 
 #[test]

@@ -1,5 +1,5 @@
 # Packages: which of a list are not as wanted, per package manager (installed, newest),
-# and the package lists refreshed once per step.
+# and the package lists refreshed once per step; apt's sources, their keys, and .deb files.
 
 # Runs CMD with the packages that are not as wanted, if any: k_pkgs WANT TEST CMD... --
 # PKG... WANT is 1 when `TEST PKG` must succeed (installed, newest), 0 when it must fail.

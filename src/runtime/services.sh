@@ -172,7 +172,7 @@ k_user_systemctl() {
     "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$k_user_systemctl_uid/bus" systemctl --user "$@"
   [ -n "${k_uid-}" ] || k_uid=$(id -u)
   if [ "$k_uid" = "$k_user_systemctl_uid" ]; then "$@"
-  elif [ "$k_uid" = 0 ]; then su -s /bin/sh "$k_user_systemctl_user" -c 'exec "$@"' sh "$@"
+  elif [ "$k_uid" = 0 ]; then su -s /bin/sh -c 'exec "$@"' -- "$k_user_systemctl_user" sh "$@"
   else sudo -n -u "$k_user_systemctl_user" -- "$@"; fi
 }
 

@@ -604,7 +604,9 @@ fn systemd_units_masks_timers_and_user_units_with_a_fake_systemctl() {
     root.write("/var/lib/fake-systemd/cron.enabled", b"", 0o644);
     // `nobody` runs its own `systemctl --user` calls: the fake's files must be its to write.
     root.write("/var/lib/fake-systemd/calls", b"", 0o666);
-    root.sh_ok("mkdir -p /var/lib/fake-systemd/user && chown 65534:65534 /var/lib/fake-systemd/user");
+    root.sh_ok(
+        "mkdir -p /var/lib/fake-systemd/user && chown 65534:65534 /var/lib/fake-systemd/user",
+    );
     let script = emit(
         r#"
 [[op]]
@@ -674,13 +676,18 @@ enabled = true
         "user/agent.active",
         "user/agent.enabled",
     ] {
-        assert!(root.at(&format!("/var/lib/fake-systemd/{present}")).exists(), "{present}");
+        assert!(
+            root.at(&format!("/var/lib/fake-systemd/{present}"))
+                .exists(),
+            "{present}"
+        );
     }
     assert!(!root.at("/var/lib/fake-systemd/cron.active").exists());
     let callers = root.read("/var/lib/fake-systemd/user/callers");
     assert!(
-        callers.lines().all(|l| l
-            .starts_with("nobody /run/user/65534 unix:path=/run/user/65534/bus ")),
+        callers
+            .lines()
+            .all(|l| l.starts_with("nobody /run/user/65534 unix:path=/run/user/65534/bus ")),
         "{callers}"
     );
     assert!(callers.contains(" enable agent"), "{callers}");

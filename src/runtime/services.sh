@@ -202,12 +202,12 @@ k_service_is_enabled() {
 # k_unit ok|act|diff --name UNIT --dir DIR [--dropin FILE] [--verify] [--reload] [--user |
 # --as USER] -- PUT_OPTION... (systemd.unit): the unit file of UNIT in DIR (or with
 # --dropin its drop-in FILE) is as `k_put PUT_OPTION...` writes it, its directory made
-# first. With --verify, new
-# content is installed only when `systemd-analyze verify` accepts it (k_unit_verify), in
-# check mode too. With --reload, an act (which runs only when the file differs) ends with
-# `systemctl daemon-reload` of the system's manager (--user: the user's; --as USER: USER's,
-# k_user_systemctl), and the diff says it would: a unit file that is as wanted reloads
-# nothing.
+# first for the system's manager (never for a user's, whose directories are the user's:
+# made by root, they would be root's). With --verify, new content is installed only when
+# `systemd-analyze verify` accepts it (k_unit_verify), in check mode too. With --reload,
+# an act (which runs only when the file differs) ends with `systemctl daemon-reload` of
+# the system's manager (--user: the user's; --as USER: USER's, k_user_systemctl), and the
+# diff says it would: a unit file that is as wanted reloads nothing.
 k_unit() {
   k_unit_verb=$1 k_unit_name='' k_unit_dir='' k_unit_dropin='' k_unit_verify=0 k_unit_reload=0 k_unit_user=0 k_unit_as=''
   shift
@@ -229,7 +229,8 @@ k_unit() {
   case $k_unit_verb in
   ok) k_put ok "$@" ;;
   act)
-    k_put act --parents "$@" || return 1
+    if [ "$k_unit_user" = 0 ] && [ -z "$k_unit_as" ]; then set -- --parents "$@"; fi
+    k_put act "$@" || return 1
     [ "$k_unit_reload" = 1 ] || return 0
     if [ -n "$k_unit_as" ]; then k_user_systemctl "$k_unit_as" daemon-reload
     elif [ "$k_unit_user" = 1 ]; then

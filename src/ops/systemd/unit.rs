@@ -27,7 +27,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("dropin", Str, "Write the drop-in `NAME.d/DROPIN.conf` of the unit (`.conf` added when missing) instead of the unit file."),
     arg("content", Str, "The file's content (a template, rendered before upload)."),
     arg("src", LocalPath, "A local template file for the content, rendered as `files.template` renders it."),
-    arg("dir", Path, "The directory of unit files (a user unit's: `~USER/.config/systemd/user`).").default(Default::Str("/etc/systemd/system")),
+    arg("dir", Path, "The directory of unit files, made when missing for a system unit; a user unit's (`~USER/.config/systemd/user`, or `/etc/systemd/user` for every user) must be given, and exist.").default(Default::Str("/etc/systemd/system")),
     arg("mode", Mode, "Mode of the file (a new one's: the umask's)."),
     arg("verify", Bool, "Install new content only when `systemd-analyze verify` accepts it (where the host has it; the commands the unit runs must exist, and a drop-in's unit must be installed).").default(Default::Bool(true)),
     arg("daemon_reload", Bool, "Run `systemctl daemon-reload` after changing the file.").default(Default::Bool(true)),
@@ -52,9 +52,26 @@ const TYPES: &[&str] = &[
     "timer",
 ];
 
-/// Refuses a unit name without its type, or one that is not a file name, and a drop-in
-/// name that is not one.
+/// Refuses a unit name without its type, or one that is not a file name, a drop-in name
+/// that is not one, and a user unit without its directory (the default is the system's).
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
+    let user_unit = args.get("user").or_else(|| {
+        args.get("user_mode")
+            .filter(|flag| flag.value.as_bool() == Some(true))
+    });
+    if let Some(user) = user_unit
+        && args.get("dir").is_none()
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                user.span,
+                "a user unit needs `dir`: the default is the system's units",
+            )
+            .label("a user's manager")
+            .help("add `dir`, e.g. `dir = \"/home/alice/.config/systemd/user\"` (made beforehand, owned by the user: `files.directory`), or `/etc/systemd/user` for every user"),
+        );
+    }
     if let Some(name) = args.get("name")
         && let Some(text) = name.value.as_str()
         && !is_unit_name(text)

@@ -88,9 +88,10 @@ functions! {
             .given("printf '[Service]\\nExecStart=/bin/true\\n' > new")
             .stub("systemctl", RECORD)
             .prints("--- app.service\n+++ app.service (desired)\n@@ -0,0 +1,2 @@\n+[Service]\n+ExecStart=/bin/true\nwould run: systemctl daemon-reload\nholds\nsystemctl daemon-reload\n"),
-        // A drop-in is checked with its unit; one systemd refuses is not installed.
+        // A drop-in is checked with its unit; one systemd refuses is not installed. A user
+        // unit's directory is never made (it would be root's): here it exists.
         case("k_unit act --name app.service --dir \"$PWD\" --dropin x.conf --verify --user -- --dest app.service.d/x.conf < new 2>/dev/null || echo refused; ls app.service.d; k_unit act --name app.service --dir \"$PWD\" --dropin x.conf --verify --as \"$(id -un)\" --reload -- --dest app.service.d/x.conf < good && cat app.service.d/x.conf calls")
-            .given("printf '[Service]\\nExecStart=/bin/true\\n' > app.service; printf '[Service]\\nExecStart=\\nExecStart=bin/true\\n' > new; printf '[Service]\\nNice=5\\n' > good")
+            .given("mkdir app.service.d; printf '[Service]\\nExecStart=/bin/true\\n' > app.service; printf '[Service]\\nExecStart=\\nExecStart=bin/true\\n' > new; printf '[Service]\\nNice=5\\n' > good")
             .stub("systemctl", RECORD)
             .prints("refused\n[Service]\nNice=5\nsystemctl --user daemon-reload\n"),
     ],

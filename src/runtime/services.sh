@@ -258,14 +258,15 @@ k_unit() {
 k_unit_verify() {
   command -v systemd-analyze >/dev/null 2>&1 || return 0
   k_private || return 1
-  k_unit_verify_dir=$k_tmpd/unit
   if [ -n "$k_unit_dropin" ]; then
+    k_unit_verify_dir=$k_tmpd/units
     mkdir -p -- "$k_unit_verify_dir/$k_unit_name.d" &&
       cp -- "$1" "$k_unit_verify_dir/$k_unit_name.d/$k_unit_dropin" &&
       SYSTEMD_UNIT_PATH=$k_unit_verify_dir:$k_unit_dir: systemd-analyze verify -- "$k_unit_name"
   else
-    mkdir -p -- "$k_unit_verify_dir" && cp -- "$1" "$k_unit_verify_dir/$k_unit_name" &&
-      systemd-analyze verify -- "$k_unit_verify_dir/$k_unit_name"
+    # A unit name has a type suffix: it cannot be a name the run's other files have.
+    k_unit_verify_dir=$k_tmpd/$k_unit_name
+    cp -- "$1" "$k_unit_verify_dir" && systemd-analyze verify -- "$k_unit_verify_dir"
   fi
   k_unit_verify_status=$?
   rm -rf -- "$k_unit_verify_dir"

@@ -1,5 +1,6 @@
-# Services: SysV boot links (the other init systems' services are driven by their own
-# commands in the ops' steps).
+# Services: the service ops' k_service (each init system driven by its own commands; SysV
+# boot links here), a user's systemd manager (k_user_systemctl), and systemd unit files
+# (k_unit).
 
 # Whether the SysV service NAME starts at boot: chkconfig, else an S link in rc2-5.d.
 k_sysv_enabled() {

@@ -607,6 +607,8 @@ fn systemd_units_masks_timers_and_user_units_with_a_fake_systemctl() {
     root.sh_ok(
         "mkdir -p /var/lib/fake-systemd/user && chown 65534:65534 /var/lib/fake-systemd/user",
     );
+    // A user unit's directory is never made by the op.
+    std::fs::create_dir_all(root.at("/etc/systemd/user")).unwrap();
     let script = emit(
         r#"
 [[op]]
@@ -636,6 +638,13 @@ service = "cron"
 masked = true
 
 [[op]]
+op = "systemd.unit"
+name = "agent.service"
+user = "nobody"
+dir = "/etc/systemd/user"
+content = "[Service]\nExecStart=/bin/sleep 3600\n"
+
+[[op]]
 op = "systemd.service"
 service = "agent"
 user = "nobody"
@@ -658,11 +667,12 @@ enabled = true
         "would run: systemctl daemon-reload",
         "would run: systemctl mask 'cron'",
         "would run: systemctl stop 'cron'",
+        "would run: systemctl --user daemon-reload (as 'nobody')",
         "would run: systemctl --user enable 'agent' (as 'nobody')",
     ] {
         assert!(check_out.contains(said), "{said}: {check_out}");
     }
-    assert_eq!(statuses(&first), ["changed"; 6], "{}", text(&first));
+    assert_eq!(statuses(&first), ["changed"; 7], "{}", text(&first));
     assert_eq!(
         root.read("/etc/systemd/system/kiln-app.service.d/limits.conf"),
         "[Service]\nLimitNOFILE=4096\n"
@@ -691,6 +701,11 @@ enabled = true
         "{callers}"
     );
     assert!(callers.contains(" enable agent"), "{callers}");
+    assert_eq!(
+        callers.matches(" daemon-reload").count(),
+        1,
+        "nobody's manager reloaded once, after its unit was written: {callers}"
+    );
     // Unmasking comes before starting: the fake refuses to start a masked unit.
     let unmask = emit(
         r#"

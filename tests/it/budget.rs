@@ -167,7 +167,7 @@ const BUDGETS: &[Budget] = &[
     },
     Budget {
         name: "systemd.unit verified",
-        manifest: "[[op]]\nop = 'systemd.unit'\nname = 'k.service'\ndir = '{root}'\ndaemon_reload = false\ncontent = \"[Service]\\nExecStart=/bin/true\\n\"\n",
+        manifest: "[[op]]\nop = 'systemd.unit'\nunit = 'k.service'\ndir = '{root}'\ndaemon_reload = false\ncontent = \"[Service]\\nExecStart=/bin/true\\n\"\n",
         before: &[],
         run1: 10,
         run2: 0,

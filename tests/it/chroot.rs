@@ -613,18 +613,18 @@ fn systemd_units_masks_timers_and_user_units_with_a_fake_systemctl() {
         r#"
 [[op]]
 op = "systemd.unit"
-name = "kiln-app.service"
+unit = "kiln-app.service"
 content = "[Unit]\nDescription=kiln app\n\n[Service]\nExecStart=/bin/sleep 3600\n"
 
 [[op]]
 op = "systemd.unit"
-name = "kiln-app.service"
+unit = "kiln-app.service"
 dropin = "limits"
 content = "[Service]\nLimitNOFILE=4096\n"
 
 [[op]]
 op = "systemd.unit"
-name = "kiln-backup.timer"
+unit = "kiln-backup.timer"
 content = "[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n"
 
 [[op]]
@@ -639,7 +639,7 @@ masked = true
 
 [[op]]
 op = "systemd.unit"
-name = "agent.service"
+unit = "agent.service"
 user = "nobody"
 dir = "/etc/systemd/user"
 content = "[Service]\nExecStart=/bin/sleep 3600\n"

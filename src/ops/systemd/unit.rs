@@ -20,11 +20,11 @@ pub(crate) const DEF: OpDef = OpDef::new(
     "Write a systemd unit file or drop-in, checked by `systemd-analyze verify`, and reload systemd when it changed.",
     lower,
 )
-.main_arg("name")
+.main_arg("unit")
 .template_file("src")
 .args(&[
-    arg("name", Str, "The unit's name with its type (`app.service`, `backup.timer`).").required(),
-    arg("dropin", Str, "Write the drop-in `NAME.d/DROPIN.conf` of the unit (`.conf` added when missing) instead of the unit file."),
+    arg("unit", Str, "The unit's name with its type (`app.service`, `backup.timer`).").required(),
+    arg("dropin", Str, "Write the drop-in `UNIT.d/DROPIN.conf` of the unit (`.conf` added when missing) instead of the unit file."),
     arg("content", Str, "The file's content (a template, rendered before upload)."),
     arg("src", LocalPath, "A local template file for the content, rendered as `files.template` renders it."),
     arg("dir", Path, "The directory of unit files, made when missing for a system unit; a user unit's (`~USER/.config/systemd/user`, or `/etc/systemd/user` for every user) must be given, and exist.").default(Default::Str("/etc/systemd/system")),
@@ -72,7 +72,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             .help("add `dir`, e.g. `dir = \"/home/alice/.config/systemd/user\"` (made beforehand, owned by the user: `files.directory`), or `/etc/systemd/user` for every user"),
         );
     }
-    if let Some(name) = args.get("name")
+    if let Some(name) = args.get("unit")
         && let Some(text) = name.value.as_str()
         && !is_unit_name(text)
     {
@@ -102,7 +102,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
                 format!("`{text}` is not a drop-in file name"),
             )
             .label("a name, not a path")
-            .help("write the drop-in's name alone, e.g. `override` (written as `NAME.d/override.conf`)"),
+            .help("write the drop-in's name alone, e.g. `override` (written as `UNIT.d/override.conf`)"),
         );
     }
 }
@@ -135,7 +135,7 @@ fn dropin_file(name: &str) -> String {
 }
 
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let name = input.str("name");
+    let name = input.str("unit");
     let dropin = input.args.str("dropin").map(dropin_file);
     let dir = input.str("dir").trim_end_matches('/');
     let dest = match &dropin {

@@ -73,6 +73,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &service::service::DEF,
     &systemd::daemon_reload::DEF,
     &systemd::service::DEF,
+    &systemd::unit::DEF,
     &sysvinit::service::DEF,
     &yum::packages::DEF,
     &zypper::packages::DEF,

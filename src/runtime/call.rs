@@ -839,6 +839,10 @@ pub struct Service<'a> {
     pub reloaded: bool,
     /// systemd: `daemon-reload` first.
     pub daemon_reload: bool,
+    /// systemd: whether the unit is masked (none: left as it is).
+    pub masked: Option<bool>,
+    /// systemd: the user whose manager has the unit (`systemctl --user` run as them).
+    pub as_user: Option<&'a str>,
 }
 
 /// `k_service --init INIT --name NAME ...` (the service ops).
@@ -852,9 +856,14 @@ pub fn service(service: &Service) -> OpCall {
     });
     call.value("--name", service.name);
     match service.init {
-        InitSystem::Systemd { user } => {
-            call.flag("--user", user);
-        }
+        InitSystem::Systemd { user } => match service.as_user {
+            Some(as_user) => {
+                call.value("--as", as_user);
+            }
+            None => {
+                call.flag("--user", user);
+            }
+        },
         InitSystem::Openrc { runlevel } if runlevel != "default" => {
             call.value("--runlevel", runlevel);
         }
@@ -863,9 +872,57 @@ pub fn service(service: &Service) -> OpCall {
     call.flag("--stopped", !service.running)
         .flag("--enabled", service.enabled == Some(true))
         .flag("--disabled", service.enabled == Some(false))
+        .flag("--masked", service.masked == Some(true))
+        .flag("--unmasked", service.masked == Some(false))
         .flag("--restarted", service.restarted)
         .flag("--reloaded", service.reloaded)
         .flag("--daemon-reload", service.daemon_reload);
+    call
+}
+
+/// Whose systemd manager a unit belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Manager<'a> {
+    System,
+    /// The user the op runs as (`systemctl --user`).
+    OwnUser,
+    /// This user's (`systemctl --user` run as them).
+    User(&'a str),
+}
+
+/// A unit file as [`unit`] writes it.
+pub struct Unit<'a> {
+    pub name: &'a str,
+    /// The directory of unit files it is in.
+    pub dir: &'a str,
+    /// The drop-in's file name, for a drop-in.
+    pub dropin: Option<&'a str>,
+    /// `systemd-analyze verify` accepts it before it is installed.
+    pub verify: bool,
+    /// `daemon-reload` after a change.
+    pub reload: bool,
+    pub manager: Manager<'a>,
+}
+
+/// `k_unit --name UNIT ... -- PUT_OPTION...` (systemd.unit): the unit file written as
+/// `write` (a [`put`] call, whose options it takes) writes it.
+pub fn unit(unit: &Unit, write: &OpCall) -> OpCall {
+    let mut call = OpCall::new("k_unit");
+    call.value("--name", unit.name)
+        .value("--dir", unit.dir)
+        .given("--dropin", unit.dropin)
+        .flag("--verify", unit.verify)
+        .flag("--reload", unit.reload);
+    match unit.manager {
+        Manager::System => {}
+        Manager::OwnUser => {
+            call.flag("--user", true);
+        }
+        Manager::User(user) => {
+            call.value("--as", user);
+        }
+    }
+    call.args.code(" --").push(&write.args);
     call
 }
 

@@ -13,25 +13,33 @@ use crate::opdef::{OpArgs, Step};
 use crate::runtime::call::{self, InitSystem, Service};
 
 /// What the op wants.
-pub(crate) struct Want {
+pub(crate) struct Want<'a> {
     pub running: bool,
     pub enabled: Option<bool>,
     pub restarted: bool,
     pub reloaded: bool,
     /// systemd: `daemon-reload` first (and a unit whose file changed is not "as wanted").
     pub daemon_reload: bool,
+    /// systemd: masked or not (none: left as it is).
+    pub masked: Option<bool>,
+    /// systemd: the user whose manager has the unit.
+    pub as_user: Option<&'a str>,
 }
 
-impl Want {
+impl<'a> Want<'a> {
     /// The arguments every service op has: `running`, `enabled`, `restarted`, `reloaded`
-    /// (and `daemon_reload` where the op has it; else false).
-    pub(crate) fn of(input: &crate::opdef::LowerInput) -> Want {
+    /// (and `daemon_reload`, `masked` and `user` where the op has them; else false or
+    /// none). A masked unit cannot run, so `masked = true` means stopped.
+    pub(crate) fn of(input: &crate::opdef::LowerInput<'a>) -> Want<'a> {
+        let masked = super::values::opt_flag(input, "masked");
         Want {
-            running: input.flag("running"),
+            running: input.flag("running") && masked != Some(true),
             enabled: super::values::opt_flag(input, "enabled"),
             restarted: input.flag("restarted"),
             reloaded: input.flag("reloaded"),
             daemon_reload: input.flag("daemon_reload"),
+            masked,
+            as_user: input.args.str("user"),
         }
     }
 }
@@ -50,6 +58,8 @@ pub(crate) fn step(init: InitSystem, name: &str, want: &Want) -> Step {
             restarted: want.restarted,
             reloaded: want.reloaded,
             daemon_reload: want.daemon_reload && systemd,
+            masked: want.masked.filter(|_| systemd),
+            as_user: want.as_user.filter(|_| systemd),
         })),
         verify: !(want.restarted || want.reloaded),
         ..Step::default()

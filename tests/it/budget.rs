@@ -165,6 +165,13 @@ const BUDGETS: &[Budget] = &[
         run1: 7,
         run2: 1,
     },
+    Budget {
+        name: "systemd.unit verified",
+        manifest: "[[op]]\nop = 'systemd.unit'\nunit = 'k.service'\ndir = '{root}'\ndaemon_reload = false\ncontent = \"[Service]\\nExecStart=/bin/true\\n\"\n",
+        before: &[],
+        run1: 10,
+        run2: 0,
+    },
 ];
 
 /// The processes a run started, besides the shell: (processes, programs run).

@@ -561,6 +561,7 @@ restarted = true
         [
             "app.active",
             "app.enabled",
+            "daemon-reloads",
             "nginx.active",
             "nginx.enabled",
             "nginx.restarts",
@@ -587,6 +588,138 @@ restarted = true
             .all(|c| c.contains("is-") || c.starts_with("show")),
         "--check changed a service: {check_calls:?}"
     );
+}
+
+/// systemd.unit, masked units, a timer and another user's unit, against the FAKE systemctl
+/// (no systemd runs in a chroot): unit files are written and systemd is reloaded only when
+/// one changed; `systemd-analyze verify` is tested on this machine (`ops::systemd_unit`,
+/// `runtime::services::k_unit`), not in the root, which lacks it.
+#[test]
+fn systemd_units_masks_timers_and_user_units_with_a_fake_systemctl() {
+    require!(Need::DebianRoot, Need::Shellcheck);
+    let root = Root::new();
+    fake_services(&root);
+    std::fs::create_dir_all(root.at("/run/systemd/system")).unwrap();
+    root.write("/var/lib/fake-systemd/cron.active", b"", 0o644);
+    root.write("/var/lib/fake-systemd/cron.enabled", b"", 0o644);
+    // `nobody` runs its own `systemctl --user` calls: the fake's files must be its to write.
+    root.write("/var/lib/fake-systemd/calls", b"", 0o666);
+    root.sh_ok(
+        "mkdir -p /var/lib/fake-systemd/user && chown 65534:65534 /var/lib/fake-systemd/user",
+    );
+    // A user unit's directory is never made by the op.
+    std::fs::create_dir_all(root.at("/etc/systemd/user")).unwrap();
+    let script = emit(
+        r#"
+[[op]]
+op = "systemd.unit"
+unit = "kiln-app.service"
+content = "[Unit]\nDescription=kiln app\n\n[Service]\nExecStart=/bin/sleep 3600\n"
+
+[[op]]
+op = "systemd.unit"
+unit = "kiln-app.service"
+dropin = "limits"
+content = "[Service]\nLimitNOFILE=4096\n"
+
+[[op]]
+op = "systemd.unit"
+unit = "kiln-backup.timer"
+content = "[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n"
+
+[[op]]
+op = "systemd.service"
+service = "kiln-backup.timer"
+enabled = true
+
+[[op]]
+op = "systemd.service"
+service = "cron"
+masked = true
+
+[[op]]
+op = "systemd.unit"
+unit = "agent.service"
+user = "nobody"
+dir = "/etc/systemd/user"
+content = "[Service]\nExecStart=/bin/sleep 3600\n"
+
+[[op]]
+op = "systemd.service"
+service = "agent"
+user = "nobody"
+enabled = true
+"#,
+    );
+    let reloads = |root: &Root| {
+        std::fs::read_to_string(root.at("/var/lib/fake-systemd/daemon-reloads"))
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    let (check, first) = converge(&root, &script, || {
+        assert!(!root.at("/etc/systemd/system/kiln-app.service").exists());
+        assert_eq!(reloads(&root), 0);
+        assert!(!root.at("/var/lib/fake-systemd/cron.masked").exists());
+    });
+    let check_out = String::from_utf8_lossy(&check.stdout);
+    for said in [
+        "would run: systemctl daemon-reload",
+        "would run: systemctl mask 'cron'",
+        "would run: systemctl stop 'cron'",
+        "would run: systemctl --user daemon-reload (as 'nobody')",
+        "would run: systemctl --user enable 'agent' (as 'nobody')",
+    ] {
+        assert!(check_out.contains(said), "{said}: {check_out}");
+    }
+    assert_eq!(statuses(&first), ["changed"; 7], "{}", text(&first));
+    assert_eq!(
+        root.read("/etc/systemd/system/kiln-app.service.d/limits.conf"),
+        "[Service]\nLimitNOFILE=4096\n"
+    );
+    // One reload per unit file changed, and none by the second apply, which changed nothing.
+    assert_eq!(reloads(&root), 3);
+    for present in [
+        "kiln-backup.timer.active",
+        "kiln-backup.timer.enabled",
+        "cron.masked",
+        "user/agent.active",
+        "user/agent.enabled",
+    ] {
+        assert!(
+            root.at(&format!("/var/lib/fake-systemd/{present}"))
+                .exists(),
+            "{present}"
+        );
+    }
+    assert!(!root.at("/var/lib/fake-systemd/cron.active").exists());
+    let callers = root.read("/var/lib/fake-systemd/user/callers");
+    assert!(
+        callers
+            .lines()
+            .all(|l| l.starts_with("nobody /run/user/65534 unix:path=/run/user/65534/bus ")),
+        "{callers}"
+    );
+    assert!(callers.contains(" enable agent"), "{callers}");
+    assert_eq!(
+        callers.matches(" daemon-reload").count(),
+        1,
+        "nobody's manager reloaded once, after its unit was written: {callers}"
+    );
+    // Unmasking comes before starting: the fake refuses to start a masked unit.
+    let unmask = emit(
+        r#"
+[[op]]
+op = "systemd.service"
+service = "cron"
+masked = false
+"#,
+    );
+    let (_, first) = converge(&root, &unmask, || {
+        assert!(root.at("/var/lib/fake-systemd/cron.masked").exists());
+    });
+    assert_eq!(statuses(&first), ["changed"], "{}", text(&first));
+    assert!(root.at("/var/lib/fake-systemd/cron.active").exists());
 }
 
 #[test]

@@ -286,7 +286,7 @@ fn every_example_compiles_the_same_in_both_spellings() {
     );
 }
 
-/// A snippet pair in `docs/manifest.md` to check: a `<!-- check: ... -->` line, then a
+/// A snippet pair in `docs/manifest.md` or `docs/ops.md` to check: a `<!-- check: ... -->` line, then a
 /// ```` ```toml ```` block and a ```` ```kdl ```` block.
 struct Snippet {
     /// The line of the marker, for messages.
@@ -436,12 +436,23 @@ fn check_snippet(snippet: &Snippet) -> Result<(), String> {
 /// must agree.
 #[test]
 fn manifest_reference_snippets_are_accurate() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/manifest.md");
-    let markdown = std::fs::read_to_string(&path).expect("docs/manifest.md exists");
-    let snippets = snippets(&markdown).unwrap_or_else(|e| panic!("docs/manifest.md: {e}"));
+    check_snippets_of("docs/manifest.md", 15);
+}
+
+/// The same for the examples of `docs/ops.md` (written in `src/docs/*.md`).
+#[test]
+fn op_reference_snippets_are_accurate() {
+    check_snippets_of("docs/ops.md", 1);
+}
+
+/// Checks the snippet pairs of the document `doc`, which has at least `at_least`.
+fn check_snippets_of(doc: &str, at_least: usize) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(doc);
+    let markdown = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{doc}: {e}"));
+    let snippets = snippets(&markdown).unwrap_or_else(|e| panic!("{doc}: {e}"));
     assert!(
-        snippets.len() >= 15,
-        "only {} checked snippets in docs/manifest.md",
+        snippets.len() >= at_least,
+        "only {} checked snippets in {doc}",
         snippets.len()
     );
     let failures: Vec<String> = snippets
@@ -449,7 +460,7 @@ fn manifest_reference_snippets_are_accurate() {
         .filter_map(|s| {
             check_snippet(s)
                 .err()
-                .map(|why| format!("docs/manifest.md:{} ({}): {why}", s.line, s.directive))
+                .map(|why| format!("{doc}:{} ({}): {why}", s.line, s.directive))
         })
         .collect();
     assert!(

@@ -105,6 +105,22 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
 /// rendered with (variables, `facts`, `host`) and `vars` on top; the result is written like
 /// `files.put` content. Errors point at `src`, naming the template's `file:line:col`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    let content = rendered(input)?;
+    let validator = validator::words(input);
+    Ok(write_file(&WriteFile {
+        dest: input.str("dest"),
+        content: content.as_bytes(),
+        attrs: Attrs::of(input),
+        backup: input.flag("backup"),
+        create_parent_dirs: false,
+        keep: false,
+        check: &validator.iter().map(String::as_str).collect::<Vec<_>>(),
+    }))
+}
+
+/// The op's template file `src` rendered (see [`lower`]); also how `systemd.unit` renders
+/// its `src`.
+pub(crate) fn rendered(input: &LowerInput) -> Result<String, Diagnostic> {
     let src = input.str("src");
     let path = input.base_dir.join(src);
     let source = std::fs::read_to_string(&path).map_err(|error| {
@@ -116,17 +132,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .label("this template")
         .help("`src` is relative to the manifest that names it, and must be UTF-8 text")
     })?;
-    let content = render(input, &path, &source)?;
-    let validator = validator::words(input);
-    Ok(write_file(&WriteFile {
-        dest: input.str("dest"),
-        content: content.as_bytes(),
-        attrs: Attrs::of(input),
-        backup: input.flag("backup"),
-        create_parent_dirs: false,
-        keep: false,
-        check: &validator.iter().map(String::as_str).collect::<Vec<_>>(),
-    }))
+    render(input, &path, &source)
 }
 
 fn render(input: &LowerInput, path: &Path, source: &str) -> Result<String, Diagnostic> {

@@ -83,6 +83,8 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_service_systemctl", "k_service"),
     ("k_service_is_running", "k_service"),
     ("k_service_is_enabled", "k_service"),
+    ("k_service_is_masked", "k_service"),
+    ("k_unit_verify", "k_unit"),
     ("k_git_run", "k_git"),
     ("k_git_in", "k_git"),
     ("k_git_act", "k_git"),

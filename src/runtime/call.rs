@@ -1242,7 +1242,7 @@ pub fn edit(edit: &Edit) -> OpCall {
     call
 }
 
-/// The call that makes an edit's desired content: [`line`], [`block`] or [`replace`].
+/// The call that makes an edit's desired content: [`line`], [`block`], [`replace`] or [`ini`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct EditCall(Sh);
 
@@ -1326,6 +1326,39 @@ pub fn replace(replace: &Replace) -> EditCall {
         .arg(replace.replacement);
     option(&mut sh, "--after", replace.after);
     option(&mut sh, "--before", replace.before);
+    EditCall(sh)
+}
+
+/// An option or a section of an INI file ([`ini`]).
+pub struct Ini<'a> {
+    /// Empty: the lines before the first section.
+    pub section: &'a str,
+    /// Empty: the section itself.
+    pub option: &'a str,
+    /// `None`: the option written alone (present), or every value (absent).
+    pub value: Option<&'a str>,
+    pub present: bool,
+    /// Whether the option's other lines go (present), or all its lines whatever their
+    /// value (absent).
+    pub exclusive: bool,
+    /// `OPTION=VALUE` rather than `OPTION = VALUE`.
+    pub tight: bool,
+}
+
+/// `k_ini --section SECTION --option OPTION ...` (files.ini).
+pub fn ini(ini: &Ini) -> EditCall {
+    let mut sh = Sh::of("k_ini");
+    option(&mut sh, "--section", ini.section);
+    option(&mut sh, "--option", ini.option);
+    match ini.value {
+        Some(value) => {
+            sh.code(" --value ").arg(value);
+        }
+        None => flag(&mut sh, "--no-value", ini.present && !ini.option.is_empty()),
+    }
+    flag(&mut sh, "--absent", !ini.present);
+    flag(&mut sh, "--keep-others", !ini.exclusive);
+    flag(&mut sh, "--tight", ini.tight);
     EditCall(sh)
 }
 

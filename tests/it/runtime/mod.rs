@@ -131,6 +131,7 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_awk_line", "k_line"),
     ("k_awk_block", "k_block"),
     ("k_awk_replace", "k_replace"),
+    ("k_awk_ini", "k_ini"),
 ];
 
 /// Every function with its own table.

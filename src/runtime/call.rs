@@ -1064,6 +1064,41 @@ pub fn git(git: &Git) -> OpCall {
     call
 }
 
+/// Which configuration [`git_config`] changes.
+pub enum GitConfigScope<'a> {
+    System,
+    /// The running user's, or `user`'s.
+    Global,
+    /// The repository's at this path.
+    Local(&'a str),
+    /// This file.
+    File(&'a str),
+}
+
+/// `k_git_config --name NAME --value VALUE --where OPTION ...` (git.config); `value` `None`
+/// unsets it.
+pub fn git_config(
+    name: &str,
+    value: Option<&str>,
+    scope: &GitConfigScope,
+    user: Option<&str>,
+) -> OpCall {
+    let mut call = OpCall::new("k_git_config");
+    call.value("--name", name);
+    match value {
+        Some(value) => call.value("--value", value),
+        None => call.flag("--absent", true),
+    };
+    match scope {
+        GitConfigScope::System => call.args.code(" --where --system"),
+        GitConfigScope::Global => call.args.code(" --where --global"),
+        GitConfigScope::Local(path) => call.args.code(" --where --local --in ").arg(path),
+        GitConfigScope::File(path) => call.args.code(" --where --file --in ").arg(path),
+    };
+    call.given("--user", user);
+    call
+}
+
 // --- filters.sh: lines in shared files ---------------------------------------------------
 
 /// `k_apt_source --file FILE --line LINE --key KEY ...` (apt.repo).

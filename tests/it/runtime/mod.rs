@@ -20,7 +20,7 @@
 //! `k_download_there`, `k_file_is`, `k_file_missing`, `k_file_in_the_way`, `k_packages_of`,
 //! `k_packages_command`, `k_packages_pip`, `k_service_changes`, `k_service_change`,
 //! `k_service_systemctl`, `k_service_is_running`, `k_service_is_enabled`, `k_git_run`,
-//! `k_git_in`, `k_git_act`, `k_git_checkout_rev`, `k_apt_key_holds`, `k_apt_key_import`,
+//! `k_git_in`, `k_git_act`, `k_git_checkout_rev`, `k_git_config_run`, `k_apt_key_holds`, `k_apt_key_import`,
 //! `k_user_has`, `k_user_show`, `k_user_run`, `k_modprobe_files`, `k_modprobe_file`,
 //! `k_locale_available`, `k_locale_debian`, `k_run_guards`,
 //! `k_run_show`, `k_run_act`, `k_result_act`, `k_result_judge`, `k_result_say`)
@@ -86,6 +86,7 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_git_in", "k_git"),
     ("k_git_act", "k_git"),
     ("k_git_checkout_rev", "k_git"),
+    ("k_git_config_run", "k_git_config"),
     ("k_apt_key_holds", "k_apt_key"),
     ("k_apt_key_import", "k_apt_key"),
     ("k_user_has", "k_user"),

@@ -725,6 +725,35 @@ pub fn download(download: &Download) -> OpCall {
     call
 }
 
+// --- archives.sh ----------------------------------------------------------------------------
+
+/// An archive extracted into a directory ([`unarchive`]).
+pub struct Unarchive<'a> {
+    pub dest: &'a str,
+    /// The archive's SHA-256, lower-case hex.
+    pub sha256: &'a str,
+    /// `tar.gz`, `tar.xz`, `tar.zst` or `zip`.
+    pub format: &'a str,
+    /// Where the host fetches it; `None`: it is the step's data.
+    pub url: Option<&'a str>,
+    pub creates: Option<&'a str>,
+    pub strip_components: Option<i64>,
+    pub attributes: Attributes<'a>,
+}
+
+/// `k_unarchive --dest DIR --sha256 SUM --format FORMAT ...` (files.unarchive).
+pub fn unarchive(unarchive: &Unarchive) -> OpCall {
+    let mut call = OpCall::new("k_unarchive");
+    call.value("--dest", unarchive.dest)
+        .value("--sha256", unarchive.sha256)
+        .value("--format", unarchive.format);
+    call.given("--url", unarchive.url)
+        .given("--creates", unarchive.creates)
+        .number("--strip", unarchive.strip_components);
+    call.attributes(&unarchive.attributes);
+    call
+}
+
 // --- packages.sh ----------------------------------------------------------------------------
 
 /// Which package manager [`packages`] works with.

@@ -50,6 +50,7 @@ mod ssh;
 mod support;
 mod tags;
 mod templates;
+mod unarchive;
 mod validate;
 mod variables;
 mod when;

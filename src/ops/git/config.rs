@@ -123,9 +123,7 @@ mod tests {
         ] {
             assert!(is_key(key), "{key}");
         }
-        for key in [
-            "email", ".x", "user.", "user.9x", "a b.c", "a.b\nc.d",
-        ] {
+        for key in ["email", ".x", "user.", "user.9x", "a b.c", "a.b\nc.d"] {
             assert!(!is_key(key), "{key}");
         }
     }

@@ -1027,26 +1027,26 @@ fn git_config_system_global_local() {
         r#"
 [[op]]
 op = "git.config"
-name = "init.defaultBranch"
+key = "init.defaultBranch"
 value = "main"
 
 [[op]]
 op = "git.config"
-name = "user.email"
+key = "user.email"
 value = "gc@example.org"
 scope = "global"
 user = "gcuser"
 
 [[op]]
 op = "git.config"
-name = "core.autocrlf"
+key = "core.autocrlf"
 value = "input"
 scope = "local"
 repo = "/srv/repo"
 
 [[op]]
 op = "git.config"
-name = "core.bare"
+key = "core.bare"
 present = false
 scope = "local"
 repo = "/srv/repo"

@@ -14,9 +14,9 @@ pub(crate) const DEF: OpDef = OpDef::new(
     "Set or unset a git configuration key, system-wide, for a user or in a repository.",
     lower,
 )
-.main_arg("name")
+.main_arg("key")
 .args(&[
-    arg("name", Str, "The key, `section.key` or `section.subsection.key` (`user.email`, `url.https://example.org/.insteadOf`).").required(),
+    arg("key", Str, "The key, `section.key` or `section.subsection.key` (`user.email`, `url.https://example.org/.insteadOf`).").required(),
     arg("value", Str, "Its value; the key's other values (of a multi-valued key) are replaced. Required when `present` is true."),
     arg("present", Bool, "Whether the key should be set; false removes every value of it.").default(Default::Bool(true)),
     arg("scope", Enum(&["system", "global", "local", "file"]), "Which configuration: `system` (`/etc/gitconfig`), `global` (`~/.gitconfig` of `user`, or of the user kiln runs as), `local` (the repository at `repo`) or `file` (the file `file`).").default(Default::Str("system")),
@@ -45,7 +45,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             );
         }
     }
-    if let Some(name) = args.get("name")
+    if let Some(name) = args.get("key")
         && let Some(text) = name.value.as_str()
         && !crate::template::is_template(text)
         && !is_key(text)
@@ -82,9 +82,9 @@ fn is_key(name: &str) -> bool {
 /// VALUE`, or `--unset-all NAME`. Every git command runs as `user` when given. Lowered to
 /// the runtime's `k_git_config` (`src/runtime/git.sh`).
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let name = input.str("name");
+    let name = input.str("key");
     if !is_key(name) {
-        return Err(not_a_key(name, input.span("name")));
+        return Err(not_a_key(name, input.span("key")));
     }
     let present = input.flag("present");
     let value = present.then(|| input.str("value"));

@@ -725,6 +725,35 @@ pub fn download(download: &Download) -> OpCall {
     call
 }
 
+// --- archives.sh ----------------------------------------------------------------------------
+
+/// An archive extracted into a directory ([`unarchive`]).
+pub struct Unarchive<'a> {
+    pub dest: &'a str,
+    /// The archive's SHA-256, lower-case hex.
+    pub sha256: &'a str,
+    /// `tar.gz`, `tar.xz`, `tar.zst` or `zip`.
+    pub format: &'a str,
+    /// Where the host fetches it; `None`: it is the step's data.
+    pub url: Option<&'a str>,
+    pub creates: Option<&'a str>,
+    pub strip_components: Option<i64>,
+    pub attributes: Attributes<'a>,
+}
+
+/// `k_unarchive --dest DIR --sha256 SUM --format FORMAT ...` (files.unarchive).
+pub fn unarchive(unarchive: &Unarchive) -> OpCall {
+    let mut call = OpCall::new("k_unarchive");
+    call.value("--dest", unarchive.dest)
+        .value("--sha256", unarchive.sha256)
+        .value("--format", unarchive.format);
+    call.given("--url", unarchive.url)
+        .given("--creates", unarchive.creates)
+        .number("--strip", unarchive.strip_components);
+    call.attributes(&unarchive.attributes);
+    call
+}
+
 // --- packages.sh ----------------------------------------------------------------------------
 
 /// Which package manager [`packages`] works with.
@@ -1163,6 +1192,41 @@ pub fn git(git: &Git) -> OpCall {
     call
 }
 
+/// Which configuration [`git_config`] changes.
+pub enum GitConfigScope<'a> {
+    System,
+    /// The running user's, or `user`'s.
+    Global,
+    /// The repository's at this path.
+    Local(&'a str),
+    /// This file.
+    File(&'a str),
+}
+
+/// `k_git_config --name NAME --value VALUE --where OPTION ...` (git.config); `value` `None`
+/// unsets it.
+pub fn git_config(
+    name: &str,
+    value: Option<&str>,
+    scope: &GitConfigScope,
+    user: Option<&str>,
+) -> OpCall {
+    let mut call = OpCall::new("k_git_config");
+    call.value("--name", name);
+    match value {
+        Some(value) => call.value("--value", value),
+        None => call.flag("--absent", true),
+    };
+    match scope {
+        GitConfigScope::System => call.args.code(" --where --system"),
+        GitConfigScope::Global => call.args.code(" --where --global"),
+        GitConfigScope::Local(path) => call.args.code(" --where --local --in ").arg(path),
+        GitConfigScope::File(path) => call.args.code(" --where --file --in ").arg(path),
+    };
+    call.given("--user", user);
+    call
+}
+
 // --- filters.sh: lines in shared files ---------------------------------------------------
 
 /// `k_apt_source --file FILE --line LINE --key KEY ...` (apt.repo).
@@ -1341,7 +1405,7 @@ pub fn edit(edit: &Edit) -> OpCall {
     call
 }
 
-/// The call that makes an edit's desired content: [`line`], [`block`] or [`replace`].
+/// The call that makes an edit's desired content: [`line`], [`block`], [`replace`] or [`ini`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct EditCall(Sh);
 
@@ -1425,6 +1489,39 @@ pub fn replace(replace: &Replace) -> EditCall {
         .arg(replace.replacement);
     option(&mut sh, "--after", replace.after);
     option(&mut sh, "--before", replace.before);
+    EditCall(sh)
+}
+
+/// An option or a section of an INI file ([`ini`]).
+pub struct Ini<'a> {
+    /// Empty: the lines before the first section.
+    pub section: &'a str,
+    /// Empty: the section itself.
+    pub option: &'a str,
+    /// `None`: the option written alone (present), or every value (absent).
+    pub value: Option<&'a str>,
+    pub present: bool,
+    /// Whether the option's other lines go (present), or all its lines whatever their
+    /// value (absent).
+    pub exclusive: bool,
+    /// `OPTION=VALUE` rather than `OPTION = VALUE`.
+    pub tight: bool,
+}
+
+/// `k_ini --section SECTION --option OPTION ...` (files.ini).
+pub fn ini(ini: &Ini) -> EditCall {
+    let mut sh = Sh::of("k_ini");
+    option(&mut sh, "--section", ini.section);
+    option(&mut sh, "--option", ini.option);
+    match ini.value {
+        Some(value) => {
+            sh.code(" --value ").arg(value);
+        }
+        None => flag(&mut sh, "--no-value", ini.present && !ini.option.is_empty()),
+    }
+    flag(&mut sh, "--absent", !ini.present);
+    flag(&mut sh, "--keep-others", !ini.exclusive);
+    flag(&mut sh, "--tight", ini.tight);
     EditCall(sh)
 }
 

@@ -155,11 +155,12 @@ END {
   for (i = 1; i <= no; i++) printf "%s", o[i]
 }'
 
-# The edits of the three ops, by the name k_edit_run gives them (K_EDIT, K_J_EDIT).
+# The edits of the four ops, by the name k_edit_run gives them (K_EDIT, K_J_EDIT).
 k_awk_edit_kinds='
 function edit(kind) {
   if (kind == "line") return edit_line()
   if (kind == "block") return edit_block()
+  if (kind == "ini") return edit_ini()
   return edit_replace()
 }
 '
@@ -295,6 +296,79 @@ function edit_replace(  i, r, again) {
     for (i = 1; i <= n; i++) if (again[i] != r[i])
       return fail("line " i ": the replacement does not settle: the result still matches, and the next run would make \"" again[i] "\" of it; nothing was written")
   for (i = 1; i <= n; i++) put(r[i], term[i])
+  return 1
+}
+'
+
+# files.ini, as Ansible's ini_file: a section runs from its header (a line starting with
+# `[SECTION]`) to the next line starting with `[`; the unnamed one, from the file's start.
+k_awk_ini='
+# The value OPTION is set to on line s, or "\001" when s does not set it; commented (a
+# `#` or `;` first) only when inactive is 1.
+function ini_value(s, inactive,  o) {
+  if (inactive) sub(/^[#;]/, "", s)
+  sub(/^[ \t]*/, "", s); o = arg("OPTION")
+  if (substr(s, 1, length(o)) != o) return "\001"
+  s = substr(s, length(o) + 1); sub(/^[ \t]*/, "", s)
+  if (s == "") return ""
+  if (substr(s, 1, 1) != "=") return "\001"
+  s = substr(s, 2); sub(/^[ \t]*/, "", s)
+  return s
+}
+function ini_line() {
+  if (arg("NOVALUE") == "1") return arg("OPTION")
+  return arg("OPTION") (arg("TIGHT") == "1" ? "=" : " = ") arg("VALUE")
+}
+function edit_ini(  name, s, e, i, h, v, ins, drop, rep, found, new) {
+  name = arg("SECTION"); s = 0; e = n + 1
+  if (name != "") {
+    for (i = 1; i <= n; i++) {
+      h = body[i]
+      # A UTF-8 byte order mark before the first line is not part of it.
+      if (i == 1) sub(/^\357\273\277/, "", h)
+      if (substr(h, 1, length(name) + 2) == "[" name "]") { s = i; break }
+    }
+  }
+  if (name == "" || s) {
+    for (i = s + 1; i <= n; i++) if (substr(body[i], 1, 1) == "[") { e = i; break }
+  }
+  if (arg("PRESENT") != "1") {
+    if (arg("OPTION") == "") { if (s || name == "") for (i = s ? s : 1; i < e; i++) drop[i] = 1 }
+    else if (s || name == "") for (i = s + 1; i < e; i++) {
+      v = ini_value(body[i], 0)
+      if (v != "\001" && (arg("EXCLUSIVE") == "1" || arg("VALUE") == "" || v == arg("VALUE"))) drop[i] = 1
+    }
+    for (i = 1; i <= n; i++) if (!(i in drop)) put(body[i], term[i])
+    return 1
+  }
+  if (name != "" && !s) {
+    keep(); put("[" name "]", eol)
+    if (arg("OPTION") != "") put(ini_line(), eol)
+    return 1
+  }
+  new = ini_line(); ins = -1
+  if (arg("OPTION") != "") {
+    # The line with the value (as Ansible: a line setting it alike is rewritten in its form);
+    # else the first line setting it; the others removed unless kept.
+    for (i = s + 1; i < e && !found; i++) {
+      v = ini_value(body[i], 1)
+      if (v != "\001" && (arg("NOVALUE") == "1" || v == arg("VALUE"))) { rep[i] = new; found = i }
+    }
+    for (i = s + 1; i < e && !found && arg("EXCLUSIVE") == "1"; i++)
+      if (ini_value(body[i], 1) != "\001") { rep[i] = new; found = i }
+    if (arg("EXCLUSIVE") == "1")
+      for (i = s + 1; i < e; i++) if (i != found && ini_value(body[i], 1) != "\001") drop[i] = 1
+    if (!found) {
+      ins = s
+      for (i = e - 1; i > s; i--) if (body[i] !~ /^[ \t]*([#;].*)?$/) { ins = i; break }
+    }
+  }
+  if (ins == 0) put(new, eol)
+  for (i = 1; i <= n; i++) {
+    if (i in rep) { if (rep[i] == body[i]) put(body[i], term[i]); else put(rep[i], fix(term[i])) }
+    else if (!(i in drop)) put(body[i], term[i])
+    if (i == ins) put(new, eol)
+  }
   return 1
 }
 '

@@ -1,5 +1,5 @@
-# Line edits (files.line, files.block, files.replace): k_edit reads the file (following
-# trusted links) and runs the op's edit (k_line, k_block, k_replace: awk programs from
+# Line edits (files.line, files.block, files.replace, files.ini): k_edit reads the file
+# (following trusted links) and runs the op's edit (k_line, k_block, k_replace, k_ini: awk programs from
 # edit_programs.sh over the file), to check it, to show the diff, or to write the result.
 # A small file is read by the shell's own `read` first: whether its last line ends, and
 # whether an exact line is in it, cost no process. A run of edits of one file fused by kiln
@@ -167,7 +167,7 @@ k_edit_run() {
   fi
   export "$@"
   K_EDIT=$k_edit_run_kind K_SRC=$k_edit_src K_NOEOL=$k_edit_noeol K_OP=$k_edit_op K_PATH=$k_edit_path LC_ALL=C \
-    awk "$k_awk_edit$k_awk_edit_kinds$k_awk_line$k_awk_block$k_awk_replace" "$k_edit_src"
+    awk "$k_awk_edit$k_awk_edit_kinds$k_awk_line$k_awk_block$k_awk_replace$k_awk_ini" "$k_edit_src"
   k_edit_run_status=$?
   unset "$@"
   return "$k_edit_run_status"
@@ -195,7 +195,7 @@ k_edits_awk() (
   [ "$k_edit_src" != /dev/null ] || k_edits_awk_exists=0
   K_MEMBERS=$k_edit_member K_EXISTS=$k_edits_awk_exists K_ASKED=$k_edit_asked K_SAID=$K_SAID \
     K_SRC=$k_edit_src K_NOEOL=$k_edit_noeol K_PATH=$k_edit_path LC_ALL=C \
-    awk "$k_awk_edit$k_awk_edit_kinds$k_awk_line$k_awk_block$k_awk_replace" "$k_edit_src"
+    awk "$k_awk_edit$k_awk_edit_kinds$k_awk_line$k_awk_block$k_awk_replace$k_awk_ini" "$k_edit_src"
 )
 
 # k_line --line LINE [--regexp ERE] [--absent] [--first] [--where bof|eof|after|before]
@@ -298,4 +298,33 @@ k_replace() {
     shift
   done
   k_edit_run replace K_RX K_REPL K_AFTER K_BEFORE
+}
+
+# k_ini [--section SECTION] [--option OPTION] [--value VALUE] [--no-value] [--absent]
+# [--keep-others] [--tight] (files.ini, for k_edit): in SECTION (without: the lines before
+# the first section), OPTION is set to VALUE (`OPTION = VALUE`, `OPTION=VALUE` with
+# --tight; OPTION alone with --no-value), replacing the first line that sets it (or sets
+# it in a comment, `#OPTION = ...`) and removing its other lines unless --keep-others; a
+# new line goes after the section's last line that is neither blank nor a comment, a new
+# section at the end of the file. Without OPTION, SECTION exists. With --absent, OPTION's
+# lines are removed (only those with VALUE, given --keep-others and VALUE), or without
+# OPTION the whole SECTION.
+# The K_ values are exported by name (k_edit_run).
+# shellcheck disable=SC2034
+k_ini() {
+  K_SECTION='' K_OPTION='' K_VALUE='' K_NOVALUE=0 K_PRESENT=1 K_EXCLUSIVE=1 K_TIGHT=0
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --section) K_SECTION=$2; shift ;;
+    --option) K_OPTION=$2; shift ;;
+    --value) K_VALUE=$2; shift ;;
+    --no-value) K_NOVALUE=1 ;;
+    --absent) K_PRESENT=0 ;;
+    --keep-others) K_EXCLUSIVE=0 ;;
+    --tight) K_TIGHT=1 ;;
+    *) k_err "k_ini: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  k_edit_run ini K_SECTION K_OPTION K_VALUE K_NOVALUE K_PRESENT K_EXCLUSIVE K_TIGHT
 }

@@ -1,4 +1,5 @@
-# Git checkouts (git.repo): a clone kept at a branch's tip or at a revision.
+# Git checkouts (git.repo): a clone kept at a branch's tip or at a revision; and git's
+# configuration (git.config).
 
 # k_git ok|act|diff --repo REPO --dest DIR [--branch BRANCH | --rev REV] [--depth N]
 # [--no-pull] [--submodules] [--user USER] [--ssh-command COMMAND] (git.repo): DIR is a
@@ -104,4 +105,54 @@ k_git_act() {
 k_git_checkout_rev() {
   k_git_in rev-parse -q --verify "$k_git_rev^{commit}" >/dev/null || k_git_in fetch -q origin "$k_git_rev" || exit 1
   k_git_in checkout -q --detach "$k_git_rev^{commit}" || exit 1
+}
+
+# k_git_config ok|act|diff --name NAME [--value VALUE | --absent] --where OPTION [--in PATH]
+# [--user USER] (git.config): NAME has the one value VALUE (its other values replaced), or
+# with --absent none, in the configuration OPTION says: --system, --global (USER's, as
+# USER), --local (of the repository PATH) or --file (the file PATH). Read with `git config --get-all`,
+# which changes nothing; written with --replace-all, removed with --unset-all; run as USER
+# when given (k_run_as), so a new ~/.gitconfig is theirs.
+k_git_config() {
+  k_git_config_verb=$1 k_git_config_name='' k_git_config_value='' k_git_config_absent=0 k_git_config_where=''
+  k_git_config_in='' k_git_config_user=''
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --name) k_git_config_name=$2; shift ;;
+    --value) k_git_config_value=$2; shift ;;
+    --absent) k_git_config_absent=1 ;;
+    --where) k_git_config_where=$2; shift ;;
+    --in) k_git_config_in=$2; shift ;;
+    --user) k_git_config_user=$2; shift ;;
+    *) k_err "k_git_config: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  # An unset key is an empty value here; --absent tells them apart by the status.
+  k_git_config_has=$(k_git_config_run --get-all -- "$k_git_config_name")
+  k_git_config_set=$?
+  case $k_git_config_verb in
+  ok)
+    if [ "$k_git_config_absent" = 1 ]; then [ "$k_git_config_set" = 1 ]
+    else [ "$k_git_config_set" = 0 ] && [ "$k_git_config_has" = "$k_git_config_value" ]
+    fi ;;
+  act)
+    if [ "$k_git_config_absent" = 1 ]; then k_git_config_run --unset-all -- "$k_git_config_name"
+    else k_git_config_run --replace-all -- "$k_git_config_name" "$k_git_config_value"
+    fi ;;
+  diff)
+    [ "$k_git_config_set" = 0 ] || k_git_config_has='(unset)'
+    if [ "$k_git_config_absent" = 1 ]; then k_git_config_value='(unset)'; fi
+    printf '%s: %s -> %s\n' "$k_git_config_name" "$k_git_config_has" "$k_git_config_value" ;;
+  esac
+}
+
+# k_git_config_run ARG...: `git config` on k_git_config's configuration, as its user.
+k_git_config_run() {
+  case $k_git_config_where in
+  --local) k_run_as "$k_git_config_user" git -C "$k_git_config_in" config --local "$@" ;;
+  --file) k_run_as "$k_git_config_user" git config --file "$k_git_config_in" "$@" ;;
+  *) k_run_as "$k_git_config_user" git config "$k_git_config_where" "$@" ;;
+  esac
 }

@@ -111,6 +111,7 @@ pub const PARTS: &[Part] = parts![
     "links",
     "trees",
     "downloads",
+    "archives",
     "commands",
     "results",
     "git",

@@ -1149,6 +1149,70 @@ depth = 1
     assert_eq!(root.read("/home/gituser/app/f"), "three\n");
 }
 
+/// `git.config` with the real git, in each configuration it writes: the system's, a user's
+/// own (`~/.gitconfig`, made theirs), a repository's; unset again.
+#[test]
+fn git_config_system_global_local() {
+    require!(Need::DebianRoot, Need::Shellcheck);
+    let root = Root::new();
+    root.sh_ok("set -e; useradd -m gcuser; git init -q /srv/repo");
+    let script = emit(
+        r#"
+[[op]]
+op = "git.config"
+key = "init.defaultBranch"
+value = "main"
+
+[[op]]
+op = "git.config"
+key = "user.email"
+value = "gc@example.org"
+scope = "global"
+user = "gcuser"
+
+[[op]]
+op = "git.config"
+key = "core.autocrlf"
+value = "input"
+scope = "local"
+repo = "/srv/repo"
+
+[[op]]
+op = "git.config"
+key = "core.bare"
+present = false
+scope = "local"
+repo = "/srv/repo"
+"#,
+    );
+    let (_, first) = converge(&root, &script, || {
+        assert!(!root.at("/home/gcuser/.gitconfig").exists())
+    });
+    assert_eq!(
+        statuses(&first),
+        ["changed", "changed", "changed", "changed"],
+        "{}",
+        text(&first)
+    );
+    assert_eq!(
+        root.sh_ok("git config --system --get init.defaultBranch"),
+        "main\n"
+    );
+    assert_eq!(
+        root.sh_ok("su gcuser -c 'git config --global --get user.email'"),
+        "gc@example.org\n"
+    );
+    assert_eq!(root.sh_ok("stat -c %U /home/gcuser/.gitconfig"), "gcuser\n");
+    assert_eq!(
+        root.sh_ok("git -C /srv/repo config --local --get core.autocrlf"),
+        "input\n"
+    );
+    assert_eq!(
+        root.sh_ok("git -C /srv/repo config --local --get core.bare || echo unset"),
+        "unset\n"
+    );
+}
+
 #[test]
 fn server_wait_for_a_path_and_a_command() {
     require!(Need::DebianRoot, Need::Shellcheck);

@@ -51,6 +51,7 @@ mod ssh;
 mod support;
 mod tags;
 mod templates;
+mod unarchive;
 mod validate;
 mod variables;
 mod when;

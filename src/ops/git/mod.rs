@@ -1,1 +1,2 @@
+pub(super) mod config;
 pub(super) mod repo;

@@ -1,5 +1,5 @@
 //! `edits.sh` and `edit_programs.sh`: line edits (`files.line`, `files.block`,
-//! `files.replace`), run as their steps run them, through `k_edit`.
+//! `files.replace`, `files.ini`), run as their steps run them, through `k_edit`.
 
 use kiln::regex::{Regex, Replacement};
 use kiln::shell::quote;
@@ -197,5 +197,30 @@ functions! {
             .status(1)
             .says("kiln: f: line 1: the replacement does not settle: the result still matches, and the next run would make \"v1.0.0.0\" of it; nothing was written\n")
             .leaves("cat f", "v1.0\n"),
+    ],
+    k_ini => [
+        // Set in place (a commented-out setting too), its other lines removed.
+        case("k_edit act --path f -- k_ini --section s --option o --value 2; cat f")
+            .given("printf '[s]\\n;o = 0\\nx = 1\\no=1\\n[t]\\no = 3\\n' > f")
+            .prints("[s]\no = 2\nx = 1\n[t]\no = 3\n"),
+        // Added after the section's last setting (not after its trailing comments and
+        // blank lines); a missing section at the end; without a section, before the first.
+        case("k_edit act --path f -- k_ini --section s --option o --value 2 --tight; cat f")
+            .given("printf '[s]\\nx = 1\\n# c\\n\\n[t]\\n' > f")
+            .prints("[s]\nx = 1\no=2\n# c\n\n[t]\n"),
+        case("k_edit act --path f -- k_ini --section u --option o --no-value; k_edit act --path f -- k_ini --option g --value 1; cat f")
+            .given("printf '[s]\\n' > f")
+            .prints("g = 1\n[s]\n[u]\no\n"),
+        // Absent: the option's lines (only VALUE's, with --keep-others), or the section.
+        case("k_edit act --path f -- k_ini --section s --option o --value 1 --absent --keep-others; cat f")
+            .given("printf '[s]\\no = 1\\no = 2\\n[t]\\nx = 1\\n' > f")
+            .prints("[s]\no = 2\n[t]\nx = 1\n"),
+        case("k_edit act --path f -- k_ini --section s --absent; cat f")
+            .given("printf 'g = 1\\n[s]\\no = 1\\n[t]\\nx = 1\\n' > f")
+            .prints("g = 1\n[t]\nx = 1\n"),
+        // Nothing to change: the probe holds.
+        case("k_edit ok --path f -- k_ini --section s --option o --value 1")
+            .given("printf '[s]\\no = 1\\n' > f")
+            .prints(""),
     ],
 }

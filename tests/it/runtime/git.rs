@@ -1,4 +1,5 @@
-//! `git.sh`: checkouts kept at a branch or a revision, against a repository made here.
+//! `git.sh`: checkouts kept at a branch or a revision, against a repository made here; and
+//! configuration keys, in a file and in that repository.
 
 use super::{case, functions};
 
@@ -22,5 +23,17 @@ functions! {
             .given(REPO)
             .prints("clone PWD/src into dst\nupdate dst (at HEAD)\nother-origin\nany-clone\n")
             .noisy(),
+    ],
+    k_git_config => [
+        // Set (probe, act, probe), shown, then unset; a second unset holds already.
+        case("c() { k_git_config \"$@\" --name a.b --where --file --in f; }; c ok --value 'x y' || echo unset; c diff --value 'x y'; c act --value 'x y'; c ok --value 'x y' && echo holds; c diff --absent; c act --absent; c ok --absent && echo gone")
+            .prints("unset\na.b: (unset) -> x y\nholds\na.b: x y -> (unset)\ngone\n"),
+        // Every value of a multi-valued key: the probe wants exactly one.
+        case("git config --file f --add a.b 1; git config --file f --add a.b 2; k_git_config ok --name a.b --value 2 --where --file --in f || echo two; k_git_config act --name a.b --value 2 --where --file --in f; git config --file f --get-all a.b")
+            .prints("two\n2\n"),
+        // In a repository (its own configuration).
+        case("k_git_config act --name core.autocrlf --value input --where --local --in src; git -C src config --local --get core.autocrlf")
+            .given(REPO)
+            .prints("input\n"),
     ],
 }

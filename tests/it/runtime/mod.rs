@@ -20,14 +20,15 @@
 //! `k_download_there`, `k_file_is`, `k_file_missing`, `k_file_in_the_way`, `k_packages_of`,
 //! `k_packages_command`, `k_packages_pip`, `k_service_changes`, `k_service_change`,
 //! `k_service_systemctl`, `k_service_is_running`, `k_service_is_enabled`, `k_git_run`,
-//! `k_git_in`, `k_git_act`, `k_git_checkout_rev`, `k_apt_key_holds`, `k_apt_key_import`,
+//! `k_git_in`, `k_git_act`, `k_git_checkout_rev`, `k_git_config_run`, `k_unarchive_act`,
+//! `k_unarchive_read`, `k_apt_key_holds`, `k_apt_key_import`,
 //! `k_apt_sources_key`, `k_apt_sources_keyring_is`, `k_apt_sources_gpg`,
 //! `k_apt_deb_get`, `k_user_has`, `k_user_show`, `k_user_run`, `k_modprobe_files`, `k_modprobe_file`,
 //! `k_locale_available`, `k_locale_debian`, `k_run_guards`,
 //! `k_run_show`, `k_run_act`, `k_result_act`, `k_result_judge`, `k_result_say`)
 //! and the awk programs
 //! (`k_awk_perm` through `k_tree_modes_ok`, `k_awk_edit`, `k_awk_edit_kinds` and each edit's program
-//! through `k_line`, `k_block`, `k_replace`); the helpers of edits (`k_edit_resolve`,
+//! through `k_line`, `k_block`, `k_replace`, `k_ini`); the helpers of edits (`k_edit_resolve`,
 //! `k_edit_scan`, ...) through `k_edit`, and those of fused runs (`k_group_*`,
 //! `k_edits_awk`) through `k_fused_edits`, `k_fused_directories`, `k_fused_absent`.
 //!
@@ -36,6 +37,7 @@
 //! round-trips through a real shell and kiln's parser for any definition of it.
 
 mod accounts;
+mod archives;
 mod become_;
 mod commands;
 mod content;
@@ -89,6 +91,9 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_git_in", "k_git"),
     ("k_git_act", "k_git"),
     ("k_git_checkout_rev", "k_git"),
+    ("k_git_config_run", "k_git_config"),
+    ("k_unarchive_act", "k_unarchive"),
+    ("k_unarchive_read", "k_unarchive"),
     ("k_apt_key_holds", "k_apt_key"),
     ("k_apt_key_import", "k_apt_key"),
     ("k_apt_sources_key", "k_apt_sources"),
@@ -138,12 +143,14 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_awk_line", "k_line"),
     ("k_awk_block", "k_block"),
     ("k_awk_replace", "k_replace"),
+    ("k_awk_ini", "k_ini"),
 ];
 
 /// Every function with its own table.
 fn tested() -> Vec<&'static str> {
     [
         accounts::TESTED,
+        archives::TESTED,
         become_::TESTED,
         commands::TESTED,
         content::TESTED,

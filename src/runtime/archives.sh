@@ -11,7 +11,8 @@
 # component, extracts it (N leading components stripped) into a new private directory
 # beside DIR, writes the marker, gives the tree OWNER and GROUP and the directory MODE (or
 # the umask's), then renames it over DIR (the old DIR renamed aside first, removed after):
-# a failure leaves DIR as it was.
+# a failure leaves DIR as it was. A DIR that holds anything no files.unarchive extracted
+# (no marker) is never replaced: the act refuses, and the diff says it would.
 k_unarchive() {
   k_unarchive_verb=$1 k_unarchive_dest='' k_unarchive_sum='' k_unarchive_format='' k_unarchive_url=''
   k_unarchive_creates='' k_unarchive_strip='' k_unarchive_mode='' k_unarchive_owner='' k_unarchive_group=''
@@ -39,7 +40,9 @@ k_unarchive() {
       k_attrs_ok "$k_unarchive_dest" "$k_unarchive_mode" "$k_unarchive_owner" "$k_unarchive_group" ;;
   act) (k_unarchive_act) ;;
   diff)
-    if [ -e "$k_unarchive_dest" ]; then
+    if ! k_unarchive_replaceable "$k_unarchive_dest"; then
+      printf 'refuse: %s holds files no files.unarchive extracted\n' "$k_unarchive_dest"
+    elif [ -e "$k_unarchive_dest" ]; then
       printf 'replace %s with the archive (SHA-256 %s)\n' "$k_unarchive_dest" "$k_unarchive_sum"
     else
       printf 'extract the archive (SHA-256 %s) into %s\n' "$k_unarchive_sum" "$k_unarchive_dest"
@@ -50,6 +53,10 @@ k_unarchive() {
 # k_unarchive_act: k_unarchive's act (k_unarchive runs it in a subshell, which `exit` ends;
 # the private directory k_tmpd it makes goes with it).
 k_unarchive_act() {
+  if ! k_unarchive_replaceable "$k_unarchive_dest"; then
+    k_err "$k_unarchive_dest holds files no files.unarchive extracted (it has no .kiln-unarchive): files.unarchive replaces its dest whole, so it leaves this one alone; give the archive a directory of its own"
+    exit 1
+  fi
   k_private || exit 1
   k_unarchive_file=$k_tmpd/archive
   if [ -n "$k_unarchive_url" ]; then
@@ -92,6 +99,18 @@ k_unarchive_act() {
   else
     mv -- "$k_unarchive_new" "$k_unarchive_dest" || { rm -rf -- "$k_unarchive_new"; exit 1; }
   fi
+}
+
+# k_unarchive_replaceable DIR: whether files.unarchive may replace DIR whole: it does not
+# exist, or it is an empty directory, or one a files.unarchive made (its marker). A
+# directory such as /opt, which holds other things, never is.
+k_unarchive_replaceable() {
+  if [ ! -e "$1" ] && [ ! -L "$1" ]; then return 0; fi
+  if [ -L "$1" ] || [ ! -d "$1" ]; then return 1; fi
+  if [ -f "$1/.kiln-unarchive" ]; then return 0; fi
+  for k_unarchive_entry in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+    if [ -e "$k_unarchive_entry" ] || [ -L "$k_unarchive_entry" ]; then return 1; fi
+  done
 }
 
 # k_unarchive_read -t | -x DIR: lists k_unarchive's archive's members, one a line, or

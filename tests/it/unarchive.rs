@@ -96,12 +96,16 @@ fn extracts_each_format_once_and_again_when_it_changes() {
         for shell in SHELLS {
             let name = format!("{format}, {}", shell_name(shell));
             fresh(&root);
-            sh(&root, "mkdir -p opt/app && echo stale > opt/app/old");
+            // What an older archive extracted there (its marker says so).
+            sh(
+                &root,
+                "mkdir -p opt/app && echo older > opt/app/.kiln-unarchive && echo stale > opt/app/old",
+            );
             let check = run_script(shell, &script, &["--check"], &root);
             assert_eq!(counts(&check), (0, 1, 0), "{name}: {}", text(&check));
             assert_eq!(
                 listing(&root),
-                "./opt/app/old: stale\n",
+                "./opt/app/.kiln-unarchive: older\n./opt/app/old: stale\n",
                 "{name}: --check changed something"
             );
             let first = run_script(shell, &script, &[], &root);
@@ -184,6 +188,53 @@ fn creates_skips_extraction() {
     assert!(!root.join("app").exists());
 }
 
+/// A `dest` that holds files no `files.unarchive` extracted (no marker: `/opt` with other
+/// software in it) is never replaced: the plan says it would refuse, the apply fails and
+/// leaves every file there; an empty directory is taken.
+#[test]
+fn a_dest_holding_other_files_is_left_alone() {
+    require!(Need::Shells, Need::Shellcheck);
+    let project = archives();
+    let root = project.path().join("root");
+    let script = emitted(
+        project.path(),
+        "[[op]]\nop = \"files.unarchive\"\nsrc = \"app.tar.gz\"\ndest = \"{{ root }}/opt\"\n",
+    );
+    for shell in SHELLS {
+        let name = shell_name(shell);
+        fresh(&root);
+        sh(
+            &root,
+            "mkdir -p opt/other && echo mine > opt/other/f && echo dot > opt/.hidden",
+        );
+        let check = run_script(shell, &script, &["--check"], &root);
+        assert!(
+            stdout(&check).contains("refuse:"),
+            "{name}: the plan says it would refuse: {}",
+            text(&check)
+        );
+        let run = run_script(shell, &script, &[], &root);
+        assert_eq!(counts(&run), (0, 0, 1), "{name}: {}", text(&run));
+        assert!(
+            String::from_utf8_lossy(&run.stderr)
+                .contains("holds files no files.unarchive extracted"),
+            "{name}: {}",
+            text(&run)
+        );
+        assert_eq!(
+            listing(&root),
+            "./opt/.hidden: dot\n./opt/other/f: mine\n",
+            "{name}"
+        );
+        // Empty, it is the archive's.
+        fresh(&root);
+        sh(&root, "mkdir opt");
+        let run = run_script(shell, &script, &[], &root);
+        assert_eq!(counts(&run), (0, 1, 0), "{name}: {}", text(&run));
+        assert!(root.join("opt/app/README").exists(), "{name}");
+    }
+}
+
 /// A tar with a `../` member, one with an absolute member, and a zip with a `../` member:
 /// each refused before extraction, `dest` as it was and nothing written outside it.
 #[test]
@@ -212,7 +263,10 @@ fn hostile_archives_are_refused() {
             let name = format!("{archive}, {}", shell_name(shell));
             let root = project.path().join("root");
             fresh(&root);
-            sh(&root, "mkdir -p a/b && echo kept > a/b/k");
+            sh(
+                &root,
+                "mkdir -p a/b && echo older > a/b/.kiln-unarchive && echo kept > a/b/k",
+            );
             let run = run_script(shell, &script, &[], &root);
             assert_eq!(counts(&run), (0, 0, 1), "{name}: {}", text(&run));
             assert!(
@@ -221,7 +275,11 @@ fn hostile_archives_are_refused() {
                 "{name}: {}",
                 text(&run)
             );
-            assert_eq!(listing(&root), "./a/b/k: kept\n", "{name}");
+            assert_eq!(
+                listing(&root),
+                "./a/b/.kiln-unarchive: older\n./a/b/k: kept\n",
+                "{name}"
+            );
         }
     }
 }

@@ -62,6 +62,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &server::mount::DEF,
     &server::reboot::DEF,
     &server::script::DEF,
+    &server::security_limits::DEF,
     &server::shell::DEF,
     &server::sudoers::DEF,
     &server::sysctl::DEF,

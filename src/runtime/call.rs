@@ -1086,6 +1086,18 @@ pub fn sysctl(key: &str, value: &str, file: Option<&str>) -> OpCall {
     call
 }
 
+/// `k_filter_file --path FILE -- k_keyed --format limits --key KEY --line LINE`
+/// (server.security_limits): the entry KEY (`DOMAIN TYPE ITEM`) is LINE, or with no line
+/// absent.
+pub fn security_limits(file: &str, key: &str, line: Option<&str>) -> OpCall {
+    let mut call = OpCall::new("k_filter_file");
+    call.value("--path", file);
+    call.args.code(" -- k_keyed --format limits");
+    call.value("--key", key).given("--line", line);
+    call.flag("--absent", line.is_none());
+    call
+}
+
 /// A locale ([`locale`]).
 pub struct Locale<'a> {
     pub locale: &'a str,

@@ -8,6 +8,7 @@ pub(super) mod modprobe;
 pub(super) mod mount;
 pub(super) mod reboot;
 pub(super) mod script;
+pub(super) mod security_limits;
 pub(super) mod shell;
 pub(super) mod sudoers;
 pub(super) mod sysctl;

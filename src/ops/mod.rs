@@ -20,6 +20,7 @@ mod pacman;
 mod pip;
 mod server;
 mod service;
+mod ssh;
 mod systemd;
 mod sysvinit;
 mod yum;
@@ -70,6 +71,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &server::user::DEF,
     &server::wait::DEF,
     &service::service::DEF,
+    &ssh::keygen::DEF,
     &systemd::daemon_reload::DEF,
     &systemd::service::DEF,
     &sysvinit::service::DEF,

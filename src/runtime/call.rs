@@ -1188,6 +1188,38 @@ pub fn crontab_entry(entry: &CronEntry) -> OpCall {
     call
 }
 
+// --- keys.sh --------------------------------------------------------------------------------
+
+/// An SSH key pair ([`ssh_keygen`]).
+pub struct SshKey<'a> {
+    pub path: &'a str,
+    /// `ed25519`, `rsa` or `ecdsa`.
+    pub kind: &'a str,
+    /// In bits; none for ed25519.
+    pub size: Option<i64>,
+    /// The public key's comment, when one is asked for.
+    pub comment: Option<&'a str>,
+    pub owner: &'a str,
+    pub group: &'a str,
+    /// `never`, `fail`, `partial` or `full`.
+    pub regenerate: &'a str,
+    pub absent: bool,
+}
+
+/// `k_ssh_keygen --path PATH --type TYPE ...` (ssh.keygen).
+pub fn ssh_keygen(key: &SshKey) -> OpCall {
+    let mut call = OpCall::new("k_ssh_keygen");
+    call.value("--path", key.path)
+        .value("--type", key.kind)
+        .number("--size", key.size)
+        .given("--comment", key.comment)
+        .option("--owner", key.owner)
+        .option("--group", key.group)
+        .value("--regenerate", key.regenerate)
+        .flag("--absent", key.absent);
+    call
+}
+
 // --- edits.sh -------------------------------------------------------------------------------
 
 /// What a missing file means to an edit.

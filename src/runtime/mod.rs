@@ -121,6 +121,7 @@ pub const PARTS: &[Part] = parts![
     "packages",
     "services",
     "accounts",
+    "keys",
     "system",
     "waits",
     "become",

@@ -72,6 +72,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &server::wait::DEF,
     &service::service::DEF,
     &ssh::keygen::DEF,
+    &ssh::known_hosts::DEF,
     &systemd::daemon_reload::DEF,
     &systemd::service::DEF,
     &sysvinit::service::DEF,

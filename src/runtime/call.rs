@@ -1220,6 +1220,31 @@ pub fn ssh_keygen(key: &SshKey) -> OpCall {
     call
 }
 
+/// A host's known_hosts entries ([`known_hosts`]).
+pub struct KnownHosts<'a> {
+    /// `host` or `[host]:port`.
+    pub name: &'a str,
+    /// By default `~/.ssh/known_hosts`.
+    pub path: Option<&'a str>,
+    /// `TYPE KEY`, each without line breaks.
+    pub keys: &'a [String],
+    pub keyscan: bool,
+    pub hash: bool,
+    pub absent: bool,
+}
+
+/// `k_known_hosts --name NAME ...` (ssh.known_hosts).
+pub fn known_hosts(hosts: &KnownHosts) -> OpCall {
+    let mut call = OpCall::new("k_known_hosts");
+    call.value("--name", hosts.name)
+        .given("--path", hosts.path)
+        .option("--keys", &hosts.keys.join("\n"))
+        .flag("--keyscan", hosts.keyscan)
+        .flag("--hash", hosts.hash)
+        .flag("--absent", hosts.absent);
+    call
+}
+
 // --- edits.sh -------------------------------------------------------------------------------
 
 /// What a missing file means to an edit.

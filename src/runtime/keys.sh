@@ -132,3 +132,111 @@ k_ssh_keygen_new() {
     return 1
   fi
 }
+
+# k_known_hosts ok|act|diff --name NAME [--path FILE] [--keys KEYS] [--keyscan] [--hash]
+# [--absent] (ssh.known_hosts): FILE (by default ~/.ssh/known_hosts, its directory made
+# 0700) trusts NAME (`host` or `[host]:port`) with KEYS (`TYPE BLOB`, one a line): each is
+# an entry, hashed with --hash (`ssh-keygen -H`) or not, and an entry of the host with a
+# key of the same type but another blob, or hashed otherwise, is removed. With --keyscan
+# the keys are `ssh-keyscan`'s, fetched only when the file has no entry for NAME (trust on
+# first use). With --absent the file has no entry for NAME. Entries are found with
+# `ssh-keygen -F`, hashed ones too; a pattern or marked (`@cert-authority`) line is left.
+k_known_hosts() {
+  k_known_hosts_verb=$1 k_known_hosts_name='' k_known_hosts_path='' k_known_hosts_keys='' k_known_hosts_keyscan=0
+  k_known_hosts_hash=0 k_known_hosts_absent=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --name) k_known_hosts_name=$2; shift ;;
+    --path) k_known_hosts_path=$2; shift ;;
+    --keys) k_known_hosts_keys=$2; shift ;;
+    --keyscan) k_known_hosts_keyscan=1 ;;
+    --hash) k_known_hosts_hash=1 ;;
+    --absent) k_known_hosts_absent=1 ;;
+    *) k_err "k_known_hosts: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  [ -n "$k_known_hosts_path" ] || k_known_hosts_path=$HOME/.ssh/known_hosts
+  k_known_hosts_found=
+  if [ -f "$k_known_hosts_path" ]; then
+    k_known_hosts_found=$(ssh-keygen -F "$k_known_hosts_name" -f "$k_known_hosts_path" 2>/dev/null)
+  fi
+  if [ "$k_known_hosts_keyscan" = 1 ] && [ "$k_known_hosts_absent" = 0 ]; then
+    # Trust on first use: any entry of the host is trusted as it is.
+    [ -z "$k_known_hosts_found" ] || return 0
+    case $k_known_hosts_verb in
+    ok) return 1 ;;
+    diff) printf 'add the keys ssh-keyscan finds for %s to %s\n' "$k_known_hosts_name" "$k_known_hosts_path"; return 0 ;;
+    esac
+    k_known_hosts_keys=$(k_known_hosts_scan) && [ -n "$k_known_hosts_keys" ] ||
+      { k_err "ssh-keyscan found no key for $k_known_hosts_name"; return 1; }
+  fi
+  # The lines to drop (numbers, one a line), then `+TYPE BLOB` for each key to add.
+  k_known_hosts_plan=$(K_NAME=$k_known_hosts_name K_FOUND=$k_known_hosts_found K_KEYS=$k_known_hosts_keys \
+    K_HASH=$k_known_hosts_hash K_ABSENT=$k_known_hosts_absent LC_ALL=C awk '
+    BEGIN {
+      n = split(ENVIRON["K_FOUND"], found, "\n")
+      for (i = 1; i <= n; i++) {
+        if (found[i] ~ /^# Host .* found: line [0-9]+/) { line = found[i]; sub(/.* line /, "", line); sub(/[^0-9].*/, "", line); continue }
+        split(found[i], f, /[ \t]+/)
+        hashed = f[1] ~ /^\|1\|/
+        if (!hashed) {
+          m = split(f[1], names, ","); own = 0
+          for (j = 1; j <= m; j++) if (names[j] == ENVIRON["K_NAME"]) own = 1
+          if (!own) continue
+        }
+        entries[line] = f[2] " " f[3]; kinds[line] = f[2]; hashes[line] = hashed
+      }
+      k = split(ENVIRON["K_KEYS"], keys, "\n")
+      for (i = 1; i <= k; i++) if (keys[i] != "") { wanted[keys[i]] = 1; split(keys[i], f, " "); types[f[1]] = 1 }
+      for (line in entries) {
+        if (ENVIRON["K_ABSENT"] == "1" || (kinds[line] in types && !(entries[line] in wanted && hashes[line] == ENVIRON["K_HASH"]))) print line
+        else if (entries[line] in wanted) kept[entries[line]] = 1
+      }
+      if (ENVIRON["K_ABSENT"] != "1") for (i = 1; i <= k; i++) if (keys[i] != "" && !(keys[i] in kept)) { print "+" keys[i]; kept[keys[i]] = 1 }
+    }')
+  case $k_known_hosts_verb in
+  ok) [ -z "$k_known_hosts_plan" ] ;;
+  act | diff)
+    [ -n "$k_known_hosts_plan" ] || return 0
+    k_known_hosts_lines || return 1
+    if [ "$k_known_hosts_verb" = act ]; then
+      k_split "$k_known_hosts_path"
+      if [ ! -d "$k_split_dir" ]; then (umask 077; mkdir -p -- "$k_split_dir") || return 1; fi
+    fi
+    k_filter_file "$k_known_hosts_verb" --path "$k_known_hosts_path" -- k_known_hosts_edit ;;
+  esac
+}
+
+# The keys ssh-keyscan finds for k_known_hosts's host (`TYPE BLOB`, one a line); a name
+# `[host]:port` is scanned at its port.
+k_known_hosts_scan() {
+  case $k_known_hosts_name in
+  \[*\]:*) k_known_hosts_host=${k_known_hosts_name#\[}; k_known_hosts_host=${k_known_hosts_host%%\]*}; k_known_hosts_port=${k_known_hosts_name##*\]:} ;;
+  *) k_known_hosts_host=$k_known_hosts_name k_known_hosts_port=22 ;;
+  esac
+  ssh-keyscan -p "$k_known_hosts_port" -- "$k_known_hosts_host" 2>/dev/null | awk '$0 !~ /^#/ && NF >= 3 { print $2 " " $3 }'
+}
+
+# k_known_hosts_lines: k_known_hosts_add, the entries k_known_hosts's plan adds (`NAME TYPE
+# BLOB`, hashed with --hash by `ssh-keygen -H` on a copy in the run's private directory),
+# and k_known_hosts_drop, the numbers of the lines it removes, separated by spaces.
+k_known_hosts_lines() {
+  k_known_hosts_drop=$(printf '%s\n' "$k_known_hosts_plan" | awk '/^[0-9]/ { printf "%s ", $0 }')
+  k_known_hosts_add=$(printf '%s\n' "$k_known_hosts_plan" | K_NAME=$k_known_hosts_name awk '/^\+/ { print ENVIRON["K_NAME"] " " substr($0, 2) }')
+  [ "$k_known_hosts_hash" = 1 ] && [ -n "$k_known_hosts_add" ] || return 0
+  k_private || return 1
+  printf '%s\n' "$k_known_hosts_add" > "$k_tmpd/known_hosts" &&
+    ssh-keygen -H -f "$k_tmpd/known_hosts" >/dev/null 2>&1 &&
+    k_known_hosts_add=$(cat "$k_tmpd/known_hosts") &&
+    rm -f -- "$k_tmpd/known_hosts" "$k_tmpd/known_hosts.old"
+}
+
+# A filter (see filters.sh) for k_known_hosts: the file without the lines numbered in
+# k_known_hosts_drop, then the entries of k_known_hosts_add.
+k_known_hosts_edit() {
+  K_DROP=" $k_known_hosts_drop" K_ADD=$k_known_hosts_add LC_ALL=C awk '
+    index(ENVIRON["K_DROP"], " " NR " ") == 0 { print }
+    END { if (ENVIRON["K_ADD"] != "") print ENVIRON["K_ADD"] }'
+}

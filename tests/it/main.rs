@@ -34,6 +34,7 @@ mod examples;
 mod facts;
 mod fusion;
 mod generated;
+mod keys;
 mod layout;
 mod live;
 mod live_ssh;

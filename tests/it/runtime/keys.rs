@@ -25,4 +25,26 @@ functions! {
             .given("ssh-keygen -q -N '' -t ed25519 -f id </dev/null; mv id k; mkdir s; mv k s/id; mv id.pub s/id.pub; mv s/id id; mv s/id.pub id.pub; rmdir s")
             .prints("remove id and id.pub\ngone\n"),
     ],
+    k_known_hosts => [
+        // Plain, then hashed: the plain entry is replaced by a hashed one that `ssh-keygen -F`
+        // finds, and that holds; a pattern line and other hosts stay.
+        case("k_known_hosts ok --name example.com --path kh --keys \"$K\" && echo holds; k_known_hosts ok --name example.com --path kh --keys \"$K\" --hash || echo plain; k_known_hosts act --name example.com --path kh --keys \"$K\" --hash; k_known_hosts ok --name example.com --path kh --keys \"$K\" --hash && echo hashed; grep -c '^|1|' kh; grep -vc '^|1|' kh; ssh-keygen -F example.com -f kh | grep -c \"$K\"")
+            .given("K='ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGQ9y3r'; printf '*.example.com %s\\nexample.com %s\\nother %s\\n' \"$K\" \"$K\" \"$K\" > kh")
+            .prints("holds\nplain\nhashed\n1\n2\n1\n"),
+        // Another key of the same type replaces the host's; one of another type stays.
+        case("k_known_hosts diff --name '[h]:2222' --path kh --keys 'ssh-ed25519 NEW'; k_known_hosts act --name '[h]:2222' --path kh --keys 'ssh-ed25519 NEW'; cat kh")
+            .given("printf '[h]:2222 ssh-ed25519 OLD\\n[h]:2222 ssh-rsa RSA\\n' > kh")
+            .prints("--- kh\n+++ kh (desired)\n@@ -1,2 +1,2 @@\n-[h]:2222 ssh-ed25519 OLD\n [h]:2222 ssh-rsa RSA\n+[h]:2222 ssh-ed25519 NEW\n[h]:2222 ssh-rsa RSA\n[h]:2222 ssh-ed25519 NEW\n"),
+        // Absent: every entry of the host goes, hashed ones too.
+        case("k_known_hosts act --name h --path kh --absent; k_known_hosts ok --name h --path kh --absent && echo gone; cat kh")
+            .given("printf 'h ssh-ed25519 A\\nx ssh-ed25519 B\\n' > kh; printf 'h ssh-rsa C\\n' > h2; ssh-keygen -H -f h2 >/dev/null 2>&1; cat h2 >> kh")
+            .prints("gone\nx ssh-ed25519 B\n"),
+        // A new file in a new directory (0700); keyscan with an entry there scans nothing.
+        case("k_known_hosts act --name h --path d/kh --keys 'ssh-ed25519 A'; stat -c %a d; cat d/kh; k_known_hosts ok --name h --path d/kh --keyscan && echo trusted")
+            .prints("700\nh ssh-ed25519 A\ntrusted\n"),
+        // keyscan: the keys ssh-keyscan finds, at the port of the name.
+        case("k_known_hosts ok --name '[127.0.0.1]:2222' --path kh --keyscan || echo missing; k_known_hosts act --name '[127.0.0.1]:2222' --path kh --keyscan; cat kh; cat args")
+            .stub("ssh-keyscan", "echo \"$*\" > args; echo '# comment'; echo '[127.0.0.1]:2222 ssh-ed25519 SCANNED'")
+            .prints("missing\n[127.0.0.1]:2222 ssh-ed25519 SCANNED\n-p 2222 -- 127.0.0.1\n"),
+    ],
 }

@@ -53,6 +53,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &package::packages::DEF,
     &pacman::packages::DEF,
     &pip::packages::DEF,
+    &server::alternatives::DEF,
     &server::authorized_keys::DEF,
     &server::command::DEF,
     &server::crontab::DEF,

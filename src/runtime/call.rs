@@ -916,6 +916,29 @@ pub fn apt_upgrade(dist: bool, autoremove: bool) -> OpCall {
     call
 }
 
+/// An alternative ([`alternatives`]).
+pub struct Alternative<'a> {
+    pub name: &'a str,
+    /// Empty for the name alone (`auto`).
+    pub path: &'a str,
+    /// Empty: the name's own.
+    pub link: &'a str,
+    pub priority: Option<i64>,
+    /// `selected`, `present`, `auto` or `absent`.
+    pub state: &'a str,
+}
+
+/// `k_alternatives --name NAME ...` (server.alternatives).
+pub fn alternatives(alternative: &Alternative) -> OpCall {
+    let mut call = OpCall::new("k_alternatives");
+    call.value("--name", alternative.name)
+        .option("--path", alternative.path)
+        .option("--link", alternative.link)
+        .number("--priority", alternative.priority)
+        .value("--state", alternative.state);
+    call
+}
+
 // --- waits.sh, system.sh, accounts.sh: more ops ------------------------------------------
 
 /// What [`wait_for`] waits for.

@@ -169,8 +169,8 @@ k_known_hosts() {
     ok) return 1 ;;
     diff) printf 'add the keys ssh-keyscan finds for %s to %s\n' "$k_known_hosts_name" "$k_known_hosts_path"; return 0 ;;
     esac
-    k_known_hosts_keys=$(k_known_hosts_scan) && [ -n "$k_known_hosts_keys" ] ||
-      { k_err "ssh-keyscan found no key for $k_known_hosts_name"; return 1; }
+    k_known_hosts_keys=$(k_known_hosts_scan)
+    if [ -z "$k_known_hosts_keys" ]; then k_err "ssh-keyscan found no key for $k_known_hosts_name"; return 1; fi
   fi
   # The lines to drop (numbers, one a line), then `+TYPE BLOB` for each key to add.
   k_known_hosts_plan=$(K_NAME=$k_known_hosts_name K_FOUND=$k_known_hosts_found K_KEYS=$k_known_hosts_keys \

@@ -1,3 +1,4 @@
+pub(super) mod alternatives;
 pub(super) mod authorized_keys;
 pub(super) mod command;
 pub(super) mod crontab;

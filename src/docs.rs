@@ -78,6 +78,7 @@ pub fn ops() -> String {
 const ANSIBLE_DIFFERENCES: &[&str] = &[
     include_str!("docs/ansible_files.md"),
     include_str!("docs/ansible_edits.md"),
+    include_str!("docs/ansible_keys.md"),
 ];
 
 fn op(out: &mut String, def: &OpDef) {

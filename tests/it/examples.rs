@@ -436,12 +436,25 @@ fn check_snippet(snippet: &Snippet) -> Result<(), String> {
 /// must agree.
 #[test]
 fn manifest_reference_snippets_are_accurate() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/manifest.md");
-    let markdown = std::fs::read_to_string(&path).expect("docs/manifest.md exists");
-    let snippets = snippets(&markdown).unwrap_or_else(|e| panic!("docs/manifest.md: {e}"));
+    assert_snippets_are_accurate("docs/manifest.md", 15);
+}
+
+/// The operations reference's examples (in its "Differences from Ansible"), likewise.
+#[test]
+fn ops_reference_snippets_are_accurate() {
+    assert_snippets_are_accurate("docs/ops.md", 2);
+}
+
+/// Every checked snippet pair of the markdown file `doc` (at least `min` of them) compiles
+/// (or fails) as its marker says, the same in both spellings.
+#[track_caller]
+fn assert_snippets_are_accurate(doc: &str, min: usize) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(doc);
+    let markdown = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{doc}: {e}"));
+    let snippets = snippets(&markdown).unwrap_or_else(|e| panic!("{doc}: {e}"));
     assert!(
-        snippets.len() >= 15,
-        "only {} checked snippets in docs/manifest.md",
+        snippets.len() >= min,
+        "only {} checked snippets in {doc}",
         snippets.len()
     );
     let failures: Vec<String> = snippets
@@ -449,7 +462,7 @@ fn manifest_reference_snippets_are_accurate() {
         .filter_map(|s| {
             check_snippet(s)
                 .err()
-                .map(|why| format!("docs/manifest.md:{} ({}): {why}", s.line, s.directive))
+                .map(|why| format!("{doc}:{} ({}): {why}", s.line, s.directive))
         })
         .collect();
     assert!(

@@ -5,6 +5,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, OpArgs, Step};
 use crate::runtime::call::{self, SshKey};
+use crate::source::Span;
 use crate::steps::values::int;
 
 pub(crate) const DEF: OpDef = OpDef::new(
@@ -32,11 +33,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     if let Some(regenerate) = args.get("regenerate")
         && regenerate.value.as_str() == Some("always")
     {
-        diagnostics.push(
-            Diagnostic::new(Code::InvalidValue, regenerate.span, "`regenerate = \"always\"` never converges")
-                .label("a new key on every run: every apply changes, and every plan says so")
-                .help("to replace a key once, remove it first (`present = false`), or change its `type` or `size`"),
-        );
+        diagnostics.push(always_refused(regenerate.span));
     }
     let kind = args
         .get("type")
@@ -56,6 +53,13 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             .help("leave `size` out for the algorithm's default"),
         );
     }
+}
+
+/// `regenerate = "always"`, refused at check time (or, templated, when lowered).
+fn always_refused(span: Span) -> Diagnostic {
+    Diagnostic::new(Code::InvalidValue, span, "`regenerate = \"always\"` never converges")
+        .label("a new key on every run: every apply changes, and every plan says so")
+        .help("to replace a key once, remove it first (`present = false`), or change its `type` or `size`")
 }
 
 /// Why `bits` is not a size of a `kind` key, if it is not.
@@ -79,6 +83,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         (_, given) => given,
     };
     let regenerate = match input.str("regenerate") {
+        "always" => return Err(always_refused(input.span("regenerate"))),
         "partial_idempotence" => "partial",
         "full_idempotence" => "full",
         other => other,

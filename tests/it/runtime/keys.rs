@@ -9,6 +9,11 @@ functions! {
         case("k_ssh_keygen ok --path d/id --type ed25519 --comment me || echo missing; k_ssh_keygen act --path d/id --type ed25519 --comment me; stat -c %a d/id d/id.pub; ssh-keygen -l -f d/id | cut -d' ' -f1,3-; ls -A d; k_ssh_keygen ok --path d/id --type ed25519 --comment me && echo holds")
             .given("mkdir d")
             .prints("missing\n600\n644\n256 me (ED25519)\nid\nid.pub\nholds\n"),
+        // Given to its owner and group while still in its private directory.
+        case("k_ssh_keygen act --path d/id --type ed25519 --owner nobody --group nogroup; stat -c '%U %G %a' d/id d/id.pub; ls -A d")
+            .given("mkdir d")
+            .root()
+            .prints("nobody nogroup 600\nnobody nogroup 644\nid\nid.pub\n"),
         // A key of another size is replaced (partial_idempotence), and says so first.
         case("k_ssh_keygen diff --path id --type rsa --size 2048; k_ssh_keygen act --path id --type rsa --size 2048; ssh-keygen -l -f id | cut -d' ' -f1,4")
             .given("ssh-keygen -q -N '' -t rsa -b 1024 -C '' -f id </dev/null")

@@ -134,7 +134,7 @@ const BUDGETS: &[Budget] = &[
     },
     Budget {
         name: "ssh.known_hosts",
-        manifest: "[[op]]\nop = 'ssh.known_hosts'\nname = 'h'\npath = '{root}/known_hosts'\nkey = 'h ssh-ed25519 AAAA'\n",
+        manifest: "[[op]]\nop = 'ssh.known_hosts'\nhost = 'h'\npath = '{root}/known_hosts'\nkey = 'h ssh-ed25519 AAAA'\n",
         before: &[("known_hosts", "x ssh-ed25519 BBBB\n")],
         run1: 31,
         run2: 3,

@@ -1088,7 +1088,7 @@ fn alternatives_with_update_alternatives() {
     }
     let op = |path: &str, priority: i32, state: &str| {
         format!(
-            "[[op]]\nop = \"server.alternatives\"\nname = \"hello\"\nlink = \"/usr/local/bin/hello\"\n\
+            "[[op]]\nop = \"server.alternatives\"\ngeneric_name = \"hello\"\nlink = \"/usr/local/bin/hello\"\n\
              path = \"/usr/local/lib/{path}\"\npriority = {priority}\nstate = \"{state}\"\n\n"
         )
     };
@@ -1101,7 +1101,8 @@ fn alternatives_with_update_alternatives() {
     assert_eq!(hello(), "hello-a\n");
     assert_eq!(query(), "Status: manual\nValue: /usr/local/lib/hello-a\n");
 
-    let auto = emit("[[op]]\nop = \"server.alternatives\"\nname = \"hello\"\nstate = \"auto\"\n");
+    let auto =
+        emit("[[op]]\nop = \"server.alternatives\"\ngeneric_name = \"hello\"\nstate = \"auto\"\n");
     converge(&root, &auto, || assert_eq!(hello(), "hello-a\n"));
     assert_eq!(hello(), "hello-b\n");
 

@@ -113,7 +113,7 @@ fn known_hosts_keyscan_of_a_loopback_server_is_trusted_by_ssh() {
     let known_hosts = project.path().join("known_hosts");
     let name = format!("[127.0.0.1]:{}", sshd.port);
     let manifest = format!(
-        "[[op]]\nop = \"ssh.known_hosts\"\nname = \"{name}\"\npath = \"{}\"\nkeyscan = true\nhash_host = true\n",
+        "[[op]]\nop = \"ssh.known_hosts\"\nhost = \"{name}\"\npath = \"{}\"\nkeyscan = true\nhash_host = true\n",
         known_hosts.display()
     );
     assert_eq!(apply(project.path(), &manifest), (0, 1));
@@ -163,7 +163,7 @@ fn known_hosts_keyscan_of_a_loopback_server_is_trusted_by_ssh() {
     );
     // Absent: the hashed entries go.
     let absent = format!(
-        "[[op]]\nop = \"ssh.known_hosts\"\nname = \"{name}\"\npath = \"{}\"\npresent = false\n",
+        "[[op]]\nop = \"ssh.known_hosts\"\nhost = \"{name}\"\npath = \"{}\"\npresent = false\n",
         known_hosts.display()
     );
     assert_eq!(apply(project.path(), &absent), (0, 1));

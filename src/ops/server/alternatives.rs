@@ -12,9 +12,9 @@ pub(crate) const DEF: OpDef = OpDef::new(
     "Ensure a path is an alternative of a name (`update-alternatives`), and is the one it points to, or that the name is in automatic mode, or that the path is not one of its alternatives.",
     lower,
 )
-.main_arg("name")
+.main_arg("generic_name")
 .args(&[
-    arg("name", Str, "The generic name, e.g. `editor` (its entry in `/etc/alternatives`).").required(),
+    arg("generic_name", Str, "The generic name, e.g. `editor` (its entry in `/etc/alternatives`).").required(),
     arg("path", Path, "The alternative, e.g. `/usr/bin/vim.basic`. Required unless `state` is `auto`."),
     arg("link", Path, "The generic name's link, e.g. `/usr/bin/editor`: needed for a name that does not exist yet; a different one moves the link."),
     arg("priority", Int { min: -2_147_483_648, max: 2_147_483_647 }, "The alternative's priority (automatic mode picks the highest).").default(Default::Int(50)),
@@ -29,7 +29,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
         .unwrap_or("selected");
     if state != "auto"
         && !args.contains("path")
-        && let Some(name) = args.get("name")
+        && let Some(name) = args.get("generic_name")
     {
         diagnostics.push(
             Diagnostic::new(
@@ -46,12 +46,12 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
 /// One call of `k_alternatives` (`src/runtime/system.sh`), which reads the name's state with
 /// `update-alternatives --query` and runs only the steps that state lacks.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let name = input.str("name");
-    not_an_option(input, "name", name)?;
+    let name = input.str("generic_name");
+    not_an_option(input, "generic_name", name)?;
     if name.is_empty() || name.contains(['/', ' ', '\n']) {
         return Err(Diagnostic::new(
             Code::InvalidValue,
-            input.span("name"),
+            input.span("generic_name"),
             "not an alternatives name",
         )
         .label("a name is one word, with no `/`")

@@ -13,9 +13,9 @@ pub(crate) const DEF: OpDef = OpDef::new(
     "Ensure a known_hosts file trusts a host with given keys (or the keys `ssh-keyscan` finds, on first use), hashed or not, or has no entry for it.",
     lower,
 )
-.main_arg("name")
+.main_arg("host")
 .args(&[
-    arg("name", Str, "The host as known_hosts names it: `host`, or `[host]:port` for another port than 22.").required(),
+    arg("host", Str, "The host as known_hosts names it: `host`, or `[host]:port` for another port than 22.").required(),
     arg("key", Str, "The host's keys, one line each as in a known_hosts file (`NAME TYPE KEY`, e.g. the output of `ssh-keyscan`). A key of the host with the same type but another value is replaced."),
     arg("keyscan", Bool, "Trust the keys `ssh-keyscan` finds for the host (at the port of `[host]:port`) when the file has no entry for it yet (trust on first use: an existing entry is left as it is).").default(Default::Bool(false)),
     arg("path", Path, "The known_hosts file; by default `~/.ssh/known_hosts` of the user the op runs as (its directory made 0700)."),
@@ -27,7 +27,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     // Templated values are checked once rendered, in the lowering.
-    if let (Some(name), Some(key)) = (args.str("name"), args.get("key"))
+    if let (Some(name), Some(key)) = (args.str("host"), args.get("key"))
         && let Some(text) = key.value.as_str()
         && !format!("{name}{text}").contains("{{")
         && let Err(problem) = keys_of(name, text, key.span)
@@ -37,7 +37,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     if args.flag(&DEF, "present")
         && !args.contains("key")
         && !args.flag(&DEF, "keyscan")
-        && let Some(name) = args.get("name")
+        && let Some(name) = args.get("host")
     {
         diagnostics.push(
             Diagnostic::new(Code::MissingArgument, name.span, "no key to trust this host with")
@@ -49,11 +49,11 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
 
 /// One call of `k_known_hosts` (`src/runtime/keys.sh`), with each given line's `TYPE KEY`.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let name = input.str("name");
-    not_an_option(input, "name", name)?;
+    let name = input.str("host");
+    not_an_option(input, "host", name)?;
     if name.is_empty() || name.contains(|c: char| c.is_whitespace() || ",*?!#".contains(c)) {
         return Err(
-            Diagnostic::new(Code::InvalidValue, input.span("name"), "not one host name")
+            Diagnostic::new(Code::InvalidValue, input.span("host"), "not one host name")
                 .label("a name with blanks, `,` or a pattern character")
                 .help("one host per op: `example.com` or `[example.com]:2222`"),
         );

@@ -134,8 +134,8 @@ k_ssh_keygen_new() {
 }
 
 # k_known_hosts ok|act|diff --name NAME [--path FILE] [--keys KEYS] [--keyscan] [--hash]
-# [--absent] (ssh.known_hosts): FILE (by default ~/.ssh/known_hosts, its directory made
-# 0700) trusts NAME (`host` or `[host]:port`) with KEYS (`TYPE BLOB`, one a line): each is
+# [--absent] (ssh.known_hosts): FILE (by default ~/.ssh/known_hosts, the home directory
+# being $HOME or the passwd database's; its directory made 0700) trusts NAME (`host` or `[host]:port`) with KEYS (`TYPE BLOB`, one a line): each is
 # an entry, hashed with --hash (`ssh-keygen -H`) or not, and an entry of the host with a
 # key of the same type but another blob, or hashed otherwise, is removed. With --keyscan
 # the keys are `ssh-keyscan`'s, fetched only when the file has no entry for NAME (trust on
@@ -157,7 +157,12 @@ k_known_hosts() {
     esac
     shift
   done
-  [ -n "$k_known_hosts_path" ] || k_known_hosts_path=$HOME/.ssh/known_hosts
+  if [ -z "$k_known_hosts_path" ]; then
+    k_known_hosts_path=${HOME-}
+    [ -n "$k_known_hosts_path" ] || k_known_hosts_path=$(k_field "$(k_getent passwd "$(id -un)")" 6)
+    if [ -z "$k_known_hosts_path" ]; then k_err "no home directory for the default known_hosts file: give its path"; return 1; fi
+    k_known_hosts_path=$k_known_hosts_path/.ssh/known_hosts
+  fi
   k_known_hosts_found=
   if [ -f "$k_known_hosts_path" ]; then
     k_known_hosts_found=$(ssh-keygen -F "$k_known_hosts_name" -f "$k_known_hosts_path" 2>/dev/null)

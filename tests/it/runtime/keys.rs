@@ -47,6 +47,11 @@ functions! {
         // A new file in a new directory (0700); keyscan with an entry there scans nothing.
         case("k_known_hosts act --name h --path d/kh --keys 'ssh-ed25519 A'; stat -c %a d; cat d/kh; k_known_hosts ok --name h --path d/kh --keyscan && echo trusted")
             .prints("700\nh ssh-ed25519 A\ntrusted\n"),
+        // The default file: in $HOME, or without one in the passwd database's home.
+        case("HOME=$PWD/home; k_known_hosts act --name h --keys 'ssh-ed25519 A'; cat home/.ssh/known_hosts; unset HOME; k_known_hosts ok --name h --keys 'ssh-ed25519 A' && echo found")
+            .stub("getent", "echo \"me:x:1000:1000::$PWD/home:/bin/sh\"")
+            .stub("id", "echo me")
+            .prints("h ssh-ed25519 A\nfound\n"),
         // keyscan: the keys ssh-keyscan finds, at the port of the name.
         case("k_known_hosts ok --name '[127.0.0.1]:2222' --path kh --keyscan || echo missing; k_known_hosts act --name '[127.0.0.1]:2222' --path kh --keyscan; cat kh; cat args")
             .stub("ssh-keyscan", "echo \"$*\" > args; echo '# comment'; echo '[127.0.0.1]:2222 ssh-ed25519 SCANNED'")

@@ -20,6 +20,7 @@ mod pacman;
 mod pip;
 mod server;
 mod service;
+mod ssh;
 mod systemd;
 mod sysvinit;
 mod yum;
@@ -57,6 +58,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &package::packages::DEF,
     &pacman::packages::DEF,
     &pip::packages::DEF,
+    &server::alternatives::DEF,
     &server::authorized_keys::DEF,
     &server::command::DEF,
     &server::crontab::DEF,
@@ -67,6 +69,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &server::mount::DEF,
     &server::reboot::DEF,
     &server::script::DEF,
+    &server::security_limits::DEF,
     &server::shell::DEF,
     &server::sudoers::DEF,
     &server::sysctl::DEF,
@@ -74,6 +77,8 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &server::user::DEF,
     &server::wait::DEF,
     &service::service::DEF,
+    &ssh::keygen::DEF,
+    &ssh::known_hosts::DEF,
     &systemd::daemon_reload::DEF,
     &systemd::service::DEF,
     &systemd::unit::DEF,

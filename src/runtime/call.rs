@@ -1002,6 +1002,29 @@ pub fn apt_upgrade(dist: bool, autoremove: bool) -> OpCall {
     call
 }
 
+/// An alternative ([`alternatives`]).
+pub struct Alternative<'a> {
+    pub name: &'a str,
+    /// Empty for the name alone (`auto`).
+    pub path: &'a str,
+    /// Empty: the name's own.
+    pub link: &'a str,
+    pub priority: Option<i64>,
+    /// `selected`, `present`, `auto` or `absent`.
+    pub state: &'a str,
+}
+
+/// `k_alternatives --name NAME ...` (server.alternatives).
+pub fn alternatives(alternative: &Alternative) -> OpCall {
+    let mut call = OpCall::new("k_alternatives");
+    call.value("--name", alternative.name)
+        .option("--path", alternative.path)
+        .option("--link", alternative.link)
+        .number("--priority", alternative.priority)
+        .value("--state", alternative.state);
+    call
+}
+
 // --- waits.sh, system.sh, accounts.sh: more ops ------------------------------------------
 
 /// What [`wait_for`] waits for.
@@ -1249,6 +1272,18 @@ pub fn sysctl(key: &str, value: &str, file: Option<&str>) -> OpCall {
     call
 }
 
+/// `k_filter_file --path FILE -- k_keyed --format limits --key KEY --line LINE`
+/// (server.security_limits): the entry KEY (`DOMAIN TYPE ITEM`) is LINE, or with no line
+/// absent.
+pub fn security_limits(file: &str, key: &str, line: Option<&str>) -> OpCall {
+    let mut call = OpCall::new("k_filter_file");
+    call.value("--path", file);
+    call.args.code(" -- k_keyed --format limits");
+    call.value("--key", key).given("--line", line);
+    call.flag("--absent", line.is_none());
+    call
+}
+
 /// A locale ([`locale`]).
 pub struct Locale<'a> {
     pub locale: &'a str,
@@ -1336,6 +1371,63 @@ pub fn crontab_entry(entry: &CronEntry) -> OpCall {
     option(&mut call.args, "--line", entry.line);
     option(&mut call.args, "--job", entry.job);
     flag(&mut call.args, "--absent", entry.absent);
+    call
+}
+
+// --- keys.sh --------------------------------------------------------------------------------
+
+/// An SSH key pair ([`ssh_keygen`]).
+pub struct SshKey<'a> {
+    pub path: &'a str,
+    /// `ed25519`, `rsa` or `ecdsa`.
+    pub kind: &'a str,
+    /// In bits; none for ed25519.
+    pub size: Option<i64>,
+    /// The public key's comment, when one is asked for.
+    pub comment: Option<&'a str>,
+    pub owner: &'a str,
+    pub group: &'a str,
+    /// `never`, `fail`, `partial` or `full`.
+    pub regenerate: &'a str,
+    pub absent: bool,
+}
+
+/// `k_ssh_keygen --path PATH --type TYPE ...` (ssh.keygen).
+pub fn ssh_keygen(key: &SshKey) -> OpCall {
+    let mut call = OpCall::new("k_ssh_keygen");
+    call.value("--path", key.path)
+        .value("--type", key.kind)
+        .number("--size", key.size)
+        .given("--comment", key.comment)
+        .option("--owner", key.owner)
+        .option("--group", key.group)
+        .value("--regenerate", key.regenerate)
+        .flag("--absent", key.absent);
+    call
+}
+
+/// A host's known_hosts entries ([`known_hosts`]).
+pub struct KnownHosts<'a> {
+    /// `host` or `[host]:port`.
+    pub name: &'a str,
+    /// By default `~/.ssh/known_hosts`.
+    pub path: Option<&'a str>,
+    /// `TYPE KEY`, each without line breaks.
+    pub keys: &'a [String],
+    pub keyscan: bool,
+    pub hash: bool,
+    pub absent: bool,
+}
+
+/// `k_known_hosts --name NAME ...` (ssh.known_hosts).
+pub fn known_hosts(hosts: &KnownHosts) -> OpCall {
+    let mut call = OpCall::new("k_known_hosts");
+    call.value("--name", hosts.name)
+        .given("--path", hosts.path)
+        .option("--keys", &hosts.keys.join("\n"))
+        .flag("--keyscan", hosts.keyscan)
+        .flag("--hash", hosts.hash)
+        .flag("--absent", hosts.absent);
     call
 }
 

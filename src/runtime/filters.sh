@@ -33,7 +33,8 @@ k_filter_file() {
 # Lines owned by key: the first line (not a comment) whose key is KEY becomes LINE (or is
 # removed when PRESENT is 0), later ones are removed, LINE is appended if none had the key.
 # A line's key, by FORMAT: `fstab` its mount point, `sysctl` the name before `=` (`/` read
-# as `.`), `words` the whole line with blanks squeezed.
+# as `.`), `limits` its first three fields (pam_limits' domain, type and item) separated by
+# one space, `words` the whole line with blanks squeezed.
 # k_keyed --format FORMAT --key KEY [--line LINE] [--absent]
 k_keyed() {
   k_keyed_format='' k_keyed_key='' k_keyed_line='' k_keyed_present=1
@@ -55,6 +56,7 @@ k_keyed() {
         sub(/^[ \t]*-?/, "", line); sub(/[ \t]*=.*/, "", line); gsub(/\//, ".", line)
         return line
       }
+      if (ENVIRON["K_F"] == "limits") { split(line, f, /[ \t]+/); if (f[1] == "") { f[1] = f[2]; f[2] = f[3]; f[3] = f[4] } return f[1] " " f[2] " " f[3] }
       gsub(/[ \t]+/, " ", line); sub(/^ /, "", line); sub(/ $/, "", line)
       return line
     }

@@ -122,6 +122,7 @@ pub const PARTS: &[Part] = parts![
     "packages",
     "services",
     "accounts",
+    "keys",
     "system",
     "waits",
     "become",

@@ -16,19 +16,25 @@ k_private() {
       k_err "TMPDIR ($TMPDIR) is writable by other users or owned by one: using /tmp"
     fi
   fi
-  if ! k_tmpd=$(umask 077; mktemp -d "$k_private_base/kiln.XXXXXXXXXX" 2>/dev/null); then
-    # Without mktemp: a random name, and mkdir is exclusive (it refuses a name that
-    # exists, a link too), so a name another user took first is passed over, never used.
-    k_private_tries=0
-    until k_tmpd=$k_private_base/kiln.$(k_random) && mkdir -m 700 -- "$k_tmpd" 2>/dev/null; do
-      k_private_tries=$((k_private_tries + 1))
-      if [ "$k_private_tries" -ge 10 ]; then k_tmpd=; k_err "cannot make a private directory in $k_private_base"; return 1; fi
-    done
-  fi
+  k_tmp_dir "$k_private_base" kiln. || return 1
+  k_tmpd=$k_tmp_dir_path
   trap 'rm -rf -- "$k_tmpd"' EXIT
   trap 'exit 129' HUP
   trap 'exit 130' INT
   trap 'exit 143' TERM
+}
+
+# k_tmp_dir DIR PREFIX: k_tmp_dir_path, a new directory in DIR, mode 0700, named PREFIX and
+# random characters no one can predict. Without mktemp the name is k_random's, and mkdir is
+# exclusive (it refuses a name that exists, a link too), so a name another user took first
+# is passed over, never used.
+k_tmp_dir() {
+  if k_tmp_dir_path=$(umask 077; mktemp -d "$1/$2XXXXXXXXXX" 2>/dev/null); then return 0; fi
+  k_tmp_dir_tries=0
+  until k_tmp_dir_path=$1/$2$(k_random) && mkdir -m 700 -- "$k_tmp_dir_path" 2>/dev/null; do
+    k_tmp_dir_tries=$((k_tmp_dir_tries + 1))
+    if [ "$k_tmp_dir_tries" -ge 10 ]; then k_tmp_dir_path=; k_err "cannot make a private directory in $1"; return 1; fi
+  done
 }
 
 # Whether DIR is safe for private directories: owned by root or by whoever runs this, and

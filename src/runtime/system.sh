@@ -343,3 +343,82 @@ k_mount() {
     return 0 ;;
   esac
 }
+
+# k_alternatives ok|act|diff --name NAME [--path PATH] [--link LINK] [--priority N]
+# --state selected|present|auto|absent (server.alternatives): with `present`, PATH is an
+# alternative of NAME with priority N (and NAME's link is LINK, when given); with
+# `selected` it is also the one NAME points to (`--set`: manual mode, unless it already
+# points there); with `auto`, NAME is in automatic mode (PATH, when given, present too);
+# with `absent`, PATH is not an alternative of NAME. Read with `update-alternatives
+# --query`; a new NAME needs LINK.
+k_alternatives() {
+  k_alternatives_verb=$1 k_alternatives_name='' k_alternatives_path='' k_alternatives_link='' k_alternatives_priority=50
+  k_alternatives_state=selected
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --name) k_alternatives_name=$2; shift ;;
+    --path) k_alternatives_path=$2; shift ;;
+    --link) k_alternatives_link=$2; shift ;;
+    --priority) k_alternatives_priority=$2; shift ;;
+    --state) k_alternatives_state=$2; shift ;;
+    *) k_err "k_alternatives: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  # What NAME is now, one a line: PATH's priority (empty when PATH is not one of its
+  # alternatives), its mode, the path it points to, and its link last (never empty for a
+  # name that exists, so `$(...)` strips no empty line that counts).
+  k_alternatives_now=$(update-alternatives --query "$k_alternatives_name" 2>/dev/null | K_PATH=$k_alternatives_path awk '
+    /^Status: / { s = $2 } /^Value: / { v = substr($0, 8) } /^Link: / && l == "" { l = substr($0, 7) }
+    /^Alternative: / { a = substr($0, 14) } /^Priority: / && a == ENVIRON["K_PATH"] { p = $2 }
+    END { if (l != "") { print p; print s; print v; print l } }')
+  k_alternatives_has=${k_alternatives_now%%'
+'*}
+  k_alternatives_now=${k_alternatives_now#*'
+'}
+  k_alternatives_mode=${k_alternatives_now%%'
+'*}
+  k_alternatives_now=${k_alternatives_now#*'
+'}
+  k_alternatives_value=${k_alternatives_now%%'
+'*}
+  k_alternatives_has_link=${k_alternatives_now#*'
+'}
+  # The steps to take, one a line: install, set, auto or remove.
+  k_alternatives_todo=
+  if [ "$k_alternatives_state" = absent ]; then
+    [ -z "$k_alternatives_has" ] || k_alternatives_todo=remove
+  else
+    if [ -n "$k_alternatives_path" ] && { [ "$k_alternatives_has" != "$k_alternatives_priority" ] ||
+      { [ -n "$k_alternatives_link" ] && [ "$k_alternatives_has_link" != "$k_alternatives_link" ]; }; }; then
+      k_alternatives_todo=install
+    fi
+    if [ "$k_alternatives_state" = selected ] && [ "$k_alternatives_value" != "$k_alternatives_path" ]; then
+      k_alternatives_todo="$k_alternatives_todo set"
+    elif [ "$k_alternatives_state" = auto ] && [ "$k_alternatives_mode" != auto ]; then
+      k_alternatives_todo="$k_alternatives_todo auto"
+    fi
+  fi
+  [ -n "$k_alternatives_link" ] || k_alternatives_link=$k_alternatives_has_link
+  case $k_alternatives_verb in
+  ok) [ -z "$k_alternatives_todo" ] ;;
+  act | diff)
+    # shellcheck disable=SC2086
+    for k_alternatives_step in $k_alternatives_todo; do
+      case $k_alternatives_step in
+      install)
+        if [ -z "$k_alternatives_link" ]; then k_err "$k_alternatives_name is a new alternative: its link is needed"; return 1; fi
+        set -- --install "$k_alternatives_link" "$k_alternatives_name" "$k_alternatives_path" "$k_alternatives_priority" ;;
+      set) set -- --set "$k_alternatives_name" "$k_alternatives_path" ;;
+      auto) set -- --auto "$k_alternatives_name" ;;
+      remove) set -- --remove "$k_alternatives_name" "$k_alternatives_path" ;;
+      esac
+      if [ "$k_alternatives_verb" = diff ]; then
+        printf 'would run: update-alternatives'; printf ' %s' "$@"; printf '\n'
+      else
+        update-alternatives "$@" >/dev/null || return 1
+      fi
+    done ;;
+  esac
+}

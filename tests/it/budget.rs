@@ -118,6 +118,27 @@ const BUDGETS: &[Budget] = &[
         run1: 1,
         run2: 1,
     },
+    Budget {
+        name: "server.security_limits",
+        manifest: "[[op]]\nop = 'server.security_limits'\npath = '{root}/limits.conf'\ndomain = '*'\nlimit_type = 'soft'\nitem = 'nofile'\nvalue = 4096\n",
+        before: &[("limits.conf", "* soft nofile 1024\n")],
+        run1: 28,
+        run2: 6,
+    },
+    Budget {
+        name: "ssh.keygen",
+        manifest: "[[op]]\nop = 'ssh.keygen'\npath = '{root}/id'\n",
+        before: &[],
+        run1: 12,
+        run2: 4,
+    },
+    Budget {
+        name: "ssh.known_hosts",
+        manifest: "[[op]]\nop = 'ssh.known_hosts'\nhost = 'h'\npath = '{root}/known_hosts'\nkey = 'h ssh-ed25519 AAAA'\n",
+        before: &[("known_hosts", "x ssh-ed25519 BBBB\n")],
+        run1: 31,
+        run2: 3,
+    },
     // Runs of like ops are one change (`emit::fuse`): three cost what one does.
     Budget {
         name: "files.line ×3, a new file (fused)",

@@ -1269,6 +1269,46 @@ timeout = "2s"
     );
 }
 
+/// `server.alternatives` with Debian's real `update-alternatives`: a new name with two
+/// alternatives, one selected (manual mode); then automatic mode picks the higher
+/// priority; then that one removed, the name falls back to the other.
+#[test]
+fn alternatives_with_update_alternatives() {
+    require!(Need::DebianRoot, Need::Shellcheck);
+    let root = Root::new();
+    for name in ["hello-a", "hello-b"] {
+        root.write(
+            &format!("usr/local/lib/{name}"),
+            format!("#!/bin/sh\necho {name}\n").as_bytes(),
+            0o755,
+        );
+    }
+    let op = |path: &str, priority: i32, state: &str| {
+        format!(
+            "[[op]]\nop = \"server.alternatives\"\ngeneric_name = \"hello\"\nlink = \"/usr/local/bin/hello\"\n\
+             path = \"/usr/local/lib/{path}\"\npriority = {priority}\nstate = \"{state}\"\n\n"
+        )
+    };
+    let hello = || root.sh_ok("/usr/local/bin/hello");
+    let query = || root.sh_ok("update-alternatives --query hello | grep -E '^(Status|Value):'");
+    let selected = emit(&(op("hello-a", 10, "selected") + &op("hello-b", 20, "present")));
+    converge(&root, &selected, || {
+        assert!(!root.at("etc/alternatives/hello").exists());
+    });
+    assert_eq!(hello(), "hello-a\n");
+    assert_eq!(query(), "Status: manual\nValue: /usr/local/lib/hello-a\n");
+
+    let auto =
+        emit("[[op]]\nop = \"server.alternatives\"\ngeneric_name = \"hello\"\nstate = \"auto\"\n");
+    converge(&root, &auto, || assert_eq!(hello(), "hello-a\n"));
+    assert_eq!(hello(), "hello-b\n");
+
+    let absent = emit(&op("hello-b", 20, "absent"));
+    converge(&root, &absent, || assert_eq!(hello(), "hello-b\n"));
+    assert_eq!(hello(), "hello-a\n");
+    assert_eq!(query(), "Status: auto\nValue: /usr/local/lib/hello-a\n");
+}
+
 /// The ops that cannot run here (they would change this machine's kernel state, or need
 /// another OS), and the options the real runs above do not use: their lowering, as
 /// snapshots of the emitted script from its first op on. Each script passes shellcheck.

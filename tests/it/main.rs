@@ -35,6 +35,7 @@ mod examples;
 mod facts;
 mod fusion;
 mod generated;
+mod keys;
 mod layout;
 mod live;
 mod live_ssh;

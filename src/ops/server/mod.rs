@@ -1,3 +1,4 @@
+pub(super) mod alternatives;
 pub(super) mod authorized_keys;
 pub(super) mod command;
 pub(super) mod crontab;
@@ -8,6 +9,7 @@ pub(super) mod modprobe;
 pub(super) mod mount;
 pub(super) mod reboot;
 pub(super) mod script;
+pub(super) mod security_limits;
 pub(super) mod shell;
 pub(super) mod sudoers;
 pub(super) mod sysctl;

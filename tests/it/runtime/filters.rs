@@ -36,6 +36,10 @@ functions! {
             .given("printf 'install  dummy\\t/bin/true \\nx\\n' > f")
             .prints("install dummy /bin/true\nx\n"),
         case("printf 'a = 1\\n' | k_keyed --format sysctl --key b --line 'b = 2'").prints("a = 1\nb = 2\n"),
+        // pam_limits: known by domain, type and item, whatever the blanks; `-` is an entry of its own.
+        case("k_keyed --format limits --key '@ops soft nofile' --line \"$(printf '@ops\\tsoft\\tnofile\\t8192')\" < f")
+            .given("printf '  @ops soft nofile 1024\\n@ops - nofile 2048\\n@ops\\tsoft  nofile 4096\\n' > f")
+            .prints("@ops\tsoft\tnofile\t8192\n@ops - nofile 2048\n"),
     ],
     k_locale_gen => [
         case("k_locale_gen --line 'de_DE.UTF-8 UTF-8' < f")

@@ -49,6 +49,7 @@ mod files;
 mod filters;
 mod git;
 mod groups;
+mod keys;
 mod links;
 mod packages;
 mod private;
@@ -108,6 +109,12 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_modprobe_file", "k_modprobe"),
     ("k_locale_available", "k_locale"),
     ("k_locale_debian", "k_locale"),
+    ("k_ssh_keygen_read", "k_ssh_keygen"),
+    ("k_ssh_keygen_pub_ok", "k_ssh_keygen"),
+    ("k_ssh_keygen_new", "k_ssh_keygen"),
+    ("k_known_hosts_scan", "k_known_hosts"),
+    ("k_known_hosts_lines", "k_known_hosts"),
+    ("k_known_hosts_edit", "k_known_hosts"),
     ("k_extras_in", "k_extras"),
     ("k_directory_tree_ok", "k_directory"),
     ("k_link_linked", "k_link"),
@@ -163,6 +170,7 @@ fn tested() -> Vec<&'static str> {
         filters::TESTED,
         git::TESTED,
         groups::TESTED,
+        keys::TESTED,
         links::TESTED,
         packages::TESTED,
         private::TESTED,

@@ -26,6 +26,20 @@ functions! {
             .stub("mktemp", NO_MKTEMP)
             .prints("1\n700\n"),
     ],
+    k_tmp_dir => [
+        // 0700, the prefix then a name no one can predict.
+        case("k_tmp_dir d .kiln.; case $k_tmp_dir_path in d/.kiln.??????????) echo named ;; esac; stat -c %a \"$k_tmp_dir_path\"")
+            .given("mkdir d")
+            .prints("named\n700\n"),
+        // Without mktemp: a random name, made exclusively.
+        case("k_tmp_dir d x.; basename \"$k_tmp_dir_path\" | grep -c '^x\\.[0-9a-f]\\{16\\}$'; stat -c %a \"$k_tmp_dir_path\"")
+            .given("mkdir d")
+            .stub("mktemp", NO_MKTEMP)
+            .prints("1\n700\n"),
+        case("k_tmp_dir missing x. 2>err || grep -c 'cannot make a private directory in missing' err")
+            .stub("mktemp", NO_MKTEMP)
+            .prints("1\n"),
+    ],
     k_safe_dir => [
         case("for d in private open sticky shared group; do k_safe_dir $d && echo \"$d safe\" || echo \"$d unsafe\"; done; k_safe_dir missing || echo missing")
             .given("umask 022; mkdir -m 700 private; mkdir -m 777 open; mkdir -m 1777 sticky; mkdir -m 755 shared; mkdir -m 775 group")

@@ -4,7 +4,41 @@
 
 use super::{case, functions};
 
+/// update-alternatives: `--query` prints the file `q` (or fails as for an unknown name),
+/// every other call is recorded in `calls`.
+const UPDATE_ALTERNATIVES: &str = "case $1 in
+--query) cat q 2>/dev/null || { echo \"update-alternatives: error: no alternatives for $2\" >&2; exit 2; } ;;
+*) echo \"$*\" >> calls ;;
+esac";
+
+/// `editor`, in automatic mode, pointing to vim; nano is an alternative of priority 40.
+const EDITOR: &str = "printf 'Name: editor\\nLink: /usr/bin/editor\\nSlaves:\\n editor.1.gz /usr/share/man/man1/editor.1.gz\\nStatus: auto\\nBest: /usr/bin/vim\\nValue: /usr/bin/vim\\n\\nAlternative: /bin/nano\\nPriority: 40\\nSlaves:\\n\\nAlternative: /usr/bin/vim\\nPriority: 50\\nSlaves:\\n' > q";
+
 functions! {
+    k_alternatives => [
+        // Registered with its priority: only selected is missing.
+        case("k_alternatives ok --name editor --path /bin/nano --priority 40 --state present && echo present; k_alternatives ok --name editor --path /bin/nano --priority 40 || k_alternatives diff --name editor --path /bin/nano --priority 40")
+            .given(EDITOR)
+            .stub("update-alternatives", UPDATE_ALTERNATIVES)
+            .prints("present\nwould run: update-alternatives --set editor /bin/nano\n"),
+        // A new alternative takes the name's link; another priority is installed again.
+        case("k_alternatives act --name editor --path /opt/ed --priority 60; k_alternatives act --name editor --path /bin/nano --priority 10 --state present; cat calls")
+            .given(EDITOR)
+            .stub("update-alternatives", UPDATE_ALTERNATIVES)
+            .prints("--install /usr/bin/editor editor /opt/ed 60\n--set editor /opt/ed\n--install /usr/bin/editor editor /bin/nano 10\n"),
+        case("k_alternatives act --name editor --path /bin/nano --state absent; k_alternatives act --name editor --path /opt/none --state absent; k_alternatives ok --name editor --state auto && echo auto; cat calls")
+            .given(EDITOR)
+            .stub("update-alternatives", UPDATE_ALTERNATIVES)
+            .prints("auto\n--remove editor /bin/nano\n"),
+        case("k_alternatives act --name editor --state auto; cat calls")
+            .given("printf 'Name: editor\\nLink: /usr/bin/editor\\nStatus: manual\\nValue: /bin/nano\\n' > q")
+            .stub("update-alternatives", UPDATE_ALTERNATIVES)
+            .prints("--auto editor\n"),
+        // A new name needs its link.
+        case("k_alternatives act --name java --path /opt/java --priority 5 2>&1; k_alternatives act --name java --path /opt/java --link /usr/bin/java; cat calls")
+            .stub("update-alternatives", UPDATE_ALTERNATIVES)
+            .prints("kiln: java is a new alternative: its link is needed\n--install /usr/bin/java java /opt/java 50\n--set java /opt/java\n"),
+    ],
     k_mounted => [
         case("k_mounted /proc && echo mounted; k_mounted /kiln/not/mounted || echo not").prints("mounted\nnot\n"),
     ],

@@ -39,8 +39,8 @@ pub(super) enum Attack {
         fifo: String,
         payload: String,
     },
-    /// Opens every entry of `dirs` the moment it appears and reads all it can, for as long
-    /// as it runs (an open file stays readable after a `chmod` makes it private).
+    /// Opens every entry of `dirs` (and of the directories in them) the moment it appears
+    /// and reads all it can, for as long as it runs (an open file stays readable after a `chmod` makes it private).
     Read { dirs: Vec<String> },
 }
 
@@ -151,7 +151,20 @@ fn read_all(dirs: &[String], stop: &AtomicBool) {
     let mut first = true;
     loop {
         let last = stop.load(Ordering::Relaxed);
+        // The directories, and those in them (where a temporary directory would be).
+        let mut watched: Vec<PathBuf> = dirs.iter().map(PathBuf::from).collect();
         for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            watched.extend(
+                entries
+                    .flatten()
+                    .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+                    .map(|entry| entry.path()),
+            );
+        }
+        for dir in &watched {
             let Ok(entries) = std::fs::read_dir(dir) else {
                 continue;
             };

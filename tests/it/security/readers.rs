@@ -209,3 +209,59 @@ fn kiln_put_never_shows_private_content() {
     }
     taken.assert_nothing();
 }
+
+/// `ssh.keygen` into a directory the attacker can read and into one it can write: the
+/// reader, which also looks into every directory that appears there (where the key is
+/// made), never reads a byte of a private key; it may read the public ones.
+#[test]
+fn ssh_keygen_never_shows_the_private_key() {
+    require!(Need::Root, Need::UtilLinux, Need::Shells);
+    Kernel::read();
+    let host = Host::new();
+    let keys = [format!("{READABLE}/id"), format!("{PUB}/id")];
+    let manifest: String = keys
+        .iter()
+        .map(|key| format!("[[op]]\nop = \"ssh.keygen\"\npath = \"{key}\"\n\n"))
+        .collect();
+    let script = host.script("script.sh", &emit(&manifest, &[]));
+    let privates: Vec<Private> = keys
+        .iter()
+        .map(|dest| Private {
+            dest: dest.clone(),
+            content: String::new(),
+            mode: "0600",
+        })
+        .collect();
+    let mut taken = Taken::default();
+    let mut failed = Vec::new();
+    for shell in SHELLS {
+        for _ in 0..RUNS {
+            host.clear(READABLE);
+            host.clear(PUB);
+            let run = host.start(shell, &script, &[], TmpDir::Sticky);
+            let attacker = host.attack(&Attack::Read {
+                dirs: vec![READABLE.into(), PUB.into()],
+            });
+            let run = run.release(Duration::from_secs(30));
+            // A public key is public: only what is not one counts.
+            let events: Vec<Event> = attacker
+                .stop()
+                .into_iter()
+                .filter(|event| !matches!(event, Event::Read { sample, .. } if sample.starts_with("ssh-ed25519 ")))
+                .collect();
+            taken.add(&events, &privates);
+            for key in &keys {
+                let path = host.outside(key);
+                let got = std::fs::read_to_string(&path).unwrap_or_default();
+                if !run.ok()
+                    || !got.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----")
+                    || mode(&path) != "0600"
+                {
+                    failed.push(format!("{}: {key}: {}", shell_name(shell), run.show()));
+                }
+            }
+        }
+    }
+    taken.assert_nothing();
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}

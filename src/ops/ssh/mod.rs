@@ -1,0 +1,2 @@
+pub(super) mod keygen;
+pub(super) mod known_hosts;

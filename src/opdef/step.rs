@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::runtime::call::{Fusion, OpCall};
 use crate::shell::Sh;
 use crate::source::Span;
@@ -57,6 +57,23 @@ pub struct LowerInput<'a> {
 }
 
 impl LowerInput<'_> {
+    /// The bytes of the local file the argument `name` names (relative to the manifest's
+    /// directory), or a diagnostic at the argument, labelled `what` (`"this file"`).
+    pub fn local_file(&self, name: &str, what: &str) -> Result<Vec<u8>, Diagnostic> {
+        let path = self.base_dir.join(self.str(name));
+        std::fs::read(&path).map_err(|error| {
+            Diagnostic::new(
+                Code::InvalidPath,
+                self.span(name),
+                format!("cannot read {}: {error}", path.display()),
+            )
+            .label(what)
+            .help(format!(
+                "`{name}` is relative to the manifest that names it"
+            ))
+        })
+    }
+
     /// A string argument, or its declared default, or `""`.
     pub fn str(&self, name: &str) -> &str {
         self.args

@@ -11,7 +11,7 @@
 //! the file, its missing dependencies from the host's sources, and a downgrade too: the
 //! version asked for is the file's.
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, DebSource};
@@ -45,17 +45,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             ..Step::default()
         });
     }
-    let src = input.str("src");
-    let path = input.base_dir.join(src);
-    let bytes = std::fs::read(&path).map_err(|error| {
-        Diagnostic::new(
-            Code::InvalidPath,
-            input.span("src"),
-            format!("cannot read {}: {error}", path.display()),
-        )
-        .label("this file")
-        .help("`src` is relative to the manifest that names it")
-    })?;
+    let bytes = input.local_file("src", "this file")?;
     Ok(Step {
         call: Some(call::apt_deb(&DebSource::Data)),
         data: call::content(&bytes),

@@ -74,18 +74,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
 /// The content (inline, or the local `src` file's bytes) is carried in the script.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let content = match input.args.str("src") {
-        Some(src) => {
-            let path = input.base_dir.join(src);
-            std::fs::read(&path).map_err(|error| {
-                Diagnostic::new(
-                    Code::InvalidPath,
-                    input.span("src"),
-                    format!("cannot read {}: {error}", path.display()),
-                )
-                .label("this file")
-                .help("`src` is relative to the manifest that names it")
-            })?
-        }
+        Some(_) => input.local_file("src", "this file")?,
         None => input.str("content").as_bytes().to_vec(),
     };
     let dest = input.str("dest");

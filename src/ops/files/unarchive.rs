@@ -120,17 +120,8 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         .or_else(|| guessed(name))
         .ok_or_else(|| unknown_format(input.span("src")))?;
     let (content, sha256) = match input.args.str("src") {
-        Some(src) => {
-            let path = input.base_dir.join(src);
-            let bytes = std::fs::read(&path).map_err(|error| {
-                Diagnostic::new(
-                    Code::InvalidPath,
-                    input.span("src"),
-                    format!("cannot read {}: {error}", path.display()),
-                )
-                .label("this file")
-                .help("`src` is relative to the manifest that names it")
-            })?;
+        Some(_) => {
+            let bytes = input.local_file("src", "this file")?;
             let sha256: String = Sha256::digest(&bytes)
                 .iter()
                 .map(|b| format!("{b:02x}"))

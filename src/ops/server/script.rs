@@ -1,7 +1,7 @@
 //! `server.script`: upload a local script and run it, guarded so it runs only when needed
 //! (Ansible's `script`, pyinfra's `server.script`).
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{CHDIR, CREATES, ENV, ONLYIF, REMOVES, UNLESS};
@@ -43,16 +43,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 /// whether the script succeeds or not.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let src = input.str("src");
-    let path = input.base_dir.join(src);
-    let bytes = std::fs::read(&path).map_err(|error| {
-        Diagnostic::new(
-            Code::InvalidPath,
-            input.span("src"),
-            format!("cannot read {}: {error}", path.display()),
-        )
-        .label("this script")
-        .help("`src` is relative to the manifest that names it")
-    })?;
+    let bytes = input.local_file("src", "this script")?;
     let interpreter = shebang(&bytes);
     let args = input.strings("args");
     let mut step = command::run(

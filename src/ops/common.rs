@@ -21,3 +21,15 @@ pub(super) const UNLESS: ArgDef = arg("unless", Shell, "Skip if this shell comma
 pub(super) const ONLYIF: ArgDef = arg("onlyif", Shell, "Skip unless this shell command succeeds.");
 pub(super) const CHDIR: ArgDef = arg("chdir", Path, "Directory to run in.");
 pub(super) const ENV: ArgDef = arg("env", STR_MAP, "Environment variables to set.");
+
+/// The backup and attributes of the edit ops (`files.line`, `files.block`,
+/// `files.replace`, `files.ini`; see `steps::edit`).
+pub(super) const EDIT_BACKUP: ArgDef = arg(
+    "backup",
+    Bool,
+    "Keep a timestamped copy of the file before changing it.",
+)
+.default(Default::Bool(false));
+pub(super) const EDIT_MODE: ArgDef = arg("mode", Mode, "Mode of the file after editing.");
+pub(super) const EDIT_OWNER: ArgDef = arg("owner", Account, "Owner of the file after editing.");
+pub(super) const EDIT_GROUP: ArgDef = arg("group", Account, "Group of the file after editing.");

@@ -5,6 +5,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
+use crate::ops::common::{EDIT_BACKUP, EDIT_GROUP, EDIT_MODE, EDIT_OWNER};
 use crate::regex::Regex;
 use crate::runtime::call::{self, Block, Edit, Missing};
 use crate::steps::attrs::Attrs;
@@ -30,10 +31,10 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("append_newline", Bool, "Keep an empty line after the block, unless it ends the file.").default(Default::Bool(false)),
     arg("present", Bool, "Whether the block should be in the file; when false the markers and everything between them are removed.").default(Default::Bool(true)),
     arg("create", Bool, "Create the file if it does not exist.").default(Default::Bool(false)),
-    arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
-    arg("mode", Mode, "Mode of the file after editing."),
-    arg("owner", Account, "Owner of the file after editing."),
-    arg("group", Account, "Group of the file after editing."),
+    EDIT_BACKUP,
+    EDIT_MODE,
+    EDIT_OWNER,
+    EDIT_GROUP,
     validator::ARG,
 ])
 .rules(&[

@@ -10,6 +10,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
+use crate::ops::common::{EDIT_BACKUP, EDIT_GROUP, EDIT_MODE, EDIT_OWNER};
 use crate::runtime::call::{self, Edit, Ini, Missing};
 use crate::steps::attrs::Attrs;
 use crate::steps::edit::{self, Values};
@@ -31,10 +32,10 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("no_extra_spaces", Bool, "Write `option=value` instead of `option = value`.").default(Default::Bool(false)),
     arg("allow_no_value", Bool, "Allow an option without `value`, written as the option's name alone (`skip-name-resolve`).").default(Default::Bool(false)),
     arg("create", Bool, "Create the file (and its directory) if it does not exist; false fails instead.").default(Default::Bool(true)),
-    arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
-    arg("mode", Mode, "Mode of the file after editing."),
-    arg("owner", Account, "Owner of the file after editing."),
-    arg("group", Account, "Group of the file after editing."),
+    EDIT_BACKUP,
+    EDIT_MODE,
+    EDIT_OWNER,
+    EDIT_GROUP,
     validator::ARG,
 ])
 .validate(validate);

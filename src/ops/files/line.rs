@@ -5,6 +5,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
+use crate::ops::common::{EDIT_BACKUP, EDIT_GROUP, EDIT_MODE, EDIT_OWNER};
 use crate::regex::{Regex, Replacement};
 use crate::runtime::call::{self, Edit, Line, Missing};
 use crate::steps::attrs::Attrs;
@@ -27,10 +28,10 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("first_match", Bool, "Use the first match of `insert_after`/`insert_before` instead of the last.").default(Default::Bool(false)),
     arg("backrefs", Bool, "Expand `\\1`-style back-references to `regexp` groups in `line`; if nothing matches, leave the file unchanged.").default(Default::Bool(false)),
     arg("create", Bool, "Create the file if it does not exist.").default(Default::Bool(false)),
-    arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
-    arg("mode", Mode, "Mode of the file after editing."),
-    arg("owner", Account, "Owner of the file after editing."),
-    arg("group", Account, "Group of the file after editing."),
+    EDIT_BACKUP,
+    EDIT_MODE,
+    EDIT_OWNER,
+    EDIT_GROUP,
     validator::ARG,
 ])
 .rules(&[

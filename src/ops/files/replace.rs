@@ -5,6 +5,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
+use crate::ops::common::{EDIT_BACKUP, EDIT_GROUP, EDIT_MODE, EDIT_OWNER};
 use crate::regex::{Regex, Replacement};
 use crate::runtime::call::{self, Edit, Missing, Replace};
 use crate::steps::attrs::Attrs;
@@ -24,10 +25,10 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("after", Regex, "Replace only in the text after the first match of this regex; if it does not match, nothing is replaced. It must match within one line, without `^`/`$`."),
     arg("before", Regex, "Replace only in the text before the last match of this regex (with `after`: the first match after it); if it does not match, nothing is replaced. It must match within one line, without `^`/`$`."),
     arg("ignore_case", Bool, "Match `regexp` without regard to case.").default(Default::Bool(false)),
-    arg("backup", Bool, "Keep a timestamped copy of the file before changing it.").default(Default::Bool(false)),
-    arg("mode", Mode, "Mode of the file after editing."),
-    arg("owner", Account, "Owner of the file after editing."),
-    arg("group", Account, "Group of the file after editing."),
+    EDIT_BACKUP,
+    EDIT_MODE,
+    EDIT_OWNER,
+    EDIT_GROUP,
     validator::ARG,
 ])
 .validate(validate);

@@ -487,16 +487,21 @@ fn fake_services(root: &Root) {
     }
 }
 
+/// [`fake_services`], and what a running systemd would have: `/run/systemd/system` (what
+/// `k_init_system` looks for), cron running and enabled.
+fn fake_systemd(root: &Root) {
+    fake_services(root);
+    std::fs::create_dir_all(root.at("/run/systemd/system")).unwrap();
+    root.write("/var/lib/fake-systemd/cron.active", b"", 0o644);
+    root.write("/var/lib/fake-systemd/cron.enabled", b"", 0o644);
+}
+
 #[test]
 fn systemd_and_generic_services_with_a_fake_systemctl() {
     require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
-    fake_services(&root);
-    // What systemd would have: a running system (what `k_init_system` looks for), cron
-    // running and enabled, nginx's unit file changed since it was loaded.
-    std::fs::create_dir_all(root.at("/run/systemd/system")).unwrap();
-    root.write("/var/lib/fake-systemd/cron.active", b"", 0o644);
-    root.write("/var/lib/fake-systemd/cron.enabled", b"", 0o644);
+    fake_systemd(&root);
+    // nginx's unit file changed since it was loaded.
     root.write("/var/lib/fake-systemd/nginx.needs-reload", b"", 0o644);
     let script = emit(
         r#"
@@ -598,10 +603,7 @@ restarted = true
 fn systemd_units_masks_timers_and_user_units_with_a_fake_systemctl() {
     require!(Need::DebianRoot, Need::Shellcheck);
     let root = Root::new();
-    fake_services(&root);
-    std::fs::create_dir_all(root.at("/run/systemd/system")).unwrap();
-    root.write("/var/lib/fake-systemd/cron.active", b"", 0o644);
-    root.write("/var/lib/fake-systemd/cron.enabled", b"", 0o644);
+    fake_systemd(&root);
     // `nobody` runs its own `systemctl --user` calls: the fake's files must be its to write.
     root.write("/var/lib/fake-systemd/calls", b"", 0o666);
     root.sh_ok(

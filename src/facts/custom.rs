@@ -49,13 +49,14 @@ pub struct Custom {
 }
 
 impl Custom {
-    /// The probe's part that runs this fact's command.
+    /// The probe's part that runs this fact's command: by a `sh` of its own, so a command
+    /// that does not parse (or exits the shell) costs this fact alone, not the probe.
     pub fn probe(&self) -> String {
         let mut sh = Sh::of("printf '%s\\n' ");
         sh.arg(&format!("@custom {}", self.name))
-            .code("\n(\n")
-            .user(&self.command)
-            .code("\n) </dev/null 2>/dev/null | awk '{ print \"|\" $0 }'\necho @end\n");
+            .code("\nsh -c ")
+            .arg(&self.command.0)
+            .code(" </dev/null 2>/dev/null | awk '{ print \"|\" $0 }'\necho @end\n");
         sh.text().to_owned()
     }
 

@@ -210,4 +210,24 @@ mod tests {
         assert!(facts.0["cpu"]["count"].as_i64().is_some_and(|n| n > 0));
         assert!(facts.0["mounts"].as_array().is_some_and(|m| !m.is_empty()));
     }
+
+    /// A custom command that does not parse, or that exits, costs its own fact only: the
+    /// facts after it and the built-in ones are still gathered.
+    #[test]
+    fn a_broken_custom_command_costs_its_own_fact_only() {
+        let custom = |name: &str, command: &str| Custom {
+            name: name.into(),
+            command: crate::shell::UserShell(command.into()),
+            parse: Parse::Raw,
+        };
+        let facts = local(&[
+            custom("broken", "if then ( fi"),
+            custom("leaves", "echo gone; exit 3"),
+            custom("after", "echo here"),
+        ])
+        .unwrap();
+        assert_eq!(facts.0["custom"]["after"], "here", "{:?}", facts.0["custom"]);
+        assert_eq!(facts.0["custom"]["leaves"], "gone");
+        assert!(facts.0["os"]["family"].is_string());
+    }
 }

@@ -226,7 +226,11 @@ mod tests {
             custom("after", "echo here"),
         ])
         .unwrap();
-        assert_eq!(facts.0["custom"]["after"], "here", "{:?}", facts.0["custom"]);
+        assert_eq!(
+            facts.0["custom"]["after"], "here",
+            "{:?}",
+            facts.0["custom"]
+        );
         assert_eq!(facts.0["custom"]["leaves"], "gone");
         assert!(facts.0["os"]["family"].is_string());
     }

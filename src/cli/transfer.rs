@@ -1,8 +1,6 @@
 //! `kiln put` and `kiln fetch`: ad-hoc file copies to and from hosts, in parallel, through
 //! the connectors' `put_file` / `get_file` (one round trip per host each).
 
-use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
@@ -135,10 +133,7 @@ fn report(host: &str, done: Result<String, String>) -> bool {
 }
 
 /// Writes a host's copy under `dir/HOST/SRC`, with the remote file's permission bits (a
-/// `0640` file stays `0640`, a `0600` key `0600`), atomically: the content goes to a new
-/// file beside the copy, created exclusively with mode `0600` (so no one else can read it,
-/// not even for a moment, whatever its final mode), which gets its mode and is then
-/// renamed over the copy. A failure leaves the old copy (or none) and no temporary file.
+/// `0640` file stays `0640`, a `0600` key `0600`), atomically (`live::fetch::save`).
 /// Host names and paths are kept inside `dir`: only their normal components are used (no
 /// `..`, no root).
 fn save(dir: &Path, host: &str, src: &str, file: &RemoteFile) -> Result<(PathBuf, usize), String> {
@@ -148,20 +143,7 @@ fn save(dir: &Path, host: &str, src: &str, file: &RemoteFile) -> Result<(PathBuf
             path.push(part);
         }
     }
-    let parent = path.parent().unwrap_or(dir);
-    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    let fail = |e: std::io::Error| format!("{}: {e}", path.display());
-    // tempfile creates it with O_EXCL and mode 0600, and removes it unless persisted.
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".kiln-fetch.")
-        .tempfile_in(parent)
-        .map_err(fail)?;
-    temporary.write_all(&file.content).map_err(fail)?;
-    let copy = temporary.as_file();
-    copy.set_permissions(std::fs::Permissions::from_mode(file.mode))
-        .map_err(fail)?;
-    copy.sync_all().map_err(fail)?;
-    temporary.persist(&path).map_err(|e| fail(e.error))?;
+    crate::live::fetch::save(&path, &file.content, file.mode)?;
     Ok((path, file.content.len()))
 }
 
@@ -180,6 +162,7 @@ fn safe_component(host: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn copies_stay_inside_the_directory() {

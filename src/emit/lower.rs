@@ -45,10 +45,7 @@ pub(super) fn lower(sources: &SourceMap, op: &BoundOp) -> Result<Step, Diagnosti
                 act,
                 diff,
                 verify: scripts.probe.is_some(),
-                data: Sh::new(),
-                text: false,
-                call: None,
-                fusion: None,
+                ..Step::default()
             })
         }
     }

@@ -11,6 +11,7 @@
 //! another.
 
 mod error;
+pub(crate) mod fetch;
 mod host_run;
 pub(crate) mod report;
 
@@ -47,6 +48,8 @@ pub(crate) struct Session<'a> {
     ops_total: usize,
     /// The host's secrets, masked in its report.
     secrets: Secrets,
+    /// The controller files its script's `files.get` ops fill, by op index.
+    fetches: Vec<(String, std::path::PathBuf)>,
     pub report: HostReport,
 }
 
@@ -86,6 +89,7 @@ fn connect<'a>(host: &'a Host, ssh: &SshOptions) -> Session<'a> {
         script: None,
         ops_total: 0,
         secrets: Secrets::default(),
+        fetches: Vec::new(),
         report: HostReport {
             host: host.name.clone(),
             target: host.target.to_string(),
@@ -146,6 +150,7 @@ pub(crate) fn run(
     } = *options;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let failures = AtomicUsize::new(sessions.iter().filter(|s| s.report.failed()).count());
+    let claimed = fetch::Claimed::default();
     for batch in sessions.chunks_mut(batch.max(1)) {
         pool.install(|| {
             batch.par_iter_mut().for_each(|session| {
@@ -159,7 +164,12 @@ pub(crate) fn run(
                 }
                 let phase = if check { "planning" } else { "applying" };
                 progress.host_started(&session.host.name, phase);
-                run_host(session, scripts, check, options.become_password, progress);
+                let how = HowToRun {
+                    check,
+                    become_password: options.become_password,
+                    claimed: &claimed,
+                };
+                run_host(session, scripts, &how, progress);
                 if session.report.failed() {
                     failures.fetch_add(1, Ordering::SeqCst);
                 }
@@ -169,13 +179,25 @@ pub(crate) fn run(
     }
 }
 
+/// How one host's script runs: in check mode or for real, with the become password, and
+/// the controller files this run's `files.get` ops wrote so far.
+struct HowToRun<'a> {
+    check: bool,
+    become_password: Option<&'a str>,
+    claimed: &'a fetch::Claimed,
+}
+
 fn run_host(
     session: &mut Session<'_>,
     scripts: &Scripts<'_>,
-    check: bool,
-    become_password: Option<&str>,
+    how: &HowToRun<'_>,
     progress: &dyn Progress,
 ) {
+    let HowToRun {
+        check,
+        become_password,
+        claimed,
+    } = *how;
     let Some(connection) = session.connection.as_mut() else {
         return;
     };
@@ -184,7 +206,7 @@ fn run_host(
     let made_secrets = std::cell::RefCell::new(None);
     let make = |facts: Option<&Facts>| {
         let made = scripts.make(host, facts);
-        *made_secrets.borrow_mut() = Some(made.secrets);
+        *made_secrets.borrow_mut() = Some((made.secrets, made.fetches));
         made.made
     };
     let op_started =
@@ -211,7 +233,7 @@ fn run_host(
     }
     let host_run::Outcome {
         made,
-        ops,
+        mut ops,
         stderr,
         error,
     } = conversation.finish();
@@ -219,12 +241,16 @@ fn run_host(
         session.script = Some(script);
         session.ops_total = ops;
     }
-    if let Some(secrets) = made_secrets.into_inner() {
+    if let Some((secrets, fetches)) = made_secrets.into_inner() {
         session.secrets = secrets;
+        session.fetches = fetches;
         // A host has no business printing the become password; if one does, it is masked.
         if let Some(password) = become_password {
             session.secrets.add(password);
         }
+    }
+    if !check {
+        fetch::write(&host.name, &mut ops, &session.fetches, claimed);
     }
     session.report.stderr.push_str(&stderr);
     session.report.count(ops);

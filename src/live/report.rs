@@ -30,6 +30,30 @@ pub(crate) struct OpOutcome {
     /// How long the op took, as seen from kiln (its probe, and its act and verify when it
     /// changed something): from the host announcing the op to the host reporting it.
     pub seconds: f64,
+    /// The file a `files.get` op sent back, to be written on the controller.
+    #[serde(skip)]
+    pub fetched: Option<Fetched>,
+}
+
+/// A file the host sent back in marked lines (`k_get`): the SHA-256 it announced and the
+/// bytes that followed; `damaged` when a line was not hex.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Fetched {
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+    pub damaged: bool,
+}
+
+impl Fetched {
+    /// Appends the bytes of one `data` line: hex pairs separated by blanks.
+    fn data(&mut self, hex: &str) {
+        for pair in hex.split_ascii_whitespace() {
+            match u8::from_str_radix(pair, 16) {
+                Ok(byte) if pair.len() == 2 => self.bytes.push(byte),
+                _ => self.damaged = true,
+            }
+        }
+    }
 }
 
 /// One host's result.
@@ -98,6 +122,8 @@ impl HostReport {
         let status = match (result, error) {
             (Err(lost), _) => return self.fail(HostError::Lost(lost)),
             (Ok(_), Some(error)) => return self.fail(error),
+            // An op the controller failed after the script (`files.get`'s copy).
+            (Ok(0), None) if self.failed > 0 => "failed",
             (Ok(0), None) if self.changed > 0 && check => "would-change",
             (Ok(0), None) if self.changed > 0 => "changed",
             (Ok(0), None) => "ok",
@@ -149,6 +175,8 @@ pub(crate) struct OutputReader<'a> {
     /// Output of the op running (begun, not yet reported): standard output and error.
     pending: String,
     pending_stderr: String,
+    /// The file the running op is sending back (`files.get`).
+    pending_fetch: Option<Fetched>,
     /// Whether an op has begun and not yet reported its status.
     running: bool,
     started: Option<std::time::Instant>,
@@ -164,6 +192,7 @@ impl<'a> OutputReader<'a> {
             partial: Vec::new(),
             pending: String::new(),
             pending_stderr: String::new(),
+            pending_fetch: None,
             running: false,
             started: None,
             outcomes: Vec::new(),
@@ -231,6 +260,19 @@ impl<'a> OutputReader<'a> {
             }
             return;
         }
+        if let Some(sha256) = own.strip_prefix("get ") {
+            self.pending_fetch = Some(Fetched {
+                sha256: sha256.to_owned(),
+                ..Fetched::default()
+            });
+            return;
+        }
+        if let Some(hex) = own.strip_prefix("data") {
+            if let Some(fetched) = &mut self.pending_fetch {
+                fetched.data(hex);
+            }
+            return;
+        }
         if let Some(note) = own.strip_prefix("    ") {
             if let Some(last) = self.reported() {
                 if !last.note.is_empty() {
@@ -260,6 +302,7 @@ impl<'a> OutputReader<'a> {
             stderr: std::mem::take(&mut self.pending_stderr),
             note: String::new(),
             seconds: self.started.take().map_or(0.0, |t| seconds(t.elapsed())),
+            fetched: self.pending_fetch.take(),
         });
     }
 }

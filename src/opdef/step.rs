@@ -40,6 +40,18 @@ pub struct Step {
     /// The run of like steps this one may be fused into (`emit`'s fusion pass), when one
     /// runtime call can make the change of several at once.
     pub fusion: Option<Fusion>,
+    /// The controller's file the step's output fills in a live run (`files.get`): the
+    /// host sends the bytes back in marked lines (`k_get`), which the live runner writes.
+    pub fetch: Option<std::path::PathBuf>,
+}
+
+/// The SHA-256 of `bytes` in lower-case hex, as the runtime's `k_sha256` prints it.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// What a lowering function sees.

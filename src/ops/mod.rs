@@ -44,6 +44,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &files::directory::DEF,
     &files::download::DEF,
     &files::file::DEF,
+    &files::get::DEF,
     &files::ini::DEF,
     &files::line::DEF,
     &files::link::DEF,
@@ -92,6 +93,12 @@ pub(crate) fn lookup(name: &str) -> Option<&'static OpDef> {
         .binary_search_by(|def| def.name.cmp(name))
         .ok()
         .map(|i| CATALOG[i])
+}
+
+/// Whether the op needs a controller while it runs (`files.get` sends a file back to it),
+/// which an emitted script has not.
+pub(crate) fn needs_controller(def: &OpDef) -> bool {
+    def.name == files::get::DEF.name
 }
 
 #[cfg(test)]

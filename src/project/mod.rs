@@ -180,6 +180,9 @@ impl Project {
         facts: &[Option<Facts>],
         save: impl Fn(&Host, &dyn Fn(&mut dyn Write) -> io::Result<()>) -> io::Result<T> + Sync,
     ) -> Vec<Saved<T>> {
+        if !self.refuse_controller_ops(compiled) {
+            return Vec::new();
+        }
         let mut scripts = Scripts::new(&self.sources, compiled);
         scripts.fuse = !self.no_fuse;
         scripts.run_once_among(&inventory.hosts);
@@ -207,6 +210,29 @@ impl Project {
             made.extend(saved);
         }
         made
+    }
+
+    /// Whether no op of `compiled` needs a controller during the run (`files.get`), which
+    /// an emitted script has not; each one that does is reported.
+    fn refuse_controller_ops(&mut self, compiled: &Compiled) -> bool {
+        let mut none = true;
+        for op in compiled.ops.iter().chain(&compiled.handlers) {
+            if let crate::check::OpKind::Builtin(def) = &op.kind
+                && crate::ops::needs_controller(def)
+            {
+                none = false;
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Unsupported,
+                        op.origin,
+                        "`files.get` copies a file to the controller, and an emitted script runs without one",
+                    )
+                    .label("needs a live run")
+                    .help("run it with `kiln apply` (or `kiln plan`), or leave it out of the emitted scripts with `--skip-tags`"),
+                );
+            }
+        }
+        none
     }
 
     /// The diagnostics so far, sorted by place; the project keeps none.
@@ -246,6 +272,8 @@ fn host_facts(
 pub struct HostScript {
     pub made: Result<(String, usize), String>,
     pub secrets: Secrets,
+    /// The controller's files the script's `files.get` ops fill, by op index (`3`, `3_0`).
+    pub fetches: Vec<(String, PathBuf)>,
 }
 
 /// What every host's script is made from: the checked manifest, bound per host and
@@ -412,8 +440,20 @@ impl<'a> Scripts<'a> {
             return HostScript {
                 made: Err(format!("cannot make the script for this host\n{rendered}")),
                 secrets: Secrets::default(),
+                fetches: Vec::new(),
             };
         };
+        let fetches = steps
+            .iter()
+            .filter_map(|(index, step)| match step {
+                HostStep::Own(own) => own
+                    .step
+                    .as_ref()
+                    .and_then(|step| step.fetch.clone())
+                    .map(|dest| (index.to_string(), dest)),
+                HostStep::Shared(_) => None,
+            })
+            .collect();
         let mut script = Vec::new();
         let made = match self.write(&mut script, host, &steps) {
             Ok(()) => Ok((
@@ -422,7 +462,11 @@ impl<'a> Scripts<'a> {
             )),
             Err(error) => Err(format!("cannot make the script for this host: {error}")),
         };
-        HostScript { made, secrets }
+        HostScript {
+            made,
+            secrets,
+            fetches,
+        }
     }
 }
 

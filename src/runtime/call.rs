@@ -725,6 +725,15 @@ pub fn download(download: &Download) -> OpCall {
     call
 }
 
+/// `k_get --path FILE --sha256 SUM [--force]` (files.get): FILE sent back to the
+/// controller unless it has the controller's copy's SUM (empty: there is none).
+pub fn get(path: &str, sha256: &str, force: bool) -> OpCall {
+    let mut call = OpCall::new("k_get");
+    call.value("--path", path).value("--sha256", sha256);
+    call.flag("--force", force);
+    call
+}
+
 // --- archives.sh ----------------------------------------------------------------------------
 
 /// An archive extracted into a directory ([`unarchive`]).

@@ -1,5 +1,6 @@
 # Downloads (files.download): fetched with curl or wget into a private temporary beside
-# the destination, checked against a SHA-256, renamed over it.
+# the destination, checked against a SHA-256, renamed over it. And the other way
+# (files.get): a host's file sent back to the controller in the run's output.
 
 # The SHA-256 of FILE in lower-case hex, from sha256sum, shasum or openssl, whichever exists.
 k_sha256() {
@@ -121,4 +122,39 @@ k_download_there() {
   else
     [ -f "$k_download_dest" ] && [ ! -L "$k_download_dest" ]
   fi
+}
+
+# k_get ok|act|diff --path FILE --sha256 SUM [--force]: FILE copied to the controller
+# (files.get), whose copy has SUM (empty: it has none). `ok`: FILE is readable and has SUM,
+# unless --force. `act`, in a live run only (KILN_MARK set): FILE's SHA-256 on a marked
+# `get` line, then its bytes in hex (`od`, 16 a line) on marked `data` lines, which kiln
+# decodes, checks against that SHA-256 (a file that changed meanwhile fails the op) and
+# writes on the controller. `diff`: what would be copied. A missing or unreadable FILE
+# fails `act` and `diff`.
+k_get() {
+  k_get_verb=$1 k_get_path='' k_get_sum='' k_get_force=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --path) k_get_path=$2; shift ;;
+    --sha256) k_get_sum=$2; shift ;;
+    --force) k_get_force=1 ;;
+    esac
+    shift
+  done
+  if [ ! -f "$k_get_path" ] || [ ! -r "$k_get_path" ]; then
+    [ "$k_get_verb" = ok ] || k_err "$k_get_path: not a readable file on the host"
+    return 1
+  fi
+  case $k_get_verb in
+  ok)
+    [ "$k_get_force" = 0 ] && [ -n "$k_get_sum" ] && k_get_got=$(k_sha256 "$k_get_path") && [ "$k_get_got" = "$k_get_sum" ] ;;
+  diff)
+    k_print "copy $k_get_path to the controller" ;;
+  act)
+    if [ -z "${KILN_MARK-}" ]; then k_err "files.get copies to the controller: only a live run has one"; return 1; fi
+    k_get_got=$(k_sha256 "$k_get_path") || return 1
+    printf '%sget %s\n' "$KILN_MARK" "$k_get_got"
+    od -An -v -tx1 "$k_get_path" | K_M=$KILN_MARK awk '{ print ENVIRON["K_M"] "data" $0 }' ;;
+  esac
 }

@@ -2,6 +2,7 @@ pub(super) mod block;
 pub(super) mod directory;
 pub(super) mod download;
 pub(super) mod file;
+pub(super) mod get;
 pub(super) mod ini;
 pub(super) mod line;
 pub(super) mod link;

@@ -7,8 +7,6 @@
 //! it came from: the probe reads it (with the shell, no process), so an unchanged archive
 //! costs nothing, and a changed one (another digest) is extracted again.
 
-use sha2::{Digest, Sha256};
-
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::OpArgs;
 use crate::opdef::prelude::*;
@@ -122,10 +120,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let (content, sha256) = match input.args.str("src") {
         Some(_) => {
             let bytes = input.local_file("src", "this file")?;
-            let sha256: String = Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let sha256 = crate::opdef::sha256_hex(&bytes);
             (Some(bytes), sha256)
         }
         None => (None, input.str("sha256").to_ascii_lowercase()),

@@ -1,4 +1,5 @@
-//! `downloads.sh`: downloads with curl or wget, checked against a SHA-256.
+//! `downloads.sh`: downloads with curl or wget, checked against a SHA-256; and files sent
+//! back to the controller (`k_get`).
 
 use super::{case, functions};
 
@@ -114,5 +115,30 @@ functions! {
         case("k_download ok --url http://h/x --dest f --force || echo every-run; k_download diff --url http://h/x --dest f --force")
             .given("echo x > f")
             .prints("every-run\ndownload http://h/x to f\n"),
+    ],
+    k_get => [
+        // The controller's copy has the file's SHA-256: nothing to send; else not ok, and
+        // a missing file is not ok either (silently: `act` and `diff` say why).
+        case("k_get ok --path f --sha256 \"$sum\" && echo same; k_get ok --path f --sha256 00 || echo differs; k_get ok --path f --sha256 '' || echo no-copy; k_get ok --path f --sha256 \"$sum\" --force || echo forced; k_get ok --path missing --sha256 \"$sum\" || echo missing")
+            .given("echo x > f; sum=73cb3858a687a8494ca3323053016282f3dad39d42cf62ca4e79dda2aac7d9ac")
+            .prints("same\ndiffers\nno-copy\nforced\nmissing\n"),
+        // In a live run: the SHA-256, then the bytes in hex, 16 a line, each line marked.
+        case("KILN_MARK=M; k_get act --path f --sha256 ''")
+            .given("printf '0123456789abcdef\\001\\377' > f")
+            .prints("Mget 56933476b1b074d207582812edd4478a63d1234f911eba212f222a3dcb14a861\nMdata 30 31 32 33 34 35 36 37 38 39 61 62 63 64 65 66\nMdata 01 ff\n"),
+        case("KILN_MARK=M; k_get act --path f --sha256 ''")
+            .given(": > f")
+            .prints("Mget e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"),
+        case("k_get diff --path f --sha256 ''")
+            .given("echo x > f")
+            .prints("copy f to the controller\n"),
+        // An emitted script has no controller to send to.
+        case("k_get act --path f --sha256 ''")
+            .given("echo x > f")
+            .status(1)
+            .says("kiln: files.get copies to the controller: only a live run has one\n"),
+        case("k_get diff --path missing --sha256 ''")
+            .status(1)
+            .says("kiln: missing: not a readable file on the host\n"),
     ],
 }

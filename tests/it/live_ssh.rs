@@ -309,6 +309,49 @@ fn put_and_fetch_over_ssh() {
     assert_eq!(sshd.logins() - logins, 6, "one login per host and command");
 }
 
+/// `files.get` over SSH: three hosts each send their own 200 kB file back in their run's
+/// output (no extra login), each to its own copy; a second apply copies nothing.
+#[test]
+fn files_get_over_ssh() {
+    require!(Need::Root, Need::Sshd);
+    let sshd = Sshd::start();
+    let temp = tempfile::tempdir().unwrap();
+    write_inventory(&sshd, temp.path(), 3, "");
+    let content = |n: u32| -> Vec<u8> { (0..200_000u32).map(|i| (i * 7 + n) as u8).collect() };
+    for n in 0..3 {
+        let host = temp.path().join(format!("host{n}"));
+        std::fs::write(host.join("data.bin"), content(n)).unwrap();
+    }
+    std::fs::write(
+        temp.path().join("main.toml"),
+        "[[op]]\nop = \"files.get\"\nsrc = \"{{ root }}/data.bin\"\ndest = \"back/{{ host.name }}.bin\"\n",
+    )
+    .unwrap();
+    let logins = sshd.logins();
+    let apply = [
+        "apply",
+        ".",
+        "-i",
+        "inventory.toml",
+        "-y",
+        "--format",
+        "json",
+    ];
+    let first = kiln(temp.path(), &sshd, &apply);
+    assert_eq!(first.status, 0, "{}", first.stdout);
+    assert_eq!(first.json()["hosts"][0]["changed"], 1, "{}", first.stdout);
+    for n in 0..3 {
+        let copy = temp.path().join(format!("back/web{n}.bin"));
+        assert!(std::fs::read(&copy).unwrap() == content(n), "web{n}'s copy");
+    }
+    assert_eq!(sshd.logins() - logins, 3, "one login per host");
+    let second = kiln(temp.path(), &sshd, &apply);
+    let report = second.json();
+    for host in report["hosts"].as_array().unwrap() {
+        assert_eq!(host["status"], "ok", "{host}");
+    }
+}
+
 /// An op that leaves commands running in the background (`support/background.rs`) keeps
 /// the SSH channel open (OpenSSH closes it when the output streams close): the run ends
 /// all the same once the script's summary line and its exit status are in, in well under

@@ -1,1 +1,3 @@
+pub(super) mod key;
 pub(super) mod packages;
+pub(super) mod repo;

@@ -609,7 +609,7 @@ k_apt_ppa() {
   case " $* " in
   *' --absent '*) k_text='' ;;
   *)
-    k_apt_ppa_codename || return 1
+    k_apt_ppa_codename /etc/os-release || return 1
     k_text="Types: deb
 URIs: $k_apt_ppa_uri
 Suites: $k_apt_ppa_suite
@@ -620,12 +620,12 @@ Signed-By: $k_apt_ppa_keyring
   k_apt_sources "$k_apt_ppa_verb" "$@"
 }
 
-# k_apt_ppa_codename: k_apt_ppa_suite, the Ubuntu release this host is or derives from, read
-# from /etc/os-release with builtins: `UBUNTU_CODENAME` (set by Ubuntu and its derivatives),
+# k_apt_ppa_codename FILE: k_apt_ppa_suite, the Ubuntu release this host is or derives from,
+# read from FILE (/etc/os-release) with builtins: `UBUNTU_CODENAME` (set by Ubuntu and its derivatives),
 # else `VERSION_CODENAME` where `ID` is `ubuntu`. Fails, saying why, on any other host.
 k_apt_ppa_codename() {
   k_apt_ppa_suite='' k_apt_ppa_id='' k_apt_ppa_version=''
-  if [ -r /etc/os-release ]; then
+  if [ -r "$1" ]; then
     while IFS='=' read -r k_apt_ppa_key k_apt_ppa_value; do
       k_apt_ppa_value=${k_apt_ppa_value#\"} k_apt_ppa_value=${k_apt_ppa_value%\"}
       case $k_apt_ppa_key in
@@ -633,7 +633,7 @@ k_apt_ppa_codename() {
       UBUNTU_CODENAME) k_apt_ppa_suite=$k_apt_ppa_value ;;
       VERSION_CODENAME) k_apt_ppa_version=$k_apt_ppa_value ;;
       esac
-    done < /etc/os-release
+    done < "$1"
   fi
   if [ -z "$k_apt_ppa_suite" ] && [ "$k_apt_ppa_id" = ubuntu ]; then k_apt_ppa_suite=$k_apt_ppa_version; fi
   [ -n "$k_apt_ppa_suite" ] && return 0

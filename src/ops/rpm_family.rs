@@ -195,7 +195,7 @@ pub(super) fn lower_repo(input: &LowerInput, family: Family) -> Result<Step, Dia
             group: String::new(),
         },
         backup: false,
-        create_parent_dirs: false,
+        create_parent_dirs: true,
         keep: false,
         check: &[],
     }))

@@ -281,6 +281,19 @@ fn a_key_with_another_fingerprint_writes_nothing() {
     assert!(!root.at("/etc/apt/keyrings/kiln-test.gpg").exists());
 }
 
+/// `apt.ppa`'s lowering: `k_apt_sources`'s options after its own; present and removed.
+#[test]
+fn ppa_lowering() {
+    insta::assert_snapshot!(
+        "apt_ppa_lowering",
+        crate::rpm_sources::emitted_steps(
+            "[[op]]\nop = \"apt.ppa\"\nppa = \"ppa:deadsnakes/ppa\"\nfingerprint = \"F23C 5A6C F475 9775 95C8  9F51 BA69 3236 6A75 5776\"\n\n\
+             [[op]]\nop = \"apt.ppa\"\nppa = \"ondrej/php\"\nfingerprint = \"14AA40EC0831756756D7F66C4F4EA0AAE5267A6C\"\nkeyserver = \"https://keys.example.org/\"\nupdate = false\n\n\
+             [[op]]\nop = \"apt.ppa\"\nppa = \"ppa:old/gone\"\nfingerprint = \"14AA40EC0831756756D7F66C4F4EA0AAE5267A6C\"\npresent = false\n"
+        )
+    );
+}
+
 #[test]
 fn a_ppa_on_ubuntu_only_with_its_key_from_the_keyserver() {
     require!(Need::DebianRoot, Need::Shellcheck, Need::AptRepoTools);

@@ -150,6 +150,21 @@ impl Rpm {
     }
 }
 
+/// The `k_step` lines of `manifest`'s script, as `kiln emit` writes them.
+pub(crate) fn emitted_steps(manifest: &str) -> String {
+    let output = Test::new()
+        .file("main.toml", manifest)
+        .args(["emit", "main.toml"])
+        .run();
+    output.assert_status(0);
+    let steps: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("k_step "))
+        .collect();
+    steps.join("\n")
+}
+
 fn sha256(path: &Path) -> String {
     let output = Command::new("sha256sum").arg(path).output().unwrap();
     String::from_utf8_lossy(&output.stdout)
@@ -157,6 +172,27 @@ fn sha256(path: &Path) -> String {
         .next()
         .unwrap()
         .to_owned()
+}
+
+/// The lowerings: each family's key, and the package file from a URL (the controller's
+/// file travels in the script, as `apt.deb`'s does).
+#[test]
+fn lowerings() {
+    let mut manifest = String::new();
+    for family in ["dnf", "yum", "zypper"] {
+        manifest.push_str(&format!(
+            "[[op]]\nop = \"{family}.key\"\nkey = \"https://example.org/key.asc\"\nfingerprint = \"FF8A D134 4597 106E CE81  3B91 8A38 72BF 3228 467C\"\n\n"
+        ));
+    }
+    manifest.push_str(
+        "[[op]]\nop = \"dnf.key\"\nkey = \"/etc/pki/rpm-gpg/RPM-GPG-KEY-EPEL-9\"\nfingerprint = \"FF8AD1344597106ECE813B918A3872BF3228467C\"\npresent = false\n\n",
+    );
+    for family in ["dnf", "yum"] {
+        manifest.push_str(&format!(
+            "[[op]]\nop = \"{family}.rpm\"\nurl = \"https://example.org/tool-1.2-1.x86_64.rpm\"\nsha256 = \"E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855\"\n\n"
+        ));
+    }
+    insta::assert_snapshot!("rpm_sources_lowerings", emitted_steps(&manifest));
 }
 
 #[test]

@@ -17,6 +17,7 @@ use std::process::Command;
 use crate::chroot::{converge, dpkg_installed, emit_file, text};
 use crate::support::debian::Root;
 use crate::support::http::Server;
+use crate::support::kiln::Test;
 use crate::support::need::{Need, require};
 
 /// Runs `program args...` in `dir`, which must succeed; its standard output.
@@ -320,10 +321,29 @@ fn a_ppa_on_ubuntu_only_with_its_key_from_the_keyserver() {
         ),
     )
     .unwrap();
-    let script = emit_file(&manifest);
+    // With the host's facts, kiln refuses a Debian host before making a script.
+    let emitted = Test::new()
+        .current_dir(dir)
+        .args(["emit", "main.toml", "-i", "@local", "--facts"])
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/chroot/facts-debian.json")
+                .display()
+                .to_string(),
+        )
+        .run();
+    emitted
+        .assert_status(1)
+        .assert_stderr_contains("this host is debian, not Ubuntu");
+    // Without them, the script decides on the host: refused there, with nothing written.
+    let emitted = Test::new()
+        .current_dir(dir)
+        .args(["emit", "main.toml", "-i", "@local"])
+        .run();
+    emitted.assert_status(0);
+    let script = emitted.stdout.clone();
     let file = "/etc/apt/sources.list.d/kiln-tests-ubuntu-tools.sources";
     let keyring = "/etc/apt/keyrings/kiln-tests-ubuntu-tools.gpg";
-    // Debian is not Ubuntu: refused, with nothing written.
     let refused = root.run_script(&script, &[]);
     assert!(!refused.status.success(), "{}", text(&refused));
     assert!(

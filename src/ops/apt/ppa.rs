@@ -6,7 +6,9 @@
 //! `https://ppa.launchpadcontent.net/USER/NAME/ubuntu`, component `main`; its suite is the
 //! host's Ubuntu codename, read on the host when the step runs (`UBUNTU_CODENAME` of
 //! `/etc/os-release`, which Ubuntu's derivatives set too), so one manifest serves every
-//! release. A host that is neither fails there, saying so, before anything is written.
+//! release. A host that is neither fails there, saying so, before anything is written;
+//! where kiln has the host's facts when it lowers the op (`emit --facts`, a live run
+//! whose manifest uses facts), such a host is refused before the script is made.
 //!
 //! The key is `apt.sources`'s: fetched into `/etc/apt/keyrings/USER-ubuntu-NAME.gpg` and
 //! checked by fingerprint before apt trusts it. `add-apt-repository` asks Launchpad's API
@@ -91,6 +93,34 @@ fn keyserver(given: &str, origin: Span) -> Result<&str, Diagnostic> {
     Ok(given.trim_end_matches('/'))
 }
 
+/// Refuses a host whose facts kiln has and which is not Ubuntu or derived from it (`os.id`
+/// or `os.id_like` say `ubuntu`); a host of unknown facts is left to the step.
+fn refuse_other_os(input: &LowerInput) -> Result<(), Diagnostic> {
+    let fact = |name: &str| {
+        input
+            .context
+            .get_attr("facts")
+            .and_then(|facts| facts.get_attr("os"))
+            .and_then(|os| os.get_attr(name))
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+    };
+    let Some(id) = fact("id") else {
+        return Ok(());
+    };
+    let like = fact("id_like").unwrap_or_default();
+    if id == "ubuntu" || like.split_whitespace().any(|word| word == "ubuntu") {
+        return Ok(());
+    }
+    Err(Diagnostic::new(
+        Code::InvalidValue,
+        input.span("ppa"),
+        format!("this host is {id}, not Ubuntu"),
+    )
+    .label("a PPA is built for an Ubuntu release")
+    .help("apply it only on Ubuntu hosts (`when = \"facts.os.id == 'ubuntu'\"`), or use `apt.sources` for another repository"))
+}
+
 /// One call of `k_apt_ppa`: `k_apt_sources` with the stanza made on the host, whose suite
 /// is the host's codename (see the module doc).
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
@@ -102,6 +132,9 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let keyring = format!("/etc/apt/keyrings/{stem}.gpg");
     let url = format!("{server}/pks/lookup?op=get&search=0x{fingerprint}");
     let present = input.flag("present");
+    if present {
+        refuse_other_os(input)?;
+    }
     Ok(Step {
         call: Some(call::apt_ppa(
             &format!("https://ppa.launchpadcontent.net/{user}/{name}/ubuntu"),

@@ -95,6 +95,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &zypper::key::DEF,
     &zypper::packages::DEF,
     &zypper::repo::DEF,
+    &zypper::rpm::DEF,
 ];
 
 pub(crate) fn lookup(name: &str) -> Option<&'static OpDef> {

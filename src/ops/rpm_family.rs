@@ -268,7 +268,7 @@ pub(super) fn lower_key(input: &LowerInput) -> Result<Step, Diagnostic> {
     })
 }
 
-/// The arguments of `dnf.rpm` and `yum.rpm`.
+/// The arguments of `dnf.rpm`, `yum.rpm` and `zypper.rpm`.
 pub(super) const RPM_ARGS: &[ArgDef] = &[
     arg(
         "src",

@@ -643,10 +643,10 @@ k_apt_ppa_codename() {
 
 # k_rpm_key ok|act|diff --key URL|PATH --fingerprint FINGERPRINT --id ID [--absent] (dnf.key,
 # yum.key, zypper.key): rpm's database holds the key `gpg-pubkey-ID` (ID: the fingerprint's
-# last 8 hex digits, lower case), or with --absent does not. `act` imports the key file at
-# PATH or downloaded from URL into the run's private directory, once gpg has shown it to
-# be the key of FINGERPRINT alone (k_key_only): a file with another key, or one more, is
-# never imported.
+# last 8 hex digits, lower case), or with --absent does not. `act` copies the key file at
+# PATH, or downloads the one at URL, into the run's private directory, and imports that
+# copy once gpg has shown it to be the key of FINGERPRINT alone (k_key_only): a file with
+# another key, or one more, is never imported, nor one changed between check and import.
 k_rpm_key() {
   k_rpm_key_verb=$1 k_rpm_key_key='' k_rpm_key_fingerprint='' k_rpm_key_id='' k_rpm_key_absent=0
   shift
@@ -672,14 +672,12 @@ k_rpm_key() {
   ok) rpm -q --quiet "gpg-pubkey-$k_rpm_key_id" ;;
   act)
     command -v gpg >/dev/null 2>&1 || { k_err "gpg is not installed: the rpm key ops need it to check the key's fingerprint before rpm trusts it"; return 1; }
-    k_rpm_key_file=$k_rpm_key_key
+    k_private || return 1
+    k_rpm_key_file=$k_tmpd/rpm-key
+    rm -f -- "$k_rpm_key_file"
     case $k_rpm_key_key in
-    /*) ;;
-    *)
-      k_private || return 1
-      k_rpm_key_file=$k_tmpd/rpm-key
-      rm -f -- "$k_rpm_key_file"
-      k_fetch "$k_rpm_key_key" "$k_rpm_key_file" '' || { k_err "cannot download $k_rpm_key_key"; return 1; } ;;
+    /*) cp -- "$k_rpm_key_key" "$k_rpm_key_file" || return 1 ;;
+    *) k_fetch "$k_rpm_key_key" "$k_rpm_key_file" '' || { k_err "cannot download $k_rpm_key_key"; return 1; } ;;
     esac
     if ! k_key_only "$k_rpm_key_file" "$k_rpm_key_fingerprint"; then
       k_err "$k_rpm_key_key is not the key $k_rpm_key_fingerprint alone: not imported"; return 1

@@ -187,7 +187,7 @@ fn lowerings() {
     manifest.push_str(
         "[[op]]\nop = \"dnf.key\"\nkey = \"/etc/pki/rpm-gpg/RPM-GPG-KEY-EPEL-9\"\nfingerprint = \"FF8AD1344597106ECE813B918A3872BF3228467C\"\npresent = false\n\n",
     );
-    for family in ["dnf", "yum"] {
+    for family in ["dnf", "yum", "zypper"] {
         manifest.push_str(&format!(
             "[[op]]\nop = \"{family}.rpm\"\nurl = \"https://example.org/tool-1.2-1.x86_64.rpm\"\nsha256 = \"E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855\"\n\n"
         ));
@@ -286,4 +286,25 @@ fn a_key_with_another_fingerprint_is_never_imported() {
     assert_ne!(status, 0, "{output}");
     assert!(output.contains("is not the key"), "{output}");
     assert!(!rpm.has("gpg-pubkey"), "a key was imported");
+}
+
+#[test]
+fn zypper_installs_a_package_from_the_controller() {
+    require!(Need::RpmTools);
+    let rpm = Rpm::new();
+    let package = rpm.package("1.0");
+    let manifest = format!(
+        "[[op]]\nop = \"zypper.rpm\"\nsrc = \"{}\"\n",
+        package.display()
+    );
+    let (status, changed, output) = rpm.apply(&manifest);
+    assert_eq!((status, changed), (0, 1), "{output}");
+    assert!(rpm.has("kiln-test-1.0-1.noarch"));
+    assert!(
+        rpm.calls().starts_with("zypper --non-interactive install "),
+        "{}",
+        rpm.calls()
+    );
+    assert_eq!(rpm.apply(&manifest).1, 0);
+    assert_eq!(rpm.calls().lines().count(), 1);
 }

@@ -18,6 +18,7 @@ mod openrc;
 mod package;
 mod pacman;
 mod pip;
+mod rpm_family;
 mod server;
 mod service;
 mod ssh;
@@ -34,12 +35,16 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &apt::deb::DEF,
     &apt::key::DEF,
     &apt::packages::DEF,
+    &apt::ppa::DEF,
     &apt::repo::DEF,
     &apt::sources::DEF,
     &apt::update::DEF,
     &apt::upgrade::DEF,
     &brew::packages::DEF,
+    &dnf::key::DEF,
     &dnf::packages::DEF,
+    &dnf::repo::DEF,
+    &dnf::rpm::DEF,
     &files::block::DEF,
     &files::directory::DEF,
     &files::download::DEF,
@@ -84,8 +89,14 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &systemd::service::DEF,
     &systemd::unit::DEF,
     &sysvinit::service::DEF,
+    &yum::key::DEF,
     &yum::packages::DEF,
+    &yum::repo::DEF,
+    &yum::rpm::DEF,
+    &zypper::key::DEF,
     &zypper::packages::DEF,
+    &zypper::repo::DEF,
+    &zypper::rpm::DEF,
 ];
 
 pub(crate) fn lookup(name: &str) -> Option<&'static OpDef> {

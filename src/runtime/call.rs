@@ -1175,21 +1175,59 @@ pub fn apt_sources(sources: &AptSources) -> OpCall {
     call
 }
 
-/// Where [`apt_deb`] gets the `.deb`.
-pub enum DebSource<'a> {
+/// Where a package file comes from ([`apt_deb`], [`rpm_file`]).
+pub enum PackageFile<'a> {
     /// Downloaded on the host, and checked against its SHA-256 (lower-case hex).
     Url { url: &'a str, sha256: &'a str },
     /// The step's data: the controller's file.
     Data,
 }
 
+impl OpCall {
+    /// ` --url URL --sha256 SUM` or ` --stdin`: where the runtime's `k_package_file` reads
+    /// the package.
+    fn package_file(&mut self, source: &PackageFile) -> &mut Self {
+        match source {
+            PackageFile::Url { url, sha256 } => self.value("--url", url).value("--sha256", sha256),
+            PackageFile::Data => self.flag("--stdin", true),
+        }
+    }
+}
+
 /// `k_apt_deb (--url URL --sha256 SUM | --stdin)` (apt.deb).
-pub fn apt_deb(source: &DebSource) -> OpCall {
+pub fn apt_deb(source: &PackageFile) -> OpCall {
     let mut call = OpCall::new("k_apt_deb");
-    match source {
-        DebSource::Url { url, sha256 } => call.value("--url", url).value("--sha256", sha256),
-        DebSource::Data => call.flag("--stdin", true),
-    };
+    call.package_file(source);
+    call
+}
+
+/// `k_apt_ppa --uri URI --keyring KEYRING -- K_APT_SOURCES_OPTIONS` (apt.ppa): `sources` as
+/// [`apt_sources`] takes them, the stanza made on the host (its suite is the host's codename).
+pub fn apt_ppa(uri: &str, sources: &AptSources) -> OpCall {
+    let mut call = OpCall::new("k_apt_ppa");
+    let keyring = sources.key.map_or("", |(keyring, _, _)| keyring);
+    call.value("--uri", uri).value("--keyring", keyring);
+    call.args.code(" --").push(&apt_sources(sources).args);
+    call
+}
+
+/// `k_rpm_key --key URL|PATH --fingerprint FINGERPRINT --id ID [--absent]` (dnf.key,
+/// yum.key, zypper.key): `fingerprint` in upper-case hex, `id` its last 8 digits in lower
+/// case (rpm's `gpg-pubkey-ID`).
+pub fn rpm_key(key: &str, fingerprint: &str, id: &str, absent: bool) -> OpCall {
+    let mut call = OpCall::new("k_rpm_key");
+    call.value("--key", key)
+        .value("--fingerprint", fingerprint)
+        .value("--id", id)
+        .flag("--absent", absent);
+    call
+}
+
+/// `k_rpm_file --manager MANAGER (--url URL --sha256 SUM | --stdin)` (dnf.rpm, yum.rpm,
+/// zypper.rpm): `manager` is `dnf`, `yum` or `zypper`.
+pub fn rpm_file(manager: PackageManager, source: &PackageFile) -> OpCall {
+    let mut call = OpCall::new("k_rpm_file");
+    call.value("--manager", manager.word()).package_file(source);
     call
 }
 

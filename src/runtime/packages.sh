@@ -502,44 +502,45 @@ k_apt_sources() {
 }
 
 # k_apt_sources_key ok|act: k_apt_sources's keyring holds the key of its fingerprint, and
-# no other (k_apt_sources_keyring_is; `ok` holds when there is no key to fetch). `act`
+# no other (k_key_only; `ok` holds when there is no key to fetch). `act`
 # downloads the key into the run's private directory (k_fetch), dearmors an armored one
 # (`gpg --dearmor`), checks it and only then writes the keyring (k_write, mode 0644): a
 # key with another fingerprint, or with a key more, is never installed.
 k_apt_sources_key() {
   [ -n "$k_apt_sources_url" ] || return 0
-  if [ "$1" = ok ]; then k_apt_sources_keyring_is "$k_apt_sources_keyring"; return; fi
+  if [ "$1" = ok ]; then k_key_only "$k_apt_sources_keyring" "$k_apt_sources_fingerprint"; return; fi
   k_private || return 1
   k_apt_sources_download=$k_tmpd/apt-sources-key
   rm -f -- "$k_apt_sources_download" "$k_apt_sources_download.gpg"
   k_fetch "$k_apt_sources_url" "$k_apt_sources_download" '' || { k_err "cannot download $k_apt_sources_url"; return 1; }
   if grep -q '^-----BEGIN PGP PUBLIC KEY BLOCK-----' "$k_apt_sources_download"; then
-    k_apt_sources_gpg --dearmor --output "$k_apt_sources_download.gpg" "$k_apt_sources_download" &&
+    k_gpg --dearmor --output "$k_apt_sources_download.gpg" "$k_apt_sources_download" &&
       mv -f -- "$k_apt_sources_download.gpg" "$k_apt_sources_download" || return 1
   fi
-  if ! k_apt_sources_keyring_is "$k_apt_sources_download"; then
+  if ! k_key_only "$k_apt_sources_download" "$k_apt_sources_fingerprint"; then
     k_err "$k_apt_sources_url is not the key $k_apt_sources_fingerprint alone: not installed"; return 1
   fi
   k_write "$k_apt_sources_keyring" 0644 '' '' < "$k_apt_sources_download"
 }
 
-# k_apt_sources_keyring_is FILE: whether FILE holds keys, each of which (each primary key,
-# as `gpg --show-keys` lists it) has k_apt_sources's fingerprint.
-k_apt_sources_keyring_is() {
+# k_key_only FILE FINGERPRINT: whether FILE (a keyring, binary or armored) holds keys, each
+# of which (each primary key, as `gpg --show-keys` lists it) has FINGERPRINT (upper-case
+# hex): what apt.sources and the rpm family's keys install, and nothing more.
+k_key_only() {
   [ -s "$1" ] || return 1
-  k_apt_sources_gpg --with-colons --show-keys "$1" 2>/dev/null | K_F=$k_apt_sources_fingerprint awk -F: '
+  k_gpg --with-colons --show-keys "$1" 2>/dev/null | K_F=$2 awk -F: '
     $1 == "pub" { primary = 1; next }
     primary && $1 == "fpr" { keys++; if ($10 != ENVIRON["K_F"]) other = 1; primary = 0 }
     END { exit !(keys > 0 && !other) }'
 }
 
-# k_apt_sources_gpg ARG...: gpg in batch mode with a GnuPG home of its own in the run's
-# private directory: nothing is written to the user's, and no agent is needed (a host
-# with the gpg package alone has none).
-k_apt_sources_gpg() {
+# k_gpg ARG...: gpg in batch mode with a GnuPG home of its own in the run's private
+# directory: nothing is written to the user's, and no agent is needed (a host with the gpg
+# package alone has none).
+k_gpg() {
   k_private || return 1
-  [ -d "$k_tmpd/apt-sources-gnupg" ] || mkdir -m 700 -- "$k_tmpd/apt-sources-gnupg" || return 1
-  gpg --batch --quiet --no-autostart --homedir "$k_tmpd/apt-sources-gnupg" "$@"
+  [ -d "$k_tmpd/gpg-home" ] || mkdir -m 700 -- "$k_tmpd/gpg-home" || return 1
+  gpg --batch --quiet --no-autostart --homedir "$k_tmpd/gpg-home" "$@"
 }
 
 # k_apt_deb ok|act|diff (--url URL --sha256 SUM | --stdin) (apt.deb): the package in the
@@ -547,18 +548,19 @@ k_apt_sources_gpg() {
 # at the .deb's version (`dpkg-deb -f`, then k_apt_has); else `apt-get install` installs the
 # file with its dependencies (a downgrade too: the version asked for is the file's).
 k_apt_deb() {
-  k_apt_deb_verb=$1 k_apt_deb_url='' k_apt_deb_sha256='' k_apt_deb_stdin=0
+  k_apt_deb_verb=$1 k_apt_deb_url='' k_apt_deb_sha256=''
   shift
   while [ "$#" -gt 0 ]; do
     case $1 in
     --url) k_apt_deb_url=$2; shift ;;
     --sha256) k_apt_deb_sha256=$2; shift ;;
-    --stdin) k_apt_deb_stdin=1 ;;
+    --stdin) ;; # the default: no URL
     *) k_err "k_apt_deb: unknown option $1"; return 64 ;;
     esac
     shift
   done
-  k_apt_deb_get || return 1
+  k_package_file deb "$k_apt_deb_url" "$k_apt_deb_sha256" || return 1
+  k_apt_deb_file=$k_package_file_path
   if ! k_apt_deb_package=$(dpkg-deb -f "$k_apt_deb_file" Package) || ! k_apt_deb_version=$(dpkg-deb -f "$k_apt_deb_file" Version); then
     k_err "${k_apt_deb_url:-the .deb} is not a Debian package"; return 1
   fi
@@ -571,16 +573,160 @@ k_apt_deb() {
   esac
 }
 
-# k_apt_deb_get: k_apt_deb_file, k_apt_deb's .deb in the run's private directory: read on
-# standard input, or downloaded once per run (named by its SHA-256, which it must match).
-k_apt_deb_get() {
+# k_package_file EXT URL SUM: k_package_file_path, a package file (a .EXT) in the run's
+# private directory: read on standard input when URL is empty, else downloaded from URL
+# once per run (named by its SHA-256, SUM, which it must match). apt.deb's and the rpm
+# family's.
+k_package_file() {
   k_private || return 1
-  if [ "$k_apt_deb_stdin" = 1 ]; then
-    k_apt_deb_file=$k_tmpd/apt-deb.deb
-    cat > "$k_apt_deb_file"
+  if [ -z "$2" ]; then
+    k_package_file_path=$k_tmpd/package.$1
+    cat > "$k_package_file_path"
   else
-    k_apt_deb_file=$k_tmpd/apt-deb-$k_apt_deb_sha256.deb
-    k_sha256_is "$k_apt_deb_file" "$k_apt_deb_sha256" ||
-      k_download_file "$k_apt_deb_url" "$k_apt_deb_file" "$k_apt_deb_sha256" '' '' '' ''
+    k_package_file_path=$k_tmpd/package-$3.$1
+    k_sha256_is "$k_package_file_path" "$3" ||
+      k_download_file "$2" "$k_package_file_path" "$3" '' '' '' ''
   fi
+}
+
+# k_apt_ppa ok|act|diff --uri URI --keyring KEYRING -- OPTION... (apt.ppa): k_apt_sources
+# with OPTIONs for a Launchpad PPA at URI, whose stanza (k_text) k_apt_ppa writes: the
+# suite is the host's Ubuntu codename (k_apt_ppa_codename), the component `main`, the key
+# KEYRING. A host that is not Ubuntu (or derived from it) fails, saying so, before
+# anything is written; with --absent among the OPTIONs no codename is needed.
+k_apt_ppa() {
+  k_apt_ppa_verb=$1 k_apt_ppa_uri='' k_apt_ppa_keyring=''
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --uri) k_apt_ppa_uri=$2; shift ;;
+    --keyring) k_apt_ppa_keyring=$2; shift ;;
+    --) shift; break ;;
+    *) k_err "k_apt_ppa: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  case " $* " in
+  *' --absent '*) k_text='' ;;
+  *)
+    k_apt_ppa_codename /etc/os-release || return 1
+    k_text="Types: deb
+URIs: $k_apt_ppa_uri
+Suites: $k_apt_ppa_suite
+Components: main
+Signed-By: $k_apt_ppa_keyring
+" ;;
+  esac
+  k_apt_sources "$k_apt_ppa_verb" "$@"
+}
+
+# k_apt_ppa_codename FILE: k_apt_ppa_suite, the Ubuntu release this host is or derives from,
+# read from FILE (/etc/os-release) with builtins: `UBUNTU_CODENAME` (set by Ubuntu and its derivatives),
+# else `VERSION_CODENAME` where `ID` is `ubuntu`. Fails, saying why, on any other host.
+k_apt_ppa_codename() {
+  k_apt_ppa_suite='' k_apt_ppa_id='' k_apt_ppa_version=''
+  if [ -r "$1" ]; then
+    while IFS='=' read -r k_apt_ppa_key k_apt_ppa_value; do
+      k_apt_ppa_value=${k_apt_ppa_value#\"} k_apt_ppa_value=${k_apt_ppa_value%\"}
+      case $k_apt_ppa_key in
+      ID) k_apt_ppa_id=$k_apt_ppa_value ;;
+      UBUNTU_CODENAME) k_apt_ppa_suite=$k_apt_ppa_value ;;
+      VERSION_CODENAME) k_apt_ppa_version=$k_apt_ppa_value ;;
+      esac
+    done < "$1"
+  fi
+  if [ -z "$k_apt_ppa_suite" ] && [ "$k_apt_ppa_id" = ubuntu ]; then k_apt_ppa_suite=$k_apt_ppa_version; fi
+  [ -n "$k_apt_ppa_suite" ] && return 0
+  k_err "apt.ppa: this host is ${k_apt_ppa_id:-of no known distribution}, not Ubuntu: a PPA is built for an Ubuntu release (use apt.sources for another repository)"
+  return 1
+}
+
+# k_rpm_key ok|act|diff --key URL|PATH --fingerprint FINGERPRINT --id ID [--absent] (dnf.key,
+# yum.key, zypper.key): rpm's database holds the key `gpg-pubkey-ID` (ID: the fingerprint's
+# last 8 hex digits, lower case), or with --absent does not. `act` copies the key file at
+# PATH, or downloads the one at URL, into the run's private directory, and imports that
+# copy once gpg has shown it to be the key of FINGERPRINT alone (k_key_only): a file with
+# another key, or one more, is never imported, nor one changed between check and import.
+k_rpm_key() {
+  k_rpm_key_verb=$1 k_rpm_key_key='' k_rpm_key_fingerprint='' k_rpm_key_id='' k_rpm_key_absent=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --key) k_rpm_key_key=$2; shift ;;
+    --fingerprint) k_rpm_key_fingerprint=$2; shift ;;
+    --id) k_rpm_key_id=$2; shift ;;
+    --absent) k_rpm_key_absent=1 ;;
+    *) k_err "k_rpm_key: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  if [ "$k_rpm_key_absent" = 1 ]; then
+    case $k_rpm_key_verb in
+    ok) ! rpm -q --quiet "gpg-pubkey-$k_rpm_key_id" ;;
+    act) rpm -e --allmatches "gpg-pubkey-$k_rpm_key_id" ;;
+    diff) printf 'remove the key gpg-pubkey-%s\n' "$k_rpm_key_id" ;;
+    esac
+    return
+  fi
+  case $k_rpm_key_verb in
+  ok) rpm -q --quiet "gpg-pubkey-$k_rpm_key_id" ;;
+  act)
+    command -v gpg >/dev/null 2>&1 || { k_err "gpg is not installed: the rpm key ops need it to check the key's fingerprint before rpm trusts it"; return 1; }
+    k_private || return 1
+    k_rpm_key_file=$k_tmpd/rpm-key
+    rm -f -- "$k_rpm_key_file"
+    case $k_rpm_key_key in
+    /*) cp -- "$k_rpm_key_key" "$k_rpm_key_file" || return 1 ;;
+    *) k_fetch "$k_rpm_key_key" "$k_rpm_key_file" '' || { k_err "cannot download $k_rpm_key_key"; return 1; } ;;
+    esac
+    if ! k_key_only "$k_rpm_key_file" "$k_rpm_key_fingerprint"; then
+      k_err "$k_rpm_key_key is not the key $k_rpm_key_fingerprint alone: not imported"; return 1
+    fi
+    rpm --import "$k_rpm_key_file" ;;
+  diff) printf 'import the key %s (fingerprint %s)\n' "$k_rpm_key_key" "$k_rpm_key_fingerprint" ;;
+  esac
+}
+
+# k_rpm_file ok|act|diff --manager dnf|yum|zypper (--url URL --sha256 SUM | --stdin)
+# (dnf.rpm, yum.rpm, zypper.rpm): the package in the .rpm (downloaded from URL, which must
+# match SUM, or read on standard input; k_package_file) is installed at the file's epoch,
+# version, release and architecture (its NEVRA, `rpm -qp`, among what `rpm -q` says of the
+# name); else the manager installs the file, with its dependencies from the host's
+# repositories.
+k_rpm_file() {
+  k_rpm_file_verb=$1 k_rpm_file_manager='' k_rpm_file_url='' k_rpm_file_sha256=''
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --manager) k_rpm_file_manager=$2; shift ;;
+    --url) k_rpm_file_url=$2; shift ;;
+    --sha256) k_rpm_file_sha256=$2; shift ;;
+    --stdin) ;; # the default: no URL
+    *) k_err "k_rpm_file: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  k_package_file rpm "$k_rpm_file_url" "$k_rpm_file_sha256" || return 1
+  k_rpm_file_format='%{NAME} %{NAME}-%|EPOCH?{%{EPOCH}:}|%{VERSION}-%{RELEASE}.%{ARCH}\n'
+  if ! k_rpm_file_nevra=$(rpm -qp --qf "$k_rpm_file_format" "$k_package_file_path" 2>/dev/null) || [ -z "$k_rpm_file_nevra" ]; then
+    k_err "${k_rpm_file_url:-the .rpm} is not an rpm package"; return 1
+  fi
+  k_rpm_file_name=${k_rpm_file_nevra%% *} k_rpm_file_nevra=${k_rpm_file_nevra#* }
+  case $k_rpm_file_verb in
+  ok)
+    k_rpm_file_installed=$(rpm -q --qf "$k_rpm_file_format" "$k_rpm_file_name" 2>/dev/null) || return 1
+    case "
+$k_rpm_file_installed
+" in
+    *" $k_rpm_file_nevra
+"*) return 0 ;;
+    esac
+    return 1 ;;
+  act)
+    case $k_rpm_file_manager in
+    zypper) zypper --non-interactive install "$k_package_file_path" ;;
+    *) "$k_rpm_file_manager" install -y "$k_package_file_path" ;;
+    esac ;;
+  diff) printf 'install %s\n' "$k_rpm_file_nevra" ;;
+  esac
 }

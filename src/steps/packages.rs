@@ -21,7 +21,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::{LowerInput, Step};
-use crate::runtime::call::{self, PackageManager, Packages};
+use crate::runtime::call::{self, PackageFile, PackageManager, Packages};
 
 /// Options of the specific ops; `package.packages` uses the defaults.
 #[derive(Default)]
@@ -144,4 +144,32 @@ fn one_line_each(input: &LowerInput, name: &str) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+/// The step of an op installing one package file (`apt.deb`, `dnf.rpm`, ...), from its
+/// `src` on the controller (travelling in the script, as `files.put`'s does) or its `url`
+/// (downloaded on the host and checked against `sha256`): one call, which `call` writes,
+/// whose probe, act and diff each read the file's own name and version on the host.
+pub(crate) fn package_file_step(
+    input: &LowerInput,
+    call: impl Fn(&PackageFile) -> call::OpCall,
+) -> Result<Step, Diagnostic> {
+    if let Some(url) = input.args.str("url") {
+        let sha256 = input.str("sha256").to_ascii_lowercase();
+        return Ok(Step {
+            call: Some(call(&PackageFile::Url {
+                url,
+                sha256: &sha256,
+            })),
+            verify: true,
+            ..Step::default()
+        });
+    }
+    let bytes = input.local_file("src", "this file")?;
+    Ok(Step {
+        call: Some(call(&PackageFile::Data)),
+        data: call::content(&bytes),
+        verify: true,
+        ..Step::default()
+    })
 }

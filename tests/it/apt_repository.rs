@@ -1,9 +1,12 @@
-//! `apt.sources` and `apt.deb` against a real apt, in the Debian root (`support::debian`,
+//! `apt.sources`, `apt.ppa` and `apt.deb` against a real apt, in the Debian root (`support::debian`,
 //! so as root): a repository made in the test (two packages built with `dpkg-deb`, one
 //! depending on the other, indexed by `dpkg-scanpackages`, its `Release` signed with a key
 //! gpg makes in the test) is served from a loopback HTTP server of the test
 //! (`support::http`), with the key, armored, beside it. Each scenario is emitted, run with
 //! `--check`, applied, and applied again (which must change nothing), as in `chroot.rs`.
+//! `apt.ppa` gets its key from that server as a keyserver, and its suite from an
+//! `/etc/os-release` of Ubuntu's written into the root (Launchpad itself is not reached:
+//! `update = false`).
 //!
 //! The root gets gpg and curl from the Debian mirror its apt uses (package-registry
 //! traffic): `apt.sources` needs gpg to check a key's fingerprint, and a downloader.
@@ -14,6 +17,7 @@ use std::process::Command;
 use crate::chroot::{converge, dpkg_installed, emit_file, text};
 use crate::support::debian::Root;
 use crate::support::http::Server;
+use crate::support::kiln::Test;
 use crate::support::need::{Need, require};
 
 /// Runs `program args...` in `dir`, which must succeed; its standard output.
@@ -276,4 +280,93 @@ fn a_key_with_another_fingerprint_writes_nothing() {
             .exists()
     );
     assert!(!root.at("/etc/apt/keyrings/kiln-test.gpg").exists());
+}
+
+/// `apt.ppa`'s lowering: `k_apt_sources`'s options after its own; present and removed.
+#[test]
+fn ppa_lowering() {
+    insta::assert_snapshot!(
+        "apt_ppa_lowering",
+        crate::rpm_sources::emitted_steps(
+            "[[op]]\nop = \"apt.ppa\"\nppa = \"ppa:deadsnakes/ppa\"\nfingerprint = \"F23C 5A6C F475 9775 95C8  9F51 BA69 3236 6A75 5776\"\n\n\
+             [[op]]\nop = \"apt.ppa\"\nppa = \"ondrej/php\"\nfingerprint = \"14AA40EC0831756756D7F66C4F4EA0AAE5267A6C\"\nkeyserver = \"https://keys.example.org/\"\nupdate = false\n\n\
+             [[op]]\nop = \"apt.ppa\"\nppa = \"ppa:old/gone\"\nfingerprint = \"14AA40EC0831756756D7F66C4F4EA0AAE5267A6C\"\npresent = false\n"
+        )
+    );
+}
+
+#[test]
+fn a_ppa_on_ubuntu_only_with_its_key_from_the_keyserver() {
+    require!(Need::DebianRoot, Need::Shellcheck, Need::AptRepoTools);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let lib = build_deb(dir, "kiln-lib", "1.0", None);
+    let fingerprint = signed_repository(dir, &[&lib]);
+    let key = std::fs::read(dir.join("key.asc")).unwrap();
+    let lookup = format!("/pks/lookup?op=get&search=0x{fingerprint}");
+    let server = Server::start(move |request| {
+        if request.path == lookup {
+            ("200 OK", key.clone())
+        } else {
+            ("404 Not Found", Vec::new())
+        }
+    });
+    let root = root_with_gpg();
+    let manifest = dir.join("main.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "[[op]]\nop = \"apt.ppa\"\nppa = \"ppa:kiln-tests/tools\"\nfingerprint = \"{fingerprint}\"\nkeyserver = \"{}\"\nupdate = false\n",
+            server.url("")
+        ),
+    )
+    .unwrap();
+    // With the host's facts, kiln refuses a Debian host before making a script.
+    let emitted = Test::new()
+        .current_dir(dir)
+        .args(["emit", "main.toml", "-i", "@local", "--facts"])
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/chroot/facts-debian.json")
+                .display()
+                .to_string(),
+        )
+        .run();
+    emitted
+        .assert_status(1)
+        .assert_stderr_contains("this host is debian, not Ubuntu");
+    // Without them, the script decides on the host: refused there, with nothing written.
+    let emitted = Test::new()
+        .current_dir(dir)
+        .args(["emit", "main.toml", "-i", "@local"])
+        .run();
+    emitted.assert_status(0);
+    let script = emitted.stdout.clone();
+    let file = "/etc/apt/sources.list.d/kiln-tests-ubuntu-tools.sources";
+    let keyring = "/etc/apt/keyrings/kiln-tests-ubuntu-tools.gpg";
+    let refused = root.run_script(&script, &[]);
+    assert!(!refused.status.success(), "{}", text(&refused));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("this host is debian, not Ubuntu"),
+        "{}",
+        text(&refused)
+    );
+    assert!(!root.at(file).exists() && !root.at(keyring).exists());
+    root.write(
+        "etc/os-release",
+        b"NAME=\"Ubuntu\"\nVERSION_ID=\"24.04\"\nID=ubuntu\nID_LIKE=debian\nVERSION_CODENAME=noble\nUBUNTU_CODENAME=noble\n",
+        0o644,
+    );
+    converge(&root, &script, || assert!(!root.at(file).exists()));
+    assert_eq!(
+        root.read(file),
+        format!(
+            "Types: deb\nURIs: https://ppa.launchpadcontent.net/kiln-tests/tools/ubuntu\nSuites: noble\nComponents: main\nSigned-By: {keyring}\n"
+        )
+    );
+    let installed = std::fs::read(root.at(keyring)).unwrap();
+    assert!(
+        !installed.is_empty() && installed[0] & 0x80 != 0,
+        "not a binary keyring"
+    );
 }

@@ -70,6 +70,13 @@ const BUDGETS: &[Budget] = &[
         run2: 1,
     },
     Budget {
+        name: "dnf.repo new",
+        manifest: "[[op]]\nop = 'dnf.repo'\nrepoid = 'r'\nbaseurl = ['https://r.example.org']\nreposdir = '{root}'\n",
+        before: &[],
+        run1: 5,
+        run2: 1,
+    },
+    Budget {
         name: "files.template new",
         manifest: "[[op]]\nop = 'files.template'\nsrc = 't.j2'\ndest = '{root}/t'\n",
         before: &[],

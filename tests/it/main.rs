@@ -46,6 +46,7 @@ mod quoting;
 mod regex;
 mod registered;
 mod robustness;
+mod rpm_sources;
 mod runtime;
 mod secrets;
 mod security;

@@ -14,7 +14,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
-use crate::runtime::call::{self, DebSource};
+use crate::runtime::call;
+use crate::steps::packages;
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "apt.deb",
@@ -34,22 +35,5 @@ pub(crate) const DEF: OpDef = OpDef::new(
 
 /// One call of `k_apt_deb`: probe, act and diff each read the file's fields on the host.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    if let Some(url) = input.args.str("url") {
-        let sha256 = input.str("sha256").to_ascii_lowercase();
-        return Ok(Step {
-            call: Some(call::apt_deb(&DebSource::Url {
-                url,
-                sha256: &sha256,
-            })),
-            verify: true,
-            ..Step::default()
-        });
-    }
-    let bytes = input.local_file("src", "this file")?;
-    Ok(Step {
-        call: Some(call::apt_deb(&DebSource::Data)),
-        data: call::content(&bytes),
-        verify: true,
-        ..Step::default()
-    })
+    packages::package_file_step(input, call::apt_deb)
 }

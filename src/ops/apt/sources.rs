@@ -112,6 +112,13 @@ fn key(args: &OpArgs, origin: Span) -> Result<Key<'_>, Diagnostic> {
         .label("anyone who can change what this URL serves would choose the key apt trusts")
         .help("add `fingerprint = \"...\"`, the key's full fingerprint from its publisher (`gpg --show-keys KEYFILE` shows it)"));
     };
+    let fingerprint = fingerprint(given, span("fingerprint"))?;
+    Ok(Key::Url(signed_by, fingerprint))
+}
+
+/// A key's full fingerprint as written (spaces allowed, any case), in upper case without
+/// spaces; or why it is not one.
+pub(crate) fn fingerprint(given: &str, span: Span) -> Result<String, Diagnostic> {
     let fingerprint: String = given
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -119,17 +126,13 @@ fn key(args: &OpArgs, origin: Span) -> Result<Key<'_>, Diagnostic> {
         .collect();
     if !matches!(fingerprint.len(), 40 | 64) || !fingerprint.bytes().all(|b| b.is_ascii_hexdigit())
     {
-        return Err(Diagnostic::new(
-            Code::InvalidValue,
-            span("fingerprint"),
-            "not a full key fingerprint",
-        )
-        .label("expected 40 (or, for a v5 key, 64) hex digits")
-        .help(
-            "the whole fingerprint, not a short or long key id: `gpg --show-keys KEYFILE` shows it",
-        ));
+        return Err(Diagnostic::new(Code::InvalidValue, span, "not a full key fingerprint")
+            .label("expected 40 (or, for a v5 key, 64) hex digits")
+            .help(
+                "the whole fingerprint, not a short or long key id: `gpg --show-keys KEYFILE` shows it",
+            ));
     }
-    Ok(Key::Url(signed_by, fingerprint))
+    Ok(fingerprint)
 }
 
 /// The `.sources` text (deb822: one stanza, a field per line, values separated by spaces).

@@ -22,8 +22,8 @@
 //! `k_service_systemctl`, `k_service_is_running`, `k_service_is_enabled`, `k_git_run`,
 //! `k_git_in`, `k_git_act`, `k_git_checkout_rev`, `k_git_config_run`, `k_unarchive_act`,
 //! `k_unarchive_read`, `k_unarchive_replaceable`, `k_apt_key_holds`, `k_apt_key_import`,
-//! `k_apt_sources_key`, `k_apt_sources_keyring_is`, `k_apt_sources_gpg`,
-//! `k_apt_deb_get`, `k_user_has`, `k_user_show`, `k_user_run`, `k_modprobe_files`, `k_modprobe_file`,
+//! `k_apt_sources_key`, `k_key_only`, `k_gpg`,
+//! `k_package_file`, `k_user_has`, `k_user_show`, `k_user_run`, `k_modprobe_files`, `k_modprobe_file`,
 //! `k_locale_available`, `k_locale_debian`, `k_run_guards`,
 //! `k_run_show`, `k_run_act`, `k_result_act`, `k_result_judge`, `k_result_say`)
 //! and the awk programs
@@ -99,9 +99,9 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_apt_key_holds", "k_apt_key"),
     ("k_apt_key_import", "k_apt_key"),
     ("k_apt_sources_key", "k_apt_sources"),
-    ("k_apt_sources_keyring_is", "k_apt_sources"),
-    ("k_apt_sources_gpg", "k_apt_sources"),
-    ("k_apt_deb_get", "k_apt_deb"),
+    ("k_key_only", "k_apt_sources"),
+    ("k_gpg", "k_apt_sources"),
+    ("k_package_file", "k_apt_deb"),
     ("k_user_has", "k_user"),
     ("k_user_show", "k_user"),
     ("k_user_run", "k_user"),

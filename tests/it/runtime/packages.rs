@@ -30,6 +30,20 @@ case " $* " in
   for key in $(echo "$keys" | tr + ' '); do echo 'pub:u:255:22:0:0::::::scESC:'; echo "fpr:::::::::$key:"; echo 'sub:u:255:18:1:1::::::e:'; echo 'fpr:::::::::5UB:'; done ;;
 esac"#;
 
+/// rpm for `k_rpm_key`: its database of keys is the file `db`, a package a line.
+const RPM_KEYS: &str = r#"case $1 in
+-q) grep -qx "$3" db 2>/dev/null ;;
+--import) echo gpg-pubkey-0000abcd >> db; echo "rpm $*" >> calls ;;
+-e) grep -vx "$3" db > db.new; mv db.new db; echo "rpm $*" >> calls ;;
+esac"#;
+
+/// rpm for `k_rpm_file`: a package file holds what `rpm -qp` prints of it (name and
+/// NEVRA); `old` is installed at 1.0-1.
+const RPM_FILES: &str = r#"case $1 in
+-qp) cat "$4" ;;
+-q) [ "$4" = old ] || exit 1; echo 'old old-1.0-1.noarch'; echo 'old old-0.9-1.i686' ;;
+esac"#;
+
 const RPM: &str = "case $3 in vim | old) exit 0 ;; esac; exit 1";
 
 /// dnf and yum: `check-update` exits 100 when an update is available.
@@ -292,7 +306,7 @@ functions! {
     ],
     k_apt_deb => [
         // From standard input: fields read with dpkg-deb, compared with dpkg-query.
-        case("k_apt_deb ok --stdin < pkg.deb || echo missing; k_apt_deb diff --stdin < pkg.deb; k_apt_deb act --stdin < pkg.deb; sed 's|/[^ ]*/apt-deb.deb|FILE|' calls")
+        case("k_apt_deb ok --stdin < pkg.deb || echo missing; k_apt_deb diff --stdin < pkg.deb; k_apt_deb act --stdin < pkg.deb; sed 's|/[^ ]*/package.deb|FILE|' calls")
             .given("echo deb > pkg.deb")
             .stub("dpkg-deb", "case $3 in Package) echo old ;; Version) echo 2.0 ;; esac")
             .stub("dpkg-query", DPKG_QUERY)
@@ -319,6 +333,82 @@ functions! {
             .stub("dpkg-deb", "exit 2")
             .status(1)
             .says("kiln: the .deb is not a Debian package\n"),
+    ],
+    k_apt_ppa => [
+        // Removed on any host: no codename is needed, and the keyring goes too.
+        case("set -- --file s.sources --keyring k.gpg --key-url http://h/k --fingerprint ABCD --absent; k_apt_ppa ok --uri http://p --keyring k.gpg -- \"$@\" || echo present; k_apt_ppa diff --uri http://p --keyring k.gpg -- \"$@\"; k_apt_ppa act --uri http://p --keyring k.gpg -- \"$@\"; ls; k_apt_ppa ok --uri http://p --keyring k.gpg -- \"$@\" && echo gone")
+            .given("echo x > s.sources; echo k > k.gpg; echo o > other")
+            .prints("present\nremove s.sources\nother\ngone\n"),
+        case("k_apt_ppa ok --url http://p")
+            .status(64)
+            .says("kiln: k_apt_ppa: unknown option --url\n"),
+    ],
+    k_apt_ppa_codename => [
+        case("k_apt_ppa_codename os && echo \"$k_apt_ppa_suite\"")
+            .given("printf 'NAME=\"Ubuntu\"\\nID=ubuntu\\nVERSION_CODENAME=noble\\n' > os")
+            .prints("noble\n"),
+        // A derivative names the Ubuntu release it is built on.
+        case("k_apt_ppa_codename os && echo \"$k_apt_ppa_suite\"")
+            .given("printf 'ID=linuxmint\\nID_LIKE=\"ubuntu debian\"\\nVERSION_CODENAME=wilma\\nUBUNTU_CODENAME=\"noble\"\\n' > os")
+            .prints("noble\n"),
+        case("k_apt_ppa_codename os")
+            .given("printf 'ID=debian\\nVERSION_CODENAME=bookworm\\n' > os")
+            .status(1)
+            .says("kiln: apt.ppa: this host is debian, not Ubuntu: a PPA is built for an Ubuntu release (use apt.sources for another repository)\n"),
+        case("k_apt_ppa_codename missing")
+            .status(1)
+            .says("kiln: apt.ppa: this host is of no known distribution, not Ubuntu: a PPA is built for an Ubuntu release (use apt.sources for another repository)\n"),
+    ],
+    k_rpm_key => [
+        // From a URL: downloaded, checked by gpg, then imported; the probe asks rpm.
+        case("set -- --key http://h/k --fingerprint ABCD --id 0000abcd; k_rpm_key ok \"$@\" || echo missing; k_rpm_key diff \"$@\"; k_rpm_key act \"$@\"; k_rpm_key ok \"$@\" && echo holds; sed 's|/[^ ]*/rpm-key|FILE|' calls")
+            .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; echo ABCD > \"$out\"")
+            .stub("gpg", GPG)
+            .stub("rpm", RPM_KEYS)
+            .prints("missing\nimport the key http://h/k (fingerprint ABCD)\nholds\nrpm --import FILE\n"),
+        // A file on the host: its copy in the private directory is checked and imported.
+        case("k_rpm_key act --key \"$PWD/k.asc\" --fingerprint ABCD --id 0000abcd && sed 's|/[^ ]*/rpm-key|FILE|' calls")
+            .given("echo ABCD > k.asc")
+            .stub("gpg", GPG)
+            .stub("rpm", RPM_KEYS)
+            .prints("rpm --import FILE\n"),
+        // Another key, or one more: rpm never sees it.
+        case("for key in FFFF ABCD+FFFF; do echo $key > served; k_rpm_key act --key http://h/k --fingerprint ABCD --id 0000abcd; echo \"status $?\"; done; ls")
+            .stub("curl", "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done; cp served \"$out\"")
+            .stub("gpg", GPG)
+            .stub("rpm", RPM_KEYS)
+            .prints("status 1\nstatus 1\nserved\n")
+            .says("kiln: http://h/k is not the key ABCD alone: not imported\nkiln: http://h/k is not the key ABCD alone: not imported\n"),
+        case("k_rpm_key act --key http://h/k --fingerprint ABCD --id 0000abcd")
+            .only(&["printf"])
+            .status(1)
+            .says("kiln: gpg is not installed: the rpm key ops need it to check the key's fingerprint before rpm trusts it\n"),
+        case("set -- --key http://h/k --fingerprint ABCD --id 0000abcd --absent; k_rpm_key ok \"$@\" || echo present; k_rpm_key diff \"$@\"; k_rpm_key act \"$@\"; k_rpm_key ok \"$@\" && echo gone; cat calls")
+            .given("echo gpg-pubkey-0000abcd > db")
+            .stub("rpm", RPM_KEYS)
+            .prints("present\nremove the key gpg-pubkey-0000abcd\ngone\nrpm -e --allmatches gpg-pubkey-0000abcd\n"),
+    ],
+    k_rpm_file => [
+        // The file's NEVRA (`rpm -qp`) among what rpm says of its name (`rpm -q`).
+        case("k_rpm_file ok --manager dnf --stdin < p.rpm || echo missing; k_rpm_file diff --manager dnf --stdin < p.rpm; k_rpm_file act --manager dnf --stdin < p.rpm; sed 's|/[^ ]*/package.rpm|FILE|' calls")
+            .given("echo 'old old-1:2.0-1.noarch' > p.rpm")
+            .stub("rpm", RPM_FILES)
+            .stub("dnf", r#"echo "dnf $*" >> calls"#)
+            .prints("missing\ninstall old-1:2.0-1.noarch\ndnf install -y FILE\n"),
+        case("k_rpm_file ok --manager yum --stdin < p.rpm && echo installed")
+            .given("echo 'old old-1.0-1.noarch' > p.rpm")
+            .stub("rpm", RPM_FILES)
+            .prints("installed\n"),
+        case("k_rpm_file act --manager zypper --stdin < p.rpm; sed 's|/[^ ]*/package.rpm|FILE|' calls")
+            .given("echo 'new new-1-1.x86_64' > p.rpm")
+            .stub("rpm", RPM_FILES)
+            .stub("zypper", r#"echo "zypper $*" >> calls"#)
+            .prints("zypper --non-interactive install FILE\n"),
+        case("k_rpm_file ok --manager dnf --stdin < p.rpm")
+            .given("echo junk > p.rpm")
+            .stub("rpm", "exit 1")
+            .status(1)
+            .says("kiln: the .rpm is not an rpm package\n"),
     ],
     k_apt_key => [
         case("k_apt_key ok --dest k.asc || echo missing; k_apt_key diff --dest k.asc; k_apt_key act --dest k.asc --url http://h/k --key-id ABCD; cat k.asc; k_apt_key ok --dest k.asc --key-id ABCD && echo holds")

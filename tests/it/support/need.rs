@@ -36,6 +36,9 @@ pub(crate) enum Need {
     /// gpg, dpkg-deb and dpkg-scanpackages, which make and sign the apt repository of the
     /// package-source tests.
     AptRepoTools,
+    /// rpm, rpmbuild and gpg, which the rpm-family tests build, sign-check and query
+    /// packages and keys with (in a database of their own).
+    RpmTools,
 }
 
 impl Need {
@@ -53,6 +56,7 @@ impl Need {
             Need::DebianRoot => "a Debian root built with debootstrap",
             Need::Podman => "podman and runc",
             Need::AptRepoTools => "gpg, dpkg-deb and dpkg-scanpackages",
+            Need::RpmTools => "rpm, rpmbuild and gpg",
         }
     }
 
@@ -73,6 +77,7 @@ impl Need {
             }
             Need::Podman => "apt-get install podman runc",
             Need::AptRepoTools => "apt-get install gnupg dpkg-dev",
+            Need::RpmTools => "apt-get install rpm gnupg",
         }
     }
 
@@ -93,6 +98,7 @@ impl Need {
             }
             Need::Podman => tools(&["podman", "runc"]),
             Need::AptRepoTools => tools(&["gpg", "dpkg-deb", "dpkg-scanpackages"]),
+            Need::RpmTools => tools(&["rpm", "rpmbuild", "gpg"]),
         }
     }
 }

@@ -1,0 +1,21 @@
+//! `yum.repo`: a repository file of yum, like Ansible's `yum_repository`; one
+//! implementation with the other rpm managers' (`ops::rpm_family`).
+
+use crate::diagnostic::Diagnostic;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
+use crate::ops::rpm_family::{self, Family};
+
+pub(crate) const DEF: OpDef = OpDef::new(
+    "yum.repo",
+    "Ensure a yum repository is a file of its own in `/etc/yum.repos.d`, written whole from the arguments.",
+    lower,
+)
+.main_arg("repoid")
+.args(rpm_family::REPO_ARGS)
+.rules(rpm_family::REPO_RULES)
+.validate(rpm_family::validate_repo);
+
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    rpm_family::lower_repo(input, Family::Yum)
+}

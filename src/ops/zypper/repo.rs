@@ -1,0 +1,21 @@
+//! `zypper.repo`: a repository file of zypper, like Ansible's `zypper_repository`; one
+//! implementation with the other rpm managers' (`ops::rpm_family`).
+
+use crate::diagnostic::Diagnostic;
+use crate::opdef::prelude::*;
+use crate::opdef::{LowerInput, Step};
+use crate::ops::rpm_family::{self, Family};
+
+pub(crate) const DEF: OpDef = OpDef::new(
+    "zypper.repo",
+    "Ensure a zypper repository is a file of its own in `/etc/zypp/repos.d`, written whole from the arguments.",
+    lower,
+)
+.main_arg("repoid")
+.args(rpm_family::REPO_ARGS)
+.rules(rpm_family::REPO_RULES)
+.validate(rpm_family::validate_repo);
+
+fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
+    rpm_family::lower_repo(input, Family::Zypper)
+}

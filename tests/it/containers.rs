@@ -25,11 +25,32 @@ const IMAGE: &str = "localhost/kiln-test-debian";
 struct Podman {
     dir: tempfile::TempDir,
     containers: Vec<String>,
+    /// Networks and volumes a test made, as (`network` or `volume`, name), removed after
+    /// the containers.
+    objects: Vec<(&'static str, String)>,
+    /// The holder of the network namespace podman runs in, with [`Podman::own_network`].
+    network: Option<std::process::Child>,
 }
 
 impl Podman {
     /// Imports the Debian root as an image.
     fn new() -> Podman {
+        Podman::make(None)
+    }
+
+    /// As [`Podman::new`], with every podman command run in a network namespace of the
+    /// test's own (held by a `sleep` this test started, ended by its PID): the bridges and
+    /// firewall rules of the networks and published ports the docker ops make are made
+    /// there, never on this machine.
+    fn own_network() -> Podman {
+        let holder = Command::new("unshare")
+            .args(["--net", "sleep", "3600"])
+            .spawn()
+            .unwrap();
+        Podman::make(Some(holder))
+    }
+
+    fn make(network: Option<std::process::Child>) -> Podman {
         let tar = debian::tarball();
         // In /tmp, not under the target directory: podman refuses a runroot path longer
         // than 50 characters, and a checkout's path can be any length.
@@ -37,9 +58,27 @@ impl Podman {
             .prefix("kiln-podman-")
             .tempdir_in("/tmp")
             .unwrap();
+        // The namespace a holder made is there once `unshare` has run `sleep`.
+        let enter = match &network {
+            Some(holder) => {
+                let pid = holder.id();
+                let own = std::fs::read_link("/proc/self/ns/net").unwrap();
+                while std::fs::read_link(format!("/proc/{pid}/ns/net"))
+                    .ok()
+                    .as_ref()
+                    == Some(&own)
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                format!("nsenter -t {pid} -n ")
+            }
+            None => String::new(),
+        };
         let podman = Podman {
             dir,
             containers: Vec::new(),
+            objects: Vec::new(),
+            network,
         };
         std::fs::create_dir_all(podman.bin()).unwrap();
         // crun and rlimits fail in this kind of VM; runc without default ulimits works.
@@ -50,7 +89,7 @@ impl Podman {
         .unwrap();
         let shim = format!(
             "#!/bin/sh\n# kiln tests: podman with its storage in the test's directory\n\
-             CONTAINERS_CONF='{dir}/containers.conf' exec /usr/bin/podman --root '{dir}/storage' \
+             CONTAINERS_CONF='{dir}/containers.conf' exec {enter}/usr/bin/podman --root '{dir}/storage' \
              --runroot '{dir}/run' --storage-driver vfs --runtime runc --cgroup-manager cgroupfs \
              --events-backend none \"$@\"\n",
             dir = podman.dir.path().display()
@@ -109,6 +148,24 @@ impl Podman {
         name
     }
 
+    /// A name for a container, network or volume the test makes (through kiln), removed
+    /// when the test ends.
+    fn name(&mut self, kind: &'static str) -> String {
+        let name = format!("kiln-test-{}-{kind}", std::process::id());
+        match kind {
+            "network" | "volume" => self.objects.push((kind, name.clone())),
+            _ => self.containers.push(name.clone()),
+        }
+        name
+    }
+
+    /// `podman inspect --format FORMAT NAME`, trimmed.
+    fn inspect(&self, name: &str, format: &str) -> String {
+        self.ok(&["inspect", "--format", format, name])
+            .trim()
+            .to_owned()
+    }
+
     /// Reads a file inside a container.
     fn read(&self, container: &str, path: &str) -> String {
         self.ok(&["exec", container, "cat", path])
@@ -120,7 +177,14 @@ impl Drop for Podman {
         for name in &self.containers {
             let _ = self.podman(&["rm", "-f", "-t", "0", name]);
         }
+        for (kind, name) in &self.objects {
+            let _ = self.podman(&[kind, "rm", "-f", name]);
+        }
         debian::unmount_under(self.dir.path());
+        if let Some(holder) = &mut self.network {
+            let _ = holder.kill();
+            let _ = holder.wait();
+        }
     }
 }
 
@@ -278,4 +342,150 @@ fn docker_and_podman_connectors_apply_the_quickstart() {
     assert_eq!(running, [true, true], "the commands keep running");
     let report = output.json();
     assert_eq!(report["hosts"][0]["status"], "changed", "{report}");
+}
+
+/// The `docker.*` ops through the `docker` stand-in (podman), in a network namespace of the
+/// test's own: an image already in the store (present, nothing pulled), a network, a volume
+/// and a container on them with a published port, an environment with a secret, a restart
+/// policy and a label, all read back with `podman inspect`. A second apply changes nothing
+/// and keeps the container (same id); a changed environment makes a new one; `stopped`
+/// stops it in place. An image that cannot be pulled fails with the CLI's reason; then
+/// `absent` removes what the test made.
+#[test]
+fn docker_ops_manage_images_networks_volumes_and_containers() {
+    require!(Need::DebianRoot, Need::Podman, Need::UtilLinux);
+    let mut podman = Podman::own_network();
+    let (app, network, volume) = (
+        podman.name("app"),
+        podman.name("network"),
+        podman.name("volume"),
+    );
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("main.toml"),
+        format!(
+            "[secrets]\ntoken = \"s3cr3t-token\"\n\n\
+             [vars]\ngreeting = \"hello world\"\nstate = \"started\"\n\n\
+             [[op]]\nop = \"docker.image\"\nname = \"{IMAGE}\"\n\n\
+             [[op]]\nop = \"docker.network\"\nname = \"{network}\"\n\n\
+             [[op]]\nop = \"docker.volume\"\nname = \"{volume}\"\n\n\
+             [[op]]\nop = \"docker.container\"\nname = \"{app}\"\nimage = \"{IMAGE}\"\n\
+             command = [\"sleep\", \"3600\"]\nports = [\"18080:80\"]\n\
+             volumes = [\"{volume}:/data\"]\nnetworks = [\"{network}\"]\n\
+             restart_policy = \"unless-stopped\"\nlabels = {{ app = \"web\" }}\n\
+             env = {{ GREETING = \"{{{{ greeting }}}}\", TOKEN = \"{{{{ token }}}}\" }}\n\
+             state = \"{{{{ state }}}}\"\n"
+        ),
+    )
+    .unwrap();
+    let apply = |extra: &[&str]| {
+        let mut args = vec!["apply", ".", "-i", "@local", "-y", "--format", "json"];
+        args.extend(extra);
+        kiln(&podman, project.path(), &args)
+    };
+
+    let first = apply(&[]);
+    first.assert_status(0);
+    assert!(!first.stdout.contains("s3cr3t"), "{}", first.stdout);
+    assert_eq!(first.json()["hosts"][0]["changed"], 3, "{}", first.stdout);
+    let id = podman.inspect(&app, "{{.Id}}");
+    assert_eq!(podman.inspect(&app, "{{.State.Running}}"), "true");
+    assert_eq!(
+        podman.inspect(&app, "{{json .NetworkSettings.Ports}}"),
+        r#"{"80/tcp":[{"HostIp":"","HostPort":"18080"}]}"#
+    );
+    let env = podman.inspect(&app, "{{json .Config.Env}}");
+    assert!(env.contains("\"GREETING=hello world\""), "{env}");
+    assert!(env.contains("\"TOKEN=s3cr3t-token\""), "{env}");
+    assert_eq!(
+        podman.inspect(&app, "{{range .Mounts}}{{.Name}}:{{.Destination}}{{end}}"),
+        format!("{volume}:/data")
+    );
+    assert_eq!(
+        podman.inspect(
+            &app,
+            "{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}"
+        ),
+        network
+    );
+    assert_eq!(
+        podman.inspect(
+            &app,
+            "{{.HostConfig.RestartPolicy.Name}} {{.Config.Labels.app}}"
+        ),
+        "unless-stopped web"
+    );
+
+    let again = apply(&[]);
+    let report = again.json();
+    assert_eq!(report["hosts"][0]["status"], "ok", "{report}");
+    assert_eq!(podman.inspect(&app, "{{.Id}}"), id, "not recreated");
+
+    let plan = kiln(
+        &podman,
+        project.path(),
+        &["plan", ".", "-i", "@local", "-e", "greeting=bonjour"],
+    );
+    // The op's values include a secret, so its plan shows no diff (`docs/manifest.md`).
+    plan.assert_status(0)
+        .assert_stdout_contains(&format!("would-change  docker.container {app}"))
+        .assert_stdout_contains("content differs, hidden");
+    assert!(!plan.stdout.contains("s3cr3t"), "{}", plan.stdout);
+    apply(&["-e", "greeting=bonjour"]).assert_status(0);
+    let recreated = podman.inspect(&app, "{{.Id}}");
+    assert_ne!(recreated, id, "a changed environment makes a new container");
+    assert!(
+        podman
+            .inspect(&app, "{{json .Config.Env}}")
+            .contains("\"GREETING=bonjour\"")
+    );
+    assert_eq!(podman.inspect(&app, "{{.State.Running}}"), "true");
+
+    apply(&["-e", "greeting=bonjour", "-e", "state=stopped"]).assert_status(0);
+    assert_eq!(podman.inspect(&app, "{{.State.Running}}"), "false");
+    assert_eq!(
+        podman.inspect(&app, "{{.Id}}"),
+        recreated,
+        "stopped in place"
+    );
+
+    let missing = format!("localhost/kiln-test-{}-missing:1", std::process::id());
+    let pull_project = project.path().join("pull");
+    std::fs::create_dir(&pull_project).unwrap();
+    std::fs::write(
+        pull_project.join("main.toml"),
+        format!("[[op]]\nop = \"docker.image\"\nname = \"{missing}\"\n"),
+    )
+    .unwrap();
+    let pull = kiln(
+        &podman,
+        project.path(),
+        &["apply", "pull", "-i", "@local", "-y"],
+    );
+    pull.assert_status(1)
+        .assert_stdout_contains(&format!("cannot pull the image {missing} with docker"));
+
+    std::fs::write(
+        project.path().join("main.toml"),
+        format!(
+            "[[op]]\nop = \"docker.container\"\nname = \"{app}\"\nstate = \"absent\"\n\n\
+             [[op]]\nop = \"docker.network\"\nname = \"{network}\"\npresent = false\n\n\
+             [[op]]\nop = \"docker.volume\"\nname = \"{volume}\"\npresent = false\n"
+        ),
+    )
+    .unwrap();
+    let removed = apply(&[]);
+    assert_eq!(
+        removed.json()["hosts"][0]["changed"],
+        3,
+        "{}",
+        removed.stdout
+    );
+    for name in [&app, &network, &volume] {
+        assert!(
+            !podman.podman(&["inspect", name]).status.success(),
+            "{name} is gone"
+        );
+    }
+    assert_eq!(apply(&[]).json()["hosts"][0]["status"], "ok");
 }

@@ -489,3 +489,29 @@ fn docker_ops_manage_images_networks_volumes_and_containers() {
     }
     assert_eq!(apply(&[]).json()["hosts"][0]["status"], "ok");
 }
+
+/// How the docker ops lower (no container runs: `kiln emit`): one runtime call each, the
+/// container's create options as words after `--`, its environment as the step's data
+/// (never an argument), and the hash of its configuration.
+#[test]
+fn docker_ops_lower_to_one_call_each() {
+    let output = Test::new()
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"docker.image\"\nname = \"nginx:1.27\"\nforce = true\n\n\
+             [[op]]\nop = \"docker.network\"\nname = \"front\"\ndriver = \"bridge\"\n\n\
+             [[op]]\nop = \"docker.volume\"\nname = \"data\"\npresent = false\ncli = \"podman\"\n\n\
+             [[op]]\nop = \"docker.container\"\nname = \"web\"\nimage = \"nginx:1.27\"\n\
+             command = [\"nginx\", \"-g\", \"daemon off;\"]\nports = [\"127.0.0.1:8080:80\"]\n\
+             volumes = [\"data:/srv\"]\nnetworks = [\"front\"]\nrestart_policy = \"always\"\n\
+             labels = { team = \"web\" }\nenv = { GREETING = \"it's me\" }\n",
+        )
+        .args(["emit", "main.toml", "-i", "@local"])
+        .run();
+    output.assert_status(0);
+    let script = &output.stdout;
+    let start = script.find("k_begin \"$@\"\n").expect("script has k_begin");
+    insta::with_settings!({ snapshot_path => "snapshots/ops", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("docker__lowered", &script[start..]);
+    });
+}

@@ -515,3 +515,89 @@ fn docker_ops_lower_to_one_call_each() {
         insta::assert_snapshot!("docker__lowered", &script[start..]);
     });
 }
+
+/// `examples/container-host` applied to podman (the `docker` stand-in), in a network
+/// namespace of the test's own: the app runs on its network, with its config file (rendered
+/// from the template on this machine, in a temporary directory) read back from inside the
+/// container. A second apply changes nothing and keeps the container; a new greeting
+/// changes only the file, so the handler restarts the same container, which then reads it.
+#[test]
+fn container_host_example_runs_its_app_with_its_config() {
+    require!(Need::DebianRoot, Need::Podman, Need::UtilLinux);
+    let mut podman = Podman::own_network();
+    let (app, network) = (podman.name("app"), podman.name("network"));
+    let project = tempfile::tempdir().unwrap();
+    let config_dir = project.path().join("conf");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/container-host");
+    let vars = [
+        format!("app={app}"),
+        format!("app_network={network}"),
+        format!("image={IMAGE}"),
+        format!("config_dir={}", config_dir.display()),
+    ];
+    let apply = |greeting: &str| {
+        let mut args = vec![
+            "apply".to_owned(),
+            example.display().to_string(),
+            "-i".to_owned(),
+            "@local".to_owned(),
+            "-y".to_owned(),
+            "--format".to_owned(),
+            "json".to_owned(),
+            "-e".to_owned(),
+            format!("greeting={greeting}"),
+        ];
+        for var in &vars {
+            args.extend(["-e".to_owned(), var.clone()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        kiln(&podman, project.path(), &args).json()
+    };
+    let config = |greeting: &str| {
+        format!(
+            "# {app}'s config, written by kiln.\ngreeting = \"{greeting}\"\nworkers = 2\n\
+             app_network = \"{network}\"\n"
+        )
+    };
+
+    let first = apply("Hello");
+    assert_eq!(first["hosts"][0]["status"], "changed", "{first}");
+    assert_eq!(first["hosts"][0]["failed"], 0, "{first}");
+    assert_eq!(podman.read(&app, "/etc/app/app.conf"), config("Hello"));
+    assert_eq!(podman.inspect(&app, "{{.State.Running}}"), "true");
+    assert_eq!(
+        podman.inspect(
+            &app,
+            "{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}"
+        ),
+        network
+    );
+    assert!(
+        podman
+            .inspect(&app, "{{json .Config.Env}}")
+            .contains("\"APP_CONFIG=/etc/app/app.conf\"")
+    );
+    let id = podman.inspect(&app, "{{.Id}}");
+    let started = podman.inspect(&app, "{{.State.StartedAt}}");
+
+    let again = apply("Hello");
+    assert_eq!(again["hosts"][0]["status"], "ok", "{again}");
+    assert_eq!(podman.inspect(&app, "{{.Id}}"), id);
+
+    let changed = apply("Bonjour");
+    assert_eq!(
+        changed["hosts"][0]["changed"], 2,
+        "the file and the handler: {changed}"
+    );
+    assert_eq!(podman.read(&app, "/etc/app/app.conf"), config("Bonjour"));
+    assert_eq!(
+        podman.inspect(&app, "{{.Id}}"),
+        id,
+        "restarted, not recreated"
+    );
+    assert_ne!(
+        podman.inspect(&app, "{{.State.StartedAt}}"),
+        started,
+        "restarted"
+    );
+}

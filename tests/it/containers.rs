@@ -1,4 +1,5 @@
-//! The `docker` and `podman` connectors against real containers.
+//! The `docker` and `podman` connectors against real containers, and the `docker.*` ops
+//! (and `examples/container-host`) against podman's docker-compatible CLI.
 //!
 //! No image can be pulled here, so the container image is the cached Debian root of the
 //! chroot tests (`support/debian.rs`) imported into podman, and the containers run with
@@ -8,8 +9,11 @@
 //! log), through `podman` and `docker` stand-ins put first on `PATH` that call the real
 //! podman with those options. The connectors run exactly what they run anywhere
 //! (`podman exec -i NAME sh -s`, `docker exec -i ...`); the `docker` CLI is not available
-//! here, and podman speaks its command line. Containers are removed by the names this test
-//! made up; the directory goes with the test.
+//! here, and podman speaks its command line. Containers, networks and volumes are removed
+//! by the names the test made up; the directory goes with the test. The tests of the ops
+//! run podman in a network namespace of their own (`Podman::own_network`), so the bridges
+//! and firewall rules of the networks and published ports they make never touch this
+//! machine's.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

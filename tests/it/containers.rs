@@ -370,10 +370,10 @@ fn docker_ops_manage_images_networks_volumes_and_containers() {
         format!(
             "[secrets]\ntoken = \"s3cr3t-token\"\n\n\
              [vars]\ngreeting = \"hello world\"\nstate = \"started\"\n\n\
-             [[op]]\nop = \"docker.image\"\nname = \"{IMAGE}\"\n\n\
-             [[op]]\nop = \"docker.network\"\nname = \"{network}\"\n\n\
-             [[op]]\nop = \"docker.volume\"\nname = \"{volume}\"\n\n\
-             [[op]]\nop = \"docker.container\"\nname = \"{app}\"\nimage = \"{IMAGE}\"\n\
+             [[op]]\nop = \"docker.image\"\nimage = \"{IMAGE}\"\n\n\
+             [[op]]\nop = \"docker.network\"\nnetwork = \"{network}\"\n\n\
+             [[op]]\nop = \"docker.volume\"\nvolume = \"{volume}\"\n\n\
+             [[op]]\nop = \"docker.container\"\ncontainer = \"{app}\"\nimage = \"{IMAGE}\"\n\
              command = [\"sleep\", \"3600\"]\nports = [\"18080:80\"]\n\
              volumes = [\"{volume}:/data\"]\nnetworks = [\"{network}\"]\n\
              restart_policy = \"unless-stopped\"\nlabels = {{ app = \"web\" }}\n\
@@ -458,7 +458,7 @@ fn docker_ops_manage_images_networks_volumes_and_containers() {
     std::fs::create_dir(&pull_project).unwrap();
     std::fs::write(
         pull_project.join("main.toml"),
-        format!("[[op]]\nop = \"docker.image\"\nname = \"{missing}\"\n"),
+        format!("[[op]]\nop = \"docker.image\"\nimage = \"{missing}\"\n"),
     )
     .unwrap();
     let pull = kiln(
@@ -472,9 +472,9 @@ fn docker_ops_manage_images_networks_volumes_and_containers() {
     std::fs::write(
         project.path().join("main.toml"),
         format!(
-            "[[op]]\nop = \"docker.container\"\nname = \"{app}\"\nstate = \"absent\"\n\n\
-             [[op]]\nop = \"docker.network\"\nname = \"{network}\"\npresent = false\n\n\
-             [[op]]\nop = \"docker.volume\"\nname = \"{volume}\"\npresent = false\n"
+            "[[op]]\nop = \"docker.container\"\ncontainer = \"{app}\"\nstate = \"absent\"\n\n\
+             [[op]]\nop = \"docker.network\"\nnetwork = \"{network}\"\npresent = false\n\n\
+             [[op]]\nop = \"docker.volume\"\nvolume = \"{volume}\"\npresent = false\n"
         ),
     )
     .unwrap();
@@ -502,10 +502,10 @@ fn docker_ops_lower_to_one_call_each() {
     let output = Test::new()
         .file(
             "main.toml",
-            "[[op]]\nop = \"docker.image\"\nname = \"nginx:1.27\"\nforce = true\n\n\
-             [[op]]\nop = \"docker.network\"\nname = \"front\"\ndriver = \"bridge\"\n\n\
-             [[op]]\nop = \"docker.volume\"\nname = \"data\"\npresent = false\ncli = \"podman\"\n\n\
-             [[op]]\nop = \"docker.container\"\nname = \"web\"\nimage = \"nginx:1.27\"\n\
+            "[[op]]\nop = \"docker.image\"\nimage = \"nginx:1.27\"\nforce = true\n\n\
+             [[op]]\nop = \"docker.network\"\nnetwork = \"front\"\ndriver = \"bridge\"\n\n\
+             [[op]]\nop = \"docker.volume\"\nvolume = \"data\"\npresent = false\ncli = \"podman\"\n\n\
+             [[op]]\nop = \"docker.container\"\ncontainer = \"web\"\nimage = \"nginx:1.27\"\n\
              command = [\"nginx\", \"-g\", \"daemon off;\"]\nports = [\"127.0.0.1:8080:80\"]\n\
              volumes = [\"data:/srv\"]\nnetworks = [\"front\"]\nrestart_policy = \"always\"\n\
              labels = { team = \"web\" }\nenv = { GREETING = \"it's me\" }\n",

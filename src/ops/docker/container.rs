@@ -1,7 +1,7 @@
 //! `docker.container`: a container made from an image with a configuration, like Ansible's
-//! `community.docker.docker_container` for the arguments it has (same names, same meaning:
-//! `command`, `ports` as `published_ports`, `volumes`, `env`, `restart_policy`, `networks`
-//! by name, `labels`, `state`).
+//! `community.docker.docker_container` for the arguments it has (the same meaning, and
+//! the same names but `container` for `name` and `ports` for `published_ports`: `command`,
+//! `volumes`, `env`, `restart_policy`, `networks` by name, `labels`, `state`).
 //!
 //! Recreated only when it must be: the hash of its configuration (every argument but
 //! `state` and `cli`) is kept in its label `kiln.config-hash`, and the probe compares it,
@@ -29,9 +29,9 @@ pub(crate) const DEF: OpDef = OpDef::new(
     "Ensure a docker (or podman) container runs an image with a configuration (recreated only when the image or the configuration changed), or is stopped, or absent.",
     lower,
 )
-.main_arg("name")
+.main_arg("container")
 .args(&[
-    arg("name", Str, "The container's name.").required(),
+    arg("container", Str, "The container's name.").required(),
     arg("image", Str, "The image it runs (`nginx:1.27`); pulled by the CLI when missing. Required unless `state` is `absent`."),
     arg("command", STR_LIST, "The command and its arguments, one word each (`[\"sleep\", \"infinity\"]`); by default the image's."),
     arg("ports", STR_LIST, "Published ports, as `docker run -p` takes them: `[IP:]HOST:CONTAINER[/PROTOCOL]` (`127.0.0.1:8080:80`, `53:53/udp`)."),
@@ -49,11 +49,11 @@ pub(crate) const DEF: OpDef = OpDef::new(
 const HASH_LABEL: &str = "kiln.config-hash";
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
-    super::validate_name(args, "name", diagnostics);
+    super::validate_name(args, "container", diagnostics);
     let absent = args.get("state").and_then(|s| s.value.as_str()) == Some("absent");
     if !absent
         && !args.contains("image")
-        && let Some(name) = args.get("name")
+        && let Some(name) = args.get("container")
     {
         diagnostics.push(no_image(name.span));
     }
@@ -112,12 +112,12 @@ fn bad_port(span: Span, spec: &str) -> Diagnostic {
 /// image and command as words, the environment as the step's data, and the hash of all of
 /// it.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let name = super::object_name(input, "name")?;
+    let name = super::object_name(input, "container")?;
     let state = input.str("state");
     let image = match input.args.str("image") {
         Some(image) => super::image::reference(input.span("image"), image)?,
         None if state == "absent" => "",
-        None => return Err(no_image(input.span("name"))),
+        None => return Err(no_image(input.span("container"))),
     };
     for (port, span) in list(input, "ports") {
         if !is_port(port) {

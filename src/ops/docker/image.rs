@@ -14,9 +14,9 @@ pub(crate) const DEF: OpDef = OpDef::new(
     "Ensure an image is in the host's docker (or podman) store, pulled when missing, or is not.",
     lower,
 )
-.main_arg("name")
+.main_arg("image")
 .args(&[
-    arg("name", Str, "The image reference, with its tag or digest: `nginx:1.27`, `registry.example.com:5000/app:2`, `debian@sha256:...`.").required(),
+    arg("image", Str, "The image reference, with its tag or digest: `nginx:1.27`, `registry.example.com:5000/app:2`, `debian@sha256:...`.").required(),
     arg("force", Bool, "Pull on every run, to follow a moving tag (Ansible's `force_source`): the op then reports a change on every run, as the pull cannot say whether it brought a new image.").default(Default::Bool(false)),
     arg("present", Bool, "Whether the image should be in the store. Removing one that a container uses fails.").default(Default::Bool(true)),
     super::CLI,
@@ -24,7 +24,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 .validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
-    if let Some(given) = args.get("name")
+    if let Some(given) = args.get("image")
         && let Some(name) = given.value.as_str()
         && !name.contains("{{")
         && let Err(problem) = reference(given.span, name)
@@ -48,7 +48,7 @@ pub(super) fn reference(span: Span, name: &str) -> Result<&str, Diagnostic> {
 }
 
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let name = reference(input.span("name"), input.str("name"))?;
+    let name = reference(input.span("image"), input.str("image"))?;
     Ok(Step {
         call: Some(call::docker_image(
             input.str("cli"),

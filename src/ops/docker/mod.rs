@@ -4,7 +4,9 @@
 //! is one call into `src/runtime/containers.sh`, whose probe is one `inspect` of the object
 //! the op names.
 //!
-//! Names of containers, networks and volumes are checked here as docker checks them
+//! The argument naming the object is `image`, `container`, `network` or `volume` (Ansible's
+//! `name`, which is every op's own display name in kiln). Names of containers, networks
+//! and volumes are checked here as docker checks them
 //! (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`), so no name can be read as an option of the CLI.
 
 pub(super) mod container;
@@ -27,24 +29,15 @@ pub(super) const CLI: ArgDef = arg(
 .default(Default::Str("docker"));
 
 /// `present` of the networks and volumes.
-const OBJECT_PRESENT: ArgDef =
+pub(super) const OBJECT_PRESENT: ArgDef =
     arg("present", Bool, "Whether it should exist.").default(Default::Bool(true));
 
 /// `driver` of the networks and volumes.
-const OBJECT_DRIVER: ArgDef = arg(
+pub(super) const OBJECT_DRIVER: ArgDef = arg(
     "driver",
     Str,
     "The driver it is made with (`bridge`, `local`, ...); by default the CLI's. Only used when it is made: one that exists is kept, whatever its driver.",
 );
-
-/// The arguments of `docker.network` and `docker.volume`, which differ only in the kind
-/// of object.
-pub(super) const OBJECT_ARGS: &[ArgDef] = &[
-    arg("name", Str, "Its name.").required(),
-    OBJECT_DRIVER,
-    OBJECT_PRESENT,
-    CLI,
-];
 
 /// Whether `name` is a name docker accepts for a container, network or volume.
 fn is_object_name(name: &str) -> bool {
@@ -86,18 +79,14 @@ pub(super) fn object_name<'a>(input: &'a LowerInput, arg: &str) -> Result<&'a st
     }
 }
 
-/// Checks of a network's or volume's arguments.
-pub(super) fn validate_object(args: &OpArgs, diagnostics: &mut Diagnostics) {
-    validate_name(args, "name", diagnostics);
-}
-
-/// The step of `docker.network` or `docker.volume` (`kind`: `network`, `volume`).
+/// The step of `docker.network` or `docker.volume` (`kind`: `network`, `volume`, which is
+/// also the name of the argument naming it).
 pub(super) fn object_step(input: &LowerInput, kind: &str) -> Result<Step, Diagnostic> {
     Ok(Step {
         call: Some(call::docker_object(
             input.str("cli"),
             kind,
-            object_name(input, "name")?,
+            object_name(input, kind)?,
             input.str("driver"),
             !input.flag("present"),
         )),

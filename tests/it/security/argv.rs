@@ -439,7 +439,7 @@ fn container_environment_stays_out_of_arguments() {
     let mut case = Case::new(
         &format!(
             "[secrets]\ntoken = \"{token}\"\n\n\
-             [[op]]\nop = \"docker.container\"\nname = \"web\"\nimage = \"app:1\"\nenv = {{ TOKEN = \"{{{{ token }}}}\" }}\n"
+             [[op]]\nop = \"docker.container\"\ncontainer = \"web\"\nimage = \"app:1\"\nenv = {{ TOKEN = \"{{{{ token }}}}\" }}\n"
         ),
         "",
         &[token],

@@ -435,6 +435,11 @@ fn docker_ops_manage_images_networks_volumes_and_containers() {
         .assert_stdout_contains(&format!("would-change  docker.container {app}"))
         .assert_stdout_contains("content differs, hidden");
     assert!(!plan.stdout.contains("s3cr3t"), "{}", plan.stdout);
+    assert_eq!(
+        podman.inspect(&app, "{{.Id}}"),
+        id,
+        "a plan changes nothing"
+    );
     apply(&["-e", "greeting=bonjour"]).assert_status(0);
     let recreated = podman.inspect(&app, "{{.Id}}");
     assert_ne!(recreated, id, "a changed environment makes a new container");

@@ -2,12 +2,12 @@
 //! docker or the podman CLI (the `cli` argument; podman speaks docker's command line, so
 //! there are no `podman.*` ops: one name per op, one argument for the tool). Each op's step
 //! is one call into `src/runtime/containers.sh`, whose probe is one `inspect` of the object
-//! the op names.
+//! the op names (and for a container that exists, one of its image).
 //!
 //! The argument naming the object is `image`, `container`, `network` or `volume` (Ansible's
-//! `name`, which is every op's own display name in kiln). Names of containers, networks
-//! and volumes are checked here as docker checks them
-//! (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`), so no name can be read as an option of the CLI.
+//! `name`, which is every op's own display name in kiln). Names of containers, networks and
+//! volumes are checked here as docker checks them (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`), and an
+//! image reference may not start with `-`, so no name can be read as an option of the CLI.
 
 pub(super) mod container;
 pub(super) mod image;

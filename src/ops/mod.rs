@@ -12,6 +12,7 @@ mod apk;
 mod apt;
 mod brew;
 mod dnf;
+mod docker;
 mod files;
 mod git;
 mod openrc;
@@ -45,6 +46,10 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &dnf::packages::DEF,
     &dnf::repo::DEF,
     &dnf::rpm::DEF,
+    &docker::container::DEF,
+    &docker::image::DEF,
+    &docker::network::DEF,
+    &docker::volume::DEF,
     &files::block::DEF,
     &files::directory::DEF,
     &files::download::DEF,

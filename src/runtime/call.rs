@@ -1478,6 +1478,60 @@ pub fn known_hosts(hosts: &KnownHosts) -> OpCall {
     call
 }
 
+// --- containers.sh --------------------------------------------------------------------------
+
+/// `k_docker_image --cli CLI --image REF ...` (docker.image).
+pub fn docker_image(cli: &str, image: &str, force: bool, absent: bool) -> OpCall {
+    let mut call = OpCall::new("k_docker_image");
+    call.value("--cli", cli)
+        .value("--image", image)
+        .flag("--force", force)
+        .flag("--absent", absent);
+    call
+}
+
+/// A container ([`docker_container`]).
+pub struct Container<'a> {
+    pub cli: &'a str,
+    pub name: &'a str,
+    pub image: &'a str,
+    /// The hash of its configuration, kept in its label `kiln.config-hash`.
+    pub hash: &'a str,
+    /// `started`, `stopped`, `present` or `absent`.
+    pub state: &'a str,
+    /// Whether its environment is read on standard input (the step's data).
+    pub env_file: bool,
+    /// What `create` is given after its name and label: options, the image, the command.
+    pub create: &'a [String],
+}
+
+/// `k_docker_container --cli CLI --name NAME ... -- CREATE_OPTION...` (docker.container).
+pub fn docker_container(container: &Container) -> OpCall {
+    let mut call = OpCall::new("k_docker_container");
+    call.value("--cli", container.cli)
+        .value("--name", container.name)
+        .value("--image", container.image)
+        .value("--hash", container.hash)
+        .value("--state", container.state)
+        .flag("--env-file", container.env_file);
+    call.args.code(" --");
+    for word in container.create {
+        call.args.code(" ").arg(word);
+    }
+    call
+}
+
+/// `k_docker_object --cli CLI --kind KIND --name NAME ...` (docker.network, docker.volume).
+pub fn docker_object(cli: &str, kind: &str, name: &str, driver: &str, absent: bool) -> OpCall {
+    let mut call = OpCall::new("k_docker_object");
+    call.value("--cli", cli)
+        .value("--kind", kind)
+        .value("--name", name)
+        .option("--driver", driver)
+        .flag("--absent", absent);
+    call
+}
+
 // --- edits.sh -------------------------------------------------------------------------------
 
 /// What a missing file means to an edit.

@@ -40,6 +40,7 @@ mod accounts;
 mod archives;
 mod become_;
 mod commands;
+mod containers;
 mod content;
 mod detect;
 mod downloads;
@@ -109,6 +110,9 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_modprobe_file", "k_modprobe"),
     ("k_locale_available", "k_locale"),
     ("k_locale_debian", "k_locale"),
+    ("k_docker_container_read", "k_docker_container"),
+    ("k_docker_container_act", "k_docker_container"),
+    ("k_docker_container_create", "k_docker_container"),
     ("k_ssh_keygen_read", "k_ssh_keygen"),
     ("k_ssh_keygen_pub_ok", "k_ssh_keygen"),
     ("k_ssh_keygen_new", "k_ssh_keygen"),
@@ -161,6 +165,7 @@ fn tested() -> Vec<&'static str> {
         archives::TESTED,
         become_::TESTED,
         commands::TESTED,
+        containers::TESTED,
         content::TESTED,
         detect::TESTED,
         downloads::TESTED,

@@ -428,6 +428,50 @@ fn secret_variables_stay_out_of_arguments() {
     );
 }
 
+/// (f) A container's environment made from a secret (`docker.container`'s `env`): the CLI
+/// gets it in a private file (`--env-file`), never as `-e NAME=VALUE`. The `docker`
+/// stand-in keeps its one container in files of the case (`c`: `HASH IMAGE RUNNING`) and
+/// copies the environment file it is given (`env`).
+#[test]
+fn container_environment_stays_out_of_arguments() {
+    require!(Need::Root, Need::Strace, Need::Shells);
+    let token = "kiln-container-env-7c21f0";
+    let mut case = Case::new(
+        &format!(
+            "[secrets]\ntoken = \"{token}\"\n\n\
+             [[op]]\nop = \"docker.container\"\ncontainer = \"web\"\nimage = \"app:1\"\nenv = {{ TOKEN = \"{{{{ token }}}}\" }}\n"
+        ),
+        "",
+        &[token],
+    );
+    let (state, env) = (case.path("world/c"), case.path("world/env"));
+    case.tool(
+        "docker",
+        &format!(
+            "#!/bin/sh\nS='{world}'\ncase $1 in\n\
+             container) [ -e \"$S/c\" ] && cat \"$S/c\" ;;\n\
+             image) exit 1 ;;\n\
+             create) printf '%s IMG false\\n' \"${{5#kiln.config-hash=}}\" > \"$S/c\"; [ \"$6\" = --env-file ] && cp \"$7\" \"$S/env\" ;;\n\
+             start) read -r h i r < \"$S/c\"; echo \"$h $i true\" > \"$S/c\" ;;\n\
+             esac\n",
+            world = case.path("world").display()
+        ),
+    );
+    case.destinations.push(env.clone());
+    case.assert_hidden(
+        &|| {
+            let _ = std::fs::remove_file(&state);
+            let _ = std::fs::remove_file(&env);
+        },
+        &|| {
+            let got = std::fs::read_to_string(&env).unwrap_or_default();
+            let container = std::fs::read_to_string(&state).unwrap_or_default();
+            (got != format!("TOKEN={token}\n") || !container.ends_with(" IMG true\n"))
+                .then(|| format!("the environment file is {got:?}, the container {container:?}"))
+        },
+    );
+}
+
 /// With sudo, the op's body reaches the other user's shell on standard input or in a
 /// private file, not as one `sh -c` argument: an op whose body (the 40 KiB runtime library
 /// and a 96 KiB block a file must have) is over the kernel's limit for one argument

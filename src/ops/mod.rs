@@ -14,6 +14,7 @@ mod brew;
 mod dnf;
 mod files;
 mod git;
+mod nftables;
 mod openrc;
 mod package;
 mod pacman;
@@ -23,6 +24,7 @@ mod service;
 mod ssh;
 mod systemd;
 mod sysvinit;
+mod ufw;
 mod yum;
 mod zypper;
 
@@ -54,6 +56,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &files::unarchive::DEF,
     &git::config::DEF,
     &git::repo::DEF,
+    &nftables::ruleset::DEF,
     &openrc::service::DEF,
     &package::packages::DEF,
     &pacman::packages::DEF,
@@ -83,6 +86,9 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &systemd::service::DEF,
     &systemd::unit::DEF,
     &sysvinit::service::DEF,
+    &ufw::default::DEF,
+    &ufw::enabled::DEF,
+    &ufw::rule::DEF,
     &yum::packages::DEF,
     &zypper::packages::DEF,
 ];

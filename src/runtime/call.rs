@@ -955,6 +955,46 @@ pub fn unit(unit: &Unit, write: &OpCall) -> OpCall {
     call
 }
 
+// --- firewalls.sh --------------------------------------------------------------------------
+
+/// `k_nftables --path PATH [--load] -- PUT_OPTION...` (nftables.ruleset): the ruleset file
+/// written as `write` (a [`put`] call, whose options it takes, `nft -c -f` its check) writes
+/// it, loaded with `nft -f` after a change when `load`.
+pub fn nftables(path: &str, load: bool, write: &OpCall) -> OpCall {
+    let mut call = OpCall::new("k_nftables");
+    call.value("--path", path).flag("--load", load);
+    call.args.code(" --").push(&write.args);
+    call
+}
+
+/// `k_ufw_rule [--delete] -- RULE...` (ufw.rule): the rule `ufw RULE...` adds, there or,
+/// with `delete`, not.
+pub fn ufw_rule(rule: &[String], delete: bool) -> OpCall {
+    let mut call = OpCall::new("k_ufw_rule");
+    call.flag("--delete", delete);
+    call.args.code(" --");
+    for word in rule {
+        call.args.code(" ").arg(word);
+    }
+    call
+}
+
+/// `k_ufw_default --direction DIRECTION --policy POLICY` (ufw.default).
+pub fn ufw_default(direction: &str, policy: &str) -> OpCall {
+    let mut call = OpCall::new("k_ufw_default");
+    call.value("--direction", direction)
+        .value("--policy", policy);
+    call
+}
+
+/// `k_ufw_enabled [--disabled] [--logging LEVEL]` (ufw.enabled).
+pub fn ufw_enabled(enabled: bool, logging: &str) -> OpCall {
+    let mut call = OpCall::new("k_ufw_enabled");
+    call.flag("--disabled", !enabled)
+        .option("--logging", logging);
+    call
+}
+
 // --- system.sh ------------------------------------------------------------------------------
 
 /// `k_hostname --name NAME` (server.hostname).

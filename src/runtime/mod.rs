@@ -121,6 +121,7 @@ pub const PARTS: &[Part] = parts![
     "filters",
     "packages",
     "services",
+    "firewalls",
     "accounts",
     "keys",
     "system",

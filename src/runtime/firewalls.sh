@@ -51,10 +51,11 @@ k_ufw_rule() {
   done
   k_ufw_rule_now=$(ufw --dry-run "$@" 2>&1) || { k_err "ufw --dry-run $*: $k_ufw_rule_now"; return 1; }
   k_ufw_rule_there=0
+  # Not there when a line (after the first) is not one of `Skipping ...`.
   case $k_ufw_rule_now in
-  *'
-'[!S]* | *'
-'S[!k]*) ;; # a line that is not `Skipping ...`
+  *"
+"[!S]* | *"
+"S[!k]*) ;;
   Skipping*) k_ufw_rule_there=1 ;;
   esac
   if [ "$k_ufw_rule_delete" = 1 ]; then

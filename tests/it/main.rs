@@ -33,6 +33,7 @@ mod download;
 mod emit;
 mod examples;
 mod facts;
+mod firewall;
 mod fusion;
 mod generated;
 mod keys;

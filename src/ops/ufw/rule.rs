@@ -59,6 +59,15 @@ fn rule_words(input: &LowerInput) -> Result<Vec<String>, Diagnostic> {
     }
     if let Some(comment) = input.args.str("comment") {
         one_line(input, "comment", comment)?;
+        if comment.contains(['\'', '"']) {
+            return Err(Diagnostic::new(
+                Code::InvalidValue,
+                input.span("comment"),
+                "UFW refuses a comment with quotes",
+            )
+            .label("a `'` or `\"`")
+            .help("write the comment without quotes (`ufw` reads it as one quoted word)"));
+        }
         words.extend(["comment".to_owned(), comment.to_owned()]);
     }
     Ok(words)

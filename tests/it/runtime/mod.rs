@@ -46,6 +46,7 @@ mod downloads;
 mod edits;
 mod facts;
 mod files;
+mod firewalls;
 mod filters;
 mod git;
 mod groups;
@@ -167,6 +168,7 @@ fn tested() -> Vec<&'static str> {
         edits::TESTED,
         facts::TESTED,
         files::TESTED,
+        firewalls::TESTED,
         filters::TESTED,
         git::TESTED,
         groups::TESTED,

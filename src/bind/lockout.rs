@@ -10,7 +10,8 @@
 //!   `ufw.enabled` needs a `ufw.rule` that allows (or limits) incoming TCP to the port;
 //!   an `nftables.ruleset` whose input chain's policy is `drop` needs an `accept` for the
 //!   port in the ruleset itself;
-//! - a `ufw.rule` that denies or rejects incoming traffic to the port is a warning
+//! - a `ufw.rule` that denies or rejects incoming traffic to the port, and a
+//!   `firewalld.service` (`ssh`, for 22) or `firewalld.port` that disables it, is a warning
 //!   (`kiln::firewall-denies-ssh`), which plans print.
 //!
 //! The ruleset check is textual, on `content` (a ruleset from `src` is rendered only when it
@@ -30,7 +31,7 @@ use super::BoundOp;
 /// Whether the lockout check reads `op`: a firewall op (the ops that run on the host are
 /// bound again for it, `project`).
 pub fn concerns(op: &TypedOp) -> bool {
-    matches!(&op.kind, OpKind::Builtin(def) if def.name.starts_with("ufw.") || def.name == "nftables.ruleset")
+    matches!(&op.kind, OpKind::Builtin(def) if def.name.starts_with("ufw.") || def.name.starts_with("firewalld.") || def.name == "nftables.ruleset")
 }
 
 /// Reports the ops of `ops`, bound to `host`, that would lock the controller out of it;
@@ -71,20 +72,29 @@ pub fn check(host: &Host, ops: &[BoundOp], diagnostics: &mut Diagnostics) -> boo
                 }
             }
             "ufw.rule" if ufw_rule_denies(&op.args, port) => {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::FirewallDeniesSsh,
-                        op.op.origin,
-                        format!("this rule denies port {port}, which kiln connects to {} through", host.name),
-                    )
-                    .label("denies the SSH port")
-                    .help("make sure an earlier rule allows the controller's address, or deny another port"),
-                );
+                diagnostics.push(denies(op, port, host));
+            }
+            "firewalld.service" | "firewalld.port" if firewalld_closes(&op.args, port) => {
+                diagnostics.push(denies(op, port, host));
             }
             _ => {}
         }
     }
     safe
+}
+
+/// The warning for an op that denies the SSH port.
+fn denies(op: &BoundOp, port: u16, host: &Host) -> Diagnostic {
+    Diagnostic::new(
+        Code::FirewallDeniesSsh,
+        op.op.origin,
+        format!(
+            "this rule denies port {port}, which kiln connects to {} through",
+            host.name
+        ),
+    )
+    .label("denies the SSH port")
+    .help("make sure an earlier rule allows the controller's address, or deny another port")
 }
 
 fn lockout(op: &BoundOp, port: u16, why: &str) -> Diagnostic {
@@ -116,6 +126,18 @@ fn ufw_rule_admits(args: &OpArgs, port: u16) -> bool {
 
 fn ufw_rule_denies(args: &OpArgs, port: u16) -> bool {
     ufw_rule_matches(args, port, &["deny", "reject"])
+}
+
+/// Whether a `firewalld.service` or `firewalld.port` disables the SSH port: the `ssh`
+/// service (for port 22, the service's), or the port over TCP.
+fn firewalld_closes(args: &OpArgs, port: u16) -> bool {
+    let disabled = args.str("state") == Some("disabled");
+    let ssh_service = port == 22 && args.str("service") == Some("ssh");
+    let ssh_port = args
+        .str("port")
+        .and_then(|text| text.strip_suffix("/tcp"))
+        .is_some_and(|ports| ports_cover(&ports.replace('-', ":"), port));
+    disabled && (ssh_service || ssh_port)
 }
 
 /// Whether UFW's port list (`22`, `80,443`, `8000:8010`) covers `port`.

@@ -123,7 +123,7 @@ codes! {
     QuotedTemplate = "quoted-template", Warning,
         "A `{{ }}` stands inside quotes in a shell command. Values inserted into commands are quoted by kiln already, so quotes around them become part of the command: `'{{ path }}'` turns into `''/a b''`, leaving the value unquoted. Remove the quotes, or use `{{ x | safe }}` to insert a value as code.";
     FirewallDeniesSsh = "firewall-denies-ssh", Warning,
-        "A `ufw.rule` denies or rejects incoming traffic to the SSH port kiln connects to the host through (the inventory's `port`, else 22): once the firewall is enabled, the run may cut its own connection. Make sure an earlier rule allows the controller's address, or deny another port.";
+        "A `ufw.rule` denies or rejects incoming traffic (or a `firewalld.service` `ssh` or `firewalld.port` is disabled) to the SSH port kiln connects to the host through (the inventory's `port`, else 22): once the firewall is enabled, the run may cut its own connection. Make sure an earlier rule allows the controller's address, or deny another port.";
     UnusedHandler = "unused-handler", Warning,
         "A handler is declared but no operation notifies it, so it can never run.";
 }

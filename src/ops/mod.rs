@@ -13,6 +13,7 @@ mod apt;
 mod brew;
 mod dnf;
 mod files;
+mod firewalld;
 mod git;
 mod nftables;
 mod openrc;
@@ -54,6 +55,9 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &files::sync::DEF,
     &files::template::DEF,
     &files::unarchive::DEF,
+    &firewalld::port::DEF,
+    &firewalld::service::DEF,
+    &firewalld::zone::DEF,
     &git::config::DEF,
     &git::repo::DEF,
     &nftables::ruleset::DEF,

@@ -995,6 +995,40 @@ pub fn ufw_enabled(enabled: bool, logging: &str) -> OpCall {
     call
 }
 
+/// A firewalld service or port as [`firewalld`] keeps it.
+pub struct Firewalld<'a> {
+    /// `--service` or `--port`.
+    pub kind: &'static str,
+    /// The service's name, or `PORT/PROTO`.
+    pub value: &'a str,
+    /// The zone; the default zone when empty.
+    pub zone: &'a str,
+    pub enabled: bool,
+    pub permanent: bool,
+    pub immediate: bool,
+}
+
+/// `k_firewalld --service NAME|--port PORT/PROTO [--zone ZONE] [--disabled] [--permanent]
+/// [--immediate]` (firewalld.service, firewalld.port).
+pub fn firewalld(rule: &Firewalld) -> OpCall {
+    let mut call = OpCall::new("k_firewalld");
+    call.value(rule.kind, rule.value)
+        .option("--zone", rule.zone)
+        .flag("--disabled", !rule.enabled)
+        .flag("--permanent", rule.permanent)
+        .flag("--immediate", rule.immediate);
+    call
+}
+
+/// `k_firewalld_zone --zone ZONE [--absent] [--immediate]` (firewalld.zone).
+pub fn firewalld_zone(zone: &str, present: bool, immediate: bool) -> OpCall {
+    let mut call = OpCall::new("k_firewalld_zone");
+    call.value("--zone", zone)
+        .flag("--absent", !present)
+        .flag("--immediate", immediate);
+    call
+}
+
 // --- system.sh ------------------------------------------------------------------------------
 
 /// `k_hostname --name NAME` (server.hostname).

@@ -163,3 +163,83 @@ k_ufw_enabled() {
     done ;;
   esac
 }
+
+# k_firewalld ok|act|diff --service NAME|--port PORT/PROTO [--zone ZONE] [--disabled]
+# [--permanent] [--immediate] (firewalld.service, firewalld.port): the service (or port) is
+# enabled in ZONE (the default zone when none is given; with --disabled: is not), in the
+# permanent configuration with --permanent, in the running one with --immediate. Each is
+# asked with `firewall-cmd [--permanent] --query-service=NAME` (or `--query-port`), and
+# changed with `--add-...` or `--remove-...` only where it differs.
+k_firewalld() {
+  k_firewalld_verb=$1 k_firewalld_what='' k_firewalld_zone='' k_firewalld_add=add k_firewalld_permanent=0 k_firewalld_immediate=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --service) k_firewalld_what="service=$2"; shift ;;
+    --port) k_firewalld_what="port=$2"; shift ;;
+    --zone) k_firewalld_zone=$2; shift ;;
+    --disabled) k_firewalld_add=remove ;;
+    --permanent) k_firewalld_permanent=1 ;;
+    --immediate) k_firewalld_immediate=1 ;;
+    *) k_err "k_firewalld: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  set --
+  if [ -n "$k_firewalld_zone" ]; then set -- "--zone=$k_firewalld_zone"; fi
+  # The configurations to look at: the permanent one's flag, or the running one's none.
+  for k_firewalld_config in permanent immediate; do
+    if [ "$k_firewalld_config" = permanent ]; then
+      [ "$k_firewalld_permanent" = 1 ] || continue
+      k_firewalld_flag=--permanent
+    else
+      [ "$k_firewalld_immediate" = 1 ] || continue
+      k_firewalld_flag=
+    fi
+    if firewall-cmd ${k_firewalld_flag:+"$k_firewalld_flag"} "$@" "--query-$k_firewalld_what" >/dev/null 2>&1; then
+      [ "$k_firewalld_add" = remove ] || continue
+    else
+      [ "$k_firewalld_add" = add ] || continue
+    fi
+    case $k_firewalld_verb in
+    ok) return 1 ;;
+    act) firewall-cmd ${k_firewalld_flag:+"$k_firewalld_flag"} "$@" "--$k_firewalld_add-$k_firewalld_what" >/dev/null || return 1 ;;
+    diff) k_print "would run: firewall-cmd${k_firewalld_flag:+ $k_firewalld_flag}${1:+ $1} --$k_firewalld_add-$k_firewalld_what" ;;
+    esac
+  done
+}
+
+# k_firewalld_zone ok|act|diff --zone ZONE [--absent] [--immediate] (firewalld.zone): the
+# zone ZONE exists in firewalld's permanent configuration (with --absent: does not), as
+# `firewall-cmd --permanent --get-zones` lists them; made with `--new-zone`, deleted with
+# `--delete-zone`, and with --immediate firewalld reloaded after a change (a zone reaches
+# the running configuration only so).
+k_firewalld_zone() {
+  k_firewalld_zone_verb=$1 k_firewalld_zone_name='' k_firewalld_zone_want=1 k_firewalld_zone_reload=0
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+    --zone) k_firewalld_zone_name=$2; shift ;;
+    --absent) k_firewalld_zone_want=0 ;;
+    --immediate) k_firewalld_zone_reload=1 ;;
+    *) k_err "k_firewalld_zone: unknown option $1"; return 64 ;;
+    esac
+    shift
+  done
+  k_firewalld_zone_all=$(firewall-cmd --permanent --get-zones 2>&1) || { k_err "firewall-cmd --get-zones: $k_firewalld_zone_all"; return 1; }
+  case " $k_firewalld_zone_all " in
+  *" $k_firewalld_zone_name "*) k_firewalld_zone_has=1 ;;
+  *) k_firewalld_zone_has=0 ;;
+  esac
+  [ "$k_firewalld_zone_has" != "$k_firewalld_zone_want" ] || return 0
+  if [ "$k_firewalld_zone_want" = 1 ]; then set -- --new-zone; else set -- --delete-zone; fi
+  case $k_firewalld_zone_verb in
+  ok) return 1 ;;
+  act)
+    firewall-cmd --permanent "$1=$k_firewalld_zone_name" >/dev/null || return 1
+    [ "$k_firewalld_zone_reload" = 0 ] || firewall-cmd --reload >/dev/null ;;
+  diff)
+    k_print "would run: firewall-cmd --permanent $1=$k_firewalld_zone_name"
+    [ "$k_firewalld_zone_reload" = 0 ] || k_print 'would run: firewall-cmd --reload' ;;
+  esac
+}

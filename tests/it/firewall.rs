@@ -2,11 +2,15 @@
 //! network namespace of the test's own (`unshare --net`), UFW in the Debian root entered
 //! through `unshare --net --mount` (UFW is installed there from the Debian mirror, and its
 //! kernel parameters file is emptied, so it sets none). Each namespace ends with the test's
-//! shell. And the lockout check: enabling a firewall that drops the SSH port kiln connects
+//! shell. firewalld needs its daemon on D-Bus, which no test runs: its ops run against a
+//! FAKE `firewall-cmd` on `PATH` (`fixtures/firewalld/firewall-cmd`, state in files, calls
+//! recorded). And the lockout check: enabling a firewall that drops the SSH port kiln connects
 //! through is an error, a rule that denies it a warning.
 
 use std::path::Path;
 use std::process::{Command, Output};
+
+use std::os::unix::fs::PermissionsExt;
 
 use crate::support::debian::{self, Root};
 use crate::support::kiln::Test;
@@ -244,6 +248,121 @@ fn ufw_rules_defaults_and_state_in_a_network_namespace() {
     );
 }
 
+const FIREWALLD_MANIFEST: &str = r#"
+[[op]]
+op = "firewalld.zone"
+zone = "app"
+
+[[op]]
+op = "firewalld.service"
+service = "ssh"
+zone = "app"
+
+[[op]]
+op = "firewalld.port"
+port = "5432/tcp"
+zone = "app"
+immediate = false
+
+[[op]]
+op = "firewalld.service"
+service = "dhcpv6-client"
+state = "disabled"
+"#;
+
+/// firewalld's ops against the FAKE `firewall-cmd` (see the module doc), under every
+/// shell: check mode changes nothing, one apply makes exactly the calls needed (the zone,
+/// then each service and port in each configuration that lacks it), a second apply none.
+#[test]
+fn firewalld_services_ports_and_zones_against_a_fake_firewall_cmd() {
+    require!(Need::Shells, Need::Shellcheck);
+    let work = tempfile::tempdir().unwrap();
+    let bin = work.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let fake = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/firewalld/firewall-cmd");
+    std::fs::copy(&fake, bin.join("firewall-cmd")).unwrap();
+    std::fs::set_permissions(
+        bin.join("firewall-cmd"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let script = work.path().join("script.sh");
+    std::fs::write(
+        &script,
+        shells::emit(work.path(), FIREWALLD_MANIFEST, "@local", work.path()),
+    )
+    .unwrap();
+    shells::shellcheck(&script);
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for shell in SHELLS {
+        let state = tempfile::tempdir().unwrap();
+        let firewalld =
+            |name: &str| std::fs::read_to_string(state.path().join(name)).unwrap_or_default();
+        std::fs::write(
+            state.path().join("firewalld.permanent"),
+            "public service=dhcpv6-client\n",
+        )
+        .unwrap();
+        std::fs::write(
+            state.path().join("firewalld.runtime"),
+            "public service=dhcpv6-client\n",
+        )
+        .unwrap();
+        let run = |args: &[&str]| {
+            let output = Command::new(shell[0])
+                .args(&shell[1..])
+                .arg(&script)
+                .args(args)
+                .current_dir(state.path())
+                .env("PATH", &path)
+                .output()
+                .unwrap();
+            (
+                summary(&String::from_utf8_lossy(&output.stdout)),
+                text(&output),
+            )
+        };
+        let name = shell_name(shell);
+        let (check, out) = run(&["--check"]);
+        assert_eq!(check, (0, 4, 0, 0), "{name}: check\n{out}");
+        assert_eq!(
+            firewalld("firewalld.calls"),
+            "",
+            "{name}: check mode changed firewalld"
+        );
+        let (first, out) = run(&[]);
+        assert_eq!(first, (0, 4, 0, 0), "{name}: first apply\n{out}");
+        let (second, out) = run(&[]);
+        assert_eq!(second, (4, 0, 0, 0), "{name}: second apply\n{out}");
+        assert_eq!(
+            firewalld("firewalld.calls"),
+            "firewall-cmd --permanent --new-zone=app
+firewall-cmd --reload
+firewall-cmd --permanent --zone=app --add-service=ssh
+firewall-cmd --zone=app --add-service=ssh
+firewall-cmd --permanent --zone=app --add-port=5432/tcp
+firewall-cmd --permanent --remove-service=dhcpv6-client
+firewall-cmd --remove-service=dhcpv6-client
+",
+            "{name}"
+        );
+        assert_eq!(
+            firewalld("firewalld.permanent"),
+            "app service=ssh\napp port=5432/tcp\n",
+            "{name}"
+        );
+        assert_eq!(
+            firewalld("firewalld.runtime"),
+            "app service=ssh\n",
+            "{name}"
+        );
+    }
+}
+
 /// The lockout check, with the inventory's SSH port: enabling UFW or a dropping ruleset
 /// without an accept for the port is an error at the op; `force` or an allowing rule lets
 /// it through; a rule that denies the port is a warning.
@@ -290,9 +409,18 @@ fn enabling_a_firewall_that_drops_the_ssh_port_is_refused() {
     output.assert_stderr_contains("add `tcp dport 2222 accept` to the input chain");
     emit(&ruleset("tcp dport { 80, 2222 } accept")).assert_status(0);
 
-    let output =
-        emit("[[op]]\nop = \"ufw.rule\"\nrule = \"deny\"\nport = \"2222\"\nproto = \"tcp\"\n");
-    output.assert_status(0);
-    output
-        .assert_stderr_contains("⚠ this rule denies port 2222, which kiln connects to db through");
+    for denying in [
+        "[[op]]\nop = \"ufw.rule\"\nrule = \"deny\"\nport = \"2222\"\nproto = \"tcp\"\n",
+        "[[op]]\nop = \"firewalld.port\"\nport = \"2000-3000/tcp\"\nstate = \"disabled\"\n",
+    ] {
+        let output = emit(denying);
+        output.assert_status(0);
+        output.assert_stderr_contains(
+            "⚠ this rule denies port 2222, which kiln connects to db through",
+        );
+    }
+    // A rule for another port is no warning.
+    emit("[[op]]\nop = \"firewalld.port\"\nport = \"22/tcp\"\nstate = \"disabled\"\n")
+        .assert_status(0)
+        .assert_stderr("wrote out/db.sh\n");
 }

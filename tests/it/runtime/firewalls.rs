@@ -29,6 +29,10 @@ disable) echo \"ufw $*\" >> calls; rm -f active ;;
 *) echo \"ufw $*\" >> calls ;;
 esac";
 
+/// The fake `firewall-cmd` of the firewall tests: state in files, changes in
+/// `firewalld.calls` (firewalld needs its daemon on D-Bus).
+const FIREWALL_CMD: &str = include_str!("../../../fixtures/firewalld/firewall-cmd");
+
 functions! {
     k_nftables => [
         // Written after nft's check, loaded once; then as wanted, nothing runs.
@@ -76,5 +80,22 @@ functions! {
         case("k_ufw_enabled diff --logging full; k_ufw_enabled act --logging full; k_ufw_enabled ok && echo active; k_ufw_enabled act --disabled; k_ufw_enabled ok --disabled && echo inactive; cat calls")
             .stub("ufw", UFW)
             .prints("would run: ufw --force enable\nwould run: ufw logging full\nactive\ninactive\nufw --force enable\nufw logging full\nufw disable\n"),
+    ],
+    k_firewalld => [
+        // Enabled in both configurations, each only where it is missing; then it holds.
+        case("k_firewalld diff --service https --permanent --immediate; k_firewalld act --service https --permanent --immediate; k_firewalld ok --service https --permanent --immediate && echo holds; cat firewalld.calls")
+            .given("echo 'public service=https' > firewalld.permanent")
+            .stub("firewall-cmd", FIREWALL_CMD)
+            .prints("would run: firewall-cmd --add-service=https\nholds\nfirewall-cmd --add-service=https\n"),
+        // A port closed in a zone, in the permanent configuration only.
+        case("k_firewalld act --port 8080/tcp --zone internal --disabled --permanent; k_firewalld ok --port 8080/tcp --zone internal --disabled --permanent && echo closed; cat firewalld.calls firewalld.runtime")
+            .given("echo 'internal port=8080/tcp' > firewalld.permanent; echo 'internal port=8080/tcp' > firewalld.runtime")
+            .stub("firewall-cmd", FIREWALL_CMD)
+            .prints("closed\nfirewall-cmd --permanent --zone=internal --remove-port=8080/tcp\ninternal port=8080/tcp\n"),
+    ],
+    k_firewalld_zone => [
+        case("k_firewalld_zone ok --zone app || k_firewalld_zone diff --zone app --immediate; k_firewalld_zone act --zone app --immediate; k_firewalld_zone ok --zone app && echo exists; k_firewalld_zone act --zone app --absent; k_firewalld_zone ok --zone app --absent && echo gone; cat firewalld.calls")
+            .stub("firewall-cmd", FIREWALL_CMD)
+            .prints("would run: firewall-cmd --permanent --new-zone=app\nwould run: firewall-cmd --reload\nexists\ngone\nfirewall-cmd --permanent --new-zone=app\nfirewall-cmd --reload\nfirewall-cmd --permanent --delete-zone=app\n"),
     ],
 }

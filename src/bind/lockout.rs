@@ -14,15 +14,16 @@
 //!   `firewalld.service` (`ssh`, for 22) or `firewalld.port` that disables it, is a warning
 //!   (`kiln::firewall-denies-ssh`), which plans print.
 //!
-//! The ruleset check is textual, on `content` (a ruleset from `src` is rendered only when it
-//! is lowered, and is not checked): a line with `hook input` and `policy drop` drops by
-//! default, and a line with `dport`, the port (or `ssh` for 22) as a word and `accept`
-//! accepts it. It cannot see a port accepted through a set or a jump, nor one dropped by a
-//! rule under an `accept` policy: such a ruleset needs `force = true`, or may lock out.
+//! The ruleset check is textual, on the ruleset's text (`content`, or `src` rendered): a
+//! line with `hook input` and `policy drop` drops by default, and a line with `dport`, the
+//! port (or `ssh` for 22) as a word and `accept` accepts it. It cannot see a port accepted
+//! through a set or a jump, nor one dropped by a rule under an `accept` policy: such a
+//! ruleset needs `force = true`, or may lock out.
 
 use crate::check::{OpKind, TypedOp};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::opdef::OpArgs;
+use crate::opdef::{LowerInput, OpArgs};
+use crate::source::SourceMap;
 
 use crate::inventory::Host;
 
@@ -36,7 +37,12 @@ pub fn concerns(op: &TypedOp) -> bool {
 
 /// Reports the ops of `ops`, bound to `host`, that would lock the controller out of it;
 /// false when one would (an error).
-pub fn check(host: &Host, ops: &[BoundOp], diagnostics: &mut Diagnostics) -> bool {
+pub fn check(
+    sources: &SourceMap,
+    host: &Host,
+    ops: &[BoundOp],
+    diagnostics: &mut Diagnostics,
+) -> bool {
     let port = host.target.ssh_port();
     let mut safe = true;
     let ops: Vec<(&str, &BoundOp)> = ops
@@ -60,9 +66,9 @@ pub fn check(host: &Host, ops: &[BoundOp], diagnostics: &mut Diagnostics) -> boo
                 )));
             }
             "nftables.ruleset" if !force() => {
-                if let Some(content) = op.args.str("content")
-                    && nft_drops_input(content)
-                    && !nft_accepts(content, port)
+                if let Some(ruleset) = ruleset(sources, op)
+                    && nft_drops_input(&ruleset)
+                    && !nft_accepts(&ruleset, port)
                 {
                     safe = false;
                     diagnostics.push(
@@ -104,6 +110,22 @@ fn lockout(op: &BoundOp, port: u16, why: &str) -> Diagnostic {
         format!("this enables a firewall that would drop port {port}, which kiln connects through"),
     )
     .label(why.to_owned())
+}
+
+/// An `nftables.ruleset`'s text (its `src` rendered); none when it cannot be made, which
+/// its lowering reports.
+fn ruleset(sources: &SourceMap, op: &BoundOp) -> Option<String> {
+    let OpKind::Builtin(def) = &op.op.kind else {
+        return None;
+    };
+    crate::ops::nftables_ruleset(&LowerInput {
+        def,
+        args: &op.args,
+        base_dir: sources.dir_of(op.op.origin.file),
+        origin: op.op.origin,
+        context: &op.context,
+    })
+    .ok()
 }
 
 fn enables(args: &OpArgs) -> bool {

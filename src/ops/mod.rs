@@ -31,6 +31,9 @@ mod zypper;
 
 use crate::opdef::OpDef;
 
+/// An `nftables.ruleset`'s text, which the lockout check reads (`bind::lockout`).
+pub(crate) use nftables::ruleset::ruleset as nftables_ruleset;
+
 /// All built-in operations, sorted by name (a test keeps it so).
 pub(crate) static CATALOG: &[&OpDef] = &[
     &apk::packages::DEF,

@@ -339,7 +339,7 @@ impl<'a> Scripts<'a> {
                 )
             })
             .collect();
-        let safe = lockout::check(host, &firewall, diagnostics);
+        let safe = lockout::check(self.sources, host, &firewall, diagnostics);
         let ops = runs.iter().map(|run| {
             let index = match &run.iteration {
                 Some(iteration) => Index::Item(run.place + 1, iteration.number),

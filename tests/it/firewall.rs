@@ -408,6 +408,25 @@ fn enabling_a_firewall_that_drops_the_ssh_port_is_refused() {
     output.assert_stderr_contains("its input policy is `drop`, and no rule accepts the port");
     output.assert_stderr_contains("add `tcp dport 2222 accept` to the input chain");
     emit(&ruleset("tcp dport { 80, 2222 } accept")).assert_status(0);
+    // A ruleset from a template is checked as rendered for the host.
+    let from_src = |accept: &str| {
+        Test::new()
+            .file(
+                "main.toml",
+                "[[op]]\nop = \"nftables.ruleset\"\nsrc = \"rules.nft.j2\"\n",
+            )
+            .file("inventory.toml", inventory)
+            .file(
+                "rules.nft.j2",
+                format!("table inet f {{\n  chain input {{\n    type filter hook input priority 0; policy drop;\n    tcp dport {accept} accept\n  }}\n}}\n"),
+            )
+            .args(["emit", ".", "-o", "out"])
+            .run()
+    };
+    from_src("22")
+        .assert_status(1)
+        .assert_stderr_contains("kiln::firewall-lockout");
+    from_src("{{ 2000 + 222 }}").assert_status(0);
 
     for denying in [
         "[[op]]\nop = \"ufw.rule\"\nrule = \"deny\"\nport = \"2222\"\nproto = \"tcp\"\n",

@@ -1,1 +1,1 @@
-pub(super) mod ruleset;
+pub(crate) mod ruleset;

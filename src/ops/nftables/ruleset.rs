@@ -11,8 +11,8 @@
 //! would never load it again. A ruleset whose loaded form is empty (only `flush ruleset`)
 //! is therefore loaded on every run: write one with at least a table.
 //!
-//! Whether the ruleset locks the controller out is decided per host when it is bound
-//! (`bind::lockout`).
+//! Whether the ruleset locks the controller out is decided per host when it is bound, on
+//! its text (`ruleset`, `bind::lockout`).
 
 use crate::diagnostic::Diagnostic;
 use crate::opdef::prelude::*;
@@ -59,8 +59,9 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     Ok(step)
 }
 
-/// The ruleset's text: `content`, or `src` rendered.
-fn ruleset(input: &LowerInput) -> Result<String, Diagnostic> {
+/// The ruleset's text: `content`, or `src` rendered (also for the lockout check,
+/// `bind::lockout`).
+pub(crate) fn ruleset(input: &LowerInput) -> Result<String, Diagnostic> {
     match input.args.str("content") {
         Some(content) => Ok(content.to_owned()),
         None => super::super::files::template::rendered(input),

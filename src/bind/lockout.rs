@@ -22,17 +22,17 @@
 
 use crate::check::{OpKind, TypedOp};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::inventory::Host;
 use crate::opdef::{LowerInput, OpArgs};
 use crate::source::SourceMap;
-
-use crate::inventory::Host;
 
 use super::BoundOp;
 
 /// Whether the lockout check reads `op`: a firewall op (the ops that run on the host are
 /// bound again for it, `project`).
 pub fn concerns(op: &TypedOp) -> bool {
-    matches!(&op.kind, OpKind::Builtin(def) if def.name.starts_with("ufw.") || def.name.starts_with("firewalld.") || def.name == "nftables.ruleset")
+    matches!(&op.kind, OpKind::Builtin(def)
+        if def.module() == "ufw" || def.module() == "firewalld" || def.name == "nftables.ruleset")
 }
 
 /// Reports the ops of `ops`, bound to `host`, that would lock the controller out of it;

@@ -83,6 +83,7 @@ const ANSIBLE_DIFFERENCES: &[&str] = &[
     include_str!("docs/ansible_systemd.md"),
     include_str!("docs/ansible_keys.md"),
     include_str!("docs/ansible_docker.md"),
+    include_str!("docs/ansible_firewall.md"),
 ];
 
 fn op(out: &mut String, def: &OpDef) {

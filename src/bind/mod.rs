@@ -3,11 +3,13 @@
 //! Per host, variables are merged by precedence, loops are expanded into one op per item
 //! ([`loops`]; a handler is labelled by its id), every templated argument is rendered (and
 //! re-validated: a path must still be absolute once rendered), `when` is decided, and
-//! `hosts`/`groups` limits are applied. Nothing here knows about shell; that is `lower`'s job.
+//! `hosts`/`groups` limits are applied; [`lockout`] finds the firewall ops that would cut the
+//! controller's SSH connection. Nothing here knows about shell; that is `lower`'s job.
 //!
 //! Binding also decides what is secret ([`secret`]): each rendered argument made from a
 //! secret, and the host's secret strings, which every diagnostic made here is masked with.
 
+pub mod lockout;
 pub mod loops;
 pub mod registered;
 pub mod vars;

@@ -116,10 +116,14 @@ codes! {
         "The operation is checked by `kiln check`, but kiln cannot run it yet: its shell lowering is not implemented.";
     SecretShown = "secret-shown", Error,
         "A secret (a variable under `secrets` or from `--secrets-file`, or a variable made from one) is used where kiln shows it to people: an op's `name`, which scripts, plans and reports print. Leave the secret out of the name; the op's arguments may use it (they are masked).";
+    FirewallLockout = "firewall-lockout", Error,
+        "A firewall is enabled (`ufw.enabled`, or an `nftables.ruleset` whose input chain's policy is `drop`) and nothing in the host's manifest accepts the SSH port kiln connects to it through (the inventory's `port`, else 22): the run would cut its own connection, and every later run. Add a rule that accepts the port (`ufw.rule` `allow` or `limit`, an `accept` for `tcp dport` in the ruleset), or write `force = true` on the op when another way in is certain.";
     UnguardedCommand = "unguarded-command", Warning,
         "A command runs on every apply because it has none of the guards that would make it idempotent (`creates`, `removes`, `unless`, `onlyif`, `changed_when`, or a `when` that reads a registered result). Add one; a harmless command that changes nothing says so with `changed_when = \"false\"`.";
     QuotedTemplate = "quoted-template", Warning,
         "A `{{ }}` stands inside quotes in a shell command. Values inserted into commands are quoted by kiln already, so quotes around them become part of the command: `'{{ path }}'` turns into `''/a b''`, leaving the value unquoted. Remove the quotes, or use `{{ x | safe }}` to insert a value as code.";
+    FirewallDeniesSsh = "firewall-denies-ssh", Warning,
+        "A `ufw.rule` denies or rejects incoming traffic (or a `firewalld.service` `ssh` or `firewalld.port` is disabled) to the SSH port kiln connects to the host through (the inventory's `port`, else 22): once the firewall is enabled, the run may cut its own connection. Make sure an earlier rule allows the controller's address, or deny another port.";
     UnusedHandler = "unused-handler", Warning,
         "A handler is declared but no operation notifies it, so it can never run.";
 }

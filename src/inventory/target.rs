@@ -28,6 +28,18 @@ pub enum Target {
 }
 
 impl Target {
+    /// The port of the SSH connection the controller runs through: an SSH target's, else
+    /// 22, also for targets reached otherwise, whose scripts may be emitted for SSH hosts
+    /// (the firewall lockout check, `bind::lockout`).
+    pub fn ssh_port(&self) -> u16 {
+        match self {
+            Target::Ssh {
+                port: Some(port), ..
+            } => *port,
+            _ => 22,
+        }
+    }
+
     /// Parses a command-line target: `@local`, `ssh://[user@]host[:port]`, `@docker/NAME`,
     /// `@podman/NAME`, `@chroot/PATH`. `None` if `text` is not in target syntax.
     pub fn parse(text: &str) -> Option<Result<Target, String>> {

@@ -14,7 +14,9 @@ mod brew;
 mod dnf;
 mod docker;
 mod files;
+mod firewalld;
 mod git;
+mod nftables;
 mod openrc;
 mod package;
 mod pacman;
@@ -25,10 +27,14 @@ mod service;
 mod ssh;
 mod systemd;
 mod sysvinit;
+mod ufw;
 mod yum;
 mod zypper;
 
 use crate::opdef::OpDef;
+
+/// An `nftables.ruleset`'s text, which the lockout check reads (`bind::lockout`).
+pub(crate) use nftables::ruleset::ruleset as nftables_ruleset;
 
 /// All built-in operations, sorted by name (a test keeps it so).
 pub(crate) static CATALOG: &[&OpDef] = &[
@@ -63,8 +69,12 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &files::sync::DEF,
     &files::template::DEF,
     &files::unarchive::DEF,
+    &firewalld::port::DEF,
+    &firewalld::service::DEF,
+    &firewalld::zone::DEF,
     &git::config::DEF,
     &git::repo::DEF,
+    &nftables::ruleset::DEF,
     &openrc::service::DEF,
     &package::packages::DEF,
     &pacman::packages::DEF,
@@ -94,6 +104,9 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &systemd::service::DEF,
     &systemd::unit::DEF,
     &sysvinit::service::DEF,
+    &ufw::default::DEF,
+    &ufw::enabled::DEF,
+    &ufw::rule::DEF,
     &yum::key::DEF,
     &yum::packages::DEF,
     &yum::repo::DEF,

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::bind::{Binder, BoundOp, Secrets};
+use crate::bind::{Binder, BoundOp, Secrets, lockout};
 use crate::check::{Compiled, Context};
 use crate::diagnostic::render::{HumanStyle, human};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -353,6 +353,21 @@ impl<'a> Scripts<'a> {
         let mut binder = Binder::new(self.sources, self.compiled, host, facts);
         let start_item = self.compiled.start_item.as_deref();
         let runs = binder.runs(&self.compiled.ops, start_item);
+        // The firewall ops bound again, by a binder of their own whose problems the host's
+        // reports: the lockout check reads them all before any is lowered.
+        let mut firewall = Binder::new(self.sources, self.compiled, host, facts);
+        let firewall: Vec<BoundOp> = runs
+            .iter()
+            .filter(|run| lockout::concerns(run.op))
+            .map(|run| {
+                self.once(
+                    run.place,
+                    firewall.item(run.op, run.iteration.as_ref()),
+                    host,
+                )
+            })
+            .collect();
+        let safe = lockout::check(self.sources, host, &firewall, diagnostics);
         let ops = runs.iter().map(|run| {
             let index = match &run.iteration {
                 Some(iteration) => Index::Item(run.place + 1, iteration.number),
@@ -384,7 +399,7 @@ impl<'a> Scripts<'a> {
             steps.push((index, step));
         }
         let secrets = binder.finish(diagnostics)?;
-        lowered.then_some((steps, secrets))
+        (lowered && safe).then_some((steps, secrets))
     }
 
     /// `bound`, the op at `place`, skipped on `host` when it runs once, on another host.

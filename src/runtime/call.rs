@@ -964,6 +964,80 @@ pub fn unit(unit: &Unit, write: &OpCall) -> OpCall {
     call
 }
 
+// --- firewalls.sh --------------------------------------------------------------------------
+
+/// `k_nftables --path PATH [--load] -- PUT_OPTION...` (nftables.ruleset): the ruleset file
+/// written as `write` (a [`put`] call, whose options it takes, `nft -c -f` its check) writes
+/// it, loaded with `nft -f` after a change when `load`.
+pub fn nftables(path: &str, load: bool, write: &OpCall) -> OpCall {
+    let mut call = OpCall::new("k_nftables");
+    call.value("--path", path).flag("--load", load);
+    call.args.code(" --").push(&write.args);
+    call
+}
+
+/// `k_ufw_rule [--delete] -- RULE...` (ufw.rule): the rule `ufw RULE...` adds, there or,
+/// with `delete`, not.
+pub fn ufw_rule(rule: &[String], delete: bool) -> OpCall {
+    let mut call = OpCall::new("k_ufw_rule");
+    call.flag("--delete", delete);
+    call.args.code(" --");
+    for word in rule {
+        call.args.code(" ").arg(word);
+    }
+    call
+}
+
+/// `k_ufw_default --direction DIRECTION --policy POLICY` (ufw.default).
+pub fn ufw_default(direction: &str, policy: &str) -> OpCall {
+    let mut call = OpCall::new("k_ufw_default");
+    call.value("--direction", direction)
+        .value("--policy", policy);
+    call
+}
+
+/// `k_ufw_enabled [--disabled] [--logging LEVEL]` (ufw.enabled).
+pub fn ufw_enabled(enabled: bool, logging: &str) -> OpCall {
+    let mut call = OpCall::new("k_ufw_enabled");
+    call.flag("--disabled", !enabled)
+        .option("--logging", logging);
+    call
+}
+
+/// A firewalld service or port as [`firewalld`] keeps it.
+pub struct Firewalld<'a> {
+    /// `--service` or `--port`.
+    pub kind: &'static str,
+    /// The service's name, or `PORT/PROTO`.
+    pub value: &'a str,
+    /// The zone; the default zone when empty.
+    pub zone: &'a str,
+    pub enabled: bool,
+    pub permanent: bool,
+    pub immediate: bool,
+}
+
+/// `k_firewalld --service NAME|--port PORT/PROTO [--zone ZONE] [--disabled] [--permanent]
+/// [--immediate]` (firewalld.service, firewalld.port).
+pub fn firewalld(rule: &Firewalld) -> OpCall {
+    let mut call = OpCall::new("k_firewalld");
+    call.value(rule.kind, rule.value)
+        .option("--zone", rule.zone)
+        .flag("--disabled", !rule.enabled)
+        .flag("--permanent", rule.permanent)
+        .flag("--immediate", rule.immediate);
+    call
+}
+
+/// `k_firewalld_zone --zone ZONE [--absent] [--immediate]` (firewalld.zone).
+pub fn firewalld_zone(zone: &str, present: bool, immediate: bool) -> OpCall {
+    let mut call = OpCall::new("k_firewalld_zone");
+    call.value("--zone", zone)
+        .flag("--absent", !present)
+        .flag("--immediate", immediate);
+    call
+}
+
 // --- system.sh ------------------------------------------------------------------------------
 
 /// `k_hostname --name NAME` (server.hostname).

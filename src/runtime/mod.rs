@@ -122,6 +122,7 @@ pub const PARTS: &[Part] = parts![
     "packages",
     "services",
     "containers",
+    "firewalls",
     "accounts",
     "keys",
     "system",

@@ -200,6 +200,13 @@ const BUDGETS: &[Budget] = &[
         run1: 10,
         run2: 0,
     },
+    Budget {
+        name: "nftables.ruleset checked, not loaded",
+        manifest: "[[op]]\nop = 'nftables.ruleset'\npath = '{root}/n.conf'\nload = false\ncontent = \"table inet k {\\n}\\n\"\n",
+        before: &[],
+        run1: 3,
+        run2: 0,
+    },
 ];
 
 /// The processes a run started, besides the shell: (processes, programs run).

@@ -34,6 +34,7 @@ mod emit;
 mod examples;
 mod facts;
 mod files_get;
+mod firewall;
 mod fusion;
 mod generated;
 mod keys;

@@ -48,6 +48,7 @@ mod edits;
 mod facts;
 mod files;
 mod filters;
+mod firewalls;
 mod git;
 mod groups;
 mod keys;
@@ -172,6 +173,7 @@ fn tested() -> Vec<&'static str> {
         edits::TESTED,
         facts::TESTED,
         files::TESTED,
+        firewalls::TESTED,
         filters::TESTED,
         git::TESTED,
         groups::TESTED,

@@ -25,6 +25,8 @@ pub(crate) enum Need {
     Strace,
     /// curl and wget, which `files.download` runs.
     Downloaders,
+    /// nftables' `nft`, which the firewall tests run in network namespaces of their own.
+    Nftables,
     /// util-linux's `unshare`, `nsenter`, `setpriv`, `setsid` and `script`.
     UtilLinux,
     /// OpenSSH's server (and `ssh-keygen`), which the SSH tests start on loopback.
@@ -51,6 +53,7 @@ impl Need {
             Need::Awks => "mawk, gawk and busybox awk",
             Need::Strace => "strace",
             Need::Downloaders => "curl and wget",
+            Need::Nftables => "nftables (nft)",
             Need::UtilLinux => "util-linux (unshare, nsenter, setpriv, setsid, script)",
             Need::Sshd => "OpenSSH's sshd and ssh-keygen",
             Need::DebianRoot => "a Debian root built with debootstrap",
@@ -69,6 +72,7 @@ impl Need {
             Need::Awks => "apt-get install mawk gawk busybox",
             Need::Strace => "apt-get install strace",
             Need::Downloaders => "apt-get install curl wget",
+            Need::Nftables => "apt-get install nftables",
             Need::UtilLinux => "apt-get install util-linux bsdutils",
             Need::Sshd => "apt-get install openssh-server",
             Need::DebianRoot => {
@@ -91,6 +95,7 @@ impl Need {
             Need::Awks => tools(&["mawk", "gawk", "busybox"]),
             Need::Strace => tools(&["strace"]),
             Need::Downloaders => tools(&["curl", "wget"]),
+            Need::Nftables => tools(&["nft"]),
             Need::UtilLinux => tools(&["unshare", "nsenter", "setpriv", "setsid", "script"]),
             Need::Sshd => tools(&["sshd", "ssh-keygen"]),
             Need::DebianRoot => {

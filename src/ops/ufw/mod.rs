@@ -1,0 +1,3 @@
+pub(super) mod default;
+pub(super) mod enabled;
+pub(super) mod rule;

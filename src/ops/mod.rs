@@ -11,15 +11,21 @@ pub(crate) mod globals;
 mod apk;
 mod apt;
 mod brew;
+mod cargo;
 mod dnf;
 mod files;
+mod flatpak;
+mod gem;
 mod git;
+mod npm;
 mod openrc;
 mod package;
 mod pacman;
 mod pip;
+mod pipx;
 mod server;
 mod service;
+mod snap;
 mod ssh;
 mod systemd;
 mod sysvinit;
@@ -39,6 +45,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &apt::update::DEF,
     &apt::upgrade::DEF,
     &brew::packages::DEF,
+    &cargo::packages::DEF,
     &dnf::packages::DEF,
     &files::block::DEF,
     &files::directory::DEF,
@@ -52,12 +59,16 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &files::sync::DEF,
     &files::template::DEF,
     &files::unarchive::DEF,
+    &flatpak::packages::DEF,
+    &gem::packages::DEF,
     &git::config::DEF,
     &git::repo::DEF,
+    &npm::packages::DEF,
     &openrc::service::DEF,
     &package::packages::DEF,
     &pacman::packages::DEF,
     &pip::packages::DEF,
+    &pipx::packages::DEF,
     &server::alternatives::DEF,
     &server::authorized_keys::DEF,
     &server::command::DEF,
@@ -77,6 +88,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &server::user::DEF,
     &server::wait::DEF,
     &service::service::DEF,
+    &snap::packages::DEF,
     &ssh::keygen::DEF,
     &ssh::known_hosts::DEF,
     &systemd::daemon_reload::DEF,

@@ -767,12 +767,19 @@ pub enum PackageManager {
     Zypper,
     Brew,
     Pip,
+    Npm,
+    Gem,
+    Cargo,
+    Pipx,
+    Snap,
+    Flatpak,
     /// The host's, found when the step runs (`package.packages`).
     Auto,
 }
 
 impl PackageManager {
-    fn word(self) -> &'static str {
+    /// The manager's name, as the runtime and its messages call it.
+    pub fn word(self) -> &'static str {
         match self {
             PackageManager::Apt => "apt",
             PackageManager::Dnf => "dnf",
@@ -782,6 +789,12 @@ impl PackageManager {
             PackageManager::Zypper => "zypper",
             PackageManager::Brew => "brew",
             PackageManager::Pip => "pip",
+            PackageManager::Npm => "npm",
+            PackageManager::Gem => "gem",
+            PackageManager::Cargo => "cargo",
+            PackageManager::Pipx => "pipx",
+            PackageManager::Snap => "snap",
+            PackageManager::Flatpak => "flatpak",
             PackageManager::Auto => "auto",
         }
     }
@@ -811,6 +824,15 @@ pub struct Packages<'a> {
     pub pip: &'a str,
     pub virtualenv: &'a str,
     pub requirements: &'a str,
+    /// npm: the directory whose packages are meant (else the global ones).
+    pub dir: &'a str,
+    /// gem: `--user-install`.
+    pub user_install: bool,
+    /// snap: `--classic`, a channel to install from.
+    pub classic: bool,
+    pub channel: &'a str,
+    /// flatpak: the remote to install from.
+    pub remote: &'a str,
 }
 
 /// `k_packages --manager MANAGER ... -- PACKAGE...` (the package ops).
@@ -830,7 +852,12 @@ pub fn packages(packages: &Packages) -> OpCall {
         .option("--extra", &packages.extra.join("\n"))
         .option("--pip", packages.pip)
         .option("--virtualenv", packages.virtualenv)
-        .option("--requirements", packages.requirements);
+        .option("--requirements", packages.requirements)
+        .option("--dir", packages.dir)
+        .flag("--user-install", packages.user_install)
+        .flag("--classic", packages.classic)
+        .option("--channel", packages.channel)
+        .option("--remote", packages.remote);
     if !packages.packages.is_empty() {
         call.args.code(" --");
         for package in packages.packages {

@@ -120,6 +120,7 @@ pub const PARTS: &[Part] = parts![
     "groups",
     "filters",
     "packages",
+    "language_packages",
     "services",
     "accounts",
     "keys",

@@ -22,6 +22,7 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call::{self, PackageManager, Packages};
+use crate::source::Span;
 
 /// Options of the specific ops; `package.packages` uses the defaults.
 #[derive(Default)]
@@ -42,6 +43,15 @@ pub(crate) struct Options<'a> {
     pub pip: &'a str,
     pub virtualenv: &'a str,
     pub requirements: &'a str,
+    /// npm: a directory (else the global packages).
+    pub dir: &'a str,
+    /// gem: `--user-install`.
+    pub user_install: bool,
+    /// snap: classic confinement, a channel.
+    pub classic: bool,
+    pub channel: &'a str,
+    /// flatpak: the remote to install from.
+    pub remote: &'a str,
 }
 
 /// What the op wants.
@@ -117,6 +127,11 @@ pub(crate) fn step(
             pip: options.pip,
             virtualenv: options.virtualenv,
             requirements: options.requirements,
+            dir: options.dir,
+            user_install: options.user_install,
+            classic: options.classic,
+            channel: options.channel,
+            remote: options.remote,
         })),
         verify: true,
         ..Step::default()
@@ -144,4 +159,70 @@ fn one_line_each(input: &LowerInput, name: &str) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+/// How a language or desktop package manager names a pinned version in `packages`: npm
+/// and cargo `name@1.2.0`, gem `name:1.2.0`, pipx `name==1.2.0`; snap and flatpak pin
+/// none (`None`).
+pub(crate) type Pin = Option<&'static str>;
+
+/// The step of `npm.packages`, `gem.packages`, `cargo.packages`, `pipx.packages`,
+/// `snap.packages` and `flatpak.packages`: one `k_packages` call, whose probe lists the
+/// manager's packages once (`src/runtime/language_packages.sh`). Each package is a name,
+/// or with `pin` a name and an exact version: the probe compares the version it lists
+/// with the one written, so a range (`^1.2`, `>=3`) would never hold and is refused.
+pub(crate) fn listed_step(
+    input: &LowerInput,
+    manager: PackageManager,
+    pin: Pin,
+    options: &Options,
+) -> Result<Step, Diagnostic> {
+    if let Some(list) = input.args.get("packages").and_then(|v| v.value.as_list()) {
+        for item in list {
+            if let Some(package) = item.value.as_str()
+                && !is_pinned_as(package, pin)
+            {
+                return Err(not_pinned_as(item.span, package, manager, pin));
+            }
+        }
+    }
+    step(input, manager, options, &Want::of(input))
+}
+
+/// Whether `package` is a name, or a name, `pin` and an exact version.
+fn is_pinned_as(package: &str, pin: Pin) -> bool {
+    let plain = |s: &str, extra: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c) || extra.contains(c))
+    };
+    // An npm scope, `@scope/name`, starts with the separator.
+    let (scope, rest) = match package.strip_prefix('@') {
+        Some(rest) if pin == Some("@") => ("@", rest),
+        _ => ("", package),
+    };
+    let name_chars = if scope.is_empty() { "" } else { "/" };
+    match pin.and_then(|separator| rest.split_once(separator)) {
+        Some((name, version)) => plain(name, name_chars) && plain(version, ""),
+        None => plain(rest, name_chars),
+    }
+}
+
+fn not_pinned_as(span: Span, package: &str, manager: PackageManager, pin: Pin) -> Diagnostic {
+    let tool = manager.word();
+    let diagnostic = Diagnostic::new(
+        Code::InvalidValue,
+        span,
+        format!("`{package}` is not a {tool} package name, or a name and an exact version"),
+    );
+    match pin {
+        Some(separator) => diagnostic
+            .label("the probe compares the installed version with this one exactly")
+            .help(format!(
+                "write the name alone, or the name and one version: `name{separator}1.2.0` (no range)"
+            )),
+        None => diagnostic
+            .label(format!("{tool} names carry no version"))
+            .help("write the name alone"),
+    }
 }

@@ -50,6 +50,7 @@ mod filters;
 mod git;
 mod groups;
 mod keys;
+mod language_packages;
 mod links;
 mod packages;
 mod private;
@@ -171,6 +172,7 @@ fn tested() -> Vec<&'static str> {
         git::TESTED,
         groups::TESTED,
         keys::TESTED,
+        language_packages::TESTED,
         links::TESTED,
         packages::TESTED,
         private::TESTED,

@@ -19,10 +19,11 @@
 //! The act and the re-check after it reuse that refresh. The act ends by naming the
 //! packages still not as wanted (`k_pkgs_left`), so a failed apply says why.
 
-use crate::diagnostic::{Code, Diagnostic};
-use crate::opdef::{LowerInput, Step};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::opdef::{LowerInput, OpArgs, Step};
 use crate::runtime::call::{self, PackageManager, Packages};
 use crate::source::Span;
+use crate::template::is_template;
 
 /// Options of the specific ops; `package.packages` uses the defaults.
 #[derive(Default)]
@@ -177,16 +178,38 @@ pub(crate) fn listed_step(
     pin: Pin,
     options: &Options,
 ) -> Result<Step, Diagnostic> {
-    if let Some(list) = input.args.get("packages").and_then(|v| v.value.as_list()) {
-        for item in list {
-            if let Some(package) = item.value.as_str()
-                && !is_pinned_as(package, pin)
-            {
-                return Err(not_pinned_as(item.span, package, manager, pin));
-            }
-        }
+    if let Some((package, span)) = packages_of(input.args)
+        .into_iter()
+        .find(|(package, _)| !is_pinned_as(package, pin))
+    {
+        return Err(not_pinned_as(span, package, manager, pin));
     }
     step(input, manager, options, &Want::of(input))
+}
+
+/// `listed_step`'s check of `packages` at check time (an op's `validate`), on the values
+/// as written: a template is checked once rendered, in the lowering.
+pub(crate) fn check_pins(
+    args: &OpArgs,
+    manager: PackageManager,
+    pin: Pin,
+    diagnostics: &mut Diagnostics,
+) {
+    for (package, span) in packages_of(args) {
+        if !is_template(package) && !is_pinned_as(package, pin) {
+            diagnostics.push(not_pinned_as(span, package, manager, pin));
+        }
+    }
+}
+
+/// The entries of `packages`, each with its span.
+fn packages_of(args: &OpArgs) -> Vec<(&str, Span)> {
+    args.get("packages")
+        .and_then(|v| v.value.as_list())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| item.value.as_str().map(|s| (s, item.span)))
+        .collect()
 }
 
 /// Whether `package` is a name, or a name, `pin` and an exact version.
@@ -210,19 +233,22 @@ fn is_pinned_as(package: &str, pin: Pin) -> bool {
 
 fn not_pinned_as(span: Span, package: &str, manager: PackageManager, pin: Pin) -> Diagnostic {
     let tool = manager.word();
-    let diagnostic = Diagnostic::new(
-        Code::InvalidValue,
-        span,
-        format!("`{package}` is not a {tool} package name, or a name and an exact version"),
-    );
     match pin {
-        Some(separator) => diagnostic
-            .label("the probe compares the installed version with this one exactly")
-            .help(format!(
-                "write the name alone, or the name and one version: `name{separator}1.2.0` (no range)"
-            )),
-        None => diagnostic
-            .label(format!("{tool} names carry no version"))
-            .help("write the name alone"),
+        Some(separator) => Diagnostic::new(
+            Code::InvalidValue,
+            span,
+            format!("`{package}`: a {tool} package here is a name, or a name and an exact version"),
+        )
+        .label("the probe compares the installed version with this one exactly")
+        .help(format!(
+            "write the name alone, or the name and one version: `name{separator}1.2.0` (no range)"
+        )),
+        None => Diagnostic::new(
+            Code::InvalidValue,
+            span,
+            format!("`{package}` is not a {tool} name"),
+        )
+        .label(format!("{tool} names carry no version"))
+        .help("write the name alone"),
     }
 }

@@ -6,7 +6,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{LISTED_EXTRA_ARGS, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
-use crate::steps::packages::{self, Options};
+use crate::steps::packages::{self, Options, Pin};
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "cargo.packages",
@@ -23,7 +23,13 @@ pub(crate) const DEF: OpDef = OpDef::new(
     .required(),
     PACKAGES_PRESENT,
     LISTED_EXTRA_ARGS,
-]);
+])
+.validate(|args, diagnostics| {
+    packages::check_pins(args, PackageManager::Cargo, PIN, diagnostics);
+});
+
+/// How a version is pinned (`steps::packages::Pin`).
+const PIN: Pin = Some("@");
 
 /// One listing, `cargo install --list`, then `cargo install` of the missing ones. There is
 /// no `latest`: cargo cannot say whether a newer version exists without building it. See
@@ -33,5 +39,5 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         extra_args: input.strings("extra_args"),
         ..Options::default()
     };
-    packages::listed_step(input, PackageManager::Cargo, Some("@"), &options)
+    packages::listed_step(input, PackageManager::Cargo, PIN, &options)
 }

@@ -6,7 +6,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{LISTED_EXTRA_ARGS, LISTED_LATEST, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
-use crate::steps::packages::{self, Options};
+use crate::steps::packages::{self, Options, Pin};
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "flatpak.packages",
@@ -20,7 +20,13 @@ pub(crate) const DEF: OpDef = OpDef::new(
     LISTED_LATEST,
     arg("remote", Str, "The remote to install from.").default(Default::Str("flathub")),
     LISTED_EXTRA_ARGS,
-]);
+])
+.validate(|args, diagnostics| {
+    packages::check_pins(args, PackageManager::Flatpak, PIN, diagnostics);
+});
+
+/// How a version is pinned (`steps::packages::Pin`).
+const PIN: Pin = None;
 
 /// One listing, `flatpak list --app --columns=application,version` (`flatpak remote-ls
 /// --updates` for `latest`), then one `flatpak install` of the missing ones. See
@@ -31,5 +37,5 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         remote: input.str("remote"),
         ..Options::default()
     };
-    packages::listed_step(input, PackageManager::Flatpak, None, &options)
+    packages::listed_step(input, PackageManager::Flatpak, PIN, &options)
 }

@@ -6,7 +6,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{LISTED_EXTRA_ARGS, LISTED_LATEST, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
-use crate::steps::packages::{self, Options};
+use crate::steps::packages::{self, Options, Pin};
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "gem.packages",
@@ -20,7 +20,13 @@ pub(crate) const DEF: OpDef = OpDef::new(
     LISTED_LATEST,
     arg("user_install", Bool, "Install into the user's gem directory (`--user-install`), for a user who cannot write the system's (run the op as that user with `sudo_user` or `su_user`).").default(Default::Bool(false)),
     LISTED_EXTRA_ARGS,
-]);
+])
+.validate(|args, diagnostics| {
+    packages::check_pins(args, PackageManager::Gem, PIN, diagnostics);
+});
+
+/// How a version is pinned (`steps::packages::Pin`).
+const PIN: Pin = Some(":");
 
 /// One listing, `gem list --local` (`gem outdated` for `latest`), then `gem install` of the
 /// missing ones; a removal removes every version. See `steps::packages::listed_step`.
@@ -30,5 +36,5 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         user_install: input.flag("user_install"),
         ..Options::default()
     };
-    packages::listed_step(input, PackageManager::Gem, Some(":"), &options)
+    packages::listed_step(input, PackageManager::Gem, PIN, &options)
 }

@@ -6,7 +6,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{LISTED_EXTRA_ARGS, LISTED_LATEST, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
-use crate::steps::packages::{self, Options};
+use crate::steps::packages::{self, Options, Pin};
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "npm.packages",
@@ -20,7 +20,13 @@ pub(crate) const DEF: OpDef = OpDef::new(
     LISTED_LATEST,
     arg("directory", Path, "The project directory whose `node_modules` holds the packages (`npm --prefix`); without it, the global packages (`npm --global`)."),
     LISTED_EXTRA_ARGS,
-]);
+])
+.validate(|args, diagnostics| {
+    packages::check_pins(args, PackageManager::Npm, PIN, diagnostics);
+});
+
+/// How a version is pinned (`steps::packages::Pin`).
+const PIN: Pin = Some("@");
 
 /// One listing, `npm ls --json --depth=0` (`npm outdated` for `latest`), then `npm
 /// install` of the missing ones. See `steps::packages::listed_step`.
@@ -33,5 +39,5 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             .map_or("", |d| d.trim_end_matches('/')),
         ..Options::default()
     };
-    packages::listed_step(input, PackageManager::Npm, Some("@"), &options)
+    packages::listed_step(input, PackageManager::Npm, PIN, &options)
 }

@@ -6,7 +6,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{LISTED_EXTRA_ARGS, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
-use crate::steps::packages::{self, Options};
+use crate::steps::packages::{self, Options, Pin};
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "pipx.packages",
@@ -18,7 +18,13 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("packages", STR_LIST, "Package names, optionally with an exact version (`black`, `httpie==3.2.2`).").required(),
     PACKAGES_PRESENT,
     LISTED_EXTRA_ARGS,
-]);
+])
+.validate(|args, diagnostics| {
+    packages::check_pins(args, PackageManager::Pipx, PIN, diagnostics);
+});
+
+/// How a version is pinned (`steps::packages::Pin`).
+const PIN: Pin = Some("==");
 
 /// One listing, `pipx list --short`, then `pipx install --force` of each missing one (one
 /// spec a command, as pipx takes them). There is no `latest`: pipx cannot say whether a
@@ -28,5 +34,5 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         extra_args: input.strings("extra_args"),
         ..Options::default()
     };
-    packages::listed_step(input, PackageManager::Pipx, Some("=="), &options)
+    packages::listed_step(input, PackageManager::Pipx, PIN, &options)
 }

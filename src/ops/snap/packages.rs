@@ -6,7 +6,7 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::ops::common::{LISTED_EXTRA_ARGS, LISTED_LATEST, PACKAGES_PRESENT};
 use crate::runtime::call::PackageManager;
-use crate::steps::packages::{self, Options};
+use crate::steps::packages::{self, Options, Pin};
 
 pub(crate) const DEF: OpDef = OpDef::new(
     "snap.packages",
@@ -21,7 +21,13 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("classic", Bool, "Install with classic confinement (`--classic`).").default(Default::Bool(false)),
     arg("channel", Str, "The channel to install from (`--channel`, e.g. `latest/stable`, `5.0/edge`); an installed snap is left on its channel."),
     LISTED_EXTRA_ARGS,
-]);
+])
+.validate(|args, diagnostics| {
+    packages::check_pins(args, PackageManager::Snap, PIN, diagnostics);
+});
+
+/// How a version is pinned (`steps::packages::Pin`).
+const PIN: Pin = None;
 
 /// One listing, `snap list` (`snap refresh --list` for `latest`), then `snap install` of
 /// each missing one. See `steps::packages::listed_step`.
@@ -32,5 +38,5 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         channel: input.str("channel"),
         ..Options::default()
     };
-    packages::listed_step(input, PackageManager::Snap, None, &options)
+    packages::listed_step(input, PackageManager::Snap, PIN, &options)
 }

@@ -36,6 +36,7 @@ mod facts;
 mod fusion;
 mod generated;
 mod keys;
+mod language_packages;
 mod layout;
 mod live;
 mod live_ssh;

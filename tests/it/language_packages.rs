@@ -1,0 +1,383 @@
+//! `npm.packages`, `gem.packages`, `cargo.packages`, `pipx.packages`, `snap.packages` and
+//! `flatpak.packages` applied by the real binary on this host (`-i @local`).
+//!
+//! npm is real: it installs a package made with `npm pack` from a registry of the test's
+//! own on loopback (`support::http`), into a directory of the test, its cache and home in
+//! the test's directory too. snap and flatpak cannot run here (no snapd, no D-Bus), and
+//! cargo and pipx would need crates.io or PyPI: those four are stand-ins on `PATH`, shell
+//! scripts that keep what they hold in a file (`NAME VERSION` a line), list it as the real
+//! tool prints its listing, and log every call, so the tests see the commands kiln runs.
+
+use std::path::Path;
+
+use crate::support::http::Server;
+use crate::support::kiln::{self, Output, Test};
+
+/// A stand-in package manager: `$FAKE/<tool>` holds its packages, `$FAKE/<tool>.log` its
+/// calls. `list` prints them in the tool's format (the `printf` format and header given),
+/// `install` and `remove` add and drop the words that are not options (`name@1.0`,
+/// `name==1.0` or `name`, at version 1.0). `$FAKE/<tool>.fail` makes every install fail, saying so.
+fn fake(
+    tool: &str,
+    list_words: &str,
+    header: &str,
+    format: &str,
+    install: &str,
+    remove: &str,
+) -> String {
+    format!(
+        r#"#!/bin/sh
+state=$FAKE/{tool}
+echo "{tool} $*" >> "$state.log"
+touch "$state"
+case " $* " in
+*" {list_words} "*) {header} while read -r n v; do printf '{format}' "$n" "$v"; done < "$state" ;;
+*" {install} "*)
+  [ ! -e "$state.fail" ] || {{ echo "{tool}: cannot install" >&2; exit 1; }}
+  for a; do case $a in -* | {install} | install | flathub) ;; *==*) echo "${{a%%==*}} ${{a#*==}}" >> "$state" ;; ?*@*) echo "${{a%@*}} ${{a##*@}}" >> "$state" ;; *) echo "$a 1.0" >> "$state" ;; esac; done ;;
+*" {remove} "*)
+  for a; do case $a in -* | {remove}) ;; *) grep -v "^$a " "$state" > "$state.new"; mv "$state.new" "$state" ;; esac; done ;;
+esac
+"#
+    )
+}
+
+/// The stand-ins.
+const TOOLS: [&str; 4] = ["snap", "flatpak", "cargo", "pipx"];
+
+/// A project with the stand-ins of snap, flatpak, cargo and pipx first on `PATH`.
+struct Fakes {
+    temp: tempfile::TempDir,
+}
+
+impl Fakes {
+    fn new() -> Fakes {
+        let temp = tempfile::tempdir().unwrap();
+        let bin = temp.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        for (tool, script) in [
+            (
+                "snap",
+                fake(
+                    "snap",
+                    "list",
+                    "echo 'Name Version Rev Tracking Publisher Notes';",
+                    "%s %s 1 latest/stable canonical -\\n",
+                    "install",
+                    "remove",
+                ),
+            ),
+            (
+                "flatpak",
+                fake("flatpak", "list", "", "%s\\t%s\\n", "install", "uninstall"),
+            ),
+            (
+                "cargo",
+                fake(
+                    "cargo",
+                    "--list",
+                    "",
+                    "%s v%s:\\n    bin\\n",
+                    "install",
+                    "uninstall",
+                ),
+            ),
+            (
+                "pipx",
+                fake("pipx", "list", "", "%s %s\\n", "install", "uninstall"),
+            ),
+        ] {
+            let path = bin.join(tool);
+            std::fs::write(&path, script).unwrap();
+            let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+            std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+            std::fs::set_permissions(&path, permissions).unwrap();
+        }
+        Fakes { temp }
+    }
+
+    fn dir(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// `kiln apply` of `manifest` on this host (or with `plan`, `kiln plan`: the probe and
+    /// the diff alone).
+    fn run(&self, manifest: &str, plan: bool) -> Output {
+        std::fs::write(self.dir().join("main.toml"), manifest).unwrap();
+        let args: &[&str] = if plan {
+            &["plan", ".", "-i", "@local"]
+        } else {
+            &["apply", ".", "-i", "@local", "-y"]
+        };
+        Test::new()
+            .current_dir(self.dir())
+            .args(args.iter().copied())
+            .env(
+                "PATH",
+                format!("{}:{}", self.dir().join("bin").display(), kiln::PATH),
+            )
+            .env("FAKE", self.dir().display().to_string())
+            .run()
+    }
+
+    /// What the stand-in `tool` holds, sorted.
+    fn holds(&self, tool: &str) -> String {
+        let text = std::fs::read_to_string(self.dir().join(tool)).unwrap_or_default();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.sort_unstable();
+        lines.join("\n")
+    }
+
+    /// What every stand-in holds.
+    fn holds_all(&self) -> Vec<String> {
+        TOOLS.iter().map(|tool| self.holds(tool)).collect()
+    }
+
+    /// The calls `tool` had, and forgets them.
+    fn calls(&self, tool: &str) -> String {
+        let log = self.dir().join(format!("{tool}.log"));
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let _ = std::fs::remove_file(&log);
+        text
+    }
+}
+
+/// The plan shows the change and makes none, the first apply changes, the second changes
+/// nothing.
+fn converges(fakes: &Fakes, manifest: &str) {
+    let holds = fakes.holds_all();
+    fakes
+        .run(manifest, true)
+        .assert_status(0)
+        .assert_stdout_contains("1 to change");
+    assert_eq!(fakes.holds_all(), holds, "the plan changed nothing");
+    fakes
+        .run(manifest, false)
+        .assert_status(0)
+        .assert_stdout_contains("1 changed");
+    fakes
+        .run(manifest, false)
+        .assert_status(0)
+        .assert_stdout_contains("(1 ok, 0 changed");
+}
+
+/// snap (a stand-in: snapd cannot run here): each snap installed with its own command, with
+/// `--classic` and the channel; one `snap list` a probe; then removed.
+#[test]
+fn snap_installs_each_snap_with_its_channel() {
+    let fakes = Fakes::new();
+    std::fs::write(fakes.dir().join("snap"), "core22 20240111\n").unwrap();
+    converges(
+        &fakes,
+        "[[op]]\nop = \"snap.packages\"\npackages = [\"core22\", \"lxd\"]\nclassic = true\nchannel = \"5.21/stable\"\n",
+    );
+    assert_eq!(fakes.holds("snap"), "core22 20240111\nlxd 1.0");
+    let installs: Vec<String> = fakes
+        .calls("snap")
+        .lines()
+        .filter(|l| !l.ends_with(" list"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        installs,
+        ["snap install --classic --channel=5.21/stable lxd"]
+    );
+
+    converges(
+        &fakes,
+        "[[op]]\nop = \"snap.packages\"\npackages = [\"lxd\"]\npresent = false\n",
+    );
+    assert_eq!(fakes.holds("snap"), "core22 20240111");
+}
+
+/// flatpak (a stand-in: no D-Bus, no remote here): the missing applications in one
+/// install from the remote, listed with `--app --columns=application,version`.
+#[test]
+fn flatpak_installs_from_its_remote() {
+    let fakes = Fakes::new();
+    converges(
+        &fakes,
+        "[[op]]\nop = \"flatpak.packages\"\npackages = [\"org.videolan.VLC\", \"org.gimp.GIMP\"]\nremote = \"flathub\"\n",
+    );
+    assert_eq!(
+        fakes.holds("flatpak"),
+        "org.gimp.GIMP 1.0\norg.videolan.VLC 1.0"
+    );
+    let calls = fakes.calls("flatpak");
+    assert!(
+        calls.contains(
+            "flatpak install --noninteractive -y flathub org.videolan.VLC org.gimp.GIMP\n"
+        ),
+        "{calls}"
+    );
+    assert!(
+        calls.contains("flatpak list --app --columns=application,version\n"),
+        "{calls}"
+    );
+}
+
+/// cargo and pipx (stand-ins: crates.io and PyPI are not on loopback): a pinned version
+/// that differs from the installed one is installed again, one that matches is left.
+#[test]
+fn cargo_and_pipx_install_pinned_versions() {
+    let fakes = Fakes::new();
+    std::fs::write(fakes.dir().join("cargo"), "ripgrep 13.0.0\n").unwrap();
+    std::fs::write(fakes.dir().join("pipx"), "black 24.2.0\n").unwrap();
+    converges(
+        &fakes,
+        "[[op]]\nop = \"cargo.packages\"\npackages = [\"ripgrep@14.1.0\", \"just\"]\nextra_args = [\"--locked\"]\n",
+    );
+    let calls = fakes.calls("cargo");
+    assert!(
+        calls.contains("cargo install --locked ripgrep@14.1.0 just\n"),
+        "{calls}"
+    );
+    converges(
+        &fakes,
+        "[[op]]\nop = \"pipx.packages\"\npackages = [\"black==24.2.0\", \"httpie==3.2.2\"]\n",
+    );
+    let calls = fakes.calls("pipx");
+    assert!(
+        calls.contains("pipx install --force httpie==3.2.2\n") && !calls.contains("black"),
+        "{calls}"
+    );
+}
+
+/// An install that fails fails the op, with the tool's own message.
+#[test]
+fn a_failed_install_fails_the_op() {
+    let fakes = Fakes::new();
+    std::fs::write(fakes.dir().join("pipx.fail"), "").unwrap();
+    fakes
+        .run(
+            "[[op]]\nop = \"pipx.packages\"\npackages = [\"httpie\"]\n",
+            false,
+        )
+        .assert_status(1)
+        .assert_stdout_contains("failed        pipx.packages httpie")
+        .assert_stdout_contains("pipx: cannot install");
+    assert_eq!(fakes.holds("pipx"), "");
+}
+
+/// npm, for real: a package made with `npm pack`, served with its metadata by a registry of
+/// the test's own on loopback, installed into a project directory (`directory`), then
+/// upgraded by `latest` when the registry has a newer version, then removed; each apply
+/// twice, the second changing nothing.
+#[test]
+fn npm_installs_from_a_loopback_registry() {
+    let temp = tempfile::tempdir().unwrap();
+    let tarball = |version: &str| -> Vec<u8> {
+        let source = temp.path().join(format!("src-{version}"));
+        std::fs::create_dir_all(&source).unwrap();
+        std::fs::write(
+            source.join("package.json"),
+            format!(r#"{{"name": "kiln-demo", "version": "{version}", "main": "index.js"}}"#),
+        )
+        .unwrap();
+        std::fs::write(source.join("index.js"), "module.exports = 1;\n").unwrap();
+        let out = std::process::Command::new("npm")
+            .args(["pack", "--silent", "--pack-destination"])
+            .arg(temp.path())
+            .current_dir(&source)
+            .env("npm_config_cache", temp.path().join("cache"))
+            .output()
+            .expect("npm");
+        assert!(out.status.success(), "{out:?}");
+        std::fs::read(temp.path().join(format!("kiln-demo-{version}.tgz"))).unwrap()
+    };
+    let versions: std::sync::Arc<std::sync::Mutex<Vec<(String, Vec<u8>)>>> = std::sync::Arc::new(
+        std::sync::Mutex::new(vec![("1.0.0".to_owned(), tarball("1.0.0"))]),
+    );
+    let registry = {
+        let versions = versions.clone();
+        Server::start(move |request| {
+            let versions = versions.lock().unwrap();
+            if request.path == "/kiln-demo" {
+                (
+                    "200 OK",
+                    packument(
+                        &versions,
+                        &format!("http://{}", request.header("host").unwrap_or_default()),
+                    )
+                    .into_bytes(),
+                )
+            } else if let Some((_, bytes)) = versions
+                .iter()
+                .find(|(v, _)| request.path == format!("/kiln-demo/-/kiln-demo-{v}.tgz"))
+            {
+                ("200 OK", bytes.clone())
+            } else {
+                ("404 Not Found", b"{}".to_vec())
+            }
+        })
+    };
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let apply = |manifest: &str| -> Output {
+        std::fs::write(project.join("main.toml"), manifest).unwrap();
+        Test::new()
+            .current_dir(&project)
+            .args(["apply", ".", "-i", "@local", "-y", "-e"])
+            .arg(format!("app={}", temp.path().join("app").display()))
+            .env("HOME", temp.path().display().to_string())
+            .env(
+                "npm_config_cache",
+                temp.path().join("cache").display().to_string(),
+            )
+            .env("npm_config_registry", registry.url("/"))
+            .env("npm_config_update_notifier", "false")
+            .env("npm_config_audit", "false")
+            .env("npm_config_fund", "false")
+            .run()
+    };
+    let installed = || -> String {
+        std::fs::read_to_string(temp.path().join("app/node_modules/kiln-demo/package.json"))
+            .map(|text| {
+                let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+                json["version"].as_str().unwrap().to_owned()
+            })
+            .unwrap_or_default()
+    };
+    let twice = |manifest: &str| {
+        let first = apply(manifest);
+        first.assert_status(0).assert_stdout_contains("1 changed");
+        apply(manifest)
+            .assert_status(0)
+            .assert_stdout_contains("(1 ok, 0 changed");
+    };
+
+    let present =
+        "[[op]]\nop = \"npm.packages\"\npackages = [\"kiln-demo\"]\ndirectory = \"{{ app }}\"\n";
+    twice(present);
+    assert_eq!(installed(), "1.0.0");
+
+    versions
+        .lock()
+        .unwrap()
+        .push(("1.1.0".to_owned(), tarball("1.1.0")));
+    apply(present)
+        .assert_status(0)
+        .assert_stdout_contains("(1 ok, 0 changed");
+    twice(&format!("{present}latest = true\n"));
+    assert_eq!(installed(), "1.1.0");
+
+    twice(&format!("{present}present = false\n"));
+    assert_eq!(installed(), "");
+}
+
+/// The registry's metadata of `kiln-demo` (a "packument"): each version and its tarball.
+fn packument(versions: &[(String, Vec<u8>)], base: &str) -> String {
+    let entries: Vec<String> = versions
+        .iter()
+        .map(|(v, _)| {
+            format!(
+                r#""{v}": {{"name": "kiln-demo", "version": "{v}", "main": "index.js", "dist": {{"tarball": "{base}/kiln-demo/-/kiln-demo-{v}.tgz"}}}}"#
+            )
+        })
+        .collect();
+    let latest = &versions.last().unwrap().0;
+    format!(
+        r#"{{"name": "kiln-demo", "dist-tags": {{"latest": "{latest}"}}, "versions": {{{}}}}}"#,
+        entries.join(", ")
+    )
+}

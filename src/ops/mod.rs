@@ -23,6 +23,7 @@ mod package;
 mod pacman;
 mod pip;
 mod pipx;
+mod selinux;
 mod server;
 mod service;
 mod snap;
@@ -69,6 +70,9 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &pacman::packages::DEF,
     &pip::packages::DEF,
     &pipx::packages::DEF,
+    &selinux::boolean::DEF,
+    &selinux::fcontext::DEF,
+    &selinux::state::DEF,
     &server::alternatives::DEF,
     &server::authorized_keys::DEF,
     &server::command::DEF,

@@ -1401,6 +1401,53 @@ pub fn crontab_entry(entry: &CronEntry) -> OpCall {
     call
 }
 
+// --- selinux.sh -----------------------------------------------------------------------------
+
+/// `k_selinux_state --state STATE [--policy POLICY] --config FILE` (selinux.state).
+pub fn selinux_state(state: &str, policy: &str, config: &str) -> OpCall {
+    let mut call = OpCall::new("k_selinux_state");
+    call.value("--state", state)
+        .option("--policy", policy)
+        .value("--config", config);
+    call
+}
+
+/// `k_selinux_boolean --name NAME --value on|off [--persistent]` (selinux.boolean).
+pub fn selinux_boolean(name: &str, on: bool, persistent: bool) -> OpCall {
+    let mut call = OpCall::new("k_selinux_boolean");
+    call.value("--name", name)
+        .value("--value", if on { "on" } else { "off" })
+        .flag("--persistent", persistent);
+    call
+}
+
+/// A file context rule as wanted ([`selinux_fcontext`]).
+pub struct FileContext<'a> {
+    /// The path regular expression, as `semanage fcontext` takes it.
+    pub target: &'a str,
+    /// `a` (all files), `f`, `d`, `c`, `b`, `s`, `l`, `p`.
+    pub ftype: &'a str,
+    pub setype: &'a str,
+    pub seuser: &'a str,
+    pub selevel: &'a str,
+    pub absent: bool,
+    /// A path to relabel after a change (empty: none).
+    pub restorecon: &'a str,
+}
+
+/// `k_selinux_fcontext --target REGEX --ftype T ...` (selinux.fcontext).
+pub fn selinux_fcontext(context: &FileContext) -> OpCall {
+    let mut call = OpCall::new("k_selinux_fcontext");
+    call.value("--target", context.target)
+        .value("--ftype", context.ftype)
+        .option("--setype", context.setype)
+        .option("--seuser", context.seuser)
+        .option("--selevel", context.selevel)
+        .flag("--absent", context.absent)
+        .option("--restorecon", context.restorecon);
+    call
+}
+
 // --- keys.sh --------------------------------------------------------------------------------
 
 /// An SSH key pair ([`ssh_keygen`]).

@@ -124,6 +124,7 @@ pub const PARTS: &[Part] = parts![
     "services",
     "accounts",
     "keys",
+    "selinux",
     "system",
     "waits",
     "become",

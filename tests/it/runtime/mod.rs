@@ -55,6 +55,7 @@ mod links;
 mod packages;
 mod private;
 mod results;
+mod selinux;
 mod services;
 mod status;
 mod system;
@@ -177,6 +178,7 @@ fn tested() -> Vec<&'static str> {
         packages::TESTED,
         private::TESTED,
         results::TESTED,
+        selinux::TESTED,
         services::TESTED,
         status::TESTED,
         system::TESTED,

@@ -44,13 +44,21 @@ k_selinux_state() {
       k_selinux_state_written | k_write "$k_selinux_state_config" '' '' '' || return 1
     fi
     if [ -n "$k_selinux_state_set" ]; then setenforce "$k_selinux_state_set" || return 1; fi
-    if [ "$k_selinux_state_want" != "$k_selinux_state_running" ] && { [ -z "$k_selinux_state_set" ] || [ "$k_selinux_state_want" = disabled ]; }; then
+    if k_selinux_state_reboots; then
       k_err "SELinux stays $k_selinux_state_running until the host reboots (then $k_selinux_state_want)"
     fi ;;
   diff)
     k_selinux_state_configured || k_selinux_state_written | k_diffu "$k_selinux_state_config"
-    if [ -n "$k_selinux_state_set" ]; then printf 'setenforce %s\n' "$k_selinux_state_set"; fi ;;
+    if [ -n "$k_selinux_state_set" ]; then printf 'setenforce %s\n' "$k_selinux_state_set"; fi
+    if k_selinux_state_reboots; then printf 'SELinux stays %s until the host reboots\n' "$k_selinux_state_running"; fi ;;
   esac
+}
+
+# Whether k_selinux_state's mode takes a reboot: the host does not run it, and setenforce
+# cannot make it (from disabled, or to disabled).
+k_selinux_state_reboots() {
+  [ "$k_selinux_state_want" != "$k_selinux_state_running" ] &&
+    { [ -z "$k_selinux_state_set" ] || [ "$k_selinux_state_want" = disabled ]; }
 }
 
 # Whether k_selinux_state's configuration file says its state (and policy).
@@ -105,10 +113,11 @@ k_selinux_boolean() {
 
 # k_selinux_fcontext ok|act|diff --target REGEX --ftype a|f|d|c|b|s|l|p [--setype TYPE]
 # [--seuser USER] [--selevel LEVEL] [--absent] [--restorecon PATH] (selinux.fcontext): the
-# policy's local file contexts (`semanage fcontext -l -C`) give files matching REGEX of
-# that file type the context of TYPE (USER, LEVEL), added (`-a`) or changed (`-m`), or with
-# --absent give them none (`-d`). After a change, --restorecon relabels PATH (`restorecon
-# -R`).
+# file context rules (`semanage fcontext -l`) give files matching REGEX of that file type
+# the context of TYPE (USER, LEVEL): a rule for them is changed (`-m`, which a rule of the
+# policy takes too), else one is added (`-a`); with --absent no local rule is there
+# (`semanage fcontext -l -C`, then `-d`). After a change, --restorecon relabels PATH
+# (`restorecon -R`).
 k_selinux_fcontext() {
   k_selinux_fcontext_verb=$1 k_selinux_fcontext_target='' k_selinux_fcontext_ftype=a k_selinux_fcontext_setype=''
   k_selinux_fcontext_seuser='' k_selinux_fcontext_selevel='' k_selinux_fcontext_absent=0 k_selinux_fcontext_restorecon=''
@@ -127,8 +136,10 @@ k_selinux_fcontext() {
     shift
   done
   k_selinux_tools semanage || return 1
-  # The context the local rules give, `user:role:type:level` (empty: none).
-  k_selinux_fcontext_now=$(LC_ALL=C semanage fcontext -l -C | K_T=$k_selinux_fcontext_target K_F=$k_selinux_fcontext_ftype awk '
+  # The context a rule gives, `user:role:type:level` (empty: none): of the policy's and
+  # the local rules, or for --absent of the local ones alone (the policy's cannot go).
+  if [ "$k_selinux_fcontext_absent" = 1 ]; then set -- -C; else set --; fi
+  k_selinux_fcontext_now=$(LC_ALL=C semanage fcontext -l "$@" | K_T=$k_selinux_fcontext_target K_F=$k_selinux_fcontext_ftype awk '
     BEGIN { kinds["a"] = "all files"; kinds["f"] = "regular file"; kinds["d"] = "directory"; kinds["c"] = "character device"
       kinds["b"] = "block device"; kinds["s"] = "socket"; kinds["l"] = "symbolic link"; kinds["p"] = "named pipe" }
     $1 == ENVIRON["K_T"] { kind = $0; sub(/^[^ \t]+[ \t]+/, "", kind); sub(/[ \t]+[^ \t]+$/, "", kind)

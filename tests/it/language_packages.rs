@@ -8,10 +8,9 @@
 //! scripts that keep what they hold in a file (`NAME VERSION` a line), list it as the real
 //! tool prints its listing, and log every call, so the tests see the commands kiln runs.
 
-use std::path::Path;
-
+use crate::support::fakes::Fakes;
 use crate::support::http::Server;
-use crate::support::kiln::{self, Output, Test};
+use crate::support::kiln::{Output, Test};
 
 /// A stand-in package manager: `$FAKE/<tool>` holds its packages, `$FAKE/<tool>.log` its
 /// calls. `list` prints them in the tool's format (the `printf` format and header given),
@@ -45,133 +44,66 @@ esac
 /// The stand-ins.
 const TOOLS: [&str; 4] = ["snap", "flatpak", "cargo", "pipx"];
 
-/// A project with the stand-ins of snap, flatpak, cargo and pipx first on `PATH`.
-struct Fakes {
-    temp: tempfile::TempDir,
-}
-
-impl Fakes {
-    fn new() -> Fakes {
-        let temp = tempfile::tempdir().unwrap();
-        let bin = temp.path().join("bin");
-        std::fs::create_dir_all(&bin).unwrap();
-        for (tool, script) in [
-            (
+/// snap, flatpak, cargo and pipx as stand-ins.
+fn fakes() -> Fakes {
+    Fakes::new(&[
+        (
+            "snap",
+            fake(
                 "snap",
-                fake(
-                    "snap",
-                    "list",
-                    "echo 'Name Version Rev Tracking Publisher Notes';",
-                    "%s %s 1 latest/stable canonical -\\n",
-                    "install",
-                    "remove",
-                ),
+                "list",
+                "echo 'Name Version Rev Tracking Publisher Notes';",
+                "%s %s 1 latest/stable canonical -\\n",
+                "install",
+                "remove",
             ),
-            (
-                "flatpak",
-                fake("flatpak", "list", "", "%s\\t%s\\n", "install", "uninstall"),
-            ),
-            (
+        ),
+        (
+            "flatpak",
+            fake("flatpak", "list", "", "%s\\t%s\\n", "install", "uninstall"),
+        ),
+        (
+            "cargo",
+            fake(
                 "cargo",
-                fake(
-                    "cargo",
-                    "--list",
-                    "",
-                    "%s v%s:\\n    bin\\n",
-                    "install",
-                    "uninstall",
-                ),
+                "--list",
+                "",
+                "%s v%s:\\n    bin\\n",
+                "install",
+                "uninstall",
             ),
-            (
-                "pipx",
-                fake("pipx", "list", "", "%s %s\\n", "install", "uninstall"),
-            ),
-        ] {
-            let path = bin.join(tool);
-            std::fs::write(&path, script).unwrap();
-            let mut permissions = std::fs::metadata(&path).unwrap().permissions();
-            std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-            std::fs::set_permissions(&path, permissions).unwrap();
-        }
-        Fakes { temp }
-    }
-
-    fn dir(&self) -> &Path {
-        self.temp.path()
-    }
-
-    /// `kiln apply` of `manifest` on this host (or with `plan`, `kiln plan`: the probe and
-    /// the diff alone).
-    fn run(&self, manifest: &str, plan: bool) -> Output {
-        std::fs::write(self.dir().join("main.toml"), manifest).unwrap();
-        let args: &[&str] = if plan {
-            &["plan", ".", "-i", "@local"]
-        } else {
-            &["apply", ".", "-i", "@local", "-y"]
-        };
-        Test::new()
-            .current_dir(self.dir())
-            .args(args.iter().copied())
-            .env(
-                "PATH",
-                format!("{}:{}", self.dir().join("bin").display(), kiln::PATH),
-            )
-            .env("FAKE", self.dir().display().to_string())
-            .run()
-    }
-
-    /// What the stand-in `tool` holds, sorted.
-    fn holds(&self, tool: &str) -> String {
-        let text = std::fs::read_to_string(self.dir().join(tool)).unwrap_or_default();
-        let mut lines: Vec<&str> = text.lines().collect();
-        lines.sort_unstable();
-        lines.join("\n")
-    }
-
-    /// What every stand-in holds.
-    fn holds_all(&self) -> Vec<String> {
-        TOOLS.iter().map(|tool| self.holds(tool)).collect()
-    }
-
-    /// The calls `tool` had, and forgets them.
-    fn calls(&self, tool: &str) -> String {
-        let log = self.dir().join(format!("{tool}.log"));
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        let _ = std::fs::remove_file(&log);
-        text
-    }
+        ),
+        (
+            "pipx",
+            fake("pipx", "list", "", "%s %s\\n", "install", "uninstall"),
+        ),
+    ])
 }
 
-/// The plan shows the change and makes none, the first apply changes, the second changes
-/// nothing.
+/// What the stand-in `tool` holds, sorted.
+fn holds(fakes: &Fakes, tool: &str) -> String {
+    let text = fakes.read(tool);
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_unstable();
+    lines.join("\n")
+}
+
+/// Plan, apply, apply again ([`Fakes::converges`]), with every stand-in's packages.
 fn converges(fakes: &Fakes, manifest: &str) {
-    let holds = fakes.holds_all();
-    fakes
-        .run(manifest, true)
-        .assert_status(0)
-        .assert_stdout_contains("1 to change");
-    assert_eq!(fakes.holds_all(), holds, "the plan changed nothing");
-    fakes
-        .run(manifest, false)
-        .assert_status(0)
-        .assert_stdout_contains("1 changed");
-    fakes
-        .run(manifest, false)
-        .assert_status(0)
-        .assert_stdout_contains("(1 ok, 0 changed");
+    fakes.converges(manifest, &TOOLS);
 }
 
 /// snap (a stand-in: snapd cannot run here): each snap installed with its own command, with
 /// `--classic` and the channel; one `snap list` a probe; then removed.
 #[test]
 fn snap_installs_each_snap_with_its_channel() {
-    let fakes = Fakes::new();
+    let fakes = fakes();
     std::fs::write(fakes.dir().join("snap"), "core22 20240111\n").unwrap();
     converges(
         &fakes,
         "[[op]]\nop = \"snap.packages\"\npackages = [\"core22\", \"lxd\"]\nclassic = true\nchannel = \"5.21/stable\"\n",
     );
-    assert_eq!(fakes.holds("snap"), "core22 20240111\nlxd 1.0");
+    assert_eq!(holds(&fakes, "snap"), "core22 20240111\nlxd 1.0");
     let installs: Vec<String> = fakes
         .calls("snap")
         .lines()
@@ -187,20 +119,20 @@ fn snap_installs_each_snap_with_its_channel() {
         &fakes,
         "[[op]]\nop = \"snap.packages\"\npackages = [\"lxd\"]\npresent = false\n",
     );
-    assert_eq!(fakes.holds("snap"), "core22 20240111");
+    assert_eq!(holds(&fakes, "snap"), "core22 20240111");
 }
 
 /// flatpak (a stand-in: no D-Bus, no remote here): the missing applications in one
 /// install from the remote, listed with `--app --columns=application,version`.
 #[test]
 fn flatpak_installs_from_its_remote() {
-    let fakes = Fakes::new();
+    let fakes = fakes();
     converges(
         &fakes,
         "[[op]]\nop = \"flatpak.packages\"\npackages = [\"org.videolan.VLC\", \"org.gimp.GIMP\"]\nremote = \"flathub\"\n",
     );
     assert_eq!(
-        fakes.holds("flatpak"),
+        holds(&fakes, "flatpak"),
         "org.gimp.GIMP 1.0\norg.videolan.VLC 1.0"
     );
     let calls = fakes.calls("flatpak");
@@ -220,7 +152,7 @@ fn flatpak_installs_from_its_remote() {
 /// that differs from the installed one is installed again, one that matches is left.
 #[test]
 fn cargo_and_pipx_install_pinned_versions() {
-    let fakes = Fakes::new();
+    let fakes = fakes();
     std::fs::write(fakes.dir().join("cargo"), "ripgrep 13.0.0\n").unwrap();
     std::fs::write(fakes.dir().join("pipx"), "black 24.2.0\n").unwrap();
     converges(
@@ -246,7 +178,7 @@ fn cargo_and_pipx_install_pinned_versions() {
 /// An install that fails fails the op, with the tool's own message.
 #[test]
 fn a_failed_install_fails_the_op() {
-    let fakes = Fakes::new();
+    let fakes = fakes();
     std::fs::write(fakes.dir().join("pipx.fail"), "").unwrap();
     fakes
         .run(
@@ -256,7 +188,7 @@ fn a_failed_install_fails_the_op() {
         .assert_status(1)
         .assert_stdout_contains("failed        pipx.packages httpie")
         .assert_stdout_contains("pipx: cannot install");
-    assert_eq!(fakes.holds("pipx"), "");
+    assert_eq!(holds(&fakes, "pipx"), "");
 }
 
 /// npm, for real: a package made with `npm pack`, served with its metadata by a registry of

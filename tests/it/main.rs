@@ -49,6 +49,7 @@ mod robustness;
 mod runtime;
 mod secrets;
 mod security;
+mod selinux;
 mod ssh;
 mod support;
 mod tags;

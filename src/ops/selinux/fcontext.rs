@@ -18,14 +18,14 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("ftype", Enum(&["a", "f", "d", "c", "b", "s", "l", "p"]), "The file type the rule is for: `a` all files, `f` regular files, `d` directories, `c` character and `b` block devices, `s` sockets, `l` symbolic links, `p` named pipes.").default(Default::Str("a")),
     arg("seuser", Str, "The SELinux user of the context (`system_u`)."),
     arg("selevel", Str, "The MLS/MCS level of the context (`s0`)."),
-    arg("present", Bool, "Whether the rule should exist; `false` deletes the local rule for the expression and file type.").default(Default::Bool(true)),
+    arg("present", Bool, "Whether the rule should exist; `false` deletes the local rule for the expression and file type (a rule of the policy itself cannot be deleted).").default(Default::Bool(true)),
     arg("restorecon", Path, "Relabel this path (`restorecon -R`) after the rule changed, so the files it covers get the new context."),
 ])
 .rules(&[Rule::RequiredIf("present", &["setype"])]);
 
-/// One call of `k_selinux_fcontext` (`src/runtime/selinux.sh`): the local rules, `semanage
-/// fcontext -l -C`, are the probe; a rule for the expression and file type is changed
-/// (`-m`), else one is added (`-a`).
+/// One call of `k_selinux_fcontext` (`src/runtime/selinux.sh`): the rules, `semanage
+/// fcontext -l` (the local ones alone, `-C`, for a deletion), are the probe; a rule for the
+/// expression and file type is changed (`-m`), else one is added (`-a`).
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let target = input.str("target");
     if target.is_empty() || target.contains(['\n', ' ', '\t']) {

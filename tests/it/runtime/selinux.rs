@@ -12,7 +12,7 @@ const SETENFORCE: &str = "echo \"setenforce $*\" >> calls; case $1 in 1) echo en
 /// `semanage fcontext -l -C` as the real one prints it: a header, then the rules of
 /// `rules`, `REGEX|KIND|CONTEXT` a line.
 const SEMANAGE: &str = r#"case $2 in
--l) echo 'SELinux fcontext                                   type               Context'; echo
+-l) echo "$*" >> listed; echo 'SELinux fcontext                                   type               Context'; echo
   while IFS='|' read -r t k c; do printf '%-50s %-18s %s\n' "$t" "$k" "$c"; done < rules ;;
 *) echo "semanage $*" >> calls ;;
 esac"#;
@@ -48,6 +48,11 @@ functions! {
             .prints(SELINUX_CONFIG)
             .says("kiln: getenforce is not installed: SELinux's tools are needed (policycoreutils, and semanage's python3-policycoreutils or policycoreutils-python-utils)\n"),
     ],
+    k_selinux_state_reboots => [
+        case("k_selinux_state_reboots || echo enforcing-to-permissive; k_selinux_state_want=disabled k_selinux_state_set=0; k_selinux_state_reboots && echo to-disabled; k_selinux_state_running=disabled k_selinux_state_want=enforcing k_selinux_state_set=''; k_selinux_state_reboots && echo from-disabled; k_selinux_state_want=disabled; k_selinux_state_reboots || echo disabled")
+            .given("k_selinux_state_running=enforcing k_selinux_state_want=permissive k_selinux_state_set=0")
+            .prints("enforcing-to-permissive\nto-disabled\nfrom-disabled\ndisabled\n"),
+    ],
     k_selinux_state_configured => [
         case("k_selinux_state_configured && echo yes; k_selinux_state_want=permissive; k_selinux_state_configured || echo no; k_selinux_state_want=enforcing k_selinux_state_policy=mls; k_selinux_state_configured || echo other-policy")
             .given("printf 'SELINUX=enforcing\\nSELINUXTYPE=targeted\\n' > config; k_selinux_state_config=config k_selinux_state_want=enforcing k_selinux_state_policy=''")
@@ -79,18 +84,20 @@ functions! {
             .stub("semanage", SEMANAGE)
             .stub("restorecon", "echo \"restorecon $*\" >> calls")
             .prints("semanage fcontext -a -f a -t httpd_sys_content_t /srv/www(/.*)?\nrestorecon -R /srv/www\nsemanage fcontext -a -f a -t httpd_sys_content_t -- /srv/www(/.*)?\nrestorecon -R -- /srv/www\n"),
-        case("k_selinux_fcontext act --target /srv/data --ftype d --setype public_content_t --seuser system_u; cat calls")
+        // Every rule is read (a rule of the policy is changed too); for a deletion, the
+        // local ones alone.
+        case("k_selinux_fcontext act --target /srv/data --ftype d --setype public_content_t --seuser system_u; cat calls listed")
             .given("printf '/srv/data|directory|system_u:object_r:var_t:s0\\n' > rules")
             .stub("semanage", SEMANAGE)
-            .prints("semanage fcontext -m -f d -t public_content_t -s system_u -- /srv/data\n"),
+            .prints("semanage fcontext -m -f d -t public_content_t -s system_u -- /srv/data\nfcontext -l\n"),
         case("k_selinux_fcontext ok --target /srv/data --ftype d --setype var_t --selevel s0:c0.c1023 && echo holds; k_selinux_fcontext ok --target /srv/data --ftype d --absent || echo present; k_selinux_fcontext ok --target /srv/data --ftype f --absent && echo none-for-files")
             .given("printf '/srv/data|directory|system_u:object_r:var_t:s0:c0.c1023\\n' > rules")
             .stub("semanage", SEMANAGE)
             .prints("holds\npresent\nnone-for-files\n"),
-        case("k_selinux_fcontext act --target /srv/data --ftype d --absent; cat calls")
+        case("k_selinux_fcontext act --target /srv/data --ftype d --absent; cat calls listed")
             .given("printf '/srv/data|directory|system_u:object_r:var_t:s0\\n' > rules")
             .stub("semanage", SEMANAGE)
-            .prints("semanage fcontext -d -f d -- /srv/data\n"),
+            .prints("semanage fcontext -d -f d -- /srv/data\nfcontext -l -C\n"),
         case("k_selinux_fcontext ok --target /srv/data --setype var_t")
             .only(&["printf"])
             .status(1)

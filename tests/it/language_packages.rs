@@ -8,6 +8,8 @@
 //! scripts that keep what they hold in a file (`NAME VERSION` a line), list it as the real
 //! tool prints its listing, and log every call, so the tests see the commands kiln runs.
 
+use std::sync::{Arc, Mutex};
+
 use crate::support::fakes::Fakes;
 use crate::support::http::Server;
 use crate::support::kiln::{Output, Test};
@@ -217,9 +219,8 @@ fn npm_installs_from_a_loopback_registry() {
         assert!(out.status.success(), "{out:?}");
         std::fs::read(temp.path().join(format!("kiln-demo-{version}.tgz"))).unwrap()
     };
-    let versions: std::sync::Arc<std::sync::Mutex<Vec<(String, Vec<u8>)>>> = std::sync::Arc::new(
-        std::sync::Mutex::new(vec![("1.0.0".to_owned(), tarball("1.0.0"))]),
-    );
+    let versions: Arc<Mutex<Vec<Published>>> =
+        Arc::new(Mutex::new(vec![("1.0.0".to_owned(), tarball("1.0.0"))]));
     let registry = {
         let versions = versions.clone();
         Server::start(move |request| {
@@ -297,8 +298,11 @@ fn npm_installs_from_a_loopback_registry() {
     assert_eq!(installed(), "");
 }
 
+/// A version of `kiln-demo` in the test's registry, and its tarball.
+type Published = (String, Vec<u8>);
+
 /// The registry's metadata of `kiln-demo` (a "packument"): each version and its tarball.
-fn packument(versions: &[(String, Vec<u8>)], base: &str) -> String {
+fn packument(versions: &[Published], base: &str) -> String {
     let entries: Vec<String> = versions
         .iter()
         .map(|(v, _)| {

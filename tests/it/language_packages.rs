@@ -3,16 +3,19 @@
 //!
 //! npm is real: it installs a package made with `npm pack` from a registry of the test's
 //! own on loopback (`support::http`), into a directory of the test, its cache and home in
-//! the test's directory too. snap and flatpak cannot run here (no snapd, no D-Bus), and
-//! cargo and pipx would need crates.io or PyPI: those four are stand-ins on `PATH`, shell
+//! the test's directory too. cargo is real: it builds a tiny crate from vendored sources
+//! that replace crates.io in a `CARGO_HOME` of the test's own. snap and flatpak cannot run
+//! here (no snapd, no D-Bus), and pipx would need PyPI: those are stand-ins on `PATH`
+//! (`support::fakes`; cargo too, where a test looks at its commands' words), shell
 //! scripts that keep what they hold in a file (`NAME VERSION` a line), list it as the real
 //! tool prints its listing, and log every call, so the tests see the commands kiln runs.
 
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use crate::support::fakes::Fakes;
 use crate::support::http::Server;
-use crate::support::kiln::{Output, Test};
+use crate::support::kiln::{self, Output, Test};
 
 /// A stand-in package manager: `$FAKE/<tool>` holds its packages, `$FAKE/<tool>.log` its
 /// calls. `list` prints them in the tool's format (the `printf` format and header given),
@@ -316,4 +319,85 @@ fn packument(versions: &[Published], base: &str) -> String {
         r#"{{"name": "kiln-demo", "dist-tags": {{"latest": "{latest}"}}, "versions": {{{}}}}}"#,
         entries.join(", ")
     )
+}
+
+/// cargo, for real: a tiny crate built by `cargo install` from a directory of vendored
+/// crates that replaces crates.io (`[source]` in a `CARGO_HOME` of the test's own, so
+/// nothing is fetched and nothing lands outside the test's directory); pinned, then
+/// pinned to a newer version (installed over it), then removed; each apply twice.
+#[test]
+fn cargo_installs_from_vendored_sources() {
+    let temp = tempfile::tempdir().unwrap();
+    let vendor = temp.path().join("vendor");
+    let publish = |version: &str| {
+        let dir = vendor.join(format!("kiln-demo-{version}"));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"kiln-demo\"\nversion = \"{version}\"\nedition = \"2021\"\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("src/main.rs"),
+            format!("fn main() {{ println!(\"{version}\"); }}\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join(".cargo-checksum.json"),
+            r#"{"files":{},"package":null}"#,
+        )
+        .unwrap();
+    };
+    publish("0.1.0");
+    let home = temp.path().join("cargo-home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(
+        home.join("config.toml"),
+        format!(
+            "[net]\noffline = true\n[source.crates-io]\nreplace-with = \"vendored\"\n[source.vendored]\ndirectory = \"{}\"\n",
+            vendor.display()
+        ),
+    )
+    .unwrap();
+    // The cargo (and rustc) running these tests.
+    let toolchain = Path::new(env!("CARGO")).parent().unwrap().to_owned();
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let apply = |manifest: &str| -> Output {
+        std::fs::write(project.join("main.toml"), manifest).unwrap();
+        Test::new()
+            .current_dir(&project)
+            .args(["apply", ".", "-i", "@local", "-y"])
+            .env("PATH", format!("{}:{}", toolchain.display(), kiln::PATH))
+            .env("CARGO_HOME", home.display().to_string())
+            .env(
+                "CARGO_TARGET_DIR",
+                temp.path().join("target").display().to_string(),
+            )
+            .run()
+    };
+    let twice = |manifest: &str| {
+        apply(manifest)
+            .assert_status(0)
+            .assert_stdout_contains("1 changed");
+        apply(manifest)
+            .assert_status(0)
+            .assert_stdout_contains("(1 ok, 0 changed");
+    };
+    let installed = || {
+        std::process::Command::new(home.join("bin/kiln-demo"))
+            .output()
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+            .unwrap_or_default()
+    };
+
+    twice("[[op]]\nop = \"cargo.packages\"\npackages = [\"kiln-demo@0.1.0\"]\n");
+    assert_eq!(installed(), "0.1.0\n");
+    publish("0.2.0");
+    twice("[[op]]\nop = \"cargo.packages\"\npackages = [\"kiln-demo@0.2.0\"]\n");
+    assert_eq!(installed(), "0.2.0\n");
+    twice("[[op]]\nop = \"cargo.packages\"\npackages = [\"kiln-demo\"]\npresent = false\n");
+    assert_eq!(installed(), "");
 }

@@ -4,7 +4,9 @@
 //! npm is real: it installs a package made with `npm pack` from a registry of the test's
 //! own on loopback (`support::http`), into a directory of the test, its cache and home in
 //! the test's directory too. cargo is real: it builds a tiny crate from vendored sources
-//! that replace crates.io in a `CARGO_HOME` of the test's own. snap and flatpak cannot run
+//! that replace crates.io in a `CARGO_HOME` of the test's own. gem is real in the Debian
+//! root (`support::debian`, Debian's ruby installed there), from a gem source the test
+//! builds there. snap and flatpak cannot run
 //! here (no snapd, no D-Bus), and pipx would need PyPI: those are stand-ins on `PATH`
 //! (`support::fakes`; cargo too, where a test looks at its commands' words), shell
 //! scripts that keep what they hold in a file (`NAME VERSION` a line), list it as the real
@@ -13,9 +15,12 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use crate::chroot::{converge, emit_file, text};
+use crate::support::debian::Root;
 use crate::support::fakes::Fakes;
 use crate::support::http::Server;
 use crate::support::kiln::{self, Output, Test};
+use crate::support::need::{Need, require};
 
 /// A stand-in package manager: `$FAKE/<tool>` holds its packages, `$FAKE/<tool>.log` its
 /// calls. `list` prints them in the tool's format (the `printf` format and header given),
@@ -400,4 +405,64 @@ fn cargo_installs_from_vendored_sources() {
     assert_eq!(installed(), "0.2.0\n");
     twice("[[op]]\nop = \"cargo.packages\"\npackages = [\"kiln-demo\"]\npresent = false\n");
     assert_eq!(installed(), "");
+}
+
+/// Builds the gem `kiln_demo` at VERSION (`$1`) with `gem build` and publishes it in a
+/// gem source of the root's own, `/srv/gems` (`gem generate_index`), which `/etc/gemrc`
+/// makes the only source: nothing talks to rubygems.org.
+const PUBLISH_GEM: &str = r#"set -e
+mkdir -p "/srv/src/$1/lib" /srv/gems/gems
+cd "/srv/src/$1"
+echo "module KilnDemo; VERSION = '$1'; end" > lib/kiln_demo.rb
+cat > kiln_demo.gemspec <<EOF
+Gem::Specification.new do |s|
+  s.name = "kiln_demo"; s.version = "$1"; s.summary = "demo"; s.authors = ["kiln"]
+  s.files = ["lib/kiln_demo.rb"]; s.license = "MIT"
+end
+EOF
+gem build -q kiln_demo.gemspec >/dev/null 2>&1
+mv "kiln_demo-$1.gem" /srv/gems/gems/
+gem generate_index -q --directory /srv/gems
+printf -- '---\n:sources:\n- file:///srv/gems/\n' > /etc/gemrc
+"#;
+
+/// gem, for real, in the Debian root (Debian's `ruby`, installed there): a gem built in the
+/// test, installed from a gem source of the root's own; then `latest` upgrades it when a
+/// newer version is published (`gem outdated`); then removed, every version. Each script
+/// converges: `--check` changes nothing, the second apply changes nothing.
+#[test]
+fn gem_installs_from_a_local_source_in_the_debian_root() {
+    require!(Need::DebianRoot, Need::Shellcheck);
+    let root = Root::new();
+    root.sh_ok(
+        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ruby >/dev/null",
+    );
+    root.write("/srv/publish-gem", PUBLISH_GEM.as_bytes(), 0o755);
+    root.sh_ok("/srv/publish-gem 1.0.0");
+    // `gem list` prints an empty line when nothing matches.
+    let versions = || root.sh_ok("gem list --local kiln_demo").trim().to_owned();
+    let script = |manifest: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.toml"), manifest).unwrap();
+        emit_file(&dir.path().join("main.toml"))
+    };
+    let present = "[[op]]\nop = \"gem.packages\"\npackages = [\"kiln_demo\"]\n";
+
+    converge(&root, &script(present), || {
+        assert!(!versions().contains("kiln_demo"));
+    });
+    assert_eq!(versions(), "kiln_demo (1.0.0)");
+
+    root.sh_ok("/srv/publish-gem 1.1.0");
+    let latest = script(&format!("{present}latest = true\n"));
+    let (_, upgrade) = converge(&root, &latest, || {});
+    assert!(upgrade.status.success(), "{}", text(&upgrade));
+    assert_eq!(versions(), "kiln_demo (1.1.0, 1.0.0)");
+
+    converge(
+        &root,
+        &script("[[op]]\nop = \"gem.packages\"\npackages = [\"kiln_demo\"]\npresent = false\n"),
+        || {},
+    );
+    assert_eq!(versions(), "");
 }

@@ -120,7 +120,7 @@ fn boolean_is_set_persistently_once() {
     )
     .unwrap();
     fakes.converges(
-        "[[op]]\nop = \"selinux.boolean\"\nname = \"httpd_can_network_connect\"\nstate = true\npersistent = true\n",
+        "[[op]]\nop = \"selinux.boolean\"\nboolean = \"httpd_can_network_connect\"\nstate = true\npersistent = true\n",
         &["booleans"],
     );
     assert_eq!(
@@ -134,7 +134,7 @@ fn boolean_is_set_persistently_once() {
     // An unknown boolean fails with the tool's message.
     fakes
         .run(
-            "[[op]]\nop = \"selinux.boolean\"\nname = \"no_such_boolean\"\nstate = true\n",
+            "[[op]]\nop = \"selinux.boolean\"\nboolean = \"no_such_boolean\"\nstate = true\n",
             false,
         )
         .assert_status(1)
@@ -197,7 +197,7 @@ fn without_the_tools_each_op_says_what_is_missing() {
             "getenforce",
         ),
         (
-            "op = \"selinux.boolean\"\nname = \"httpd_use_nfs\"\nstate = true",
+            "op = \"selinux.boolean\"\nboolean = \"httpd_use_nfs\"\nstate = true",
             "getsebool",
         ),
         (

@@ -11,12 +11,12 @@ pub(crate) const DEF: OpDef = OpDef::new(
     "Ensure an SELinux boolean is on or off (`setsebool`), optionally across reboots.",
     lower,
 )
-.main_arg("name")
+.main_arg("boolean")
 .args(&[
     arg(
-        "name",
+        "boolean",
         Str,
-        "The boolean, e.g. `httpd_can_network_connect`.",
+        "The boolean, e.g. `httpd_can_network_connect` (Ansible's `name`: in kiln, `name` is every op's description).",
     )
     .required(),
     arg("state", Bool, "Whether the boolean is on.").required(),
@@ -30,11 +30,11 @@ pub(crate) const DEF: OpDef = OpDef::new(
 
 /// One call of `k_selinux_boolean` (`src/runtime/selinux.sh`): `getsebool` is the probe.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
-    let name = input.str("name");
+    let name = input.str("boolean");
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(Diagnostic::new(
             Code::InvalidValue,
-            input.span("name"),
+            input.span("boolean"),
             "not an SELinux boolean's name",
         )
         .label("a boolean's name is letters, digits and `_`")

@@ -14,16 +14,16 @@ k_lpkg_has() {
   gem:*:*) k_lpkg_has_name=${1%%:*} k_lpkg_has_version=${1#*:} ;;
   pipx:*==*) k_lpkg_has_name=${1%%==*} k_lpkg_has_version=${1#*==} ;;
   esac
-  [ "${k_lpkgs_listed-0}" = 1 ] || k_lpkgs_list || return 1
+  [ "${k_lpkgs_list_done-0}" = 1 ] || k_lpkgs_list || return 1
   if [ -n "$k_lpkg_has_version" ]; then
     case "
-$k_lpkgs_listing
+$k_lpkgs_list_text
 " in *"
 $k_lpkg_has_name $k_lpkg_has_version
 "*) return 0 ;; esac
   else
     case "
-$k_lpkgs_listing
+$k_lpkgs_list_text
 " in *"
 $k_lpkg_has_name "*) return 0 ;; esac
   fi
@@ -45,27 +45,27 @@ k_lpkg_latest() {
   esac
 }
 
-# Lists what k_packages' manager has installed into k_lpkgs_listing, a `NAME VERSION` a
+# Lists what k_packages' manager has installed into k_lpkgs_list_text, a `NAME VERSION` a
 # line (a gem once per installed version; snap and flatpak: their version column), and
-# sets k_lpkgs_listed to 1. A manager that is not installed fails, and says so (once: its
+# sets k_lpkgs_list_done to 1. A manager that is not installed fails, and says so (once: its
 # listing is then empty).
 k_lpkgs_list() {
-  k_lpkgs_listed=1 k_lpkgs_listing=''
+  k_lpkgs_list_done=1 k_lpkgs_list_text=''
   command -v "$k_packages_manager" >/dev/null 2>&1 || { k_err "$k_packages_manager is not installed"; return 1; }
   case $k_packages_manager in
   npm)
-    k_lpkgs_listing=$(k_lpkgs_npm ls --json --depth=0 2>/dev/null | awk '
+    k_lpkgs_list_text=$(k_lpkgs_npm ls --json --depth=0 2>/dev/null | awk '
       /^  "dependencies": \{/ { d = 1; next } d && /^  [}]/ { d = 0 }
       d && /^    "[^"]*": \{/ { n = $1; gsub(/[":]/, "", n) }
       d && n != "" && /^      "version": / { v = $2; gsub(/[",]/, "", v); print n " " v; n = "" }') ;;
   gem)
-    k_lpkgs_listing=$(gem list --local 2>/dev/null | awk -F'[()]' '
+    k_lpkgs_list_text=$(gem list --local 2>/dev/null | awk -F'[()]' '
       NF > 1 { n = split($2, vs, /, */); sub(/ +$/, "", $1)
         for (i = 1; i <= n; i++) { v = vs[i]; sub(/^default: /, "", v); sub(/ .*/, "", v); print $1 " " v } }') ;;
-  cargo) k_lpkgs_listing=$(cargo install --list 2>/dev/null | awk '/^[^ ]/ { v = $2; sub(/^v/, "", v); sub(/:$/, "", v); print $1 " " v }') ;;
-  pipx) k_lpkgs_listing=$(pipx list --short 2>/dev/null) ;;
-  snap) k_lpkgs_listing=$(snap list 2>/dev/null | awk 'NR > 1 { print $1 " " $2 }') ;;
-  flatpak) k_lpkgs_listing=$(flatpak list --app --columns=application,version 2>/dev/null | awk '{ print $1 " " $2 }') ;;
+  cargo) k_lpkgs_list_text=$(cargo install --list 2>/dev/null | awk '/^[^ ]/ { v = $2; sub(/^v/, "", v); sub(/:$/, "", v); print $1 " " v }') ;;
+  pipx) k_lpkgs_list_text=$(pipx list --short 2>/dev/null) ;;
+  snap) k_lpkgs_list_text=$(snap list 2>/dev/null | awk 'NR > 1 { print $1 " " $2 }') ;;
+  flatpak) k_lpkgs_list_text=$(flatpak list --app --columns=application,version 2>/dev/null | awk '{ print $1 " " $2 }') ;;
   esac
 }
 
@@ -78,7 +78,7 @@ k_lpkgs_npm() {
 # manager (k_lpkgs_run); pipx and snap install one package a command (snap's --channel
 # holds for one snap only; pipx takes one spec). The listing is asked again after it.
 k_lpkgs_command() {
-  k_lpkgs_listed=0
+  k_lpkgs_list_done=0
   case $1:$k_packages_manager in
   update:*) return 0 ;;
   install:pipx | remove:pipx | install:snap)

@@ -155,7 +155,7 @@ k_packages() {
   k_packages_verb=$1 k_packages_manager='' k_packages_absent=0 k_packages_latest=0 k_packages_update=0
   k_packages_cache_time=0 k_packages_no_recommends=0 k_packages_no_cache=0 k_packages_cask=0
   k_packages_repos='' k_packages_extra='' k_pip=pip3 k_packages_virtualenv='' k_packages_requirements=''
-  k_packages_dir='' k_packages_user_install=0 k_packages_classic=0 k_packages_channel='' k_packages_remote='' k_lpkgs_listed=0
+  k_packages_dir='' k_packages_user_install=0 k_packages_classic=0 k_packages_channel='' k_packages_remote='' k_lpkgs_list_done=0
   shift
   while [ "$#" -gt 0 ]; do
     case $1 in

@@ -122,19 +122,19 @@ functions! {
         case("k_lpkg_latest black || echo unknown").given("k_packages_manager=pipx").stub("pipx", PIPX).prints("unknown\n"),
     ],
     k_lpkgs_list => [
-        case("k_lpkgs_list; echo \"$k_lpkgs_listing\"")
+        case("k_lpkgs_list; echo \"$k_lpkgs_list_text\"")
             .given("k_packages_manager=npm k_packages_dir=''")
             .stub("npm", NPM)
             .prints("@types/node 20.1.0\ntypescript 5.4.5\n"),
-        case("k_lpkgs_list; echo \"$k_lpkgs_listing\"")
+        case("k_lpkgs_list; echo \"$k_lpkgs_list_text\"")
             .given("k_packages_manager=gem")
             .stub("gem", GEM)
             .prints("bundler 2.4.20\nnokogiri 1.15.4\nrake 13.0.6\nrake 12.3.3\n"),
-        case("k_lpkgs_list; echo \"$k_lpkgs_listing\"")
+        case("k_lpkgs_list; echo \"$k_lpkgs_list_text\"")
             .given("k_packages_manager=snap")
             .stub("snap", SNAP)
             .prints("core22 20240111\nlxd 5.21.1\n"),
-        case("k_lpkgs_list || echo \"[$k_lpkgs_listing] $k_lpkgs_listed\"")
+        case("k_lpkgs_list || echo \"[$k_lpkgs_list_text] $k_lpkgs_list_done\"")
             .given("k_packages_manager=flatpak")
             .only(&["printf"])
             .prints("[] 1\n")
@@ -148,8 +148,8 @@ functions! {
     ],
     k_lpkgs_command => [
         // pipx and snap install one package a command; the others all at once.
-        case("k_lpkgs_command install a 'b==1'; k_lpkgs_command remove a b; echo $k_lpkgs_listed; cat calls")
-            .given("k_packages_manager=pipx k_packages_extra='' k_lpkgs_listed=1")
+        case("k_lpkgs_command install a 'b==1'; k_lpkgs_command remove a b; echo $k_lpkgs_list_done; cat calls")
+            .given("k_packages_manager=pipx k_packages_extra='' k_lpkgs_list_done=1")
             .stub("pipx", PIPX)
             .prints("0\npipx install --force a\npipx install --force b==1\npipx uninstall a\npipx uninstall b\n"),
         case("k_lpkgs_command install a b; cat calls")

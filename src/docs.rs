@@ -80,10 +80,12 @@ const ANSIBLE_DIFFERENCES: &[&str] = &[
     include_str!("docs/ansible_edits.md"),
     include_str!("docs/ansible_apt.md"),
     include_str!("docs/ansible_rpm.md"),
+    include_str!("docs/ansible_language_packages.md"),
     include_str!("docs/ansible_systemd.md"),
     include_str!("docs/ansible_keys.md"),
     include_str!("docs/ansible_docker.md"),
     include_str!("docs/ansible_firewall.md"),
+    include_str!("docs/ansible_selinux.md"),
 ];
 
 fn op(out: &mut String, def: &OpDef) {

@@ -33,3 +33,17 @@ pub(super) const EDIT_BACKUP: ArgDef = arg(
 pub(super) const EDIT_MODE: ArgDef = arg("mode", Mode, "Mode of the file after editing.");
 pub(super) const EDIT_OWNER: ArgDef = arg("owner", Account, "Owner of the file after editing.");
 pub(super) const EDIT_GROUP: ArgDef = arg("group", Account, "Group of the file after editing.");
+
+/// `latest` and `extra_args` of the ops of the language and desktop package managers
+/// (`npm.packages`, `gem.packages`, ...; see `steps::packages::listed_step`).
+pub(super) const LISTED_LATEST: ArgDef = arg(
+    "latest",
+    Bool,
+    "Upgrade the packages to the newest version the manager knows of, not just install missing ones.",
+)
+.default(Default::Bool(false));
+pub(super) const LISTED_EXTRA_ARGS: ArgDef = arg(
+    "extra_args",
+    STR_LIST,
+    "Extra arguments for the install, upgrade and remove commands (after the manager's own, before the packages).",
+);

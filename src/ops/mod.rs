@@ -11,19 +11,26 @@ pub(crate) mod globals;
 mod apk;
 mod apt;
 mod brew;
+mod cargo;
 mod dnf;
 mod docker;
 mod files;
 mod firewalld;
+mod flatpak;
+mod gem;
 mod git;
 mod nftables;
+mod npm;
 mod openrc;
 mod package;
 mod pacman;
 mod pip;
+mod pipx;
 mod rpm_family;
+mod selinux;
 mod server;
 mod service;
+mod snap;
 mod ssh;
 mod systemd;
 mod sysvinit;
@@ -48,6 +55,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &apt::update::DEF,
     &apt::upgrade::DEF,
     &brew::packages::DEF,
+    &cargo::packages::DEF,
     &dnf::key::DEF,
     &dnf::packages::DEF,
     &dnf::repo::DEF,
@@ -72,13 +80,20 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &firewalld::port::DEF,
     &firewalld::service::DEF,
     &firewalld::zone::DEF,
+    &flatpak::packages::DEF,
+    &gem::packages::DEF,
     &git::config::DEF,
     &git::repo::DEF,
     &nftables::ruleset::DEF,
+    &npm::packages::DEF,
     &openrc::service::DEF,
     &package::packages::DEF,
     &pacman::packages::DEF,
     &pip::packages::DEF,
+    &pipx::packages::DEF,
+    &selinux::boolean::DEF,
+    &selinux::fcontext::DEF,
+    &selinux::state::DEF,
     &server::alternatives::DEF,
     &server::authorized_keys::DEF,
     &server::command::DEF,
@@ -98,6 +113,7 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &server::user::DEF,
     &server::wait::DEF,
     &service::service::DEF,
+    &snap::packages::DEF,
     &ssh::keygen::DEF,
     &ssh::known_hosts::DEF,
     &systemd::daemon_reload::DEF,

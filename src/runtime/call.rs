@@ -776,12 +776,19 @@ pub enum PackageManager {
     Zypper,
     Brew,
     Pip,
+    Npm,
+    Gem,
+    Cargo,
+    Pipx,
+    Snap,
+    Flatpak,
     /// The host's, found when the step runs (`package.packages`).
     Auto,
 }
 
 impl PackageManager {
-    fn word(self) -> &'static str {
+    /// The manager's name, as the runtime and its messages call it.
+    pub fn word(self) -> &'static str {
         match self {
             PackageManager::Apt => "apt",
             PackageManager::Dnf => "dnf",
@@ -791,6 +798,12 @@ impl PackageManager {
             PackageManager::Zypper => "zypper",
             PackageManager::Brew => "brew",
             PackageManager::Pip => "pip",
+            PackageManager::Npm => "npm",
+            PackageManager::Gem => "gem",
+            PackageManager::Cargo => "cargo",
+            PackageManager::Pipx => "pipx",
+            PackageManager::Snap => "snap",
+            PackageManager::Flatpak => "flatpak",
             PackageManager::Auto => "auto",
         }
     }
@@ -820,6 +833,15 @@ pub struct Packages<'a> {
     pub pip: &'a str,
     pub virtualenv: &'a str,
     pub requirements: &'a str,
+    /// npm: the directory whose packages are meant (else the global ones).
+    pub dir: &'a str,
+    /// gem: `--user-install`.
+    pub user_install: bool,
+    /// snap: `--classic`, a channel to install from.
+    pub classic: bool,
+    pub channel: &'a str,
+    /// flatpak: the remote to install from.
+    pub remote: &'a str,
 }
 
 /// `k_packages --manager MANAGER ... -- PACKAGE...` (the package ops).
@@ -839,7 +861,12 @@ pub fn packages(packages: &Packages) -> OpCall {
         .option("--extra", &packages.extra.join("\n"))
         .option("--pip", packages.pip)
         .option("--virtualenv", packages.virtualenv)
-        .option("--requirements", packages.requirements);
+        .option("--requirements", packages.requirements)
+        .option("--dir", packages.dir)
+        .flag("--user-install", packages.user_install)
+        .flag("--classic", packages.classic)
+        .option("--channel", packages.channel)
+        .option("--remote", packages.remote);
     if !packages.packages.is_empty() {
         call.args.code(" --");
         for package in packages.packages {
@@ -1492,6 +1519,53 @@ pub fn crontab_entry(entry: &CronEntry) -> OpCall {
     option(&mut call.args, "--line", entry.line);
     option(&mut call.args, "--job", entry.job);
     flag(&mut call.args, "--absent", entry.absent);
+    call
+}
+
+// --- selinux.sh -----------------------------------------------------------------------------
+
+/// `k_selinux_state --state STATE [--policy POLICY] --config FILE` (selinux.state).
+pub fn selinux_state(state: &str, policy: &str, config: &str) -> OpCall {
+    let mut call = OpCall::new("k_selinux_state");
+    call.value("--state", state)
+        .option("--policy", policy)
+        .value("--config", config);
+    call
+}
+
+/// `k_selinux_boolean --name NAME --value on|off [--persistent]` (selinux.boolean).
+pub fn selinux_boolean(name: &str, on: bool, persistent: bool) -> OpCall {
+    let mut call = OpCall::new("k_selinux_boolean");
+    call.value("--name", name)
+        .value("--value", if on { "on" } else { "off" })
+        .flag("--persistent", persistent);
+    call
+}
+
+/// A file context rule as wanted ([`selinux_fcontext`]).
+pub struct FileContext<'a> {
+    /// The path regular expression, as `semanage fcontext` takes it.
+    pub target: &'a str,
+    /// `a` (all files), `f`, `d`, `c`, `b`, `s`, `l`, `p`.
+    pub ftype: &'a str,
+    pub setype: &'a str,
+    pub seuser: &'a str,
+    pub selevel: &'a str,
+    pub absent: bool,
+    /// A path to relabel after a change (empty: none).
+    pub restorecon: &'a str,
+}
+
+/// `k_selinux_fcontext --target REGEX --ftype T ...` (selinux.fcontext).
+pub fn selinux_fcontext(context: &FileContext) -> OpCall {
+    let mut call = OpCall::new("k_selinux_fcontext");
+    call.value("--target", context.target)
+        .value("--ftype", context.ftype)
+        .option("--setype", context.setype)
+        .option("--seuser", context.seuser)
+        .option("--selevel", context.selevel)
+        .flag("--absent", context.absent)
+        .option("--restorecon", context.restorecon);
     call
 }
 

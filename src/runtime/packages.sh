@@ -133,23 +133,29 @@ k_pip_latest() {
 
 # k_packages ok|act|diff --manager MANAGER [--absent] [--latest] [--update]
 # [--cache-time SECONDS] [--no-recommends] [--no-cache] [--cask] [--repos LIST]
-# [--extra LIST] [--pip COMMAND] [--virtualenv DIR] [--requirements FILE] [-- PACKAGE...]
+# [--extra LIST] [--pip COMMAND] [--virtualenv DIR] [--requirements FILE] [--dir DIR]
+# [--user-install] [--classic] [--channel CHANNEL] [--remote REMOTE] [-- PACKAGE...]
 # (apt.packages, dnf.packages, yum.packages, apk.packages, pacman.packages,
-# zypper.packages, brew.packages, pip.packages, package.packages): the PACKAGEs are
+# zypper.packages, brew.packages, pip.packages, package.packages, and npm, gem, cargo,
+# pipx, snap and flatpak's packages): the PACKAGEs are
 # installed (at the newest version with --latest; at the version a pinned one names), or
 # with --absent not installed, by MANAGER: apt, dnf, yum, apk, pacman, zypper, brew, pip,
-# or auto (the host's, k_pkg_manager). Only the packages not as wanted are installed,
+# npm, gem, cargo, pipx, snap, flatpak, or auto (the host's, k_pkg_manager). Only the packages not as wanted are installed,
 # upgraded or removed (k_pkgs), and the act ends by naming any still not as wanted. With
 # --update the package lists are refreshed before an install (apt's only when older than
 # --cache-time); with --latest too, the probe refreshes them, to learn what the newest is
 # (k_pkgs_refresh). A LIST holds one word per line: --extra's go to every command,
 # --repos' (dnf, yum: `--enablerepo=R`, `--disablerepo=R`) to those that read repositories.
 # pip: --pip is the pip command (`pip3`); --virtualenv a virtualenv, made first, whose pip
-# is used; --requirements a requirements file installed too.
+# is used; --requirements a requirements file installed too. npm, gem, cargo, pipx, snap,
+# flatpak (language_packages.sh): --dir the directory whose packages npm manages (else the
+# global ones); --user-install gem's; --classic and --channel CHANNEL snap's; --remote
+# REMOTE flatpak's to install from.
 k_packages() {
   k_packages_verb=$1 k_packages_manager='' k_packages_absent=0 k_packages_latest=0 k_packages_update=0
   k_packages_cache_time=0 k_packages_no_recommends=0 k_packages_no_cache=0 k_packages_cask=0
   k_packages_repos='' k_packages_extra='' k_pip=pip3 k_packages_virtualenv='' k_packages_requirements=''
+  k_packages_dir='' k_packages_user_install=0 k_packages_classic=0 k_packages_channel='' k_packages_remote='' k_lpkgs_list_done=0
   shift
   while [ "$#" -gt 0 ]; do
     case $1 in
@@ -166,6 +172,11 @@ k_packages() {
     --pip) k_pip=$2; shift ;;
     --virtualenv) k_packages_virtualenv=$2; k_pip=$2/bin/pip; shift ;;
     --requirements) k_packages_requirements=$2; shift ;;
+    --dir) k_packages_dir=$2; shift ;;
+    --user-install) k_packages_user_install=1 ;;
+    --classic) k_packages_classic=1 ;;
+    --channel) k_packages_channel=$2; shift ;;
+    --remote) k_packages_remote=$2; shift ;;
     --) shift; break ;;
     *) k_err "k_packages: unknown option $1"; return 64 ;;
     esac
@@ -186,6 +197,7 @@ k_packages() {
       k_packages_has=k_brew_has k_packages_newest=k_brew_latest
     fi ;;
   pip) k_packages_has=k_pip_has k_packages_newest=k_pip_latest ;;
+  npm | gem | cargo | pipx | snap | flatpak) k_packages_has=k_lpkg_has k_packages_newest=k_lpkg_latest ;;
   *) k_err 'no supported package manager found'; return 1 ;;
   esac
   if [ -n "$k_packages_virtualenv" ]; then
@@ -252,6 +264,7 @@ k_packages_of() {
 # are split into words at newlines only, without globbing.
 # shellcheck disable=SC2086
 k_packages_command() {
+  case $k_packages_manager in npm | gem | cargo | pipx | snap | flatpak) k_lpkgs_command "$@"; return ;; esac
   k_packages_command_what=$1
   shift
   k_packages_command_ifs=$IFS

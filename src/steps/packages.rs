@@ -19,9 +19,11 @@
 //! The act and the re-check after it reuse that refresh. The act ends by naming the
 //! packages still not as wanted (`k_pkgs_left`), so a failed apply says why.
 
-use crate::diagnostic::{Code, Diagnostic};
-use crate::opdef::{LowerInput, Step};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::opdef::{LowerInput, OpArgs, Step};
 use crate::runtime::call::{self, PackageFile, PackageManager, Packages};
+use crate::source::Span;
+use crate::template::is_template;
 
 /// Options of the specific ops; `package.packages` uses the defaults.
 #[derive(Default)]
@@ -42,6 +44,15 @@ pub(crate) struct Options<'a> {
     pub pip: &'a str,
     pub virtualenv: &'a str,
     pub requirements: &'a str,
+    /// npm: a directory (else the global packages).
+    pub dir: &'a str,
+    /// gem: `--user-install`.
+    pub user_install: bool,
+    /// snap: classic confinement, a channel.
+    pub classic: bool,
+    pub channel: &'a str,
+    /// flatpak: the remote to install from.
+    pub remote: &'a str,
 }
 
 /// What the op wants.
@@ -117,6 +128,11 @@ pub(crate) fn step(
             pip: options.pip,
             virtualenv: options.virtualenv,
             requirements: options.requirements,
+            dir: options.dir,
+            user_install: options.user_install,
+            classic: options.classic,
+            channel: options.channel,
+            remote: options.remote,
         })),
         verify: true,
         ..Step::default()
@@ -172,4 +188,95 @@ pub(crate) fn package_file_step(
         verify: true,
         ..Step::default()
     })
+}
+
+/// How a language or desktop package manager names a pinned version in `packages`: npm
+/// and cargo `name@1.2.0`, gem `name:1.2.0`, pipx `name==1.2.0`; snap and flatpak pin
+/// none (`None`).
+pub(crate) type Pin = Option<&'static str>;
+
+/// The step of `npm.packages`, `gem.packages`, `cargo.packages`, `pipx.packages`,
+/// `snap.packages` and `flatpak.packages`: one `k_packages` call, whose probe lists the
+/// manager's packages once (`src/runtime/language_packages.sh`). Each package is a name,
+/// or with `pin` a name and an exact version: the probe compares the version it lists
+/// with the one written, so a range (`^1.2`, `>=3`) would never hold and is refused.
+pub(crate) fn listed_step(
+    input: &LowerInput,
+    manager: PackageManager,
+    pin: Pin,
+    options: &Options,
+) -> Result<Step, Diagnostic> {
+    if let Some((package, span)) = packages_of(input.args)
+        .into_iter()
+        .find(|(package, _)| !is_pinned_as(package, pin))
+    {
+        return Err(not_pinned_as(span, package, manager, pin));
+    }
+    step(input, manager, options, &Want::of(input))
+}
+
+/// `listed_step`'s check of `packages` at check time (an op's `validate`), on the values
+/// as written: a template is checked once rendered, in the lowering.
+pub(crate) fn check_pins(
+    args: &OpArgs,
+    manager: PackageManager,
+    pin: Pin,
+    diagnostics: &mut Diagnostics,
+) {
+    for (package, span) in packages_of(args) {
+        if !is_template(package) && !is_pinned_as(package, pin) {
+            diagnostics.push(not_pinned_as(span, package, manager, pin));
+        }
+    }
+}
+
+/// The entries of `packages`, each with its span.
+fn packages_of(args: &OpArgs) -> Vec<(&str, Span)> {
+    args.get("packages")
+        .and_then(|v| v.value.as_list())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| item.value.as_str().map(|s| (s, item.span)))
+        .collect()
+}
+
+/// Whether `package` is a name, or a name, `pin` and an exact version.
+fn is_pinned_as(package: &str, pin: Pin) -> bool {
+    let plain = |s: &str, extra: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c) || extra.contains(c))
+    };
+    // An npm scope, `@scope/name`, starts with the separator.
+    let (scope, rest) = match package.strip_prefix('@') {
+        Some(rest) if pin == Some("@") => ("@", rest),
+        _ => ("", package),
+    };
+    let name_chars = if scope.is_empty() { "" } else { "/" };
+    match pin.and_then(|separator| rest.split_once(separator)) {
+        Some((name, version)) => plain(name, name_chars) && plain(version, ""),
+        None => plain(rest, name_chars),
+    }
+}
+
+fn not_pinned_as(span: Span, package: &str, manager: PackageManager, pin: Pin) -> Diagnostic {
+    let tool = manager.word();
+    match pin {
+        Some(separator) => Diagnostic::new(
+            Code::InvalidValue,
+            span,
+            format!("`{package}`: a {tool} package here is a name, or a name and an exact version"),
+        )
+        .label("the probe compares the installed version with this one exactly")
+        .help(format!(
+            "write the name alone, or the name and one version: `name{separator}1.2.0` (no range)"
+        )),
+        None => Diagnostic::new(
+            Code::InvalidValue,
+            span,
+            format!("`{package}` is not a {tool} name"),
+        )
+        .label(format!("{tool} names carry no version"))
+        .help("write the name alone"),
+    }
 }

@@ -52,10 +52,12 @@ mod firewalls;
 mod git;
 mod groups;
 mod keys;
+mod language_packages;
 mod links;
 mod packages;
 mod private;
 mod results;
+mod selinux;
 mod services;
 mod status;
 mod system;
@@ -178,10 +180,12 @@ fn tested() -> Vec<&'static str> {
         git::TESTED,
         groups::TESTED,
         keys::TESTED,
+        language_packages::TESTED,
         links::TESTED,
         packages::TESTED,
         private::TESTED,
         results::TESTED,
+        selinux::TESTED,
         services::TESTED,
         status::TESTED,
         system::TESTED,

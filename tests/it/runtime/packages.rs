@@ -252,6 +252,14 @@ functions! {
             .stub("python3", r#"mkdir -p venv/bin; printf '#!/bin/sh\nexec pip "$@"\n' > venv/bin/pip; chmod +x venv/bin/pip; echo "python3 $*" >> calls"#)
             .stub("pip", r#"echo "pip $*" >> calls; case $1 in show) [ "$2" = vim ] && [ -e installed ] && echo 'Version: 1' ;; install) touch installed ;; esac; exit 0"#)
             .prints("python3 -m venv venv\npip show vim\npip install -q --user vim\npip show vim\npip install -q -r req.txt --user\n"),
+        // A manager that lists its packages (language_packages.sh): one listing for the
+        // probe, one for the re-check after the install; a pinned version that differs is
+        // installed again.
+        case("k_packages diff --manager pipx -- black==24.2.0 httpie; k_packages ok --manager pipx -- black || echo missing; k_packages act --manager pipx -- black==24.2.0 httpie")
+            .given("echo 'black 23.1.0' > state")
+            .stub("pipx", r#"echo "pipx $*" >> calls; case $1:$3 in list:*) cat state ;; install:*==*) echo "${3%==*} ${3#*==}" >> state ;; install:*) echo "$3 1.0" >> state ;; esac"#)
+            .prints("install black==24.2.0\ninstall httpie\n")
+            .leaves("cat calls", "pipx list --short\npipx list --short\npipx list --short\npipx install --force black==24.2.0\npipx install --force httpie\npipx list --short\n"),
     ],
     k_apt_refresh => [
         case("k_apt_refresh ok || echo always; k_apt_refresh ok --cache-time 3600 && echo fresh; k_apt_refresh diff; k_apt_refresh act; cat calls")

@@ -7,6 +7,7 @@
 //!   each, and a script's summary line;
 //! - `tree`: trees of files to set up a sandbox and compare it with what is expected;
 //! - `background`: commands an op leaves running, for the tests of a run's end;
+//! - `fakes`: stand-ins on `PATH` for tools that cannot run here, and applying with them;
 //! - `debian`: a debootstrapped Debian root to run scripts in with `chroot`;
 //! - `http`: a loopback HTTP server for downloads;
 //! - `snoop`: another user reading every file it can while a test works;
@@ -14,6 +15,7 @@
 
 pub(crate) mod background;
 pub(crate) mod debian;
+pub(crate) mod fakes;
 pub(crate) mod http;
 pub(crate) mod kiln;
 pub(crate) mod need;

@@ -1,0 +1,3 @@
+pub(super) mod boolean;
+pub(super) mod fcontext;
+pub(super) mod state;

@@ -68,6 +68,16 @@ pub struct OpArgs {
 }
 
 impl OpArgs {
+    /// Whether a string inside any argument is still a template (`{{`): a check of the
+    /// values as written must then wait for the lowering, which sees them rendered.
+    pub fn any_template(&self) -> bool {
+        let mut strings = Vec::new();
+        for (_, value) in self.iter() {
+            value.value.strings(value.span, &mut strings);
+        }
+        strings.iter().any(|(s, _)| s.contains("{{"))
+    }
+
     pub fn insert(&mut self, name: String, value: Spanned<ArgValue>) {
         self.given.insert(name, value);
     }

@@ -77,11 +77,7 @@ pub(super) fn validate_repo(args: &OpArgs, diagnostics: &mut Diagnostics) {
     let Some(repoid) = args.get("repoid") else {
         return;
     };
-    let mut strings = Vec::new();
-    for (_, value) in args.iter() {
-        value.value.strings(value.span, &mut strings);
-    }
-    if strings.iter().any(|(s, _)| s.contains("{{")) {
+    if args.any_template() {
         return;
     }
     if let Err(problem) = repo_file(args, repoid.span).and_then(|_| repo_text(args, repoid.span)) {
@@ -210,11 +206,8 @@ pub(super) const KEY_ARGS: &[ArgDef] = &[
 
 /// At check time, what [`key_of`] refuses, unless a value is still a template.
 pub(super) fn validate_key(args: &OpArgs, diagnostics: &mut Diagnostics) {
-    let templated = args
-        .iter()
-        .any(|(_, v)| v.value.as_str().is_some_and(|s| s.contains("{{")));
     if let Some(key) = args.get("key")
-        && !templated
+        && !args.any_template()
         && let Err(problem) = key_of(args, key.span)
     {
         diagnostics.push(problem);

@@ -49,11 +49,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     let Some(filename) = args.get("filename") else {
         return;
     };
-    let mut strings = Vec::new();
-    for (_, value) in args.iter() {
-        value.value.strings(value.span, &mut strings);
-    }
-    if strings.iter().any(|(s, _)| s.contains("{{")) {
+    if args.any_template() {
         return;
     }
     if let Err(problem) = key(args, filename.span).and_then(|_| stanza(args, filename.span, None)) {

@@ -14,10 +14,12 @@ mod brew;
 mod dnf;
 mod files;
 mod git;
+mod mysql;
 mod openrc;
 mod package;
 mod pacman;
 mod pip;
+mod postgresql;
 mod server;
 mod service;
 mod ssh;
@@ -54,10 +56,16 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &files::unarchive::DEF,
     &git::config::DEF,
     &git::repo::DEF,
+    &mysql::database::DEF,
+    &mysql::privileges::DEF,
+    &mysql::user::DEF,
     &openrc::service::DEF,
     &package::packages::DEF,
     &pacman::packages::DEF,
     &pip::packages::DEF,
+    &postgresql::database::DEF,
+    &postgresql::privileges::DEF,
+    &postgresql::role::DEF,
     &server::alternatives::DEF,
     &server::authorized_keys::DEF,
     &server::command::DEF,

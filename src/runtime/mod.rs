@@ -122,6 +122,7 @@ pub const PARTS: &[Part] = parts![
     "packages",
     "services",
     "accounts",
+    "databases",
     "keys",
     "system",
     "waits",

@@ -10,5 +10,6 @@ pub(crate) mod content;
 pub(crate) mod edit;
 pub(crate) mod packages;
 pub(crate) mod services;
+pub(crate) mod sql;
 pub(crate) mod validator;
 pub(crate) mod values;

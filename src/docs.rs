@@ -80,6 +80,7 @@ const ANSIBLE_DIFFERENCES: &[&str] = &[
     include_str!("docs/ansible_edits.md"),
     include_str!("docs/ansible_apt.md"),
     include_str!("docs/ansible_systemd.md"),
+    include_str!("docs/ansible_databases.md"),
     include_str!("docs/ansible_keys.md"),
 ];
 

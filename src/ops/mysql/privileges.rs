@@ -65,8 +65,13 @@ struct Entry<'a> {
 }
 
 fn parse(entry: &str) -> Result<Entry<'_>, String> {
+    if entry.contains('/') {
+        return Err(
+            "one entry a list item: Ansible's `/` between entries is a list here".to_owned(),
+        );
+    }
     let (object, privs) = entry
-        .rsplit_once(':')
+        .split_once(':')
         .ok_or("no `:` between the object and the privileges")?;
     let (database, table) = object.split_once('.').ok_or("no `.` in the object")?;
     if database == "*" && table != "*" {

@@ -111,9 +111,10 @@ template = "template0"
 [[op]]
 op = "postgresql.privileges"
 role = {role}
-type = "database"
-objects = ["appdb"]
-privileges = ["CONNECT", "TEMP"]
+database = "appdb"
+type = "schema"
+objects = ["public"]
+privileges = ["CREATE", "USAGE"]
 
 [[op]]
 op = "postgresql.privileges"
@@ -187,9 +188,10 @@ fn statuses(report: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-fn psql(root: &Root, sql: &str) -> String {
+/// `sql`'s output in the database `database`, as `postgres`.
+fn psql(root: &Root, database: &str, sql: &str) -> String {
     root.sh_ok(&format!(
-        "cd / && printf '%s\\n' {} | runuser -u postgres -- psql -XAtq -d appdb",
+        "cd / && printf '%s\\n' {} | runuser -u postgres -- psql -XAtq -d {database}",
         kiln::shell::quote(sql)
     ))
 }
@@ -227,6 +229,7 @@ fn roles_databases_and_grants_on_real_servers_converge() {
     assert_eq!(
         psql(
             &root,
+            "appdb",
             &format!(
                 "SELECT rolcanlogin, rolcreatedb, rolsuper FROM pg_roles WHERE rolname = '{literal}'"
             )
@@ -236,12 +239,24 @@ fn roles_databases_and_grants_on_real_servers_converge() {
     assert_eq!(
         psql(
             &root,
+            "appdb",
             &format!(
                 "SELECT pg_get_userbyid(datdba) = '{literal}', pg_encoding_to_char(encoding), has_database_privilege('{literal}', 'appdb', 'CONNECT'), has_database_privilege('{literal}', 'appdb', 'CREATE'), datacl::text LIKE '%=Tc/%' FROM pg_database WHERE datname = 'appdb'"
             )
         ),
         "t|UTF8|t|t|f\n",
-        "the owner, the encoding, the grants, and PUBLIC's defaults revoked"
+        "the owner, the encoding, the owner's privileges, and PUBLIC's defaults revoked"
+    );
+    assert_eq!(
+        psql(
+            &root,
+            "appdb",
+            &format!(
+                "SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM pg_namespace, aclexplode(nspacl) a WHERE nspname = 'public' AND a.grantee = (SELECT oid FROM pg_roles WHERE rolname = '{literal}')"
+            )
+        ),
+        "CREATE,USAGE\n",
+        "granted on the schema to the role itself"
     );
     assert_eq!(
         mysql(
@@ -310,4 +325,66 @@ fn trace_script(root: &Root, script: &str) -> String {
         .expect("strace runs");
     assert!(status.success(), "the script failed under strace");
     std::fs::read_to_string(trace.path()).unwrap()
+}
+
+/// `examples/database-host` applied to the root (`@chroot/…`) with its password from a
+/// secrets file: the package is there already, the roles, the database and the grants are
+/// made; a table made since is granted by the next apply (from the KDL spelling) alone, and
+/// a third changes nothing. `reporting` reads the table and may not write it; without
+/// `CONNECT` revoked from `PUBLIC`, any role could connect.
+#[test]
+fn database_host_example_converges() {
+    require!(Need::DebianRoot);
+    let root = Root::with_packages(&["postgresql", "mariadb-server"]);
+    let _servers = start(&root);
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/database-host");
+    let secrets = tempfile::NamedTempFile::with_suffix(".toml").unwrap();
+    std::fs::write(secrets.path(), "app_password = \"sh0p-s3cret\"\n").unwrap();
+    let target = format!("@chroot{}", root.path().display());
+    let apply = |spelling: &str| {
+        let output = Test::new()
+            .current_dir(&example)
+            .args([
+                "apply",
+                spelling,
+                "-i",
+                &target,
+                "-y",
+                "--format",
+                "json",
+                "--secrets-file",
+            ])
+            .arg(secrets.path().display().to_string())
+            .run();
+        statuses(&output.json())
+    };
+    assert_eq!(
+        apply("main.toml"),
+        [
+            "ok", "changed", "changed", "changed", "changed", "changed", "changed", "ok"
+        ]
+    );
+    let shop = |sql: &str| {
+        root.sh(&format!(
+            "cd / && printf '%s\\n' {} | PGPASSWORD=sh0p-s3cret psql -XAtq -v ON_ERROR_STOP=1 -h /var/run/postgresql -U shop -d shop",
+            kiln::shell::quote(sql)
+        ))
+    };
+    assert!(
+        shop("CREATE TABLE orders (id int); INSERT INTO orders VALUES (7);")
+            .status
+            .success()
+    );
+    assert_eq!(
+        apply("main.kdl"),
+        ["ok", "ok", "ok", "ok", "ok", "ok", "ok", "changed"],
+        "only the new table's grant"
+    );
+    assert_eq!(apply("main.toml"), ["ok"; 8]);
+    let reporting = psql(
+        &root,
+        "shop",
+        "SELECT has_table_privilege('reporting', 'public.orders', 'SELECT'), has_table_privilege('reporting', 'public.orders', 'INSERT'), has_database_privilege('public', 'shop', 'CONNECT')",
+    );
+    assert_eq!(reporting, "t|f|f\n");
 }

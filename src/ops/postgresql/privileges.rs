@@ -86,8 +86,8 @@ fn unknown_privilege(word: &str, kind: &str, span: crate::source::Span) -> Diagn
 }
 
 /// The probe prints how many (object, privilege) pairs are not as asked, read from the
-/// objects' access lists (`aclexplode`: what was granted to the role itself, not what it
-/// has through `PUBLIC`, a membership or ownership); `0` holds. The act is one `GRANT` or
+/// objects' access lists (`aclexplode`; a missing one is the default, `acldefault`): what
+/// the role holds itself, not what it has through `PUBLIC` or a membership; `0` holds. The act is one `GRANT` or
 /// `REVOKE` of them all.
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     no_nul(input, &["role", "database", "objects", "schema"])?;
@@ -116,10 +116,13 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         format!("unnest(ARRAY[{}]::text[]) AS o(name)", items.join(", "))
     };
     let in_schema = |o: &str| format!("{}.{}", sql.ident(schema), sql.ident(o));
+    // A missing access list is the default one: an owner's privileges, and PUBLIC's
+    // CONNECT and TEMPORARY on a database.
+    let default = if kind == "sequence" { "'s'" } else { "'r'" };
     let (acls, target) = match (kind, all_in_schema) {
         ("database", _) => (
             format!(
-                "SELECT (SELECT datacl FROM pg_database WHERE datname = o.name) FROM {}",
+                "SELECT (SELECT coalesce(datacl, acldefault('d', datdba)) FROM pg_database WHERE datname = o.name) FROM {}",
                 listed()
             ),
             format!(
@@ -133,7 +136,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         ),
         ("schema", _) => (
             format!(
-                "SELECT (SELECT nspacl FROM pg_namespace WHERE nspname = o.name) FROM {}",
+                "SELECT (SELECT coalesce(nspacl, acldefault('n', nspowner)) FROM pg_namespace WHERE nspname = o.name) FROM {}",
                 listed()
             ),
             format!(
@@ -147,7 +150,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         ),
         (_, true) => (
             format!(
-                "SELECT relacl FROM pg_class WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = {}) AND relkind IN ({})",
+                "SELECT coalesce(relacl, acldefault({default}, relowner)) FROM pg_class WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = {}) AND relkind IN ({})",
                 sql.literal(schema),
                 if kind == "sequence" {
                     "'S'"
@@ -163,7 +166,7 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         ),
         (_, false) => (
             format!(
-                "SELECT (SELECT relacl FROM pg_class WHERE oid = to_regclass(quote_ident({}) || '.' || quote_ident(o.name))) FROM {}",
+                "SELECT (SELECT coalesce(relacl, acldefault({default}, relowner)) FROM pg_class WHERE oid = to_regclass(quote_ident({}) || '.' || quote_ident(o.name))) FROM {}",
                 sql.literal(schema),
                 listed()
             ),

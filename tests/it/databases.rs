@@ -3,8 +3,9 @@
 //! `support/debian.rs`), started inside it by the test (by PID: `chroot` and `env` exec
 //! the server, so the child is the server) and stopped by PID when it ends. Manifests are
 //! applied through the chroot connector, twice (the second changes nothing), and the
-//! result is read back with the servers' own clients, logging in with the passwords set.
-//! A role's and a user's name and the password are hostile SQL and shell text.
+//! result is read back with the servers' own clients, logging in with the passwords set;
+//! then everything is removed (`present = false`), twice too. A role's and a user's name
+//! and the password are hostile SQL and shell text.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -144,6 +145,18 @@ privileges = ["shop.*:SELECT,INSERT", "*.*:PROCESS"]
     )
 }
 
+/// Everything [`manifest`] made, removed (the database first: the role owns it).
+fn absent_manifest() -> String {
+    let role = toml_string(ROLE);
+    format!(
+        "[[op]]\nop = \"postgresql.database\"\ndatabase = \"appdb\"\npresent = false\n\n\
+         [[op]]\nop = \"postgresql.role\"\nrole = {role}\npresent = false\n\n\
+         [[op]]\nop = \"mysql.privileges\"\nuser = {role}\nprivileges = [\"*.*:PROCESS\"]\npresent = false\n\n\
+         [[op]]\nop = \"mysql.user\"\nuser = {role}\npresent = false\n\n\
+         [[op]]\nop = \"mysql.database\"\ndatabase = \"shop\"\npresent = false\n"
+    )
+}
+
 fn toml_string(value: &str) -> String {
     toml::Value::String(value.to_owned()).to_string()
 }
@@ -160,6 +173,7 @@ fn project(root: &Root, password: &str) -> Test {
             ),
         )
         .file("main.toml", manifest())
+        .file("absent.toml", absent_manifest())
         .file("secrets.toml", format!("pw = {}\n", toml_string(password)))
 }
 
@@ -299,6 +313,43 @@ fn roles_databases_and_grants_on_real_servers_converge() {
     assert_eq!(logs_in(&root, NEW_PASSWORD), [true, true]);
     assert_eq!(logs_in(&root, PASSWORD), [false, false]);
     assert_eq!(statuses(&apply(&root, NEW_PASSWORD)), ["ok"; 7]);
+
+    // Absent: dropped, then left alone.
+    let remove = || {
+        project(&root, NEW_PASSWORD)
+            .args([
+                "apply",
+                "absent.toml",
+                "-i",
+                "inventory.toml",
+                "-y",
+                "--format",
+                "json",
+            ])
+            .run()
+            .json()
+    };
+    assert_eq!(statuses(&remove()), ["changed"; 5]);
+    assert_eq!(statuses(&remove()), ["ok"; 5]);
+    assert_eq!(
+        psql(
+            &root,
+            "postgres",
+            &format!(
+                "SELECT (SELECT count(*) FROM pg_roles WHERE rolname = '{literal}') + (SELECT count(*) FROM pg_database WHERE datname = 'appdb')"
+            )
+        ),
+        "0\n"
+    );
+    assert_eq!(
+        mysql(
+            &root,
+            &format!(
+                "SELECT (SELECT COUNT(*) FROM mysql.user WHERE User = '{user}') + (SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'shop')"
+            )
+        ),
+        "0\n"
+    );
 }
 
 /// Runs `script` in the root under `strace -f`, every program's arguments and environment

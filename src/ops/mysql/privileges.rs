@@ -23,8 +23,8 @@ pub(crate) const DEF: OpDef = OpDef::new(
 ])
 .validate(validate);
 
-/// The privileges a grant may name; the first eighteen, a database's, are what `ALL`
-/// stands for in the probe.
+/// The privileges a grant on a database or the server may name; the first eighteen, a
+/// database's, are what `ALL` stands for in the probe.
 const KNOWN: &[&str] = &[
     "SELECT",
     "INSERT",
@@ -57,6 +57,22 @@ const KNOWN: &[&str] = &[
 ];
 const ALL: &[&str] = KNOWN.split_at(18).0;
 
+/// The privileges a table has (a grant on a table names only these), and `ALL` there.
+const TABLE: &[&str] = &[
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "CREATE",
+    "DROP",
+    "REFERENCES",
+    "INDEX",
+    "ALTER",
+    "CREATE VIEW",
+    "SHOW VIEW",
+    "TRIGGER",
+];
+
 /// One entry: the database (`*` for all), the table (`*` for all), the privileges.
 struct Entry<'a> {
     database: &'a str,
@@ -78,8 +94,13 @@ fn parse(entry: &str) -> Result<Entry<'_>, String> {
         return Err("a table of every database (`*.table`) cannot be granted".to_owned());
     }
     let asked: Vec<&str> = privs.split(',').collect();
+    let (known, all, what) = if table == "*" {
+        (KNOWN, ALL, "a privilege")
+    } else {
+        (TABLE, TABLE, "a privilege on a table")
+    };
     let privileges =
-        privileges(&asked, KNOWN, ALL).map_err(|word| format!("`{word}` is not a privilege"))?;
+        privileges(&asked, known, all).map_err(|word| format!("`{word}` is not {what}"))?;
     Ok(Entry {
         database,
         table,

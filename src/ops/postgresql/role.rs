@@ -71,44 +71,41 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
             });
         }
     }
-    let mut want = want.join(" ");
     let password = input.args.str("password").map(|p| sql.literal(p));
-    let always = input.str("update_password") == "always";
-    let mut with = String::new();
-    if let Some(password) = &password
-        && always
-    {
-        with = format!("{}\n", password_matches(&literal, password));
+    let compared = password
+        .as_ref()
+        .filter(|_| input.str("update_password") == "always");
+    let mut probe = String::new();
+    if let Some(password) = compared {
+        probe = format!("WITH RECURSIVE {}\n", password_matches(&literal, password));
         columns.push("'password=' || coalesce((SELECT matches FROM password), false)".to_owned());
-        want.push_str(" password=true");
+        want.push("password=true".to_owned());
     }
-    let probe = format!(
-        "{with}SELECT concat_ws(' ', {}) FROM pg_authid WHERE rolname = {literal};",
+    probe.push_str(&format!(
+        "SELECT concat_ws(' ', {}) FROM pg_authid WHERE rolname = {literal};",
         columns.join(", ")
-    );
-    let probe = if with.is_empty() {
-        probe
+    ));
+    let set_password = password.as_ref().map(|p| format!(" PASSWORD {p}"));
+    let options = options.join(" ");
+    let changed_password = if compared.is_some() {
+        set_password.as_deref()
     } else {
-        format!("WITH RECURSIVE {probe}")
+        None
     };
-    let created_with = password.iter().map(|p| format!("PASSWORD {p}"));
-    let create = options
-        .iter()
-        .cloned()
-        .chain(created_with.clone())
-        .collect::<Vec<_>>();
-    let change = options
-        .iter()
-        .cloned()
-        .chain(created_with.filter(|_| always))
-        .collect::<Vec<_>>();
     Ok(SqlStep {
         dialect: sql,
         database: "",
         probe,
-        want,
-        create: Some(format!("CREATE ROLE {role} {};", create.join(" "))),
-        change: format!("ALTER ROLE {role} {};", change.join(" ")),
+        want: want.join(" "),
+        // `login` has a default, so neither statement is ever without an option.
+        create: Some(format!(
+            "CREATE ROLE {role} {options}{};",
+            set_password.as_deref().unwrap_or_default()
+        )),
+        change: format!(
+            "ALTER ROLE {role} {options}{};",
+            changed_password.unwrap_or_default()
+        ),
         what: format!("create or alter role {name}"),
     }
     .step())

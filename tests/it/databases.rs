@@ -378,8 +378,8 @@ fn trace_script(root: &Root, script: &str) -> String {
     std::fs::read_to_string(trace.path()).unwrap()
 }
 
-/// `examples/database-host` applied to the root (`@chroot/…`) with its password from a
-/// secrets file: the package is there already, the roles, the database and the grants are
+/// `examples/database-host` planned (nothing changes), then applied to the root
+/// (`@chroot/…`) with its password from a secrets file: the package is there already, the roles, the database and the grants are
 /// made; a table made since is granted by the next apply (from the KDL spelling) alone, and
 /// a third changes nothing. `reporting` reads the table and may not write it; without
 /// `CONNECT` revoked from `PUBLIC`, any role could connect.
@@ -409,6 +409,35 @@ fn database_host_example_converges() {
             .run();
         statuses(&output.json())
     };
+    // The plan says what would change, with each op's diff (a role with a password hides
+    // it; grants in the database yet to be made depend on it), and changes nothing.
+    let plan = Test::new()
+        .current_dir(&example)
+        .args(["plan", "main.toml", "-i", &target, "--secrets-file"])
+        .arg(secrets.path().display().to_string())
+        .run();
+    plan.assert_status(0);
+    for said in [
+        "create or alter database shop",
+        "+ database owner=shop encoding=UTF8",
+        "grant CONNECT to reporting",
+        "depends on an earlier change: psql: error:",
+    ] {
+        assert!(
+            plan.stdout.contains(said),
+            "the plan says `{said}`:\n{}",
+            plan.stdout
+        );
+    }
+    assert!(!plan.stdout.contains("sh0p-s3cret"), "{}", plan.stdout);
+    assert_eq!(
+        psql(
+            &root,
+            "postgres",
+            "SELECT count(*) FROM pg_database WHERE datname = 'shop'"
+        ),
+        "0\n"
+    );
     assert_eq!(
         apply("main.toml"),
         [

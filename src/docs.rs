@@ -82,6 +82,7 @@ const ANSIBLE_DIFFERENCES: &[&str] = &[
     include_str!("docs/ansible_rpm.md"),
     include_str!("docs/ansible_language_packages.md"),
     include_str!("docs/ansible_systemd.md"),
+    include_str!("docs/ansible_databases.md"),
     include_str!("docs/ansible_keys.md"),
     include_str!("docs/ansible_docker.md"),
     include_str!("docs/ansible_firewall.md"),

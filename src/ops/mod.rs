@@ -19,6 +19,7 @@ mod firewalld;
 mod flatpak;
 mod gem;
 mod git;
+mod mysql;
 mod nftables;
 mod npm;
 mod openrc;
@@ -26,6 +27,7 @@ mod package;
 mod pacman;
 mod pip;
 mod pipx;
+mod postgresql;
 mod rpm_family;
 mod selinux;
 mod server;
@@ -84,6 +86,9 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &gem::packages::DEF,
     &git::config::DEF,
     &git::repo::DEF,
+    &mysql::database::DEF,
+    &mysql::privileges::DEF,
+    &mysql::user::DEF,
     &nftables::ruleset::DEF,
     &npm::packages::DEF,
     &openrc::service::DEF,
@@ -91,6 +96,9 @@ pub(crate) static CATALOG: &[&OpDef] = &[
     &pacman::packages::DEF,
     &pip::packages::DEF,
     &pipx::packages::DEF,
+    &postgresql::database::DEF,
+    &postgresql::privileges::DEF,
+    &postgresql::role::DEF,
     &selinux::boolean::DEF,
     &selinux::fcontext::DEF,
     &selinux::state::DEF,

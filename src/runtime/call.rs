@@ -1938,3 +1938,35 @@ pub fn run(guards: &Guards, commands: &Commands) -> OpCall {
     }
     call
 }
+
+// --- databases.sh ---------------------------------------------------------------------------
+
+/// A database object's state, probed and made by SQL through a server's client ([`sql`]).
+pub struct Sql<'a> {
+    /// `psql` or `mysql`.
+    pub client: &'a str,
+    /// The database to connect to; the client's default when empty.
+    pub database: &'a str,
+    /// Read-only SQL whose output is [`Sql::want`] when the state holds.
+    pub probe: &'a str,
+    pub want: &'a str,
+    /// Run when the probe prints nothing (the object does not exist), if given.
+    pub create: Option<&'a str>,
+    /// Run otherwise.
+    pub change: &'a str,
+    /// What the change does, in words (no secret).
+    pub what: &'a str,
+}
+
+/// `k_sql --client CLIENT --probe SQL --want TEXT ...` (postgresql.*, mysql.*).
+pub fn sql(sql: &Sql) -> OpCall {
+    let mut call = OpCall::new("k_sql");
+    call.value("--client", sql.client)
+        .option("--database", sql.database)
+        .value("--probe", sql.probe)
+        .value("--want", sql.want)
+        .given("--create", sql.create)
+        .value("--change", sql.change)
+        .value("--what", sql.what);
+    call
+}

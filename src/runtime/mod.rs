@@ -125,6 +125,7 @@ pub const PARTS: &[Part] = parts![
     "containers",
     "firewalls",
     "accounts",
+    "databases",
     "keys",
     "selinux",
     "system",

@@ -21,6 +21,7 @@ use std::process::Command;
 
 use crate::support::kiln::{self, Output, Test};
 use crate::support::need::{Need, require};
+use crate::support::netns::NetworkNamespace;
 use crate::support::{background, debian};
 
 const IMAGE: &str = "localhost/kiln-test-debian";
@@ -32,8 +33,9 @@ struct Podman {
     /// Networks and volumes a test made, as (`network` or `volume`, name), removed after
     /// the containers.
     objects: Vec<(&'static str, String)>,
-    /// The holder of the network namespace podman runs in, with [`Podman::own_network`].
-    network: Option<std::process::Child>,
+    /// The network namespace podman runs in, with [`Podman::own_network`]: held until the
+    /// podman is dropped, after its containers and networks are removed.
+    _network: Option<NetworkNamespace>,
 }
 
 impl Podman {
@@ -47,14 +49,10 @@ impl Podman {
     /// firewall rules of the networks and published ports the docker ops make are made
     /// there, never on this machine.
     fn own_network() -> Podman {
-        let holder = Command::new("unshare")
-            .args(["--net", "sleep", "3600"])
-            .spawn()
-            .unwrap();
-        Podman::make(Some(holder))
+        Podman::make(Some(NetworkNamespace::new()))
     }
 
-    fn make(network: Option<std::process::Child>) -> Podman {
+    fn make(network: Option<NetworkNamespace>) -> Podman {
         let tar = debian::tarball();
         // In /tmp, not under the target directory: podman refuses a runroot path longer
         // than 50 characters, and a checkout's path can be any length.
@@ -62,27 +60,15 @@ impl Podman {
             .prefix("kiln-podman-")
             .tempdir_in("/tmp")
             .unwrap();
-        // The namespace a holder made is there once `unshare` has run `sleep`.
         let enter = match &network {
-            Some(holder) => {
-                let pid = holder.id();
-                let own = std::fs::read_link("/proc/self/ns/net").unwrap();
-                while std::fs::read_link(format!("/proc/{pid}/ns/net"))
-                    .ok()
-                    .as_ref()
-                    == Some(&own)
-                {
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                format!("nsenter -t {pid} -n ")
-            }
+            Some(namespace) => format!("nsenter -t {} -n ", namespace.pid()),
             None => String::new(),
         };
         let podman = Podman {
             dir,
             containers: Vec::new(),
             objects: Vec::new(),
-            network,
+            _network: network,
         };
         std::fs::create_dir_all(podman.bin()).unwrap();
         // crun and rlimits fail in this kind of VM; runc without default ulimits works.
@@ -185,10 +171,7 @@ impl Drop for Podman {
             let _ = self.podman(&[kind, "rm", "-f", name]);
         }
         debian::unmount_under(self.dir.path());
-        if let Some(holder) = &mut self.network {
-            let _ = holder.kill();
-            let _ = holder.wait();
-        }
+        // The namespace's holder ends when `_network` is dropped, after this.
     }
 }
 

@@ -28,6 +28,7 @@ mod budget;
 mod chroot;
 mod cli;
 mod containers;
+mod databases;
 mod diagnostics;
 mod download;
 mod emit;

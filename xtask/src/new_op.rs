@@ -260,33 +260,33 @@ mod tests {
     fn adds_a_new_module() {
         let temp = checkout();
         let root = temp.path();
-        let name = OpName::parse("ufw.rule").unwrap();
+        let name = OpName::parse("xbps.packages").unwrap();
         scaffold(root, &name, None).unwrap();
-        assert_eq!(read(root, "src/ops/ufw/mod.rs"), "pub mod rule;\n");
+        assert_eq!(read(root, "src/ops/xbps/mod.rs"), "pub mod packages;\n");
         let modules: Vec<String> = read(root, "src/ops/mod.rs")
             .lines()
             .filter_map(module_line)
             .collect();
         assert!(
-            modules.ends_with(&["ufw".to_owned(), "yum".to_owned(), "zypper".to_owned()]),
+            modules.ends_with(&["xbps".to_owned(), "yum".to_owned(), "zypper".to_owned()]),
             "{modules:?}"
         );
         assert!(is_sorted(&modules[1..]), "{modules:?}");
-        assert!(catalog(root).contains(&"ufw.rule".to_owned()) && is_sorted(&catalog(root)));
-        assert!(read(root, "src/ops/ufw/rule.rs").contains(&format!("{NO_SUMMARY:?}")));
+        assert!(catalog(root).contains(&"xbps.packages".to_owned()) && is_sorted(&catalog(root)));
+        assert!(read(root, "src/ops/xbps/packages.rs").contains(&format!("{NO_SUMMARY:?}")));
     }
 
     #[test]
     fn an_op_named_like_its_module_expects_module_inception() {
         let temp = checkout();
         let root = temp.path();
-        scaffold(root, &OpName::parse("ufw.ufw").unwrap(), None).unwrap();
-        let module = read(root, "src/ops/ufw/mod.rs");
+        scaffold(root, &OpName::parse("xbps.xbps").unwrap(), None).unwrap();
+        let module = read(root, "src/ops/xbps/mod.rs");
         assert!(
             module.starts_with("#[expect(clippy::module_inception"),
             "{module}"
         );
-        assert!(module.ends_with("]\npub mod ufw;\n"), "{module}");
+        assert!(module.ends_with("]\npub mod xbps;\n"), "{module}");
     }
 
     #[test]

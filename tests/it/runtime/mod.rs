@@ -25,7 +25,7 @@
 //! `k_apt_sources_key`, `k_key_only`, `k_gpg`,
 //! `k_package_file`, `k_user_has`, `k_user_show`, `k_user_run`, `k_modprobe_files`, `k_modprobe_file`,
 //! `k_locale_available`, `k_locale_debian`, `k_run_guards`,
-//! `k_run_show`, `k_run_act`, `k_result_act`, `k_result_judge`, `k_result_say`)
+//! `k_run_show`, `k_run_act`, `k_sql_run`, `k_result_act`, `k_result_judge`, `k_result_say`)
 //! and the awk programs
 //! (`k_awk_perm` through `k_tree_modes_ok`, `k_awk_edit`, `k_awk_edit_kinds` and each edit's program
 //! through `k_line`, `k_block`, `k_replace`, `k_ini`); the helpers of edits (`k_edit_resolve`,
@@ -42,6 +42,7 @@ mod become_;
 mod commands;
 mod containers;
 mod content;
+mod databases;
 mod detect;
 mod downloads;
 mod edits;
@@ -77,6 +78,7 @@ use crate::support::shells::{SHELLS, run_script, shell_name, shellcheck, summary
 /// Definitions tested through another function's cases: (definition, the function).
 const THROUGH: &[(&str, &str)] = &[
     ("k_step_run", "k_step"),
+    ("k_sql_run", "k_sql"),
     ("k_step_here", "k_step_do"),
     ("k_step_as", "k_step"),
     ("k_file_is", "k_file"),
@@ -170,6 +172,7 @@ fn tested() -> Vec<&'static str> {
         commands::TESTED,
         containers::TESTED,
         content::TESTED,
+        databases::TESTED,
         detect::TESTED,
         downloads::TESTED,
         edits::TESTED,

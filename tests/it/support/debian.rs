@@ -126,28 +126,8 @@ fn build(dir: &Path, tar: &Path) {
         .map_err(|e| e.to_string())?;
         std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o755))
             .map_err(|e| e.to_string())?;
-        let install = format!(
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends {} >/dev/null && apt-get clean",
-            PACKAGES.join(" ")
-        );
-        run(Command::new("chroot").arg(&root).args([
-            "/usr/bin/env",
-            "-i",
-            &format!("PATH={PATH}"),
-            "LC_ALL=C",
-            "sh",
-            "-c",
-            &install,
-        ]))?;
-        let partial = tar.with_extension("tar.partial");
-        run(Command::new("tar")
-            .arg("-C")
-            .arg(&root)
-            .arg("-cf")
-            .arg(&partial)
-            .arg("."))?;
-        std::fs::rename(&partial, tar).map_err(|e| e.to_string())?;
-        Ok(())
+        install(&root, PACKAGES)?;
+        pack(&root, tar)
     })();
     unmount_under(&root);
     drop(work);
@@ -155,6 +135,83 @@ fn build(dir: &Path, tar: &Path) {
         panic!("building the {SUITE} root failed: {problem}");
     }
     eprintln!("built {} in {:.0?}", tar.display(), started.elapsed());
+}
+
+/// `apt-get install`s `packages` inside `root` (no recommends; the archives cleaned).
+fn install(root: &Path, packages: &[&str]) -> Result<(), String> {
+    let install = format!(
+        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends {} >/dev/null && apt-get clean",
+        packages.join(" ")
+    );
+    run(Command::new("chroot").arg(root).args([
+        "/usr/bin/env",
+        "-i",
+        &format!("PATH={PATH}"),
+        "LC_ALL=C",
+        "sh",
+        "-c",
+        &install,
+    ]))
+}
+
+/// `root` as the tarball `tar`, written beside it and renamed into place.
+fn pack(root: &Path, tar: &Path) -> Result<(), String> {
+    let partial = tar.with_extension("tar.partial");
+    run(Command::new("tar")
+        .arg("-C")
+        .arg(root)
+        .arg("-cf")
+        .arg(&partial)
+        .arg("."))?;
+    std::fs::rename(&partial, tar).map_err(|e| e.to_string())
+}
+
+/// The cached root with `extra` packages installed on top, itself cached as a tarball
+/// keyed by the list (`bookworm-minbase+postgresql+mariadb-server.tar`, its recipe the
+/// base's and the list), so only the first test that asks for it pays the installation.
+fn derived_tarball(extra: &[&str]) -> PathBuf {
+    let base = tarball();
+    let name = format!("{SUITE}-minbase+{}", extra.join("+"));
+    let (tar, recipe_file) = (
+        testbeds_dir().join(format!("{name}.tar")),
+        testbeds_dir().join(format!("{name}.recipe")),
+    );
+    let recipe = format!(
+        "{}apt-get install --no-install-recommends {}\n",
+        recipe(),
+        extra.join(" ")
+    );
+    let cached =
+        || tar.exists() && std::fs::read_to_string(&recipe_file).ok().as_ref() == Some(&recipe);
+    let _guard = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    if cached() {
+        return tar;
+    }
+    let lock = File::create(testbeds_dir().join(format!("{name}.lock"))).unwrap();
+    lock.lock().unwrap();
+    if !cached() {
+        let work = tempfile::Builder::new()
+            .prefix("build-")
+            .tempdir_in(testbeds_dir())
+            .unwrap();
+        eprintln!(
+            "installing {} into a copy of the {SUITE} root (once per machine)",
+            extra.join(" ")
+        );
+        let result = run(Command::new("tar")
+            .arg("-C")
+            .arg(work.path())
+            .arg("-xf")
+            .arg(&base))
+        .and_then(|()| install(work.path(), extra))
+        .and_then(|()| pack(work.path(), &tar));
+        unmount_under(work.path());
+        if let Err(problem) = result {
+            panic!("installing {extra:?} in the {SUITE} root failed: {problem}");
+        }
+        std::fs::write(&recipe_file, &recipe).unwrap();
+    }
+    tar
 }
 
 /// The Debian mirror this machine's apt uses (deb822 sources, else sources.list).
@@ -223,7 +280,16 @@ pub(crate) struct Root {
 
 impl Root {
     pub(crate) fn new() -> Root {
-        let tar = tarball();
+        Root::from(&tarball())
+    }
+
+    /// A fresh root with `extra` packages installed on top of the cached one (e.g. database
+    /// servers: their services are not started, `policy-rc.d` refuses it).
+    pub(crate) fn with_packages(extra: &[&str]) -> Root {
+        Root::from(&derived_tarball(extra))
+    }
+
+    fn from(tar: &Path) -> Root {
         let dir = tempfile::Builder::new()
             .prefix("root-")
             .tempdir_in(testbeds_dir())
@@ -232,7 +298,7 @@ impl Root {
             .arg("-C")
             .arg(dir.path())
             .arg("-xf")
-            .arg(&tar))
+            .arg(tar))
         .unwrap();
         Root { dir }
     }

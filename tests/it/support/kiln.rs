@@ -35,6 +35,8 @@ pub(crate) struct Test {
     current_dir: PathBuf,
     stdin: Vec<u8>,
     terminal: bool,
+    /// The PID whose network namespace the binary runs in (`nsenter`), if not this one's.
+    network: Option<u32>,
 }
 
 impl Default for Test {
@@ -56,6 +58,7 @@ impl Test {
             current_dir: PathBuf::new(),
             stdin: Vec::new(),
             terminal: false,
+            network: None,
         }
     }
 
@@ -150,9 +153,22 @@ impl Test {
         (child, self.tempdir)
     }
 
+    /// Runs the binary in `namespace`, so what it loads into the kernel's network stack (a
+    /// firewall's rules) goes there.
+    pub(crate) fn in_network(mut self, namespace: &super::netns::NetworkNamespace) -> Self {
+        self.network = Some(namespace.pid());
+        self
+    }
+
     /// The command that runs the binary in the test's directory and environment.
     fn command(&self) -> Command {
-        let mut command = if self.terminal {
+        let mut command = if let Some(pid) = self.network {
+            let mut command = Command::new("nsenter");
+            command
+                .args(["-t", &pid.to_string(), "-n", env!("CARGO_BIN_EXE_kiln")])
+                .args(&self.args);
+            command
+        } else if self.terminal {
             let line: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_kiln"))
                 .chain(self.args.iter().map(String::as_str))
                 .map(kiln::shell::quote)

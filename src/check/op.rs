@@ -56,6 +56,15 @@ impl OpKind {
         }
     }
 
+    /// The help for an argument the op does not take but its Ansible or pyinfra
+    /// counterpart does (`OpDef::hints`).
+    fn hint(&self, arg: &str) -> Option<&'static str> {
+        match self {
+            OpKind::Builtin(def) => def.hints.iter().find(|(a, _)| *a == arg).map(|(_, h)| *h),
+            OpKind::User(_) => None,
+        }
+    }
+
     /// The op's own parameters as (name, type, required).
     pub fn params(&self) -> Vec<(&str, ArgType, bool)> {
         match self {
@@ -241,6 +250,23 @@ fn unknown_argument<'a>(
         format!("`{}` has no argument `{}`", kind.name(), key.value),
     )
     .label("unknown argument");
+    if let Some(help) = kind.hint(&key.value) {
+        diagnostics.push(diagnostic.help(help));
+        return None;
+    }
+    let has = |arg: &str| params.iter().any(|(n, _, _)| *n == arg);
+    if key.value == "state" && has("present") {
+        // Ansible's `state: present|absent` (and `latest`) is spelt with kiln's booleans.
+        let latest = if has("latest") {
+            ", and `latest = true` for `state: latest`"
+        } else {
+            ""
+        };
+        diagnostics.push(diagnostic.help(format!(
+            "kiln says `present = false` where Ansible says `state: absent` (`present = true`, the default, for `state: present`){latest}"
+        )));
+        return None;
+    }
     let suggestion = crate::diagnostic::did_you_mean(&key.value, candidates);
     diagnostics.push(match suggestion {
         Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
@@ -288,6 +314,13 @@ fn check_required(
             ),
             (true, false) => format!("add `{name}=...`"),
             (false, _) => format!("add `{name} = ...`"),
+        };
+        // Ansible names the object an op manages `name`, which in kiln is the op's
+        // description: say so to whoever wrote it for the object.
+        let how = if positional && given.seen.iter().any(|k| k.value == "name") {
+            format!("{how}: `name` is every op's description in kiln, not the {name} it manages")
+        } else {
+            how
         };
         diagnostics.push(
             Diagnostic::new(

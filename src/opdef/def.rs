@@ -201,6 +201,10 @@ pub struct OpDef {
     /// Checks that depend on argument values and not only their types (a `line` that
     /// contains a newline can never converge). Runs only when every argument type-checked.
     pub validate: Option<ValidateFn>,
+    /// Arguments the op does not take that a user coming from Ansible or pyinfra writes,
+    /// each with the help that says how kiln spells it (`("tag", "the tag is part of
+    /// `image`...")`): `kiln check` gives that help rather than a guess at a typo.
+    pub hints: &'static [(&'static str, &'static str)],
     /// The shell lowering.
     pub lower: LowerFn,
 }
@@ -221,6 +225,7 @@ impl OpDef {
             facts: &[],
             template_file: None,
             validate: None,
+            hints: &[],
             lower,
         }
     }
@@ -256,6 +261,10 @@ impl OpDef {
             validate: Some(validate),
             ..self
         }
+    }
+
+    pub const fn hints(self, hints: &'static [(&'static str, &'static str)]) -> Self {
+        OpDef { hints, ..self }
     }
 
     pub fn module(&self) -> &'static str {

@@ -21,6 +21,10 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("present", Bool, "Whether the image should be in the store. Removing one that a container uses fails.").default(Default::Bool(true)),
     super::CLI,
 ])
+.hints(&[(
+    "tag",
+    "the tag is part of the reference in kiln: `image = \"nginx:1.27\"`",
+)])
 .validate(validate);
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {

@@ -7,9 +7,9 @@
 //! no extra round trip; the live runner writes them (`crate::live::fetch`). An emitted
 //! script has no controller to copy to: `kiln emit` refuses the op.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::prelude::*;
-use crate::opdef::{LowerInput, Step};
+use crate::opdef::{LowerInput, OpArgs, Step};
 use crate::runtime::call;
 
 pub(crate) const DEF: OpDef = OpDef::new(
@@ -37,7 +37,23 @@ pub(crate) const DEF: OpDef = OpDef::new(
         "Copy even when the controller's file already has the same content.",
     )
     .default(Default::Bool(false)),
-]);
+])
+.validate(validate);
+
+/// Refuses a `dest` written as a directory (ending in `/`), as Ansible's `fetch` without
+/// `flat` takes it: kiln writes the file `dest` names, and cannot write a file at a
+/// directory's path.
+fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
+    if let Some(dest) = args.get("dest")
+        && dest.value.as_str().is_some_and(|d| d.ends_with('/'))
+    {
+        diagnostics.push(
+            Diagnostic::new(Code::InvalidValue, dest.span, "`dest` is a directory")
+                .label("names a directory, not the file to write")
+                .help("name the file, e.g. `backups/{{ host.name }}/nginx.conf` (the layout Ansible's `fetch` makes under its `dest` without `flat`)"),
+        );
+    }
+}
 
 /// Probe: the host's file has the SHA-256 of the controller's copy (none when there is no
 /// copy yet). Act: the file's bytes, sent back in the run's output. Lowered to one call of

@@ -29,7 +29,11 @@ pub(crate) const DEF: OpDef = OpDef::new(
         "Reload firewalld after a change, so the running configuration has it.",
     )
     .default(Default::Bool(true)),
-]);
+])
+.hints(&[(
+    "permanent",
+    "a zone is only ever permanent configuration, so kiln takes no `permanent` (Ansible requires `permanent: true` for a zone): remove it",
+)]);
 
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let zone = input.str("zone");

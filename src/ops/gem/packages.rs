@@ -21,6 +21,10 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("user_install", Bool, "Install into the user's gem directory (`--user-install`), for a user who cannot write the system's (run the op as that user with `sudo_user` or `su_user`).").default(Default::Bool(false)),
     LISTED_EXTRA_ARGS,
 ])
+.hints(&[(
+    "version",
+    "the version goes with the gem's name, as `gem install` takes it: `rails:7.1.3`",
+)])
 .validate(|args, diagnostics| {
     packages::check_pins(args, PackageManager::Gem, PIN, diagnostics);
 });

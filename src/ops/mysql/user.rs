@@ -20,7 +20,11 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("password", Str, "The password, in plain text (make it a secret: it is masked in scripts and reports, and reaches `mysql` on its standard input only). Set with `IDENTIFIED BY`, the server's default authentication plugin.").secret(),
     arg("update_password", Enum(&["always", "on_create"]), "`always`: the password is compared on every run (MariaDB's `PASSWORD()` against the stored `mysql_native_password` hash, on the server) and set when it differs; `on_create`: set only when the account is created. MySQL 8 has no `PASSWORD()`: use `on_create` there.").default(Default::Str("always")),
 ])
-.rules(&[Rule::Requires("update_password", "password")]);
+.rules(&[Rule::Requires("update_password", "password")])
+.hints(&[(
+    "priv",
+    "privileges are an op of their own in kiln: `mysql.privileges`, next to this one",
+)]);
 
 /// The probe prints `user`, then `password=ok|differs` when the password is compared;
 /// nothing for a missing account. `CREATE USER`, `ALTER USER ... IDENTIFIED BY` or

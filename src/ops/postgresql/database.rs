@@ -1,9 +1,9 @@
 //! `postgresql.database`: a database, its owner, encoding and locales, like Ansible's
 //! `community.postgresql.postgresql_db`.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::opdef::prelude::*;
-use crate::opdef::{LowerInput, Step};
+use crate::opdef::{LowerInput, OpArgs, Step};
 use crate::steps::sql::{Dialect, SqlStep, no_nul};
 
 pub(crate) const DEF: OpDef = OpDef::new(
@@ -16,11 +16,35 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("database", Str, "The database's name.").required(),
     arg("present", Bool, "Whether the database should exist (`false` drops it, with its data).").default(Default::Bool(true)),
     arg("owner", Str, "The owning role (which must exist); changed on an existing database."),
-    arg("encoding", Str, "The character encoding, e.g. `UTF8`. Set when the database is created: PostgreSQL cannot change it, so an existing database with another one fails the op."),
+    arg("encoding", Str, "The character encoding, as PostgreSQL names it: `UTF8` (not `UTF-8`, which the probe would never see). Set when the database is created: PostgreSQL cannot change it, so an existing database with another one fails the op."),
     arg("lc_collate", Str, "The collation order (`LC_COLLATE`), e.g. `en_US.UTF-8`; set at creation only, as `encoding`."),
     arg("lc_ctype", Str, "The character classification (`LC_CTYPE`); set at creation only, as `encoding`."),
     arg("template", Str, "The database to copy when creating it (PostgreSQL's default is `template1`; an encoding or locale other than its own needs `template0`)."),
-]);
+])
+.validate(validate);
+
+/// Refuses an `encoding` not spelt as PostgreSQL names it (`UTF-8`, `utf8`): `CREATE
+/// DATABASE` accepts those, but the probe compares the name `pg_encoding_to_char` gives
+/// back (`UTF8`), so the op would fail on the next run. A templated value is not checked.
+fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
+    if let Some(given) = args.get("encoding")
+        && let Some(encoding) = given.value.as_str()
+        && !encoding.contains("{{")
+        && !encoding
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                given.span,
+                format!("`{encoding}` is not PostgreSQL's name of an encoding"),
+            )
+            .label("PostgreSQL reports encodings in capitals, without `-`")
+            .help("write the name PostgreSQL gives back, which the probe compares: `UTF8`, `LATIN1`, `SQL_ASCII`, `ISO_8859_5` (`psql -l` lists them)"),
+        );
+    }
+}
 
 /// Database attributes the probe prints: argument, how `pg_database` gives it.
 const ATTRIBUTES: &[(&str, &str)] = &[

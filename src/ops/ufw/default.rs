@@ -30,7 +30,11 @@ pub(crate) const DEF: OpDef = OpDef::new(
         "What happens to traffic no rule matches.",
     )
     .required(),
-]);
+])
+.hints(&[(
+    "default",
+    "kiln calls Ansible's `default` `policy`: `policy = \"deny\"`",
+)]);
 
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     Ok(Step {

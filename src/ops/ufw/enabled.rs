@@ -22,7 +22,11 @@ pub(crate) const DEF: OpDef = OpDef::new(
     arg("enabled", Bool, "Whether UFW is active (and started at boot).").default(Default::Bool(true)),
     arg("logging", Enum(&["on", "off", "low", "medium", "high", "full"]), "UFW's log level (`on` is `low`)."),
     arg("force", Bool, "Enable UFW even when no `ufw.rule` of the manifest allows the SSH port kiln connects through.").default(Default::Bool(false)),
-]);
+])
+.hints(&[(
+    "state",
+    "kiln says `enabled = true` where Ansible says `state: enabled` (`enabled = false` for `disabled`)",
+)]);
 
 fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     Ok(Step {

@@ -46,6 +46,7 @@ mod live_ssh;
 mod loops;
 mod ops;
 mod quoting;
+mod readme;
 mod regex;
 mod registered;
 mod robustness;

@@ -284,8 +284,9 @@ fn step_options<'a>(
         when: op.runtime_when.is_some(),
         data: !step.data.is_empty(),
         text: step.text,
-        // A sensitive op's commands print nothing (they may print what they write).
-        quiet: op.hides_output(),
+        // A sensitive op's commands print nothing (they may print what they write); but a
+        // `files.get`'s output is its copy, which kiln takes out of the output, never shows.
+        quiet: op.hides_output() && step.fetch.is_none(),
         hide_diff: op.hides_diff() && (step.call.is_some() || !step.diff.is_empty()),
         become_: None,
         register: globals.register.is_some(),

@@ -1,7 +1,7 @@
 //! `files.get`: a host's file copied to the controller during a live run, through the real
 //! binary and the local connector (this machine is the host): any bytes, once (a second
 //! apply finds the copy as the host has it), again after the host's file changed, with the
-//! copy private to its owner; a missing file fails the op with the host's message; two
+//! copy private to its owner (a sensitive op's too); a missing file fails the op with the host's message; two
 //! hosts naming one copy fail the second; `kiln emit` refuses the op.
 
 use std::os::unix::fs::PermissionsExt;
@@ -18,6 +18,7 @@ dest = \"copies/{{ host.name }}/data.bin\"
 op = \"files.get\"
 src = \"{{ root }}/empty\"
 dest = \"copies/{{ host.name }}/empty\"
+sensitive = true
 ";
 
 fn kiln(dir: &Path, args: &[&str]) -> Output {

@@ -24,6 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["bind"],
     &["emit"],
     &["project"],
+    &["audit"],
     &["connect"],
     &["live"],
     &["docs", "schema"],

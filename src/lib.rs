@@ -6,11 +6,13 @@
 //! the pieces lowerings are built from, `ops` the catalog; [`inventory`] resolves hosts,
 //! groups and variables; [`check`] expands includes and validates every op, producing typed
 //! ops; [`bind`] renders them for one host; [`emit`] lowers them to a script; [`project`] drives
-//! these stages for every command; [`connect`] and
+//! these stages for every command; [`audit`] reports what a host's script
+//! does; [`connect`] and
 //! `live` run scripts on hosts; [`cli`] is the commands. Problems at any stage are
 //! [`diagnostic`]s, all collected and rendered at the end. `docs/architecture.md` has the whole
 //! picture.
 
+pub mod audit;
 pub mod bind;
 pub mod check;
 pub mod cli;

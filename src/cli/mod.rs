@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 success; 1 errors found (or, with `--deny-warnings`, warnings); 2 bad usage.
 
+mod audit;
 mod check;
 mod emit;
 mod init;
@@ -42,6 +43,8 @@ enum Command {
     Plan(live::PlanArgs),
     /// Show the plan, ask, then apply it on every host.
     Apply(live::ApplyArgs),
+    /// Write per host a report of everything its script will do (Markdown and HTML).
+    Audit(audit::AuditArgs),
     /// Show hosts' facts (OS, architecture, init system, package manager, users...).
     Facts(live::FactsArgs),
     /// Run an ad-hoc shell command on hosts: `kiln exec TARGETS... -- COMMAND`.
@@ -227,6 +230,7 @@ pub fn main() -> ExitCode {
         Command::Emit(args) => emit::run(args),
         Command::Plan(args) => live::plan(args),
         Command::Apply(args) => live::apply(args),
+        Command::Audit(args) => audit::run(args),
         Command::Facts(args) => live::facts(args),
         Command::Exec(args) => live::exec(args),
         Command::Put(args) => transfer::put(args),

@@ -43,6 +43,10 @@ pub struct Step {
     /// The controller's file the step's output fills in a live run (`files.get`): the
     /// host sends the bytes back in marked lines (`k_get`), which the live runner writes.
     pub fetch: Option<std::path::PathBuf>,
+    /// The whole content of the file the step writes, when it writes one (`files.put`,
+    /// `files.template`, ...): what the audit report shows (`crate::audit`); the script
+    /// carries it in `data`.
+    pub content: Option<Vec<u8>>,
 }
 
 /// The SHA-256 of `bytes` in lower-case hex, as the runtime's `k_sha256` prints it.

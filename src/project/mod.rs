@@ -402,6 +402,29 @@ impl<'a> Scripts<'a> {
         (lowered && safe).then_some((steps, secrets))
     }
 
+    /// `host`'s ops, then its handlers, as bound and lowered, each with its index, for a
+    /// report of what its script does (`crate::audit`); `None` when the script cannot be
+    /// made (its problems pushed onto `diagnostics`).
+    pub(crate) fn lowered(
+        &self,
+        host: &Host,
+        facts: Option<&Facts>,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Vec<(Index, Lowered<'a>)>> {
+        let none = Shared::default();
+        let (steps, _) = self.lower(host, facts, &none, diagnostics)?;
+        let own = steps.into_iter().filter_map(|(index, step)| match step {
+            HostStep::Own(own) => Some((index, *own)),
+            HostStep::Shared(_) => None,
+        });
+        Some(own.collect())
+    }
+
+    /// The handlers' ids, by their place (`BoundOp::notify` indexes them).
+    pub(crate) fn handler_ids(&self) -> &[String] {
+        &self.handlers
+    }
+
     /// `bound`, the op at `place`, skipped on `host` when it runs once, on another host.
     fn once<'c>(&self, place: usize, mut bound: BoundOp<'c>, host: &Host) -> BoundOp<'c> {
         if let Some(Some(first)) = self.run_once.get(place)

@@ -49,6 +49,7 @@ pub(crate) fn write_file(file: &WriteFile) -> Step {
         })),
         text: text.is_some(),
         data: text.unwrap_or_else(|| call::content(file.content)),
+        content: Some(file.content.to_vec()),
         // The write is atomic: its success is the state.
         verify: false,
         ..Step::default()

@@ -1,0 +1,97 @@
+//! `kiln audit`: per host, the report of everything its script will do, for a reviewer
+//! (`DIR/HOST.md` and `DIR/HOST.html`, made by `crate::audit`).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::audit::Report;
+use crate::project::{Project, Scripts};
+
+use super::{Format, InventoryOptions, LimitOption, SelectOption, output};
+
+#[derive(Args, Debug)]
+pub(super) struct AuditArgs {
+    /// The manifest file, or a project directory (its `main.toml`, else `main.kdl`; its
+    /// `inventory.toml` / `inventory.kdl` unless `-i` is given).
+    #[arg(value_name = "PATH", default_value = ".")]
+    path: PathBuf,
+    #[command(flatten)]
+    inventory: InventoryOptions,
+    #[command(flatten)]
+    limit: LimitOption,
+    #[command(flatten)]
+    select: SelectOption,
+    /// Write `DIR/<host>.md` and `DIR/<host>.html` for every host.
+    #[arg(short = 'o', long = "out-dir", value_name = "DIR", required = true)]
+    out_dir: PathBuf,
+    /// Host facts as JSON, as `kiln emit --facts` takes them: a file used for every host,
+    /// or a directory of `<host>.json`.
+    #[arg(long, value_name = "FILE|DIR")]
+    facts: Option<PathBuf>,
+    /// Output format for diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+pub(super) fn run(args: AuditArgs) -> u8 {
+    let mut project = args.inventory.project();
+    let reports = reports(&args, &mut project);
+    let diagnostics = project.take_diagnostics();
+    output::print(&project.sources, &diagnostics, args.format);
+    let Some(reports) = reports else {
+        return 1;
+    };
+    if output::exit_code(&diagnostics, false) != 0 {
+        return 1;
+    }
+    for report in &reports {
+        for (extension, text) in [
+            ("md", crate::audit::markdown(report)),
+            ("html", crate::audit::html(report)),
+        ] {
+            let path = args.out_dir.join(format!("{}.{extension}", report.host));
+            let written =
+                std::fs::create_dir_all(&args.out_dir).and_then(|()| std::fs::write(&path, text));
+            match written {
+                Ok(()) => eprintln!("wrote {}", path.display()),
+                Err(error) => {
+                    eprintln!("kiln: cannot write {}: {error}", path.display());
+                    return 1;
+                }
+            }
+        }
+    }
+    0
+}
+
+/// Compiles, binds and lowers for every host, and makes each host's report; `None` when
+/// the manifest, the inventory or the facts cannot be read (reported).
+fn reports(args: &AuditArgs, project: &mut Project) -> Option<Vec<Report>> {
+    let entry = project.entry(&args.path)?;
+    let mut inventory = project.inventory(&args.inventory.inventory, &args.path);
+    let mut compiled = project.compile(&entry, Some(&inventory))?;
+    if project.diagnostics.has_errors()
+        || !args.limit.narrow(&mut inventory)
+        || !args.select.narrow(project, &mut compiled)
+    {
+        return None;
+    }
+    let facts = match project.facts(&compiled, &inventory, args.facts.as_deref()) {
+        Ok(facts) => facts,
+        Err(why) => {
+            eprintln!("kiln: {why}");
+            return None;
+        }
+    };
+    let mut scripts = Scripts::new(&project.sources, &compiled);
+    scripts.run_once_among(&inventory.hosts);
+    let reports = inventory
+        .hosts
+        .iter()
+        .zip(&facts)
+        .filter_map(|(host, facts)| {
+            Report::of(&scripts, host, facts.as_ref(), &mut project.diagnostics)
+        });
+    Some(reports.collect())
+}

@@ -24,6 +24,7 @@
 //!   `cargo test --test it ops::files_line::crlf -- --exact`.
 
 mod apt_repository;
+mod audit;
 mod budget;
 mod chroot;
 mod cli;

@@ -24,7 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["bind"],
     &["emit"],
     &["project"],
-    &["audit"],
+    &["audit", "pull"],
     &["connect"],
     &["live"],
     &["docs", "schema"],

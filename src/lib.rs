@@ -7,7 +7,7 @@
 //! groups and variables; [`check`] expands includes and validates every op, producing typed
 //! ops; [`bind`] renders them for one host; [`emit`] lowers them to a script; [`project`] drives
 //! these stages for every command; [`audit`] reports what a host's script
-//! does; [`connect`] and
+//! does, [`pull`] makes what pull mode installs on a host; [`connect`] and
 //! `live` run scripts on hosts; [`cli`] is the commands. Problems at any stage are
 //! [`diagnostic`]s, all collected and rendered at the end. `docs/architecture.md` has the whole
 //! picture.
@@ -29,6 +29,7 @@ pub mod model;
 pub(crate) mod opdef;
 pub(crate) mod ops;
 pub mod project;
+pub mod pull;
 pub mod regex;
 pub mod runtime;
 pub mod schema;

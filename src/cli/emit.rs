@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use crate::project::Project;
 
@@ -34,9 +34,31 @@ pub(super) struct EmitArgs {
     /// made, files removed). A debugging aid: the scripts do the same either way.
     #[arg(long)]
     no_fuse: bool,
-    /// Output format for diagnostics.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    /// What is written: the scripts, with diagnostics for people (`human`), as JSON or as
+    /// GitHub annotations; or `cloud-init`: each script as cloud-config user-data that
+    /// writes it (root's, mode 0700) and runs it at first boot (`<host>.user-data` with
+    /// `-o`), diagnostics for people. The user-data holds the script's secrets.
+    #[arg(long, value_enum, default_value_t = EmitFormat::Human)]
+    format: EmitFormat,
+}
+
+/// `kiln emit --format`: a format of diagnostics, or the scripts as cloud-init user-data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum EmitFormat {
+    Human,
+    Json,
+    Github,
+    CloudInit,
+}
+
+impl EmitFormat {
+    fn diagnostics(self) -> Format {
+        match self {
+            EmitFormat::Human | EmitFormat::CloudInit => Format::Human,
+            EmitFormat::Json => Format::Json,
+            EmitFormat::Github => Format::Github,
+        }
+    }
 }
 
 pub(super) fn run(args: EmitArgs) -> u8 {
@@ -44,7 +66,7 @@ pub(super) fn run(args: EmitArgs) -> u8 {
     project.no_fuse = args.no_fuse;
     let written = emit(&args, &mut project);
     let diagnostics = project.take_diagnostics();
-    output::print(&project.sources, &diagnostics, args.format);
+    output::print(&project.sources, &diagnostics, args.format.diagnostics());
     let written = match written {
         Emitted::Failed => return 1,
         Emitted::TooManyHosts(hosts) => {
@@ -122,11 +144,22 @@ fn emit(args: &EmitArgs, project: &mut Project) -> Emitted {
             return Emitted::Failed;
         }
     };
-    let written = project.write_scripts(&compiled, &inventory, &facts, |host, write| {
+    let cloud_init = args.format == EmitFormat::CloudInit;
+    let written = project.write_scripts(&compiled, &inventory, &facts, |host, script| {
+        let user_data = |out: &mut dyn Write| {
+            let mut text = Vec::new();
+            script(&mut text)?;
+            out.write_all(crate::pull::cloud_init(&host.name, &text).as_bytes())
+        };
+        let (write, extension): (&dyn Fn(&mut dyn Write) -> std::io::Result<()>, _) = if cloud_init
+        {
+            (&user_data, "user-data")
+        } else {
+            (script, "sh")
+        };
         match &args.out_dir {
-            Some(dir) => {
-                Pending::write(&dir.join(format!("{}.sh", host.name)), write).map(Saved::File)
-            }
+            Some(dir) => Pending::write(&dir.join(format!("{}.{extension}", host.name)), write)
+                .map(Saved::File),
             None => {
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                 write(&mut out)?;

@@ -12,6 +12,7 @@ mod live;
 mod output;
 mod passwords;
 mod progress;
+mod pull;
 mod schema;
 mod transfer;
 
@@ -55,6 +56,8 @@ enum Command {
     Fetch(transfer::FetchArgs),
     /// Show the resolved hosts, their groups and merged variables.
     Inventory(inventory::InventoryArgs),
+    /// Write pull mode's systemd service and timer and its fetch script, for one host.
+    PullUnits(pull::PullUnitsArgs),
     /// Print the JSON Schema of TOML manifests (or of inventories), for editors.
     Schema(schema::SchemaArgs),
     /// Start a project: a manifest, an inventory and a template (never overwrites).
@@ -236,6 +239,7 @@ pub fn main() -> ExitCode {
         Command::Put(args) => transfer::put(args),
         Command::Fetch(args) => transfer::fetch(args),
         Command::Inventory(args) => inventory::run(args),
+        Command::PullUnits(args) => pull::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Init(args) => init::run(args),
         Command::Completions { shell } => {

@@ -151,8 +151,7 @@ fn emit(args: &EmitArgs, project: &mut Project) -> Emitted {
             script(&mut text)?;
             out.write_all(crate::pull::cloud_init(&host.name, &text).as_bytes())
         };
-        let (write, extension): (&dyn Fn(&mut dyn Write) -> std::io::Result<()>, _) = if cloud_init
-        {
+        let (write, extension): (&WriteTo<'_>, _) = if cloud_init {
             (&user_data, "user-data")
         } else {
             (script, "sh")
@@ -171,6 +170,9 @@ fn emit(args: &EmitArgs, project: &mut Project) -> Emitted {
     Emitted::Written(written)
 }
 
+/// What writes a host's file (its script, or its user-data) to a writer.
+type WriteTo<'a> = dyn Fn(&mut dyn Write) -> std::io::Result<()> + 'a;
+
 /// A script written to a temporary file beside its destination, not yet renamed over it,
 /// so a reader never sees half a script, nor some hosts' scripts of a run that failed.
 /// Scripts carry the secret values they write, so the file is its owner's only (0700)
@@ -184,10 +186,7 @@ struct Pending {
 impl Pending {
     /// Writes the script `write` writes to a temporary beside `path`. A failed write
     /// leaves nothing behind.
-    fn write(
-        path: &Path,
-        write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
-    ) -> std::io::Result<Pending> {
+    fn write(path: &Path, write: &WriteTo) -> std::io::Result<Pending> {
         use std::os::unix::fs::OpenOptionsExt;
         let in_context = |error: std::io::Error| {
             std::io::Error::new(

@@ -46,6 +46,7 @@ mod live;
 mod live_ssh;
 mod loops;
 mod ops;
+mod pull;
 mod quoting;
 mod readme;
 mod regex;

@@ -41,6 +41,12 @@ pub(crate) enum Need {
     /// rpm, rpmbuild and gpg, which the rpm-family tests build, sign-check and query
     /// packages and keys with (in a database of their own).
     RpmTools,
+    /// cloud-init, whose `cloud-init schema` validates user-data.
+    CloudInit,
+    /// systemd's `systemd-analyze`, which verifies unit files.
+    SystemdAnalyze,
+    /// git, a place pull mode fetches bundles from.
+    Git,
 }
 
 impl Need {
@@ -60,6 +66,9 @@ impl Need {
             Need::Podman => "podman and runc",
             Need::AptRepoTools => "gpg, dpkg-deb and dpkg-scanpackages",
             Need::RpmTools => "rpm, rpmbuild and gpg",
+            Need::CloudInit => "cloud-init",
+            Need::SystemdAnalyze => "systemd-analyze",
+            Need::Git => "git",
         }
     }
 
@@ -82,6 +91,9 @@ impl Need {
             Need::Podman => "apt-get install podman runc",
             Need::AptRepoTools => "apt-get install gnupg dpkg-dev",
             Need::RpmTools => "apt-get install rpm gnupg",
+            Need::CloudInit => "apt-get install cloud-init",
+            Need::SystemdAnalyze => "apt-get install systemd",
+            Need::Git => "apt-get install git",
         }
     }
 
@@ -104,6 +116,9 @@ impl Need {
             Need::Podman => tools(&["podman", "runc"]),
             Need::AptRepoTools => tools(&["gpg", "dpkg-deb", "dpkg-scanpackages"]),
             Need::RpmTools => tools(&["rpm", "rpmbuild", "gpg"]),
+            Need::CloudInit => tools(&["cloud-init", "python3"]),
+            Need::SystemdAnalyze => tools(&["systemd-analyze"]),
+            Need::Git => tools(&["git"]),
         }
     }
 }

@@ -119,3 +119,22 @@ src = "blob.bin"
         "{html}"
     );
 }
+
+/// With `--facts`, a `when` over facts is decided for the report as for the script: the
+/// op is reported skipped, saying why.
+#[test]
+fn facts_decide_the_conditions_the_report_shows() {
+    let test = webserver().file("facts.json", r#"{"os": {"family": "redhat"}}"#);
+    let output = audit(test, &["--limit", "web1", "--facts", "facts.json"]);
+    let markdown = read(&output, "web1.md");
+    assert!(
+        markdown.contains("- 12 ops (2 skipped on this host), 2 handlers."),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(
+            "- skipped on this host: \\`facts.os.family == 'debian'\\` is false\n- when: `facts.os.family == 'debian'`\n"
+        ),
+        "{markdown}"
+    );
+}

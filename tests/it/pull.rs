@@ -9,7 +9,7 @@ use std::process::Command;
 
 use crate::support::kiln::Test;
 use crate::support::need::{Need, require};
-use crate::support::shells::{SHELLS, shell_name};
+use crate::support::shells::{SHELLS, shell_name, shellcheck};
 
 /// Runs `sh -c SCRIPT` in `dir`; panics, showing its output, unless it succeeds.
 fn sh(dir: &Path, script: &str) -> String {
@@ -189,10 +189,10 @@ fn make_bundle(dir: &Path, kind: Bundle) {
 
 /// The fetch script under each shell: a good bundle from a directory runs, and only the
 /// last `--keep` reports stay; each kind of bad bundle is refused, saying why, and
-/// nothing of it runs. A git repository is a source too.
+/// nothing of it runs. A git repository is a source too. The script passes shellcheck.
 #[test]
 fn the_fetch_script_runs_a_good_bundle_and_refuses_the_others() {
-    require!(Need::Shells, Need::Sshd, Need::Git);
+    require!(Need::Shells, Need::Shellcheck, Need::Sshd, Need::Git);
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path();
     let units = Test::new()
@@ -215,6 +215,7 @@ fn the_fetch_script_runs_a_good_bundle_and_refuses_the_others() {
          printf 'ops@example.org %s\\n' \"$(cut -d' ' -f1,2 key.pub)\" > allowed_signers",
     );
     let fetch = dir.join("units/kiln-pull");
+    shellcheck(&fetch);
     let run = |shell: &[&str], from: &str, state: &Path, keep: &str| {
         Command::new(shell[0])
             .args(&shell[1..])

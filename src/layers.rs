@@ -26,6 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["project"],
     &["connect"],
     &["live"],
+    &["bundle"],
     &["docs", "schema"],
     &["cli"],
 ];

@@ -12,6 +12,7 @@
 //! picture.
 
 pub mod bind;
+pub(crate) mod bundle;
 pub mod check;
 pub mod cli;
 pub mod connect;

@@ -143,7 +143,7 @@ fn emit(args: &EmitArgs, project: &mut Project) -> Emitted {
 /// Scripts carry the secret values they write, so the file is its owner's only (0700)
 /// from its creation on; the temporary file is created anew (never through a link or a
 /// file planted at its name).
-struct Pending {
+pub(super) struct Pending {
     tmp: PathBuf,
     path: PathBuf,
 }
@@ -151,7 +151,7 @@ struct Pending {
 impl Pending {
     /// Writes the script `write` writes to a temporary beside `path`. A failed write
     /// leaves nothing behind.
-    fn write(
+    pub(super) fn write(
         path: &Path,
         write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
     ) -> std::io::Result<Pending> {
@@ -202,7 +202,7 @@ impl Pending {
     }
 
     /// Renames the script over its destination; its path.
-    fn commit(self) -> std::io::Result<PathBuf> {
+    pub(super) fn commit(self) -> std::io::Result<PathBuf> {
         match std::fs::rename(&self.tmp, &self.path) {
             Ok(()) => Ok(self.path),
             Err(error) => {
@@ -216,7 +216,7 @@ impl Pending {
     }
 
     /// Removes the script unwritten.
-    fn abandon(self) {
+    pub(super) fn abandon(self) {
         self.abandon_ref();
     }
 

@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 success; 1 errors found (or, with `--deny-warnings`, warnings); 2 bad usage.
 
+mod bundle;
 mod check;
 mod emit;
 mod init;
@@ -42,6 +43,9 @@ enum Command {
     Plan(live::PlanArgs),
     /// Show the plan, ask, then apply it on every host.
     Apply(live::ApplyArgs),
+    /// Write one verifiable, reproducible archive per host: its script and the apt packages
+    /// it installs, for hosts with no network (`kiln bundle verify` checks one).
+    Bundle(bundle::BundleArgs),
     /// Show hosts' facts (OS, architecture, init system, package manager, users...).
     Facts(live::FactsArgs),
     /// Run an ad-hoc shell command on hosts: `kiln exec TARGETS... -- COMMAND`.
@@ -227,6 +231,7 @@ pub fn main() -> ExitCode {
         Command::Emit(args) => emit::run(args),
         Command::Plan(args) => live::plan(args),
         Command::Apply(args) => live::apply(args),
+        Command::Bundle(args) => bundle::run(args),
         Command::Facts(args) => live::facts(args),
         Command::Exec(args) => live::exec(args),
         Command::Put(args) => transfer::put(args),

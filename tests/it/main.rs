@@ -25,6 +25,7 @@
 
 mod apt_repository;
 mod budget;
+mod bundle;
 mod chroot;
 mod cli;
 mod containers;

@@ -25,8 +25,7 @@ const LAYERS: &[&[&str]] = &[
     &["emit"],
     &["project"],
     &["connect"],
-    &["live"],
-    &["bundle"],
+    &["live", "bundle"],
     &["docs", "schema"],
     &["cli"],
 ];

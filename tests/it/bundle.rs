@@ -19,8 +19,9 @@ use crate::support::need::{Need, require};
 
 const PAYLOAD: &str = "payload of the bundle test";
 
-/// A work directory with the repository (kiln-app depends on kiln-lib) served by the
-/// returned server, a manifest installing kiln-app and writing a file, an inventory of
+/// A work directory with the repository (kiln-app depends on kiln-lib; kiln-solo) served
+/// by the returned server, a manifest installing kiln-app (`apt.packages`) and kiln-solo
+/// (`package.packages`, apt by the host's facts) and writing a file, an inventory of
 /// one host, `vault`, and an Ed25519 key with its allowed-signers file (`ops`).
 fn project(dir: &Path) -> Server {
     let repo = dir.join("repo");
@@ -28,6 +29,7 @@ fn project(dir: &Path) -> Server {
     for deb in [
         build_deb(dir, "kiln-lib", "1.0", None),
         build_deb(dir, "kiln-app", "1.0", Some("kiln-lib (>= 1.0)")),
+        build_deb(dir, "kiln-solo", "2.0", None),
     ] {
         std::fs::rename(dir.join(&deb), repo.join(&deb)).unwrap();
     }
@@ -37,6 +39,7 @@ fn project(dir: &Path) -> Server {
         dir.join("main.toml"),
         format!(
             "[[op]]\nop = \"apt.packages\"\npackages = [\"kiln-app\"]\n\n\
+             [[op]]\nop = \"package.packages\"\npackages = [\"kiln-solo\"]\n\n\
              [[op]]\nop = \"files.put\"\ndest = \"/etc/kiln-bundle\"\ncontent = \"{PAYLOAD}\\n\"\n"
         ),
     )
@@ -122,6 +125,7 @@ fn the_same_inputs_give_the_same_bytes_and_a_changed_byte_fails_verification() {
         "vault/packages/Packages",
         "vault/packages/kiln-app_1.0_all.deb",
         "vault/packages/kiln-lib_1.0_all.deb",
+        "vault/packages/kiln-solo_2.0_all.deb",
         "vault/run",
         "vault/script.sh",
     ] {
@@ -134,7 +138,7 @@ fn the_same_inputs_give_the_same_bytes_and_a_changed_byte_fails_verification() {
     );
     assert!(!String::from_utf8_lossy(&first).contains(&dir.display().to_string()));
     verify(dir, &second).assert_status(0).assert_stdout(
-        "check.tar: the bundle of vault, 6 files, all as listed in SHA256SUMS, signed by ops\n",
+        "check.tar: the bundle of vault, 7 files, all as listed in SHA256SUMS, signed by ops\n",
     );
     // The README's commands, run as written, check the signature with OpenSSH alone.
     run(dir, "tar", &["-xf", "first/vault.tar"]);
@@ -192,6 +196,62 @@ fn another_package_manager_is_refused_at_its_op() {
         op out with `--skip-tags`
 ",
         );
+}
+
+#[test]
+fn source_date_epoch_dates_the_entries_and_the_identity_is_checked() {
+    require!(Need::Sshd);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    std::fs::write(
+        dir.join("main.toml"),
+        "[[op]]\nop = \"files.put\"\ndest = \"/etc/x\"\ncontent = \"x\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("inventory.toml"), "[hosts.vault]\n").unwrap();
+    run(
+        dir,
+        "ssh-keygen",
+        &["-q", "-t", "ed25519", "-N", "", "-f", "key"],
+    );
+    let public = std::fs::read_to_string(dir.join("key.pub")).unwrap();
+    std::fs::write(dir.join("allowed"), format!("ops {public}")).unwrap();
+    let make = |out: &str, sign: bool| {
+        Test::new()
+            .current_dir(dir)
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .args(["bundle", "main.toml", "-i", "inventory.toml", "-o", out])
+            .args(if sign {
+                vec!["--sign-key", "key"]
+            } else {
+                Vec::new()
+            })
+            .run()
+            .assert_status(0);
+    };
+    make("signed", true);
+    make("unsigned", false);
+    let listing = run(dir, "tar", &["--utc", "-tvf", "signed/vault.tar"]);
+    assert!(
+        listing.lines().all(|l| l.contains("2023-11-14 22:13")),
+        "{listing}"
+    );
+    // No packages: no packages/ directory.
+    assert!(!listing.contains("packages"), "{listing}");
+    let verify_as = |bundle: &str, identity: &str| {
+        Test::new()
+            .current_dir(dir)
+            .args(["bundle", "verify", bundle, "--allowed-signers", "allowed"])
+            .args(["--identity", identity])
+            .run()
+    };
+    verify_as("signed/vault.tar", "ops").assert_status(0);
+    verify_as("signed/vault.tar", "someone")
+        .assert_status(1)
+        .assert_stderr_contains("not a good signature of SHA256SUMS by someone");
+    verify_as("unsigned/vault.tar", "ops")
+        .assert_status(1)
+        .assert_stderr_contains("SHA256SUMS.sig: missing");
 }
 
 /// Runs `sh /bundle/vault/run args...` in `root` with no network (a new, empty network
@@ -253,7 +313,7 @@ fn a_bundle_installs_its_packages_and_converges_with_no_network() {
         text(&check),
         text(&first)
     );
-    for package in ["kiln-app", "kiln-lib"] {
+    for package in ["kiln-app", "kiln-lib", "kiln-solo"] {
         assert!(dpkg_installed(&root, package), "{package} is not installed");
     }
     assert_eq!(root.read("/etc/kiln-bundle"), format!("{PAYLOAD}\n"));

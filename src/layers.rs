@@ -26,7 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["project"],
     &["audit", "pull"],
     &["connect"],
-    &["live"],
+    &["live", "bundle"],
     &["docs", "schema"],
     &["cli"],
 ];

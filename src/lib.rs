@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod bind;
+pub(crate) mod bundle;
 pub mod check;
 pub mod cli;
 pub mod connect;

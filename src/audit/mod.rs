@@ -22,6 +22,7 @@ pub use html::html;
 pub use markdown::markdown;
 
 use crate::bind::BoundOp;
+use crate::check::Compiled;
 use crate::check::registered::is_command;
 use crate::diagnostic::Diagnostics;
 use crate::emit::Lowered;
@@ -30,6 +31,7 @@ use crate::inventory::Host;
 use crate::opdef::ArgValue;
 use crate::project::Scripts;
 use crate::runtime::call::Index;
+use crate::source::SourceMap;
 use crate::template::secret::MASK;
 
 /// What one host's script does.
@@ -99,6 +101,28 @@ pub enum Kind {
 }
 
 impl Report {
+    /// The report of every one of `hosts`, in order, made with its facts (`facts[i]` are
+    /// `hosts[i]`'s); `None` for a host whose script cannot be made (its problems pushed
+    /// onto `diagnostics`).
+    pub fn of_hosts(
+        sources: &SourceMap,
+        compiled: &Compiled,
+        hosts: &[Host],
+        facts: &[Option<Facts>],
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<Option<Report>> {
+        let mut scripts = Scripts::new(sources, compiled);
+        scripts.run_once_among(hosts);
+        hosts
+            .iter()
+            .enumerate()
+            .map(|(i, host)| {
+                let facts = facts.get(i).and_then(Option::as_ref);
+                Report::of(&scripts, host, facts, diagnostics)
+            })
+            .collect()
+    }
+
     /// The report of `host`'s script, made with `facts`; `None` when the script cannot be
     /// made (its problems pushed onto `diagnostics`).
     pub fn of(

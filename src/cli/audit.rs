@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::audit::Report;
-use crate::project::{Project, Scripts};
+use crate::project::Project;
 
 use super::{Format, InventoryOptions, LimitOption, SelectOption, output};
 
@@ -84,14 +84,12 @@ fn reports(args: &AuditArgs, project: &mut Project) -> Option<Vec<Report>> {
             return None;
         }
     };
-    let mut scripts = Scripts::new(&project.sources, &compiled);
-    scripts.run_once_among(&inventory.hosts);
-    let reports = inventory
-        .hosts
-        .iter()
-        .zip(&facts)
-        .filter_map(|(host, facts)| {
-            Report::of(&scripts, host, facts.as_ref(), &mut project.diagnostics)
-        });
-    Some(reports.collect())
+    let reports = Report::of_hosts(
+        &project.sources,
+        &compiled,
+        &inventory.hosts,
+        &facts,
+        &mut project.diagnostics,
+    );
+    Some(reports.into_iter().flatten().collect())
 }

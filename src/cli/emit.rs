@@ -178,7 +178,7 @@ type WriteTo<'a> = dyn Fn(&mut dyn Write) -> std::io::Result<()> + 'a;
 /// Scripts carry the secret values they write, so the file is its owner's only (0700)
 /// from its creation on; the temporary file is created anew (never through a link or a
 /// file planted at its name).
-struct Pending {
+pub(super) struct Pending {
     tmp: PathBuf,
     path: PathBuf,
 }
@@ -186,7 +186,7 @@ struct Pending {
 impl Pending {
     /// Writes the script `write` writes to a temporary beside `path`. A failed write
     /// leaves nothing behind.
-    fn write(path: &Path, write: &WriteTo) -> std::io::Result<Pending> {
+    pub(super) fn write(path: &Path, write: &WriteTo) -> std::io::Result<Pending> {
         use std::os::unix::fs::OpenOptionsExt;
         let in_context = |error: std::io::Error| {
             std::io::Error::new(
@@ -234,7 +234,7 @@ impl Pending {
     }
 
     /// Renames the script over its destination; its path.
-    fn commit(self) -> std::io::Result<PathBuf> {
+    pub(super) fn commit(self) -> std::io::Result<PathBuf> {
         match std::fs::rename(&self.tmp, &self.path) {
             Ok(()) => Ok(self.path),
             Err(error) => {
@@ -248,7 +248,7 @@ impl Pending {
     }
 
     /// Removes the script unwritten.
-    fn abandon(self) {
+    pub(super) fn abandon(self) {
         self.abandon_ref();
     }
 

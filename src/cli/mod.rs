@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 errors found (or, with `--deny-warnings`, warnings); 2 bad usage.
 
 mod audit;
+mod bundle;
 mod check;
 mod emit;
 mod init;
@@ -46,6 +47,9 @@ enum Command {
     Apply(live::ApplyArgs),
     /// Write per host a report of everything its script will do (Markdown and HTML).
     Audit(audit::AuditArgs),
+    /// Write one verifiable, reproducible archive per host: its script and the apt packages
+    /// it installs, for hosts with no network (`kiln bundle verify` checks one).
+    Bundle(bundle::BundleArgs),
     /// Show hosts' facts (OS, architecture, init system, package manager, users...).
     Facts(live::FactsArgs),
     /// Run an ad-hoc shell command on hosts: `kiln exec TARGETS... -- COMMAND`.
@@ -234,6 +238,7 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => live::plan(args),
         Command::Apply(args) => live::apply(args),
         Command::Audit(args) => audit::run(args),
+        Command::Bundle(args) => bundle::run(args),
         Command::Facts(args) => live::facts(args),
         Command::Exec(args) => live::exec(args),
         Command::Put(args) => transfer::put(args),

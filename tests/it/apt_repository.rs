@@ -21,7 +21,7 @@ use crate::support::kiln::Test;
 use crate::support::need::{Need, require};
 
 /// Runs `program args...` in `dir`, which must succeed; its standard output.
-fn run(dir: &Path, program: &str, args: &[&str]) -> String {
+pub(crate) fn run(dir: &Path, program: &str, args: &[&str]) -> String {
     let output = Command::new(program)
         .args(args)
         .current_dir(dir)
@@ -38,7 +38,7 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> String {
 
 /// Builds `NAME_VERSION_all.deb` in `dir` with `dpkg-deb`: one file,
 /// `/usr/share/kiln-test/NAME`, and `depends` as its `Depends`.
-fn build_deb(dir: &Path, name: &str, version: &str, depends: Option<&str>) -> String {
+pub(crate) fn build_deb(dir: &Path, name: &str, version: &str, depends: Option<&str>) -> String {
     let tree = dir.join(format!("{name}-tree"));
     std::fs::create_dir_all(tree.join("DEBIAN")).unwrap();
     std::fs::create_dir_all(tree.join("usr/share/kiln-test")).unwrap();
@@ -122,7 +122,7 @@ fn signed_repository(dir: &Path, debs: &[&str]) -> String {
 }
 
 /// Serves the files under `dir` (404 for others).
-fn serve(dir: &Path) -> Server {
+pub(crate) fn serve(dir: &Path) -> Server {
     let dir = dir.to_path_buf();
     Server::start(move |request| {
         let rel = request.path.trim_start_matches('/').replace("/./", "/");

@@ -31,7 +31,7 @@ use crate::support::kiln::Test;
 use crate::support::need::{Need, require};
 use crate::support::{background, shells, sshd, tree};
 
-fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/chroot")
 }
 
@@ -82,7 +82,7 @@ pub(crate) fn text(output: &Output) -> String {
 }
 
 /// (ok, changed, failed, skipped) of a run.
-fn counts(output: &Output) -> (u32, u32, u32, u32) {
+pub(crate) fn counts(output: &Output) -> (u32, u32, u32, u32) {
     shells::summary(&String::from_utf8_lossy(&output.stdout))
 }
 

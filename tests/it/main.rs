@@ -26,6 +26,7 @@
 mod apt_repository;
 mod audit;
 mod budget;
+mod bundle;
 mod chroot;
 mod cli;
 mod containers;

@@ -1,0 +1,34 @@
+#!/bin/sh
+# The entry point of a kiln bundle: `sh ./run [--check] [--report PATH]`, as root, from
+# anywhere. It checks every file of the bundle against SHA256SUMS and runs nothing on a
+# mismatch; then it runs script.sh with its own arguments, with apt reading the bundle's
+# packages/ as its only source (a configuration of its own in a temporary directory, so
+# the host's sources and lists stay as they are, and apt needs no network).
+set -u
+k_bundle_dir=$(cd -- "$(dirname -- "$0")" && pwd -P) || exit 1
+cd -- "$k_bundle_dir" || exit 1
+if ! sha256sum -c --quiet --strict SHA256SUMS >&2; then
+  printf 'kiln bundle: its files do not match SHA256SUMS: nothing was run\n' >&2
+  exit 1
+fi
+if [ -f packages/Packages ]; then
+  k_bundle_apt=$(mktemp -d) || exit 1
+  trap 'rm -rf -- "$k_bundle_apt"' EXIT
+  trap 'exit 130' INT TERM
+  mkdir -p "$k_bundle_apt/lists/partial" "$k_bundle_apt/cache/archives/partial" || exit 1
+  # apt takes the source's path as a URI: a link from the temporary directory (no space,
+  # no %) to the bundle's packages, wherever the bundle was unpacked.
+  ln -s "$k_bundle_dir/packages" "$k_bundle_apt/repo" || exit 1
+  printf 'deb [trusted=yes] file:%s/repo ./\n' "$k_bundle_apt" >"$k_bundle_apt/sources.list" || exit 1
+  cat >"$k_bundle_apt/apt.conf" <<APT || exit 1
+Dir::Etc::sourcelist "$k_bundle_apt/sources.list";
+Dir::Etc::sourceparts "-";
+Dir::State::lists "$k_bundle_apt/lists";
+Dir::Cache "$k_bundle_apt/cache";
+APT::Sandbox::User "root";
+APT
+  APT_CONFIG=$k_bundle_apt/apt.conf
+  export APT_CONFIG
+  apt-get update -q >&2 || { printf 'kiln bundle: apt cannot read the bundle'"'"'s packages\n' >&2; exit 1; }
+fi
+sh ./script.sh "$@"

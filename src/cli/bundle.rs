@@ -1,0 +1,246 @@
+//! `kiln bundle`: one verifiable, reproducible archive per host, with its script and the
+//! apt packages it installs (`crate::bundle` makes and checks them); and `kiln bundle
+//! verify`, which checks one on the controller as the host would.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::project::Project;
+
+use super::emit::Pending;
+use super::{Format, InventoryOptions, LimitOption, SelectOption, output};
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub(super) struct BundleArgs {
+    #[command(subcommand)]
+    command: Option<BundleCommand>,
+    #[command(flatten)]
+    make: MakeArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum BundleCommand {
+    /// Check a bundle: every file against its SHA256SUMS, and the signature of that list
+    /// against an OpenSSH allowed-signers file.
+    Verify(VerifyArgs),
+}
+
+#[derive(Args, Debug)]
+struct MakeArgs {
+    /// The manifest file, or a project directory (as for `kiln emit`).
+    #[arg(value_name = "PATH", default_value = ".")]
+    path: PathBuf,
+    #[command(flatten)]
+    inventory: InventoryOptions,
+    #[command(flatten)]
+    limit: LimitOption,
+    #[command(flatten)]
+    select: SelectOption,
+    /// Write `DIR/<host>.tar` for every host.
+    #[arg(short = 'o', long = "out-dir", value_name = "DIR", required = true)]
+    out_dir: Option<PathBuf>,
+    /// Host facts as JSON (`kiln facts HOST --json`): a file for every host, or a directory
+    /// of `<host>.json`. Their `arch` is the architecture packages are fetched for (else
+    /// this machine's), their `pkg.manager` what `package.packages` installs with.
+    #[arg(long, value_name = "FILE|DIR")]
+    facts: Option<PathBuf>,
+    /// A sources.list line apt fetches the hosts' packages from, on this machine
+    /// (`deb [trusted=yes] http://deb.debian.org/debian bookworm main`). Repeatable;
+    /// needed when the manifest installs apt packages.
+    #[arg(long = "apt-source", value_name = "LINE")]
+    apt_sources: Vec<String>,
+    /// Sign each bundle's SHA256SUMS with this OpenSSH private key (`ssh-keygen -Y sign`).
+    #[arg(long = "sign-key", value_name = "KEY")]
+    sign_key: Option<PathBuf>,
+    /// Output format for diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Args, Debug)]
+struct VerifyArgs {
+    /// The bundle, `HOST.tar`.
+    #[arg(value_name = "BUNDLE")]
+    bundle: PathBuf,
+    /// An OpenSSH allowed-signers file naming the keys allowed to sign bundles.
+    #[arg(long = "allowed-signers", value_name = "FILE")]
+    allowed_signers: PathBuf,
+    /// The signer's identity in that file (default: whichever principal the key is).
+    #[arg(long, value_name = "ID")]
+    identity: Option<String>,
+}
+
+pub(super) fn run(args: BundleArgs) -> u8 {
+    match args.command {
+        Some(BundleCommand::Verify(args)) => verify(&args),
+        None => make(&args.make),
+    }
+}
+
+fn verify(args: &VerifyArgs) -> u8 {
+    let name = args.bundle.display();
+    let archive = match std::fs::read(&args.bundle) {
+        Ok(archive) => archive,
+        Err(error) => {
+            eprintln!("kiln: {name}: {error}");
+            return 1;
+        }
+    };
+    match crate::bundle::verify(&archive, &args.allowed_signers, args.identity.as_deref()) {
+        Ok(verified) => {
+            super::outln!(
+                "{name}: the bundle of {}, {} files, all as listed in SHA256SUMS, signed by {}",
+                verified.host,
+                verified.files,
+                verified.signer
+            );
+            0
+        }
+        Err(problems) => {
+            for problem in problems {
+                eprintln!("kiln: {name}: {problem}");
+            }
+            eprintln!("kiln: {name}: the bundle is not intact: do not run it");
+            1
+        }
+    }
+}
+
+fn make(args: &MakeArgs) -> u8 {
+    let mut project = args.inventory.project();
+    let made = bundles(args, &mut project);
+    let diagnostics = project.take_diagnostics();
+    output::print(&project.sources, &diagnostics, args.format);
+    let bundles = match made {
+        Ok(bundles) if output::exit_code(&diagnostics, false) == 0 => bundles,
+        Ok(_) => return 1,
+        Err(why) => {
+            if let Some(why) = why {
+                eprintln!("kiln: {why}");
+            }
+            return 1;
+        }
+    };
+    let dir = args.out_dir.as_deref().unwrap_or(std::path::Path::new("."));
+    // Every bundle, or none: each appears under its name only once all were written.
+    let mut pending = Vec::new();
+    for (host, archive) in bundles {
+        let write = |out: &mut dyn Write| out.write_all(&archive);
+        match Pending::write(&dir.join(format!("{host}.tar")), &write) {
+            Ok(file) => pending.push(file),
+            Err(error) => {
+                eprintln!("kiln: {error}");
+                pending.into_iter().for_each(Pending::abandon);
+                return 1;
+            }
+        }
+    }
+    let mut status = 0;
+    for file in pending {
+        match file.commit() {
+            Ok(path) => eprintln!("wrote {}", path.display()),
+            Err(error) => {
+                eprintln!("kiln: {error}");
+                status = 1;
+            }
+        }
+    }
+    status
+}
+
+/// Each host's bundle, by host name; `Err` when one cannot be made (with why, unless it
+/// is among the project's diagnostics).
+fn bundles(
+    args: &MakeArgs,
+    project: &mut Project,
+) -> Result<Vec<(String, Vec<u8>)>, Option<String>> {
+    let entry = project.entry(&args.path).ok_or(None)?;
+    let mut inventory = project.inventory(&args.inventory.inventory, &args.path);
+    let mut compiled = project.compile(&entry, Some(&inventory)).ok_or(None)?;
+    if project.diagnostics.has_errors()
+        || !args.limit.narrow(&mut inventory)
+        || !args.select.narrow(project, &mut compiled)
+    {
+        return Err(None);
+    }
+    let mtime = source_date_epoch()?;
+    let facts = project.facts(&compiled, &inventory, args.facts.as_deref())?;
+    let scripts = project.write_scripts(&compiled, &inventory, &facts, |_, write| {
+        let mut script = Vec::new();
+        write(&mut script)?;
+        Ok(script)
+    });
+    let audits = crate::audit::Report::of_hosts(
+        &project.sources,
+        &compiled,
+        &inventory.hosts,
+        &facts,
+        &mut project.diagnostics,
+    );
+    let mut wanted = Vec::new();
+    for (host, facts) in inventory.hosts.iter().zip(&facts) {
+        let packages = crate::bundle::apt_packages(
+            &project.sources,
+            &compiled,
+            host,
+            facts.as_ref(),
+            &mut project.diagnostics,
+        );
+        let machine = facts.as_ref().and_then(|f| f.0.get("arch")?.as_str());
+        wanted.push((host.name.as_str(), packages, machine));
+    }
+    if project.diagnostics.has_errors() {
+        return Err(None);
+    }
+    // Hosts that install the same packages on the same architecture share one fetch.
+    let mut fetched: HashMap<(String, Vec<String>), crate::bundle::Files> = HashMap::new();
+    let mut bundles = Vec::new();
+    for (((name, script), (_, packages, machine)), audit) in
+        scripts.into_iter().zip(wanted).zip(audits)
+    {
+        let script = script.map_err(|e| Some(e.to_string()))?;
+        let in_host = |why: String| Some(format!("{name}: {why}"));
+        let files = if packages.is_empty() {
+            Vec::new()
+        } else {
+            let arch = crate::bundle::architecture(machine).map_err(in_host)?;
+            let key = (arch, packages);
+            if !fetched.contains_key(&key) {
+                let files =
+                    crate::bundle::fetch(&key.1, &args.apt_sources, &key.0).map_err(in_host)?;
+                fetched.insert(key.clone(), files);
+            }
+            fetched[&key].clone()
+        };
+        let audit =
+            audit.map(|report| (crate::audit::markdown(&report), crate::audit::html(&report)));
+        let contents = crate::bundle::Contents {
+            host: &name,
+            script: &script,
+            audit: audit.as_ref(),
+            packages: files,
+            sign_key: args.sign_key.as_deref(),
+            mtime,
+        };
+        bundles.push((
+            name.clone(),
+            crate::bundle::build(&contents).map_err(in_host)?,
+        ));
+    }
+    Ok(bundles)
+}
+
+/// The time every entry of a bundle bears: `SOURCE_DATE_EPOCH` (seconds), else 0.
+fn source_date_epoch() -> Result<u64, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| format!("SOURCE_DATE_EPOCH=`{text}` is not a number of seconds")),
+        Err(_) => Ok(0),
+    }
+}

@@ -1,0 +1,352 @@
+//! `kiln bundle` and `kiln bundle verify`: a host's archive with its script and the apt
+//! packages it installs. A flat repository made in the test (two packages built with
+//! `dpkg-deb`, one depending on the other, `apt_repository::build_deb`) is served from a
+//! loopback HTTP server; the controller's apt fetches from it into a throwaway
+//! configuration. The archive must be the same bytes when made again later, verify with
+//! the signer's key, and fail to verify with a byte changed in the script, in a file's
+//! payload or in a package; in a fresh Debian root with no network, `run` installs the
+//! packages and converges, and refuses to run a tampered bundle.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::apt_repository::{build_deb, run, serve};
+use crate::chroot::{counts, dpkg_installed, fixtures, text};
+use crate::support::debian::Root;
+use crate::support::http::Server;
+use crate::support::kiln::{PATH, Test};
+use crate::support::need::{Need, require};
+
+const PAYLOAD: &str = "payload of the bundle test";
+
+/// A work directory with the repository (kiln-app depends on kiln-lib; kiln-solo) served
+/// by the returned server, a manifest installing kiln-app (`apt.packages`) and kiln-solo
+/// (`package.packages`, apt by the host's facts) and writing a file, an inventory of
+/// one host, `vault`, and an Ed25519 key with its allowed-signers file (`ops`).
+fn project(dir: &Path) -> Server {
+    let repo = dir.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    for deb in [
+        build_deb(dir, "kiln-lib", "1.0", None),
+        build_deb(dir, "kiln-app", "1.0", Some("kiln-lib (>= 1.0)")),
+        build_deb(dir, "kiln-solo", "2.0", None),
+    ] {
+        std::fs::rename(dir.join(&deb), repo.join(&deb)).unwrap();
+    }
+    let packages = run(&repo, "dpkg-scanpackages", &["."]);
+    std::fs::write(repo.join("Packages"), packages).unwrap();
+    std::fs::write(
+        dir.join("main.toml"),
+        format!(
+            "[[op]]\nop = \"apt.packages\"\npackages = [\"kiln-app\"]\n\n\
+             [[op]]\nop = \"package.packages\"\npackages = [\"kiln-solo\"]\n\n\
+             [[op]]\nop = \"files.put\"\ndest = \"/etc/kiln-bundle\"\ncontent = \"{PAYLOAD}\\n\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("inventory.toml"),
+        "[hosts.vault]\naddress = \"10.0.0.9\"\n",
+    )
+    .unwrap();
+    run(
+        dir,
+        "ssh-keygen",
+        &["-q", "-t", "ed25519", "-N", "", "-f", "key"],
+    );
+    let public = std::fs::read_to_string(dir.join("key.pub")).unwrap();
+    std::fs::write(dir.join("allowed"), format!("ops {public}")).unwrap();
+    serve(dir)
+}
+
+/// `kiln bundle` of the project in `dir` into `dir/out`, signed; the bundle's bytes.
+fn bundle(dir: &Path, server: &Server, out: &str) -> Vec<u8> {
+    Test::new()
+        .current_dir(dir)
+        .args(["bundle", "main.toml", "-i", "inventory.toml", "--facts"])
+        .arg(fixtures().join("facts-debian.json").display().to_string())
+        .arg("--apt-source")
+        .arg(format!("deb [trusted=yes] {} ./", server.url("repo")))
+        .args(["--sign-key", "key", "-o", out])
+        .run()
+        .assert_status(0)
+        .assert_stderr(&format!("wrote {out}/vault.tar\n"));
+    std::fs::read(dir.join(out).join("vault.tar")).unwrap()
+}
+
+/// `kiln bundle verify` of `bundle` (written to `dir/check.tar`), with the project's
+/// allowed signers.
+fn verify(dir: &Path, bundle: &[u8]) -> crate::support::kiln::Output {
+    std::fs::write(dir.join("check.tar"), bundle).unwrap();
+    Test::new()
+        .current_dir(dir)
+        .args([
+            "bundle",
+            "verify",
+            "check.tar",
+            "--allowed-signers",
+            "allowed",
+        ])
+        .run()
+}
+
+/// `bundle` with the byte after the last `needle` changed.
+fn tampered(bundle: &[u8], needle: &[u8]) -> Vec<u8> {
+    // The last occurrence: members are sorted, and `script.sh` comes after the audit
+    // report, which shows the same file content.
+    let at = bundle
+        .windows(needle.len())
+        .rposition(|w| w == needle)
+        .unwrap_or_else(|| panic!("{:?} is not in the bundle", String::from_utf8_lossy(needle)))
+        + needle.len();
+    let mut copy = bundle.to_vec();
+    copy[at] ^= 1;
+    copy
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes_and_a_changed_byte_fails_verification() {
+    require!(Need::AptRepoTools, Need::Sshd);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let server = project(dir);
+    let first = bundle(dir, &server, "first");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let second = bundle(dir, &server, "second");
+    let status = Command::new("cmp")
+        .arg(dir.join("first/vault.tar"))
+        .arg(dir.join("second/vault.tar"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "two builds differ");
+    let listing = run(dir, "tar", &["-tvf", "first/vault.tar"]);
+    for member in [
+        "vault/README.md",
+        "vault/audit.html",
+        "vault/audit.md",
+        "vault/SHA256SUMS",
+        "vault/SHA256SUMS.sig",
+        "vault/packages/Packages",
+        "vault/packages/kiln-app_1.0_all.deb",
+        "vault/packages/kiln-lib_1.0_all.deb",
+        "vault/packages/kiln-solo_2.0_all.deb",
+        "vault/run",
+        "vault/script.sh",
+    ] {
+        assert!(listing.contains(member), "{member} missing:\n{listing}");
+    }
+    assert!(
+        listing
+            .lines()
+            .all(|l| l.contains("root/root") && l.contains("1970-01-01"))
+    );
+    assert!(!String::from_utf8_lossy(&first).contains(&dir.display().to_string()));
+    verify(dir, &second).assert_status(0).assert_stdout(
+        "check.tar: the bundle of vault, 9 files, all as listed in SHA256SUMS, signed by ops\n",
+    );
+    // The README's commands, run as written, check the signature with OpenSSH alone.
+    run(dir, "tar", &["-xf", "first/vault.tar"]);
+    let readme = std::fs::read_to_string(dir.join("vault/README.md")).unwrap();
+    let command = "ssh-keygen -Y verify -f ALLOWED_SIGNERS -I IDENTITY -n kiln-bundle -s SHA256SUMS.sig < SHA256SUMS";
+    assert!(readme.contains(command), "{readme}");
+    let command = command
+        .replace("ALLOWED_SIGNERS", "../allowed")
+        .replace("IDENTITY", "ops");
+    run(&dir.join("vault"), "sh", &["-c", &command]);
+    for (what, needle) in [
+        ("the script", &b"Generated by kiln"[..]),
+        ("a payload", PAYLOAD.as_bytes()),
+        ("a package", b"data.tar"),
+    ] {
+        let output = verify(dir, &tampered(&first, needle));
+        assert_eq!(output.status, 1, "a changed byte in {what} verified");
+        output.assert_stderr_contains("its SHA-256 differs from SHA256SUMS's");
+    }
+    // Another key's signature is refused too.
+    std::fs::remove_file(dir.join("key")).unwrap();
+    run(
+        dir,
+        "ssh-keygen",
+        &["-q", "-t", "ed25519", "-N", "", "-f", "key"],
+    );
+    let other = bundle(dir, &server, "other");
+    verify(dir, &other)
+        .assert_status(1)
+        .assert_stderr_contains("SHA256SUMS.sig: made by no key of allowed");
+}
+
+#[test]
+fn another_package_manager_is_refused_at_its_op() {
+    Test::new()
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"dnf.packages\"\npackages = [\"nginx\"]\n",
+        )
+        .args(["bundle", "main.toml", "-i", "@local", "-o", "out"])
+        .run()
+        .assert_status(1)
+        .assert_stderr(
+            "kiln::unsupported
+
+  × `dnf.packages` installs with another package manager than apt, and a bundle carries apt's
+  │ packages only
+   ╭─[main.toml:1:1]
+ 1 │ [[op]]
+   · ───┬──
+   ·    ╰── its packages would need the network on the host
+ 2 │ op = \"dnf.packages\"
+   ╰────
+  help: use `apt.packages` on Debian/Ubuntu hosts, give their facts with `--facts`, or leave the
+        op out with `--skip-tags`
+",
+        );
+    // `package.packages` installs with the host's manager, which only its facts say.
+    Test::new()
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"package.packages\"\npackages = [\"nginx\"]\n",
+        )
+        .args(["bundle", "main.toml", "-i", "@local", "-o", "out"])
+        .run()
+        .assert_status(1)
+        .assert_stderr_contains(
+            "the package manager of @local is unknown, so its packages cannot be fetched",
+        );
+}
+
+#[test]
+fn source_date_epoch_dates_the_entries_and_the_identity_is_checked() {
+    require!(Need::Sshd);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    std::fs::write(
+        dir.join("main.toml"),
+        "[[op]]\nop = \"files.put\"\ndest = \"/etc/x\"\ncontent = \"x\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("inventory.toml"), "[hosts.vault]\n").unwrap();
+    run(
+        dir,
+        "ssh-keygen",
+        &["-q", "-t", "ed25519", "-N", "", "-f", "key"],
+    );
+    let public = std::fs::read_to_string(dir.join("key.pub")).unwrap();
+    std::fs::write(dir.join("allowed"), format!("ops {public}")).unwrap();
+    let make = |out: &str, sign: bool| {
+        Test::new()
+            .current_dir(dir)
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .args(["bundle", "main.toml", "-i", "inventory.toml", "-o", out])
+            .args(if sign {
+                vec!["--sign-key", "key"]
+            } else {
+                Vec::new()
+            })
+            .run()
+            .assert_status(0);
+    };
+    make("signed", true);
+    make("unsigned", false);
+    let listing = run(dir, "tar", &["--utc", "-tvf", "signed/vault.tar"]);
+    assert!(
+        listing.lines().all(|l| l.contains("2023-11-14 22:13")),
+        "{listing}"
+    );
+    // No packages: no packages/ directory.
+    assert!(!listing.contains("packages"), "{listing}");
+    let verify_as = |bundle: &str, identity: &str| {
+        Test::new()
+            .current_dir(dir)
+            .args(["bundle", "verify", bundle, "--allowed-signers", "allowed"])
+            .args(["--identity", identity])
+            .run()
+    };
+    verify_as("signed/vault.tar", "ops").assert_status(0);
+    verify_as("signed/vault.tar", "someone")
+        .assert_status(1)
+        .assert_stderr_contains("not a good signature of SHA256SUMS by someone");
+    verify_as("unsigned/vault.tar", "ops")
+        .assert_status(1)
+        .assert_stderr_contains("SHA256SUMS.sig: missing");
+}
+
+/// Runs `sh /bundle/vault/run args...` in `root` with no network (a new, empty network
+/// namespace) and a clean environment.
+fn run_offline(root: &Root, args: &[&str]) -> Output {
+    Command::new("unshare")
+        .arg("--net")
+        .arg("chroot")
+        .arg(root.path())
+        .args(["/usr/bin/env", "-i", &format!("PATH={PATH}"), "HOME=/root"])
+        .args(["/bin/sh", "/bundle/vault/run"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_bundle_installs_its_packages_and_converges_with_no_network() {
+    require!(
+        Need::DebianRoot,
+        Need::AptRepoTools,
+        Need::Sshd,
+        Need::UtilLinux
+    );
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let server = project(dir);
+    let archive = bundle(dir, &server, "out");
+    let unpack = |root: &Root, archive: &[u8]| {
+        std::fs::create_dir_all(root.at("/bundle")).unwrap();
+        std::fs::write(root.at("/bundle/vault.tar"), archive).unwrap();
+        root.sh_ok("cd /bundle && tar -xf vault.tar");
+    };
+    // A changed byte in the script, a payload or a package: nothing runs, nothing is
+    // installed or written; the same root then takes the intact bundle.
+    let root = Root::new();
+    for needle in [&b"Generated by kiln"[..], PAYLOAD.as_bytes(), b"data.tar"] {
+        unpack(&root, &tampered(&archive, needle));
+        let refused = run_offline(&root, &[]);
+        assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+        assert!(
+            String::from_utf8_lossy(&refused.stderr)
+                .contains("do not match SHA256SUMS: nothing was run"),
+            "{}",
+            text(&refused)
+        );
+        assert!(!dpkg_installed(&root, "kiln-lib") && !root.at("/etc/kiln-bundle").exists());
+    }
+    unpack(&root, &archive);
+    let requests = server.requests().len();
+    let check = run_offline(&root, &["--check"]);
+    assert!(check.status.success(), "{}", text(&check));
+    assert!(!dpkg_installed(&root, "kiln-app"));
+    let first = run_offline(&root, &[]);
+    assert!(first.status.success(), "{}", text(&first));
+    assert_eq!(
+        counts(&check).1,
+        counts(&first).1,
+        "{}\n{}",
+        text(&check),
+        text(&first)
+    );
+    for package in ["kiln-app", "kiln-lib", "kiln-solo"] {
+        assert!(dpkg_installed(&root, package), "{package} is not installed");
+    }
+    assert_eq!(root.read("/etc/kiln-bundle"), format!("{PAYLOAD}\n"));
+    let second = run_offline(&root, &[]);
+    let (_, changed, failed, _) = counts(&second);
+    assert!(
+        second.status.success() && changed == 0 && failed == 0,
+        "the second run was not a no-op:\n{}",
+        text(&second)
+    );
+    assert_eq!(
+        server.requests().len(),
+        requests,
+        "the host reached the server"
+    );
+    // apt read the bundle's index into a directory of its own, not the host's lists.
+    let lists = root.sh_ok("ls /var/lib/apt/lists");
+    assert!(!lists.contains("repo"), "{lists}");
+}

@@ -107,6 +107,7 @@ pub const PARTS: &[Part] = parts![
     "status",
     "content",
     "private",
+    "report",
     "files",
     "links",
     "trees",

@@ -11,7 +11,9 @@ mod live;
 mod output;
 mod passwords;
 mod progress;
+mod report;
 mod schema;
+mod shard;
 mod transfer;
 
 use std::process::ExitCode;
@@ -52,6 +54,8 @@ enum Command {
     Fetch(transfer::FetchArgs),
     /// Show the resolved hosts, their groups and merged variables.
     Inventory(inventory::InventoryArgs),
+    /// Show or merge JSON reports of runs: scripts' `--report`, shards' `--format json`.
+    Report(report::ReportArgs),
     /// Print the JSON Schema of TOML manifests (or of inventories), for editors.
     Schema(schema::SchemaArgs),
     /// Start a project: a manifest, an inventory and a template (never overwrites).
@@ -232,6 +236,7 @@ pub fn main() -> ExitCode {
         Command::Put(args) => transfer::put(args),
         Command::Fetch(args) => transfer::fetch(args),
         Command::Inventory(args) => inventory::run(args),
+        Command::Report(args) => report::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Init(args) => init::run(args),
         Command::Completions { shell } => {

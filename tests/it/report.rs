@@ -175,6 +175,13 @@ fn show_renders_reports_as_a_live_run_does() {
          app1                     would-change (0 ok, 1 to change, 0 failed, 0 skipped)\n\
          3 hosts, 1 failed\n",
     );
+    // `-v`: every op of an applied host, ok ones too.
+    report(&[("web.json", &web)], &["show", "-v", "web.json"])
+        .assert_status(0)
+        .assert_stdout(
+            "\nweb1 (ssh://web1)\n  changed       files.put /etc/motd  [main.toml:1]\n  ok            x  [main.toml:5]\n\
+             \nweb1                     changed (1 ok, 1 changed, 0 failed, 0 skipped)\n1 hosts, 0 failed\n",
+        );
 }
 
 #[test]

@@ -87,7 +87,7 @@ mod tests {
     fn says_where_a_file_is_not_a_report() {
         let dir = tempfile::tempdir().unwrap();
         let bad = write(dir.path(), "bad.json", "{\"hosts\": [\n  {\"host\": 3}\n]}");
-        let error = merge(&[bad.clone()]).unwrap_err();
+        let error = merge(std::slice::from_ref(&bad)).unwrap_err();
         assert!(
             error.starts_with(&format!("{}:2:", bad.display())),
             "{error}"

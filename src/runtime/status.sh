@@ -253,8 +253,9 @@ $1
 }
 
 # k_begin "$@": the run begins, with the script's options (--check, --detailed-exitcodes,
-# --report PATH). The report's directory must exist before anything runs: a run whose
-# results cannot be written back is refused (64) before it changes anything.
+# --report PATH). The report's directory must exist, and PATH must not be one, before
+# anything runs: a run whose results cannot be written back is refused (64) before it
+# changes anything.
 k_begin() {
   k_mode=apply k_detailed=0 k_ok=0 k_changed=0 k_failed=0 k_skipped=0 k_ignored=0 k_notrun=0
   k_halt=0 k_report='' k_report_ops='' k_report_start=''
@@ -267,6 +268,7 @@ k_begin() {
       k_report=$2; shift
       case $k_report in */*) k_begin_dir=${k_report%/*} ;; *) k_begin_dir=. ;; esac
       if [ ! -d "${k_begin_dir:-/}" ]; then k_err "--report $k_report: no directory ${k_begin_dir:-/}"; exit 64; fi
+      if [ -d "$k_report" ] && [ ! -L "$k_report" ]; then k_err "--report $k_report: a directory, not a file"; exit 64; fi
       k_report_start=$(date +%s 2>/dev/null) ;;
     -h|--help) sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) k_err "unknown option: $1 (try --help)"; exit 64 ;;

@@ -177,6 +177,7 @@ functions! {
         // Refused before anything runs: no path, or no directory to write it in.
         case("k_begin --report").status(64).says("kiln: --report needs a path (try --help)\n"),
         case("k_begin --report gone/r.json").status(64).says("kiln: --report gone/r.json: no directory gone\n"),
+        case("k_begin --report d").given("mkdir d").status(64).says("kiln: --report d: a directory, not a file\n"),
         case("k_begin --help")
             .given("\n# Usage: sh SCRIPT [--check]\n#   --check   change nothing\n")
             .prints("Usage: sh SCRIPT [--check]\n  --check   change nothing\n"),

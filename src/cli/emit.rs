@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 
 use crate::project::Project;
 
+use super::shard::ShardOption;
 use super::{Format, InventoryOptions, LimitOption, SelectOption, output};
 
 #[derive(Args, Debug)]
@@ -19,6 +20,8 @@ pub(super) struct EmitArgs {
     inventory: InventoryOptions,
     #[command(flatten)]
     limit: LimitOption,
+    #[command(flatten)]
+    shard: ShardOption,
     #[command(flatten)]
     select: SelectOption,
     /// Write `DIR/<host>.sh` for every host (default: the script on stdout, for one host).
@@ -134,6 +137,7 @@ fn emit(args: &EmitArgs, project: &mut Project) -> Emitted {
     {
         return Emitted::Failed;
     }
+    args.shard.narrow(&mut inventory);
     if args.out_dir.is_none() && inventory.hosts.len() != 1 {
         return Emitted::TooManyHosts(inventory.hosts.len());
     }

@@ -16,6 +16,7 @@ use crate::live::{self, HostReport};
 use crate::project::{Project, Scripts};
 
 use super::progress::{self, Reporter, one_line};
+use super::shard::ShardOption;
 use super::{Format, InventoryOptions, LimitOption, SelectOption, output, passwords};
 
 /// How to connect and how many hosts at once.
@@ -169,6 +170,8 @@ pub(super) struct PlanArgs {
     #[command(flatten)]
     limit: LimitOption,
     #[command(flatten)]
+    shard: ShardOption,
+    #[command(flatten)]
     select: SelectOption,
     #[command(flatten)]
     connect: ConnectArgs,
@@ -259,7 +262,7 @@ fn live_run(args: &PlanArgs, apply: bool, yes: bool) -> u8 {
     report(&sessions, args.format)
 }
 
-/// The checked manifest and the hosts it runs on (`--limit` applied), or `None` when the
+/// The checked manifest and the hosts it runs on (`--limit`, then `--shard`, applied), or `None` when the
 /// manifest has errors (reported; as people read them, even with `--format json`).
 fn checked(args: &PlanArgs, project: &mut Project) -> Option<(Compiled, Inventory)> {
     let entry = project.entry(&args.path);
@@ -275,8 +278,11 @@ fn checked(args: &PlanArgs, project: &mut Project) -> Option<(Compiled, Inventor
     let mut compiled = compiled.filter(|_| output::exit_code(&diagnostics, false) == 0)?;
     // Ops name hosts and groups of the whole inventory; the limit applies after checking,
     // as the selection of ops does.
-    (args.limit.narrow(&mut inventory) && args.select.narrow(project, &mut compiled))
-        .then_some((compiled, inventory))
+    if !(args.limit.narrow(&mut inventory) && args.select.narrow(project, &mut compiled)) {
+        return None;
+    }
+    args.shard.narrow(&mut inventory);
+    Some((compiled, inventory))
 }
 
 /// What the phases of a plan or apply share.
@@ -333,14 +339,16 @@ impl LiveRun<'_> {
 fn report(sessions: &[live::Session<'_>], format: Format) -> u8 {
     let reports: Vec<&HostReport> = sessions.iter().map(|s| &s.report).collect();
     if format == Format::Json {
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "hosts": reports })).expect("reports serialize")
-        );
+        outln!("{}", report_json(&reports));
     } else {
         print_summary(&reports);
     }
     u8::from(reports.iter().any(|r| r.failed()))
+}
+
+/// The JSON document of a run's reports (`{"hosts": [...]}`, what `live::report::RunReport` reads back).
+pub(super) fn report_json(reports: &[&HostReport]) -> String {
+    serde_json::to_string_pretty(&json!({ "hosts": reports })).expect("reports serialize")
 }
 
 /// A password from the environment variable `variable`, else asked once on the terminal
@@ -372,60 +380,67 @@ fn confirm() -> bool {
 
 fn print_plan(sessions: &[live::Session<'_>]) {
     for session in sessions {
-        let report = &session.report;
-        outln!("\n{} ({})", report.host, report.target);
-        if let Some(error) = &report.error {
-            outln!("  {}: {error}", report.status);
-            continue;
-        }
-        for op in report.ops.iter().filter(|o| o.status != "ok") {
-            print_op(op);
-        }
-        let would_fail = if report.failed > 0 {
-            format!(", {} would fail", report.failed)
-        } else {
-            String::new()
-        };
-        outln!(
-            "  {} ok, {} to change{would_fail}, {} skipped",
-            report.ok,
-            report.changed,
-            report.skipped
-        );
+        print_host_plan(&session.report);
     }
 }
 
-/// After an apply: failed ops, each with what it printed, and ops not run after them,
-/// and the host's errors; with `-v` every op, with `-vv` also the host's standard error
-/// printed outside any op.
+/// A host's plan: what would change (or fail), and its counts.
+pub(super) fn print_host_plan(report: &HostReport) {
+    outln!("\n{} ({})", report.host, report.target);
+    if let Some(error) = &report.error {
+        outln!("  {}: {error}", report.status);
+        return;
+    }
+    for op in report.ops.iter().filter(|o| o.status != "ok") {
+        print_op(op);
+    }
+    let would_fail = if report.failed > 0 {
+        format!(", {} would fail", report.failed)
+    } else {
+        String::new()
+    };
+    outln!(
+        "  {} ok, {} to change{would_fail}, {} skipped",
+        report.ok,
+        report.changed,
+        report.skipped
+    );
+}
+
 fn print_outcomes(sessions: &[live::Session<'_>], verbose: u8) {
     for session in sessions {
-        let report = &session.report;
-        let shown: Vec<&live::OpOutcome> = report
-            .ops
-            .iter()
-            .filter(|o| verbose > 0 || o.status.starts_with("failed") || o.status == "not-run")
-            .collect();
-        // Why a host failed as a whole (unreachable, no script, a lost connection), in full:
-        // the summary line has room for its first line only.
-        let error = report.error.as_ref().filter(|_| report.failed());
-        if !shown.is_empty() || error.is_some() {
-            outln!("\n{} ({})", report.host, report.target);
+        print_host_outcomes(&session.report, verbose);
+    }
+}
+
+/// After an apply, a host's failed ops, each with what it printed, and ops not run after
+/// them, and the host's errors; with `-v` every op, with `-vv` also the host's standard
+/// error printed outside any op.
+pub(super) fn print_host_outcomes(report: &HostReport, verbose: u8) {
+    let shown: Vec<&live::OpOutcome> = report
+        .ops
+        .iter()
+        .filter(|o| verbose > 0 || o.status.starts_with("failed") || o.status == "not-run")
+        .collect();
+    // Why a host failed as a whole (unreachable, no script, a lost connection), in full:
+    // the summary line has room for its first line only.
+    let error = report.error.as_ref().filter(|_| report.failed());
+    if !shown.is_empty() || error.is_some() {
+        outln!("\n{} ({})", report.host, report.target);
+    }
+    if let Some(error) = error {
+        for line in error.lines() {
+            outln!("  {line}");
         }
-        if let Some(error) = error {
-            for line in error.lines() {
-                outln!("  {line}");
-            }
-        }
-        for op in shown {
-            print_op(op);
-        }
-        let failed = report.ops.iter().any(|o| o.status.starts_with("failed"));
-        if (failed || verbose > 1) && !report.stderr.trim().is_empty() {
-            outln!("  standard error:");
-            for line in report.stderr.lines() {
-                outln!("      {line}");
-            }
+    }
+    for op in shown {
+        print_op(op);
+    }
+    let failed = report.ops.iter().any(|o| o.status.starts_with("failed"));
+    if (failed || verbose > 1) && !report.stderr.trim().is_empty() {
+        outln!("  standard error:");
+        for line in report.stderr.lines() {
+            outln!("      {line}");
         }
     }
 }
@@ -445,7 +460,7 @@ fn print_op(op: &live::OpOutcome) {
     }
 }
 
-fn print_summary(reports: &[&HostReport]) {
+pub(super) fn print_summary(reports: &[&HostReport]) {
     outln!();
     for report in reports {
         outln!("{:<24} {}", report.host, one_line(report));

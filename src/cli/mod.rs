@@ -14,7 +14,9 @@ mod output;
 mod passwords;
 mod progress;
 mod pull;
+mod report;
 mod schema;
+mod shard;
 mod transfer;
 
 use std::process::ExitCode;
@@ -62,6 +64,8 @@ enum Command {
     Inventory(inventory::InventoryArgs),
     /// Write pull mode's systemd service and timer and its fetch script, for one host.
     PullUnits(pull::PullUnitsArgs),
+    /// Show or merge JSON reports of runs: scripts' `--report`, shards' `--format json`.
+    Report(report::ReportArgs),
     /// Print the JSON Schema of TOML manifests (or of inventories), for editors.
     Schema(schema::SchemaArgs),
     /// Start a project: a manifest, an inventory and a template (never overwrites).
@@ -245,6 +249,7 @@ pub fn main() -> ExitCode {
         Command::Fetch(args) => transfer::fetch(args),
         Command::Inventory(args) => inventory::run(args),
         Command::PullUnits(args) => pull::run(args),
+        Command::Report(args) => report::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Init(args) => init::run(args),
         Command::Completions { shell } => {

@@ -80,7 +80,11 @@ pub(crate) fn write(
         .filter_map(|op| op.become_.as_ref())
         .map(|(how, user)| (*how, user.as_str()))
         .collect();
-    let mut start = format!("{}\n", call::begin().text());
+    let mut start = format!(
+        "{}\n{}\n",
+        call::host(&frame.host.name, &frame.host.target.to_string()).text(),
+        call::begin().text()
+    );
     // Whom the script becomes: a become password is checked once, up front.
     for &(how, user) in &becomes {
         start.push_str(&format!(
@@ -164,9 +168,10 @@ fn header(out: &mut dyn Write, frame: &Frame) -> io::Result<()> {
         frame.files.join(", ")
     )?;
     out.write_all(
-        b"#\n# Usage: sh SCRIPT [--check] [--detailed-exitcodes]\n\
+        b"#\n# Usage: sh SCRIPT [--check] [--detailed-exitcodes] [--report PATH]\n\
          #   --check                report what would change, change nothing\n\
          #   --detailed-exitcodes   exit 2 when something changed (or would change)\n\
+         #   --report PATH          at the end, write the run's JSON report to PATH (0600)\n\
          # Exit status: 0 success, 1 an operation failed, 2 see above, 64 bad usage.\n\
          # Prints one status line per operation: ok, changed, would-change, would-fail,\n\
          # failed, failed-ignored, skipped or not-run (after a failure), then a summary.\n\n",

@@ -24,6 +24,7 @@ mod dynamic;
 mod limit;
 mod resolve;
 pub mod secrets_file;
+pub mod shard;
 pub mod target;
 
 use std::path::Path;

@@ -14,6 +14,7 @@ mod error;
 pub(crate) mod fetch;
 mod host_run;
 pub(crate) mod report;
+pub(crate) mod report_files;
 
 use rayon::prelude::*;
 

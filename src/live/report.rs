@@ -1,14 +1,23 @@
-//! What a live run learned about each host, parsed from the script's marked status lines.
+//! What a live run learned about each host, parsed from the script's marked status lines;
+//! and the document kiln writes of a run (`--format json`), which a script writes of its own
+//! run too (`--report`, `src/runtime/report.sh`) and `kiln report` reads back.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::HostError;
 use crate::bind::Secrets;
 use crate::connect::ConnectError;
 use crate::runtime::status::STATUS_LINE;
 
+/// A run's report as read back: every host's, in the order they were written (kiln writes
+/// it with `cli::live::report_json`).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(crate) struct RunReport {
+    pub hosts: Vec<HostReport>,
+}
+
 /// One op's outcome on one host.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct OpOutcome {
     /// `1`, `2`, ... for ops; `h1`, ... for handlers.
     pub index: String,
@@ -57,7 +66,7 @@ impl Fetched {
 }
 
 /// One host's result.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct HostReport {
     pub host: String,
     pub target: String,

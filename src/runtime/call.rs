@@ -111,6 +111,13 @@ fn flag(sh: &mut Sh, name: &'static str, on: bool) {
 
 // --- the run: status.sh -------------------------------------------------------------------
 
+/// The host the script is made for (its inventory name and target), for the run's report.
+pub fn host(name: &str, target: &str) -> Sh {
+    let mut sh = Sh::of("k_host ");
+    sh.arg(name).code(" ").arg(target);
+    sh
+}
+
 /// The start of a run, with the script's options.
 pub fn begin() -> Sh {
     Sh::of("k_begin \"$@\"")

@@ -56,7 +56,9 @@
 //! - The run's state, set by `k_begin` and `k_step` and read everywhere: `k_mode`
 //!   (`apply` or `check`), `k_detailed`, `k_halt` (1 once an op failed), the counts `k_ok`,
 //!   `k_changed`, `k_failed`, `k_ignored`, `k_skipped`, `k_notrun`, and the step being run:
-//!   `k_step_index`, `k_step_label`, `k_step_origin`.
+//!   `k_step_index`, `k_step_label`, `k_step_origin`; with `--report`, the report's path
+//!   `k_report`, the status lines recorded for it `k_report_ops`, and the run's start
+//!   `k_report_start` (`report.sh`).
 //! - Shared by all: `k_uid` (`id -u`, asked by the first function that needs it, once
 //!   when steps run in the script's shell), `k_text` (a text step's content, set by its
 //!   data function `k_data_N` in the script's shell: `k_step --text`), `k_tmpd` (the run's private
@@ -107,6 +109,7 @@ pub const PARTS: &[Part] = parts![
     "status",
     "content",
     "private",
+    "report",
     "files",
     "links",
     "trees",

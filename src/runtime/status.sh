@@ -5,8 +5,12 @@
 
 # k_say STATUS INDEX LABEL ORIGIN: an op's status line, after the run's marker. kiln fills in
 # the format and the order of the fields from its one definition (runtime::status), which
-# its live report reader parses with; it gives LABEL and ORIGIN escaped to one line.
-k_say() { printf @STATUS_FORMAT@ "${KILN_MARK-}" @STATUS_ARGUMENTS@; }
+# its live report reader parses with; it gives LABEL and ORIGIN escaped to one line. With
+# --report, the line is recorded for the run's report too (k_report_op).
+k_say() {
+  printf @STATUS_FORMAT@ "${KILN_MARK-}" @STATUS_ARGUMENTS@
+  [ -z "${k_report-}" ] || k_report_op "$@"
+}
 
 # A note on the op just reported (why it failed, what its planned change waits for): under
 # its status line, indented as a diff is; marked in a live run, so kiln tells it from what
@@ -248,25 +252,38 @@ $1
   return 1
 }
 
-# k_begin "$@": the run begins, with the script's options (--check, --detailed-exitcodes).
+# k_begin "$@": the run begins, with the script's options (--check, --detailed-exitcodes,
+# --report PATH). The report's directory must exist, and PATH must not be one, before
+# anything runs: a run whose results cannot be written back is refused (64) before it
+# changes anything.
 k_begin() {
   k_mode=apply k_detailed=0 k_ok=0 k_changed=0 k_failed=0 k_skipped=0 k_ignored=0 k_notrun=0
-  k_halt=0
-  for k_begin_arg in "$@"; do
-    case $k_begin_arg in
+  k_halt=0 k_report='' k_report_ops='' k_report_start=''
+  while [ "$#" -gt 0 ]; do
+    case $1 in
     --check) k_mode=check ;;
     --detailed-exitcodes) k_detailed=1 ;;
+    --report)
+      if [ -z "${2-}" ]; then k_err "--report needs a path (try --help)"; exit 64; fi
+      k_report=$2; shift
+      case $k_report in */*) k_begin_dir=${k_report%/*} ;; *) k_begin_dir=. ;; esac
+      if [ ! -d "${k_begin_dir:-/}" ]; then k_err "--report $k_report: no directory ${k_begin_dir:-/}"; exit 64; fi
+      if [ -d "$k_report" ] && [ ! -L "$k_report" ]; then k_err "--report $k_report: a directory, not a file"; exit 64; fi
+      k_report_start=$(date +%s 2>/dev/null) ;;
     -h|--help) sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
-    *) k_err "unknown option: $k_begin_arg (try --help)"; exit 64 ;;
+    *) k_err "unknown option: $1 (try --help)"; exit 64 ;;
     esac
+    shift
   done
 }
 
-# k_end: the summary line, and the script's exit status.
+# k_end: the summary line, the report (--report), and the script's exit status: a report
+# that cannot be written fails the run.
 k_end() {
   k_end_what=changed; [ "$k_mode" = check ] && k_end_what='would change'
   k_end_not_run=; [ "$k_notrun" = 0 ] || k_end_not_run=", $k_notrun not run"
   printf '%skiln: %s ok, %s %s, %s failed, %s skipped%s\n' "${KILN_MARK-}" "$k_ok" "$k_changed" "$k_end_what" "$((k_failed + k_ignored))" "$k_skipped" "$k_end_not_run"
+  if [ -n "$k_report" ] && ! k_report_write; then exit 1; fi
   [ "$k_failed" -gt 0 ] && exit 1
   [ "$k_detailed" = 1 ] && [ "$k_changed" -gt 0 ] && exit 2
   exit 0

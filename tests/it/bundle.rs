@@ -334,13 +334,20 @@ fn a_bundle_installs_its_packages_and_converges_with_no_network() {
         assert!(dpkg_installed(&root, package), "{package} is not installed");
     }
     assert_eq!(root.read("/etc/kiln-bundle"), format!("{PAYLOAD}\n"));
-    let second = run_offline(&root, &[]);
+    let second = run_offline(&root, &["--report", "/root/report.json"]);
     let (_, changed, failed, _) = counts(&second);
     assert!(
         second.status.success() && changed == 0 && failed == 0,
         "the second run was not a no-op:\n{}",
         text(&second)
     );
+    // `run` hands `--report` to the script: the run's result, carried back as JSON.
+    let report: serde_json::Value =
+        serde_json::from_str(&root.read("/root/report.json")).expect("the report is JSON");
+    let host = &report["hosts"][0];
+    assert_eq!(host["host"], "vault", "{report}");
+    assert_eq!(host["status"], "ok", "{report}");
+    assert_eq!(host["changed"], 0, "{report}");
     assert_eq!(
         server.requests().len(),
         requests,

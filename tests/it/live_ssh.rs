@@ -417,3 +417,154 @@ fn fetch_over_ssh_keeps_the_mode_and_no_one_else_reads_the_copy() {
         },
     );
 }
+
+/// `--shard K/N` (issue 16): four shard processes at once over 40 hosts cover every host
+/// exactly once, with plan, apply and emit alike, and their JSON reports merged with `kiln
+/// report merge` are a single run's (hosts, statuses, changed counts); a K/N out of range
+/// is a usage error.
+#[test]
+fn four_shards_cover_forty_hosts_once_and_merge_into_one_run() {
+    require!(Need::Root, Need::Sshd);
+    let sshd = Sshd::start();
+    let temp = tempfile::tempdir().unwrap();
+    let inventory = write_inventory(&sshd, temp.path(), 40, "");
+    let inv = inventory.display().to_string();
+    std::fs::write(
+        temp.path().join("main.toml"),
+        "[[op]]\nop = \"files.put\"\ndest = \"{{ root }}/motd\"\ncontent = \"hello {{ host }}\\n\"\n",
+    )
+    .unwrap();
+    // host -> (status, changed), from a report.
+    let outcomes = |report: &serde_json::Value| {
+        report["hosts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                let outcome = (h["status"].to_string(), h["changed"].as_u64().unwrap());
+                (h["host"].as_str().unwrap().to_owned(), outcome)
+            })
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let reset = || {
+        for n in 0..40 {
+            let root = temp.path().join(format!("host{n}"));
+            std::fs::remove_dir_all(&root).unwrap();
+            std::fs::create_dir_all(&root).unwrap();
+        }
+    };
+    let single = kiln(
+        temp.path(),
+        &sshd,
+        &["apply", "main.toml", "-i", &inv, "-y", "--format", "json"],
+    );
+    single.assert_status(0);
+    let single = outcomes(&single.json());
+    assert_eq!(single.len(), 40);
+    reset();
+
+    let shards: Vec<Output> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (1..=4)
+            .map(|k| {
+                let (sshd, inv, dir) = (&sshd, &inv, temp.path());
+                scope.spawn(move || {
+                    let shard = format!("{k}/4");
+                    let args = ["apply", "main.toml", "-i", inv, "-y", "--format", "json"];
+                    kiln(dir, sshd, &[&args[..], &["--shard", &shard]].concat())
+                })
+            })
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).collect()
+    });
+    let mut seen = std::collections::BTreeMap::new();
+    for (k, shard) in shards.iter().enumerate() {
+        shard.assert_status(0);
+        let hosts = outcomes(&shard.json());
+        assert!(!hosts.is_empty(), "shard {} of 4 has no host", k + 1);
+        for host in hosts.keys() {
+            assert!(
+                seen.insert(host.clone(), k + 1).is_none(),
+                "{host} in two shards"
+            );
+            let motd = temp.path().join(format!("host{}/motd", &host[3..]));
+            assert!(motd.exists(), "{host} applied by shard {}", k + 1);
+        }
+        std::fs::write(
+            temp.path().join(format!("shard{}.json", k + 1)),
+            &shard.stdout,
+        )
+        .unwrap();
+    }
+    assert_eq!(seen.len(), 40, "every host in a shard");
+
+    // (No connection options: merging reads files only.)
+    let merged = Test::new()
+        .current_dir(temp.path())
+        .args(["report", "merge", "--format", "json"])
+        .args((1..=4).map(|k| format!("shard{k}.json")))
+        .run();
+    merged.assert_status(0);
+    assert_eq!(outcomes(&merged.json()), single);
+
+    // Plan and emit take the same hosts as apply.
+    for k in 1..=4 {
+        let shard = format!("{k}/4");
+        let plan = kiln(
+            temp.path(),
+            &sshd,
+            &[
+                "plan",
+                "main.toml",
+                "-i",
+                &inv,
+                "--format",
+                "json",
+                "--shard",
+                &shard,
+            ],
+        );
+        let planned: Vec<String> = outcomes(&plan.json()).into_keys().collect();
+        let applied: Vec<String> = seen
+            .iter()
+            .filter(|&(_, &s)| s == k)
+            .map(|(host, _)| host.clone())
+            .collect();
+        assert_eq!(planned, applied, "plan --shard {shard}");
+        let out = format!("emitted{k}");
+        Test::new()
+            .current_dir(temp.path())
+            .args([
+                "emit",
+                "main.toml",
+                "-i",
+                &inv,
+                "-o",
+                &out,
+                "--shard",
+                &shard,
+            ])
+            .run()
+            .assert_status(0);
+        let mut emitted: Vec<String> = std::fs::read_dir(temp.path().join(&out))
+            .unwrap()
+            .map(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .trim_end_matches(".sh")
+                    .to_owned()
+            })
+            .collect();
+        emitted.sort();
+        assert_eq!(emitted, applied, "emit --shard {shard}");
+    }
+
+    for bad in ["0/4", "5/4", "1/0", "two/4"] {
+        let out = kiln(
+            temp.path(),
+            &sshd,
+            &["plan", "main.toml", "-i", &inv, "--shard", bad],
+        );
+        out.assert_status(2).assert_stderr_contains("--shard <K/N>");
+    }
+}

@@ -52,6 +52,7 @@ mod quoting;
 mod readme;
 mod regex;
 mod registered;
+mod report;
 mod robustness;
 mod rpm_sources;
 mod runtime;

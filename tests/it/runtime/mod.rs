@@ -57,6 +57,7 @@ mod language_packages;
 mod links;
 mod packages;
 mod private;
+mod report;
 mod results;
 mod selinux;
 mod services;
@@ -161,6 +162,7 @@ const THROUGH: &[(&str, &str)] = &[
     ("k_awk_block", "k_block"),
     ("k_awk_replace", "k_replace"),
     ("k_awk_ini", "k_ini"),
+    ("k_awk_report", "k_report_json"),
 ];
 
 /// Every function with its own table.
@@ -187,6 +189,7 @@ fn tested() -> Vec<&'static str> {
         links::TESTED,
         packages::TESTED,
         private::TESTED,
+        report::TESTED,
         results::TESTED,
         selinux::TESTED,
         services::TESTED,

@@ -29,6 +29,10 @@ functions! {
         case("k_say failed-ignored h12 \"it's  [x]\" 'a b.toml:10'")
             .prints("failed-ignored h12  it's  [x]  [a b.toml:10]\n"),
         case("KILN_MARK=@@ k_say ok 1 '%s \\n' m:1").prints("@@ok              1  %s \\n  [m:1]\n"),
+        // With --report, the line is recorded for the report too.
+        case("k_say ok 1 'a b' m:1 >/dev/null; printf %s \"$k_report_ops\"")
+            .given("k_begin --report r.json")
+            .prints("ok\n1\na b\nm:1\n"),
     ],
     k_note => [
         case("k_note 'applied, but %s'").prints("    applied, but %s\n"),
@@ -169,6 +173,11 @@ functions! {
             .prints("apply 0 0 0 0 0 0 0 0 none\n"),
         case("k_begin --check --detailed-exitcodes; echo \"$k_mode $k_detailed\"").prints("check 1\n"),
         case("k_begin --bogus").status(64).says("kiln: unknown option: --bogus (try --help)\n"),
+        case("k_begin --check --report d/r.json; echo \"$k_mode $k_report\"").given("mkdir d").prints("check d/r.json\n"),
+        // Refused before anything runs: no path, or no directory to write it in.
+        case("k_begin --report").status(64).says("kiln: --report needs a path (try --help)\n"),
+        case("k_begin --report gone/r.json").status(64).says("kiln: --report gone/r.json: no directory gone\n"),
+        case("k_begin --report d").given("mkdir d").status(64).says("kiln: --report d: a directory, not a file\n"),
         case("k_begin --help")
             .given("\n# Usage: sh SCRIPT [--check]\n#   --check   change nothing\n")
             .prints("Usage: sh SCRIPT [--check]\n  --check   change nothing\n"),
@@ -179,6 +188,14 @@ functions! {
         case("k_end").given("k_begin; k_failed=1 k_ignored=1 k_notrun=3").prints("kiln: 0 ok, 0 changed, 2 failed, 0 skipped, 3 not run\n").status(1),
         case("k_end").given("k_begin; k_ignored=1").prints("kiln: 0 ok, 0 changed, 1 failed, 0 skipped\n"),
         case("k_end").given("k_begin --detailed-exitcodes; k_changed=1").prints("kiln: 0 ok, 1 changed, 0 failed, 0 skipped\n").status(2),
+        // The report is written at the end; one that cannot be fails the run.
+        case("(k_end); grep -c '\"status\": \"changed\"' r.json; stat -c %a r.json")
+            .given("k_begin --report r.json; k_changed=1")
+            .prints("kiln: 0 ok, 1 changed, 0 failed, 0 skipped\n1\n600\n"),
+        case("(k_end); echo $?")
+            .given("mkdir d; k_begin --report d/r.json; rmdir d")
+            .prints("kiln: 0 ok, 0 changed, 0 failed, 0 skipped\n1\n")
+            .says("kiln: cannot make a temporary file in d\nkiln: cannot write the report d/r.json\n"),
         case("KILN_MARK=@@; k_end").given(BEGUN).prints("@@kiln: 0 ok, 0 changed, 0 failed, 0 skipped\n"),
     ],
 }

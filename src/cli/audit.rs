@@ -8,34 +8,23 @@ use clap::Args;
 use crate::audit::Report;
 use crate::project::Project;
 
-use super::{Format, InventoryOptions, LimitOption, SelectOption, output};
+use super::targets::ScriptTargets;
+use super::{Format, output};
 
 #[derive(Args, Debug)]
 pub(super) struct AuditArgs {
-    /// The manifest file, or a project directory (its `main.toml`, else `main.kdl`; its
-    /// `inventory.toml` / `inventory.kdl` unless `-i` is given).
-    #[arg(value_name = "PATH", default_value = ".")]
-    path: PathBuf,
     #[command(flatten)]
-    inventory: InventoryOptions,
-    #[command(flatten)]
-    limit: LimitOption,
-    #[command(flatten)]
-    select: SelectOption,
+    targets: ScriptTargets,
     /// Write `DIR/<host>.md` and `DIR/<host>.html` for every host.
     #[arg(short = 'o', long = "out-dir", value_name = "DIR", required = true)]
     out_dir: PathBuf,
-    /// Host facts as JSON, as `kiln emit --facts` takes them: a file used for every host,
-    /// or a directory of `<host>.json`.
-    #[arg(long, value_name = "FILE|DIR")]
-    facts: Option<PathBuf>,
     /// Output format for diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
 
 pub(super) fn run(args: AuditArgs) -> u8 {
-    let mut project = args.inventory.project();
+    let mut project = args.targets.inventory.project();
     let reports = reports(&args, &mut project);
     let diagnostics = project.take_diagnostics();
     output::print(&project.sources, &diagnostics, args.format);
@@ -68,22 +57,8 @@ pub(super) fn run(args: AuditArgs) -> u8 {
 /// Compiles, binds and lowers for every host, and makes each host's report; `None` when
 /// the manifest, the inventory or the facts cannot be read (reported).
 fn reports(args: &AuditArgs, project: &mut Project) -> Option<Vec<Report>> {
-    let entry = project.entry(&args.path)?;
-    let mut inventory = project.inventory(&args.inventory.inventory, &args.path);
-    let mut compiled = project.compile(&entry, Some(&inventory))?;
-    if project.diagnostics.has_errors()
-        || !args.limit.narrow(&mut inventory)
-        || !args.select.narrow(project, &mut compiled)
-    {
-        return None;
-    }
-    let facts = match project.facts(&compiled, &inventory, args.facts.as_deref()) {
-        Ok(facts) => facts,
-        Err(why) => {
-            eprintln!("kiln: {why}");
-            return None;
-        }
-    };
+    let (compiled, inventory) = args.targets.compile(project)?;
+    let facts = args.targets.facts(project, &compiled, &inventory)?;
     let reports = Report::of_hosts(
         &project.sources,
         &compiled,

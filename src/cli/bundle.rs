@@ -11,7 +11,8 @@ use clap::{Args, Subcommand};
 use crate::project::Project;
 
 use super::emit::Pending;
-use super::{Format, InventoryOptions, LimitOption, SelectOption, output};
+use super::targets::ScriptTargets;
+use super::{Format, output};
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -31,23 +32,11 @@ enum BundleCommand {
 
 #[derive(Args, Debug)]
 struct MakeArgs {
-    /// The manifest file, or a project directory (as for `kiln emit`).
-    #[arg(value_name = "PATH", default_value = ".")]
-    path: PathBuf,
     #[command(flatten)]
-    inventory: InventoryOptions,
-    #[command(flatten)]
-    limit: LimitOption,
-    #[command(flatten)]
-    select: SelectOption,
+    targets: ScriptTargets,
     /// Write `DIR/<host>.tar` for every host.
     #[arg(short = 'o', long = "out-dir", value_name = "DIR", required = true)]
     out_dir: Option<PathBuf>,
-    /// Host facts as JSON (`kiln facts HOST --json`): a file for every host, or a directory
-    /// of `<host>.json`. Their `arch` is the architecture packages are fetched for (else
-    /// this machine's), their `pkg.manager` what `package.packages` installs with.
-    #[arg(long, value_name = "FILE|DIR")]
-    facts: Option<PathBuf>,
     /// A sources.list line apt fetches the hosts' packages from, on this machine
     /// (`deb [trusted=yes] http://deb.debian.org/debian bookworm main`). Repeatable;
     /// needed when the manifest installs apt packages.
@@ -111,7 +100,7 @@ fn verify(args: &VerifyArgs) -> u8 {
 }
 
 fn make(args: &MakeArgs) -> u8 {
-    let mut project = args.inventory.project();
+    let mut project = args.targets.inventory.project();
     let made = bundles(args, &mut project);
     let diagnostics = project.take_diagnostics();
     output::print(&project.sources, &diagnostics, args.format);
@@ -158,17 +147,12 @@ fn bundles(
     args: &MakeArgs,
     project: &mut Project,
 ) -> Result<Vec<(String, Vec<u8>)>, Option<String>> {
-    let entry = project.entry(&args.path).ok_or(None)?;
-    let mut inventory = project.inventory(&args.inventory.inventory, &args.path);
-    let mut compiled = project.compile(&entry, Some(&inventory)).ok_or(None)?;
-    if project.diagnostics.has_errors()
-        || !args.limit.narrow(&mut inventory)
-        || !args.select.narrow(project, &mut compiled)
-    {
-        return Err(None);
-    }
+    let (compiled, inventory) = args.targets.compile(project).ok_or(None)?;
     let mtime = source_date_epoch()?;
-    let facts = project.facts(&compiled, &inventory, args.facts.as_deref())?;
+    let facts = args
+        .targets
+        .facts(project, &compiled, &inventory)
+        .ok_or(None)?;
     let scripts = project.write_scripts(&compiled, &inventory, &facts, |_, write| {
         let mut script = Vec::new();
         write(&mut script)?;

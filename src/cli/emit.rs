@@ -7,32 +7,16 @@ use clap::{Args, ValueEnum};
 
 use crate::project::Project;
 
-use super::shard::ShardOption;
-use super::{Format, InventoryOptions, LimitOption, SelectOption, output};
+use super::targets::ScriptTargets;
+use super::{Format, output};
 
 #[derive(Args, Debug)]
 pub(super) struct EmitArgs {
-    /// The manifest file, or a project directory (its `main.toml`, else `main.kdl`; its
-    /// `inventory.toml` / `inventory.kdl` unless `-i` is given).
-    #[arg(value_name = "PATH", default_value = ".")]
-    path: PathBuf,
     #[command(flatten)]
-    inventory: InventoryOptions,
-    #[command(flatten)]
-    limit: LimitOption,
-    #[command(flatten)]
-    shard: ShardOption,
-    #[command(flatten)]
-    select: SelectOption,
+    targets: ScriptTargets,
     /// Write `DIR/<host>.sh` for every host (default: the script on stdout, for one host).
     #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
     out_dir: Option<PathBuf>,
-    /// Host facts as JSON (`kiln facts HOST --json`), for `when` conditions and templates
-    /// that use `facts`: a file used for every host, or a directory of `<host>.json`.
-    /// Facts of `@local` are gathered from this machine when not given and the manifest
-    /// reads them.
-    #[arg(long, value_name = "FILE|DIR")]
-    facts: Option<PathBuf>,
     /// Keep every op its own step: no fused runs (consecutive edits of one file, directories
     /// made, files removed). A debugging aid: the scripts do the same either way.
     #[arg(long)]
@@ -65,7 +49,7 @@ impl EmitFormat {
 }
 
 pub(super) fn run(args: EmitArgs) -> u8 {
-    let mut project = args.inventory.project();
+    let mut project = args.targets.inventory.project();
     project.no_fuse = args.no_fuse;
     let written = emit(&args, &mut project);
     let diagnostics = project.take_diagnostics();
@@ -122,31 +106,14 @@ enum Saved {
 
 /// Compiles, binds and emits for every host, writing each script as it is made.
 fn emit(args: &EmitArgs, project: &mut Project) -> Emitted {
-    let Some(entry) = project.entry(&args.path) else {
+    let Some((compiled, inventory)) = args.targets.compile(project) else {
         return Emitted::Failed;
     };
-    let mut inventory = project.inventory(&args.inventory.inventory, &args.path);
-    let Some(mut compiled) = project.compile(&entry, Some(&inventory)) else {
-        return Emitted::Failed;
-    };
-    // Ops name hosts and groups of the whole inventory; the limit applies after checking,
-    // as the selection of ops does.
-    if project.diagnostics.has_errors()
-        || !args.limit.narrow(&mut inventory)
-        || !args.select.narrow(project, &mut compiled)
-    {
-        return Emitted::Failed;
-    }
-    args.shard.narrow(&mut inventory);
     if args.out_dir.is_none() && inventory.hosts.len() != 1 {
         return Emitted::TooManyHosts(inventory.hosts.len());
     }
-    let facts = match project.facts(&compiled, &inventory, args.facts.as_deref()) {
-        Ok(facts) => facts,
-        Err(why) => {
-            eprintln!("kiln: {why}");
-            return Emitted::Failed;
-        }
+    let Some(facts) = args.targets.facts(project, &compiled, &inventory) else {
+        return Emitted::Failed;
     };
     let cloud_init = args.format == EmitFormat::CloudInit;
     let written = project.write_scripts(&compiled, &inventory, &facts, |host, script| {

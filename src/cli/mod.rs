@@ -17,6 +17,7 @@ mod pull;
 mod report;
 mod schema;
 mod shard;
+mod targets;
 mod transfer;
 
 use std::process::ExitCode;

@@ -1,4 +1,4 @@
-//! `--shard K/N` on `emit`, `plan` and `apply`: this runner's part of the inventory
+//! `--shard K/N` on `emit`, `audit`, `bundle`, `plan` and `apply`: this runner's part of the inventory
 //! (`inventory::shard` says how hosts are split), taken after `--limit`.
 
 use clap::Args;

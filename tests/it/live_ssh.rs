@@ -530,33 +530,33 @@ fn four_shards_cover_forty_hosts_once_and_merge_into_one_run() {
             .map(|(host, _)| host.clone())
             .collect();
         assert_eq!(planned, applied, "plan --shard {shard}");
-        let out = format!("emitted{k}");
-        Test::new()
-            .current_dir(temp.path())
-            .args([
-                "emit",
-                "main.toml",
-                "-i",
-                &inv,
-                "-o",
-                &out,
-                "--shard",
-                &shard,
-            ])
-            .run()
-            .assert_status(0);
-        let mut emitted: Vec<String> = std::fs::read_dir(temp.path().join(&out))
-            .unwrap()
-            .map(|e| {
-                e.unwrap()
-                    .file_name()
-                    .to_string_lossy()
-                    .trim_end_matches(".sh")
-                    .to_owned()
-            })
-            .collect();
-        emitted.sort();
-        assert_eq!(emitted, applied, "emit --shard {shard}");
+        // The commands that make scripts without connecting take the same hosts too.
+        for (command, extension) in [("emit", ".sh"), ("audit", ".md"), ("bundle", ".tar")] {
+            let out = format!("{command}{k}");
+            Test::new()
+                .current_dir(temp.path())
+                .args([
+                    command,
+                    "main.toml",
+                    "-i",
+                    &inv,
+                    "-o",
+                    &out,
+                    "--shard",
+                    &shard,
+                ])
+                .run()
+                .assert_status(0);
+            let mut made: Vec<String> = std::fs::read_dir(temp.path().join(&out))
+                .unwrap()
+                .filter_map(|e| {
+                    let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                    name.strip_suffix(extension).map(str::to_owned)
+                })
+                .collect();
+            made.sort();
+            assert_eq!(made, applied, "{command} --shard {shard}");
+        }
     }
 
     for bad in ["0/4", "5/4", "1/0", "two/4"] {

@@ -97,3 +97,77 @@ pub(crate) fn save(path: &Path, bytes: &[u8], mode: u32) -> Result<(), String> {
     temporary.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::report::Fetched;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn op(index: &str, status: &str, bytes: &[u8], sha256: &str) -> OpOutcome {
+        OpOutcome {
+            index: index.into(),
+            status: status.into(),
+            label: String::new(),
+            origin: String::new(),
+            detail: String::new(),
+            stderr: String::new(),
+            note: String::new(),
+            seconds: 0.0,
+            fetched: Some(Fetched {
+                sha256: sha256.into(),
+                bytes: bytes.to_vec(),
+                damaged: false,
+            }),
+        }
+    }
+
+    /// A host sends bytes for any op it likes: only a `files.get` op's index, as compiled,
+    /// names a file, and only a whole copy (its announced SHA-256) is written, 0600.
+    #[test]
+    fn only_a_files_get_op_writes_and_only_a_whole_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("copy");
+        let fetches = vec![("2".to_owned(), dest.clone())];
+        let sum = crate::opdef::sha256_hex(b"good");
+        let claimed = Claimed::default();
+
+        let mut forged = vec![op(
+            "1",
+            "changed",
+            b"evil",
+            &crate::opdef::sha256_hex(b"evil"),
+        )];
+        write("h", &mut forged, &fetches, &claimed);
+        assert!(!dest.exists(), "an index that is no files.get op wrote");
+        assert_eq!(forged[0].status, "changed");
+
+        let mut changed_meanwhile = vec![op("2", "changed", b"half", &sum)];
+        write("h", &mut changed_meanwhile, &fetches, &claimed);
+        assert!(!dest.exists());
+        assert_eq!(changed_meanwhile[0].status, "failed");
+        assert!(
+            changed_meanwhile[0]
+                .note
+                .contains("changed while it was copied")
+        );
+
+        let mut damaged = vec![op("2", "changed", b"good", &sum)];
+        damaged[0].fetched.as_mut().unwrap().damaged = true;
+        write("h", &mut damaged, &fetches, &claimed);
+        assert!(!dest.exists());
+        assert_eq!(damaged[0].note, "the copy arrived damaged");
+
+        let mut good = vec![op("2", "changed", b"good", &sum)];
+        write("h", &mut good, &fetches, &claimed);
+        assert_eq!(good[0].status, "changed", "{}", good[0].note);
+        assert_eq!(std::fs::read(&dest).unwrap(), b"good");
+        let mode = std::fs::metadata(&dest).unwrap().permissions().mode();
+        assert_eq!(mode & 0o7777, 0o600);
+
+        let mut other_host = vec![op("2", "changed", b"good", &sum)];
+        write("g", &mut other_host, &fetches, &claimed);
+        assert_eq!(other_host[0].status, "failed");
+        assert!(other_host[0].note.contains("was written by host h"));
+    }
+}

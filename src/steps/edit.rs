@@ -188,6 +188,22 @@ pub(crate) fn references(
     }
 }
 
+/// Runs `check` on the values as written (`validate`'s time): templated values wait for
+/// [`recheck`], which runs it again once they are rendered.
+pub(crate) fn check_as_written(
+    args: &OpArgs,
+    check: fn(&Values, &mut Diagnostics),
+    diagnostics: &mut Diagnostics,
+) {
+    check(
+        &Values {
+            args,
+            rendered: false,
+        },
+        diagnostics,
+    );
+}
+
 /// At lowering: runs `check` on the rendered arguments and fails with its first error.
 pub(crate) fn recheck(
     args: &OpArgs,

@@ -87,13 +87,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             .label("the block's start and end could not be told apart"),
         );
     }
-    check(
-        &Values {
-            args,
-            rendered: false,
-        },
-        diagnostics,
-    );
+    edit::check_as_written(args, check, diagnostics);
 }
 
 /// What must also hold once templates are rendered.

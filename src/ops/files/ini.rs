@@ -74,13 +74,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             .help("name the `option` to remove, or the `section` to remove whole"),
         );
     }
-    check(
-        &Values {
-            args,
-            rendered: false,
-        },
-        diagnostics,
-    );
+    edit::check_as_written(args, check, diagnostics);
 }
 
 /// What must also hold once templates are rendered: each value is (part of) one line.

@@ -58,13 +58,7 @@ fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
             .help("use `files.block` to manage several lines"),
         );
     }
-    check(
-        &Values {
-            args,
-            rendered: false,
-        },
-        diagnostics,
-    );
+    edit::check_as_written(args, check, diagnostics);
 }
 
 /// What must also hold once templates are rendered.

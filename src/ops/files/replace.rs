@@ -35,13 +35,7 @@ pub(crate) const DEF: OpDef = OpDef::new(
 
 fn validate(args: &OpArgs, diagnostics: &mut Diagnostics) {
     validator::check(args, diagnostics);
-    check(
-        &Values {
-            args,
-            rendered: false,
-        },
-        diagnostics,
-    );
+    edit::check_as_written(args, check, diagnostics);
 }
 
 /// What must hold, as written and again once templates are rendered.

@@ -4,8 +4,7 @@
 //! `kiln apply`'s rule. Reports that cannot be read or merged (a host in two files) are
 //! refused with exit status 2, so a broken merge never passes for a failed host.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
@@ -88,13 +87,11 @@ fn merge(args: &MergeArgs) -> u8 {
     };
     let reports: Vec<&HostReport> = hosts.iter().collect();
     let json = report_json(&reports);
+    // Whole or not at all, its owner's only; a link at `out` is replaced, not followed.
     if let Some(out) = &args.out
-        && let Err(error) = write_private(out, &json)
+        && let Err(error) = crate::live::fetch::save(out, format!("{json}\n").as_bytes(), 0o600)
     {
-        eprintln!(
-            "kiln: report merge: cannot write {}: {error}",
-            out.display()
-        );
+        eprintln!("kiln: report merge: cannot write {error}");
         return 2;
     }
     match args.format {
@@ -127,20 +124,4 @@ fn is_plan(report: &HostReport) -> bool {
 /// `kiln apply`'s rule: 1 when a host failed (or was unreachable), else 0.
 fn exit_status(reports: &[&HostReport]) -> u8 {
     u8::from(reports.iter().any(|r| r.failed()))
-}
-
-/// Writes `json` to `path` whole or not at all, readable by its owner only: a new private
-/// file beside it, renamed over it (a link at `path` is replaced, not followed).
-fn write_private(path: &Path, json: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::Builder::new()
-        .prefix(".kiln-report")
-        .tempfile_in(dir)?;
-    writeln!(file, "{json}")?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|error| error.error)?;
-    Ok(())
 }

@@ -53,53 +53,57 @@ pub(crate) struct Contents<'a> {
 /// The archive of `contents`.
 pub(crate) fn build(contents: &Contents) -> Result<Vec<u8>, String> {
     let readme = readme(contents.host, contents.sign_key.is_some());
-    let mut files: Vec<(String, u32, &[u8])> = vec![
-        ("README.md".to_owned(), 0o600, readme.as_bytes()),
-        ("run".to_owned(), 0o700, RUN.as_bytes()),
-        ("script.sh".to_owned(), 0o700, contents.script),
+    let mut files: Vec<(String, &[u8])> = vec![
+        ("README.md".to_owned(), readme.as_bytes()),
+        ("run".to_owned(), RUN.as_bytes()),
+        ("script.sh".to_owned(), contents.script),
     ];
     if let Some((markdown, html)) = contents.audit {
-        files.push(("audit.md".to_owned(), 0o600, markdown.as_bytes()));
-        files.push(("audit.html".to_owned(), 0o600, html.as_bytes()));
+        files.push(("audit.md".to_owned(), markdown.as_bytes()));
+        files.push(("audit.html".to_owned(), html.as_bytes()));
     }
     files.extend(
         contents
             .packages
             .iter()
-            .map(|(name, data)| (format!("packages/{name}"), 0o600, data.as_slice())),
+            .map(|(name, data)| (format!("packages/{name}"), data.as_slice())),
     );
-    let listed: Vec<(String, &[u8])> = files
-        .iter()
-        .map(|(path, _, data)| (path.clone(), *data))
-        .collect();
-    let list = sums::list(&listed);
+    let list = sums::list(&files);
     let signature = match contents.sign_key {
         Some(key) => Some(sign::sign(&list, key)?),
         None => None,
     };
-    files.push((SUMS.to_owned(), 0o600, list.as_bytes()));
+    files.push((SUMS.to_owned(), list.as_bytes()));
     if let Some(signature) = &signature {
-        files.push((SIGNATURE.to_owned(), 0o600, signature));
+        files.push((SIGNATURE.to_owned(), signature));
     }
-    let host = contents.host;
-    let mut entries = vec![directory(&format!("{host}/"))];
+    let mut paths = vec![String::new()];
     if !contents.packages.is_empty() {
-        entries.push(directory(&format!("{host}/packages/")));
+        paths.push("packages/".to_owned());
     }
-    entries.extend(files.into_iter().map(|(path, mode, data)| tar::Entry {
-        path: format!("{host}/{path}"),
-        mode,
-        data: data.to_vec(),
-    }));
+    let mut entries: Vec<tar::Entry> = paths
+        .into_iter()
+        .map(|path| (path, &[][..]))
+        .chain(files)
+        .map(|(path, data)| tar::Entry {
+            mode: mode(&path),
+            path: format!("{}/{path}", contents.host),
+            data: data.to_vec(),
+        })
+        .collect();
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     tar::write(&entries, contents.mtime)
 }
 
-fn directory(path: &str) -> tar::Entry {
-    tar::Entry {
-        path: path.to_owned(),
-        mode: 0o700,
-        data: Vec::new(),
+/// The mode of the bundle's member at `path` (relative to its directory; a directory's
+/// ends with `/`, the bundle's own is empty): directories and the programs 0700, the rest
+/// 0600, all root's. `kiln bundle verify` refuses any other: extracted by root, a member
+/// another user may write could be changed after `run` checked it.
+fn mode(path: &str) -> u32 {
+    if path.is_empty() || path.ends_with('/') || path == "run" || path == "script.sh" {
+        0o700
+    } else {
+        0o600
     }
 }
 
@@ -147,20 +151,37 @@ pub(crate) fn verify(
     allowed: &Path,
     identity: Option<&str>,
 ) -> Result<Verified, Vec<String>> {
-    let files = tar::read(archive).map_err(|why| vec![why])?;
-    let host = match files.first().and_then(|(path, _)| path.split_once('/')) {
-        Some((host, _)) => host.to_owned(),
-        None => return Err(vec!["the archive holds no bundle".into()]),
+    let members = tar::read(archive).map_err(|why| vec![why])?;
+    let host = match members.first().map(|m| m.entry.path.split_once('/')) {
+        Some(Some((host, _))) => host.to_owned(),
+        _ => return Err(vec!["the archive holds no bundle".into()]),
     };
     let mut problems = Vec::new();
     let mut listed = Vec::new();
     let (mut list, mut signature) = (None, None);
-    for (path, data) in &files {
-        match path.strip_prefix(&format!("{host}/")) {
-            Some(SUMS) => list = Some(String::from_utf8_lossy(data).into_owned()),
-            Some(SIGNATURE) => signature = Some(data.as_slice()),
-            Some(rel) => listed.push((rel.to_owned(), data.as_slice())),
-            None => problems.push(format!("{path}: outside the bundle's directory {host}/")),
+    let mut seen = std::collections::BTreeSet::new();
+    for tar::Member { entry, uid, gid } in &members {
+        let path = &entry.path;
+        if !seen.insert(path) {
+            problems.push(format!("{path}: in the archive twice"));
+        }
+        let Some(rel) = path.strip_prefix(&format!("{host}/")) else {
+            problems.push(format!("{path}: outside the bundle's directory {host}/"));
+            continue;
+        };
+        if (*uid, *gid, entry.mode) != (0, 0, mode(rel)) {
+            problems.push(format!(
+                "{path}: owner {uid}:{gid} and mode {:04o}, where a bundle's are 0:0 and {:04o} \
+                 (extracted by root, another user could change it after it was checked)",
+                entry.mode,
+                mode(rel)
+            ));
+        }
+        match rel {
+            SUMS => list = Some(String::from_utf8_lossy(&entry.data).into_owned()),
+            SIGNATURE => signature = Some(entry.data.as_slice()),
+            _ if path.ends_with('/') => {}
+            _ => listed.push((rel.to_owned(), entry.data.as_slice())),
         }
     }
     let Some(list) = list else {
@@ -184,6 +205,80 @@ pub(crate) fn verify(
         Err(why) => {
             problems.push(why);
             Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The unsigned bundle of a host `h` whose script is `echo hi`.
+    fn members() -> Vec<tar::Member> {
+        let contents = Contents {
+            host: "h",
+            script: b"echo hi\n",
+            audit: None,
+            packages: Vec::new(),
+            sign_key: None,
+            mtime: 0,
+        };
+        tar::read(&build(&contents).unwrap()).unwrap()
+    }
+
+    fn rewritten(members: Vec<tar::Member>) -> Vec<u8> {
+        let mut archive = Vec::new();
+        for member in members {
+            // ustar offers no way to write another owner: patch the header tar::write made.
+            let mut one = tar::write(std::slice::from_ref(&member.entry), 0).unwrap();
+            one[108..115].copy_from_slice(format!("{:07o}", member.uid).as_bytes());
+            one[148..156].fill(b' ');
+            let sum: u64 = one[..512].iter().map(|&b| u64::from(b)).sum();
+            one[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+            archive.extend_from_slice(&one[..one.len() - 1024]);
+        }
+        archive.resize(archive.len() + 1024, 0);
+        archive
+    }
+
+    fn problems(archive: &[u8]) -> Vec<String> {
+        let unused = Path::new("/nonexistent/allowed_signers");
+        verify(archive, unused, None).err().unwrap()
+    }
+
+    #[test]
+    fn an_intact_unsigned_bundle_has_no_problem_but_its_missing_signature() {
+        assert_eq!(
+            problems(&rewritten(members())),
+            ["SHA256SUMS.sig: missing (the bundle is not signed: make it with `--sign-key`)"]
+        );
+    }
+
+    #[test]
+    fn a_member_another_user_owns_or_may_write_or_found_twice_is_a_problem() {
+        let mut members = members();
+        let script = members
+            .iter()
+            .position(|m| m.entry.path == "h/script.sh")
+            .unwrap();
+        members[script].uid = 65534;
+        let readme = members
+            .iter_mut()
+            .find(|m| m.entry.path == "h/README.md")
+            .unwrap();
+        readme.entry.mode = 0o666;
+        let again = members[script].clone();
+        members.push(again);
+        let found = problems(&rewritten(members));
+        for expected in [
+            "h/script.sh: owner 65534:0 and mode 0700, where a bundle's are 0:0 and 0700",
+            "h/README.md: owner 0:0 and mode 0666, where a bundle's are 0:0 and 0600",
+            "h/script.sh: in the archive twice",
+        ] {
+            assert!(
+                found.iter().any(|p| p.starts_with(expected)),
+                "{expected:?} not in {found:#?}"
+            );
         }
     }
 }

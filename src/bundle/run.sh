@@ -1,12 +1,29 @@
 #!/bin/sh
 # The entry point of a kiln bundle: `sh ./run [--check] [--report PATH]`, as root, from
-# anywhere. It checks every file of the bundle against SHA256SUMS and runs nothing on a
-# mismatch; then it runs script.sh with its own arguments, with apt reading the bundle's
+# anywhere. It runs nothing when another user could change the bundle after it is checked
+# (a member not the running user's, or writable by group or others; a directory above it
+# another user owns, or may write unless it is sticky, as /tmp is), or when a file does not
+# match SHA256SUMS; then it runs script.sh with its own arguments, with apt reading the bundle's
 # packages/ as its only source (a configuration of its own in a temporary directory, so
 # the host's sources and lists stay as they are, and apt needs no network).
 set -u
 k_bundle_dir=$(cd -- "$(dirname -- "$0")" && pwd -P) || exit 1
 cd -- "$k_bundle_dir" || exit 1
+k_bundle_me=$(id -u) || exit 1
+k_bundle_open=$(
+  find . \( ! -user "$k_bundle_me" -o -perm -020 -o -perm -002 -o \( ! -type f ! -type d \) \) -print || exit 1
+  set --
+  k_bundle_up=${k_bundle_dir%/*}
+  while [ -n "$k_bundle_up" ]; do
+    set -- "$@" "$k_bundle_up"
+    k_bundle_up=${k_bundle_up%/*}
+  done
+  [ $# -eq 0 ] || find "$@" -prune \( \( ! -user 0 ! -user "$k_bundle_me" \) -o \( \( -perm -020 -o -perm -002 \) ! -perm -1000 \) \) -print
+) || exit 1
+if [ -n "$k_bundle_open" ]; then
+  printf 'kiln bundle: another user could change it after it is checked: nothing was run:\n%s\n' "$k_bundle_open" >&2
+  exit 1
+fi
 if ! sha256sum -c --quiet --strict SHA256SUMS >&2; then
   printf 'kiln bundle: its files do not match SHA256SUMS: nothing was run\n' >&2
   exit 1

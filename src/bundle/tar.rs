@@ -4,8 +4,8 @@
 //! every entry owned by uid/gid 0 (`root`), with one fixed mtime and the mode its
 //! [`Entry`] says, nothing of the machine that made it (no user names, no device numbers,
 //! no extended headers). The same entries give the same bytes. [`read`] reads back the
-//! regular files of such an archive (and of any plain ustar one), checking each header's
-//! checksum.
+//! files and directories of such an archive (and of any plain ustar one) with their modes
+//! and owners, checking each header's checksum.
 
 const BLOCK: usize = 512;
 
@@ -78,9 +78,18 @@ fn octal(field: &mut [u8], value: u64) {
     field[width] = 0;
 }
 
-/// The regular files of the archive `bytes`, as (path, content), in the archive's order.
-/// `Err` says what is wrong with it.
-pub(crate) fn read(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// A member of an archive as read back: an [`Entry`] (a directory's path ends with `/`)
+/// and the owner its header names, which a root extracting the archive gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Member {
+    pub entry: Entry,
+    pub uid: u64,
+    pub gid: u64,
+}
+
+/// The files and directories of the archive `bytes`, in the archive's order. `Err` says
+/// what is wrong with it.
+pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Member>, String> {
     let mut files = Vec::new();
     let mut at = 0;
     while at + BLOCK <= bytes.len() {
@@ -104,6 +113,9 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
             return Err(format!("the header at byte {at} is corrupt (its checksum)"));
         }
         let size = parse_octal(&h[124..136]).ok_or("a header's size is not a number")? as usize;
+        let mode = parse_octal(&h[100..108]).ok_or("a header's mode is not a number")?;
+        let uid = parse_octal(&h[108..116]).ok_or("a header's owner is not a number")?;
+        let gid = parse_octal(&h[116..124]).ok_or("a header's group is not a number")?;
         let name = field_text(&h[..100]);
         let prefix = field_text(&h[345..500]);
         let path = if prefix.is_empty() {
@@ -116,16 +128,26 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
             .checked_add(size)
             .filter(|&end| end <= bytes.len())
             .ok_or_else(|| format!("`{path}` is cut short"))?;
-        match h[156] {
-            b'0' | 0 => files.push((path, bytes[start..end].to_vec())),
-            b'5' => {}
+        let (path, data) = match h[156] {
+            b'0' | 0 => (path, bytes[start..end].to_vec()),
+            b'5' if path.ends_with('/') => (path, Vec::new()),
+            b'5' => (format!("{path}/"), Vec::new()),
             other => {
                 return Err(format!(
                     "`{path}` is of type `{}`, which a bundle never holds",
                     other as char
                 ));
             }
-        }
+        };
+        files.push(Member {
+            entry: Entry {
+                path,
+                mode: u32::try_from(mode).map_err(|_| "a header's mode is out of range")?,
+                data,
+            },
+            uid,
+            gid,
+        });
         at = start + size.next_multiple_of(BLOCK);
     }
     Err("the archive ends without its end marker".into())
@@ -160,10 +182,13 @@ mod tests {
         let entries = [entry("h/", b""), entry("h/a", b"hello"), entry(&long, b"")];
         let tar = write(&entries, 7).unwrap();
         assert_eq!(tar.len() % BLOCK, 0);
-        assert_eq!(
-            read(&tar).unwrap(),
-            vec![("h/a".to_owned(), b"hello".to_vec()), (long, Vec::new())]
-        );
+        let read: Vec<Member> = read(&tar).unwrap();
+        let members = entries.map(|entry| Member {
+            entry,
+            uid: 0,
+            gid: 0,
+        });
+        assert_eq!(read, members);
     }
 
     #[test]

@@ -270,6 +270,77 @@ fn source_date_epoch_dates_the_entries_and_the_identity_is_checked() {
         .assert_stderr_contains("SHA256SUMS.sig: missing");
 }
 
+/// `run` runs nothing when another user could change the bundle between its check and its
+/// use: unpacked in a directory `nobody` owns (who could swap the bundle's directory), with
+/// a member anyone may write, or with one `nobody` owns (what root's `tar -x` makes of a
+/// header naming that owner: `kiln bundle verify` refuses such an archive). Unpacked in a
+/// directory of root's, the same bundle runs.
+#[test]
+fn run_refuses_a_bundle_another_user_could_change() {
+    require!(Need::Root, Need::UtilLinux);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let dest = dir.join("written");
+    std::fs::write(
+        dir.join("main.toml"),
+        format!(
+            "[[op]]\nop = \"files.put\"\ndest = {:?}\ncontent = \"x\\n\"\n",
+            dest.display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("inventory.toml"), "[hosts.vault]\n").unwrap();
+    Test::new()
+        .current_dir(dir)
+        .args(["bundle", "main.toml", "-i", "inventory.toml", "-o", "out"])
+        .run()
+        .assert_status(0);
+    let unpack_in = |parent: &str| {
+        let at = dir.join(parent);
+        std::fs::create_dir(&at).unwrap();
+        run(&at, "tar", &["-xf", &dir.join("out/vault.tar").display().to_string()]);
+        at.join("vault")
+    };
+    let run_bundle = |bundle: &Path| {
+        Command::new("sh")
+            .arg(bundle.join("run"))
+            .output()
+            .unwrap()
+    };
+    let refused = |bundle: &Path, culprit: &str| {
+        let output = run_bundle(bundle);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("another user could change it after it is checked: nothing was run")
+                && stderr.contains(culprit),
+            "{culprit} not named: {stderr}"
+        );
+        assert!(!dest.exists(), "the script ran: {stderr}");
+    };
+
+    let shared = unpack_in("shared");
+    run(dir, "chown", &["65534", "shared"]);
+    refused(&shared, &dir.join("shared").display().to_string());
+
+    let writable = unpack_in("writable");
+    run(&writable, "chmod", &["o+w", "script.sh"]);
+    refused(&writable, "./script.sh");
+
+    let owned = unpack_in("owned");
+    run(&owned, "chown", &["65534", "README.md"]);
+    refused(&owned, "./README.md");
+
+    let private = unpack_in("private");
+    let output = run_bundle(&private);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&dest).unwrap(), "x\n");
+}
+
 /// Runs `sh /bundle/vault/run args...` in `root` with no network (a new, empty network
 /// namespace) and a clean environment.
 fn run_offline(root: &Root, args: &[&str]) -> Output {

@@ -2,14 +2,16 @@
 //! (a script's `--report`, each shard's `--format json`), shown as a live run shows its
 //! own, and merged into one summary and one exit status: 0 when no host failed, else 1,
 //! `kiln apply`'s rule. Reports that cannot be read or merged (a host in two files) are
-//! refused with exit status 2, so a broken merge never passes for a failed host.
+//! refused with exit status 2, so a broken merge never passes for a failed host. Given the
+//! inventory the runs were for (`-i`, `--limit`), a merge also fails (1) when a host of it
+//! has no report, so a shard that never reported never passes for a fleet that converged.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
 use super::live::{print_host_outcomes, print_host_plan, print_summary, report_json};
-use super::outln;
+use super::{LimitOption, outln, output};
 use crate::live::HostReport;
 use crate::live::report_files;
 
@@ -49,6 +51,12 @@ struct MergeArgs {
     /// Also write the merged report, as JSON, to this file (atomically, mode 0600).
     #[arg(short = 'o', long = "out", value_name = "OUT")]
     out: Option<PathBuf>,
+    /// The inventory the runs were for (as for `kiln apply`; repeatable): every host of
+    /// it (after `--limit`) must have a report, and no report may be of another host.
+    #[arg(short = 'i', long = "inventory", value_name = "INVENTORY")]
+    inventory: Vec<String>,
+    #[command(flatten)]
+    limit: LimitOption,
 }
 
 /// `kiln report merge --format`.
@@ -85,6 +93,14 @@ fn merge(args: &MergeArgs) -> u8 {
     let Some(hosts) = read(&args.files) else {
         return 2;
     };
+    let missing = if args.inventory.is_empty() {
+        Vec::new()
+    } else {
+        match unreported(args, &hosts) {
+            Ok(missing) => missing,
+            Err(()) => return 2,
+        }
+    };
     let reports: Vec<&HostReport> = hosts.iter().collect();
     let json = report_json(&reports);
     // Whole or not at all, its owner's only; a link at `out` is replaced, not followed.
@@ -98,7 +114,46 @@ fn merge(args: &MergeArgs) -> u8 {
         MergeFormat::Json => outln!("{json}"),
         MergeFormat::Human => print_summary(&reports),
     }
-    exit_status(&reports)
+    for host in &missing {
+        eprintln!("kiln: report merge: {host}: no report (its run never reported)");
+    }
+    if missing.is_empty() {
+        exit_status(&reports)
+    } else {
+        1
+    }
+}
+
+/// The hosts of the expected inventory (after `--limit`) that `hosts` has no report of;
+/// `Err` (said) when the inventory cannot be read or a report is of a host not in it.
+fn unreported(args: &MergeArgs, hosts: &[HostReport]) -> Result<Vec<String>, ()> {
+    let mut project = crate::project::Project::new(&[], &[]);
+    let mut inventory = project.load_inventory(&args.inventory);
+    let diagnostics = project.take_diagnostics();
+    output::print(&project.sources, &diagnostics, super::Format::Human);
+    if output::exit_code(&diagnostics, false) != 0 || !args.limit.narrow(&mut inventory) {
+        return Err(());
+    }
+    let expected: std::collections::BTreeSet<&str> =
+        inventory.hosts.iter().map(|h| h.name.as_str()).collect();
+    let strangers: Vec<&str> = hosts
+        .iter()
+        .map(|h| h.host.as_str())
+        .filter(|name| !expected.contains(name))
+        .collect();
+    if !strangers.is_empty() {
+        eprintln!(
+            "kiln: report merge: not hosts of the inventory (after --limit): {}",
+            strangers.join(", ")
+        );
+        return Err(());
+    }
+    Ok(inventory
+        .hosts
+        .iter()
+        .filter(|h| !hosts.iter().any(|r| r.host == h.name))
+        .map(|h| h.name.clone())
+        .collect())
 }
 
 /// The hosts of every file, merged; `None` (said on standard error) when they cannot be.

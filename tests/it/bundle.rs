@@ -298,15 +298,14 @@ fn run_refuses_a_bundle_another_user_could_change() {
     let unpack_in = |parent: &str| {
         let at = dir.join(parent);
         std::fs::create_dir(&at).unwrap();
-        run(&at, "tar", &["-xf", &dir.join("out/vault.tar").display().to_string()]);
+        run(
+            &at,
+            "tar",
+            &["-xf", &dir.join("out/vault.tar").display().to_string()],
+        );
         at.join("vault")
     };
-    let run_bundle = |bundle: &Path| {
-        Command::new("sh")
-            .arg(bundle.join("run"))
-            .output()
-            .unwrap()
-    };
+    let run_bundle = |bundle: &Path| Command::new("sh").arg(bundle.join("run")).output().unwrap();
     let refused = |bundle: &Path, culprit: &str| {
         let output = run_bundle(bundle);
         let stderr = String::from_utf8_lossy(&output.stderr);

@@ -219,6 +219,61 @@ fn merge_combines_hosts_with_applys_exit_status() {
         );
 }
 
+/// `-i`/`--limit`: the inventory the runs were for. A host of it with no report (a shard
+/// that never reported) fails the merge, whatever the others say; a report of a host not
+/// in it is refused.
+#[test]
+fn merge_against_the_inventory_fails_for_a_host_without_a_report() {
+    let web = host_report("web1", "ok", &[("ok", "x")]);
+    let db = host_report("db1", "ok", &[("ok", "x")]);
+    let inventory = "[hosts.web1]\n[hosts.db1]\n[hosts.db2]\n";
+    let files = [
+        ("web.json", web.as_str()),
+        ("db.json", &db),
+        ("inventory.toml", inventory),
+    ];
+    report(
+        &files,
+        &["merge", "web.json", "db.json", "-i", "inventory.toml"],
+    )
+    .assert_status(1)
+    .assert_stdout(
+        "\nweb1                     ok (1 ok, 0 changed, 0 failed, 0 skipped)\n\
+             db1                      ok (1 ok, 0 changed, 0 failed, 0 skipped)\n\
+             2 hosts, 0 failed\n",
+    )
+    .assert_stderr("kiln: report merge: db2: no report (its run never reported)\n");
+    report(
+        &files,
+        &[
+            "merge",
+            "web.json",
+            "db.json",
+            "-i",
+            "inventory.toml",
+            "--limit",
+            "!db2",
+        ],
+    )
+    .assert_status(0)
+    .assert_stderr("");
+    report(
+        &files,
+        &[
+            "merge",
+            "web.json",
+            "db.json",
+            "-i",
+            "inventory.toml",
+            "-l",
+            "web1",
+        ],
+    )
+    .assert_status(2)
+    .assert_stdout("")
+    .assert_stderr("kiln: report merge: not hosts of the inventory (after --limit): db1\n");
+}
+
 #[test]
 fn merge_refuses_a_host_in_two_files_naming_both() {
     let web = host_report("web1", "ok", &[]);

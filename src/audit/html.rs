@@ -28,6 +28,7 @@ pub fn html(report: &Report) -> String {
         sources.join(", ")
     );
     summary(&mut out, report);
+    carried(&mut out, report);
     out.push_str("<h2>Ops</h2>\n");
     for op in &report.ops {
         entry(&mut out, op, &[]);
@@ -65,6 +66,29 @@ fn summary(out: &mut String, report: &Report) {
             let _ = writeln!(out, "<li>{} ({})</li>", code(what), link(index));
         }
         out.push_str("</ul></li>\n");
+    }
+    out.push_str("</ul>\n");
+}
+
+/// The packages the bundle carries: the exact versions the script installs.
+fn carried(out: &mut String, report: &Report) {
+    if report.carried.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<h2>Packages carried</h2>\n<p>The script installs from these files of the bundle's \
+         <code>packages/</code> only (the packages it names and their dependencies):</p>\n<ul>\n",
+    );
+    for package in &report.carried {
+        let _ = writeln!(
+            out,
+            "<li>{} {} ({}): {}, SHA-256 {}</li>",
+            code(&package.name),
+            code(&package.version),
+            code(&package.arch),
+            code(&package.file),
+            code(&package.sha256)
+        );
     }
     out.push_str("</ul>\n");
 }

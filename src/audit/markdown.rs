@@ -20,6 +20,7 @@ pub fn markdown(report: &Report) -> String {
         sources.join(", ")
     );
     summary(&mut out, report);
+    carried(&mut out, report);
     out.push_str("## Ops\n");
     for op in &report.ops {
         entry(&mut out, op, &[]);
@@ -55,6 +56,29 @@ fn summary(out: &mut String, report: &Report) {
         for (what, index) in rows {
             let _ = writeln!(out, "  - {} ([{index}])", code(what));
         }
+    }
+    out.push('\n');
+}
+
+/// The packages the bundle carries: the exact versions the script installs.
+fn carried(out: &mut String, report: &Report) {
+    if report.carried.is_empty() {
+        return;
+    }
+    out.push_str(
+        "## Packages carried\n\nThe script installs from these files of the bundle's `packages/` only \
+         (the packages it names and their dependencies):\n\n",
+    );
+    for package in &report.carried {
+        let _ = writeln!(
+            out,
+            "- {} {} ({}): {}, SHA-256 {}",
+            code(&package.name),
+            code(&package.version),
+            code(&package.arch),
+            code(&package.file),
+            code(&package.sha256)
+        );
     }
     out.push('\n');
 }

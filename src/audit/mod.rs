@@ -44,6 +44,20 @@ pub struct Report {
     pub sources: Vec<String>,
     pub ops: Vec<Entry>,
     pub handlers: Vec<Entry>,
+    /// The packages a bundle carries for the script to install from, sorted by file: the
+    /// versions that will be installed (empty outside a bundle: the host's sources decide).
+    pub carried: Vec<Carried>,
+}
+
+/// A package file a bundle carries, as its own metadata names it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Carried {
+    pub name: String,
+    pub version: String,
+    pub arch: String,
+    /// Its file in the bundle's `packages/`.
+    pub file: String,
+    pub sha256: String,
 }
 
 /// One op (or one item of a looping op) or handler.
@@ -154,6 +168,7 @@ impl Report {
             sources: sources.into_iter().map(str::to_owned).collect(),
             ops,
             handlers,
+            carried: Vec::new(),
         })
     }
 

@@ -8,8 +8,8 @@
 //! - `packages/`, when the script installs apt packages: the debs and their dependency
 //!   closure, fetched on the controller ([`apt`]), and their `Packages` index;
 //! - `README.md`, the exact commands that verify and run the bundle;
-//! - `audit.md` and `audit.html`, the audit report of the script (`crate::audit`): what a
-//!   reviewer reads and signs off;
+//! - `audit.md` and `audit.html`, the audit report of the script (`crate::audit`), with
+//!   the packages `packages/` carries ([`carried`]): what a reviewer reads and signs off;
 //! - `SHA256SUMS` ([`sums`]) of all of these, and `SHA256SUMS.sig` when signed ([`sign`]).
 //!
 //! Invariant: the same inputs give the same bytes ([`tar`]: sorted entries, one fixed time,
@@ -18,6 +18,7 @@
 //! rest 0600.
 
 mod apt;
+mod carried;
 mod packages;
 mod sign;
 mod sums;
@@ -26,6 +27,7 @@ mod tar;
 use std::path::Path;
 
 pub(crate) use apt::{architecture, fetch};
+pub(crate) use carried::carried;
 pub(crate) use packages::apt_packages;
 
 use sums::{SIGNATURE, SUMS};

@@ -200,8 +200,10 @@ fn bundles(
             }
             fetched[&key].clone()
         };
-        let audit =
-            audit.map(|report| (crate::audit::markdown(&report), crate::audit::html(&report)));
+        let audit = audit.map(|mut report| {
+            report.carried = crate::bundle::carried(&files);
+            (crate::audit::markdown(&report), crate::audit::html(&report))
+        });
         let contents = crate::bundle::Contents {
             host: &name,
             script: &script,

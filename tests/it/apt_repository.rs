@@ -68,7 +68,7 @@ pub(crate) fn build_deb(dir: &Path, name: &str, version: &str, depends: Option<&
     deb
 }
 
-fn sha256(path: &Path) -> String {
+pub(crate) fn sha256(path: &Path) -> String {
     run(Path::new("/"), "sha256sum", &[&path.display().to_string()])
         .split_whitespace()
         .next()

@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::apt_repository::{build_deb, run, serve};
+use crate::apt_repository::{build_deb, run, serve, sha256};
 use crate::chroot::{counts, dpkg_installed, fixtures, text};
 use crate::support::debian::Root;
 use crate::support::http::Server;
@@ -149,6 +149,19 @@ fn the_same_inputs_give_the_same_bytes_and_a_changed_byte_fails_verification() {
     let readme = std::fs::read_to_string(dir.join("vault/README.md")).unwrap();
     let command = "ssh-keygen -Y verify -f ALLOWED_SIGNERS -I IDENTITY -n kiln-bundle -s SHA256SUMS.sig < SHA256SUMS";
     assert!(readme.contains(command), "{readme}");
+    // The audit report names the exact packages carried, dependencies too, with digests.
+    let audit = std::fs::read_to_string(dir.join("vault/audit.md")).unwrap();
+    for deb in [
+        "kiln-app_1.0_all.deb",
+        "kiln-lib_1.0_all.deb",
+        "kiln-solo_2.0_all.deb",
+    ] {
+        let digest = sha256(&dir.join("vault/packages").join(deb));
+        let (name, rest) = deb.split_once('_').unwrap();
+        let version = rest.split('_').next().unwrap();
+        let line = format!("- `{name}` `{version}` (`all`): `{deb}`, SHA-256 `{digest}`");
+        assert!(audit.contains(&line), "{line} not in:\n{audit}");
+    }
     let command = command
         .replace("ALLOWED_SIGNERS", "../allowed")
         .replace("IDENTITY", "ops");

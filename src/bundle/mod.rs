@@ -18,6 +18,7 @@
 //! rest 0600.
 
 mod apt;
+mod offline;
 mod packages;
 mod sign;
 mod sums;
@@ -26,6 +27,7 @@ mod tar;
 use std::path::Path;
 
 pub(crate) use apt::{architecture, fetch};
+pub(crate) use offline::refuse_network;
 pub(crate) use packages::apt_packages;
 
 use sums::{SIGNATURE, SUMS};

@@ -99,6 +99,11 @@ fn op(out: &mut String, def: &OpDef) {
     if let Some(main) = def.main_arg {
         let _ = writeln!(out, "Main argument (KDL positional): `{main}`.\n");
     }
+    let _ = writeln!(
+        out,
+        "Reaches the network from the host: {}.\n",
+        def.network.describe()
+    );
     if !def.facts.is_empty() {
         let facts: Vec<String> = def.facts.iter().map(|f| format!("`{f}`")).collect();
         let _ = writeln!(out, "Host facts used: {}.\n", facts.join(", "));
@@ -231,18 +236,23 @@ mod tests {
     /// says so rather than showing an empty table.
     #[test]
     fn an_op_without_arguments_says_so() {
-        let def = OpDef::new("server.example", "An example.", |input| {
-            Err(crate::diagnostic::Diagnostic::new(
-                Code::Unsupported,
-                input.origin,
-                "not lowered",
-            ))
-        });
+        let def = OpDef::new(
+            "server.example",
+            "An example.",
+            crate::opdef::Network::Never,
+            |input| {
+                Err(crate::diagnostic::Diagnostic::new(
+                    Code::Unsupported,
+                    input.origin,
+                    "not lowered",
+                ))
+            },
+        );
         let mut out = String::new();
         op(&mut out, &def);
         assert_eq!(
             out,
-            "\n### `server.example`\n\nAn example.\n\nDefined in `src/ops/server/example.rs`.\n\nTakes only the global arguments.\n"
+            "\n### `server.example`\n\nAn example.\n\nDefined in `src/ops/server/example.rs`.\n\nReaches the network from the host: never.\n\nTakes only the global arguments.\n"
         );
     }
 }

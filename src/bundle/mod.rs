@@ -19,6 +19,7 @@
 
 mod apt;
 mod carried;
+mod offline;
 mod packages;
 mod sign;
 mod sums;
@@ -28,6 +29,7 @@ use std::path::Path;
 
 pub(crate) use apt::{architecture, fetch};
 pub(crate) use carried::carried;
+pub(crate) use offline::refuse_network;
 pub(crate) use packages::apt_packages;
 
 use sums::{SIGNATURE, SUMS};

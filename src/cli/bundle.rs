@@ -167,6 +167,13 @@ fn bundles(
     );
     let mut wanted = Vec::new();
     for (host, facts) in inventory.hosts.iter().zip(&facts) {
+        crate::bundle::refuse_network(
+            &project.sources,
+            &compiled,
+            host,
+            facts.as_ref(),
+            &mut project.diagnostics,
+        );
         let packages = crate::bundle::apt_packages(
             &project.sources,
             &compiled,

@@ -7,6 +7,7 @@
 use crate::diagnostic::{Diagnostics, quoted_list};
 
 use super::args::{ArgValue, OpArgs};
+use super::network::Network;
 use super::step::LowerFn;
 
 /// What kind of value an argument takes. Strings are minijinja templates unless the type
@@ -205,6 +206,9 @@ pub struct OpDef {
     /// each with the help that says how kiln spells it (`("tag", "the tag is part of
     /// `image`...")`): `kiln check` gives that help rather than a guess at a typo.
     pub hints: &'static [(&'static str, &'static str)],
+    /// Whether its script, with the arguments as bound, reaches the network from the host:
+    /// every op decides (`kiln bundle` refuses those that do).
+    pub network: Network,
     /// The shell lowering.
     pub lower: LowerFn,
 }
@@ -213,9 +217,14 @@ pub struct OpDef {
 pub(crate) type ValidateFn = fn(&OpArgs, &mut Diagnostics);
 
 impl OpDef {
-    /// An op with what every op has: its name (`module.op`), its one-line summary and its
-    /// lowering.
-    pub const fn new(name: &'static str, summary: &'static str, lower: LowerFn) -> Self {
+    /// An op with what every op has: its name (`module.op`), its one-line summary, whether
+    /// its script reaches the network, and its lowering.
+    pub const fn new(
+        name: &'static str,
+        summary: &'static str,
+        network: Network,
+        lower: LowerFn,
+    ) -> Self {
         OpDef {
             name,
             summary,
@@ -226,6 +235,7 @@ impl OpDef {
             template_file: None,
             validate: None,
             hints: &[],
+            network,
             lower,
         }
     }
@@ -278,6 +288,7 @@ impl OpDef {
 
 /// Shorthands for the catalog, so an op definition reads like a table.
 pub(crate) mod prelude {
+    pub(crate) use super::super::network::{Network, reaches};
     pub(crate) use super::{ArgDef, ArgType, Default, OpDef, Rule};
     pub(crate) use ArgType::*;
 

@@ -6,8 +6,10 @@
 
 mod args;
 mod def;
+mod network;
 mod step;
 
 pub(crate) use args::*;
 pub(crate) use def::*;
+pub(crate) use network::*;
 pub(crate) use step::*;

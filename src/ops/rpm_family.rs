@@ -204,6 +204,13 @@ pub(super) const KEY_ARGS: &[ArgDef] = &[
     arg("present", Bool, "Whether rpm's database should hold the key (false removes it, `rpm -e gpg-pubkey-ID`).").default(Default::Bool(true)),
 ];
 
+/// Whether a `*.key` op's script reaches the network: when it downloads the key.
+pub(super) const KEY_NETWORK: Network = Network::when(
+    "when `present` and `key` is a URL",
+    |args, def| args.flag(def, "present") && reaches::is_url(args, "key"),
+    "give `key` the path of a key file on the host, written with `files.put` from a copy beside the manifest",
+);
+
 /// At check time, what [`key_of`] refuses, unless a value is still a template.
 pub(super) fn validate_key(args: &OpArgs, diagnostics: &mut Diagnostics) {
     if let Some(key) = args.get("key")
@@ -275,6 +282,13 @@ pub(super) const RPM_ARGS: &[ArgDef] = &[
     ),
     arg("sha256", Sha256, "The SHA-256 the download must have."),
 ];
+
+/// Whether a `*.rpm` op's script reaches the network: when it downloads the package.
+pub(super) const RPM_NETWORK: Network = Network::when(
+    "with `url`",
+    reaches::with_url,
+    "give the `.rpm` as `src`: the script carries it",
+);
 
 pub(super) const RPM_RULES: &[Rule] = &[
     Rule::OneOf(&["src", "url"]),

@@ -167,9 +167,14 @@ mod tests {
     fn an_op_that_declares_facts_needs_them() {
         let directory = crate::ops::lookup("files.directory").unwrap();
         let reads_facts: &'static crate::opdef::OpDef = Box::leak(Box::new(
-            crate::opdef::OpDef::new(directory.name, directory.summary, directory.lower)
-                .args(directory.args)
-                .facts(&["os.family"]),
+            crate::opdef::OpDef::new(
+                directory.name,
+                directory.summary,
+                directory.network,
+                directory.lower,
+            )
+            .args(directory.args)
+            .facts(&["os.family"]),
         ));
         let mut sources = SourceMap::new();
         let file = sources.add(std::path::Path::new("main.toml"), String::new());

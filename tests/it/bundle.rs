@@ -440,3 +440,216 @@ fn a_bundle_installs_its_packages_and_converges_with_no_network() {
     let lists = root.sh_ok("ls /var/lib/apt/lists");
     assert!(!lists.contains("repo"), "{lists}");
 }
+
+/// A 64-digit digest for the manifests below (never checked: nothing is downloaded).
+const DIGEST: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One op of each kind whose script would reach the network from the host, as its
+/// definition decides (`opdef::Network`), with the arguments (TOML lines; `DIGEST` is
+/// replaced) that make it do so.
+const REACHES_THE_NETWORK: &[(&str, &str)] = &[
+    (
+        "apt.deb",
+        "url = \"https://example.com/a.deb\"\nsha256 = \"DIGEST\"",
+    ),
+    (
+        "apt.key",
+        "dest = \"/etc/apt/keyrings/a.asc\"\nurl = \"https://example.com/a.asc\"",
+    ),
+    (
+        "apt.ppa",
+        "ppa = \"ppa:deadsnakes/ppa\"\nfingerprint = \"F23C5A6CF475977595C89F51BA6932366A755776\"",
+    ),
+    (
+        "apt.repo",
+        "src = \"deb http://deb.example.com/debian bookworm main\"",
+    ),
+    (
+        "apt.sources",
+        "filename = \"a\"\nuris = [\"http://deb.example.com/debian\"]\nsuites = [\"bookworm\"]\ncomponents = [\"main\"]",
+    ),
+    (
+        "apt.sources",
+        "filename = \"a\"\nuris = [\"http://deb.example.com/debian\"]\nsuites = [\"bookworm\"]\ncomponents = [\"main\"]\nupdate = false\nsigned_by = \"https://example.com/a.asc\"\nfingerprint = \"F23C5A6CF475977595C89F51BA6932366A755776\"",
+    ),
+    ("apt.update", ""),
+    ("apt.upgrade", ""),
+    ("brew.packages", "packages = [\"jq\"]"),
+    ("cargo.packages", "packages = [\"ripgrep\"]"),
+    (
+        "dnf.key",
+        "key = \"https://example.com/a.asc\"\nfingerprint = \"F23C5A6CF475977595C89F51BA6932366A755776\"",
+    ),
+    (
+        "dnf.rpm",
+        "url = \"https://example.com/a.rpm\"\nsha256 = \"DIGEST\"",
+    ),
+    (
+        "docker.container",
+        "container = \"web\"\nimage = \"nginx:1.27\"",
+    ),
+    ("docker.image", "image = \"nginx:1.27\""),
+    (
+        "files.download",
+        "url = \"https://example.com/a\"\ndest = \"/opt/a\"\nsha256 = \"DIGEST\"",
+    ),
+    (
+        "files.unarchive",
+        "url = \"https://example.com/a.tar.gz\"\nsha256 = \"DIGEST\"\ndest = \"/opt/a\"",
+    ),
+    ("flatpak.packages", "packages = [\"org.videolan.VLC\"]"),
+    ("gem.packages", "packages = [\"rake\"]"),
+    (
+        "git.repo",
+        "repo = \"https://example.com/a.git\"\ndest = \"/srv/a\"",
+    ),
+    (
+        "git.repo",
+        "repo = \"git@example.com:a.git\"\ndest = \"/srv/a\"",
+    ),
+    ("npm.packages", "packages = [\"typescript\"]"),
+    ("pip.packages", "packages = [\"requests\"]"),
+    ("pipx.packages", "packages = [\"black\"]"),
+    ("server.wait", "port = 5432\nhost = \"db.example.com\""),
+    ("snap.packages", "packages = [\"hello\"]"),
+    (
+        "ssh.known_hosts",
+        "host = \"git.example.com\"\nkeyscan = true",
+    ),
+    (
+        "yum.key",
+        "key = \"http://example.com/a.asc\"\nfingerprint = \"F23C5A6CF475977595C89F51BA6932366A755776\"",
+    ),
+    (
+        "yum.rpm",
+        "url = \"https://example.com/a.rpm\"\nsha256 = \"DIGEST\"",
+    ),
+    (
+        "zypper.key",
+        "key = \"https://example.com/a.asc\"\nfingerprint = \"F23C5A6CF475977595C89F51BA6932366A755776\"",
+    ),
+    (
+        "zypper.rpm",
+        "url = \"https://example.com/a.rpm\"\nsha256 = \"DIGEST\"",
+    ),
+];
+
+/// Ops that need no network with these arguments, among them the argument-dependent ones
+/// of [`REACHES_THE_NETWORK`] written the other way (`a.deb` and `a.tar.gz` are files of
+/// the project).
+const OFFLINE: &[(&str, &str)] = &[
+    ("apt.deb", "src = \"a.deb\""),
+    (
+        "apt.ppa",
+        "ppa = \"ppa:deadsnakes/ppa\"\nfingerprint = \"F23C5A6CF475977595C89F51BA6932366A755776\"\npresent = false",
+    ),
+    (
+        "apt.repo",
+        "src = \"deb http://deb.example.com/debian bookworm main\"\nupdate = false",
+    ),
+    (
+        "apt.sources",
+        "filename = \"a\"\nuris = [\"http://deb.example.com/debian\"]\nsuites = [\"bookworm\"]\ncomponents = [\"main\"]\nupdate = false\nsigned_by = \"/usr/share/keyrings/a.gpg\"",
+    ),
+    (
+        "dnf.key",
+        "key = \"/etc/pki/a.asc\"\nfingerprint = \"F23C5A6CF475977595C89F51BA6932366A755776\"",
+    ),
+    (
+        "dnf.repo",
+        "repoid = \"a\"\nbaseurl = [\"https://example.com/a\"]",
+    ),
+    (
+        "docker.container",
+        "container = \"web\"\nstate = \"absent\"",
+    ),
+    ("docker.image", "image = \"nginx:1.27\"\npresent = false"),
+    ("files.unarchive", "src = \"a.tar.gz\"\ndest = \"/opt/a\""),
+    ("git.repo", "repo = \"/srv/a.git\"\ndest = \"/srv/a\""),
+    (
+        "git.repo",
+        "repo = \"file:///srv/a.git\"\ndest = \"/srv/a\"",
+    ),
+    ("pip.packages", "packages = [\"requests\"]\npresent = false"),
+    ("server.command", "argv = [\"true\"]\ncreates = \"/etc/a\""),
+    ("server.wait", "port = 5432"),
+    (
+        "ssh.known_hosts",
+        "host = \"git.example.com\"\nkey = \"git.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKtmVh0eMOXBPAZVeQdfwT3/DqNRg3wp6KoUJG9fIVAc\"",
+    ),
+];
+
+/// `kiln bundle` of a manifest whose one op is `op` with `args`, for `@local`, into `out`.
+fn bundle_one(op: &str, args: &str) -> crate::support::kiln::Output {
+    let args = args.replace("DIGEST", DIGEST);
+    Test::new()
+        .file("main.toml", format!("[[op]]\nop = \"{op}\"\n{args}\n"))
+        .file("a.deb", "a package")
+        .file("a.tar.gz", "an archive")
+        .args(["bundle", "main.toml", "-i", "@local", "-o", "out"])
+        .run()
+}
+
+#[test]
+fn an_op_that_reaches_the_network_is_refused_at_the_op_and_no_bundle_is_written() {
+    for (op, args) in REACHES_THE_NETWORK {
+        let output = bundle_one(op, args);
+        let context = format!("{op} with {args:?}:\n{}", output.stderr);
+        assert_eq!(output.status, 1, "{context}");
+        assert!(
+            output
+                .stderr
+                .contains(&format!("`{op}` reaches the network from the host"))
+                && output.stderr.contains("╭─[main.toml:1:1]"),
+            "{context}"
+        );
+        assert!(!output.tempdir.path().join("out").exists(), "{context}");
+    }
+    for (op, args) in OFFLINE {
+        let output = bundle_one(op, args);
+        let context = format!("{op} with {args:?}:\n{}", output.stderr);
+        assert_eq!(output.status, 0, "{context}");
+        assert!(
+            output.tempdir.path().join("out/@local.tar").is_file(),
+            "{context}"
+        );
+    }
+}
+
+/// Decided for every host, from its arguments as bound for it: one host's refusal leaves
+/// no archive for the others; a host whose `when` skips the op is not refused.
+#[test]
+fn a_network_op_of_one_host_leaves_no_bundle_for_any() {
+    let manifest = "[[op]]\nop = \"files.put\"\ndest = \"/etc/a\"\ncontent = \"a\"\n\n\
+                    [[op]]\nop = \"files.download\"\nurl = \"https://example.com/a\"\n\
+                    dest = \"/opt/a\"\nsha256 = \"DIGEST\"\nwhen = \"not offline\"\n"
+        .replace("DIGEST", DIGEST);
+    let inventory = "[hosts.a]\naddress = \"10.0.0.1\"\nvars = { offline = true }\n\n\
+                     [hosts.b]\naddress = \"10.0.0.2\"\nvars = { offline = false }\n";
+    let refused = Test::new()
+        .file("main.toml", &manifest)
+        .file("inventory.toml", inventory)
+        .args(["bundle", "main.toml", "-i", "inventory.toml", "-o", "out"])
+        .run();
+    refused
+        .assert_status(1)
+        .assert_stderr_contains("`files.download` reaches the network from the host (always)")
+        .assert_stderr_contains("╭─[main.toml:6:1]");
+    assert!(!refused.tempdir.path().join("out").exists());
+    Test::new()
+        .file("main.toml", &manifest)
+        .file("inventory.toml", inventory)
+        .args([
+            "bundle",
+            "main.toml",
+            "-i",
+            "inventory.toml",
+            "-o",
+            "out",
+            "-l",
+            "a",
+        ])
+        .run()
+        .assert_status(0)
+        .assert_stderr("wrote out/a.tar\n");
+}

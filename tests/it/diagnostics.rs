@@ -5,7 +5,8 @@
 //!
 //! Adding a case is adding a directory: `build.rs` writes its test, `diagnostics::case::<case>`
 //! (`-` written `_`). A case whose name ends in `-warning` must only warn: it exits 0, and 1
-//! under `--deny-warnings`. Every other case must exit 1.
+//! under `--deny-warnings`. Every other case must exit 1. A case that another command refuses
+//! (`kiln bundle`) holds a file `command`: its lines are the arguments, instead of `check .`.
 //!
 //! Regenerate the snapshots with `INSTA_UPDATE=always cargo test --test it diagnostics::` (or
 //! `cargo insta review`), then read every changed one.
@@ -44,6 +45,14 @@ fn entry_file(case: &Path) -> PathBuf {
         .unwrap_or_else(|| panic!("{} has no main.toml or main.kdl", case.display()))
 }
 
+/// The arguments a case is run with: its file `command`, one a line, else `check .`.
+fn command(case: &Path) -> Vec<String> {
+    match std::fs::read_to_string(case.join("command")) {
+        Ok(text) => text.lines().map(str::to_owned).collect(),
+        Err(_) => vec!["check".into(), ".".into()],
+    }
+}
+
 /// One case's test: its snapshot, and its exit codes.
 fn check_case(name: &str) {
     if let Err(why) = check(&fixtures().join(name)) {
@@ -55,7 +64,7 @@ fn check_case(name: &str) {
 fn check(case: &Path) -> Result<(), String> {
     let name = case.file_name().unwrap().to_str().unwrap().to_owned();
     let entry = entry_file(case);
-    let output = Test::new().copy_dir(case).args(["check", "."]).run();
+    let output = Test::new().copy_dir(case).args(command(case)).run();
 
     if output.mentions_tempdir() {
         return Err(format!(

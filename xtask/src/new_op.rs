@@ -140,6 +140,9 @@ use crate::opdef::{{LowerInput, Step}};
 pub const DEF: OpDef = OpDef::new(
     "{name}",
     {summary:?},
+    // Whether its script reaches the network from the host (`kiln bundle` refuses it
+    // then): decide, see `opdef::Network`.
+    Network::Never,
     lower,
 );
 
@@ -240,7 +243,7 @@ mod tests {
         );
 
         let op = read(root, "src/ops/server/swap.rs");
-        assert!(op.contains("OpDef::new(\n    \"server.swap\",\n    \"Ensure a \\\"swap\\\" file.\",\n    lower,\n)"), "{op}");
+        assert!(op.contains("OpDef::new(\n    \"server.swap\",\n    \"Ensure a \\\"swap\\\" file.\",\n    // Whether its script reaches the network from the host (`kiln bundle` refuses it\n    // then): decide, see `opdef::Network`.\n    Network::Never,\n    lower,\n)"), "{op}");
         assert!(
             op.contains("Code::Unsupported") && !op.contains("panic!") && !op.contains("todo!")
         );

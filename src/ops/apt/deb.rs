@@ -20,6 +20,11 @@ use crate::steps::packages;
 pub(crate) const DEF: OpDef = OpDef::new(
     "apt.deb",
     "Ensure the package in a `.deb` file (from the controller or a URL) is installed at the file's version, with its dependencies.",
+    Network::when(
+        "with `url`",
+        reaches::with_url,
+        "give the `.deb` as `src`: the script carries it",
+    ),
     lower,
 )
 .main_arg("src")

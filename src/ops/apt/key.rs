@@ -9,6 +9,9 @@ use crate::runtime::call::{self, KeySource};
 pub(crate) const DEF: OpDef = OpDef::new(
     "apt.key",
     "Install a repository signing key, from a URL or a keyserver, into a keyring file for `signed-by`.",
+    Network::always(
+        "copy the key beside the manifest, write it with `files.put` (into `/etc/apt/keyrings/`) and name that path in `apt.sources`'s `signed_by`",
+    ),
     lower,
 )
 .main_arg("dest")

@@ -12,6 +12,7 @@ use crate::steps::values::seconds;
 pub(crate) const DEF: OpDef = OpDef::new(
     "apt.packages",
     "Ensure Debian/Ubuntu packages are installed (optionally at their latest version) or removed, with `apt-get`.",
+    Network::PackageSources,
     lower,
 )
 .main_arg("packages")

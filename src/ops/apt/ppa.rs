@@ -27,6 +27,11 @@ use crate::source::Span;
 pub(crate) const DEF: OpDef = OpDef::new(
     "apt.ppa",
     "Ensure a Launchpad PPA (`ppa:USER/NAME`) is an apt source for the host's Ubuntu release, its key checked by fingerprint.",
+    Network::when(
+        "when `present` (the key from the keyserver, and `apt-get update`)",
+        reaches::when_present,
+        "a bundle carries the packages of `apt.packages`: give the PPA's source line to `kiln bundle --apt-source` and leave this op out of the bundle (`--skip-tags`)",
+    ),
     lower,
 )
 .main_arg("ppa")

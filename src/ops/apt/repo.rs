@@ -9,6 +9,11 @@ use crate::runtime::call;
 pub(crate) const DEF: OpDef = OpDef::new(
     "apt.repo",
     "Ensure an apt source line is present in (or absent from) the sources lists.",
+    Network::when(
+        "with `update` (`apt-get update` after a change)",
+        |args, def| args.flag(def, "update"),
+        "set `update = false`: a bundle carries the packages of `apt.packages`, which need no source of the host's",
+    ),
     lower,
 )
 .main_arg("src")

@@ -25,6 +25,14 @@ const TYPES: ArgType = ArgType::List(&ArgType::Enum(&["deb", "deb-src"]));
 pub(crate) const DEF: OpDef = OpDef::new(
     "apt.sources",
     "Ensure an apt source is a deb822 `.sources` file in `/etc/apt/sources.list.d`, its signing key fetched into a keyring and checked by fingerprint.",
+    Network::when(
+        "when `present`, with `update` or a `signed_by` URL",
+        |args, def| {
+            args.flag(def, "present")
+                && (args.flag(def, "update") || reaches::is_url(args, "signed_by"))
+        },
+        "set `update = false`, and give `signed_by` the path of a keyring on the host (written with `files.put`)",
+    ),
     lower,
 )
 .main_arg("filename")

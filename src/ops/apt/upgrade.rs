@@ -9,6 +9,9 @@ use crate::runtime::call;
 pub(crate) const DEF: OpDef = OpDef::new(
     "apt.upgrade",
     "Upgrade every installed package with `apt-get upgrade` (or `dist-upgrade`).",
+    Network::always(
+        "pin the versions wanted in `apt.packages`, so that the bundle carries them, and leave this op out of the bundle (`--skip-tags`)",
+    ),
     lower,
 )
 .args(&[

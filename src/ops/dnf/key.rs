@@ -7,6 +7,7 @@ use crate::ops::rpm_family;
 pub(crate) const DEF: OpDef = OpDef::new(
     "dnf.key",
     "Ensure rpm's database holds a signing key for dnf, imported from a URL or a file on the host and checked by fingerprint.",
+    rpm_family::KEY_NETWORK,
     rpm_family::lower_key,
 )
 .main_arg("key")

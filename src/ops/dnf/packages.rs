@@ -11,6 +11,7 @@ use crate::steps::packages;
 pub(crate) const DEF: OpDef = OpDef::new(
     "dnf.packages",
     "Ensure RPM packages are installed (optionally at their latest version) or removed, with `dnf`.",
+    Network::PackageSources,
     lower,
 )
 .main_arg("packages")

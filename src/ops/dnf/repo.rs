@@ -9,6 +9,7 @@ use crate::ops::rpm_family::{self, Family};
 pub(crate) const DEF: OpDef = OpDef::new(
     "dnf.repo",
     "Ensure a dnf repository is a file of its own in `/etc/yum.repos.d`, written whole from the arguments.",
+    Network::Never,
     lower,
 )
 .main_arg("repoid")

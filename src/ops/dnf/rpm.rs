@@ -9,6 +9,7 @@ use crate::ops::rpm_family::{self, Family};
 pub(crate) const DEF: OpDef = OpDef::new(
     "dnf.rpm",
     "Ensure the package in an `.rpm` file (from the controller or a URL) is installed at the file's version, with its dependencies, by `dnf`.",
+    rpm_family::RPM_NETWORK,
     lower,
 )
 .main_arg("src")

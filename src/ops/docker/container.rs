@@ -27,6 +27,11 @@ use crate::source::Span;
 pub(crate) const DEF: OpDef = OpDef::new(
     "docker.container",
     "Ensure a docker (or podman) container runs an image with a configuration (recreated only when the image or the configuration changed), or is stopped, or absent.",
+    Network::when(
+        "unless `state` is `absent` (its image is pulled when missing)",
+        |args, _| args.str("state") != Some("absent"),
+        "a bundle cannot know the host's images: load the image from a file the script carries (`docker load`) and leave this op out of the bundle (`--skip-tags`)",
+    ),
     lower,
 )
 .main_arg("container")

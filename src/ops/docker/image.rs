@@ -12,6 +12,11 @@ use crate::source::Span;
 pub(crate) const DEF: OpDef = OpDef::new(
     "docker.image",
     "Ensure an image is in the host's docker (or podman) store, pulled when missing, or is not.",
+    Network::when(
+        "when `present` (a pull)",
+        reaches::when_present,
+        "carry the image as a file (`docker save`, written with `files.put`) and load it with `server.command` (`docker load`)",
+    ),
     lower,
 )
 .main_arg("image")

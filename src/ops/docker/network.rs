@@ -8,6 +8,7 @@ use crate::opdef::{LowerInput, OpArgs, Step};
 pub(crate) const DEF: OpDef = OpDef::new(
     "docker.network",
     "Ensure a docker (or podman) network exists, or does not.",
+    Network::Never,
     lower,
 )
 .main_arg("network")

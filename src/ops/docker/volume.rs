@@ -8,6 +8,7 @@ use crate::opdef::{LowerInput, OpArgs, Step};
 pub(crate) const DEF: OpDef = OpDef::new(
     "docker.volume",
     "Ensure a docker (or podman) named volume exists, or does not.",
+    Network::Never,
     lower,
 )
 .main_arg("volume")

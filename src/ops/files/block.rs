@@ -15,6 +15,7 @@ use crate::steps::validator;
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.block",
     "Ensure a block of lines, delimited by marker lines, is present in or absent from a file.",
+    Network::Never,
     lower,
 )
 .main_arg("path")

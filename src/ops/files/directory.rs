@@ -10,6 +10,7 @@ use crate::steps::attrs::Attrs;
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.directory",
     "Ensure a directory exists (with its parents) or is absent, with the given mode and ownership.",
+    Network::Never,
     lower,
 )
 .main_arg("path")

@@ -11,6 +11,9 @@ use crate::steps::attrs::Attrs;
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.download",
     "Download a URL to a file on the host, skipping the download when the file is already there (and matches `sha256`).",
+    Network::always(
+        "copy the file beside the manifest and write it with `files.put`: the script carries it",
+    ),
     lower,
 )
 .main_arg("dest")

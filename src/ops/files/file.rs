@@ -11,6 +11,7 @@ use crate::steps::attrs::Attrs;
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.file",
     "Ensure a regular file exists or is absent, with the given mode and ownership.",
+    Network::Never,
     lower,
 )
 .main_arg("path")

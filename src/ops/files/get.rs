@@ -15,6 +15,7 @@ use crate::runtime::call;
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.get",
     "Copy a file from the host to the controller (live runs only), when the controller's copy differs.",
+    Network::Never,
     lower,
 )
 .main_arg("src")

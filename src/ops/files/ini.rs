@@ -19,6 +19,7 @@ use crate::steps::validator;
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.ini",
     "Set, add or remove an option or a section in an INI file, keeping its comments, blank lines and order.",
+    Network::Never,
     lower,
 )
 .main_arg("path")

@@ -15,6 +15,7 @@ use crate::steps::validator;
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.line",
     "Ensure a line is present in or absent from a file, replacing the line a regex matches.",
+    Network::Never,
     lower,
 )
 .main_arg("path")

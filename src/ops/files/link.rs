@@ -10,6 +10,7 @@ use crate::steps::attrs::Attrs;
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.link",
     "Ensure a symbolic or hard link exists and points at a target, or is absent.",
+    Network::Never,
     lower,
 )
 .main_arg("path")

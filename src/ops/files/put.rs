@@ -12,6 +12,7 @@ use crate::steps::validator;
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.put",
     "Upload a local file, or write literal content, to a file on the host.",
+    Network::Never,
     lower,
 )
 .main_arg("dest")

@@ -15,6 +15,7 @@ use crate::steps::validator;
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.replace",
     "Replace every match of a regular expression in a file.",
+    Network::Never,
     lower,
 )
 .main_arg("path")

@@ -14,6 +14,7 @@ use crate::steps::attrs::{Attrs, normalize_mode};
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.sync",
     "Copy a local directory tree to the host, uploading only files that differ.",
+    Network::Never,
     lower,
 )
 .main_arg("dest")

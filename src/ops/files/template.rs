@@ -17,6 +17,7 @@ use crate::template::syntax;
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.template",
     "Render a local minijinja template with the manifest's variables and facts, and write it to the host.",
+    Network::Never,
     lower,
 )
 .main_arg("dest")

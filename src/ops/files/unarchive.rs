@@ -20,6 +20,11 @@ const FORMATS: &[&str] = &["tar.gz", "tar.xz", "tar.zst", "zip"];
 pub(crate) const DEF: OpDef = OpDef::new(
     "files.unarchive",
     "Extract a tar or zip archive from the controller or a URL into a directory, again only when the archive changed.",
+    Network::when(
+        "with `url`",
+        reaches::with_url,
+        "give the archive as `src`: the script carries it",
+    ),
     lower,
 )
 .main_arg("dest")

@@ -10,6 +10,7 @@ use super::{IMMEDIATE, PERMANENT, STATE, ZONE, lower_rule, some_configuration};
 pub(crate) const DEF: OpDef = OpDef::new(
     "firewalld.port",
     "Ensure a port is open, or closed, in a firewalld zone, permanently and now.",
+    Network::Never,
     lower,
 )
 .main_arg("port")

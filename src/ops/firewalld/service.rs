@@ -10,6 +10,7 @@ use super::{IMMEDIATE, PERMANENT, STATE, ZONE, lower_rule, some_configuration};
 pub(crate) const DEF: OpDef = OpDef::new(
     "firewalld.service",
     "Ensure a service is allowed, or not, in a firewalld zone, permanently and now.",
+    Network::Never,
     lower,
 )
 .main_arg("service")

@@ -12,6 +12,7 @@ use crate::steps::values::not_an_option;
 pub(crate) const DEF: OpDef = OpDef::new(
     "firewalld.zone",
     "Ensure a firewalld zone exists, or not.",
+    Network::Never,
     lower,
 )
 .main_arg("zone")

@@ -12,6 +12,7 @@ use crate::steps::values::one_line;
 pub(crate) const DEF: OpDef = OpDef::new(
     "git.config",
     "Set or unset a git configuration key, system-wide, for a user or in a repository.",
+    Network::Never,
     lower,
 )
 .main_arg("key")

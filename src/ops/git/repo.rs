@@ -11,6 +11,15 @@ use crate::steps::values::{int, not_an_option};
 pub(crate) const DEF: OpDef = OpDef::new(
     "git.repo",
     "Clone a git repository to a directory on the host and keep it at a branch or revision.",
+    Network::when(
+        "unless `repo` is a path on the host (`/...` or `file://`)",
+        |args, _| {
+            !args
+                .str("repo")
+                .is_some_and(|repo| repo.starts_with('/') || repo.starts_with("file://"))
+        },
+        "give `repo` the path of a repository on the host (carried with `files.sync` or `files.unarchive`)",
+    ),
     lower,
 )
 .main_arg("dest")

@@ -9,6 +9,7 @@ use crate::steps::sql::{Dialect, SqlStep, no_nul};
 pub(crate) const DEF: OpDef = OpDef::new(
     "mysql.database",
     "Ensure a MySQL or MariaDB database exists with the given character set and collation, or is absent (through the `mysql` client).",
+    Network::Never,
     lower,
 )
 .main_arg("database")

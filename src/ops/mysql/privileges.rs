@@ -12,6 +12,7 @@ use crate::template::is_template;
 pub(crate) const DEF: OpDef = OpDef::new(
     "mysql.privileges",
     "Ensure a MySQL or MariaDB account holds (or does not hold) privileges on databases and tables (through the `mysql` client).",
+    Network::Never,
     lower,
 )
 .main_arg("user")

@@ -10,6 +10,7 @@ use crate::steps::sql::{Dialect, SqlStep, no_nul};
 pub(crate) const DEF: OpDef = OpDef::new(
     "mysql.user",
     "Ensure a MySQL or MariaDB account exists with the given password, or is absent (through the `mysql` client).",
+    Network::Never,
     lower,
 )
 .main_arg("user")

@@ -24,6 +24,7 @@ use crate::steps::content::{WriteFile, write_file};
 pub(crate) const DEF: OpDef = OpDef::new(
     "nftables.ruleset",
     "Write an nftables ruleset file, checked by `nft -c` before it replaces the old one, and load it when it changed.",
+    Network::Never,
     lower,
 )
 .main_arg("path")

@@ -10,6 +10,7 @@ use crate::steps::services::{self, Want};
 pub(crate) const DEF: OpDef = OpDef::new(
     "openrc.service",
     "Ensure an OpenRC service is running or stopped and in or out of a runlevel, and restart or reload it.",
+    Network::Never,
     lower,
 )
 .main_arg("service")

@@ -11,6 +11,7 @@ use crate::steps::packages::{self, Options, Want};
 pub(crate) const DEF: OpDef = OpDef::new(
     "package.packages",
     "Ensure packages are installed (optionally at their latest version) or removed, with the host's own package manager.",
+    Network::PackageSources,
     lower,
 )
 .main_arg("packages")

@@ -11,6 +11,7 @@ use crate::steps::packages::{self, Options, Want};
 pub(crate) const DEF: OpDef = OpDef::new(
     "pacman.packages",
     "Ensure Arch Linux packages are installed (optionally at their latest version) or removed, with `pacman`.",
+    Network::PackageSources,
     lower,
 )
 .main_arg("packages")

@@ -9,6 +9,7 @@ use crate::steps::sql::{Dialect, SqlStep, no_nul};
 pub(crate) const DEF: OpDef = OpDef::new(
     "postgresql.database",
     "Ensure a PostgreSQL database exists with the given owner, encoding and locales, or is absent (through `psql` as the `postgres` user).",
+    Network::Never,
     lower,
 )
 .main_arg("database")

@@ -11,6 +11,7 @@ use crate::template::is_template;
 pub(crate) const DEF: OpDef = OpDef::new(
     "postgresql.privileges",
     "Ensure a PostgreSQL role holds (or does not hold) privileges on databases, schemas, tables or sequences (through `psql` as the `postgres` user).",
+    Network::Never,
     lower,
 )
 .main_arg("role")

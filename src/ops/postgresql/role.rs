@@ -10,6 +10,7 @@ use crate::steps::values::opt_flag;
 pub(crate) const DEF: OpDef = OpDef::new(
     "postgresql.role",
     "Ensure a PostgreSQL role exists with the given attributes and password, or is absent (through `psql` as the `postgres` user).",
+    Network::Never,
     lower,
 )
 .main_arg("role")

@@ -9,6 +9,7 @@ use crate::runtime::call;
 pub(crate) const DEF: OpDef = OpDef::new(
     "selinux.boolean",
     "Ensure an SELinux boolean is on or off (`setsebool`), optionally across reboots.",
+    Network::Never,
     lower,
 )
 .main_arg("boolean")

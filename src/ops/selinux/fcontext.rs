@@ -9,6 +9,7 @@ use crate::runtime::call::{self, FileContext};
 pub(crate) const DEF: OpDef = OpDef::new(
     "selinux.fcontext",
     "Ensure the SELinux policy gives files matching a path expression a context type (`semanage fcontext`), or no local rule does, and relabel a path after a change.",
+    Network::Never,
     lower,
 )
 .main_arg("target")

@@ -9,6 +9,7 @@ use crate::runtime::call;
 pub(crate) const DEF: OpDef = OpDef::new(
     "selinux.state",
     "Ensure SELinux is enforcing, permissive or disabled: at once where `setenforce` can, and at boot in its configuration file.",
+    Network::Never,
     lower,
 )
 .main_arg("state")

@@ -10,6 +10,7 @@ use crate::steps::values::{int, not_an_option};
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.alternatives",
     "Ensure a path is an alternative of a name (`update-alternatives`), and is the one it points to, or that the name is in automatic mode, or that the path is not one of its alternatives.",
+    Network::Never,
     lower,
 )
 .main_arg("generic_name")

@@ -9,6 +9,7 @@ use crate::runtime::call;
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.authorized_keys",
     "Ensure SSH public keys are present in (or absent from) a user's `authorized_keys` file.",
+    Network::Never,
     lower,
 )
 .main_arg("user")

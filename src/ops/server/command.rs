@@ -11,6 +11,7 @@ use crate::steps::command;
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.command",
     "Run a program with arguments directly (no shell, so no quoting, globbing or pipes), optionally guarded so it runs only when needed.",
+    Network::Never,
     lower,
 )
 .main_arg("argv")

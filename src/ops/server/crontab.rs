@@ -13,6 +13,7 @@ use crate::steps::values::{is_identifier, one_line};
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.crontab",
     "Ensure a command is scheduled in a user's crontab, or is not.",
+    Network::Never,
     lower,
 )
 .main_arg("command")

@@ -10,6 +10,7 @@ use crate::steps::values::int;
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.group",
     "Ensure a local group exists, or is absent.",
+    Network::Never,
     lower,
 )
 .main_arg("group")

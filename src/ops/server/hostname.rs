@@ -10,6 +10,7 @@ use crate::steps::values::one_line;
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.hostname",
     "Set the host's name, both for the running system and in `/etc/hostname`.",
+    Network::Never,
     lower,
 )
 .main_arg("hostname")

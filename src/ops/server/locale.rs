@@ -9,6 +9,7 @@ use crate::runtime::call::{self, Locale};
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.locale",
     "Ensure a locale is generated and available on the host, or is not.",
+    Network::Never,
     lower,
 )
 .main_arg("locale")

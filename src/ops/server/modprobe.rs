@@ -10,6 +10,7 @@ use crate::runtime::call;
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.modprobe",
     "Ensure a kernel module is loaded or unloaded, and optionally loaded at boot.",
+    Network::Never,
     lower,
 )
 .main_arg("module")

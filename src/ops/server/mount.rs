@@ -11,6 +11,7 @@ use crate::steps::values::int;
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.mount",
     "Ensure a filesystem is mounted or unmounted, and its `/etc/fstab` entry is present or absent.",
+    Network::Never,
     lower,
 )
 .main_arg("path")

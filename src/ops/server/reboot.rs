@@ -10,6 +10,7 @@ use crate::steps::values::seconds;
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.reboot",
     "Reboot the host and wait until it accepts connections again before going on.",
+    Network::Never,
     lower,
 )
 .args(&[

@@ -11,6 +11,7 @@ use crate::steps::command;
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.script",
     "Upload a local script to the host and run it, optionally guarded so it runs only when needed.",
+    Network::Never,
     lower,
 )
 .main_arg("src")

@@ -33,6 +33,7 @@ const ITEMS: &[&str] = &[
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.security_limits",
     "Ensure a pam_limits entry (`DOMAIN TYPE ITEM VALUE`) is in `limits.conf` or a file of `/etc/security/limits.d`, or is absent.",
+    Network::Never,
     lower,
 )
 .main_arg("domain")

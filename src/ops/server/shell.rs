@@ -10,6 +10,7 @@ use crate::steps::command;
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.shell",
     "Run shell commands (through `sh -c`), optionally guarded so they run only when needed.",
+    Network::Never,
     lower,
 )
 .main_arg("commands")

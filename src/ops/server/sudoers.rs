@@ -11,6 +11,7 @@ use crate::steps::content::{WriteFile, write_file};
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.sudoers",
     "Ensure a drop-in file in `/etc/sudoers.d` has the given rules (checked with `visudo` first), or is absent.",
+    Network::Never,
     lower,
 )
 .main_arg("filename")

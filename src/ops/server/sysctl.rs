@@ -10,6 +10,7 @@ use crate::steps::values::one_line;
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.sysctl",
     "Set a kernel parameter with `sysctl`, and optionally persist it in a sysctl configuration file.",
+    Network::Never,
     lower,
 )
 .main_arg("key")

@@ -5,14 +5,19 @@ use crate::opdef::prelude::*;
 use crate::opdef::{LowerInput, Step};
 use crate::runtime::call;
 
-pub(crate) const DEF: OpDef = OpDef::new("server.timezone", "Set the system time zone.", lower)
-    .main_arg("timezone")
-    .args(&[arg(
-        "timezone",
-        Str,
-        "An IANA time zone name from `/usr/share/zoneinfo`, e.g. `Europe/Paris` or `UTC`.",
-    )
-    .required()]);
+pub(crate) const DEF: OpDef = OpDef::new(
+    "server.timezone",
+    "Set the system time zone.",
+    Network::Never,
+    lower,
+)
+.main_arg("timezone")
+.args(&[arg(
+    "timezone",
+    Str,
+    "An IANA time zone name from `/usr/share/zoneinfo`, e.g. `Europe/Paris` or `UTC`.",
+)
+.required()]);
 
 /// Probe: `/etc/localtime` links to the zone's file under `zoneinfo`, and `/etc/timezone`
 /// (Debian's copy, where it exists) names it. Act: `timedatectl set-timezone` under systemd,

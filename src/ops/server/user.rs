@@ -10,6 +10,7 @@ use crate::steps::values::int;
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.user",
     "Ensure a local user account exists with the given properties, or is absent.",
+    Network::Never,
     lower,
 )
 .main_arg("user")

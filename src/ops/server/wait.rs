@@ -10,6 +10,15 @@ use crate::steps::values::{int, not_an_option, seconds};
 pub(crate) const DEF: OpDef = OpDef::new(
     "server.wait",
     "Wait until a TCP port is open, a path exists or a command succeeds (or the opposite), failing after a timeout.",
+    Network::when(
+        "with `port` on a `host` other than the host itself",
+        |args, _| {
+            args.contains("port")
+                && !matches!(args.str("host"), None | Some("localhost" | "::1"))
+                && !args.str("host").is_some_and(|host| host.starts_with("127."))
+        },
+        "a host with no network reaches no other: wait for a `path`, a `command`, or a port of the host itself (`127.0.0.1`)",
+    ),
     lower,
 )
 .args(&[

@@ -10,6 +10,7 @@ use crate::steps::services::{self, Want};
 pub(crate) const DEF: OpDef = OpDef::new(
     "service.service",
     "Ensure a service is running or stopped and enabled or disabled, and restart or reload it, with the host's init system.",
+    Network::Never,
     lower,
 )
 .main_arg("service")

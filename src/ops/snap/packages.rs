@@ -11,6 +11,11 @@ use crate::steps::packages::{self, Options, Pin};
 pub(crate) const DEF: OpDef = OpDef::new(
     "snap.packages",
     "Ensure snaps are installed (optionally refreshed to their latest revision) or removed.",
+    Network::when(
+        "when `present`",
+        reaches::when_present,
+        "carry the packages as files (`files.sync`) and install them from there with `server.command`, or leave this op out of the bundle (`--skip-tags`)",
+    ),
     lower,
 )
 .main_arg("packages")

@@ -11,6 +11,7 @@ use crate::steps::values::int;
 pub(crate) const DEF: OpDef = OpDef::new(
     "ssh.keygen",
     "Ensure an OpenSSH key pair of a type and size exists at a path (generated once on the host with `ssh-keygen`, never readable by others), or is absent.",
+    Network::Never,
     lower,
 )
 .main_arg("path")

@@ -11,6 +11,11 @@ use crate::steps::values::not_an_option;
 pub(crate) const DEF: OpDef = OpDef::new(
     "ssh.known_hosts",
     "Ensure a known_hosts file trusts a host with given keys (or the keys `ssh-keyscan` finds, on first use), hashed or not, or has no entry for it.",
+    Network::when(
+        "with `keyscan` (when `present`)",
+        |args, def| args.flag(def, "present") && args.flag(def, "keyscan"),
+        "give the host's keys in `key` (what `ssh-keyscan` prints, run where the host can be reached)",
+    ),
     lower,
 )
 .main_arg("host")

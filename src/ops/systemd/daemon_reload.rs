@@ -8,6 +8,7 @@ use crate::runtime::call;
 pub(crate) const DEF: OpDef = OpDef::new(
     "systemd.daemon_reload",
     "Make systemd re-read changed unit files with `systemctl daemon-reload`.",
+    Network::Never,
     lower,
 )
 .args(&[arg(

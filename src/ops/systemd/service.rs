@@ -10,6 +10,7 @@ use crate::steps::services::{self, Want};
 pub(crate) const DEF: OpDef = OpDef::new(
     "systemd.service",
     "Ensure a systemd unit is running or stopped and enabled or disabled, and restart or reload it.",
+    Network::Never,
     lower,
 )
 .main_arg("service")

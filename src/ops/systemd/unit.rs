@@ -18,6 +18,7 @@ use crate::steps::content::{WriteFile, write_file};
 pub(crate) const DEF: OpDef = OpDef::new(
     "systemd.unit",
     "Write a systemd unit file or drop-in, checked by `systemd-analyze verify`, and reload systemd when it changed.",
+    Network::Never,
     lower,
 )
 .main_arg("unit")

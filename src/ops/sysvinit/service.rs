@@ -10,6 +10,7 @@ use crate::steps::services::{self, Want};
 pub(crate) const DEF: OpDef = OpDef::new(
     "sysvinit.service",
     "Ensure a SysV init service is running or stopped and started at boot or not, and restart or reload it.",
+    Network::Never,
     lower,
 )
 .main_arg("service")

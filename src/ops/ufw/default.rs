@@ -14,6 +14,7 @@ use crate::runtime::call;
 pub(crate) const DEF: OpDef = OpDef::new(
     "ufw.default",
     "Set UFW's default policy of a direction (incoming, outgoing or routed).",
+    Network::Never,
     lower,
 )
 .main_arg("direction")

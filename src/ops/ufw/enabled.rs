@@ -15,6 +15,7 @@ use crate::runtime::call;
 pub(crate) const DEF: OpDef = OpDef::new(
     "ufw.enabled",
     "Enable or disable UFW, and set its logging level.",
+    Network::Never,
     lower,
 )
 .main_arg("enabled")

@@ -17,6 +17,7 @@ use crate::steps::values::{not_an_option, one_line};
 pub(crate) const DEF: OpDef = OpDef::new(
     "ufw.rule",
     "Ensure a UFW rule (allow, deny, reject or limit) is added, or deleted.",
+    Network::Never,
     lower,
 )
 .main_arg("rule")

@@ -11,6 +11,7 @@ use crate::steps::packages::{self, Options, Want};
 pub(crate) const DEF: OpDef = OpDef::new(
     "zypper.packages",
     "Ensure openSUSE/SLES packages are installed (optionally at their latest version) or removed, with `zypper`.",
+    Network::PackageSources,
     lower,
 )
 .main_arg("packages")

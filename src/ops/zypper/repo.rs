@@ -9,6 +9,7 @@ use crate::ops::rpm_family::{self, Family};
 pub(crate) const DEF: OpDef = OpDef::new(
     "zypper.repo",
     "Ensure a zypper repository is a file of its own in `/etc/zypp/repos.d`, written whole from the arguments.",
+    Network::Never,
     lower,
 )
 .main_arg("repoid")

@@ -15,8 +15,9 @@ use super::{OpArgs, OpDef};
 pub enum Network {
     /// Never: what the script needs is in it, or on the host.
     Never,
-    /// It installs from the system package manager's sources: a bundle carries apt's
-    /// packages with it and refuses the other managers' (`bundle::packages`).
+    /// It installs from (or refreshes) the system package manager's sources: a bundle
+    /// carries apt's packages with it and its `run` makes them apt's only source, and it
+    /// refuses the other managers' installs (`bundle::packages`).
     PackageSources,
     /// With the arguments [`Reach::when`] describes.
     Reaches(Reach),
@@ -61,7 +62,7 @@ impl Network {
         match self {
             Network::Never => "never".into(),
             Network::PackageSources => {
-                "from the package manager's sources (a bundle carries apt's packages)".into()
+                "from the package manager's sources (a bundle's own, for apt)".into()
             }
             Network::Reaches(reach) => reach.when.into(),
         }

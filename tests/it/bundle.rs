@@ -20,7 +20,8 @@ use crate::support::need::{Need, require};
 const PAYLOAD: &str = "payload of the bundle test";
 
 /// A work directory with the repository (kiln-app depends on kiln-lib; kiln-solo) served
-/// by the returned server, a manifest installing kiln-app (`apt.packages`) and kiln-solo
+/// by the returned server, a manifest refreshing apt's lists (`apt.update`: in a bundle,
+/// from its own packages), installing kiln-app (`apt.packages`) and kiln-solo
 /// (`package.packages`, apt by the host's facts) and writing a file, an inventory of
 /// one host, `vault`, and an Ed25519 key with its allowed-signers file (`ops`).
 fn project(dir: &Path) -> Server {
@@ -38,7 +39,8 @@ fn project(dir: &Path) -> Server {
     std::fs::write(
         dir.join("main.toml"),
         format!(
-            "[[op]]\nop = \"apt.packages\"\npackages = [\"kiln-app\"]\n\n\
+            "[[op]]\nop = \"apt.update\"\ncache_time = \"1h\"\n\n\
+             [[op]]\nop = \"apt.packages\"\npackages = [\"kiln-app\"]\n\n\
              [[op]]\nop = \"package.packages\"\npackages = [\"kiln-solo\"]\n\n\
              [[op]]\nop = \"files.put\"\ndest = \"/etc/kiln-bundle\"\ncontent = \"{PAYLOAD}\\n\"\n"
         ),
@@ -461,18 +463,9 @@ const REACHES_THE_NETWORK: &[(&str, &str)] = &[
         "ppa = \"ppa:deadsnakes/ppa\"\nfingerprint = \"F23C5A6CF475977595C89F51BA6932366A755776\"",
     ),
     (
-        "apt.repo",
-        "src = \"deb http://deb.example.com/debian bookworm main\"",
-    ),
-    (
-        "apt.sources",
-        "filename = \"a\"\nuris = [\"http://deb.example.com/debian\"]\nsuites = [\"bookworm\"]\ncomponents = [\"main\"]",
-    ),
-    (
         "apt.sources",
         "filename = \"a\"\nuris = [\"http://deb.example.com/debian\"]\nsuites = [\"bookworm\"]\ncomponents = [\"main\"]\nupdate = false\nsigned_by = \"https://example.com/a.asc\"\nfingerprint = \"F23C5A6CF475977595C89F51BA6932366A755776\"",
     ),
-    ("apt.update", ""),
     ("apt.upgrade", ""),
     ("brew.packages", "packages = [\"jq\"]"),
     ("cargo.packages", "packages = [\"ripgrep\"]"),
@@ -545,8 +538,13 @@ const OFFLINE: &[(&str, &str)] = &[
     ),
     (
         "apt.repo",
-        "src = \"deb http://deb.example.com/debian bookworm main\"\nupdate = false",
+        "src = \"deb http://deb.example.com/debian bookworm main\"",
     ),
+    (
+        "apt.sources",
+        "filename = \"a\"\nuris = [\"http://deb.example.com/debian\"]\nsuites = [\"bookworm\"]\ncomponents = [\"main\"]",
+    ),
+    ("apt.update", "cache_time = \"1h\""),
     (
         "apt.sources",
         "filename = \"a\"\nuris = [\"http://deb.example.com/debian\"]\nsuites = [\"bookworm\"]\ncomponents = [\"main\"]\nupdate = false\nsigned_by = \"/usr/share/keyrings/a.gpg\"",

@@ -9,11 +9,9 @@ use crate::runtime::call;
 pub(crate) const DEF: OpDef = OpDef::new(
     "apt.repo",
     "Ensure an apt source line is present in (or absent from) the sources lists.",
-    Network::when(
-        "with `update` (`apt-get update` after a change)",
-        |args, def| args.flag(def, "update"),
-        "set `update = false`: a bundle carries the packages of `apt.packages`, which need no source of the host's",
-    ),
+    // Writing the line fetches nothing; `update` refreshes from the package sources,
+    // which a bundle's `run` replaces with the bundle's own packages.
+    Network::PackageSources,
     lower,
 )
 .main_arg("src")

@@ -25,13 +25,12 @@ const TYPES: ArgType = ArgType::List(&ArgType::Enum(&["deb", "deb-src"]));
 pub(crate) const DEF: OpDef = OpDef::new(
     "apt.sources",
     "Ensure an apt source is a deb822 `.sources` file in `/etc/apt/sources.list.d`, its signing key fetched into a keyring and checked by fingerprint.",
+    // `update` refreshes from the package sources, which a bundle's `run` replaces with
+    // the bundle's own packages; a key fetched by URL needs the network whatever runs it.
     Network::when(
-        "when `present`, with `update` or a `signed_by` URL",
-        |args, def| {
-            args.flag(def, "present")
-                && (args.flag(def, "update") || reaches::is_url(args, "signed_by"))
-        },
-        "set `update = false`, and give `signed_by` the path of a keyring on the host (written with `files.put`)",
+        "when `present`, with a `signed_by` URL (and `update` from the package sources)",
+        |args, def| args.flag(def, "present") && reaches::is_url(args, "signed_by"),
+        "give `signed_by` the path of a keyring on the host (written with `files.put`)",
     ),
     lower,
 )

@@ -9,9 +9,9 @@ use crate::steps::values::seconds;
 pub(crate) const DEF: OpDef = OpDef::new(
     "apt.update",
     "Refresh apt's package lists with `apt-get update`.",
-    Network::always(
-        "leave it out of the bundle (`--skip-tags`): a bundle's `run` gives apt the bundle's own packages, already indexed",
-    ),
+    // In a bundle, `run`'s apt configuration makes the update read the bundle's own
+    // packages: no network.
+    Network::PackageSources,
     lower,
 )
 .args(&[arg(

@@ -13,7 +13,7 @@ use std::process::Command;
 use kiln::shell::quote;
 use serde_json::Value;
 
-use crate::support::kiln::PATH;
+use crate::support::kiln::{PATH, bin_dir};
 use crate::support::need::{Need, require};
 use crate::support::sshd::{Sshd, write_inventory};
 
@@ -72,13 +72,12 @@ impl Runner<'_> {
     /// Runs `shell` (a command and its options, the script last) in `cwd` with `env`, as a
     /// runner would; panics, with its output, unless it succeeds.
     fn run(&self, shell: &[&str], script: &str, cwd: &Path, env: &[(&str, String)]) {
-        let bin = Path::new(env!("CARGO_BIN_EXE_kiln")).parent().unwrap();
         let output = Command::new(shell[0])
             .args(&shell[1..])
             .arg(script)
             .current_dir(cwd)
             .env_clear()
-            .env("PATH", format!("{}:{PATH}", bin.display()))
+            .env("PATH", format!("{}:{PATH}", bin_dir().display()))
             .env("HOME", self.dir.join("home"))
             .envs(env.iter().map(|(k, v)| (k, v)))
             .output()

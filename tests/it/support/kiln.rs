@@ -27,6 +27,15 @@ use super::tree::copy_tree;
 /// connector may run `chroot`, in `/usr/sbin`).
 pub(crate) const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+/// The directory holding the binary: on `PATH`, it runs as `kiln` in a shell whose commands
+/// are not the test's to write (a job system's recipe, `scale`), with the environment the
+/// caller gives that shell.
+pub(crate) fn bin_dir() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_kiln"))
+        .parent()
+        .expect("the binary is in a directory")
+}
+
 #[must_use]
 pub(crate) struct Test {
     tempdir: tempfile::TempDir,

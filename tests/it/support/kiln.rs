@@ -6,7 +6,8 @@
 //! [`Output`] holds the exit code, stdout and stderr for assertions. Because the binary runs
 //! in the temporary directory, file names in its output are the relative names the test
 //! wrote; where an absolute one shows anyway (a `root` variable under the temporary
-//! directory), [`Output::normalized`] writes the directory `[TEMP]`.
+//! directory), [`Output::normalized`] writes the directory `[TEMP]`. A shell whose commands
+//! are a recipe's own, not the test's, finds the binary on `PATH` through [`bin_dir`].
 //!
 //! ```ignore
 //! let output = Test::new()

@@ -22,6 +22,10 @@ pub(super) struct PullUnitsArgs {
     /// The identity the bundle must be signed by, as the allowed-signers file names it.
     #[arg(long, value_name = "IDENTITY")]
     identity: String,
+    /// The certificate authorities (a PEM file on the host) an `https://` bundle server is
+    /// checked with, instead of the system's: for a server with a private CA.
+    #[arg(long, value_name = "FILE")]
+    ca: Option<String>,
     /// The period between the end of a run and the next one, as systemd writes a time
     /// span.
     #[arg(long, value_name = "SPAN", default_value = "30min")]
@@ -44,6 +48,7 @@ pub(super) fn run(args: PullUnitsArgs) -> u8 {
         host: &args.host,
         allowed_signers: &args.allowed_signers,
         identity: &args.identity,
+        ca: args.ca.as_deref(),
         every: &args.every,
         keep: args.keep,
     };

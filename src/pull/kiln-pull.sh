@@ -3,10 +3,12 @@
 # Written by `kiln pull-units`; kiln-pull.service runs it, kiln-pull.timer starts that.
 #
 # usage: kiln-pull --from DIR|https://URL|git+URL --host HOST --allowed-signers FILE
-#                  --identity IDENTITY [--state DIR] [--keep N]
+#                  --identity IDENTITY [--ca FILE] [--state DIR] [--keep N]
 #
 # The bundle is HOST.tar in the directory, under the URL, or at the top of the git
-# repository's default branch. Nothing of it runs unless, in this order: every member is a
+# repository's default branch. An https:// URL is fetched over HTTPS only, redirects
+# too (the bundle holds the script's secrets), trusting the certificate authorities in
+# FILE (--ca) instead of the system's when given. Nothing of it runs unless, in this order: every member is a
 # regular file or a directory under HOST/ (no link, no `..`); HOST/SHA256SUMS is signed
 # (`ssh-keygen -Y verify`, namespace kiln-bundle) by IDENTITY as ALLOWED_SIGNERS says;
 # it lists every other file of the bundle but its signature, and each matches. Then
@@ -20,7 +22,7 @@ kp_die() {
   exit 1
 }
 
-kp_from='' kp_host='' kp_signers='' kp_identity='' kp_state=/var/lib/kiln-pull kp_keep=10
+kp_from='' kp_host='' kp_signers='' kp_identity='' kp_ca='' kp_state=/var/lib/kiln-pull kp_keep=10
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || kp_die "$1 needs a value"
   case $1 in
@@ -28,6 +30,7 @@ while [ $# -gt 0 ]; do
     --host) kp_host=$2 ;;
     --allowed-signers) kp_signers=$2 ;;
     --identity) kp_identity=$2 ;;
+    --ca) kp_ca=$2 ;;
     --state) kp_state=$2 ;;
     --keep) kp_keep=$2 ;;
     *) kp_die "unknown option $1" ;;
@@ -52,8 +55,11 @@ kp_tar=$kp_work/bundle.tar
 # Fetch.
 case $kp_from in
   https://*)
-    curl --fail --silent --show-error --location --proto '=https' \
-      --output "$kp_tar" --url "${kp_from%/}/$kp_host.tar" || kp_die "cannot fetch the bundle"
+    # --proto holds for the redirects --location follows too.
+    set -- --fail --silent --show-error --location --proto '=https'
+    [ -z "$kp_ca" ] || set -- "$@" --cacert "$kp_ca"
+    curl "$@" --output "$kp_tar" --url "${kp_from%/}/$kp_host.tar" ||
+      kp_die "cannot fetch the bundle"
     ;;
   git+*)
     git clone --quiet --depth 1 -- "${kp_from#git+}" "$kp_work/repo" ||

@@ -4,7 +4,8 @@
 //! - [`cloud_init`]: a host's script as cloud-config user-data, written and run once at
 //!   first boot (`kiln emit --format cloud-init`).
 //! - [`Units`]: a systemd service and timer that periodically run [`FETCH_SCRIPT`]
-//!   (`kiln pull-units`), which fetches the host's bundle (`kiln bundle`: `HOST.tar`, whose
+//!   (`kiln pull-units`), which fetches the host's bundle (from a directory, over HTTPS only
+//!   with the CA given by `--ca` or the system's, or from git; `kiln bundle`: `HOST.tar`, whose
 //!   `HOST/SHA256SUMS` is signed with `ssh-keygen -Y sign -n kiln-bundle`), verifies it, runs
 //!   `HOST/run --report ...` and keeps the last reports.
 //!

@@ -17,6 +17,9 @@ pub struct Units<'a> {
     pub allowed_signers: &'a str,
     /// The signer's identity in it (`-I`).
     pub identity: &'a str,
+    /// The certificate authorities an `https://` location is checked with, instead of the
+    /// system's (a file on the host, `curl --cacert`).
+    pub ca: Option<&'a str>,
     /// The period between runs, as systemd writes a time span (`30min`, `1h`).
     pub every: &'a str,
     /// How many reports are kept.
@@ -37,6 +40,9 @@ impl Units<'_> {
         ] {
             let _ = write!(exec, " {option} {}", quote(value));
         }
+        if let Some(ca) = self.ca {
+            let _ = write!(exec, " --ca {}", quote(ca));
+        }
         format!(
             "[Unit]\nDescription=Apply this host's kiln bundle (pull mode)\n\
              Wants=network-online.target\nAfter=network-online.target\n\n\
@@ -56,7 +62,9 @@ impl Units<'_> {
     }
 
     /// Why a value cannot go into the units, when one cannot: a line break (a unit file's
-    /// value is one line), or a period systemd would not read.
+    /// value is one line), a location the fetch script does not take (a plain `http://`
+    /// URL would carry the bundle's secrets in the clear), `--ca` for a location that is
+    /// not fetched over HTTPS, or a period systemd would not read.
     pub fn problem(&self) -> Option<String> {
         let values = [
             self.script_path,
@@ -64,9 +72,22 @@ impl Units<'_> {
             self.host,
             self.allowed_signers,
             self.identity,
+            self.ca.unwrap_or_default(),
         ];
         if let Some(value) = values.iter().find(|v| v.contains(['\n', '\r'])) {
             return Some(format!("{value:?} has a line break"));
+        }
+        let https = self.from.starts_with("https://");
+        if !(https || self.from.starts_with('/') || self.from.starts_with("git+")) {
+            return Some(format!(
+                "--from: `{}` is not an absolute directory, an https:// URL or git+URL \
+                 (the bundle holds the script's secrets: serve it over HTTPS, with --ca for \
+                 a private certificate authority)",
+                self.from
+            ));
+        }
+        if self.ca.is_some() && !https {
+            return Some("--ca: only an https:// --from is checked with it".to_owned());
         }
         let period = self.every.split_whitespace().all(|part| {
             let unit = part.trim_start_matches(|c: char| c.is_ascii_digit());

@@ -2,9 +2,10 @@
 # run's `kiln apply --format json` (`{"hosts": [HostReport]}`), written by the script itself
 # when it ends, for hosts no controller watches. The script has no JSON library and needs
 # none: k_say records each op's status line (its fields, each one line: kiln gives LABEL and
-# ORIGIN escaped to one line) in k_report_ops, in this shell, without a process; at the end
-# one awk program escapes the strings and writes the document. What only a controller sees
-# is left empty: an op's output, standard error and note, and its time; round trips are 0.
+# ORIGIN escaped to one line) in k_report_ops, in this shell, without a process, and k_note
+# the note under it (the text a live run's reader gives the op's `note`); at the end one
+# awk program escapes the strings and writes the document. What only a controller sees is
+# left empty: an op's output and standard error, and its time; round trips are 0.
 
 # k_host NAME TARGET: the host the script was made for, as the inventory names it and
 # reaches it (the report's `host` and `target`).
@@ -17,6 +18,16 @@ k_report_op() {
 $2
 $3
 $4
+"
+}
+
+# k_report_note LINES TEXT: records a note (k_note's TEXT, of LINES lines) on the op
+# recorded last: a line `note` (never a status, which starts an op's record), LINES, then
+# TEXT. Only ops with a note pay for it.
+k_report_note() {
+  k_report_ops="${k_report_ops}note
+$1
+$2
 "
 }
 
@@ -58,11 +69,13 @@ k_report_json() {
     awk "$k_awk_report"
 }
 
-# The report's JSON from k_report_ops (four lines an op) and the host's fields in K_HOST,
-# K_TARGET, K_STATUS, K_COUNTS (ok, changed, failed, skipped, not run) and K_SECONDS.
-# Strings are escaped as JSON requires: `"` and `\` with a backslash, control characters as
-# \uXXXX; other characters, UTF-8 ones too, are written as they are (one at a time, so an
-# awk that counts characters and one that counts bytes both copy them whole).
+# The report's JSON from k_report_ops (four lines an op, each followed by its notes, if
+# any: `note`, a number of lines, those lines; two notes on one op are joined by a line
+# break, as a live run's reader joins them) and the host's fields in K_HOST, K_TARGET,
+# K_STATUS, K_COUNTS (ok, changed, failed, skipped, not run) and K_SECONDS. Strings are
+# escaped as JSON requires: `"` and `\` with a backslash, control characters as \uXXXX;
+# other characters, UTF-8 ones too, are written as they are (one at a time, so an awk that
+# counts characters and one that counts bytes both copy them whole).
 k_awk_report='
 function k_json(s,   out, c, i, n) {
   out = ""
@@ -78,14 +91,35 @@ BEGIN {
   k_escaped["\""] = "\\\""
   k_escaped["\\"] = "\\\\"
   ops = ""
+  n = 0
+  fields = 0
 }
-{ field[(NR - 1) % 4] = $0 }
-NR % 4 == 0 {
-  ops = ops (ops == "" ? "" : ",") "\n        {\"index\": " k_json(field[1]) ", \"status\": " k_json(field[0]) \
-    ", \"label\": " k_json(field[2]) ", \"origin\": " k_json(field[3]) \
-    ", \"detail\": \"\", \"stderr\": \"\", \"note\": \"\", \"seconds\": 0}"
+note_left > 0 {
+  note[n] = note[n] (note_first ? "" : "\n") $0
+  note_first = 0
+  note_left--
+  next
+}
+note_count {
+  note_count = 0
+  note_left = $0 + 0
+  if (note[n] != "") note[n] = note[n] "\n"
+  note_first = 1
+  next
+}
+fields == 0 && $0 == "note" { note_count = 1; next }
+{ field[fields++] = $0 }
+fields == 4 {
+  n++
+  status[n] = field[0]; index_[n] = field[1]; label[n] = field[2]; origin[n] = field[3]; note[n] = ""
+  fields = 0
 }
 END {
+  for (i = 1; i <= n; i++) {
+    ops = ops (i == 1 ? "" : ",") "\n        {\"index\": " k_json(index_[i]) ", \"status\": " k_json(status[i]) \
+      ", \"label\": " k_json(label[i]) ", \"origin\": " k_json(origin[i]) \
+      ", \"detail\": \"\", \"stderr\": \"\", \"note\": " k_json(note[i]) ", \"seconds\": 0}"
+  }
   split(ENVIRON["K_COUNTS"], count, " ")
   printf "{\n  \"hosts\": [\n    {\n      \"host\": %s,\n      \"target\": %s,\n      \"status\": %s,\n", k_json(ENVIRON["K_HOST"]), k_json(ENVIRON["K_TARGET"]), k_json(ENVIRON["K_STATUS"])
   printf "      \"ops\": [%s%s],\n", ops, (ops == "" ? "" : "\n      ")

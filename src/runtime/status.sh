@@ -12,10 +12,25 @@ k_say() {
   [ -z "${k_report-}" ] || k_report_op "$@"
 }
 
-# A note on the op just reported (why it failed, what its planned change waits for): under
-# its status line, indented as a diff is; marked in a live run, so kiln tells it from what
-# commands print. From a builtin: it may quote what a diff shows.
-k_note() { k_print "${KILN_MARK-}    $1"; }
+# k_note TEXT: a note on the op just reported (why it failed, what its planned change waits
+# for): under its status line, each of its lines indented as a diff is and marked in a live
+# run, so kiln tells the whole note from what commands print. From builtins, one line at a
+# time (no process: notes may quote what a diff shows). With --report, the note is recorded
+# for the report too (k_report_note), with its number of lines.
+k_note() {
+  k_note_rest=$1 k_note_lines=1
+  while :; do
+    k_print "${KILN_MARK-}    ${k_note_rest%%"
+"*}"
+    case $k_note_rest in
+    *"
+"*) k_note_rest=${k_note_rest#*"
+"} k_note_lines=$((k_note_lines + 1)) ;;
+    *) break ;;
+    esac
+  done
+  [ -z "${k_report-}" ] || k_report_note "$k_note_lines" "$1"
+}
 
 # k_err TEXT...: `kiln: TEXT` on standard error.
 k_err() { printf 'kiln: %s\n' "$*" >&2; }

@@ -2,13 +2,13 @@
 //! (each with its own root directory), which `kiln apply` works on in parallel; commands
 //! left in the background, and another user watching fetched copies.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::support::kiln::{Output, Test};
 
 use crate::support::need::{Need, require};
-use crate::support::sshd::{self, Sshd};
+use crate::support::sshd::{self, Sshd, write_inventory};
 use crate::support::{background, snoop};
 
 fn kiln(dir: &Path, sshd: &Sshd, args: &[&str]) -> Output {
@@ -22,24 +22,6 @@ fn kiln(dir: &Path, sshd: &Sshd, args: &[&str]) -> Output {
         .arg("--ssh-key")
         .arg(sshd.client_key.display().to_string())
         .run()
-}
-
-/// Writes `base/inventory.toml`: `count` hosts on the test server, host N writing under
-/// `base/hostN` (created here), plus the hosts in `extra`. Returns the inventory's path.
-fn write_inventory(sshd: &Sshd, base: &Path, count: usize, extra: &str) -> PathBuf {
-    let mut text = String::new();
-    for n in 0..count {
-        let root = base.join(format!("host{n}"));
-        std::fs::create_dir_all(&root).unwrap();
-        text.push_str(&format!(
-            "[hosts.web{n}]\naddress = \"127.0.0.1\"\nport = {}\nuser = \"root\"\nvars = {{ root = \"{}\" }}\n\n",
-            sshd.port,
-            root.display()
-        ));
-    }
-    let path = base.join("inventory.toml");
-    std::fs::write(&path, text + extra).unwrap();
-    path
 }
 
 #[test]

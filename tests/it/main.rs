@@ -56,6 +56,7 @@ mod report;
 mod robustness;
 mod rpm_sources;
 mod runtime;
+mod scale;
 mod secrets;
 mod security;
 mod selinux;

@@ -2,11 +2,14 @@
 //! and that carries the script byte for byte), `kiln pull-units` (units that
 //! `systemd-analyze verify` accepts, values quoted), and the fetch script under the five
 //! shells with hand-made bundles: a good one runs and its reports are kept up to a number;
-//! a tampered, unsigned, foreign-signed, padded or linked one is refused and nothing runs.
+//! a tampered, unsigned, foreign-signed, padded or linked one is refused and nothing runs;
+//! over HTTPS, only from a server the CA given (`--ca`) vouches for, never over plain HTTP.
 
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::http::Server;
+use crate::support::https::{Ca, HttpsServer};
 use crate::support::kiln::Test;
 use crate::support::need::{Need, require};
 use crate::support::shells::{SHELLS, shell_name, shellcheck};
@@ -187,14 +190,10 @@ fn make_bundle(dir: &Path, kind: Bundle) {
     sh(dir, "tar --sort=name --owner=0 --group=0 -cf web1.tar web1");
 }
 
-/// The fetch script under each shell: a good bundle from a directory runs, and only the
-/// last `--keep` reports stay; each kind of bad bundle is refused, saying why, and
-/// nothing of it runs. A git repository is a source too. The script passes shellcheck.
-#[test]
-fn the_fetch_script_runs_a_good_bundle_and_refuses_the_others() {
-    require!(Need::Shells, Need::Shellcheck, Need::Sshd, Need::Git);
-    let temp = tempfile::tempdir().unwrap();
-    let dir = temp.path();
+/// Writes the units and the fetch script to `dir/units` (`kiln pull-units`), and the keys
+/// `dir/key` (the allowed signer's, as `ops@example.org` in `dir/allowed_signers`) and
+/// `dir/other` (a stranger's). Returns the fetch script's path.
+fn set_up(dir: &Path) -> std::path::PathBuf {
     let units = Test::new()
         .args([
             "pull-units",
@@ -214,29 +213,57 @@ fn the_fetch_script_runs_a_good_bundle_and_refuses_the_others() {
         "ssh-keygen -q -t ed25519 -N '' -C ops -f key && ssh-keygen -q -t ed25519 -N '' -f other && \
          printf 'ops@example.org %s\\n' \"$(cut -d' ' -f1,2 key.pub)\" > allowed_signers",
     );
-    let fetch = dir.join("units/kiln-pull");
-    shellcheck(&fetch);
+    dir.join("units/kiln-pull")
+}
+
+/// Runs the fetch script of [`set_up`] in `dir` under `shell`, for host `web1` signed by
+/// `ops@example.org`, from `from`, keeping `keep` reports in `state`, with `extra` options.
+fn fetch(
+    shell: &[&str],
+    dir: &Path,
+    from: &str,
+    state: &Path,
+    keep: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    Command::new(shell[0])
+        .args(&shell[1..])
+        .arg(dir.join("units/kiln-pull"))
+        .args([
+            "--from",
+            from,
+            "--host",
+            "web1",
+            "--identity",
+            "ops@example.org",
+        ])
+        .arg("--allowed-signers")
+        .arg(dir.join("allowed_signers"))
+        .arg("--state")
+        .arg(state)
+        .args(["--keep", keep])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// How many reports `state` keeps.
+fn reports(state: &Path) -> usize {
+    std::fs::read_dir(state.join("reports")).unwrap().count()
+}
+
+/// The fetch script under each shell: a good bundle from a directory runs, and only the
+/// last `--keep` reports stay; each kind of bad bundle is refused, saying why, and
+/// nothing of it runs. A git repository is a source too. The script passes shellcheck.
+#[test]
+fn the_fetch_script_runs_a_good_bundle_and_refuses_the_others() {
+    require!(Need::Shells, Need::Shellcheck, Need::Sshd, Need::Git);
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    shellcheck(&set_up(dir));
     let run = |shell: &[&str], from: &str, state: &Path, keep: &str| {
-        Command::new(shell[0])
-            .args(&shell[1..])
-            .arg(&fetch)
-            .args([
-                "--from",
-                from,
-                "--host",
-                "web1",
-                "--identity",
-                "ops@example.org",
-            ])
-            .arg("--allowed-signers")
-            .arg(dir.join("allowed_signers"))
-            .arg("--state")
-            .arg(state)
-            .args(["--keep", keep])
-            .output()
-            .unwrap()
+        fetch(shell, dir, from, state, keep, &[])
     };
-    let reports = |state: &Path| std::fs::read_dir(state.join("reports")).unwrap().count();
     let from = dir.display().to_string();
     for shell in SHELLS {
         let name = shell_name(shell);
@@ -299,4 +326,108 @@ fn the_fetch_script_runs_a_good_bundle_and_refuses_the_others() {
     let output = run(&["dash"], &from_git, &state, "5");
     assert!(output.status.success(), "{output:?}");
     assert!(state.join("ran").exists());
+}
+
+/// The fetch script's HTTPS source under each shell, against a loopback server with a
+/// certificate of a throwaway CA: with `--ca` naming that CA, a good bundle is fetched,
+/// verified and run; without it (the system's authorities), or from a server whose
+/// certificate another CA signed, nothing is fetched and nothing runs; a redirect to
+/// `http://` is not followed (the plain server never hears a request), and neither the
+/// script nor `kiln pull-units` takes an `http://` location. The service passes `--ca` on.
+#[test]
+fn the_fetch_script_fetches_over_https_trusting_only_the_ca_given() {
+    require!(Need::Shells, Need::Sshd, Need::Https);
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    set_up(dir);
+    make_bundle(dir, Bundle::Good);
+    let tar = std::fs::read(dir.join("web1.tar")).unwrap();
+    let plain = Server::start(move |_| ("200 OK", tar.clone()));
+    let (ca, rogue) = (Ca::new("kiln test CA"), Ca::new("another CA"));
+    let server = HttpsServer::start(&ca, dir, &plain.url(""));
+    let impostor = HttpsServer::start(&rogue, dir, &plain.url(""));
+    let ca_pem = ca.pem().display().to_string();
+    let trusting = ["--ca", ca_pem.as_str()];
+    for shell in SHELLS {
+        let name = shell_name(shell);
+        let state = dir.join(format!("state-{}", name.replace(' ', "-")));
+        let output = fetch(shell, dir, &server.url(""), &state, "5", &trusting);
+        assert!(output.status.success(), "{name}: {output:?}");
+        assert!(state.join("ran").exists(), "{name}");
+        assert_eq!(reports(&state), 1, "{name}");
+        for (case, from, extra, why) in [
+            (
+                "the system's CAs",
+                server.url(""),
+                &[][..],
+                "cannot fetch the bundle",
+            ),
+            (
+                "another CA's certificate",
+                impostor.url(""),
+                &trusting[..],
+                "cannot fetch the bundle",
+            ),
+            (
+                "a redirect to http://",
+                server.url("redirect"),
+                &trusting[..],
+                "cannot fetch the bundle",
+            ),
+            (
+                "an http:// URL",
+                plain.url(""),
+                &trusting[..],
+                "--from: an absolute directory, an https:// URL or git+URL",
+            ),
+        ] {
+            let refused = dir.join("refused");
+            let _ = std::fs::remove_dir_all(&refused);
+            let output = fetch(shell, dir, &from, &refused, "5", extra);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(1), "{name} {case}: {output:?}");
+            assert!(
+                stderr.contains(&format!("kiln-pull: {why}")),
+                "{name} {case}: {stderr}"
+            );
+            assert!(!refused.join("ran").exists(), "{name} {case}: it ran");
+            assert!(
+                !refused.join("reports").exists() || reports(&refused) == 0,
+                "{name} {case}"
+            );
+        }
+    }
+    assert!(
+        plain.requests().is_empty(),
+        "nothing went over plain HTTP: {:?}",
+        plain.requests()
+    );
+
+    let units = |from: &str, ca: &str| {
+        Test::new()
+            .args(["pull-units", "--from", from, "--host", "web1"])
+            .args(["--identity", "ops", "--ca", ca, "-o", "out"])
+            .run()
+    };
+    let made = units(
+        "https://bundles.example.org/fleet",
+        "/etc/kiln/bundle-ca.pem",
+    );
+    made.assert_status(0);
+    let service =
+        std::fs::read_to_string(made.tempdir.path().join("out/kiln-pull.service")).unwrap();
+    assert!(
+        service.contains(" --keep \"10\" --ca \"/etc/kiln/bundle-ca.pem\"\n"),
+        "{service}"
+    );
+    units("http://bundles.example.org/fleet", "/ca.pem")
+        .assert_status(2)
+        .assert_stderr(
+            "kiln: --from: `http://bundles.example.org/fleet` is not an absolute directory, \
+             an https:// URL or git+URL (the bundle holds the script's secrets: serve it over \
+             HTTPS, with --ca for a private certificate authority)\n",
+        );
+    units("/srv/bundles", "/ca.pem")
+        .assert_status(2)
+        .assert_stderr("kiln: --ca: only an https:// --from is checked with it\n");
 }

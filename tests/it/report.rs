@@ -122,6 +122,55 @@ fn an_emitted_scripts_report_is_the_live_runs_under_every_shell() {
     }
 }
 
+/// The note a script prints under an op (here a would-fail reason in check mode, which
+/// quotes a path holding a quote, a backslash and a line break) is in its report's `note`,
+/// under every shell, as a live run's `kiln plan` reads it: whole, its line break too.
+#[test]
+fn an_emitted_scripts_report_carries_the_notes_a_live_run_reads() {
+    require!(Need::Shells);
+    let temp = tempfile::tempdir().unwrap();
+    let missing = temp.path().join("say \"hi\" \\\nthere");
+    let manifest = format!(
+        "[[op]]\nop = \"files.line\"\npath = {}\nline = \"x\"\n",
+        toml::Value::String(missing.display().to_string())
+    );
+    std::fs::write(temp.path().join("main.toml"), manifest).unwrap();
+    let note = |report: &Value| report["hosts"][0]["ops"][0]["note"].clone();
+    let plan = Test::new()
+        .current_dir(temp.path())
+        .args(["plan", "main.toml", "-i", "@local", "--format", "json"])
+        .run();
+    plan.assert_status(1);
+    let live = note(&plan.json());
+    assert_eq!(
+        live,
+        format!(
+            "{} does not exist (create = true creates it)",
+            missing.display()
+        ),
+        "the live run reads the whole note"
+    );
+    let emitted = Test::new()
+        .current_dir(temp.path())
+        .args(["emit", "main.toml"])
+        .run();
+    emitted.assert_status(0);
+    let script = temp.path().join("script.sh");
+    std::fs::write(&script, &emitted.stdout).unwrap();
+    for shell in SHELLS {
+        let run = run_script(
+            shell,
+            &script,
+            &["--check", "--report", "report.json"],
+            temp.path(),
+        );
+        assert_eq!(run.status.code(), Some(1), "{}", shell_name(shell));
+        let text = std::fs::read_to_string(temp.path().join("report.json")).unwrap();
+        let written: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(note(&written), live, "{}: {text}", shell_name(shell));
+    }
+}
+
 /// `kiln report` in a directory holding `files` (name, text).
 fn report(files: &[(&str, &str)], args: &[&str]) -> Output {
     files

@@ -12,6 +12,11 @@ functions! {
             .given("k_report_ops=''")
             .prints("ok\n1\nfiles.put /a b\nm:1\nfailed\nh2\nL\nx y.toml:2\n"),
     ],
+    k_report_note => [
+        case("k_report_note 2 'a \"b\"\n\\c'; printf %s \"$k_report_ops\"")
+            .given("k_report_ops='ok\n1\nL\nm:1\n'")
+            .prints("ok\n1\nL\nm:1\nnote\n2\na \"b\"\n\\c\n"),
+    ],
     // Strings escaped as JSON requires, whatever the shell and awk: quotes, backslashes
     // (kiln's own escapes of a label stay as written), a tab and another control character,
     // and UTF-8 copied whole.
@@ -41,6 +46,12 @@ functions! {
   ]
 }
 "#),
+        // Notes go to the op recorded before them, whole (quotes, backslashes, line
+        // breaks, a line that looks like a record's); two notes on one op are joined by a
+        // line break; an op without one has none.
+        case("k_report_json | grep -o '\"note\": \"[^,]*,'")
+            .given("k_begin; k_report_ops=$(printf 'failed\\n1\\nL\\nm:1\\nnote\\n3\\nsay \"hi\" \\\\\\nnote\\nok\\nnote\\n1\\nagain\\nok\\n2\\nL\\nm:2\\n.'); k_report_ops=${k_report_ops%.}")
+            .prints("\"note\": \"say \\\"hi\\\" \\\\\\u000anote\\u000aok\\u000aagain\",\n\"note\": \"\",\n"),
         // No op, and a failure: the host failed (kiln's rule), with no ops.
         case("k_report_json | tr -d ' \\n'")
             .given("k_begin; k_failed=1 k_notrun=2")

@@ -37,6 +37,12 @@ functions! {
     k_note => [
         case("k_note 'applied, but %s'").prints("    applied, but %s\n"),
         case("KILN_MARK=@@; k_note 'x'").prints("@@    x\n"),
+        // Every line of a note is marked and indented, so a live run reads it whole.
+        case("KILN_MARK=@@; k_note 'a \"b\"\n\\c\n'").prints("@@    a \"b\"\n@@    \\c\n@@    \n"),
+        // With --report, it is recorded too, with its number of lines.
+        case("k_note 'a\nb' >/dev/null; printf %s \"$k_report_ops\"")
+            .given("k_begin --report r.json")
+            .prints("note\n2\na\nb\n"),
     ],
     k_err => [
         case("k_err cannot do it: 100%").says("kiln: cannot do it: 100%\n"),

@@ -6,7 +6,8 @@
 //! [`Output`] holds the exit code, stdout and stderr for assertions. Because the binary runs
 //! in the temporary directory, file names in its output are the relative names the test
 //! wrote; where an absolute one shows anyway (a `root` variable under the temporary
-//! directory), [`Output::normalized`] writes the directory `[TEMP]`.
+//! directory), [`Output::normalized`] writes the directory `[TEMP]`. A shell whose commands
+//! are a recipe's own, not the test's, finds the binary on `PATH` through [`bin_dir`].
 //!
 //! ```ignore
 //! let output = Test::new()
@@ -26,6 +27,15 @@ use super::tree::copy_tree;
 /// `PATH` for the binary and anything it runs (inventory programs are `#!/bin/sh`; a
 /// connector may run `chroot`, in `/usr/sbin`).
 pub(crate) const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// The directory holding the binary: on `PATH`, it runs as `kiln` in a shell whose commands
+/// are not the test's to write (a job system's recipe, `scale`), with the environment the
+/// caller gives that shell.
+pub(crate) fn bin_dir() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_kiln"))
+        .parent()
+        .expect("the binary is in a directory")
+}
 
 #[must_use]
 pub(crate) struct Test {

@@ -10,6 +10,7 @@
 //! - `fakes`: stand-ins on `PATH` for tools that cannot run here, and applying with them;
 //! - `debian`: a debootstrapped Debian root to run scripts in with `chroot`;
 //! - `http`: a loopback HTTP server for downloads;
+//! - `https`: a throwaway certificate authority and a loopback HTTPS server it signed;
 //! - `netns`: a network namespace of the test's own, for what must not touch this machine's;
 //! - `snoop`: another user reading every file it can while a test works;
 //! - `sshd`: a private OpenSSH server on loopback.
@@ -18,6 +19,7 @@ pub(crate) mod background;
 pub(crate) mod debian;
 pub(crate) mod fakes;
 pub(crate) mod http;
+pub(crate) mod https;
 pub(crate) mod kiln;
 pub(crate) mod need;
 pub(crate) mod netns;

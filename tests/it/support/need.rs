@@ -47,6 +47,9 @@ pub(crate) enum Need {
     SystemdAnalyze,
     /// git, a place pull mode fetches bundles from.
     Git,
+    /// openssl, python3 and curl: a throwaway CA and a loopback HTTPS server
+    /// (`support::https`), and the client pull mode fetches bundles with.
+    Https,
 }
 
 impl Need {
@@ -69,6 +72,7 @@ impl Need {
             Need::CloudInit => "cloud-init",
             Need::SystemdAnalyze => "systemd-analyze",
             Need::Git => "git",
+            Need::Https => "openssl, python3 and curl",
         }
     }
 
@@ -94,6 +98,7 @@ impl Need {
             Need::CloudInit => "apt-get install cloud-init",
             Need::SystemdAnalyze => "apt-get install systemd",
             Need::Git => "apt-get install git",
+            Need::Https => "apt-get install openssl python3 curl",
         }
     }
 
@@ -119,6 +124,7 @@ impl Need {
             Need::CloudInit => tools(&["cloud-init", "python3"]),
             Need::SystemdAnalyze => tools(&["systemd-analyze"]),
             Need::Git => tools(&["git"]),
+            Need::Https => tools(&["openssl", "python3", "curl"]),
         }
     }
 }

@@ -9,6 +9,9 @@
 //! privilege separation directory, which the openssh-server package normally creates at
 //! boot) is created if it is missing. Dropping the value stops the server by its PID.
 //!
+//! [`write_inventory`] writes an inventory of logical hosts on the server, each with a root
+//! directory of its own.
+//!
 //! [`Sshd::start_in_root`] runs the server of a Debian root instead, chrooted into it, with
 //! its temp dir inside the root: its users, passwords and sudo are the root's own, so a
 //! test can log in with a password as a user that exists nowhere else.
@@ -318,4 +321,22 @@ pub(crate) fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Writes `base/inventory.toml`: `count` hosts on the test server, host N writing under
+/// `base/hostN` (created here), plus the hosts in `extra`. Returns the inventory's path.
+pub(crate) fn write_inventory(sshd: &Sshd, base: &Path, count: usize, extra: &str) -> PathBuf {
+    let mut text = String::new();
+    for n in 0..count {
+        let root = base.join(format!("host{n}"));
+        std::fs::create_dir_all(&root).unwrap();
+        text.push_str(&format!(
+            "[hosts.web{n}]\naddress = \"127.0.0.1\"\nport = {}\nuser = \"root\"\nvars = {{ root = \"{}\" }}\n\n",
+            sshd.port,
+            root.display()
+        ));
+    }
+    let path = base.join("inventory.toml");
+    std::fs::write(&path, text + extra).unwrap();
+    path
 }

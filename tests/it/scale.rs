@@ -178,6 +178,9 @@ fn the_github_actions_matrix_applies_every_host_once() {
     std::fs::create_dir_all(&workspace).unwrap();
     for step in steps(report) {
         match (step["uses"].as_str(), step["run"].as_str()) {
+            (Some(uses), _) if uses.starts_with("actions/checkout@") => {
+                crate::support::tree::copy_tree(&runner.project(), &workspace);
+            }
             (Some(uses), _) if uses.starts_with("actions/download-artifact@") => {
                 assert_eq!(step["with"]["merge-multiple"], true, "{step}");
                 crate::support::tree::copy_tree(&artifacts, &workspace);
@@ -252,8 +255,9 @@ fn the_kubernetes_indexed_job_applies_every_host_once() {
     runner.run(
         &["sh", "-c"],
         &format!(
-            "kiln report merge {}/shard-*.json -o {}",
+            "kiln report merge {}/shard-*.json -i {}/inventory.toml -o {}",
             quote(&reports.display().to_string()),
+            quote(&runner.project().display().to_string()),
             quote(&fleet.display().to_string())
         ),
         temp.path(),

@@ -2,11 +2,14 @@
 //! check and run. `HOST.tar` holds, under `HOST/`:
 //!
 //! - `run`, the entry point ([`RUN`]): it checks every file against `SHA256SUMS`, refuses
-//!   to run on a mismatch, then runs `script.sh` with its own arguments, with apt reading
-//!   the bundle's `packages/` only;
+//!   to run on a mismatch, then runs `script.sh` with its own arguments, with apt or dnf
+//!   reading the bundle's `packages/` only (for dnf, `run` exports `KILN_DNF_CONFIG`, a dnf
+//!   configuration of its own whose one repository is `packages/`, which the runtime's
+//!   dnf and yum commands read instead of the host's: `k_rpm_manager`);
 //! - `script.sh`, the host's script as `kiln emit` writes it;
-//! - `packages/`, when the script installs apt packages: the debs and their dependency
-//!   closure, fetched on the controller ([`apt`]), and their `Packages` index;
+//! - `packages/`, when the script installs apt or dnf packages: the debs and their
+//!   dependency closure, fetched on the controller ([`apt`]), and their `Packages` index;
+//!   or the rpms and their closure ([`dnf`]) and their `repodata/`;
 //! - `README.md`, the exact commands that verify and run the bundle;
 //! - `audit.md` and `audit.html`, the audit report of the script (`crate::audit`): what a
 //!   reviewer reads and signs off;
@@ -18,6 +21,7 @@
 //! rest 0600.
 
 mod apt;
+mod dnf;
 mod packages;
 mod sign;
 mod sums;
@@ -25,8 +29,10 @@ mod tar;
 
 use std::path::Path;
 
-pub(crate) use apt::{architecture, fetch};
-pub(crate) use packages::apt_packages;
+pub(crate) use apt::{architecture, fetch as fetch_apt};
+pub(crate) use dnf::fetch as fetch_dnf;
+pub(crate) use dnf::release;
+pub(crate) use packages::{Wanted, packages};
 
 use sums::{SIGNATURE, SUMS};
 
@@ -42,7 +48,8 @@ pub(crate) struct Contents<'a> {
     pub script: &'a [u8],
     /// The audit report of the script (`crate::audit`), as Markdown and HTML.
     pub audit: Option<&'a (String, String)>,
-    /// The files of `packages/` (debs and `Packages`), if the script installs any.
+    /// The files of `packages/` (debs and `Packages`, or rpms and `repodata/...`), if the
+    /// script installs any.
     pub packages: Files,
     /// The private key that signs `SHA256SUMS`.
     pub sign_key: Option<&'a Path>,
@@ -83,9 +90,20 @@ pub(crate) fn build(contents: &Contents) -> Result<Vec<u8>, String> {
     }
     let host = contents.host;
     let mut entries = vec![directory(&format!("{host}/"))];
+    let mut directories: Vec<String> = contents
+        .packages
+        .iter()
+        .filter_map(|(name, _)| Some(format!("packages/{}", name.rsplit_once('/')?.0)))
+        .collect();
     if !contents.packages.is_empty() {
-        entries.push(directory(&format!("{host}/packages/")));
+        directories.push("packages".to_owned());
     }
+    directories.dedup();
+    entries.extend(
+        directories
+            .iter()
+            .map(|d| directory(&format!("{host}/{d}/"))),
+    );
     entries.extend(files.into_iter().map(|(path, mode, data)| tar::Entry {
         path: format!("{host}/{path}"),
         mode,
@@ -118,7 +136,7 @@ fn readme(host: &str, signed: bool) -> String {
     format!(
         "# kiln bundle for {host}\n\n\
          Everything the host needs to converge, with no network: `script.sh` (the host's\n\
-         script, as `kiln emit` writes it), `packages/` (the apt packages it installs, if any),\n\
+         script, as `kiln emit` writes it), `packages/` (the packages it installs, if any),\n\
          and `run`, which checks every file against `{SUMS}` and runs nothing on a mismatch.\n\n\
          Unpack, check the signature ({SIGNATURE}, over {SUMS}; ALLOWED_SIGNERS is an OpenSSH\n\
          allowed-signers file naming the signer's key as IDENTITY), check the files, then run as root:\n\n\
@@ -186,4 +204,18 @@ pub(crate) fn verify(
             Err(problems)
         }
     }
+}
+
+/// Runs `command`; its standard output, or why it failed.
+fn run(command: &mut std::process::Command, what: &str) -> Result<Vec<u8>, String> {
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
+    if output.status.success() {
+        return Ok(output.stdout);
+    }
+    Err(format!(
+        "{what} failed: {}",
+        String::from_utf8_lossy(&output.stderr).trim()
+    ))
 }

@@ -22,7 +22,7 @@ use crate::source::SourceMap;
 const REFUSED: &[&str] = &["apk.packages", "pacman.packages", "zypper.packages"];
 
 /// Why a bundle cannot carry the packages of the other managers.
-const WHY: &str = "and a bundle carries apt's and dnf's packages only: kiln fetches them on the controller with apt or dnf, which Debian ships, and no apk, pacman or zypper resolves another release's packages there";
+const WHY: &str = "whose packages a bundle cannot carry: kiln fetches them on the controller with apt or dnf (which Debian ships), and no apk, pacman or zypper there resolves a host's packages";
 
 /// The packages a host's script installs, by the manager that fetches them. Each list is
 /// sorted, each package once, pins kept (`nginx=1.24.0-1`).
@@ -116,7 +116,10 @@ fn refuse(
             "the package manager of {} is unknown, so its packages cannot be fetched",
             host.name
         ),
-        (name, _) if REFUSED.contains(&name) => format!("`{name}` {WHY}"),
+        (name, _) if REFUSED.contains(&name) => {
+            let manager = name.split_once('.').map_or(name, |(manager, _)| manager);
+            format!("`{name}` installs with {manager}, {WHY}")
+        }
         _ => return,
     };
     diagnostics.push(

@@ -109,3 +109,17 @@ pub(crate) fn release(facts: &serde_json::Value) -> Option<String> {
         _ => os.get("version")?.as_str().map(str::to_owned),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn the_release_is_the_major_version_else_the_version() {
+        let rocky = json!({"os": {"version": "9.3", "version_major": 9}});
+        assert_eq!(super::release(&rocky).as_deref(), Some("9"));
+        let other = json!({"os": {"version": "12"}});
+        assert_eq!(super::release(&other).as_deref(), Some("12"));
+        assert_eq!(super::release(&json!({})), None);
+    }
+}

@@ -238,6 +238,20 @@ fn another_package_manager_is_refused_at_its_op() {
         .assert_stderr_contains(
             "the package manager of @local is unknown, so its packages cannot be fetched",
         );
+    // A host has one package manager: a script that installs with both is refused.
+    Test::new()
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"apt.packages\"\npackages = [\"curl\"]\n\n\
+             [[op]]\nop = \"dnf.packages\"\npackages = [\"nginx\"]\n",
+        )
+        .args(["bundle", "main.toml", "-i", "@local", "-o", "out", "--facts"])
+        .arg(fixtures().join("facts-debian.json").display().to_string())
+        .run()
+        .assert_status(1)
+        .assert_stderr_contains(
+            "@local: its script installs both apt and dnf packages, and a host has one package manager",
+        );
 }
 
 #[test]

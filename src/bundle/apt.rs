@@ -4,7 +4,10 @@
 //! closure, not what the controller happens to have installed), `apt-get install
 //! --download-only` (with `--print-uris` first: apt leaves the debs of a `file:` source where
 //! they are), and the `Packages` index of what it fetched (`dpkg-scanpackages`),
-//! which makes the bundle's `packages/` a flat repository.
+//! which makes the bundle's `packages/` a flat repository. The packages of ops with
+//! `no_recommends` are resolved in a run of their own, without Recommends (whatever the
+//! controller's `APT::Install-Recommends`), the others with them, as each op installs them
+//! on the host: the bundle holds the union.
 //!
 //! Nothing of the controller's apt is changed: apt reads the controller's `apt.conf.d` and
 //! trusted keys, but every directory it writes to is the temporary one. Programs run
@@ -12,10 +15,15 @@
 
 use std::process::Command;
 
-/// The debs of `packages` and of their dependencies for the dpkg architecture `arch`,
-/// from `sources` (sources.list lines), and their `Packages` index: (file name, content), sorted by name.
+use super::run;
+
+/// The debs of `packages` and of their dependencies (Recommends too), and of
+/// `no_recommends` and of their dependencies (without Recommends), for the dpkg architecture
+/// `arch`, from `sources` (sources.list lines), and their `Packages` index: (file name,
+/// content), sorted by name.
 pub(crate) fn fetch(
     packages: &[String],
+    no_recommends: &[String],
     sources: &[String],
     arch: &str,
 ) -> Result<super::Files, String> {
@@ -63,12 +71,27 @@ pub(crate) fn fetch(
         run(&mut command, "apt-get")
     };
     apt(&["update"])?;
-    let mut install = vec!["install", "-y", "--print-uris", "-qq", "--"];
-    install.extend(packages.iter().map(String::as_str));
-    let uris = String::from_utf8_lossy(&apt(&install)?).into_owned();
-    install[2] = "--download-only";
-    apt(&install)?;
-    let mut files = Vec::new();
+    let mut uris = String::new();
+    for (list, recommends) in [(packages, "true"), (no_recommends, "false")] {
+        if list.is_empty() {
+            continue;
+        }
+        let recommends = format!("APT::Install-Recommends={recommends}");
+        let mut install = vec![
+            "-o",
+            &recommends,
+            "install",
+            "-y",
+            "--print-uris",
+            "-qq",
+            "--",
+        ];
+        install.extend(list.iter().map(String::as_str));
+        uris.push_str(&String::from_utf8_lossy(&apt(&install)?));
+        install[4] = "--download-only";
+        apt(&install)?;
+    }
+    let mut files: super::Files = Vec::new();
     for line in uris.lines() {
         // `'URI' FILE SIZE HASH`: apt leaves a `file:` source's debs where they are, and
         // puts the others in its cache, under FILE.
@@ -76,6 +99,9 @@ pub(crate) fn fetch(
         let (Some(uri), Some(name)) = (words.next(), words.next()) else {
             continue;
         };
+        if files.iter().any(|(fetched, _)| fetched == name) {
+            continue;
+        }
         let cached = dir.join("cache/archives").join(name);
         let path = match uri.trim_matches('\'').strip_prefix("file:") {
             Some(path) if !cached.exists() => std::path::PathBuf::from(percent_decoded(path)),
@@ -117,20 +143,6 @@ fn percent_decoded(text: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Runs `command`; its standard output, or why it failed.
-fn run(command: &mut Command, what: &str) -> Result<Vec<u8>, String> {
-    let output = command
-        .output()
-        .map_err(|e| format!("cannot run {what}: {e}"))?;
-    if output.status.success() {
-        return Ok(output.stdout);
-    }
-    Err(format!(
-        "{what} failed: {}",
-        String::from_utf8_lossy(&output.stderr).trim()
-    ))
 }
 
 /// The dpkg architecture of a host: from its facts' `arch` (`uname -m`), else this

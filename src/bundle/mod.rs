@@ -2,11 +2,14 @@
 //! check and run. `HOST.tar` holds, under `HOST/`:
 //!
 //! - `run`, the entry point ([`RUN`]): it checks every file against `SHA256SUMS`, refuses
-//!   to run on a mismatch, then runs `script.sh` with its own arguments, with apt reading
-//!   the bundle's `packages/` only;
+//!   to run on a mismatch, then runs `script.sh` with its own arguments, with apt or dnf
+//!   reading the bundle's `packages/` only (for dnf, `run` exports `KILN_DNF_CONFIG`, a dnf
+//!   configuration of its own whose one repository is `packages/`, which the runtime's
+//!   dnf and yum commands read instead of the host's: `k_rpm_manager`);
 //! - `script.sh`, the host's script as `kiln emit` writes it;
-//! - `packages/`, when the script installs apt packages: the debs and their dependency
-//!   closure, fetched on the controller ([`apt`]), and their `Packages` index;
+//! - `packages/`, when the script installs apt or dnf packages: the debs and their
+//!   dependency closure, fetched on the controller ([`apt`]), and their `Packages` index;
+//!   or the rpms and their closure ([`dnf`]) and their `repodata/`;
 //! - `README.md`, the exact commands that verify and run the bundle;
 //! - `audit.md` and `audit.html`, the audit report of the script (`crate::audit`), with
 //!   the packages `packages/` carries ([`carried`]): what a reviewer reads and signs off;
@@ -19,6 +22,7 @@
 
 mod apt;
 mod carried;
+mod dnf;
 mod offline;
 mod packages;
 mod sign;
@@ -27,10 +31,12 @@ mod tar;
 
 use std::path::Path;
 
-pub(crate) use apt::{architecture, fetch};
+pub(crate) use apt::{architecture, fetch as fetch_apt};
 pub(crate) use carried::carried;
+pub(crate) use dnf::fetch as fetch_dnf;
+pub(crate) use dnf::release;
 pub(crate) use offline::refuse_network;
-pub(crate) use packages::apt_packages;
+pub(crate) use packages::{Wanted, packages};
 
 use sums::{SIGNATURE, SUMS};
 
@@ -46,7 +52,8 @@ pub(crate) struct Contents<'a> {
     pub script: &'a [u8],
     /// The audit report of the script (`crate::audit`), as Markdown and HTML.
     pub audit: Option<&'a (String, String)>,
-    /// The files of `packages/` (debs and `Packages`), if the script installs any.
+    /// The files of `packages/` (debs and `Packages`, or rpms and `repodata/...`), if the
+    /// script installs any.
     pub packages: Files,
     /// The private key that signs `SHA256SUMS`.
     pub sign_key: Option<&'a Path>,
@@ -81,11 +88,15 @@ pub(crate) fn build(contents: &Contents) -> Result<Vec<u8>, String> {
     if let Some(signature) = &signature {
         files.push((SIGNATURE.to_owned(), signature));
     }
-    let mut paths = vec![String::new()];
-    if !contents.packages.is_empty() {
-        paths.push("packages/".to_owned());
+    // The bundle's directory, and `packages/` with each directory in it (`repodata/`).
+    let mut directories = std::collections::BTreeSet::from([String::new()]);
+    for (name, _) in &contents.packages {
+        directories.insert("packages/".to_owned());
+        for (at, _) in name.match_indices('/') {
+            directories.insert(format!("packages/{}/", &name[..at]));
+        }
     }
-    let mut entries: Vec<tar::Entry> = paths
+    let mut entries: Vec<tar::Entry> = directories
         .into_iter()
         .map(|path| (path, &[][..]))
         .chain(files)
@@ -126,7 +137,7 @@ fn readme(host: &str, signed: bool) -> String {
     format!(
         "# kiln bundle for {host}\n\n\
          Everything the host needs to converge, with no network: `script.sh` (the host's\n\
-         script, as `kiln emit` writes it), `packages/` (the apt packages it installs, if any),\n\
+         script, as `kiln emit` writes it), `packages/` (the packages it installs, if any),\n\
          and `run`, which checks every file against `{SUMS}` and runs nothing on a mismatch.\n\n\
          Unpack, check the signature ({SIGNATURE}, over {SUMS}; ALLOWED_SIGNERS is an OpenSSH\n\
          allowed-signers file naming the signer's key as IDENTITY), check the files, then run as root:\n\n\
@@ -211,6 +222,20 @@ pub(crate) fn verify(
             Err(problems)
         }
     }
+}
+
+/// Runs `command`; its standard output, or why it failed.
+fn run(command: &mut std::process::Command, what: &str) -> Result<Vec<u8>, String> {
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
+    if output.status.success() {
+        return Ok(output.stdout);
+    }
+    Err(format!(
+        "{what} failed: {}",
+        String::from_utf8_lossy(&output.stderr).trim()
+    ))
 }
 
 #[cfg(test)]

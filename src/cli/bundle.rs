@@ -1,5 +1,5 @@
 //! `kiln bundle`: one verifiable, reproducible archive per host, with its script and the
-//! apt packages it installs (`crate::bundle` makes and checks them); and `kiln bundle
+//! apt or dnf packages it installs (`crate::bundle` makes and checks them); and `kiln bundle
 //! verify`, which checks one on the controller as the host would.
 
 use std::collections::HashMap;
@@ -42,6 +42,11 @@ struct MakeArgs {
     /// needed when the manifest installs apt packages.
     #[arg(long = "apt-source", value_name = "LINE")]
     apt_sources: Vec<String>,
+    /// The base URL of a repository dnf fetches the hosts' packages from, on this machine
+    /// (`https://dl.rockylinux.org/pub/rocky/$releasever/BaseOS/$basearch/os/`). Repeatable;
+    /// needed when the manifest installs dnf or yum packages.
+    #[arg(long = "dnf-repo", value_name = "URL")]
+    dnf_repos: Vec<String>,
     /// Sign each bundle's SHA256SUMS with this OpenSSH private key (`ssh-keygen -Y sign`).
     #[arg(long = "sign-key", value_name = "KEY")]
     sign_key: Option<PathBuf>,
@@ -174,38 +179,35 @@ fn bundles(
             facts.as_ref(),
             &mut project.diagnostics,
         );
-        let packages = crate::bundle::apt_packages(
+        let packages = crate::bundle::packages(
             &project.sources,
             &compiled,
             host,
             facts.as_ref(),
             &mut project.diagnostics,
         );
-        let machine = facts.as_ref().and_then(|f| f.0.get("arch")?.as_str());
-        wanted.push((host.name.as_str(), packages, machine));
+        wanted.push((packages, facts.as_ref().map(|f| &f.0)));
     }
     if project.diagnostics.has_errors() {
         return Err(None);
     }
-    // Hosts that install the same packages on the same architecture share one fetch.
-    let mut fetched: HashMap<(String, Vec<String>), crate::bundle::Files> = HashMap::new();
+    // Hosts that install the same packages for the same architecture (and release) share
+    // one fetch.
+    let mut fetched: HashMap<Fetch, crate::bundle::Files> = HashMap::new();
     let mut bundles = Vec::new();
-    for (((name, script), (_, packages, machine)), audit) in
-        scripts.into_iter().zip(wanted).zip(audits)
+    for (((name, script), (packages, facts)), audit) in scripts.into_iter().zip(wanted).zip(audits)
     {
         let script = script.map_err(|e| Some(e.to_string()))?;
         let in_host = |why: String| Some(format!("{name}: {why}"));
-        let files = if packages.is_empty() {
-            Vec::new()
-        } else {
-            let arch = crate::bundle::architecture(machine).map_err(in_host)?;
-            let key = (arch, packages);
-            if !fetched.contains_key(&key) {
-                let files =
-                    crate::bundle::fetch(&key.1, &args.apt_sources, &key.0).map_err(in_host)?;
-                fetched.insert(key.clone(), files);
+        let files = match Fetch::of(packages, facts).map_err(in_host)? {
+            None => Vec::new(),
+            Some(key) => {
+                if !fetched.contains_key(&key) {
+                    let files = key.fetch(args, mtime).map_err(in_host)?;
+                    fetched.insert(key.clone(), files);
+                }
+                fetched[&key].clone()
             }
-            fetched[&key].clone()
         };
         let audit = audit.map(|mut report| {
             report.carried = crate::bundle::carried(&files);
@@ -225,6 +227,59 @@ fn bundles(
         ));
     }
     Ok(bundles)
+}
+
+/// What one fetch of packages is: for which manager, packages, architecture and release.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Fetch {
+    /// For `crate::bundle::fetch_apt`: the dpkg architecture, the packages with their
+    /// Recommends, those without.
+    Apt(String, Vec<String>, Vec<String>),
+    /// For `crate::bundle::fetch_dnf`: the host's `uname -m`, its `$releasever`, the packages.
+    Dnf(Option<String>, Option<String>, Vec<String>),
+}
+
+impl Fetch {
+    /// The fetch a host with these `facts` needs for the packages it installs, if any.
+    fn of(
+        wanted: crate::bundle::Wanted,
+        facts: Option<&serde_json::Value>,
+    ) -> Result<Option<Fetch>, String> {
+        let machine = facts.and_then(|f| f.get("arch")?.as_str());
+        let apt = !wanted.apt.is_empty() || !wanted.apt_no_recommends.is_empty();
+        match (apt, wanted.dnf.is_empty()) {
+            (false, true) => Ok(None),
+            (true, true) => Ok(Some(Fetch::Apt(
+                crate::bundle::architecture(machine)?,
+                wanted.apt,
+                wanted.apt_no_recommends,
+            ))),
+            (false, false) => Ok(Some(Fetch::Dnf(
+                machine.map(str::to_owned),
+                facts.and_then(crate::bundle::release),
+                wanted.dnf,
+            ))),
+            (true, false) => Err(
+                "its script installs both apt and dnf packages, and a host has one package manager: a bundle carries one's packages (decide with `when` on `pkg.manager`, or `--skip-tags`)".into(),
+            ),
+        }
+    }
+
+    /// The files of the bundle's `packages/`, fetched from the sources `args` names.
+    fn fetch(&self, args: &MakeArgs, mtime: u64) -> Result<crate::bundle::Files, String> {
+        match self {
+            Fetch::Apt(arch, packages, no_recommends) => {
+                crate::bundle::fetch_apt(packages, no_recommends, &args.apt_sources, arch)
+            }
+            Fetch::Dnf(machine, release, packages) => crate::bundle::fetch_dnf(
+                packages,
+                &args.dnf_repos,
+                machine.as_deref(),
+                release.as_deref(),
+                mtime,
+            ),
+        }
+    }
 }
 
 /// The time every entry of a bundle bears: `SOURCE_DATE_EPOCH` (seconds), else 0.

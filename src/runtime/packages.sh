@@ -84,8 +84,19 @@ k_apt_update() {
 
 k_rpm_has() { rpm -q --quiet "${1%%[<>=]*}" >/dev/null 2>&1; }
 
+# k_rpm_manager dnf|yum ARG...: runs dnf or yum with the ARGs, and with the configuration
+# KILN_DNF_CONFIG names when it is set: a kiln bundle's `run` sets it to a configuration
+# whose one repository is the bundle's packages/, so that the host's repositories are
+# neither read nor changed and no network is needed.
+k_rpm_manager() {
+  k_rpm_manager_command=$1
+  shift
+  if [ -n "${KILN_DNF_CONFIG-}" ]; then set -- --config="$KILN_DNF_CONFIG" "$@"; fi
+  "$k_rpm_manager_command" "$@"
+}
+
 # dnf/yum check-update exits 100 when an update is available.
-k_rpm_latest() { k_rpm_has "$2" && { "$1" -q check-update "$2" >/dev/null 2>&1 || [ $? != 100 ]; }; }
+k_rpm_latest() { k_rpm_has "$2" && { k_rpm_manager "$1" -q check-update "$2" >/dev/null 2>&1 || [ $? != 100 ]; }; }
 
 k_dnf_latest() { k_rpm_latest dnf "$1"; }
 
@@ -286,14 +297,14 @@ k_packages_command() {
     env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@" ;;
   remove:apt) env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q "$@" ;;
   update:apt) k_apt_update "$k_packages_cache_time" ;;
-  install:dnf) dnf install -y -q "$@" ;;
-  upgrade:dnf) dnf upgrade -y -q "$@" ;;
-  remove:dnf) dnf remove -y -q "$@" ;;
-  update:dnf) dnf makecache -q "$@" ;;
-  install:yum) yum install -y -q "$@" ;;
-  upgrade:yum) yum update -y -q "$@" ;;
-  remove:yum) yum remove -y -q "$@" ;;
-  update:yum) yum makecache -q "$@" ;;
+  install:dnf) k_rpm_manager dnf install -y -q "$@" ;;
+  upgrade:dnf) k_rpm_manager dnf upgrade -y -q "$@" ;;
+  remove:dnf) k_rpm_manager dnf remove -y -q "$@" ;;
+  update:dnf) k_rpm_manager dnf makecache -q "$@" ;;
+  install:yum) k_rpm_manager yum install -y -q "$@" ;;
+  upgrade:yum) k_rpm_manager yum update -y -q "$@" ;;
+  remove:yum) k_rpm_manager yum remove -y -q "$@" ;;
+  update:yum) k_rpm_manager yum makecache -q "$@" ;;
   install:apk | upgrade:apk)
     if [ "$k_packages_command_what" = upgrade ]; then set -- -u "$@"; fi
     if [ "$k_packages_no_cache" = 1 ]; then set -- --no-cache "$@"; fi

@@ -39,18 +39,24 @@ pub(crate) fn run(dir: &Path, program: &str, args: &[&str]) -> String {
 /// Builds `NAME_VERSION_all.deb` in `dir` with `dpkg-deb`: one file,
 /// `/usr/share/kiln-test/NAME`, and `depends` as its `Depends`.
 pub(crate) fn build_deb(dir: &Path, name: &str, version: &str, depends: Option<&str>) -> String {
+    let depends = depends
+        .map(|d| format!("Depends: {d}\n"))
+        .unwrap_or_default();
+    build_deb_with(dir, name, version, &depends)
+}
+
+/// [`build_deb`] with `fields` (control lines, each ending in a newline) in its control
+/// file: `Recommends: ...\n`.
+pub(crate) fn build_deb_with(dir: &Path, name: &str, version: &str, fields: &str) -> String {
     let tree = dir.join(format!("{name}-tree"));
     std::fs::create_dir_all(tree.join("DEBIAN")).unwrap();
     std::fs::create_dir_all(tree.join("usr/share/kiln-test")).unwrap();
     std::fs::write(tree.join("usr/share/kiln-test").join(name), version).unwrap();
-    let depends = depends
-        .map(|d| format!("Depends: {d}\n"))
-        .unwrap_or_default();
     std::fs::write(
         tree.join("DEBIAN/control"),
         format!(
             "Package: {name}\nVersion: {version}\nArchitecture: all\nMaintainer: kiln tests <tests@kiln.invalid>\n\
-             {depends}Description: a package the kiln tests build\n"
+             {fields}Description: a package the kiln tests build\n"
         ),
     )
     .unwrap();

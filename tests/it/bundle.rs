@@ -10,8 +10,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::apt_repository::{build_deb, run, serve, sha256};
+use crate::apt_repository::{build_deb, build_deb_with, run, serve, sha256};
 use crate::chroot::{counts, dpkg_installed, fixtures, text};
+use crate::rpm_sources::build_rpm;
 use crate::support::debian::Root;
 use crate::support::http::Server;
 use crate::support::kiln::{PATH, Test};
@@ -25,27 +26,40 @@ const PAYLOAD: &str = "payload of the bundle test";
 /// (`package.packages`, apt by the host's facts) and writing a file, an inventory of
 /// one host, `vault`, and an Ed25519 key with its allowed-signers file (`ops`).
 fn project(dir: &Path) -> Server {
-    let repo = dir.join("repo");
-    std::fs::create_dir_all(&repo).unwrap();
-    for deb in [
-        build_deb(dir, "kiln-lib", "1.0", None),
-        build_deb(dir, "kiln-app", "1.0", Some("kiln-lib (>= 1.0)")),
-        build_deb(dir, "kiln-solo", "2.0", None),
-    ] {
-        std::fs::rename(dir.join(&deb), repo.join(&deb)).unwrap();
-    }
-    let packages = run(&repo, "dpkg-scanpackages", &["."]);
-    std::fs::write(repo.join("Packages"), packages).unwrap();
-    std::fs::write(
-        dir.join("main.toml"),
-        format!(
+    apt_project(
+        dir,
+        &[
+            build_deb(dir, "kiln-lib", "1.0", None),
+            build_deb(dir, "kiln-app", "1.0", Some("kiln-lib (>= 1.0)")),
+            build_deb(dir, "kiln-solo", "2.0", None),
+        ],
+        &format!(
             "[[op]]\nop = \"apt.update\"\ncache_time = \"1h\"\n\n\
              [[op]]\nop = \"apt.packages\"\npackages = [\"kiln-app\"]\n\n\
              [[op]]\nop = \"package.packages\"\npackages = [\"kiln-solo\"]\n\n\
              [[op]]\nop = \"files.put\"\ndest = \"/etc/kiln-bundle\"\ncontent = \"{PAYLOAD}\\n\"\n"
         ),
     )
-    .unwrap();
+}
+
+/// A work directory with `debs` (built in `dir`) in a flat repository, `dir/repo`, served
+/// by the returned server, `manifest` as `main.toml`, and the host and key of [`signed`].
+fn apt_project(dir: &Path, debs: &[String], manifest: &str) -> Server {
+    let repo = dir.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    for deb in debs {
+        std::fs::rename(dir.join(deb), repo.join(deb)).unwrap();
+    }
+    let packages = run(&repo, "dpkg-scanpackages", &["."]);
+    std::fs::write(repo.join("Packages"), packages).unwrap();
+    std::fs::write(dir.join("main.toml"), manifest).unwrap();
+    signed(dir);
+    serve(dir)
+}
+
+/// In `dir`: an inventory of one host, `vault`, and an Ed25519 key, `key`, with its
+/// allowed-signers file, `allowed` (`ops`).
+fn signed(dir: &Path) {
     std::fs::write(
         dir.join("inventory.toml"),
         "[hosts.vault]\naddress = \"10.0.0.9\"\n",
@@ -58,17 +72,28 @@ fn project(dir: &Path) -> Server {
     );
     let public = std::fs::read_to_string(dir.join("key.pub")).unwrap();
     std::fs::write(dir.join("allowed"), format!("ops {public}")).unwrap();
-    serve(dir)
 }
 
 /// `kiln bundle` of the project in `dir` into `dir/out`, signed; the bundle's bytes.
 fn bundle(dir: &Path, server: &Server, out: &str) -> Vec<u8> {
+    let source = format!("deb [trusted=yes] {} ./", server.url("repo"));
+    bundle_from(
+        dir,
+        &fixtures().join("facts-debian.json"),
+        &["--apt-source", &source],
+        out,
+    )
+}
+
+/// `kiln bundle` of the project in `dir`, for a host with the facts `facts`, with the
+/// packages from `sources` (`--apt-source LINE`, `--dnf-repo URL`), into `dir/out`,
+/// signed; the bundle's bytes.
+fn bundle_from(dir: &Path, facts: &Path, sources: &[&str], out: &str) -> Vec<u8> {
     Test::new()
         .current_dir(dir)
         .args(["bundle", "main.toml", "-i", "inventory.toml", "--facts"])
-        .arg(fixtures().join("facts-debian.json").display().to_string())
-        .arg("--apt-source")
-        .arg(format!("deb [trusted=yes] {} ./", server.url("repo")))
+        .arg(facts.display().to_string())
+        .args(sources.iter().copied())
         .args(["--sign-key", "key", "-o", out])
         .run()
         .assert_status(0)
@@ -195,7 +220,7 @@ fn another_package_manager_is_refused_at_its_op() {
     Test::new()
         .file(
             "main.toml",
-            "[[op]]\nop = \"dnf.packages\"\npackages = [\"nginx\"]\n",
+            "[[op]]\nop = \"apk.packages\"\npackages = [\"nginx\"]\n",
         )
         .args(["bundle", "main.toml", "-i", "@local", "-o", "out"])
         .run()
@@ -203,16 +228,17 @@ fn another_package_manager_is_refused_at_its_op() {
         .assert_stderr(
             "kiln::unsupported
 
-  × `dnf.packages` installs with another package manager than apt, and a bundle carries apt's
-  │ packages only
+  × `apk.packages` installs with apk, whose packages a bundle cannot carry: kiln fetches them on
+  │ the controller with apt or dnf (which Debian ships), and no apk, pacman or zypper there
+  │ resolves a host's packages
    ╭─[main.toml:1:1]
  1 │ [[op]]
    · ───┬──
    ·    ╰── its packages would need the network on the host
- 2 │ op = \"dnf.packages\"
+ 2 │ op = \"apk.packages\"
    ╰────
-  help: use `apt.packages` on Debian/Ubuntu hosts, give their facts with `--facts`, or leave the
-        op out with `--skip-tags`
+  help: use `apt.packages` on Debian/Ubuntu hosts or `dnf.packages` on Fedora/RHEL hosts, give
+        their facts with `--facts`, or leave the op out with `--skip-tags`
 ",
         );
     // `package.packages` installs with the host's manager, which only its facts say.
@@ -226,6 +252,20 @@ fn another_package_manager_is_refused_at_its_op() {
         .assert_status(1)
         .assert_stderr_contains(
             "the package manager of @local is unknown, so its packages cannot be fetched",
+        );
+    // A host has one package manager: a script that installs with both is refused.
+    Test::new()
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"apt.packages\"\npackages = [\"curl\"]\n\n\
+             [[op]]\nop = \"dnf.packages\"\npackages = [\"nginx\"]\n",
+        )
+        .args(["bundle", "main.toml", "-i", "@local", "-o", "out", "--facts"])
+        .arg(fixtures().join("facts-debian.json").display().to_string())
+        .run()
+        .assert_status(1)
+        .assert_stderr_contains(
+            "@local: its script installs both apt and dnf packages, and a host has one package manager",
         );
 }
 
@@ -355,6 +395,13 @@ fn run_refuses_a_bundle_another_user_could_change() {
     assert_eq!(std::fs::read_to_string(&dest).unwrap(), "x\n");
 }
 
+/// Unpacks `archive` into `/bundle` of `root`.
+fn unpack(root: &Root, archive: &[u8]) {
+    std::fs::create_dir_all(root.at("/bundle")).unwrap();
+    std::fs::write(root.at("/bundle/vault.tar"), archive).unwrap();
+    root.sh_ok("cd /bundle && tar -xf vault.tar");
+}
+
 /// Runs `sh /bundle/vault/run args...` in `root` with no network (a new, empty network
 /// namespace) and a clean environment.
 fn run_offline(root: &Root, args: &[&str]) -> Output {
@@ -381,11 +428,6 @@ fn a_bundle_installs_its_packages_and_converges_with_no_network() {
     let dir = work.path();
     let server = project(dir);
     let archive = bundle(dir, &server, "out");
-    let unpack = |root: &Root, archive: &[u8]| {
-        std::fs::create_dir_all(root.at("/bundle")).unwrap();
-        std::fs::write(root.at("/bundle/vault.tar"), archive).unwrap();
-        root.sh_ok("cd /bundle && tar -xf vault.tar");
-    };
     // A changed byte in the script, a payload or a package: nothing runs, nothing is
     // installed or written; the same root then takes the intact bundle.
     let root = Root::new();
@@ -650,4 +692,173 @@ fn a_network_op_of_one_host_leaves_no_bundle_for_any() {
         .run()
         .assert_status(0)
         .assert_stderr("wrote out/a.tar\n");
+}
+
+#[test]
+fn no_recommends_leaves_the_recommends_out_of_the_closure() {
+    require!(Need::AptRepoTools, Need::Sshd);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let server = apt_project(
+        dir,
+        &[
+            build_deb_with(dir, "kiln-lean", "1.0", "Recommends: kiln-extra\n"),
+            build_deb(dir, "kiln-extra", "1.0", None),
+            build_deb_with(dir, "kiln-full", "1.0", "Recommends: kiln-bonus\n"),
+            build_deb(dir, "kiln-bonus", "1.0", None),
+        ],
+        "[[op]]\nop = \"apt.packages\"\npackages = [\"kiln-lean\"]\nno_recommends = true\n\n\
+         [[op]]\nop = \"apt.packages\"\npackages = [\"kiln-full\"]\n",
+    );
+    bundle(dir, &server, "out");
+    let listing = run(dir, "tar", &["-tf", "out/vault.tar"]);
+    for member in ["kiln-lean", "kiln-full", "kiln-bonus"] {
+        assert!(
+            listing.contains(&format!("vault/packages/{member}_1.0_all.deb")),
+            "{member} missing:\n{listing}"
+        );
+    }
+    assert!(!listing.contains("kiln-extra"), "{listing}");
+}
+
+/// A dnf repository, `dir/rpms` (kiln-app requires kiln-lib; `createrepo_c`), served by
+/// the returned server; a manifest installing kiln-app (`dnf.packages`) and writing a
+/// file; the host and key of [`signed`]; and `facts-dnf.json`, the Debian root's facts
+/// with dnf as its package manager.
+fn dnf_project(dir: &Path) -> Server {
+    let rpms = dir.join("rpms");
+    std::fs::create_dir_all(&rpms).unwrap();
+    for rpm in [
+        build_rpm(dir, "kiln-lib", "1.0", None),
+        build_rpm(dir, "kiln-app", "1.0", Some("kiln-lib >= 1.0")),
+    ] {
+        std::fs::rename(&rpm, rpms.join(rpm.file_name().unwrap())).unwrap();
+    }
+    run(dir, "createrepo_c", &["-q", "rpms"]);
+    std::fs::write(
+        dir.join("main.toml"),
+        format!(
+            "[[op]]\nop = \"dnf.packages\"\npackages = [\"kiln-app\"]\n\n\
+             [[op]]\nop = \"files.put\"\ndest = \"/etc/kiln-bundle\"\ncontent = \"{PAYLOAD}\\n\"\n"
+        ),
+    )
+    .unwrap();
+    let debian = std::fs::read_to_string(fixtures().join("facts-debian.json")).unwrap();
+    let mut facts: serde_json::Value = serde_json::from_str(&debian).unwrap();
+    facts["pkg"]["manager"] = "dnf".into();
+    std::fs::write(dir.join("facts-dnf.json"), facts.to_string()).unwrap();
+    signed(dir);
+    serve(dir)
+}
+
+/// `kiln bundle` of the [`dnf_project`] in `dir` into `dir/out`; the bundle's bytes.
+fn dnf_bundle(dir: &Path, server: &Server, out: &str) -> Vec<u8> {
+    let repo = server.url("rpms");
+    bundle_from(
+        dir,
+        &dir.join("facts-dnf.json"),
+        &["--dnf-repo", &repo],
+        out,
+    )
+}
+
+#[test]
+fn a_dnf_bundle_holds_the_closure_and_the_same_inputs_give_the_same_bytes() {
+    require!(Need::DnfRepoTools, Need::Sshd);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let server = dnf_project(dir);
+    let first = dnf_bundle(dir, &server, "first");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    dnf_bundle(dir, &server, "second");
+    let status = Command::new("cmp")
+        .arg(dir.join("first/vault.tar"))
+        .arg(dir.join("second/vault.tar"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "two builds differ");
+    let listing = run(dir, "tar", &["-tvf", "first/vault.tar"]);
+    for member in [
+        "vault/packages/kiln-app-1.0-1.noarch.rpm",
+        "vault/packages/kiln-lib-1.0-1.noarch.rpm",
+        "vault/packages/repodata/repomd.xml",
+        "-primary.xml.gz",
+    ] {
+        assert!(listing.contains(member), "{member} missing:\n{listing}");
+    }
+    // No sqlite (never the same twice), and every entry dated and owned alike.
+    assert!(!listing.contains("sqlite"), "{listing}");
+    assert!(
+        listing
+            .lines()
+            .all(|l| l.contains("root/root") && l.contains("1970-01-01")),
+        "{listing}"
+    );
+    assert!(!String::from_utf8_lossy(&first).contains(&dir.display().to_string()));
+    // The audit report names each rpm as its header does, with its digest.
+    run(dir, "tar", &["-xf", "first/vault.tar"]);
+    let audit = std::fs::read_to_string(dir.join("vault/audit.md")).unwrap();
+    for name in ["kiln-app", "kiln-lib"] {
+        let rpm = format!("{name}-1.0-1.noarch.rpm");
+        let digest = sha256(&dir.join("vault/packages").join(&rpm));
+        let line = format!("- `{name}` `1.0-1` (`noarch`): `{rpm}`, SHA-256 `{digest}`");
+        assert!(audit.contains(&line), "{line} not in:\n{audit}");
+    }
+    verify(dir, &first)
+        .assert_status(0)
+        .assert_stdout_contains("all as listed in SHA256SUMS, signed by ops");
+    let output = verify(dir, &tampered(&first, b"\xed\xab\xee\xdb"));
+    assert_eq!(output.status, 1, "a changed byte in a package verified");
+}
+
+#[test]
+fn a_dnf_bundle_installs_its_packages_and_converges_with_no_network() {
+    require!(
+        Need::DebianRoot,
+        Need::DnfRepoTools,
+        Need::Sshd,
+        Need::UtilLinux
+    );
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let server = dnf_project(dir);
+    let archive = dnf_bundle(dir, &server, "out");
+    // A host whose dnf is real: Debian's dnf and rpm (rpm's database in ~/.rpmdb).
+    let root = Root::with_packages(&["dnf", "rpm"]);
+    unpack(&root, &archive);
+    let requests = server.requests().len();
+    let installed = |root: &Root| {
+        root.sh("HOME=/root rpm -q kiln-app kiln-lib")
+            .status
+            .success()
+    };
+    let check = run_offline(&root, &["--check"]);
+    assert!(check.status.success(), "{}", text(&check));
+    assert!(!installed(&root));
+    let first = run_offline(&root, &[]);
+    assert!(first.status.success(), "{}", text(&first));
+    assert_eq!(
+        counts(&check).1,
+        counts(&first).1,
+        "{}\n{}",
+        text(&check),
+        text(&first)
+    );
+    assert!(installed(&root), "{}", text(&first));
+    assert_eq!(root.read("/etc/kiln-bundle"), format!("{PAYLOAD}\n"));
+    let second = run_offline(&root, &[]);
+    let (_, changed, failed, _) = counts(&second);
+    assert!(
+        second.status.success() && changed == 0 && failed == 0,
+        "the second run was not a no-op:\n{}",
+        text(&second)
+    );
+    assert_eq!(
+        server.requests().len(),
+        requests,
+        "the host reached the server"
+    );
+    // dnf read the bundle's repository with a cache of its own, not the host's.
+    let cache = root.sh_ok("ls -A /var/cache/dnf 2>/dev/null; true");
+    assert!(!cache.contains("kiln-bundle"), "{cache}");
 }

@@ -116,24 +116,7 @@ impl Rpm {
 
     /// `kiln-test-VERSION-1.noarch.rpm`, built with rpmbuild (no files); its path.
     fn package(&self, version: &str) -> PathBuf {
-        let spec = self.path(&format!("kiln-test-{version}.spec"));
-        std::fs::write(
-            &spec,
-            format!(
-                "Name: kiln-test\nVersion: {version}\nRelease: 1\nSummary: a package the kiln tests build\n\
-                 License: MIT\nBuildArch: noarch\n%description\nA package the kiln tests build.\n%files\n"
-            ),
-        )
-        .unwrap();
-        let topdir = format!("_topdir {}", self.path("rpmbuild").display());
-        let rpmdir = format!("_rpmdir {}", self.path("out").display());
-        let output = Command::new("rpmbuild")
-            .args(["-bb", "--quiet", "--define", &topdir, "--define", &rpmdir])
-            .arg(&spec)
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "rpmbuild: {output:?}");
-        self.path(&format!("out/noarch/kiln-test-{version}-1.noarch.rpm"))
+        build_rpm(self.dir.path(), "kiln-test", version, None)
     }
 
     /// `kiln apply` of `manifest` (in the test's directory) with the test's rpm and fakes
@@ -148,6 +131,32 @@ impl Rpm {
         let changed = output.json()["hosts"][0]["changed"].as_u64().unwrap_or(0);
         (output.status, changed, output.transcript())
     }
+}
+
+/// `NAME-VERSION-1.noarch.rpm`, built with rpmbuild in `dir` (no files; `requires` its
+/// `Requires`); its path, under `dir/out/noarch/`.
+pub(crate) fn build_rpm(dir: &Path, name: &str, version: &str, requires: Option<&str>) -> PathBuf {
+    let spec = dir.join(format!("{name}-{version}.spec"));
+    let requires = requires
+        .map(|r| format!("Requires: {r}\n"))
+        .unwrap_or_default();
+    std::fs::write(
+        &spec,
+        format!(
+            "Name: {name}\nVersion: {version}\nRelease: 1\nSummary: a package the kiln tests build\n\
+             License: MIT\nBuildArch: noarch\n{requires}%description\nA package the kiln tests build.\n%files\n"
+        ),
+    )
+    .unwrap();
+    let topdir = format!("_topdir {}", dir.join("rpmbuild").display());
+    let rpmdir = format!("_rpmdir {}", dir.join("out").display());
+    let output = Command::new("rpmbuild")
+        .args(["-bb", "--quiet", "--define", &topdir, "--define", &rpmdir])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "rpmbuild: {output:?}");
+    dir.join(format!("out/noarch/{name}-{version}-1.noarch.rpm"))
 }
 
 /// The `k_step` lines of `manifest`'s script, as `kiln emit` writes them.

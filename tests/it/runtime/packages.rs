@@ -145,6 +145,13 @@ functions! {
             .stub("rpm", RPM)
             .prints("vim yes\nvim>=9 yes\nnone no\n"),
     ],
+    k_rpm_manager => [
+        // A bundle's configuration, when `run` names one, goes first; arguments stay whole.
+        case("k_rpm_manager dnf install -y 'a b'; KILN_DNF_CONFIG='/tmp/b dir/dnf.conf' k_rpm_manager yum -q check-update vim")
+            .stub("dnf", r#"printf '<%s>' dnf "$@"; echo"#)
+            .stub("yum", r#"printf '<%s>' yum "$@"; echo"#)
+            .prints("<dnf><install><-y><a b>\n<yum><--config=/tmp/b dir/dnf.conf><-q><check-update><vim>\n"),
+    ],
     k_rpm_latest => [
         case("for p in vim old none; do k_rpm_latest dnf $p && echo \"$p yes\" || echo \"$p no\"; done")
             .stub("rpm", RPM)

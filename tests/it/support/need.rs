@@ -41,6 +41,9 @@ pub(crate) enum Need {
     /// rpm, rpmbuild and gpg, which the rpm-family tests build, sign-check and query
     /// packages and keys with (in a database of their own).
     RpmTools,
+    /// dnf, createrepo_c and rpmbuild, which make a dnf repository and fetch a bundle's rpms
+    /// from it.
+    DnfRepoTools,
     /// cloud-init, whose `cloud-init schema` validates user-data.
     CloudInit,
     /// systemd's `systemd-analyze`, which verifies unit files.
@@ -69,6 +72,7 @@ impl Need {
             Need::Podman => "podman and runc",
             Need::AptRepoTools => "gpg, dpkg-deb and dpkg-scanpackages",
             Need::RpmTools => "rpm, rpmbuild and gpg",
+            Need::DnfRepoTools => "dnf, createrepo_c and rpmbuild",
             Need::CloudInit => "cloud-init",
             Need::SystemdAnalyze => "systemd-analyze",
             Need::Git => "git",
@@ -95,6 +99,7 @@ impl Need {
             Need::Podman => "apt-get install podman runc",
             Need::AptRepoTools => "apt-get install gnupg dpkg-dev",
             Need::RpmTools => "apt-get install rpm gnupg",
+            Need::DnfRepoTools => "apt-get install dnf createrepo-c rpm",
             Need::CloudInit => "apt-get install cloud-init",
             Need::SystemdAnalyze => "apt-get install systemd",
             Need::Git => "apt-get install git",
@@ -121,6 +126,7 @@ impl Need {
             Need::Podman => tools(&["podman", "runc"]),
             Need::AptRepoTools => tools(&["gpg", "dpkg-deb", "dpkg-scanpackages"]),
             Need::RpmTools => tools(&["rpm", "rpmbuild", "gpg"]),
+            Need::DnfRepoTools => tools(&["dnf", "createrepo_c", "rpmbuild"]),
             Need::CloudInit => tools(&["cloud-init", "python3"]),
             Need::SystemdAnalyze => tools(&["systemd-analyze"]),
             Need::Git => tools(&["git"]),

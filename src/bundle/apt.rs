@@ -145,8 +145,8 @@ fn percent_decoded(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The dpkg architecture of a host: from its facts' `arch` (`uname -m`), else this
-/// machine's (`dpkg --print-architecture`).
+/// The dpkg architecture of a host: from its facts' `arch` (`uname -m`), else (the host is
+/// this machine, `@local`) this machine's (`dpkg --print-architecture`).
 pub(crate) fn architecture(machine: Option<&str>) -> Result<String, String> {
     let Some(machine) = machine else {
         let out = run(

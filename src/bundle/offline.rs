@@ -7,27 +7,15 @@
 //! Package installs are not refused here: a bundle carries apt's packages, and
 //! `bundle::packages` refuses the other managers'.
 
-use crate::check::{Compiled, OpKind};
+use crate::bind::HostPlan;
+use crate::check::OpKind;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::facts::Facts;
-use crate::inventory::Host;
 use crate::opdef::Network;
-use crate::source::SourceMap;
 
-/// Reports to `diagnostics` every op of `host`'s script that would reach the network. The
-/// message names no host, so an op refused for many hosts is shown once.
-pub(crate) fn refuse_network(
-    sources: &SourceMap,
-    compiled: &Compiled,
-    host: &Host,
-    facts: Option<&Facts>,
-    diagnostics: &mut Diagnostics,
-) {
-    // The script's own making reports what cannot be bound; nothing twice.
-    let Some(plan) = crate::bind::bind(sources, compiled, host, facts, &mut Diagnostics::default())
-    else {
-        return;
-    };
+/// Reports to `diagnostics` every op of a host's script (its ops as bound, `plan`) that
+/// would reach the network. The message names no host, so an op refused for many hosts is
+/// shown once.
+pub(crate) fn refuse_network(plan: &HostPlan, diagnostics: &mut Diagnostics) {
     for op in plan.ops.iter().chain(&plan.handlers) {
         let OpKind::Builtin(def) = &op.op.kind else {
             continue;

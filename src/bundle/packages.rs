@@ -10,12 +10,11 @@
 //! a network the host has not, and kiln has no way to fetch their packages here (apk-tools
 //! and zypper are not Debian packages, pacman does not resolve for another root's release).
 
-use crate::bind::{Binder, BoundOp};
-use crate::check::{Compiled, OpKind};
+use crate::bind::{BoundOp, HostPlan};
+use crate::check::OpKind;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::facts::Facts;
 use crate::inventory::Host;
-use crate::source::SourceMap;
 
 /// The ops that install with a system package manager whose packages a bundle cannot
 /// carry.
@@ -39,24 +38,13 @@ pub(crate) struct Wanted {
 /// The packages `host`'s script installs; ops it cannot carry the packages of are reported
 /// to `diagnostics`.
 pub(crate) fn packages(
-    sources: &SourceMap,
-    compiled: &Compiled,
-    host: &Host,
+    plan: &HostPlan,
     facts: Option<&Facts>,
     diagnostics: &mut Diagnostics,
 ) -> Wanted {
     let manager = facts.and_then(|f| f.0.pointer("/pkg/manager")?.as_str());
-    let mut binder = Binder::new(sources, compiled, host, facts);
-    let runs = binder.runs(&compiled.ops, compiled.start_item.as_deref());
-    let mut bound: Vec<_> = runs
-        .iter()
-        .map(|run| binder.item(run.op, run.iteration.as_ref()))
-        .collect();
-    bound.extend(compiled.handlers.iter().map(|op| binder.op(op)));
-    // The script's own making reports what cannot be bound; nothing twice.
-    binder.finish(&mut Diagnostics::default());
     let mut wanted = Wanted::default();
-    for op in bound {
+    for op in plan.ops.iter().chain(&plan.handlers) {
         let OpKind::Builtin(def) = &op.op.kind else {
             continue;
         };
@@ -74,10 +62,21 @@ pub(crate) fn packages(
                 &mut wanted.dnf
             }
             _ => {
-                refuse(def.name, manager, &op, host, diagnostics);
+                refuse(def.name, manager, op, plan.host, diagnostics);
                 continue;
             }
         };
+        if let Some(repos) = op.args.get("enablerepo") {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::Unsupported,
+                    repos.span,
+                    "`enablerepo` names repositories of the host's, and in a bundle dnf reads the bundle's own repository only",
+                )
+                .label("dnf would fail on the host: an unknown repository")
+                .help("leave `enablerepo` out: the bundle carries the packages, fetched on the controller from the repositories of `--dnf-repo`"),
+            );
+        }
         if let Some(packages) = op.args.get("packages").and_then(|v| v.value.as_list()) {
             list.extend(
                 packages

@@ -172,21 +172,23 @@ fn bundles(
     );
     let mut wanted = Vec::new();
     for (host, facts) in inventory.hosts.iter().zip(&facts) {
-        crate::bundle::refuse_network(
+        // The script's own making reported what cannot be bound; nothing twice.
+        let plan = crate::bind::bind(
             &project.sources,
             &compiled,
             host,
             facts.as_ref(),
-            &mut project.diagnostics,
+            &mut crate::diagnostic::Diagnostics::default(),
         );
-        let packages = crate::bundle::packages(
-            &project.sources,
-            &compiled,
-            host,
-            facts.as_ref(),
-            &mut project.diagnostics,
-        );
-        wanted.push((packages, facts.as_ref().map(|f| &f.0)));
+        let packages = match plan {
+            Some(plan) => {
+                crate::bundle::refuse_network(&plan, &mut project.diagnostics);
+                crate::bundle::packages(&plan, facts.as_ref(), &mut project.diagnostics)
+            }
+            None => crate::bundle::Wanted::default(),
+        };
+        let local = matches!(host.target, crate::inventory::Target::Local);
+        wanted.push((packages, facts.as_ref().map(|f| &f.0), local));
     }
     if project.diagnostics.has_errors() {
         return Err(None);
@@ -195,11 +197,12 @@ fn bundles(
     // one fetch.
     let mut fetched: HashMap<Fetch, crate::bundle::Files> = HashMap::new();
     let mut bundles = Vec::new();
-    for (((name, script), (packages, facts)), audit) in scripts.into_iter().zip(wanted).zip(audits)
+    for (((name, script), (packages, facts, local)), audit) in
+        scripts.into_iter().zip(wanted).zip(audits)
     {
         let script = script.map_err(|e| Some(e.to_string()))?;
         let in_host = |why: String| Some(format!("{name}: {why}"));
-        let files = match Fetch::of(packages, facts).map_err(in_host)? {
+        let files = match Fetch::of(packages, facts, local).map_err(in_host)? {
             None => Vec::new(),
             Some(key) => {
                 if !fetched.contains_key(&key) {
@@ -240,13 +243,20 @@ enum Fetch {
 }
 
 impl Fetch {
-    /// The fetch a host with these `facts` needs for the packages it installs, if any.
+    /// The fetch a host with these `facts` (`local`: the host is `@local`, this machine)
+    /// needs for the packages it installs, if any.
     fn of(
         wanted: crate::bundle::Wanted,
         facts: Option<&serde_json::Value>,
+        local: bool,
     ) -> Result<Option<Fetch>, String> {
         let machine = facts.and_then(|f| f.get("arch")?.as_str());
         let apt = !wanted.apt.is_empty() || !wanted.apt_no_recommends.is_empty();
+        // This machine's architecture is a fact of `@local` only: another host's would be
+        // a guess.
+        if machine.is_none() && !local && (apt || !wanted.dnf.is_empty()) {
+            return Err("its architecture is unknown, and its packages are fetched for it: give its facts with `--facts` (`kiln facts HOST --json` writes them), whose `arch` says it".into());
+        }
         match (apt, wanted.dnf.is_empty()) {
             (false, true) => Ok(None),
             (true, true) => Ok(Some(Fetch::Apt(

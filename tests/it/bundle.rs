@@ -267,6 +267,30 @@ fn another_package_manager_is_refused_at_its_op() {
         .assert_stderr_contains(
             "@local: its script installs both apt and dnf packages, and a host has one package manager",
         );
+    // `enablerepo` names a repository of the host's, which dnf would not find in the
+    // bundle's configuration ("Unknown repo"): refused at the argument.
+    Test::new()
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"dnf.packages\"\npackages = [\"nginx\"]\nenablerepo = [\"epel\"]\n",
+        )
+        .args(["bundle", "main.toml", "-i", "@local", "-o", "out"])
+        .run()
+        .assert_status(1)
+        .assert_stderr_contains("`enablerepo` names repositories of the host's")
+        .assert_stderr_contains("╭─[main.toml:4:14]");
+    // Packages are fetched for the host's architecture, which only its facts say (this
+    // machine's is a fact of `@local` alone): no guess.
+    Test::new()
+        .file(
+            "main.toml",
+            "[[op]]\nop = \"apt.packages\"\npackages = [\"curl\"]\n",
+        )
+        .file("inventory.toml", "[hosts.vault]\n")
+        .args(["bundle", "main.toml", "-i", "inventory.toml", "-o", "out"])
+        .run()
+        .assert_status(1)
+        .assert_stderr_contains("kiln: vault: its architecture is unknown");
 }
 
 #[test]

@@ -70,16 +70,18 @@ k_apt_latest() {
 }
 
 # Whether apt's package lists were refreshed less than SECONDS ago. After each update kiln
-# touches the lists directory, which apt itself changes only when a list changed.
+# touches the lists directory, which apt itself changes only when a list changed: the
+# host's, or the one KILN_APT_LISTS names (a kiln bundle's `run` sets it to the lists of
+# its own apt configuration, so that refreshing from the bundle never dates the host's).
 k_apt_fresh() {
   [ "$1" -gt 0 ] || return 1
-  k_apt_fresh_time=$(date -r /var/lib/apt/lists +%s 2>/dev/null) || return 1
+  k_apt_fresh_time=$(date -r "${KILN_APT_LISTS:-/var/lib/apt/lists}" +%s 2>/dev/null) || return 1
   [ $(($(date +%s) - k_apt_fresh_time)) -lt "$1" ]
 }
 
 k_apt_update() {
   k_apt_fresh "$1" && return 0
-  apt-get update -q && touch /var/lib/apt/lists
+  apt-get update -q && touch "${KILN_APT_LISTS:-/var/lib/apt/lists}"
 }
 
 k_rpm_has() { rpm -q --quiet "${1%%[<>=]*}" >/dev/null 2>&1; }

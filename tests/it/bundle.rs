@@ -478,6 +478,7 @@ fn a_bundle_installs_its_packages_and_converges_with_no_network() {
     }
     unpack(&root, &archive);
     let requests = server.requests().len();
+    let lists_dated = root.sh_ok("stat -c %Y /var/lib/apt/lists");
     let check = run_offline(&root, &["--check"]);
     assert!(check.status.success(), "{}", text(&check));
     assert!(!dpkg_installed(&root, "kiln-app"));
@@ -513,9 +514,11 @@ fn a_bundle_installs_its_packages_and_converges_with_no_network() {
         requests,
         "the host reached the server"
     );
-    // apt read the bundle's index into a directory of its own, not the host's lists.
+    // apt read the bundle's index into a directory of its own, not the host's lists, and
+    // `apt.update`'s refresh from the bundle dated its own lists, not the host's.
     let lists = root.sh_ok("ls /var/lib/apt/lists");
     assert!(!lists.contains("repo"), "{lists}");
+    assert_eq!(root.sh_ok("stat -c %Y /var/lib/apt/lists"), lists_dated);
 }
 
 /// A 64-digit digest for the manifests below (never checked: nothing is downloaded).

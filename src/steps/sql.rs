@@ -95,6 +95,22 @@ impl SqlStep<'_> {
             ..Step::default()
         }
     }
+
+    /// The step that drops an object (`present = false`): it holds when `probe`, a `SELECT`
+    /// of one row while the object exists, prints nothing; else `drop` runs. `what` says it
+    /// for plans.
+    pub(crate) fn dropped(dialect: Dialect, probe: String, drop: String, what: String) -> Step {
+        SqlStep {
+            dialect,
+            database: "",
+            probe,
+            want: String::new(),
+            create: None,
+            change: drop,
+            what,
+        }
+        .step()
+    }
 }
 
 /// Refuses a NUL byte in the arguments `names` (neither server has one in a name or a

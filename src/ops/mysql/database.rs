@@ -30,16 +30,12 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let (database, literal) = (sql.ident(name), sql.literal(name));
     let from = format!("FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = {literal}");
     if !input.flag("present") {
-        return Ok(SqlStep {
-            dialect: sql,
-            database: "",
-            probe: format!("SELECT 'database' {from};"),
-            want: String::new(),
-            create: None,
-            change: format!("DROP DATABASE {database};"),
-            what: format!("drop database {name}"),
-        }
-        .step());
+        return Ok(SqlStep::dropped(
+            sql,
+            format!("SELECT 'database' {from};"),
+            format!("DROP DATABASE {database};"),
+            format!("drop database {name}"),
+        ));
     }
     let (mut columns, mut want, mut options) = (
         vec!["'database'".to_owned()],

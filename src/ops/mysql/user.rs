@@ -41,16 +41,12 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
         sql.literal(host)
     );
     if !input.flag("present") {
-        return Ok(SqlStep {
-            dialect: sql,
-            database: "",
-            probe: format!("SELECT 'user' {from};"),
-            want: String::new(),
-            create: None,
-            change: format!("DROP USER {account};"),
-            what: format!("drop user {user}@{host}"),
-        }
-        .step());
+        return Ok(SqlStep::dropped(
+            sql,
+            format!("SELECT 'user' {from};"),
+            format!("DROP USER {account};"),
+            format!("drop user {user}@{host}"),
+        ));
     }
     let password = input.args.str("password").map(|p| sql.literal(p));
     let compared = password

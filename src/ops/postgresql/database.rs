@@ -75,16 +75,12 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let name = input.str("database");
     let (database, literal) = (sql.ident(name), sql.literal(name));
     if !input.flag("present") {
-        return Ok(SqlStep {
-            dialect: sql,
-            database: "",
-            probe: format!("SELECT 'database' FROM pg_database WHERE datname = {literal};"),
-            want: String::new(),
-            create: None,
-            change: format!("DROP DATABASE {database};"),
-            what: format!("drop database {name}"),
-        }
-        .step());
+        return Ok(SqlStep::dropped(
+            sql,
+            format!("SELECT 'database' FROM pg_database WHERE datname = {literal};"),
+            format!("DROP DATABASE {database};"),
+            format!("drop database {name}"),
+        ));
     }
     let (mut columns, mut want) = (vec!["'database'".to_owned()], vec!["database".to_owned()]);
     for (arg, column) in ATTRIBUTES {

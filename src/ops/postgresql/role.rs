@@ -45,16 +45,12 @@ fn lower(input: &LowerInput) -> Result<Step, Diagnostic> {
     let name = input.str("role");
     let (role, literal) = (sql.ident(name), sql.literal(name));
     if !input.flag("present") {
-        return Ok(SqlStep {
-            dialect: sql,
-            database: "",
-            probe: format!("SELECT 'role' FROM pg_roles WHERE rolname = {literal};"),
-            want: String::new(),
-            create: None,
-            change: format!("DROP ROLE {role};"),
-            what: format!("drop role {name}"),
-        }
-        .step());
+        return Ok(SqlStep::dropped(
+            sql,
+            format!("SELECT 'role' FROM pg_roles WHERE rolname = {literal};"),
+            format!("DROP ROLE {role};"),
+            format!("drop role {name}"),
+        ));
     }
     let (mut columns, mut want, mut options) = (
         vec!["'role'".to_owned()],

@@ -2,18 +2,11 @@
 //! (`DIGEST  PATH`, sorted by path, paths relative to the bundle's directory), so that
 //! the host checks it with coreutils alone and a signature over it covers every file.
 
-use sha2::{Digest, Sha256};
+use crate::opdef::sha256_hex as hex;
 
 /// The name of the list inside a bundle's directory, and of its signature.
 pub(crate) const SUMS: &str = "SHA256SUMS";
 pub(crate) const SIGNATURE: &str = "SHA256SUMS.sig";
-
-fn hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// The list of `files` (path relative to the bundle's directory, content), sorted by path.
 pub(crate) fn list(files: &[(String, &[u8])]) -> String {

@@ -16,20 +16,14 @@ pub(crate) fn sign(sums: &str, key: &Path) -> Result<Vec<u8>, String> {
     let work = tempfile::tempdir().map_err(|e| format!("a temporary directory: {e}"))?;
     let file = work.path().join(SUMS);
     std::fs::write(&file, sums).map_err(|e| format!("{}: {e}", file.display()))?;
-    let output = Command::new("ssh-keygen")
-        .args(["-q", "-Y", "sign", "-n", NAMESPACE, "-f"])
-        .arg(key)
-        .arg(&file)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run ssh-keygen: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "ssh-keygen cannot sign with {}: {}",
-            key.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
+    super::run(
+        Command::new("ssh-keygen")
+            .args(["-q", "-Y", "sign", "-n", NAMESPACE, "-f"])
+            .arg(key)
+            .arg(&file)
+            .stdin(Stdio::null()),
+        &format!("signing with {} (ssh-keygen)", key.display()),
+    )?;
     let signature = work.path().join(SIGNATURE);
     std::fs::read(&signature).map_err(|e| format!("{}: {e}", signature.display()))
 }

@@ -356,6 +356,15 @@ fn source_date_epoch_dates_the_entries_and_the_identity_is_checked() {
     verify_as("unsigned/vault.tar", "ops")
         .assert_status(1)
         .assert_stderr_contains("SHA256SUMS.sig: missing");
+    // A key ssh-keygen cannot sign with: said, and no bundle written.
+    Test::new()
+        .current_dir(dir)
+        .args(["bundle", "main.toml", "-i", "inventory.toml", "-o", "bad"])
+        .args(["--sign-key", "missing"])
+        .run()
+        .assert_status(1)
+        .assert_stderr_contains("kiln: vault: signing with missing (ssh-keygen) failed: ");
+    assert!(!dir.join("bad").exists());
 }
 
 /// `run` runs nothing when another user could change the bundle between its check and its

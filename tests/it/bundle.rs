@@ -370,14 +370,18 @@ fn source_date_epoch_dates_the_entries_and_the_identity_is_checked() {
 /// `run` runs nothing when another user could change the bundle between its check and its
 /// use: unpacked in a directory `nobody` owns (who could swap the bundle's directory), with
 /// a member anyone may write, or with one `nobody` owns (what root's `tar -x` makes of a
-/// header naming that owner: `kiln bundle verify` refuses such an archive). Unpacked in a
-/// directory of root's, the same bundle runs.
+/// header naming that owner: `kiln bundle verify` refuses such an archive). Each time
+/// `nobody` first does it for real (the attack works on such a bundle), then `run` refuses
+/// and runs nothing. Unpacked in a directory of root's, `nobody` cannot, and the bundle runs.
 #[test]
 fn run_refuses_a_bundle_another_user_could_change() {
     require!(Need::Root, Need::UtilLinux);
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
+    // `nobody` may walk to the bundles: only their own modes and owners keep it out.
+    run(dir, "chmod", &["0755", "."]);
     let dest = dir.join("written");
+    let planted = dir.join("planted");
     std::fs::write(
         dir.join("main.toml"),
         format!(
@@ -386,6 +390,23 @@ fn run_refuses_a_bundle_another_user_could_change() {
         ),
     )
     .unwrap();
+    // What the attacker appends to the script: a file of its choosing, made as root.
+    let attack = format!("echo 'touch {}' >> script.sh", planted.display());
+    let as_nobody = |cwd: &Path, script: &str| {
+        Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "sh",
+                "-c",
+            ])
+            .arg(script)
+            .current_dir(cwd)
+            .status()
+            .unwrap()
+            .success()
+    };
     std::fs::write(dir.join("inventory.toml"), "[hosts.vault]\n").unwrap();
     Test::new()
         .current_dir(dir)
@@ -412,22 +433,43 @@ fn run_refuses_a_bundle_another_user_could_change() {
                 && stderr.contains(culprit),
             "{culprit} not named: {stderr}"
         );
-        assert!(!dest.exists(), "the script ran: {stderr}");
+        assert!(
+            !dest.exists() && !planted.exists(),
+            "the script ran: {stderr}"
+        );
     };
 
     let shared = unpack_in("shared");
     run(dir, "chown", &["65534", "shared"]);
+    assert!(
+        as_nobody(&dir.join("shared"), "mv vault swapped && mv swapped vault"),
+        "nobody cannot swap the bundle in its own directory"
+    );
     refused(&shared, &dir.join("shared").display().to_string());
 
     let writable = unpack_in("writable");
+    run(dir, "chmod", &["0755", "writable/vault"]);
     run(&writable, "chmod", &["o+w", "script.sh"]);
+    assert!(
+        as_nobody(&writable, &attack),
+        "nobody cannot write script.sh"
+    );
     refused(&writable, "./script.sh");
 
     let owned = unpack_in("owned");
-    run(&owned, "chown", &["65534", "README.md"]);
-    refused(&owned, "./README.md");
+    run(dir, "chmod", &["0755", "owned/vault"]);
+    run(&owned, "chown", &["65534", "script.sh"]);
+    assert!(
+        as_nobody(&owned, &attack),
+        "nobody cannot write its script.sh"
+    );
+    refused(&owned, "./script.sh");
 
     let private = unpack_in("private");
+    assert!(
+        !as_nobody(&private, &attack),
+        "nobody wrote a private bundle"
+    );
     let output = run_bundle(&private);
     assert!(
         output.status.success(),
@@ -435,6 +477,7 @@ fn run_refuses_a_bundle_another_user_could_change() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(std::fs::read_to_string(&dest).unwrap(), "x\n");
+    assert!(!planted.exists());
 }
 
 /// Unpacks `archive` into `/bundle` of `root`.

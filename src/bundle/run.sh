@@ -48,8 +48,8 @@ Dir::State::lists "$k_bundle_tmp/lists";
 Dir::Cache "$k_bundle_tmp/cache";
 APT::Sandbox::User "root";
 APT
-  APT_CONFIG=$k_bundle_tmp/apt.conf KILN_APT_LISTS=$k_bundle_tmp/lists
-  export APT_CONFIG KILN_APT_LISTS
+  APT_CONFIG=$k_bundle_tmp/apt.conf
+  export APT_CONFIG
   apt-get update -q >&2 || { printf 'kiln bundle: apt cannot read the bundle'"'"'s packages\n' >&2; exit 1; }
 fi
 if [ -f packages/repodata/repomd.xml ]; then

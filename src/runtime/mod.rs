@@ -69,8 +69,7 @@
 //! - `KILN_WHAT`: set by kiln around the runtime: `KILN_MARK` (a live run's marker, which
 //!   starts the lines kiln reads), `KILN_LIB` (the runtime for another user's shell),
 //!   `KILN_BECOME_PASS` (the become password of a live run, never exported),
-//!   `KILN_DNF_CONFIG` (the dnf configuration a bundle's `run` exports, `k_rpm_manager`),
-//!   `KILN_APT_LISTS` (the lists directory of the apt configuration it exports, `k_apt_fresh`).
+//!   `KILN_DNF_CONFIG` (the dnf configuration a bundle's `run` exports, `k_rpm_manager`).
 //! - What the emitter writes per op (`N` its index, `hN` a handler's): `k_op_N` (its parts as
 //!   a function of the verb, when it is not one call), `k_data_N` (what it reads on standard
 //!   input, or for text the `k_text` it sets), `k_when_N` (its `when`, decided on the host),

@@ -69,19 +69,29 @@ k_apt_latest() {
     END { exit !(i != "" && i == c) }'
 }
 
+# k_apt_lists: sets k_apt_lists_dir to the directory of apt's package lists: the one of the
+# configuration APT_CONFIG names when it is set (as a kiln bundle's `run` sets it, so that
+# refreshing from the bundle never dates the host's lists), asked of apt-config; else
+# /var/lib/apt/lists, with no process.
+k_apt_lists() {
+  k_apt_lists_dir=/var/lib/apt/lists
+  [ -z "${APT_CONFIG-}" ] || eval "$(apt-config shell k_apt_lists_dir Dir::State::lists/d)"
+}
+
 # Whether apt's package lists were refreshed less than SECONDS ago. After each update kiln
-# touches the lists directory, which apt itself changes only when a list changed: the
-# host's, or the one KILN_APT_LISTS names (a kiln bundle's `run` sets it to the lists of
-# its own apt configuration, so that refreshing from the bundle never dates the host's).
+# touches the lists directory (k_apt_lists), which apt itself changes only when a list
+# changed.
 k_apt_fresh() {
   [ "$1" -gt 0 ] || return 1
-  k_apt_fresh_time=$(date -r "${KILN_APT_LISTS:-/var/lib/apt/lists}" +%s 2>/dev/null) || return 1
+  k_apt_lists
+  k_apt_fresh_time=$(date -r "$k_apt_lists_dir" +%s 2>/dev/null) || return 1
   [ $(($(date +%s) - k_apt_fresh_time)) -lt "$1" ]
 }
 
 k_apt_update() {
   k_apt_fresh "$1" && return 0
-  apt-get update -q && touch "${KILN_APT_LISTS:-/var/lib/apt/lists}"
+  k_apt_lists
+  apt-get update -q && touch "$k_apt_lists_dir"
 }
 
 k_rpm_has() { rpm -q --quiet "${1%%[<>=]*}" >/dev/null 2>&1; }

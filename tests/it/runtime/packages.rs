@@ -119,6 +119,15 @@ functions! {
             .stub("apt-cache", APT_CACHE)
             .prints("vim yes\nold no\nnone no\n"),
     ],
+    k_apt_lists => [
+        // No process without APT_CONFIG; with it, apt-config says (as it quotes for eval).
+        case("k_apt_lists; echo \"$k_apt_lists_dir\"; test ! -e calls && echo no-call")
+            .stub("apt-config", "echo \"apt-config $*\" >> calls")
+            .prints("/var/lib/apt/lists\nno-call\n"),
+        case("APT_CONFIG=/b/apt.conf; k_apt_lists; echo \"$k_apt_lists_dir\"")
+            .stub("apt-config", r#"[ "$*" = "shell k_apt_lists_dir Dir::State::lists/d" ] && echo "k_apt_lists_dir='/tmp/b dir/lists/'""#)
+            .prints("/tmp/b dir/lists/\n"),
+    ],
     k_apt_fresh => [
         case("k_apt_fresh 3600 && echo fresh; k_apt_fresh 100 || echo stale; k_apt_fresh 0 || echo always")
             .stub("date", "case $1 in -r) echo 1000 ;; *) echo 1500 ;; esac")
